@@ -1,0 +1,90 @@
+; SPDX-License-Identifier: MIT
+;
+; Interrupt and exception entry stubs for all 256 vectors. Each stub pushes a
+; dummy error code where the CPU does not push one, then the vector number,
+; and joins isr_common, which saves the general registers into a struct
+; trap_frame (arch/trap.h) and calls trap_dispatch(frame). Entries from ring 3
+; swap GS so the kernel always sees its own per-CPU base.
+
+extern trap_dispatch
+
+%macro ISR_NOERR 1
+isr_stub_%1:
+	push 0
+	push %1
+	jmp isr_common
+%endmacro
+
+%macro ISR_ERR 1
+isr_stub_%1:
+	push %1
+	jmp isr_common
+%endmacro
+
+section .text
+align 16
+isr_common:
+	test byte [rsp + 24], 3         ; CS of the interrupted context
+	jz .from_kernel
+	swapgs
+.from_kernel:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	cld
+	call trap_dispatch
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	test byte [rsp + 24], 3
+	jz .to_kernel
+	swapgs
+.to_kernel:
+	add rsp, 16                     ; vector and error code
+	iretq
+
+; Vectors that push an error code: 8, 10-14, 17, 21, 29, 30.
+%assign v 0
+%rep 256
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	ISR_ERR v
+%else
+	ISR_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+section .rodata
+align 8
+global isr_stub_table
+isr_stub_table:
+%assign v 0
+%rep 256
+	dq isr_stub_ %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Self-tests that need x86 instructions: unclaimed and spurious interrupt
+ * vectors are counted and survived, and the CPU features the kernel relies
+ * on are switched on.
+ */
+#include "arch/cpu.h"
+#include "arch/trap.h"
+#include "kernel/ktest.h"
+
+#define CR4_PGE (1ull << 7)
+#define CR0_WP  (1ull << 16)
+
+KTEST(irq_unclaimed, "an interrupt nobody claimed is counted, not fatal")
+{
+	uint64_t before = trap_unclaimed_count();
+
+	__asm__ volatile("int $0x70");
+	__asm__ volatile("int $0x71");
+	KT_ASSERT(trap_unclaimed_count() == before + 2);
+}
+
+KTEST(irq_spurious, "a spurious LAPIC or PIC interrupt is counted and needs no EOI")
+{
+	uint64_t before = trap_spurious_count();
+
+	__asm__ volatile("int $0xff");
+	__asm__ volatile("int $0xe7");
+	KT_ASSERT(trap_spurious_count() == before + 2);
+}
+
+KTEST(cpu_features, "NX, write protection and global pages are on")
+{
+	KT_ASSERT(rdmsr(MSR_EFER) & EFER_NXE);
+	KT_ASSERT(read_cr0() & CR0_WP);
+	KT_ASSERT(read_cr4() & CR4_PGE);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's slab heap: kernel/mm/slab.c over frames from pmm, behind a
+ * lock. A bad kfree is a kernel bug and panics with the pointer.
+ */
+#include "kernel/kheap.h"
+
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+
+static struct slab_heap heap;
+static struct spinlock heap_lock;
+
+static void *heap_page_alloc(void *ctx)
+{
+	paddr_t pa;
+	(void)ctx;
+	return pmm_alloc(&pa) == 0 ? phys_to_virt(pa) : NULL;
+}
+
+static void heap_page_free(void *ctx, void *page)
+{
+	(void)ctx;
+	pmm_free(virt_to_phys(page));
+}
+
+void kheap_init(void)
+{
+	static const struct slab_page_ops ops = {heap_page_alloc, heap_page_free, NULL};
+
+	if (slab_init(&heap, &ops) != 0)
+		panic("kheap: slab_init failed");
+}
+
+void *kmalloc(size_t size)
+{
+	bool irq = spin_lock_irqsave(&heap_lock);
+	void *p = slab_alloc(&heap, size);
+	spin_unlock_irqrestore(&heap_lock, irq);
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	bool irq = spin_lock_irqsave(&heap_lock);
+	int err = slab_free(&heap, p);
+	spin_unlock_irqrestore(&heap_lock, irq);
+	if (err)
+		panic("kheap: bad kfree(%p): %d", p, err);
+}
+
+void kheap_stats(struct slab_stats *out)
+{
+	bool irq = spin_lock_irqsave(&heap_lock);
+	slab_stats(&heap, out);
+	spin_unlock_irqrestore(&heap_lock, irq);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Plain boot: the kernel reaches its ready line quickly and cleanly, and the
+GRUB-provided 1024x768 framebuffer is what QEMU shows."""
+
+from harness import TestRun
+
+READY = r"kernel: ready in (\d+) us"
+READY_TIMEOUT_S = 30
+WALL_LIMIT_MS = 10_000  # generous for a loaded CI box; we aim for 2,000
+SCREEN_SIZE = (1024, 768)
+
+
+def check_clean_log(run, m):
+    bad = [line for line in m.lines() if "EXCEPTION" in line or "PANIC" in line]
+    run.check(not bad, "no EXCEPTION or PANIC in the serial log", bad[0] if bad else "")
+
+
+def check_screen(run, m):
+    screen = m.screendump()
+    size = (screen.width, screen.height)
+    run.check(size == SCREEN_SIZE, "screendump is 1024x768", f"got {size[0]}x{size[1]}")
+    lit = sum(1 for i in range(0, len(screen.rgb), 3) if any(screen.rgb[i : i + 3]))
+    run.note(f"screendump: {lit} of {screen.width * screen.height} pixels non-black")
+
+
+def main(run):
+    with run.machine() as m:
+        m.start()
+        ready = m.wait_for(READY, timeout=READY_TIMEOUT_S)
+        wall_ms = (m.match_time - m.start_time) * 1000
+        run.check(True, f"ready line within {READY_TIMEOUT_S} s")
+        run.figure("boot_to_ready_ms", round(wall_ms))
+        run.figure("kernel_ready_us", int(ready.group(1)))
+        run.check(wall_ms < WALL_LIMIT_MS, f"QEMU start to ready under {WALL_LIMIT_MS} ms",
+                  f"{wall_ms:.0f} ms")
+        check_screen(run, m)
+        run.check(m.running(), "QEMU still running after ready",
+                  f"exited with status {m.exit_status}")
+        check_clean_log(run, m)
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-boot", main)
