@@ -10,7 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 
-extern const struct ktest __ktests_start[], __ktests_end[];
+extern const struct ktest *const __ktests_start[], *const __ktests_end[];
 
 void ktest_fail(struct ktest_ctx *t, const char *expr, const char *file, int line)
 {
@@ -26,7 +26,8 @@ void ktest_run_selected(void)
 
 	if (!cmdline_get("ktest", NULL, 0))
 		return;
-	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++) {
+	for (const struct ktest *const *p = __ktests_start; p < __ktests_end; p++) {
+		const struct ktest *k = *p;
 		registered++;
 		if (!cmdline_list_has("ktest", k->name))
 			continue;

@@ -25,7 +25,6 @@
 
 static struct boot_info boot_info;
 static struct acpi_info acpi_info;
-static uint64_t boot_tsc;
 
 const struct boot_info *kernel_boot_info(void)
 {
@@ -106,7 +105,7 @@ static void interrupts_init(void)
 
 NORETURN void kmain(uint32_t magic, paddr_t info_pa)
 {
-	boot_tsc = rdtsc();
+	clock_mark_boot();
 	console_init();
 	gdt_init();
 	trap_init();
@@ -119,8 +118,7 @@ NORETURN void kmain(uint32_t magic, paddr_t info_pa)
 	kheap_init();
 	parse_acpi();
 	interrupts_init();
-	uint64_t us = (rdtsc() - boot_tsc) * 1000000 / clock_tsc_hz();
-	klog("kernel: ready in %lu us\n", us);
+	klog("kernel: ready in %lu us\n", clock_ns() / 1000);
 	ktest_crash_selected();
 	ktest_run_selected();
 	for (;;)

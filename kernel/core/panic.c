@@ -53,20 +53,20 @@ void backtrace_print(uintptr_t rip, uintptr_t rbp)
 	}
 }
 
-bool panic_in_progress(void)
+void panic_enter(void)
 {
-	return panic_depth != 0;
+	irq_disable();
+	if (panic_depth++ > 0) {
+		kprintf("\nPANIC: fault while reporting a panic, stopping\n");
+		kernel_exit(KEXIT_FAILURE);
+	}
 }
 
 NORETURN void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	irq_disable();
-	if (panic_depth++ > 0) {
-		kprintf("\nPANIC: nested panic, stopping\n");
-		kernel_exit(KEXIT_FAILURE);
-	}
+	panic_enter();
 	kprintf("\nPANIC: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The monotonic clock and tick count. The TSC rate is measured once at boot
- * by timer_init; clock_ns converts TSC cycles since clock_start with a 32.32
+ * by timer_init; clock_ns converts TSC cycles since clock_mark_boot (kernel entry) with a 32.32
  * fixed-point multiplier, so reading the time is one RDTSC and one multiply.
  */
 #include "kernel/clock.h"
@@ -12,11 +12,15 @@ static uint64_t tsc_base, tsc_hz, ns_per_tsc_fp; /* 32.32 fixed point */
 static volatile uint64_t ticks;
 static void (*tick_hook)(void);
 
+void clock_mark_boot(void)
+{
+	tsc_base = rdtsc();
+}
+
 void clock_start(uint64_t hz)
 {
 	tsc_hz = hz;
 	ns_per_tsc_fp = (1000000000ull << 32) / hz;
-	tsc_base = rdtsc();
 }
 
 uint64_t clock_tsc_hz(void)

@@ -32,6 +32,7 @@ def check_dump(run, lines):
     run.check(cr2 is not None, "cr2 line")
     if cr2:
         run.note(cr2.group(0))
+    # Names may be padded for alignment: "r8 =0x...".
     missing = [r for r in REGISTERS if not re.search(rf"\b{r}\s*=\s*0x[0-9a-fA-F]+", dump)]
     run.check(not missing, "all registers dumped", "missing: " + " ".join(missing))
     backtrace = dump.find("backtrace:")

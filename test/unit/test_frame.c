@@ -267,7 +267,7 @@ static void test_messy_map_exact(void)
 	fixture_free(&fx);
 }
 
-/* Run `ops` random operations, checking every result against the model. */
+/* One allocation the random run still holds. */
 struct alloc_rec {
 	paddr_t pa;
 	uint64_t n;
@@ -318,6 +318,7 @@ static void random_free(struct fixture *fx, struct alloc_rec *recs, size_t *nrec
 	recs[i] = recs[--(*nrec)];
 }
 
+/* Run `ops` random operations, checking every result against the model. */
 static void random_run(struct fixture *fx, uint64_t seed, long ops)
 {
 	size_t cap = 1 << 16, nrec = 0;

@@ -116,10 +116,7 @@ static NORETURN void kernel_exception(struct trap_frame *tf)
 {
 	const char *name = exception_names[tf->vector];
 
-	if (panic_in_progress()) {
-		kprintf("\nEXCEPTION vector %lu while panicking, stopping\n", tf->vector);
-		kernel_exit(KEXIT_FAILURE);
-	}
+	panic_enter();
 	kprintf("\nEXCEPTION %s (vector %lu) err=0x%lx in %s mode\n", name ? name : "reserved",
 		tf->vector, tf->error, (tf->cs & 3) ? "user" : "kernel");
 	if (tf->vector == VEC_PF)
@@ -129,7 +126,8 @@ static NORETURN void kernel_exception(struct trap_frame *tf)
 			(tf->error & 4) ? "user" : "supervisor");
 	trap_dump(tf);
 	backtrace_print(tf->rip, tf->rbp);
-	panic("unhandled %s in kernel at rip 0x%lx", name ? name : "exception", tf->rip);
+	kprintf("PANIC: unhandled exception in kernel mode\n");
+	kernel_exit(KEXIT_FAILURE);
 }
 
 static void irq_unclaimed(struct trap_frame *tf)

@@ -13,7 +13,9 @@ struct acpi_info;
 
 #define TICK_HZ 100
 
+/* Nanoseconds since kernel entry; 0 until the timer is calibrated. */
 uint64_t clock_ns(void);
+void clock_mark_boot(void);
 void clock_start(uint64_t tsc_hz);
 uint64_t clock_tsc_hz(void);
 

@@ -21,10 +21,15 @@ struct ktest {
 	void (*fn)(struct ktest_ctx *t);
 };
 
+/*
+ * The section holds pointers, not the structs: the compiler may over-align
+ * larger objects, and the runner walks the section as an array.
+ */
 #define KTEST(name_, desc_)                                                              \
 	static void ktest_fn_##name_(struct ktest_ctx *t);                               \
-	__attribute__((section(".ktests"), used)) static const struct ktest ktest_##name_ = \
-		{#name_, desc_, ktest_fn_##name_};                                       \
+	static const struct ktest ktest_##name_ = {#name_, desc_, ktest_fn_##name_};     \
+	__attribute__((section(".ktests"), used)) static const struct ktest *const       \
+		ktest_ptr_##name_ = &ktest_##name_;                                      \
 	static void ktest_fn_##name_(struct ktest_ctx *t)
 
 void ktest_fail(struct ktest_ctx *t, const char *expr, const char *file, int line);

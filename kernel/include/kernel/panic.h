@@ -14,7 +14,8 @@
 
 NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 NORETURN void kernel_exit(uint32_t code);
-bool panic_in_progress(void);
+/* Start reporting a fatal error; a second fatal error meanwhile stops at once. */
+void panic_enter(void);
 
 /* Print "backtrace:" and one line per frame, following saved frame pointers. */
 void backtrace_print(uintptr_t rip, uintptr_t rbp);
