@@ -16,7 +16,7 @@
 
 #define BOOT_POOL_SIZE  (512 * 1024)
 #define BOOT_REACH      (4ull << 30) /* the boot page tables map 0..4 GiB */
-#define MAX_RESERVED    (MB2_MAX_MODULES + 8)
+#define MAX_RESERVED    (MB2_MAX_MMAP + MB2_MAX_MODULES + 8)
 
 static struct frame_alloc frames;
 static struct spinlock pmm_lock;
@@ -52,6 +52,12 @@ static size_t collect_reserved(const struct boot_info *bi, paddr_t info_start, p
 	out[n++] = (struct mem_range){info_start, info_end};
 	for (size_t i = 0; i < bi->module_count; i++)
 		out[n++] = (struct mem_range){bi->modules[i].start, bi->modules[i].end};
+	/* A usable entry overlapping any other entry loses the overlap. */
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &bi->mmap[i];
+		if (e->type != MB2_MEM_AVAILABLE && e->base + e->length > e->base)
+			out[n++] = (struct mem_range){e->base, e->base + e->length};
+	}
 	return n;
 }
 

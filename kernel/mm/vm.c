@@ -72,21 +72,34 @@ static void map_kernel_range(const char *start, const char *end, unsigned rights
 	}
 }
 
-/* Map [start, end) of physical memory at the direct-map base with large pages. */
+static void map_direct_page(paddr_t pa, uint64_t size)
+{
+	int err = pt_map(kernel_space.pml4, DIRECT_MAP_BASE + pa, pa, size, PT_WRITE | PT_GLOBAL);
+
+	if (err && err != PT_EEXIST) /* EEXIST: an earlier range already covers it */
+		panic("paging: cannot direct-map 0x%lx: %d", pa, err);
+}
+
+/*
+ * Map [start, end) of physical memory at the direct-map base: 1 GiB pages
+ * where a whole free gigabyte is covered, 2 MiB pages elsewhere (including
+ * gigabytes that an earlier, smaller range already started with 2 MiB pages).
+ */
 static void map_direct_range(paddr_t start, paddr_t end)
 {
 	start = ALIGN_DOWN(start, PT_SIZE_2M);
 	end = ALIGN_UP(end, PT_SIZE_2M);
 	direct_ranges[direct_range_count++] = (struct mem_range){start, end};
 	while (start < end) {
-		uint64_t size = PT_SIZE_2M;
-		if (gb_pages && !(start & (PT_SIZE_1G - 1)) && end - start >= PT_SIZE_1G)
-			size = PT_SIZE_1G;
-		int err = pt_map(kernel_space.pml4, DIRECT_MAP_BASE + start, start, size,
-				 PT_WRITE | PT_GLOBAL);
-		if (err && err != PT_EEXIST)
-			panic("paging: cannot direct-map 0x%lx: %d", start, err);
-		start += size;
+		bool whole_gb = !(start & (PT_SIZE_1G - 1)) && end - start >= PT_SIZE_1G;
+		if (gb_pages && whole_gb &&
+		    pt_map(kernel_space.pml4, DIRECT_MAP_BASE + start, start, PT_SIZE_1G,
+			   PT_WRITE | PT_GLOBAL) == PT_OK) {
+			start += PT_SIZE_1G;
+			continue;
+		}
+		map_direct_page(start, PT_SIZE_2M);
+		start += PT_SIZE_2M;
 	}
 }
 

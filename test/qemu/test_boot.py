@@ -29,7 +29,6 @@ def main(run):
         m.start()
         ready = m.wait_for(READY, timeout=READY_TIMEOUT_S)
         wall_ms = (m.match_time - m.start_time) * 1000
-        run.check(True, f"ready line within {READY_TIMEOUT_S} s")
         run.figure("boot_to_ready_ms", round(wall_ms))
         run.figure("kernel_ready_us", int(ready.group(1)))
         run.check(wall_ms < WALL_LIMIT_MS, f"QEMU start to ready under {WALL_LIMIT_MS} ms",
