@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Kernel fault dump: kcrash=pagefault makes ktest_crash_pagefault touch a bad
 address; the #PF handler must print vector, cr2, every register and a
-symbolised backtrace, then make QEMU exit 35."""
+symbolised backtrace, then make QEMU exit 35. kcrash=stack overflows the boot
+stack into its guard page, which must end in a double fault handled on its
+own IST stack; kcrash=panic must print the message and a backtrace."""
 
 import re
 
@@ -54,6 +56,29 @@ def main(run):
             status = "none (still running)"
         check_dump(run, m.lines())
         run.check(status == EXIT_FAILURE, f"QEMU exit status {EXIT_FAILURE}", f"got {status}")
+    other_faults(run)
+
+
+def expect_dump(run, args, patterns):
+    """Boot with `args`; every regex in `patterns` must appear, then exit 35."""
+    with run.machine(args=args) as m:
+        m.start()
+        for pattern in patterns:
+            m.wait_for(pattern, timeout=30)
+        run.check(m.wait_exit(30) == EXIT_FAILURE, f"{args}: QEMU exit status {EXIT_FAILURE}")
+
+
+def other_faults(run):
+    expect_dump(run, "kcrash=stack", [
+        r"EXCEPTION #DF double fault \(vector 8\)",
+        r"backtrace:",
+        r"#0 0x[0-9a-f]+ ktest_crash_stack\+0x",
+        r"PANIC: unhandled exception in kernel mode",
+    ])
+    expect_dump(run, "kcrash=panic", [
+        r"PANIC: kcrash: deliberate panic",
+        r"#\d+ 0x[0-9a-f]+ ktest_crash_selected\+0x",
+    ])
 
 
 if __name__ == "__main__":
