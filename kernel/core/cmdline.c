@@ -70,7 +70,8 @@ bool cmdline_list_has(const char *key, const char *item)
 		while (*end && *end != ',')
 			end++;
 		size_t n = (size_t)(end - p);
-		if ((n == 3 && strncmp(p, "all", 3) == 0) || (n == ilen && strncmp(p, item, n) == 0))
+		if ((n == 3 && strncmp(p, "all", 3) == 0) ||
+		    (n == ilen && strncmp(p, item, n) == 0))
 			return true;
 		p = *end ? end + 1 : end;
 	}

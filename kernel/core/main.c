@@ -72,6 +72,10 @@ static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
 
 static void parse_acpi(void)
 {
+	if (cmdline_list_has("acpi", "off")) {
+		klog("warning: ACPI disabled on the command line; using legacy defaults\n");
+		return;
+	}
 	if (!boot_info.has_rsdp) {
 		klog("warning: no ACPI RSDP from the loader; using legacy defaults\n");
 		return;

@@ -104,9 +104,14 @@ void fmt_format(fmt_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 		}
 		f = parse_spec(f + 1, &spec);
 		switch (*f) {
-		case 'd': case 'i': case 'u': case 'x': case 'X':
+		case 'd':
+		case 'i':
+		case 'u':
+		case 'x':
+		case 'X':
 			emit_number(sink, ctx, *f,
-				    spec.length ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), &spec);
+				    spec.length ? va_arg(ap, uint64_t) : va_arg(ap, unsigned),
+				    &spec);
 			break;
 		case 'p':
 			spec.length = 2;

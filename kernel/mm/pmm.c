@@ -14,9 +14,9 @@
 #include "kernel/spinlock.h"
 #include "mm/frame.h"
 
-#define BOOT_POOL_SIZE  (512 * 1024)
-#define BOOT_REACH      (4ull << 30) /* the boot page tables map 0..4 GiB */
-#define MAX_RESERVED    (MB2_MAX_MMAP + MB2_MAX_MODULES + 8)
+#define BOOT_POOL_SIZE (512 * 1024)
+#define BOOT_REACH     (4ull << 30) /* the boot page tables map 0..4 GiB */
+#define MAX_RESERVED   (MB2_MAX_MMAP + MB2_MAX_MODULES + 8)
 
 static struct frame_alloc frames;
 static struct spinlock pmm_lock;
@@ -83,8 +83,8 @@ void pmm_init(const struct boot_info *bi, paddr_t info_start, paddr_t info_end)
 	size_t nr = collect_reserved(bi, info_start, info_end, reserved);
 	size_t meta_bytes = ALIGN_UP(frame_meta_size(max_pfn), PAGE_SIZE);
 	size_t nl = clip_below(usable, nu, BOOT_REACH, low);
-	if (nu == 0 || frame_pick_meta_region(low, nl, reserved, nr, meta_bytes + BOOT_POOL_SIZE,
-					      &meta) != 0)
+	if (nu == 0 ||
+	    frame_pick_meta_region(low, nl, reserved, nr, meta_bytes + BOOT_POOL_SIZE, &meta) != 0)
 		panic("pmm: no room for %zu bytes of frame metadata below 4 GiB", meta_bytes);
 	reserved[nr++] = (struct mem_range){meta, meta + meta_bytes + BOOT_POOL_SIZE};
 	pool_next = meta + meta_bytes;

@@ -105,8 +105,7 @@ static void map_direct_range(paddr_t start, paddr_t end)
 
 static bool is_ram_like(uint32_t type)
 {
-	return type == MB2_MEM_AVAILABLE || type == MB2_MEM_ACPI_RECLAIMABLE ||
-	       type == MB2_MEM_NVS;
+	return type == MB2_MEM_AVAILABLE || type == MB2_MEM_ACPI_RECLAIMABLE || type == MB2_MEM_NVS;
 }
 
 static void map_direct(const struct boot_info *bi)
@@ -151,8 +150,8 @@ void paging_init(const struct boot_info *bi)
 	write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(kernel_space.pml4);
 	pmm_boot_pool_done();
-	klog("paging: kernel tables active, %lu table frames, NX %s, 1 GiB pages %s\n",
-	     table_count, (rdmsr(MSR_EFER) & EFER_NXE) ? "on" : "off", gb_pages ? "on" : "off");
+	klog("paging: kernel tables active, %lu table frames, NX %s, 1 GiB pages %s\n", table_count,
+	     (rdmsr(MSR_EFER) & EFER_NXE) ? "on" : "off", gb_pages ? "on" : "off");
 }
 
 void *vm_map_mmio(paddr_t pa, size_t size)
@@ -160,7 +159,8 @@ void *vm_map_mmio(paddr_t pa, size_t size)
 	paddr_t first = ALIGN_DOWN(pa, PAGE_SIZE);
 	paddr_t last = ALIGN_UP(pa + size, PAGE_SIZE);
 
-	if (size == 0 || last <= first || mmio_next + (last - first) > MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE)
+	if (size == 0 || last <= first ||
+	    mmio_next + (last - first) > MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE)
 		return NULL;
 	bool irq = irq_save();
 	vaddr_t base = mmio_next;

@@ -86,7 +86,8 @@ KTEST(format, "the formatter handles widths, signs, hex and truncation")
 {
 	char b[64];
 
-	ksnprintf(b, sizeof(b), "%d|%5u|%-4s|%08lx|%c|%zu", -42, 7u, "ab", 0xbeefUL, 'z', (size_t)9);
+	ksnprintf(b, sizeof(b), "%d|%5u|%-4s|%08lx|%c|%zu", -42, 7u, "ab", 0xbeefUL, 'z',
+		  (size_t)9);
 	KT_ASSERT(strcmp(b, "-42|    7|ab  |0000beef|z|9") == 0);
 	KT_ASSERT(ksnprintf(b, 4, "%s", "abcdef") == 6 && strcmp(b, "abc") == 0);
 	ksnprintf(b, sizeof(b), "%ld %p", (long)-9000000000, (void *)0x10);

@@ -11,7 +11,7 @@
 #include "kernel/string.h"
 #include "kernel/vm.h"
 
-#define TEST_FRAMES 512
+#define TEST_FRAMES  512
 #define USER_TEST_VA 0x0000000040000000ull
 
 static paddr_t test_frames[TEST_FRAMES];
@@ -164,7 +164,8 @@ KTEST(mmio_uncached, "device memory is mapped uncached and outside the direct ma
 	volatile uint32_t *p = vm_map_mmio(0xFEE00000, 4096);
 
 	KT_ASSERT(p != NULL);
-	KT_ASSERT((vaddr_t)p >= MMIO_WINDOW_BASE && (vaddr_t)p < MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE);
+	KT_ASSERT((vaddr_t)p >= MMIO_WINDOW_BASE &&
+		  (vaddr_t)p < MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE);
 	KT_ASSERT(kernel_rights((const void *)p, &r) && (r & PT_UNCACHED) && !(r & PT_EXEC));
 	KT_ASSERT(vm_map_mmio(0, 0) == NULL);
 }

@@ -75,8 +75,8 @@ int ioapic_route(uint32_t gsi, uint8_t vector, bool level, bool active_low)
 	if (!io)
 		return -1;
 	uint32_t line = gsi - io->gsi_base;
-	uint32_t lo = vector | RTE_MASKED | (level ? RTE_LEVEL : 0) |
-		      (active_low ? RTE_ACTIVE_LOW : 0);
+	uint32_t lo =
+		vector | RTE_MASKED | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0);
 	ioapic_write(io, IOAPIC_REDTBL + 2 * line + 1, lapic_id() << 24);
 	ioapic_write(io, IOAPIC_REDTBL + 2 * line, lo);
 	return 0;

@@ -9,7 +9,7 @@
 #include "kernel/ktest.h"
 
 #define CR4_PGE (1ull << 7)
-#define CR0_WP  (1ull << 16)
+#define CR0_WP	(1ull << 16)
 
 KTEST(irq_unclaimed, "an interrupt nobody claimed is counted, not fatal")
 {

@@ -9,9 +9,9 @@
 #include "arch/trap.h"
 #include "kernel/vm.h"
 
-#define LAPIC_ID        0x020
-#define LAPIC_EOI       0x0B0
-#define LAPIC_SVR       0x0F0
+#define LAPIC_ID	0x020
+#define LAPIC_EOI	0x0B0
+#define LAPIC_SVR	0x0F0
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
@@ -20,9 +20,9 @@
 #define LAPIC_TIMER_CCR 0x390
 #define LAPIC_TIMER_DCR 0x3E0
 
-#define LVT_MASKED      (1u << 16)
-#define LVT_PERIODIC    (1u << 17)
-#define SVR_ENABLE      (1u << 8)
+#define LVT_MASKED		(1u << 16)
+#define LVT_PERIODIC		(1u << 17)
+#define SVR_ENABLE		(1u << 8)
 #define APIC_BASE_GLOBAL_ENABLE (1ull << 11)
 
 #define PIC1_CMD  0x20

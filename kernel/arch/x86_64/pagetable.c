@@ -6,7 +6,7 @@
  */
 #include "arch/pagetable.h"
 
-#define LEVELS        4
+#define LEVELS	      4
 #define USER_HALF_END 256 /* PML4 slots 0-255 are user space */
 
 static bool nx_supported = true;
@@ -66,10 +66,14 @@ unsigned pt_decode_rights(uint64_t pte)
 static int size_level(uint64_t size)
 {
 	switch (size) {
-	case PT_SIZE_4K: return 0;
-	case PT_SIZE_2M: return 1;
-	case PT_SIZE_1G: return 2;
-	default: return -1;
+	case PT_SIZE_4K:
+		return 0;
+	case PT_SIZE_2M:
+		return 1;
+	case PT_SIZE_1G:
+		return 2;
+	default:
+		return -1;
 	}
 }
 

@@ -7,7 +7,7 @@
 #include "arch/cpu.h"
 #include "kernel/printk.h"
 
-#define COM1          0x3F8
+#define COM1	      0x3F8
 #define UART_DATA     0
 #define UART_IER      1
 #define UART_FCR      2
@@ -35,7 +35,7 @@ static bool uart_probe(void)
 void console_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
-	outb(COM1 + UART_LCR, 0x80); /* DLAB: divisor follows */
+	outb(COM1 + UART_LCR, 0x80);  /* DLAB: divisor follows */
 	outb(COM1 + UART_DATA, 0x01); /* 115200 baud */
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x03); /* 8N1 */

@@ -12,13 +12,13 @@
 #include "kernel/clock.h"
 #include "kernel/printk.h"
 
-#define PM_TIMER_HZ     3579545u
-#define PIT_HZ          1193182u
-#define CALIBRATE_MS    10
-#define PIT_CH2_DATA    0x42
-#define PIT_CMD         0x43
-#define PIT_GATE_PORT   0x61
-#define LAPIC_DIVIDER   16
+#define PM_TIMER_HZ   3579545u
+#define PIT_HZ	      1193182u
+#define CALIBRATE_MS  10
+#define PIT_CH2_DATA  0x42
+#define PIT_CMD	      0x43
+#define PIT_GATE_PORT 0x61
+#define LAPIC_DIVIDER 16
 
 static uint64_t lapic_hz; /* LAPIC timer counts per second after the divider */
 static const char *calibration_source = "none";
@@ -45,7 +45,7 @@ static void wait_pit(void)
 	uint16_t count = PIT_HZ / 1000 * CALIBRATE_MS;
 
 	outb(PIT_GATE_PORT, (inb(PIT_GATE_PORT) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_CMD, 0xB0);                                        /* ch 2, lo/hi, mode 0 */
+	outb(PIT_CMD, 0xB0);					  /* ch 2, lo/hi, mode 0 */
 	outb(PIT_CH2_DATA, count & 0xFF);
 	outb(PIT_CH2_DATA, count >> 8);
 	while (!(inb(PIT_GATE_PORT) & 0x20))

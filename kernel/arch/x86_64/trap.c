@@ -42,16 +42,26 @@ static struct irq_slot irq_slots[256];
 static uint64_t spurious_count, unclaimed_count;
 
 static const char *const exception_names[VEC_EXCEPTIONS] = {
-	[VEC_DE] = "#DE divide error",        [VEC_DB] = "#DB debug",
-	[VEC_NMI] = "NMI",                    [VEC_BP] = "#BP breakpoint",
-	[VEC_OF] = "#OF overflow",            [VEC_BR] = "#BR bound range",
-	[VEC_UD] = "#UD invalid opcode",      [VEC_NM] = "#NM device not available",
-	[VEC_DF] = "#DF double fault",        [VEC_TS] = "#TS invalid TSS",
-	[VEC_NP] = "#NP segment not present", [VEC_SS] = "#SS stack fault",
-	[VEC_GP] = "#GP general protection",  [VEC_PF] = "#PF page fault",
-	[VEC_MF] = "#MF x87 error",           [VEC_AC] = "#AC alignment check",
-	[VEC_MC] = "#MC machine check",       [VEC_XM] = "#XM SIMD error",
-	[VEC_VE] = "#VE virtualization",      [VEC_CP] = "#CP control protection",
+	[VEC_DE] = "#DE divide error",
+	[VEC_DB] = "#DB debug",
+	[VEC_NMI] = "NMI",
+	[VEC_BP] = "#BP breakpoint",
+	[VEC_OF] = "#OF overflow",
+	[VEC_BR] = "#BR bound range",
+	[VEC_UD] = "#UD invalid opcode",
+	[VEC_NM] = "#NM device not available",
+	[VEC_DF] = "#DF double fault",
+	[VEC_TS] = "#TS invalid TSS",
+	[VEC_NP] = "#NP segment not present",
+	[VEC_SS] = "#SS stack fault",
+	[VEC_GP] = "#GP general protection",
+	[VEC_PF] = "#PF page fault",
+	[VEC_MF] = "#MF x87 error",
+	[VEC_AC] = "#AC alignment check",
+	[VEC_MC] = "#MC machine check",
+	[VEC_XM] = "#XM SIMD error",
+	[VEC_VE] = "#VE virtualization",
+	[VEC_CP] = "#CP control protection",
 };
 
 static void set_gate(unsigned vec, uint64_t handler, uint8_t ist)
@@ -99,16 +109,16 @@ uint64_t trap_unclaimed_count(void)
 
 void trap_dump(const struct trap_frame *tf)
 {
-	kprintf("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n", tf->rax, tf->rbx,
-		tf->rcx, tf->rdx);
-	kprintf("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx rsp=0x%016lx\n", tf->rsi, tf->rdi,
-		tf->rbp, tf->rsp);
-	kprintf("r8 =0x%016lx r9 =0x%016lx r10=0x%016lx r11=0x%016lx\n", tf->r8, tf->r9,
-		tf->r10, tf->r11);
-	kprintf("r12=0x%016lx r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", tf->r12, tf->r13,
-		tf->r14, tf->r15);
-	kprintf("rip=0x%016lx rflags=0x%08lx cs=0x%02lx ss=0x%02lx\n", tf->rip, tf->rflags,
-		tf->cs, tf->ss);
+	kprintf("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n", tf->rax, tf->rbx, tf->rcx,
+		tf->rdx);
+	kprintf("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx rsp=0x%016lx\n", tf->rsi, tf->rdi, tf->rbp,
+		tf->rsp);
+	kprintf("r8 =0x%016lx r9 =0x%016lx r10=0x%016lx r11=0x%016lx\n", tf->r8, tf->r9, tf->r10,
+		tf->r11);
+	kprintf("r12=0x%016lx r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", tf->r12, tf->r13, tf->r14,
+		tf->r15);
+	kprintf("rip=0x%016lx rflags=0x%08lx cs=0x%02lx ss=0x%02lx\n", tf->rip, tf->rflags, tf->cs,
+		tf->ss);
 	kprintf("cr0=0x%08lx cr3=0x%016lx cr4=0x%08lx\n", read_cr0(), read_cr3(), read_cr4());
 }
 
@@ -122,7 +132,9 @@ static NORETURN void kernel_exception(struct trap_frame *tf)
 	if (tf->vector == VEC_PF)
 		kprintf("cr2=0x%016lx (%s %s, %s)\n", read_cr2(),
 			(tf->error & 1) ? "protection violation on" : "not-present page on",
-			(tf->error & 16) ? "instruction fetch" : (tf->error & 2) ? "write" : "read",
+			(tf->error & 16)  ? "instruction fetch"
+			: (tf->error & 2) ? "write"
+					  : "read",
 			(tf->error & 4) ? "user" : "supervisor");
 	trap_dump(tf);
 	backtrace_print(tf->rip, tf->rbp);

@@ -25,22 +25,22 @@ struct ktest {
  * The section holds pointers, not the structs: the compiler may over-align
  * larger objects, and the runner walks the section as an array.
  */
-#define KTEST(name_, desc_)                                                              \
-	static void ktest_fn_##name_(struct ktest_ctx *t);                               \
-	static const struct ktest ktest_##name_ = {#name_, desc_, ktest_fn_##name_};     \
-	__attribute__((section(".ktests"), used)) static const struct ktest *const       \
-		ktest_ptr_##name_ = &ktest_##name_;                                      \
+#define KTEST(name_, desc_)                                                                        \
+	static void ktest_fn_##name_(struct ktest_ctx *t);                                         \
+	static const struct ktest ktest_##name_ = {#name_, desc_, ktest_fn_##name_};               \
+	__attribute__((section(".ktests"),                                                         \
+		       used)) static const struct ktest *const ktest_ptr_##name_ = &ktest_##name_; \
 	static void ktest_fn_##name_(struct ktest_ctx *t)
 
 void ktest_fail(struct ktest_ctx *t, const char *expr, const char *file, int line);
 
 /* Check a condition; on failure record it and return from the test. */
-#define KT_ASSERT(cond)                                                  \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			ktest_fail(t, #cond, __FILE__, __LINE__);         \
-			return;                                          \
-		}                                                        \
+#define KT_ASSERT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			ktest_fail(t, #cond, __FILE__, __LINE__);                                  \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 /* Run the tests the command line selects and exit QEMU; returns if none selected. */

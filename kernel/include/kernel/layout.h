@@ -11,13 +11,13 @@
 
 #include "kernel/types.h"
 
-#define USER_SPACE_END    0x0000800000000000ull
+#define USER_SPACE_END	  0x0000800000000000ull
 #define KERNEL_SPACE_BASE 0xffff800000000000ull
-#define DIRECT_MAP_BASE   0xffff800000000000ull
-#define DIRECT_MAP_SIZE   0x0000400000000000ull /* 64 TiB */
+#define DIRECT_MAP_BASE	  0xffff800000000000ull
+#define DIRECT_MAP_SIZE	  0x0000400000000000ull /* 64 TiB */
 #define MMIO_WINDOW_BASE  0xffffc00000000000ull
 #define MMIO_WINDOW_SIZE  0x0000010000000000ull /* 1 TiB */
-#define KERNEL_VMA        0xffffffff80000000ull
+#define KERNEL_VMA	  0xffffffff80000000ull
 
 static inline void *phys_to_virt(paddr_t pa)
 {

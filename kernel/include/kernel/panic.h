@@ -20,8 +20,8 @@ void panic_enter(void);
 /* Print "backtrace:" and one line per frame, following saved frame pointers. */
 void backtrace_print(uintptr_t rip, uintptr_t rbp);
 
-#define KASSERT(cond)                                                                   \
-	do {                                                                            \
-		if (unlikely(!(cond)))                                                  \
-			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
+#define KASSERT(cond)                                                                              \
+	do {                                                                                       \
+		if (unlikely(!(cond)))                                                             \
+			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);          \
 	} while (0)

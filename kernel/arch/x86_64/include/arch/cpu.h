@@ -12,7 +12,7 @@
 #define MSR_APIC_BASE 0x0000001B
 #define MSR_FS_BASE   0xC0000100
 #define MSR_GS_BASE   0xC0000101
-#define MSR_PAT       0x00000277
+#define MSR_PAT	      0x00000277
 
 #define EFER_NXE (1u << 11)
 
@@ -68,7 +68,9 @@ static inline uint64_t rdtsc(void)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
 }
 
 static inline uint64_t read_cr0(void)

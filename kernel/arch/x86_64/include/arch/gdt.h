@@ -8,10 +8,10 @@
 #define SEL_KDATA 0x10
 #define SEL_UDATA 0x1B /* 0x18 | RPL 3 */
 #define SEL_UCODE 0x23 /* 0x20 | RPL 3 */
-#define SEL_TSS   0x28
+#define SEL_TSS	  0x28
 
 #define IST_DOUBLE_FAULT  1
-#define IST_NMI           2
+#define IST_NMI		  2
 #define IST_MACHINE_CHECK 3
 
 void gdt_init(void);

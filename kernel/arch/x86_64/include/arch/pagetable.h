@@ -12,8 +12,8 @@
 
 /* Mapping rights, independent of the hardware bit layout. Read is implied. */
 #define PT_WRITE    (1u << 0)
-#define PT_EXEC     (1u << 1)
-#define PT_USER     (1u << 2)
+#define PT_EXEC	    (1u << 1)
+#define PT_USER	    (1u << 2)
 #define PT_UNCACHED (1u << 3)
 #define PT_GLOBAL   (1u << 4)
 
@@ -22,22 +22,22 @@
 #define PT_SIZE_1G (1ull << 30)
 
 /* Hardware bits, exported for tests and for the boot code's checks. */
-#define PTE_PRESENT  (1ull << 0)
-#define PTE_WRITE    (1ull << 1)
-#define PTE_USER     (1ull << 2)
-#define PTE_PWT      (1ull << 3)
-#define PTE_PCD      (1ull << 4)
-#define PTE_HUGE     (1ull << 7)
-#define PTE_GLOBAL   (1ull << 8)
-#define PTE_NX       (1ull << 63)
-#define PTE_ADDR     0x000FFFFFFFFFF000ull
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE   (1ull << 1)
+#define PTE_USER    (1ull << 2)
+#define PTE_PWT	    (1ull << 3)
+#define PTE_PCD	    (1ull << 4)
+#define PTE_HUGE    (1ull << 7)
+#define PTE_GLOBAL  (1ull << 8)
+#define PTE_NX	    (1ull << 63)
+#define PTE_ADDR    0x000FFFFFFFFFF000ull
 
 enum {
 	PT_OK = 0,
-	PT_ENOMEM = -1,  /* no frame for a table */
-	PT_EINVAL = -2,  /* unaligned, non-canonical, bad size or rights for that half */
-	PT_EEXIST = -3,  /* something is already mapped there */
-	PT_ENOENT = -4,  /* nothing mapped there */
+	PT_ENOMEM = -1, /* no frame for a table */
+	PT_EINVAL = -2, /* unaligned, non-canonical, bad size or rights for that half */
+	PT_EEXIST = -3, /* something is already mapped there */
+	PT_ENOENT = -4, /* nothing mapped there */
 };
 
 /* Hooks: allocate a zeroed table frame, free one, and reach one by address. */

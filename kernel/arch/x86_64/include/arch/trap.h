@@ -16,11 +16,28 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame must match isr.asm");
 
 enum {
-	VEC_DE = 0, VEC_DB = 1, VEC_NMI = 2, VEC_BP = 3, VEC_OF = 4, VEC_BR = 5, VEC_UD = 6,
-	VEC_NM = 7, VEC_DF = 8, VEC_TS = 10, VEC_NP = 11, VEC_SS = 12, VEC_GP = 13, VEC_PF = 14,
-	VEC_MF = 16, VEC_AC = 17, VEC_MC = 18, VEC_XM = 19, VEC_VE = 20, VEC_CP = 21,
+	VEC_DE = 0,
+	VEC_DB = 1,
+	VEC_NMI = 2,
+	VEC_BP = 3,
+	VEC_OF = 4,
+	VEC_BR = 5,
+	VEC_UD = 6,
+	VEC_NM = 7,
+	VEC_DF = 8,
+	VEC_TS = 10,
+	VEC_NP = 11,
+	VEC_SS = 12,
+	VEC_GP = 13,
+	VEC_PF = 14,
+	VEC_MF = 16,
+	VEC_AC = 17,
+	VEC_MC = 18,
+	VEC_XM = 19,
+	VEC_VE = 20,
+	VEC_CP = 21,
 	VEC_EXCEPTIONS = 32,
-	VEC_IRQ_BASE = 32,   /* IOAPIC lines are routed to 32 + GSI */
+	VEC_IRQ_BASE = 32, /* IOAPIC lines are routed to 32 + GSI */
 	VEC_IRQ_LAST = 0xDF,
 	VEC_PIC_BASE = 0xE0, /* the masked legacy PIC; only its spurious IRQs 7/15 arrive */
 	VEC_TIMER = 0xF0,    /* LAPIC timer */
