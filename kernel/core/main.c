@@ -19,6 +19,9 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+#include "arch/percpu.h"
 #include "kernel/vm.h"
 
 #define MB2_INFO_MAX (1u << 20) /* refuse absurd boot information sizes */
@@ -122,9 +125,12 @@ NORETURN void kmain(uint32_t magic, paddr_t info_pa)
 	kheap_init();
 	parse_acpi();
 	interrupts_init();
+	cpu_init();
+	sched_init();
+	KASSERT(syscall_table_complete());
 	klog("kernel: ready in %lu us\n", clock_ns() / 1000);
 	ktest_crash_selected();
 	ktest_run_selected();
-	for (;;)
-		cpu_wait_irq();
+	init_start(&boot_info);
+	sched_start();
 }

@@ -178,6 +178,14 @@ static void console_sink(void *ctx, char c)
 	console_putc(c);
 }
 
+void console_write(const char *s, size_t n)
+{
+	bool irq = spin_lock_irqsave(&console_lock);
+	for (size_t i = 0; i < n; i++)
+		console_sink(NULL, s[i]);
+	spin_unlock_irqrestore(&console_lock, irq);
+}
+
 void kvprintf(const char *fmt, va_list ap)
 {
 	bool irq = spin_lock_irqsave(&console_lock);

@@ -13,6 +13,7 @@
 
 static struct slab_heap heap;
 static struct spinlock heap_lock;
+static uint64_t big_pages_live;
 
 static void *heap_page_alloc(void *ctx)
 {
@@ -67,4 +68,34 @@ void kheap_stats(struct slab_stats *out)
 	bool irq = spin_lock_irqsave(&heap_lock);
 	slab_stats(&heap, out);
 	spin_unlock_irqrestore(&heap_lock, irq);
+}
+
+void *kmem_zalloc(size_t size)
+{
+	if (size <= SLAB_MAX_SIZE)
+		return kzalloc(size);
+	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	paddr_t pa;
+	if (pmm_alloc_run(n, 1, &pa) != 0)
+		return NULL;
+	big_pages_live += n;
+	return memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+}
+
+void kmem_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (size <= SLAB_MAX_SIZE) {
+		kfree(p);
+		return;
+	}
+	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	big_pages_live -= n;
+	pmm_free_run(virt_to_phys(p), n);
+}
+
+uint64_t kmem_pages_live(void)
+{
+	return big_pages_live;
 }

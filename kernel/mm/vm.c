@@ -143,10 +143,13 @@ void paging_init(const struct boot_info *bi)
 	map_kernel_range(__data_start, __bss_end, PT_WRITE);
 	map_kernel_range(__ksyms_start, __kernel_end, 0);
 	map_direct(bi);
-	/* Pre-create the device window's PDPT so the kernel half never changes. */
+	/* Pre-create the PDPTs of the device window and the kernel stack area,
+	 * so the kernel half of every address space is fixed from now on. */
 	if (pt_map(kernel_space.pml4, MMIO_WINDOW_BASE, 0, PT_SIZE_4K, 0) != 0 ||
-	    pt_unmap(kernel_space.pml4, MMIO_WINDOW_BASE, NULL, NULL) != 0)
-		panic("paging: cannot set up the device window");
+	    pt_unmap(kernel_space.pml4, MMIO_WINDOW_BASE, NULL, NULL) != 0 ||
+	    pt_map(kernel_space.pml4, KSTACK_AREA_BASE, 0, PT_SIZE_4K, 0) != 0 ||
+	    pt_unmap(kernel_space.pml4, KSTACK_AREA_BASE, NULL, NULL) != 0)
+		panic("paging: cannot set up the device window and stack area");
 	write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(kernel_space.pml4);
 	pmm_boot_pool_done();

@@ -50,22 +50,32 @@ multiboot2 command line. With no arguments, no disk is attached.
 Serial output is read by a background thread so that line arrival times are
 accurate however busy the test is, and the guest never stalls on a full
 pipe. The whole log is kept; TestRun prints it when any check fails.
+
+This module holds Machine (serial, lifecycle, exit), the kargs disk and
+TestRun; Machine's QMP, keyboard and mouse methods live in qmp_input.py and
+screendump in screen.py, as mixins. Import everything from harness: it
+re-exports TestFailure, QmpError, Screen, parse_ppm and char_to_key.
 """
 
 import argparse
 import ctypes
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
+
+from qmp_input import TABLET_MAX, QmpError, QmpInput, TestFailure, char_to_key
+from screen import Screen, ScreenDump, parse_ppm
+
+__all__ = ["QEMU", "DEBUG_EXIT_PORT", "EXIT_SUCCESS", "EXIT_FAILURE", "SKIP", "TAIL_LINES",
+           "TABLET_MAX", "PR_SET_PDEATHSIG", "TestFailure", "QmpError", "SerialLog", "Screen",
+           "parse_ppm", "char_to_key", "Machine", "make_kargs_image", "TestRun"]
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 
@@ -76,17 +86,6 @@ EXIT_FAILURE = (0x11 << 1) | 1  # kernel wrote 0x11
 
 SKIP = 77  # meson's exit status for a skipped test
 TAIL_LINES = 30  # serial lines shown in a TestFailure message
-
-TABLET_MAX = 0x7FFF  # QEMU's absolute axis range is 0..0x7fff
-
-
-class TestFailure(Exception):
-    """A check that could not even be attempted: timeout, early exit, QMP."""
-
-
-class QmpError(TestFailure):
-    """QMP answered with an error object."""
-
 
 # --- serial log -------------------------------------------------------------
 
@@ -144,94 +143,26 @@ def _pump(stream, log):
     log.close()
 
 
-# --- screendump -------------------------------------------------------------
-
-
-class Screen:
-    """An RGB screendump: 3 bytes per pixel, rows top to bottom."""
-
-    def __init__(self, width, height, rgb):
-        self.width, self.height, self.rgb = width, height, rgb
-
-    def __iter__(self):
-        return iter((self.width, self.height, self.rgb))
-
-    def pixel(self, x, y):
-        """(r, g, b) at column x, row y."""
-        if not (0 <= x < self.width and 0 <= y < self.height):
-            raise IndexError(f"pixel ({x}, {y}) outside {self.width}x{self.height}")
-        i = (y * self.width + x) * 3
-        return tuple(self.rgb[i : i + 3])
-
-
-def parse_ppm(data):
-    """Parse a binary PPM (P6, maxval 255) into a Screen."""
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while pos < len(data) and data[pos : pos + 1].isspace():
-            pos += 1
-        if data[pos : pos + 1] == b"#":
-            pos = data.index(b"\n", pos)
-            continue
-        start = pos
-        while pos < len(data) and not data[pos : pos + 1].isspace():
-            pos += 1
-        if start == pos:
-            raise TestFailure("screendump: truncated PPM header")
-        fields.append(data[start:pos])
-    if fields[0] != b"P6" or fields[3] != b"255":
-        raise TestFailure(f"screendump: not a P6/255 PPM: {fields!r}")
-    width, height = int(fields[1]), int(fields[2])
-    rgb = data[pos + 1 :]  # exactly one whitespace byte ends the header
-    if len(rgb) != width * height * 3:
-        raise TestFailure(f"screendump: {len(rgb)} bytes for {width}x{height}")
-    return Screen(width, height, rgb)
-
-
-# --- keyboard ---------------------------------------------------------------
-
-_QCODE = {" ": "spc", "\n": "ret", "\t": "tab", "\b": "backspace",
-          "-": "minus", "=": "equal", "[": "bracket_left", "]": "bracket_right",
-          ";": "semicolon", "'": "apostrophe", "`": "grave_accent",
-          "\\": "backslash", ",": "comma", ".": "dot", "/": "slash"}
-_SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6",
-            "&": "7", "*": "8", "(": "9", ")": "0", "_": "-", "+": "=",
-            "{": "[", "}": "]", ":": ";", '"': "'", "~": "`", "|": "\\",
-            "<": ",", ">": ".", "?": "/"}
-
-
-def char_to_key(ch):
-    """The send_key name that types `ch` on a US layout, e.g. "shift-a"."""
-    if ch.isascii() and (ch.islower() or ch.isdigit()):
-        return ch
-    if ch.isascii() and ch.isupper():
-        return "shift-" + ch.lower()
-    if ch in _QCODE:
-        return _QCODE[ch]
-    if ch in _SHIFTED:
-        return "shift-" + char_to_key(_SHIFTED[ch])
-    raise ValueError(f"no key types {ch!r}")
-
-
 # --- the machine ------------------------------------------------------------
 
 
-class Machine:
-    """One QEMU instance booting the ISO, with serial and QMP attached."""
+class Machine(QmpInput, ScreenDump):
+    """One QEMU instance booting the ISO, with serial and QMP attached.
+
+    The QMP client, keyboard and mouse come from QmpInput (qmp_input.py),
+    screendump from ScreenDump (screen.py)."""
 
     def __init__(self, iso, args="", mem="256M", smp=1, extra=(), icount=False, timeout=60):
         self.iso, self.args, self.mem, self.smp = iso, args, mem, smp
         self.extra, self.icount, self.timeout = list(extra), icount, timeout
         self.name = f"mem={mem} args={args!r}"
         self.log = SerialLog()
-        self.events = []  # QMP events seen so far
+        self._qmp_init()
         self.start_time = self.match_time = None
         self.exit_status = None
         self.stderr_text = ""
         self._cursor = 0
-        self._proc = self._reader = self._qmp_sock = None
-        self._qmp_buf = b""
-        self._qmp_id = 0
+        self._proc = self._reader = None
         self._tmp = _make_tmpdir()
         self.qmp_path = os.path.join(self._tmp, "qmp.sock")
 
@@ -289,9 +220,7 @@ class Machine:
             self._proc.stdin.close()
             self._proc.stdout.close()
             self._proc = None
-        if self._qmp_sock is not None:
-            self._qmp_sock.close()
-            self._qmp_sock = None
+        self._qmp_close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -386,117 +315,6 @@ class Machine:
             return self._reap(timeout)
         except subprocess.TimeoutExpired:
             raise TestFailure(self._why(f"QEMU still running after {timeout}s")) from None
-
-    # --- QMP ---
-
-    def qmp(self, cmd, arguments=None, **args):
-        """Run a QMP command and return its "return" value.
-
-        Keyword names get "_" turned into "-" (hold_time -> hold-time);
-        pass `arguments` as a dict to send names exactly as written.
-        """
-        if self._qmp_sock is None:
-            self._qmp_connect()
-        self._qmp_id += 1
-        request = {"execute": cmd, "id": self._qmp_id}
-        arguments = dict(arguments or {})
-        arguments.update({k.replace("_", "-"): v for k, v in args.items()})
-        if arguments:
-            request["arguments"] = arguments
-        self._qmp_sock.sendall(json.dumps(request).encode() + b"\n")
-        reply = self._qmp_reply(self._qmp_id, cmd)
-        if "error" in reply:
-            err = reply["error"]
-            raise QmpError(f"QMP {cmd}: {err.get('class')}: {err.get('desc')}")
-        return reply.get("return")
-
-    def hmp(self, command_line):
-        return self.qmp("human-monitor-command", command_line=command_line)
-
-    def _qmp_connect(self):
-        deadline = time.monotonic() + 10
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        while True:
-            try:
-                sock.connect(self.qmp_path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                if not self.running() or time.monotonic() > deadline:
-                    sock.close()
-                    raise TestFailure(self._why("cannot connect to QMP")) from None
-                time.sleep(0.05)
-        self._qmp_sock = sock
-        self._qmp_message("greeting")
-        self._qmp_sock.sendall(b'{"execute": "qmp_capabilities", "id": 0}\n')
-        self._qmp_reply(0, "qmp_capabilities")
-
-    def _qmp_reply(self, want_id, what):
-        while True:
-            message = self._qmp_message(what)
-            if "event" in message:
-                self.events.append(message)
-            elif message.get("id") == want_id:
-                return message
-
-    def _qmp_message(self, what, timeout=30):
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._qmp_buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TestFailure(self._why(f"QMP: no answer to {what}"))
-            self._qmp_sock.settimeout(left)
-            try:
-                data = self._qmp_sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not data:
-                raise TestFailure(self._why(f"QMP closed during {what}"))
-            self._qmp_buf += data
-        line, self._qmp_buf = self._qmp_buf.split(b"\n", 1)
-        return json.loads(line)
-
-    # --- input ---
-
-    def send_key(self, key, hold_ms=None):
-        """Press a key or chord, e.g. "a", "ret", "ctrl-c", "shift-a"."""
-        keys = [{"type": "qcode", "data": name} for name in key.split("-")]
-        if hold_ms is None:
-            self.qmp("send-key", keys=keys)
-        else:
-            self.qmp("send-key", keys=keys, hold_time=hold_ms)
-
-    def type_text(self, text):
-        for ch in text:
-            self.send_key(char_to_key(ch))
-
-    def mouse_move(self, x, y, width=1024, height=768):
-        """Move the usb-tablet pointer to pixel (x, y) of a width x height screen."""
-        ax = min(TABLET_MAX, x * TABLET_MAX // max(1, width - 1))
-        ay = min(TABLET_MAX, y * TABLET_MAX // max(1, height - 1))
-        self.qmp("input-send-event", events=[
-            {"type": "abs", "data": {"axis": "x", "value": ax}},
-            {"type": "abs", "data": {"axis": "y", "value": ay}}])
-
-    def mouse_button(self, button, down):
-        self.qmp("input-send-event", events=[
-            {"type": "btn", "data": {"button": button, "down": down}}])
-
-    def mouse_click(self, button="left", x=None, y=None, gap=0.05):
-        """Click (press, pause, release); each is its own HID report."""
-        if x is not None:
-            self.mouse_move(x, y)
-        self.mouse_button(button, True)
-        time.sleep(gap)
-        self.mouse_button(button, False)
-
-    # --- screen ---
-
-    def screendump(self, path=None):
-        """Grab the display as PPM; save to `path` if given; return a Screen."""
-        target = path or os.path.join(self._tmp, "screen.ppm")
-        self.qmp("screendump", filename=os.path.abspath(target))
-        with open(target, "rb") as f:
-            return parse_ppm(f.read())
 
 
 def make_kargs_image(image, args, workdir):

@@ -12,6 +12,8 @@
 #include "arch/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "arch/percpu.h"
+#include "kernel/process.h"
 
 #define UNCLAIMED_LOG_LIMIT 8
 
@@ -142,6 +144,33 @@ static NORETURN void kernel_exception(struct trap_frame *tf)
 	kernel_exit(KEXIT_FAILURE);
 }
 
+extern char copy_user_start[], copy_user_end[], copy_user_fixup[];
+
+/* A fault inside the user-copy routine is the user's bad pointer, not ours. */
+static bool fixup_user_copy(struct trap_frame *tf)
+{
+	if (tf->vector != VEC_PF || tf->rip < (uint64_t)copy_user_start ||
+	    tf->rip >= (uint64_t)copy_user_end)
+		return false;
+	tf->rip = (uint64_t)copy_user_fixup;
+	return true;
+}
+
+/* A ring-3 exception ends the faulting process (the supervisor will hear of it). */
+static void user_exception(struct trap_frame *tf)
+{
+	struct thread *t = current_thread();
+	const char *name = exception_names[tf->vector];
+
+	klog("fault: process %lu '%s' thread %lu: %s at rip 0x%lx", t->proc->pid, t->proc->name,
+	     t->id, name ? name : "exception", tf->rip);
+	if (tf->vector == VEC_PF)
+		kprintf(" addr 0x%lx", read_cr2());
+	kprintf(" err 0x%lx\n", tf->error);
+	process_exit(t->proc, EXIT_FAULTED - (int64_t)tf->vector);
+	thread_exit_current();
+}
+
 static void irq_unclaimed(struct trap_frame *tf)
 {
 	unclaimed_count++;
@@ -152,8 +181,15 @@ static void irq_unclaimed(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector < VEC_EXCEPTIONS)
-		kernel_exception(tf);
+	bool from_user = (tf->cs & 3) != 0;
+
+	if (tf->vector < VEC_EXCEPTIONS) {
+		if (from_user && current_thread()->proc)
+			user_exception(tf);
+		if (!fixup_user_copy(tf))
+			kernel_exception(tf);
+		return;
+	}
 	if (tf->vector == VEC_SPURIOUS || tf->vector == VEC_PIC_BASE + 7 ||
 	    tf->vector == VEC_PIC_BASE + 15) {
 		spurious_count++; /* spurious interrupts take no EOI */
@@ -165,4 +201,8 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	s->fn(tf, s->ctx);
+	/* Preempt only at the boundary to user mode or in the idle loop: the
+	 * kernel itself is never preempted. */
+	if (sched_preempt_pending() && (from_user || current_thread() == this_cpu()->idle))
+		schedule();
 }

@@ -14,3 +14,8 @@ void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
 void kheap_stats(struct slab_stats *out);
+
+/* Any size: slab objects up to SLAB_MAX_SIZE, whole zeroed pages above; free with the size. */
+void *kmem_zalloc(size_t size);
+void kmem_free(void *p, size_t size);
+uint64_t kmem_pages_live(void);

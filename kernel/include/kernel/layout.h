@@ -5,6 +5,8 @@
  *   0x0000000000000000 - 0x00007fffffffffff  user space (per process)
  *   0xffff800000000000 - 0xffffbfffffffffff  direct map of physical memory
  *   0xffffc00000000000 - 0xffffc0ffffffffff  device memory window (uncached)
+ *   0xffffc10000000000 - 0xffffc10fffffffff  kernel stacks of threads, guard-separated
+ *   0xffffc10000000000 - 0xffffc10fffffffff  kernel stacks of threads, guard pages between
  *   0xffffffff80000000 - 0xffffffffffffffff  kernel image (-mcmodel=kernel)
  */
 #pragma once
@@ -17,6 +19,8 @@
 #define DIRECT_MAP_SIZE	  0x0000400000000000ull /* 64 TiB */
 #define MMIO_WINDOW_BASE  0xffffc00000000000ull
 #define MMIO_WINDOW_SIZE  0x0000010000000000ull /* 1 TiB */
+#define KSTACK_AREA_BASE  0xffffc10000000000ull
+#define KSTACK_AREA_SIZE  0x0000001000000000ull /* 64 GiB */
 #define KERNEL_VMA	  0xffffffff80000000ull
 
 static inline void *phys_to_virt(paddr_t pa)

@@ -22,3 +22,5 @@ void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Console output backend (arch serial); console_init may be called again safely. */
 void console_init(void);
 void console_putc(char c);
+/* Write raw bytes (newlines become CR LF) under the console lock. */
+void console_write(const char *s, size_t n);

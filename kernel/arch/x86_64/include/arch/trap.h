@@ -43,6 +43,7 @@ enum {
 	VEC_TIMER = 0xF0,    /* LAPIC timer */
 	VEC_IPI_PANIC = 0xFD,
 	VEC_SPURIOUS = 0xFF, /* LAPIC spurious vector */
+	VEC_SYSCALL = 0x100, /* not a vector: marks frames built by syscall_entry */
 };
 
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *ctx);

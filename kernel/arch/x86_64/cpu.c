@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot-CPU set-up for running user code: the per-CPU block behind GS, the
+ * SYSCALL/SYSRET MSRs, SMEP and SMAP when the CPU has them, and the FPU/SSE
+ * state (saved eagerly on every switch between threads, see thread.c).
+ */
+#include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/percpu.h"
+#include "kernel/printk.h"
+
+#define MSR_STAR           0xC0000081
+#define MSR_LSTAR          0xC0000082
+#define MSR_FMASK          0xC0000084
+#define MSR_KERNEL_GS_BASE 0xC0000102
+#define EFER_SCE           (1ull << 0)
+
+#define CR0_MP         (1ull << 1)
+#define CR0_EM         (1ull << 2)
+#define CR0_TS         (1ull << 3)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_SMEP       (1ull << 20)
+#define CR4_SMAP       (1ull << 21)
+
+/* Flags cleared on SYSCALL entry: TF, IF, DF, AC. The kernel runs with IF=0. */
+#define SYSCALL_FMASK 0x40700ull
+
+extern char syscall_entry[];
+extern uint8_t smap_enabled;
+
+struct percpu cpu0;
+static bool has_smep, has_smap;
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static void fpu_init(void)
+{
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+}
+
+static void protection_init(void)
+{
+	uint32_t r[4];
+
+	cpuid(0, 0, r);
+	if (r[0] < 7)
+		return;
+	cpuid(7, 0, r);
+	has_smep = (r[1] >> 7) & 1;
+	has_smap = (r[1] >> 20) & 1;
+	uint64_t cr4 = read_cr4();
+	if (has_smep)
+		cr4 |= CR4_SMEP;
+	if (has_smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+	smap_enabled = has_smap;
+}
+
+void cpu_init(void)
+{
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&cpu0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA & ~3) - 8) << 48 | (uint64_t)SEL_KCODE << 32);
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	fpu_init();
+	protection_init();
+	klog("cpu: syscall ready, SMEP %s, SMAP %s, FPU state saved eagerly\n",
+	     has_smep ? "on" : "off", has_smap ? "on" : "off");
+}
+
+void cpu_set_kernel_stack(uintptr_t top)
+{
+	cpu0.kernel_rsp = top;
+	gdt_set_kernel_stack(top);
+}
+
+bool cpu_has_smap(void)
+{
+	return has_smap;
+}
+
+bool cpu_has_smep(void)
+{
+	return has_smep;
+}

@@ -1,0 +1,90 @@
+; SPDX-License-Identifier: MIT
+;
+; SYSCALL entry and exit. The entry builds the same struct trap_frame that
+; interrupts build (arch/trap.h), with vector VEC_SYSCALL, so a thread that
+; blocks in a syscall and one preempted by an interrupt look alike on their
+; kernel stacks. The exit returns with SYSRETQ when the frame holds a
+; canonical user RIP, and with IRETQ otherwise (for example a new thread).
+
+extern syscall_dispatch
+global syscall_entry, trap_return
+
+%define PERCPU_KERNEL_RSP 0
+%define PERCPU_USER_RSP   8
+%define VEC_SYSCALL       0x100
+%define SEL_UCODE         0x23
+%define SEL_UDATA         0x1B
+
+section .text
+align 16
+syscall_entry:
+	swapgs
+	mov [gs:PERCPU_USER_RSP], rsp
+	mov rsp, [gs:PERCPU_KERNEL_RSP]
+	push SEL_UDATA                  ; ss
+	push qword [gs:PERCPU_USER_RSP] ; rsp
+	push r11                        ; rflags
+	push SEL_UCODE                  ; cs
+	push rcx                        ; rip
+	push 0                          ; error
+	push VEC_SYSCALL                ; vector
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	xor ebp, ebp                    ; end of the kernel backtrace
+	call syscall_dispatch
+	; fall through
+
+; Return to the ring-3 context saved in the trap_frame at rsp.
+%define TF_RIP (17 * 8)
+%define TF_CS  (18 * 8)
+%macro POP_GPRS 0
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16                     ; vector and error
+%endmacro
+
+trap_return:
+	cli
+	; SYSRET needs a canonical user RIP (else it faults in ring 0) and user CS.
+	mov rcx, [rsp + TF_RIP]
+	shr rcx, 47
+	jnz .iret
+	cmp qword [rsp + TF_CS], SEL_UCODE
+	jne .iret
+	POP_GPRS
+	mov rcx, [rsp]                  ; rip
+	mov r11, [rsp + 16]             ; rflags
+	mov rsp, [rsp + 24]             ; user rsp
+	swapgs
+	o64 sysret
+.iret:
+	POP_GPRS
+	swapgs
+	iretq

@@ -1,0 +1,69 @@
+; SPDX-License-Identifier: MIT
+;
+; The user side of the trap boundary, linked into libsys: the SYSCALL stubs
+; and the process entry point. (All asm lives under kernel/arch/x86_64; this
+; folder is the part that runs in ring 3.)
+
+global sys_call6, sys_ipc, _start
+extern libsys_start
+
+section .text
+; long sys_call6(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+; C passes nr..a4 in rdi, rsi, rdx, rcx, r8, r9 and a5 on the stack.
+sys_call6:
+	mov rax, rdi
+	mov rdi, rsi
+	mov rsi, rdx
+	mov rdx, rcx
+	mov r10, r8
+	mov r8, r9
+	mov r9, [rsp + 8]
+	syscall
+	ret
+
+; long sys_ipc(long nr, struct sys_ipc_regs *r): loads the IPC registers from
+; *r, traps, and stores what the kernel returned back into *r.
+; Layout of sys_ipc_regs: handle, tag, w[6], cap, timeout (10 x 8 bytes).
+sys_ipc:
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rsi                        ; keep the pointer across the trap
+	mov rax, rdi
+	mov rbx, rsi
+	mov rdi, [rbx + 0]
+	mov rsi, [rbx + 8]
+	mov rdx, [rbx + 16]
+	mov r10, [rbx + 24]
+	mov r8, [rbx + 32]
+	mov r9, [rbx + 40]
+	mov r12, [rbx + 48]
+	mov r13, [rbx + 56]
+	mov r14, [rbx + 64]
+	mov r15, [rbx + 72]
+	syscall
+	pop rbx
+	mov [rbx + 0], rdi              ; badge
+	mov [rbx + 8], rsi
+	mov [rbx + 16], rdx
+	mov [rbx + 24], r10
+	mov [rbx + 32], r8
+	mov [rbx + 40], r9
+	mov [rbx + 48], r12
+	mov [rbx + 56], r13
+	mov [rbx + 64], r14
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	ret
+
+; Process entry: rdi = the start argument. Align the stack, call libsys.
+_start:
+	xor ebp, ebp
+	and rsp, -16
+	call libsys_start
+	ud2

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The syscall dispatcher: a table generated from SYSCALL_LIST in
+ * libsys/include/sys/syscall.h, so every number has exactly one handler
+ * (NAME_handler). Unknown numbers get E_NOSYS. After the handler, a thread
+ * that should give way to a higher priority does so before returning.
+ */
+#include "kernel/syscall.h"
+
+#include "kernel/thread.h"
+#include "sys/errors.h"
+
+static const syscall_fn syscall_table[SYS_COUNT] = {
+#define SYSCALL_ENTRY(name, nr, nargs, sig) [nr] = name##_handler,
+	SYSCALL_LIST(SYSCALL_ENTRY)
+#undef SYSCALL_ENTRY
+};
+
+void syscall_dispatch(struct trap_frame *tf)
+{
+	uint64_t nr = tf->rax;
+
+	tf->rax = nr < SYS_COUNT ? (uint64_t)syscall_table[nr](tf) : (uint64_t)E_NOSYS;
+	if (sched_preempt_pending())
+		schedule();
+}
+
+bool syscall_table_complete(void)
+{
+	for (unsigned i = 0; i < SYS_COUNT; i++)
+		if (!syscall_table[i])
+			return false;
+	return true;
+}

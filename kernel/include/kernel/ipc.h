@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Endpoints, notifications and reply objects: synchronous rendezvous IPC
+ * (see libsys/include/sys/ipc.h for the message layout and registers).
+ * Threads blocked on these objects hold no reference to them; when the last
+ * handle goes, every waiter is woken with E_CLOSED.
+ */
+#pragma once
+
+#include "kernel/thread.h"
+
+struct ntfn;
+
+struct endpoint {
+	struct kobj obj;
+	struct wait_queue senders;   /* B_SEND: their message waits in their frames */
+	struct wait_queue receivers; /* B_RECV */
+	struct ntfn *bound;          /* delivered to receivers as IPC_LABEL_NOTIFY */
+};
+
+struct ntfn {
+	struct kobj obj;
+	uint64_t bits;
+	struct wait_queue waiters;
+	struct endpoint *bound_ep; /* weak: cleared when the endpoint goes */
+};
+
+struct reply {
+	struct kobj obj;
+	struct thread *caller; /* NULL once used or when the caller is gone */
+};
+
+/* Notification bits are 63 wide so a wait can return them as a result. */
+#define NTFN_BITS_MASK 0x7FFFFFFFFFFFFFFFull
+
+int endpoint_create(struct endpoint **out);
+int ntfn_create(struct ntfn **out);
+void ntfn_signal(struct ntfn *n, uint64_t bits);
+long ntfn_wait(struct ntfn *n, uint64_t timeout);
+int endpoint_bind(struct endpoint *ep, struct ntfn *n);
+
+/* The operations, for the current thread; the message is in its frame. */
+long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout);
+long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t timeout);
+long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff);
+/* Reply to `caller` with the current thread's message; returns the caller. */
+struct thread *ipc_reply_to(struct thread *caller);
+int ipc_reply_save(struct reply **out);
+
+/* Cut every IPC link of a thread that is being killed. */
+void ipc_thread_cleanup(struct thread *t);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel objects: the header every object that handles can name starts with,
+ * and reference counting. A handle holds a reference; so does a thread on its
+ * process, a mapping on its memory object, and a blocked thread on the object
+ * it waits on. The last kobj_put destroys the object through its type.
+ */
+#pragma once
+
+#include "kernel/types.h"
+#include "sys/handle.h"
+
+struct kobj {
+	uint32_t type; /* enum kobj_type */
+	uint32_t refs;
+};
+
+#define KOBJ_TYPES 7
+
+void kobj_init(struct kobj *o, enum kobj_type type);
+void kobj_get(struct kobj *o);
+void kobj_put(struct kobj *o);
+uint64_t kobj_live(enum kobj_type type);
+
+/* Destructors, one per type, called by kobj_put when refs reach zero. */
+void process_destroy(struct kobj *o);
+void thread_destroy(struct kobj *o);
+void endpoint_destroy(struct kobj *o);
+void ntfn_destroy(struct kobj *o);
+void mobj_destroy(struct kobj *o);
+void reply_destroy(struct kobj *o);

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes: an address space, a handle table, the memory objects mapped
+ * into it (regions) and its threads. A process ends when it exits, is
+ * killed, or its last thread exits; then everything it held is released at
+ * once and waiters learn the exit code. The object itself lives on while
+ * handles to it remain, so the exit code can still be read.
+ */
+#pragma once
+
+#include "kernel/handle.h"
+#include "kernel/thread.h"
+#include "kernel/vm.h"
+
+#define PROCESS_NAME_MAX 32
+#define INIT_PID         1 /* its exit ends the system */
+
+/* Exit codes the kernel chooses: negative, so they never clash with exit(). */
+#define EXIT_KILLED  (-1000)
+#define EXIT_FAULTED (-2000) /* minus the exception vector */
+
+struct mobj;
+
+struct region {
+	vaddr_t va;
+	uint64_t npages;
+	struct mobj *mobj;
+	uint64_t first_page;
+	unsigned rights; /* PT_* */
+	struct region *next;
+};
+
+struct process {
+	struct kobj obj;
+	uint64_t pid;
+	char name[PROCESS_NAME_MAX];
+	struct vm_space vs;
+	struct handle_table handles;
+	struct region *regions; /* sorted by address */
+	struct thread *threads;
+	uint32_t live_threads;
+	bool exited;
+	int64_t exit_code;
+	struct wait_queue exit_waiters;
+};
+
+int process_create(const char *name, size_t len, struct process **out);
+/* End the process: stop its threads, release its memory and handles. */
+void process_exit(struct process *p, int64_t code);
+uint64_t process_count(void);
+
+/* Load and start init from the first boot module. */
+struct boot_info;
+void init_start(const struct boot_info *bi);
+
+/* Map `npages` of `m` from `first_page` at `va` with PT_* rights. */
+int region_map(struct process *p, vaddr_t va, struct mobj *m, uint64_t first_page,
+	       uint64_t npages, unsigned rights);
+/* Unmap the regions lying exactly within [va, va + size). */
+int region_unmap(struct process *p, vaddr_t va, uint64_t size);
+void region_unmap_all(struct process *p);
+/* The kernel view of the user page at `va` if it is mapped with `rights`. */
+void *region_kernel_page(struct process *p, vaddr_t va, unsigned rights, struct mobj **mobj);
+
+/* Copy between kernel memory and the current process; E_FAULT on a bad pointer. */
+int copy_from_user(void *dst, uintptr_t user_src, size_t n);
+int copy_to_user(uintptr_t user_dst, const void *src, size_t n);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System call handlers. Each takes the caller's trap_frame, decodes and
+ * checks its arguments (SYS_ARGn), and returns the value for rax. IPC
+ * handlers also read and write the message registers in the frame.
+ */
+#pragma once
+
+#include "arch/trap.h"
+#include "sys/syscall.h"
+
+#define SYS_ARG0(tf) ((tf)->rdi)
+#define SYS_ARG1(tf) ((tf)->rsi)
+#define SYS_ARG2(tf) ((tf)->rdx)
+#define SYS_ARG3(tf) ((tf)->r10)
+#define SYS_ARG4(tf) ((tf)->r8)
+#define SYS_ARG5(tf) ((tf)->r9)
+
+typedef long (*syscall_fn)(struct trap_frame *tf);
+
+void syscall_dispatch(struct trap_frame *tf);
+bool syscall_table_complete(void);
+
+#define SYSCALL_DECLARE(name, nr, nargs, sig) long name##_handler(struct trap_frame *tf);
+SYSCALL_LIST(SYSCALL_DECLARE)
+#undef SYSCALL_DECLARE

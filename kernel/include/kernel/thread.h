@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads and the scheduler. The kernel is not preemptible: syscalls run
+ * with interrupts off and switch threads only at well-defined points
+ * (blocking, waking a higher priority, the end of an interrupt from ring 3),
+ * so it needs no locks on one CPU and no kernel lock can invert priorities.
+ *
+ * Scheduling: fixed priorities 0 (lowest) to 31, round-robin with a time
+ * slice of SCHED_SLICE_TICKS inside a priority. An IPC call switches
+ * straight to the receiving thread, without a scheduler pass, when that
+ * thread's priority is at least that of every other ready thread.
+ */
+#pragma once
+
+#include "arch/trap.h"
+#include "kernel/object.h"
+
+#define SCHED_PRIORITIES  32
+#define SCHED_SLICE_TICKS 2
+#define KSTACK_SIZE       (16 * 1024)
+
+struct process;
+struct ipc_buffer;
+struct mobj;
+struct reply;
+
+enum thread_state { T_NEW, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
+
+enum block_reason {
+	B_NONE,
+	B_SEND,  /* queued on an endpoint to send (or call) */
+	B_REPLY, /* called; waiting for the reply */
+	B_RECV,  /* waiting on an endpoint to receive */
+	B_NTFN,  /* waiting on a notification */
+	B_SLEEP,
+	B_EXIT_WAIT, /* waiting for a process to exit */
+};
+
+struct wait_queue {
+	struct thread *head, *tail;
+};
+
+struct thread {
+	struct kobj obj;
+	uint64_t id;
+	struct process *proc;
+	enum thread_state state;
+	uint8_t prio;
+	uint8_t slice;
+	uintptr_t kstack_top;
+	uint64_t saved_rsp;
+	struct trap_frame *tf;   /* the user context, at the top of the kernel stack */
+	struct thread *next, *prev; /* run queue or wait queue links */
+	struct wait_queue *wq;
+	struct thread *proc_next;
+
+	/* blocking */
+	enum block_reason reason;
+	long wake_result;
+	uint64_t deadline;
+	struct thread *tnext, *tprev; /* timer list, sorted by deadline */
+	bool on_timer;
+
+	/* IPC */
+	struct kobj *waiting_on;   /* endpoint or notification it blocks on */
+	struct thread *caller;     /* implicit reply slot: the caller we serve */
+	struct thread *callee;     /* while B_REPLY: the thread serving us */
+	struct reply *saved_reply; /* while B_REPLY: a reply object naming us */
+	uint64_t send_badge;       /* while B_SEND: badge of the handle used */
+	handle_t send_cap;         /* while B_SEND: capability to transfer */
+	bool send_is_call;
+	struct ipc_buffer *ipcbuf; /* kernel view of the registered IPC buffer */
+	struct mobj *ipcbuf_mobj;
+
+	uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+struct thread *current_thread(void);
+
+void sched_init(void);
+/* Start scheduling: switch from the boot context to the first ready thread. */
+NORETURN void sched_start(void);
+void sched_ready(struct thread *t);
+void schedule(void);
+/* Switch to `t` now if its priority allows, else queue it and schedule. */
+void sched_handoff(struct thread *t);
+void sched_tick(void);
+bool sched_preempt_pending(void);
+uint8_t sched_highest_ready(void);
+
+/* Block the current thread (on `wq` if not NULL) until woken or timed out. */
+long thread_block(struct wait_queue *wq, enum block_reason why, uint64_t timeout_ns);
+/* The same, switching straight to `next` (already made runnable by the caller
+ * in spirit, but on no run queue) when its priority allows. */
+long thread_block_handoff(struct wait_queue *wq, enum block_reason why, uint64_t timeout_ns,
+			  struct thread *next);
+/* Wake a blocked thread with `result` as its syscall's return value. */
+void thread_wake(struct thread *t, long result);
+void wait_queue_remove(struct thread *t);
+void thread_forget_timer(struct thread *t);
+struct thread *wait_queue_pop(struct wait_queue *wq);
+
+int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg,
+		  uint8_t prio, struct thread **out);
+void thread_start(struct thread *t);
+/* Stop a thread for good (it must not be the current one unless it is exiting). */
+void thread_kill(struct thread *t);
+NORETURN void thread_exit_current(void);
+uint64_t thread_count(void);

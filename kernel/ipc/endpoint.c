@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Synchronous IPC on endpoints. A message moves straight from the sender's
+ * saved registers (and IPC buffer) to the receiver's; nothing is queued but
+ * threads. A call leaves the caller blocked in B_REPLY with the server's
+ * implicit reply slot (`caller`) naming it, and switches straight to the
+ * server when priorities allow; reply_recv switches straight back.
+ */
+#include "kernel/handle.h"
+#include "kernel/ipc.h"
+#include "kernel/kheap.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sys/errors.h"
+#include "sys/ipc.h"
+
+static handle_t give_cap(struct thread *from, struct thread *to)
+{
+	struct handle_slot *s;
+	handle_t h;
+
+	if (handle_lookup(&from->proc->handles, from->send_cap, KOBJ_NONE, R_TRANSFER, &s))
+		return HANDLE_INVALID;
+	if (handle_insert(&to->proc->handles, s->obj, s->rights, s->badge, &h))
+		return HANDLE_INVALID;
+	return h;
+}
+
+static uint32_t copy_buffer(struct thread *from, struct thread *to, uint32_t bytes)
+{
+	bytes = MIN(bytes, IPC_BUF_BYTES);
+	if (!bytes || !from->ipcbuf || !to->ipcbuf)
+		return 0;
+	memcpy(to->ipcbuf->data, from->ipcbuf->data, bytes);
+	return bytes;
+}
+
+/* Move the message in `from`'s frame (and buffer) to `to`. */
+static void deliver(struct thread *from, struct thread *to, uint64_t badge)
+{
+	const struct trap_frame *s = from->tf;
+	struct trap_frame *d = to->tf;
+	uint64_t tag = s->rsi;
+	uint32_t n = MIN(IPC_TAG_WORDS(tag), IPC_WORDS);
+	uint32_t bytes = copy_buffer(from, to, IPC_TAG_BYTES(tag));
+	handle_t cap = from->send_cap ? give_cap(from, to) : HANDLE_INVALID;
+
+	d->rdx = n > 0 ? s->rdx : 0;
+	d->r10 = n > 1 ? s->r10 : 0;
+	d->r8 = n > 2 ? s->r8 : 0;
+	d->r9 = n > 3 ? s->r9 : 0;
+	d->r12 = n > 4 ? s->r12 : 0;
+	d->r13 = n > 5 ? s->r13 : 0;
+	d->rsi = IPC_TAG(IPC_TAG_LABEL(tag), n, cap != HANDLE_INVALID, bytes);
+	d->rdi = badge;
+	d->r14 = cap;
+}
+
+static void deliver_notification(struct thread *to, uint64_t bits)
+{
+	to->tf->rsi = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0);
+	to->tf->rdi = bits;
+	to->tf->r14 = HANDLE_INVALID;
+}
+
+int endpoint_create(struct endpoint **out)
+{
+	struct endpoint *ep = kzalloc(sizeof(*ep));
+
+	if (!ep)
+		return E_NOMEM;
+	kobj_init(&ep->obj, KOBJ_ENDPOINT);
+	*out = ep;
+	return E_OK;
+}
+
+static void wake_all(struct wait_queue *wq, long result)
+{
+	for (struct thread *t; (t = wait_queue_pop(wq));)
+		thread_wake(t, result);
+}
+
+void endpoint_destroy(struct kobj *o)
+{
+	struct endpoint *ep = (struct endpoint *)o;
+
+	wake_all(&ep->senders, E_CLOSED);
+	wake_all(&ep->receivers, E_CLOSED);
+	if (ep->bound) {
+		ep->bound->bound_ep = NULL;
+		kobj_put(&ep->bound->obj);
+	}
+	kfree(ep);
+}
+
+/* Link caller and server for the reply. */
+static void pair(struct thread *caller, struct thread *server)
+{
+	caller->state = T_BLOCKED;
+	caller->reason = B_REPLY;
+	caller->callee = server;
+	server->caller = caller;
+}
+
+long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout)
+{
+	struct thread *cur = current_thread();
+	struct thread *server = wait_queue_pop(&ep->receivers);
+
+	if (server) {
+		deliver(cur, server, badge);
+		thread_forget_timer(server);
+		server->wake_result = E_OK;
+		server->reason = B_NONE;
+		pair(cur, server);
+		cur->wake_result = E_OK;
+		sched_handoff(server);
+		return cur->wake_result;
+	}
+	cur->send_badge = badge;
+	cur->send_is_call = true;
+	return thread_block(&ep->senders, B_SEND, timeout);
+}
+
+long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t timeout)
+{
+	struct thread *cur = current_thread();
+	struct thread *r = wait_queue_pop(&ep->receivers);
+
+	if (r) {
+		deliver(cur, r, badge);
+		thread_wake(r, E_OK);
+		return E_OK;
+	}
+	if (timeout == 0)
+		return E_WOULDBLOCK;
+	cur->send_badge = badge;
+	cur->send_is_call = false;
+	return thread_block(&ep->senders, B_SEND, timeout);
+}
+
+/* Take the first queued sender's message; a caller then waits for our reply. */
+static void take_from_sender(struct thread *cur, struct thread *sender)
+{
+	deliver(sender, cur, sender->send_badge);
+	if (sender->send_is_call) {
+		thread_forget_timer(sender);
+		pair(sender, cur);
+		sender->wake_result = E_OK;
+	} else {
+		thread_wake(sender, E_OK);
+	}
+}
+
+long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
+{
+	struct thread *cur = current_thread();
+	struct thread *sender;
+
+	if (ep->bound && ep->bound->bits) {
+		deliver_notification(cur, ep->bound->bits);
+		ep->bound->bits = 0;
+	} else if ((sender = wait_queue_pop(&ep->senders))) {
+		take_from_sender(cur, sender);
+	} else {
+		return thread_block_handoff(&ep->receivers, B_RECV, timeout, handoff);
+	}
+	if (handoff)
+		sched_ready(handoff);
+	return E_OK;
+}
+
+struct thread *ipc_reply_to(struct thread *caller)
+{
+	struct thread *cur = current_thread();
+
+	deliver(cur, caller, 0);
+	caller->callee = NULL;
+	caller->reason = B_NONE;
+	caller->wake_result = E_OK;
+	if (cur->caller == caller)
+		cur->caller = NULL;
+	return caller;
+}
+
+void ipc_thread_cleanup(struct thread *t)
+{
+	if (t->caller) { /* a server dies with a call in flight: the caller learns it */
+		struct thread *c = t->caller;
+		t->caller = NULL;
+		c->callee = NULL;
+		c->reason = B_NONE;
+		thread_wake(c, E_CLOSED);
+	}
+	if (t->callee) {
+		if (t->callee->caller == t)
+			t->callee->caller = NULL;
+		t->callee = NULL;
+	}
+	if (t->saved_reply) {
+		t->saved_reply->caller = NULL;
+		t->saved_reply = NULL;
+	}
+}

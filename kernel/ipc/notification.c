@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications: a word of bits that signal ORs in and wait takes out.
+ * Signal never blocks. A notification bound to an endpoint is also
+ * delivered to a thread receiving on that endpoint, as a message labelled
+ * IPC_LABEL_NOTIFY carrying the bits as its badge.
+ */
+#include "kernel/ipc.h"
+#include "kernel/kheap.h"
+#include "sys/errors.h"
+#include "sys/ipc.h"
+
+int ntfn_create(struct ntfn **out)
+{
+	struct ntfn *n = kzalloc(sizeof(*n));
+
+	if (!n)
+		return E_NOMEM;
+	kobj_init(&n->obj, KOBJ_NOTIFICATION);
+	*out = n;
+	return E_OK;
+}
+
+void ntfn_destroy(struct kobj *o)
+{
+	struct ntfn *n = (struct ntfn *)o;
+
+	for (struct thread *t; (t = wait_queue_pop(&n->waiters));)
+		thread_wake(t, E_CLOSED);
+	kfree(n);
+}
+
+void ntfn_signal(struct ntfn *n, uint64_t bits)
+{
+	struct thread *t;
+
+	bits &= NTFN_BITS_MASK;
+	if (!bits)
+		return;
+	if ((t = wait_queue_pop(&n->waiters))) {
+		thread_wake(t, (long)(n->bits | bits));
+		n->bits = 0;
+	} else if (n->bound_ep && (t = wait_queue_pop(&n->bound_ep->receivers))) {
+		t->tf->rsi = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0);
+		t->tf->rdi = n->bits | bits;
+		t->tf->r14 = HANDLE_INVALID;
+		n->bits = 0;
+		thread_wake(t, E_OK);
+	} else {
+		n->bits |= bits;
+	}
+}
+
+long ntfn_wait(struct ntfn *n, uint64_t timeout)
+{
+	if (n->bits) {
+		long bits = (long)n->bits;
+		n->bits = 0;
+		return bits;
+	}
+	return thread_block(&n->waiters, B_NTFN, timeout);
+}
+
+int endpoint_bind(struct endpoint *ep, struct ntfn *n)
+{
+	if (ep->bound || n->bound_ep)
+		return E_BUSY;
+	kobj_get(&n->obj);
+	ep->bound = n;
+	n->bound_ep = ep;
+	return E_OK;
+}
+
+int ipc_reply_save(struct reply **out)
+{
+	struct thread *cur = current_thread();
+
+	if (!cur->caller)
+		return E_INVAL;
+	struct reply *r = kzalloc(sizeof(*r));
+	if (!r)
+		return E_NOMEM;
+	kobj_init(&r->obj, KOBJ_REPLY);
+	r->caller = cur->caller;
+	r->caller->saved_reply = r;
+	cur->caller = NULL;
+	*out = r;
+	return E_OK;
+}
+
+void reply_destroy(struct kobj *o)
+{
+	struct reply *r = (struct reply *)o;
+
+	if (r->caller) { /* never replied: the caller must not wait for ever */
+		struct thread *c = r->caller;
+		c->saved_reply = NULL;
+		c->callee = NULL;
+		thread_wake(c, E_CLOSED);
+	}
+	kfree(r);
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting init, the only program the kernel starts itself: the first boot
+ * module, a static ELF checked by the same validator the loader server uses.
+ * init receives every boot module as a read-only memory object handle named
+ * after the module, and all other rights it needs to start the system.
+ */
+#include "boot/mb2.h"
+#include "kernel/cmdline.h"
+#include "kernel/layout.h"
+#include "kernel/mobj.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sys/elf.h"
+#include "sys/errors.h"
+#include "sys/start.h"
+
+#define INIT_PRIORITY 16
+
+static unsigned segment_rights(uint32_t flags)
+{
+	return ((flags & ELF_SEG_W) ? PT_WRITE : 0) | ((flags & ELF_SEG_X) ? PT_EXEC : 0);
+}
+
+static int load_segment(struct process *p, const uint8_t *file, const struct elf_segment *seg)
+{
+	uint64_t pages = elf_segment_page_count(seg);
+	struct mobj *m;
+	int err = mobj_create(pages * PAGE_SIZE, &m);
+
+	if (err)
+		return err;
+	for (uint64_t i = 0; i < pages; i++) {
+		struct elf_page_fill f;
+		if (elf_segment_page(seg, i, &f) == ELF_OK && f.copy_len)
+			memcpy((uint8_t *)mobj_page(m, i) + f.dst_off, file + f.file_off, f.copy_len);
+	}
+	err = region_map(p, ALIGN_DOWN(seg->vaddr, PAGE_SIZE), m, 0, pages,
+			 segment_rights(seg->flags));
+	kobj_put(&m->obj);
+	return err;
+}
+
+static int give_modules(struct process *p, const struct boot_info *bi, struct start_info *si)
+{
+	for (size_t i = 1; i < bi->module_count && si->handle_count < START_MAX_HANDLES; i++) {
+		const struct mb2_module *mod = &bi->modules[i];
+		struct start_handle *sh = &si->handles[si->handle_count];
+		struct mobj *m;
+		uint32_t size = mod->end - mod->start;
+		if (size == 0 || mobj_create_from(phys_to_virt(mod->start), size, &m))
+			continue;
+		int err = handle_insert(&p->handles, &m->obj, R_READ | R_DUP | R_TRANSFER, 0,
+					&sh->handle);
+		kobj_put(&m->obj);
+		if (err)
+			return err;
+		const char *name = mod->cmdline ? mod->cmdline : "module";
+		size_t n = MIN(strlen(name), START_NAME_MAX - 1);
+		memcpy(sh->name, name, n);
+		sh->size = size;
+		si->handle_count++;
+	}
+	return E_OK;
+}
+
+/* init's arguments are the words of the kernel command line. */
+static void give_args(struct start_info *si)
+{
+	const char *line = cmdline_raw();
+	size_t used = 0;
+
+	while (*line && si->argc < START_MAX_ARGS) {
+		while (*line == ' ')
+			line++;
+		size_t n = 0;
+		while (line[n] && line[n] != ' ')
+			n++;
+		if (n == 0 || used + n + 1 > START_STRINGS)
+			break;
+		memcpy(&si->strings[used], line, n);
+		si->argv[si->argc++] = USER_STACK_TOP - PAGE_SIZE + offsetof(struct start_info, strings) + used;
+		used += n + 1;
+		line += n;
+	}
+}
+
+/* The stack, with start_info in its top page. */
+static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *arg)
+{
+	struct mobj *stack;
+	int err = mobj_create(USER_STACK_SIZE, &stack);
+
+	if (err)
+		return err;
+	err = region_map(p, USER_STACK_TOP - USER_STACK_SIZE, stack, 0,
+			 USER_STACK_SIZE / PAGE_SIZE, PT_WRITE);
+	struct start_info *si = mobj_page(stack, stack->npages - 1);
+	si->magic = START_MAGIC;
+	give_args(si);
+	if (!err)
+		err = give_modules(p, bi, si);
+	kobj_put(&stack->obj);
+	*arg = USER_STACK_TOP - PAGE_SIZE;
+	return err;
+}
+
+static int load_init(const struct boot_info *bi, struct process *p, struct elf_image *img)
+{
+	const struct mb2_module *mod = &bi->modules[0];
+	const uint8_t *file = phys_to_virt(mod->start);
+	struct elf_limits lim;
+
+	elf_limits_default(&lim);
+	int err = elf_validate(file, mod->end - mod->start, &lim, img);
+	if (err) {
+		klog("init: module '%s' is not a valid program: %s\n",
+		     mod->cmdline ? mod->cmdline : "?", elf_error_name(err));
+		return E_INVAL;
+	}
+	for (uint32_t i = 0; i < img->segment_count && !err; i++)
+		err = load_segment(p, file, &img->segments[i]);
+	return err;
+}
+
+void init_start(const struct boot_info *bi)
+{
+	struct process *p;
+	struct thread *t;
+	struct elf_image img;
+	uint64_t arg;
+
+	if (bi->module_count == 0) {
+		klog("warning: no boot modules: no init to start, the kernel idles\n");
+		return;
+	}
+	if (process_create("init", 4, &p))
+		panic("init: cannot create the process");
+	int err = load_init(bi, p, &img);
+	if (!err)
+		err = build_stack(p, bi, &arg);
+	if (!err)
+		err = thread_create(p, img.entry, arg, arg, INIT_PRIORITY, &t);
+	if (err) {
+		klog("init: cannot start (%s); the kernel idles\n", sys_error_name(err));
+		process_exit(p, EXIT_KILLED);
+		kobj_put(&p->obj);
+		return;
+	}
+	klog("init: started pid %lu, entry 0x%lx, %u modules for it\n", p->pid, img.entry,
+	     (unsigned)bi->module_count - 1);
+	thread_start(t);
+	kobj_put(&p->obj); /* its thread keeps it alive */
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process life cycle. process_exit is the single teardown path for exit,
+ * kill, a fault and the last thread's exit: it stops every thread, unmaps
+ * every region, closes every handle (breaking reference cycles through
+ * handles), destroys the address space and wakes the waiters.
+ */
+#include "kernel/kheap.h"
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sys/errors.h"
+
+long arch_copy_user(void *dst, const void *src, size_t n);
+
+static uint64_t next_pid = 1;
+static uint64_t live_processes;
+
+int process_create(const char *name, size_t len, struct process **out)
+{
+	struct process *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return E_NOMEM;
+	if (vm_space_create(&p->vs) != 0) {
+		kfree(p);
+		return E_NOMEM;
+	}
+	if (handle_table_init(&p->handles) != 0) {
+		vm_space_destroy(&p->vs);
+		kfree(p);
+		return E_NOMEM;
+	}
+	kobj_init(&p->obj, KOBJ_PROCESS);
+	p->pid = next_pid++;
+	len = MIN(len, PROCESS_NAME_MAX - 1);
+	memcpy(p->name, name, len);
+	p->name[len] = '\0';
+	live_processes++;
+	*out = p;
+	return E_OK;
+}
+
+static void process_teardown(struct process *p, int64_t code)
+{
+	p->exited = true;
+	p->exit_code = code;
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t != current_thread())
+			thread_kill(t);
+	region_unmap_all(p);
+	handle_table_destroy(&p->handles);
+	struct thread *cur = current_thread();
+	if (cur->proc == p)
+		vm_space_activate(vm_kernel_space());
+	vm_space_destroy(&p->vs);
+	for (struct thread *w; (w = wait_queue_pop(&p->exit_waiters));)
+		thread_wake(w, code);
+	if (p->pid == INIT_PID) {
+		klog("kernel: init exited with code %ld; stopping\n", (long)code);
+		kernel_exit(code == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);
+	}
+}
+
+void process_exit(struct process *p, int64_t code)
+{
+	if (p->exited)
+		return;
+	kobj_get(&p->obj); /* keep p alive through the teardown */
+	process_teardown(p, code);
+	kobj_put(&p->obj);
+}
+
+void process_destroy(struct kobj *o)
+{
+	struct process *p = (struct process *)o;
+
+	KASSERT(p->exited || p->live_threads == 0);
+	if (!p->exited) /* created, never ran, last handle closed */
+		process_teardown(p, EXIT_KILLED);
+	live_processes--;
+	kfree(p);
+}
+
+uint64_t process_count(void)
+{
+	return live_processes;
+}
+
+static bool user_range_ok(uintptr_t p, size_t n)
+{
+	return p + n >= p && p + n <= USER_SPACE_END;
+}
+
+int copy_from_user(void *dst, uintptr_t user_src, size_t n)
+{
+	if (!user_range_ok(user_src, n))
+		return E_FAULT;
+	return arch_copy_user(dst, (const void *)user_src, n) ? E_FAULT : E_OK;
+}
+
+int copy_to_user(uintptr_t user_dst, const void *src, size_t n)
+{
+	if (!user_range_ok(user_dst, n))
+		return E_FAULT;
+	return arch_copy_user((void *)user_dst, src, n) ? E_FAULT : E_OK;
+}

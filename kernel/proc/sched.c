@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: one FIFO run queue per priority with a bitmap of the
+ * non-empty ones, a deadline-sorted timer list for timeouts and sleeps, and
+ * the switch itself (kernel stack, address space, FPU state). The idle
+ * thread is not on any queue; it runs when nothing else can.
+ */
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "kernel/clock.h"
+#include "kernel/panic.h"
+#include "kernel/process.h"
+#include "kernel/thread.h"
+#include "sys/errors.h"
+#include "sys/syscall.h"
+
+void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
+
+static struct wait_queue runq[SCHED_PRIORITIES];
+static uint32_t runq_bitmap;
+static struct thread *timer_head;
+static struct thread idle_thread;
+static struct thread *reap_pending; /* a dead thread whose stack we just left */
+static uint64_t boot_rsp;
+
+struct thread *current_thread(void)
+{
+	return this_cpu()->current;
+}
+
+static void wq_push(struct wait_queue *wq, struct thread *t)
+{
+	t->next = NULL;
+	t->prev = wq->tail;
+	if (wq->tail)
+		wq->tail->next = t;
+	else
+		wq->head = t;
+	wq->tail = t;
+	t->wq = wq;
+}
+
+void wait_queue_remove(struct thread *t)
+{
+	struct wait_queue *wq = t->wq;
+
+	if (!wq)
+		return;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		wq->head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	else
+		wq->tail = t->prev;
+	t->next = t->prev = NULL;
+	t->wq = NULL;
+	if (wq >= runq && wq < runq + SCHED_PRIORITIES && !wq->head)
+		runq_bitmap &= ~(1u << (wq - runq));
+}
+
+struct thread *wait_queue_pop(struct wait_queue *wq)
+{
+	struct thread *t = wq->head;
+	if (t)
+		wait_queue_remove(t);
+	return t;
+}
+
+void sched_ready(struct thread *t)
+{
+	t->state = T_READY;
+	wq_push(&runq[t->prio], t);
+	runq_bitmap |= 1u << t->prio;
+	struct thread *cur = current_thread();
+	if (cur && t->prio > cur->prio)
+		this_cpu()->need_resched = true;
+}
+
+uint8_t sched_highest_ready(void)
+{
+	return runq_bitmap ? (uint8_t)(31 - __builtin_clz(runq_bitmap)) : 0;
+}
+
+static struct thread *pick_next(void)
+{
+	if (!runq_bitmap)
+		return &idle_thread;
+	struct thread *t = wait_queue_pop(&runq[sched_highest_ready()]);
+	return t;
+}
+
+static void timer_remove(struct thread *t)
+{
+	if (!t->on_timer)
+		return;
+	if (t->tprev)
+		t->tprev->tnext = t->tnext;
+	else
+		timer_head = t->tnext;
+	if (t->tnext)
+		t->tnext->tprev = t->tprev;
+	t->on_timer = false;
+}
+
+static void timer_insert(struct thread *t, uint64_t deadline)
+{
+	struct thread **link = &timer_head, *prev = NULL;
+
+	while (*link && (*link)->deadline <= deadline) {
+		prev = *link;
+		link = &(*link)->tnext;
+	}
+	t->deadline = deadline;
+	t->tnext = *link;
+	t->tprev = prev;
+	if (*link)
+		(*link)->tprev = t;
+	*link = t;
+	t->on_timer = true;
+}
+
+/* Free what a dead thread left behind once we are off its stack. */
+static void reap(void)
+{
+	struct thread *dead = reap_pending;
+
+	if (!dead)
+		return;
+	reap_pending = NULL;
+	kobj_put(&dead->obj); /* the scheduler's reference */
+}
+
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = current_thread();
+
+	this_cpu()->need_resched = false;
+	if (next == prev) {
+		next->state = T_RUNNING;
+		return;
+	}
+	if (prev->proc)
+		__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+	if (prev->state == T_DEAD)
+		reap_pending = prev;
+	next->state = T_RUNNING;
+	next->slice = SCHED_SLICE_TICKS;
+	this_cpu()->current = next;
+	cpu_set_kernel_stack(next->kstack_top);
+	if (next->proc) {
+		vm_space_activate(&next->proc->vs);
+		__asm__ volatile("fxrstor64 %0" : : "m"(next->fpu));
+	}
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+	reap();
+}
+
+void schedule(void)
+{
+	struct thread *cur = current_thread();
+
+	if (cur->state == T_RUNNING && cur != &idle_thread) {
+		if (cur->slice > 0 && cur->prio >= sched_highest_ready() &&
+		    !(runq_bitmap & ~((2u << cur->prio) - 1)) && !this_cpu()->need_resched)
+			return; /* nothing better to run */
+		sched_ready(cur);
+	}
+	switch_to(pick_next());
+}
+
+void sched_handoff(struct thread *t)
+{
+	struct thread *cur = current_thread();
+
+	if (cur->state == T_RUNNING && cur != this_cpu()->idle)
+		sched_ready(cur);
+	if (t->prio >= sched_highest_ready()) {
+		switch_to(t);
+	} else {
+		sched_ready(t);
+		schedule();
+	}
+}
+
+long thread_block_handoff(struct wait_queue *wq, enum block_reason why, uint64_t timeout_ns,
+			  struct thread *next)
+{
+	struct thread *t = current_thread();
+
+	if (timeout_ns == 0) {
+		if (next)
+			sched_ready(next);
+		return E_TIMEOUT;
+	}
+	t->state = T_BLOCKED;
+	t->reason = why;
+	t->wake_result = E_OK;
+	if (wq)
+		wq_push(wq, t);
+	if (timeout_ns != TIMEOUT_NEVER)
+		timer_insert(t, clock_ns() + MIN(timeout_ns, UINT64_MAX / 4));
+	if (next)
+		sched_handoff(next);
+	else
+		schedule();
+	return t->wake_result;
+}
+
+long thread_block(struct wait_queue *wq, enum block_reason why, uint64_t timeout_ns)
+{
+	return thread_block_handoff(wq, why, timeout_ns, NULL);
+}
+
+void thread_wake(struct thread *t, long result)
+{
+	if (t->state != T_BLOCKED)
+		return;
+	wait_queue_remove(t);
+	timer_remove(t);
+	t->reason = B_NONE;
+	t->waiting_on = NULL;
+	t->wake_result = result;
+	sched_ready(t);
+}
+
+static void expire_timers(void)
+{
+	uint64_t now = clock_ns();
+
+	while (timer_head && timer_head->deadline <= now) {
+		struct thread *t = timer_head;
+		timer_remove(t);
+		thread_wake(t, E_TIMEOUT);
+	}
+}
+
+void sched_tick(void)
+{
+	struct thread *cur = current_thread();
+
+	expire_timers();
+	if (cur && cur != &idle_thread && cur->slice > 0 && --cur->slice == 0)
+		this_cpu()->need_resched = true;
+	if (cur == &idle_thread && runq_bitmap)
+		this_cpu()->need_resched = true;
+}
+
+bool sched_preempt_pending(void)
+{
+	return this_cpu()->need_resched;
+}
+
+static NORETURN void idle_loop(void)
+{
+	for (;;) {
+		if (runq_bitmap)
+			schedule();
+		cpu_wait_irq();
+		irq_disable();
+	}
+}
+
+void sched_init(void)
+{
+	idle_thread.state = T_RUNNING;
+	idle_thread.prio = 0;
+	idle_thread.id = 0;
+	this_cpu()->idle = &idle_thread;
+	this_cpu()->current = &idle_thread;
+	clock_set_tick_hook(sched_tick);
+}
+
+NORETURN void sched_start(void)
+{
+	/* The boot stack becomes the idle thread's stack. */
+	(void)boot_rsp;
+	extern char boot_stack_top[];
+	idle_thread.kstack_top = (uintptr_t)boot_stack_top;
+	irq_disable();
+	idle_loop();
+}
+
+void thread_forget_timer(struct thread *t)
+{
+	timer_remove(t);
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Syscalls on processes, threads and memory objects. Each handler checks
+ * every argument (handles, rights, ranges, user pointers) before it changes
+ * anything, then calls the object code, which cannot fail on bad input.
+ */
+#include "kernel/kheap.h"
+#include "kernel/layout.h"
+#include "kernel/mobj.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "sys/errors.h"
+#include "sys/ipc.h"
+
+static unsigned rights_to_pt(uint32_t r)
+{
+	return ((r & R_WRITE) ? PT_WRITE : 0) | ((r & R_EXEC) ? PT_EXEC : 0);
+}
+
+long SYS_PROCESS_CREATE_handler(struct trap_frame *tf)
+{
+	char name[PROCESS_NAME_MAX];
+	size_t len = MIN(SYS_ARG1(tf), sizeof(name) - 1);
+	struct process *p;
+
+	if (copy_from_user(name, SYS_ARG0(tf), len))
+		return E_FAULT;
+	int err = process_create(name, len, &p);
+	if (err)
+		return err;
+	long h = cap_give(&p->obj, R_ALL, 0);
+	kobj_put(&p->obj); /* the handle holds it now, or nothing does */
+	return h;
+}
+
+long SYS_PROCESS_EXIT_handler(struct trap_frame *tf)
+{
+	process_exit(current_process(), (int32_t)SYS_ARG0(tf));
+	thread_exit_current();
+}
+
+long SYS_PROCESS_WAIT_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	int err = cap_process((handle_t)SYS_ARG0(tf), 0, &p);
+
+	if (err)
+		return err;
+	if (p == current_process())
+		return E_INVAL;
+	if (p->exited)
+		return p->exit_code;
+	return thread_block(&p->exit_waiters, B_EXIT_WAIT, SYS_ARG1(tf));
+}
+
+long SYS_PROCESS_KILL_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (err)
+		return err;
+	bool self = p == current_process();
+	process_exit(p, EXIT_KILLED);
+	if (self)
+		thread_exit_current();
+	return E_OK;
+}
+
+long SYS_THREAD_CREATE_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	struct thread *t;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (err)
+		return err;
+	if (SYS_ARG4(tf) >= SCHED_PRIORITIES)
+		return E_RANGE;
+	err = thread_create(p, SYS_ARG1(tf), SYS_ARG2(tf), SYS_ARG3(tf), (uint8_t)SYS_ARG4(tf), &t);
+	if (err)
+		return err;
+	long h = cap_give(&t->obj, R_ALL, 0);
+	if (h < 0)
+		thread_kill(t);
+	return h;
+}
+
+long SYS_THREAD_START_handler(struct trap_frame *tf)
+{
+	struct handle_slot *s;
+	int err = cap_lookup((handle_t)SYS_ARG0(tf), KOBJ_THREAD, R_MANAGE, &s);
+
+	if (err)
+		return err;
+	struct thread *t = (struct thread *)s->obj;
+	if (t->state != T_NEW)
+		return E_BUSY;
+	thread_start(t);
+	return E_OK;
+}
+
+long SYS_THREAD_EXIT_handler(struct trap_frame *tf)
+{
+	(void)tf;
+	thread_exit_current();
+}
+
+long SYS_THREAD_SET_IPCBUF_handler(struct trap_frame *tf)
+{
+	struct thread *t = current_thread();
+	vaddr_t va = SYS_ARG0(tf);
+	struct mobj *m;
+
+	if (va & PAGE_MASK)
+		return E_INVAL;
+	void *page = region_kernel_page(t->proc, va, PT_WRITE, &m);
+	if (!page)
+		return E_FAULT;
+	if (t->ipcbuf_mobj)
+		kobj_put(&t->ipcbuf_mobj->obj);
+	kobj_get(&m->obj); /* the buffer's page outlives an unmap while registered */
+	t->ipcbuf_mobj = m;
+	t->ipcbuf = page;
+	return E_OK;
+}
+
+long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
+{
+	struct mobj *m;
+	int err = mobj_create(SYS_ARG0(tf), &m);
+
+	if (err)
+		return err;
+	long h = cap_give(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER, 0);
+	kobj_put(&m->obj);
+	return h;
+}
+
+long SYS_MOBJ_MAP_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	struct handle_slot *s;
+	uint64_t va = SYS_ARG2(tf), off = SYS_ARG3(tf), size = SYS_ARG4(tf);
+	uint32_t rights = (uint32_t)SYS_ARG5(tf) | R_READ;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (!err)
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_MOBJ, rights & (R_READ | R_WRITE | R_EXEC), &s);
+	if (err)
+		return err;
+	if ((off | size) & PAGE_MASK || size == 0)
+		return E_INVAL;
+	if ((rights & R_WRITE) && (rights & R_EXEC))
+		return E_RIGHTS; /* W^X in user space too */
+	return region_map(p, va, (struct mobj *)s->obj, off / PAGE_SIZE, size / PAGE_SIZE,
+			  rights_to_pt(rights));
+}
+
+long SYS_UNMAP_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (err)
+		return err;
+	return region_unmap(p, SYS_ARG1(tf), SYS_ARG2(tf));
+}

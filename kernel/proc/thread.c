@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread life cycle: creation with a kernel stack whose top holds the
+ * thread's user trap_frame, start, kill and exit. A thread holds a reference
+ * to its process; the scheduler holds one to the thread until it is dead and
+ * off its stack.
+ */
+#include "arch/gdt.h"
+#include "kernel/kheap.h"
+#include "kernel/kstack.h"
+#include "kernel/layout.h"
+#include "kernel/mobj.h"
+#include "kernel/panic.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+#include "sys/errors.h"
+
+#define RFLAGS_USER 0x202 /* IF and the always-one bit; IOPL 0 */
+#define MXCSR_DEFAULT 0x1F80
+#define FCW_DEFAULT 0x037F
+
+void thread_trampoline(void);
+void ipc_thread_cleanup(struct thread *t);
+
+static uint64_t next_tid = 1;
+static uint64_t live_threads;
+
+/* Build the first kernel-stack picture: a switch frame returning into
+ * thread_trampoline, with the user trap_frame above it. */
+static void build_initial_stack(struct thread *t, uintptr_t entry, uintptr_t stack, uint64_t arg)
+{
+	struct trap_frame *tf = (struct trap_frame *)(t->kstack_top - sizeof(*tf));
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = entry;
+	tf->cs = SEL_UCODE;
+	tf->rflags = RFLAGS_USER;
+	tf->rsp = stack;
+	tf->ss = SEL_UDATA;
+	tf->rdi = arg;
+	t->tf = tf;
+	uint64_t *sp = (uint64_t *)tf;
+	*--sp = (uint64_t)(uintptr_t)thread_trampoline;
+	for (int i = 0; i < 6; i++) /* rbp, rbx, r12-r15 popped by context_switch */
+		*--sp = 0;
+	t->saved_rsp = (uint64_t)(uintptr_t)sp;
+}
+
+static void init_fpu_state(struct thread *t)
+{
+	memset(t->fpu, 0, sizeof(t->fpu));
+	*(uint16_t *)&t->fpu[0] = FCW_DEFAULT;
+	*(uint32_t *)&t->fpu[24] = MXCSR_DEFAULT;
+}
+
+int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg,
+		  uint8_t prio, struct thread **out)
+{
+	if (entry >= USER_SPACE_END || stack > USER_SPACE_END || prio >= SCHED_PRIORITIES)
+		return E_INVAL;
+	if (p->exited)
+		return E_CLOSED;
+	struct thread *t = kmem_zalloc(sizeof(*t));
+	if (!t)
+		return E_NOMEM;
+	if (kstack_alloc(&t->kstack_top)) {
+		kmem_free(t, sizeof(*t));
+		return E_NOMEM;
+	}
+	kobj_init(&t->obj, KOBJ_THREAD); /* this reference belongs to the scheduler */
+	t->id = next_tid++;
+	t->proc = p;
+	kobj_get(&p->obj);
+	t->prio = prio;
+	t->state = T_NEW;
+	build_initial_stack(t, entry, stack, arg);
+	init_fpu_state(t);
+	t->proc_next = p->threads;
+	p->threads = t;
+	p->live_threads++;
+	live_threads++;
+	*out = t;
+	return E_OK;
+}
+
+void thread_start(struct thread *t)
+{
+	if (t->state == T_NEW)
+		sched_ready(t);
+}
+
+/* Called on the new thread's stack before its first return to user mode. */
+void thread_first_run(void)
+{
+}
+
+static void release_ipcbuf(struct thread *t)
+{
+	if (t->ipcbuf_mobj)
+		kobj_put(&t->ipcbuf_mobj->obj);
+	t->ipcbuf_mobj = NULL;
+	t->ipcbuf = NULL;
+}
+
+/* Common part of kill and exit: leave every queue, give up IPC state. */
+static void thread_detach(struct thread *t)
+{
+	ipc_thread_cleanup(t);
+	wait_queue_remove(t);
+	thread_forget_timer(t);
+	release_ipcbuf(t);
+	if (t->state != T_DEAD) {
+		t->state = T_DEAD;
+		live_threads--;
+		t->proc->live_threads--;
+	}
+}
+
+void thread_kill(struct thread *t)
+{
+	if (t->state == T_DEAD)
+		return;
+	thread_detach(t);
+	if (t != current_thread())
+		kobj_put(&t->obj); /* never runs again: drop the scheduler's reference */
+}
+
+NORETURN void thread_exit_current(void)
+{
+	struct thread *t = current_thread();
+
+	thread_detach(t);
+	if (t->proc->live_threads == 0 && !t->proc->exited)
+		process_exit(t->proc, 0);
+	schedule(); /* a dead thread is never picked again; reap() drops it */
+	panic("thread: dead thread %lu resumed", t->id);
+}
+
+void thread_destroy(struct kobj *o)
+{
+	struct thread *t = (struct thread *)o;
+	struct process *p = t->proc;
+
+	for (struct thread **link = &p->threads; *link; link = &(*link)->proc_next) {
+		if (*link == t) {
+			*link = t->proc_next;
+			break;
+		}
+	}
+	kstack_free(t->kstack_top);
+	kmem_free(t, sizeof(*t));
+	kobj_put(&p->obj);
+}
+
+uint64_t thread_count(void)
+{
+	return live_threads;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IPC message layout. A message is a tag, up to six words in registers and,
+ * for longer messages, up to IPC_BUF_BYTES bytes copied between the two
+ * threads' IPC buffers; one capability may travel with it.
+ *
+ * IPC registers (SYS_CALL, SYS_SEND, SYS_RECV, SYS_REPLY, SYS_REPLY_RECV):
+ *   in:  rax = number, rdi = endpoint handle, rsi = tag,
+ *        rdx, r10, r8, r9, r12, r13 = words 0-5,
+ *        r14 = handle to transfer (if the tag says so), r15 = timeout (ns)
+ *   out: rax = status, rdi = badge of the sender, rsi = tag,
+ *        rdx, r10, r8, r9, r12, r13 = words, r14 = received handle
+ *
+ * Tag: bits 0-15 label (method number or reply status), bits 16-18 word
+ * count, bit 19 capability present, bits 20-31 buffer byte count.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "sys/handle.h"
+
+#define IPC_WORDS     6
+#define IPC_BUF_BYTES 2048u
+
+#define IPC_TAG(label, words, cap, bytes)                                               \
+	((uint64_t)((label) & 0xFFFFu) | ((uint64_t)((words) & 7u) << 16) |            \
+	 ((uint64_t)((cap) ? 1u : 0u) << 19) | ((uint64_t)((bytes) & 0xFFFu) << 20))
+#define IPC_TAG_LABEL(t) ((uint32_t)((t) & 0xFFFFu))
+#define IPC_TAG_WORDS(t) ((uint32_t)(((t) >> 16) & 7u))
+#define IPC_TAG_CAP(t)   ((uint32_t)(((t) >> 19) & 1u))
+#define IPC_TAG_BYTES(t) ((uint32_t)(((t) >> 20) & 0xFFFu))
+
+/* Label of a message that is really a notification bound to the endpoint. */
+#define IPC_LABEL_NOTIFY 0xFFFFu
+
+/* The per-thread IPC buffer: one page, registered with SYS_THREAD_SET_IPCBUF. */
+struct ipc_buffer {
+	uint8_t data[IPC_BUF_BYTES];
+	uint8_t user[4096 - IPC_BUF_BYTES]; /* free for libsys */
+};
+_Static_assert(sizeof(struct ipc_buffer) == 4096, "the IPC buffer is one page");
+
+/* A message as user code sees it. */
+struct ipc_msg {
+	uint64_t tag;
+	uint64_t w[IPC_WORDS];
+	handle_t cap;    /* to send (tag cap bit) or received */
+	uint64_t badge;  /* received: who sent it */
+};

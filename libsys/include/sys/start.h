@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How a process starts: its first thread enters _start with rdi pointing at
+ * a struct start_info that the creator placed in the process (at the top of
+ * its stack): the arguments and named handles it is given (for init: one
+ * read-only memory object per boot module, named by the module's name).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "sys/handle.h"
+
+#define START_MAGIC       0x5354415254494E46ull /* "STARTINF" */
+#define START_MAX_ARGS    16
+#define START_MAX_HANDLES 24
+#define START_NAME_MAX    24
+#define START_STRINGS     1024
+
+/* The user address-space layout every program starts with. */
+#define USER_IMAGE_BASE 0x0000000000400000ull
+#define USER_HEAP_BASE  0x0000100000000000ull
+#define USER_IPCBUF_BASE 0x00007f0000000000ull /* one page per thread, 2 pages apart */
+#define USER_STACK_TOP  0x00007ffffff00000ull
+#define USER_STACK_SIZE (256 * 1024)
+
+struct start_handle {
+	char name[START_NAME_MAX];
+	handle_t handle;
+	uint32_t size; /* for memory objects from boot modules: the byte size */
+};
+
+struct start_info {
+	uint64_t magic;
+	uint32_t argc;
+	uint32_t handle_count;
+	uint64_t argv[START_MAX_ARGS]; /* user addresses into strings[] */
+	struct start_handle handles[START_MAX_HANDLES];
+	char strings[START_STRINGS];
+};
+_Static_assert(sizeof(struct start_info) <= 4096, "start_info fits in one page");
+
+/* libsys: the start_info of this process, and a named handle from it. */
+const struct start_info *start_info(void);
+handle_t start_handle(const char *name, uint32_t *size);
