@@ -154,8 +154,10 @@ static bool tier_resize(struct heap *h, struct heap_tag *t, size_t n)
 }
 
 /*
- * The tag of the live allocation at `p`, or NULL with *err set. Huge
- * regions are looked up first: a freed one may be unmapped already.
+ * The tag of the live allocation at `p`, or NULL with *err set. A pointer
+ * at the offset huge allocations have is looked up in the huge list first,
+ * and its tag is read only if it lies in an arena: a freed huge region may
+ * be unmapped already.
  */
 static struct heap_tag *heap_lookup(const struct heap *h, const void *p, int *err)
 {
@@ -165,8 +167,12 @@ static struct heap_tag *heap_lookup(const struct heap *h, const void *p, int *er
 	*err = HEAP_EINVAL;
 	if ((uintptr_t)p % HEAP_ALIGN || (uintptr_t)p < HEAP_PROVIDER_ALIGN)
 		return NULL;
-	if ((r = heap_huge_find(h, p)))
-		return &r->tag;
+	if ((uintptr_t)p % HEAP_PROVIDER_ALIGN == REGION_HDR) {
+		if ((r = heap_huge_find(h, p)))
+			return &r->tag;
+		if (!heap_in_arena(h, p))
+			return NULL;
+	}
 	t = (struct heap_tag *)p - 1;
 	if (!tag_ok(h, t))
 		return NULL;

@@ -322,13 +322,21 @@ void *heap_huge_alloc(struct heap *h, size_t n)
 
 struct heap_region *heap_huge_find(const struct heap *h, const void *p)
 {
-	if ((uintptr_t)p % HEAP_PROVIDER_ALIGN != REGION_HDR)
-		return NULL;
 	for (struct heap_region *r = h->huge; r; r = r->next) {
 		if ((const void *)(r + 1) == p)
 			return r;
 	}
 	return NULL;
+}
+
+bool heap_in_arena(const struct heap *h, const void *p)
+{
+	for (struct heap_region *r = h->arenas; r; r = r->next) {
+		if ((const char *)p > (const char *)r &&
+		    (const char *)p < (const char *)r + r->bytes)
+			return true;
+	}
+	return false;
 }
 
 /* Without shrink the region is not lost: it becomes an arena. */

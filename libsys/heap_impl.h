@@ -177,5 +177,6 @@ int heap_block_free(struct heap *h, struct heap_tag *t);
 bool heap_block_resize(struct heap *h, struct heap_tag *t, size_t bytes);
 void *heap_huge_alloc(struct heap *h, size_t n);
 struct heap_region *heap_huge_find(const struct heap *h, const void *p);
+bool heap_in_arena(const struct heap *h, const void *p);
 void heap_huge_free(struct heap *h, struct heap_region *r);
 void heap_arena_trim(struct heap *h);

@@ -8,6 +8,8 @@
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/pmm.h"
+#include "kernel/process.h"
+#include "sys/errors.h"
 #include "kernel/string.h"
 #include "kernel/vm.h"
 
@@ -101,19 +103,28 @@ KTEST(vm_space_map_unmap, "user mappings translate with their rights and unmap c
 	KT_ASSERT(vm_table_count() == tables0);
 }
 
-KTEST(vm_space_switch, "a write through a user mapping lands in the mapped frame")
+KTEST(vm_space_switch, "copy_to_user through a user mapping lands in the mapped frame")
 {
 	struct vm_space vs;
 	paddr_t pa;
+	uint64_t v = 0x1234abcd, back = 0;
 
 	KT_ASSERT(vm_space_create(&vs) == 0);
 	KT_ASSERT(pmm_alloc(&pa) == 0);
 	*(volatile uint64_t *)phys_to_virt(pa) = 0;
 	KT_ASSERT(vm_map(&vs, USER_TEST_VA, pa, PT_USER | PT_WRITE) == 0);
 	vm_space_activate(&vs);
-	*(volatile uint64_t *)USER_TEST_VA = 0x1234abcd;
+	int put = copy_to_user(USER_TEST_VA + 8, &v, sizeof(v));
+	int get = copy_from_user(&back, USER_TEST_VA + 8, sizeof(back));
+	int unmapped = copy_from_user(&back, USER_TEST_VA + PAGE_SIZE, sizeof(back));
+	int straddle = copy_to_user(USER_TEST_VA + PAGE_SIZE - 4, &v, sizeof(v));
+	int kernel = copy_from_user(&back, (uintptr_t)__data_start, sizeof(back));
+	int wrap = copy_from_user(&back, UINTPTR_MAX - 3, sizeof(back));
 	vm_space_activate(vm_kernel_space());
-	KT_ASSERT(*(volatile uint64_t *)phys_to_virt(pa) == 0x1234abcd);
+	KT_ASSERT(put == 0 && get == 0 && back == v);
+	KT_ASSERT(*(volatile uint64_t *)((char *)phys_to_virt(pa) + 8) == 0x1234abcd);
+	KT_ASSERT(unmapped == E_FAULT && straddle == E_FAULT);
+	KT_ASSERT(kernel == E_FAULT && wrap == E_FAULT);
 	KT_ASSERT(vm_unmap(&vs, USER_TEST_VA, NULL) == 0);
 	vm_space_destroy(&vs);
 	pmm_free(pa);
