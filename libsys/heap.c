@@ -159,7 +159,7 @@ static bool tier_resize(struct heap *h, struct heap_tag *t, size_t n)
  * and its tag is read only if it lies in an arena: a freed huge region may
  * be unmapped already.
  */
-static struct heap_tag *heap_lookup(const struct heap *h, const void *p, int *err)
+static ALWAYS_INLINE struct heap_tag *heap_lookup(const struct heap *h, const void *p, int *err)
 {
 	struct heap_region *r;
 	struct heap_tag *t;
@@ -207,14 +207,24 @@ int heap_init(struct heap *h, const struct heap_ops *ops)
 	return HEAP_OK;
 }
 
+static void count_alloc(struct heap *h, size_t usable)
+{
+	h->st.allocs++;
+	h->st.live++;
+	h->st.bytes_in_use += usable;
+}
+
 void *heap_alloc(struct heap *h, size_t n)
 {
-	void *p = n <= HEAP_SMALL_MAX ? small_alloc(h, small_class(n)) : big_alloc(h, n);
+	unsigned cls;
+	void *p;
 
-	if (p) {
-		h->st.allocs++;
-		h->st.live++;
-		h->st.bytes_in_use += tag_usable((struct heap_tag *)p - 1);
+	if (n <= HEAP_SMALL_MAX) {
+		cls = small_class(n);
+		if ((p = small_alloc(h, cls)))
+			count_alloc(h, heap_class_size(cls));
+	} else if ((p = big_alloc(h, n))) {
+		count_alloc(h, tag_usable((struct heap_tag *)p - 1));
 	}
 	return p;
 }

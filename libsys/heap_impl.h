@@ -36,6 +36,8 @@ struct heap_tag {
 #define TAG_SPAN      0xcull /* an arena block carved into small slots */
 #define TAG_SIZE      (~0xfull)
 
+#define ALWAYS_INLINE inline __attribute__((always_inline)) /* for the hot paths */
+
 #define BLOCK_MIN	    64u /* tag, two links, footer, rounded to 16 */
 #define SPAN_MAX_BYTES	    ((size_t)16 << 10)
 #define SPAN_MIN_BYTES	    ((size_t)4 << 10)

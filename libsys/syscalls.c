@@ -190,3 +190,8 @@ long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_REPLY_RECV, ep, m, m, timeout);
 }
+
+long sys_handle_grant(handle_t p, handle_t h, uint32_t rights)
+{
+	return SC3(SYS_HANDLE_GRANT, p, h, rights);
+}

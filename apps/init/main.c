@@ -1,28 +1,96 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init: the first user process. For now it greets, reports the kernel's
- * counters and then waits; with `utest` on the kernel command line it runs
- * the in-guest test programs and stops the system with their verdict.
+ * init: the first user process and (soon) the supervisor. It starts the
+ * loader server from its boot module, giving it the loader endpoint and the
+ * other modules, then runs what `run=a,b,...` on the kernel command line
+ * names, one after the other. With `run=` the system stops when they are
+ * done, with init's exit code telling whether all of them succeeded;
+ * without it init waits for ever.
  */
+#include <string.h>
+
+#include "proto/loader.h"
+#include "sys/spawn.h"
 #include "sys/start.h"
+#include "sys/stdio.h"
 #include "sys/sys.h"
 
-static void say(const char *s)
+#define LOADER_PRIORITY 20
+#define MAX_RUN         8
+
+static long start_loader(handle_t ep)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	sys_debug_write(s, n);
+	const struct start_info *si = start_info();
+	struct spawn_handle hs[START_MAX_HANDLES];
+	uint32_t n = 0, size = 0;
+	handle_t image = start_handle("loader", &size);
+
+	if (image == HANDLE_INVALID)
+		return E_NOENT;
+	hs[n++] = (struct spawn_handle){"endpoint", ep, R_RECV | R_SEND, 0};
+	for (uint32_t i = 0; i < si->handle_count && n < START_MAX_HANDLES; i++)
+		hs[n++] = (struct spawn_handle){si->handles[i].name, si->handles[i].handle,
+						R_READ | R_DUP | R_TRANSFER, si->handles[i].size};
+	sys_mobj_map(HANDLE_SELF, image, 0x6d0000000000ull, 0, (size + 4095) & ~4095ull, R_READ);
+	struct spawn_args a = {"loader", 0, NULL, n, hs, LOADER_PRIORITY};
+	int elf_err = 0;
+	long p = spawn_elf((const void *)0x6d0000000000ull, size, &a, &elf_err);
+	sys_unmap(HANDLE_SELF, 0x6d0000000000ull, (size + 4095) & ~4095ull);
+	return p;
+}
+
+/* Run one program through the loader and wait for it. */
+static long run_program(handle_t loader, const char *name)
+{
+	int elf_err = 0;
+	long p = loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY, HANDLE_INVALID, &elf_err);
+
+	if (p < 0) {
+		printf("init: cannot start %s: %s (elf %d)\n", name, sys_error_name(p), elf_err);
+		return p;
+	}
+	long code = sys_process_wait((handle_t)p, TIMEOUT_NEVER);
+	sys_handle_close((handle_t)p);
+	printf("init: %s exited with code %ld\n", name, code);
+	return code;
+}
+
+static const char *run_list(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strncmp(argv[i], "run=", 4) == 0)
+			return argv[i] + 4;
+	return NULL;
+}
+
+static int run_all(handle_t loader, const char *list)
+{
+	char names[256];
+	int failed = 0;
+
+	strlcpy(names, list, sizeof(names));
+	for (char *p = names, *next; p && *p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		failed += run_program(loader, p) != 0;
+	}
+	return failed ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	say("init: hello from ring 3\n");
-	for (int i = 0; i < argc; i++) {
-		say("init: arg ");
-		say(argv[i]);
-		say("\n");
+	long ep = sys_ep_create();
+	long loader = ep >= 0 ? start_loader((handle_t)ep) : ep;
+
+	if (loader < 0) {
+		printf("init: cannot start the loader: %s\n", sys_error_name(loader));
+		return 2;
 	}
+	printf("init: loader started\n");
+	const char *list = run_list(argc, argv);
+	if (list)
+		return run_all((handle_t)ep, list);
 	for (;;)
 		sys_sleep(TIMEOUT_NEVER);
 }

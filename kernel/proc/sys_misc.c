@@ -126,3 +126,20 @@ long SYS_HANDLE_INFO_handler(struct trap_frame *tf)
 	struct handle_info info = {s->obj->type, s->rights, s->badge};
 	return copy_to_user(SYS_ARG1(tf), &info, sizeof(info));
 }
+
+long SYS_HANDLE_GRANT_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	struct handle_slot *s;
+	handle_t h;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (!err)
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_NONE, R_TRANSFER, &s);
+	if (err)
+		return err;
+	if (p->exited)
+		return E_CLOSED;
+	err = handle_insert(&p->handles, s->obj, s->rights & (uint32_t)SYS_ARG2(tf), s->badge, &h);
+	return err ? err : (long)h;
+}

@@ -16,8 +16,10 @@
  * Every allocation sits behind a 16-byte tag holding its size or class and
  * a check word (the tag mixed with its address and a per-heap secret), so
  * heap_free recognises pointers it never returned and double frees, refuses
- * them with an error, and changes nothing. A pointer given to heap_free
- * must point into readable memory (the 16 bytes before it are read).
+ * them with an error, and changes nothing. heap_free reads the 16 bytes
+ * before the pointer it is given, so that memory must be readable; the one
+ * exception is a huge allocation already freed, which is recognised from
+ * the heap's own lists (its memory may be unmapped).
  *
  * No locking: a multi-threaded process wraps the calls in its own lock.
  */

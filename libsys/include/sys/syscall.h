@@ -46,7 +46,8 @@
 	X(SYS_REPLY, 28, 0, "IPC: reply to the caller last received")                           \
 	X(SYS_REPLY_RECV, 29, 0, "IPC: reply, then receive, in one call")                       \
 	X(SYS_REPLY_SAVE, 30, 0, "() -> reply handle for the caller last received")             \
-	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")
+	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")                                        \
+	X(SYS_HANDLE_GRANT, 32, 3, "(process, handle, rights) -> the handle in that process")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a program from an ELF image in memory: a new process with the
+ * image's segments (W^X), a stack holding its start_info (arguments and
+ * named handles), and one thread at `priority`. Used by the loader server for
+ * every program, and by init once, to start the loader itself.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys/handle.h"
+
+#define SPAWN_DEFAULT_PRIORITY 10
+
+struct spawn_handle {
+	const char *name;
+	handle_t handle; /* in the spawner; the child gets a copy */
+	uint32_t rights; /* rights the copy keeps (masked by the original's) */
+	uint32_t size;   /* passed through, e.g. a module's byte size */
+};
+
+struct spawn_args {
+	const char *name;
+	int argc;
+	const char *const *argv;
+	uint32_t handle_count;
+	const struct spawn_handle *handles;
+	unsigned priority;
+};
+
+/*
+ * Returns a process handle (>= 0) or a negative error: sys/errors.h codes,
+ * or E_INVAL with *elf_err set to the ELF validator's reason.
+ */
+long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *elf_err);

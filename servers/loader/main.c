@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader server: starts programs by name from the boot modules init
+ * gave it (later also from the FAT server). Each request names a program and
+ * its arguments; the image is mapped read-only, checked and loaded by
+ * spawn_elf, and the caller gets the new process's handle.
+ * Recovery: stateless (its modules come from its start_info again).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "proto/loader.h"
+#include "sys/server.h"
+#include "sys/spawn.h"
+#include "sys/start.h"
+#include "sys/sys.h"
+
+#define FILE_VA  0x00006e0000000000ull /* where a program image is mapped to read it */
+#define MAX_ARGS 16
+
+static const char *parse_request(const struct server_request *req, int *argc,
+				 const char *argv[MAX_ARGS])
+{
+	uint32_t bytes = IPC_TAG_BYTES(req->in_tag);
+	char *data = (char *)req->buf->data;
+
+	if (bytes == 0 || data[bytes - 1] != '\0')
+		return NULL;
+	const char *name = data;
+	const char *p = data + strlen(data) + 1;
+	int n = 0;
+	while (n < MAX_ARGS && n < (int)req->msg.w[0] && p < data + bytes) {
+		argv[n++] = p;
+		p += strlen(p) + 1;
+	}
+	*argc = n;
+	return name;
+}
+
+static long spawn_from_module(handle_t module, uint32_t size, const struct spawn_args *a, int *elf_err)
+{
+	long err = sys_mobj_map(HANDLE_SELF, module, FILE_VA, 0, (size + 4095) & ~4095ull, R_READ);
+
+	if (err < 0)
+		return err;
+	long child = spawn_elf((const void *)FILE_VA, size, a, elf_err);
+	sys_unmap(HANDLE_SELF, FILE_VA, (size + 4095) & ~4095ull);
+	return child;
+}
+
+static long loader_spawn_handler(struct server_request *req)
+{
+	const char *argv[MAX_ARGS];
+	int argc, elf_err = 0;
+	uint32_t size;
+	const char *name = parse_request(req, &argc, argv);
+
+	if (!name)
+		return E_INVAL;
+	handle_t module = start_handle(name, &size);
+	if (module == HANDLE_INVALID)
+		return E_NOENT;
+	struct spawn_handle parent = {"parent", req->msg.cap, R_ALL, 0};
+	bool has_cap = IPC_TAG_CAP(req->in_tag);
+	struct spawn_args a = {name, argc, argv, has_cap ? 1 : 0, &parent,
+			       (unsigned)req->msg.w[1]};
+	long child = spawn_from_module(module, size, &a, &elf_err);
+	if (has_cap)
+		sys_handle_close(req->msg.cap);
+	req->msg.w[0] = (uint64_t)(int64_t)elf_err;
+	if (child < 0) {
+		req->msg.tag = IPC_TAG(0, 1, 0, 0);
+		return child;
+	}
+	req->msg.cap = (handle_t)child;
+	req->close_after_reply = (handle_t)child; /* the caller holds the only handle */
+	req->msg.tag = IPC_TAG(0, 1, 1, 0);
+	return E_OK;
+}
+
+static const struct server_method methods[] = {
+	{LOADER_SPAWN, loader_spawn_handler},
+};
+
+int main(void)
+{
+	handle_t ep = start_handle("endpoint", NULL);
+
+	if (ep == HANDLE_INVALID) {
+		sys_debug_write("loader: no endpoint given\n", 26);
+		return 1;
+	}
+	struct server s = {ep, methods, sizeof(methods) / sizeof(methods[0]), NULL, NULL};
+	return (int)server_run(&s);
+}
