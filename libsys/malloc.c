@@ -12,6 +12,7 @@
 
 static struct heap heap;
 static bool heap_ready;
+static int heap_lock; /* threads of one process share the heap */
 static uintptr_t heap_next = USER_HEAP_BASE;
 
 static void *heap_grow(void *ctx, size_t bytes)
@@ -35,10 +36,20 @@ static void heap_shrink(void *ctx, void *p, size_t bytes)
 	sys_unmap(HANDLE_SELF, (uintptr_t)p, bytes);
 }
 
-static struct heap *the_heap(void)
+/*
+ * Take the heap lock. A holder preempted mid-call is waited out by yielding,
+ * and then by sleeping, so a lower-priority holder gets the CPU to finish.
+ */
+static struct heap *heap_acquire(void)
 {
 	static const struct heap_ops ops = {heap_grow, heap_shrink, NULL};
 
+	for (int tries = 0; __atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE); tries++) {
+		if (tries < 8)
+			sys_yield();
+		else
+			sys_sleep(1000000);
+	}
 	if (!heap_ready) {
 		heap_init(&heap, &ops);
 		heap_ready = true;
@@ -46,28 +57,42 @@ static struct heap *the_heap(void)
 	return &heap;
 }
 
+static void heap_release(void)
+{
+	__atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE);
+}
+
 void *malloc(size_t n)
 {
-	return heap_alloc(the_heap(), n);
+	void *p = heap_alloc(heap_acquire(), n);
+	heap_release();
+	return p;
 }
 
 void *calloc(size_t n, size_t m)
 {
-	return heap_calloc(the_heap(), n, m);
+	void *p = heap_calloc(heap_acquire(), n, m);
+	heap_release();
+	return p;
 }
 
 void *realloc(void *p, size_t n)
 {
-	return heap_realloc(the_heap(), p, n);
+	void *q = heap_realloc(heap_acquire(), p, n);
+	heap_release();
+	return q;
 }
 
 void free(void *p)
 {
-	if (p)
-		heap_free(the_heap(), p);
+	if (!p)
+		return;
+	heap_free(heap_acquire(), p);
+	heap_release();
 }
 
 void malloc_stats(struct heap_stats *out)
 {
-	heap_stats(the_heap(), out);
+	heap_stats(heap_acquire(), out);
+	heap_release();
 }

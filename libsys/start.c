@@ -6,32 +6,13 @@
  * with its result.
  */
 #include "sys/start.h"
+#include "sys/thread.h"
 #include "sys/sys.h"
 
 int main(int argc, char **argv);
 
 static struct start_info *start;
-static struct ipc_buffer *main_ipcbuf;
-
-static struct ipc_buffer *ipcbuf_setup(void)
-{
-	long m = sys_mobj_create(sizeof(struct ipc_buffer), 0);
-
-	if (m < 0)
-		return NULL;
-	uintptr_t va = USER_IPCBUF_BASE;
-	long err = sys_mobj_map(HANDLE_SELF, (handle_t)m, va, 0, sizeof(struct ipc_buffer),
-				R_READ | R_WRITE);
-	sys_handle_close((handle_t)m); /* the mapping keeps the memory */
-	if (err < 0 || sys_thread_set_ipcbuf((void *)va) < 0)
-		return NULL;
-	return (struct ipc_buffer *)va;
-}
-
-struct ipc_buffer *ipc_buffer(void)
-{
-	return main_ipcbuf;
-}
+static struct thread_local main_thread = {.ipcbuf = (struct ipc_buffer *)USER_IPCBUF_BASE};
 
 const struct start_info *start_info(void)
 {
@@ -68,6 +49,6 @@ __attribute__((noreturn)) void libsys_start(struct start_info *si)
 		argc = (int)(si->argc < START_MAX_ARGS ? si->argc : START_MAX_ARGS);
 		argv = (char **)si->argv;
 	}
-	main_ipcbuf = ipcbuf_setup();
+	thread_local_setup(&main_thread);
 	sys_process_exit(main(argc, argv));
 }

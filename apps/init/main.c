@@ -43,7 +43,8 @@ static long start_loader(handle_t ep)
 static long run_program(handle_t loader, const char *name)
 {
 	int elf_err = 0;
-	long p = loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY, HANDLE_INVALID, &elf_err);
+	/* Programs init runs get the loader endpoint as "parent", to start others. */
+	long p = loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY, loader, &elf_err);
 
 	if (p < 0) {
 		printf("init: cannot start %s: %s (elf %d)\n", name, sys_error_name(p), elf_err);

@@ -22,6 +22,7 @@ static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
 static uint64_t boot_rsp;
+static uint64_t loaded_fs_base; /* FS base in the MSR now */
 
 struct thread *current_thread(void)
 {
@@ -152,6 +153,10 @@ static void switch_to(struct thread *next)
 	if (next->proc) {
 		vm_space_activate(&next->proc->vs);
 		__asm__ volatile("fxrstor64 %0" : : "m"(next->fpu));
+		if (next->fs_base != loaded_fs_base) {
+			wrmsr(MSR_FS_BASE, next->fs_base);
+			loaded_fs_base = next->fs_base;
+		}
 	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 	reap();
@@ -285,4 +290,13 @@ NORETURN void sched_start(void)
 void thread_forget_timer(struct thread *t)
 {
 	timer_remove(t);
+}
+
+void thread_set_fs_base(struct thread *t, uint64_t base)
+{
+	t->fs_base = base;
+	if (t == current_thread()) {
+		wrmsr(MSR_FS_BASE, base);
+		loaded_fs_base = base;
+	}
 }

@@ -166,3 +166,11 @@ long SYS_UNMAP_handler(struct trap_frame *tf)
 		return err;
 	return region_unmap(p, SYS_ARG1(tf), SYS_ARG2(tf));
 }
+
+long SYS_THREAD_SET_TLS_handler(struct trap_frame *tf)
+{
+	if (SYS_ARG0(tf) >= USER_SPACE_END)
+		return E_RANGE;
+	thread_set_fs_base(current_thread(), SYS_ARG0(tf));
+	return E_OK;
+}

@@ -22,3 +22,9 @@ unsigned long strtoul(const char *restrict nptr, char **restrict end, int base);
 
 /* strtol(s, NULL, 10) cut to int. */
 int atoi(const char *s);
+
+/* The process's heap (libsys/malloc.c over sys/heap.h); safe to call from any thread. */
+void *malloc(size_t n);
+void *calloc(size_t n, size_t m);
+void *realloc(void *p, size_t n);
+void free(void *p);

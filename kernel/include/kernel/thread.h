@@ -72,6 +72,7 @@ struct thread {
 	struct ipc_buffer *ipcbuf; /* kernel view of the registered IPC buffer */
 	struct mobj *ipcbuf_mobj;
 
+	uint64_t fs_base; /* thread-local storage pointer (SYS_THREAD_SET_TLS) */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
@@ -107,3 +108,4 @@ void thread_start(struct thread *t);
 void thread_kill(struct thread *t);
 NORETURN void thread_exit_current(void);
 uint64_t thread_count(void);
+void thread_set_fs_base(struct thread *t, uint64_t base);

@@ -67,3 +67,21 @@ _start:
 	and rsp, -16
 	call libsys_start
 	ud2
+
+; uint64_t sys_rdtsc(void): the time-stamp counter (under QEMU -icount
+; shift=0 it counts executed guest instructions). LFENCE keeps earlier
+; instructions from drifting past the read.
+global sys_rdtsc
+sys_rdtsc:
+	lfence
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	ret
+
+; void *sys_tls_self(void): the word at fs:0, which libsys sets to the
+; address of the thread's own block (see SYS_THREAD_SET_TLS).
+global sys_tls_self
+sys_tls_self:
+	mov rax, [fs:0]
+	ret
