@@ -20,7 +20,7 @@ CASES = {
     "call_reply_sas_0w": (1500, "call + reply, same address space, 0 words", None, None),
     "call_reply_sas_6w": (1500, "call + reply, same address space, 6 words", None, None),
     "ntfn_roundtrip_xas": (1500, "signal -> wait round trip, two processes", 12499, 667),
-    "copy_4k_ipcbuf": (40000, "4 KiB through the IPC buffer (2 x 2 KiB calls)", None, None),
+    "copy_4k_ipcbuf": (10000, "4 KiB through the IPC buffer (2 x 2 KiB calls)", None, None),
     "copy_4k_shm": (10000, "4 KiB through shared memory (+ one call)", None, None),
 }
 
