@@ -195,3 +195,8 @@ long sys_handle_grant(handle_t p, handle_t h, uint32_t rights)
 {
 	return SC3(SYS_HANDLE_GRANT, p, h, rights);
 }
+
+long sys_ntfn_timer(handle_t n, uint64_t deadline, uint64_t bits)
+{
+	return SC3(SYS_NTFN_TIMER, n, deadline, bits);
+}

@@ -3,7 +3,9 @@
  * Notifications: a word of bits that signal ORs in and wait takes out.
  * Signal never blocks. A notification bound to an endpoint is also
  * delivered to a thread receiving on that endpoint, as a message labelled
- * IPC_LABEL_NOTIFY carrying the bits as its badge.
+ * IPC_LABEL_NOTIFY carrying the bits as its badge. Each notification also has
+ * a one-shot timer that signals it at a deadline (timers are checked on the
+ * tick, so they are as precise as TICK_HZ).
  */
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
@@ -21,10 +23,52 @@ int ntfn_create(struct ntfn **out)
 	return E_OK;
 }
 
+static struct ntfn *timer_head; /* armed notification timers, by deadline */
+
+static void timer_unlink(struct ntfn *n)
+{
+	if (!n->timer_armed)
+		return;
+	for (struct ntfn **link = &timer_head; *link; link = &(*link)->timer_next) {
+		if (*link == n) {
+			*link = n->timer_next;
+			break;
+		}
+	}
+	n->timer_armed = false;
+}
+
+void ntfn_timer_set(struct ntfn *n, uint64_t deadline, uint64_t bits)
+{
+	struct ntfn **link = &timer_head;
+
+	timer_unlink(n);
+	if (deadline == 0)
+		return;
+	while (*link && (*link)->timer_deadline <= deadline)
+		link = &(*link)->timer_next;
+	n->timer_deadline = deadline;
+	n->timer_bits = bits;
+	n->timer_next = *link;
+	*link = n;
+	n->timer_armed = true;
+}
+
+void ntfn_timers_expire(uint64_t now)
+{
+	while (timer_head && timer_head->timer_deadline <= now) {
+		struct ntfn *n = timer_head;
+		timer_head = n->timer_next;
+		n->timer_armed = false;
+		ntfn_signal(n, n->timer_bits);
+	}
+}
+
 void ntfn_destroy(struct kobj *o)
 {
 	struct ntfn *n = (struct ntfn *)o;
 
+	timer_unlink(n);
 	for (struct thread *t; (t = wait_queue_pop(&n->waiters));)
 		thread_wake(t, E_CLOSED);
 	kfree(n);

@@ -223,3 +223,16 @@ long SYS_REPLY_SAVE_handler(struct trap_frame *tf)
 	kobj_put(&r->obj);
 	return h;
 }
+
+long SYS_NTFN_TIMER_handler(struct trap_frame *tf)
+{
+	struct kobj *n;
+	long err = lookup_obj((handle_t)SYS_ARG0(tf), KOBJ_NOTIFICATION, R_SIGNAL, &n, NULL);
+
+	if (err)
+		return err;
+	if (SYS_ARG1(tf) && !(SYS_ARG2(tf) & NTFN_BITS_MASK))
+		return E_INVAL; /* a timer that signals nothing */
+	ntfn_timer_set((struct ntfn *)n, SYS_ARG1(tf), SYS_ARG2(tf));
+	return E_OK;
+}

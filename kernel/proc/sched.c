@@ -8,6 +8,7 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "kernel/clock.h"
+#include "kernel/ipc.h"
 #include "kernel/panic.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -246,6 +247,7 @@ void sched_tick(void)
 	struct thread *cur = current_thread();
 
 	expire_timers();
+	ntfn_timers_expire(clock_ns());
 	if (cur && cur != &idle_thread && cur->slice > 0 && --cur->slice == 0)
 		this_cpu()->need_resched = true;
 	if (cur == &idle_thread && runq_bitmap)

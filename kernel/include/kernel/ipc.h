@@ -23,6 +23,10 @@ struct ntfn {
 	uint64_t bits;
 	struct wait_queue waiters;
 	struct endpoint *bound_ep; /* weak: cleared when the endpoint goes */
+	/* one-shot timer (SYS_NTFN_TIMER): signal timer_bits at timer_deadline */
+	uint64_t timer_deadline, timer_bits;
+	struct ntfn *timer_next;
+	bool timer_armed;
 };
 
 struct reply {
@@ -38,6 +42,10 @@ int ntfn_create(struct ntfn **out);
 void ntfn_signal(struct ntfn *n, uint64_t bits);
 long ntfn_wait(struct ntfn *n, uint64_t timeout);
 int endpoint_bind(struct endpoint *ep, struct ntfn *n);
+/* Arm (deadline > 0) or cancel (deadline 0) the notification's timer. */
+void ntfn_timer_set(struct ntfn *n, uint64_t deadline, uint64_t bits);
+/* Fire every notification timer due by `now` (called from the tick). */
+void ntfn_timers_expire(uint64_t now);
 
 /* The operations, for the current thread; the message is in its frame. */
 long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout);

@@ -57,6 +57,8 @@ long sys_ntfn_wait(handle_t ntfn, uint64_t timeout);
 long sys_reply_save(void);
 long sys_kinfo(struct kinfo *out);
 uint64_t sys_rdtsc(void);
+/* Signal `bits` on the notification at sys_clock() time `deadline` (0 cancels). */
+long sys_ntfn_timer(handle_t ntfn, uint64_t deadline, uint64_t bits);
 long sys_handle_grant(handle_t process, handle_t h, uint32_t rights);
 
 /* IPC on messages (sys/ipc.h). On success `m` holds what was received. */

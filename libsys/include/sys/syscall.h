@@ -48,7 +48,8 @@
 	X(SYS_REPLY_SAVE, 30, 0, "() -> reply handle for the caller last received")             \
 	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")                                        \
 	X(SYS_HANDLE_GRANT, 32, 3, "(process, handle, rights) -> the handle in that process") \
-	X(SYS_THREAD_SET_TLS, 33, 1, "(void *p) -> 0; FS base of the caller (fs:0 should hold p)")
+	X(SYS_THREAD_SET_TLS, 33, 1, "(void *p) -> 0; FS base of the caller (fs:0 should hold p)") \
+	X(SYS_NTFN_TIMER, 34, 3, "(notification, uint64 deadline ns, bits) -> 0; signal at deadline")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),
