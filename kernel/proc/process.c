@@ -47,9 +47,11 @@ static void process_teardown(struct process *p, int64_t code)
 {
 	p->exited = true;
 	p->exit_code = code;
-	for (struct thread *t = p->threads; t; t = t->proc_next)
+	for (struct thread *t = p->threads, *next; t; t = next) {
+		next = t->proc_next; /* thread_kill may free t */
 		if (t != current_thread())
 			thread_kill(t);
+	}
 	region_unmap_all(p);
 	handle_table_destroy(&p->handles);
 	struct thread *cur = current_thread();

@@ -123,8 +123,9 @@ static void timer_insert(struct thread *t, uint64_t deadline)
 	t->on_timer = true;
 }
 
-/* Free what a dead thread left behind once we are off its stack. */
-static void reap(void)
+/* Free what a dead thread left behind once we are off its stack. Runs after
+ * every switch, in the resumed thread or, for a new thread, in its first run. */
+void sched_reap(void)
 {
 	struct thread *dead = reap_pending;
 
@@ -160,7 +161,7 @@ static void switch_to(struct thread *next)
 		}
 	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
-	reap();
+	sched_reap();
 }
 
 void schedule(void)

@@ -92,6 +92,7 @@ void thread_start(struct thread *t)
 /* Called on the new thread's stack before its first return to user mode. */
 void thread_first_run(void)
 {
+	sched_reap();
 }
 
 static void release_ipcbuf(struct thread *t)

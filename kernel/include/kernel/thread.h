@@ -86,6 +86,7 @@ void schedule(void);
 /* Switch to `t` now if its priority allows, else queue it and schedule. */
 void sched_handoff(struct thread *t);
 void sched_tick(void);
+void sched_reap(void);
 bool sched_preempt_pending(void);
 uint8_t sched_highest_ready(void);
 
