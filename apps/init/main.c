@@ -16,7 +16,7 @@
 #include "sys/sys.h"
 
 #define LOADER_PRIORITY 20
-#define MAX_RUN         8
+#define MAX_RUN		8
 
 static long start_loader(handle_t ep)
 {
@@ -43,9 +43,17 @@ static long start_loader(handle_t ep)
 static long run_program(handle_t loader, const char *name)
 {
 	int elf_err = 0;
-	/* Programs init runs get the loader endpoint as "parent", to start others. */
-	long p = loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY, loader, &elf_err);
+	/*
+	 * Programs init runs get the loader endpoint as "parent", to start
+	 * others: send-only, so they cannot take requests meant for the loader.
+	 */
+	long give = sys_handle_dup(loader, R_SEND | R_GRANT | R_DUP | R_TRANSFER);
+	long p = give < 0 ? give
+			  : loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY,
+					 (handle_t)give, &elf_err);
 
+	if (give >= 0)
+		sys_handle_close((handle_t)give);
 	if (p < 0) {
 		printf("init: cannot start %s: %s (elf %d)\n", name, sys_error_name(p), elf_err);
 		return p;

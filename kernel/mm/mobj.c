@@ -20,10 +20,10 @@ static void free_pages(struct mobj *m, uint64_t n)
 
 int mobj_create(uint64_t size, struct mobj **out)
 {
+	if (size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE)
+		return E_INVAL; /* checked before rounding up, which could wrap to 0 */
 	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 
-	if (size == 0 || n > MOBJ_MAX_PAGES)
-		return E_INVAL;
 	if (n > pmm_free_count())
 		return E_NOMEM;
 	struct mobj *m = kzalloc(sizeof(*m));

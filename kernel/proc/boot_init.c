@@ -152,5 +152,6 @@ void init_start(const struct boot_info *bi)
 	klog("init: started pid %lu, entry 0x%lx, %u modules for it\n", p->pid, img.entry,
 	     (unsigned)bi->module_count - 1);
 	thread_start(t);
+	kobj_put(&t->obj); /* the scheduler holds it now */
 	kobj_put(&p->obj); /* its thread keeps it alive */
 }

@@ -47,6 +47,21 @@ static void unmap_stack(vaddr_t base, uint64_t pages)
 	}
 }
 
+/* A zeroed frame at `va` (zeroed for the reason mm/kheap.c gives). */
+static int map_zeroed_page(vaddr_t va)
+{
+	paddr_t pa;
+
+	if (pmm_alloc(&pa))
+		return E_NOMEM;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	if (vm_map(vm_kernel_space(), va, pa, PT_WRITE | PT_GLOBAL)) {
+		pmm_free(pa);
+		return E_NOMEM;
+	}
+	return E_OK;
+}
+
 int kstack_alloc(uintptr_t *top)
 {
 	uint32_t slot;
@@ -55,9 +70,7 @@ int kstack_alloc(uintptr_t *top)
 		return E_NOMEM;
 	vaddr_t base = slot_base(slot);
 	for (uint64_t i = 0; i < STACK_PAGES; i++) {
-		paddr_t pa;
-		if (pmm_alloc(&pa) || vm_map(vm_kernel_space(), base + i * PAGE_SIZE, pa,
-					     PT_WRITE | PT_GLOBAL)) {
+		if (map_zeroed_page(base + i * PAGE_SIZE)) {
 			unmap_stack(base, i);
 			free_slots[free_top++] = slot;
 			return E_NOMEM;

@@ -22,7 +22,6 @@ static uint32_t runq_bitmap;
 static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
-static uint64_t boot_rsp;
 static uint64_t loaded_fs_base; /* FS base in the MSR now */
 
 struct thread *current_thread(void)
@@ -283,7 +282,6 @@ void sched_init(void)
 NORETURN void sched_start(void)
 {
 	/* The boot stack becomes the idle thread's stack. */
-	(void)boot_rsp;
 	extern char boot_stack_top[];
 	idle_thread.kstack_top = (uintptr_t)boot_stack_top;
 	irq_disable();

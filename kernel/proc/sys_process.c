@@ -81,8 +81,7 @@ long SYS_THREAD_CREATE_handler(struct trap_frame *tf)
 	if (err)
 		return err;
 	long h = cap_give(&t->obj, R_ALL, 0);
-	if (h < 0)
-		thread_kill(t);
+	kobj_put(&t->obj); /* the handle holds it now, or nothing does and it goes */
 	return h;
 }
 

@@ -2,8 +2,10 @@
 /*
  * Thread life cycle: creation with a kernel stack whose top holds the
  * thread's user trap_frame, start, kill and exit. A thread holds a reference
- * to its process; the scheduler holds one to the thread until it is dead and
- * off its stack.
+ * to its process; the creator gets the first reference to the thread, and
+ * the scheduler takes one when the thread starts and holds it until the
+ * thread is dead and off its stack. So a thread that is never started goes
+ * when its last handle does.
  */
 #include "arch/gdt.h"
 #include "kernel/kheap.h"
@@ -67,7 +69,7 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t 
 		kmem_free(t, sizeof(*t));
 		return E_NOMEM;
 	}
-	kobj_init(&t->obj, KOBJ_THREAD); /* this reference belongs to the scheduler */
+	kobj_init(&t->obj, KOBJ_THREAD); /* the creator's reference */
 	t->id = next_tid++;
 	t->proc = p;
 	kobj_get(&p->obj);
@@ -85,8 +87,10 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t 
 
 void thread_start(struct thread *t)
 {
-	if (t->state == T_NEW)
-		sched_ready(t);
+	if (t->state != T_NEW)
+		return;
+	kobj_get(&t->obj); /* the scheduler's reference, until the thread is reaped */
+	sched_ready(t);
 }
 
 /* Called on the new thread's stack before its first return to user mode. */
@@ -121,8 +125,9 @@ void thread_kill(struct thread *t)
 {
 	if (t->state == T_DEAD)
 		return;
+	bool started = t->state != T_NEW;
 	thread_detach(t);
-	if (t != current_thread())
+	if (started && t != current_thread())
 		kobj_put(&t->obj); /* never runs again: drop the scheduler's reference */
 }
 
@@ -142,6 +147,8 @@ void thread_destroy(struct kobj *o)
 	struct thread *t = (struct thread *)o;
 	struct process *p = t->proc;
 
+	if (t->state != T_DEAD) /* never started, last handle closed */
+		thread_detach(t);
 	for (struct thread **link = &p->threads; *link; link = &(*link)->proc_next) {
 		if (*link == t) {
 			*link = t->proc_next;

@@ -11,13 +11,10 @@
 #include "kernel/handle.h"
 #include "kernel/thread.h"
 #include "kernel/vm.h"
+#include "sys/exit.h" /* EXIT_KILLED, EXIT_FAULTED */
 
 #define PROCESS_NAME_MAX 32
-#define INIT_PID         1 /* its exit ends the system */
-
-/* Exit codes the kernel chooses: negative, so they never clash with exit(). */
-#define EXIT_KILLED  (-1000)
-#define EXIT_FAULTED (-2000) /* minus the exception vector */
+#define INIT_PID	 1 /* its exit ends the system */
 
 struct mobj;
 
@@ -54,8 +51,8 @@ struct boot_info;
 void init_start(const struct boot_info *bi);
 
 /* Map `npages` of `m` from `first_page` at `va` with PT_* rights. */
-int region_map(struct process *p, vaddr_t va, struct mobj *m, uint64_t first_page,
-	       uint64_t npages, unsigned rights);
+int region_map(struct process *p, vaddr_t va, struct mobj *m, uint64_t first_page, uint64_t npages,
+	       unsigned rights);
 /* Unmap the regions lying exactly within [va, va + size). */
 int region_unmap(struct process *p, vaddr_t va, uint64_t size);
 void region_unmap_all(struct process *p);

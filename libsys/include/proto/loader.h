@@ -5,7 +5,9 @@
  * LOADER_SPAWN (not idempotent: each call starts a new process)
  *   request: IPC buffer = program name, NUL, then argc argument strings, each
  *            NUL-terminated; w0 = argc, w1 = priority; optionally one handle,
- *            which the child receives under the name "parent".
+ *            which the child receives under the name "parent". init gives
+ *            each program it runs a send-only handle to this endpoint, so
+ *            for those programs "parent" is the loader.
  *   reply:   label = 0 or a negative sys/errors.h code (as 16 bits);
  *            w0 = the ELF validator's reason when the image was refused;
  *            cap = the new process's handle (wait on it for the exit code).

@@ -21,6 +21,7 @@
 #define USER_IMAGE_BASE 0x0000000000400000ull
 #define USER_HEAP_BASE  0x0000100000000000ull
 #define USER_IPCBUF_BASE 0x00007f0000000000ull /* one page per thread, 2 pages apart */
+#define USER_THREAD_STACKS 0x00007e0000000000ull /* stacks of thread_spawn threads (sys/thread.h) */
 #define USER_STACK_TOP  0x00007ffffff00000ull
 #define USER_STACK_SIZE (256 * 1024)
 

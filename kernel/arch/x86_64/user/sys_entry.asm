@@ -85,3 +85,22 @@ global sys_tls_self
 sys_tls_self:
 	mov rax, [fs:0]
 	ret
+
+; void sys_thread_exit_unmap(uintptr_t stack, uint64_t size, uint8_t *slot,
+;                            long nr_unmap, long nr_exit)
+; The end of a thread_spawn thread (libsys/thread.c): unmap its own stack,
+; mark its slot free, exit. After the unmap only registers are used (the
+; kernel keeps every register but rax, rcx and r11 across a syscall).
+global sys_thread_exit_unmap
+sys_thread_exit_unmap:
+	mov r12, rdx                    ; slot flag
+	mov r13, r8                     ; exit number
+	mov rax, rcx                    ; SYS_UNMAP(HANDLE_SELF, stack, size)
+	mov rdx, rsi
+	mov rsi, rdi
+	mov edi, 0xFFFFFFFF
+	syscall
+	mov byte [r12], 0
+	mov rax, r13
+	syscall
+	ud2

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of isolation between processes: a child that reads kernel memory,
+ * touches memory only its parent mapped, writes its own code or runs its
+ * data is ended with the kernel's fault code, and its parent learns that
+ * code and carries on untouched; a handle number the child was never given
+ * names nothing in it.
+ */
+#include "sys/fmt.h"
+#include "utest.h"
+
+#define PF EXIT_FAULT_CODE(14)
+#define UD EXIT_FAULT_CODE(6)
+
+/* Run a utest child in `role` with a hex argument; its exit code. */
+static long child_exit_code(const char *role, uint64_t arg)
+{
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "%lx", (unsigned long)arg);
+	long c = ut_spawn(role, hex, HANDLE_INVALID, UT_PRIO);
+	return c < 0 ? c : ut_reap((handle_t)c, 5000 * MS);
+}
+
+UTEST(isolation_kernel_memory, "a child reading or writing kernel memory is ended with #PF")
+{
+	UT_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF);
+	UT_EQ(child_exit_code("write", UT_KERNEL_TEXT), PF);
+	UT_EQ(child_exit_code("read", UT_DIRECT_MAP), PF);
+	UT_EQ(child_exit_code("read", UT_DIRECT_MAP + 0x200000), PF);
+}
+
+UTEST(isolation_parent_memory, "memory the parent mapped does not exist in its child")
+{
+	handle_t m;
+
+	UT_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));
+	ut_fill((void *)UT_SCRATCH_VA, PAGE, 31);
+	UT_EQ(child_exit_code("write", UT_SCRATCH_VA + 16), PF);
+	UT_EQ(child_exit_code("read", UT_SCRATCH_VA), PF);
+	UT_ASSERT(ut_check((void *)UT_SCRATCH_VA, PAGE, 31)); /* and ours is untouched */
+	UT_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
+	UT_OK(sys_handle_close(m));
+}
+
+UTEST(isolation_wx, "a child cannot write its own code or run its data (W^X)")
+{
+	UT_EQ(child_exit_code("write-text", 0), PF);
+	UT_EQ(child_exit_code("exec-data", 0), PF);
+	UT_EQ(child_exit_code("read", 0), PF); /* NULL */
+	UT_EQ(child_exit_code("trap", 0), UD);
+}
+
+UTEST(isolation_no_capability, "a handle number the child was never given is E_BADHANDLE there")
+{
+	char hex[24];
+	UT_HANDLE(given, sys_ep_create());
+	UT_HANDLE(ep, sys_ep_create());
+
+	/* the child holds one handle (`given`, as "parent"); it tries our number for ep
+	 * with handle_info and a call: 100 - the call's error is its exit code */
+	snprintf(hex, sizeof(hex), "%x", ep);
+	UT_HANDLE(child, ut_spawn("call", hex, given, UT_PRIO));
+	UT_EQ(ut_reap(child, 5000 * MS), 100 - E_BADHANDLE);
+	UT_EQ(child_exit_code("call", 0x00010001), 100 - E_BADHANDLE); /* with no handles */
+	UT_OK(sys_handle_close(ep));
+	UT_OK(sys_handle_close(given));
+}
+
+UTEST(isolation_faults_leave_nothing, "faulting children leave no kernel objects or memory behind")
+{
+	struct kinfo before, after;
+
+	UT_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF); /* the loader's first-use costs */
+	UT_OK(ut_kinfo(&before));
+	for (int i = 0; i < 10; i++)
+		UT_EQ(child_exit_code(i & 1 ? "trap" : "write", UT_KERNEL_TEXT), i & 1 ? UD : PF);
+	UT_OK(ut_kinfo(&after));
+	UT_KINFO_SAME(&before, &after);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * utest: in-guest tests of the syscall ABI. UTEST(name, "what it shows")
+ * defines a test and registers it (a pointer in the `utests` section, which
+ * the runner walks); each prints `UTEST <name> PASS` or
+ * `UTEST <name> FAIL: <what> (<file>:<line>)`, and the run ends with
+ * `UTEST SUMMARY <p> passed, <f> failed, <n> registered`. The UT_* checks
+ * record the first failure and return from the test function.
+ *
+ * utest also plays the other side of its cross-process tests: started by
+ * the loader with a role as argv[0] (roles.c), with the endpoint or other
+ * handle it needs as "parent".
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys/exit.h"
+#include "sys/sys.h"
+
+struct ut_ctx {
+	bool failed;
+	char what[200];
+};
+
+struct utest {
+	const char *name;
+	const char *description;
+	void (*fn)(struct ut_ctx *t);
+};
+
+#define UTEST(name_, desc_)                                                                        \
+	static void utest_fn_##name_(struct ut_ctx *t);                                            \
+	static const struct utest utest_##name_ = {#name_, desc_, utest_fn_##name_};               \
+	__attribute__((section("utests"),                                                          \
+		       used)) static const struct utest *const utest_ptr_##name_ = &utest_##name_; \
+	static void utest_fn_##name_(struct ut_ctx *t)
+
+void ut_fail(struct ut_ctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ut_fail_eq(struct ut_ctx *t, const char *file, int line, const char *expr, long got,
+		long want);
+void ut_fail_handle(struct ut_ctx *t, const char *file, int line, const char *expr, long got);
+
+#define UT_FAIL(...) ut_fail(t, __FILE_NAME__, __LINE__, __VA_ARGS__)
+
+/* cond must hold. */
+#define UT_ASSERT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			UT_FAIL("%s", #cond);                                                      \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* expr must give exactly `want` (a number or an E_* code; both are shown on failure). */
+#define UT_EQ(expr, want)                                                                          \
+	do {                                                                                       \
+		long ut_got_ = (long)(expr), ut_want_ = (long)(want);                              \
+		if (ut_got_ != ut_want_) {                                                         \
+			ut_fail_eq(t, __FILE_NAME__, __LINE__, #expr, ut_got_, ut_want_);          \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* expr must succeed (>= 0); evaluated once. */
+#define UT_OK(expr)                                                                                \
+	do {                                                                                       \
+		long ut_r_ = (long)(expr);                                                         \
+		if (ut_r_ < 0) {                                                                   \
+			ut_fail_eq(t, __FILE_NAME__, __LINE__, #expr, ut_r_, E_OK);                \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* Declare `var` as a handle and set it from expr, which must succeed. */
+#define UT_HANDLE(var, expr)                                                                       \
+	handle_t var;                                                                              \
+	do {                                                                                       \
+		long ut_h_ = (long)(expr);                                                         \
+		if (ut_h_ <= 0) {                                                                  \
+			ut_fail_handle(t, __FILE_NAME__, __LINE__, #expr, ut_h_);                  \
+			return;                                                                    \
+		}                                                                                  \
+		var = (handle_t)ut_h_;                                                             \
+	} while (0)
+
+/* Stop the test if a helper that got `t` has failed it. */
+#define UT_RETURN_IF_FAILED()                                                                      \
+	do {                                                                                       \
+		if (t->failed)                                                                     \
+			return;                                                                    \
+	} while (0)
+
+#define MS		  1000000ull
+#define PAGE		  4096ull
+#define UT_PRIO		  10 /* what init runs us at */
+#define UT_PRIO_HIGH	  12 /* threads that must run as soon as they are ready */
+#define UT_SCRATCH_VA	  0x0000500000000000ull /* tests map their memory from here */
+#define UT_SERVER_SHM_VA  0x0000510000000000ull /* where a server maps shared memory */
+#define UT_USER_SPACE_END 0x0000800000000000ull
+#define UT_KERNEL_TEXT	  0xffffffff80200000ull
+#define UT_DIRECT_MAP	  0xffff800000000000ull
+
+/* --- util.c --- */
+
+/* Nanoseconds since `start` (sys_clock). */
+uint64_t ut_elapsed(uint64_t start);
+/* Sleep in 1 ms steps until *flag is non-zero or `ms` pass; true if it was set. */
+bool ut_wait_flag(volatile int *flag, unsigned ms);
+/* A fresh memory object of `pages` pages mapped read-write at `va`; its handle. */
+long ut_map_new(uintptr_t va, uint64_t pages, handle_t *mobj);
+/* Byte i of test pattern `seed`, and whether a range holds it. */
+uint8_t ut_pattern(uint64_t seed, size_t i);
+void ut_fill(void *p, size_t n, uint64_t seed);
+bool ut_check(const void *p, size_t n, uint64_t seed);
+
+/* Kernel counters that must come back after a loop that creates and destroys. */
+long ut_kinfo(struct kinfo *k);
+/* Fail the test (and say which counters moved) unless `a` and `b` match. */
+void ut_kinfo_same(struct ut_ctx *t, const char *file, int line, const struct kinfo *a,
+		   const struct kinfo *b);
+#define UT_KINFO_SAME(a, b)                                                                        \
+	do {                                                                                       \
+		ut_kinfo_same(t, __FILE_NAME__, __LINE__, (a), (b));                               \
+		UT_RETURN_IF_FAILED();                                                             \
+	} while (0)
+/* Poll (sleeping 1 ms) until the live thread count is `threads`; false after `ms`. */
+bool ut_wait_threads(uint64_t threads, unsigned ms);
+
+/* Start utest in `role` (with one optional argument) through the loader. */
+long ut_spawn(const char *role, const char *arg, handle_t give, unsigned prio);
+/* Wait for a child's exit code and close its handle. */
+long ut_reap(handle_t child, uint64_t timeout);
+/* Print a measurement line (not a test result): `utest: <what> <value> <unit>`. */
+void ut_note(const char *what, uint64_t value, const char *unit);
+
+/*
+ * A thread that makes one blocking call and records its result: probe_recv
+ * receives on ep (then records in `extra` what a reply to it gives),
+ * probe_call calls ep with msg, probe_wait waits on the notification ep.
+ * `done` is set last.
+ */
+struct ut_probe {
+	handle_t ep;
+	uint64_t timeout;
+	struct ipc_msg msg;
+	long result, extra;
+	volatile int done;
+};
+void ut_probe_recv(void *probe);
+void ut_probe_call(void *probe);
+void ut_probe_wait(void *probe);
+/* Start `fn` on a fresh probe for `ep` at `prio` (UT_PRIO_HIGH: it runs until it blocks). */
+long ut_probe_start(void (*fn)(void *), struct ut_probe *p, handle_t ep, unsigned prio);
+
+/* An endpoint served by a thread of ours, or by a utest "server" child. */
+long ut_server_thread(handle_t *ep);
+long ut_server_process(handle_t *ep, handle_t *child);
+/* Ask the server to quit (its reply status), then close ep (and reap the child). */
+long ut_server_stop(handle_t ep, handle_t child);
+
+/* --- roles.c: the server side, in a thread or in a child process --- */
+
+enum ut_method {
+	UT_ECHO = 0x7701, /* reply: each word inverted, each buffer byte ^ 0xFF */
+	UT_TAGINFO,	  /* reply: w0 = the request's tag as received, w1 = badge */
+	UT_BADGE,	  /* reply: w0 = the badge of the caller's handle */
+	UT_CAPINFO,	  /* reply: w0 = type, w1 = rights of the received handle (closed) */
+	UT_GIVE,	  /* reply: a new notification handle */
+	UT_SHM_MAP,	  /* cap: memory object of w0 bytes; check half 1 is pattern w1,
+			   * fill half 2 with pattern w1 + 1; keep it mapped */
+	UT_SHM_CHECK,	  /* half 1 of the mapped object is pattern w0 */
+	UT_EXIT,	  /* exit the process with code w0 without replying */
+	UT_CRASH,	  /* fault (read kernel memory) with the call in flight */
+	UT_QUIT,	  /* reply 0, then stop serving */
+};
+
+/* Serve `ep` until UT_QUIT or an error; returns the error (E_OK after UT_QUIT). */
+long ut_serve(handle_t ep);
+/* A thread body serving the endpoint passed as its argument. */
+void ut_serve_thread(void *ep);
+/* Call `label` on ep with the words in m (tag set here); returns the reply status. */
+long ut_call(handle_t ep, uint16_t label, uint32_t words, struct ipc_msg *m);
+/* The status a reply carries in its label. */
+static inline long ut_status(uint64_t tag)
+{
+	return (int16_t)IPC_TAG_LABEL(tag);
+}
+/* argv[0] names a role: run it (the process's exit code). */
+int ut_role_main(int argc, char **argv);
