@@ -58,9 +58,9 @@ void sys_process_exit(int code)
 	__builtin_unreachable();
 }
 
-long sys_process_wait(handle_t p, uint64_t timeout)
+long sys_process_wait(handle_t p, uint64_t timeout, int64_t *code)
 {
-	return SC2(SYS_PROCESS_WAIT, p, timeout);
+	return SC3(SYS_PROCESS_WAIT, p, timeout, code);
 }
 long sys_process_kill(handle_t p)
 {

@@ -58,9 +58,14 @@ static long run_program(handle_t loader, const char *name)
 		printf("init: cannot start %s: %s (elf %d)\n", name, sys_error_name(p), elf_err);
 		return p;
 	}
-	long code = sys_process_wait((handle_t)p, TIMEOUT_NEVER);
+	int64_t code = -1;
+	long err = sys_process_wait((handle_t)p, TIMEOUT_NEVER, &code);
 	sys_handle_close((handle_t)p);
-	printf("init: %s exited with code %ld\n", name, code);
+	if (err < 0) {
+		printf("init: cannot wait for %s: %s\n", name, sys_error_name(err));
+		return err;
+	}
+	printf("init: %s exited with code %ld\n", name, (long)code);
 	return code;
 }
 

@@ -204,7 +204,8 @@ int main(int argc, char **argv)
 	run_cross(ep);
 	struct ipc_msg m = {.tag = IPC_TAG(BENCH_QUIT, 0, 0, 0)};
 	ipc_call(ep, &m, TIMEOUT_NEVER);
-	sys_process_wait((handle_t)server, TIMEOUT_NEVER);
+	int64_t code;
+	sys_process_wait((handle_t)server, TIMEOUT_NEVER, &code);
 	printf("BENCH done\n");
 	return 0;
 }

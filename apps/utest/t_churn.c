@@ -45,7 +45,7 @@ static void teardown_once(struct ut_ctx *t, handle_t m, handle_t ep)
 	UT_OK(sys_handle_grant(p, ep, R_SEND));
 	UT_HANDLE(th, sys_thread_create(p, UT_SCRATCH_VA, UT_SCRATCH_VA, 0, UT_PRIO));
 	UT_OK(sys_process_kill(p));
-	UT_EQ(sys_process_wait(p, 0), EXIT_KILLED);
+	UT_EQ(ut_wait(p, 0), EXIT_KILLED);
 	UT_OK(sys_handle_close(th));
 	UT_OK(sys_handle_close(p));
 }

@@ -28,7 +28,7 @@ static void all_refuse(struct ut_ctx *t, handle_t h, long want)
 		sys_ep_bind(ep, h),
 		sys_ntfn_signal(h, 1),
 		sys_ntfn_wait(h, 0),
-		sys_process_wait(h, 0),
+		sys_process_wait(h, 0, NULL),
 		sys_process_kill(h),
 		sys_thread_create(h, UT_SCRATCH_VA, UT_SCRATCH_VA, 0, 1),
 		sys_thread_start(h),
@@ -163,7 +163,7 @@ UTEST(handle_wrong_type, "a handle to the wrong kind of object gives E_TYPE")
 	UT_EQ(sys_unmap(ep, UT_SCRATCH_VA, PAGE), E_TYPE);
 	UT_EQ(sys_thread_start(ep), E_TYPE);
 	UT_EQ(sys_thread_create(n, UT_SCRATCH_VA, UT_SCRATCH_VA, 0, 1), E_TYPE);
-	UT_EQ(sys_process_wait(ep, 0), E_TYPE);
+	UT_EQ(sys_process_wait(ep, 0, NULL), E_TYPE);
 	UT_EQ(sys_process_kill(m), E_TYPE);
 	UT_EQ(sys_handle_grant(n, ep, R_ALL), E_TYPE);
 	sys_handle_close(ep);
@@ -202,7 +202,7 @@ UTEST(handle_wrong_rights, "a duplicate without the needed right gives E_RIGHTS"
 	UT_EQ(sys_mobj_map(p_wait, m, UT_SCRATCH_VA, 0, PAGE, R_READ), E_RIGHTS);
 	UT_EQ(sys_unmap(p_wait, UT_SCRATCH_VA, PAGE), E_RIGHTS);
 	UT_EQ(sys_handle_grant(p_wait, ep, R_SEND), E_RIGHTS);
-	UT_EQ(sys_process_wait(p_wait, 0), E_TIMEOUT); /* waiting needs no right */
+	UT_EQ(ut_wait(p_wait, 0), UT_WAIT_ERROR(E_TIMEOUT)); /* waiting needs no right */
 	/* the read-only copy still maps read-only */
 	UT_OK(sys_mobj_map(HANDLE_SELF, m_read, UT_SCRATCH_VA, 0, PAGE, R_READ));
 	UT_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));

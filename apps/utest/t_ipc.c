@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "sys/thread.h"
 #include "utest.h"
 
 /* Round trips with every word count: only the words the tag names travel. */
@@ -256,5 +257,45 @@ UTEST(ipc_bytes_need_buffer, "without an IPC buffer, sending bytes is E_INVAL an
 	UT_EQ(IPC_TAG_BYTES(r.recv_tag), 0); /* nowhere to put them */
 	UT_EQ(r.recv_word, 99);
 	UT_OK(sys_handle_close(th));
+	UT_OK(sys_handle_close(ep));
+}
+
+struct silent_server {
+	handle_t ep;
+	long late_reply;
+	volatile int received, release, done;
+};
+
+/* Takes one call and answers it only when told to, long after the caller gave up. */
+static void silent_server_fn(void *arg)
+{
+	struct silent_server *s = arg;
+	struct ipc_msg m;
+
+	if (ipc_recv(s->ep, &m, TIMEOUT_NEVER) == E_OK)
+		s->received = 1;
+	while (!s->release)
+		sys_sleep(MS);
+	m.tag = IPC_TAG(0, 0, 0, 0);
+	s->late_reply = ipc_reply(HANDLE_INVALID, &m);
+	s->done = 1;
+}
+
+UTEST(ipc_call_timeout_covers_reply,
+      "a call times out while the server holds it; the late reply finds no caller")
+{
+	struct silent_server s = {0};
+	struct ipc_msg m = {.tag = IPC_TAG(1, 0, 0, 0)};
+
+	UT_HANDLE(ep, sys_ep_create());
+	s.ep = ep;
+	UT_OK(thread_spawn(silent_server_fn, &s, UT_PRIO, NULL));
+	uint64_t start = sys_clock();
+	UT_EQ(ipc_call(ep, &m, 30 * MS), E_TIMEOUT);
+	UT_ASSERT(ut_elapsed(start) >= 30 * MS);
+	UT_ASSERT(s.received);
+	s.release = 1;
+	UT_ASSERT(ut_wait_flag(&s.done, 1000));
+	UT_EQ(s.late_reply, E_INVAL);
 	UT_OK(sys_handle_close(ep));
 }

@@ -19,7 +19,7 @@ static long child_exit_code(const char *role, uint64_t arg)
 
 	snprintf(hex, sizeof(hex), "%lx", (unsigned long)arg);
 	long c = ut_spawn(role, hex, HANDLE_INVALID, UT_PRIO);
-	return c < 0 ? c : ut_reap((handle_t)c, 5000 * MS);
+	return c < 0 ? UT_WAIT_ERROR(c) : ut_reap((handle_t)c, 5000 * MS);
 }
 
 UTEST(isolation_kernel_memory, "a child reading or writing kernel memory is ended with #PF")

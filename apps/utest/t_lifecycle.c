@@ -61,7 +61,7 @@ static void wait_for_exit(void *arg)
 {
 	struct exit_waiter *w = arg;
 
-	w->code = sys_process_wait(w->process, TIMEOUT_NEVER);
+	w->code = ut_wait(w->process, TIMEOUT_NEVER);
 	w->done = 1;
 }
 

@@ -40,16 +40,16 @@ UTEST(process_wait_and_kill,
 {
 	UT_HANDLE(p, sys_process_create("victim", 6));
 
-	UT_EQ(sys_process_wait(HANDLE_SELF, 0), E_INVAL);
-	UT_EQ(sys_process_wait(p, 0), E_TIMEOUT);
+	UT_EQ(sys_process_wait(HANDLE_SELF, 0, NULL), E_INVAL);
+	UT_EQ(ut_wait(p, 0), UT_WAIT_ERROR(E_TIMEOUT));
 	uint64_t start = sys_clock();
-	UT_EQ(sys_process_wait(p, 5 * MS), E_TIMEOUT);
+	UT_EQ(ut_wait(p, 5 * MS), UT_WAIT_ERROR(E_TIMEOUT));
 	UT_ASSERT(ut_elapsed(start) >= 5 * MS);
 	UT_OK(sys_process_kill(p));
-	UT_EQ(sys_process_wait(p, 0), EXIT_KILLED);
-	UT_EQ(sys_process_wait(p, TIMEOUT_NEVER), EXIT_KILLED);
+	UT_EQ(ut_wait(p, 0), EXIT_KILLED);
+	UT_EQ(ut_wait(p, TIMEOUT_NEVER), EXIT_KILLED);
 	UT_OK(sys_process_kill(p)); /* killing the dead changes nothing */
-	UT_EQ(sys_process_wait(p, 0), EXIT_KILLED);
+	UT_EQ(ut_wait(p, 0), EXIT_KILLED);
 	UT_HANDLE(m, sys_mobj_create(PAGE, 0));
 	UT_EQ(sys_thread_create(p, CHILD_CODE_VA, CHILD_CODE_VA, 0, 1), E_CLOSED);
 	UT_EQ(sys_mobj_map(p, m, CHILD_CODE_VA, 0, PAGE, R_READ), E_CLOSED);
@@ -134,14 +134,14 @@ static size_t exit_code_bytes(uint8_t *p, uint32_t code)
 }
 
 /* A process with one page of `code` at CHILD_CODE_VA, run from `entry`; its exit code. */
-static long run_handmade(struct ut_ctx *t, const uint8_t *code, size_t n, uintptr_t entry)
+static int64_t run_handmade(struct ut_ctx *t, const uint8_t *code, size_t n, uintptr_t entry)
 {
 	handle_t m;
-	long code_ret = E_INVAL;
+	int64_t code_ret = UT_WAIT_ERROR(E_INVAL);
 
 	if (ut_map_new(UT_SCRATCH_VA, 1, &m) < 0) {
 		UT_FAIL("cannot make the code page");
-		return E_INVAL;
+		return UT_WAIT_ERROR(E_INVAL);
 	}
 	memcpy((void *)UT_SCRATCH_VA, code, n);
 	sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE);
@@ -150,7 +150,7 @@ static long run_handmade(struct ut_ctx *t, const uint8_t *code, size_t n, uintpt
 	if (p > 0 && sys_mobj_map((handle_t)p, m, CHILD_CODE_VA, 0, PAGE, R_READ | R_EXEC) == 0)
 		th = sys_thread_create((handle_t)p, entry, 0, 0, UT_PRIO);
 	if (th > 0 && sys_thread_start((handle_t)th) == 0)
-		code_ret = sys_process_wait((handle_t)p, 1000 * MS);
+		code_ret = ut_wait((handle_t)p, 1000 * MS);
 	else
 		UT_FAIL("cannot build the process: %ld %ld", p, th);
 	if (th > 0)
@@ -188,7 +188,7 @@ UTEST(process_kill_running, "a running child can be waited for with a timeout an
 	UT_HANDLE(child, ut_spawn("sleep", NULL, HANDLE_INVALID, UT_PRIO));
 	uint64_t start = sys_clock();
 
-	UT_EQ(sys_process_wait(child, 5 * MS), E_TIMEOUT);
+	UT_EQ(ut_wait(child, 5 * MS), UT_WAIT_ERROR(E_TIMEOUT));
 	UT_ASSERT(ut_elapsed(start) >= 5 * MS);
 	UT_OK(sys_process_kill(child));
 	UT_EQ(ut_reap(child, 1000 * MS), EXIT_KILLED);

@@ -133,7 +133,13 @@ bool ut_wait_threads(uint64_t threads, unsigned ms);
 /* Start utest in `role` (with one optional argument) through the loader. */
 long ut_spawn(const char *role, const char *arg, handle_t give, unsigned prio);
 /* Wait for a child's exit code and close its handle. */
-long ut_reap(handle_t child, uint64_t timeout);
+int64_t ut_reap(handle_t child, uint64_t timeout);
+/*
+ * Wait for a process: its exit code, or UT_WAIT_ERROR(err) when the wait
+ * itself failed, a value no exit code can take, so the two never mix.
+ */
+#define UT_WAIT_ERROR(err) (INT64_MIN / 2 + (err))
+int64_t ut_wait(handle_t process, uint64_t timeout);
 /* Print a measurement line (not a test result): `utest: <what> <value> <unit>`. */
 void ut_note(const char *what, uint64_t value, const char *unit);
 

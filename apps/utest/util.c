@@ -167,10 +167,17 @@ long ut_spawn(const char *role, const char *arg, handle_t give, unsigned prio)
 	return loader_spawn(loader, "utest", arg ? 2 : 1, argv, prio, give, NULL);
 }
 
-long ut_reap(handle_t child, uint64_t timeout)
+int64_t ut_wait(handle_t process, uint64_t timeout)
 {
-	long code = sys_process_wait(child, timeout);
-	if (code == E_TIMEOUT)
+	int64_t code;
+	long err = sys_process_wait(process, timeout, &code);
+	return err == E_OK ? code : UT_WAIT_ERROR(err);
+}
+
+int64_t ut_reap(handle_t child, uint64_t timeout)
+{
+	int64_t code = ut_wait(child, timeout);
+	if (code == UT_WAIT_ERROR(E_TIMEOUT))
 		sys_process_kill(child); /* leave nothing running behind a failed test */
 	sys_handle_close(child);
 	return code;

@@ -13,6 +13,7 @@
 #include "kernel/string.h"
 #include "sys/errors.h"
 #include "sys/ipc.h"
+#include "sys/syscall.h"
 
 static handle_t give_cap(struct thread *from, struct thread *to)
 {
@@ -114,6 +115,8 @@ long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout)
 		server->reason = B_NONE;
 		pair(cur, server);
 		cur->wake_result = E_OK;
+		if (timeout != TIMEOUT_NEVER && timeout != 0)
+			thread_arm_timeout(cur, timeout); /* the timeout covers the reply too */
 		sched_handoff(server);
 		return cur->wake_result;
 	}
@@ -144,8 +147,7 @@ static void take_from_sender(struct thread *cur, struct thread *sender)
 {
 	deliver(sender, cur, sender->send_badge);
 	if (sender->send_is_call) {
-		thread_forget_timer(sender);
-		pair(sender, cur);
+		pair(sender, cur); /* its timer, if any, keeps running: it covers the reply */
 		sender->wake_result = E_OK;
 	} else {
 		thread_wake(sender, E_OK);
@@ -175,12 +177,24 @@ struct thread *ipc_reply_to(struct thread *caller)
 	struct thread *cur = current_thread();
 
 	deliver(cur, caller, 0);
+	thread_forget_timer(caller); /* its call timeout ends with the reply */
 	caller->callee = NULL;
 	caller->reason = B_NONE;
 	caller->wake_result = E_OK;
 	if (cur->caller == caller)
 		cur->caller = NULL;
 	return caller;
+}
+
+void ipc_cancel_call(struct thread *caller)
+{
+	if (caller->callee && caller->callee->caller == caller)
+		caller->callee->caller = NULL;
+	caller->callee = NULL;
+	if (caller->saved_reply) {
+		caller->saved_reply->caller = NULL;
+		caller->saved_reply = NULL;
+	}
 }
 
 void ipc_thread_cleanup(struct thread *t)
@@ -192,13 +206,5 @@ void ipc_thread_cleanup(struct thread *t)
 		c->reason = B_NONE;
 		thread_wake(c, E_CLOSED);
 	}
-	if (t->callee) {
-		if (t->callee->caller == t)
-			t->callee->caller = NULL;
-		t->callee = NULL;
-	}
-	if (t->saved_reply) {
-		t->saved_reply->caller = NULL;
-		t->saved_reply = NULL;
-	}
+	ipc_cancel_call(t);
 }

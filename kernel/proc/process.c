@@ -58,8 +58,10 @@ static void process_teardown(struct process *p, int64_t code)
 	if (cur->proc == p)
 		vm_space_activate(vm_kernel_space());
 	vm_space_destroy(&p->vs);
-	for (struct thread *w; (w = wait_queue_pop(&p->exit_waiters));)
-		thread_wake(w, code);
+	for (struct thread *w; (w = wait_queue_pop(&p->exit_waiters));) {
+		w->wake_value = code;
+		thread_wake(w, E_OK);
+	}
 	if (p->pid == INIT_PID) {
 		klog("kernel: init exited with code %ld; stopping\n", (long)code);
 		kernel_exit(code == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);

@@ -238,8 +238,17 @@ static void expire_timers(void)
 	while (timer_head && timer_head->deadline <= now) {
 		struct thread *t = timer_head;
 		timer_remove(t);
+		if (t->reason == B_REPLY)
+			ipc_cancel_call(t); /* the server's reply will find no caller */
 		thread_wake(t, E_TIMEOUT);
 	}
+}
+
+void thread_arm_timeout(struct thread *t, uint64_t timeout_ns)
+{
+	timer_remove(t);
+	if (timeout_ns != TIMEOUT_NEVER)
+		timer_insert(t, clock_ns() + MIN(timeout_ns, UINT64_MAX / 4));
 }
 
 void sched_tick(void)

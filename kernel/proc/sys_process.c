@@ -42,15 +42,22 @@ long SYS_PROCESS_EXIT_handler(struct trap_frame *tf)
 long SYS_PROCESS_WAIT_handler(struct trap_frame *tf)
 {
 	struct process *p;
+	int64_t code;
 	int err = cap_process((handle_t)SYS_ARG0(tf), 0, &p);
 
 	if (err)
 		return err;
 	if (p == current_process())
 		return E_INVAL;
-	if (p->exited)
-		return p->exit_code;
-	return thread_block(&p->exit_waiters, B_EXIT_WAIT, SYS_ARG1(tf));
+	if (p->exited) {
+		code = p->exit_code;
+	} else {
+		long r = thread_block(&p->exit_waiters, B_EXIT_WAIT, SYS_ARG1(tf));
+		if (r != E_OK)
+			return r;
+		code = current_thread()->wake_value;
+	}
+	return copy_to_user(SYS_ARG2(tf), &code, sizeof(code));
 }
 
 long SYS_PROCESS_KILL_handler(struct trap_frame *tf)

@@ -55,5 +55,8 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff);
 struct thread *ipc_reply_to(struct thread *caller);
 int ipc_reply_save(struct reply **out);
 
+/* A caller waiting for a reply gives up (timeout): unlink it from its server. */
+void ipc_cancel_call(struct thread *caller);
+
 /* Cut every IPC link of a thread that is being killed. */
 void ipc_thread_cleanup(struct thread *t);

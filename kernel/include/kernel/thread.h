@@ -57,6 +57,7 @@ struct thread {
 	/* blocking */
 	enum block_reason reason;
 	long wake_result;
+	int64_t wake_value; /* a second result, e.g. the exit code for SYS_PROCESS_WAIT */
 	uint64_t deadline;
 	struct thread *tnext, *tprev; /* timer list, sorted by deadline */
 	bool on_timer;
@@ -100,6 +101,8 @@ long thread_block_handoff(struct wait_queue *wq, enum block_reason why, uint64_t
 void thread_wake(struct thread *t, long result);
 void wait_queue_remove(struct thread *t);
 void thread_forget_timer(struct thread *t);
+/* (Re)arm the current thread's timeout; TIMEOUT_NEVER disarms it. */
+void thread_arm_timeout(struct thread *t, uint64_t timeout_ns);
 struct thread *wait_queue_pop(struct wait_queue *wq);
 
 int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg,

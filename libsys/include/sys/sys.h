@@ -37,7 +37,8 @@ long sys_handle_dup(handle_t h, uint32_t rights);
 long sys_handle_info(handle_t h, struct handle_info *out);
 long sys_process_create(const char *name, size_t len);
 __attribute__((noreturn)) void sys_process_exit(int code);
-long sys_process_wait(handle_t process, uint64_t timeout);
+/* 0 and the exit code in *code, or an error (E_TIMEOUT, E_FAULT, ...). */
+long sys_process_wait(handle_t process, uint64_t timeout, int64_t *code);
 long sys_process_kill(handle_t process);
 long sys_thread_create(handle_t process, uintptr_t entry, uintptr_t stack, uint64_t arg,
 		       unsigned priority);

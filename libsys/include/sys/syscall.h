@@ -25,7 +25,7 @@
 	X(SYS_HANDLE_INFO, 7, 2, "(handle, struct handle_info *out) -> 0")                      \
 	X(SYS_PROCESS_CREATE, 8, 2, "(const char *name, size_t len) -> process handle")         \
 	X(SYS_PROCESS_EXIT, 9, 1, "(int code) -> does not return")                              \
-	X(SYS_PROCESS_WAIT, 10, 2, "(process, uint64 timeout) -> exit code (>= 0)")             \
+	X(SYS_PROCESS_WAIT, 10, 3, "(process, uint64 timeout, int64 *code) -> 0; *code = exit code") \
 	X(SYS_PROCESS_KILL, 11, 1, "(process) -> 0")                                            \
 	X(SYS_THREAD_CREATE, 12, 5, "(process, entry, stack, arg, priority) -> thread handle")  \
 	X(SYS_THREAD_START, 13, 1, "(thread) -> 0")                                             \
