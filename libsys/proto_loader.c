@@ -23,14 +23,17 @@ long loader_spawn(uint32_t ep, const char *program, int argc, const char *const 
 	}
 	struct ipc_msg m = {
 		.tag = IPC_TAG(LOADER_SPAWN, 2, give_handle != HANDLE_INVALID, used),
-		.w = {(uint64_t)argc, priority},
 		.cap = give_handle,
 	};
+	struct loader_spawn_request rq = {(uint64_t)argc, priority};
+	memcpy(m.w, &rq, sizeof(rq));
 	long err = ipc_call(ep, &m, TIMEOUT_NEVER);
 	if (err < 0)
 		return err;
+	struct loader_spawn_reply rp;
+	memcpy(&rp, m.w, sizeof(rp));
 	if (elf_err)
-		*elf_err = (int)(int64_t)m.w[0];
+		*elf_err = (int)rp.elf_error;
 	int16_t status = (int16_t)IPC_TAG_LABEL(m.tag);
 	if (status < 0)
 		return status;

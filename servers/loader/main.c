@@ -15,7 +15,7 @@
 #include "sys/start.h"
 #include "sys/sys.h"
 
-#define FILE_VA  0x00006e0000000000ull /* where a program image is mapped to read it */
+#define FILE_VA	 0x00006e0000000000ull /* where a program image is mapped to read it */
 #define MAX_ARGS 16
 
 static const char *parse_request(const struct server_request *req, int *argc,
@@ -26,10 +26,13 @@ static const char *parse_request(const struct server_request *req, int *argc,
 
 	if (bytes == 0 || data[bytes - 1] != '\0')
 		return NULL;
+	struct loader_spawn_request rq;
+
+	memcpy(&rq, req->msg.w, sizeof(rq));
 	const char *name = data;
 	const char *p = data + strlen(data) + 1;
 	int n = 0;
-	while (n < MAX_ARGS && n < (int)req->msg.w[0] && p < data + bytes) {
+	while (n < MAX_ARGS && (uint64_t)n < rq.argc && p < data + bytes) {
 		argv[n++] = p;
 		p += strlen(p) + 1;
 	}
@@ -37,7 +40,8 @@ static const char *parse_request(const struct server_request *req, int *argc,
 	return name;
 }
 
-static long spawn_from_module(handle_t module, uint32_t size, const struct spawn_args *a, int *elf_err)
+static long spawn_from_module(handle_t module, uint32_t size, const struct spawn_args *a,
+			      int *elf_err)
 {
 	long err = sys_mobj_map(HANDLE_SELF, module, FILE_VA, 0, (size + 4095) & ~4095ull, R_READ);
 
@@ -48,26 +52,39 @@ static long spawn_from_module(handle_t module, uint32_t size, const struct spawn
 	return child;
 }
 
-static long loader_spawn_handler(struct server_request *req)
+/* Start the named program; `given` (maybe HANDLE_INVALID) goes to it as "parent". */
+static long spawn_request(struct server_request *req, handle_t given, int *elf_err)
 {
 	const char *argv[MAX_ARGS];
-	int argc, elf_err = 0;
+	struct loader_spawn_request rq;
+	int argc;
 	uint32_t size;
 	const char *name = parse_request(req, &argc, argv);
 
+	memcpy(&rq, req->msg.w, sizeof(rq));
 	if (!name)
 		return E_INVAL;
+	if (rq.priority >= 32)
+		return E_RANGE;
 	handle_t module = start_handle(name, &size);
 	if (module == HANDLE_INVALID)
 		return E_NOENT;
-	struct spawn_handle parent = {"parent", req->msg.cap, R_ALL, 0};
-	bool has_cap = IPC_TAG_CAP(req->in_tag);
-	struct spawn_args a = {name, argc, argv, has_cap ? 1 : 0, &parent,
-			       (unsigned)req->msg.w[1]};
-	long child = spawn_from_module(module, size, &a, &elf_err);
-	if (has_cap)
-		sys_handle_close(req->msg.cap);
-	req->msg.w[0] = (uint64_t)(int64_t)elf_err;
+	struct spawn_handle parent = {"parent", given, R_ALL, 0};
+	struct spawn_args a = {
+		name, argc, argv, given != HANDLE_INVALID, &parent, (unsigned)rq.priority};
+	return spawn_from_module(module, size, &a, elf_err);
+}
+
+static long loader_spawn_handler(struct server_request *req)
+{
+	handle_t given = IPC_TAG_CAP(req->in_tag) ? req->msg.cap : HANDLE_INVALID;
+	int elf_err = 0;
+	long child = spawn_request(req, given, &elf_err);
+
+	if (given != HANDLE_INVALID)
+		sys_handle_close(given); /* the child has its own copy now, or nobody needs it */
+	struct loader_spawn_reply rp = {elf_err};
+	memcpy(req->msg.w, &rp, sizeof(rp));
 	if (child < 0) {
 		req->msg.tag = IPC_TAG(0, 1, 0, 0);
 		return child;

@@ -19,9 +19,20 @@
 #include "sys/ipc.h"
 
 #define LOADER_PROTOCOL_BASE 0x0100
-#define LOADER_SPAWN         0x0101
+#define LOADER_SPAWN	     0x0101
 
 #define LOADER_MAX_REQUEST IPC_BUF_BYTES
+
+/* The register words of LOADER_SPAWN, as laid over ipc_msg.w. */
+struct loader_spawn_request {
+	uint64_t argc;
+	uint64_t priority;
+};
+struct loader_spawn_reply {
+	int64_t elf_error; /* the validator's reason (sys/elf.h) when refused */
+};
+_Static_assert(sizeof(struct loader_spawn_request) == 2 * sizeof(uint64_t), "2 words");
+_Static_assert(sizeof(struct loader_spawn_reply) == 1 * sizeof(uint64_t), "1 word");
 
 /* Client stub: returns a process handle or a negative error. */
 long loader_spawn(uint32_t ep, const char *program, int argc, const char *const *argv,
