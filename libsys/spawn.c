@@ -16,10 +16,10 @@
 #define SCRATCH_VA 0x00006f0000000000ull /* the spawner's temporary window */
 #define PAGE       4096u
 
-/* A memory object of `pages` pages, mapped at SCRATCH_VA in our space. */
-static long scratch_mobj(uint64_t pages, handle_t *m)
+/* A memory object of `pages` pages charged to the child, mapped at SCRATCH_VA in our space. */
+static long scratch_mobj(handle_t child, uint64_t pages, handle_t *m)
 {
-	long h = sys_mobj_create(pages * PAGE, 0);
+	long h = sys_mobj_create_for(child, pages * PAGE, 0);
 
 	if (h < 0)
 		return h;
@@ -43,7 +43,7 @@ static long load_segment(handle_t child, const uint8_t *file, const struct elf_s
 {
 	uint64_t pages = elf_segment_page_count(seg);
 	handle_t m;
-	long err = scratch_mobj(pages, &m);
+	long err = scratch_mobj(child, pages, &m);
 
 	if (err < 0)
 		return err;
@@ -90,7 +90,7 @@ static long build_stack(handle_t child, const struct spawn_args *a, uint64_t *si
 {
 	uint64_t pages = USER_STACK_SIZE / PAGE;
 	handle_t m;
-	long err = scratch_mobj(pages, &m);
+	long err = scratch_mobj(child, pages, &m);
 
 	if (err < 0)
 		return err;

@@ -89,7 +89,12 @@ long sys_thread_set_ipcbuf(void *page)
 }
 long sys_mobj_create(size_t size, unsigned flags)
 {
-	return SC2(SYS_MOBJ_CREATE, size, flags);
+	return SC3(SYS_MOBJ_CREATE, size, flags, HANDLE_SELF);
+}
+
+long sys_mobj_create_for(handle_t charged, size_t size, unsigned flags)
+{
+	return SC3(SYS_MOBJ_CREATE, size, flags, charged);
 }
 
 long sys_mobj_map(handle_t p, handle_t m, uintptr_t va, uint64_t off, size_t size, uint32_t rights)
@@ -199,4 +204,19 @@ long sys_handle_grant(handle_t p, handle_t h, uint32_t rights)
 long sys_ntfn_timer(handle_t n, uint64_t deadline, uint64_t bits)
 {
 	return SC3(SYS_NTFN_TIMER, n, deadline, bits);
+}
+
+long sys_process_supervise(handle_t p, handle_t ep, uint64_t badge)
+{
+	return SC3(SYS_PROCESS_SUPERVISE, p, ep, badge);
+}
+
+long sys_process_set_quota(handle_t p, uint64_t pages)
+{
+	return SC2(SYS_PROCESS_SET_QUOTA, p, pages);
+}
+
+long sys_process_info(handle_t p, struct process_info *out)
+{
+	return SC2(SYS_PROCESS_INFO, p, out);
 }

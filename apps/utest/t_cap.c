@@ -4,7 +4,7 @@
  * travels with its rights (and only with R_TRANSFER over an endpoint handle
  * with R_GRANT), shared memory sent as a handle is seen both ways, a reply
  * can carry a handle back, a server that dies with a call in flight gives
- * the caller E_CLOSED, and an endpoint outlives the server behind it.
+ * the caller E_RESTARTED, and an endpoint outlives the server behind it.
  */
 #include "utest.h"
 
@@ -109,24 +109,24 @@ UTEST(shm_both_ways, "memory sent as a handle is shared: each side sees the othe
 	UT_OK(sys_handle_close(m));
 }
 
-UTEST(server_exit_in_flight, "a server that exits with our call unanswered gives us E_CLOSED")
+UTEST(server_exit_in_flight, "a server that exits with our call unanswered gives us E_RESTARTED")
 {
 	handle_t ep, child;
 	struct ipc_msg m = {.w = {7}};
 
 	UT_OK(ut_server_process(&ep, &child));
-	UT_EQ(ut_call(ep, UT_EXIT, 1, &m), E_CLOSED);
+	UT_EQ(ut_call(ep, UT_EXIT, 1, &m), E_RESTARTED);
 	UT_EQ(ut_reap(child, 5000 * MS), 7);
 	UT_OK(sys_handle_close(ep));
 }
 
-UTEST(server_crash_in_flight, "a server that faults with our call unanswered gives us E_CLOSED")
+UTEST(server_crash_in_flight, "a server that faults with our call unanswered gives us E_RESTARTED")
 {
 	handle_t ep, child;
 	struct ipc_msg m = {0};
 
 	UT_OK(ut_server_process(&ep, &child));
-	UT_EQ(ut_call(ep, UT_CRASH, 0, &m), E_CLOSED);
+	UT_EQ(ut_call(ep, UT_CRASH, 0, &m), E_RESTARTED);
 	UT_EQ(ut_reap(child, 5000 * MS), EXIT_FAULT_CODE(14));
 	UT_OK(sys_handle_close(ep));
 }
@@ -141,7 +141,7 @@ UTEST(endpoint_outlives_server, "a new server on the same endpoint serves the ol
 	UT_EQ(ut_call(client, UT_BADGE, 0, &m), E_OK);
 	UT_EQ(m.w[0], 0xC0FFEE);
 	m.w[0] = 3;
-	UT_EQ(ut_call(ep, UT_EXIT, 1, &m), E_CLOSED);
+	UT_EQ(ut_call(ep, UT_EXIT, 1, &m), E_RESTARTED);
 	UT_EQ(ut_reap(child, 5000 * MS), 3);
 	UT_HANDLE(again, ut_spawn("server", NULL, ep, UT_PRIO));
 	UT_EQ(ut_call(client, UT_BADGE, 0, &m), E_OK);

@@ -105,7 +105,7 @@ UTEST(sched_yield_alternates, "yield hands the CPU to the next thread of the sam
 	UT_ASSERT(ut_wait_flag(&s.done, 1000));
 }
 
-UTEST(ipc_reply_save, "a saved reply answers its caller later, once; dropping it gives E_CLOSED")
+UTEST(ipc_reply_save, "a saved reply answers its caller later, once; dropping it gives E_RESTARTED")
 {
 	struct ut_probe a = {.msg = {.tag = IPC_TAG(1, 1, 0, 0), .w = {1}}};
 	struct ut_probe b = {.msg = {.tag = IPC_TAG(1, 1, 0, 0), .w = {2}}};
@@ -139,7 +139,7 @@ UTEST(ipc_reply_save, "a saved reply answers its caller later, once; dropping it
 	UT_HANDLE(dropped, sys_reply_save());
 	UT_OK(sys_handle_close(dropped));
 	UT_ASSERT(ut_wait_flag(&a.done, 1000));
-	UT_EQ(a.result, E_CLOSED);
+	UT_EQ(a.result, E_RESTARTED); /* the server dropped the call */
 	UT_OK(sys_handle_close(ep));
 }
 

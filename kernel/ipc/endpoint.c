@@ -57,6 +57,61 @@ static void deliver(struct thread *from, struct thread *to, uint64_t badge)
 	d->r14 = cap;
 }
 
+static void deliver_kmsg(struct kmsg *k, struct thread *to)
+{
+	struct trap_frame *d = to->tf;
+	uint32_t bytes = 0;
+
+	if (k->has_regs && to->ipcbuf) {
+		memcpy(to->ipcbuf->data, &k->regs, sizeof(k->regs));
+		bytes = sizeof(k->regs);
+	}
+	d->rsi = k->tag | IPC_TAG(0, 0, 0, bytes);
+	d->rdi = k->badge;
+	d->rdx = k->w[0];
+	d->r10 = k->w[1];
+	d->r8 = k->w[2];
+	d->r9 = k->w[3];
+	d->r12 = k->w[4];
+	d->r13 = k->w[5];
+	d->r14 = HANDLE_INVALID;
+}
+
+static struct kmsg *kq_pop(struct endpoint *ep)
+{
+	struct kmsg *k = ep->kq_head;
+
+	if (k) {
+		ep->kq_head = k->next;
+		if (!ep->kq_head)
+			ep->kq_tail = NULL;
+		k->next = NULL;
+		k->queued = false;
+	}
+	return k;
+}
+
+void ipc_post(struct endpoint *ep, struct kmsg *k)
+{
+	struct thread *r;
+
+	if (k->queued)
+		return;
+	if ((r = wait_queue_pop(&ep->receivers))) {
+		deliver_kmsg(k, r);
+		thread_wake(r, E_OK);
+		return;
+	}
+	kobj_get(k->owner);
+	k->queued = true;
+	k->next = NULL;
+	if (ep->kq_tail)
+		ep->kq_tail->next = k;
+	else
+		ep->kq_head = k;
+	ep->kq_tail = k;
+}
+
 static void deliver_notification(struct thread *to, uint64_t bits)
 {
 	to->tf->rsi = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0);
@@ -87,6 +142,8 @@ void endpoint_destroy(struct kobj *o)
 
 	wake_all(&ep->senders, E_CLOSED);
 	wake_all(&ep->receivers, E_CLOSED);
+	for (struct kmsg *k; (k = kq_pop(ep));)
+		kobj_put(k->owner);
 	if (ep->bound) {
 		ep->bound->bound_ep = NULL;
 		kobj_put(&ep->bound->obj);
@@ -158,8 +215,12 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 {
 	struct thread *cur = current_thread();
 	struct thread *sender;
+	struct kmsg *k;
 
-	if (ep->bound && ep->bound->bits) {
+	if ((k = kq_pop(ep))) {
+		deliver_kmsg(k, cur);
+		kobj_put(k->owner);
+	} else if (ep->bound && ep->bound->bits) {
 		deliver_notification(cur, ep->bound->bits);
 		ep->bound->bits = 0;
 	} else if ((sender = wait_queue_pop(&ep->senders))) {
@@ -204,7 +265,7 @@ void ipc_thread_cleanup(struct thread *t)
 		t->caller = NULL;
 		c->callee = NULL;
 		c->reason = B_NONE;
-		thread_wake(c, E_CLOSED);
+		thread_wake(c, E_RESTARTED);
 	}
 	ipc_cancel_call(t);
 }

@@ -136,11 +136,11 @@ void reply_destroy(struct kobj *o)
 {
 	struct reply *r = (struct reply *)o;
 
-	if (r->caller) { /* never replied: the caller must not wait for ever */
+	if (r->caller) { /* never replied (the server died or dropped it): don't wait for ever */
 		struct thread *c = r->caller;
 		c->saved_reply = NULL;
 		c->callee = NULL;
-		thread_wake(c, E_CLOSED);
+		thread_wake(c, E_RESTARTED);
 	}
 	kfree(r);
 }

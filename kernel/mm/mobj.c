@@ -5,20 +5,32 @@
  */
 #include "kernel/mobj.h"
 
+#include "kernel/account.h"
 #include "kernel/kheap.h"
 #include "kernel/layout.h"
 #include "kernel/pmm.h"
 #include "kernel/string.h"
 #include "sys/errors.h"
 
-static void free_pages(struct mobj *m, uint64_t n)
+static void free_frames(struct mobj *m, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++)
 		pmm_free(m->pages[i]);
-	kmem_free(m->pages, m->npages * sizeof(paddr_t));
 }
 
-int mobj_create(uint64_t size, struct mobj **out)
+static int alloc_frames(struct mobj *m)
+{
+	for (uint64_t i = 0; i < m->npages; i++) {
+		if (pmm_alloc(&m->pages[i]) != 0) {
+			free_frames(m, i);
+			return E_NOMEM;
+		}
+		memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
+	}
+	return E_OK;
+}
+
+int mobj_create(uint64_t size, struct account *acct, struct mobj **out)
 {
 	if (size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE)
 		return E_INVAL; /* checked before rounding up, which could wrap to 0 */
@@ -26,31 +38,32 @@ int mobj_create(uint64_t size, struct mobj **out)
 
 	if (n > pmm_free_count())
 		return E_NOMEM;
+	if (acct && account_charge(acct, n))
+		return E_QUOTA;
 	struct mobj *m = kzalloc(sizeof(*m));
-	if (!m)
-		return E_NOMEM;
-	m->npages = n;
-	m->pages = kmem_zalloc(n * sizeof(paddr_t));
-	if (!m->pages) {
+	if (m) {
+		m->npages = n;
+		m->pages = kmem_zalloc(n * sizeof(paddr_t));
+	}
+	if (!m || !m->pages || alloc_frames(m)) {
+		if (m && m->pages)
+			kmem_free(m->pages, n * sizeof(paddr_t));
 		kfree(m);
+		if (acct)
+			account_uncharge(acct, n);
 		return E_NOMEM;
 	}
-	for (uint64_t i = 0; i < n; i++) {
-		if (pmm_alloc(&m->pages[i]) != 0) {
-			free_pages(m, i);
-			kfree(m);
-			return E_NOMEM;
-		}
-		memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
-	}
+	m->acct = acct;
+	if (acct)
+		account_get(acct);
 	kobj_init(&m->obj, KOBJ_MOBJ);
 	*out = m;
 	return E_OK;
 }
 
-int mobj_create_from(const void *src, uint64_t size, struct mobj **out)
+int mobj_create_from(const void *src, uint64_t size, struct account *acct, struct mobj **out)
 {
-	int err = mobj_create(size, out);
+	int err = mobj_create(size, acct, out);
 
 	if (err)
 		return err;
@@ -69,6 +82,11 @@ void mobj_destroy(struct kobj *o)
 {
 	struct mobj *m = (struct mobj *)o;
 
-	free_pages(m, m->npages);
+	free_frames(m, m->npages);
+	kmem_free(m->pages, m->npages * sizeof(paddr_t));
+	if (m->acct) {
+		account_uncharge(m->acct, m->npages);
+		account_put(m->acct);
+	}
 	kfree(m);
 }

@@ -28,7 +28,7 @@ static int load_segment(struct process *p, const uint8_t *file, const struct elf
 {
 	uint64_t pages = elf_segment_page_count(seg);
 	struct mobj *m;
-	int err = mobj_create(pages * PAGE_SIZE, &m);
+	int err = mobj_create(pages * PAGE_SIZE, p->acct, &m);
 
 	if (err)
 		return err;
@@ -50,7 +50,7 @@ static int give_modules(struct process *p, const struct boot_info *bi, struct st
 		struct start_handle *sh = &si->handles[si->handle_count];
 		struct mobj *m;
 		uint32_t size = mod->end - mod->start;
-		if (size == 0 || mobj_create_from(phys_to_virt(mod->start), size, &m))
+		if (size == 0 || mobj_create_from(phys_to_virt(mod->start), size, p->acct, &m))
 			continue;
 		int err = handle_insert(&p->handles, &m->obj, R_READ | R_DUP | R_TRANSFER, 0,
 					&sh->handle);
@@ -91,7 +91,7 @@ static void give_args(struct start_info *si)
 static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *arg)
 {
 	struct mobj *stack;
-	int err = mobj_create(USER_STACK_SIZE, &stack);
+	int err = mobj_create(USER_STACK_SIZE, p->acct, &stack);
 
 	if (err)
 		return err;

@@ -5,6 +5,8 @@
  * every region, closes every handle (breaking reference cycles through
  * handles), destroys the address space and wakes the waiters.
  */
+#include "kernel/account.h"
+#include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
@@ -28,11 +30,17 @@ int process_create(const char *name, size_t len, struct process **out)
 		kfree(p);
 		return E_NOMEM;
 	}
-	if (handle_table_init(&p->handles) != 0) {
+	p->acct = account_create();
+	p->exit_notice = kzalloc(sizeof(struct kmsg));
+	if (!p->acct || !p->exit_notice || handle_table_init(&p->handles) != 0) {
+		if (p->acct)
+			account_put(p->acct);
+		kfree(p->exit_notice);
 		vm_space_destroy(&p->vs);
 		kfree(p);
 		return E_NOMEM;
 	}
+	p->exit_notice->owner = &p->obj;
 	kobj_init(&p->obj, KOBJ_PROCESS);
 	p->pid = next_pid++;
 	len = MIN(len, PROCESS_NAME_MAX - 1);
@@ -41,6 +49,31 @@ int process_create(const char *name, size_t len, struct process **out)
 	live_processes++;
 	*out = p;
 	return E_OK;
+}
+
+static void notify_supervisor(struct process *p, int64_t code)
+{
+	struct endpoint *ep = p->sup_ep;
+	struct kmsg *k = p->exit_notice;
+
+	if (!ep)
+		return;
+	p->sup_ep = NULL;
+	k->badge = p->sup_badge;
+	k->tag = IPC_TAG(IPC_LABEL_EXIT, 2, 0, 0);
+	k->w[0] = (uint64_t)code;
+	k->w[1] = p->pid;
+	ipc_post(ep, k);
+	kobj_put(&ep->obj);
+}
+
+void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge)
+{
+	kobj_get(&ep->obj);
+	if (p->sup_ep)
+		kobj_put(&p->sup_ep->obj);
+	p->sup_ep = ep;
+	p->sup_badge = badge;
 }
 
 static void process_teardown(struct process *p, int64_t code)
@@ -62,6 +95,7 @@ static void process_teardown(struct process *p, int64_t code)
 		w->wake_value = code;
 		thread_wake(w, E_OK);
 	}
+	notify_supervisor(p, code);
 	if (p->pid == INIT_PID) {
 		klog("kernel: init exited with code %ld; stopping\n", (long)code);
 		kernel_exit(code == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);
@@ -82,9 +116,15 @@ void process_destroy(struct kobj *o)
 	struct process *p = (struct process *)o;
 
 	KASSERT(p->exited || p->live_threads == 0);
-	if (!p->exited) /* created, never ran, last handle closed */
+	if (!p->exited) { /* created, never ran, last handle closed: no notice */
+		if (p->sup_ep)
+			kobj_put(&p->sup_ep->obj);
+		p->sup_ep = NULL;
 		process_teardown(p, EXIT_KILLED);
+	}
 	live_processes--;
+	account_put(p->acct);
+	kfree(p->exit_notice); /* not queued: a queued notice holds a reference to p */
 	kfree(p);
 }
 

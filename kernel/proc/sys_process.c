@@ -4,13 +4,16 @@
  * every argument (handles, rights, ranges, user pointers) before it changes
  * anything, then calls the object code, which cannot fail on bad input.
  */
+#include "kernel/account.h"
 #include "kernel/kheap.h"
 #include "kernel/layout.h"
 #include "kernel/mobj.h"
+#include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "sys/errors.h"
 #include "sys/ipc.h"
+#include "sys/process.h"
 
 static unsigned rights_to_pt(uint32_t r)
 {
@@ -133,9 +136,14 @@ long SYS_THREAD_SET_IPCBUF_handler(struct trap_frame *tf)
 
 long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 {
+	struct process *charged;
 	struct mobj *m;
-	int err = mobj_create(SYS_ARG0(tf), &m);
+	handle_t target = (handle_t)SYS_ARG2(tf);
+	int err = cap_process(target == HANDLE_INVALID ? HANDLE_SELF : target, R_MANAGE, &charged);
 
+	if (err)
+		return err;
+	err = mobj_create(SYS_ARG0(tf), charged->acct, &m);
 	if (err)
 		return err;
 	long h = cap_give(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER, 0);
@@ -179,4 +187,54 @@ long SYS_THREAD_SET_TLS_handler(struct trap_frame *tf)
 		return E_RANGE;
 	thread_set_fs_base(current_thread(), SYS_ARG0(tf));
 	return E_OK;
+}
+
+long SYS_PROCESS_SUPERVISE_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	struct handle_slot *s;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (!err)
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_ENDPOINT, R_SEND, &s);
+	if (err)
+		return err;
+	if (p == current_process())
+		return E_INVAL; /* nobody supervises itself */
+	if (p->exited)
+		return E_CLOSED;
+	process_supervise(p, (struct endpoint *)s->obj, SYS_ARG2(tf));
+	return E_OK;
+}
+
+long SYS_PROCESS_SET_QUOTA_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+
+	if (err)
+		return err;
+	if (p == current_process())
+		return E_INVAL; /* a quota is set from outside */
+	p->acct->limit = SYS_ARG1(tf);
+	return E_OK;
+}
+
+long SYS_PROCESS_INFO_handler(struct trap_frame *tf)
+{
+	struct process *p;
+	int err = cap_process((handle_t)SYS_ARG0(tf), 0, &p);
+
+	if (err)
+		return err;
+	struct process_info info = {
+		.pid = p->pid,
+		.state = p->exited ? PROCESS_EXITED : p->faulted ? PROCESS_FAULTED : PROCESS_RUNNING,
+		.threads = p->live_threads,
+		.exit_code = p->exited ? p->exit_code : 0,
+		.pages_used = p->acct->used,
+		.pages_quota = p->acct->limit,
+	};
+	memcpy(info.name, p->name, sizeof(info.name));
+	return copy_to_user(SYS_ARG1(tf), &info, sizeof(info));
 }

@@ -8,6 +8,8 @@
  * when its last handle does.
  */
 #include "arch/gdt.h"
+#include "kernel/account.h"
+#include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/kstack.h"
 #include "kernel/layout.h"
@@ -17,6 +19,7 @@
 #include "kernel/string.h"
 #include "kernel/thread.h"
 #include "sys/errors.h"
+#include "sys/syscall.h"
 
 #define RFLAGS_USER 0x202 /* IF and the always-one bit; IOPL 0 */
 #define MXCSR_DEFAULT 0x1F80
@@ -62,13 +65,18 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t 
 		return E_INVAL;
 	if (p->exited)
 		return E_CLOSED;
+	if (account_charge(p->acct, THREAD_CHARGE_PAGES))
+		return E_QUOTA;
 	struct thread *t = kmem_zalloc(sizeof(*t));
-	if (!t)
-		return E_NOMEM;
-	if (kstack_alloc(&t->kstack_top)) {
+	struct kmsg *notice = kzalloc(sizeof(struct kmsg));
+	if (!t || !notice || kstack_alloc(&t->kstack_top)) {
 		kmem_free(t, sizeof(*t));
+		kfree(notice);
+		account_uncharge(p->acct, THREAD_CHARGE_PAGES);
 		return E_NOMEM;
 	}
+	t->fault_notice = notice;
+	notice->owner = &t->obj;
 	kobj_init(&t->obj, KOBJ_THREAD); /* the creator's reference */
 	t->id = next_tid++;
 	t->proc = p;
@@ -156,8 +164,33 @@ void thread_destroy(struct kobj *o)
 		}
 	}
 	kstack_free(t->kstack_top);
+	kfree(t->fault_notice); /* not queued: a queued notice holds a reference to t */
 	kmem_free(t, sizeof(*t));
+	account_uncharge(p->acct, THREAD_CHARGE_PAGES);
 	kobj_put(&p->obj);
+}
+
+_Static_assert(sizeof(struct fault_regs) == sizeof(struct trap_frame), "same layout");
+
+/* A ring-3 exception in a supervised process: tell the supervisor, stay suspended. */
+void thread_fault_to_supervisor(struct thread *t, const struct trap_frame *tf, uint64_t addr)
+{
+	struct process *p = t->proc;
+	struct kmsg *k = t->fault_notice;
+
+	k->badge = p->sup_badge;
+	k->tag = IPC_TAG(IPC_LABEL_FAULT, IPC_WORDS, 0, 0);
+	k->w[0] = tf->vector;
+	k->w[1] = tf->error;
+	k->w[2] = addr;
+	k->w[3] = tf->rip;
+	k->w[4] = tf->rsp;
+	k->w[5] = t->id;
+	k->has_regs = true;
+	memcpy(&k->regs, tf, sizeof(k->regs));
+	p->faulted = true;
+	ipc_post(p->sup_ep, k);
+	thread_block(NULL, B_FAULT, TIMEOUT_NEVER); /* until the supervisor kills us */
 }
 
 uint64_t thread_count(void)

@@ -162,11 +162,15 @@ static void user_exception(struct trap_frame *tf)
 	struct thread *t = current_thread();
 	const char *name = exception_names[tf->vector];
 
+	uint64_t addr = tf->vector == VEC_PF ? read_cr2() : 0;
+
 	klog("fault: process %lu '%s' thread %lu: %s at rip 0x%lx", t->proc->pid, t->proc->name,
 	     t->id, name ? name : "exception", tf->rip);
 	if (tf->vector == VEC_PF)
-		kprintf(" addr 0x%lx", read_cr2());
-	kprintf(" err 0x%lx\n", tf->error);
+		kprintf(" addr 0x%lx", addr);
+	kprintf(" err 0x%lx%s\n", tf->error, t->proc->sup_ep ? ", to its supervisor" : "");
+	if (t->proc->sup_ep && !t->proc->exited)
+		thread_fault_to_supervisor(t, tf, addr); /* returns only if never killed */
 	process_exit(t->proc, EXIT_FAULTED - (int64_t)tf->vector);
 	thread_exit_current();
 }

@@ -9,13 +9,30 @@
 
 #include "kernel/thread.h"
 
+#include "sys/ipc.h"
+
 struct ntfn;
+
+/*
+ * A message the kernel itself sends (fault and exit notices to a supervisor).
+ * Preallocated in the object it reports on, which it keeps alive while queued.
+ */
+struct kmsg {
+	struct kmsg *next;
+	struct kobj *owner;
+	bool queued;
+	bool has_regs;
+	uint64_t badge, tag;
+	uint64_t w[IPC_WORDS];
+	struct fault_regs regs;
+};
 
 struct endpoint {
 	struct kobj obj;
 	struct wait_queue senders;   /* B_SEND: their message waits in their frames */
 	struct wait_queue receivers; /* B_RECV */
 	struct ntfn *bound;          /* delivered to receivers as IPC_LABEL_NOTIFY */
+	struct kmsg *kq_head, *kq_tail; /* kernel notices, delivered before senders */
 };
 
 struct ntfn {
@@ -54,6 +71,9 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff);
 /* Reply to `caller` with the current thread's message; returns the caller. */
 struct thread *ipc_reply_to(struct thread *caller);
 int ipc_reply_save(struct reply **out);
+
+/* Send a kernel notice: to a waiting receiver now, else queued on the endpoint. */
+void ipc_post(struct endpoint *ep, struct kmsg *k);
 
 /* A caller waiting for a reply gives up (timeout): unlink it from its server. */
 void ipc_cancel_call(struct thread *caller);

@@ -11,14 +11,18 @@
 
 #define MOBJ_MAX_PAGES (256u * 1024) /* 1 GiB */
 
+struct account;
+
 struct mobj {
 	struct kobj obj;
 	uint64_t npages;
 	paddr_t *pages;
+	struct account *acct; /* charged for the pages; NULL: the kernel's own */
 };
 
-int mobj_create(uint64_t size, struct mobj **out);
+/* `acct` (may be NULL) is charged for the pages, or the call fails with E_QUOTA. */
+int mobj_create(uint64_t size, struct account *acct, struct mobj **out);
 /* Create from existing physical memory (boot modules); the pages are copied. */
-int mobj_create_from(const void *src, uint64_t size, struct mobj **out);
+int mobj_create_from(const void *src, uint64_t size, struct account *acct, struct mobj **out);
 /* Kernel access to the bytes of page `index`. */
 void *mobj_page(struct mobj *m, uint64_t index);

@@ -17,6 +17,8 @@
 #define INIT_PID	 1 /* its exit ends the system */
 
 struct mobj;
+struct endpoint;
+struct kmsg;
 
 struct region {
 	vaddr_t va;
@@ -37,7 +39,12 @@ struct process {
 	struct thread *threads;
 	uint32_t live_threads;
 	bool exited;
+	bool faulted; /* a thread is suspended on a fault, waiting for the supervisor */
 	int64_t exit_code;
+	struct account *acct;	   /* pages charged to this process */
+	struct endpoint *sup_ep;   /* supervisor: fault and exit notices go here */
+	uint64_t sup_badge;
+	struct kmsg *exit_notice;  /* preallocated, so exiting never allocates */
 	struct wait_queue exit_waiters;
 };
 
@@ -45,6 +52,8 @@ int process_create(const char *name, size_t len, struct process **out);
 /* End the process: stop its threads, release its memory and handles. */
 void process_exit(struct process *p, int64_t code);
 uint64_t process_count(void);
+/* Send this process's fault and exit notices to `ep` with `badge`. */
+void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge);
 
 /* Load and start init from the first boot module. */
 struct boot_info;

@@ -18,11 +18,13 @@
 #define SCHED_PRIORITIES  32
 #define SCHED_SLICE_TICKS 2
 #define KSTACK_SIZE       (16 * 1024)
+#define THREAD_CHARGE_PAGES 4 /* charged to the process per thread: its kernel stack */
 
 struct process;
 struct ipc_buffer;
 struct mobj;
 struct reply;
+struct kmsg;
 
 enum thread_state { T_NEW, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 
@@ -34,6 +36,7 @@ enum block_reason {
 	B_NTFN,  /* waiting on a notification */
 	B_SLEEP,
 	B_EXIT_WAIT, /* waiting for a process to exit */
+	B_FAULT,     /* suspended on an exception until the supervisor acts */
 };
 
 struct wait_queue {
@@ -71,6 +74,7 @@ struct thread {
 	handle_t send_cap;         /* while B_SEND: capability to transfer */
 	bool send_is_call;
 	struct ipc_buffer *ipcbuf; /* kernel view of the registered IPC buffer */
+	struct kmsg *fault_notice; /* preallocated notice for the supervisor */
 	struct mobj *ipcbuf_mobj;
 
 	uint64_t fs_base; /* thread-local storage pointer (SYS_THREAD_SET_TLS) */
@@ -113,3 +117,4 @@ void thread_kill(struct thread *t);
 NORETURN void thread_exit_current(void);
 uint64_t thread_count(void);
 void thread_set_fs_base(struct thread *t, uint64_t base);
+void thread_fault_to_supervisor(struct thread *t, const struct trap_frame *tf, uint64_t addr);

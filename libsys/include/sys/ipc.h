@@ -33,6 +33,25 @@
 
 /* Label of a message that is really a notification bound to the endpoint. */
 #define IPC_LABEL_NOTIFY 0xFFFFu
+/*
+ * Kernel notices to a supervisor (SYS_PROCESS_SUPERVISE), with the badge
+ * given there:
+ *   IPC_LABEL_FAULT: a thread took an exception and is suspended.
+ *     w0 vector, w1 error code, w2 fault address (CR2 for a page fault),
+ *     w3 rip, w4 rsp, w5 thread id; the buffer holds struct fault_regs.
+ *   IPC_LABEL_EXIT: the process ended. w0 exit code, w1 pid.
+ */
+#define IPC_LABEL_FAULT 0xFFFEu
+#define IPC_LABEL_EXIT  0xFFFDu
+
+/* The registers of a faulting thread, as they arrive in the IPC buffer. */
+struct fault_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct fault_regs) == 22 * 8, "fault_regs is part of the ABI");
 
 /* The per-thread IPC buffer: one page, registered with SYS_THREAD_SET_IPCBUF. */
 struct ipc_buffer {

@@ -45,7 +45,9 @@ long sys_thread_create(handle_t process, uintptr_t entry, uintptr_t stack, uint6
 long sys_thread_start(handle_t thread);
 __attribute__((noreturn)) void sys_thread_exit(void);
 long sys_thread_set_ipcbuf(void *page);
+/* A memory object charged to the caller, or (_for) to a process it manages. */
 long sys_mobj_create(size_t size, unsigned flags);
+long sys_mobj_create_for(handle_t charged, size_t size, unsigned flags);
 long sys_mobj_map(handle_t process, handle_t mobj, uintptr_t va, uint64_t offset, size_t size,
 		  uint32_t rights);
 long sys_unmap(handle_t process, uintptr_t va, size_t size);
@@ -61,6 +63,10 @@ uint64_t sys_rdtsc(void);
 /* Signal `bits` on the notification at sys_clock() time `deadline` (0 cancels). */
 long sys_ntfn_timer(handle_t ntfn, uint64_t deadline, uint64_t bits);
 long sys_handle_grant(handle_t process, handle_t h, uint32_t rights);
+long sys_process_supervise(handle_t process, handle_t ep, uint64_t badge);
+long sys_process_set_quota(handle_t process, uint64_t pages);
+struct process_info;
+long sys_process_info(handle_t process, struct process_info *out);
 
 /* IPC on messages (sys/ipc.h). On success `m` holds what was received. */
 long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout);

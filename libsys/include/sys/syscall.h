@@ -31,7 +31,7 @@
 	X(SYS_THREAD_START, 13, 1, "(thread) -> 0")                                             \
 	X(SYS_THREAD_EXIT, 14, 0, "() -> does not return")                                      \
 	X(SYS_THREAD_SET_IPCBUF, 15, 1, "(void *page) -> 0; the caller's IPC buffer")           \
-	X(SYS_MOBJ_CREATE, 16, 2, "(size_t size, flags) -> memory object handle")               \
+	X(SYS_MOBJ_CREATE, 16, 3, "(size_t size, flags, process charged) -> memory object handle") \
 	X(SYS_MOBJ_MAP, 17, 6, "(process, mobj, vaddr, offset, size, rights) -> 0")             \
 	X(SYS_UNMAP, 18, 3, "(process, vaddr, size) -> 0")                                      \
 	X(SYS_EP_CREATE, 19, 0, "() -> endpoint handle")                                        \
@@ -49,7 +49,10 @@
 	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")                                        \
 	X(SYS_HANDLE_GRANT, 32, 3, "(process, handle, rights) -> the handle in that process") \
 	X(SYS_THREAD_SET_TLS, 33, 1, "(void *p) -> 0; FS base of the caller (fs:0 should hold p)") \
-	X(SYS_NTFN_TIMER, 34, 3, "(notification, uint64 deadline ns, bits) -> 0; signal at deadline")
+	X(SYS_NTFN_TIMER, 34, 3, "(notification, uint64 deadline ns, bits) -> 0; signal at deadline") \
+	X(SYS_PROCESS_SUPERVISE, 35, 3, "(process, endpoint, badge) -> 0; faults and exit go there") \
+	X(SYS_PROCESS_SET_QUOTA, 36, 2, "(process, pages) -> 0; memory the process may be charged") \
+	X(SYS_PROCESS_INFO, 37, 2, "(process, struct process_info *out) -> 0")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),
