@@ -236,6 +236,15 @@ static int role_last_thread(uint64_t code)
 	sys_thread_exit();
 }
 
+/* Wait until the notification given as "parent" is signalled, then read or exit. */
+static int role_gated(const char *what, uint64_t arg)
+{
+	sys_ntfn_wait(start_handle("parent", NULL), TIMEOUT_NEVER);
+	if (strcmp(what, "read") == 0)
+		return (int)*(volatile uint8_t *)arg;
+	return (int)(int64_t)arg;
+}
+
 int ut_role_main(int argc, char **argv)
 {
 	const char *role = argv[0];
@@ -267,6 +276,8 @@ int ut_role_main(int argc, char **argv)
 		sys_thread_exit();
 	if (strcmp(role, "last-thread") == 0)
 		return role_last_thread(arg);
+	if (strncmp(role, "gated-", 6) == 0) /* wait for the parent's go, then act */
+		return role_gated(role + 6, arg);
 	if (strcmp(role, "sleep") == 0)
 		for (;;)
 			sys_sleep(1000 * MS); /* on the kernel's timer list when killed */
