@@ -5,29 +5,37 @@
 #include "proto/loader.h"
 #include "sys/sys.h"
 
-long loader_spawn(uint32_t ep, const char *program, int argc, const char *const *argv,
-		  unsigned priority, uint32_t give_handle, int *elf_err)
+/* Program name and arguments into the IPC buffer; the byte count or an error. */
+static long put_strings(struct ipc_buffer *b, const struct loader_spawn_args *a)
 {
-	struct ipc_buffer *b = ipc_buffer();
-	size_t used = strlen(program) + 1;
+	size_t used = strlen(a->program) + 1;
 
 	if (!b || used > LOADER_MAX_REQUEST)
 		return E_INVAL;
-	memcpy(b->data, program, used);
-	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
+	memcpy(b->data, a->program, used);
+	for (int i = 0; i < a->argc; i++) {
+		size_t n = strlen(a->argv[i]) + 1;
 		if (used + n > LOADER_MAX_REQUEST)
 			return E_RANGE;
-		memcpy(b->data + used, argv[i], n);
+		memcpy(b->data + used, a->argv[i], n);
 		used += n;
 	}
+	return (long)used;
+}
+
+long loader_spawn_ex(handle_t ep, const struct loader_spawn_args *a, int *elf_err)
+{
+	long used = put_strings(ipc_buffer(), a);
+
+	if (used < 0)
+		return used;
 	struct ipc_msg m = {
-		.tag = IPC_TAG(LOADER_SPAWN, 2, give_handle != HANDLE_INVALID, used),
-		.cap = give_handle,
+		.tag = IPC_TAG(LOADER_SPAWN, 3, a->give != HANDLE_INVALID, used),
+		.cap = a->give,
 	};
-	struct loader_spawn_request rq = {(uint64_t)argc, priority};
+	struct loader_spawn_request rq = {(uint64_t)a->argc, a->priority, a->flags};
 	memcpy(m.w, &rq, sizeof(rq));
-	long err = ipc_call(ep, &m, TIMEOUT_NEVER);
+	long err = ipc_call(ep, &m, a->timeout);
 	if (err < 0)
 		return err;
 	struct loader_spawn_reply rp;
@@ -38,4 +46,11 @@ long loader_spawn(uint32_t ep, const char *program, int argc, const char *const 
 	if (status < 0)
 		return status;
 	return IPC_TAG_CAP(m.tag) ? (long)m.cap : E_INVAL;
+}
+
+long loader_spawn(uint32_t ep, const char *program, int argc, const char *const *argv,
+		  unsigned priority, uint32_t give_handle, int *elf_err)
+{
+	struct loader_spawn_args a = {program, argc, argv, priority, give_handle, 0, TIMEOUT_NEVER};
+	return loader_spawn_ex(ep, &a, elf_err);
 }

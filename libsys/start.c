@@ -3,11 +3,14 @@
  * Process start-up in libsys: _start (sys_entry.asm) calls libsys_start with
  * the start_info the creator prepared. We register the main thread's IPC
  * buffer, remember the start_info for start_handle(), run main and exit
- * with its result.
+ * with its result. A service started by a supervisor first fetches its
+ * handles (bootstrap.c).
  */
 #include "sys/start.h"
-#include "sys/thread.h"
+#include "proto/svc.h"
+#include "sys/stdio.h"
 #include "sys/sys.h"
+#include "sys/thread.h"
 
 int main(int argc, char **argv);
 
@@ -22,7 +25,7 @@ const struct start_info *start_info(void)
 handle_t start_handle(const char *name, uint32_t *size)
 {
 	if (!start)
-		return HANDLE_INVALID;
+		return bootstrap_handle(name, size);
 	for (uint32_t i = 0; i < start->handle_count && i < START_MAX_HANDLES; i++) {
 		const char *a = start->handles[i].name, *b = name;
 		while (*a && *a == *b) {
@@ -35,7 +38,23 @@ handle_t start_handle(const char *name, uint32_t *size)
 			return start->handles[i].handle;
 		}
 	}
-	return HANDLE_INVALID;
+	return bootstrap_handle(name, size);
+}
+
+/* A supervised service fetches its handles before main; without them it cannot run. */
+static void bootstrap(void)
+{
+	handle_t boot = start_handle("bootstrap", NULL);
+
+	if (boot == HANDLE_INVALID)
+		return;
+	long err = svc_bootstrap(boot);
+	sys_handle_close(boot);
+	if (err < 0) {
+		printf("libsys: cannot fetch the handles of this service: %s\n",
+		       sys_error_name(err));
+		sys_process_exit((int)err);
+	}
 }
 
 __attribute__((noreturn)) void libsys_start(struct start_info *si)
@@ -50,5 +69,6 @@ __attribute__((noreturn)) void libsys_start(struct start_info *si)
 		argv = (char **)si->argv;
 	}
 	thread_local_setup(&main_thread);
+	bootstrap();
 	sys_process_exit(main(argc, argv));
 }

@@ -15,7 +15,10 @@
 #define BENCH_WARMUP     100
 #define BENCH_SHM_BYTES  4096
 
-/* Methods of the benchmark's own little protocol (0x7F00-0x7FFF). */
+/*
+ * Methods of the benchmark's own little protocol (0x7F00-0x7FFF). All are
+ * idempotent except the setups (each maps again) and BENCH_QUIT.
+ */
 enum {
 	BENCH_ECHO = 0x7F01,     /* reply with the same words */
 	BENCH_BUF = 0x7F02,      /* bytes in the IPC buffer; reply empty */

@@ -62,7 +62,8 @@ UTEST(isolation_no_capability, "a handle number the child was never given is E_B
 	snprintf(hex, sizeof(hex), "%x", ep);
 	UT_HANDLE(child, ut_spawn("call", hex, given, UT_PRIO));
 	UT_EQ(ut_reap(child, 5000 * MS), 100 - E_BADHANDLE);
-	UT_EQ(child_exit_code("call", 0x00010001), 100 - E_BADHANDLE); /* with no handles */
+	/* with no handle given: it holds only the loader's "ns", in slot 1 */
+	UT_EQ(child_exit_code("call", 0x00010007), 100 - E_BADHANDLE);
 	UT_OK(sys_handle_close(ep));
 	UT_OK(sys_handle_close(given));
 }

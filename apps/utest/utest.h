@@ -170,6 +170,10 @@ long ut_server_stop(handle_t ep, handle_t child);
 
 /* --- roles.c: the server side, in a thread or in a child process --- */
 
+/*
+ * utest's own protocol (0x7700-0x77FF). UT_SHM_MAP, UT_EXIT, UT_CRASH and
+ * UT_QUIT are not idempotent; the others are.
+ */
 enum ut_method {
 	UT_ECHO = 0x7701, /* reply: each word inverted, each buffer byte ^ 0xFF */
 	UT_TAGINFO,	  /* reply: w0 = the request's tag as received, w1 = badge */

@@ -4,7 +4,9 @@
  * gave it (later also from the FAT server). Each request names a program and
  * its arguments; the image is mapped read-only, checked and loaded by
  * spawn_elf, and the caller gets the new process's handle.
- * Recovery: stateless (its modules come from its start_info again).
+ * Recovery: stateless (its modules come from its start_info again; a spawn
+ * in flight when it dies gives its caller E_RESTARTED, and LOADER_SPAWN is
+ * not idempotent, so the caller decides).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -52,7 +54,25 @@ static long spawn_from_module(handle_t module, uint32_t size, const struct spawn
 	return child;
 }
 
-/* Start the named program; `given` (maybe HANDLE_INVALID) goes to it as "parent". */
+/*
+ * The child's start handles: what the caller gave, as "parent" (or as
+ * "bootstrap" for a supervised service, which gets everything else from
+ * its supervisor), and our "ns", so every program can find the services.
+ */
+static uint32_t child_handles(handle_t given, uint64_t flags, struct spawn_handle hs[2])
+{
+	handle_t ns = start_handle("ns", NULL);
+	bool boot = flags & LOADER_F_BOOTSTRAP;
+	uint32_t n = 0;
+
+	if (given != HANDLE_INVALID)
+		hs[n++] = (struct spawn_handle){boot ? "bootstrap" : "parent", given, R_ALL, 0};
+	if (!boot && ns != HANDLE_INVALID)
+		hs[n++] = (struct spawn_handle){"ns", ns, R_SEND | R_GRANT | R_DUP | R_TRANSFER, 0};
+	return n;
+}
+
+/* Start the named program with the handles child_handles chooses. */
 static long spawn_request(struct server_request *req, handle_t given, int *elf_err)
 {
 	const char *argv[MAX_ARGS];
@@ -69,9 +89,9 @@ static long spawn_request(struct server_request *req, handle_t given, int *elf_e
 	handle_t module = start_handle(name, &size);
 	if (module == HANDLE_INVALID)
 		return E_NOENT;
-	struct spawn_handle parent = {"parent", given, R_ALL, 0};
-	struct spawn_args a = {
-		name, argc, argv, given != HANDLE_INVALID, &parent, (unsigned)rq.priority};
+	struct spawn_handle hs[2];
+	uint32_t n = child_handles(given, rq.flags, hs);
+	struct spawn_args a = {name, argc, argv, n, hs, (unsigned)rq.priority};
 	return spawn_from_module(module, size, &a, elf_err);
 }
 
@@ -101,7 +121,7 @@ static const struct server_method methods[] = {
 
 int main(void)
 {
-	handle_t ep = start_handle("endpoint", NULL);
+	handle_t ep = start_handle("loader", NULL);
 
 	if (ep == HANDLE_INVALID) {
 		sys_debug_write("loader: no endpoint given\n", 26);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """IPC benchmark under -icount shift=0,sleep=off, where the guest's TSC counts
-executed guest instructions: boots with run=ipcbench, reads the BENCH lines
-and checks each figure against its budget. `./run bench` runs this same
+executed guest instructions: boots with run=ipcbench,stest:bench (the second
+measures how long a crashed server takes to answer again), reads the BENCH
+lines and checks each figure against its budget. `./run bench` runs this same
 script with BENCH_TABLE=1 to print the figures next to the reference systems."""
 
 import os
@@ -22,13 +23,16 @@ CASES = {
     "ntfn_roundtrip_xas": (1500, "signal -> wait round trip, two processes", 12499, 667),
     "copy_4k_ipcbuf": (10000, "4 KiB through the IPC buffer (2 x 2 KiB calls)", None, None),
     "copy_4k_shm": (10000, "4 KiB through shared memory (+ one call)", None, None),
+    "restart_latency": (5000000, "restart: crash until the new instance answers", None, None),
 }
 
 
 def collect(run):
-    with run.machine(args="run=ipcbench", icount=True, timeout=300) as m:
+    # ipcbench, then stest's restart benchmark (apps/stest/bench.c).
+    with run.machine(args="run=ipcbench,stest:bench", icount=True, timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)
+        m.wait_for(r"BENCH restart_latency", timeout=120)
         status = m.wait_exit(60)
         run.check(status == EXIT_SUCCESS, f"QEMU exit status {EXIT_SUCCESS}", f"got {status}")
         figures = {}

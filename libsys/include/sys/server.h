@@ -4,6 +4,8 @@
  * to a handler, reply with what it returns, receive the next request. Each
  * handler sees the decoded request and fills in the reply; an unknown method
  * gets E_NOSYS. Notifications bound to the endpoint go to `on_notify`.
+ * Every server also answers the supervisor's SVC_PING and obeys its fault
+ * injection (proto/svc.h) without code of its own.
  */
 #pragma once
 
@@ -13,9 +15,9 @@
 #include "sys/ipc.h"
 
 struct server_request {
-	uint64_t in_tag;         /* the request's tag (label, words, cap, bytes) */
-	struct ipc_msg msg;      /* the request; the handler turns it into the reply */
-	struct ipc_buffer *buf;  /* request and reply bytes */
+	uint64_t in_tag;	    /* the request's tag (label, words, cap, bytes) */
+	struct ipc_msg msg;	    /* the request; the handler turns it into the reply */
+	struct ipc_buffer *buf;	    /* request and reply bytes */
 	uint32_t close_after_reply; /* a handle the reply carries away: closed once sent */
 	void *ctx;
 };

@@ -11,19 +11,19 @@
 
 #include "sys/handle.h"
 
-#define START_MAGIC       0x5354415254494E46ull /* "STARTINF" */
-#define START_MAX_ARGS    16
+#define START_MAGIC	  0x5354415254494E46ull /* "STARTINF" */
+#define START_MAX_ARGS	  16
 #define START_MAX_HANDLES 24
-#define START_NAME_MAX    24
-#define START_STRINGS     1024
+#define START_NAME_MAX	  24
+#define START_STRINGS	  1024
 
 /* The user address-space layout every program starts with. */
-#define USER_IMAGE_BASE 0x0000000000400000ull
-#define USER_HEAP_BASE  0x0000100000000000ull
-#define USER_IPCBUF_BASE 0x00007f0000000000ull /* one page per thread, 2 pages apart */
-#define USER_THREAD_STACKS 0x00007e0000000000ull /* stacks of thread_spawn threads (sys/thread.h) */
-#define USER_STACK_TOP  0x00007ffffff00000ull
-#define USER_STACK_SIZE (256 * 1024)
+#define USER_IMAGE_BASE	   0x0000000000400000ull
+#define USER_HEAP_BASE	   0x0000100000000000ull
+#define USER_IPCBUF_BASE   0x00007f0000000000ull /* one page per thread, 2 pages apart */
+#define USER_THREAD_STACKS 0x00007e0000000000ull /* thread_spawn stacks (sys/thread.h) */
+#define USER_STACK_TOP	   0x00007ffffff00000ull
+#define USER_STACK_SIZE	   (256 * 1024)
 
 struct start_handle {
 	char name[START_NAME_MAX];
@@ -41,6 +41,17 @@ struct start_info {
 };
 _Static_assert(sizeof(struct start_info) <= 4096, "start_info fits in one page");
 
-/* libsys: the start_info of this process, and a named handle from it. */
+/*
+ * libsys: the start_info of this process, and a named handle: from the
+ * start_info, or else one of those a supervisor gave at start-up (below).
+ */
 const struct start_info *start_info(void);
 handle_t start_handle(const char *name, uint32_t *size);
+
+/*
+ * A service started by the supervisor gets one start handle, "bootstrap";
+ * before main, libsys fetches the service's handles through it (SVC_BOOT,
+ * proto/svc.h) into a second table of named handles, which start_handle
+ * also searches. libsys internal (bootstrap.c):
+ */
+handle_t bootstrap_handle(const char *name, uint32_t *size);

@@ -74,6 +74,14 @@ long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout);
 long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout);
 long ipc_reply(handle_t reply, const struct ipc_msg *m);
 long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout);
+/*
+ * ipc_call for idempotent requests: when the server dies with the call in
+ * flight (E_RESTARTED), send the same request again, up to `attempts` calls
+ * in all; the next instance serves it. Each attempt has `timeout`. Returns
+ * what the last attempt returned. Never use it for a request whose protocol
+ * header does not say it is idempotent.
+ */
+long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attempts);
 
 /* The calling thread's IPC buffer (set up by libsys before main). */
 struct ipc_buffer *ipc_buffer(void);

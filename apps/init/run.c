@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running the programs `run=` names on the kernel command line, one after
+ * the other, in a thread of init while the main thread supervises:
+ *
+ *   run=prog1,prog2:arg1:arg2
+ *
+ * Programs are separated by ',' and a program's arguments follow its name,
+ * each after a ':' (the kernel command line splits at spaces, so arguments
+ * cannot be spaced). Each is started through the loader with the loader
+ * endpoint as "parent" and the loader adds "ns". When the last one has
+ * ended, init exits with 0 if every one of them exited with 0, which stops
+ * the system.
+ */
+#include <string.h>
+
+#include "init.h"
+#include "proto/loader.h"
+#include "sys/spawn.h"
+#include "sys/stdio.h"
+#include "sys/thread.h"
+
+#define RUN_MAX_ARGS 8
+#define RUN_LIST_MAX 256
+
+static char run_list[RUN_LIST_MAX];
+
+/* Split "name:a:b" in place into the name and its arguments. */
+static int split_args(char *item, const char *argv[RUN_MAX_ARGS])
+{
+	int argc = 0;
+
+	for (char *p = strchr(item, ':'); p && argc < RUN_MAX_ARGS; p = strchr(p, ':')) {
+		*p++ = '\0';
+		argv[argc++] = p;
+	}
+	return argc;
+}
+
+/* Start one program through the loader and wait for it; its exit code. */
+static int64_t run_program(handle_t loader, char *item)
+{
+	const char *argv[RUN_MAX_ARGS];
+	int argc = split_args(item, argv), elf_err = 0;
+	long give = sys_handle_dup(loader, R_SEND | R_GRANT | R_DUP | R_TRANSFER);
+	long p = give < 0 ? give
+			  : loader_spawn(loader, item, argc, argv, SPAWN_DEFAULT_PRIORITY,
+					 (handle_t)give, &elf_err);
+
+	if (give >= 0)
+		sys_handle_close((handle_t)give);
+	if (p < 0) {
+		printf("init: cannot start %s: %s (elf %d)\n", item, sys_error_name(p), elf_err);
+		return p;
+	}
+	int64_t code = -1;
+	long err = sys_process_wait((handle_t)p, TIMEOUT_NEVER, &code);
+	sys_handle_close((handle_t)p);
+	if (err < 0) {
+		printf("init: cannot wait for %s: %s\n", item, sys_error_name(err));
+		return err;
+	}
+	printf("init: %s exited with code %ld\n", item, (long)code);
+	return code;
+}
+
+static void run_main(void *arg)
+{
+	handle_t loader = service_endpoint("loader");
+	int failed = 0;
+
+	(void)arg;
+	for (char *p = run_list, *next; p && *p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		failed += run_program(loader, p) != 0;
+	}
+	sys_process_exit(failed ? 1 : 0);
+}
+
+long run_start(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "run=", 4) == 0) {
+			strlcpy(run_list, argv[i] + 4, sizeof(run_list));
+			return thread_spawn(run_main, NULL, INIT_PRIORITY_RUN, NULL);
+		}
+	}
+	return E_NOENT;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting one instance of a service. The loader is started by init itself
+ * from its boot module with spawn_elf (it cannot start itself), its handles
+ * and every boot module (but none of init's other start handles, such as
+ * the hardware resources) given directly. Every other service is started
+ * through the loader with one handle, "bootstrap", through which the new
+ * instance fetches its handles from init before its main runs
+ * (libsys/bootstrap.c). The loader is asked with a timeout, so a loader
+ * that is itself down or hung cannot hold the supervisor.
+ */
+#include <string.h>
+
+#include "init.h"
+#include "proto/loader.h"
+#include "sys/spawn.h"
+#include "sys/start.h"
+#include "sys/stdio.h"
+
+#define IMAGE_VA 0x00006d0000000000ull /* where the loader's image is read */
+#define PAGE	 4096u
+
+struct handle_list {
+	struct spawn_handle hs[START_MAX_HANDLES];
+	char names[START_MAX_HANDLES][SVC_NAME_MAX];
+	uint32_t count, made; /* the first `made` are ours to close */
+};
+
+static bool listed(const struct handle_list *l, const char *name)
+{
+	for (uint32_t i = 0; i < l->count; i++)
+		if (strcmp(l->hs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A boot module (a memory object) rather than another start handle of init's. */
+static bool is_module(const struct start_handle *sh)
+{
+	struct handle_info info;
+
+	return sys_handle_info(sh->handle, &info) == E_OK && info.type == KOBJ_MOBJ;
+}
+
+/* The service's own start handles, then every boot module not shadowed by one. */
+static long build_list(struct service *s, struct handle_list *l)
+{
+	const struct start_info *si = start_info();
+
+	for (uint32_t i = 0; l->count < START_MAX_HANDLES; i++) {
+		handle_t h;
+		uint32_t size;
+		long err = service_handle(s, i, l->names[l->count], &h, &size);
+		if (err == E_NOENT)
+			break;
+		if (err < 0)
+			return err;
+		l->hs[l->count] = (struct spawn_handle){l->names[l->count], h, R_ALL, size};
+		l->made = ++l->count;
+	}
+	for (uint32_t i = 0; si && i < si->handle_count && l->count < START_MAX_HANDLES; i++) {
+		const struct start_handle *sh = &si->handles[i];
+		if (is_module(sh) && !listed(l, sh->name))
+			l->hs[l->count++] = (struct spawn_handle){
+				sh->name, sh->handle, R_READ | R_DUP | R_TRANSFER, sh->size};
+	}
+	return E_OK;
+}
+
+static long spawn_loader(struct service *s)
+{
+	static struct handle_list l; /* only the supervisor thread starts services */
+	uint32_t size = 0;
+	handle_t image = start_handle(s->m.binary, &size);
+	int elf_err = 0;
+
+	if (image == HANDLE_INVALID)
+		return E_NOENT;
+	memset(&l, 0, sizeof(l));
+	long p = build_list(s, &l);
+	uint64_t bytes = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	if (p >= 0)
+		p = sys_mobj_map(HANDLE_SELF, image, IMAGE_VA, 0, bytes, R_READ);
+	if (p >= 0) {
+		struct spawn_args a = {s->m.name, 0, NULL, l.count, l.hs, s->m.priority};
+		p = spawn_elf((const void *)IMAGE_VA, size, &a, &elf_err);
+		sys_unmap(HANDLE_SELF, IMAGE_VA, bytes);
+	}
+	for (uint32_t i = 0; i < l.made; i++)
+		sys_handle_close(l.hs[i].handle);
+	if (p == E_INVAL && elf_err)
+		printf("svc: %s: bad image (elf error %d)\n", s->m.name, elf_err);
+	return p;
+}
+
+static long spawn_through_loader(struct service *s)
+{
+	handle_t ep = service_endpoint("loader");
+	int elf_err = 0;
+
+	if (sup.loader->state != SVC_RUNNING)
+		return E_WOULDBLOCK; /* not there to ask: try again later */
+	long boot = sys_ep_mint(sup.ep, BADGE(BADGE_BOOT, s->generation, s->index),
+				R_SEND | R_TRANSFER);
+	if (boot < 0)
+		return boot;
+	struct loader_spawn_args a = {
+		s->m.binary,	    0, NULL, s->m.priority, (handle_t)boot, LOADER_F_BOOTSTRAP,
+		INIT_LOADER_TIMEOUT};
+	long p = loader_spawn_ex(ep, &a, &elf_err);
+	sys_handle_close((handle_t)boot);
+	if (p == E_TIMEOUT || p == E_RESTARTED || p == E_CLOSED)
+		return E_WOULDBLOCK;
+	if (p == E_INVAL && elf_err)
+		printf("svc: %s: bad image (elf error %d)\n", s->m.name, elf_err);
+	return p;
+}
+
+long spawn_service(struct service *s)
+{
+	return s->is_loader ? spawn_loader(s) : spawn_through_loader(s);
+}

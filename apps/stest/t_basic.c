@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The supervisor's protocols from a client's side: name lookups good and
+ * bad, the service list, control requests on unknown names, fault
+ * injection refused from anyone but the supervisor, and ipc_call_retry
+ * carrying an idempotent request across a crash.
+ */
+#include <string.h>
+
+#include "proto/echo.h"
+#include "proto/ns.h"
+#include "stest.h"
+#include "sys/start.h"
+
+/* A raw NS_LOOKUP with `n` bytes of `name`: the reply's status. */
+static long raw_lookup(const char *name, uint32_t n)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(NS_LOOKUP, 0, 0, n)};
+
+	memcpy(ipc_buffer()->data, name, n);
+	long err = ipc_call(start_handle("ns", NULL), &m, 1000 * MS);
+	if (err < 0)
+		return err;
+	if (IPC_TAG_CAP(m.tag))
+		sys_handle_close(m.cap);
+	return (int16_t)IPC_TAG_LABEL(m.tag);
+}
+
+STEST(ns_lookups, "basic", "ns answers service names with new handles and refuses bad ones")
+{
+	struct handle_info info;
+	handle_t a = st_lookup(t, "echo"), b = st_lookup(t, "echo");
+
+	ST_RETURN_IF_FAILED();
+	ST_ASSERT(a != b);
+	ST_OK(sys_handle_info(a, &info));
+	ST_EQ(info.type, KOBJ_ENDPOINT);
+	ST_EQ(info.rights & (R_RECV | R_SEND), R_SEND); /* send-only */
+	ST_ASSERT(info.badge != 0);			/* never the supervisor's badge 0 */
+	ST_EQ(ns_lookup_self("nosuch"), E_NOENT);
+	ST_EQ(ns_lookup_self(""), E_INVAL);
+	ST_EQ(raw_lookup("echo", 4), E_INVAL); /* no NUL */
+	ST_EQ(raw_lookup("echo\0x", 6), E_INVAL);
+	ST_EQ(raw_lookup("a-name-far-too-long", 20), E_INVAL);
+	ST_EQ(raw_lookup("svc", 4), E_OK);
+	ST_OK(sys_handle_close(a));
+	ST_OK(sys_handle_close(b));
+}
+
+STEST(svc_list_and_errors, "basic", "svc lists every service; unknown names are E_NOENT")
+{
+	struct svc_entry e[SVC_LIST_MAX];
+	uint32_t total = 0;
+	long n = svc_list(st_ctl(), 0, e, SVC_LIST_MAX, &total);
+
+	ST_ASSERT(n >= 4 && (uint32_t)n == total);
+	ST_ASSERT(strcmp(e[0].name, "loader") == 0 && e[0].state == SVC_RUNNING);
+	ST_ASSERT(e[0].pages_used > 0 && e[0].pages_used <= e[0].pages_quota);
+	ST_EQ(svc_list(st_ctl(), total, e, SVC_LIST_MAX, NULL), 0);
+	ST_EQ(svc_status(st_ctl(), "nosuch", e), E_NOENT);
+	ST_EQ(svc_control(st_ctl(), SVC_RESTART, "nosuch"), E_NOENT);
+	ST_EQ(svc_fault(st_ctl(), "crashy", SVC_FAULT_CRASH, 0, 0), E_CLOSED); /* not running */
+	ST_EQ(svc_fault(st_ctl(), "echo", (enum svc_fault)7, 0, 0), E_INVAL);
+}
+
+STEST(fi_only_from_supervisor, "basic", "a client cannot inject a fault into a server")
+{
+	struct svc_entry before, after;
+	handle_t echo = st_lookup(t, "echo");
+
+	ST_RETURN_IF_FAILED();
+	ST_ASSERT(st_status(t, "echo", &before));
+	struct ipc_msg m = {.tag = IPC_TAG(SVC_FI_CRASH, 2, 0, 0), .w = {SVC_CRASH_NULL_WRITE, 0}};
+	ST_OK(ipc_call(echo, &m, 1000 * MS));
+	ST_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_RIGHTS);
+	ST_EQ(svc_ping(echo, 1000 * MS), E_OK); /* anyone may ping */
+	ST_ASSERT(st_status(t, "echo", &after));
+	ST_EQ(after.pid, before.pid);
+	sys_handle_close(echo);
+}
+
+STEST(call_retry_across_crash, "basic",
+      "ipc_call_retry resends an idempotent call cut off by a crash")
+{
+	struct svc_entry e;
+	handle_t echo = st_lookup(t, "echo");
+
+	ST_RETURN_IF_FAILED();
+	ST_ASSERT(st_status(t, "echo", &e));
+	/* crash while handling the next request: ours, unless a heartbeat comes first */
+	ST_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_CRASH, SVC_CRASH_DIVIDE, 1));
+	memset(ipc_buffer()->data, 0x6b, 64);
+	struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 1, 0, 64), .w = {99}};
+	ST_OK(ipc_call_retry(echo, &m, 3000 * MS, 5));
+	ST_EQ(m.w[0], 100);
+	ST_EQ(IPC_TAG_BYTES(m.tag), 64);
+	ST_EQ(ipc_buffer()->data[63], 0x6b);
+	ST_ASSERT(m.w[5] != e.pid); /* answered by the new instance */
+	sys_handle_close(echo);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers the supervision tests share: failure recording, name lookups,
+ * waiting for a service to come back as a new instance or reach a state,
+ * the kernel counters that must come back, and small numeric helpers.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "proto/ns.h"
+#include "stest.h"
+#include "sys/fmt.h"
+#include "sys/stdio.h"
+
+void st_fail(struct st_ctx *t, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->failed)
+		return;
+	t->failed = true;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->what, sizeof(t->what), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(t->what))
+		n = (int)strlen(t->what);
+	snprintf(t->what + n, sizeof(t->what) - (size_t)n, " (%s:%d)", file, line);
+}
+
+handle_t st_lookup(struct st_ctx *t, const char *name)
+{
+	long h = ns_lookup_self(name);
+
+	if (h < 0) {
+		ST_FAIL("ns_lookup %s: %s", name, sys_error_name(h));
+		return HANDLE_INVALID;
+	}
+	return (handle_t)h;
+}
+
+handle_t st_ctl(void)
+{
+	static handle_t ctl;
+
+	if (ctl == HANDLE_INVALID) {
+		long h = ns_lookup_self("svc");
+		ctl = h < 0 ? HANDLE_INVALID : (handle_t)h;
+	}
+	return ctl;
+}
+
+bool st_status(struct st_ctx *t, const char *name, struct svc_entry *e)
+{
+	long err = svc_status(st_ctl(), name, e);
+
+	if (err < 0)
+		ST_FAIL("svc_status %s: %s", name, sys_error_name(err));
+	return err == E_OK;
+}
+
+bool st_wait_new_instance(struct st_ctx *t, const char *name, uint64_t old_pid, unsigned ms,
+			  struct svc_entry *e)
+{
+	for (unsigned i = 0; i <= ms; i++) {
+		if (!st_status(t, name, e))
+			return false;
+		if (e->state == SVC_RUNNING && e->pid != old_pid)
+			return true;
+		sys_sleep(MS);
+	}
+	ST_FAIL("%s not back after %u ms (state %s, pid %lu)", name, ms, svc_state_name(e->state),
+		(unsigned long)e->pid);
+	return false;
+}
+
+bool st_wait_state(struct st_ctx *t, const char *name, uint32_t state, unsigned ms,
+		   struct svc_entry *e)
+{
+	for (unsigned i = 0; i <= ms; i++) {
+		if (!st_status(t, name, e))
+			return false;
+		if (e->state == state)
+			return true;
+		sys_sleep(MS);
+	}
+	ST_FAIL("%s still %s after %u ms, want %s", name, svc_state_name(e->state), ms,
+		svc_state_name(state));
+	return false;
+}
+
+uint32_t st_random(uint32_t below)
+{
+	static uint32_t x;
+
+	if (x == 0)
+		x = (uint32_t)sys_rdtsc() | 1;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return below ? x % below : x;
+}
+
+void st_note(const char *what, uint64_t value)
+{
+	printf("stest: %s %lu\n", what, (unsigned long)value);
+}
+
+struct kinfo_field {
+	const char *name;
+	size_t offset;
+};
+
+#define KF(f)                                                                                      \
+	{                                                                                          \
+#f, offsetof(struct kinfo, f)                                                      \
+	}
+static const struct kinfo_field kinfo_fields[] = {
+	KF(frames_free), KF(heap_live_objects), KF(processes),
+	KF(threads),	 KF(endpoints),		KF(notifications),
+	KF(mobjs),	 KF(replies),		KF(page_tables),
+};
+
+/* The counters that differ, as " name a->b" pairs; empty when none does. */
+static void kinfo_diff(const struct kinfo *a, const struct kinfo *b, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(kinfo_fields) / sizeof(kinfo_fields[0]); i++) {
+		uint64_t x = *(const uint64_t *)((const char *)a + kinfo_fields[i].offset);
+		uint64_t y = *(const uint64_t *)((const char *)b + kinfo_fields[i].offset);
+		if (x != y && used < size)
+			used += (size_t)snprintf(out + used, size - used, " %s %lu->%lu",
+						 kinfo_fields[i].name, (unsigned long)x,
+						 (unsigned long)y);
+	}
+}
+
+bool st_kinfo_back(struct st_ctx *t, const struct kinfo *base, unsigned ms)
+{
+	struct kinfo now;
+	char diff[160] = "";
+
+	for (unsigned i = 0; i <= ms; i++) {
+		sys_kinfo(&now);
+		kinfo_diff(base, &now, diff, sizeof(diff));
+		if (!diff[0])
+			return true;
+		sys_sleep(MS);
+	}
+	ST_FAIL("kernel counters did not come back:%s", diff);
+	return false;
+}
+
+uint64_t st_median(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++) /* insertion sort: n is small */
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t x = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+	return n ? v[n / 2] : 0;
+}

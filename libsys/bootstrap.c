@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Start-up of a supervised service (sys/start.h): fetch the handles the
+ * supervisor gives this instance, one SVC_BOOT call each, into a table of
+ * named handles that start_handle searches after the start_info. A service
+ * so needs no code of its own to receive its endpoints, its send-only
+ * copies, "ns" and its "state" memory object.
+ */
+#include <string.h>
+
+#include "proto/svc.h"
+#include "sys/start.h"
+#include "sys/sys.h"
+
+static struct start_handle boot_handles[START_MAX_HANDLES];
+static uint32_t boot_count;
+
+static long fetch_one(handle_t boot, uint32_t index)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(SVC_BOOT, 1, 0, 0), .w = {index}};
+	long err = ipc_call(boot, &m, TIMEOUT_NEVER);
+
+	if (err < 0)
+		return err;
+	int16_t status = (int16_t)IPC_TAG_LABEL(m.tag);
+	if (status < 0)
+		return status;
+	if (!IPC_TAG_CAP(m.tag))
+		return E_INVAL;
+	struct start_handle *sh = &boot_handles[boot_count++];
+	size_t n = IPC_TAG_BYTES(m.tag);
+	if (n >= sizeof(sh->name))
+		n = sizeof(sh->name) - 1;
+	memcpy(sh->name, ipc_buffer()->data, n);
+	sh->name[n] = '\0';
+	sh->handle = m.cap;
+	sh->size = (uint32_t)m.w[0];
+	return E_OK;
+}
+
+long svc_bootstrap(handle_t boot)
+{
+	long err = E_OK;
+
+	while (boot_count < START_MAX_HANDLES && (err = fetch_one(boot, boot_count)) == E_OK)
+		;
+	return err == E_NOENT ? E_OK : err;
+}
+
+handle_t bootstrap_handle(const char *name, uint32_t *size)
+{
+	for (uint32_t i = 0; i < boot_count; i++) {
+		if (strcmp(boot_handles[i].name, name) == 0) {
+			if (size)
+				*size = boot_handles[i].size;
+			return boot_handles[i].handle;
+		}
+	}
+	return HANDLE_INVALID;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault injection in every server (proto/svc.h), for the supervisor's
+ * `svc fi`: crash (a null write, an invalid opcode, a divide by zero or a
+ * wild jump, at once or while handling a later request, so that a caller
+ * sees its call cut off), hang (never answer again) and leak (take memory
+ * until the quota says no, then keep asking without answering). Each is
+ * obeyed only from badge 0, the supervisor's own handle to the endpoint.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fault_inject.h"
+#include "proto/svc.h"
+#include "sys/process.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+
+#define LEAK_CHUNK (64 * 1024)
+#define FI_SLEEP   (10 * 1000 * 1000ull) /* 10 ms */
+
+static bool crash_armed;
+static uint32_t crash_countdown;
+static uint32_t crash_kind;
+
+/* This process's name, for the log lines. */
+static const char *self_name(struct process_info *info)
+{
+	if (sys_process_info(HANDLE_SELF, info) < 0)
+		strlcpy(info->name, "server", sizeof(info->name));
+	return info->name;
+}
+
+static void crash_null_write(void)
+{
+	volatile uint64_t *volatile p = (uint64_t *)8;
+	*p = 0xdead;
+}
+
+static void crash_divide(void)
+{
+	volatile uint64_t zero = 0;
+	volatile uint64_t x = 1 / zero;
+	(void)x;
+}
+
+static void crash_wild_jump(void)
+{
+	void (*volatile f)(void) = (void (*)(void))0x1000; /* below 64 KiB: never mapped */
+	f();
+}
+
+__attribute__((noreturn)) static void crash(uint32_t kind)
+{
+	if (kind == SVC_CRASH_RANDOM || kind >= SVC_CRASH_KINDS)
+		kind = 1 + (uint32_t)((sys_rdtsc() >> 3) % (SVC_CRASH_KINDS - 1));
+	if (kind == SVC_CRASH_NULL_WRITE)
+		crash_null_write();
+	else if (kind == SVC_CRASH_DIVIDE)
+		crash_divide();
+	else if (kind == SVC_CRASH_WILD_JUMP)
+		crash_wild_jump();
+	__builtin_trap(); /* SVC_CRASH_BAD_OPCODE, and the end of every other kind */
+}
+
+__attribute__((noreturn)) static void hang(void)
+{
+	struct process_info info;
+
+	printf("fi: %s hangs\n", self_name(&info));
+	for (;;)
+		sys_sleep(TIMEOUT_NEVER);
+}
+
+__attribute__((noreturn)) static void leak(void)
+{
+	struct process_info info;
+	uint64_t kib = 0;
+	bool told = false;
+
+	for (;;) {
+		uint8_t *p = malloc(LEAK_CHUNK);
+		if (p) {
+			memset(p, 0x5a, LEAK_CHUNK); /* touch every page */
+			kib += LEAK_CHUNK / 1024;
+			continue;
+		}
+		if (!told) {
+			printf("fi: %s leak stopped by its quota after %lu KiB\n", self_name(&info),
+			       (unsigned long)kib);
+			told = true;
+		}
+		sys_sleep(FI_SLEEP);
+	}
+}
+
+long svc_ping_handler(struct server_request *req)
+{
+	(void)req;
+	return E_OK;
+}
+
+long svc_fi_handler(struct server_request *req)
+{
+	uint32_t label = IPC_TAG_LABEL(req->in_tag);
+
+	if (req->msg.badge != 0)
+		return E_RIGHTS;
+	if (label == SVC_FI_HANG)
+		hang();
+	if (label == SVC_FI_LEAK)
+		leak();
+	crash_kind = (uint32_t)req->msg.w[0];
+	crash_countdown = (uint32_t)req->msg.w[1];
+	if (crash_countdown == 0)
+		crash(crash_kind);
+	crash_armed = true;
+	return E_OK;
+}
+
+void svc_fi_before_request(void)
+{
+	if (crash_armed && --crash_countdown == 0)
+		crash(crash_kind);
+}

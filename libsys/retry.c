@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ipc_call_retry (sys/sys.h): resend an idempotent request when its server
+ * died with it in flight. The request is kept aside (tag, words, capability
+ * and buffer bytes) and put back before each new attempt, so every attempt
+ * sends exactly the first one's message. A capability is copied, never
+ * moved, by a call, so it can travel again.
+ */
+#include <string.h>
+
+#include "sys/sys.h"
+
+long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attempts)
+{
+	struct ipc_buffer *buf = ipc_buffer();
+	uint32_t bytes = IPC_TAG_BYTES(m->tag);
+	uint8_t saved_bytes[IPC_BUF_BYTES];
+	const struct ipc_msg request = *m;
+	long err = E_INVAL;
+
+	if (bytes > IPC_BUF_BYTES || (bytes && !buf))
+		return E_INVAL;
+	if (bytes)
+		memcpy(saved_bytes, buf->data, bytes);
+	for (int i = 0; i < attempts; i++) {
+		if (i > 0) {
+			*m = request;
+			if (bytes)
+				memcpy(buf->data, saved_bytes, bytes);
+		}
+		err = ipc_call(ep, m, timeout);
+		if (err != E_RESTARTED)
+			break;
+	}
+	return err;
+}

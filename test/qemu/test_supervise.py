@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Supervision under load (apps/stest, group restart): clients keep calling
+the echo and counter test servers while stest crashes them 100 times and
+hangs them 20 times through the svc protocol. stest itself checks that each
+comes back and answers, that the clients see only E_RESTARTED or E_TIMEOUT
+and then success, that the count survives, and that the kernel's free
+frames and object counts come back exactly. Here the log must also show
+the supervisor's side: one fault line per crash, one missed heartbeat per
+hang, no service given up, no kernel EXCEPTION or PANIC."""
+
+import re
+
+from harness import TestRun
+from stest_log import run_stest
+
+RUN_TIMEOUT_S = 120  # measured: about 10 s of guest time, 16 s of wall time
+
+FAULTED = re.compile(r"^svc: (echo|counter) \(pid \d+\) faulted: .*; injected: restart now$")
+HUNG = re.compile(r"^svc: (echo|counter) \(pid \d+\) missed its heartbeat; injected: restart now$")
+CLIENT = re.compile(r"^stest: (\w+) client: (\d+) ok, (\d+) restarted, (\d+) timed out")
+
+
+def main(run):
+    with run.machine(args="run=stest:restart", timeout=RUN_TIMEOUT_S) as m:
+        lines = run_stest(run, m, RUN_TIMEOUT_S)
+    faults = sum(1 for line in lines if FAULTED.search(line))
+    hangs = sum(1 for line in lines if HUNG.search(line))
+    run.figure("supervise_faults_handled", faults)
+    run.figure("supervise_hangs_handled", hangs)
+    # stest also crashes and hangs each server once to warm up: 102 and 22.
+    run.check(faults >= 100, "at least 100 crashes handled by the supervisor", f"{faults}")
+    run.check(hangs >= 20, "at least 20 hangs found by the heartbeat", f"{hangs}")
+    given_up = [line for line in lines if "giving up" in line]
+    run.check(not given_up, "no service given up", given_up[0] if given_up else "")
+    for line in lines:
+        found = CLIENT.search(line)
+        if found:
+            run.figure(f"supervise_{found.group(1)}_calls_ok", int(found.group(2)))
+            run.figure(f"supervise_{found.group(1)}_calls_restarted", int(found.group(3)))
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-supervise", main)
