@@ -164,3 +164,8 @@ bool pmm_check(void)
 	spin_unlock_irqrestore(&pmm_lock, irq);
 	return ok;
 }
+
+bool pmm_is_ram(paddr_t pa)
+{
+	return frame_is_managed(&frames, pa);
+}

@@ -3,16 +3,19 @@
  * Starting init, the only program the kernel starts itself: the first boot
  * module, a static ELF checked by the same validator the loader server uses.
  * init receives every boot module as a read-only memory object handle named
- * after the module, and all other rights it needs to start the system.
+ * after the module, and the four hardware resources (irq, ioport, devmem,
+ * dma) from which it makes each driver's narrow handles.
  */
 #include "boot/mb2.h"
 #include "kernel/cmdline.h"
+#include "kernel/device.h"
 #include "kernel/layout.h"
 #include "kernel/mobj.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
+#include "sys/device.h"
 #include "sys/elf.h"
 #include "sys/errors.h"
 #include "sys/start.h"
@@ -66,6 +69,31 @@ static int give_modules(struct process *p, const struct boot_info *bi, struct st
 	return E_OK;
 }
 
+/* The roots of hardware access: init hands out narrow pieces of them. */
+static int give_resources(struct process *p, struct start_info *si)
+{
+	static const struct {
+		const char *name;
+		uint32_t kind;
+	} roots[] = {{"irq", RESOURCE_IRQ}, {"ioport", RESOURCE_IOPORT},
+		     {"devmem", RESOURCE_DEVMEM}, {"dma", RESOURCE_DMA}};
+
+	for (size_t i = 0; i < ARRAY_LEN(roots) && si->handle_count < START_MAX_HANDLES; i++) {
+		struct start_handle *sh = &si->handles[si->handle_count];
+		struct resource *r;
+		int err = resource_create(roots[i].kind, &r);
+		if (!err) {
+			err = handle_insert(&p->handles, &r->obj, R_DUP | R_TRANSFER, 0, &sh->handle);
+			kobj_put(&r->obj);
+		}
+		if (err)
+			return err;
+		memcpy(sh->name, roots[i].name, strlen(roots[i].name) + 1);
+		si->handle_count++;
+	}
+	return E_OK;
+}
+
 /* init's arguments are the words of the kernel command line. */
 static void give_args(struct start_info *si)
 {
@@ -100,6 +128,8 @@ static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *
 	struct start_info *si = mobj_page(stack, stack->npages - 1);
 	si->magic = START_MAGIC;
 	give_args(si);
+	if (!err)
+		err = give_resources(p, si);
 	if (!err)
 		err = give_modules(p, bi, si);
 	kobj_put(&stack->obj);
