@@ -39,6 +39,27 @@ static long start_loader(handle_t ep)
 	return p;
 }
 
+/* TEMPORARY: dtest needs hardware handles, which the loader cannot pass. */
+static long spawn_with_devices(handle_t loader, const char *name, int *elf_err)
+{
+	uint32_t size = 0, fb_size = 0;
+	handle_t image = start_handle(name, &size);
+	handle_t fb = start_handle("framebuffer", &fb_size);
+	struct spawn_handle hs[] = {
+		{"parent", loader, R_SEND | R_TRANSFER, 0},
+		{"irq", start_handle("irq", NULL), R_DUP | R_TRANSFER, 0},
+		{"ioport", start_handle("ioport", NULL), R_DUP | R_TRANSFER, 0},
+		{"devmem", start_handle("devmem", NULL), R_DUP | R_TRANSFER, 0},
+		{"dma", start_handle("dma", NULL), R_DUP | R_TRANSFER, 0},
+		{"framebuffer", fb, R_READ | R_WRITE | R_DUP | R_TRANSFER, fb_size},
+	};
+	sys_mobj_map(HANDLE_SELF, image, 0x6c0000000000ull, 0, (size + 4095) & ~4095ull, R_READ);
+	struct spawn_args a = {name, 0, NULL, 6, hs, SPAWN_DEFAULT_PRIORITY};
+	long p = spawn_elf((const void *)0x6c0000000000ull, size, &a, elf_err);
+	sys_unmap(HANDLE_SELF, 0x6c0000000000ull, (size + 4095) & ~4095ull);
+	return p;
+}
+
 /* Run one program through the loader and wait for it. */
 static long run_program(handle_t loader, const char *name)
 {
@@ -49,8 +70,10 @@ static long run_program(handle_t loader, const char *name)
 	 */
 	long give = sys_handle_dup(loader, R_SEND | R_GRANT | R_DUP | R_TRANSFER);
 	long p = give < 0 ? give
-			  : loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY,
-					 (handle_t)give, &elf_err);
+		 : strcmp(name, "dtest") == 0
+			 ? spawn_with_devices((handle_t)give, name, &elf_err)
+			 : loader_spawn(loader, name, 0, NULL, SPAWN_DEFAULT_PRIORITY,
+					(handle_t)give, &elf_err);
 
 	if (give >= 0)
 		sys_handle_close((handle_t)give);

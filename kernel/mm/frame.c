@@ -529,10 +529,3 @@ bool frame_check(const struct frame_alloc *fa)
 	}
 	return listed == fa->free_frames && check_frames(fa);
 }
-
-bool frame_is_managed(const struct frame_alloc *fa, paddr_t pa)
-{
-	uint64_t pfn = pa >> PAGE_SHIFT;
-
-	return fa->built && pfn < fa->max_pfn && (fa->meta[pfn].flags & FRAME_F_MANAGED);
-}

@@ -144,6 +144,3 @@ int frame_pick_meta_region(const struct mem_range *usable, size_t n,
  * overlapping, no free buddy left unmerged, counters exact.
  */
 bool frame_check(const struct frame_alloc *fa);
-
-/* Whether the frame at `pa` is RAM this allocator manages (free or not). O(1). */
-bool frame_is_managed(const struct frame_alloc *fa, paddr_t pa);

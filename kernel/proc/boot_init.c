@@ -94,6 +94,31 @@ static int give_resources(struct process *p, struct start_info *si)
 	return E_OK;
 }
 
+/* The boot framebuffer as device memory, for the one server init gives it to. */
+static int give_framebuffer(struct process *p, const struct boot_info *bi, struct start_info *si)
+{
+	const struct mb2_framebuffer *fb = &bi->fb;
+	struct start_handle *sh = &si->handles[si->handle_count];
+	struct mobj *m;
+
+	if (!fb->usable || si->handle_count >= START_MAX_HANDLES)
+		return E_OK; /* no framebuffer: nothing to hand out */
+	uint64_t size = ALIGN_UP((uint64_t)fb->pitch * fb->height, PAGE_SIZE);
+	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, &m);
+	if (err)
+		return E_OK; /* not page-aligned or over RAM: the boot screen stays black */
+	err = handle_insert(&p->handles, &m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER, 0,
+			    &sh->handle);
+	kobj_put(&m->obj);
+	if (err)
+		return err;
+	memcpy(sh->name, "framebuffer", 12);
+	sh->size = (uint32_t)size;
+	si->handle_count++;
+	si->fb = (struct start_framebuffer){fb->addr, fb->width, fb->height, fb->pitch, fb->bpp};
+	return E_OK;
+}
+
 /* init's arguments are the words of the kernel command line. */
 static void give_args(struct start_info *si)
 {
@@ -130,6 +155,8 @@ static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *
 	give_args(si);
 	if (!err)
 		err = give_resources(p, si);
+	if (!err)
+		err = give_framebuffer(p, bi, si);
 	if (!err)
 		err = give_modules(p, bi, si);
 	kobj_put(&stack->obj);

@@ -20,7 +20,8 @@ void pmm_free_run(paddr_t pa, uint64_t nframes);
 uint64_t pmm_free_count(void);
 uint64_t pmm_total_count(void);
 bool pmm_check(void);
-/* Whether `pa` is RAM under the frame allocator (device memory never is). */
+/* Whether the page at `pa` touches RAM or ACPI memory of the memory map
+ * (kernel image included); device memory never does. */
 bool pmm_is_ram(paddr_t pa);
 
 /* Table frames for paging_init: the boot pool until pmm_boot_pool_done(). */

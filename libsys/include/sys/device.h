@@ -60,3 +60,9 @@ long sys_ioport_create(uint32_t ioport_resource, uint16_t base, uint32_t count);
 long sys_ioport_enable(uint32_t ioport);
 long sys_devmem_create(uint32_t devmem_resource, uint64_t phys, uint64_t size);
 long sys_mobj_phys(uint32_t dma_resource, uint32_t mobj, uint64_t page);
+
+/* Port I/O (kernel/arch/x86_64/user/sys_entry.asm); needs the ports enabled. */
+uint8_t port_in8(uint16_t port);
+void port_out8(uint16_t port, uint8_t v);
+uint32_t port_in32(uint16_t port);
+void port_out32(uint16_t port, uint32_t v);
