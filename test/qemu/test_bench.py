@@ -22,13 +22,15 @@ CASES = {
     "ntfn_roundtrip_xas": (1500, "signal -> wait round trip, two processes", 12499, 667),
     "copy_4k_ipcbuf": (10000, "4 KiB through the IPC buffer (2 x 2 KiB calls)", None, None),
     "copy_4k_shm": (10000, "4 KiB through shared memory (+ one call)", None, None),
+    "irq_to_driver": (2000, "interrupt entry until the driver thread runs", None, None),
 }
 
 
 def collect(run):
-    with run.machine(args="run=ipcbench", icount=True, timeout=300) as m:
+    with run.machine(args="run=ipcbench,dtest", icount=True, timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)
+        m.wait_for(r"BENCH irq_to_driver", timeout=240)
         status = m.wait_exit(60)
         run.check(status == EXIT_SUCCESS, f"QEMU exit status {EXIT_SUCCESS}", f"got {status}")
         figures = {}
