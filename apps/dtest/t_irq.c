@@ -61,7 +61,7 @@ const struct dtest dtest_irq_level = {"irq_level_masked_until_ack", irq_level};
 
 struct spinner {
 	volatile uint64_t loops;
-	volatile int stop;
+	volatile int stop, done;
 };
 
 static void spin(void *arg)
@@ -69,6 +69,14 @@ static void spin(void *arg)
 	struct spinner *s = arg;
 	while (!s->stop)
 		s->loops++;
+	s->done = 1;
+}
+
+/* Threads here use their creator's stack frame: wait until they are finished. */
+static void wait_done(volatile int *done)
+{
+	for (int i = 0; i < 2000 && !*done; i++)
+		sys_sleep(MS);
 }
 
 /*
@@ -85,6 +93,8 @@ static void irq_storm(struct dtest_ctx *t)
 
 	DT_CHECK(t, irq > 0 && n > 0 && sys_irq_bind((handle_t)irq, (handle_t)n, 1) == E_OK);
 	DT_CHECK(t, thread_spawn(spin, &s, SPAWN_DEFAULT_PRIORITY, &other) == E_OK);
+	struct kinfo k0, k1;
+	sys_kinfo(&k0);
 	uint64_t start = sys_clock();
 	int fired = 0;
 	/* Storm until the other thread has clearly run, for at most 2 s. */
@@ -94,6 +104,11 @@ static void irq_storm(struct dtest_ctx *t)
 			fired++;
 	}
 	s.stop = 1;
+	wait_done(&s.done);
+	sys_kinfo(&k1);
+	printf("dtest: storm: %d firings, other thread %lu loops, %lu ticks, %lu ms\n", fired,
+	       (unsigned long)s.loops, (unsigned long)(k1.ticks - k0.ticks),
+	       (unsigned long)((sys_clock() - start) / MS));
 	DT_CHECK(t, fired >= 100);
 	DT_CHECK(t, s.loops >= 100000); /* the storm left CPU time to the other thread */
 	sys_handle_close(other);
@@ -104,7 +119,7 @@ const struct dtest dtest_irq_storm = {"irq_storm_no_starvation", irq_storm};
 
 struct trigger {
 	handle_t irq;
-	volatile int go, stop;
+	volatile int go, stop, done;
 };
 
 /* Lower priority than the driver: it only runs while the driver waits. */
@@ -119,6 +134,7 @@ static void trigger_loop(void *arg)
 		}
 		sys_yield();
 	}
+	tr->done = 1;
 }
 
 static void sort_u64(uint64_t *v, int n)
@@ -154,6 +170,7 @@ static void irq_latency(struct dtest_ctx *t)
 		lat[i] = now - info.last_entry_tsc;
 	}
 	tr.stop = 1;
+	wait_done(&tr.done);
 	sort_u64(lat, N);
 	printf("BENCH irq_to_driver %lu ticks n=%d\n", (unsigned long)lat[N / 2], N);
 	sys_handle_close(thread);
