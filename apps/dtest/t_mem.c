@@ -42,6 +42,7 @@ static void devmem(struct dtest_ctx *t)
 			px[y * (si->fb.pitch / 4) + x] = 0x0000FF00;
 	DT_CHECK(t, px[10 * (si->fb.pitch / 4) + 10] == 0x0000FF00);
 	printf("dtest: drew a green square at the framebuffer's top left\n");
+	sys_sleep(500 * MS); /* time for a screendump before anything else happens */
 	DT_CHECK(t, sys_unmap(HANDLE_SELF, FB_VA, size) == E_OK);
 }
 const struct dtest dtest_devmem = {"devmem_framebuffer", devmem};
