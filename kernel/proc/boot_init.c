@@ -6,7 +6,9 @@
  * after the module, and the four hardware resources (irq, ioport, devmem,
  * dma) from which it makes each driver's narrow handles.
  */
+#include "acpi/acpi.h"
 #include "boot/mb2.h"
+#include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/device.h"
 #include "kernel/layout.h"
@@ -21,6 +23,7 @@
 #include "sys/start.h"
 
 #define INIT_PRIORITY 16
+
 
 static unsigned segment_rights(uint32_t flags)
 {
@@ -119,6 +122,20 @@ static int give_framebuffer(struct process *p, const struct boot_info *bi, struc
 	return E_OK;
 }
 
+/* Where PCI configuration space is, from the MCFG table (segment 0). */
+static void give_pci(struct start_info *si)
+{
+	const struct acpi_info *ai = kernel_acpi_info();
+
+	for (size_t i = 0; ai->has_mcfg && i < ai->ecam_count; i++) {
+		if (ai->ecam[i].segment == 0) {
+			si->pci = (struct start_pci){ai->ecam[i].base, ai->ecam[i].bus_start,
+						     ai->ecam[i].bus_end, 0, 0};
+			return;
+		}
+	}
+}
+
 /* init's arguments are the words of the kernel command line. */
 static void give_args(struct start_info *si)
 {
@@ -153,6 +170,7 @@ static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *
 	struct start_info *si = mobj_page(stack, stack->npages - 1);
 	si->magic = START_MAGIC;
 	give_args(si);
+	give_pci(si);
 	if (!err)
 		err = give_resources(p, si);
 	if (!err)

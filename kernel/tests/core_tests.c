@@ -6,12 +6,12 @@
 #include "acpi/acpi.h"
 #include "arch/cpu.h"
 #include "kernel/clock.h"
+#include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 
-const struct acpi_info *kernel_acpi_info(void);
 
 static void wait_ticks(uint64_t n)
 {
