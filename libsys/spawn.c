@@ -80,6 +80,8 @@ static long fill_handles(struct start_info *si, const struct spawn_args *a, hand
 			return h;
 		struct start_handle *sh = &si->handles[si->handle_count++];
 		strlcpy(sh->name, a->handles[i].name, sizeof(sh->name));
+		if (strcmp(sh->name, "framebuffer") == 0 && start_info())
+			si->fb = start_info()->fb;
 		sh->handle = (handle_t)h;
 		sh->size = a->handles[i].size;
 	}

@@ -8,15 +8,20 @@
  * Programs are separated by ',' and a program's arguments follow its name,
  * each after a ':' (the kernel command line splits at spaces, so arguments
  * cannot be spaced). Each is started through the loader with the loader
- * endpoint as "parent" and the loader adds "ns". When the last one has
+ * endpoint as "parent" and the loader adds "ns". A name written `!name` is a
+ * trusted hardware test (dtest): init starts it itself and hands it its own
+ * hardware resource handles and the framebuffer as well; real drivers get
+ * narrow handles from their manifests instead. When the last one has
  * ended, init exits with 0 if every one of them exited with 0, which stops
  * the system.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "init.h"
 #include "proto/loader.h"
 #include "sys/spawn.h"
+#include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/thread.h"
 
@@ -37,15 +42,49 @@ static int split_args(char *item, const char *argv[RUN_MAX_ARGS])
 	return argc;
 }
 
-/* Start one program through the loader and wait for it; its exit code. */
+#define HW_IMAGE_VA 0x00006c0000000000ull
+
+/* A `!name` program: started by init with the hardware resources. */
+static long spawn_with_hardware(handle_t parent, const char *name, int argc, const char **argv,
+				int *elf_err)
+{
+	uint32_t size = 0, fb_size = 0;
+	handle_t image = start_handle(name, &size);
+	handle_t fb = start_handle("framebuffer", &fb_size);
+	const uint32_t pass = R_DUP | R_TRANSFER;
+	const struct spawn_handle hs[] = {
+		{"parent", parent, R_SEND | R_GRANT | R_TRANSFER, 0},
+		{"irq", start_handle("irq", NULL), pass, 0},
+		{"ioport", start_handle("ioport", NULL), pass, 0},
+		{"devmem", start_handle("devmem", NULL), pass, 0},
+		{"dma", start_handle("dma", NULL), pass, 0},
+		{"framebuffer", fb, R_READ | R_WRITE | pass, fb_size},
+	};
+	uint64_t mapped = (size + 4095) & ~4095ull;
+
+	if (image == HANDLE_INVALID)
+		return E_NOENT;
+	long err = sys_mobj_map(HANDLE_SELF, image, HW_IMAGE_VA, 0, mapped, R_READ);
+	if (err < 0)
+		return err;
+	struct spawn_args a = {name, argc, argv, fb ? 6 : 5, hs, SPAWN_DEFAULT_PRIORITY};
+	long p = spawn_elf((const void *)HW_IMAGE_VA, size, &a, elf_err);
+	sys_unmap(HANDLE_SELF, HW_IMAGE_VA, mapped);
+	return p;
+}
+
+/* Start one program (through the loader, or itself for `!name`) and wait for it. */
 static int64_t run_program(handle_t loader, char *item)
 {
 	const char *argv[RUN_MAX_ARGS];
+	bool hardware = item[0] == '!';
+	item += hardware;
 	int argc = split_args(item, argv), elf_err = 0;
 	long give = sys_handle_dup(loader, R_SEND | R_GRANT | R_DUP | R_TRANSFER);
-	long p = give < 0 ? give
-			  : loader_spawn(loader, item, argc, argv, SPAWN_DEFAULT_PRIORITY,
-					 (handle_t)give, &elf_err);
+	long p = give < 0   ? give
+		 : hardware ? spawn_with_hardware((handle_t)give, item, argc, argv, &elf_err)
+			    : loader_spawn(loader, item, argc, argv, SPAWN_DEFAULT_PRIORITY,
+					   (handle_t)give, &elf_err);
 
 	if (give >= 0)
 		sys_handle_close((handle_t)give);

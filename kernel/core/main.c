@@ -11,6 +11,7 @@
 #include "arch/gdt.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
+#include "kernel/bootinfo.h"
 #include "kernel/clock.h"
 #include "kernel/cmdline.h"
 #include "kernel/kheap.h"

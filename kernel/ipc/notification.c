@@ -7,6 +7,7 @@
  * a one-shot timer that signals it at a deadline (timers are checked on the
  * tick, so they are as precise as TICK_HZ).
  */
+#include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "sys/errors.h"
@@ -69,6 +70,7 @@ void ntfn_destroy(struct kobj *o)
 	struct ntfn *n = (struct ntfn *)o;
 
 	timer_unlink(n);
+	irq_unbind_all(n->irqs); /* their driver is gone: masked until bound again */
 	for (struct thread *t; (t = wait_queue_pop(&n->waiters));)
 		thread_wake(t, E_CLOSED);
 	kfree(n);

@@ -18,8 +18,18 @@ static void free_frames(struct mobj *m, uint64_t n)
 		pmm_free(m->pages[i]);
 }
 
-static int alloc_frames(struct mobj *m)
+static int alloc_frames(struct mobj *m, bool contiguous)
 {
+	if (contiguous) {
+		paddr_t base;
+		if (pmm_alloc_run(m->npages, 1, &base) != 0)
+			return E_NOMEM;
+		for (uint64_t i = 0; i < m->npages; i++) {
+			m->pages[i] = base + i * PAGE_SIZE;
+			memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
+		}
+		return E_OK;
+	}
 	for (uint64_t i = 0; i < m->npages; i++) {
 		if (pmm_alloc(&m->pages[i]) != 0) {
 			free_frames(m, i);
@@ -30,7 +40,7 @@ static int alloc_frames(struct mobj *m)
 	return E_OK;
 }
 
-int mobj_create(uint64_t size, struct account *acct, struct mobj **out)
+static int create(uint64_t size, struct account *acct, bool contiguous, struct mobj **out)
 {
 	if (size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE)
 		return E_INVAL; /* checked before rounding up, which could wrap to 0 */
@@ -45,7 +55,7 @@ int mobj_create(uint64_t size, struct account *acct, struct mobj **out)
 		m->npages = n;
 		m->pages = kmem_zalloc(n * sizeof(paddr_t));
 	}
-	if (!m || !m->pages || alloc_frames(m)) {
+	if (!m || !m->pages || alloc_frames(m, contiguous)) {
 		if (m && m->pages)
 			kmem_free(m->pages, n * sizeof(paddr_t));
 		kfree(m);
@@ -56,6 +66,39 @@ int mobj_create(uint64_t size, struct account *acct, struct mobj **out)
 	m->acct = acct;
 	if (acct)
 		account_get(acct);
+	kobj_init(&m->obj, KOBJ_MOBJ);
+	*out = m;
+	return E_OK;
+}
+
+int mobj_create(uint64_t size, struct account *acct, struct mobj **out)
+{
+	return create(size, acct, false, out);
+}
+
+int mobj_create_contiguous(uint64_t size, struct account *acct, struct mobj **out)
+{
+	return create(size, acct, true, out);
+}
+
+int mobj_create_device(paddr_t phys, uint64_t size, struct mobj **out)
+{
+	if ((phys & PAGE_MASK) || size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE ||
+	    phys + size < phys)
+		return E_INVAL;
+	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	for (uint64_t i = 0; i < n; i++)
+		if (pmm_is_ram(phys + i * PAGE_SIZE))
+			return E_RANGE;
+	struct mobj *m = kzalloc(sizeof(*m));
+	if (!m || !(m->pages = kmem_zalloc(n * sizeof(paddr_t)))) {
+		kfree(m);
+		return E_NOMEM;
+	}
+	m->npages = n;
+	m->device = true;
+	for (uint64_t i = 0; i < n; i++)
+		m->pages[i] = phys + i * PAGE_SIZE;
 	kobj_init(&m->obj, KOBJ_MOBJ);
 	*out = m;
 	return E_OK;
@@ -82,7 +125,8 @@ void mobj_destroy(struct kobj *o)
 {
 	struct mobj *m = (struct mobj *)o;
 
-	free_frames(m, m->npages);
+	if (!m->device)
+		free_frames(m, m->npages);
 	kmem_free(m->pages, m->npages * sizeof(paddr_t));
 	if (m->acct) {
 		account_uncharge(m->acct, m->npages);

@@ -72,6 +72,29 @@ static size_t clip_below(const struct mem_range *in, size_t n, paddr_t limit, st
 	return m;
 }
 
+/* RAM-like ranges of the memory map (available, ACPI), kept for pmm_is_ram. */
+static struct mem_range ram_ranges[MB2_MAX_MMAP];
+static size_t ram_range_count;
+
+static void remember_ram(const struct boot_info *bi)
+{
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &bi->mmap[i];
+		bool ram = e->type == MB2_MEM_AVAILABLE || e->type == MB2_MEM_ACPI_RECLAIMABLE ||
+			   e->type == MB2_MEM_NVS;
+		if (ram && e->base + e->length > e->base)
+			ram_ranges[ram_range_count++] = (struct mem_range){e->base, e->base + e->length};
+	}
+}
+
+bool pmm_is_ram(paddr_t pa)
+{
+	for (size_t i = 0; i < ram_range_count; i++)
+		if (pa + PAGE_SIZE > ram_ranges[i].start && pa < ram_ranges[i].end)
+			return true;
+	return false;
+}
+
 void pmm_init(const struct boot_info *bi, paddr_t info_start, paddr_t info_end)
 {
 	static struct mem_range usable[MB2_MAX_MMAP], low[MB2_MAX_MMAP], reserved[MAX_RESERVED];
@@ -79,6 +102,7 @@ void pmm_init(const struct boot_info *bi, paddr_t info_start, paddr_t info_end)
 	uint64_t max_pfn;
 	paddr_t meta;
 
+	remember_ram(bi);
 	size_t nu = collect_usable(bi, usable, &max_pfn);
 	size_t nr = collect_reserved(bi, info_start, info_end, reserved);
 	size_t meta_bytes = ALIGN_UP(frame_meta_size(max_pfn), PAGE_SIZE);
@@ -164,3 +188,4 @@ bool pmm_check(void)
 	spin_unlock_irqrestore(&pmm_lock, irq);
 	return ok;
 }
+

@@ -3,21 +3,27 @@
  * Starting init, the only program the kernel starts itself: the first boot
  * module, a static ELF checked by the same validator the loader server uses.
  * init receives every boot module as a read-only memory object handle named
- * after the module, and all other rights it needs to start the system.
+ * after the module, and the four hardware resources (irq, ioport, devmem,
+ * dma) from which it makes each driver's narrow handles.
  */
+#include "acpi/acpi.h"
 #include "boot/mb2.h"
+#include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/device.h"
 #include "kernel/layout.h"
 #include "kernel/mobj.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
+#include "sys/device.h"
 #include "sys/elf.h"
 #include "sys/errors.h"
 #include "sys/start.h"
 
 #define INIT_PRIORITY 16
+
 
 static unsigned segment_rights(uint32_t flags)
 {
@@ -66,6 +72,70 @@ static int give_modules(struct process *p, const struct boot_info *bi, struct st
 	return E_OK;
 }
 
+/* The roots of hardware access: init hands out narrow pieces of them. */
+static int give_resources(struct process *p, struct start_info *si)
+{
+	static const struct {
+		const char *name;
+		uint32_t kind;
+	} roots[] = {{"irq", RESOURCE_IRQ}, {"ioport", RESOURCE_IOPORT},
+		     {"devmem", RESOURCE_DEVMEM}, {"dma", RESOURCE_DMA}};
+
+	for (size_t i = 0; i < ARRAY_LEN(roots) && si->handle_count < START_MAX_HANDLES; i++) {
+		struct start_handle *sh = &si->handles[si->handle_count];
+		struct resource *r;
+		int err = resource_create(roots[i].kind, &r);
+		if (!err) {
+			err = handle_insert(&p->handles, &r->obj, R_DUP | R_TRANSFER, 0, &sh->handle);
+			kobj_put(&r->obj);
+		}
+		if (err)
+			return err;
+		memcpy(sh->name, roots[i].name, strlen(roots[i].name) + 1);
+		si->handle_count++;
+	}
+	return E_OK;
+}
+
+/* The boot framebuffer as device memory, for the one server init gives it to. */
+static int give_framebuffer(struct process *p, const struct boot_info *bi, struct start_info *si)
+{
+	const struct mb2_framebuffer *fb = &bi->fb;
+	struct start_handle *sh = &si->handles[si->handle_count];
+	struct mobj *m;
+
+	if (!fb->usable || si->handle_count >= START_MAX_HANDLES)
+		return E_OK; /* no framebuffer: nothing to hand out */
+	uint64_t size = ALIGN_UP((uint64_t)fb->pitch * fb->height, PAGE_SIZE);
+	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, &m);
+	if (err)
+		return E_OK; /* not page-aligned or over RAM: the boot screen stays black */
+	err = handle_insert(&p->handles, &m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER, 0,
+			    &sh->handle);
+	kobj_put(&m->obj);
+	if (err)
+		return err;
+	memcpy(sh->name, "framebuffer", 12);
+	sh->size = (uint32_t)size;
+	si->handle_count++;
+	si->fb = (struct start_framebuffer){fb->addr, fb->width, fb->height, fb->pitch, fb->bpp};
+	return E_OK;
+}
+
+/* Where PCI configuration space is, from the MCFG table (segment 0). */
+static void give_pci(struct start_info *si)
+{
+	const struct acpi_info *ai = kernel_acpi_info();
+
+	for (size_t i = 0; ai->has_mcfg && i < ai->ecam_count; i++) {
+		if (ai->ecam[i].segment == 0) {
+			si->pci = (struct start_pci){ai->ecam[i].base, ai->ecam[i].bus_start,
+						     ai->ecam[i].bus_end, 0, 0};
+			return;
+		}
+	}
+}
+
 /* init's arguments are the words of the kernel command line. */
 static void give_args(struct start_info *si)
 {
@@ -100,6 +170,11 @@ static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *
 	struct start_info *si = mobj_page(stack, stack->npages - 1);
 	si->magic = START_MAGIC;
 	give_args(si);
+	give_pci(si);
+	if (!err)
+		err = give_resources(p, si);
+	if (!err)
+		err = give_framebuffer(p, bi, si);
 	if (!err)
 		err = give_modules(p, bi, si);
 	kobj_put(&stack->obj);

@@ -6,6 +6,7 @@
  * handles), destroys the address space and wakes the waiters.
  */
 #include "kernel/account.h"
+#include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/layout.h"
@@ -87,6 +88,7 @@ static void process_teardown(struct process *p, int64_t code)
 	}
 	region_unmap_all(p);
 	handle_table_destroy(&p->handles);
+	ioport_process_exit(p);
 	struct thread *cur = current_thread();
 	if (cur->proc == p)
 		vm_space_activate(vm_kernel_space());

@@ -55,7 +55,8 @@ int region_map(struct process *p, vaddr_t va, struct mobj *m, uint64_t first_pag
 	if (!r)
 		return E_NOMEM;
 	for (uint64_t i = 0; i < npages; i++) {
-		if (vm_map(&p->vs, va + i * PAGE_SIZE, m->pages[first_page + i], rights | PT_USER)) {
+		unsigned pt = rights | PT_USER | (m->device ? PT_UNCACHED : 0);
+		if (vm_map(&p->vs, va + i * PAGE_SIZE, m->pages[first_page + i], pt)) {
 			unmap_pages(p, va, i);
 			kfree(r);
 			return E_NOMEM;
@@ -109,8 +110,8 @@ void *region_kernel_page(struct process *p, vaddr_t va, unsigned rights, struct 
 	for (struct region *r = p->regions; r; r = r->next) {
 		if (va < r->va || va >= r->va + r->npages * PAGE_SIZE)
 			continue;
-		if ((r->rights & rights) != rights)
-			return NULL;
+		if ((r->rights & rights) != rights || r->mobj->device)
+			return NULL; /* device memory is not in the direct map */
 		*mobj = r->mobj;
 		return mobj_page(r->mobj, r->first_page + (va - r->va) / PAGE_SIZE);
 	}

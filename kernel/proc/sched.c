@@ -8,6 +8,7 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "kernel/clock.h"
+#include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/panic.h"
 #include "kernel/process.h"
@@ -151,6 +152,7 @@ static void switch_to(struct thread *next)
 	next->slice = SCHED_SLICE_TICKS;
 	this_cpu()->current = next;
 	cpu_set_kernel_stack(next->kstack_top);
+	ioport_switch(next->proc);
 	if (next->proc) {
 		vm_space_activate(&next->proc->vs);
 		__asm__ volatile("fxrstor64 %0" : : "m"(next->fpu));

@@ -12,6 +12,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "sys/errors.h"
+#include "sys/device.h"
 #include "sys/ipc.h"
 #include "sys/process.h"
 
@@ -143,7 +144,11 @@ long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	err = mobj_create(SYS_ARG0(tf), charged->acct, &m);
+	uint32_t flags = (uint32_t)SYS_ARG1(tf);
+	if (flags & ~MOBJ_CONTIGUOUS)
+		return E_INVAL;
+	err = (flags & MOBJ_CONTIGUOUS) ? mobj_create_contiguous(SYS_ARG0(tf), charged->acct, &m)
+					: mobj_create(SYS_ARG0(tf), charged->acct, &m);
 	if (err)
 		return err;
 	long h = cap_give(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER, 0);

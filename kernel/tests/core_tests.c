@@ -6,12 +6,12 @@
 #include "acpi/acpi.h"
 #include "arch/cpu.h"
 #include "kernel/clock.h"
+#include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 
-const struct acpi_info *kernel_acpi_info(void);
 
 static void wait_ticks(uint64_t n)
 {
@@ -32,9 +32,13 @@ KTEST(clock_monotonic, "clock_ns never goes backwards and advances with the tick
 	uint64_t t0 = clock_ns();
 	wait_ticks(3);
 	uint64_t dt = clock_ns() - t0;
-	/* 3 ticks at TICK_HZ: between 2 and 4 tick periods of clock time */
+	/*
+	 * 3 ticks at TICK_HZ: at least 2 tick periods of clock time. Under TCG a
+	 * loaded host delivers ticks late, so the upper bound only catches a
+	 * clock that is grossly off (a calibration wrong by 5x or more).
+	 */
 	KT_ASSERT(dt >= 2 * 1000000000ull / TICK_HZ);
-	KT_ASSERT(dt <= 4 * 1000000000ull / TICK_HZ);
+	KT_ASSERT(dt <= 20 * 1000000000ull / TICK_HZ);
 }
 
 KTEST(timer_oneshot, "a one-shot timer fires once after its delay")

@@ -24,15 +24,17 @@ CASES = {
     "copy_4k_ipcbuf": (10000, "4 KiB through the IPC buffer (2 x 2 KiB calls)", None, None),
     "copy_4k_shm": (10000, "4 KiB through shared memory (+ one call)", None, None),
     "restart_latency": (5000000, "restart: crash until the new instance answers", None, None),
+    "irq_to_driver": (2000, "interrupt entry until the driver thread runs", None, None),
 }
 
 
 def collect(run):
-    # ipcbench, then stest's restart benchmark (apps/stest/bench.c).
-    with run.machine(args="run=ipcbench,stest:bench", icount=True, timeout=300) as m:
+    # ipcbench, stest's restart benchmark (apps/stest/bench.c), dtest's IRQ latency.
+    with run.machine(args="run=ipcbench,stest:bench,!dtest", icount=True, timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)
         m.wait_for(r"BENCH restart_latency", timeout=120)
+        m.wait_for(r"BENCH irq_to_driver", timeout=240)
         status = m.wait_exit(60)
         run.check(status == EXIT_SUCCESS, f"QEMU exit status {EXIT_SUCCESS}", f"got {status}")
         figures = {}

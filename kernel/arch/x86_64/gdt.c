@@ -7,7 +7,7 @@
  */
 #include "arch/gdt.h"
 
-struct PACKED tss {
+struct PACKED tss_hw {
 	uint32_t reserved0;
 	uint64_t rsp[3];
 	uint64_t reserved1;
@@ -16,7 +16,7 @@ struct PACKED tss {
 	uint16_t reserved3;
 	uint16_t iomap_base;
 };
-_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+_Static_assert(sizeof(struct tss_hw) == 104, "TSS layout");
 
 struct PACKED descriptor_ptr {
 	uint16_t limit;
@@ -26,7 +26,12 @@ struct PACKED descriptor_ptr {
 extern char ist_df_top[], ist_nmi_top[], ist_mc_top[];
 
 static uint64_t gdt[7] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
+/* The TSS followed by its I/O permission bitmap (8 KiB + the 0xFF end byte). */
+static struct {
+	struct tss_hw tss;
+	uint8_t iopb[IO_BITMAP_BYTES + 1];
+} PACKED tss_block __attribute__((aligned(16)));
+#define tss (tss_block.tss)
 
 static uint64_t segment(bool code, unsigned dpl)
 {
@@ -36,10 +41,10 @@ static uint64_t segment(bool code, unsigned dpl)
 	return d;
 }
 
-static void set_tss_descriptor(uint64_t *slot, const struct tss *t)
+static void set_tss_descriptor(uint64_t *slot, const struct tss_hw *t)
 {
 	uint64_t base = (uint64_t)(uintptr_t)t;
-	uint64_t limit = sizeof(*t) - 1;
+	uint64_t limit = sizeof(tss_block) - 1;
 
 	slot[0] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
 		  (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
@@ -75,7 +80,8 @@ void gdt_init(void)
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(uintptr_t)ist_df_top;
 	tss.ist[IST_NMI - 1] = (uint64_t)(uintptr_t)ist_nmi_top;
 	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(uintptr_t)ist_mc_top;
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap: every port traps in ring 3 */
+	tss.iomap_base = sizeof(tss_block); /* no bitmap yet: every port traps in ring 3 */
+	tss_block.iopb[IO_BITMAP_BYTES] = 0xFF;
 	set_tss_descriptor(&gdt[SEL_TSS >> 3], &tss);
 	load_gdt_and_tss();
 }
@@ -83,4 +89,15 @@ void gdt_init(void)
 void gdt_set_kernel_stack(uintptr_t top)
 {
 	tss.rsp[0] = top;
+}
+
+void gdt_set_io_bitmap(const uint8_t *bitmap)
+{
+	if (!bitmap) {
+		tss.iomap_base = sizeof(tss_block); /* past the limit: no port allowed */
+		return;
+	}
+	for (size_t i = 0; i < IO_BITMAP_BYTES; i++)
+		tss_block.iopb[i] = bitmap[i];
+	tss.iomap_base = sizeof(struct tss_hw);
 }

@@ -16,6 +16,8 @@
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
 #define LAPIC_LVT_ERROR 0x370
+#define LAPIC_ICR_LOW   0x300
+#define LAPIC_ICR_HIGH  0x310
 #define LAPIC_TIMER_ICR 0x380
 #define LAPIC_TIMER_CCR 0x390
 #define LAPIC_TIMER_DCR 0x3E0
@@ -103,4 +105,16 @@ void lapic_timer_stop(void)
 uint32_t lapic_timer_current(void)
 {
 	return lapic_read(LAPIC_TIMER_CCR);
+}
+
+void lapic_self_ipi(uint8_t vector)
+{
+	lapic_write(LAPIC_ICR_HIGH, 0);
+	lapic_write(LAPIC_ICR_LOW, (1u << 18) | vector); /* shorthand: self, fixed */
+}
+
+void msi_compose(uint8_t vector, uint64_t *address, uint32_t *data)
+{
+	*address = 0xFEE00000ull | ((uint64_t)lapic_id() << 12);
+	*data = vector;
 }

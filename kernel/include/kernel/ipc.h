@@ -12,6 +12,7 @@
 #include "sys/ipc.h"
 
 struct ntfn;
+struct irq;
 
 /*
  * A message the kernel itself sends (fault and exit notices to a supervisor).
@@ -44,6 +45,7 @@ struct ntfn {
 	uint64_t timer_deadline, timer_bits;
 	struct ntfn *timer_next;
 	bool timer_armed;
+	struct irq *irqs; /* IRQs delivered here (kernel/device.h) */
 };
 
 struct reply {

@@ -18,10 +18,15 @@ struct mobj {
 	uint64_t npages;
 	paddr_t *pages;
 	struct account *acct; /* charged for the pages; NULL: the kernel's own */
+	bool device;          /* device memory: mapped uncached, never freed */
 };
 
 /* `acct` (may be NULL) is charged for the pages, or the call fails with E_QUOTA. */
 int mobj_create(uint64_t size, struct account *acct, struct mobj **out);
+/* The same, physically contiguous (for DMA). */
+int mobj_create_contiguous(uint64_t size, struct account *acct, struct mobj **out);
+/* Device memory [phys, phys + size); refused (E_RANGE) if any of it is RAM. */
+int mobj_create_device(paddr_t phys, uint64_t size, struct mobj **out);
 /* Create from existing physical memory (boot modules); the pages are copied. */
 int mobj_create_from(const void *src, uint64_t size, struct account *acct, struct mobj **out);
 /* Kernel access to the bytes of page `index`. */

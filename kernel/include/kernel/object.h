@@ -15,7 +15,7 @@ struct kobj {
 	uint32_t refs;
 };
 
-#define KOBJ_TYPES 7
+#define KOBJ_TYPES 10
 
 void kobj_init(struct kobj *o, enum kobj_type type);
 void kobj_get(struct kobj *o);
@@ -29,3 +29,6 @@ void endpoint_destroy(struct kobj *o);
 void ntfn_destroy(struct kobj *o);
 void mobj_destroy(struct kobj *o);
 void reply_destroy(struct kobj *o);
+void resource_destroy(struct kobj *o);
+void irq_destroy(struct kobj *o);
+void ioport_destroy(struct kobj *o);

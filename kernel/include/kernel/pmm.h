@@ -20,6 +20,9 @@ void pmm_free_run(paddr_t pa, uint64_t nframes);
 uint64_t pmm_free_count(void);
 uint64_t pmm_total_count(void);
 bool pmm_check(void);
+/* Whether the page at `pa` touches RAM or ACPI memory of the memory map
+ * (kernel image included); device memory never does. */
+bool pmm_is_ram(paddr_t pa);
 
 /* Table frames for paging_init: the boot pool until pmm_boot_pool_done(). */
 int pmm_alloc_boot_or_frame(paddr_t *out);

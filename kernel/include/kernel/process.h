@@ -45,6 +45,7 @@ struct process {
 	struct endpoint *sup_ep;   /* supervisor: fault and exit notices go here */
 	uint64_t sup_badge;
 	struct kmsg *exit_notice;  /* preallocated, so exiting never allocates */
+	uint8_t *iopb;             /* I/O permission bitmap, once ports are enabled */
 	struct wait_queue exit_waiters;
 };
 

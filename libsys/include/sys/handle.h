@@ -21,6 +21,9 @@ enum kobj_type {
 	KOBJ_NOTIFICATION = 4,
 	KOBJ_MOBJ = 5,
 	KOBJ_REPLY = 6,
+	KOBJ_RESOURCE = 7, /* a root right over a kind of hardware (sys/device.h) */
+	KOBJ_IRQ = 8,      /* one interrupt line or MSI vector */
+	KOBJ_IOPORT = 9,   /* a range of I/O ports */
 };
 
 /* Rights bits; which ones matter depends on the object type. */

@@ -14,6 +14,7 @@
 
 #define SPAWN_DEFAULT_PRIORITY 10
 
+/* A handle named "framebuffer" carries the spawner's framebuffer geometry along. */
 struct spawn_handle {
 	const char *name;
 	handle_t handle; /* in the spawner; the child gets a copy */

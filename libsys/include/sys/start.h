@@ -31,10 +31,26 @@ struct start_handle {
 	uint32_t size; /* for memory objects from boot modules: the byte size */
 };
 
+/* The boot framebuffer, for init (its memory is the "framebuffer" handle). */
+struct start_framebuffer {
+	uint64_t phys;
+	uint32_t width, height, pitch, bpp; /* pitch in bytes; 0 width: none */
+};
+
+/* PCI configuration space through ECAM, from the ACPI MCFG table (for init). */
+struct start_pci {
+	uint64_t ecam_base; /* 0: no MCFG; use the legacy ports 0xCF8/0xCFC */
+	uint8_t bus_start, bus_end;
+	uint16_t segment;
+	uint32_t reserved;
+};
+
 struct start_info {
 	uint64_t magic;
 	uint32_t argc;
 	uint32_t handle_count;
+	struct start_framebuffer fb;
+	struct start_pci pci;
 	uint64_t argv[START_MAX_ARGS]; /* user addresses into strings[] */
 	struct start_handle handles[START_MAX_HANDLES];
 	char strings[START_STRINGS];

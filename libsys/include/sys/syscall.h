@@ -14,51 +14,63 @@
 #include <stdint.h>
 
 /* X(NAME, number, argument count, "signature (for docs and traces)") */
-#define SYSCALL_LIST(X)                                                                         \
-	X(SYS_NULL, 0, 0, "() -> 0")                                                            \
-	X(SYS_DEBUG_WRITE, 1, 2, "(const char *buf, size_t len) -> len")                       \
-	X(SYS_CLOCK, 2, 0, "() -> nanoseconds since boot")                                      \
-	X(SYS_YIELD, 3, 0, "() -> 0")                                                           \
-	X(SYS_SLEEP, 4, 1, "(uint64 ns) -> 0")                                                  \
-	X(SYS_HANDLE_CLOSE, 5, 1, "(handle) -> 0")                                              \
-	X(SYS_HANDLE_DUP, 6, 2, "(handle, rights) -> new handle with rights & old rights")      \
-	X(SYS_HANDLE_INFO, 7, 2, "(handle, struct handle_info *out) -> 0")                      \
-	X(SYS_PROCESS_CREATE, 8, 2, "(const char *name, size_t len) -> process handle")         \
-	X(SYS_PROCESS_EXIT, 9, 1, "(int code) -> does not return")                              \
-	X(SYS_PROCESS_WAIT, 10, 3, "(process, uint64 timeout, int64 *code) -> 0; *code = exit code") \
-	X(SYS_PROCESS_KILL, 11, 1, "(process) -> 0")                                            \
-	X(SYS_THREAD_CREATE, 12, 5, "(process, entry, stack, arg, priority) -> thread handle")  \
-	X(SYS_THREAD_START, 13, 1, "(thread) -> 0")                                             \
-	X(SYS_THREAD_EXIT, 14, 0, "() -> does not return")                                      \
-	X(SYS_THREAD_SET_IPCBUF, 15, 1, "(void *page) -> 0; the caller's IPC buffer")           \
+#define SYSCALL_LIST(X)                                                                            \
+	X(SYS_NULL, 0, 0, "() -> 0")                                                               \
+	X(SYS_DEBUG_WRITE, 1, 2, "(const char *buf, size_t len) -> len")                           \
+	X(SYS_CLOCK, 2, 0, "() -> nanoseconds since boot")                                         \
+	X(SYS_YIELD, 3, 0, "() -> 0")                                                              \
+	X(SYS_SLEEP, 4, 1, "(uint64 ns) -> 0")                                                     \
+	X(SYS_HANDLE_CLOSE, 5, 1, "(handle) -> 0")                                                 \
+	X(SYS_HANDLE_DUP, 6, 2, "(handle, rights) -> new handle with rights & old rights")         \
+	X(SYS_HANDLE_INFO, 7, 2, "(handle, struct handle_info *out) -> 0")                         \
+	X(SYS_PROCESS_CREATE, 8, 2, "(const char *name, size_t len) -> process handle")            \
+	X(SYS_PROCESS_EXIT, 9, 1, "(int code) -> does not return")                                 \
+	X(SYS_PROCESS_WAIT, 10, 3,                                                                 \
+	  "(process, uint64 timeout, int64 *code) -> 0; *code = exit code")                        \
+	X(SYS_PROCESS_KILL, 11, 1, "(process) -> 0")                                               \
+	X(SYS_THREAD_CREATE, 12, 5, "(process, entry, stack, arg, priority) -> thread handle")     \
+	X(SYS_THREAD_START, 13, 1, "(thread) -> 0")                                                \
+	X(SYS_THREAD_EXIT, 14, 0, "() -> does not return")                                         \
+	X(SYS_THREAD_SET_IPCBUF, 15, 1, "(void *page) -> 0; the caller's IPC buffer")              \
 	X(SYS_MOBJ_CREATE, 16, 3, "(size_t size, flags, process charged) -> memory object handle") \
-	X(SYS_MOBJ_MAP, 17, 6, "(process, mobj, vaddr, offset, size, rights) -> 0")             \
-	X(SYS_UNMAP, 18, 3, "(process, vaddr, size) -> 0")                                      \
-	X(SYS_EP_CREATE, 19, 0, "() -> endpoint handle")                                        \
-	X(SYS_EP_MINT, 20, 3, "(endpoint, badge, rights) -> badged endpoint handle")            \
-	X(SYS_EP_BIND, 21, 2, "(endpoint, notification) -> 0")                                  \
-	X(SYS_NTFN_CREATE, 22, 0, "() -> notification handle")                                  \
-	X(SYS_NTFN_SIGNAL, 23, 2, "(notification, bits) -> 0")                                  \
-	X(SYS_NTFN_WAIT, 24, 2, "(notification, uint64 timeout) -> bits")                       \
-	X(SYS_CALL, 25, 0, "IPC: send to endpoint, wait for the reply")                         \
-	X(SYS_SEND, 26, 0, "IPC: send to endpoint (timeout 0: only if a receiver waits)")       \
-	X(SYS_RECV, 27, 0, "IPC: receive from endpoint (and its bound notification)")           \
-	X(SYS_REPLY, 28, 0, "IPC: reply to the caller last received")                           \
-	X(SYS_REPLY_RECV, 29, 0, "IPC: reply, then receive, in one call")                       \
-	X(SYS_REPLY_SAVE, 30, 0, "() -> reply handle for the caller last received")             \
-	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")                                        \
-	X(SYS_HANDLE_GRANT, 32, 3, "(process, handle, rights) -> the handle in that process") \
+	X(SYS_MOBJ_MAP, 17, 6, "(process, mobj, vaddr, offset, size, rights) -> 0")                \
+	X(SYS_UNMAP, 18, 3, "(process, vaddr, size) -> 0")                                         \
+	X(SYS_EP_CREATE, 19, 0, "() -> endpoint handle")                                           \
+	X(SYS_EP_MINT, 20, 3, "(endpoint, badge, rights) -> badged endpoint handle")               \
+	X(SYS_EP_BIND, 21, 2, "(endpoint, notification) -> 0")                                     \
+	X(SYS_NTFN_CREATE, 22, 0, "() -> notification handle")                                     \
+	X(SYS_NTFN_SIGNAL, 23, 2, "(notification, bits) -> 0")                                     \
+	X(SYS_NTFN_WAIT, 24, 2, "(notification, uint64 timeout) -> bits")                          \
+	X(SYS_CALL, 25, 0, "IPC: send to endpoint, wait for the reply")                            \
+	X(SYS_SEND, 26, 0, "IPC: send to endpoint (timeout 0: only if a receiver waits)")          \
+	X(SYS_RECV, 27, 0, "IPC: receive from endpoint (and its bound notification)")              \
+	X(SYS_REPLY, 28, 0, "IPC: reply to the caller last received")                              \
+	X(SYS_REPLY_RECV, 29, 0, "IPC: reply, then receive, in one call")                          \
+	X(SYS_REPLY_SAVE, 30, 0, "() -> reply handle for the caller last received")                \
+	X(SYS_KINFO, 31, 1, "(struct kinfo *out) -> 0")                                            \
+	X(SYS_HANDLE_GRANT, 32, 3, "(process, handle, rights) -> the handle in that process")      \
 	X(SYS_THREAD_SET_TLS, 33, 1, "(void *p) -> 0; FS base of the caller (fs:0 should hold p)") \
-	X(SYS_NTFN_TIMER, 34, 3, "(notification, uint64 deadline ns, bits) -> 0; signal at deadline") \
-	X(SYS_PROCESS_SUPERVISE, 35, 3, "(process, endpoint, badge) -> 0; faults and exit go there") \
-	X(SYS_PROCESS_SET_QUOTA, 36, 2, "(process, pages) -> 0; memory the process may be charged") \
-	X(SYS_PROCESS_INFO, 37, 2, "(process, struct process_info *out) -> 0")
+	X(SYS_NTFN_TIMER, 34, 3,                                                                   \
+	  "(notification, uint64 deadline ns, bits) -> 0; signal at deadline")                     \
+	X(SYS_PROCESS_SUPERVISE, 35, 3,                                                            \
+	  "(process, endpoint, badge) -> 0; faults and exit go there")                             \
+	X(SYS_PROCESS_SET_QUOTA, 36, 2,                                                            \
+	  "(process, pages) -> 0; memory the process may be charged")                              \
+	X(SYS_PROCESS_INFO, 37, 2, "(process, struct process_info *out) -> 0")                     \
+	X(SYS_IRQ_CREATE, 38, 3, "(irq resource, gsi, flags) -> irq handle")                       \
+	X(SYS_IRQ_BIND, 39, 3, "(irq, notification, bits) -> 0; route it, unmask it")              \
+	X(SYS_IRQ_ACK, 40, 2, "(irq, flags) -> 0; unmask a level-triggered line again")            \
+	X(SYS_IRQ_INFO, 41, 2, "(irq, struct irq_info *out) -> 0")                                 \
+	X(SYS_IOPORT_CREATE, 42, 3, "(ioport resource, base, count) -> ioport handle")             \
+	X(SYS_IOPORT_ENABLE, 43, 1, "(ioport) -> 0; the caller may use those ports")               \
+	X(SYS_DEVMEM_CREATE, 44, 3, "(devmem resource, phys, size) -> memory object (uncached)")   \
+	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),
 	SYSCALL_LIST(SYSCALL_ENUM)
 #undef SYSCALL_ENUM
-	SYS_COUNT
+		SYS_COUNT
 };
 
 #define TIMEOUT_NEVER UINT64_MAX

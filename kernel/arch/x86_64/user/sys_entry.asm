@@ -104,3 +104,26 @@ sys_thread_exit_unmap:
 	mov rax, r13
 	syscall
 	ud2
+
+; Port I/O for drivers that were given the ports (SYS_IOPORT_ENABLE); any
+; other port raises #GP in ring 3.
+global port_in8, port_out8, port_in32, port_out32
+port_in8:                               ; uint8_t port_in8(uint16_t port)
+	mov edx, edi
+	in al, dx
+	movzx eax, al
+	ret
+port_out8:                              ; void port_out8(uint16_t port, uint8_t v)
+	mov edx, edi
+	mov eax, esi
+	out dx, al
+	ret
+port_in32:                              ; uint32_t port_in32(uint16_t port)
+	mov edx, edi
+	in eax, dx
+	ret
+port_out32:                             ; void port_out32(uint16_t port, uint32_t v)
+	mov edx, edi
+	mov eax, esi
+	out dx, eax
+	ret

@@ -18,6 +18,10 @@ uint32_t lapic_id(void);
 void lapic_timer_start(uint32_t count, bool periodic);
 void lapic_timer_stop(void);
 uint32_t lapic_timer_current(void);
+/* Raise `vector` on this CPU (fixed delivery, self shorthand). */
+void lapic_self_ipi(uint8_t vector);
+/* The MSI address and data that deliver `vector` to this CPU, edge-triggered. */
+void msi_compose(uint8_t vector, uint64_t *address, uint32_t *data);
 
 int ioapic_init(const struct acpi_info *ai);
 /* Route a global system interrupt to `vector` on the boot CPU, masked. */

@@ -16,3 +16,8 @@
 
 void gdt_init(void);
 void gdt_set_kernel_stack(uintptr_t top);
+
+/* One bit per port, set = denied (the CPU's convention). */
+#define IO_BITMAP_BYTES 8192
+/* Load a process's I/O permission bitmap into the TSS, or none (NULL). */
+void gdt_set_io_bitmap(const uint8_t *bitmap);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * I/O port ranges and resources. A process that enables a range gets an
+ * I/O permission bitmap of its own (8 KiB, allocated once); the scheduler
+ * loads it into the TSS when one of the process's threads runs. Enabling is
+ * for good: the bitmap is freed when the process ends.
+ */
+#include "arch/gdt.h"
+#include "kernel/device.h"
+#include "kernel/kheap.h"
+#include "kernel/process.h"
+#include "kernel/string.h"
+#include "sys/device.h"
+#include "sys/errors.h"
+
+#define PORTS 65536u
+
+static const uint8_t *loaded_bitmap;
+
+int resource_create(uint32_t kind, struct resource **out)
+{
+	struct resource *r = kzalloc(sizeof(*r));
+
+	if (!r)
+		return E_NOMEM;
+	r->kind = kind;
+	kobj_init(&r->obj, KOBJ_RESOURCE);
+	*out = r;
+	return E_OK;
+}
+
+void resource_destroy(struct kobj *o)
+{
+	kfree(o);
+}
+
+int ioport_create(uint16_t base, uint32_t count, struct ioport **out)
+{
+	if (count == 0 || base + count > PORTS)
+		return E_RANGE;
+	struct ioport *io = kzalloc(sizeof(*io));
+	if (!io)
+		return E_NOMEM;
+	io->base = base;
+	io->count = count;
+	kobj_init(&io->obj, KOBJ_IOPORT);
+	*out = io;
+	return E_OK;
+}
+
+void ioport_destroy(struct kobj *o)
+{
+	kfree(o);
+}
+
+int ioport_enable(struct process *p, const struct ioport *io)
+{
+	if (!p->iopb) {
+		p->iopb = kmem_zalloc(IO_BITMAP_BYTES);
+		if (!p->iopb)
+			return E_NOMEM;
+		memset(p->iopb, 0xFF, IO_BITMAP_BYTES); /* a set bit denies the port */
+	}
+	for (uint32_t port = io->base; port < io->base + io->count; port++)
+		p->iopb[port / 8] &= (uint8_t) ~(1u << (port % 8));
+	loaded_bitmap = NULL; /* reload even if it is the one in the TSS */
+	ioport_switch(p);
+	return E_OK;
+}
+
+void ioport_switch(struct process *p)
+{
+	const uint8_t *want = p ? p->iopb : NULL;
+
+	if (want == loaded_bitmap)
+		return;
+	gdt_set_io_bitmap(want);
+	loaded_bitmap = want;
+}
+
+void ioport_process_exit(struct process *p)
+{
+	if (!p->iopb)
+		return;
+	if (loaded_bitmap == p->iopb) {
+		gdt_set_io_bitmap(NULL);
+		loaded_bitmap = NULL;
+	}
+	kmem_free(p->iopb, IO_BITMAP_BYTES);
+	p->iopb = NULL;
+}

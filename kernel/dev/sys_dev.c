@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device syscalls: make IRQ, port and device-memory handles from a resource
+ * handle of the right kind, bind and acknowledge IRQs, open port ranges,
+ * and tell DMA drivers the physical address of their buffers.
+ */
+#include "arch/apic.h"
+#include "kernel/device.h"
+#include "kernel/ipc.h"
+#include "kernel/mobj.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "sys/device.h"
+#include "sys/errors.h"
+
+#define DEVICE_RIGHTS (R_DUP | R_TRANSFER)
+
+static int lookup_resource(handle_t h, uint32_t kind)
+{
+	struct handle_slot *s;
+	int err = cap_lookup(h, KOBJ_RESOURCE, 0, &s);
+
+	if (err)
+		return err;
+	return ((struct resource *)s->obj)->kind == kind ? E_OK : E_TYPE;
+}
+
+static int lookup_irq(handle_t h, struct irq **out)
+{
+	struct handle_slot *s;
+	int err = cap_lookup(h, KOBJ_IRQ, 0, &s);
+
+	if (!err)
+		*out = (struct irq *)s->obj;
+	return err;
+}
+
+static long give_new(struct kobj *o, uint32_t rights)
+{
+	long h = cap_give(o, rights, 0);
+	kobj_put(o); /* the handle holds it now, or nothing does */
+	return h;
+}
+
+long SYS_IRQ_CREATE_handler(struct trap_frame *tf)
+{
+	struct irq *irq;
+	uint32_t flags = (uint32_t)SYS_ARG2(tf);
+	int err = lookup_resource((handle_t)SYS_ARG0(tf), RESOURCE_IRQ);
+
+	if (err)
+		return err;
+	if (flags & ~(IRQ_MSI | IRQ_LEVEL | IRQ_ACTIVE_LOW | IRQ_EDGE))
+		return E_INVAL;
+	if (SYS_ARG1(tf) > UINT32_MAX)
+		return E_RANGE;
+	err = irq_create((uint32_t)SYS_ARG1(tf), flags, &irq);
+	return err ? err : give_new(&irq->obj, DEVICE_RIGHTS);
+}
+
+long SYS_IRQ_BIND_handler(struct trap_frame *tf)
+{
+	struct irq *irq;
+	struct handle_slot *s;
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+
+	if (!err)
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_NOTIFICATION, R_SIGNAL, &s);
+	if (err)
+		return err;
+	if (!(SYS_ARG2(tf) & NTFN_BITS_MASK))
+		return E_INVAL;
+	return irq_bind(irq, (struct ntfn *)s->obj, SYS_ARG2(tf));
+}
+
+long SYS_IRQ_ACK_handler(struct trap_frame *tf)
+{
+	struct irq *irq;
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+
+	if (err)
+		return err;
+	if (SYS_ARG1(tf) == IRQ_TEST_TRIGGER) {
+		lapic_self_ipi_for(irq);
+		return E_OK;
+	}
+	if (SYS_ARG1(tf))
+		return E_INVAL;
+	irq_ack(irq);
+	return E_OK;
+}
+
+long SYS_IRQ_INFO_handler(struct trap_frame *tf)
+{
+	struct irq *irq;
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+
+	if (err)
+		return err;
+	struct irq_info info = {
+		.gsi = irq->gsi,
+		.vector = irq->vector,
+		.flags = (irq->level ? IRQ_LEVEL : 0) | (irq->active_low ? IRQ_ACTIVE_LOW : 0),
+		.count = irq->count,
+		.last_entry_tsc = irq->last_entry_tsc,
+		.masked = irq->masked,
+	};
+	if (irq->gsi == IRQ_NO_GSI)
+		msi_compose(irq->vector, &info.msi_address, &info.msi_data);
+	return copy_to_user(SYS_ARG1(tf), &info, sizeof(info));
+}
+
+long SYS_IOPORT_CREATE_handler(struct trap_frame *tf)
+{
+	struct ioport *io;
+	int err = lookup_resource((handle_t)SYS_ARG0(tf), RESOURCE_IOPORT);
+
+	if (err)
+		return err;
+	if (SYS_ARG1(tf) > 0xFFFF || SYS_ARG2(tf) > 0x10000)
+		return E_RANGE;
+	err = ioport_create((uint16_t)SYS_ARG1(tf), (uint32_t)SYS_ARG2(tf), &io);
+	return err ? err : give_new(&io->obj, DEVICE_RIGHTS);
+}
+
+long SYS_IOPORT_ENABLE_handler(struct trap_frame *tf)
+{
+	struct handle_slot *s;
+	int err = cap_lookup((handle_t)SYS_ARG0(tf), KOBJ_IOPORT, 0, &s);
+
+	if (err)
+		return err;
+	return ioport_enable(current_process(), (struct ioport *)s->obj);
+}
+
+long SYS_DEVMEM_CREATE_handler(struct trap_frame *tf)
+{
+	struct mobj *m;
+	int err = lookup_resource((handle_t)SYS_ARG0(tf), RESOURCE_DEVMEM);
+
+	if (err)
+		return err;
+	err = mobj_create_device(SYS_ARG1(tf), SYS_ARG2(tf), &m);
+	return err ? err : give_new(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER);
+}
+
+long SYS_MOBJ_PHYS_handler(struct trap_frame *tf)
+{
+	struct handle_slot *s;
+	int err = lookup_resource((handle_t)SYS_ARG0(tf), RESOURCE_DMA);
+
+	if (!err)
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_MOBJ, 0, &s);
+	if (err)
+		return err;
+	struct mobj *m = (struct mobj *)s->obj;
+	if (SYS_ARG2(tf) >= m->npages)
+		return E_RANGE;
+	return (long)m->pages[SYS_ARG2(tf)];
+}
