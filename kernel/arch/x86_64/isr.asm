@@ -6,6 +6,8 @@
 ; trap_frame (arch/trap.h) and calls trap_dispatch(frame). Entries from ring 3
 ; swap GS so the kernel always sees its own per-CPU base.
 
+%include "trapframe.inc"
+
 extern trap_dispatch
 
 %macro ISR_NOERR 1
@@ -28,39 +30,11 @@ isr_common:
 	jz .from_kernel
 	swapgs
 .from_kernel:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS
 	mov rdi, rsp
 	cld
 	call trap_dispatch
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_GPRS
 	test byte [rsp + 24], 3
 	jz .to_kernel
 	swapgs

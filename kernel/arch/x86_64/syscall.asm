@@ -6,6 +6,8 @@
 ; kernel stacks. The exit returns with SYSRETQ when the frame holds a
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
 
+%include "trapframe.inc"
+
 extern syscall_dispatch
 global syscall_entry, trap_return
 
@@ -28,21 +30,7 @@ syscall_entry:
 	push rcx                        ; rip
 	push 0                          ; error
 	push VEC_SYSCALL                ; vector
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS
 	mov rdi, rsp
 	xor ebp, ebp                    ; end of the kernel backtrace
 	call syscall_dispatch
@@ -51,22 +39,8 @@ syscall_entry:
 ; Return to the ring-3 context saved in the trap_frame at rsp.
 %define TF_RIP (17 * 8)
 %define TF_CS  (18 * 8)
-%macro POP_GPRS 0
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+%macro POP_FRAME 0
+	POP_GPRS
 	add rsp, 16                     ; vector and error
 %endmacro
 
@@ -78,13 +52,13 @@ trap_return:
 	jnz .iret
 	cmp qword [rsp + TF_CS], SEL_UCODE
 	jne .iret
-	POP_GPRS
+	POP_FRAME
 	mov rcx, [rsp]                  ; rip
 	mov r11, [rsp + 16]             ; rflags
 	mov rsp, [rsp + 24]             ; user rsp
 	swapgs
 	o64 sysret
 .iret:
-	POP_GPRS
+	POP_FRAME
 	swapgs
 	iretq
