@@ -4,7 +4,9 @@
  * supervisor gives this instance, one SVC_BOOT call each, into a table of
  * named handles that start_handle searches after the start_info. A service
  * so needs no code of its own to receive its endpoints, its send-only
- * copies, "ns" and its "state" memory object.
+ * copies, "ns", its "state" memory object and its hardware handles; the
+ * geometry that comes with "framebuffer" and "ecam" goes into its
+ * start_info (fb, pci), as if it had been started with them directly.
  */
 #include <string.h>
 
@@ -15,7 +17,17 @@
 static struct start_handle boot_handles[START_MAX_HANDLES];
 static uint32_t boot_count;
 
-static long fetch_one(handle_t boot, uint32_t index)
+/* The geometry a handle carries (proto/svc.h, SVC_BOOT) into the start_info. */
+static void take_geometry(const struct start_handle *sh, const struct ipc_msg *m,
+			  struct start_info *si)
+{
+	if (strcmp(sh->name, "framebuffer") == 0 && IPC_TAG_WORDS(m->tag) >= 4)
+		memcpy(&si->fb, &m->w[1], sizeof(si->fb));
+	else if (strcmp(sh->name, "ecam") == 0 && IPC_TAG_WORDS(m->tag) >= 3)
+		memcpy(&si->pci, &m->w[1], sizeof(si->pci));
+}
+
+static long fetch_one(handle_t boot, uint32_t index, struct start_info *si)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(SVC_BOOT, 1, 0, 0), .w = {index}};
 	long err = ipc_call(boot, &m, TIMEOUT_NEVER);
@@ -35,14 +47,15 @@ static long fetch_one(handle_t boot, uint32_t index)
 	sh->name[n] = '\0';
 	sh->handle = m.cap;
 	sh->size = (uint32_t)m.w[0];
+	take_geometry(sh, &m, si);
 	return E_OK;
 }
 
-long svc_bootstrap(handle_t boot)
+long svc_bootstrap(handle_t boot, struct start_info *si)
 {
 	long err = E_OK;
 
-	while (boot_count < START_MAX_HANDLES && (err = fetch_one(boot, boot_count)) == E_OK)
+	while (boot_count < START_MAX_HANDLES && (err = fetch_one(boot, boot_count, si)) == E_OK)
 		;
 	return err == E_NOENT ? E_OK : err;
 }
@@ -57,4 +70,10 @@ handle_t bootstrap_handle(const char *name, uint32_t *size)
 		}
 	}
 	return HANDLE_INVALID;
+}
+
+const struct start_handle *bootstrap_handles(uint32_t *count)
+{
+	*count = boot_count;
+	return boot_handles;
 }

@@ -3,8 +3,9 @@
  * The manifest parser (sys/manifest.h). Three layers: slices (a pointer and
  * a length into the text, never NUL-terminated, so nothing is read past the
  * end), one setter per key that checks and stores its value, and the line
- * loop with the section and set checks (manifest_check.c). Every error
- * names the line and stops the parse; the output is then not to be used.
+ * loop; the keys, sections and set checks are in manifest_keys.c and
+ * manifest_devices.c. Every error names the line and stops the parse; the
+ * output is then not to be used.
  */
 #include "sys/manifest.h"
 

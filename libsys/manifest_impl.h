@@ -2,7 +2,8 @@
 /*
  * Inside the manifest parser: slices of the text, the parser state, and the
  * helpers manifest.c (lines, words, numbers) shares with manifest_keys.c
- * (one setter per key, sections and the checks over the whole set).
+ * (one setter per key, sections and the checks over the whole set) and
+ * manifest_devices.c (the hardware keys).
  */
 #pragma once
 
@@ -44,6 +45,12 @@ int mf_choice(struct mf_parser *ps, struct mf_slice v, const char *const *words,
 int mf_set_restart(struct mf_parser *ps, struct mf_slice v);
 int mf_set_recovery(struct mf_parser *ps, struct mf_slice v);
 int mf_set_autostart(struct mf_parser *ps, struct mf_slice v);
+
+/* manifest_devices.c: irq, ioport, devmem, dma */
+int mf_set_irq(struct mf_parser *ps, struct mf_slice v);
+int mf_set_ioport(struct mf_parser *ps, struct mf_slice v);
+int mf_set_devmem(struct mf_parser *ps, struct mf_slice v);
+int mf_set_dma(struct mf_parser *ps, struct mf_slice v);
 
 /* manifest_keys.c */
 int mf_section(struct mf_parser *ps, struct mf_slice line);

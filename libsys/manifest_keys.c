@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The manifest's keys: a table of setters, one per key, each checking its
- * value before storing it; the [name] sections with their defaults and
- * closing checks; and the checks over the whole set (binaries, endpoints
- * served once, endpoints called that exist).
+ * value before storing it (the hardware keys are in manifest_devices.c);
+ * the [name] sections with their defaults and closing checks; and the
+ * checks over the whole set (binaries, endpoints served once, endpoints
+ * called that exist).
  */
 #include <string.h>
 
 #include "manifest_impl.h"
 
-static const char *const reserved_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS, "state", "bootstrap",
-					     "parent"};
+static const char *const reserved_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS,
+					     "state",
+					     "bootstrap",
+					     "parent",
+					     "framebuffer",
+					     "ecam",
+					     "dma"};
 static const char *const supervisor_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -96,77 +102,6 @@ static int set_calls(struct mf_parser *ps, struct mf_slice v)
 	return set_names(ps, v, ps->cur->calls, &ps->cur->calls_count, "calls");
 }
 
-static int set_irq(struct mf_parser *ps, struct mf_slice v)
-{
-	struct manifest *m = ps->cur;
-	struct mf_slice item;
-	uint64_t n;
-
-	while (mf_next_item(&v, &item)) {
-		if (m->irq_count == MANIFEST_MAX_IRQS)
-			return mf_error(ps, "irq: too many entries (max %d)", MANIFEST_MAX_IRQS);
-		if (mf_bounded(ps, item, 0, 191, &n, "irq") < 0)
-			return -1;
-		m->irqs[m->irq_count++] = (uint8_t)n;
-	}
-	return 0;
-}
-
-/* "a-b" or "a" for ports, "base+size" for device memory. */
-static int parse_range(struct mf_parser *ps, struct mf_slice item, bool ports,
-		       struct manifest_range *r)
-{
-	const char *sep = memchr(item.s, ports ? '-' : '+', item.n);
-	struct mf_slice a = item, b = {NULL, 0};
-	uint64_t hi = ports ? 0xFFFF : UINT64_MAX, x, y;
-
-	if (sep) {
-		a.n = (size_t)(sep - item.s);
-		b = (struct mf_slice){sep + 1, item.n - a.n - 1};
-	}
-	const char *key = ports ? "ioport" : "devmem";
-	if (mf_bounded(ps, a, 0, hi, &x, key) < 0)
-		return -1;
-	if (!sep && !ports)
-		return mf_error(ps, "devmem: expected base+size, got '%.*s'", mf_shown(item),
-				item.s);
-	y = x;
-	if (sep && mf_bounded(ps, b, ports ? x : 1, hi, &y, key) < 0)
-		return -1;
-	*r = ports ? (struct manifest_range){x, y - x + 1} : (struct manifest_range){x, y};
-	if (!ports && ((x | y) & 0xFFF || x + y < x))
-		return mf_error(ps, "devmem: '%.*s' is not whole pages", mf_shown(item), item.s);
-	return 0;
-}
-
-static int set_ranges(struct mf_parser *ps, struct mf_slice v, bool ports)
-{
-	struct manifest *m = ps->cur;
-	uint8_t *count = ports ? &m->ioport_count : &m->devmem_count;
-	struct mf_slice item;
-
-	while (mf_next_item(&v, &item)) {
-		if (*count == MANIFEST_MAX_RANGES)
-			return mf_error(ps, "%s: too many entries (max %d)",
-					ports ? "ioport" : "devmem", MANIFEST_MAX_RANGES);
-		struct manifest_range *r = ports ? &m->ioports[*count] : &m->devmem[*count];
-		if (parse_range(ps, item, ports, r) < 0)
-			return -1;
-		(*count)++;
-	}
-	return 0;
-}
-
-static int set_ioport(struct mf_parser *ps, struct mf_slice v)
-{
-	return set_ranges(ps, v, true);
-}
-
-static int set_devmem(struct mf_parser *ps, struct mf_slice v)
-{
-	return set_ranges(ps, v, false);
-}
-
 struct mf_key {
 	const char *name;
 	int (*set)(struct mf_parser *ps, struct mf_slice value);
@@ -184,9 +119,10 @@ static const struct mf_key keys[] = {
 	{"heartbeat_ms", set_heartbeat, false},
 	{"state_pages", set_state_pages, false},
 	{"autostart", mf_set_autostart, false},
-	{"irq", set_irq, true},
-	{"ioport", set_ioport, true},
-	{"devmem", set_devmem, true},
+	{"irq", mf_set_irq, true},
+	{"ioport", mf_set_ioport, true},
+	{"devmem", mf_set_devmem, true},
+	{"dma", mf_set_dma, false},
 };
 _Static_assert(COUNT(keys) <= 32, "one bit of mf_parser.seen per key");
 
@@ -230,6 +166,10 @@ int mf_section_end(struct mf_parser *ps)
 		err = mf_error(ps, "service '%s': state_pages needs recovery = memory", m->name);
 	if (m->recovery == MANIFEST_RECOVERY_MEMORY && m->state_pages == 0)
 		m->state_pages = 1;
+	unsigned handles = manifest_handle_count(m);
+	if (!err && handles > MANIFEST_MAX_HANDLES)
+		err = mf_error(ps, "service '%s' would get %u start handles (max %d)", m->name,
+			       handles, MANIFEST_MAX_HANDLES);
 	ps->line = line;
 	ps->cur = NULL;
 	return err;

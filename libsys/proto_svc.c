@@ -100,3 +100,10 @@ long svc_fault(handle_t ctl, const char *name, enum svc_fault fault, enum svc_cr
 	memcpy(m.w, &rq, sizeof(rq));
 	return call_status(ctl, &m, TIMEOUT_NEVER, false);
 }
+
+long svc_shutdown(handle_t ctl)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(SVC_SHUTDOWN, 0, 0, 0)};
+
+	return call_status(ctl, &m, TIMEOUT_NEVER, false);
+}

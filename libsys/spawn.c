@@ -14,7 +14,7 @@
 #include "sys/sys.h"
 
 #define SCRATCH_VA 0x00006f0000000000ull /* the spawner's temporary window */
-#define PAGE       4096u
+#define PAGE	   4096u
 
 /* A memory object of `pages` pages charged to the child, mapped at SCRATCH_VA in our space. */
 static long scratch_mobj(handle_t child, uint64_t pages, handle_t *m)
@@ -82,6 +82,8 @@ static long fill_handles(struct start_info *si, const struct spawn_args *a, hand
 		strlcpy(sh->name, a->handles[i].name, sizeof(sh->name));
 		if (strcmp(sh->name, "framebuffer") == 0 && start_info())
 			si->fb = start_info()->fb;
+		if (strcmp(sh->name, "ecam") == 0 && start_info())
+			si->pci = start_info()->pci;
 		sh->handle = (handle_t)h;
 		sh->size = a->handles[i].size;
 	}

@@ -48,7 +48,7 @@ static void bootstrap(void)
 
 	if (boot == HANDLE_INVALID)
 		return;
-	long err = svc_bootstrap(boot);
+	long err = svc_bootstrap(boot, start);
 	sys_handle_close(boot);
 	if (err < 0) {
 		printf("libsys: cannot fetch the handles of this service: %s\n",

@@ -2,12 +2,14 @@
 /*
  * The control requests of the svc protocol (proto/svc.h), served by the
  * supervisor on the endpoint ns hands out as "svc": list, status, stop,
- * start, restart, and fault injection, which init passes on to the server
- * itself (libsys answers it there) with a send that expects no reply.
+ * start, restart, fault injection, which init passes on to the server
+ * itself (libsys answers it there) with a send that expects no reply, and
+ * shutdown.
  */
 #include <string.h>
 
 #include "init.h"
+#include "sys/stdio.h"
 
 static long list(struct ipc_msg *m)
 {
@@ -55,12 +57,24 @@ static long inject(struct service *s, const struct ipc_msg *rq)
 	return err;
 }
 
+/*
+ * Stop the system: init's exit ends it (the kernel stops the machine). No
+ * server keeps unsynced data yet, so none is asked to save anything first.
+ */
+__attribute__((noreturn)) static void shutdown(void)
+{
+	printf("init: shutdown requested\n");
+	sys_process_exit(0);
+}
+
 long control_request(struct ipc_msg *m)
 {
 	uint32_t label = IPC_TAG_LABEL(m->tag);
 
 	if (label == SVC_LIST)
 		return list(m);
+	if (label == SVC_SHUTDOWN)
+		shutdown();
 	const char *name = request_name(m);
 	struct service *s = name ? service_by_name(name) : NULL;
 	if (!name)

@@ -10,6 +10,7 @@
  *
  *   main.c        start-up: objects, the services, the threads
  *   services.c    the service table from the manifests; the handles each gets
+ *   devices.c     the hardware handles from the manifests (irq, ioport, devmem, dma)
  *   lifecycle.c   start, end, back-off, restart, give up, stop
  *   spawn.c       starting one instance (the loader itself, or through it)
  *   supervisor.c  the receive loop and its dispatch
@@ -25,6 +26,7 @@
 
 #include "proto/svc.h"
 #include "sys/manifest.h"
+#include "sys/start.h"
 #include "sys/sys.h"
 
 #define MS			1000000ull
@@ -72,7 +74,12 @@ struct service {
 	bool is_loader;			      /* started by init itself, not through the loader */
 	handle_t eps[MANIFEST_MAX_ENDPOINTS]; /* the endpoints it serves: init owns them */
 	handle_t state_mobj;		      /* recovery = memory: kept across instances */
-	handle_t process;		      /* the running instance, or HANDLE_INVALID */
+	/* Hardware objects: made at the first start, kept (a GSI is claimed only once). */
+	handle_t irqs[MANIFEST_MAX_IRQS];
+	handle_t ioports[MANIFEST_MAX_RANGES];
+	handle_t devmem[MANIFEST_MAX_RANGES];
+	bool told_missing; /* the line about a framebuffer or ECAM we do not have is out */
+	handle_t process;  /* the running instance, or HANDLE_INVALID */
 	uint64_t pid;
 	uint32_t generation; /* instance number; read by the heartbeat thread */
 	uint32_t state;	     /* enum svc_state; read by the heartbeat thread */
@@ -95,16 +102,31 @@ struct supervisor {
 
 extern struct supervisor sup;
 
+/* One start handle of an instance, as SVC_BOOT hands it over (a fresh copy: close it). */
+struct grant {
+	char name[START_NAME_MAX];
+	handle_t handle;
+	uint32_t size;		 /* bytes of a memory object, ports of an ioport range */
+	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2 (proto/svc.h, SVC_BOOT) */
+	uint64_t geometry[3];
+};
+
 /* services.c */
 long services_load(void);
 struct service *service_by_name(const char *name);
 /* The endpoint called `name` (served by some service), or HANDLE_INVALID. */
 handle_t service_endpoint(const char *name);
-/* A fresh handle (caller closes it) for the index-th start handle of s; E_NOENT past the end. */
-long service_handle(struct service *s, uint32_t index, char name[SVC_NAME_MAX], handle_t *out,
-		    uint32_t *size);
+/* The index-th start handle of s (manifest_handle_count's order); E_NOENT past the end. */
+long service_handle(struct service *s, uint32_t index, struct grant *g);
 void service_entry(const struct service *s, struct svc_entry *e);
 uint32_t service_failures_in_window(const struct service *s, uint64_t now);
+
+/* devices.c */
+/* Make the hardware objects s lists that do not exist yet; on failure a `svc:` line and the error.
+ */
+long devices_prepare(struct service *s);
+/* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma). */
+long devices_grant(struct service *s, uint32_t index, struct grant *g);
 
 /* lifecycle.c */
 void life_start(struct service *s);

@@ -143,31 +143,34 @@ static bool calls_ns(const struct service *s)
 /*
  * The start handles of an instance, in order: the endpoints it serves
  * (receive and send), send-only copies of those it calls, "ns" (everyone
- * may look up names), and "state" for recovery = memory.
+ * may look up names), "state" for recovery = memory, then its hardware
+ * handles (devices.c).
  */
-long service_handle(struct service *s, uint32_t index, char name[SVC_NAME_MAX], handle_t *out,
-		    uint32_t *size)
+long service_handle(struct service *s, uint32_t index, struct grant *g)
 {
 	uint32_t i = index, extra_ns = calls_ns(s) ? 0 : 1;
-	long h = E_NOENT;
+	uint32_t state = s->state_mobj != HANDLE_INVALID ? 1 : 0;
+	long h;
 
-	*size = 0;
+	*g = (struct grant){0};
 	if (i < s->m.serves_count) {
-		strlcpy(name, s->m.serves[i], SVC_NAME_MAX);
+		strlcpy(g->name, s->m.serves[i], sizeof(g->name));
 		h = sys_handle_dup(s->eps[i], R_SEND | R_RECV | R_TRANSFER);
 	} else if ((i -= s->m.serves_count) < s->m.calls_count) {
-		strlcpy(name, s->m.calls[i], SVC_NAME_MAX);
+		strlcpy(g->name, s->m.calls[i], sizeof(g->name));
 		h = call_handle(s, s->m.calls[i]);
 	} else if ((i -= s->m.calls_count) < extra_ns) {
-		strlcpy(name, "ns", SVC_NAME_MAX);
+		strlcpy(g->name, "ns", sizeof(g->name));
 		h = call_handle(s, "ns");
-	} else if (i - extra_ns == 0 && s->state_mobj != HANDLE_INVALID) {
-		strlcpy(name, "state", SVC_NAME_MAX);
-		*size = s->m.state_pages * PAGE;
+	} else if ((i -= extra_ns) < state) {
+		strlcpy(g->name, "state", sizeof(g->name));
+		g->size = s->m.state_pages * PAGE;
 		h = sys_handle_dup(s->state_mobj, R_READ | R_WRITE | R_TRANSFER);
+	} else {
+		return devices_grant(s, i - state, g);
 	}
 	if (h >= 0)
-		*out = (handle_t)h;
+		g->handle = (handle_t)h;
 	return h < 0 ? h : E_OK;
 }
 

@@ -22,7 +22,7 @@
 
 struct handle_list {
 	struct spawn_handle hs[START_MAX_HANDLES];
-	char names[START_MAX_HANDLES][SVC_NAME_MAX];
+	char names[START_MAX_HANDLES][START_NAME_MAX];
 	uint32_t count, made; /* the first `made` are ours to close */
 };
 
@@ -34,12 +34,17 @@ static bool listed(const struct handle_list *l, const char *name)
 	return false;
 }
 
-/* A boot module (a memory object) rather than another start handle of init's. */
+/*
+ * A boot module (a memory object) rather than another start handle of
+ * init's: the framebuffer is a memory object too, but only for services
+ * whose manifests list it.
+ */
 static bool is_module(const struct start_handle *sh)
 {
 	struct handle_info info;
 
-	return sys_handle_info(sh->handle, &info) == E_OK && info.type == KOBJ_MOBJ;
+	return sys_handle_info(sh->handle, &info) == E_OK && info.type == KOBJ_MOBJ &&
+	       strcmp(sh->name, "framebuffer") != 0;
 }
 
 /* The service's own start handles, then every boot module not shadowed by one. */
@@ -48,14 +53,15 @@ static long build_list(struct service *s, struct handle_list *l)
 	const struct start_info *si = start_info();
 
 	for (uint32_t i = 0; l->count < START_MAX_HANDLES; i++) {
-		handle_t h;
-		uint32_t size;
-		long err = service_handle(s, i, l->names[l->count], &h, &size);
+		struct grant g;
+		long err = service_handle(s, i, &g);
 		if (err == E_NOENT)
 			break;
 		if (err < 0)
 			return err;
-		l->hs[l->count] = (struct spawn_handle){l->names[l->count], h, R_ALL, size};
+		memcpy(l->names[l->count], g.name, sizeof(g.name));
+		l->hs[l->count] =
+			(struct spawn_handle){l->names[l->count], g.handle, R_ALL, g.size};
 		l->made = ++l->count;
 	}
 	for (uint32_t i = 0; si && i < si->handle_count && l->count < START_MAX_HANDLES; i++) {
@@ -118,5 +124,9 @@ static long spawn_through_loader(struct service *s)
 
 long spawn_service(struct service *s)
 {
+	long err = devices_prepare(s);
+
+	if (err < 0)
+		return err;
 	return s->is_loader ? spawn_loader(s) : spawn_through_loader(s);
 }

@@ -91,31 +91,28 @@ static void on_notice(const struct ipc_msg *m)
 	}
 }
 
-/* SVC_BOOT from a new instance: its index-th start handle. */
+/* SVC_BOOT from a new instance: its index-th start handle (and the geometry it comes with). */
 static long on_boot(struct ipc_msg *m, handle_t *close_after)
 {
 	struct service *s = current_instance(m->badge);
-	char name[SVC_NAME_MAX];
-	uint32_t size;
-	handle_t h;
+	struct grant g;
 
 	if (IPC_TAG_LABEL(m->tag) != SVC_BOOT)
 		return E_NOSYS;
 	if (!s || s->state != SVC_STARTING)
 		return E_CLOSED; /* an instance that is already gone */
-	long err = m->w[0] < START_MAX_HANDLES
-			   ? service_handle(s, (uint32_t)m->w[0], name, &h, &size)
-			   : E_NOENT;
+	long err = m->w[0] < START_MAX_HANDLES ? service_handle(s, (uint32_t)m->w[0], &g) : E_NOENT;
 	if (err == E_NOENT)
 		life_boot_done(s);
 	if (err < 0)
 		return err;
-	size_t n = strlen(name) + 1;
-	memcpy(ipc_buffer()->data, name, n);
-	m->w[0] = size;
-	m->cap = h;
-	*close_after = h;
-	m->tag = IPC_TAG(0, 1, 1, n);
+	size_t n = strlen(g.name) + 1;
+	memcpy(ipc_buffer()->data, g.name, n);
+	m->w[0] = g.size;
+	memcpy(&m->w[1], g.geometry, g.geometry_words * sizeof(uint64_t));
+	m->cap = g.handle;
+	*close_after = g.handle;
+	m->tag = IPC_TAG(0, 1 + g.geometry_words, 1, n);
 	return E_OK;
 }
 

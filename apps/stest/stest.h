@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * stest: in-guest tests of supervision, run against the real supervisor
- * (init) and the test servers echo, counter and crashy. STEST(name, "what")
- * registers a test in a group; `stest <group>...` runs the tests of those
- * groups in order (init: run=stest:restart), printing `STEST <name> PASS`
- * or `STEST <name> FAIL: <what> (<file>:<line>)` and at the end
- * `STEST SUMMARY <p> passed, <f> failed, <n> run`. Measurements are lines
+ * (init) and the test servers echo, counter, crashy and irqtest.
+ * STEST(name, "what") registers a test in a group; `stest <group>...` runs
+ * the tests of those groups in order (init: run=stest:restart), printing
+ * `STEST <name> PASS` or `STEST <name> FAIL: <what> (<file>:<line>)` and at
+ * the end `STEST SUMMARY <p> passed, <f> failed, <n> run`. Measurements are lines
  * `stest: <what> <value>`; the restart benchmark prints a BENCH line.
  */
 #pragma once

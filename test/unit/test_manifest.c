@@ -37,8 +37,10 @@ static const char good[] = "# the services bundle\n"
 			   "autostart = no\n"
 			   "irq = 1, 12\n"
 			   "ioport = 0x60-0x64, 0x3f8\n"
-			   "devmem = 0xfee00000+0x1000\n"
+			   "devmem = 0xfee00000+0x1000, framebuffer 0xfed00000-0xfed01fff\n"
+			   "dma = yes\n"
 			   "[ lone ]\n"
+			   "devmem = ecam\n"
 			   "binary = x.y-z_1\n"
 			   "restart = never\n"
 			   "recovery = rebuild\n"
@@ -94,13 +96,20 @@ static void test_good(void)
 	CHECK_EQ(m[1].ioport_count, 2);
 	CHECK(m[1].ioports[0].base == 0x60 && m[1].ioports[0].size == 5);
 	CHECK(m[1].ioports[1].base == 0x3f8 && m[1].ioports[1].size == 1);
-	CHECK(m[1].devmem_count == 1 && m[1].devmem[0].base == 0xfee00000 &&
+	CHECK(m[1].devmem_count == 2 && m[1].devmem[0].base == 0xfee00000 &&
 	      m[1].devmem[0].size == 0x1000);
+	CHECK(m[1].devmem[1].base == 0xfed00000 && m[1].devmem[1].size == 0x2000);
+	CHECK(m[1].framebuffer && !m[1].ecam && m[1].dma);
+	CHECK(!m[0].framebuffer && !m[0].ecam && !m[0].dma); /* the defaults */
+	CHECK_EQ(manifest_handle_count(&m[0]), 2);	     /* loader, ns */
+	CHECK_EQ(manifest_handle_count(&m[1]), 14); /* 2 + 2 + ns + state + 2 + 2 + 1 + 2 + 1 */
 
 	CHECK(strcmp(m[2].name, "lone") == 0 && strcmp(m[2].binary, "x.y-z_1") == 0);
 	CHECK_EQ(m[2].restart, MANIFEST_RESTART_NEVER);
 	CHECK_EQ(m[2].recovery, MANIFEST_RECOVERY_REBUILD);
 	CHECK_EQ(m[2].calls_count, 0);
+	CHECK(m[2].ecam && !m[2].framebuffer && m[2].devmem_count == 0);
+	CHECK_EQ(manifest_handle_count(&m[2]), 2); /* ns, ecam */
 	CHECK(strcmp(manifest_restart_name(1), "on-failure") == 0);
 	CHECK(strcmp(manifest_recovery_name(2), "memory") == 0);
 	CHECK(strcmp(manifest_recovery_name(9), "?") == 0);
@@ -149,7 +158,22 @@ static const struct bad_case bad_cases[] = {
 	{"[a]\nbinary = a\nirq = 1 2 3 4 5 6 7 8 9\n", 3, "irq: too many entries"},
 	{"[a]\nbinary = a\nioport = 0x64-0x60\n", 3, "ioport"},
 	{"[a]\nbinary = a\nioport = 0x10000\n", 3, "ioport"},
-	{"[a]\nbinary = a\ndevmem = 0x1000\n", 3, "expected base+size"},
+	{"[a]\nbinary = a\nirq = 4, 4\n", 3, "irq: 4 listed twice"},
+	{"[a]\nbinary = a\nioport = 0x60-0x64, 0x64\n", 3, "'0x64' overlaps an earlier range"},
+	{"[a]\nbinary = a\ndevmem = 0x1000\n", 3, "expected framebuffer, ecam, first-last"},
+	{"[a]\nbinary = a\ndevmem = gpu\n", 3, "got 'gpu'"},
+	{"[a]\nbinary = a\ndevmem = 0x1000-0x1ffe\n", 3, "not whole pages"},
+	{"[a]\nbinary = a\ndevmem = 0x2000-0x1fff\n", 3, "out of range"},
+	{"[a]\nbinary = a\ndevmem = 0-0xffffffffffffffff\n", 3, "not whole pages"},
+	{"[a]\nbinary = a\ndevmem = 0x1000-0x2fff 0x2000+0x1000\n", 3, "overlaps"},
+	{"[a]\nbinary = a\ndevmem = framebuffer ecam framebuffer\n", 3,
+	 "'framebuffer' listed twice"},
+	{"[a]\nbinary = a\ndma = maybe\n", 3, "dma: unknown value 'maybe'"},
+	{"[a]\nbinary = a\ndma =\n", 3, "dma: empty value"},
+	{"[a]\nbinary = a\nserves = framebuffer\n", 3, "reserved name"},
+	{"[a]\nbinary = a\nserves = s1 s2 s3 s4\nirq = 1 2 3 4 5 6 7 8\n"
+	 "ioport = 1 2 3 4 5 6 7 8\ndevmem = framebuffer ecam 0x1000+0x1000\ndma = yes\n",
+	 1, "service 'a' would get 25 start handles (max 24)"},
 	{"[a]\nbinary = a\ndevmem = 0x1001+0x1000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\ndevmem = 0xfffffffffffff000+0x2000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\nno equals sign\n", 3, "expected 'key = value'"},
@@ -179,6 +203,12 @@ static void test_errors(void)
 	CHECK(err.line == 2 && strstr(err.text, "NUL byte"));
 	CHECK_EQ(parse("[a]\nbinary=a\n[b]\nbinary=b\n", 26, m, 1, &err), -1);
 	CHECK(err.line == 3 && strstr(err.text, "too many services (max 1)"));
+	/* Exactly as many start handles as an instance can hold. */
+	static const char full[] =
+		"[a]\nbinary = a\nserves = s1 s2 s3 s4\nirq = 1 2 3 4 5 6 7 8\n"
+		"ioport = 1 2 3 4 5 6 7 8\ndevmem = framebuffer ecam\ndma = yes\n";
+	CHECK_EQ(parse(full, strlen(full), m, MANIFEST_MAX_SERVICES, &err), 1);
+	CHECK_EQ(manifest_handle_count(&m[0]), MANIFEST_MAX_HANDLES);
 }
 
 /* The text cut at every length: a result or a clean error, never a crash. */
@@ -195,7 +225,7 @@ static void test_truncation(void)
 			CHECK(n <= 3);
 		} else {
 			errors++;
-			CHECK(err.line >= 1 && err.line <= 27);
+			CHECK(err.line >= 1 && err.line <= 29);
 			CHECK(memchr(err.text, '\0', sizeof(err.text)) && err.text[0]);
 		}
 	}

@@ -26,13 +26,18 @@
  *    SVC_RESTART (not idempotent): name; kill it and start a new instance.
  *    SVC_FI (not idempotent): name, w0 = enum svc_fault, w1 = crash kind,
  *      w2 = requests later (as SVC_FI_CRASH). E_CLOSED if it is not running.
+ *    SVC_SHUTDOWN: no arguments; the supervisor exits with code 0, which
+ *      stops the system (under QEMU: exit status 33). There is no reply.
  *    Errors: E_NOENT no such service, E_INVAL a malformed name.
  *
  * 3. A new instance to the supervisor, from libsys's start-up code before
  *    main, through its start handle "bootstrap":
  *    SVC_BOOT (idempotent): w0 = index; reply: cap = the index-th handle of
- *      the instance, the buffer its name (NUL-terminated), w0 its size (for
- *      memory objects); E_NOENT past the last one.
+ *      the instance, the buffer its name (NUL-terminated, under
+ *      START_NAME_MAX), w0 its size (bytes of a memory object, ports of an
+ *      ioport range); for "framebuffer" w1-w3 hold its struct
+ *      start_framebuffer and for "ecam" w1-w2 its struct start_pci, which
+ *      libsys copies into the instance's start_info; E_NOENT past the last.
  */
 #pragma once
 
@@ -40,6 +45,7 @@
 
 #include "sys/handle.h"
 #include "sys/ipc.h"
+#include "sys/start.h"
 
 #define SVC_PROTOCOL_BASE 0x0200
 #define SVC_PING	  0x0201
@@ -52,6 +58,7 @@
 #define SVC_START	  0x0213
 #define SVC_RESTART	  0x0214
 #define SVC_FI		  0x0215
+#define SVC_SHUTDOWN	  0x0216
 #define SVC_BOOT	  0x0220
 
 #define SVC_NAME_MAX 16 /* with the NUL; as MANIFEST_NAME_MAX */
@@ -93,6 +100,10 @@ _Static_assert(sizeof(struct svc_entry) == 64, "svc_entry travels in the IPC buf
 
 #define SVC_LIST_MAX (IPC_BUF_BYTES / sizeof(struct svc_entry))
 
+/* The geometry an SVC_BOOT reply carries in w1 onwards. */
+_Static_assert(sizeof(struct start_framebuffer) == 3 * sizeof(uint64_t), "w1-w3");
+_Static_assert(sizeof(struct start_pci) == 2 * sizeof(uint64_t), "w1-w2");
+
 struct svc_fi_request {
 	uint64_t fault; /* enum svc_fault */
 	uint64_t kind;	/* enum svc_crash_kind */
@@ -108,7 +119,12 @@ long svc_status(handle_t ctl, const char *name, struct svc_entry *out);
 long svc_control(handle_t ctl, uint16_t method, const char *name);
 long svc_fault(handle_t ctl, const char *name, enum svc_fault fault, enum svc_crash_kind kind,
 	       uint32_t after);
+/* Stop the system; returns only if the supervisor refused or cannot be reached. */
+long svc_shutdown(handle_t ctl);
 const char *svc_state_name(uint32_t state);
 
-/* libsys start-up: fetch the handles a supervisor gives through `boot`. */
-long svc_bootstrap(handle_t boot);
+/*
+ * libsys start-up: fetch the handles a supervisor gives through `boot`,
+ * and the framebuffer and ECAM geometry that come with them into *si.
+ */
+long svc_bootstrap(handle_t boot, struct start_info *si);

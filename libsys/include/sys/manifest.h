@@ -15,13 +15,31 @@
  *   state_pages = 1          # size of the "state" object of recovery = memory
  *   heartbeat_ms = 500       # ping period and answer deadline; 0 = none (default)
  *   autostart = yes          # yes | no: start at boot or only on `svc start`
- *   irq = 1, 12              # interrupt lines (kept; granted by the drivers issue)
- *   ioport = 0x60-0x64       # port ranges first-last, or one port
- *   devmem = 0xfee00000+0x1000  # device memory base+size
+ *   irq = 4, 12              # GSIs (ISA lines < 16: edge, active high)
+ *   ioport = 0x3f8-0x3ff     # port ranges first-last, or one port
+ *   devmem = framebuffer     # framebuffer | ecam | first-last | base+size (whole pages)
+ *   dma = yes                # yes | no: may learn physical addresses (default no)
  *
  * `#` starts a comment; lists take commas and/or spaces. The parser treats
  * the text as hostile: anything it does not understand is an error with its
  * line number, and it never reads outside the text it is given.
+ *
+ * The hardware keys become start handles (made by the supervisor from its
+ * resource handles; apps/init/devices.c), named:
+ *
+ *   irq = 4                  "irq:4"            the GSI in decimal
+ *   ioport = 0x3f8-0x3ff     "ioport:3f8"       the first port in hex, no 0x
+ *   devmem = framebuffer     "framebuffer"      geometry in start_info()->fb
+ *   devmem = ecam            "ecam"             PCI configuration space, buses
+ *                                               bus_start..bus_end of
+ *                                               start_info()->pci (bus b at
+ *                                               offset (b - bus_start) << 20)
+ *   devmem = 0xfee00000-0xfee00fff  "devmem:fee00000"  the base in hex
+ *   dma = yes                "dma"              a copy of the dma resource
+ *
+ * IRQ and port objects are made once, at a service's first start, and kept
+ * across its restarts (a GSI can be claimed only once); each instance gets
+ * new copies of the same objects. Ranges of one key may not overlap.
  */
 #pragma once
 
@@ -37,6 +55,8 @@
 #define MANIFEST_MAX_PRIORITY  31
 #define MANIFEST_MAX_HEARTBEAT 60000
 #define MANIFEST_MAX_STATE     256 /* pages */
+#define MANIFEST_MAX_GSI       191
+#define MANIFEST_MAX_HANDLES   24 /* start handles of one instance (START_MAX_HANDLES) */
 
 enum manifest_restart {
 	MANIFEST_RESTART_ALWAYS = 0,
@@ -66,12 +86,13 @@ struct manifest {
 	uint8_t recovery;     /* enum manifest_recovery */
 	uint8_t autostart;
 	uint8_t serves_count, calls_count, irq_count, ioport_count, devmem_count;
+	uint8_t framebuffer, ecam, dma; /* devmem = framebuffer, devmem = ecam, dma = yes */
 	uint32_t calls_line;
 	char serves[MANIFEST_MAX_ENDPOINTS][MANIFEST_NAME_MAX];
 	char calls[MANIFEST_MAX_ENDPOINTS][MANIFEST_NAME_MAX];
 	uint8_t irqs[MANIFEST_MAX_IRQS];
 	struct manifest_range ioports[MANIFEST_MAX_RANGES]; /* base = first port, size = count */
-	struct manifest_range devmem[MANIFEST_MAX_RANGES];
+	struct manifest_range devmem[MANIFEST_MAX_RANGES];  /* base and size in bytes */
 };
 
 struct manifest_error {
@@ -82,7 +103,8 @@ struct manifest_error {
 /*
  * Endpoint names a service may call without anyone serving them: the
  * supervisor's own ("ns": names, "svc": control). No service may serve them,
- * nor "state", "bootstrap" or "parent", which name other start handles.
+ * nor "state", "bootstrap", "parent", "framebuffer", "ecam" or "dma", which
+ * name other start handles.
  */
 #define MANIFEST_SUPERVISOR_ENDPOINTS "ns", "svc"
 
@@ -94,6 +116,13 @@ struct manifest_error {
  */
 int manifest_parse(const char *text, size_t len, struct manifest *out, size_t max,
 		   struct manifest_error *err);
+
+/*
+ * How many start handles an instance of m gets, in this order: the
+ * endpoints it serves, those it calls, "ns" (unless called), "state", then
+ * irq:*, ioport:*, framebuffer, ecam, devmem:*, dma (each as listed).
+ */
+unsigned manifest_handle_count(const struct manifest *m);
 
 /* "always", "stateless", ... for messages and `svc list`. */
 const char *manifest_restart_name(unsigned restart);

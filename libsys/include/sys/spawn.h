@@ -14,12 +14,15 @@
 
 #define SPAWN_DEFAULT_PRIORITY 10
 
-/* A handle named "framebuffer" carries the spawner's framebuffer geometry along. */
+/*
+ * A handle named "framebuffer" carries the spawner's framebuffer geometry
+ * along (start_info fb), one named "ecam" its PCI ECAM geometry (pci).
+ */
 struct spawn_handle {
 	const char *name;
 	handle_t handle; /* in the spawner; the child gets a copy */
 	uint32_t rights; /* rights the copy keeps (masked by the original's) */
-	uint32_t size;   /* passed through, e.g. a module's byte size */
+	uint32_t size;	 /* passed through, e.g. a module's byte size */
 };
 
 struct spawn_args {

@@ -31,13 +31,17 @@ struct start_handle {
 	uint32_t size; /* for memory objects from boot modules: the byte size */
 };
 
-/* The boot framebuffer, for init (its memory is the "framebuffer" handle). */
+/* The boot framebuffer (its memory is the "framebuffer" handle), for init and whoever gets it. */
 struct start_framebuffer {
 	uint64_t phys;
 	uint32_t width, height, pitch, bpp; /* pitch in bytes; 0 width: none */
 };
 
-/* PCI configuration space through ECAM, from the ACPI MCFG table (for init). */
+/*
+ * PCI configuration space through ECAM, from the ACPI MCFG table: for init,
+ * and for a program given the "ecam" handle (which covers buses
+ * bus_start..bus_end, bus b at offset (b - bus_start) << 20).
+ */
 struct start_pci {
 	uint64_t ecam_base; /* 0: no MCFG; use the legacy ports 0xCF8/0xCFC */
 	uint8_t bus_start, bus_end;
@@ -71,3 +75,5 @@ handle_t start_handle(const char *name, uint32_t *size);
  * also searches. libsys internal (bootstrap.c):
  */
 handle_t bootstrap_handle(const char *name, uint32_t *size);
+/* All of them, in the order given (tests check what a service holds). */
+const struct start_handle *bootstrap_handles(uint32_t *count);

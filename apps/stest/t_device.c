@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hardware handles from manifests, seen from the service that gets them
+ * (irqtest, proto/irqtest.h; its manifest lists irq = 10, ioport =
+ * 0x70-0x71, devmem = ecam, dma = yes): it holds exactly those handles
+ * under their names, they work (ECAM with its geometry, ports, DMA), and
+ * its IRQ object survives crashes: each new instance binds the same object
+ * again, so the count of firings goes on and the line still arrives.
+ */
+#include <string.h>
+
+#include "proto/irqtest.h"
+#include "stest.h"
+
+#define START_MS    2000
+#define RESTARTS    3
+#define PCI_INTEL   0x8086
+#define CMOS_UNREAD 0xFF /* what a port that is not there reads */
+
+static const char *const expected_handles[] = {"irqtest",   "ns",   "irq:10",
+					       "ioport:70", "ecam", "dma"};
+
+/* irqtest running (started if it is not), and a handle to it. */
+static handle_t irqtest(struct st_ctx *t, struct svc_entry *e)
+{
+	long err = svc_control(st_ctl(), SVC_START, "irqtest");
+
+	if (err < 0) {
+		ST_FAIL("svc start irqtest: %s", sys_error_name(err));
+		return HANDLE_INVALID;
+	}
+	if (!st_wait_state(t, "irqtest", SVC_RUNNING, START_MS, e))
+		return HANDLE_INVALID;
+	return st_lookup(t, "irqtest");
+}
+
+static long call(handle_t ep, uint16_t method, struct ipc_msg *m)
+{
+	*m = (struct ipc_msg){.tag = IPC_TAG(method, 0, 0, 0)};
+	long err = ipc_call(ep, m, 3000 * MS);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
+}
+
+STEST(device_handles, "device", "a service holds exactly the handles its manifest lists")
+{
+	struct svc_entry e;
+	struct ipc_msg m;
+	handle_t ep = irqtest(t, &e);
+	size_t n = sizeof(expected_handles) / sizeof(expected_handles[0]);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, IRQTEST_HANDLES, &m));
+	ST_EQ(m.w[0], n);
+	const char *name = (const char *)ipc_buffer()->data;
+	for (size_t i = 0; i < n; i++, name += strlen(name) + 1)
+		if (strcmp(name, expected_handles[i]) != 0)
+			ST_FAIL("handle %zu is '%s', want '%s'", i, name, expected_handles[i]);
+	sys_handle_close(ep);
+}
+
+STEST(device_probe, "device", "its ECAM (with geometry), port and DMA handles work")
+{
+	struct svc_entry e;
+	struct ipc_msg m;
+	handle_t ep = irqtest(t, &e);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, IRQTEST_PROBE, &m));
+	ST_EQ(m.w[0] & 0xFFFF, PCI_INTEL); /* q35's host bridge, 8086:29c0 */
+	ST_ASSERT(m.w[1] != 0 && (m.w[1] & 0xFFFFF) == 0);
+	ST_ASSERT((m.w[2] >> 8) >= (m.w[2] & 0xFF));
+	ST_ASSERT(m.w[3] != CMOS_UNREAD);
+	ST_ASSERT(m.w[4] != 0 && (m.w[4] & 0xFFF) == 0);
+	st_note("irqtest ecam base", m.w[1]);
+	sys_handle_close(ep);
+}
+
+/* Crash irqtest and wait for its successor; false (test failed) if it does not come. */
+static bool crash(struct st_ctx *t, uint64_t pid)
+{
+	struct svc_entry e;
+
+	if (svc_fault(st_ctl(), "irqtest", SVC_FAULT_CRASH, SVC_CRASH_NULL_WRITE, 0) < 0) {
+		ST_FAIL("svc fi irqtest crash refused");
+		return false;
+	}
+	return st_wait_new_instance(t, "irqtest", pid, START_MS, &e);
+}
+
+STEST(device_irq_across_restart, "device",
+      "the IRQ object outlives its server: every new instance binds it and receives it")
+{
+	struct svc_entry e;
+	struct ipc_msg m;
+	handle_t ep = irqtest(t, &e);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, IRQTEST_FIRE, &m));
+	uint64_t count = m.w[0], pid = m.w[3];
+	ST_ASSERT(count >= 1 && m.w[1] == 10 && m.w[2] == 1);
+	for (int i = 0; i < RESTARTS; i++) {
+		if (!crash(t, pid))
+			return;
+		ST_OK(call(ep, IRQTEST_FIRE, &m));
+		ST_ASSERT(m.w[3] != pid); /* a new instance answered */
+		ST_EQ(m.w[0], count + 1); /* on the same IRQ object */
+		ST_EQ(m.w[2], 1);	  /* which it bound again */
+		count = m.w[0];
+		pid = m.w[3];
+	}
+	st_note("irqtest firings across restarts", count);
+	ST_OK(svc_control(st_ctl(), SVC_STOP, "irqtest"));
+	sys_handle_close(ep);
+}

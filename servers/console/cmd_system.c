@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console's command table, and the commands that ask the kernel or the
+ * supervisor something: mem (SYS_KINFO), ps and svc (the svc protocol,
+ * through libsys's svc command line, the same code as the svc program) and
+ * shutdown. help and echo are the shell core's own.
+ */
+#include <string.h>
+
+#include "commands.h"
+#include "proto/svc.h"
+#include "sys/svc_cli.h"
+#include "sys/sys.h"
+
+#define FRAME_SHIFT 12
+#define MIB_SHIFT   20
+
+const struct shell_command cmd_table[] = {
+	{"echo", "print the words: echo [-n] words...", shell_cmd_echo},
+	{"mem", "free and total physical memory", cmd_mem},
+	{"ps", "the services, their processes and memory", cmd_ps},
+	{"svc", "services: svc list | stop|start|restart <name> | fi <name> crash|hang|leak",
+	 cmd_svc},
+	{"lspci", "list the PCI functions", cmd_lspci},
+	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
+	 cmd_run},
+	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},
+	{"shutdown", "stop the system", cmd_shutdown},
+};
+const size_t cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+struct cmd_env *cmd_env_of(struct shell *sh)
+{
+	return shell_context(sh);
+}
+
+/* One usage line when the command takes no arguments; true if it got some. */
+static bool extra_words(struct shell *sh, int argc, char **argv)
+{
+	if (argc == 1)
+		return false;
+	shell_printf(sh, "usage: %s (no arguments)\n", argv[0]);
+	return true;
+}
+
+static uint64_t frames_to_mib(uint64_t frames)
+{
+	return frames >> (MIB_SHIFT - FRAME_SHIFT);
+}
+
+int cmd_mem(struct shell *sh, int argc, char **argv)
+{
+	struct kinfo k;
+
+	if (extra_words(sh, argc, argv))
+		return E_INVAL;
+	long err = sys_kinfo(&k);
+	if (err < 0) {
+		shell_printf(sh, "mem: %s\n", sys_error_name(err));
+		return (int)err;
+	}
+	shell_printf(sh, "mem: %lu of %lu frames free (%lu MiB of %lu MiB; frames of 4 KiB)\n",
+		     (unsigned long)k.frames_free, (unsigned long)k.frames_total,
+		     (unsigned long)frames_to_mib(k.frames_free),
+		     (unsigned long)frames_to_mib(k.frames_total));
+	return 0;
+}
+
+static int to_shell(void *ctx, const char *fmt, va_list ap)
+{
+	return shell_vprintf(ctx, fmt, ap);
+}
+
+/* Whether the supervisor's control endpoint was given; if not, say so. */
+static bool have_svc(struct shell *sh, const char *cmd)
+{
+	if (cmd_env_of(sh)->svc != HANDLE_INVALID)
+		return true;
+	shell_printf(sh, "%s: no handle to the supervisor (\"svc\")\n", cmd);
+	return false;
+}
+
+int cmd_ps(struct shell *sh, int argc, char **argv)
+{
+	const struct svc_cli_out out = {to_shell, sh};
+
+	if (extra_words(sh, argc, argv) || !have_svc(sh, argv[0]))
+		return E_INVAL;
+	return svc_cli_list(cmd_env_of(sh)->svc, &out);
+}
+
+int cmd_svc(struct shell *sh, int argc, char **argv)
+{
+	const struct svc_cli_out out = {to_shell, sh};
+
+	if (!have_svc(sh, argv[0]))
+		return E_INVAL;
+	if (argc < 2) {
+		shell_printf(sh, "%s", svc_cli_usage);
+		return SVC_CLI_USAGE;
+	}
+	return svc_cli_run(cmd_env_of(sh)->svc, argc - 1, argv + 1, &out);
+}
+
+int cmd_shutdown(struct shell *sh, int argc, char **argv)
+{
+	if (extra_words(sh, argc, argv) || !have_svc(sh, argv[0]))
+		return E_INVAL;
+	shell_printf(sh, "shutdown: stopping the system\n");
+	long err = svc_shutdown(cmd_env_of(sh)->svc);
+	shell_printf(sh, "shutdown: refused: %s\n", sys_error_name(err));
+	return (int)err;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console's shell commands, apart from the device that hosts them: the
+ * serial console (main.c) hosts them today, a GUI terminal can host the
+ * same table later. A host keeps one struct cmd_env, passes it as the
+ * shell's context (shell_config.ctx), and gives the commands its handles.
+ *
+ *   cmd_system.c  the table; help, echo, mem, ps, svc, shutdown
+ *   cmd_run.c     run and bench: a program started through the loader,
+ *                 waited for in a thread, killed by Ctrl-C
+ *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
+ *
+ * A program started by `run` is a job (shell_job_begin): the command returns
+ * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
+ * waits for the program's end and signals `job_bit` on the host's `events`
+ * notification; the host then calls cmd_job_finished on its own thread.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys/handle.h"
+#include "sys/shell.h"
+#include "sys/start.h"
+
+#define CMD_JOB_NAME_MAX 32
+
+struct cmd_job {
+	handle_t process; /* HANDLE_INVALID: no job */
+	const char *verb; /* the command that started it: "run" or "bench" */
+	char name[CMD_JOB_NAME_MAX];
+	int64_t code; /* exit code (or a wait error), set before job_bit is signalled */
+};
+
+struct cmd_env {
+	handle_t loader; /* "loader": run, bench (HANDLE_INVALID: not given) */
+	handle_t svc;	 /* "svc": ps, svc, shutdown */
+	handle_t ecam;	 /* PCI configuration space as device memory, or HANDLE_INVALID */
+	uint64_t ecam_size;
+	handle_t pci_ports;   /* ports 0xCF8-0xCFF when there is no ECAM, or HANDLE_INVALID */
+	struct start_pci pci; /* ECAM geometry: base and bus range */
+	handle_t events;      /* the host's notification */
+	uint64_t job_bit;     /* signalled on it when a job ends */
+	unsigned priority;    /* of the threads the commands start */
+	struct cmd_job job;
+};
+
+extern const struct shell_command cmd_table[];
+extern const size_t cmd_table_count;
+
+/* The host's environment, from the shell's context. */
+struct cmd_env *cmd_env_of(struct shell *sh);
+
+/* Shell interrupt callback (ctx = the cmd_env): Ctrl-C kills the running job. */
+void cmd_job_interrupt(void *ctx);
+/* The host saw job_bit: report the job's end and give the prompt back. */
+void cmd_job_finished(struct shell *sh);
+
+/* The commands, for the table. */
+int cmd_mem(struct shell *sh, int argc, char **argv);
+int cmd_ps(struct shell *sh, int argc, char **argv);
+int cmd_svc(struct shell *sh, int argc, char **argv);
+int cmd_shutdown(struct shell *sh, int argc, char **argv);
+int cmd_run(struct shell *sh, int argc, char **argv);
+int cmd_bench(struct shell *sh, int argc, char **argv);
+int cmd_lspci(struct shell *sh, int argc, char **argv);

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Hardware handles from manifests (apps/stest, group device): the irqtest
+service holds exactly what its manifest lists (irq:10, ioport:70, ecam,
+dma, besides its endpoint and ns), its ECAM handle reaches PCI with the
+geometry in its start_info, its port and DMA handles work, and its IRQ
+object outlives three crashes: every new instance binds the same object
+again and receives the line. The log must show the three injected crashes
+and no refused grant."""
+
+import re
+
+from harness import TestRun
+from stest_log import run_stest
+
+RUN_TIMEOUT_S = 50
+
+CRASHED = re.compile(r"svc: irqtest \(pid \d+\) faulted: .*; injected: restart now$")
+
+
+def main(run):
+    with run.machine(args="run=stest:device", timeout=RUN_TIMEOUT_S) as m:
+        lines = run_stest(run, m, RUN_TIMEOUT_S)
+    crashes = sum(1 for line in lines if CRASHED.search(line))
+    run.check(crashes == 3, "irqtest crashed and came back 3 times", f"{crashes}")
+    refused = [line for line in lines if "cannot make its" in line]
+    run.check(not refused, "no hardware grant refused", refused[0] if refused else "")
+    stopped = [line for line in lines if "svc: stopped irqtest" in line]
+    run.check(len(stopped) == 1, "irqtest stopped at the end", f"{len(stopped)} lines")
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-device-grants", main)
