@@ -9,6 +9,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/trap.h"
+#include "kernel/bootinfo.h"
 #include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
@@ -59,13 +60,37 @@ static int take_vector(uint32_t gsi, uint32_t flags, uint8_t *vector)
 	return E_OK;
 }
 
-/* Trigger mode: the caller's flags, else edge for ISA lines and level, low for PCI. */
+/* The MADT's interrupt source override naming this GSI, if any. */
+static const struct acpi_iso *override_for(uint32_t gsi)
+{
+	const struct acpi_info *ai = kernel_acpi_info();
+
+	for (size_t i = 0; ai->has_madt && i < ai->madt.iso_count; i++)
+		if (ai->madt.isos[i].bus == 0 && ai->madt.isos[i].gsi == gsi)
+			return &ai->madt.isos[i];
+	return NULL;
+}
+
+/*
+ * Trigger mode: the caller's flags; else, for an ISA line, what the MADT's
+ * override says (edge, active high when it says nothing); else, for a PCI
+ * line, level and active low.
+ */
 static void choose_trigger(struct irq *irq, uint32_t flags)
 {
+	const struct acpi_iso *iso = irq->gsi < 16 ? override_for(irq->gsi) : NULL;
 	bool isa = irq->gsi < 16;
 
-	irq->level = (flags & IRQ_LEVEL) || (!isa && !(flags & IRQ_EDGE));
-	irq->active_low = (flags & IRQ_ACTIVE_LOW) || (!isa && !(flags & IRQ_EDGE));
+	if (flags & (IRQ_LEVEL | IRQ_EDGE | IRQ_ACTIVE_LOW)) {
+		irq->level = (flags & IRQ_LEVEL) != 0;
+		irq->active_low = (flags & IRQ_ACTIVE_LOW) != 0;
+	} else if (isa) {
+		irq->level = iso && iso->trigger == ACPI_TRIGGER_LEVEL;
+		irq->active_low = iso && iso->polarity == ACPI_POLARITY_LOW;
+	} else {
+		irq->level = true;
+		irq->active_low = true;
+	}
 }
 
 int irq_create(uint32_t gsi, uint32_t flags, struct irq **out)
