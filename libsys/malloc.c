@@ -7,12 +7,13 @@
 #include <stdlib.h>
 
 #include "sys/heap.h"
+#include "sys/lock.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
 static struct heap heap;
 static bool heap_ready;
-static int heap_lock; /* threads of one process share the heap */
+static struct sys_lock heap_lock; /* threads of one process share the heap */
 static uintptr_t heap_next = USER_HEAP_BASE;
 
 static void *heap_grow(void *ctx, size_t bytes)
@@ -36,20 +37,12 @@ static void heap_shrink(void *ctx, void *p, size_t bytes)
 	sys_unmap(HANDLE_SELF, (uintptr_t)p, bytes);
 }
 
-/*
- * Take the heap lock. A holder preempted mid-call is waited out by yielding,
- * and then by sleeping, so a lower-priority holder gets the CPU to finish.
- */
+/* Take the heap lock (and set the heap up on first use). */
 static struct heap *heap_acquire(void)
 {
 	static const struct heap_ops ops = {heap_grow, heap_shrink, NULL};
 
-	for (int tries = 0; __atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE); tries++) {
-		if (tries < 8)
-			sys_yield();
-		else
-			sys_sleep(1000000);
-	}
+	sys_lock(&heap_lock);
 	if (!heap_ready) {
 		heap_init(&heap, &ops);
 		heap_ready = true;
@@ -59,7 +52,7 @@ static struct heap *heap_acquire(void)
 
 static void heap_release(void)
 {
-	__atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE);
+	sys_unlock(&heap_lock);
 }
 
 void *malloc(size_t n)

@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "sys/elf.h"
+#include "sys/lock.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
 #define SCRATCH_VA 0x00006f0000000000ull /* the spawner's temporary window */
+#define IMAGE_VA   0x00006e0000000000ull /* where spawn_module reads the image */
 #define PAGE	   4096u
 
 /* A memory object of `pages` pages charged to the child, mapped at SCRATCH_VA in our space. */
@@ -127,7 +129,7 @@ static long build(handle_t child, const void *file, const struct elf_image *img,
 	return err;
 }
 
-long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *elf_err)
+static long spawn_unlocked(const void *file, size_t size, const struct spawn_args *a, int *elf_err)
 {
 	struct elf_image img;
 	struct elf_limits lim;
@@ -147,5 +149,32 @@ long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *e
 		sys_handle_close((handle_t)child);
 		return err;
 	}
+	return child;
+}
+
+/* One spawn at a time per process: the scratch and image windows are shared. */
+static struct sys_lock spawn_lock;
+
+long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *elf_err)
+{
+	sys_lock(&spawn_lock);
+	long child = spawn_unlocked(file, size, a, elf_err);
+	sys_unlock(&spawn_lock);
+	return child;
+}
+
+long spawn_module(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err)
+{
+	uint64_t bytes = ((uint64_t)size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+
+	if (image == HANDLE_INVALID)
+		return E_NOENT;
+	sys_lock(&spawn_lock);
+	long child = sys_mobj_map(HANDLE_SELF, image, IMAGE_VA, 0, bytes, R_READ);
+	if (child == E_OK) {
+		child = spawn_unlocked((const void *)IMAGE_VA, size, a, elf_err);
+		sys_unmap(HANDLE_SELF, IMAGE_VA, bytes);
+	}
+	sys_unlock(&spawn_lock);
 	return child;
 }

@@ -42,8 +42,6 @@ static int split_args(char *item, const char *argv[RUN_MAX_ARGS])
 	return argc;
 }
 
-#define HW_IMAGE_VA 0x00006c0000000000ull
-
 /* A `!name` program: started by init with the hardware resources. */
 static long spawn_with_hardware(handle_t parent, const char *name, int argc, const char **argv,
 				int *elf_err)
@@ -60,17 +58,9 @@ static long spawn_with_hardware(handle_t parent, const char *name, int argc, con
 		{"dma", start_handle("dma", NULL), pass, 0},
 		{"framebuffer", fb, R_READ | R_WRITE | pass, fb_size},
 	};
-	uint64_t mapped = (size + 4095) & ~4095ull;
-
-	if (image == HANDLE_INVALID)
-		return E_NOENT;
-	long err = sys_mobj_map(HANDLE_SELF, image, HW_IMAGE_VA, 0, mapped, R_READ);
-	if (err < 0)
-		return err;
 	struct spawn_args a = {name, argc, argv, fb ? 6 : 5, hs, SPAWN_DEFAULT_PRIORITY};
-	long p = spawn_elf((const void *)HW_IMAGE_VA, size, &a, elf_err);
-	sys_unmap(HANDLE_SELF, HW_IMAGE_VA, mapped);
-	return p;
+
+	return spawn_module(image, size, &a, elf_err);
 }
 
 /* Start one program (through the loader, or itself for `!name`) and wait for it. */

@@ -17,9 +17,6 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 
-#define IMAGE_VA 0x00006d0000000000ull /* where the loader's image is read */
-#define PAGE	 4096u
-
 struct handle_list {
 	struct spawn_handle hs[START_MAX_HANDLES];
 	char names[START_MAX_HANDLES][START_NAME_MAX];
@@ -84,13 +81,9 @@ static long spawn_loader(struct service *s)
 		return E_NOENT;
 	memset(&l, 0, sizeof(l));
 	long p = build_list(s, &l);
-	uint64_t bytes = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	if (p >= 0)
-		p = sys_mobj_map(HANDLE_SELF, image, IMAGE_VA, 0, bytes, R_READ);
 	if (p >= 0) {
 		struct spawn_args a = {s->m.name, 0, NULL, l.count, l.hs, s->m.priority};
-		p = spawn_elf((const void *)IMAGE_VA, size, &a, &elf_err);
-		sys_unmap(HANDLE_SELF, IMAGE_VA, bytes);
+		p = spawn_module(image, size, &a, &elf_err);
 	}
 	for (uint32_t i = 0; i < l.made; i++)
 		sys_handle_close(l.hs[i].handle);

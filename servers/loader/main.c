@@ -17,7 +17,6 @@
 #include "sys/start.h"
 #include "sys/sys.h"
 
-#define FILE_VA	 0x00006e0000000000ull /* where a program image is mapped to read it */
 #define MAX_ARGS 16
 
 static const char *parse_request(const struct server_request *req, int *argc,
@@ -40,18 +39,6 @@ static const char *parse_request(const struct server_request *req, int *argc,
 	}
 	*argc = n;
 	return name;
-}
-
-static long spawn_from_module(handle_t module, uint32_t size, const struct spawn_args *a,
-			      int *elf_err)
-{
-	long err = sys_mobj_map(HANDLE_SELF, module, FILE_VA, 0, (size + 4095) & ~4095ull, R_READ);
-
-	if (err < 0)
-		return err;
-	long child = spawn_elf((const void *)FILE_VA, size, a, elf_err);
-	sys_unmap(HANDLE_SELF, FILE_VA, (size + 4095) & ~4095ull);
-	return child;
 }
 
 /*
@@ -92,7 +79,7 @@ static long spawn_request(struct server_request *req, handle_t given, int *elf_e
 	struct spawn_handle hs[2];
 	uint32_t n = child_handles(given, rq.flags, hs);
 	struct spawn_args a = {name, argc, argv, n, hs, (unsigned)rq.priority};
-	return spawn_from_module(module, size, &a, elf_err);
+	return spawn_module(module, size, &a, elf_err);
 }
 
 static long loader_spawn_handler(struct server_request *req)

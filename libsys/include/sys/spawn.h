@@ -39,3 +39,5 @@ struct spawn_args {
  * or E_INVAL with *elf_err set to the ELF validator's reason.
  */
 long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *elf_err);
+/* The same from an image in a memory object of `size` bytes (e.g. a boot module). */
+long spawn_module(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err);
