@@ -35,13 +35,6 @@ static int lookup_irq(handle_t h, struct irq **out)
 	return err;
 }
 
-static long give_new(struct kobj *o, uint32_t rights)
-{
-	long h = cap_give(o, rights, 0);
-	kobj_put(o); /* the handle holds it now, or nothing does */
-	return h;
-}
-
 long SYS_IRQ_CREATE_handler(struct trap_frame *tf)
 {
 	struct irq *irq;
@@ -55,7 +48,7 @@ long SYS_IRQ_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > UINT32_MAX)
 		return E_RANGE;
 	err = irq_create((uint32_t)SYS_ARG1(tf), flags, &irq);
-	return err ? err : give_new(&irq->obj, DEVICE_RIGHTS);
+	return err ? err : cap_give_new(&irq->obj, DEVICE_RIGHTS);
 }
 
 long SYS_IRQ_BIND_handler(struct trap_frame *tf)
@@ -120,7 +113,7 @@ long SYS_IOPORT_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > 0xFFFF || SYS_ARG2(tf) > 0x10000)
 		return E_RANGE;
 	err = ioport_create((uint16_t)SYS_ARG1(tf), (uint32_t)SYS_ARG2(tf), &io);
-	return err ? err : give_new(&io->obj, DEVICE_RIGHTS);
+	return err ? err : cap_give_new(&io->obj, DEVICE_RIGHTS);
 }
 
 long SYS_IOPORT_ENABLE_handler(struct trap_frame *tf)
@@ -141,7 +134,7 @@ long SYS_DEVMEM_CREATE_handler(struct trap_frame *tf)
 	if (err)
 		return err;
 	err = mobj_create_device(SYS_ARG1(tf), SYS_ARG2(tf), &m);
-	return err ? err : give_new(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER);
+	return err ? err : cap_give_new(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER);
 }
 
 long SYS_MOBJ_PHYS_handler(struct trap_frame *tf)

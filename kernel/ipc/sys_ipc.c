@@ -69,9 +69,7 @@ long SYS_EP_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	long h = cap_give(&ep->obj, EP_RIGHTS, 0);
-	kobj_put(&ep->obj);
-	return h;
+	return cap_give_new(&ep->obj, EP_RIGHTS);
 }
 
 long SYS_EP_MINT_handler(struct trap_frame *tf)
@@ -106,9 +104,7 @@ long SYS_NTFN_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	long h = cap_give(&n->obj, NTFN_RIGHTS, 0);
-	kobj_put(&n->obj);
-	return h;
+	return cap_give_new(&n->obj, NTFN_RIGHTS);
 }
 
 long SYS_NTFN_SIGNAL_handler(struct trap_frame *tf)
@@ -219,9 +215,7 @@ long SYS_REPLY_SAVE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	long h = cap_give(&r->obj, R_TRANSFER, 0);
-	kobj_put(&r->obj);
-	return h;
+	return cap_give_new(&r->obj, R_TRANSFER);
 }
 
 long SYS_NTFN_TIMER_handler(struct trap_frame *tf)

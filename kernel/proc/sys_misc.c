@@ -36,6 +36,13 @@ long cap_give(struct kobj *obj, uint32_t rights, uint64_t badge)
 	return err ? err : (long)h;
 }
 
+long cap_give_new(struct kobj *obj, uint32_t rights)
+{
+	long h = cap_give(obj, rights, 0);
+	kobj_put(obj);
+	return h;
+}
+
 long SYS_NULL_handler(struct trap_frame *tf)
 {
 	(void)tf;

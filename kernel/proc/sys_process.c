@@ -11,8 +11,8 @@
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
-#include "sys/errors.h"
 #include "sys/device.h"
+#include "sys/errors.h"
 #include "sys/ipc.h"
 #include "sys/process.h"
 
@@ -32,9 +32,7 @@ long SYS_PROCESS_CREATE_handler(struct trap_frame *tf)
 	int err = process_create(name, len, &p);
 	if (err)
 		return err;
-	long h = cap_give(&p->obj, R_ALL, 0);
-	kobj_put(&p->obj); /* the handle holds it now, or nothing does */
-	return h;
+	return cap_give_new(&p->obj, R_ALL);
 }
 
 long SYS_PROCESS_EXIT_handler(struct trap_frame *tf)
@@ -91,9 +89,7 @@ long SYS_THREAD_CREATE_handler(struct trap_frame *tf)
 	err = thread_create(p, SYS_ARG1(tf), SYS_ARG2(tf), SYS_ARG3(tf), (uint8_t)SYS_ARG4(tf), &t);
 	if (err)
 		return err;
-	long h = cap_give(&t->obj, R_ALL, 0);
-	kobj_put(&t->obj); /* the handle holds it now, or nothing does and it goes */
-	return h;
+	return cap_give_new(&t->obj, R_ALL);
 }
 
 long SYS_THREAD_START_handler(struct trap_frame *tf)
@@ -151,9 +147,7 @@ long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 					: mobj_create(SYS_ARG0(tf), charged->acct, &m);
 	if (err)
 		return err;
-	long h = cap_give(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER, 0);
-	kobj_put(&m->obj);
-	return h;
+	return cap_give_new(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER);
 }
 
 long SYS_MOBJ_MAP_handler(struct trap_frame *tf)
@@ -165,7 +159,8 @@ long SYS_MOBJ_MAP_handler(struct trap_frame *tf)
 	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
 
 	if (!err)
-		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_MOBJ, rights & (R_READ | R_WRITE | R_EXEC), &s);
+		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_MOBJ,
+				 rights & (R_READ | R_WRITE | R_EXEC), &s);
 	if (err)
 		return err;
 	if ((off | size) & PAGE_MASK || size == 0)
@@ -234,7 +229,9 @@ long SYS_PROCESS_INFO_handler(struct trap_frame *tf)
 		return err;
 	struct process_info info = {
 		.pid = p->pid,
-		.state = p->exited ? PROCESS_EXITED : p->faulted ? PROCESS_FAULTED : PROCESS_RUNNING,
+		.state = p->exited    ? PROCESS_EXITED
+			 : p->faulted ? PROCESS_FAULTED
+				      : PROCESS_RUNNING,
 		.threads = p->live_threads,
 		.exit_code = p->exited ? p->exit_code : 0,
 		.pages_used = p->acct->used,

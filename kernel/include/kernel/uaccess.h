@@ -20,3 +20,6 @@ static inline int cap_lookup(handle_t h, enum kobj_type type, uint32_t rights,
 int cap_process(handle_t h, uint32_t rights, struct process **out);
 /* Insert into the caller's table; the caller keeps its own reference. */
 long cap_give(struct kobj *obj, uint32_t rights, uint64_t badge);
+/* The same for a just-made object: its creation reference goes to the handle
+ * (or, if no handle could be made, the object goes). */
+long cap_give_new(struct kobj *obj, uint32_t rights);
