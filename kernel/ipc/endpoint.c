@@ -112,7 +112,7 @@ void ipc_post(struct endpoint *ep, struct kmsg *k)
 	ep->kq_tail = k;
 }
 
-static void deliver_notification(struct thread *to, uint64_t bits)
+void ipc_deliver_notification(struct thread *to, uint64_t bits)
 {
 	to->tf->rsi = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0);
 	to->tf->rdi = bits;
@@ -221,7 +221,7 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 		deliver_kmsg(k, cur);
 		kobj_put(k->owner);
 	} else if (ep->bound && ep->bound->bits) {
-		deliver_notification(cur, ep->bound->bits);
+		ipc_deliver_notification(cur, ep->bound->bits);
 		ep->bound->bits = 0;
 	} else if ((sender = wait_queue_pop(&ep->senders))) {
 		take_from_sender(cur, sender);

@@ -87,9 +87,7 @@ void ntfn_signal(struct ntfn *n, uint64_t bits)
 		thread_wake(t, (long)(n->bits | bits));
 		n->bits = 0;
 	} else if (n->bound_ep && (t = wait_queue_pop(&n->bound_ep->receivers))) {
-		t->tf->rsi = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0);
-		t->tf->rdi = n->bits | bits;
-		t->tf->r14 = HANDLE_INVALID;
+		ipc_deliver_notification(t, n->bits | bits);
 		n->bits = 0;
 		thread_wake(t, E_OK);
 	} else {

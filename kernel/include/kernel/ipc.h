@@ -74,6 +74,9 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff);
 struct thread *ipc_reply_to(struct thread *caller);
 int ipc_reply_save(struct reply **out);
 
+/* Put bound-notification bits into a receiver's registers (label IPC_LABEL_NOTIFY). */
+void ipc_deliver_notification(struct thread *to, uint64_t bits);
+
 /* Send a kernel notice: to a waiting receiver now, else queued on the endpoint. */
 void ipc_post(struct endpoint *ep, struct kmsg *k);
 
