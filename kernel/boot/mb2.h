@@ -123,6 +123,12 @@ struct boot_info {
 	uint8_t rsdp[MB2_RSDP_MAX];
 };
 
+/* Memory that holds RAM or firmware tables (available, ACPI reclaimable, NVS). */
+static inline bool mb2_mem_is_ram(uint32_t type)
+{
+	return type == MB2_MEM_AVAILABLE || type == MB2_MEM_ACPI_RECLAIMABLE || type == MB2_MEM_NVS;
+}
+
 /* Returns 0 if eax holds the multiboot2 boot loader magic, else MB2_EINVAL. */
 int mb2_check_magic(uint32_t eax);
 

@@ -80,10 +80,9 @@ static void remember_ram(const struct boot_info *bi)
 {
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct mb2_mmap_entry *e = &bi->mmap[i];
-		bool ram = e->type == MB2_MEM_AVAILABLE || e->type == MB2_MEM_ACPI_RECLAIMABLE ||
-			   e->type == MB2_MEM_NVS;
-		if (ram && e->base + e->length > e->base)
-			ram_ranges[ram_range_count++] = (struct mem_range){e->base, e->base + e->length};
+		if (mb2_mem_is_ram(e->type) && e->base + e->length > e->base)
+			ram_ranges[ram_range_count++] =
+				(struct mem_range){e->base, e->base + e->length};
 	}
 }
 
@@ -188,4 +187,3 @@ bool pmm_check(void)
 	spin_unlock_irqrestore(&pmm_lock, irq);
 	return ok;
 }
-

@@ -103,17 +103,12 @@ static void map_direct_range(paddr_t start, paddr_t end)
 	}
 }
 
-static bool is_ram_like(uint32_t type)
-{
-	return type == MB2_MEM_AVAILABLE || type == MB2_MEM_ACPI_RECLAIMABLE || type == MB2_MEM_NVS;
-}
-
 static void map_direct(const struct boot_info *bi)
 {
 	map_direct_range(0, 1ull << 20); /* BIOS data and tables */
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct mb2_mmap_entry *e = &bi->mmap[i];
-		if (is_ram_like(e->type) && e->base + e->length > e->base &&
+		if (mb2_mem_is_ram(e->type) && e->base + e->length > e->base &&
 		    e->base + e->length <= DIRECT_MAP_SIZE)
 			map_direct_range(e->base, e->base + e->length);
 	}
