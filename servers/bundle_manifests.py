@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Join the servers' manifests into the `services` boot module that init
-reads (sys/manifest.h): each file under a `[name]` header, the name being
+reads (manifest/manifest.h): each file under a `[name]` header, the name being
 its folder's (servers/<name>/manifest). The order of the arguments is the
 order init starts the services in.
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svc: control the supervisor's services (proto/svc.h). The command line
- * itself is libsys's (sys/svc_cli.h), shared with the console's shell:
+ * itself is libsys's (proto/svc_cli.h), shared with the console's shell:
  *
  *   svc list                          every service: pid, state, restarts,
  *                                     uptime, memory pages used/quota
@@ -13,7 +13,7 @@
  */
 #include "proto/ns.h"
 #include "sys/stdio.h"
-#include "sys/svc_cli.h"
+#include "proto/svc_cli.h"
 #include "sys/sys.h"
 
 static int to_stdout(void *ctx, const char *fmt, va_list ap)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The syscall dispatcher: a table generated from SYSCALL_LIST in
- * libsys/include/sys/syscall.h, so every number has exactly one handler
+ * libsys/abi/include/sys/syscall.h, so every number has exactly one handler
  * (NAME_handler). Unknown numbers get E_NOSYS. After the handler, a thread
  * that should give way to a higher priority does so before returning.
  */

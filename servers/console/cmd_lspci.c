@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lspci: one line per PCI function, `bus:dev.fn vendor:device class`, read
- * with libsys's PCI library (sys/pci.h). Configuration space comes through
+ * with libsys's PCI library (pci/pci.h). Configuration space comes through
  * the "ecam" device memory the manifest grants (geometry in start_info's
  * pci), mapped one bus (1 MiB) at a time into a window, so a scan of 256
  * buses never maps 256 MiB at once. Without ECAM it falls back to the
@@ -10,7 +10,7 @@
  */
 #include "commands.h"
 #include "sys/device.h"
-#include "sys/pci.h"
+#include "pci/pci.h"
 #include "sys/sys.h"
 
 #define ECAM_WINDOW_VA	0x0000600000000000ull

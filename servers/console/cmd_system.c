@@ -9,7 +9,7 @@
 
 #include "commands.h"
 #include "proto/svc.h"
-#include "sys/svc_cli.h"
+#include "proto/svc_cli.h"
 #include "sys/sys.h"
 
 #define FRAME_SHIFT 12

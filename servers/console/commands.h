@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "sys/handle.h"
-#include "sys/shell.h"
+#include "shell/shell.h"
 #include "sys/start.h"
 
 #define CMD_JOB_NAME_MAX 32

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * console: the serial console. A ring-3 driver for COM1 (uart.c) hosting
- * the shell core (sys/shell.h) with the commands of commands.h.
+ * the shell core (shell/shell.h) with the commands of commands.h.
  *
  * Two threads. The console thread owns the UART and the shell: it waits on
  * one notification for the UART's IRQ (line 4, bound to the notification)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """docs/ARCHITECTURE.md's syscall table must list every syscall of
-libsys/include/sys/syscall.h with its number, and nothing else."""
+libsys/abi/include/sys/syscall.h with its number, and nothing else."""
 import re
 import sys
 

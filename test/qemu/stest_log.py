@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Judging an stest run (apps/stest) from its serial log: one check per
+"""Judging an stest run (test/guest/stest) from its serial log: one check per
 STEST result line, the summary, init's report of stest's exit code, the
 QEMU exit status, no kernel EXCEPTION or PANIC, and the `stest: what N`
 measurements as figures. Shared by the supervision system tests."""

@@ -29,7 +29,7 @@ CASES = {
 
 
 def collect(run):
-    # ipcbench, stest's restart benchmark (apps/stest/bench.c), dtest's IRQ latency.
+    # ipcbench, stest's restart benchmark (test/guest/stest/bench.c), dtest's IRQ latency.
     with run.machine(args="run=ipcbench,stest:bench,!dtest", icount=True, timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)

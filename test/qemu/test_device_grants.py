@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Hardware handles from manifests (apps/stest, group device): the irqtest
+"""Hardware handles from manifests (test/guest/stest, group device): the irqtest
 service holds exactly what its manifest lists (irq:10, ioport:70, ecam,
 dma, besides its endpoint and ns), its ECAM handle reaches PCI with the
 geometry in its start_info, its port and DMA handles work, and its IRQ

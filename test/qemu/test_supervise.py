@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Supervision under load (apps/stest, group restart): clients keep calling
+"""Supervision under load (test/guest/stest, group restart): clients keep calling
 the echo and counter test servers while stest crashes them 100 times and
 hangs them 20 times through the svc protocol. stest itself checks that each
 comes back and answers, that the clients see only E_RESTARTED or E_TIMEOUT

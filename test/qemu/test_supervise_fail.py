@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The supervisor's protocols from a client (apps/stest, group basic),
+"""The supervisor's protocols from a client (test/guest/stest, group basic),
 failures it contains (group failure), and the svc program. A server that crashes at start-up (crashy) must be given up with
 exactly one clear log line after its back-off (10, 20, 40, 80 ms) while the
 system keeps running; a leaking server (svc fi echo leak) must be stopped

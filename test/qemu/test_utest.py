@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""In-guest tests of the syscall ABI (apps/utest): boots with run=utest. Every
+"""In-guest tests of the syscall ABI (test/guest/utest): boots with run=utest. Every
 UTEST line must say PASS, each test must report once, the summary must
 account for every registered test, init must report exit code 0 for utest,
 QEMU must exit 33, and the kernel must never print EXCEPTION or PANIC (the

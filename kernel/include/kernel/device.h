@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hardware as kernel objects (see libsys/include/sys/device.h for the
+ * Hardware as kernel objects (see libsys/abi/include/sys/device.h for the
  * rules): resources (the roots init receives), IRQs routed to
  * notifications, and I/O port ranges opened through the TSS bitmap.
  */

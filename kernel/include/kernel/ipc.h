@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Endpoints, notifications and reply objects: synchronous rendezvous IPC
- * (see libsys/include/sys/ipc.h for the message layout and registers).
+ * (see libsys/abi/include/sys/ipc.h for the message layout and registers).
  * Threads blocked on these objects hold no reference to them; when the last
  * handle goes, every waiter is woken with E_CLOSED.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Memory and string functions for the kernel: the same freestanding
- * implementation user space gets (libsys/string.c, compiled into both).
+ * implementation user space gets (libsys/common/string.c, compiled into both).
  */
 #pragma once
 

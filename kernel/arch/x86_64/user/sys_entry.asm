@@ -88,7 +88,7 @@ sys_tls_self:
 
 ; void sys_thread_exit_unmap(uintptr_t stack, uint64_t size, uint8_t *slot,
 ;                            long nr_unmap, long nr_exit)
-; The end of a thread_spawn thread (libsys/thread.c): unmap its own stack,
+; The end of a thread_spawn thread (libsys/rt/thread.c): unmap its own stack,
 ; mark its slot free, exit. After the unmap only registers are used (the
 ; kernel keeps every register but rax, rcx and r11 across a syscall).
 global sys_thread_exit_unmap

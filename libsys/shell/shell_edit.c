@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shell's line editor (shell/shell.h). Three layers: the byte classifier
+ * (shell_input: Enter detection, the escape-sequence parser, control keys),
+ * the editing operations (insert, erase, move, replace the line), and the
+ * screen updates under them, which only ever write the changed tail of the
+ * line followed by enough BS to put the terminal's cursor back. The line
+ * buffer is always NUL-terminated at `len`, and `len` never passes
+ * SHELL_LINE_MAX, whatever the input.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "shell_impl.h"
+#include "sys/errors.h"
+
+enum {
+	KEY_CTRL_A = 0x01,
+	KEY_CTRL_C = 0x03,
+	KEY_CTRL_E = 0x05,
+	KEY_BELL = 0x07,
+	KEY_BS = 0x08,
+	KEY_LF = 0x0A,
+	KEY_CR = 0x0D,
+	KEY_CTRL_U = 0x15,
+	KEY_ESC = 0x1B,
+	KEY_DEL = 0x7F,
+};
+
+/* ---- screen output ---- */
+
+static void out(struct shell *sh, const char *s, size_t n)
+{
+	if (n)
+		sh->cfg.write(sh->cfg.ctx, s, n);
+}
+
+static void out_repeat(struct shell *sh, char c, size_t n)
+{
+	static const char backs[] = "\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b";
+	static const char spaces[] = "                ";
+	const char *run = c == '\b' ? backs : spaces;
+	size_t chunk = sizeof(backs) - 1;
+
+	for (; n > chunk; n -= chunk)
+		out(sh, run, chunk);
+	out(sh, run, n);
+}
+
+static void out_bell(struct shell *sh)
+{
+	out(sh, "\a", 1);
+}
+
+/*
+ * The terminal's cursor is at column `from` of the line: redraw the line
+ * from there, blank `erased` stale cells after its end, and move back to
+ * sh->cursor.
+ */
+static void redraw_tail(struct shell *sh, size_t from, size_t erased)
+{
+	size_t tail = sh->len - from;
+
+	out(sh, sh->line + from, tail);
+	out_repeat(sh, ' ', erased);
+	out_repeat(sh, '\b', tail + erased - (sh->cursor - from));
+}
+
+/* ---- editing operations ---- */
+
+static void edit_insert(struct shell *sh, char c)
+{
+	size_t at = sh->cursor;
+
+	if (sh->len >= SHELL_LINE_MAX) {
+		out_bell(sh);
+		return;
+	}
+	memmove(sh->line + at + 1, sh->line + at, sh->len - at + 1);
+	sh->line[at] = c;
+	sh->len++;
+	sh->cursor++;
+	redraw_tail(sh, at, 0);
+}
+
+/* Remove the character at sh->cursor; the terminal's cursor is there. */
+static void edit_remove_here(struct shell *sh)
+{
+	size_t at = sh->cursor;
+
+	memmove(sh->line + at, sh->line + at + 1, sh->len - at);
+	sh->len--;
+	redraw_tail(sh, at, 1);
+}
+
+static void edit_backspace(struct shell *sh)
+{
+	if (sh->cursor == 0)
+		return;
+	out(sh, "\b", 1);
+	sh->cursor--;
+	edit_remove_here(sh);
+}
+
+static void edit_delete(struct shell *sh)
+{
+	if (sh->cursor < sh->len)
+		edit_remove_here(sh);
+}
+
+static void edit_move(struct shell *sh, size_t to)
+{
+	if (to < sh->cursor)
+		out_repeat(sh, '\b', sh->cursor - to);
+	else
+		out(sh, sh->line + sh->cursor, to - sh->cursor);
+	sh->cursor = (uint16_t)to;
+}
+
+/* Replace the whole line with `text` and put the cursor at its end. */
+static void edit_replace(struct shell *sh, const char *text)
+{
+	size_t old = sh->len;
+	size_t n = strnlen(text, SHELL_LINE_MAX);
+
+	edit_move(sh, 0);
+	memmove(sh->line, text, n);
+	sh->line[n] = '\0';
+	sh->len = (uint16_t)n;
+	sh->cursor = (uint16_t)n;
+	redraw_tail(sh, 0, old > n ? old - n : 0);
+}
+
+static void edit_clear(struct shell *sh)
+{
+	sh->line[0] = '\0';
+	sh->len = 0;
+	sh->cursor = 0;
+	sh->esc = SHELL_ESC_NONE;
+	shell_hist_reset(&sh->hist);
+}
+
+static void edit_history(struct shell *sh, bool older)
+{
+	const char *text;
+	int err = older ? shell_hist_older(&sh->hist, sh->line, &text)
+			: shell_hist_newer(&sh->hist, &text);
+
+	if (err)
+		out_bell(sh);
+	else
+		edit_replace(sh, text);
+}
+
+static void edit_cancel(struct shell *sh)
+{
+	out(sh, "^C\r\n", 4);
+	edit_clear(sh);
+	shell_prompt(sh);
+}
+
+/* Enter: hand the line over (from a copy, so the editor may be fed again). */
+static void edit_submit(struct shell *sh)
+{
+	char line[SHELL_LINE_MAX + 1];
+
+	out(sh, "\r\n", 2);
+	memcpy(line, sh->line, sh->len + 1u);
+	edit_clear(sh);
+	shell_hist_push(&sh->hist, line);
+	sh->running = true;
+	sh->interrupted = false;
+	sh->status = sh->cfg.line ? sh->cfg.line(sh, line) : shell_execute(sh, line);
+	sh->running = false;
+	if (!sh->job)
+		shell_prompt(sh);
+}
+
+/* ---- escape sequences ---- */
+
+static void esc_key(struct shell *sh, uint8_t final)
+{
+	switch (final) {
+	case 'A':
+		edit_history(sh, true);
+		break;
+	case 'B':
+		edit_history(sh, false);
+		break;
+	case 'C':
+		if (sh->cursor < sh->len)
+			edit_move(sh, sh->cursor + 1u);
+		break;
+	case 'D':
+		if (sh->cursor > 0)
+			edit_move(sh, sh->cursor - 1u);
+		break;
+	case 'H':
+		edit_move(sh, 0);
+		break;
+	case 'F':
+		edit_move(sh, sh->len);
+		break;
+	}
+}
+
+/* ESC [ n ~ keys: 1 and 7 Home, 4 and 8 End, 3 Delete. */
+static void esc_tilde(struct shell *sh, unsigned param)
+{
+	if (param == 1 || param == 7)
+		esc_key(sh, 'H');
+	else if (param == 4 || param == 8)
+		esc_key(sh, 'F');
+	else if (param == 3)
+		edit_delete(sh);
+}
+
+static void esc_csi_final(struct shell *sh, uint8_t b)
+{
+	if (b == '~')
+		esc_tilde(sh, sh->esc_param);
+	else
+		esc_key(sh, b);
+}
+
+static void esc_csi_param(struct shell *sh, uint8_t b)
+{
+	if (b == ';' && sh->esc_len < UINT8_MAX)
+		sh->esc_len++; /* later parameters (modifiers) are ignored */
+	if (b >= '0' && b <= '9' && sh->esc_len == 0 && sh->esc_param < 1000)
+		sh->esc_param = (uint16_t)(sh->esc_param * 10 + (b - '0'));
+}
+
+/* Feed a byte to the escape parser; false if it ended the sequence unread
+ * (a control byte), so the caller handles it as a key of its own. */
+static bool esc_feed(struct shell *sh, uint8_t b)
+{
+	uint8_t state = sh->esc;
+
+	if (b < 0x20 || b > 0x7E) {
+		sh->esc = SHELL_ESC_NONE;
+		return false;
+	}
+	if (state == SHELL_ESC_START && (b == '[' || b == 'O')) {
+		sh->esc = b == '[' ? SHELL_ESC_CSI : SHELL_ESC_SS3;
+		sh->esc_len = 0;
+		sh->esc_param = 0;
+		return true;
+	}
+	if (state == SHELL_ESC_CSI && b < 0x40) {
+		esc_csi_param(sh, b);
+		return true;
+	}
+	sh->esc = SHELL_ESC_NONE;
+	if (state == SHELL_ESC_CSI)
+		esc_csi_final(sh, b);
+	else if (state == SHELL_ESC_SS3)
+		esc_key(sh, b);
+	return true; /* an ESC + key pair (Alt) is dropped */
+}
+
+/* ---- input ---- */
+
+static void input_control(struct shell *sh, uint8_t b)
+{
+	switch (b) {
+	case KEY_CTRL_A:
+		edit_move(sh, 0);
+		break;
+	case KEY_CTRL_C:
+		edit_cancel(sh);
+		break;
+	case KEY_CTRL_E:
+		edit_move(sh, sh->len);
+		break;
+	case KEY_BS:
+	case KEY_DEL:
+		edit_backspace(sh);
+		break;
+	case KEY_CR:
+	case KEY_LF:
+		edit_submit(sh);
+		break;
+	case KEY_CTRL_U:
+		edit_replace(sh, "");
+		break;
+	case KEY_ESC:
+		sh->esc = SHELL_ESC_START;
+		break;
+	}
+}
+
+/* While a command or job runs: only Ctrl-C means something. */
+static void input_busy(struct shell *sh, uint8_t b)
+{
+	if (b != KEY_CTRL_C)
+		return;
+	sh->interrupted = true;
+	if (sh->cfg.interrupt)
+		sh->cfg.interrupt(sh->cfg.ctx);
+}
+
+void shell_input(struct shell *sh, uint8_t b)
+{
+	bool lf_of_crlf = b == KEY_LF && sh->after_cr;
+
+	sh->after_cr = b == KEY_CR;
+	if (sh->running || sh->job) {
+		input_busy(sh, b);
+		return;
+	}
+	if (lf_of_crlf)
+		return;
+	if (sh->esc != SHELL_ESC_NONE && esc_feed(sh, b))
+		return;
+	if (b >= 0x20 && b < 0x7F)
+		edit_insert(sh, (char)b);
+	else
+		input_control(sh, b);
+}
+
+int shell_init(struct shell *sh, const struct shell_config *cfg)
+{
+	if (!cfg || !cfg->write || (cfg->command_count && !cfg->commands))
+		return E_INVAL;
+	for (size_t i = 0; i < cfg->command_count; i++)
+		if (!cfg->commands[i].name || !cfg->commands[i].fn)
+			return E_INVAL;
+	memset(sh, 0, sizeof(*sh));
+	sh->cfg = *cfg;
+	strlcpy(sh->prompt, cfg->prompt ? cfg->prompt : "> ", sizeof(sh->prompt));
+	sh->hist.browse = -1;
+	return E_OK;
+}
+
+void shell_prompt(struct shell *sh)
+{
+	out(sh, sh->prompt, strlen(sh->prompt));
+	out(sh, sh->line, sh->len);
+	out_repeat(sh, '\b', sh->len - sh->cursor);
+}
