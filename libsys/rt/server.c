@@ -1,91 +1,112 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * server_run: the receive-dispatch-reply loop every server uses. The reply
- * and the next receive are one syscall (reply_recv). Besides the server's
- * own methods it answers the supervisor's heartbeat and fault injection
- * (proto/svc.h, fault_inject.c) for every server.
+ * server_run: the receive-dispatch-reply loop every server uses
+ * (sys/server.h). The reply and the next receive are one syscall
+ * (reply_recv). Before the server's own methods it answers the supervisor's
+ * heartbeat and fault injection (proto/svc.h, fault_inject.c); after each
+ * request it closes a capability the handler did not take.
  */
 #include "sys/server.h"
-
-#include <stdbool.h>
 
 #include "fault_inject.h"
 #include "proto/svc.h"
 #include "sys/sys.h"
 
 static const struct server_method builtin_methods[] = {
-	{SVC_PING, svc_ping_handler},
-	{SVC_FI_CRASH, svc_fi_handler},
-	{SVC_FI_HANG, svc_fi_handler},
-	{SVC_FI_LEAK, svc_fi_handler},
+	{SVC_PING, 0, svc_ping_handler},
+	{SVC_FI_CRASH, 0, svc_fi_handler},
+	{SVC_FI_HANG, 0, svc_fi_handler},
+	{SVC_FI_LEAK, 0, svc_fi_handler},
 };
+static const struct server builtins = {.methods = SERVER_METHODS(builtin_methods)};
 
-static server_handler_fn find(const struct server *s, uint16_t label)
+static bool is_builtin(uint64_t tag)
 {
-	for (size_t i = 0; i < sizeof(builtin_methods) / sizeof(builtin_methods[0]); i++)
-		if (builtin_methods[i].label == label)
-			return builtin_methods[i].fn;
-	for (size_t i = 0; i < s->method_count; i++)
-		if (s->methods[i].label == label)
-			return s->methods[i].fn;
-	return NULL;
+	uint32_t label = IPC_TAG_LABEL(tag);
+
+	return label == SVC_PING || label == SVC_FI_CRASH || label == SVC_FI_HANG ||
+	       label == SVC_FI_LEAK;
 }
 
-/* Handle one request in place; returns false for a notification (no reply). */
+/* Handle one message in place; false for an event (no reply). */
 static bool dispatch(const struct server *s, struct server_request *req)
 {
-	uint32_t label = IPC_TAG_LABEL(req->msg.tag);
+	bool call;
 
-	if (label == IPC_LABEL_NOTIFY) {
-		if (s->on_notify)
-			s->on_notify(req->msg.badge, s->ctx);
-		return false;
-	}
-	svc_fi_before_request();
-	server_handler_fn fn = find(s, (uint16_t)label);
-	req->in_tag = req->msg.tag;
-	req->msg.tag = 0;
-	long status = fn ? fn(req) : E_NOSYS;
-	uint64_t tag = req->msg.tag;
-	req->msg.tag = IPC_TAG((uint16_t)status, IPC_TAG_WORDS(tag),
-			       IPC_TAG_CAP(tag) && status == 0, IPC_TAG_BYTES(tag));
-	return true;
+	if (!server_is_event(req->msg.tag))
+		svc_fi_before_request();
+	call = server_dispatch(is_builtin(req->msg.tag) ? &builtins : s, req);
+	if (req->cap_in != HANDLE_INVALID)
+		sys_handle_close(server_take_cap(req));
+	return call;
+}
+
+/* An unanswered caller, if there is one, gets err as its answer. */
+static void answer_error(long err)
+{
+	struct ipc_msg m = {.tag = IPC_TAG((uint16_t)err, 0, 0, 0)};
+
+	ipc_reply(HANDLE_INVALID, &m); /* E_INVAL: there was no caller */
+}
+
+/* The caller is still waiting for an answer: give it at least the error. */
+static void reply_or_error(struct ipc_msg *m)
+{
+	long err = ipc_reply(HANDLE_INVALID, m);
+
+	if (err < 0 && err != E_INVAL) /* E_INVAL: the caller is gone already */
+		answer_error(err);
 }
 
 /*
  * A reply that carries a handle away: reply, close our copy at once (not
  * when the next request arrives, which may be much later, keeping the
- * object alive in this process until then), then receive. If the reply
- * itself is refused, the caller still gets an answer: the error.
+ * object alive in this process until then), then receive.
  */
-static long reply_close_recv(const struct server *s, struct server_request *req, handle_t done)
+static long reply_close_recv(const struct server *s, struct server_request *req)
 {
-	long err = ipc_reply(HANDLE_INVALID, &req->msg);
+	handle_t done = req->close_after_reply;
 
-	if (err < 0) {
-		struct ipc_msg refused = {.tag = IPC_TAG((uint16_t)err, 0, 0, 0)};
-		ipc_reply(HANDLE_INVALID, &refused); /* nothing to do if the caller is gone */
-	}
+	req->close_after_reply = HANDLE_INVALID;
+	reply_or_error(&req->msg);
 	sys_handle_close(done);
+	if (s->before_wait)
+		s->before_wait(s->ctx);
 	return ipc_recv(s->endpoint, &req->msg, TIMEOUT_NEVER);
 }
 
+static long answer_and_wait(const struct server *s, struct server_request *req, bool call)
+{
+	if (call && req->close_after_reply != HANDLE_INVALID)
+		return reply_close_recv(s, req);
+	if (s->before_wait)
+		s->before_wait(s->ctx);
+	if (call)
+		return ipc_reply_recv(s->endpoint, &req->msg, TIMEOUT_NEVER);
+	return ipc_recv(s->endpoint, &req->msg, TIMEOUT_NEVER);
+}
+
+/*
+ * A failed receive is either a reply the kernel refused (a handler built a
+ * bad reply: its caller still waits) or E_BUSY (a call is unanswered). The
+ * caller gets the error and the loop receives again, so no request can end
+ * a server; an endpoint that is gone fails twice in a row and ends it.
+ */
 long server_run(const struct server *s)
 {
-	struct server_request req = {.buf = ipc_buffer(), .ctx = s->ctx};
-	long err = ipc_recv(s->endpoint, &req.msg, TIMEOUT_NEVER);
+	struct server_request req = {.buf = ipc_buffer(), .close_after_reply = HANDLE_INVALID};
+	long err = E_BUSY;
 
-	while (err == E_OK || err == E_TIMEOUT) {
-		if (!dispatch(s, &req)) {
-			err = ipc_recv(s->endpoint, &req.msg, TIMEOUT_NEVER);
+	for (;;) {
+		if (err == E_OK || err == E_TIMEOUT) {
+			err = answer_and_wait(s, &req, dispatch(s, &req));
 			continue;
 		}
-		handle_t done = req.close_after_reply;
-		req.close_after_reply = HANDLE_INVALID;
-		if (done != HANDLE_INVALID)
-			err = reply_close_recv(s, &req, done);
-		else
-			err = ipc_reply_recv(s->endpoint, &req.msg, TIMEOUT_NEVER);
+		answer_error(err);
+		if (s->before_wait)
+			s->before_wait(s->ctx);
+		err = ipc_recv(s->endpoint, &req.msg, TIMEOUT_NEVER);
+		if (err != E_OK && err != E_TIMEOUT && err != E_BUSY)
+			return err;
 	}
-	return err;
 }

@@ -148,6 +148,6 @@ int main(void)
 		printf("console: cannot start: %s\n", sys_error_name(err));
 		return 1;
 	}
-	struct server s = {ep, NULL, 0, NULL, NULL};
+	struct server s = {.endpoint = ep};
 	return (int)server_run(&s);
 }

@@ -84,12 +84,10 @@ static long spawn_request(struct server_request *req, handle_t given, int *elf_e
 
 static long loader_spawn_handler(struct server_request *req)
 {
-	handle_t given = IPC_TAG_CAP(req->in_tag) ? req->msg.cap : HANDLE_INVALID;
 	int elf_err = 0;
-	long child = spawn_request(req, given, &elf_err);
+	/* The child gets its own copy of a given handle; the loop closes ours. */
+	long child = spawn_request(req, req->cap_in, &elf_err);
 
-	if (given != HANDLE_INVALID)
-		sys_handle_close(given); /* the child has its own copy now, or nobody needs it */
 	struct loader_spawn_reply rp = {elf_err};
 	memcpy(req->msg.w, &rp, sizeof(rp));
 	if (child < 0) {
@@ -103,7 +101,7 @@ static long loader_spawn_handler(struct server_request *req)
 }
 
 static const struct server_method methods[] = {
-	{LOADER_SPAWN, loader_spawn_handler},
+	{LOADER_SPAWN, 0, loader_spawn_handler},
 };
 
 int main(void)
@@ -114,6 +112,6 @@ int main(void)
 		sys_debug_write("loader: no endpoint given\n", 26);
 		return 1;
 	}
-	struct server s = {ep, methods, sizeof(methods) / sizeof(methods[0]), NULL, NULL};
+	struct server s = {.endpoint = ep, .methods = SERVER_METHODS(methods)};
 	return (int)server_run(&s);
 }

@@ -36,8 +36,8 @@ static long get_handler(struct server_request *req)
 }
 
 static const struct server_method methods[] = {
-	{COUNTER_ADD, add_handler},
-	{COUNTER_GET, get_handler},
+	{COUNTER_ADD, 0, add_handler},
+	{COUNTER_GET, 0, get_handler},
 };
 
 /* Map the state the supervisor keeps; a fresh (all-zero) one is set up here. */
@@ -74,6 +74,6 @@ int main(void)
 		return 1;
 	}
 	state_attach();
-	struct server s = {ep, methods, sizeof(methods) / sizeof(methods[0]), NULL, NULL};
+	struct server s = {.endpoint = ep, .methods = SERVER_METHODS(methods)};
 	return (int)server_run(&s);
 }

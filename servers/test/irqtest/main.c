@@ -151,9 +151,9 @@ static long probe_handler(struct server_request *req)
 }
 
 static const struct server_method methods[] = {
-	{IRQTEST_FIRE, fire_handler},
-	{IRQTEST_HANDLES, handles_handler},
-	{IRQTEST_PROBE, probe_handler},
+	{IRQTEST_FIRE, 0, fire_handler},
+	{IRQTEST_HANDLES, 0, handles_handler},
+	{IRQTEST_PROBE, 0, probe_handler},
 };
 
 int main(void)
@@ -169,6 +169,6 @@ int main(void)
 	}
 	if (sys_process_info(HANDLE_SELF, &info) == E_OK)
 		my_pid = info.pid;
-	struct server s = {ep, methods, sizeof(methods) / sizeof(methods[0]), NULL, NULL};
+	struct server s = {.endpoint = ep, .methods = SERVER_METHODS(methods)};
 	return (int)server_run(&s);
 }

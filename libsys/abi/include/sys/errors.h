@@ -6,25 +6,26 @@
  */
 #pragma once
 
-#define SYS_ERROR_LIST(X)                                                          \
-	X(E_OK, 0, "success")                                                      \
-	X(E_INVAL, -1, "invalid argument")                                         \
-	X(E_BADHANDLE, -2, "no such handle")                                       \
-	X(E_RIGHTS, -3, "handle lacks the right for this operation")               \
-	X(E_FAULT, -4, "bad user pointer")                                         \
-	X(E_NOMEM, -5, "out of memory")                                            \
-	X(E_TIMEOUT, -6, "timed out")                                              \
-	X(E_WOULDBLOCK, -7, "operation would block")                               \
-	X(E_CLOSED, -8, "the other side is gone")                                  \
-	X(E_RESTARTED, -9, "the server restarted while the call was in flight")    \
-	X(E_NOSYS, -10, "no such system call")                                     \
-	X(E_RANGE, -11, "value out of range")                                      \
-	X(E_BUSY, -12, "resource busy")                                            \
-	X(E_EXISTS, -13, "already exists")                                         \
-	X(E_NOENT, -14, "not found")                                               \
-	X(E_QUOTA, -15, "memory quota exceeded")                                   \
-	X(E_TYPE, -16, "handle refers to the wrong kind of object")                \
-	X(E_NOSPACE, -17, "table full")
+#define SYS_ERROR_LIST(X)                                                                          \
+	X(E_OK, 0, "success")                                                                      \
+	X(E_INVAL, -1, "invalid argument")                                                         \
+	X(E_BADHANDLE, -2, "no such handle")                                                       \
+	X(E_RIGHTS, -3, "handle lacks the right for this operation")                               \
+	X(E_FAULT, -4, "bad user pointer")                                                         \
+	X(E_NOMEM, -5, "out of memory")                                                            \
+	X(E_TIMEOUT, -6, "timed out")                                                              \
+	X(E_WOULDBLOCK, -7, "operation would block")                                               \
+	X(E_CLOSED, -8, "the other side is gone")                                                  \
+	X(E_RESTARTED, -9, "the server restarted while the call was in flight")                    \
+	X(E_NOSYS, -10, "no such system call")                                                     \
+	X(E_RANGE, -11, "value out of range")                                                      \
+	X(E_BUSY, -12, "resource busy")                                                            \
+	X(E_EXISTS, -13, "already exists")                                                         \
+	X(E_NOENT, -14, "not found")                                                               \
+	X(E_QUOTA, -15, "memory quota exceeded")                                                   \
+	X(E_TYPE, -16, "handle refers to the wrong kind of object")                                \
+	X(E_NOSPACE, -17, "table full")                                                            \
+	X(E_PROTO, -18, "malformed message")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),
@@ -35,8 +36,8 @@ enum sys_error {
 static inline const char *sys_error_name(long err)
 {
 	switch (err) {
-#define SYS_ERROR_CASE(name, value, text)                                          \
-	case value:                                                                \
+#define SYS_ERROR_CASE(name, value, text)                                                          \
+	case value:                                                                                \
 		return #name;
 		SYS_ERROR_LIST(SYS_ERROR_CASE)
 #undef SYS_ERROR_CASE

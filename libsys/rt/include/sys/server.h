@@ -1,14 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The server main loop: receive on an endpoint, dispatch by the tag's label
- * to a handler, reply with what it returns, receive the next request. Each
- * handler sees the decoded request and fills in the reply; an unknown method
- * gets E_NOSYS. Notifications bound to the endpoint go to `on_notify`.
+ * The server side of a protocol: a receive-dispatch-reply loop (server_run)
+ * over a decode step that is pure C (server_dispatch), so host tests drive
+ * a server's real handlers through a fake transport (test/host/fake_ipc.h).
+ *
+ * A server describes itself with method tables. Each entry names a label
+ * (a method of its protocol, or one of the event labels below) and the kind
+ * of badge it answers: a server whose clients all look alike leaves `kind`
+ * 0 and `badge_kind` NULL; one that hands out differently badged handles
+ * for different roles (init: notices, boot, names, control) says how to
+ * read a kind from a badge, and each method is answered only for its kind.
+ *
+ * Calls get a reply: the handler's status (0 or a negative E_*) in the
+ * label, and whatever words, capability and buffer bytes it put in msg.tag.
+ * An unknown method gets E_NOSYS; a call nobody may make gets E_RIGHTS.
+ * Events get no reply: a notification bound to the endpoint
+ * (IPC_LABEL_NOTIFY, the bits in the badge) and the kernel's supervision
+ * notices (IPC_LABEL_FAULT, IPC_LABEL_EXIT); user messages cannot carry
+ * these labels (the kernel refuses them), so an event is never a call.
+ *
+ * Capabilities: one that arrives with a request is the handler's to take
+ * (server_take_cap); whatever it does not take is closed after the request,
+ * so no client can leave handles behind in a server. A reply that carries a
+ * handle away sets close_after_reply: the server's copy is closed once the
+ * reply is out.
+ *
  * Every server also answers the supervisor's SVC_PING and obeys its fault
  * injection (proto/svc.h) without code of its own.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,29 +40,50 @@ struct server_request {
 	uint64_t in_tag;	    /* the request's tag (label, words, cap, bytes) */
 	struct ipc_msg msg;	    /* the request; the handler turns it into the reply */
 	struct ipc_buffer *buf;	    /* request and reply bytes */
-	uint32_t close_after_reply; /* a handle the reply carries away: closed once sent */
-	void *ctx;
+	handle_t cap_in;	    /* the capability that came with it, until taken */
+	handle_t close_after_reply; /* a handle the reply carries away: closed once sent */
+	void *ctx;		    /* the server's ctx */
 };
 
 /*
  * Returns the reply status (0 or negative: it becomes the reply's label).
  * Before it runs, msg.tag is cleared: a handler that replies with words, a
  * capability or buffer bytes says so with IPC_TAG(0, words, cap, bytes).
+ * For an event the return value is ignored.
  */
 typedef long (*server_handler_fn)(struct server_request *req);
 
 struct server_method {
 	uint16_t label;
+	uint16_t kind; /* the badge kind it answers (0 when the server has no kinds) */
 	server_handler_fn fn;
 };
 
 struct server {
-	uint32_t endpoint;
+	handle_t endpoint;
 	const struct server_method *methods;
 	size_t method_count;
-	void (*on_notify)(uint64_t bits, void *ctx);
+	/* The kind of a badge, for methods of a given kind; NULL: every badge is kind 0. */
+	uint32_t (*badge_kind)(uint64_t badge);
+	/* Called before each wait for the next message (NULL: nothing). */
+	void (*before_wait)(void *ctx);
 	void *ctx;
 };
+
+#define SERVER_METHODS(table) (table), (sizeof(table) / sizeof((table)[0]))
+
+/* Whether a message with this tag is an event (no reply) rather than a call. */
+bool server_is_event(uint64_t tag);
+
+/*
+ * Decode one received message and run its handler; true when it is a call,
+ * with req->msg now the reply. Pure: no system calls. A capability the
+ * handler did not take is left in req->cap_in for the caller to close.
+ */
+bool server_dispatch(const struct server *s, struct server_request *req);
+
+/* Take the capability that came with the request (HANDLE_INVALID if none): now the handler's. */
+handle_t server_take_cap(struct server_request *req);
 
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Client stub of the echo protocol (proto/echo.h). */
+#include <string.h>
+
+#include "proto/echo.h"
+#include "sys/sys.h"
+
+long echo_echo(handle_t ep, const struct echo_request *rq, uint32_t bytes, struct echo_reply *rp,
+	       uint64_t timeout)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 5, 0, bytes)};
+
+	if (bytes > IPC_BUF_BYTES)
+		return E_INVAL;
+	memcpy(m.w, rq, sizeof(*rq));
+	long err = ipc_call_retry(ep, &m, timeout, 3);
+	if (err < 0)
+		return err;
+	long status = (int16_t)IPC_TAG_LABEL(m.tag);
+	if (status < 0)
+		return status;
+	if (IPC_TAG_WORDS(m.tag) != 6 || IPC_TAG_BYTES(m.tag) != bytes)
+		return E_PROTO;
+	memcpy(rp, m.w, sizeof(*rp));
+	return E_OK;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server_dispatch: the decode half of every server (sys/server.h). It finds
+ * the handler for a message's label and badge kind, runs it, and builds the
+ * reply's tag from the status it returns. It makes no system calls, so host
+ * tests run a server's real handlers through it (test/host/fake_ipc.c).
+ */
+#include "sys/errors.h"
+#include "sys/server.h"
+
+bool server_is_event(uint64_t tag)
+{
+	uint32_t label = IPC_TAG_LABEL(tag);
+
+	return label == IPC_LABEL_NOTIFY || label == IPC_LABEL_FAULT || label == IPC_LABEL_EXIT;
+}
+
+static uint32_t kind_of(const struct server *s, uint64_t badge)
+{
+	return s->badge_kind ? s->badge_kind(badge) : 0;
+}
+
+/* The handler for label and kind; *known says whether the label exists for any kind. */
+static server_handler_fn find(const struct server *s, uint32_t label, uint32_t kind, bool *known)
+{
+	*known = false;
+	for (size_t i = 0; i < s->method_count; i++) {
+		const struct server_method *m = &s->methods[i];
+		if (m->label != label)
+			continue;
+		*known = true;
+		if (m->kind == kind)
+			return m->fn;
+	}
+	return NULL;
+}
+
+handle_t server_take_cap(struct server_request *req)
+{
+	handle_t h = req->cap_in;
+
+	req->cap_in = HANDLE_INVALID;
+	return h;
+}
+
+bool server_dispatch(const struct server *s, struct server_request *req)
+{
+	uint32_t label = IPC_TAG_LABEL(req->msg.tag);
+	bool known;
+	server_handler_fn fn = find(s, label, kind_of(s, req->msg.badge), &known);
+
+	req->in_tag = req->msg.tag;
+	req->cap_in = IPC_TAG_CAP(req->in_tag) ? req->msg.cap : HANDLE_INVALID;
+	req->ctx = s->ctx;
+	if (server_is_event(req->in_tag)) {
+		if (fn)
+			fn(req);
+		return false;
+	}
+	req->msg.tag = 0;
+	long status = fn ? fn(req) : known ? E_RIGHTS : E_NOSYS;
+	uint64_t tag = req->msg.tag; /* an error may carry words and bytes, never a capability */
+	req->msg.tag = IPC_TAG((uint16_t)status, IPC_TAG_WORDS(tag), IPC_TAG_CAP(tag) && status == 0,
+			       IPC_TAG_BYTES(tag));
+	return true;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake IPC transport of test/host/fake_ipc.h: ipc_call and ipc_buffer
+ * for host tests, delivering each call to server_dispatch in-process.
+ */
+#include "fake_ipc.h"
+
+#include <string.h>
+
+#include "sys/errors.h"
+#include "sys/sys.h"
+
+#define FAKE_HANDLE_BASE 0x7000u
+
+struct fake_endpoint {
+	const struct server *server;
+	uint64_t badge;
+};
+
+static struct fake_endpoint endpoints[FAKE_IPC_MAX];
+static unsigned endpoint_count;
+static struct ipc_buffer client_buf, server_buf;
+static struct ipc_buffer *current = &client_buf;
+static long fail_err;
+static int fail_count, fail_after;
+struct fake_ipc_stats fake_ipc_stats;
+
+handle_t fake_ipc_endpoint(const struct server *s, uint64_t badge)
+{
+	if (endpoint_count == FAKE_IPC_MAX)
+		return HANDLE_INVALID;
+	endpoints[endpoint_count] = (struct fake_endpoint){s, badge};
+	return FAKE_HANDLE_BASE + endpoint_count++;
+}
+
+void fake_ipc_fail_next(long err, int count, int after_dispatch)
+{
+	fail_err = err;
+	fail_count = count;
+	fail_after = after_dispatch;
+}
+
+void fake_ipc_reset(void)
+{
+	endpoint_count = 0;
+	fail_count = 0;
+	memset(&fake_ipc_stats, 0, sizeof(fake_ipc_stats));
+	current = &client_buf;
+}
+
+struct ipc_buffer *ipc_buffer(void)
+{
+	return current;
+}
+
+static const struct fake_endpoint *endpoint_of(handle_t ep)
+{
+	if (ep < FAKE_HANDLE_BASE || ep - FAKE_HANDLE_BASE >= endpoint_count)
+		return NULL;
+	return &endpoints[ep - FAKE_HANDLE_BASE];
+}
+
+static int should_fail(int after)
+{
+	if (fail_count == 0 || fail_after != after)
+		return 0;
+	fail_count--;
+	fake_ipc_stats.failed++;
+	return 1;
+}
+
+/* The server's side of one call, run with the server's IPC buffer current. */
+static void serve(const struct fake_endpoint *e, struct ipc_msg *m)
+{
+	struct server_request req = {.buf = &server_buf, .close_after_reply = HANDLE_INVALID};
+
+	memcpy(server_buf.data, client_buf.data, IPC_TAG_BYTES(m->tag));
+	req.msg = *m;
+	req.msg.badge = e->badge;
+	fake_ipc_stats.last_badge = e->badge;
+	current = &server_buf;
+	server_dispatch(e->server, &req);
+	current = &client_buf;
+	if (req.cap_in != HANDLE_INVALID) {
+		fake_ipc_stats.caps_closed++;
+		fake_ipc_stats.last_closed = req.cap_in;
+	}
+	memcpy(client_buf.data, server_buf.data, IPC_TAG_BYTES(req.msg.tag));
+	*m = req.msg;
+	m->badge = 0;
+}
+
+long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+{
+	const struct fake_endpoint *e = endpoint_of(ep);
+
+	(void)timeout;
+	if (!e)
+		return E_BADHANDLE;
+	if (IPC_TAG_BYTES(m->tag) > IPC_BUF_BYTES || server_is_event(m->tag))
+		return E_INVAL; /* what the kernel refuses */
+	if (should_fail(0))
+		return fail_err;
+	fake_ipc_stats.calls++;
+	serve(e, m);
+	return should_fail(1) ? fail_err : E_OK;
+}
