@@ -5,15 +5,15 @@
 #include "proto/echo.h"
 #include "sys/sys.h"
 
-long echo_echo(handle_t ep, const struct echo_request *rq, uint32_t bytes, struct echo_reply *rp,
-	       uint64_t timeout)
+long echo_echo_retry(handle_t ep, const struct echo_request *rq, uint32_t bytes,
+		     struct echo_reply *rp, uint64_t timeout, int attempts)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 5, 0, bytes)};
 
 	if (bytes > IPC_BUF_BYTES)
 		return E_INVAL;
 	memcpy(m.w, rq, sizeof(*rq));
-	long err = ipc_call_retry(ep, &m, timeout, 3);
+	long err = ipc_call_retry(ep, &m, timeout, attempts);
 	if (err < 0)
 		return err;
 	long status = (int16_t)IPC_TAG_LABEL(m.tag);
@@ -23,4 +23,10 @@ long echo_echo(handle_t ep, const struct echo_request *rq, uint32_t bytes, struc
 		return E_PROTO;
 	memcpy(rp, m.w, sizeof(*rp));
 	return E_OK;
+}
+
+long echo_echo(handle_t ep, const struct echo_request *rq, uint32_t bytes, struct echo_reply *rp,
+	       uint64_t timeout)
+{
+	return echo_echo_retry(ep, rq, bytes, rp, timeout, ECHO_ATTEMPTS);
 }
