@@ -15,17 +15,12 @@
 /* Call echo until it answers (the call waits on the endpoint for the new instance). */
 static long echo_pid(handle_t ep, uint64_t *pid)
 {
-	for (int tries = 0; tries < 10; tries++) {
-		struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 1, 0, 0), .w = {1}};
-		long err = ipc_call(ep, &m, 5000 * MS);
-		if (err == E_OK) {
-			*pid = m.w[5];
-			return E_OK;
-		}
-		if (err != E_RESTARTED)
-			return err;
-	}
-	return E_RESTARTED;
+	struct echo_request rq = {{1}};
+	struct echo_reply rp = {0};
+	long err = echo_echo_retry(ep, &rq, 0, &rp, 5000 * MS, 10);
+
+	*pid = rp.pid;
+	return err;
 }
 
 TEST(bench, bench_restart, "restart latency: crash until the new instance answers")

@@ -42,16 +42,15 @@ void st_echo_client(void *arg)
 	struct st_client *c = arg;
 
 	for (uint64_t seq = 1; !c->stop; seq++) {
-		struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 6, 0, 0),
-				    .w = {seq, seq * 3, ~seq, seq << 7, seq ^ 0x5a5a, 0}};
-		long err = ipc_call(c->ep, &m, ST_CLIENT_TIMEOUT);
+		struct echo_request rq = {{seq, seq * 3, ~seq, seq << 7, seq ^ 0x5a5a}};
+		struct echo_reply rp;
+		long err = echo_echo_retry(c->ep, &rq, 0, &rp, ST_CLIENT_TIMEOUT, 1); /* raw */
 		if (err < 0) {
 			count_error(c, err);
 			continue;
 		}
-		if (IPC_TAG_LABEL(m.tag) != 0 || m.w[0] != seq + 1 || m.w[2] != ~seq + 1 ||
-		    m.w[4] != (seq ^ 0x5a5a) + 1)
-			note_wrong(c, "echo answered %lu to %lu", m.w[0], seq);
+		if (rp.w[0] != seq + 1 || rp.w[2] != ~seq + 1 || rp.w[4] != (seq ^ 0x5a5a) + 1)
+			note_wrong(c, "echo answered %lu to %lu", rp.w[0], seq);
 		else
 			c->ok++;
 	}
@@ -60,16 +59,14 @@ void st_echo_client(void *arg)
 
 long st_counter_get(handle_t ep, uint64_t *instances)
 {
-	struct ipc_msg m = {.tag = IPC_TAG(COUNTER_GET, 0, 0, 0)};
-	long err = ipc_call_retry(ep, &m, ST_CLIENT_TIMEOUT, 10);
+	struct counter_get_reply rp;
+	long err = counter_get_retry(ep, &rp, ST_CLIENT_TIMEOUT, 10);
 
 	if (err < 0)
 		return err;
-	if (IPC_TAG_LABEL(m.tag) != 0)
-		return (int16_t)IPC_TAG_LABEL(m.tag);
 	if (instances)
-		*instances = m.w[1];
-	return (long)m.w[0];
+		*instances = rp.instances;
+	return (long)rp.count;
 }
 
 /* After an add that may or may not have happened: learn which from the count. */
@@ -91,16 +88,16 @@ void st_counter_client(void *arg)
 	struct st_client *c = arg;
 
 	while (!c->stop) {
-		struct ipc_msg m = {.tag = IPC_TAG(COUNTER_ADD, 1, 0, 0), .w = {1}};
-		long err = ipc_call(c->ep, &m, ST_CLIENT_TIMEOUT);
+		struct counter_add_reply rp;
+		long err = counter_add(c->ep, 1, &rp, ST_CLIENT_TIMEOUT);
 		if (err < 0) {
 			if (count_error(c, err))
 				resolve(c);
 			continue;
 		}
-		if (IPC_TAG_LABEL(m.tag) != 0 || m.w[0] != c->count + 1) {
-			note_wrong(c, "count %lu after an add, want %lu", m.w[0], c->count + 1);
-			c->count = m.w[0];
+		if (rp.count != c->count + 1) {
+			note_wrong(c, "count %lu after an add, want %lu", rp.count, c->count + 1);
+			c->count = rp.count;
 		} else {
 			c->count++;
 			c->ok++;

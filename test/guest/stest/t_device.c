@@ -13,6 +13,7 @@
 #include "stest.h"
 
 #define START_MS    2000
+#define CALL_WAIT   (3000 * MS)
 #define RESTARTS    3
 #define PCI_INTEL   0x8086
 #define CMOS_UNREAD 0xFF /* what a port that is not there reads */
@@ -34,25 +35,18 @@ static handle_t irqtest(struct test_ctx *t, struct svc_entry *e)
 	return st_lookup(t, "irqtest");
 }
 
-static long call(handle_t ep, uint16_t method, struct ipc_msg *m)
-{
-	*m = (struct ipc_msg){.tag = IPC_TAG(method, 0, 0, 0)};
-	long err = ipc_call(ep, m, 3000 * MS);
-
-	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
-}
-
 TEST(device, device_handles, "a service holds exactly the handles its manifest lists")
 {
 	struct svc_entry e;
-	struct ipc_msg m;
+	struct irqtest_handles_reply rp;
+	char names[IPC_BUF_BYTES];
 	handle_t ep = irqtest(t, &e);
 	size_t n = sizeof(expected_handles) / sizeof(expected_handles[0]);
 
 	T_RETURN_IF_FAILED();
-	T_OK(call(ep, IRQTEST_HANDLES, &m));
-	T_EQ(m.w[0], n);
-	const char *name = (const char *)ipc_buffer()->data;
+	T_OK(irqtest_handles(ep, &rp, names, sizeof(names), CALL_WAIT));
+	T_EQ(rp.count, n);
+	const char *name = names;
 	for (size_t i = 0; i < n; i++, name += strlen(name) + 1)
 		if (strcmp(name, expected_handles[i]) != 0)
 			T_FAIL("handle %zu is '%s', want '%s'", i, name, expected_handles[i]);
@@ -62,17 +56,17 @@ TEST(device, device_handles, "a service holds exactly the handles its manifest l
 TEST(device, device_probe, "its ECAM (with geometry), port and DMA handles work")
 {
 	struct svc_entry e;
-	struct ipc_msg m;
+	struct irqtest_probe_reply rp;
 	handle_t ep = irqtest(t, &e);
 
 	T_RETURN_IF_FAILED();
-	T_OK(call(ep, IRQTEST_PROBE, &m));
-	T_EQ(m.w[0] & 0xFFFF, PCI_INTEL); /* q35's host bridge, 8086:29c0 */
-	T_ASSERT(m.w[1] != 0 && (m.w[1] & 0xFFFFF) == 0);
-	T_ASSERT((m.w[2] >> 8) >= (m.w[2] & 0xFF));
-	T_ASSERT(m.w[3] != CMOS_UNREAD);
-	T_ASSERT(m.w[4] != 0 && (m.w[4] & 0xFFF) == 0);
-	test_note("irqtest_ecam_base", m.w[1], "address");
+	T_OK(irqtest_probe(ep, &rp, CALL_WAIT));
+	T_EQ(rp.pci_id & 0xFFFF, PCI_INTEL); /* q35's host bridge, 8086:29c0 */
+	T_ASSERT(rp.ecam_base != 0 && (rp.ecam_base & 0xFFFFF) == 0);
+	T_ASSERT((rp.buses >> 8) >= (rp.buses & 0xFF));
+	T_ASSERT(rp.cmos_status_a != CMOS_UNREAD);
+	T_ASSERT(rp.dma_phys != 0 && (rp.dma_phys & 0xFFF) == 0);
+	test_note("irqtest_ecam_base", rp.ecam_base, "address");
 	sys_handle_close(ep);
 }
 
@@ -92,22 +86,22 @@ TEST(device, device_irq_across_restart,
      "the IRQ object outlives its server: every new instance binds it and receives it")
 {
 	struct svc_entry e;
-	struct ipc_msg m;
+	struct irqtest_fire_reply rp;
 	handle_t ep = irqtest(t, &e);
 
 	T_RETURN_IF_FAILED();
-	T_OK(call(ep, IRQTEST_FIRE, &m));
-	uint64_t count = m.w[0], pid = m.w[3];
-	T_ASSERT(count >= 1 && m.w[1] == 10 && m.w[2] == 1);
+	T_OK(irqtest_fire(ep, &rp, CALL_WAIT));
+	uint64_t count = rp.count, pid = rp.pid;
+	T_ASSERT(count >= 1 && rp.gsi == 10 && rp.bits == 1);
 	for (int i = 0; i < RESTARTS; i++) {
 		if (!crash(t, pid))
 			return;
-		T_OK(call(ep, IRQTEST_FIRE, &m));
-		T_ASSERT(m.w[3] != pid); /* a new instance answered */
-		T_EQ(m.w[0], count + 1); /* on the same IRQ object */
-		T_EQ(m.w[2], 1);	 /* which it bound again */
-		count = m.w[0];
-		pid = m.w[3];
+		T_OK(irqtest_fire(ep, &rp, CALL_WAIT));
+		T_ASSERT(rp.pid != pid);   /* a new instance answered */
+		T_EQ(rp.count, count + 1); /* on the same IRQ object */
+		T_EQ(rp.bits, 1);	   /* which it bound again */
+		count = rp.count;
+		pid = rp.pid;
 	}
 	test_note("irqtest_across_restarts", count, "firings");
 	T_OK(svc_control(st_ctl(), SVC_STOP, "irqtest"));

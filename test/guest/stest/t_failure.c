@@ -17,12 +17,13 @@
 /* One ECHO_ECHO call; E_OK if the answer is right. */
 static long echo_once(handle_t ep)
 {
-	struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 1, 0, 0), .w = {41}};
-	long err = ipc_call(ep, &m, ST_CLIENT_TIMEOUT);
+	struct echo_request rq = {{41}};
+	struct echo_reply rp;
+	long err = echo_echo_retry(ep, &rq, 0, &rp, ST_CLIENT_TIMEOUT, 1);
 
 	if (err < 0)
 		return err;
-	return IPC_TAG_LABEL(m.tag) == 0 && m.w[0] == 42 ? E_OK : E_INVAL;
+	return rp.w[0] == 42 ? E_OK : E_INVAL;
 }
 
 TEST(failure, giveup_crashy, "a server that crashes at start-up is given up; the rest runs")
