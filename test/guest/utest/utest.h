@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "sys/exit.h"
+#include "sys/protocols.h"
 #include "sys/sys.h"
 #include "test/test.h"
 
@@ -95,21 +96,22 @@ long ut_server_stop(handle_t ep, handle_t child);
 /* --- roles.c: the server side, in a thread or in a child process --- */
 
 /*
- * utest's own protocol (0x7700-0x77FF). UT_SHM_MAP, UT_EXIT, UT_CRASH and
- * UT_QUIT are not idempotent; the others are.
+ * utest's own protocol (0x7700-0x77FF, sys/protocols.h). UT_SHM_MAP,
+ * UT_EXIT, UT_CRASH and UT_QUIT are not idempotent; the others are.
  */
 enum ut_method {
-	UT_ECHO = 0x7701, /* reply: each word inverted, each buffer byte ^ 0xFF */
-	UT_TAGINFO,	  /* reply: w0 = the request's tag as received, w1 = badge */
-	UT_BADGE,	  /* reply: w0 = the badge of the caller's handle */
-	UT_CAPINFO,	  /* reply: w0 = type, w1 = rights of the received handle (closed) */
-	UT_GIVE,	  /* reply: a new notification handle */
-	UT_SHM_MAP,	  /* cap: memory object of w0 bytes; check half 1 is pattern w1,
-			   * fill half 2 with pattern w1 + 1; keep it mapped */
-	UT_SHM_CHECK,	  /* half 1 of the mapped object is pattern w0 */
-	UT_EXIT,	  /* exit the process with code w0 without replying */
-	UT_CRASH,	  /* fault (read kernel memory) with the call in flight */
-	UT_QUIT,	  /* reply 0, then stop serving */
+	UT_PROTOCOL_BASE = PROTOCOL_BASE(utest),
+	UT_ECHO,      /* reply: each word inverted, each buffer byte ^ 0xFF */
+	UT_TAGINFO,   /* reply: w0 = the request's tag as received, w1 = badge */
+	UT_BADGE,     /* reply: w0 = the badge of the caller's handle */
+	UT_CAPINFO,   /* reply: w0 = type, w1 = rights of the received handle (closed) */
+	UT_GIVE,      /* reply: a new notification handle */
+	UT_SHM_MAP,   /* cap: memory object of w0 bytes; check half 1 is pattern w1,
+		       * fill half 2 with pattern w1 + 1; keep it mapped */
+	UT_SHM_CHECK, /* half 1 of the mapped object is pattern w0 */
+	UT_EXIT,      /* exit the process with code w0 without replying */
+	UT_CRASH,     /* fault (read kernel memory) with the call in flight */
+	UT_QUIT,      /* reply 0, then stop serving */
 };
 
 /* Serve `ep` until UT_QUIT or an error; returns the error (E_OK after UT_QUIT). */
