@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server_dispatch: the decode half of every server (sys/server.h). It finds
- * the handler for a message's label and badge kind, runs it, and builds the
+ * the handler for a message's label and badge kind (in the server's own
+ * methods or in the part that answers that kind), runs it, and builds the
  * reply's tag from the status it returns. It makes no system calls, so host
  * tests run a server's real handlers through it (test/host/fake_ipc.c).
  */
+#include <string.h>
+
 #include "sys/errors.h"
 #include "sys/server.h"
 
@@ -20,10 +23,10 @@ static uint32_t kind_of(const struct server *s, uint64_t badge)
 	return s->badge_kind ? s->badge_kind(badge) : 0;
 }
 
-/* The handler for label and kind; *known says whether the label exists for any kind. */
-static server_handler_fn find(const struct server *s, uint32_t label, uint32_t kind, bool *known)
+/* The handler in s's own table for label and kind; *known is set if the label is there at all. */
+static server_handler_fn find_method(const struct server *s, uint32_t label, uint32_t kind,
+				     bool *known)
 {
-	*known = false;
 	for (size_t i = 0; i < s->method_count; i++) {
 		const struct server_method *m = &s->methods[i];
 		if (m->label != label)
@@ -35,6 +38,28 @@ static server_handler_fn find(const struct server *s, uint32_t label, uint32_t k
 	return NULL;
 }
 
+/*
+ * The handler for label and kind, in s's methods or else in the part that
+ * answers this kind, and the ctx it runs with; *known says whether the
+ * label exists for any kind.
+ */
+static server_handler_fn find(const struct server *s, uint32_t label, uint32_t kind, bool *known,
+			      void **ctx)
+{
+	server_handler_fn fn = find_method(s, label, kind, known);
+
+	*ctx = s->ctx;
+	for (size_t i = 0; !fn && i < s->part_count; i++) {
+		const struct server_part *p = &s->parts[i];
+		server_handler_fn f = find_method(p->server, label, 0, known);
+		if (f && p->kind == kind) {
+			fn = f;
+			*ctx = p->server->ctx;
+		}
+	}
+	return fn;
+}
+
 handle_t server_take_cap(struct server_request *req)
 {
 	handle_t h = req->cap_in;
@@ -43,15 +68,24 @@ handle_t server_take_cap(struct server_request *req)
 	return h;
 }
 
+const char *server_name(const struct server_request *req, size_t max)
+{
+	uint32_t n = IPC_TAG_BYTES(req->in_tag);
+	const char *name = (const char *)req->buf->data;
+
+	if (n < 2 || n > max || name[n - 1] != '\0' || strnlen(name, n) != n - 1)
+		return NULL;
+	return name;
+}
+
 bool server_dispatch(const struct server *s, struct server_request *req)
 {
 	uint32_t label = IPC_TAG_LABEL(req->msg.tag);
-	bool known;
-	server_handler_fn fn = find(s, label, kind_of(s, req->msg.badge), &known);
+	bool known = false;
+	server_handler_fn fn = find(s, label, kind_of(s, req->msg.badge), &known, &req->ctx);
 
 	req->in_tag = req->msg.tag;
 	req->cap_in = IPC_TAG_CAP(req->in_tag) ? req->msg.cap : HANDLE_INVALID;
-	req->ctx = s->ctx;
 	if (server_is_event(req->in_tag)) {
 		if (fn)
 			fn(req);
@@ -60,7 +94,7 @@ bool server_dispatch(const struct server *s, struct server_request *req)
 	req->msg.tag = 0;
 	long status = fn ? fn(req) : known ? E_RIGHTS : E_NOSYS;
 	uint64_t tag = req->msg.tag; /* an error may carry words and bytes, never a capability */
-	req->msg.tag = IPC_TAG((uint16_t)status, IPC_TAG_WORDS(tag), IPC_TAG_CAP(tag) && status == 0,
-			       IPC_TAG_BYTES(tag));
+	req->msg.tag = IPC_TAG((uint16_t)status, IPC_TAG_WORDS(tag),
+			       IPC_TAG_CAP(tag) && status == 0, IPC_TAG_BYTES(tag));
 	return true;
 }

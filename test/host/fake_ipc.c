@@ -98,6 +98,13 @@ static int should_fail(int after)
 	return 1;
 }
 
+/* What server_run does before it waits for the next message. */
+static void wait_again(const struct server *s)
+{
+	if (s->before_wait)
+		s->before_wait(s->ctx);
+}
+
 /* The server's side of one call, run with the server's IPC buffer current. */
 static void serve(const struct fake_endpoint *e, struct ipc_msg *m)
 {
@@ -109,6 +116,7 @@ static void serve(const struct fake_endpoint *e, struct ipc_msg *m)
 	fake_ipc_stats.last_badge = e->badge;
 	current = &server_buf;
 	server_dispatch(e->server, &req);
+	wait_again(e->server);
 	current = &client_buf;
 	if (req.cap_in != HANDLE_INVALID) {
 		fake_ipc_stats.caps_closed++;
@@ -148,6 +156,7 @@ void fake_ipc_event(handle_t ep, const struct ipc_msg *m)
 	req.msg.badge = e->badge;
 	current = &server_buf;
 	server_dispatch(e->server, &req);
+	wait_again(e->server);
 	current = &client_buf;
 }
 

@@ -5,7 +5,8 @@
  * host process. It stands in for the kernel's part of a call: it gives the
  * server the badge of the handle called, copies buffer bytes from the
  * caller's IPC buffer to the server's and back, passes a capability by its
- * number (both ways), and records what the loop would close. Tests can make
+ * number (both ways), runs the server's before_wait after each message as
+ * the loop does, and records what the loop would close. Tests can make
  * the next calls fail (E_RESTARTED: the server "died" with the call in
  * flight) to drive a stub's retries.
  *

@@ -10,6 +10,11 @@
  * 0 and `badge_kind` NULL; one that hands out differently badged handles
  * for different roles (init: notices, boot, names, control) says how to
  * read a kind from a badge, and each method is answered only for its kind.
+ * Such a server can also answer a whole protocol for one kind (a part):
+ * another `struct server`, typically made by a protocol library
+ * (proto/ns.h's ns_server), whose methods (kind 0) are then answered for
+ * that kind alone, with that server's ctx. A label that exists for some
+ * kind but not the caller's gets E_RIGHTS.
  *
  * Calls get a reply: the handler's status (0 or a negative E_*) in the
  * label, and whatever words, capability and buffer bytes it put in msg.tag.
@@ -59,6 +64,8 @@ struct server_method {
 	server_handler_fn fn;
 };
 
+struct server_part;
+
 struct server {
 	handle_t endpoint;
 	const struct server_method *methods;
@@ -68,9 +75,18 @@ struct server {
 	/* Called before each wait for the next message (NULL: nothing). */
 	void (*before_wait)(void *ctx);
 	void *ctx;
+	/* Protocols answered for one badge kind each, after `methods` (none: NULL, 0). */
+	const struct server_part *parts;
+	size_t part_count;
+};
+
+struct server_part {
+	uint32_t kind;		     /* the badge kind its methods answer */
+	const struct server *server; /* its methods (kind 0) and ctx; endpoint and hooks unused */
 };
 
 #define SERVER_METHODS(table) (table), (sizeof(table) / sizeof((table)[0]))
+#define SERVER_PARTS(table)   SERVER_METHODS(table)
 
 /* Whether a message with this tag is an event (no reply) rather than a call. */
 bool server_is_event(uint64_t tag);
@@ -84,6 +100,12 @@ bool server_dispatch(const struct server *s, struct server_request *req);
 
 /* Take the capability that came with the request (HANDLE_INVALID if none): now the handler's. */
 handle_t server_take_cap(struct server_request *req);
+
+/*
+ * The request's buffer bytes as a name: exactly one NUL-terminated string
+ * of 1 to max - 1 characters with nothing after its NUL; NULL otherwise.
+ */
+const char *server_name(const struct server_request *req, size_t max);
 
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);

@@ -10,13 +10,20 @@
  *            tell its clients apart; E_NOENT for a name nobody serves.
  *            The endpoint belongs to the supervisor: the handle stays good
  *            across restarts of the server behind it.
+ *   E_INVAL: the buffer is not one NUL-terminated name of 1-15 characters.
+ *
+ * The protocol library: this header, the client stub (client.c) and the
+ * server-side decode into struct ns_ops (server.c), which init implements
+ * (servers/init/names.c; host test servers/init/test/test_ns.c).
  */
 #pragma once
 
 #include "sys/handle.h"
+#include "sys/protocols.h"
+#include "sys/server.h"
 
-#define NS_PROTOCOL_BASE 0x0300
-#define NS_LOOKUP	 0x0301
+#define NS_PROTOCOL_BASE PROTOCOL_BASE(ns)
+#define NS_LOOKUP	 (NS_PROTOCOL_BASE + 0x01)
 
 #define NS_NAME_MAX 16 /* with the NUL */
 
@@ -24,3 +31,15 @@
 long ns_lookup(handle_t ns, const char *name);
 /* The same through this process's start handle "ns". */
 long ns_lookup_self(const char *name);
+
+/* Server side: what a name service implements, and the method table that decodes into it. */
+struct ns_ops {
+	/* A new handle to the endpoint called `name` (checked already), or an error. */
+	long (*lookup)(void *ctx, const char *name);
+};
+struct ns_server {
+	const struct ns_ops *ops;
+	void *ctx;
+};
+/* A server for ep dispatching into ns (which must outlive it); also a part of another server. */
+struct server ns_server(handle_t ep, struct ns_server *ns);

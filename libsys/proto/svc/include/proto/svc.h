@@ -28,7 +28,9 @@
  *      w2 = requests later (as SVC_FI_CRASH). E_CLOSED if it is not running.
  *    SVC_SHUTDOWN: no arguments; the supervisor exits with code 0, which
  *      stops the system (under QEMU: exit status 33). There is no reply.
- *    Errors: E_NOENT no such service, E_INVAL a malformed name.
+ *    Errors: E_NOENT no such service, E_INVAL a malformed name or a word
+ *    missing, E_RIGHTS on a handle that is not "svc" (init serves ns, svc and
+ *    its own start-up requests on one endpoint, told apart by badge).
  *
  * 3. A new instance to the supervisor, from libsys's start-up code before
  *    main, through its start handle "bootstrap":
@@ -38,6 +40,12 @@
  *      ioport range); for "framebuffer" w1-w3 hold its struct
  *      start_framebuffer and for "ecam" w1-w2 its struct start_pci, which
  *      libsys copies into the instance's start_info; E_NOENT past the last.
+ *
+ * The protocol library: this header, the client stubs (client.c), the
+ * `svc` command line (cli.c, proto/svc_cli.h) and the server-side decode of
+ * parts 2 and 3 into struct svc_ops (server.c), which init implements
+ * (servers/init/control.c, supervisor.c; host test servers/init/test/
+ * test_svc.c). Part 1 is libsys's server loop (libsys/rt/server.c).
  */
 #pragma once
 
@@ -45,21 +53,23 @@
 
 #include "sys/handle.h"
 #include "sys/ipc.h"
+#include "sys/protocols.h"
+#include "sys/server.h"
 #include "sys/start.h"
 
-#define SVC_PROTOCOL_BASE 0x0200
-#define SVC_PING	  0x0201
-#define SVC_FI_CRASH	  0x0202
-#define SVC_FI_HANG	  0x0203
-#define SVC_FI_LEAK	  0x0204
-#define SVC_LIST	  0x0210
-#define SVC_STATUS	  0x0211
-#define SVC_STOP	  0x0212
-#define SVC_START	  0x0213
-#define SVC_RESTART	  0x0214
-#define SVC_FI		  0x0215
-#define SVC_SHUTDOWN	  0x0216
-#define SVC_BOOT	  0x0220
+#define SVC_PROTOCOL_BASE PROTOCOL_BASE(svc)
+#define SVC_PING	  (SVC_PROTOCOL_BASE + 0x01)
+#define SVC_FI_CRASH	  (SVC_PROTOCOL_BASE + 0x02)
+#define SVC_FI_HANG	  (SVC_PROTOCOL_BASE + 0x03)
+#define SVC_FI_LEAK	  (SVC_PROTOCOL_BASE + 0x04)
+#define SVC_LIST	  (SVC_PROTOCOL_BASE + 0x10)
+#define SVC_STATUS	  (SVC_PROTOCOL_BASE + 0x11)
+#define SVC_STOP	  (SVC_PROTOCOL_BASE + 0x12)
+#define SVC_START	  (SVC_PROTOCOL_BASE + 0x13)
+#define SVC_RESTART	  (SVC_PROTOCOL_BASE + 0x14)
+#define SVC_FI		  (SVC_PROTOCOL_BASE + 0x15)
+#define SVC_SHUTDOWN	  (SVC_PROTOCOL_BASE + 0x16)
+#define SVC_BOOT	  (SVC_PROTOCOL_BASE + 0x20)
 
 #define SVC_NAME_MAX 16 /* with the NUL; as MANIFEST_NAME_MAX */
 
@@ -122,6 +132,45 @@ long svc_fault(handle_t ctl, const char *name, enum svc_fault fault, enum svc_cr
 /* Stop the system; returns only if the supervisor refused or cannot be reached. */
 long svc_shutdown(handle_t ctl);
 const char *svc_state_name(uint32_t state);
+
+/* One start handle of an instance, as SVC_BOOT hands it over. */
+struct svc_grant {
+	char name[START_NAME_MAX];
+	handle_t handle;	 /* the reply carries it away: the server's copy is closed */
+	uint32_t size;		 /* bytes of a memory object, ports of an ioport range */
+	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2, else 0 */
+	uint64_t geometry[3];
+};
+
+/*
+ * Server side: what a supervisor implements. Names are checked before an
+ * op runs (1-15 characters, NUL-terminated); each op returns 0 or an error.
+ */
+struct svc_ops {
+	/* Up to max entries from index `first` into out; how many, and *total services. */
+	long (*list)(void *ctx, uint32_t first, struct svc_entry *out, uint32_t max,
+		     uint32_t *total);
+	long (*status)(void *ctx, const char *name, struct svc_entry *out);
+	long (*stop)(void *ctx, const char *name);
+	long (*start)(void *ctx, const char *name);
+	long (*restart)(void *ctx, const char *name);
+	/* fi is checked: a known fault and crash kind. */
+	long (*fault)(void *ctx, const char *name, const struct svc_fi_request *fi);
+	long (*shutdown)(void *ctx);
+	/* The index-th start handle of the instance `badge` names. */
+	long (*boot)(void *ctx, uint64_t badge, uint32_t index, struct svc_grant *g);
+};
+struct svc_server {
+	const struct svc_ops *ops;
+	void *ctx;
+};
+/*
+ * Servers dispatching into ss (which must outlive them): the control
+ * requests (part 2) and the start-up request (part 3), answered for
+ * different callers (init: as parts for different badge kinds).
+ */
+struct server svc_control_server(handle_t ep, struct svc_server *ss);
+struct server svc_boot_server(handle_t ep, struct svc_server *ss);
 
 /*
  * libsys start-up: fetch the handles a supervisor gives through `boot`,
