@@ -1,55 +1,84 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The control requests of the svc protocol (proto/svc.h), served by the
- * supervisor on the endpoint ns hands out as "svc": list, status, stop,
- * start, restart, fault injection, which init passes on to the server
- * itself (libsys answers it there) with a send that expects no reply, and
- * shutdown.
+ * The svc protocol's control ops (proto/svc.h; the library has checked
+ * every name and fault request already), served on the endpoint ns hands
+ * out as "svc": list, status, stop, start, restart, fault injection, which
+ * init passes on to the server itself (libsys answers it there) with a send
+ * that expects no reply, and shutdown. The start-up op (SVC_BOOT) is
+ * supervisor.c's.
  */
-#include <string.h>
-
 #include "init.h"
 #include "sys/stdio.h"
 
-static long list(struct ipc_msg *m)
+static long list(void *ctx, uint32_t first, struct svc_entry *out, uint32_t max, uint32_t *total)
 {
-	struct svc_entry *out = (struct svc_entry *)ipc_buffer()->data;
 	uint32_t n = 0;
 
-	for (uint64_t i = m->w[0]; i < sup.count && n < SVC_LIST_MAX; i++)
+	(void)ctx;
+	for (uint32_t i = first; i < sup.count && n < max; i++)
 		service_entry(&sup.services[i], &out[n++]);
-	m->w[0] = n;
-	m->w[1] = sup.count;
-	m->tag = IPC_TAG(0, 2, 0, n * sizeof(struct svc_entry));
-	return E_OK;
+	*total = sup.count;
+	return n;
 }
 
-static long status(struct service *s, struct ipc_msg *m)
+static long status(void *ctx, const char *name, struct svc_entry *out)
 {
-	service_entry(s, (struct svc_entry *)ipc_buffer()->data);
-	m->tag = IPC_TAG(0, 0, 0, sizeof(struct svc_entry));
+	struct service *s = service_by_name(name);
+
+	(void)ctx;
+	if (!s)
+		return E_NOENT;
+	service_entry(s, out);
 	return E_OK;
 }
 
-static long start(struct service *s)
+/* Do `act` to the service called name; E_NOENT if there is none. */
+static long act_on(const char *name, void (*act)(struct service *s))
+{
+	struct service *s = service_by_name(name);
+
+	if (!s)
+		return E_NOENT;
+	act(s);
+	return E_OK;
+}
+
+static void start_if_down(struct service *s)
 {
 	if (s->state != SVC_STARTING && s->state != SVC_RUNNING)
 		life_restart(s); /* from scratch: its failures are forgotten */
-	return E_OK;
+}
+
+static long stop(void *ctx, const char *name)
+{
+	(void)ctx;
+	return act_on(name, life_stop);
+}
+
+static long start(void *ctx, const char *name)
+{
+	(void)ctx;
+	return act_on(name, start_if_down);
+}
+
+static long restart(void *ctx, const char *name)
+{
+	(void)ctx;
+	return act_on(name, life_restart);
 }
 
 /* Pass a fault on to the running instance, which obeys it from badge 0 (ours). */
-static long inject(struct service *s, const struct ipc_msg *rq)
+static long fault(void *ctx, const char *name, const struct svc_fi_request *fi)
 {
-	struct svc_fi_request fi;
 	static const uint16_t labels[] = {SVC_FI_CRASH, SVC_FI_HANG, SVC_FI_LEAK};
+	struct service *s = service_by_name(name);
 
-	memcpy(&fi, rq->w, sizeof(fi));
-	if (fi.fault > SVC_FAULT_LEAK || fi.kind >= SVC_CRASH_KINDS)
-		return E_INVAL;
+	(void)ctx;
+	if (!s)
+		return E_NOENT;
 	if (s->state != SVC_RUNNING || s->m.serves_count == 0)
 		return E_CLOSED;
-	struct ipc_msg m = {.tag = IPC_TAG(labels[fi.fault], 2, 0, 0), .w = {fi.kind, fi.after}};
+	struct ipc_msg m = {.tag = IPC_TAG(labels[fi->fault], 2, 0, 0), .w = {fi->kind, fi->after}};
 	s->fault_injected = true;
 	long err = ipc_send(s->eps[0], &m, INIT_FI_SEND_TIMEOUT);
 	if (err < 0)
@@ -61,40 +90,20 @@ static long inject(struct service *s, const struct ipc_msg *rq)
  * Stop the system: init's exit ends it (the kernel stops the machine). No
  * server keeps unsynced data yet, so none is asked to save anything first.
  */
-__attribute__((noreturn)) static void shutdown(void)
+static long shutdown(void *ctx)
 {
+	(void)ctx;
 	printf("init: shutdown requested\n");
 	sys_process_exit(0);
 }
 
-long control_request(struct ipc_msg *m)
-{
-	uint32_t label = IPC_TAG_LABEL(m->tag);
-
-	if (label == SVC_LIST)
-		return list(m);
-	if (label == SVC_SHUTDOWN)
-		shutdown();
-	const char *name = request_name(m);
-	struct service *s = name ? service_by_name(name) : NULL;
-	if (!name)
-		return E_INVAL;
-	if (!s)
-		return E_NOENT;
-	switch (label) {
-	case SVC_STATUS:
-		return status(s, m);
-	case SVC_STOP:
-		life_stop(s);
-		return E_OK;
-	case SVC_START:
-		return start(s);
-	case SVC_RESTART:
-		life_restart(s);
-		return E_OK;
-	case SVC_FI:
-		return inject(s, m);
-	default:
-		return E_NOSYS;
-	}
-}
+const struct svc_ops init_svc_ops = {
+	.list = list,
+	.status = status,
+	.stop = stop,
+	.start = start,
+	.restart = restart,
+	.fault = fault,
+	.shutdown = shutdown,
+	.boot = sup_boot_grant,
+};

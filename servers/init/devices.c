@@ -132,7 +132,7 @@ long devices_prepare(struct service *s)
 	return err;
 }
 
-static long copy(handle_t h, uint32_t rights, struct grant *g)
+static long copy(handle_t h, uint32_t rights, struct svc_grant *g)
 {
 	long c = sys_handle_dup(h, rights);
 
@@ -141,7 +141,7 @@ static long copy(handle_t h, uint32_t rights, struct grant *g)
 	return c < 0 ? c : E_OK;
 }
 
-static long grant_framebuffer(struct grant *g)
+static long grant_framebuffer(struct svc_grant *g)
 {
 	uint32_t size = 0;
 	handle_t fb = start_handle("framebuffer", &size);
@@ -153,7 +153,7 @@ static long grant_framebuffer(struct grant *g)
 	return copy(fb, MEMORY_COPY, g);
 }
 
-static long grant_ecam(struct grant *g)
+static long grant_ecam(struct svc_grant *g)
 {
 	strlcpy(g->name, "ecam", sizeof(g->name));
 	g->size = ecam_bytes;
@@ -163,7 +163,7 @@ static long grant_ecam(struct grant *g)
 }
 
 /* The memory part of the list: framebuffer, ecam, devmem:* (only what exists). */
-static long grant_memory(struct service *s, uint32_t i, struct grant *g)
+static long grant_memory(struct service *s, uint32_t i, struct svc_grant *g)
 {
 	bool fb = s->m.framebuffer && have_framebuffer();
 	bool pci = s->m.ecam && ecam != HANDLE_INVALID;
@@ -185,7 +185,7 @@ static long grant_memory(struct service *s, uint32_t i, struct grant *g)
 	return E_NOENT;
 }
 
-long devices_grant(struct service *s, uint32_t i, struct grant *g)
+long devices_grant(struct service *s, uint32_t i, struct svc_grant *g)
 {
 	if (i < s->m.irq_count) {
 		snprintf(g->name, sizeof(g->name), NAME_IRQ, (unsigned long)s->m.irqs[i]);

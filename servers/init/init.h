@@ -8,24 +8,32 @@
  * of these it is; the kernel and the handles init gives away set the badge,
  * so nobody can pose as another kind of sender.
  *
- *   main.c        start-up: objects, the services, the threads
- *   services.c    the service table from the manifests; the handles each gets
+ *   main.c        start-up: objects, the services, the threads, then the server loop
+ *   bundle.c      reading the manifests from the `services` boot module
+ *   services.c    the service table: its objects, lookups, the handles each instance gets
  *   devices.c     the hardware handles from the manifests (irq, ioport, devmem, dma)
  *   lifecycle.c   start, end, back-off, restart, give up, stop
  *   spawn.c       starting one instance (the loader itself, or through it)
- *   supervisor.c  the receive loop and its dispatch
- *   names.c       the name service (proto/ns.h)
- *   control.c     the svc protocol's control requests (proto/svc.h)
+ *   supervisor.c  the endpoint's server: badge kinds, method tables, events
+ *   names.c       the name service's ops (proto/ns.h)
+ *   control.c     the svc protocol's control ops (proto/svc.h)
  *   heartbeat.c   the thread that pings each service
  *   run.c         the thread that runs the `run=` programs
+ *
+ * The endpoint is served by libsys's loop (server_run): supervisor.c
+ * describes it as method tables by label and badge kind, with the ns and
+ * svc protocol libraries' decoders as parts for their kinds. Every file but
+ * main.c, bundle.c, spawn.c, devices.c, heartbeat.c and run.c also compiles
+ * into host tests (servers/init/test), with the system calls faked.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "proto/svc.h"
 #include "manifest/manifest.h"
+#include "proto/ns.h"
+#include "proto/svc.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
@@ -43,6 +51,7 @@
 
 /* Badges on the supervisor endpoint: kind in the top byte, then instance and index. */
 enum badge_kind {
+	BADGE_TIMER = 0,     /* init's back-off timer (a notification: the badge is its bits) */
 	BADGE_NOTICE = 1,    /* kernel notices about a service instance */
 	BADGE_BOOT = 2,	     /* a new instance fetching its handles */
 	BADGE_NS = 3,	     /* name lookups */
@@ -55,11 +64,12 @@ enum badge_kind {
 #define BADGE_KIND(b)  ((uint32_t)((b) >> 56))
 #define BADGE_GEN(b)   ((uint32_t)(((b) >> 8) & 0xFFFFFFFFull))
 #define BADGE_INDEX(b) ((uint32_t)((b)&0xFF))
+#define BADGE_ANYONE   0xFF /* the index in handles that name no service (ns lookups) */
 
 #define TIMER_BIT 1ull /* the back-off timer's notification bit */
 
 /* The heartbeat thread's report: w0 = service index, w1 = instance. Internal to init. */
-#define INIT_HUNG 0x02F0
+#define INIT_HUNG (SVC_PROTOCOL_BASE + 0xF0) /* in svc's range (sys/protocols.h) */
 
 enum end_cause {
 	END_FAULT, /* a fault notice: killed by us */
@@ -96,28 +106,31 @@ struct supervisor {
 	struct service services[MANIFEST_MAX_SERVICES];
 	uint32_t count;
 	struct service *loader; /* the service serving "loader" */
-	uint64_t next_badge;	/* for handles to service endpoints given away */
+	uint64_t next_badge;	/* for handles to service endpoints given away (sup_new_badge) */
 	bool timers_dirty;
 };
 
 extern struct supervisor sup;
 
-/* One start handle of an instance, as SVC_BOOT hands it over (a fresh copy: close it). */
-struct grant {
-	char name[START_NAME_MAX];
-	handle_t handle;
-	uint32_t size;		 /* bytes of a memory object, ports of an ioport range */
-	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2 (proto/svc.h, SVC_BOOT) */
-	uint64_t geometry[3];
-};
+/* bundle.c: read the services module, fill the table (or the loader alone). */
+long services_load(void);
 
 /* services.c */
-long services_load(void);
+/* The table from n manifests, with each service's lasting objects; E_NOENT without a loader. */
+long services_fill(const struct manifest *manifests, uint32_t n);
 struct service *service_by_name(const char *name);
 /* The endpoint called `name` (served by some service), or HANDLE_INVALID. */
 handle_t service_endpoint(const char *name);
+/* A new badge for a handle to a service endpoint (any thread may ask). */
+uint64_t sup_new_badge(void);
+/*
+ * A new send-only handle to the endpoint called `name` for a client: init's
+ * own "ns" and "svc" (badged with `index`, the service asking or
+ * BADGE_ANYONE), or a service's with a badge of its own; E_NOENT.
+ */
+long service_client_handle(const char *name, uint32_t index);
 /* The index-th start handle of s (manifest_handle_count's order); E_NOENT past the end. */
-long service_handle(struct service *s, uint32_t index, struct grant *g);
+long service_handle(struct service *s, uint32_t index, struct svc_grant *g);
 void service_entry(const struct service *s, struct svc_entry *e);
 uint32_t service_failures_in_window(const struct service *s, uint64_t now);
 
@@ -126,7 +139,7 @@ uint32_t service_failures_in_window(const struct service *s, uint64_t now);
  */
 long devices_prepare(struct service *s);
 /* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma). */
-long devices_grant(struct service *s, uint32_t index, struct grant *g);
+long devices_grant(struct service *s, uint32_t index, struct svc_grant *g);
 
 /* lifecycle.c */
 void life_start(struct service *s);
@@ -140,16 +153,13 @@ void life_arm_timer(void);
 /* spawn.c: start an instance of s; its process handle or an error. */
 long spawn_service(struct service *s);
 
-/* supervisor.c */
-long sup_init(void);
-void sup_boot(void);
-__attribute__((noreturn)) void sup_run(void);
+/* supervisor.c: the server for sup.ep (server_run serves it), and the SVC_BOOT op. */
+struct server sup_server(void);
+long sup_boot_grant(void *ctx, uint64_t badge, uint32_t index, struct svc_grant *g);
 
-/* The NUL-terminated name (1-15 characters) a request carries in the buffer, or NULL. */
-const char *request_name(const struct ipc_msg *m);
-/* names.c, control.c: handle one request in place (m becomes the reply); the status. */
-long names_request(struct ipc_msg *m, handle_t *close_after);
-long control_request(struct ipc_msg *m);
+/* names.c, control.c: init's side of the ns and svc protocols (ctx unused: there is one sup). */
+extern const struct ns_ops init_ns_ops;
+extern const struct svc_ops init_svc_ops;
 
 /* heartbeat.c, run.c */
 long heartbeat_start(void);

@@ -4,8 +4,10 @@
  * faults, exits or hangs, and decide what comes next from its restart
  * policy: a new instance after an exponential back-off (10 ms doubling to
  * 1 s, back to 10 ms once an instance has run 5 s), or giving up after 5
- * failures within 10 s with one log line, or nothing. A fault injected on
- * purpose (svc fi) restarts at once and is not counted as a failure.
+ * failures within 10 s with one log line, or nothing. Only the service's
+ * own failures count toward giving up (counts_toward_giving_up): faults,
+ * hangs and starts that fail, never the exit of a running instance. A fault
+ * injected on purpose (svc fi) restarts at once and is not counted either.
  * Back-off deadlines share one notification timer (life_arm_timer).
  */
 #include "init.h"
@@ -116,17 +118,31 @@ static bool wants_restart(const struct service *s, bool failure)
 }
 
 /*
- * After a failure (or a clean exit of an always-restarted service): give
- * up, or restart after the back-off delay, which then doubles. Finishes
- * the log line `line` began.
+ * Whether an end counts toward giving up: a fault, a missed heartbeat, a
+ * start that failed, or a failed exit before the instance had all its
+ * handles (it never got to serve). The exit of a running instance never
+ * counts, whatever its code: no request can end a server (the server loop
+ * answers errors and carries on), so such an exit is the server's own
+ * choice, perhaps at a client's prompting, and no client may take a
+ * service down for good. It is still restarted after the back-off.
  */
-static void after_end(struct service *s, uint64_t now, bool ran, bool failure, const char *line)
+static bool counts_toward_giving_up(const struct service *s, enum end_cause cause, bool failure)
+{
+	return failure && (cause != END_EXIT || s->state == SVC_STARTING);
+}
+
+/*
+ * After a failure (or a clean exit of an always-restarted service): give
+ * up if this end counts and makes too many, or restart after the back-off
+ * delay, which then doubles. Finishes the log line `line` began.
+ */
+static void after_end(struct service *s, uint64_t now, bool ran, bool counts, const char *line)
 {
 	uint64_t span;
 
 	if (ran && now - s->started_at >= INIT_HEALTHY_NS)
 		s->backoff_ns = INIT_BACKOFF_MIN;
-	if (failure && note_failure(s, now, &span)) {
+	if (counts && note_failure(s, now, &span)) {
 		printf("%s\n", line);
 		give_up(s, span);
 		return;
@@ -147,6 +163,7 @@ void life_ended(struct service *s, enum end_cause cause, int64_t code, const cha
 	bool ran = s->process != HANDLE_INVALID;
 	bool injected = s->fault_injected;
 	bool failure = !(cause == END_EXIT && code == 0);
+	bool counts = counts_toward_giving_up(s, cause, failure);
 	char line[200];
 
 	if (ran)
@@ -168,7 +185,7 @@ void life_ended(struct service *s, enum end_cause cause, int64_t code, const cha
 		life_start(s);
 		return;
 	}
-	after_end(s, now, ran, failure, line);
+	after_end(s, now, ran, counts, line);
 }
 
 void life_stop(struct service *s)

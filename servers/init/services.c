@@ -1,62 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The service table: read from the `services` boot module (the manifests,
- * manifest/manifest.h), with the objects init keeps for each service across its
- * instances (the endpoints it serves, its "state" memory object), and the
- * start handles each instance gets, made fresh for every instance with
- * exactly the rights its manifest allows.
+ * The service table, from the manifests bundle.c reads, with the objects
+ * init keeps for each service across its instances (the endpoints it
+ * serves, its "state" memory object); finding a service or an endpoint by
+ * name, the handles clients get to init's and the services'
+ * endpoints, the start handles each instance gets (made fresh for every
+ * instance, with exactly the rights its manifest allows) and the entries
+ * `svc list` shows.
  */
 #include <string.h>
 
 #include "init.h"
+#include "sys/fmt.h"
 #include "sys/process.h"
-#include "sys/start.h"
-#include "sys/stdio.h"
 
-#define BUNDLE_VA 0x00006c0000000000ull /* where the services module is read */
-#define PAGE	  4096u
+#define PAGE 4096u
 
 struct supervisor sup;
-static struct manifest manifests[MANIFEST_MAX_SERVICES];
-
-/* Used when the services module is missing or malformed: run= programs still work. */
-static const char fallback_bundle[] = "[loader]\nbinary = loader\npriority = 20\n"
-				      "serves = loader\nquota = 4096\nheartbeat_ms = 1000\n";
-
-static int parse_fallback(void)
-{
-	struct manifest_error err;
-
-	printf("init: starting the loader alone\n");
-	return manifest_parse(fallback_bundle, sizeof(fallback_bundle) - 1, manifests,
-			      MANIFEST_MAX_SERVICES, &err);
-}
-
-static int read_bundle(void)
-{
-	uint32_t size = 0;
-	handle_t mod = start_handle("services", &size);
-	struct manifest_error err;
-
-	if (mod == HANDLE_INVALID || size == 0) {
-		printf("init: no services module\n");
-		return parse_fallback();
-	}
-	uint64_t bytes = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	long mapped = sys_mobj_map(HANDLE_SELF, mod, BUNDLE_VA, 0, bytes, R_READ);
-	if (mapped < 0) {
-		printf("init: cannot map the services module: %s\n", sys_error_name(mapped));
-		return parse_fallback();
-	}
-	int n = manifest_parse((const char *)BUNDLE_VA, size, manifests, MANIFEST_MAX_SERVICES,
-			       &err);
-	sys_unmap(HANDLE_SELF, BUNDLE_VA, bytes);
-	if (n < 0) {
-		printf("init: services:%u: %s\n", err.line, err.text);
-		return parse_fallback();
-	}
-	return n;
-}
 
 /* The endpoints it serves and its state object: made once, kept for ever. */
 static long make_objects(struct service *s)
@@ -76,14 +36,12 @@ static long make_objects(struct service *s)
 	return E_OK;
 }
 
-long services_load(void)
+long services_fill(const struct manifest *manifests, uint32_t n)
 {
-	int n = read_bundle();
-
-	for (int i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		struct service *s = &sup.services[i];
 		*s = (struct service){.m = manifests[i],
-				      .index = (uint32_t)i,
+				      .index = i,
 				      .process = HANDLE_INVALID,
 				      .backoff_ns = INIT_BACKOFF_MIN};
 		long err = make_objects(s);
@@ -93,7 +51,7 @@ long services_load(void)
 			if (strcmp(s->m.serves[j], "loader") == 0)
 				sup.loader = s;
 	}
-	sup.count = n > 0 ? (uint32_t)n : 0;
+	sup.count = n;
 	if (!sup.loader)
 		return E_NOENT;
 	sup.loader->is_loader = true;
@@ -117,19 +75,22 @@ handle_t service_endpoint(const char *name)
 	return HANDLE_INVALID;
 }
 
-/* A send-only handle to `name` for s: the supervisor's own ("ns", "svc") or a service's. */
-static long call_handle(const struct service *s, const char *name)
+uint64_t sup_new_badge(void)
+{
+	return __atomic_add_fetch(&sup.next_badge, 1, __ATOMIC_RELAXED);
+}
+
+long service_client_handle(const char *name, uint32_t index)
 {
 	uint32_t rights = R_SEND | R_GRANT | R_DUP | R_TRANSFER;
 
 	if (strcmp(name, "ns") == 0)
-		return sys_ep_mint(sup.ep, BADGE(BADGE_NS, 0, s->index),
-				   R_SEND | R_DUP | R_TRANSFER);
+		return sys_ep_mint(sup.ep, BADGE(BADGE_NS, 0, index), R_SEND | R_DUP | R_TRANSFER);
 	if (strcmp(name, "svc") == 0)
-		return sys_ep_mint(sup.ep, BADGE(BADGE_CONTROL, 0, s->index),
+		return sys_ep_mint(sup.ep, BADGE(BADGE_CONTROL, 0, index),
 				   R_SEND | R_DUP | R_TRANSFER);
 	handle_t ep = service_endpoint(name);
-	return ep == HANDLE_INVALID ? E_NOENT : sys_ep_mint(ep, ++sup.next_badge, rights);
+	return ep == HANDLE_INVALID ? E_NOENT : sys_ep_mint(ep, sup_new_badge(), rights);
 }
 
 static bool calls_ns(const struct service *s)
@@ -146,29 +107,31 @@ static bool calls_ns(const struct service *s)
  * may look up names), "state" for recovery = memory, then its hardware
  * handles (devices.c).
  */
-long service_handle(struct service *s, uint32_t index, struct grant *g)
+long service_handle(struct service *s, uint32_t index, struct svc_grant *g)
 {
 	uint32_t i = index, extra_ns = calls_ns(s) ? 0 : 1;
 	uint32_t state = s->state_mobj != HANDLE_INVALID ? 1 : 0;
+	const char *name;
 	long h;
 
-	*g = (struct grant){0};
+	*g = (struct svc_grant){0};
 	if (i < s->m.serves_count) {
-		strlcpy(g->name, s->m.serves[i], sizeof(g->name));
+		name = s->m.serves[i];
 		h = sys_handle_dup(s->eps[i], R_SEND | R_RECV | R_TRANSFER);
 	} else if ((i -= s->m.serves_count) < s->m.calls_count) {
-		strlcpy(g->name, s->m.calls[i], sizeof(g->name));
-		h = call_handle(s, s->m.calls[i]);
+		name = s->m.calls[i];
+		h = service_client_handle(name, s->index);
 	} else if ((i -= s->m.calls_count) < extra_ns) {
-		strlcpy(g->name, "ns", sizeof(g->name));
-		h = call_handle(s, "ns");
+		name = "ns";
+		h = service_client_handle(name, s->index);
 	} else if ((i -= extra_ns) < state) {
-		strlcpy(g->name, "state", sizeof(g->name));
+		name = "state";
 		g->size = s->m.state_pages * PAGE;
 		h = sys_handle_dup(s->state_mobj, R_READ | R_WRITE | R_TRANSFER);
 	} else {
 		return devices_grant(s, i - state, g);
 	}
+	snprintf(g->name, sizeof(g->name), "%s", name);
 	if (h >= 0)
 		g->handle = (handle_t)h;
 	return h < 0 ? h : E_OK;
@@ -193,7 +156,7 @@ void service_entry(const struct service *s, struct svc_entry *e)
 				.restarts = s->restarts,
 				.pages_quota = s->m.quota_pages,
 				.recovery = s->m.recovery};
-	strlcpy(e->name, s->m.name, sizeof(e->name));
+	snprintf(e->name, sizeof(e->name), "%s", s->m.name);
 	e->failures = service_failures_in_window(s, now);
 	if (s->process == HANDLE_INVALID)
 		return;

@@ -50,7 +50,7 @@ static long build_list(struct service *s, struct handle_list *l)
 	const struct start_info *si = start_info();
 
 	for (uint32_t i = 0; l->count < START_MAX_HANDLES; i++) {
-		struct grant g;
+		struct svc_grant g;
 		long err = service_handle(s, i, &g);
 		if (err == E_NOENT)
 			break;
