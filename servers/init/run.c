@@ -7,13 +7,19 @@
  *
  * Programs are separated by ',' and a program's arguments follow its name,
  * each after a ':' (the kernel command line splits at spaces, so arguments
- * cannot be spaced). Each is started through the loader with the loader
- * endpoint as "parent" and the loader adds "ns". A name written `!name` is a
- * trusted hardware test (dtest): init starts it itself and hands it its own
- * hardware resource handles and the framebuffer as well; real drivers get
- * narrow handles from their manifests instead. When the last one has
- * ended, init exits with 0 if every one of them exited with 0, which stops
- * the system.
+ * cannot be spaced). Each is started through the loader with a send-only
+ * handle to the loader endpoint as "parent", badged like every handle init
+ * gives away (so the loader's server loop refuses fault injection from it:
+ * only badge 0, init's own, may inject), and the loader adds "ns". A name
+ * written `!name` is a trusted hardware test (dtest): init starts it itself
+ * and hands it its own hardware resource handles and the framebuffer as
+ * well; real drivers get narrow handles from their manifests instead.
+ *
+ * Each program gets a memory quota of SVC_RUN_QUOTA_PAGES (64 MiB), set
+ * as soon as its process handle is back, before the program can run: it
+ * runs at a lower priority than this thread, and this thread does not
+ * block in between. When the last one has ended, init exits with 0 if
+ * every one of them exited with 0, which stops the system.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -24,6 +30,9 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/thread.h"
+
+_Static_assert(SPAWN_DEFAULT_PRIORITY < INIT_PRIORITY_RUN,
+	       "a program must not run before this thread has set its quota");
 
 #define RUN_MAX_ARGS 8
 #define RUN_LIST_MAX 256
@@ -63,14 +72,15 @@ static long spawn_with_hardware(handle_t parent, const char *name, int argc, con
 	return spawn_module(image, size, &a, elf_err);
 }
 
-/* Start one program (through the loader, or itself for `!name`) and wait for it. */
-static int64_t run_program(handle_t loader, char *item)
+/*
+ * Start one program (through the loader, or itself for `!name`) with its
+ * quota set; its process handle or an error.
+ */
+static long start_program(handle_t loader, char *item, bool hardware)
 {
 	const char *argv[RUN_MAX_ARGS];
-	bool hardware = item[0] == '!';
-	item += hardware;
 	int argc = split_args(item, argv), elf_err = 0;
-	long give = sys_handle_dup(loader, R_SEND | R_GRANT | R_DUP | R_TRANSFER);
+	long give = sys_ep_mint(loader, sup_new_badge(), R_SEND | R_GRANT | R_DUP | R_TRANSFER);
 	long p = give < 0   ? give
 		 : hardware ? spawn_with_hardware((handle_t)give, item, argc, argv, &elf_err)
 			    : loader_spawn(loader, item, argc, argv, SPAWN_DEFAULT_PRIORITY,
@@ -82,6 +92,25 @@ static int64_t run_program(handle_t loader, char *item)
 		printf("init: cannot start %s: %s (elf %d)\n", item, sys_error_name(p), elf_err);
 		return p;
 	}
+	long err = sys_process_set_quota((handle_t)p, SVC_RUN_QUOTA_PAGES);
+	if (err < 0) { /* never let it run without one */
+		printf("init: cannot set the quota of %s: %s\n", item, sys_error_name(err));
+		sys_process_kill((handle_t)p);
+		sys_handle_close((handle_t)p);
+		return err;
+	}
+	return p;
+}
+
+/* Run one program and wait for it; its exit code, or an error. */
+static int64_t run_program(handle_t loader, char *item)
+{
+	bool hardware = item[0] == '!';
+	item += hardware;
+	long p = start_program(loader, item, hardware);
+
+	if (p < 0)
+		return p;
 	int64_t code = -1;
 	long err = sys_process_wait((handle_t)p, TIMEOUT_NEVER, &code);
 	sys_handle_close((handle_t)p);

@@ -73,6 +73,9 @@
 
 #define SVC_NAME_MAX 16 /* with the NUL; as MANIFEST_NAME_MAX */
 
+/* The memory quota of each program the supervisor runs for `run=` (64 MiB). */
+#define SVC_RUN_QUOTA_PAGES 16384
+
 enum svc_fault {
 	SVC_FAULT_CRASH = 0,
 	SVC_FAULT_HANG = 1,
