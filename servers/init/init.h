@@ -143,6 +143,8 @@ long devices_grant(struct service *s, uint32_t index, struct svc_grant *g);
 
 /* lifecycle.c */
 void life_start(struct service *s);
+/* At boot: the loader, then every service whose manifest says autostart. */
+void life_start_all(void);
 void life_ended(struct service *s, enum end_cause cause, int64_t code, const char *why);
 void life_stop(struct service *s);
 void life_restart(struct service *s);

@@ -188,6 +188,17 @@ void life_ended(struct service *s, enum end_cause cause, int64_t code, const cha
 	after_end(s, now, ran, counts, line);
 }
 
+/* The loader first: every other service is started through it. */
+void life_start_all(void)
+{
+	life_start(sup.loader);
+	for (uint32_t i = 0; i < sup.count; i++) {
+		struct service *s = &sup.services[i];
+		if (s != sup.loader && s->m.autostart)
+			life_start(s);
+	}
+}
+
 void life_stop(struct service *s)
 {
 	bool was = s->state != SVC_STOPPED;

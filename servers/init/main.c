@@ -29,17 +29,6 @@ static long sup_init(void)
 	return err < 0 ? err : services_load();
 }
 
-/* The loader first: every other service is started through it. */
-static void sup_boot(void)
-{
-	life_start(sup.loader);
-	for (uint32_t i = 0; i < sup.count; i++) {
-		struct service *s = &sup.services[i];
-		if (s != sup.loader && s->m.autostart)
-			life_start(s);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	long err = sup_init();
@@ -48,7 +37,7 @@ int main(int argc, char **argv)
 		printf("init: cannot set up the supervisor: %s\n", sys_error_name(err));
 		return 2;
 	}
-	sup_boot();
+	life_start_all();
 	if (sup.loader->state != SVC_RUNNING) {
 		printf("init: cannot start the loader\n");
 		return 2;

@@ -276,13 +276,9 @@ long fixture_start(void)
 {
 	long err = E_OK;
 
-	life_start(sup.loader);
-	for (uint32_t i = 0; i < sup.count && err == E_OK; i++) {
-		struct service *s = &sup.services[i];
-		if (s == sup.loader || !s->m.autostart)
-			continue;
-		life_start(s);
-		err = fixture_boot(s);
-	}
+	life_start_all();
+	for (uint32_t i = 0; i < sup.count && err == E_OK; i++)
+		if (sup.services[i].state == SVC_STARTING)
+			err = fixture_boot(&sup.services[i]);
 	return err;
 }
