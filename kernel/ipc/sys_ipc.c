@@ -49,6 +49,12 @@ static long check_message(const struct trap_frame *tf, uint32_t ep_rights)
 	return err;
 }
 
+/*
+ * The endpoint a call or send goes to. Labels from IPC_LABEL_KERNEL_FIRST up
+ * are the kernel's (notifications, fault and exit notices): a receiver must
+ * be able to trust them, so no thread may send one. Replies may carry them,
+ * as status codes: a reply reaches only the caller blocked in its own call.
+ */
 static long lookup_send_ep(struct trap_frame *tf, struct endpoint **ep, uint64_t *badge)
 {
 	struct handle_slot *s;
@@ -56,6 +62,8 @@ static long lookup_send_ep(struct trap_frame *tf, struct endpoint **ep, uint64_t
 
 	if (err)
 		return err;
+	if (IPC_TAG_LABEL(tf->rsi) >= IPC_LABEL_KERNEL_FIRST)
+		return E_INVAL;
 	*ep = (struct endpoint *)s->obj;
 	*badge = s->badge;
 	return check_message(tf, s->rights);
@@ -189,7 +197,8 @@ long SYS_REPLY_handler(struct trap_frame *tf)
 		err = reply_target((handle_t)tf->rdi, &caller);
 	if (err)
 		return err;
-	thread_wake(ipc_reply_to(caller), E_OK);
+	caller = ipc_reply_to(caller);
+	thread_wake(caller, caller->wake_result);
 	return E_OK;
 }
 

@@ -52,6 +52,25 @@ int process_create(const char *name, size_t len, struct process **out)
 	return E_OK;
 }
 
+/*
+ * The supervisor link is weak: the endpoint does not stay alive for the
+ * processes it supervises. It keeps a list of them instead and, when its
+ * last handle goes, lets them go (process_supervisor_gone).
+ */
+static void sup_unlink(struct process *p)
+{
+	if (!p->sup_ep)
+		return;
+	for (struct process **link = &p->sup_ep->supervised; *link; link = &(*link)->sup_next) {
+		if (*link == p) {
+			*link = p->sup_next;
+			break;
+		}
+	}
+	p->sup_ep = NULL;
+	p->sup_next = NULL;
+}
+
 static void notify_supervisor(struct process *p, int64_t code)
 {
 	struct endpoint *ep = p->sup_ep;
@@ -59,22 +78,36 @@ static void notify_supervisor(struct process *p, int64_t code)
 
 	if (!ep)
 		return;
-	p->sup_ep = NULL;
+	sup_unlink(p);
 	k->badge = p->sup_badge;
 	k->tag = IPC_TAG(IPC_LABEL_EXIT, 2, 0, 0);
 	k->w[0] = (uint64_t)code;
 	k->w[1] = p->pid;
 	ipc_post(ep, k);
-	kobj_put(&ep->obj);
 }
 
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge)
 {
-	kobj_get(&ep->obj);
-	if (p->sup_ep)
-		kobj_put(&p->sup_ep->obj);
+	sup_unlink(p);
 	p->sup_ep = ep;
 	p->sup_badge = badge;
+	p->sup_next = ep->supervised;
+	ep->supervised = p;
+}
+
+/*
+ * Nobody can hear a fault any more: a thread suspended on one is woken and
+ * ends its process itself (user_exception goes on as for an unsupervised
+ * process), so the teardown runs on its own stack, never nested in ours.
+ */
+void process_supervisor_gone(struct endpoint *ep)
+{
+	for (struct process *p; (p = ep->supervised);) {
+		sup_unlink(p);
+		for (struct thread *t = p->threads; t; t = t->proc_next)
+			if (t->state == T_BLOCKED && t->reason == B_FAULT)
+				thread_wake(t, E_CLOSED);
+	}
 }
 
 static void process_teardown(struct process *p, int64_t code)
@@ -119,9 +152,7 @@ void process_destroy(struct kobj *o)
 
 	KASSERT(p->exited || p->live_threads == 0);
 	if (!p->exited) { /* created, never ran, last handle closed: no notice */
-		if (p->sup_ep)
-			kobj_put(&p->sup_ep->obj);
-		p->sup_ep = NULL;
+		sup_unlink(p);
 		process_teardown(p, EXIT_KILLED);
 	}
 	live_processes--;

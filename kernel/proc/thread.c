@@ -24,6 +24,7 @@
 #define RFLAGS_USER 0x202 /* IF and the always-one bit; IOPL 0 */
 #define MXCSR_DEFAULT 0x1F80
 #define FCW_DEFAULT 0x037F
+#define THREAD_POISON 0x6B /* fills a freed thread */
 
 void thread_trampoline(void);
 void ipc_thread_cleanup(struct thread *t);
@@ -165,9 +166,15 @@ void thread_destroy(struct kobj *o)
 	}
 	kstack_free(t->kstack_top);
 	kfree(t->fault_notice); /* not queued: a queued notice holds a reference to t */
+	memset(t, THREAD_POISON, sizeof(*t)); /* a stale link to it now fails thread_is_live */
 	kmem_free(t, sizeof(*t));
 	account_uncharge(p->acct, THREAD_CHARGE_PAGES);
 	kobj_put(&p->obj);
+}
+
+bool thread_is_live(const struct thread *t)
+{
+	return t->obj.type == KOBJ_THREAD && t->obj.refs > 0;
 }
 
 _Static_assert(sizeof(struct fault_regs) == sizeof(struct trap_frame), "same layout");

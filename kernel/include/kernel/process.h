@@ -42,8 +42,9 @@ struct process {
 	bool faulted; /* a thread is suspended on a fault, waiting for the supervisor */
 	int64_t exit_code;
 	struct account *acct;	   /* pages charged to this process */
-	struct endpoint *sup_ep;   /* supervisor: fault and exit notices go here */
+	struct endpoint *sup_ep;   /* supervisor (weak): fault and exit notices go here */
 	uint64_t sup_badge;
+	struct process *sup_next;  /* the other processes supervised on sup_ep */
 	struct kmsg *exit_notice;  /* preallocated, so exiting never allocates */
 	uint8_t *iopb;             /* I/O permission bitmap, once ports are enabled */
 	struct wait_queue exit_waiters;
@@ -55,6 +56,8 @@ void process_exit(struct process *p, int64_t code);
 uint64_t process_count(void);
 /* Send this process's fault and exit notices to `ep` with `badge`. */
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge);
+/* `ep` is going: its processes are unsupervised, and a fault then ends them. */
+void process_supervisor_gone(struct endpoint *ep);
 
 /* Load and start init from the first boot module. */
 struct boot_info;

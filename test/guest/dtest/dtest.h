@@ -37,6 +37,7 @@ static inline handle_t dt_handle(const char *name)
 	return start_handle(name, NULL);
 }
 
+extern const struct dtest dtest_irq_trigger_right;
 extern const struct dtest dtest_irq_msi, dtest_irq_level, dtest_irq_storm, dtest_ports,
 	dtest_devmem, dtest_dma, dtest_refused, dtest_irq_latency;
 int dtest_child(int argc, char **argv);

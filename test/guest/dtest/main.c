@@ -13,8 +13,9 @@
 #include "dtest.h"
 
 static const struct dtest *const tests[] = {
-	&dtest_irq_msi, &dtest_irq_level, &dtest_irq_storm, &dtest_ports,
-	&dtest_devmem,  &dtest_dma,       &dtest_refused,   &dtest_irq_latency,
+	&dtest_irq_msi, &dtest_irq_level,   &dtest_irq_storm,
+	&dtest_ports,	&dtest_devmem,	    &dtest_dma,
+	&dtest_refused, &dtest_irq_latency, &dtest_irq_trigger_right,
 };
 
 int main(int argc, char **argv)
