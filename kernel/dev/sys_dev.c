@@ -50,7 +50,7 @@ long SYS_IRQ_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > UINT32_MAX)
 		return E_RANGE;
 	err = irq_create((uint32_t)SYS_ARG1(tf), flags, &irq);
-	return err ? err : cap_give_new(&irq->obj, IRQ_RIGHTS);
+	return err ? err : cap_give_charged(&irq->obj, IRQ_RIGHTS, sizeof(*irq));
 }
 
 long SYS_IRQ_BIND_handler(struct trap_frame *tf)
@@ -116,7 +116,7 @@ long SYS_IOPORT_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > 0xFFFF || SYS_ARG2(tf) > 0x10000)
 		return E_RANGE;
 	err = ioport_create((uint16_t)SYS_ARG1(tf), (uint32_t)SYS_ARG2(tf), &io);
-	return err ? err : cap_give_new(&io->obj, DEVICE_RIGHTS);
+	return err ? err : cap_give_charged(&io->obj, DEVICE_RIGHTS, sizeof(*io));
 }
 
 long SYS_IOPORT_ENABLE_handler(struct trap_frame *tf)
@@ -137,7 +137,9 @@ long SYS_DEVMEM_CREATE_handler(struct trap_frame *tf)
 	if (err)
 		return err;
 	err = mobj_create_device(SYS_ARG1(tf), SYS_ARG2(tf), &m);
-	return err ? err : cap_give_new(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER);
+	return err ? err
+		   : cap_give_charged(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER,
+				      mobj_meta_bytes(m));
 }
 
 long SYS_MOBJ_PHYS_handler(struct trap_frame *tf)

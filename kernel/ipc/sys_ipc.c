@@ -4,6 +4,7 @@
  * byte count and capability), then hand over to ipc/endpoint.c and
  * ipc/notification.c, which cannot fail on bad input.
  */
+#include "kernel/account.h"
 #include "kernel/ipc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -77,7 +78,7 @@ long SYS_EP_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	return cap_give_new(&ep->obj, EP_RIGHTS);
+	return cap_give_charged(&ep->obj, EP_RIGHTS, sizeof(*ep));
 }
 
 long SYS_EP_MINT_handler(struct trap_frame *tf)
@@ -112,7 +113,7 @@ long SYS_NTFN_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	return cap_give_new(&n->obj, NTFN_RIGHTS);
+	return cap_give_charged(&n->obj, NTFN_RIGHTS, sizeof(*n));
 }
 
 long SYS_NTFN_SIGNAL_handler(struct trap_frame *tf)
@@ -219,11 +220,15 @@ long SYS_REPLY_RECV_handler(struct trap_frame *tf)
 long SYS_REPLY_SAVE_handler(struct trap_frame *tf)
 {
 	struct reply *r;
+	struct account *a = current_process()->acct;
 	(void)tf;
-	int err = ipc_reply_save(&r);
+	int err = account_charge(a, sizeof(*r)); /* first: a reply made cannot be undone */
 
+	if (!err && (err = ipc_reply_save(&r)) != E_OK)
+		account_uncharge(a, sizeof(*r));
 	if (err)
 		return err;
+	kobj_adopt_charge(&r->obj, a, sizeof(*r));
 	return cap_give_new(&r->obj, R_TRANSFER);
 }
 

@@ -49,7 +49,7 @@ static int create(uint64_t size, struct account *acct, bool contiguous, struct m
 
 	if (n > pmm_free_count())
 		return E_NOMEM;
-	if (acct && account_charge(acct, n))
+	if (acct && account_charge(acct, n * PAGE_SIZE))
 		return E_QUOTA;
 	struct mobj *m = kzalloc(sizeof(*m));
 	if (m) {
@@ -61,7 +61,7 @@ static int create(uint64_t size, struct account *acct, bool contiguous, struct m
 			kmem_free(m->pages, n * sizeof(paddr_t));
 		kfree(m);
 		if (acct)
-			account_uncharge(acct, n);
+			account_uncharge(acct, n * PAGE_SIZE);
 		return E_NOMEM;
 	}
 	m->acct = acct;
@@ -147,6 +147,11 @@ int mobj_create_boot(paddr_t phys, uint64_t size, struct mobj **out)
 	return E_OK;
 }
 
+uint64_t mobj_meta_bytes(const struct mobj *m)
+{
+	return sizeof(*m) + m->npages * sizeof(paddr_t);
+}
+
 void *mobj_page(struct mobj *m, uint64_t index)
 {
 	return phys_to_virt(m->pages[index]);
@@ -160,7 +165,7 @@ void mobj_destroy(struct kobj *o)
 		free_frames(m, m->borrowed, m->npages);
 	kmem_free(m->pages, m->npages * sizeof(paddr_t));
 	if (m->acct) {
-		account_uncharge(m->acct, m->npages);
+		account_uncharge(m->acct, m->npages * PAGE_SIZE);
 		account_put(m->acct);
 	}
 	kfree(m);

@@ -211,7 +211,7 @@ void init_start(const struct boot_info *bi)
 		klog("warning: no boot modules: no init to start, the kernel idles\n");
 		return;
 	}
-	if (process_create("init", 4, &p))
+	if (process_create("init", 4, NULL, SCHED_PRIORITIES - 1, &p))
 		panic("init: cannot create the process");
 	int err = load_init(bi, p, &img);
 	if (!err)

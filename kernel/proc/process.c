@@ -21,7 +21,25 @@ long arch_copy_user(void *dst, const void *src, size_t n);
 static uint64_t next_pid = 1;
 static uint64_t live_processes;
 
-int process_create(const char *name, size_t len, struct process **out)
+uint64_t process_base_charge(void)
+{
+	return sizeof(struct process) + sizeof(struct account) + sizeof(struct kmsg) + PAGE_SIZE +
+	       HANDLE_TABLE_BASE_BYTES; /* PAGE_SIZE: the top-level page table */
+}
+
+static void process_free(struct process *p)
+{
+	if (p->handles.slots)
+		handle_table_destroy(&p->handles);
+	if (p->acct)
+		account_put(p->acct);
+	kfree(p->exit_notice);
+	vm_space_destroy(&p->vs);
+	kfree(p);
+}
+
+int process_create(const char *name, size_t len, struct account *payer, uint8_t max_prio,
+		   struct process **out)
 {
 	struct process *p = kzalloc(sizeof(*p));
 
@@ -31,19 +49,18 @@ int process_create(const char *name, size_t len, struct process **out)
 		kfree(p);
 		return E_NOMEM;
 	}
-	p->acct = account_create();
+	int err = account_create(payer, &p->acct);
 	p->exit_notice = kzalloc(sizeof(struct kmsg));
-	if (!p->acct || !p->exit_notice || handle_table_init(&p->handles) != 0) {
-		if (p->acct)
-			account_put(p->acct);
-		kfree(p->exit_notice);
-		vm_space_destroy(&p->vs);
-		kfree(p);
-		return E_NOMEM;
+	if (!err && (!p->exit_notice || handle_table_init(&p->handles, p->acct, &p->obj)))
+		err = E_NOMEM;
+	if (err) {
+		process_free(p);
+		return err;
 	}
 	p->exit_notice->owner = &p->obj;
 	kobj_init(&p->obj, KOBJ_PROCESS);
 	p->pid = next_pid++;
+	p->max_prio = max_prio;
 	len = MIN(len, PROCESS_NAME_MAX - 1);
 	memcpy(p->name, name, len);
 	p->name[len] = '\0';
@@ -125,6 +142,7 @@ static void process_teardown(struct process *p, int64_t code)
 	struct thread *cur = current_thread();
 	if (cur->proc == p)
 		vm_space_activate(vm_kernel_space());
+	account_uncharge(p->acct, p->vs.tables * PAGE_SIZE);
 	vm_space_destroy(&p->vs);
 	for (struct thread *w; (w = wait_queue_pop(&p->exit_waiters));) {
 		w->wake_value = code;

@@ -78,7 +78,8 @@ static long spawn_request(struct server_request *req, handle_t given, int *elf_e
 		return E_NOENT;
 	struct spawn_handle hs[2];
 	uint32_t n = child_handles(given, rq.flags, hs);
-	struct spawn_args a = {name, argc, argv, n, hs, (unsigned)rq.priority};
+	struct spawn_args a = {
+		name, argc, argv, n, hs, (unsigned)rq.priority, SPAWN_PROGRAM_MAX_PRIORITY};
 	return spawn_module(module, size, &a, elf_err);
 }
 

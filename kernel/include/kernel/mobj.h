@@ -30,5 +30,7 @@ int mobj_create_contiguous(uint64_t size, struct account *acct, struct mobj **ou
 int mobj_create_device(paddr_t phys, uint64_t size, struct mobj **out);
 /* A boot module's memory [phys, phys + size), shared in place (phys page-aligned). */
 int mobj_create_boot(paddr_t phys, uint64_t size, struct mobj **out);
+/* The kernel memory the object itself takes (charged to its creator). */
+uint64_t mobj_meta_bytes(const struct mobj *m);
 /* Kernel access to the bytes of page `index`. */
 void *mobj_page(struct mobj *m, uint64_t index);

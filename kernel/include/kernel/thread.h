@@ -18,7 +18,6 @@
 #define SCHED_PRIORITIES  32
 #define SCHED_SLICE_TICKS 2
 #define KSTACK_SIZE       (16 * 1024)
-#define THREAD_CHARGE_PAGES 4 /* charged to the process per thread: its kernel stack */
 
 struct process;
 struct ipc_buffer;
