@@ -1,48 +1,60 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The self-test runner: walks the .ktests section, runs what `ktest=` names,
- * prints one line per test and a summary, and exits QEMU with the verdict.
- * A run where a selected test did not report counts as a failure.
+ * The kernel's host for the test framework (test/test.h): its port (printk,
+ * kvsnprintf, the monotonic clock) and the entry that runs the tests
+ * `ktest=` names, split at commas, and exits QEMU with the verdict.
  */
 #include "kernel/ktest.h"
 
+#include "kernel/clock.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "test/test.h"
 
-extern const struct ktest *const __ktests_start[], *const __ktests_end[];
+#define KTEST_LIST_MAX	256
+#define KTEST_WORDS_MAX 32
 
-void ktest_fail(struct ktest_ctx *t, const char *expr, const char *file, int line)
+void test_port_print(const char *line)
 {
-	if (t->failure)
-		return;
-	t->failure = expr;
-	ksnprintf(t->detail, sizeof(t->detail), "%s:%d", file, line);
+	kprintf("%s\n", line);
+}
+
+int test_port_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return kvsnprintf(buf, size, fmt, ap);
+}
+
+uint64_t test_port_clock_ns(void)
+{
+	return clock_ns();
+}
+
+/* Split `list` at commas in place; empty words are dropped. */
+static int split_words(char *list, char **words, int max)
+{
+	int n = 0;
+
+	for (char *p = list; *p && n < max;) {
+		char *end = p;
+		while (*end && *end != ',')
+			end++;
+		bool last = *end == '\0';
+		*end = '\0';
+		if (end != p)
+			words[n++] = p;
+		p = last ? end : end + 1;
+	}
+	return n;
 }
 
 void ktest_run_selected(void)
 {
-	unsigned passed = 0, failed = 0, registered = 0, selected = 0;
+	char list[KTEST_LIST_MAX];
+	char *words[KTEST_WORDS_MAX];
 
-	if (!cmdline_get("ktest", NULL, 0))
+	if (!cmdline_get("ktest", list, sizeof(list)))
 		return;
-	for (const struct ktest *const *p = __ktests_start; p < __ktests_end; p++) {
-		const struct ktest *k = *p;
-		registered++;
-		if (!cmdline_list_has("ktest", k->name))
-			continue;
-		selected++;
-		struct ktest_ctx ctx = {0};
-		k->fn(&ctx);
-		if (ctx.failure) {
-			failed++;
-			kprintf("KTEST %s FAIL: %s (%s)\n", k->name, ctx.failure, ctx.detail);
-		} else {
-			passed++;
-			kprintf("KTEST %s PASS\n", k->name);
-		}
-	}
-	kprintf("KTEST SUMMARY %u passed, %u failed, %u registered\n", passed, failed, registered);
-	bool ok = failed == 0 && selected > 0 && passed == selected;
-	kernel_exit(ok ? KEXIT_SUCCESS : KEXIT_FAILURE);
+	int n = split_words(list, words, KTEST_WORDS_MAX);
+	kernel_exit(test_run("kernel", n, words) == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);
 }

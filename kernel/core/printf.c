@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Formatted output for the kernel. fmt_format is the single format engine;
- * ksnprintf bounds it to a buffer and kprintf/klog send it to the console.
+ * ksnprintf and kvsnprintf bound it to a buffer and kprintf/klog send it to
+ * the console.
  */
 #include "kernel/printk.h"
 
@@ -155,17 +156,24 @@ static void buf_putc(void *ctx, char c)
 	b->len++;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct buf_sink b = {buf, size, 0};
-	va_list ap;
 
-	va_start(ap, fmt);
 	fmt_format(buf_putc, &b, fmt, ap);
-	va_end(ap);
 	if (size)
 		buf[b.len < size ? b.len : size - 1] = '\0';
 	return (int)b.len;
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 static struct spinlock console_lock;

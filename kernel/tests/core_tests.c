@@ -5,13 +5,12 @@
  */
 #include "acpi/acpi.h"
 #include "arch/cpu.h"
-#include "kernel/clock.h"
 #include "kernel/bootinfo.h"
+#include "kernel/clock.h"
 #include "kernel/cmdline.h"
-#include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
-
+#include "test/test.h"
 
 static void wait_ticks(uint64_t n)
 {
@@ -20,13 +19,13 @@ static void wait_ticks(uint64_t n)
 		cpu_wait_irq();
 }
 
-KTEST(clock_monotonic, "clock_ns never goes backwards and advances with the tick")
+TEST(core, clock_monotonic, "clock_ns never goes backwards and advances with the tick")
 {
 	uint64_t last = clock_ns();
 
 	for (int i = 0; i < 10000; i++) {
 		uint64_t now = clock_ns();
-		KT_ASSERT(now >= last);
+		T_ASSERT(now >= last);
 		last = now;
 	}
 	uint64_t t0 = clock_ns();
@@ -37,11 +36,11 @@ KTEST(clock_monotonic, "clock_ns never goes backwards and advances with the tick
 	 * loaded host delivers ticks late, so the upper bound only catches a
 	 * clock that is grossly off (a calibration wrong by 5x or more).
 	 */
-	KT_ASSERT(dt >= 2 * 1000000000ull / TICK_HZ);
-	KT_ASSERT(dt <= 20 * 1000000000ull / TICK_HZ);
+	T_ASSERT(dt >= 2 * 1000000000ull / TICK_HZ);
+	T_ASSERT(dt <= 20 * 1000000000ull / TICK_HZ);
 }
 
-KTEST(timer_oneshot, "a one-shot timer fires once after its delay")
+TEST(core, timer_oneshot, "a one-shot timer fires once after its delay")
 {
 	irq_disable();
 	uint64_t t0 = clock_ns(), ticks0 = clock_ticks();
@@ -58,21 +57,21 @@ KTEST(timer_oneshot, "a one-shot timer fires once after its delay")
 	bool single = clock_ticks() == ticks1;
 	timer_periodic();
 	/* at least its delay; late only by what a loaded TCG host adds */
-	KT_ASSERT(dt >= 2900000 && dt < 200000000);
-	KT_ASSERT(single);
+	T_ASSERT(dt >= 2900000 && dt < 200000000);
+	T_ASSERT(single);
 }
 
-KTEST(acpi_tables, "MADT, FADT and MCFG of the q35 machine were parsed")
+TEST(core, acpi_tables, "MADT, FADT and MCFG of the q35 machine were parsed")
 {
 	const struct acpi_info *ai = kernel_acpi_info();
 
-	KT_ASSERT(ai->has_madt && ai->madt.ioapic_count >= 1 && ai->madt.cpu_count >= 1);
-	KT_ASSERT(ai->has_fadt && ai->fadt.pm_timer_present);
-	KT_ASSERT(ai->has_mcfg && ai->ecam_count >= 1);
-	KT_ASSERT(strcmp(timer_calibration_source(), "ACPI PM timer") == 0);
+	T_ASSERT(ai->has_madt && ai->madt.ioapic_count >= 1 && ai->madt.cpu_count >= 1);
+	T_ASSERT(ai->has_fadt && ai->fadt.pm_timer_present);
+	T_ASSERT(ai->has_mcfg && ai->ecam_count >= 1);
+	T_ASSERT(strcmp(timer_calibration_source(), "ACPI PM timer") == 0);
 }
 
-KTEST(cmdline_lookup, "command-line keys, values and lists are found exactly")
+TEST(core, cmdline_lookup, "command-line keys, values and lists are found exactly")
 {
 	char saved[512], v[16];
 
@@ -84,17 +83,17 @@ KTEST(cmdline_lookup, "command-line keys, values and lists are found exactly")
 		  !cmdline_list_has("ktest", "b") && cmdline_get("ktest", v, 3) &&
 		  strcmp(v, "a,") == 0;
 	cmdline_set(saved);
-	KT_ASSERT(ok);
+	T_ASSERT(ok);
 }
 
-KTEST(format, "the formatter handles widths, signs, hex and truncation")
+TEST(core, format, "the formatter handles widths, signs, hex and truncation")
 {
 	char b[64];
 
 	ksnprintf(b, sizeof(b), "%d|%5u|%-4s|%08lx|%c|%zu", -42, 7u, "ab", 0xbeefUL, 'z',
 		  (size_t)9);
-	KT_ASSERT(strcmp(b, "-42|    7|ab  |0000beef|z|9") == 0);
-	KT_ASSERT(ksnprintf(b, 4, "%s", "abcdef") == 6 && strcmp(b, "abc") == 0);
+	T_ASSERT(strcmp(b, "-42|    7|ab  |0000beef|z|9") == 0);
+	T_ASSERT(ksnprintf(b, 4, "%s", "abcdef") == 6 && strcmp(b, "abc") == 0);
 	ksnprintf(b, sizeof(b), "%ld %p", (long)-9000000000, (void *)0x10);
-	KT_ASSERT(strcmp(b, "-9000000000 0x10") == 0);
+	T_ASSERT(strcmp(b, "-9000000000 0x10") == 0);
 }

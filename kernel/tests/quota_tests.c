@@ -6,8 +6,8 @@
  */
 #include "kernel/account.h"
 #include "kernel/handle.h"
-#include "kernel/ktest.h"
 #include "sys/errors.h"
+#include "test/test.h"
 
 #define LAST_SLOT 0xFFFFu
 
@@ -27,15 +27,15 @@ static handle_t fill_to_last(struct handle_table *ht, struct kobj *o)
 	return h;
 }
 
-KTEST(handle_never_self, "every generation of the last slot differs from HANDLE_SELF")
+TEST(quota, handle_never_self, "every generation of the last slot differs from HANDLE_SELF")
 {
 	struct kobj o = {.type = KOBJ_ENDPOINT, .refs = 1}; /* never reaches 0 */
 	struct account *a;
 	struct handle_table ht;
 	bool all_ok = true;
 
-	KT_ASSERT(account_create(NULL, &a) == E_OK);
-	KT_ASSERT(handle_table_init(&ht, a, NULL) == E_OK);
+	T_ASSERT(account_create(NULL, &a) == E_OK);
+	T_ASSERT(handle_table_init(&ht, a, NULL) == E_OK);
 	handle_t h = fill_to_last(&ht, &o);
 	for (uint32_t i = 0; i <= 0x10000 && all_ok; i++) {
 		all_ok = handle_ok(h) && handle_remove(&ht, h) == E_OK &&
@@ -44,17 +44,17 @@ KTEST(handle_never_self, "every generation of the last slot differs from HANDLE_
 	handle_table_destroy(&ht);
 	bool refunded = a->used == 0 && o.refs == 1;
 	account_put(a);
-	KT_ASSERT(all_ok);
-	KT_ASSERT(refunded);
+	T_ASSERT(all_ok);
+	T_ASSERT(refunded);
 }
 
-KTEST(account_tree, "a charge counts at every level above and stops at any limit")
+TEST(quota, account_tree, "a charge counts at every level above and stops at any limit")
 {
 	struct account *root, *mid, *leaf;
 
-	KT_ASSERT(account_create(NULL, &root) == E_OK);
-	KT_ASSERT(account_create(root, &mid) == E_OK);
-	KT_ASSERT(account_create(mid, &leaf) == E_OK);
+	T_ASSERT(account_create(NULL, &root) == E_OK);
+	T_ASSERT(account_create(root, &mid) == E_OK);
+	T_ASSERT(account_create(mid, &leaf) == E_OK);
 	mid->limit = 100;
 	bool ok = account_charge(leaf, 60) == E_OK && account_charge(leaf, 41) == E_QUOTA &&
 		  leaf->used == 60 && mid->used == 60 && root->used == 60;
@@ -64,5 +64,5 @@ KTEST(account_tree, "a charge counts at every level above and stops at any limit
 	account_put(leaf);
 	account_put(mid);
 	account_put(root);
-	KT_ASSERT(ok);
+	T_ASSERT(ok);
 }

@@ -3,12 +3,14 @@
 """IPC benchmark under -icount shift=0,sleep=off, where the guest's TSC counts
 executed guest instructions: boots with run=ipcbench,stest:bench (the second
 measures how long a crashed server takes to answer again), reads the BENCH
-lines and checks each figure against its budget. `./run bench` runs this same
-script with BENCH_TABLE=1 to print the figures next to the reference systems."""
+lines and checks each figure against its budget; stest's and dtest's own
+checks must pass too (guest_tests.py). `./run bench` runs this same script
+with BENCH_TABLE=1 to print the figures next to the reference systems."""
 
 import os
 import re
 
+from guest_tests import judge
 from harness import EXIT_SUCCESS, TestRun
 
 BENCH = r"BENCH (\S+) (\d+) ticks n=(\d+)"
@@ -37,6 +39,8 @@ def collect(run):
         m.wait_for(r"BENCH irq_to_driver", timeout=240)
         status = m.wait_exit(60)
         run.check(status == EXIT_SUCCESS, f"QEMU exit status {EXIT_SUCCESS}", f"got {status}")
+        judge(run, m.lines(), "stest")
+        judge(run, m.lines(), "dtest", whole=True)
         figures = {}
         for line in m.lines():
             match = re.search(BENCH, line)

@@ -10,17 +10,19 @@ and no refused grant."""
 
 import re
 
+from guest_tests import finish
 from harness import TestRun
-from stest_log import run_stest
 
 RUN_TIMEOUT_S = 50
+STEST_TESTS = 11  # registered in stest; run=stest:device runs three
 
 CRASHED = re.compile(r"svc: irqtest \(pid \d+\) faulted: .*; injected: restart now$")
 
 
 def main(run):
     with run.machine(args="run=stest:device", timeout=RUN_TIMEOUT_S) as m:
-        lines = run_stest(run, m, RUN_TIMEOUT_S)
+        m.start()
+        lines = finish(run, m, "stest", RUN_TIMEOUT_S, min_registered=STEST_TESTS)
     crashes = sum(1 for line in lines if CRASHED.search(line))
     run.check(crashes == 3, "irqtest crashed and came back 3 times", f"{crashes}")
     refused = [line for line in lines if "cannot make its" in line]

@@ -26,8 +26,8 @@ def boot(run, args, label):
         lines = m.lines()
         bad = [l for l in lines if "EXCEPTION" in l or "PANIC" in l]
         run.check(not bad, f"{label}: no EXCEPTION or PANIC", bad[0] if bad else "")
-        ktest = [l for l in lines if "KTEST" in l]
-        run.check(not ktest, f"{label}: no self-tests ran", ktest[0] if ktest else "")
+        tests = [l for l in lines if l.startswith("TEST ")]
+        run.check(not tests, f"{label}: no self-tests ran", tests[0] if tests else "")
 
 
 def main(run):

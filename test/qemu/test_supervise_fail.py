@@ -9,10 +9,11 @@ Then `svc` is run with good and bad commands: each gives its message."""
 
 import re
 
+from guest_tests import finish
 from harness import EXIT_FAILURE, TestRun
-from stest_log import run_stest
 
 RUN_TIMEOUT_S = 60
+STEST_TESTS = 11  # registered in stest; run=stest:basic:failure runs six
 
 GIVE_UP = re.compile(r"^svc: giving up on crashy after 5 failures in (\d+) ms$")
 BACKOFF = re.compile(r"^svc: crashy \(pid \d+\) faulted: .*; restart in (\d+) ms$")
@@ -61,7 +62,8 @@ def check_svc(run):
 
 def main(run):
     with run.machine(args="run=stest:basic:failure,svc:list", timeout=RUN_TIMEOUT_S) as m:
-        lines = run_stest(run, m, RUN_TIMEOUT_S)
+        m.start()
+        lines = finish(run, m, "stest", RUN_TIMEOUT_S, min_registered=STEST_TESTS)
     check_failures(run, lines)
     check_svc(run)
 

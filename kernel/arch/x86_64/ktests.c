@@ -6,32 +6,32 @@
  */
 #include "arch/cpu.h"
 #include "arch/trap.h"
-#include "kernel/ktest.h"
+#include "test/test.h"
 
 #define CR4_PGE (1ull << 7)
 #define CR0_WP	(1ull << 16)
 
-KTEST(irq_unclaimed, "an interrupt nobody claimed is counted, not fatal")
+TEST(x86, irq_unclaimed, "an interrupt nobody claimed is counted, not fatal")
 {
 	uint64_t before = trap_unclaimed_count();
 
 	__asm__ volatile("int $0x70");
 	__asm__ volatile("int $0x71");
-	KT_ASSERT(trap_unclaimed_count() == before + 2);
+	T_ASSERT(trap_unclaimed_count() == before + 2);
 }
 
-KTEST(irq_spurious, "a spurious LAPIC or PIC interrupt is counted and needs no EOI")
+TEST(x86, irq_spurious, "a spurious LAPIC or PIC interrupt is counted and needs no EOI")
 {
 	uint64_t before = trap_spurious_count();
 
 	__asm__ volatile("int $0xff");
 	__asm__ volatile("int $0xe7");
-	KT_ASSERT(trap_spurious_count() == before + 2);
+	T_ASSERT(trap_spurious_count() == before + 2);
 }
 
-KTEST(cpu_features, "NX, write protection and global pages are on")
+TEST(x86, cpu_features, "NX, write protection and global pages are on")
 {
-	KT_ASSERT(rdmsr(MSR_EFER) & EFER_NXE);
-	KT_ASSERT(read_cr0() & CR0_WP);
-	KT_ASSERT(read_cr4() & CR4_PGE);
+	T_ASSERT(rdmsr(MSR_EFER) & EFER_NXE);
+	T_ASSERT(read_cr0() & CR0_WP);
+	T_ASSERT(read_cr4() & CR4_PGE);
 }

@@ -15,6 +15,8 @@ typedef void (*fmt_sink_fn)(void *ctx, char c);
 
 void fmt_format(fmt_sink_fn sink, void *ctx, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

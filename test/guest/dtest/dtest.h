@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* dtest: the test table and the small assertion helpers its files share. */
+/*
+ * dtest: what its test files share besides the test framework (test/test.h):
+ * the handles it was given, waiting for its helper threads, and the role of
+ * a child without hardware handles (t_refused.c).
+ */
 #pragma once
 
 #include <stdint.h>
@@ -9,26 +13,7 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
-
-struct dtest_ctx {
-	int failed;
-	char why[160];
-};
-
-struct dtest {
-	const char *name;
-	void (*fn)(struct dtest_ctx *t);
-};
-
-#define DT_CHECK(t, cond)                                                                        \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			(t)->failed = 1;                                                           \
-			snprintf((t)->why, sizeof((t)->why), "%s (%s:%d)", #cond, __FILE__,        \
-				 __LINE__);                                                        \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
+#include "test/test.h"
 
 #define MS 1000000ull
 
@@ -37,7 +22,11 @@ static inline handle_t dt_handle(const char *name)
 	return start_handle(name, NULL);
 }
 
-extern const struct dtest dtest_irq_trigger_right;
-extern const struct dtest dtest_irq_msi, dtest_irq_level, dtest_irq_storm, dtest_ports,
-	dtest_devmem, dtest_dma, dtest_refused, dtest_irq_latency;
+/* Threads here use their creator's stack frame: wait until they are finished. */
+static inline void dt_wait_done(volatile int *done)
+{
+	for (int i = 0; i < 2000 && !*done; i++)
+		sys_sleep(MS);
+}
+
 int dtest_child(int argc, char **argv);

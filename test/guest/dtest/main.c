@@ -7,35 +7,18 @@
  * maps uncached and never over RAM, that DMA buffers are contiguous, and
  * that a child without these handles is refused every one of them.
  * It also prints the IRQ-to-driver latency for ./run bench.
+ *
+ * The tests run through the test framework (test/test.h), in the order of
+ * the files in meson.build; with "child" as argv[0] dtest is that child.
  */
 #include <string.h>
 
 #include "dtest.h"
-
-static const struct dtest *const tests[] = {
-	&dtest_irq_msi, &dtest_irq_level,   &dtest_irq_storm,
-	&dtest_ports,	&dtest_devmem,	    &dtest_dma,
-	&dtest_refused, &dtest_irq_latency, &dtest_irq_trigger_right,
-};
+#include "test/main.h"
 
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0;
-
 	if (argc > 0 && strcmp(argv[0], "child") == 0)
 		return dtest_child(argc, argv);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		struct dtest_ctx ctx = {0};
-		tests[i]->fn(&ctx);
-		if (ctx.failed) {
-			failed++;
-			printf("DTEST %s FAIL: %s\n", tests[i]->name, ctx.why);
-		} else {
-			passed++;
-			printf("DTEST %s PASS\n", tests[i]->name);
-		}
-	}
-	int n = (int)(sizeof(tests) / sizeof(tests[0]));
-	printf("DTEST SUMMARY %d passed, %d failed, %d registered\n", passed, failed, n);
-	return failed == 0 && passed == n ? 0 : 1;
+	return test_main("dtest", argc, argv);
 }

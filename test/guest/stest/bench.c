@@ -28,19 +28,19 @@ static long echo_pid(handle_t ep, uint64_t *pid)
 	return E_RESTARTED;
 }
 
-STEST(bench_restart, "bench", "restart latency: crash until the new instance answers")
+TEST(bench, bench_restart, "restart latency: crash until the new instance answers")
 {
 	uint64_t samples[ROUNDS], pid, new_pid;
 	handle_t echo = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_OK(echo_pid(echo, &pid));
+	T_RETURN_IF_FAILED();
+	T_OK(echo_pid(echo, &pid));
 	for (int i = 0; i < ROUNDS; i++) {
 		uint64_t t0 = sys_rdtsc();
-		ST_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_CRASH, SVC_CRASH_NULL_WRITE, 0));
-		ST_OK(echo_pid(echo, &new_pid));
+		T_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_CRASH, SVC_CRASH_NULL_WRITE, 0));
+		T_OK(echo_pid(echo, &new_pid));
 		samples[i] = sys_rdtsc() - t0;
-		ST_ASSERT(new_pid != pid);
+		T_ASSERT(new_pid != pid);
 		pid = new_pid;
 	}
 	printf("BENCH restart_latency %lu ticks n=%d\n", (unsigned long)st_median(samples, ROUNDS),

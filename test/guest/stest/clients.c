@@ -13,7 +13,6 @@
 #include "proto/echo.h"
 #include "stest.h"
 #include "sys/fmt.h"
-#include "sys/stdio.h"
 #include "sys/thread.h"
 
 /* Count an error outcome; false if it is not an allowed one. */
@@ -127,17 +126,28 @@ void st_client_stop(struct st_client *c)
 		sys_sleep(MS);
 }
 
-void st_client_check(struct st_ctx *t, const char *name, const struct st_client *c)
+/* NOTE <name>_client_<outcome> <n> calls */
+static void note_calls(const char *name, const char *outcome, uint64_t n)
 {
-	printf("stest: %s client: %lu ok, %lu restarted, %lu timed out, %lu wrong, %lu other\n",
-	       name, (unsigned long)c->ok, (unsigned long)c->restarted, (unsigned long)c->timed_out,
-	       (unsigned long)c->wrong, (unsigned long)c->other);
+	char key[48];
+
+	snprintf(key, sizeof(key), "%s_client_%s", name, outcome);
+	test_note(key, n, "calls");
+}
+
+void st_client_check(struct test_ctx *t, const char *name, const struct st_client *c)
+{
+	note_calls(name, "ok", c->ok);
+	note_calls(name, "restarted", c->restarted);
+	note_calls(name, "timed_out", c->timed_out);
+	note_calls(name, "wrong", c->wrong);
+	note_calls(name, "other", c->other);
 	if (c->wrong)
-		ST_FAIL("%s client: %lu wrong answers, first: %s", name, (unsigned long)c->wrong,
-			c->wrong_what);
+		T_FAIL("%s client: %lu wrong answers, first: %s", name, (unsigned long)c->wrong,
+		       c->wrong_what);
 	else if (c->other)
-		ST_FAIL("%s client: %lu calls failed, last with %s", name, (unsigned long)c->other,
-			sys_error_name(c->other_err));
+		T_FAIL("%s client: %lu calls failed, last with %s", name, (unsigned long)c->other,
+		       sys_error_name(c->other_err));
 	else if (c->ok == 0)
-		ST_FAIL("%s client: no call succeeded", name);
+		T_FAIL("%s client: no call succeeded", name);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * stest: in-guest tests of supervision, run against the real supervisor
- * (init) and the test servers echo, counter, crashy and irqtest.
- * STEST(name, "what") registers a test in a group; `stest <group>...` runs
- * the tests of those groups in order (init: run=stest:restart), printing
- * `STEST <name> PASS` or `STEST <name> FAIL: <what> (<file>:<line>)` and at
- * the end `STEST SUMMARY <p> passed, <f> failed, <n> run`. Measurements are lines
- * `stest: <what> <value>`; the restart benchmark prints a BENCH line.
+ * (init) and the test servers echo, counter, crashy and irqtest, written
+ * with the test framework (test/test.h). Each group of tests is a suite:
+ * basic, restart, failure, device, bench; `stest <suite>...` runs those
+ * suites in order (init: run=stest:restart), no arguments all of them.
+ * Measurements are NOTE lines (test_note); the restart benchmark prints a
+ * BENCH line. This header holds the helpers the tests share (util.c,
+ * clients.c).
  */
 #pragma once
 
@@ -15,56 +16,7 @@
 
 #include "proto/svc.h"
 #include "sys/sys.h"
-
-struct st_ctx {
-	bool failed;
-	char what[200];
-};
-
-struct stest {
-	const char *name;
-	const char *group;
-	const char *description;
-	void (*fn)(struct st_ctx *t);
-};
-
-#define STEST(name_, group_, desc_)                                                                \
-	static void stest_fn_##name_(struct st_ctx *t);                                            \
-	static const struct stest stest_##name_ = {#name_, group_, desc_, stest_fn_##name_};       \
-	__attribute__((section("stests"),                                                          \
-		       used)) static const struct stest *const stest_ptr_##name_ = &stest_##name_; \
-	static void stest_fn_##name_(struct st_ctx *t)
-
-void st_fail(struct st_ctx *t, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-#define ST_FAIL(...) st_fail(t, __FILE_NAME__, __LINE__, __VA_ARGS__)
-
-#define ST_ASSERT(cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			ST_FAIL("%s", #cond);                                                      \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-/* expr must give `want` (numbers or E_* codes, both shown on failure). */
-#define ST_EQ(expr, want)                                                                          \
-	do {                                                                                       \
-		long st_got_ = (long)(expr), st_want_ = (long)(want);                              \
-		if (st_got_ != st_want_) {                                                         \
-			ST_FAIL("%s: got %ld (%s), want %ld", #expr, st_got_,                      \
-				sys_error_name(st_got_), st_want_);                                \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-#define ST_OK(expr) ST_EQ((expr) < 0 ? (long)(expr) : 0, 0)
-
-#define ST_RETURN_IF_FAILED()                                                                      \
-	do {                                                                                       \
-		if (t->failed)                                                                     \
-			return;                                                                    \
-	} while (0)
+#include "test/test.h"
 
 #define MS	       1000000ull
 #define ST_CLIENT_PRIO 8 /* below the test's main thread (10): it polls promptly */
@@ -72,27 +24,25 @@ void st_fail(struct st_ctx *t, const char *file, int line, const char *fmt, ...)
 /* --- util.c --- */
 
 /* A handle from the name service, failing the test without one. */
-handle_t st_lookup(struct st_ctx *t, const char *name);
+handle_t st_lookup(struct test_ctx *t, const char *name);
 /* The svc control endpoint, looked up once. */
 handle_t st_ctl(void);
 /* svc_status of `name`, failing the test when it cannot be had. */
-bool st_status(struct st_ctx *t, const char *name, struct svc_entry *e);
+bool st_status(struct test_ctx *t, const char *name, struct svc_entry *e);
 /*
  * Wait until `name` runs as an instance other than `old_pid`; its entry in
  * *e. False (and the test failed) after `ms` milliseconds.
  */
-bool st_wait_new_instance(struct st_ctx *t, const char *name, uint64_t old_pid, unsigned ms,
+bool st_wait_new_instance(struct test_ctx *t, const char *name, uint64_t old_pid, unsigned ms,
 			  struct svc_entry *e);
 /* Until `name` is in `state`; false (test failed) after `ms`. */
-bool st_wait_state(struct st_ctx *t, const char *name, uint32_t state, unsigned ms,
+bool st_wait_state(struct test_ctx *t, const char *name, uint32_t state, unsigned ms,
 		   struct svc_entry *e);
 /* A small random number (xorshift over the TSC). */
 uint32_t st_random(uint32_t below);
-/* Print a measurement: `stest: <what> <value>`. */
-void st_note(const char *what, uint64_t value);
 
 /* Kernel counters that must come back: poll up to `ms` for them to match `base`. */
-bool st_kinfo_back(struct st_ctx *t, const struct kinfo *base, unsigned ms);
+bool st_kinfo_back(struct test_ctx *t, const struct kinfo *base, unsigned ms);
 
 /* Median of n values (sorts them). */
 uint64_t st_median(uint64_t *v, int n);
@@ -130,4 +80,4 @@ void st_counter_client(void *c);
 /* COUNTER_GET with retries: the count, or a negative error. */
 long st_counter_get(handle_t ep, uint64_t *instances);
 /* Fail the test unless the client saw only allowed outcomes and some successes. */
-void st_client_check(struct st_ctx *t, const char *name, const struct st_client *c);
+void st_client_check(struct test_ctx *t, const char *name, const struct st_client *c);

@@ -26,75 +26,74 @@ static long raw_lookup(const char *name, uint32_t n)
 	return (int16_t)IPC_TAG_LABEL(m.tag);
 }
 
-STEST(ns_lookups, "basic", "ns answers service names with new handles and refuses bad ones")
+TEST(basic, ns_lookups, "ns answers service names with new handles and refuses bad ones")
 {
 	struct handle_info info;
 	handle_t a = st_lookup(t, "echo"), b = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_ASSERT(a != b);
-	ST_OK(sys_handle_info(a, &info));
-	ST_EQ(info.type, KOBJ_ENDPOINT);
-	ST_EQ(info.rights & (R_RECV | R_SEND), R_SEND); /* send-only */
-	ST_ASSERT(info.badge != 0);			/* never the supervisor's badge 0 */
-	ST_EQ(ns_lookup_self("nosuch"), E_NOENT);
-	ST_EQ(ns_lookup_self(""), E_INVAL);
-	ST_EQ(raw_lookup("echo", 4), E_INVAL); /* no NUL */
-	ST_EQ(raw_lookup("echo\0x", 6), E_INVAL);
-	ST_EQ(raw_lookup("a-name-far-too-long", 20), E_INVAL);
-	ST_EQ(raw_lookup("svc", 4), E_OK);
-	ST_OK(sys_handle_close(a));
-	ST_OK(sys_handle_close(b));
+	T_RETURN_IF_FAILED();
+	T_ASSERT(a != b);
+	T_OK(sys_handle_info(a, &info));
+	T_EQ(info.type, KOBJ_ENDPOINT);
+	T_EQ(info.rights & (R_RECV | R_SEND), R_SEND); /* send-only */
+	T_ASSERT(info.badge != 0);		       /* never the supervisor's badge 0 */
+	T_EQ(ns_lookup_self("nosuch"), E_NOENT);
+	T_EQ(ns_lookup_self(""), E_INVAL);
+	T_EQ(raw_lookup("echo", 4), E_INVAL); /* no NUL */
+	T_EQ(raw_lookup("echo\0x", 6), E_INVAL);
+	T_EQ(raw_lookup("a-name-far-too-long", 20), E_INVAL);
+	T_EQ(raw_lookup("svc", 4), E_OK);
+	T_OK(sys_handle_close(a));
+	T_OK(sys_handle_close(b));
 }
 
-STEST(svc_list_and_errors, "basic", "svc lists every service; unknown names are E_NOENT")
+TEST(basic, svc_list_and_errors, "svc lists every service; unknown names are E_NOENT")
 {
 	struct svc_entry e[SVC_LIST_MAX];
 	uint32_t total = 0;
 	long n = svc_list(st_ctl(), 0, e, SVC_LIST_MAX, &total);
 
-	ST_ASSERT(n >= 4 && (uint32_t)n == total);
-	ST_ASSERT(strcmp(e[0].name, "loader") == 0 && e[0].state == SVC_RUNNING);
-	ST_ASSERT(e[0].pages_used > 0 && e[0].pages_used <= e[0].pages_quota);
-	ST_EQ(svc_list(st_ctl(), total, e, SVC_LIST_MAX, NULL), 0);
-	ST_EQ(svc_status(st_ctl(), "nosuch", e), E_NOENT);
-	ST_EQ(svc_control(st_ctl(), SVC_RESTART, "nosuch"), E_NOENT);
-	ST_EQ(svc_fault(st_ctl(), "crashy", SVC_FAULT_CRASH, 0, 0), E_CLOSED); /* not running */
-	ST_EQ(svc_fault(st_ctl(), "echo", (enum svc_fault)7, 0, 0), E_INVAL);
+	T_ASSERT(n >= 4 && (uint32_t)n == total);
+	T_ASSERT(strcmp(e[0].name, "loader") == 0 && e[0].state == SVC_RUNNING);
+	T_ASSERT(e[0].pages_used > 0 && e[0].pages_used <= e[0].pages_quota);
+	T_EQ(svc_list(st_ctl(), total, e, SVC_LIST_MAX, NULL), 0);
+	T_EQ(svc_status(st_ctl(), "nosuch", e), E_NOENT);
+	T_EQ(svc_control(st_ctl(), SVC_RESTART, "nosuch"), E_NOENT);
+	T_EQ(svc_fault(st_ctl(), "crashy", SVC_FAULT_CRASH, 0, 0), E_CLOSED); /* not running */
+	T_EQ(svc_fault(st_ctl(), "echo", (enum svc_fault)7, 0, 0), E_INVAL);
 }
 
-STEST(fi_only_from_supervisor, "basic", "a client cannot inject a fault into a server")
+TEST(basic, fi_only_from_supervisor, "a client cannot inject a fault into a server")
 {
 	struct svc_entry before, after;
 	handle_t echo = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_ASSERT(st_status(t, "echo", &before));
+	T_RETURN_IF_FAILED();
+	T_ASSERT(st_status(t, "echo", &before));
 	struct ipc_msg m = {.tag = IPC_TAG(SVC_FI_CRASH, 2, 0, 0), .w = {SVC_CRASH_NULL_WRITE, 0}};
-	ST_OK(ipc_call(echo, &m, 1000 * MS));
-	ST_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_RIGHTS);
-	ST_EQ(svc_ping(echo, 1000 * MS), E_OK); /* anyone may ping */
-	ST_ASSERT(st_status(t, "echo", &after));
-	ST_EQ(after.pid, before.pid);
+	T_OK(ipc_call(echo, &m, 1000 * MS));
+	T_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_RIGHTS);
+	T_EQ(svc_ping(echo, 1000 * MS), E_OK); /* anyone may ping */
+	T_ASSERT(st_status(t, "echo", &after));
+	T_EQ(after.pid, before.pid);
 	sys_handle_close(echo);
 }
 
-STEST(call_retry_across_crash, "basic",
-      "ipc_call_retry resends an idempotent call cut off by a crash")
+TEST(basic, call_retry_across_crash, "ipc_call_retry resends an idempotent call cut off by a crash")
 {
 	struct svc_entry e;
 	handle_t echo = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_ASSERT(st_status(t, "echo", &e));
+	T_RETURN_IF_FAILED();
+	T_ASSERT(st_status(t, "echo", &e));
 	/* crash while handling the next request: ours, unless a heartbeat comes first */
-	ST_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_CRASH, SVC_CRASH_DIVIDE, 1));
+	T_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_CRASH, SVC_CRASH_DIVIDE, 1));
 	memset(ipc_buffer()->data, 0x6b, 64);
 	struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 1, 0, 64), .w = {99}};
-	ST_OK(ipc_call_retry(echo, &m, 3000 * MS, 5));
-	ST_EQ(m.w[0], 100);
-	ST_EQ(IPC_TAG_BYTES(m.tag), 64);
-	ST_EQ(ipc_buffer()->data[63], 0x6b);
-	ST_ASSERT(m.w[5] != e.pid); /* answered by the new instance */
+	T_OK(ipc_call_retry(echo, &m, 3000 * MS, 5));
+	T_EQ(m.w[0], 100);
+	T_EQ(IPC_TAG_BYTES(m.tag), 64);
+	T_EQ(ipc_buffer()->data[63], 0x6b);
+	T_ASSERT(m.w[5] != e.pid); /* answered by the new instance */
 	sys_handle_close(echo);
 }

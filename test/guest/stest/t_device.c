@@ -21,12 +21,12 @@ static const char *const expected_handles[] = {"irqtest",   "ns",   "irq:10",
 					       "ioport:70", "ecam", "dma"};
 
 /* irqtest running (started if it is not), and a handle to it. */
-static handle_t irqtest(struct st_ctx *t, struct svc_entry *e)
+static handle_t irqtest(struct test_ctx *t, struct svc_entry *e)
 {
 	long err = svc_control(st_ctl(), SVC_START, "irqtest");
 
 	if (err < 0) {
-		ST_FAIL("svc start irqtest: %s", sys_error_name(err));
+		T_FAIL("svc start irqtest: %s", sys_error_name(err));
 		return HANDLE_INVALID;
 	}
 	if (!st_wait_state(t, "irqtest", SVC_RUNNING, START_MS, e))
@@ -42,74 +42,74 @@ static long call(handle_t ep, uint16_t method, struct ipc_msg *m)
 	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
 }
 
-STEST(device_handles, "device", "a service holds exactly the handles its manifest lists")
+TEST(device, device_handles, "a service holds exactly the handles its manifest lists")
 {
 	struct svc_entry e;
 	struct ipc_msg m;
 	handle_t ep = irqtest(t, &e);
 	size_t n = sizeof(expected_handles) / sizeof(expected_handles[0]);
 
-	ST_RETURN_IF_FAILED();
-	ST_OK(call(ep, IRQTEST_HANDLES, &m));
-	ST_EQ(m.w[0], n);
+	T_RETURN_IF_FAILED();
+	T_OK(call(ep, IRQTEST_HANDLES, &m));
+	T_EQ(m.w[0], n);
 	const char *name = (const char *)ipc_buffer()->data;
 	for (size_t i = 0; i < n; i++, name += strlen(name) + 1)
 		if (strcmp(name, expected_handles[i]) != 0)
-			ST_FAIL("handle %zu is '%s', want '%s'", i, name, expected_handles[i]);
+			T_FAIL("handle %zu is '%s', want '%s'", i, name, expected_handles[i]);
 	sys_handle_close(ep);
 }
 
-STEST(device_probe, "device", "its ECAM (with geometry), port and DMA handles work")
+TEST(device, device_probe, "its ECAM (with geometry), port and DMA handles work")
 {
 	struct svc_entry e;
 	struct ipc_msg m;
 	handle_t ep = irqtest(t, &e);
 
-	ST_RETURN_IF_FAILED();
-	ST_OK(call(ep, IRQTEST_PROBE, &m));
-	ST_EQ(m.w[0] & 0xFFFF, PCI_INTEL); /* q35's host bridge, 8086:29c0 */
-	ST_ASSERT(m.w[1] != 0 && (m.w[1] & 0xFFFFF) == 0);
-	ST_ASSERT((m.w[2] >> 8) >= (m.w[2] & 0xFF));
-	ST_ASSERT(m.w[3] != CMOS_UNREAD);
-	ST_ASSERT(m.w[4] != 0 && (m.w[4] & 0xFFF) == 0);
-	st_note("irqtest ecam base", m.w[1]);
+	T_RETURN_IF_FAILED();
+	T_OK(call(ep, IRQTEST_PROBE, &m));
+	T_EQ(m.w[0] & 0xFFFF, PCI_INTEL); /* q35's host bridge, 8086:29c0 */
+	T_ASSERT(m.w[1] != 0 && (m.w[1] & 0xFFFFF) == 0);
+	T_ASSERT((m.w[2] >> 8) >= (m.w[2] & 0xFF));
+	T_ASSERT(m.w[3] != CMOS_UNREAD);
+	T_ASSERT(m.w[4] != 0 && (m.w[4] & 0xFFF) == 0);
+	test_note("irqtest_ecam_base", m.w[1], "address");
 	sys_handle_close(ep);
 }
 
 /* Crash irqtest and wait for its successor; false (test failed) if it does not come. */
-static bool crash(struct st_ctx *t, uint64_t pid)
+static bool crash(struct test_ctx *t, uint64_t pid)
 {
 	struct svc_entry e;
 
 	if (svc_fault(st_ctl(), "irqtest", SVC_FAULT_CRASH, SVC_CRASH_NULL_WRITE, 0) < 0) {
-		ST_FAIL("svc fi irqtest crash refused");
+		T_FAIL("svc fi irqtest crash refused");
 		return false;
 	}
 	return st_wait_new_instance(t, "irqtest", pid, START_MS, &e);
 }
 
-STEST(device_irq_across_restart, "device",
-      "the IRQ object outlives its server: every new instance binds it and receives it")
+TEST(device, device_irq_across_restart,
+     "the IRQ object outlives its server: every new instance binds it and receives it")
 {
 	struct svc_entry e;
 	struct ipc_msg m;
 	handle_t ep = irqtest(t, &e);
 
-	ST_RETURN_IF_FAILED();
-	ST_OK(call(ep, IRQTEST_FIRE, &m));
+	T_RETURN_IF_FAILED();
+	T_OK(call(ep, IRQTEST_FIRE, &m));
 	uint64_t count = m.w[0], pid = m.w[3];
-	ST_ASSERT(count >= 1 && m.w[1] == 10 && m.w[2] == 1);
+	T_ASSERT(count >= 1 && m.w[1] == 10 && m.w[2] == 1);
 	for (int i = 0; i < RESTARTS; i++) {
 		if (!crash(t, pid))
 			return;
-		ST_OK(call(ep, IRQTEST_FIRE, &m));
-		ST_ASSERT(m.w[3] != pid); /* a new instance answered */
-		ST_EQ(m.w[0], count + 1); /* on the same IRQ object */
-		ST_EQ(m.w[2], 1);	  /* which it bound again */
+		T_OK(call(ep, IRQTEST_FIRE, &m));
+		T_ASSERT(m.w[3] != pid); /* a new instance answered */
+		T_EQ(m.w[0], count + 1); /* on the same IRQ object */
+		T_EQ(m.w[2], 1);	 /* which it bound again */
 		count = m.w[0];
 		pid = m.w[3];
 	}
-	st_note("irqtest firings across restarts", count);
-	ST_OK(svc_control(st_ctl(), SVC_STOP, "irqtest"));
+	test_note("irqtest_across_restarts", count, "firings");
+	T_OK(svc_control(st_ctl(), SVC_STOP, "irqtest"));
 	sys_handle_close(ep);
 }

@@ -25,26 +25,26 @@ static long echo_once(handle_t ep)
 	return IPC_TAG_LABEL(m.tag) == 0 && m.w[0] == 42 ? E_OK : E_INVAL;
 }
 
-STEST(giveup_crashy, "failure", "a server that crashes at start-up is given up; the rest runs")
+TEST(failure, giveup_crashy, "a server that crashes at start-up is given up; the rest runs")
 {
 	struct svc_entry e;
 	handle_t echo = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_OK(svc_control(st_ctl(), SVC_START, "crashy"));
+	T_RETURN_IF_FAILED();
+	T_OK(svc_control(st_ctl(), SVC_START, "crashy"));
 	if (!st_wait_state(t, "crashy", SVC_FAILED, GIVEUP_MS, &e))
 		return;
-	st_note("crashy restarts before giving up", e.restarts);
-	ST_EQ(e.failures, 5);
-	ST_EQ(e.restarts, 4);
-	ST_EQ(e.pid, 0);
-	ST_OK(echo_once(echo)); /* the others run on */
-	ST_ASSERT(st_status(t, "counter", &e) && e.state == SVC_RUNNING);
-	ST_ASSERT(st_status(t, "loader", &e) && e.state == SVC_RUNNING);
+	test_note("crashy_before_giving_up", e.restarts, "restarts");
+	T_EQ(e.failures, 5);
+	T_EQ(e.restarts, 4);
+	T_EQ(e.pid, 0);
+	T_OK(echo_once(echo)); /* the others run on */
+	T_ASSERT(st_status(t, "counter", &e) && e.state == SVC_RUNNING);
+	T_ASSERT(st_status(t, "loader", &e) && e.state == SVC_RUNNING);
 }
 
 /* Poll until echo is back as a new instance, tracking the lowest free memory. */
-static bool watch_leak(struct st_ctx *t, uint64_t old_pid, uint64_t *low, struct st_client *c)
+static bool watch_leak(struct test_ctx *t, uint64_t old_pid, uint64_t *low, struct st_client *c)
 {
 	struct svc_entry e;
 	struct kinfo k;
@@ -58,34 +58,34 @@ static bool watch_leak(struct st_ctx *t, uint64_t old_pid, uint64_t *low, struct
 			return true;
 		sys_sleep(MS);
 	}
-	ST_FAIL("echo not back %u ms after the leak", LEAK_MS);
+	T_FAIL("echo not back %u ms after the leak", LEAK_MS);
 	return false;
 }
 
-STEST(leak_quota, "failure", "a leaking server is stopped by its quota; the others keep running")
+TEST(failure, leak_quota, "a leaking server is stopped by its quota; the others keep running")
 {
 	struct svc_entry e;
 	struct st_client c = {0};
 	struct kinfo base;
 	handle_t counter = st_lookup(t, "counter"), echo = st_lookup(t, "echo");
 
-	ST_RETURN_IF_FAILED();
-	ST_ASSERT(st_status(t, "echo", &e) && e.state == SVC_RUNNING);
+	T_RETURN_IF_FAILED();
+	T_ASSERT(st_status(t, "echo", &e) && e.state == SVC_RUNNING);
 	long count = st_counter_get(counter, NULL);
-	ST_ASSERT(count >= 0);
+	T_ASSERT(count >= 0);
 	c.count = (uint64_t)count;
 	sys_kinfo(&base);
 	uint64_t low = base.frames_free, quota = e.pages_quota;
-	ST_OK(st_client_start(&c, counter, st_counter_client));
-	ST_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_LEAK, 0, 0));
+	T_OK(st_client_start(&c, counter, st_counter_client));
+	T_OK(svc_fault(st_ctl(), "echo", SVC_FAULT_LEAK, 0, 0));
 	bool back = watch_leak(t, e.pid, &low, &c);
 	st_client_stop(&c);
-	ST_ASSERT(back);
+	T_ASSERT(back);
 	st_client_check(t, "counter", &c); /* it kept answering all along */
-	ST_RETURN_IF_FAILED();
-	st_note("leak: lowest free frames below the start", base.frames_free - low);
+	T_RETURN_IF_FAILED();
+	test_note("leak_below_start", base.frames_free - low, "frames");
 	if (base.frames_free - low > quota + 64)
-		ST_FAIL("free frames fell by %lu, more than echo's quota of %lu pages",
-			(unsigned long)(base.frames_free - low), (unsigned long)quota);
-	ST_OK(echo_once(echo));
+		T_FAIL("free frames fell by %lu, more than echo's quota of %lu pages",
+		       (unsigned long)(base.frames_free - low), (unsigned long)quota);
+	T_OK(echo_once(echo));
 }

@@ -1,38 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers the supervision tests share: failure recording, name lookups,
- * waiting for a service to come back as a new instance or reach a state,
- * the kernel counters that must come back, and small numeric helpers.
+ * Helpers the supervision tests share: name lookups, waiting for a service
+ * to come back as a new instance or reach a state, the kernel counters that
+ * must come back, and small numeric helpers. They fail a test through the
+ * framework (test/test.h).
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "proto/ns.h"
 #include "stest.h"
 #include "sys/fmt.h"
-#include "sys/stdio.h"
 
-void st_fail(struct st_ctx *t, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (t->failed)
-		return;
-	t->failed = true;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->what, sizeof(t->what), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(t->what))
-		n = (int)strlen(t->what);
-	snprintf(t->what + n, sizeof(t->what) - (size_t)n, " (%s:%d)", file, line);
-}
-
-handle_t st_lookup(struct st_ctx *t, const char *name)
+handle_t st_lookup(struct test_ctx *t, const char *name)
 {
 	long h = ns_lookup_self(name);
 
 	if (h < 0) {
-		ST_FAIL("ns_lookup %s: %s", name, sys_error_name(h));
+		T_FAIL("ns_lookup %s: %s", name, sys_error_name(h));
 		return HANDLE_INVALID;
 	}
 	return (handle_t)h;
@@ -49,16 +33,16 @@ handle_t st_ctl(void)
 	return ctl;
 }
 
-bool st_status(struct st_ctx *t, const char *name, struct svc_entry *e)
+bool st_status(struct test_ctx *t, const char *name, struct svc_entry *e)
 {
 	long err = svc_status(st_ctl(), name, e);
 
 	if (err < 0)
-		ST_FAIL("svc_status %s: %s", name, sys_error_name(err));
+		T_FAIL("svc_status %s: %s", name, sys_error_name(err));
 	return err == E_OK;
 }
 
-bool st_wait_new_instance(struct st_ctx *t, const char *name, uint64_t old_pid, unsigned ms,
+bool st_wait_new_instance(struct test_ctx *t, const char *name, uint64_t old_pid, unsigned ms,
 			  struct svc_entry *e)
 {
 	for (unsigned i = 0; i <= ms; i++) {
@@ -68,12 +52,12 @@ bool st_wait_new_instance(struct st_ctx *t, const char *name, uint64_t old_pid, 
 			return true;
 		sys_sleep(MS);
 	}
-	ST_FAIL("%s not back after %u ms (state %s, pid %lu)", name, ms, svc_state_name(e->state),
-		(unsigned long)e->pid);
+	T_FAIL("%s not back after %u ms (state %s, pid %lu)", name, ms, svc_state_name(e->state),
+	       (unsigned long)e->pid);
 	return false;
 }
 
-bool st_wait_state(struct st_ctx *t, const char *name, uint32_t state, unsigned ms,
+bool st_wait_state(struct test_ctx *t, const char *name, uint32_t state, unsigned ms,
 		   struct svc_entry *e)
 {
 	for (unsigned i = 0; i <= ms; i++) {
@@ -83,8 +67,8 @@ bool st_wait_state(struct st_ctx *t, const char *name, uint32_t state, unsigned 
 			return true;
 		sys_sleep(MS);
 	}
-	ST_FAIL("%s still %s after %u ms, want %s", name, svc_state_name(e->state), ms,
-		svc_state_name(state));
+	T_FAIL("%s still %s after %u ms, want %s", name, svc_state_name(e->state), ms,
+	       svc_state_name(state));
 	return false;
 }
 
@@ -98,11 +82,6 @@ uint32_t st_random(uint32_t below)
 	x ^= x >> 17;
 	x ^= x << 5;
 	return below ? x % below : x;
-}
-
-void st_note(const char *what, uint64_t value)
-{
-	printf("stest: %s %lu\n", what, (unsigned long)value);
 }
 
 struct kinfo_field {
@@ -136,7 +115,7 @@ static void kinfo_diff(const struct kinfo *a, const struct kinfo *b, char *out, 
 	}
 }
 
-bool st_kinfo_back(struct st_ctx *t, const struct kinfo *base, unsigned ms)
+bool st_kinfo_back(struct test_ctx *t, const struct kinfo *base, unsigned ms)
 {
 	struct kinfo now;
 	char diff[160] = "";
@@ -148,7 +127,7 @@ bool st_kinfo_back(struct st_ctx *t, const struct kinfo *base, unsigned ms)
 			return true;
 		sys_sleep(MS);
 	}
-	ST_FAIL("kernel counters did not come back:%s", diff);
+	T_FAIL("kernel counters did not come back:%s", diff);
 	return false;
 }
 

@@ -22,60 +22,63 @@ static long child_exit_code(const char *role, uint64_t arg)
 	return c < 0 ? UT_WAIT_ERROR(c) : ut_reap((handle_t)c, 5000 * MS);
 }
 
-UTEST(isolation_kernel_memory, "a child reading or writing kernel memory is ended with #PF")
+TEST(isolation, isolation_kernel_memory,
+     "a child reading or writing kernel memory is ended with #PF")
 {
-	UT_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF);
-	UT_EQ(child_exit_code("write", UT_KERNEL_TEXT), PF);
-	UT_EQ(child_exit_code("read", UT_DIRECT_MAP), PF);
-	UT_EQ(child_exit_code("read", UT_DIRECT_MAP + 0x200000), PF);
+	T_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF);
+	T_EQ(child_exit_code("write", UT_KERNEL_TEXT), PF);
+	T_EQ(child_exit_code("read", UT_DIRECT_MAP), PF);
+	T_EQ(child_exit_code("read", UT_DIRECT_MAP + 0x200000), PF);
 }
 
-UTEST(isolation_parent_memory, "memory the parent mapped does not exist in its child")
+TEST(isolation, isolation_parent_memory, "memory the parent mapped does not exist in its child")
 {
 	handle_t m;
 
-	UT_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));
+	T_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));
 	ut_fill((void *)UT_SCRATCH_VA, PAGE, 31);
-	UT_EQ(child_exit_code("write", UT_SCRATCH_VA + 16), PF);
-	UT_EQ(child_exit_code("read", UT_SCRATCH_VA), PF);
-	UT_ASSERT(ut_check((void *)UT_SCRATCH_VA, PAGE, 31)); /* and ours is untouched */
-	UT_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
-	UT_OK(sys_handle_close(m));
+	T_EQ(child_exit_code("write", UT_SCRATCH_VA + 16), PF);
+	T_EQ(child_exit_code("read", UT_SCRATCH_VA), PF);
+	T_ASSERT(ut_check((void *)UT_SCRATCH_VA, PAGE, 31)); /* and ours is untouched */
+	T_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
+	T_OK(sys_handle_close(m));
 }
 
-UTEST(isolation_wx, "a child cannot write its own code or run its data (W^X)")
+TEST(isolation, isolation_wx, "a child cannot write its own code or run its data (W^X)")
 {
-	UT_EQ(child_exit_code("write-text", 0), PF);
-	UT_EQ(child_exit_code("exec-data", 0), PF);
-	UT_EQ(child_exit_code("read", 0), PF); /* NULL */
-	UT_EQ(child_exit_code("trap", 0), UD);
+	T_EQ(child_exit_code("write-text", 0), PF);
+	T_EQ(child_exit_code("exec-data", 0), PF);
+	T_EQ(child_exit_code("read", 0), PF); /* NULL */
+	T_EQ(child_exit_code("trap", 0), UD);
 }
 
-UTEST(isolation_no_capability, "a handle number the child was never given is E_BADHANDLE there")
+TEST(isolation, isolation_no_capability,
+     "a handle number the child was never given is E_BADHANDLE there")
 {
 	char hex[24];
-	UT_HANDLE(given, sys_ep_create());
-	UT_HANDLE(ep, sys_ep_create());
+	T_HANDLE(given, sys_ep_create());
+	T_HANDLE(ep, sys_ep_create());
 
 	/* the child holds one handle (`given`, as "parent"); it tries our number for ep
 	 * with handle_info and a call: 100 - the call's error is its exit code */
 	snprintf(hex, sizeof(hex), "%x", ep);
-	UT_HANDLE(child, ut_spawn("call", hex, given, UT_PRIO));
-	UT_EQ(ut_reap(child, 5000 * MS), 100 - E_BADHANDLE);
+	T_HANDLE(child, ut_spawn("call", hex, given, UT_PRIO));
+	T_EQ(ut_reap(child, 5000 * MS), 100 - E_BADHANDLE);
 	/* with no handle given: it holds only the loader's "ns", in slot 1 */
-	UT_EQ(child_exit_code("call", 0x00010007), 100 - E_BADHANDLE);
-	UT_OK(sys_handle_close(ep));
-	UT_OK(sys_handle_close(given));
+	T_EQ(child_exit_code("call", 0x00010007), 100 - E_BADHANDLE);
+	T_OK(sys_handle_close(ep));
+	T_OK(sys_handle_close(given));
 }
 
-UTEST(isolation_faults_leave_nothing, "faulting children leave no kernel objects or memory behind")
+TEST(isolation, isolation_faults_leave_nothing,
+     "faulting children leave no kernel objects or memory behind")
 {
 	struct kinfo before, after;
 
-	UT_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF); /* the loader's first-use costs */
-	UT_OK(ut_kinfo(&before));
+	T_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF); /* the loader's first-use costs */
+	T_OK(ut_kinfo(&before));
 	for (int i = 0; i < 10; i++)
-		UT_EQ(child_exit_code(i & 1 ? "trap" : "write", UT_KERNEL_TEXT), i & 1 ? UD : PF);
-	UT_OK(ut_kinfo(&after));
+		T_EQ(child_exit_code(i & 1 ? "trap" : "write", UT_KERNEL_TEXT), i & 1 ? UD : PF);
+	T_OK(ut_kinfo(&after));
 	UT_KINFO_SAME(&before, &after);
 }

@@ -8,47 +8,49 @@
 #include "sys/thread.h"
 #include "utest.h"
 
-UTEST(caller_killed_mid_call, "a caller killed mid-call leaves its server nothing to answer")
+TEST(lifecycle, caller_killed_mid_call,
+     "a caller killed mid-call leaves its server nothing to answer")
 {
 	struct ipc_msg m;
-	UT_HANDLE(ep, sys_ep_create());
-	UT_HANDLE(client, ut_spawn("client", NULL, ep, UT_PRIO));
+	T_HANDLE(ep, sys_ep_create());
+	T_HANDLE(client, ut_spawn("client", NULL, ep, UT_PRIO));
 
-	UT_OK(ipc_recv(ep, &m, 5000 * MS));
-	UT_EQ(IPC_TAG_LABEL(m.tag), UT_ECHO);
-	UT_OK(sys_process_kill(client));
-	UT_EQ(ut_reap(client, 1000 * MS), EXIT_KILLED);
-	UT_EQ(ipc_reply(HANDLE_INVALID, &m), E_INVAL); /* the slot was emptied */
-	UT_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT);	       /* and receiving is allowed again */
+	T_OK(ipc_recv(ep, &m, 5000 * MS));
+	T_EQ(IPC_TAG_LABEL(m.tag), UT_ECHO);
+	T_OK(sys_process_kill(client));
+	T_EQ(ut_reap(client, 1000 * MS), EXIT_KILLED);
+	T_EQ(ipc_reply(HANDLE_INVALID, &m), E_INVAL); /* the slot was emptied */
+	T_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT);	      /* and receiving is allowed again */
 	/* the same with the reply saved first */
-	UT_HANDLE(second, ut_spawn("client", NULL, ep, UT_PRIO));
-	UT_OK(ipc_recv(ep, &m, 5000 * MS));
-	UT_HANDLE(saved, sys_reply_save());
-	UT_OK(sys_process_kill(second));
-	UT_EQ(ut_reap(second, 1000 * MS), EXIT_KILLED);
-	UT_EQ(ipc_reply(saved, &m), E_CLOSED);
-	UT_OK(sys_handle_close(saved));
-	UT_OK(sys_handle_close(ep));
+	T_HANDLE(second, ut_spawn("client", NULL, ep, UT_PRIO));
+	T_OK(ipc_recv(ep, &m, 5000 * MS));
+	T_HANDLE(saved, sys_reply_save());
+	T_OK(sys_process_kill(second));
+	T_EQ(ut_reap(second, 1000 * MS), EXIT_KILLED);
+	T_EQ(ipc_reply(saved, &m), E_CLOSED);
+	T_OK(sys_handle_close(saved));
+	T_OK(sys_handle_close(ep));
 }
 
-UTEST(queued_caller_killed, "a caller killed while queued on an endpoint leaves the queue")
+TEST(lifecycle, queued_caller_killed,
+     "a caller killed while queued on an endpoint leaves the queue")
 {
 	struct ipc_msg m;
-	UT_HANDLE(ep, sys_ep_create());
+	T_HANDLE(ep, sys_ep_create());
 	/* higher than us: by the time the loader answers, it has called and queued */
-	UT_HANDLE(gone, ut_spawn("client", NULL, ep, UT_PRIO_HIGH));
+	T_HANDLE(gone, ut_spawn("client", NULL, ep, UT_PRIO_HIGH));
 
-	UT_OK(sys_process_kill(gone));
-	UT_EQ(ut_reap(gone, 1000 * MS), EXIT_KILLED);
-	UT_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT); /* no trace of it */
-	UT_HANDLE(next, ut_spawn("client", NULL, ep, UT_PRIO_HIGH));
-	UT_OK(ipc_recv(ep, &m, 0)); /* already queued, and it is the only one */
-	UT_EQ(m.w[0], 5);
+	T_OK(sys_process_kill(gone));
+	T_EQ(ut_reap(gone, 1000 * MS), EXIT_KILLED);
+	T_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT); /* no trace of it */
+	T_HANDLE(next, ut_spawn("client", NULL, ep, UT_PRIO_HIGH));
+	T_OK(ipc_recv(ep, &m, 0)); /* already queued, and it is the only one */
+	T_EQ(m.w[0], 5);
 	m.w[0] = ~m.w[0];
 	m.tag = IPC_TAG(0, 1, 0, 0);
-	UT_OK(ipc_reply(HANDLE_INVALID, &m));
-	UT_EQ(ut_reap(next, 5000 * MS), 0);
-	UT_OK(sys_handle_close(ep));
+	T_OK(ipc_reply(HANDLE_INVALID, &m));
+	T_EQ(ut_reap(next, 5000 * MS), 0);
+	T_OK(sys_handle_close(ep));
 }
 
 struct exit_waiter {
@@ -65,22 +67,22 @@ static void wait_for_exit(void *arg)
 	w->done = 1;
 }
 
-UTEST(exit_many_waiters, "every thread waiting for a process learns its exit code")
+TEST(lifecycle, exit_many_waiters, "every thread waiting for a process learns its exit code")
 {
 	struct exit_waiter w[3];
-	UT_HANDLE(child, ut_spawn("sleep", NULL, HANDLE_INVALID, UT_PRIO));
+	T_HANDLE(child, ut_spawn("sleep", NULL, HANDLE_INVALID, UT_PRIO));
 
 	for (int i = 0; i < 3; i++) {
 		w[i] = (struct exit_waiter){child, 1, 0};
-		UT_OK(thread_spawn(wait_for_exit, &w[i], UT_PRIO_HIGH, NULL));
-		UT_EQ(w[i].done, 0); /* blocked in its wait */
+		T_OK(thread_spawn(wait_for_exit, &w[i], UT_PRIO_HIGH, NULL));
+		T_EQ(w[i].done, 0); /* blocked in its wait */
 	}
-	UT_OK(sys_process_kill(child));
+	T_OK(sys_process_kill(child));
 	for (int i = 0; i < 3; i++) {
-		UT_ASSERT(ut_wait_flag(&w[i].done, 1000));
-		UT_EQ(w[i].code, EXIT_KILLED);
+		T_ASSERT(ut_wait_flag(&w[i].done, 1000));
+		T_EQ(w[i].code, EXIT_KILLED);
 	}
-	UT_EQ(ut_reap(child, 0), EXIT_KILLED);
+	T_EQ(ut_reap(child, 0), EXIT_KILLED);
 }
 
 static long role_code(const char *role, const char *arg)
@@ -89,9 +91,10 @@ static long role_code(const char *role, const char *arg)
 	return c < 0 ? c : ut_reap((handle_t)c, 5000 * MS);
 }
 
-UTEST(process_ends_itself, "kill(self), the last thread's exit and a surviving thread end it right")
+TEST(lifecycle, process_ends_itself,
+     "kill(self), the last thread's exit and a surviving thread end it right")
 {
-	UT_EQ(role_code("kill-self", NULL), EXIT_KILLED);
-	UT_EQ(role_code("thread-exit", NULL), 0);
-	UT_EQ(role_code("last-thread", "5"), 5); /* the process outlived its first thread */
+	T_EQ(role_code("kill-self", NULL), EXIT_KILLED);
+	T_EQ(role_code("thread-exit", NULL), 0);
+	T_EQ(role_code("last-thread", "5"), 5); /* the process outlived its first thread */
 }

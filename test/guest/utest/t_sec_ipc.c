@@ -21,24 +21,25 @@
 
 static const uint16_t kernel_labels[] = {IPC_LABEL_NOTIFY, IPC_LABEL_FAULT, IPC_LABEL_EXIT};
 
-UTEST(ipc_kernel_labels_refused, "call and send refuse the labels of notifications and notices")
+TEST(sec_ipc, ipc_kernel_labels_refused,
+     "call and send refuse the labels of notifications and notices")
 {
 	struct ipc_msg m;
 	handle_t ep;
 
-	UT_OK(ut_server_thread(&ep));
+	T_OK(ut_server_thread(&ep));
 	for (size_t i = 0; i < sizeof(kernel_labels) / sizeof(kernel_labels[0]); i++) {
 		m = (struct ipc_msg){.tag = IPC_TAG(kernel_labels[i], 1, 0, 0), .w = {1}};
-		UT_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_INVAL);
-		UT_EQ(ipc_send(ep, &m, 0), E_INVAL);
-		UT_EQ(ipc_send(ep, &m, 10 * MS), E_INVAL);
+		T_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_INVAL);
+		T_EQ(ipc_send(ep, &m, 0), E_INVAL);
+		T_EQ(ipc_send(ep, &m, 10 * MS), E_INVAL);
 	}
 	m = (struct ipc_msg){.tag = IPC_TAG(IPC_LABEL_EXIT - 1, 0, 0, 0)};
-	UT_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK); /* the highest label anyone may send */
-	UT_EQ(ut_status(m.tag), E_NOSYS);
+	T_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK); /* the highest label anyone may send */
+	T_EQ(ut_status(m.tag), E_NOSYS);
 	m = (struct ipc_msg){0};
-	UT_EQ(ut_call(ep, UT_CAPINFO, 0, &m), E_INVAL); /* a reply's status may be 0xFFFF */
-	UT_OK(ut_server_stop(ep, HANDLE_INVALID));
+	T_EQ(ut_call(ep, UT_CAPINFO, 0, &m), E_INVAL); /* a reply's status may be 0xFFFF */
+	T_OK(ut_server_stop(ep, HANDLE_INVALID));
 }
 
 /*
@@ -74,51 +75,51 @@ static void answer_saved(void *arg)
 }
 
 /* The caller's call times out after the saver has gone; the saved reply is dead. */
-static void saved_reply_times_out(struct ut_ctx *t, struct saver *s)
+static void saved_reply_times_out(struct test_ctx *t, struct saver *s)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(1, 0, 0, 0)};
 
-	UT_OK(thread_spawn(save_and_exit, s, UT_PRIO_HIGH, NULL));
-	UT_EQ(ipc_call(s->ep, &m, 2 * MS), E_TIMEOUT);
-	UT_ASSERT(s->reply > 0);
-	UT_EQ(sys_ntfn_wait(s->handed, 0), 1);
-	UT_EQ(ipc_reply((handle_t)s->reply, &m), E_CLOSED);
-	UT_OK(sys_handle_close((handle_t)s->reply));
+	T_OK(thread_spawn(save_and_exit, s, UT_PRIO_HIGH, NULL));
+	T_EQ(ipc_call(s->ep, &m, 2 * MS), E_TIMEOUT);
+	T_ASSERT(s->reply > 0);
+	T_EQ(sys_ntfn_wait(s->handed, 0), 1);
+	T_EQ(ipc_reply((handle_t)s->reply, &m), E_CLOSED);
+	T_OK(sys_handle_close((handle_t)s->reply));
 }
 
 /* The sibling answers after the saver has gone. */
-static void saved_reply_answered(struct ut_ctx *t, struct saver *s)
+static void saved_reply_answered(struct test_ctx *t, struct saver *s)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(1, 0, 0, 0)};
 
-	UT_OK(thread_spawn(answer_saved, s, UT_PRIO_HIGH, NULL));
-	UT_OK(thread_spawn(save_and_exit, s, UT_PRIO_HIGH, NULL));
-	UT_OK(ipc_call(s->ep, &m, 1000 * MS));
-	UT_EQ(m.w[0], 42);
+	T_OK(thread_spawn(answer_saved, s, UT_PRIO_HIGH, NULL));
+	T_OK(thread_spawn(save_and_exit, s, UT_PRIO_HIGH, NULL));
+	T_OK(ipc_call(s->ep, &m, 1000 * MS));
+	T_EQ(m.w[0], 42);
 }
 
-UTEST(ipc_saved_reply_outlives_server,
-      "a reply saved by a thread that then ends is answered by a sibling or times out cleanly")
+TEST(sec_ipc, ipc_saved_reply_outlives_server,
+     "a reply saved by a thread that then ends is answered by a sibling or times out cleanly")
 {
 	struct kinfo before, after;
-	UT_HANDLE(ep, sys_ep_create());
-	UT_HANDLE(handed, sys_ntfn_create());
+	T_HANDLE(ep, sys_ep_create());
+	T_HANDLE(handed, sys_ntfn_create());
 	struct saver s = {.ep = ep, .handed = handed};
 
-	UT_OK(ut_kinfo(&before));
+	T_OK(ut_kinfo(&before));
 	for (int i = 0; i < ROUNDS; i++) {
 		s.reply = E_INVAL;
 		if (i % 2)
 			saved_reply_answered(t, &s);
 		else
 			saved_reply_times_out(t, &s);
-		UT_RETURN_IF_FAILED();
+		T_RETURN_IF_FAILED();
 	}
-	UT_ASSERT(ut_wait_threads(before.threads, 1000));
-	UT_OK(ut_kinfo(&after));
+	T_ASSERT(ut_wait_threads(before.threads, 1000));
+	T_OK(ut_kinfo(&after));
 	UT_KINFO_SAME(&before, &after);
-	UT_OK(sys_handle_close(handed));
-	UT_OK(sys_handle_close(ep));
+	T_OK(sys_handle_close(handed));
+	T_OK(sys_handle_close(ep));
 }
 
 /* A thread that sends (not calls) `msg` on ep and records the result. */
@@ -131,29 +132,30 @@ static void probe_send(void *arg)
 }
 
 /* A queued sender closes its capability before a receiver takes the message. */
-static void cap_closed_while_queued(struct ut_ctx *t, void (*fn)(void *), handle_t ep)
+static void cap_closed_while_queued(struct test_ctx *t, void (*fn)(void *), handle_t ep)
 {
 	struct ipc_msg m;
-	UT_HANDLE(n, sys_ntfn_create());
+	T_HANDLE(n, sys_ntfn_create());
 	struct ut_probe p = {.msg = {.tag = IPC_TAG(1, 0, 1, 0), .cap = n}};
 
-	UT_OK(ut_probe_start(fn, &p, ep, UT_PRIO_HIGH)); /* queued on ep with n */
-	UT_EQ(p.done, 0);
-	UT_OK(sys_handle_close(n));
-	UT_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT); /* nothing arrives without its capability */
-	UT_ASSERT(ut_wait_flag(&p.done, 1000));
-	UT_EQ(p.result, E_BADHANDLE);
+	T_OK(ut_probe_start(fn, &p, ep, UT_PRIO_HIGH)); /* queued on ep with n */
+	T_EQ(p.done, 0);
+	T_OK(sys_handle_close(n));
+	T_EQ(ipc_recv(ep, &m, 0), E_TIMEOUT); /* nothing arrives without its capability */
+	T_ASSERT(ut_wait_flag(&p.done, 1000));
+	T_EQ(p.result, E_BADHANDLE);
 }
 
-UTEST(cap_closed_before_delivery, "a capability closed while its message waits fails the send")
+TEST(sec_ipc, cap_closed_before_delivery,
+     "a capability closed while its message waits fails the send")
 {
-	UT_HANDLE(ep, sys_ep_create());
+	T_HANDLE(ep, sys_ep_create());
 
 	cap_closed_while_queued(t, ut_probe_call, ep);
-	UT_RETURN_IF_FAILED();
+	T_RETURN_IF_FAILED();
 	cap_closed_while_queued(t, probe_send, ep);
-	UT_RETURN_IF_FAILED();
-	UT_OK(sys_handle_close(ep));
+	T_RETURN_IF_FAILED();
+	T_OK(sys_handle_close(ep));
 }
 
 /* Fill our handle table with copies of h; how many, and the error that stopped it. */
@@ -177,43 +179,44 @@ static void close_all(handle_t *copies, size_t count)
 }
 
 /* With our table full: sends to a receiver of ours and a reply to us fail. */
-static void full_table_refuses(struct ut_ctx *t, handle_t ep, handle_t server, long full)
+static void full_table_refuses(struct test_ctx *t, handle_t ep, handle_t server, long full)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(1, 0, 1, 0), .cap = ep};
 
-	UT_EQ(ipc_send(ep, &m, 0), full); /* our receiver cannot take it */
+	T_EQ(ipc_send(ep, &m, 0), full); /* our receiver cannot take it */
 	m = (struct ipc_msg){.tag = IPC_TAG(1, 0, 1, 0), .cap = ep};
-	UT_EQ(ipc_call(ep, &m, 0), full);
+	T_EQ(ipc_call(ep, &m, 0), full);
 	m = (struct ipc_msg){0};
-	UT_EQ(ut_call(server, UT_GIVE, 0, &m), full); /* the reply's handle has no room */
+	T_EQ(ut_call(server, UT_GIVE, 0, &m), full); /* the reply's handle has no room */
 }
 
-UTEST(cap_receiver_table_full, "a capability the receiver has no room for fails, never vanishes")
+TEST(sec_ipc, cap_receiver_table_full,
+     "a capability the receiver has no room for fails, never vanishes")
 {
 	size_t count = 0, max = 70000;
 	handle_t server, child, *copies = malloc(max * sizeof(handle_t));
 	struct ut_probe p = {0};
 	struct ipc_msg m = {0};
-	UT_HANDLE(ep, sys_ep_create());
+	T_HANDLE(ep, sys_ep_create());
 
-	UT_ASSERT(copies);
-	UT_OK(ut_server_process(&server, &child));
-	UT_OK(ut_probe_start(ut_probe_recv, &p, ep, UT_PRIO_HIGH)); /* waits on ep */
+	T_ASSERT(copies);
+	T_OK(ut_server_process(&server, &child));
+	T_OK(ut_probe_start(ut_probe_recv, &p, ep, UT_PRIO_HIGH)); /* waits on ep */
 	long full = fill_table(ep, copies, max, &count);
-	UT_ASSERT(full < 0 && count > 1000);
+	T_ASSERT(full < 0 && count > 1000);
 	full_table_refuses(t, ep, server, full);
 	close_all(copies, count);
 	free(copies);
-	UT_RETURN_IF_FAILED();
-	UT_EQ(p.done, 0);			/* still waiting: nothing reached it */
-	UT_OK(ut_call(server, UT_GIVE, 0, &m)); /* with room again, the server still serves */
-	UT_ASSERT(IPC_TAG_CAP(m.tag) && m.cap != HANDLE_INVALID);
-	UT_OK(sys_handle_close(m.cap));
+	T_RETURN_IF_FAILED();
+	T_EQ(p.done, 0);		       /* still waiting: nothing reached it */
+	T_OK(ut_call(server, UT_GIVE, 0, &m)); /* with room again, the server still serves */
+	T_ASSERT(IPC_TAG_CAP(m.tag) && m.cap != HANDLE_INVALID);
+	T_OK(sys_handle_close(m.cap));
 	m = (struct ipc_msg){.tag = IPC_TAG(1, 0, 0, 0)};
-	UT_OK(ipc_send(ep, &m, 0));
-	UT_ASSERT(ut_wait_flag(&p.done, 1000));
-	UT_OK(ut_server_stop(server, child));
-	UT_OK(sys_handle_close(ep));
+	T_OK(ipc_send(ep, &m, 0));
+	T_ASSERT(ut_wait_flag(&p.done, 1000));
+	T_OK(ut_server_stop(server, child));
+	T_OK(sys_handle_close(ep));
 }
 
 /* WARDS children waiting at their gates to read FAULT_VA, supervised on ep. */
@@ -252,69 +255,70 @@ static bool all_faulted(const handle_t *kids)
 }
 
 /* The supervisor endpoint's last handle goes before (or after) the wards fault. */
-static void orphaned_wards(struct ut_ctx *t, bool fault_first)
+static void orphaned_wards(struct test_ctx *t, bool fault_first)
 {
 	handle_t kids[WARDS], gates[WARDS];
-	UT_HANDLE(ep, sys_ep_create());
+	T_HANDLE(ep, sys_ep_create());
 
-	UT_OK(spawn_wards(ep, kids, gates));
+	T_OK(spawn_wards(ep, kids, gates));
 	if (fault_first) {
 		open_gates(gates);
 		for (int i = 0; i < 1000 && !all_faulted(kids); i++)
 			sys_sleep(MS);
-		UT_ASSERT(all_faulted(kids)); /* suspended, their notices queued on ep */
+		T_ASSERT(all_faulted(kids)); /* suspended, their notices queued on ep */
 	}
-	UT_OK(sys_handle_close(ep)); /* nobody can hear them any more */
+	T_OK(sys_handle_close(ep)); /* nobody can hear them any more */
 	open_gates(gates);
 	for (int i = 0; i < WARDS; i++) {
-		UT_EQ(ut_wait(kids[i], 2000 * MS), EXIT_FAULT_CODE(14));
-		UT_OK(sys_handle_close(kids[i]));
-		UT_OK(sys_handle_close(gates[i]));
+		T_EQ(ut_wait(kids[i], 2000 * MS), EXIT_FAULT_CODE(14));
+		T_OK(sys_handle_close(kids[i]));
+		T_OK(sys_handle_close(gates[i]));
 	}
 }
 
-UTEST(supervise_orphaned_fault_ends,
-      "a supervised process whose supervisor endpoint is gone ends on a fault and frees all")
+TEST(sec_ipc, supervise_orphaned_fault_ends,
+     "a supervised process whose supervisor endpoint is gone ends on a fault and frees all")
 {
 	struct kinfo before, after;
 
 	orphaned_wards(t, false); /* warms up the loader (its heap grows once) */
-	UT_RETURN_IF_FAILED();
-	UT_OK(ut_kinfo(&before));
+	T_RETURN_IF_FAILED();
+	T_OK(ut_kinfo(&before));
 	orphaned_wards(t, true);
-	UT_RETURN_IF_FAILED();
+	T_RETURN_IF_FAILED();
 	orphaned_wards(t, false);
-	UT_RETURN_IF_FAILED();
-	UT_ASSERT(ut_wait_threads(before.threads, 2000));
-	UT_OK(ut_kinfo(&after));
+	T_RETURN_IF_FAILED();
+	T_ASSERT(ut_wait_threads(before.threads, 2000));
+	T_OK(ut_kinfo(&after));
 	UT_KINFO_SAME(&before, &after);
 }
 
-UTEST(user_space_last_page, "the page below 2^47 cannot be mapped; a syscall ending there faults")
+TEST(sec_ipc, user_space_last_page,
+     "the page below 2^47 cannot be mapped; a syscall ending there faults")
 {
 	handle_t m;
-	UT_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));
+	T_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));
 	uint8_t *code = (uint8_t *)UT_SCRATCH_VA;
 
-	UT_EQ(sys_mobj_map(HANDLE_SELF, m, TOP_PAGE, 0, PAGE, R_READ), E_RANGE);
+	T_EQ(sys_mobj_map(HANDLE_SELF, m, TOP_PAGE, 0, PAGE, R_READ), E_RANGE);
 	code[PAGE - 2] = 0x0F; /* syscall (rax = 0: SYS_NULL), returning to 2^47 - 4 KiB */
 	code[PAGE - 1] = 0x05;
-	UT_HANDLE(ep, sys_ep_create());
-	UT_HANDLE(p, sys_process_create("edge", 4));
-	UT_OK(sys_mobj_map(p, m, CODE_VA, 0, PAGE, R_READ | R_EXEC));
-	UT_HANDLE(th, sys_thread_create(p, SYSCALL_AT, CODE_VA, 0, UT_PRIO));
-	UT_OK(sys_process_supervise(p, ep, 1));
-	UT_OK(sys_thread_start(th));
+	T_HANDLE(ep, sys_ep_create());
+	T_HANDLE(p, sys_process_create("edge", 4));
+	T_OK(sys_mobj_map(p, m, CODE_VA, 0, PAGE, R_READ | R_EXEC));
+	T_HANDLE(th, sys_thread_create(p, SYSCALL_AT, CODE_VA, 0, UT_PRIO));
+	T_OK(sys_process_supervise(p, ep, 1));
+	T_OK(sys_thread_start(th));
 	struct ipc_msg n;
-	UT_OK(ipc_recv(ep, &n, 2000 * MS));
-	UT_EQ(IPC_TAG_LABEL(n.tag), IPC_LABEL_FAULT);
-	UT_EQ(n.w[0], 14); /* a clean user page fault at the next page, canonical */
-	UT_EQ(n.w[2], TOP_PAGE);
-	UT_EQ(n.w[3], TOP_PAGE);
-	UT_OK(sys_process_kill(p));
-	UT_OK(sys_handle_close(th));
-	UT_OK(sys_handle_close(p));
-	UT_OK(sys_handle_close(ep));
-	UT_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
-	UT_OK(sys_handle_close(m));
+	T_OK(ipc_recv(ep, &n, 2000 * MS));
+	T_EQ(IPC_TAG_LABEL(n.tag), IPC_LABEL_FAULT);
+	T_EQ(n.w[0], 14); /* a clean user page fault at the next page, canonical */
+	T_EQ(n.w[2], TOP_PAGE);
+	T_EQ(n.w[3], TOP_PAGE);
+	T_OK(sys_process_kill(p));
+	T_OK(sys_handle_close(th));
+	T_OK(sys_handle_close(p));
+	T_OK(sys_handle_close(ep));
+	T_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
+	T_OK(sys_handle_close(m));
 }

@@ -25,36 +25,36 @@ static uint64_t pages_used(handle_t p)
 	return info.pages_used;
 }
 
-UTEST(quota_child_charged_to_creator,
-      "memory charged to a child shows in its creator's account and obeys the creator's quota")
+TEST(sec_quota, quota_child_charged_to_creator,
+     "memory charged to a child shows in its creator's account and obeys the creator's quota")
 {
-	UT_HANDLE(child, sys_process_create("spender", 7));
+	T_HANDLE(child, sys_process_create("spender", 7));
 	uint64_t before = pages_used(HANDLE_SELF);
-	UT_HANDLE(m, sys_mobj_create_for(child, BIG_PAGES * PAGE, 0));
-	UT_ASSERT(pages_used(HANDLE_SELF) >= before + BIG_PAGES);
-	UT_ASSERT(pages_used(child) >= BIG_PAGES);
-	UT_OK(sys_handle_close(m));
-	UT_EQ(pages_used(HANDLE_SELF), before);
+	T_HANDLE(m, sys_mobj_create_for(child, BIG_PAGES * PAGE, 0));
+	T_ASSERT(pages_used(HANDLE_SELF) >= before + BIG_PAGES);
+	T_ASSERT(pages_used(child) >= BIG_PAGES);
+	T_OK(sys_handle_close(m));
+	T_EQ(pages_used(HANDLE_SELF), before);
 	/* a child with a quota of its own cannot take more, whatever ours is */
-	UT_HANDLE(small, sys_process_create_ex("small", 5, 16, PROCESS_PRIORITY_INHERIT));
-	UT_EQ(sys_mobj_create_for(small, 17 * PAGE, 0), E_QUOTA);
-	UT_OK(sys_handle_close(small));
-	UT_OK(sys_handle_close(child));
+	T_HANDLE(small, sys_process_create_ex("small", 5, 16, PROCESS_PRIORITY_INHERIT));
+	T_EQ(sys_mobj_create_for(small, 17 * PAGE, 0), E_QUOTA);
+	T_OK(sys_handle_close(small));
+	T_OK(sys_handle_close(child));
 }
 
-UTEST(quota_only_what_one_pays_for,
-      "memory cannot be charged to a process one manages but does not pay for")
+TEST(sec_quota, quota_only_what_one_pays_for,
+     "memory cannot be charged to a process one manages but does not pay for")
 {
-	UT_HANDLE(gate, sys_ntfn_create());
-	UT_HANDLE(other, ut_spawn("gated-exit", "0", gate, UT_PRIO)); /* the loader pays */
+	T_HANDLE(gate, sys_ntfn_create());
+	T_HANDLE(other, ut_spawn("gated-exit", "0", gate, UT_PRIO)); /* the loader pays */
 
-	UT_EQ(sys_mobj_create_for(other, PAGE, 0), E_RIGHTS);
-	UT_EQ(sys_thread_create(other, CODE_VA, CODE_VA, 0, UT_PRIO), E_RIGHTS);
-	UT_OK(sys_process_set_quota(other, 100000)); /* lowering it is allowed */
-	UT_EQ(sys_process_set_quota(other, 200000), E_RIGHTS);
-	UT_OK(sys_ntfn_signal(gate, 1));
-	UT_EQ(ut_reap(other, 5000 * MS), 0);
-	UT_OK(sys_handle_close(gate));
+	T_EQ(sys_mobj_create_for(other, PAGE, 0), E_RIGHTS);
+	T_EQ(sys_thread_create(other, CODE_VA, CODE_VA, 0, UT_PRIO), E_RIGHTS);
+	T_OK(sys_process_set_quota(other, 100000)); /* lowering it is allowed */
+	T_EQ(sys_process_set_quota(other, 200000), E_RIGHTS);
+	T_OK(sys_ntfn_signal(gate, 1));
+	T_EQ(ut_reap(other, 5000 * MS), 0);
+	T_OK(sys_handle_close(gate));
 }
 
 /*
@@ -125,72 +125,73 @@ static int64_t run_flood(handle_t code)
 	return result;
 }
 
-UTEST(quota_kernel_objects,
-      "an endpoint loop stops at the quota with E_QUOTA and everything comes back")
+TEST(sec_quota, quota_kernel_objects,
+     "an endpoint loop stops at the quota with E_QUOTA and everything comes back")
 {
 	struct kinfo before, after;
 	handle_t code;
 	int64_t made = 0;
 
-	UT_OK(ut_map_new(UT_SCRATCH_VA, 1, &code));
+	T_OK(ut_map_new(UT_SCRATCH_VA, 1, &code));
 	memcpy((void *)UT_SCRATCH_VA, ep_flood_code, sizeof(ep_flood_code));
-	UT_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
+	T_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
 	for (int round = 0; round < 2; round++) { /* the first may fill allocator caches */
-		UT_OK(ut_kinfo(&before));
+		T_OK(ut_kinfo(&before));
 		made = run_flood(code);
-		UT_OK(ut_kinfo(&after));
+		T_OK(ut_kinfo(&after));
 		if (made <= 0)
-			UT_FAIL("the loop ended with %ld, not E_QUOTA", (long)made);
-		UT_RETURN_IF_FAILED();
+			T_FAIL("the loop ended with %ld, not E_QUOTA", (long)made);
+		T_RETURN_IF_FAILED();
 	}
-	ut_note("endpoints made under a 64-page quota:", (uint64_t)made, "");
-	UT_ASSERT(made > 100 && made < (int64_t)(FLOOD_QUOTA * PAGE / 32));
-	UT_OK(sys_handle_close(code));
+	test_note("quota_endpoints_made_under_64_pages", (uint64_t)made, "endpoints");
+	T_ASSERT(made > 100 && made < (int64_t)(FLOOD_QUOTA * PAGE / 32));
+	T_OK(sys_handle_close(code));
 	UT_KINFO_SAME(&before, &after);
 }
 
-UTEST(priority_capped_at_process_max,
-      "threads and children never go above the process's maximum priority")
+TEST(sec_quota, priority_capped_at_process_max,
+     "threads and children never go above the process's maximum priority")
 {
-	UT_EQ(sys_thread_create(HANDLE_SELF, CODE_VA, 0, 0, 31), E_RANGE);
-	UT_EQ(sys_process_create_ex("high", 4, QUOTA_UNLIMITED, 31), E_RANGE);
-	UT_EQ(sys_process_create_ex("high", 4, QUOTA_UNLIMITED, 32), E_RANGE);
-	UT_HANDLE(own, sys_thread_create(HANDLE_SELF, CODE_VA, 0, 0, UT_PRIO_HIGH));
-	UT_HANDLE(same, sys_process_create_ex("same", 4, QUOTA_UNLIMITED, UT_PRIO_HIGH));
-	UT_HANDLE(low, sys_process_create_ex("low", 3, QUOTA_UNLIMITED, 5));
-	UT_EQ(sys_thread_create(low, CODE_VA, 0, 0, 6), E_RANGE);
-	UT_HANDLE(ok, sys_thread_create(low, CODE_VA, 0, 0, 5));
-	UT_OK(sys_handle_close(ok));
-	UT_OK(sys_handle_close(low));
-	UT_OK(sys_handle_close(same));
-	UT_OK(sys_handle_close(own));
+	T_EQ(sys_thread_create(HANDLE_SELF, CODE_VA, 0, 0, 31), E_RANGE);
+	T_EQ(sys_process_create_ex("high", 4, QUOTA_UNLIMITED, 31), E_RANGE);
+	T_EQ(sys_process_create_ex("high", 4, QUOTA_UNLIMITED, 32), E_RANGE);
+	T_HANDLE(own, sys_thread_create(HANDLE_SELF, CODE_VA, 0, 0, UT_PRIO_HIGH));
+	T_HANDLE(same, sys_process_create_ex("same", 4, QUOTA_UNLIMITED, UT_PRIO_HIGH));
+	T_HANDLE(low, sys_process_create_ex("low", 3, QUOTA_UNLIMITED, 5));
+	T_EQ(sys_thread_create(low, CODE_VA, 0, 0, 6), E_RANGE);
+	T_HANDLE(ok, sys_thread_create(low, CODE_VA, 0, 0, 5));
+	T_OK(sys_handle_close(ok));
+	T_OK(sys_handle_close(low));
+	T_OK(sys_handle_close(same));
+	T_OK(sys_handle_close(own));
 }
 
 /* A process holding a handle to itself, with 4 MiB mapped, closed before it ran. */
-static void self_holder_once(struct ut_ctx *t)
+static void self_holder_once(struct test_ctx *t)
 {
-	UT_HANDLE(p, sys_process_create("selfish", 7));
-	UT_HANDLE(m, sys_mobj_create_for(p, BIG_PAGES * PAGE, 0));
-	UT_OK(sys_mobj_map(p, m, UT_SCRATCH_VA, 0, BIG_PAGES * PAGE, R_READ | R_WRITE));
-	UT_OK(sys_handle_grant(p, p, R_ALL));
-	UT_OK(sys_handle_close(m));
-	UT_OK(sys_handle_close(p));
+	T_HANDLE(p, sys_process_create("selfish", 7));
+	T_HANDLE(m, sys_mobj_create_for(p, BIG_PAGES * PAGE, 0));
+	T_OK(sys_mobj_map(p, m, UT_SCRATCH_VA, 0, BIG_PAGES * PAGE, R_READ | R_WRITE));
+	T_OK(sys_handle_grant(p, p, R_ALL));
+	T_OK(sys_handle_close(m));
+	T_OK(sys_handle_close(p));
 }
 
-UTEST(self_handle_not_kept_alive, "a process whose table names itself goes with its last handle")
+TEST(sec_quota, self_handle_not_kept_alive,
+     "a process whose table names itself goes with its last handle")
 {
 	struct kinfo before, after;
 
 	self_holder_once(t);
-	UT_OK(ut_kinfo(&before));
+	T_OK(ut_kinfo(&before));
 	for (int i = 0; i < 8 && !t->failed; i++)
 		self_holder_once(t);
-	UT_RETURN_IF_FAILED();
-	UT_OK(ut_kinfo(&after));
+	T_RETURN_IF_FAILED();
+	T_OK(ut_kinfo(&after));
 	UT_KINFO_SAME(&before, &after);
 }
 
-static void thread_burst(struct ut_ctx *t, int n)
+static void thread_burst(struct test_ctx *t, int n)
 {
 	static handle_t ths[BURST_THREADS];
 	int made = 0;
@@ -198,7 +199,7 @@ static void thread_burst(struct ut_ctx *t, int n)
 	for (; made < n; made++) {
 		long h = sys_thread_create(HANDLE_SELF, CODE_VA, 0, 0, UT_PRIO);
 		if (h <= 0) {
-			UT_FAIL("thread %d of %d: %ld", made, n, h);
+			T_FAIL("thread %d of %d: %ld", made, n, h);
 			break;
 		}
 		ths[made] = (handle_t)h;
@@ -208,30 +209,30 @@ static void thread_burst(struct ut_ctx *t, int n)
 }
 
 /* Grow our handle table for a burst first (it never shrinks), with cheap handles. */
-static void grow_handle_table(struct ut_ctx *t)
+static void grow_handle_table(struct test_ctx *t)
 {
 	static handle_t dups[BURST_THREADS + 8];
-	UT_HANDLE(n, sys_ntfn_create());
+	T_HANDLE(n, sys_ntfn_create());
 
 	for (int i = 0; i < BURST_THREADS + 8; i++)
 		dups[i] = (handle_t)sys_handle_dup(n, R_ALL);
 	for (int i = 0; i < BURST_THREADS + 8; i++)
 		sys_handle_close(dups[i]);
-	UT_OK(sys_handle_close(n));
+	T_OK(sys_handle_close(n));
 }
 
-UTEST(thread_burst_tables_back,
-      "bursts of 512 threads made and freed give every frame and page table back")
+TEST(sec_quota, thread_burst_tables_back,
+     "bursts of 512 threads made and freed give every frame and page table back")
 {
 	struct kinfo before, after;
 
 	grow_handle_table(t);
 	thread_burst(t, 64);
-	UT_OK(ut_kinfo(&before));
+	T_OK(ut_kinfo(&before));
 	for (int round = 0; round < BURST_ROUNDS && !t->failed; round++) {
 		thread_burst(t, BURST_THREADS);
-		UT_RETURN_IF_FAILED();
-		UT_OK(ut_kinfo(&after));
+		T_RETURN_IF_FAILED();
+		T_OK(ut_kinfo(&after));
 		UT_KINFO_SAME(&before, &after);
 	}
 }

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest: in-guest tests of the syscall ABI. UTEST(name, "what it shows")
- * defines a test and registers it (a pointer in the `utests` section, which
- * the runner walks); each prints `UTEST <name> PASS` or
- * `UTEST <name> FAIL: <what> (<file>:<line>)`, and the run ends with
- * `UTEST SUMMARY <p> passed, <f> failed, <n> registered`. The UT_* checks
- * record the first failure and return from the test function.
+ * utest: in-guest tests of the syscall ABI, written with the test framework
+ * (test/test.h): TEST(suite, name, "what it shows") with one suite per
+ * theme file (t_ipc.c: suite ipc), run in the order the files are listed
+ * in meson.build. This header holds what the tests share besides the
+ * framework: constants, helpers (util.c) and the test protocol (roles.c).
  *
  * utest also plays the other side of its cross-process tests: started by
  * the loader with a role as argv[0] (roles.c), with the endpoint or other
@@ -19,80 +18,7 @@
 
 #include "sys/exit.h"
 #include "sys/sys.h"
-
-struct ut_ctx {
-	bool failed;
-	char what[200];
-};
-
-struct utest {
-	const char *name;
-	const char *description;
-	void (*fn)(struct ut_ctx *t);
-};
-
-#define UTEST(name_, desc_)                                                                        \
-	static void utest_fn_##name_(struct ut_ctx *t);                                            \
-	static const struct utest utest_##name_ = {#name_, desc_, utest_fn_##name_};               \
-	__attribute__((section("utests"),                                                          \
-		       used)) static const struct utest *const utest_ptr_##name_ = &utest_##name_; \
-	static void utest_fn_##name_(struct ut_ctx *t)
-
-void ut_fail(struct ut_ctx *t, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void ut_fail_eq(struct ut_ctx *t, const char *file, int line, const char *expr, long got,
-		long want);
-void ut_fail_handle(struct ut_ctx *t, const char *file, int line, const char *expr, long got);
-
-#define UT_FAIL(...) ut_fail(t, __FILE_NAME__, __LINE__, __VA_ARGS__)
-
-/* cond must hold. */
-#define UT_ASSERT(cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			UT_FAIL("%s", #cond);                                                      \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-/* expr must give exactly `want` (a number or an E_* code; both are shown on failure). */
-#define UT_EQ(expr, want)                                                                          \
-	do {                                                                                       \
-		long ut_got_ = (long)(expr), ut_want_ = (long)(want);                              \
-		if (ut_got_ != ut_want_) {                                                         \
-			ut_fail_eq(t, __FILE_NAME__, __LINE__, #expr, ut_got_, ut_want_);          \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-/* expr must succeed (>= 0); evaluated once. */
-#define UT_OK(expr)                                                                                \
-	do {                                                                                       \
-		long ut_r_ = (long)(expr);                                                         \
-		if (ut_r_ < 0) {                                                                   \
-			ut_fail_eq(t, __FILE_NAME__, __LINE__, #expr, ut_r_, E_OK);                \
-			return;                                                                    \
-		}                                                                                  \
-	} while (0)
-
-/* Declare `var` as a handle and set it from expr, which must succeed. */
-#define UT_HANDLE(var, expr)                                                                       \
-	handle_t var;                                                                              \
-	do {                                                                                       \
-		long ut_h_ = (long)(expr);                                                         \
-		if (ut_h_ <= 0) {                                                                  \
-			ut_fail_handle(t, __FILE_NAME__, __LINE__, #expr, ut_h_);                  \
-			return;                                                                    \
-		}                                                                                  \
-		var = (handle_t)ut_h_;                                                             \
-	} while (0)
-
-/* Stop the test if a helper that got `t` has failed it. */
-#define UT_RETURN_IF_FAILED()                                                                      \
-	do {                                                                                       \
-		if (t->failed)                                                                     \
-			return;                                                                    \
-	} while (0)
+#include "test/test.h"
 
 #define MS		  1000000ull
 #define PAGE		  4096ull
@@ -120,12 +46,12 @@ bool ut_check(const void *p, size_t n, uint64_t seed);
 /* Kernel counters that must come back after a loop that creates and destroys. */
 long ut_kinfo(struct kinfo *k);
 /* Fail the test (and say which counters moved) unless `a` and `b` match. */
-void ut_kinfo_same(struct ut_ctx *t, const char *file, int line, const struct kinfo *a,
+void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
 		   const struct kinfo *b);
 #define UT_KINFO_SAME(a, b)                                                                        \
 	do {                                                                                       \
 		ut_kinfo_same(t, __FILE_NAME__, __LINE__, (a), (b));                               \
-		UT_RETURN_IF_FAILED();                                                             \
+		T_RETURN_IF_FAILED();                                                              \
 	} while (0)
 /* Poll (sleeping 1 ms) until the live thread count is `threads`; false after `ms`. */
 bool ut_wait_threads(uint64_t threads, unsigned ms);
@@ -140,8 +66,6 @@ int64_t ut_reap(handle_t child, uint64_t timeout);
  */
 #define UT_WAIT_ERROR(err) (INT64_MIN / 2 + (err))
 int64_t ut_wait(handle_t process, uint64_t timeout);
-/* Print a measurement line (not a test result): `utest: <what> <value> <unit>`. */
-void ut_note(const char *what, uint64_t value, const char *unit);
 
 /*
  * A thread that makes one blocking call and records its result: probe_recv

@@ -1,61 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers the tests share: failure recording, time, memory patterns, the
- * kernel counters of SYS_KINFO, and starting utest children through the
- * loader.
+ * Helpers the tests share: time, memory patterns, the kernel counters of
+ * SYS_KINFO, probes (threads blocked in one call), servers, and starting
+ * utest children through the loader. Failures go through the framework
+ * (test/test.h).
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "proto/loader.h"
 #include "sys/fmt.h"
 #include "sys/start.h"
-#include "sys/stdio.h"
 #include "sys/thread.h"
 #include "utest.h"
-
-void ut_fail(struct ut_ctx *t, const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (t->failed)
-		return;
-	t->failed = true;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->what, sizeof(t->what), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(t->what))
-		n = (int)strlen(t->what);
-	snprintf(t->what + n, sizeof(t->what) - (size_t)n, " (%s:%d)", file, line);
-}
-
-/* A value as the reader wants it: error codes by name, big numbers in hex. */
-static void describe(char *buf, size_t size, long v)
-{
-	if (v < 0 && v >= E_NOSPACE)
-		snprintf(buf, size, "%s (%ld)", sys_error_name(v), v);
-	else if (v > 0xFFFF || v < -0xFFFF)
-		snprintf(buf, size, "0x%lx", (unsigned long)v);
-	else
-		snprintf(buf, size, "%ld", v);
-}
-
-void ut_fail_eq(struct ut_ctx *t, const char *file, int line, const char *expr, long got, long want)
-{
-	char g[40], w[40];
-
-	describe(g, sizeof(g), got);
-	describe(w, sizeof(w), want);
-	ut_fail(t, file, line, "%s: got %s, want %s", expr, g, w);
-}
-
-void ut_fail_handle(struct ut_ctx *t, const char *file, int line, const char *expr, long got)
-{
-	char g[40];
-
-	describe(g, sizeof(g), got);
-	ut_fail(t, file, line, "%s: got %s, want a handle", expr, g);
-}
 
 uint64_t ut_elapsed(uint64_t start)
 {
@@ -126,7 +82,7 @@ static const struct kinfo_field kinfo_fields[] = {
 	KF(mobjs),	 KF(replies),		KF(page_tables),
 };
 
-void ut_kinfo_same(struct ut_ctx *t, const char *file, int line, const struct kinfo *a,
+void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
 		   const struct kinfo *b)
 {
 	char diff[160] = "";
@@ -141,7 +97,7 @@ void ut_kinfo_same(struct ut_ctx *t, const char *file, int line, const struct ki
 						 (unsigned long)y);
 	}
 	if (used)
-		ut_fail(t, file, line, "kernel counters moved:%s", diff);
+		test_fail(t, file, line, "kernel counters moved:%s", diff);
 }
 
 bool ut_wait_threads(uint64_t threads, unsigned ms)
@@ -181,11 +137,6 @@ int64_t ut_reap(handle_t child, uint64_t timeout)
 		sys_process_kill(child); /* leave nothing running behind a failed test */
 	sys_handle_close(child);
 	return code;
-}
-
-void ut_note(const char *what, uint64_t value, const char *unit)
-{
-	printf("utest: %s %lu %s\n", what, (unsigned long)value, unit);
 }
 
 void ut_probe_recv(void *probe)
