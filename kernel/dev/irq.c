@@ -137,17 +137,18 @@ static void mask(struct irq *irq)
 	irq->masked = true;
 }
 
+/* Route first: a line that cannot be routed stays masked and bound to nothing. */
 int irq_bind(struct irq *irq, struct ntfn *n, uint64_t bits)
 {
 	mask(irq);
 	unlink_from_ntfn(irq);
+	if (irq->gsi != IRQ_NO_GSI &&
+	    ioapic_route(irq->gsi, irq->vector, irq->level, irq->active_low) != 0)
+		return E_RANGE;
 	irq->ntfn = n;
 	irq->bits = bits;
 	irq->ntfn_next = n->irqs;
 	n->irqs = irq;
-	if (irq->gsi != IRQ_NO_GSI &&
-	    ioapic_route(irq->gsi, irq->vector, irq->level, irq->active_low) != 0)
-		return E_RANGE;
 	irq_ack(irq);
 	return E_OK;
 }

@@ -14,6 +14,8 @@
 #include "sys/errors.h"
 
 #define DEVICE_RIGHTS (R_DUP | R_TRANSFER)
+/* The creator of an IRQ may raise it by software; copies keep that only if given. */
+#define IRQ_RIGHTS    (DEVICE_RIGHTS | R_TRIGGER)
 
 static int lookup_resource(handle_t h, uint32_t kind)
 {
@@ -25,10 +27,10 @@ static int lookup_resource(handle_t h, uint32_t kind)
 	return ((struct resource *)s->obj)->kind == kind ? E_OK : E_TYPE;
 }
 
-static int lookup_irq(handle_t h, struct irq **out)
+static int lookup_irq(handle_t h, uint32_t rights, struct irq **out)
 {
 	struct handle_slot *s;
-	int err = cap_lookup(h, KOBJ_IRQ, 0, &s);
+	int err = cap_lookup(h, KOBJ_IRQ, rights, &s);
 
 	if (!err)
 		*out = (struct irq *)s->obj;
@@ -48,14 +50,14 @@ long SYS_IRQ_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > UINT32_MAX)
 		return E_RANGE;
 	err = irq_create((uint32_t)SYS_ARG1(tf), flags, &irq);
-	return err ? err : cap_give_new(&irq->obj, DEVICE_RIGHTS);
+	return err ? err : cap_give_charged(&irq->obj, IRQ_RIGHTS, sizeof(*irq));
 }
 
 long SYS_IRQ_BIND_handler(struct trap_frame *tf)
 {
 	struct irq *irq;
 	struct handle_slot *s;
-	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), 0, &irq);
 
 	if (!err)
 		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_NOTIFICATION, R_SIGNAL, &s);
@@ -69,11 +71,12 @@ long SYS_IRQ_BIND_handler(struct trap_frame *tf)
 long SYS_IRQ_ACK_handler(struct trap_frame *tf)
 {
 	struct irq *irq;
-	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+	bool trigger = SYS_ARG1(tf) == IRQ_TEST_TRIGGER;
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), trigger ? R_TRIGGER : 0, &irq);
 
 	if (err)
 		return err;
-	if (SYS_ARG1(tf) == IRQ_TEST_TRIGGER) {
+	if (trigger) {
 		lapic_self_ipi_for(irq);
 		return E_OK;
 	}
@@ -86,7 +89,7 @@ long SYS_IRQ_ACK_handler(struct trap_frame *tf)
 long SYS_IRQ_INFO_handler(struct trap_frame *tf)
 {
 	struct irq *irq;
-	int err = lookup_irq((handle_t)SYS_ARG0(tf), &irq);
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), 0, &irq);
 
 	if (err)
 		return err;
@@ -113,7 +116,7 @@ long SYS_IOPORT_CREATE_handler(struct trap_frame *tf)
 	if (SYS_ARG1(tf) > 0xFFFF || SYS_ARG2(tf) > 0x10000)
 		return E_RANGE;
 	err = ioport_create((uint16_t)SYS_ARG1(tf), (uint32_t)SYS_ARG2(tf), &io);
-	return err ? err : cap_give_new(&io->obj, DEVICE_RIGHTS);
+	return err ? err : cap_give_charged(&io->obj, DEVICE_RIGHTS, sizeof(*io));
 }
 
 long SYS_IOPORT_ENABLE_handler(struct trap_frame *tf)
@@ -134,7 +137,9 @@ long SYS_DEVMEM_CREATE_handler(struct trap_frame *tf)
 	if (err)
 		return err;
 	err = mobj_create_device(SYS_ARG1(tf), SYS_ARG2(tf), &m);
-	return err ? err : cap_give_new(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER);
+	return err ? err
+		   : cap_give_charged(&m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER,
+				      mobj_meta_bytes(m));
 }
 
 long SYS_MOBJ_PHYS_handler(struct trap_frame *tf)

@@ -9,22 +9,30 @@
 #include "kernel/handle.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
+#include "kernel/panic.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
 #include "sys/errors.h"
 #include "sys/ipc.h"
 #include "sys/syscall.h"
 
-static handle_t give_cap(struct thread *from, struct thread *to)
+/*
+ * Put the capability `from` sends into `to`'s table before anything else of
+ * the message moves, so a failure leaves the message undelivered and the
+ * capability with its sender: E_BADHANDLE if the sender closed it while it
+ * was queued, E_NOSPACE or E_NOMEM if the receiver's table cannot take it.
+ */
+static long install_cap(struct thread *from, struct thread *to, handle_t *out)
 {
 	struct handle_slot *s;
-	handle_t h;
 
-	if (handle_lookup(&from->proc->handles, from->send_cap, KOBJ_NONE, R_TRANSFER, &s))
-		return HANDLE_INVALID;
-	if (handle_insert(&to->proc->handles, s->obj, s->rights, s->badge, &h))
-		return HANDLE_INVALID;
-	return h;
+	*out = HANDLE_INVALID;
+	if (!from->send_cap)
+		return E_OK;
+	long err = handle_lookup(&from->proc->handles, from->send_cap, KOBJ_NONE, R_TRANSFER, &s);
+	if (err)
+		return err;
+	return handle_insert(&to->proc->handles, s->obj, s->rights, s->badge, out);
 }
 
 static uint32_t copy_buffer(struct thread *from, struct thread *to, uint32_t bytes)
@@ -36,15 +44,14 @@ static uint32_t copy_buffer(struct thread *from, struct thread *to, uint32_t byt
 	return bytes;
 }
 
-/* Move the message in `from`'s frame (and buffer) to `to`. */
-static void deliver(struct thread *from, struct thread *to, uint64_t badge)
+/* Move the message in `from`'s frame (and buffer) to `to`; `cap` is installed. */
+static void deliver(struct thread *from, struct thread *to, uint64_t badge, handle_t cap)
 {
 	const struct trap_frame *s = from->tf;
 	struct trap_frame *d = to->tf;
 	uint64_t tag = s->rsi;
 	uint32_t n = MIN(IPC_TAG_WORDS(tag), IPC_WORDS);
 	uint32_t bytes = copy_buffer(from, to, IPC_TAG_BYTES(tag));
-	handle_t cap = from->send_cap ? give_cap(from, to) : HANDLE_INVALID;
 
 	d->rdx = n > 0 ? s->rdx : 0;
 	d->r10 = n > 1 ? s->r10 : 0;
@@ -140,6 +147,7 @@ void endpoint_destroy(struct kobj *o)
 {
 	struct endpoint *ep = (struct endpoint *)o;
 
+	process_supervisor_gone(ep);
 	wake_all(&ep->senders, E_CLOSED);
 	wake_all(&ep->receivers, E_CLOSED);
 	for (struct kmsg *k; (k = kq_pop(ep));)
@@ -163,10 +171,15 @@ static void pair(struct thread *caller, struct thread *server)
 long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout)
 {
 	struct thread *cur = current_thread();
-	struct thread *server = wait_queue_pop(&ep->receivers);
+	struct thread *server = ep->receivers.head;
+	handle_t cap;
 
 	if (server) {
-		deliver(cur, server, badge);
+		long err = install_cap(cur, server, &cap);
+		if (err)
+			return err; /* the server goes on waiting */
+		wait_queue_remove(server);
+		deliver(cur, server, badge, cap);
 		thread_forget_timer(server);
 		server->wake_result = E_OK;
 		server->reason = B_NONE;
@@ -185,12 +198,17 @@ long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout)
 long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t timeout)
 {
 	struct thread *cur = current_thread();
-	struct thread *r = wait_queue_pop(&ep->receivers);
+	struct thread *r = ep->receivers.head;
+	handle_t cap;
 
 	if (r) {
-		deliver(cur, r, badge);
-		thread_wake(r, E_OK);
-		return E_OK;
+		long err = install_cap(cur, r, &cap);
+		if (!err) {
+			wait_queue_remove(r);
+			deliver(cur, r, badge, cap);
+			thread_wake(r, E_OK);
+		}
+		return err;
 	}
 	if (timeout == 0)
 		return E_WOULDBLOCK;
@@ -199,22 +217,37 @@ long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t timeout)
 	return thread_block(&ep->senders, B_SEND, timeout);
 }
 
-/* Take the first queued sender's message; a caller then waits for our reply. */
-static void take_from_sender(struct thread *cur, struct thread *sender)
+/*
+ * Take the first queued sender's message; a caller then waits for our reply.
+ * A sender whose capability cannot be installed here is woken with the error
+ * and the next one is tried. False if no sender is left.
+ */
+static bool take_from_sender(struct endpoint *ep, struct thread *cur)
 {
-	deliver(sender, cur, sender->send_badge);
+	struct thread *sender;
+	handle_t cap;
+
+	while ((sender = wait_queue_pop(&ep->senders))) {
+		long err = install_cap(sender, cur, &cap);
+		if (!err)
+			break;
+		thread_wake(sender, err);
+	}
+	if (!sender)
+		return false;
+	deliver(sender, cur, sender->send_badge, cap);
 	if (sender->send_is_call) {
 		pair(sender, cur); /* its timer, if any, keeps running: it covers the reply */
 		sender->wake_result = E_OK;
 	} else {
 		thread_wake(sender, E_OK);
 	}
+	return true;
 }
 
 long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 {
 	struct thread *cur = current_thread();
-	struct thread *sender;
 	struct kmsg *k;
 
 	if ((k = kq_pop(ep))) {
@@ -223,9 +256,7 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 	} else if (ep->bound && ep->bound->bits) {
 		ipc_deliver_notification(cur, ep->bound->bits);
 		ep->bound->bits = 0;
-	} else if ((sender = wait_queue_pop(&ep->senders))) {
-		take_from_sender(cur, sender);
-	} else {
+	} else if (!take_from_sender(ep, cur)) {
 		return thread_block_handoff(&ep->receivers, B_RECV, timeout, handoff);
 	}
 	if (handoff)
@@ -233,15 +264,23 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 	return E_OK;
 }
 
+/*
+ * The reply always goes: if its capability cannot be installed in the
+ * caller's table, the caller's call returns that error (E_NOSPACE) instead,
+ * with nothing delivered; the server is not held up by its client's table.
+ */
 struct thread *ipc_reply_to(struct thread *caller)
 {
 	struct thread *cur = current_thread();
+	handle_t cap;
+	long err = install_cap(cur, caller, &cap);
 
-	deliver(cur, caller, 0);
+	if (!err)
+		deliver(cur, caller, 0, cap);
 	thread_forget_timer(caller); /* its call timeout ends with the reply */
 	caller->callee = NULL;
 	caller->reason = B_NONE;
-	caller->wake_result = E_OK;
+	caller->wake_result = err;
 	if (cur->caller == caller)
 		cur->caller = NULL;
 	return caller;
@@ -249,6 +288,7 @@ struct thread *ipc_reply_to(struct thread *caller)
 
 void ipc_cancel_call(struct thread *caller)
 {
+	KASSERT(!caller->callee || thread_is_live(caller->callee));
 	if (caller->callee && caller->callee->caller == caller)
 		caller->callee->caller = NULL;
 	caller->callee = NULL;

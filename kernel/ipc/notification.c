@@ -127,6 +127,7 @@ int ipc_reply_save(struct reply **out)
 	kobj_init(&r->obj, KOBJ_REPLY);
 	r->caller = cur->caller;
 	r->caller->saved_reply = r;
+	r->caller->callee = NULL; /* the reply object is its link now: we may exit first */
 	cur->caller = NULL;
 	*out = r;
 	return E_OK;

@@ -4,6 +4,7 @@
  * byte count and capability), then hand over to ipc/endpoint.c and
  * ipc/notification.c, which cannot fail on bad input.
  */
+#include "kernel/account.h"
 #include "kernel/ipc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -49,6 +50,12 @@ static long check_message(const struct trap_frame *tf, uint32_t ep_rights)
 	return err;
 }
 
+/*
+ * The endpoint a call or send goes to. Labels from IPC_LABEL_KERNEL_FIRST up
+ * are the kernel's (notifications, fault and exit notices): a receiver must
+ * be able to trust them, so no thread may send one. Replies may carry them,
+ * as status codes: a reply reaches only the caller blocked in its own call.
+ */
 static long lookup_send_ep(struct trap_frame *tf, struct endpoint **ep, uint64_t *badge)
 {
 	struct handle_slot *s;
@@ -56,6 +63,8 @@ static long lookup_send_ep(struct trap_frame *tf, struct endpoint **ep, uint64_t
 
 	if (err)
 		return err;
+	if (IPC_TAG_LABEL(tf->rsi) >= IPC_LABEL_KERNEL_FIRST)
+		return E_INVAL;
 	*ep = (struct endpoint *)s->obj;
 	*badge = s->badge;
 	return check_message(tf, s->rights);
@@ -69,7 +78,7 @@ long SYS_EP_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	return cap_give_new(&ep->obj, EP_RIGHTS);
+	return cap_give_charged(&ep->obj, EP_RIGHTS, sizeof(*ep));
 }
 
 long SYS_EP_MINT_handler(struct trap_frame *tf)
@@ -104,7 +113,7 @@ long SYS_NTFN_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	return cap_give_new(&n->obj, NTFN_RIGHTS);
+	return cap_give_charged(&n->obj, NTFN_RIGHTS, sizeof(*n));
 }
 
 long SYS_NTFN_SIGNAL_handler(struct trap_frame *tf)
@@ -189,7 +198,8 @@ long SYS_REPLY_handler(struct trap_frame *tf)
 		err = reply_target((handle_t)tf->rdi, &caller);
 	if (err)
 		return err;
-	thread_wake(ipc_reply_to(caller), E_OK);
+	caller = ipc_reply_to(caller);
+	thread_wake(caller, caller->wake_result);
 	return E_OK;
 }
 
@@ -210,11 +220,15 @@ long SYS_REPLY_RECV_handler(struct trap_frame *tf)
 long SYS_REPLY_SAVE_handler(struct trap_frame *tf)
 {
 	struct reply *r;
+	struct account *a = current_process()->acct;
 	(void)tf;
-	int err = ipc_reply_save(&r);
+	int err = account_charge(a, sizeof(*r)); /* first: a reply made cannot be undone */
 
+	if (!err && (err = ipc_reply_save(&r)) != E_OK)
+		account_uncharge(a, sizeof(*r));
 	if (err)
 		return err;
+	kobj_adopt_charge(&r->obj, a, sizeof(*r));
 	return cap_give_new(&r->obj, R_TRANSFER);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory objects: eager, zeroed page sets with a page list. Mapping and
- * unmapping them in address spaces is proc/region.c's job.
+ * Memory objects: eager, zeroed page sets with a page list, or borrowed
+ * frames (device memory, boot modules). Mapping and unmapping them in
+ * address spaces is proc/region.c's job.
  */
 #include "kernel/mobj.h"
 
@@ -12,9 +13,9 @@
 #include "kernel/string.h"
 #include "sys/errors.h"
 
-static void free_frames(struct mobj *m, uint64_t n)
+static void free_frames(struct mobj *m, uint64_t first, uint64_t end)
 {
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = first; i < end; i++)
 		pmm_free(m->pages[i]);
 }
 
@@ -32,7 +33,7 @@ static int alloc_frames(struct mobj *m, bool contiguous)
 	}
 	for (uint64_t i = 0; i < m->npages; i++) {
 		if (pmm_alloc(&m->pages[i]) != 0) {
-			free_frames(m, i);
+			free_frames(m, 0, i);
 			return E_NOMEM;
 		}
 		memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
@@ -48,7 +49,7 @@ static int create(uint64_t size, struct account *acct, bool contiguous, struct m
 
 	if (n > pmm_free_count())
 		return E_NOMEM;
-	if (acct && account_charge(acct, n))
+	if (acct && account_charge(acct, n * PAGE_SIZE))
 		return E_QUOTA;
 	struct mobj *m = kzalloc(sizeof(*m));
 	if (m) {
@@ -60,7 +61,7 @@ static int create(uint64_t size, struct account *acct, bool contiguous, struct m
 			kmem_free(m->pages, n * sizeof(paddr_t));
 		kfree(m);
 		if (acct)
-			account_uncharge(acct, n);
+			account_uncharge(acct, n * PAGE_SIZE);
 		return E_NOMEM;
 	}
 	m->acct = acct;
@@ -104,16 +105,51 @@ int mobj_create_device(paddr_t phys, uint64_t size, struct mobj **out)
 	return E_OK;
 }
 
-int mobj_create_from(const void *src, uint64_t size, struct account *acct, struct mobj **out)
+/* The module's last, partial page as a fresh zeroed frame holding its bytes. */
+static int copy_tail(struct mobj *m, paddr_t phys, uint64_t size)
 {
-	int err = mobj_create(size, acct, out);
+	uint64_t last = size / PAGE_SIZE;
 
-	if (err)
-		return err;
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		memcpy(mobj_page(*out, off / PAGE_SIZE), (const char *)src + off,
-		       MIN(PAGE_SIZE, size - off));
+	if (pmm_alloc(&m->pages[last]) != 0)
+		return E_NOMEM;
+	void *page = memset(phys_to_virt(m->pages[last]), 0, PAGE_SIZE);
+	memcpy(page, phys_to_virt(phys + last * PAGE_SIZE), size % PAGE_SIZE);
 	return E_OK;
+}
+
+/*
+ * A boot module in place: its frames stay reserved for ever (pmm.c), so the
+ * object borrows its whole pages instead of copying them. Only the partial
+ * last page is copied, so what follows the module in that page (boot
+ * information) never reaches user space.
+ */
+int mobj_create_boot(paddr_t phys, uint64_t size, struct mobj **out)
+{
+	if ((phys & PAGE_MASK) || size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE)
+		return E_INVAL;
+	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	struct mobj *m = kzalloc(sizeof(*m));
+	if (!m || !(m->pages = kmem_zalloc(n * sizeof(paddr_t)))) {
+		kfree(m);
+		return E_NOMEM;
+	}
+	m->npages = n;
+	m->borrowed = size / PAGE_SIZE;
+	for (uint64_t i = 0; i < m->borrowed; i++)
+		m->pages[i] = phys + i * PAGE_SIZE;
+	if (m->borrowed < n && copy_tail(m, phys, size)) {
+		kmem_free(m->pages, n * sizeof(paddr_t));
+		kfree(m);
+		return E_NOMEM;
+	}
+	kobj_init(&m->obj, KOBJ_MOBJ);
+	*out = m;
+	return E_OK;
+}
+
+uint64_t mobj_meta_bytes(const struct mobj *m)
+{
+	return sizeof(*m) + m->npages * sizeof(paddr_t);
 }
 
 void *mobj_page(struct mobj *m, uint64_t index)
@@ -126,10 +162,10 @@ void mobj_destroy(struct kobj *o)
 	struct mobj *m = (struct mobj *)o;
 
 	if (!m->device)
-		free_frames(m, m->npages);
+		free_frames(m, m->borrowed, m->npages);
 	kmem_free(m->pages, m->npages * sizeof(paddr_t));
 	if (m->acct) {
-		account_uncharge(m->acct, m->npages);
+		account_uncharge(m->acct, m->npages * PAGE_SIZE);
 		account_put(m->acct);
 	}
 	kfree(m);

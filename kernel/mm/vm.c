@@ -187,6 +187,7 @@ struct vm_space *vm_kernel_space(void)
 int vm_space_create(struct vm_space *vs)
 {
 	vs->pages_mapped = 0;
+	vs->tables = 0;
 	return pt_create(kernel_space.pml4, &vs->pml4);
 }
 
@@ -196,6 +197,7 @@ void vm_space_destroy(struct vm_space *vs)
 		write_cr3(kernel_space.pml4);
 	pt_destroy(vs->pml4);
 	vs->pml4 = 0;
+	vs->tables = 0;
 }
 
 int vm_map(struct vm_space *vs, vaddr_t va, paddr_t pa, unsigned rights)
@@ -214,6 +216,12 @@ int vm_unmap(struct vm_space *vs, vaddr_t va, paddr_t *out_pa)
 	vs->pages_mapped--;
 	invlpg(va); /* single CPU: the only TLB that can hold it is ours */
 	return 0;
+}
+
+void vm_kernel_prune(vaddr_t va)
+{
+	if (pt_prune(kernel_space.pml4, va) == PT_OK)
+		invlpg(va); /* also drops cached paging-structure entries */
 }
 
 int vm_lookup(struct vm_space *vs, vaddr_t va, paddr_t *out_pa, unsigned *out_rights)

@@ -2,15 +2,17 @@
 /*
  * Handle tables: a growable array of slots with a free list threaded through
  * the unused ones. Lookups are O(1) and check generation, type and rights,
- * in that order, so each failure has its own error.
+ * in that order, so each failure has its own error. Growth is charged to the
+ * owner's account before it happens and given back when the table goes.
  */
 #include "kernel/handle.h"
 
+#include "kernel/account.h"
 #include "kernel/kheap.h"
 #include "kernel/string.h"
 #include "sys/errors.h"
 
-#define INITIAL_SLOTS 32u
+#define INITIAL_SLOTS HANDLE_INITIAL_SLOTS
 
 static void link_free(struct handle_table *ht, uint32_t from, uint32_t to)
 {
@@ -21,8 +23,10 @@ static void link_free(struct handle_table *ht, uint32_t from, uint32_t to)
 	}
 }
 
-int handle_table_init(struct handle_table *ht)
+int handle_table_init(struct handle_table *ht, struct account *acct, struct kobj *owner)
 {
+	ht->acct = acct;
+	ht->owner = owner;
 	ht->slots = kmem_zalloc(INITIAL_SLOTS * sizeof(*ht->slots));
 	if (!ht->slots)
 		return E_NOMEM;
@@ -35,6 +39,11 @@ int handle_table_init(struct handle_table *ht)
 	return E_OK;
 }
 
+static uint64_t slot_bytes(uint32_t n)
+{
+	return (uint64_t)n * sizeof(struct handle_slot);
+}
+
 static int grow(struct handle_table *ht)
 {
 	uint32_t cap = ht->capacity * 2;
@@ -43,29 +52,43 @@ static int grow(struct handle_table *ht)
 		return E_NOSPACE;
 	if (cap > HANDLE_MAX_SLOTS + 1)
 		cap = HANDLE_MAX_SLOTS + 1;
-	struct handle_slot *s = kmem_zalloc(cap * sizeof(*s));
-	if (!s)
+	uint64_t more = slot_bytes(cap) - slot_bytes(ht->capacity);
+	if (account_charge(ht->acct, more))
+		return E_QUOTA;
+	struct handle_slot *s = kmem_zalloc(slot_bytes(cap));
+	if (!s) {
+		account_uncharge(ht->acct, more);
 		return E_NOMEM;
-	memcpy(s, ht->slots, ht->capacity * sizeof(*s));
+	}
+	memcpy(s, ht->slots, slot_bytes(ht->capacity));
 	for (uint32_t i = ht->capacity; i < cap; i++)
 		s[i].gen = 1;
-	kmem_free(ht->slots, ht->capacity * sizeof(*s));
+	kmem_free(ht->slots, slot_bytes(ht->capacity));
 	ht->slots = s;
 	link_free(ht, ht->capacity, cap);
 	ht->capacity = cap;
 	return E_OK;
 }
 
+/* Drop what slot s holds (nothing for a weak one). */
+static void release(struct handle_slot *s)
+{
+	struct kobj *o = s->obj;
+	bool weak = s->weak;
+
+	s->obj = NULL;
+	s->weak = 0;
+	if (!weak)
+		kobj_put(o);
+}
+
 void handle_table_destroy(struct handle_table *ht)
 {
-	for (uint32_t i = 1; i < ht->capacity; i++) {
-		struct kobj *o = ht->slots[i].obj;
-		if (o) {
-			ht->slots[i].obj = NULL;
-			kobj_put(o);
-		}
-	}
-	kmem_free(ht->slots, ht->capacity * sizeof(*ht->slots));
+	for (uint32_t i = 1; i < ht->capacity; i++)
+		if (ht->slots[i].obj)
+			release(&ht->slots[i]);
+	account_uncharge(ht->acct, slot_bytes(ht->capacity) - HANDLE_TABLE_BASE_BYTES);
+	kmem_free(ht->slots, slot_bytes(ht->capacity));
 	ht->slots = NULL;
 	ht->capacity = 0;
 }
@@ -81,7 +104,9 @@ int handle_insert(struct handle_table *ht, struct kobj *obj, uint32_t rights, ui
 	uint32_t i = ht->free_head;
 	struct handle_slot *s = &ht->slots[i];
 	ht->free_head = s->next_free;
-	kobj_get(obj);
+	s->weak = obj == ht->owner;
+	if (!s->weak)
+		kobj_get(obj);
 	s->obj = obj;
 	s->rights = rights;
 	s->badge = badge;
@@ -115,12 +140,10 @@ int handle_remove(struct handle_table *ht, handle_t h)
 
 	if (err)
 		return err;
-	struct kobj *o = s->obj;
-	s->obj = NULL;
-	s->gen = s->gen == 0xFFFF ? 1 : s->gen + 1;
+	s->gen = s->gen == HANDLE_GEN_MAX ? 1 : s->gen + 1;
 	s->next_free = ht->free_head;
 	ht->free_head = (uint32_t)(s - ht->slots);
 	ht->used--;
-	kobj_put(o);
+	release(s); /* last: it may destroy objects that close handles of ours */
 	return E_OK;
 }

@@ -3,7 +3,7 @@
  * Starting init, the only program the kernel starts itself: the first boot
  * module, a static ELF checked by the same validator the loader server uses.
  * init receives every boot module as a read-only memory object handle named
- * after the module, and the four hardware resources (irq, ioport, devmem,
+ * after the module (sharing the module's reserved frames, not a copy), and the four hardware resources (irq, ioport, devmem,
  * dma) from which it makes each driver's narrow handles.
  */
 #include "acpi/acpi.h"
@@ -56,8 +56,8 @@ static int give_modules(struct process *p, const struct boot_info *bi, struct st
 		struct start_handle *sh = &si->handles[si->handle_count];
 		struct mobj *m;
 		uint32_t size = mod->end - mod->start;
-		if (size == 0 || mobj_create_from(phys_to_virt(mod->start), size, p->acct, &m))
-			continue;
+		if (size == 0 || mobj_create_boot(mod->start, size, &m))
+			continue; /* empty, or not page-aligned as the multiboot2 header asks */
 		int err = handle_insert(&p->handles, &m->obj, R_READ | R_DUP | R_TRANSFER, 0,
 					&sh->handle);
 		kobj_put(&m->obj);
@@ -211,7 +211,7 @@ void init_start(const struct boot_info *bi)
 		klog("warning: no boot modules: no init to start, the kernel idles\n");
 		return;
 	}
-	if (process_create("init", 4, &p))
+	if (process_create("init", 4, NULL, SCHED_PRIORITIES - 1, &p))
 		panic("init: cannot create the process");
 	int err = load_init(bi, p, &img);
 	if (!err)

@@ -4,6 +4,8 @@
  * KSTACK_SIZE stack above an unmapped guard page, so an overflow faults
  * (and, with no stack left to push on, becomes a double fault on its IST
  * stack) instead of corrupting a neighbour. Free slots are kept on a stack.
+ * A page table of the area left empty by a free is freed too, so a burst of
+ * threads leaves no tables behind.
  */
 #include "kernel/kstack.h"
 
@@ -44,6 +46,10 @@ static void unmap_stack(vaddr_t base, uint64_t pages)
 		paddr_t pa;
 		if (vm_unmap(vm_kernel_space(), base + i * PAGE_SIZE, &pa) == 0)
 			pmm_free(pa);
+	}
+	if (pages) { /* a stack spans at most two page tables */
+		vm_kernel_prune(base);
+		vm_kernel_prune(base + (pages - 1) * PAGE_SIZE);
 	}
 }
 

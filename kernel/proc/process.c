@@ -21,7 +21,25 @@ long arch_copy_user(void *dst, const void *src, size_t n);
 static uint64_t next_pid = 1;
 static uint64_t live_processes;
 
-int process_create(const char *name, size_t len, struct process **out)
+uint64_t process_base_charge(void)
+{
+	return sizeof(struct process) + sizeof(struct account) + sizeof(struct kmsg) + PAGE_SIZE +
+	       HANDLE_TABLE_BASE_BYTES; /* PAGE_SIZE: the top-level page table */
+}
+
+static void process_free(struct process *p)
+{
+	if (p->handles.slots)
+		handle_table_destroy(&p->handles);
+	if (p->acct)
+		account_put(p->acct);
+	kfree(p->exit_notice);
+	vm_space_destroy(&p->vs);
+	kfree(p);
+}
+
+int process_create(const char *name, size_t len, struct account *payer, uint8_t max_prio,
+		   struct process **out)
 {
 	struct process *p = kzalloc(sizeof(*p));
 
@@ -31,25 +49,43 @@ int process_create(const char *name, size_t len, struct process **out)
 		kfree(p);
 		return E_NOMEM;
 	}
-	p->acct = account_create();
+	int err = account_create(payer, &p->acct);
 	p->exit_notice = kzalloc(sizeof(struct kmsg));
-	if (!p->acct || !p->exit_notice || handle_table_init(&p->handles) != 0) {
-		if (p->acct)
-			account_put(p->acct);
-		kfree(p->exit_notice);
-		vm_space_destroy(&p->vs);
-		kfree(p);
-		return E_NOMEM;
+	if (!err && (!p->exit_notice || handle_table_init(&p->handles, p->acct, &p->obj)))
+		err = E_NOMEM;
+	if (err) {
+		process_free(p);
+		return err;
 	}
 	p->exit_notice->owner = &p->obj;
 	kobj_init(&p->obj, KOBJ_PROCESS);
 	p->pid = next_pid++;
+	p->max_prio = max_prio;
 	len = MIN(len, PROCESS_NAME_MAX - 1);
 	memcpy(p->name, name, len);
 	p->name[len] = '\0';
 	live_processes++;
 	*out = p;
 	return E_OK;
+}
+
+/*
+ * The supervisor link is weak: the endpoint does not stay alive for the
+ * processes it supervises. It keeps a list of them instead and, when its
+ * last handle goes, lets them go (process_supervisor_gone).
+ */
+static void sup_unlink(struct process *p)
+{
+	if (!p->sup_ep)
+		return;
+	for (struct process **link = &p->sup_ep->supervised; *link; link = &(*link)->sup_next) {
+		if (*link == p) {
+			*link = p->sup_next;
+			break;
+		}
+	}
+	p->sup_ep = NULL;
+	p->sup_next = NULL;
 }
 
 static void notify_supervisor(struct process *p, int64_t code)
@@ -59,22 +95,36 @@ static void notify_supervisor(struct process *p, int64_t code)
 
 	if (!ep)
 		return;
-	p->sup_ep = NULL;
+	sup_unlink(p);
 	k->badge = p->sup_badge;
 	k->tag = IPC_TAG(IPC_LABEL_EXIT, 2, 0, 0);
 	k->w[0] = (uint64_t)code;
 	k->w[1] = p->pid;
 	ipc_post(ep, k);
-	kobj_put(&ep->obj);
 }
 
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge)
 {
-	kobj_get(&ep->obj);
-	if (p->sup_ep)
-		kobj_put(&p->sup_ep->obj);
+	sup_unlink(p);
 	p->sup_ep = ep;
 	p->sup_badge = badge;
+	p->sup_next = ep->supervised;
+	ep->supervised = p;
+}
+
+/*
+ * Nobody can hear a fault any more: a thread suspended on one is woken and
+ * ends its process itself (user_exception goes on as for an unsupervised
+ * process), so the teardown runs on its own stack, never nested in ours.
+ */
+void process_supervisor_gone(struct endpoint *ep)
+{
+	for (struct process *p; (p = ep->supervised);) {
+		sup_unlink(p);
+		for (struct thread *t = p->threads; t; t = t->proc_next)
+			if (t->state == T_BLOCKED && t->reason == B_FAULT)
+				thread_wake(t, E_CLOSED);
+	}
 }
 
 static void process_teardown(struct process *p, int64_t code)
@@ -92,6 +142,7 @@ static void process_teardown(struct process *p, int64_t code)
 	struct thread *cur = current_thread();
 	if (cur->proc == p)
 		vm_space_activate(vm_kernel_space());
+	account_uncharge(p->acct, p->vs.tables * PAGE_SIZE);
 	vm_space_destroy(&p->vs);
 	for (struct thread *w; (w = wait_queue_pop(&p->exit_waiters));) {
 		w->wake_value = code;
@@ -119,9 +170,7 @@ void process_destroy(struct kobj *o)
 
 	KASSERT(p->exited || p->live_threads == 0);
 	if (!p->exited) { /* created, never ran, last handle closed: no notice */
-		if (p->sup_ep)
-			kobj_put(&p->sup_ep->obj);
-		p->sup_ep = NULL;
+		sup_unlink(p);
 		process_teardown(p, EXIT_KILLED);
 	}
 	live_processes--;

@@ -43,6 +43,17 @@ long cap_give_new(struct kobj *obj, uint32_t rights)
 	return h;
 }
 
+long cap_give_charged(struct kobj *obj, uint32_t rights, uint64_t bytes)
+{
+	int err = kobj_charge(obj, current_process()->acct, bytes);
+
+	if (err) {
+		kobj_put(obj);
+		return err;
+	}
+	return cap_give_new(obj, rights);
+}
+
 long SYS_NULL_handler(struct trap_frame *tf)
 {
 	(void)tf;

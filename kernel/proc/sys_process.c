@@ -21,18 +21,45 @@ static unsigned rights_to_pt(uint32_t r)
 	return ((r & R_WRITE) ? PT_WRITE : 0) | ((r & R_EXEC) ? PT_EXEC : 0);
 }
 
+/* A process whose account the caller's covers: what is charged to it, the caller pays. */
+static int cap_process_paid(handle_t h, uint32_t rights, struct process **out)
+{
+	int err = cap_process(h, rights, out);
+
+	if (!err && !account_covers(current_process()->acct, (*out)->acct))
+		return E_RIGHTS;
+	return err;
+}
+
+static int check_max_prio(uint64_t prio, uint8_t *out)
+{
+	uint8_t own = current_process()->max_prio;
+
+	if (prio == PROCESS_PRIORITY_INHERIT)
+		prio = own;
+	if (prio > own)
+		return E_RANGE;
+	*out = (uint8_t)prio;
+	return E_OK;
+}
+
 long SYS_PROCESS_CREATE_handler(struct trap_frame *tf)
 {
 	char name[PROCESS_NAME_MAX];
 	size_t len = MIN(SYS_ARG1(tf), sizeof(name) - 1);
 	struct process *p;
+	uint8_t max_prio;
 
 	if (copy_from_user(name, SYS_ARG0(tf), len))
 		return E_FAULT;
-	int err = process_create(name, len, &p);
+	int err = check_max_prio(SYS_ARG3(tf), &max_prio);
 	if (err)
 		return err;
-	return cap_give_new(&p->obj, R_ALL);
+	err = process_create(name, len, current_process()->acct, max_prio, &p);
+	if (err)
+		return err;
+	p->acct->limit = account_pages_to_bytes(SYS_ARG2(tf));
+	return cap_give_charged(&p->obj, R_ALL, process_base_charge());
 }
 
 long SYS_PROCESS_EXIT_handler(struct trap_frame *tf)
@@ -80,11 +107,11 @@ long SYS_THREAD_CREATE_handler(struct trap_frame *tf)
 {
 	struct process *p;
 	struct thread *t;
-	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+	int err = cap_process_paid((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
 
 	if (err)
 		return err;
-	if (SYS_ARG4(tf) >= SCHED_PRIORITIES)
+	if (SYS_ARG4(tf) >= SCHED_PRIORITIES || SYS_ARG4(tf) > current_process()->max_prio)
 		return E_RANGE;
 	err = thread_create(p, SYS_ARG1(tf), SYS_ARG2(tf), SYS_ARG3(tf), (uint8_t)SYS_ARG4(tf), &t);
 	if (err)
@@ -136,7 +163,8 @@ long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 	struct process *charged;
 	struct mobj *m;
 	handle_t target = (handle_t)SYS_ARG2(tf);
-	int err = cap_process(target == HANDLE_INVALID ? HANDLE_SELF : target, R_MANAGE, &charged);
+	int err = cap_process_paid(target == HANDLE_INVALID ? HANDLE_SELF : target, R_MANAGE,
+				   &charged);
 
 	if (err)
 		return err;
@@ -147,7 +175,8 @@ long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 					: mobj_create(SYS_ARG0(tf), charged->acct, &m);
 	if (err)
 		return err;
-	return cap_give_new(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER);
+	return cap_give_charged(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER,
+				mobj_meta_bytes(m));
 }
 
 long SYS_MOBJ_MAP_handler(struct trap_frame *tf)
@@ -156,7 +185,7 @@ long SYS_MOBJ_MAP_handler(struct trap_frame *tf)
 	struct handle_slot *s;
 	uint64_t va = SYS_ARG2(tf), off = SYS_ARG3(tf), size = SYS_ARG4(tf);
 	uint32_t rights = (uint32_t)SYS_ARG5(tf) | R_READ;
-	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
+	int err = cap_process_paid((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
 
 	if (!err)
 		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_MOBJ,
@@ -207,17 +236,29 @@ long SYS_PROCESS_SUPERVISE_handler(struct trap_frame *tf)
 	return E_OK;
 }
 
+/*
+ * From above (the caller's account covers p's parent), the caller becomes
+ * p's payer and may set any limit; anyone else holding R_MANAGE may only
+ * lower it.
+ */
 long SYS_PROCESS_SET_QUOTA_handler(struct trap_frame *tf)
 {
 	struct process *p;
+	struct account *own = current_process()->acct;
 	int err = cap_process((handle_t)SYS_ARG0(tf), R_MANAGE, &p);
 
 	if (err)
 		return err;
 	if (p == current_process())
 		return E_INVAL; /* a quota is set from outside */
-	p->acct->limit = SYS_ARG1(tf);
-	return E_OK;
+	uint64_t limit = account_pages_to_bytes(SYS_ARG1(tf));
+	if (account_covers(own, p->acct->parent))
+		err = account_move(p->acct, own);
+	else if (limit > p->acct->limit)
+		err = E_RIGHTS;
+	if (!err)
+		p->acct->limit = limit;
+	return err;
 }
 
 long SYS_PROCESS_INFO_handler(struct trap_frame *tf)
@@ -234,8 +275,8 @@ long SYS_PROCESS_INFO_handler(struct trap_frame *tf)
 				      : PROCESS_RUNNING,
 		.threads = p->live_threads,
 		.exit_code = p->exited ? p->exit_code : 0,
-		.pages_used = p->acct->used,
-		.pages_quota = p->acct->limit,
+		.pages_used = account_bytes_to_pages(p->acct->used),
+		.pages_quota = account_bytes_to_pages(p->acct->limit),
 	};
 	memcpy(info.name, p->name, sizeof(info.name));
 	return copy_to_user(SYS_ARG1(tf), &info, sizeof(info));

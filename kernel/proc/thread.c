@@ -24,6 +24,9 @@
 #define RFLAGS_USER 0x202 /* IF and the always-one bit; IOPL 0 */
 #define MXCSR_DEFAULT 0x1F80
 #define FCW_DEFAULT 0x037F
+#define THREAD_POISON 0x6B /* fills a freed thread */
+/* Charged to the process per thread: its kernel stack and the kernel's records of it. */
+#define THREAD_CHARGE (KSTACK_SIZE + sizeof(struct thread) + sizeof(struct kmsg))
 
 void thread_trampoline(void);
 void ipc_thread_cleanup(struct thread *t);
@@ -65,19 +68,22 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t 
 		return E_INVAL;
 	if (p->exited)
 		return E_CLOSED;
-	if (account_charge(p->acct, THREAD_CHARGE_PAGES))
+	if (prio > p->max_prio)
+		return E_RANGE;
+	if (account_charge(p->acct, THREAD_CHARGE))
 		return E_QUOTA;
 	struct thread *t = kmem_zalloc(sizeof(*t));
 	struct kmsg *notice = kzalloc(sizeof(struct kmsg));
 	if (!t || !notice || kstack_alloc(&t->kstack_top)) {
 		kmem_free(t, sizeof(*t));
 		kfree(notice);
-		account_uncharge(p->acct, THREAD_CHARGE_PAGES);
+		account_uncharge(p->acct, THREAD_CHARGE);
 		return E_NOMEM;
 	}
 	t->fault_notice = notice;
 	notice->owner = &t->obj;
 	kobj_init(&t->obj, KOBJ_THREAD); /* the creator's reference */
+	kobj_adopt_charge(&t->obj, p->acct, THREAD_CHARGE);
 	t->id = next_tid++;
 	t->proc = p;
 	kobj_get(&p->obj);
@@ -165,9 +171,14 @@ void thread_destroy(struct kobj *o)
 	}
 	kstack_free(t->kstack_top);
 	kfree(t->fault_notice); /* not queued: a queued notice holds a reference to t */
+	memset(t, THREAD_POISON, sizeof(*t)); /* a stale link to it now fails thread_is_live */
 	kmem_free(t, sizeof(*t));
-	account_uncharge(p->acct, THREAD_CHARGE_PAGES);
-	kobj_put(&p->obj);
+	kobj_put(&p->obj); /* kobj_put gives the charge back after this */
+}
+
+bool thread_is_live(const struct thread *t)
+{
+	return t->obj.type == KOBJ_THREAD && t->obj.refs > 0;
 }
 
 _Static_assert(sizeof(struct fault_regs) == sizeof(struct trap_frame), "same layout");

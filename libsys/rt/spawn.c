@@ -11,6 +11,7 @@
 
 #include "sys/elf.h"
 #include "sys/lock.h"
+#include "sys/process.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
@@ -140,7 +141,8 @@ static long spawn_unlocked(const void *file, size_t size, const struct spawn_arg
 		*elf_err = e;
 	if (e != ELF_OK)
 		return E_INVAL;
-	long child = sys_process_create(a->name, strlen(a->name));
+	unsigned max = a->max_priority > a->priority ? a->max_priority : a->priority;
+	long child = sys_process_create_ex(a->name, strlen(a->name), QUOTA_UNLIMITED, max);
 	if (child < 0)
 		return child;
 	long err = build((handle_t)child, file, &img, a);

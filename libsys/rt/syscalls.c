@@ -4,12 +4,14 @@
  * sys/syscall.h. Message-passing calls copy between struct ipc_msg and the
  * register block of sys_ipc.
  */
+#include "sys/process.h"
 #include "sys/sys.h"
 
-#define SC0(nr)		 sys_call6((nr), 0, 0, 0, 0, 0, 0)
-#define SC1(nr, a)	 sys_call6((nr), (long)(a), 0, 0, 0, 0, 0)
-#define SC2(nr, a, b)	 sys_call6((nr), (long)(a), (long)(b), 0, 0, 0, 0)
-#define SC3(nr, a, b, c) sys_call6((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SC0(nr)		    sys_call6((nr), 0, 0, 0, 0, 0, 0)
+#define SC1(nr, a)	    sys_call6((nr), (long)(a), 0, 0, 0, 0, 0)
+#define SC2(nr, a, b)	    sys_call6((nr), (long)(a), (long)(b), 0, 0, 0, 0)
+#define SC3(nr, a, b, c)    sys_call6((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SC4(nr, a, b, c, d) sys_call6((nr), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define SC5(nr, a, b, c, d, e)                                                                     \
 	sys_call6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 #define SC6(nr, a, b, c, d, e, f)                                                                  \
@@ -49,7 +51,13 @@ long sys_handle_info(handle_t h, struct handle_info *out)
 }
 long sys_process_create(const char *name, size_t len)
 {
-	return SC2(SYS_PROCESS_CREATE, name, len);
+	return sys_process_create_ex(name, len, QUOTA_UNLIMITED, PROCESS_PRIORITY_INHERIT);
+}
+
+long sys_process_create_ex(const char *name, size_t len, uint64_t quota_pages,
+			   unsigned max_priority)
+{
+	return SC4(SYS_PROCESS_CREATE, name, len, quota_pages, max_priority);
 }
 
 void sys_process_exit(int code)

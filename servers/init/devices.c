@@ -185,11 +185,20 @@ static long grant_memory(struct service *s, uint32_t i, struct svc_grant *g)
 	return E_NOENT;
 }
 
+/*
+ * Raising an IRQ by software (R_TRIGGER) is for test services only. Until a
+ * manifest key says who may, the one service that does is named here.
+ */
+static uint32_t irq_copy_rights(const struct service *s)
+{
+	return strcmp(s->m.name, "irqtest") == 0 ? DEVICE_COPY | R_TRIGGER : DEVICE_COPY;
+}
+
 long devices_grant(struct service *s, uint32_t i, struct svc_grant *g)
 {
 	if (i < s->m.irq_count) {
 		snprintf(g->name, sizeof(g->name), NAME_IRQ, (unsigned long)s->m.irqs[i]);
-		return copy(s->irqs[i], DEVICE_COPY, g);
+		return copy(s->irqs[i], irq_copy_rights(s), g);
 	}
 	i -= s->m.irq_count;
 	if (i < s->m.ioport_count) {

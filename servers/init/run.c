@@ -67,7 +67,8 @@ static long spawn_with_hardware(handle_t parent, const char *name, int argc, con
 		{"dma", start_handle("dma", NULL), pass, 0},
 		{"framebuffer", fb, R_READ | R_WRITE | pass, fb_size},
 	};
-	struct spawn_args a = {name, argc, argv, fb ? 6 : 5, hs, SPAWN_DEFAULT_PRIORITY};
+	struct spawn_args a = {
+		name, argc, argv, fb ? 6 : 5, hs, SPAWN_DEFAULT_PRIORITY, SPAWN_DEFAULT_PRIORITY};
 
 	return spawn_module(image, size, &a, elf_err);
 }

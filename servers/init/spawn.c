@@ -82,7 +82,8 @@ static long spawn_loader(struct service *s)
 	memset(&l, 0, sizeof(l));
 	long p = build_list(s, &l);
 	if (p >= 0) {
-		struct spawn_args a = {s->m.name, 0, NULL, l.count, l.hs, s->m.priority};
+		struct spawn_args a = {s->m.name,    0, NULL, l.count, l.hs, s->m.priority,
+				       s->m.priority};
 		p = spawn_module(image, size, &a, &elf_err);
 	}
 	for (uint32_t i = 0; i < l.made; i++)

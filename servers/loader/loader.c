@@ -41,7 +41,8 @@ static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *e
 	if (image == HANDLE_INVALID)
 		return E_NOENT;
 	uint32_t n = child_handles(env, c, hs);
-	struct spawn_args a = {c->program, c->argc, c->argv, n, hs, c->priority};
+	struct spawn_args a = {
+		c->program, c->argc, c->argv, n, hs, c->priority, SPAWN_PROGRAM_MAX_PRIORITY};
 	return env->spawn(image, size, &a, elf_err);
 }
 

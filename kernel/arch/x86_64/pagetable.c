@@ -167,6 +167,31 @@ int pt_unmap(paddr_t pml4, vaddr_t va, paddr_t *out_pa, uint64_t *out_size)
 	return PT_OK;
 }
 
+static bool table_empty(const uint64_t *t)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+int pt_prune(paddr_t pml4, vaddr_t va)
+{
+	uint64_t *pde;
+	int err = walk(pml4, va, 1, false, &pde);
+
+	if (err)
+		return err;
+	if (!(*pde & PTE_PRESENT) || (*pde & PTE_HUGE))
+		return PT_ENOENT;
+	paddr_t table = *pde & PTE_ADDR;
+	if (!table_empty(pt_table_virt(table)))
+		return PT_EEXIST;
+	*pde = 0;
+	pt_free_table(table);
+	return PT_OK;
+}
+
 int pt_lookup(paddr_t pml4, vaddr_t va, paddr_t *out_pa, unsigned *out_rights)
 {
 	uint64_t *e, size;

@@ -13,6 +13,13 @@
 
 struct ntfn;
 struct irq;
+struct process;
+
+/* Labels only the kernel sends; SYS_CALL and SYS_SEND refuse them (E_INVAL). */
+#define IPC_LABEL_KERNEL_FIRST IPC_LABEL_EXIT
+_Static_assert(IPC_LABEL_FAULT >= IPC_LABEL_KERNEL_FIRST &&
+		       IPC_LABEL_NOTIFY >= IPC_LABEL_KERNEL_FIRST,
+	       "every kernel label is in the reserved range");
 
 /*
  * A message the kernel itself sends (fault and exit notices to a supervisor).
@@ -34,6 +41,7 @@ struct endpoint {
 	struct wait_queue receivers; /* B_RECV */
 	struct ntfn *bound;          /* delivered to receivers as IPC_LABEL_NOTIFY */
 	struct kmsg *kq_head, *kq_tail; /* kernel notices, delivered before senders */
+	struct process *supervised;     /* processes whose notices come here */
 };
 
 struct ntfn {
@@ -70,7 +78,8 @@ void ntfn_timers_expire(uint64_t now);
 long ipc_call(struct endpoint *ep, uint64_t badge, uint64_t timeout);
 long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t timeout);
 long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff);
-/* Reply to `caller` with the current thread's message; returns the caller. */
+/* Reply to `caller` with the current thread's message; returns the caller,
+ * whose wake_result is what its call returns (E_OK, or why nothing came). */
 struct thread *ipc_reply_to(struct thread *caller);
 int ipc_reply_save(struct reply **out);
 

@@ -2,7 +2,8 @@
 /*
  * The kernel's virtual memory layout (see docs/ARCHITECTURE.md):
  *
- *   0x0000000000000000 - 0x00007fffffffffff  user space (per process)
+ *   0x0000000000000000 - 0x00007fffffffefff  user space (per process)
+ *   0x00007ffffffff000 - 0x00007fffffffffff  never mapped (see USER_SPACE_END)
  *   0xffff800000000000 - 0xffffbfffffffffff  direct map of physical memory
  *   0xffffc00000000000 - 0xffffc0ffffffffff  device memory window (uncached)
  *   0xffffc10000000000 - 0xffffc10fffffffff  kernel stacks of threads, guard-separated
@@ -13,7 +14,13 @@
 
 #include "kernel/types.h"
 
-#define USER_SPACE_END	  0x0000800000000000ull
+/*
+ * User space ends one page below the canonical limit 2^47: with the last page
+ * never mapped, no user instruction can end at 2^47, so a SYSCALL can never
+ * leave a non-canonical return address. (IRETQ to one faults in ring 0 on
+ * Intel CPUs after SWAPGS, the CVE-2012-0217 class; SYSRET likewise.)
+ */
+#define USER_SPACE_END	  0x00007ffffffff000ull
 #define KERNEL_SPACE_BASE 0xffff800000000000ull
 #define DIRECT_MAP_BASE	  0xffff800000000000ull
 #define DIRECT_MAP_SIZE	  0x0000400000000000ull /* 64 TiB */

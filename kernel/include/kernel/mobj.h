@@ -19,6 +19,7 @@ struct mobj {
 	paddr_t *pages;
 	struct account *acct; /* charged for the pages; NULL: the kernel's own */
 	bool device;          /* device memory: mapped uncached, never freed */
+	uint64_t borrowed;    /* the first `borrowed` pages are not ours: never freed */
 };
 
 /* `acct` (may be NULL) is charged for the pages, or the call fails with E_QUOTA. */
@@ -27,7 +28,9 @@ int mobj_create(uint64_t size, struct account *acct, struct mobj **out);
 int mobj_create_contiguous(uint64_t size, struct account *acct, struct mobj **out);
 /* Device memory [phys, phys + size); refused (E_RANGE) if any of it is RAM. */
 int mobj_create_device(paddr_t phys, uint64_t size, struct mobj **out);
-/* Create from existing physical memory (boot modules); the pages are copied. */
-int mobj_create_from(const void *src, uint64_t size, struct account *acct, struct mobj **out);
+/* A boot module's memory [phys, phys + size), shared in place (phys page-aligned). */
+int mobj_create_boot(paddr_t phys, uint64_t size, struct mobj **out);
+/* The kernel memory the object itself takes (charged to its creator). */
+uint64_t mobj_meta_bytes(const struct mobj *m);
 /* Kernel access to the bytes of page `index`. */
 void *mobj_page(struct mobj *m, uint64_t index);

@@ -41,20 +41,31 @@ struct process {
 	bool exited;
 	bool faulted; /* a thread is suspended on a fault, waiting for the supervisor */
 	int64_t exit_code;
-	struct account *acct;	   /* pages charged to this process */
-	struct endpoint *sup_ep;   /* supervisor: fault and exit notices go here */
+	uint8_t max_prio;	  /* its threads' priorities stay at or below it */
+	struct account *acct;	  /* what is charged to this process (kernel/account.h) */
+	struct endpoint *sup_ep;  /* supervisor (weak): fault and exit notices go here */
 	uint64_t sup_badge;
-	struct kmsg *exit_notice;  /* preallocated, so exiting never allocates */
-	uint8_t *iopb;             /* I/O permission bitmap, once ports are enabled */
+	struct process *sup_next; /* the other processes supervised on sup_ep */
+	struct kmsg *exit_notice; /* preallocated, so exiting never allocates */
+	uint8_t *iopb;		  /* I/O permission bitmap, once ports are enabled */
 	struct wait_queue exit_waiters;
 };
 
-int process_create(const char *name, size_t len, struct process **out);
+/*
+ * A process whose account hangs under `payer` (NULL: a root) and whose
+ * threads may run at most at `max_prio`. The caller charges payer for
+ * process_base_charge() (the process's own kernel memory).
+ */
+int process_create(const char *name, size_t len, struct account *payer, uint8_t max_prio,
+		   struct process **out);
+uint64_t process_base_charge(void);
 /* End the process: stop its threads, release its memory and handles. */
 void process_exit(struct process *p, int64_t code);
 uint64_t process_count(void);
 /* Send this process's fault and exit notices to `ep` with `badge`. */
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge);
+/* `ep` is going: its processes are unsupervised, and a fault then ends them. */
+void process_supervisor_gone(struct endpoint *ep);
 
 /* Load and start init from the first boot module. */
 struct boot_info;

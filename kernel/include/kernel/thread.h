@@ -18,7 +18,6 @@
 #define SCHED_PRIORITIES  32
 #define SCHED_SLICE_TICKS 2
 #define KSTACK_SIZE       (16 * 1024)
-#define THREAD_CHARGE_PAGES 4 /* charged to the process per thread: its kernel stack */
 
 struct process;
 struct ipc_buffer;
@@ -116,5 +115,7 @@ void thread_start(struct thread *t);
 void thread_kill(struct thread *t);
 NORETURN void thread_exit_current(void);
 uint64_t thread_count(void);
+/* False for a freed thread (its memory is poisoned): kernel checks of IPC links. */
+bool thread_is_live(const struct thread *t);
 void thread_set_fs_base(struct thread *t, uint64_t base);
 void thread_fault_to_supervisor(struct thread *t, const struct trap_frame *tf, uint64_t addr);

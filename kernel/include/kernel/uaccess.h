@@ -23,3 +23,5 @@ long cap_give(struct kobj *obj, uint32_t rights, uint64_t badge);
 /* The same for a just-made object: its creation reference goes to the handle
  * (or, if no handle could be made, the object goes). */
 long cap_give_new(struct kobj *obj, uint32_t rights);
+/* cap_give_new, first charging the caller `bytes` for the object (E_QUOTA: it goes). */
+long cap_give_charged(struct kobj *obj, uint32_t rights, uint64_t bytes);

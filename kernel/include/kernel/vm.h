@@ -16,6 +16,7 @@ struct boot_info;
 struct vm_space {
 	paddr_t pml4;
 	uint64_t pages_mapped;
+	uint64_t tables; /* user page tables below the top one (charged to the process) */
 };
 
 /* Build and switch to the kernel page tables. */
@@ -34,6 +35,8 @@ int vm_map(struct vm_space *vs, vaddr_t va, paddr_t pa, unsigned rights);
 int vm_unmap(struct vm_space *vs, vaddr_t va, paddr_t *out_pa);
 int vm_lookup(struct vm_space *vs, vaddr_t va, paddr_t *out_pa, unsigned *out_rights);
 void vm_space_activate(struct vm_space *vs);
+/* Free the kernel page table covering `va` if nothing is mapped in it any more. */
+void vm_kernel_prune(vaddr_t va);
 struct vm_space *vm_kernel_space(void);
 
 /* Kernel page-table frames in use, for leak checks. */

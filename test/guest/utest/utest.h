@@ -27,7 +27,7 @@
 #define UT_PRIO_HIGH	  12 /* threads that must run as soon as they are ready */
 #define UT_SCRATCH_VA	  0x0000500000000000ull /* tests map their memory from here */
 #define UT_SERVER_SHM_VA  0x0000510000000000ull /* where a server maps shared memory */
-#define UT_USER_SPACE_END 0x0000800000000000ull
+#define UT_USER_SPACE_END 0x00007ffffffff000ull /* the last page below 2^47 is never mapped */
 #define UT_KERNEL_TEXT	  0xffffffff80200000ull
 #define UT_DIRECT_MAP	  0xffff800000000000ull
 

@@ -33,7 +33,7 @@ enum resource_kind {
 #define IRQ_LEVEL        (1u << 1) /* level-triggered (PCI INTx); default: the ACPI rule */
 #define IRQ_ACTIVE_LOW   (1u << 2)
 #define IRQ_EDGE         (1u << 3) /* force edge-triggered, active high */
-#define IRQ_TEST_TRIGGER (1u << 31) /* SYS_IRQ_ACK with this: raise it once (tests, bench) */
+#define IRQ_TEST_TRIGGER (1u << 31) /* SYS_IRQ_ACK with this: raise it once; needs R_TRIGGER */
 
 /* SYS_MOBJ_CREATE flags */
 #define MOBJ_CONTIGUOUS (1u << 0) /* physically contiguous (DMA buffers) */

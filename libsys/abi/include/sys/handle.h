@@ -38,7 +38,8 @@ enum kobj_type {
 #define R_MANAGE   (1u << 8)  /* process: map, create threads, kill; thread: start */
 #define R_DUP      (1u << 9)  /* handle may be duplicated or minted */
 #define R_TRANSFER (1u << 10) /* handle may travel in a message */
-#define R_ALL      0x7FFu
+#define R_TRIGGER  (1u << 11) /* irq: raise it by software (IRQ_TEST_TRIGGER; test programs) */
+#define R_ALL      0xFFFu
 
 struct handle_info {
 	uint32_t type;   /* enum kobj_type */

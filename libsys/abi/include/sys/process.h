@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Process information (SYS_PROCESS_INFO) and memory accounting. Every process
- * is charged for the memory objects created on its behalf (SYS_MOBJ_CREATE's
- * third argument) and for its threads' kernel stacks; past its quota
- * (SYS_PROCESS_SET_QUOTA) such requests fail with E_QUOTA, so a runaway
- * process cannot take memory from the others.
+ * Process information (SYS_PROCESS_INFO), memory accounting and priority
+ * limits. Every process is charged for the memory objects created on its
+ * behalf (SYS_MOBJ_CREATE's third argument), its threads' kernel stacks and
+ * the kernel objects it creates; what is charged to a process is charged to
+ * the process that pays for it too (its creator, or whoever set its quota
+ * from above), and so on up to init. Past a quota (SYS_PROCESS_CREATE's, or
+ * SYS_PROCESS_SET_QUOTA's) requests fail with E_QUOTA, so a runaway process
+ * cannot take memory from the others. pages_used counts a process and
+ * everything it pays for, in whole pages.
+ *
+ * A process's threads run at most at its maximum priority, set when it is
+ * created (never above its creator's; PROCESS_PRIORITY_INHERIT: the same).
  */
 #pragma once
 
 #include <stdint.h>
 
-#define QUOTA_UNLIMITED UINT64_MAX
-#define PROCESS_INFO_NAME 32
+#define QUOTA_UNLIMITED		 UINT64_MAX
+#define PROCESS_PRIORITY_INHERIT 0xFFu
+#define PROCESS_INFO_NAME	 32
 
 enum process_state {
 	PROCESS_RUNNING = 1,

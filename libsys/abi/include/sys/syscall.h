@@ -23,7 +23,8 @@
 	X(SYS_HANDLE_CLOSE, 5, 1, "(handle) -> 0")                                                 \
 	X(SYS_HANDLE_DUP, 6, 2, "(handle, rights) -> new handle with rights & old rights")         \
 	X(SYS_HANDLE_INFO, 7, 2, "(handle, struct handle_info *out) -> 0")                         \
-	X(SYS_PROCESS_CREATE, 8, 2, "(const char *name, size_t len) -> process handle")            \
+	X(SYS_PROCESS_CREATE, 8, 4,                                                                \
+	  "(const char *name, size_t len, quota pages, max priority) -> process handle")           \
 	X(SYS_PROCESS_EXIT, 9, 1, "(int code) -> does not return")                                 \
 	X(SYS_PROCESS_WAIT, 10, 3,                                                                 \
 	  "(process, uint64 timeout, int64 *code) -> 0; *code = exit code")                        \

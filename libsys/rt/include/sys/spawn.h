@@ -12,7 +12,9 @@
 
 #include "sys/handle.h"
 
-#define SPAWN_DEFAULT_PRIORITY 10
+#define SPAWN_DEFAULT_PRIORITY	   10
+/* The most a program the loader starts may give its threads, unless started higher. */
+#define SPAWN_PROGRAM_MAX_PRIORITY 12
 
 /*
  * A handle named "framebuffer" carries the spawner's framebuffer geometry
@@ -32,6 +34,7 @@ struct spawn_args {
 	uint32_t handle_count;
 	const struct spawn_handle *handles;
 	unsigned priority;
+	unsigned max_priority; /* for its threads; below `priority` (e.g. 0): `priority` */
 };
 
 /*

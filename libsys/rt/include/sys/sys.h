@@ -35,7 +35,11 @@ long sys_sleep(uint64_t ns);
 long sys_handle_close(handle_t h);
 long sys_handle_dup(handle_t h, uint32_t rights);
 long sys_handle_info(handle_t h, struct handle_info *out);
+/* A child with no quota of its own (the caller's bounds it) and the caller's maximum priority. */
 long sys_process_create(const char *name, size_t len);
+/* The same with a quota in pages (QUOTA_UNLIMITED: none of its own) and a maximum priority. */
+long sys_process_create_ex(const char *name, size_t len, uint64_t quota_pages,
+			   unsigned max_priority);
 __attribute__((noreturn)) void sys_process_exit(int code);
 /* 0 and the exit code in *code, or an error (E_TIMEOUT, E_FAULT, ...). */
 long sys_process_wait(handle_t process, uint64_t timeout, int64_t *code);

@@ -62,5 +62,8 @@ int pt_map(paddr_t pml4, vaddr_t va, paddr_t pa, uint64_t size, unsigned rights)
 /* Unmap one page of any size; *out_pa and *out_size say what was there. */
 int pt_unmap(paddr_t pml4, vaddr_t va, paddr_t *out_pa, uint64_t *out_size);
 int pt_lookup(paddr_t pml4, vaddr_t va, paddr_t *out_pa, unsigned *out_rights);
+/* Free the last-level table covering va if nothing is mapped in it (PT_OK);
+ * PT_EEXIST if something is, PT_ENOENT if there is no such table. */
+int pt_prune(paddr_t pml4, vaddr_t va);
 /* Free every user-half table and the top table; leaf frames are the caller's. */
 uint64_t pt_destroy(paddr_t pml4);
