@@ -42,7 +42,7 @@ static void irq_handler(struct trap_frame *tf, void *ctx)
 static int take_vector(uint32_t gsi, uint32_t flags, uint8_t *vector)
 {
 	if (flags & IRQ_MSI) {
-		for (unsigned i = 0; i < ARRAY_LEN(msi_taken); i++) {
+		for (unsigned i = 0; i < ARRAY_SIZE(msi_taken); i++) {
 			if (!msi_taken[i]) {
 				msi_taken[i] = true;
 				*vector = (uint8_t)(MSI_VECTOR_FIRST + i);

@@ -114,7 +114,7 @@ void pmm_init(const struct boot_info *bi, paddr_t info_start, paddr_t info_end)
 	pool_end = pool_next + BOOT_POOL_SIZE;
 	pool_active = true;
 	if (frame_init(&frames, phys_to_virt(meta), meta_bytes, max_pfn) != 0 ||
-	    frame_build(&frames, usable, nu, reserved, nr, scratch, ARRAY_LEN(scratch)) != 0)
+	    frame_build(&frames, usable, nu, reserved, nr, scratch, ARRAY_SIZE(scratch)) != 0)
 		panic("pmm: cannot build the frame allocator");
 	klog("mm: frames free=%lu total=%lu (%lu KiB usable)\n", frame_free_count(&frames),
 	     frame_total_count(&frames), frame_total_count(&frames) * (PAGE_SIZE / 1024));

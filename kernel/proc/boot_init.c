@@ -81,7 +81,7 @@ static int give_resources(struct process *p, struct start_info *si)
 	} roots[] = {{"irq", RESOURCE_IRQ}, {"ioport", RESOURCE_IOPORT},
 		     {"devmem", RESOURCE_DEVMEM}, {"dma", RESOURCE_DMA}};
 
-	for (size_t i = 0; i < ARRAY_LEN(roots) && si->handle_count < START_MAX_HANDLES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(roots) && si->handle_count < START_MAX_HANDLES; i++) {
 		struct start_handle *sh = &si->handles[si->handle_count];
 		struct resource *r;
 		int err = resource_create(roots[i].kind, &r);

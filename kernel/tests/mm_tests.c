@@ -40,15 +40,15 @@ TEST(mm, frame_dma_runs, "contiguous runs honour alignment and free back whole")
 {
 	uint64_t before = pmm_free_count();
 	static const uint64_t sizes[] = {1, 3, 16, 100, 512};
-	paddr_t runs[ARRAY_LEN(sizes)];
+	paddr_t runs[ARRAY_SIZE(sizes)];
 
-	for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		T_ASSERT(pmm_alloc_run(sizes[i], 16, &runs[i]) == 0);
 		T_ASSERT((runs[i] & (16 * PAGE_SIZE - 1)) == 0);
 		memset(phys_to_virt(runs[i]), 0xA5, sizes[i] * PAGE_SIZE);
 	}
 	T_ASSERT(pmm_free_count() == before - (1 + 3 + 16 + 100 + 512));
-	for (size_t i = 0; i < ARRAY_LEN(sizes); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
 		pmm_free_run(runs[i], sizes[i]);
 	T_ASSERT(pmm_free_count() == before);
 	T_ASSERT(pmm_check());

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "manifest_impl.h"
+#include "sys/units.h"
 
 static const char *const reserved_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS,
 					     "state",
@@ -19,7 +20,7 @@ static const char *const reserved_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS,
 					     "dma"};
 static const char *const supervisor_names[] = {MANIFEST_SUPERVISOR_ENDPOINTS};
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COUNT(a) (ARRAY_SIZE(a))
 
 static bool in_list(const char *name, const char *const *list, size_t n)
 {

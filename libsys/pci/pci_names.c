@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "pci/pci.h"
+#include "sys/units.h"
 
 #define ANY (-1)
 
@@ -93,7 +94,7 @@ static bool field_matches(int16_t want, uint8_t value)
 
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if)
 {
-	for (size_t i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++) {
 		const struct class_name *c = &class_names[i];
 		if (field_matches(c->class_code, class_code) &&
 		    field_matches(c->subclass, subclass) && field_matches(c->prog_if, prog_if))
@@ -149,10 +150,10 @@ static const char *id_lookup(const struct id_name *t, size_t n, uint16_t id, con
 
 const char *pci_vendor_name(uint16_t vendor)
 {
-	return id_lookup(vendor_names, sizeof(vendor_names) / sizeof(vendor_names[0]), vendor, "");
+	return id_lookup(vendor_names, ARRAY_SIZE(vendor_names), vendor, "");
 }
 
 const char *pci_cap_name(uint8_t id)
 {
-	return id_lookup(cap_names, sizeof(cap_names) / sizeof(cap_names[0]), id, "Unknown");
+	return id_lookup(cap_names, ARRAY_SIZE(cap_names), id, "Unknown");
 }

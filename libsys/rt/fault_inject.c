@@ -16,9 +16,10 @@
 #include "sys/process.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 #define LEAK_CHUNK (64 * 1024)
-#define FI_SLEEP   (10 * 1000 * 1000ull) /* 10 ms */
+#define FI_SLEEP   (10 * MS)
 
 static bool crash_armed;
 static uint32_t crash_countdown;

@@ -31,6 +31,7 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 #define BACKGROUND 0x101828u /* dark blue-grey */
 #define LOGO	   0x58C4DDu /* light teal */
@@ -93,8 +94,8 @@ static void draw(const struct screen *s)
 	fill(s, 0, 0, s->width, s->height, BACKGROUND);
 	if (u == 0)
 		return; /* a screen too small for letters: background only */
-	draw_glyph(s, glyph_o, sizeof(glyph_o) / sizeof(glyph_o[0]), x, y, u);
-	draw_glyph(s, glyph_s, sizeof(glyph_s) / sizeof(glyph_s[0]), x + (GLYPH_W + GLYPH_GAP) * u,
+	draw_glyph(s, glyph_o, ARRAY_SIZE(glyph_o), x, y, u);
+	draw_glyph(s, glyph_s, ARRAY_SIZE(glyph_s), x + (GLYPH_W + GLYPH_GAP) * u,
 		   y, u);
 	fill(s, bar_x, bar_y, BAR_W * u, bar_h, BAR_TRACK);
 	fill(s, bar_x, bar_y, BAR_W * u / 2, bar_h, BAR_FILL);

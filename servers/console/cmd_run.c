@@ -19,9 +19,10 @@
 #include "sys/exit.h"
 #include "sys/spawn.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 #include "sys/thread.h"
 
-#define SPAWN_TIMEOUT_NS (5000 * 1000000ull) /* a hung loader must not hold the shell */
+#define SPAWN_TIMEOUT_NS (5000 * MS) /* a hung loader must not hold the shell */
 #define FAULT_VECTORS	 256
 
 /* The waiting thread: the job's exit code, then the host's notification. */

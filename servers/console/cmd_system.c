@@ -11,6 +11,7 @@
 #include "proto/svc.h"
 #include "proto/svc_cli.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 #define FRAME_SHIFT 12
 #define MIB_SHIFT   20
@@ -27,7 +28,7 @@ const struct shell_command cmd_table[] = {
 	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},
 	{"shutdown", "stop the system", cmd_shutdown},
 };
-const size_t cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+const size_t cmd_table_count = ARRAY_SIZE(cmd_table);
 
 struct cmd_env *cmd_env_of(struct shell *sh)
 {

@@ -36,8 +36,8 @@
 #include "proto/svc.h"
 #include "sys/start.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
-#define MS			1000000ull
 #define INIT_BACKOFF_MIN	(10 * MS)
 #define INIT_BACKOFF_MAX	(1000 * MS)
 #define INIT_HEALTHY_NS		(5000 * MS) /* running this long resets the back-off */

@@ -19,6 +19,7 @@
 #include "sys/elf.h"
 #include "sys/errors.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 #define MODULE_BASE 0x300u /* fake module handles: MODULE_BASE + index */
 #define GOOD_SIZE   120	   /* ELF header and one program header */
@@ -38,7 +39,7 @@ static struct module modules[] = {
 	{"script", (const uint8_t *)not_elf, sizeof(not_elf)},
 	{"cut", good_elf, 40},
 };
-#define MODULE_COUNT (sizeof(modules) / sizeof(modules[0]))
+#define MODULE_COUNT (ARRAY_SIZE(modules))
 
 /* What the fake spawn was asked last, copied out of the request's buffer. */
 static struct {

@@ -310,7 +310,7 @@ static inline void build_system(void)
 	fix_checksum(OFF_SSDT);
 	header(OFF_DSDT, "DSDT", 40, 2);
 	fix_checksum(OFF_DSDT);
-	build_roots(std_tables, ARRAY_LEN(std_tables));
+	build_roots(std_tables, ARRAY_SIZE(std_tables));
 	build_rsdp(2, (uint32_t)PHYS(OFF_RSDT), PHYS(OFF_XSDT));
 }
 

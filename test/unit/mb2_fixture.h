@@ -160,7 +160,7 @@ static inline void build_good(struct mb_build *b)
 	mb_string(b, 1, "console=ttyS0 debug");
 	mb_string(b, 2, "GRUB 2.06");
 	mb_meminfo(b, 639, 130048);
-	mb_mmap(b, 24, good_mmap, ARRAY_LEN(good_mmap));
+	mb_mmap(b, 24, good_mmap, ARRAY_SIZE(good_mmap));
 	mb_module(b, 0x200000, 0x210000, "init");
 	mb_module(b, 0x210000, 0x218123, "fat --ro");
 	mb_fb(b, 0xfd000000, 4096, 1024, 768, 32, 1, rgb_fields, 6);

@@ -33,7 +33,7 @@ static void test_mutations(void)
 	int parsed = 0;
 	for (int iter = 0; iter < 20000; iter++) {
 		memcpy(fm.mem, pristine, 0x1000);
-		uint32_t off = tables[rng() % ARRAY_LEN(tables)];
+		uint32_t off = tables[rng() % ARRAY_SIZE(tables)];
 		int flips = 1 + (int)(rng() % 6);
 		for (int i = 0; i < flips; i++)
 			at(off)[rng() % 200] = (uint8_t)rng();

@@ -108,7 +108,7 @@ static void test_madt_limits(void)
 		madt_nmi((uint8_t)i, 0, 1);
 	madt_end();
 	uint32_t offs[] = {OFF_BIG, OFF_FADT, OFF_MADT}; /* the second MADT is a duplicate */
-	build_roots(offs, ARRAY_LEN(offs));
+	build_roots(offs, ARRAY_SIZE(offs));
 	CHECK_EQ(parse(36), 0);
 	CHECK(ai.warnings & ACPI_WARN_TOO_MANY_CPUS);
 	CHECK(ai.warnings & ACPI_WARN_TOO_MANY_IOAPICS);

@@ -197,7 +197,7 @@ static void test_roots(void)
 
 	/* Root length not a whole number of entries: trailing bytes ignored. */
 	build_system();
-	set_len(OFF_XSDT, 36 + 8 * ARRAY_LEN(std_tables) + 3);
+	set_len(OFF_XSDT, 36 + 8 * ARRAY_SIZE(std_tables) + 3);
 	CHECK_EQ(parse(36), 0);
 	CHECK(ai.warnings & ACPI_WARN_ROOT_LENGTH);
 	CHECK(ai.has_hpet);
@@ -207,7 +207,7 @@ static void test_unmappable_entries(void)
 {
 	build_system();
 	uint32_t offs[] = {0, OFF_MADT, 0x7FFFF000u, OFF_FADT, MEM_SIZE - 20};
-	build_roots(offs, ARRAY_LEN(offs));
+	build_roots(offs, ARRAY_SIZE(offs));
 	put64(at(OFF_XSDT) + 36 + 16, 0xFFFFFFFFFFFFFFF0ull); /* wraps */
 	fix_checksum(OFF_XSDT);
 	CHECK_EQ(parse(36), 0);
@@ -221,7 +221,7 @@ static void test_unmappable_entries(void)
 	build_system();
 	header(MEM_SIZE - 36, "SSDT", 0x100, 1);
 	uint32_t offs2[] = {OFF_MADT, MEM_SIZE - 36};
-	build_roots(offs2, ARRAY_LEN(offs2));
+	build_roots(offs2, ARRAY_SIZE(offs2));
 	CHECK_EQ(parse(36), 0);
 	CHECK_EQ(ai.bad_table_count, 1);
 	CHECK(strcmp(ai.bad_tables[0].signature, "SSDT") == 0);
@@ -252,7 +252,7 @@ static void test_bad_checksum(void)
 static void test_bad_lengths(void)
 {
 	static const uint32_t lens[] = {0, 20, 35, 0x100001, 0xFFFFFFFF};
-	for (size_t i = 0; i < ARRAY_LEN(lens); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
 		build_system();
 		set_len(OFF_FADT, lens[i]);
 		CHECK_EQ(parse(36), 0);
@@ -276,13 +276,13 @@ static void test_too_many_bad(void)
 {
 	build_system();
 	uint32_t offs[12];
-	for (size_t i = 0; i < ARRAY_LEN(offs); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
 		offs[i] = OFF_SCRATCH + 64 * (uint32_t)i;
 		header(offs[i], "BAD!", 40, 1);
 		fix_checksum(offs[i]);
 		at(offs[i])[9]++; /* wrong on purpose */
 	}
-	build_roots(offs, ARRAY_LEN(offs));
+	build_roots(offs, ARRAY_SIZE(offs));
 	CHECK_EQ(parse(36), 0);
 	CHECK(ai.warnings & ACPI_WARN_TOO_MANY_BAD_TABLES);
 	CHECK_EQ(ai.bad_table_count, ACPI_MAX_BAD_TABLES);

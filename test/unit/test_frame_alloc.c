@@ -69,8 +69,8 @@ static void test_errors_leave_state_unchanged(void)
 	struct snapshot s;
 	paddr_t a, b;
 
-	CHECK_EQ(fixture_build(&fx, pc_usable, ARRAY_LEN(pc_usable), pc_reserved,
-			       ARRAY_LEN(pc_reserved), 0x8000, false),
+	CHECK_EQ(fixture_build(&fx, pc_usable, ARRAY_SIZE(pc_usable), pc_reserved,
+			       ARRAY_SIZE(pc_reserved), 0x8000, false),
 		 FRAME_OK);
 	CHECK_EQ(frame_alloc_run(&fx.fa, 4, 4, &a), FRAME_OK);
 	CHECK_EQ(frame_free_one(&fx.fa, a + 3 * PAGE_SIZE), FRAME_OK);
@@ -145,7 +145,7 @@ static void test_check_detects_corruption(void)
 	paddr_t pa;
 	uint64_t pfn;
 
-	CHECK_EQ(fixture_build(&fx, pc_usable, 2, pc_reserved, ARRAY_LEN(pc_reserved), 0x8000,
+	CHECK_EQ(fixture_build(&fx, pc_usable, 2, pc_reserved, ARRAY_SIZE(pc_reserved), 0x8000,
 			       false),
 		 FRAME_OK);
 	CHECK_EQ(frame_alloc_one(&fx.fa, &pa), FRAME_OK);

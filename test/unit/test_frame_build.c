@@ -39,7 +39,7 @@ static void test_overlap_union_and_reserved(void)
 	struct fixture fx;
 	paddr_t pa;
 
-	CHECK_EQ(fixture_build(&fx, u, ARRAY_LEN(u), r, ARRAY_LEN(r), 16, true), FRAME_OK);
+	CHECK_EQ(fixture_build(&fx, u, ARRAY_SIZE(u), r, ARRAY_SIZE(r), 16, true), FRAME_OK);
 	/* Frames 0,1,4..8 and 10; frames 2,3 reserved, 9 and 11+ are holes. */
 	CHECK_EQ(frame_total_count(&fx.fa), 8);
 	CHECK_EQ(model_count(fx.managed, fx.max_pfn), 8);
@@ -57,8 +57,8 @@ static void test_messy_map_exact(void)
 	struct fixture fx;
 	uint64_t expect;
 
-	CHECK_EQ(fixture_build(&fx, messy_usable, ARRAY_LEN(messy_usable), messy_reserved,
-			       ARRAY_LEN(messy_reserved), 0x1000, true),
+	CHECK_EQ(fixture_build(&fx, messy_usable, ARRAY_SIZE(messy_usable), messy_reserved,
+			       ARRAY_SIZE(messy_reserved), 0x1000, true),
 		 FRAME_OK);
 	expect = model_count(fx.managed, fx.max_pfn);
 	CHECK_EQ(frame_total_count(&fx.fa), expect);
@@ -90,7 +90,7 @@ static void test_holes_large_max_pfn(void)
 	paddr_t pa;
 	bool inside = true;
 
-	CHECK_EQ(fixture_build(&fx, u, ARRAY_LEN(u), NULL, 0, max_pfn, false), FRAME_OK);
+	CHECK_EQ(fixture_build(&fx, u, ARRAY_SIZE(u), NULL, 0, max_pfn, false), FRAME_OK);
 	total = frame_total_count(&fx.fa);
 	CHECK_EQ(total, 256 + 4096 + (GIB - PAGE_SIZE) / PAGE_SIZE);
 	CHECK(frame_check(&fx.fa));
@@ -159,17 +159,17 @@ static void test_pick_meta_region(void)
 
 	/* The kernel's sequence: pick, reserve, build; the region is not managed. */
 	bytes = frame_meta_size(0x8000);
-	CHECK_EQ(frame_pick_meta_region(pc_usable, 2, pc_reserved, ARRAY_LEN(pc_reserved), bytes,
+	CHECK_EQ(frame_pick_meta_region(pc_usable, 2, pc_reserved, ARRAY_SIZE(pc_reserved), bytes,
 					&pa),
 		 FRAME_OK);
 	CHECK(pa % PAGE_SIZE == 0 && pa >= 0x300000);
 	{
-		struct mem_range rr[ARRAY_LEN(pc_reserved) + 1];
+		struct mem_range rr[ARRAY_SIZE(pc_reserved) + 1];
 
 		memcpy(rr, pc_reserved, sizeof(pc_reserved));
-		rr[ARRAY_LEN(pc_reserved)] = (struct mem_range){pa, pa + bytes};
-		CHECK(!any_touches(pc_reserved, ARRAY_LEN(pc_reserved), pa, pa + bytes));
-		CHECK_EQ(fixture_build(&fx, pc_usable, 2, rr, ARRAY_LEN(rr), 0x8000, true),
+		rr[ARRAY_SIZE(pc_reserved)] = (struct mem_range){pa, pa + bytes};
+		CHECK(!any_touches(pc_reserved, ARRAY_SIZE(pc_reserved), pa, pa + bytes));
+		CHECK_EQ(fixture_build(&fx, pc_usable, 2, rr, ARRAY_SIZE(rr), 0x8000, true),
 			 FRAME_OK);
 		CHECK(!fx.managed[pa / PAGE_SIZE]);
 		CHECK_EQ(frame_total_count(&fx.fa), model_count(fx.managed, fx.max_pfn));

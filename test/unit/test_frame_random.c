@@ -103,8 +103,8 @@ static void test_random_pc(void)
 {
 	struct fixture fx;
 
-	CHECK_EQ(fixture_build(&fx, pc_usable, ARRAY_LEN(pc_usable), pc_reserved,
-			       ARRAY_LEN(pc_reserved), 0x8000, true),
+	CHECK_EQ(fixture_build(&fx, pc_usable, ARRAY_SIZE(pc_usable), pc_reserved,
+			       ARRAY_SIZE(pc_reserved), 0x8000, true),
 		 FRAME_OK);
 	CHECK_EQ(frame_total_count(&fx.fa), model_count(fx.managed, fx.max_pfn));
 	random_run(&fx, 1, 200000);
@@ -115,8 +115,8 @@ static void test_random_messy(void)
 {
 	struct fixture fx;
 
-	CHECK_EQ(fixture_build(&fx, messy_usable, ARRAY_LEN(messy_usable), messy_reserved,
-			       ARRAY_LEN(messy_reserved), 0x1000, true),
+	CHECK_EQ(fixture_build(&fx, messy_usable, ARRAY_SIZE(messy_usable), messy_reserved,
+			       ARRAY_SIZE(messy_reserved), 0x1000, true),
 		 FRAME_OK);
 	random_run(&fx, 2, 200000);
 	fixture_free(&fx);
@@ -129,17 +129,17 @@ static void test_random_fragments(void)
 	struct fixture fx;
 
 	rng_state = 77;
-	for (size_t i = 0; i < ARRAY_LEN(u); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(u); i++) {
 		uint64_t start = rng_below(0x4000000);
 
 		u[i] = (struct mem_range){start, start + rng_below(0x100000)};
 	}
-	for (size_t i = 0; i < ARRAY_LEN(r); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
 		uint64_t start = rng_below(0x4000000);
 
 		r[i] = (struct mem_range){start, start + rng_below(0x20000)};
 	}
-	CHECK_EQ(fixture_build(&fx, u, ARRAY_LEN(u), r, ARRAY_LEN(r), 0x4000, true), FRAME_OK);
+	CHECK_EQ(fixture_build(&fx, u, ARRAY_SIZE(u), r, ARRAY_SIZE(r), 0x4000, true), FRAME_OK);
 	CHECK_EQ(frame_total_count(&fx.fa), model_count(fx.managed, fx.max_pfn));
 	CHECK(frame_check(&fx.fa));
 	random_run(&fx, 3, 200000);

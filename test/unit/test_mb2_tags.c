@@ -23,8 +23,8 @@ static void test_good(void)
 	CHECK_EQ(bi.mem_lower_kib, 639);
 	CHECK_EQ(bi.mem_upper_kib, 130048);
 	CHECK(bi.has_mmap);
-	CHECK_EQ(bi.mmap_count, ARRAY_LEN(good_mmap));
-	for (size_t i = 0; i < ARRAY_LEN(good_mmap) && i < bi.mmap_count; i++) {
+	CHECK_EQ(bi.mmap_count, ARRAY_SIZE(good_mmap));
+	for (size_t i = 0; i < ARRAY_SIZE(good_mmap) && i < bi.mmap_count; i++) {
 		CHECK_EQ(bi.mmap[i].base, good_mmap[i].base);
 		CHECK_EQ(bi.mmap[i].length, good_mmap[i].len);
 		CHECK_EQ(bi.mmap[i].type, good_mmap[i].type);
@@ -199,13 +199,13 @@ static void test_mmap_entry_size(void)
 static void test_mmap_limits(void)
 {
 	static struct mmap_in many[MB2_MAX_MMAP + 5];
-	for (size_t i = 0; i < ARRAY_LEN(many); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(many); i++)
 		many[i] = (struct mmap_in){i * 0x10000, 0x8000, 1};
 	many[3] = (struct mmap_in){0xFFFFFFFFFFFFF000ull, 0x2000, 1}; /* wraps */
 	many[4] = (struct mmap_in){0x123000, 0, 1};		      /* empty */
 	struct mb_build b;
 	mb_init(&b);
-	mb_mmap(&b, 24, many, ARRAY_LEN(many));
+	mb_mmap(&b, 24, many, ARRAY_SIZE(many));
 	mb_finish(&b);
 	CHECK_EQ(mb2_parse(b.buf, b.len, &bi), 0);
 	CHECK(bi.warnings & MB2_WARN_BAD_MMAP_ENTRY);

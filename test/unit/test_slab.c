@@ -225,11 +225,11 @@ static void test_page_lifecycle(void)
 	void *objs[3 * 252];
 
 	heap_setup(&h, &pv);
-	for (size_t i = 0; i < ARRAY_LEN(objs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
 		objs[i] = slab_alloc(&h, 16);
 	CHECK_EQ(pv.outstanding, 3);
 	CHECK(slab_check(&h));
-	for (size_t i = 0; i < ARRAY_LEN(objs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
 		CHECK_EQ(slab_free(&h, objs[i]), SLAB_OK);
 	CHECK_EQ(pv.outstanding, 1); /* one empty page cached */
 	CHECK(slab_check(&h));

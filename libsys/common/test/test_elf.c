@@ -14,6 +14,7 @@
 
 #include "../include/sys/elf.h"
 #include "check.h"
+#include "sys/units.h"
 
 #define T_SIZE	    0x2180u /* the good file's size; its last segment ends exactly here */
 #define T_MAX_SIZE  0x3000u
@@ -271,7 +272,7 @@ static const struct edit_case edit_cases[] = {
 
 static void test_edit_cases(void)
 {
-	for (size_t i = 0; i < sizeof(edit_cases) / sizeof(edit_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(edit_cases); i++) {
 		const struct edit_case *c = &edit_cases[i];
 		struct telf t;
 		struct elf_limits lim;
@@ -320,7 +321,7 @@ static void test_error_names(void)
 		ELF_ERROR_LIST(CODE)
 #undef CODE
 	};
-	size_t n = sizeof(codes) / sizeof(codes[0]);
+	size_t n = ARRAY_SIZE(codes);
 
 	for (size_t i = 0; i < n; i++) {
 		CHECK(strcmp(elf_error_name(codes[i]), "unknown error") != 0);
@@ -458,7 +459,7 @@ static const uint64_t interesting[] = {
 /* One random change: bit flip, random byte, interesting value in a field, or a new size. */
 static void mutate(uint8_t *buf, size_t *size)
 {
-	uint64_t r = rng(), v = interesting[rng() % (sizeof(interesting) / sizeof(uint64_t))];
+	uint64_t r = rng(), v = interesting[rng() % ARRAY_SIZE(interesting)];
 	unsigned ph = (unsigned)(rng() % T_NPH), f;
 
 	switch (r % 6) {

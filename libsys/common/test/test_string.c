@@ -50,6 +50,7 @@ static unsigned long host_strtoul(const char *s, char **end, int base)
 
 #include "../../rt/libc/stdlib.h"
 #include "../libc/string.h"
+#include "sys/units.h"
 
 #define BUF   600
 #define GUARD 32
@@ -84,7 +85,7 @@ static void test_set_copy(void)
 	unsigned char src[BUF], dst[BUF], want[BUF];
 	long bad = 0;
 
-	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
+	for (size_t li = 0; li < ARRAY_SIZE(lengths); li++) {
 		for (size_t da = 0; da < 16; da++) {
 			size_t n = lengths[li], sa = (da * 5 + li) % 16;
 
@@ -109,7 +110,7 @@ static void test_move(void)
 	unsigned char buf[BUF], want[BUF];
 	long bad = 0;
 
-	for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
+	for (size_t li = 0; li < ARRAY_SIZE(lengths); li++) {
 		for (size_t from = GUARD; from < GUARD + 40; from += 3) {
 			for (size_t to = GUARD; to < GUARD + 40; to++) {
 				size_t n = lengths[li] > BUF - 2 * GUARD - 40 ? 400 : lengths[li];
@@ -261,8 +262,8 @@ static void test_strtol_edges(void)
 	long bad = 0;
 	char *end;
 
-	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-		for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+	for (size_t i = 0; i < ARRAY_SIZE(inputs); i++) {
+		for (size_t b = 0; b < ARRAY_SIZE(bases); b++) {
 			bool ok = parse_matches(inputs[i], bases[b]);
 
 			bad += !ok;

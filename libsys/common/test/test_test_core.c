@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "test/test.h"
+#include "sys/units.h"
 
 #define MAX_LINES 32
 
@@ -156,7 +157,7 @@ static void check_words(void)
 
 	CHECK(test_is_selection(0, NULL));
 	CHECK(test_is_selection(3, good));
-	for (size_t i = 0; i < sizeof(near) / sizeof(near[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(near); i++)
 		CHECK(!test_is_selection(1, near[i]));
 	CHECK_EQ(run(1, near[1]), 1);
 	CHECK(has_line("TEST SUMMARY host: 0 passed, 1 failed, 1 run, 6 registered"));

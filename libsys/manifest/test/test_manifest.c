@@ -14,6 +14,7 @@
 #include "../include/manifest/manifest.h"
 #include "check.h"
 #include "rng.h"
+#include "sys/units.h"
 
 #define FUZZ_ROUNDS 40000
 
@@ -189,7 +190,7 @@ static void test_errors(void)
 	struct manifest m[MANIFEST_MAX_SERVICES];
 	struct manifest_error err;
 
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		int n = parse(c->text, strlen(c->text), m, MANIFEST_MAX_SERVICES, &err);
 		bool ok = n == -1 && err.line == c->line && strstr(err.text, c->words);

@@ -11,6 +11,7 @@
 #include "../../abi/include/sys/errors.h"
 #include "pci_fixture.h"
 #include "rng.h"
+#include "sys/units.h"
 
 static struct pci_device read_at(uint8_t dev, uint8_t fn)
 {
@@ -167,7 +168,7 @@ static void test_names(void)
 		{0xFF, 0x12, 0x34, "Unassigned class"},
 		{0x77, 0x00, 0x00, "Unknown class"},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		CHECK(strcmp(pci_class_name(cases[i].c, cases[i].s, cases[i].p), cases[i].name) ==
 		      0);
 	CHECK(strcmp(pci_vendor_name(0x8086), "Intel") == 0);

@@ -9,12 +9,13 @@
 
 #include "proto/svc.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 static const char *const state_names[] = {"stopped", "starting", "running", "backoff", "failed"};
 
 const char *svc_state_name(uint32_t state)
 {
-	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : "?";
 }
 
 /* Call and turn the reply's label into the result. */

@@ -32,6 +32,7 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 
 #include "../../common/libc/string.h"
 #include "../include/sys/fmt.h"
+#include "sys/units.h"
 
 #define OUT_MAX 512
 
@@ -147,7 +148,7 @@ static int64_t random_value(void)
 	unsigned bits = (unsigned)rng_below(65);
 
 	if (rng_below(4) == 0)
-		return edges[rng_below(sizeof(edges) / sizeof(edges[0]))];
+		return edges[rng_below(ARRAY_SIZE(edges))];
 	return (int64_t)(bits == 64 ? rng_next() : rng_next() & ((1ull << bits) - 1));
 }
 

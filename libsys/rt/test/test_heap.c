@@ -6,8 +6,8 @@
  * test_heap_stress.c.
  */
 #include "heap_fixture.h"
+#include "sys/units.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static void fill(void *p, size_t n, unsigned seed)
 {
@@ -70,7 +70,7 @@ static void test_small_sizes(void)
 	struct provider pv;
 	static const size_t classes[][2] = {
 		{1, 16}, {17, 32}, {129, 160}, {257, 320}, {1024, 1024}};
-	void *p[ARRAY_LEN(classes)];
+	void *p[ARRAY_SIZE(classes)];
 	long bad = 0;
 
 	heap_setup(&h, &pv, true);
@@ -84,13 +84,13 @@ static void test_small_sizes(void)
 		bad += !intact(q, u, (unsigned)n) || heap_free(&h, q) != HEAP_OK;
 	}
 	CHECK_EQ(bad, 0);
-	for (size_t i = 0; i < ARRAY_LEN(classes); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
 		p[i] = heap_alloc(&h, classes[i][0]);
 		CHECK_EQ(heap_usable_size(&h, p[i]), classes[i][1]);
 	}
-	CHECK_EQ(stats_of(&h).live, ARRAY_LEN(classes));
+	CHECK_EQ(stats_of(&h).live, ARRAY_SIZE(classes));
 	CHECK(heap_check(&h));
-	for (size_t i = 0; i < ARRAY_LEN(classes); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
 		CHECK_EQ(heap_free(&h, p[i]), HEAP_OK);
 	heap_finish(&h, &pv);
 }
@@ -310,9 +310,9 @@ static void test_grow_failures(void)
 	CHECK_EQ(pv.nr_regions, 0); /* handed straight back */
 	pv.misalign = false;
 	pv.limit = 1 << 20;
-	while (n < ARRAY_LEN(objs) && (objs[n] = heap_alloc(&h, n % 2 ? 3000 : 100)))
+	while (n < ARRAY_SIZE(objs) && (objs[n] = heap_alloc(&h, n % 2 ? 3000 : 100)))
 		n++;
-	CHECK(n > 500 && n < ARRAY_LEN(objs));
+	CHECK(n > 500 && n < ARRAY_SIZE(objs));
 	CHECK(pv.held <= pv.limit && heap_check(&h));
 	CHECK_EQ(stats_of(&h).live, n);
 	while (n)
@@ -328,10 +328,10 @@ static void test_coalescing(void)
 	void *objs[300];
 
 	heap_setup(&h, &pv, true);
-	for (size_t i = 0; i < ARRAY_LEN(objs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
 		objs[i] = heap_alloc(&h, 1025 + i * 37 % 3000);
 	for (size_t start = 0; start < 3; start++) {
-		for (size_t i = start; i < ARRAY_LEN(objs); i += 3)
+		for (size_t i = start; i < ARRAY_SIZE(objs); i += 3)
 			CHECK_EQ(heap_free(&h, objs[i]), HEAP_OK);
 		CHECK(heap_check(&h));
 	}
@@ -372,11 +372,11 @@ static void test_spans(void)
 
 	heap_setup(&h, &pv, true);
 	for (size_t round = 0; round < 3; round++) {
-		for (size_t i = 0; i < ARRAY_LEN(objs); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
 			objs[i] = heap_alloc(&h, (i * 13 + round) % (HEAP_SMALL_MAX + 1));
 		CHECK(heap_check(&h));
-		for (size_t i = 0; i < ARRAY_LEN(objs); i++)
-			CHECK_EQ(heap_free(&h, objs[(i * 7919) % ARRAY_LEN(objs)]), HEAP_OK);
+		for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
+			CHECK_EQ(heap_free(&h, objs[(i * 7919) % ARRAY_SIZE(objs)]), HEAP_OK);
 		CHECK(heap_check(&h));
 	}
 	heap_finish(&h, &pv);

@@ -10,6 +10,7 @@
 
 #include "rng.h"
 #include "shell_fixture.h"
+#include "sys/units.h"
 
 #define REC_MAX 8
 
@@ -72,7 +73,7 @@ static const struct split_case split_cases[] = {
 
 static void test_split_table(void)
 {
-	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(split_cases); i++) {
 		const struct split_case *c = &split_cases[i];
 		char buf[SHELL_LINE_MAX + 1];
 		char *argv[SHELL_ARGS_MAX + 1];
@@ -259,7 +260,7 @@ static void test_random_commands(void)
 	fx_setup(commands, 3);
 	rec_calls = 0;
 	for (int i = 0; i < 30000; i++) {
-		fx_feed(words[xorshift32(&seed) % (sizeof(words) / sizeof(words[0]))]);
+		fx_feed(words[xorshift32(&seed) % (ARRAY_SIZE(words))]);
 		screen_ok &= fx_screen_matches();
 		fx_clear_output();
 	}

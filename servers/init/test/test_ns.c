@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "fake_sys.h"
+#include "sys/units.h"
 
 #define CLIENT_RIGHTS (R_SEND | R_GRANT | R_DUP | R_TRANSFER)
 
@@ -109,7 +110,7 @@ static void test_badge_kinds(void)
 	CHECK_EQ(fixture_setup(fixture_bundle), E_OK);
 	handle_t h;
 
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
 		CHECK_EQ(raw_lookup(fixture_caller(others[i]), "echo", 5, &h), E_RIGHTS);
 	struct ipc_msg m = {.tag = IPC_TAG(SVC_LIST, 1, 0, 0)};
 	CHECK_EQ(ipc_call(fixture_ns(), &m, TIMEOUT_NEVER), E_OK);

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "fake_sys.h"
+#include "sys/units.h"
 
 static handle_t ctl;
 
@@ -157,7 +158,7 @@ static void test_rights(void)
 	struct svc_entry e;
 
 	boot_system();
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
 		handle_t h = fixture_caller(others[i]);
 		CHECK_EQ(svc_list(h, 0, &e, 1, NULL), E_RIGHTS);
 		CHECK_EQ(svc_status(h, "echo", &e), E_RIGHTS);

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "sys/errors.h"
+#include "sys/units.h"
 
-#define MS	      1000000ull
 #define FIRE_WAIT     (1000 * MS)
 #define CMOS_STATUS_A 0x0A
 

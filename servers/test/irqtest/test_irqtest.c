@@ -16,6 +16,7 @@
 #include "irqtest.h"
 #include "sys/errors.h"
 #include "sys/sys.h"
+#include "sys/units.h"
 
 #define GSI	    10
 #define PCI_ID	    0x29c08086u
@@ -215,7 +216,7 @@ static void test_probe_failures(void)
 	struct irqtest_state good = state;
 	handle_t *missing[] = {&state.ecam, &state.ioport, &state.dma};
 
-	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(missing); i++) {
 		*missing[i] = HANDLE_INVALID;
 		CHECK_EQ(irqtest_probe(ep, &rp, TIMEOUT_NEVER), E_NOENT);
 		state = good;

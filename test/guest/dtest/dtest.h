@@ -14,8 +14,7 @@
 #include "sys/stdio.h"
 #include "sys/sys.h"
 #include "test/test.h"
-
-#define MS 1000000ull
+#include "sys/units.h"
 
 static inline handle_t dt_handle(const char *name)
 {

@@ -17,8 +17,8 @@
 #include "proto/svc.h"
 #include "sys/sys.h"
 #include "test/test.h"
+#include "sys/units.h"
 
-#define MS	       1000000ull
 #define ST_CLIENT_PRIO 8 /* below the test's main thread (10): it polls promptly */
 
 /* --- util.c --- */

@@ -11,6 +11,7 @@
 
 #include "proto/irqtest.h"
 #include "stest.h"
+#include "sys/units.h"
 
 #define START_MS    2000
 #define CALL_WAIT   (3000 * MS)
@@ -41,7 +42,7 @@ TEST(device, device_handles, "a service holds exactly the handles its manifest l
 	struct irqtest_handles_reply rp;
 	char names[IPC_BUF_BYTES];
 	handle_t ep = irqtest(t, &e);
-	size_t n = sizeof(expected_handles) / sizeof(expected_handles[0]);
+	size_t n = ARRAY_SIZE(expected_handles);
 
 	T_RETURN_IF_FAILED();
 	T_OK(irqtest_handles(ep, &rp, names, sizeof(names), CALL_WAIT));

@@ -12,6 +12,7 @@
 #include "stest.h"
 #include "sys/process.h"
 #include "sys/start.h"
+#include "sys/units.h"
 
 #define MIB	  (1024u * 1024u)
 #define PAGE	  4096u
@@ -29,7 +30,7 @@ TEST(failure, run_fi_refused, "a run= program's fault injection into the loader 
 	T_OK(sys_handle_info(parent, &info));
 	T_ASSERT(info.badge != 0); /* not init's own handle */
 	T_ASSERT(st_status(t, "loader", &before) && before.state == SVC_RUNNING);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
 		struct ipc_msg m = {.tag = IPC_TAG(faults[i], 2, 0, 0),
 				    .w = {SVC_CRASH_NULL_WRITE, 0}};
 		T_OK(ipc_call(parent, &m, CALL_WAIT));

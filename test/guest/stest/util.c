@@ -10,6 +10,7 @@
 #include "proto/ns.h"
 #include "stest.h"
 #include "sys/fmt.h"
+#include "sys/units.h"
 
 handle_t st_lookup(struct test_ctx *t, const char *name)
 {
@@ -105,7 +106,7 @@ static void kinfo_diff(const struct kinfo *a, const struct kinfo *b, char *out, 
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(kinfo_fields) / sizeof(kinfo_fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kinfo_fields); i++) {
 		uint64_t x = *(const uint64_t *)((const char *)a + kinfo_fields[i].offset);
 		uint64_t y = *(const uint64_t *)((const char *)b + kinfo_fields[i].offset);
 		if (x != y && used < size)

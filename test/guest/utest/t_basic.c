@@ -6,6 +6,7 @@
  */
 #include "sys/thread.h"
 #include "utest.h"
+#include "sys/units.h"
 
 /* User pointers the kernel must refuse with E_FAULT (or not read past). */
 static const uintptr_t bad_pointers[] = {
@@ -42,7 +43,7 @@ TEST(basic, debug_write_pointers,
 
 	T_EQ(sys_debug_write(line, sizeof(line) - 1), (long)sizeof(line) - 1);
 	T_EQ(sys_debug_write(line, 0), 0);
-	for (size_t i = 0; i < sizeof(bad_pointers) / sizeof(bad_pointers[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad_pointers); i++)
 		T_EQ(sys_debug_write((const char *)bad_pointers[i], 16), E_FAULT);
 	/* 16 bytes that start in a mapped page and run into an unmapped one */
 	T_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));

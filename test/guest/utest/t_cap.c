@@ -7,6 +7,7 @@
  * the caller E_RESTARTED, and an endpoint outlives the server behind it.
  */
 #include "utest.h"
+#include "sys/units.h"
 
 #define SHM_PAGES 4
 #define SHM_BYTES (SHM_PAGES * PAGE)
@@ -45,7 +46,7 @@ static void transfer_rules(struct test_ctx *t, handle_t ep)
 	struct ipc_msg plain = {0};
 	T_EQ(ut_call(ep_nogrant, UT_BADGE, 0, &plain), E_OK); /* R_GRANT is only for caps */
 	handle_t all[] = {m, m_ro, m_stuck, ep_nogrant};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		T_OK(sys_handle_close(all[i]));
 }
 

@@ -6,6 +6,7 @@
  * and grant do what they say.
  */
 #include "utest.h"
+#include "sys/units.h"
 
 #define EP_RIGHTS   (R_SEND | R_RECV | R_GRANT | R_DUP | R_TRANSFER)
 #define NTFN_RIGHTS (R_SIGNAL | R_WAIT | R_DUP | R_TRANSFER)
@@ -45,7 +46,7 @@ static void all_refuse(struct test_ctx *t, handle_t h, long want)
 	};
 	sys_handle_close(ep);
 	sys_handle_close(n);
-	for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(got); i++)
 		if (got[i] != want)
 			T_FAIL("handle 0x%x, call #%zu: got %s, want %s", h, i,
 			       sys_error_name(got[i]), sys_error_name(want));
@@ -57,7 +58,7 @@ TEST(handle, handle_bad_values,
 	static const handle_t bad[] = {0,	   0x12345678, 0x0001FFFF,
 				       0x00010000, 0x7FFFFFFF, 0xFFFFFFFE};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		all_refuse(t, bad[i], E_BADHANDLE);
 		T_RETURN_IF_FAILED();
 	}
@@ -139,7 +140,7 @@ TEST(handle, handle_dup_rights, "dup keeps the object and badge, masks rights, a
 	expect_info(t, send_only, KOBJ_ENDPOINT, R_SEND, 0);
 	T_RETURN_IF_FAILED();
 	handle_t all[] = {send_only, send_dup, badged, regrown, badged_copy, none};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		T_OK(sys_handle_close(all[i]));
 }
 
@@ -208,7 +209,7 @@ TEST(handle, handle_wrong_rights, "a duplicate without the needed right gives E_
 	T_OK(sys_mobj_map(HANDLE_SELF, m_read, UT_SCRATCH_VA, 0, PAGE, R_READ));
 	T_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
 	handle_t all[] = {ep, n, m, p, ep_send, ep_recv, n_signal, n_wait, m_read, p_wait};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		T_OK(sys_handle_close(all[i]));
 }
 

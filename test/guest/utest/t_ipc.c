@@ -9,6 +9,7 @@
 
 #include "sys/thread.h"
 #include "utest.h"
+#include "sys/units.h"
 
 /* Round trips with every word count: only the words the tag names travel. */
 static void echo_words(struct test_ctx *t, handle_t ep)
@@ -33,7 +34,7 @@ static void echo_bytes(struct test_ctx *t, handle_t ep)
 	struct ipc_buffer *b = ipc_buffer();
 
 	T_ASSERT(b != NULL);
-	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
 		uint32_t n = sizes[k];
 		struct ipc_msg m = {.tag = IPC_TAG(UT_ECHO, 1, 0, n), .w = {n}};
 		ut_fill(b->data, n, k);

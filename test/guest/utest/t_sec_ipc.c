@@ -11,6 +11,7 @@
 #include "sys/process.h"
 #include "sys/thread.h"
 #include "utest.h"
+#include "sys/units.h"
 
 #define ROUNDS	   40
 #define FAULT_VA   0xdead0000ull
@@ -28,7 +29,7 @@ TEST(sec_ipc, ipc_kernel_labels_refused,
 	handle_t ep;
 
 	T_OK(ut_server_thread(&ep));
-	for (size_t i = 0; i < sizeof(kernel_labels) / sizeof(kernel_labels[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_labels); i++) {
 		m = (struct ipc_msg){.tag = IPC_TAG(kernel_labels[i], 1, 0, 0), .w = {1}};
 		T_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_INVAL);
 		T_EQ(ipc_send(ep, &m, 0), E_INVAL);

@@ -20,8 +20,8 @@
 #include "sys/protocols.h"
 #include "sys/sys.h"
 #include "test/test.h"
+#include "sys/units.h"
 
-#define MS		  1000000ull
 #define PAGE		  4096ull
 #define UT_PRIO		  10 /* what init runs us at */
 #define UT_PRIO_HIGH	  12 /* threads that must run as soon as they are ready */

@@ -12,6 +12,7 @@
 #include "sys/start.h"
 #include "sys/thread.h"
 #include "utest.h"
+#include "sys/units.h"
 
 uint64_t ut_elapsed(uint64_t start)
 {
@@ -88,7 +89,7 @@ void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct 
 	char diff[160] = "";
 	size_t used = 0;
 
-	for (size_t i = 0; i < sizeof(kinfo_fields) / sizeof(kinfo_fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kinfo_fields); i++) {
 		uint64_t x = *(const uint64_t *)((const char *)a + kinfo_fields[i].offset);
 		uint64_t y = *(const uint64_t *)((const char *)b + kinfo_fields[i].offset);
 		if (x != y && used < sizeof(diff))

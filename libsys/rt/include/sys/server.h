@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "sys/ipc.h"
+#include "sys/units.h"
 
 struct server_request {
 	uint64_t in_tag;	    /* the request's tag (label, words, cap, bytes) */
@@ -85,7 +86,7 @@ struct server_part {
 	const struct server *server; /* its methods (kind 0) and ctx; endpoint and hooks unused */
 };
 
-#define SERVER_METHODS(table) (table), (sizeof(table) / sizeof((table)[0]))
+#define SERVER_METHODS(table) (table), ARRAY_SIZE(table)
 #define SERVER_PARTS(table)   SERVER_METHODS(table)
 
 /* Whether a message with this tag is an event (no reply) rather than a call. */
