@@ -105,20 +105,20 @@ static void check_whole_run(void)
 	CHECK(has_line("NOTE speed 42 ops")); /* the order is the compiler's here */
 	CHECK(has_line("TEST alpha.passes PASS (0 ms)"));
 	CHECK(has_line("TEST alpha.eq_error_code FAIL: got: got E_FAULT (-4), want 0 "
-		       "(test_test_core.c:55)"));
-	CHECK(has_line("TEST beta.eq_hex FAIL: first 1 (test_test_core.c:63)"));
+		       "(test_test_core.c:56)"));
+	CHECK(has_line("TEST beta.eq_hex FAIL: first 1 (test_test_core.c:64)"));
 	CHECK(after_fail);
 	CHECK(has_line("TEST beta.handle_and_ok FAIL: E_BADHANDLE: got E_BADHANDLE (-2), "
-		       "want a handle (test_test_core.c:71)"));
+		       "want a handle (test_test_core.c:72)"));
 	CHECK(has_line("TEST gamma.ok_fails FAIL: E_NOMEM: got E_NOMEM (-5), want success "
-		       "(test_test_core.c:82)"));
+		       "(test_test_core.c:83)"));
 	CHECK(has_line("NOTE run_time 0 ms"));
 	CHECK(strcmp(lines[8], "TEST SUMMARY host: 1 passed, 5 failed, 6 run, 6 registered") == 0);
 }
 
 static void check_long_what(void)
 {
-	const char *tail = "0000 (test_test_core.c:77)";
+	const char *tail = "0000 (test_test_core.c:78)";
 	const char *line = NULL;
 
 	run(0, NULL);
