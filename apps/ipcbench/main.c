@@ -15,7 +15,6 @@
 #include "sys/stdio.h"
 #include "sys/thread.h"
 
-
 typedef void (*bench_fn)(void *ctx);
 
 static uint64_t samples[BENCH_ITERATIONS];
@@ -131,7 +130,8 @@ static void run_ntfn(handle_t ep)
 static void run_shm(handle_t ep)
 {
 	long shm = sys_mobj_create(BENCH_SHM_BYTES, 0);
-	sys_mobj_map(HANDLE_SELF, (handle_t)shm, BENCH_SHM_VA, 0, BENCH_SHM_BYTES, R_READ | R_WRITE);
+	sys_mobj_map(HANDLE_SELF, (handle_t)shm, BENCH_SHM_VA, 0, BENCH_SHM_BYTES,
+		     R_READ | R_WRITE);
 	send_cap(ep, BENCH_SHM_SETUP, (handle_t)shm);
 	struct call_ctx c = {ep, 0};
 	report("copy_4k_shm", call_shm_4k, &c, 1);

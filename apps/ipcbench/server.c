@@ -34,7 +34,8 @@ static void take_cap(struct server_state *s, struct ipc_msg *m)
 	if (!IPC_TAG_CAP(m->tag))
 		return;
 	if (IPC_TAG_LABEL(m->tag) == BENCH_SHM_SETUP) {
-		if (sys_mobj_map(HANDLE_SELF, m->cap, BENCH_SHM_VA, 0, BENCH_SHM_BYTES, R_READ) == 0)
+		if (sys_mobj_map(HANDLE_SELF, m->cap, BENCH_SHM_VA, 0, BENCH_SHM_BYTES, R_READ) ==
+		    0)
 			s->shm = (const volatile uint64_t *)BENCH_SHM_VA;
 	} else if (!s->ping) {
 		s->ping = m->cap;
@@ -78,7 +79,8 @@ int bench_serve(handle_t ep)
 		int r = handle(&s, &m);
 		if (r == 0)
 			break;
-		err = r == 1 ? ipc_reply_recv(ep, &m, TIMEOUT_NEVER) : ipc_recv(ep, &m, TIMEOUT_NEVER);
+		err = r == 1 ? ipc_reply_recv(ep, &m, TIMEOUT_NEVER)
+			     : ipc_recv(ep, &m, TIMEOUT_NEVER);
 	}
 	m.tag = IPC_TAG(0, 0, 0, 0);
 	ipc_reply(HANDLE_INVALID, &m);

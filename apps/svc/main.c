@@ -12,8 +12,8 @@
  * Exit code 0 on success, 1 when the supervisor refused, 2 for bad usage.
  */
 #include "proto/ns.h"
-#include "sys/stdio.h"
 #include "proto/svc_cli.h"
+#include "sys/stdio.h"
 #include "sys/sys.h"
 
 static int to_stdout(void *ctx, const char *fmt, va_list ap)

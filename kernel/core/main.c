@@ -9,6 +9,7 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/percpu.h"
 #include "arch/trap.h"
 #include "boot/mb2.h"
 #include "kernel/bootinfo.h"
@@ -22,7 +23,6 @@
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
-#include "arch/percpu.h"
 #include "kernel/vm.h"
 
 #define MB2_INFO_MAX (1u << 20) /* refuse absurd boot information sizes */

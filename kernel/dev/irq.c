@@ -17,8 +17,8 @@
 #include "sys/errors.h"
 
 #define MSI_VECTOR_FIRST 0x80
-#define MSI_VECTOR_LAST  VEC_IRQ_LAST
-#define GSI_MAX          (MSI_VECTOR_FIRST - VEC_IRQ_BASE)
+#define MSI_VECTOR_LAST	 VEC_IRQ_LAST
+#define GSI_MAX		 (MSI_VECTOR_FIRST - VEC_IRQ_BASE)
 
 static bool gsi_taken[GSI_MAX];
 static bool msi_taken[MSI_VECTOR_LAST - MSI_VECTOR_FIRST + 1];

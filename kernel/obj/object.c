@@ -12,9 +12,9 @@
 static uint64_t live[KOBJ_TYPES];
 
 static void (*const destructors[KOBJ_TYPES])(struct kobj *) = {
-	[KOBJ_PROCESS] = process_destroy, [KOBJ_THREAD] = thread_destroy,
+	[KOBJ_PROCESS] = process_destroy,   [KOBJ_THREAD] = thread_destroy,
 	[KOBJ_ENDPOINT] = endpoint_destroy, [KOBJ_NOTIFICATION] = ntfn_destroy,
-	[KOBJ_MOBJ] = mobj_destroy,         [KOBJ_REPLY] = reply_destroy,
+	[KOBJ_MOBJ] = mobj_destroy,	    [KOBJ_REPLY] = reply_destroy,
 	[KOBJ_RESOURCE] = resource_destroy, [KOBJ_IRQ] = irq_destroy,
 	[KOBJ_IOPORT] = ioport_destroy,
 };

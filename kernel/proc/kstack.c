@@ -16,8 +16,8 @@
 #include "kernel/vm.h"
 #include "sys/errors.h"
 
-#define SLOT_SIZE  (KSTACK_SIZE + PAGE_SIZE)
-#define SLOT_COUNT 65536u
+#define SLOT_SIZE   (KSTACK_SIZE + PAGE_SIZE)
+#define SLOT_COUNT  65536u
 #define STACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
 static uint32_t free_slots[SLOT_COUNT];

@@ -5,6 +5,7 @@
  * every region, closes every handle (breaking reference cycles through
  * handles), destroys the address space and wakes the waiters.
  */
+#include "kernel/process.h"
 #include "kernel/account.h"
 #include "kernel/device.h"
 #include "kernel/ipc.h"
@@ -12,7 +13,6 @@
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/process.h"
 #include "kernel/string.h"
 #include "sys/errors.h"
 

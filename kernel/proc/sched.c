@@ -23,7 +23,7 @@ static uint32_t runq_bitmap;
 static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
-static uint64_t loaded_fs_base; /* FS base in the MSR now */
+static uint64_t loaded_fs_base;	    /* FS base in the MSR now */
 
 struct thread *current_thread(void)
 {

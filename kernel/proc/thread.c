@@ -7,6 +7,7 @@
  * thread is dead and off its stack. So a thread that is never started goes
  * when its last handle does.
  */
+#include "kernel/thread.h"
 #include "arch/gdt.h"
 #include "kernel/account.h"
 #include "kernel/ipc.h"
@@ -17,13 +18,12 @@
 #include "kernel/panic.h"
 #include "kernel/process.h"
 #include "kernel/string.h"
-#include "kernel/thread.h"
 #include "sys/errors.h"
 #include "sys/syscall.h"
 
-#define RFLAGS_USER 0x202 /* IF and the always-one bit; IOPL 0 */
+#define RFLAGS_USER   0x202 /* IF and the always-one bit; IOPL 0 */
 #define MXCSR_DEFAULT 0x1F80
-#define FCW_DEFAULT 0x037F
+#define FCW_DEFAULT   0x037F
 #define THREAD_POISON 0x6B /* fills a freed thread */
 /* Charged to the process per thread: its kernel stack and the kernel's records of it. */
 #define THREAD_CHARGE (KSTACK_SIZE + sizeof(struct thread) + sizeof(struct kmsg))
@@ -61,8 +61,8 @@ static void init_fpu_state(struct thread *t)
 	*(uint32_t *)&t->fpu[24] = MXCSR_DEFAULT;
 }
 
-int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg,
-		  uint8_t prio, struct thread **out)
+int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg, uint8_t prio,
+		  struct thread **out)
 {
 	if (entry >= USER_SPACE_END || stack > USER_SPACE_END || prio >= SCHED_PRIORITIES)
 		return E_INVAL;

@@ -8,9 +8,8 @@
  */
 #include <string.h>
 
-#include "test/test.h"
 #include "sys/units.h"
-
+#include "test/test.h"
 
 /* Bounds of the `test_cases` section: GNU ld's in user space, linker.ld's in the kernel. */
 extern const struct test_case *const __start_test_cases[], *const __stop_test_cases[];

@@ -95,8 +95,7 @@ static void draw(const struct screen *s)
 	if (u == 0)
 		return; /* a screen too small for letters: background only */
 	draw_glyph(s, glyph_o, ARRAY_SIZE(glyph_o), x, y, u);
-	draw_glyph(s, glyph_s, ARRAY_SIZE(glyph_s), x + (GLYPH_W + GLYPH_GAP) * u,
-		   y, u);
+	draw_glyph(s, glyph_s, ARRAY_SIZE(glyph_s), x + (GLYPH_W + GLYPH_GAP) * u, y, u);
 	fill(s, bar_x, bar_y, BAR_W * u, bar_h, BAR_TRACK);
 	fill(s, bar_x, bar_y, BAR_W * u / 2, bar_h, BAR_FILL);
 }

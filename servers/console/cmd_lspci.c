@@ -9,8 +9,8 @@
  * not sized, since the drivers may be using their devices.
  */
 #include "commands.h"
-#include "sys/device.h"
 #include "pci/pci.h"
+#include "sys/device.h"
 #include "sys/sys.h"
 
 #define ECAM_WINDOW_VA	0x0000600000000000ull

@@ -19,8 +19,8 @@
 #include "sys/exit.h"
 #include "sys/spawn.h"
 #include "sys/sys.h"
-#include "sys/units.h"
 #include "sys/thread.h"
+#include "sys/units.h"
 
 #define SPAWN_TIMEOUT_NS (5000 * MS) /* a hung loader must not hold the shell */
 #define FAULT_VECTORS	 256

@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys/handle.h"
 #include "shell/shell.h"
+#include "sys/handle.h"
 #include "sys/start.h"
 
 #define CMD_JOB_NAME_MAX 32

@@ -9,15 +9,15 @@
 #include "arch/percpu.h"
 #include "kernel/printk.h"
 
-#define MSR_STAR           0xC0000081
-#define MSR_LSTAR          0xC0000082
-#define MSR_FMASK          0xC0000084
+#define MSR_STAR	   0xC0000081
+#define MSR_LSTAR	   0xC0000082
+#define MSR_FMASK	   0xC0000084
 #define MSR_KERNEL_GS_BASE 0xC0000102
-#define EFER_SCE           (1ull << 0)
+#define EFER_SCE	   (1ull << 0)
 
-#define CR0_MP         (1ull << 1)
-#define CR0_EM         (1ull << 2)
-#define CR0_TS         (1ull << 3)
+#define CR0_MP	       (1ull << 1)
+#define CR0_EM	       (1ull << 2)
+#define CR0_TS	       (1ull << 3)
 #define CR4_OSFXSR     (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_SMEP       (1ull << 20)

@@ -10,9 +10,9 @@
 #include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/percpu.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "arch/percpu.h"
 #include "kernel/process.h"
 
 #define UNCLAIMED_LOG_LIMIT 8

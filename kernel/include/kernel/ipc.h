@@ -37,11 +37,11 @@ struct kmsg {
 
 struct endpoint {
 	struct kobj obj;
-	struct wait_queue senders;   /* B_SEND: their message waits in their frames */
-	struct wait_queue receivers; /* B_RECV */
-	struct ntfn *bound;          /* delivered to receivers as IPC_LABEL_NOTIFY */
+	struct wait_queue senders;	/* B_SEND: their message waits in their frames */
+	struct wait_queue receivers;	/* B_RECV */
+	struct ntfn *bound;		/* delivered to receivers as IPC_LABEL_NOTIFY */
 	struct kmsg *kq_head, *kq_tail; /* kernel notices, delivered before senders */
-	struct process *supervised;     /* processes whose notices come here */
+	struct process *supervised;	/* processes whose notices come here */
 };
 
 struct ntfn {

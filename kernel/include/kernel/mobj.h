@@ -18,7 +18,7 @@ struct mobj {
 	uint64_t npages;
 	paddr_t *pages;
 	struct account *acct; /* charged for the pages; NULL: the kernel's own */
-	bool device;          /* device memory: mapped uncached, never freed */
+	bool device;	      /* device memory: mapped uncached, never freed */
 	uint64_t borrowed;    /* the first `borrowed` pages are not ours: never freed */
 };
 

@@ -41,9 +41,9 @@ struct process {
 	bool exited;
 	bool faulted; /* a thread is suspended on a fault, waiting for the supervisor */
 	int64_t exit_code;
-	uint8_t max_prio;	  /* its threads' priorities stay at or below it */
-	struct account *acct;	  /* what is charged to this process (kernel/account.h) */
-	struct endpoint *sup_ep;  /* supervisor (weak): fault and exit notices go here */
+	uint8_t max_prio;	 /* its threads' priorities stay at or below it */
+	struct account *acct;	 /* what is charged to this process (kernel/account.h) */
+	struct endpoint *sup_ep; /* supervisor (weak): fault and exit notices go here */
 	uint64_t sup_badge;
 	struct process *sup_next; /* the other processes supervised on sup_ep */
 	struct kmsg *exit_notice; /* preallocated, so exiting never allocates */

@@ -17,7 +17,7 @@
 
 #define SCHED_PRIORITIES  32
 #define SCHED_SLICE_TICKS 2
-#define KSTACK_SIZE       (16 * 1024)
+#define KSTACK_SIZE	  (16 * 1024)
 
 struct process;
 struct ipc_buffer;
@@ -29,10 +29,10 @@ enum thread_state { T_NEW, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 
 enum block_reason {
 	B_NONE,
-	B_SEND,  /* queued on an endpoint to send (or call) */
+	B_SEND,	 /* queued on an endpoint to send (or call) */
 	B_REPLY, /* called; waiting for the reply */
-	B_RECV,  /* waiting on an endpoint to receive */
-	B_NTFN,  /* waiting on a notification */
+	B_RECV,	 /* waiting on an endpoint to receive */
+	B_NTFN,	 /* waiting on a notification */
 	B_SLEEP,
 	B_EXIT_WAIT, /* waiting for a process to exit */
 	B_FAULT,     /* suspended on an exception until the supervisor acts */
@@ -51,7 +51,7 @@ struct thread {
 	uint8_t slice;
 	uintptr_t kstack_top;
 	uint64_t saved_rsp;
-	struct trap_frame *tf;   /* the user context, at the top of the kernel stack */
+	struct trap_frame *tf;	    /* the user context, at the top of the kernel stack */
 	struct thread *next, *prev; /* run queue or wait queue links */
 	struct wait_queue *wq;
 	struct thread *proc_next;
@@ -66,11 +66,11 @@ struct thread {
 
 	/* IPC */
 	struct kobj *waiting_on;   /* endpoint or notification it blocks on */
-	struct thread *caller;     /* implicit reply slot: the caller we serve */
-	struct thread *callee;     /* while B_REPLY: the thread serving us */
+	struct thread *caller;	   /* implicit reply slot: the caller we serve */
+	struct thread *callee;	   /* while B_REPLY: the thread serving us */
 	struct reply *saved_reply; /* while B_REPLY: a reply object naming us */
-	uint64_t send_badge;       /* while B_SEND: badge of the handle used */
-	handle_t send_cap;         /* while B_SEND: capability to transfer */
+	uint64_t send_badge;	   /* while B_SEND: badge of the handle used */
+	handle_t send_cap;	   /* while B_SEND: capability to transfer */
 	bool send_is_call;
 	struct ipc_buffer *ipcbuf; /* kernel view of the registered IPC buffer */
 	struct kmsg *fault_notice; /* preallocated notice for the supervisor */
@@ -108,8 +108,8 @@ void thread_forget_timer(struct thread *t);
 void thread_arm_timeout(struct thread *t, uint64_t timeout_ns);
 struct thread *wait_queue_pop(struct wait_queue *wq);
 
-int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg,
-		  uint8_t prio, struct thread **out);
+int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t arg, uint8_t prio,
+		  struct thread **out);
 void thread_start(struct thread *t);
 /* Stop a thread for good (it must not be the current one unless it is exiting). */
 void thread_kill(struct thread *t);

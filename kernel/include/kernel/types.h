@@ -5,10 +5,10 @@
  */
 #pragma once
 
+#include "sys/units.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "sys/units.h"
 
 typedef uint64_t paddr_t; /* physical address */
 typedef uint64_t vaddr_t; /* virtual address */

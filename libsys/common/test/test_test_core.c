@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "test/test.h"
 #include "sys/units.h"
+#include "test/test.h"
 
 #define MAX_LINES 32
 

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "manifest/manifest.h"
 #include "proto/svc.h"
 #include "sys/fmt.h"
-#include "manifest/manifest.h"
 #include "sys/sys.h"
 
 const char svc_cli_usage[] = "usage: svc list | svc stop|start|restart <name> | "

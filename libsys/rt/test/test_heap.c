@@ -8,7 +8,6 @@
 #include "heap_fixture.h"
 #include "sys/units.h"
 
-
 static void fill(void *p, size_t n, unsigned seed)
 {
 	unsigned char *b = p;

@@ -13,8 +13,8 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
-#include "test/test.h"
 #include "sys/units.h"
+#include "test/test.h"
 
 static inline handle_t dt_handle(const char *name)
 {

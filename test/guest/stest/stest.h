@@ -16,8 +16,8 @@
 
 #include "proto/svc.h"
 #include "sys/sys.h"
-#include "test/test.h"
 #include "sys/units.h"
+#include "test/test.h"
 
 #define ST_CLIENT_PRIO 8 /* below the test's main thread (10): it polls promptly */
 

@@ -5,8 +5,8 @@
  * kernel counters, and the thread-local pointer.
  */
 #include "sys/thread.h"
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 /* User pointers the kernel must refuse with E_FAULT (or not read past). */
 static const uintptr_t bad_pointers[] = {

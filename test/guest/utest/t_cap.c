@@ -6,8 +6,8 @@
  * can carry a handle back, a server that dies with a call in flight gives
  * the caller E_RESTARTED, and an endpoint outlives the server behind it.
  */
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 #define SHM_PAGES 4
 #define SHM_BYTES (SHM_PAGES * PAGE)

@@ -5,8 +5,8 @@
  * gives E_TYPE, a reduced-rights duplicate gives E_RIGHTS, and dup, info
  * and grant do what they say.
  */
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 #define EP_RIGHTS   (R_SEND | R_RECV | R_GRANT | R_DUP | R_TRANSFER)
 #define NTFN_RIGHTS (R_SIGNAL | R_WAIT | R_DUP | R_TRANSFER)

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "sys/thread.h"
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 /* Round trips with every word count: only the words the tag names travel. */
 static void echo_words(struct test_ctx *t, handle_t ep)

@@ -10,8 +10,8 @@
 #include "sys/exit.h"
 #include "sys/process.h"
 #include "sys/thread.h"
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 #define ROUNDS	   40
 #define FAULT_VA   0xdead0000ull

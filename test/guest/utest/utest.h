@@ -19,8 +19,8 @@
 #include "sys/exit.h"
 #include "sys/protocols.h"
 #include "sys/sys.h"
-#include "test/test.h"
 #include "sys/units.h"
+#include "test/test.h"
 
 #define PAGE		  4096ull
 #define UT_PRIO		  10 /* what init runs us at */

@@ -11,8 +11,8 @@
 #include "sys/fmt.h"
 #include "sys/start.h"
 #include "sys/thread.h"
-#include "utest.h"
 #include "sys/units.h"
+#include "utest.h"
 
 uint64_t ut_elapsed(uint64_t start)
 {

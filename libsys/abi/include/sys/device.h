@@ -29,24 +29,24 @@ enum resource_kind {
 };
 
 /* SYS_IRQ_CREATE flags */
-#define IRQ_MSI          (1u << 0) /* allocate an MSI vector; gsi is ignored */
-#define IRQ_LEVEL        (1u << 1) /* level-triggered (PCI INTx); default: the ACPI rule */
-#define IRQ_ACTIVE_LOW   (1u << 2)
-#define IRQ_EDGE         (1u << 3) /* force edge-triggered, active high */
+#define IRQ_MSI		 (1u << 0) /* allocate an MSI vector; gsi is ignored */
+#define IRQ_LEVEL	 (1u << 1) /* level-triggered (PCI INTx); default: the ACPI rule */
+#define IRQ_ACTIVE_LOW	 (1u << 2)
+#define IRQ_EDGE	 (1u << 3)  /* force edge-triggered, active high */
 #define IRQ_TEST_TRIGGER (1u << 31) /* SYS_IRQ_ACK with this: raise it once; needs R_TRIGGER */
 
 /* SYS_MOBJ_CREATE flags */
 #define MOBJ_CONTIGUOUS (1u << 0) /* physically contiguous (DMA buffers) */
 
 struct irq_info {
-	uint32_t gsi;         /* or 0xFFFFFFFF for MSI */
+	uint32_t gsi; /* or 0xFFFFFFFF for MSI */
 	uint32_t vector;
 	uint64_t msi_address; /* for MSI: what to program into the device */
 	uint32_t msi_data;
-	uint32_t flags;       /* effective IRQ_LEVEL / IRQ_ACTIVE_LOW */
-	uint64_t count;       /* times it fired */
+	uint32_t flags;		 /* effective IRQ_LEVEL / IRQ_ACTIVE_LOW */
+	uint64_t count;		 /* times it fired */
 	uint64_t last_entry_tsc; /* TSC at the interrupt entry of the last firing */
-	uint64_t masked;      /* 1 while masked */
+	uint64_t masked;	 /* 1 while masked */
 };
 _Static_assert(sizeof(struct irq_info) == 48, "irq_info is part of the ABI");
 

@@ -23,12 +23,12 @@
 #define IPC_WORDS     6
 #define IPC_BUF_BYTES 2048u
 
-#define IPC_TAG(label, words, cap, bytes)                                               \
-	((uint64_t)((label) & 0xFFFFu) | ((uint64_t)((words) & 7u) << 16) |            \
-	 ((uint64_t)((cap) ? 1u : 0u) << 19) | ((uint64_t)((bytes) & 0xFFFu) << 20))
-#define IPC_TAG_LABEL(t) ((uint32_t)((t) & 0xFFFFu))
+#define IPC_TAG(label, words, cap, bytes)                                                          \
+	((uint64_t)((label)&0xFFFFu) | ((uint64_t)((words)&7u) << 16) |                            \
+	 ((uint64_t)((cap) ? 1u : 0u) << 19) | ((uint64_t)((bytes)&0xFFFu) << 20))
+#define IPC_TAG_LABEL(t) ((uint32_t)((t)&0xFFFFu))
 #define IPC_TAG_WORDS(t) ((uint32_t)(((t) >> 16) & 7u))
-#define IPC_TAG_CAP(t)   ((uint32_t)(((t) >> 19) & 1u))
+#define IPC_TAG_CAP(t)	 ((uint32_t)(((t) >> 19) & 1u))
 #define IPC_TAG_BYTES(t) ((uint32_t)(((t) >> 20) & 0xFFFu))
 
 /* Label of a message that is really a notification bound to the endpoint. */
@@ -41,8 +41,8 @@
  *     w3 rip, w4 rsp, w5 thread id; the buffer holds struct fault_regs.
  *   IPC_LABEL_EXIT: the process ended. w0 exit code, w1 pid.
  */
-#define IPC_LABEL_FAULT 0xFFFEu
-#define IPC_LABEL_EXIT  0xFFFDu
+#define IPC_LABEL_FAULT	 0xFFFEu
+#define IPC_LABEL_EXIT	 0xFFFDu
 
 /* The registers of a faulting thread, as they arrive in the IPC buffer. */
 struct fault_regs {
@@ -64,6 +64,6 @@ _Static_assert(sizeof(struct ipc_buffer) == 4096, "the IPC buffer is one page");
 struct ipc_msg {
 	uint64_t tag;
 	uint64_t w[IPC_WORDS];
-	handle_t cap;    /* to send (tag cap bit) or received */
-	uint64_t badge;  /* received: who sent it */
+	handle_t cap;	/* to send (tag cap bit) or received */
+	uint64_t badge; /* received: who sent it */
 };
