@@ -17,6 +17,7 @@
 #include "proto/svc.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/kinfo.h"
 #include "test/test.h"
 
 #define ST_CLIENT_PRIO 8 /* below the test's main thread (10): it polls promptly */
@@ -40,9 +41,6 @@ bool st_wait_state(struct test_ctx *t, const char *name, uint32_t state, unsigne
 		   struct svc_entry *e);
 /* A small random number (xorshift over the TSC). */
 uint32_t st_random(uint32_t below);
-
-/* Kernel counters that must come back: poll up to `ms` for them to match `base`. */
-bool st_kinfo_back(struct test_ctx *t, const struct kinfo *base, unsigned ms);
 
 /* Median of n values (sorts them). */
 uint64_t st_median(uint64_t *v, int n);

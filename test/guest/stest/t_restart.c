@@ -147,5 +147,5 @@ TEST(restart, restart_under_load,
 	test_note("injected", CRASHES, "crashes");
 	test_note("injected", HANGS, "hangs");
 	test_note("counter", instances, "instances");
-	st_kinfo_back(t, &base, 2000);
+	T_KINFO_BACK(&base, 2000);
 }

@@ -85,53 +85,6 @@ uint32_t st_random(uint32_t below)
 	return below ? x % below : x;
 }
 
-struct kinfo_field {
-	const char *name;
-	size_t offset;
-};
-
-#define KF(f)                                                                                      \
-	{                                                                                          \
-#f, offsetof(struct kinfo, f)                                                      \
-	}
-static const struct kinfo_field kinfo_fields[] = {
-	KF(frames_free), KF(heap_live_objects), KF(processes),
-	KF(threads),	 KF(endpoints),		KF(notifications),
-	KF(mobjs),	 KF(replies),		KF(page_tables),
-};
-
-/* The counters that differ, as " name a->b" pairs; empty when none does. */
-static void kinfo_diff(const struct kinfo *a, const struct kinfo *b, char *out, size_t size)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kinfo_fields); i++) {
-		uint64_t x = *(const uint64_t *)((const char *)a + kinfo_fields[i].offset);
-		uint64_t y = *(const uint64_t *)((const char *)b + kinfo_fields[i].offset);
-		if (x != y && used < size)
-			used += (size_t)snprintf(out + used, size - used, " %s %lu->%lu",
-						 kinfo_fields[i].name, (unsigned long)x,
-						 (unsigned long)y);
-	}
-}
-
-bool st_kinfo_back(struct test_ctx *t, const struct kinfo *base, unsigned ms)
-{
-	struct kinfo now;
-	char diff[160] = "";
-
-	for (unsigned i = 0; i <= ms; i++) {
-		sys_kinfo(&now);
-		kinfo_diff(base, &now, diff, sizeof(diff));
-		if (!diff[0])
-			return true;
-		sys_sleep(MS);
-	}
-	T_FAIL("kernel counters did not come back:%s", diff);
-	return false;
-}
-
 uint64_t st_median(uint64_t *v, int n)
 {
 	for (int i = 1; i < n; i++) /* insertion sort: n is small */

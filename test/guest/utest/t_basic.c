@@ -87,13 +87,13 @@ TEST(basic, kinfo_counters, "SYS_KINFO fills in plausible counters and checks it
 	T_EQ(sys_kinfo(NULL), E_FAULT);
 	T_EQ(sys_kinfo((struct kinfo *)UT_DIRECT_MAP), E_FAULT);
 	T_EQ(sys_kinfo((struct kinfo *)UT_KERNEL_TEXT), E_FAULT);
-	T_OK(ut_kinfo(&a));
+	T_OK(test_kinfo(&a));
 	T_ASSERT(a.frames_total > 0 && a.frames_free <= a.frames_total);
 	T_ASSERT(a.processes >= 3); /* init, the loader and us */
 	T_ASSERT(a.threads >= 3);
 	T_ASSERT(a.endpoints >= 1 && a.mobjs >= 1 && a.page_tables >= 1);
 	T_EQ(sys_sleep(25 * MS), E_OK);
-	T_OK(ut_kinfo(&b));
+	T_OK(test_kinfo(&b));
 	T_ASSERT(b.ticks > a.ticks);
 	/* a read-only page: the kernel must not write through it */
 	T_OK(ut_map_new(UT_SCRATCH_VA, 1, &m));

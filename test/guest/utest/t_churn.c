@@ -27,14 +27,14 @@ TEST(churn, churn_processes, "10,000 processes created and closed leave the coun
 	struct kinfo before, after;
 
 	process_once(t);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	uint64_t start = sys_clock();
 	for (int i = 0; i < PROCESSES && !t->failed; i++)
 		process_once(t);
 	T_RETURN_IF_FAILED();
 	test_note("process_churn_10000", ut_elapsed(start) / MS, "ms");
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }
 
 /* A process with a mapping, a granted handle and a thread, killed before it ran. */
@@ -58,14 +58,14 @@ TEST(churn, churn_process_teardown,
 	T_HANDLE(ep, sys_ep_create());
 
 	teardown_once(t, m, ep);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < TEARDOWNS && !t->failed; i++)
 		teardown_once(t, m, ep);
 	T_RETURN_IF_FAILED();
-	T_OK(ut_kinfo(&after));
+	T_OK(test_kinfo(&after));
 	T_OK(sys_handle_close(m));
 	T_OK(sys_handle_close(ep));
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 static void endpoint_once(struct test_ctx *t)
@@ -87,14 +87,14 @@ TEST(churn, churn_endpoints,
 	struct kinfo before, after;
 
 	endpoint_once(t);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	uint64_t start = sys_clock();
 	for (int i = 0; i < ENDPOINTS && !t->failed; i++)
 		endpoint_once(t);
 	T_RETURN_IF_FAILED();
 	test_note("endpoint_churn_10000", ut_elapsed(start) / MS, "ms");
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }
 
 static void cap_call_once(struct test_ctx *t, handle_t ep)
@@ -115,12 +115,12 @@ TEST(churn, churn_ipc_caps, "2,000 calls carrying a fresh memory object each lea
 
 	T_OK(ut_server_thread(&ep));
 	cap_call_once(t, ep);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < CAP_CALLS && !t->failed; i++)
 		cap_call_once(t, ep);
-	T_OK(ut_kinfo(&after));
+	T_OK(test_kinfo(&after));
 	T_OK(ut_server_stop(ep, HANDLE_INVALID));
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 static void count_up(void *arg)
@@ -134,13 +134,13 @@ TEST(churn, churn_threads, "300 threads spawned and ended leave the counters as 
 	volatile int ran = 0;
 
 	T_OK(thread_spawn(count_up, (void *)&ran, UT_PRIO_HIGH, NULL));
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < THREADS; i++)
 		T_OK(thread_spawn(count_up, (void *)&ran, UT_PRIO_HIGH, NULL));
 	T_EQ(ran, THREADS + 1);
 	T_ASSERT(ut_wait_threads(before.threads, 1000));
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(churn, churn_spawn, "1,000 programs started through the loader and ended leave nothing behind")
@@ -149,13 +149,13 @@ TEST(churn, churn_spawn, "1,000 programs started through the loader and ended le
 
 	T_HANDLE(first, ut_spawn("exit", "0", HANDLE_INVALID, UT_PRIO));
 	T_EQ(ut_reap(first, 5000 * MS), 0);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	uint64_t start = sys_clock();
 	for (int i = 0; i < SPAWNS; i++) {
 		T_HANDLE(child, ut_spawn("exit", "0", HANDLE_INVALID, UT_PRIO));
 		T_EQ(ut_reap(child, 5000 * MS), 0);
 	}
 	test_note("loader_spawn_1000", ut_elapsed(start) / MS, "ms");
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }

@@ -76,9 +76,9 @@ TEST(isolation, isolation_faults_leave_nothing,
 	struct kinfo before, after;
 
 	T_EQ(child_exit_code("read", UT_KERNEL_TEXT), PF); /* the loader's first-use costs */
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < 10; i++)
 		T_EQ(child_exit_code(i & 1 ? "trap" : "write", UT_KERNEL_TEXT), i & 1 ? UD : PF);
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }

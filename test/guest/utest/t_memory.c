@@ -36,11 +36,11 @@ TEST(memory, mobj_create_sizes, "impossible sizes are refused and leave nothing 
 		if (!is_no_memory(huge[i]))
 			T_FAIL("size #%zu: got %ld, want E_INVAL or E_NOMEM", i, huge[i]);
 	T_RETURN_IF_FAILED();
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	long more_than_free = sys_mobj_create((before.frames_free + 16) * PAGE, 0);
-	T_OK(ut_kinfo(&after));
+	T_OK(test_kinfo(&after));
 	T_EQ(more_than_free, E_NOMEM);
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(memory, mobj_rounding_and_release, "a 1-byte object is one page; its frames return on close")
@@ -49,16 +49,16 @@ TEST(memory, mobj_rounding_and_release, "a 1-byte object is one page; its frames
 
 	/* twice: the first round may leave page tables for VA, which stay */
 	for (int round = 0; round < 2; round++) {
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		T_HANDLE(m, sys_mobj_create(1, 0));
 		T_EQ(sys_mobj_map(HANDLE_SELF, m, VA, 0, 2 * PAGE, R_READ), E_INVAL);
 		T_OK(sys_mobj_map(HANDLE_SELF, m, VA, 0, PAGE, R_READ | R_WRITE));
 		((volatile uint8_t *)VA)[PAGE - 1] = 0x5A;
 		T_OK(sys_unmap(HANDLE_SELF, VA, PAGE));
 		T_OK(sys_handle_close(m));
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 	}
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(memory, mobj_zeroed_and_shared, "new pages read as zero; two mappings of one object share it")
@@ -140,17 +140,17 @@ TEST(memory, mobj_lifetime, "memory lives while a handle or a mapping holds it, 
 	handle_t m;
 
 	for (int round = 0; round < 2; round++) { /* the first round makes page tables */
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		T_OK(ut_map_new(VA, 2, &m));
 		ut_fill((void *)VA, 2 * PAGE, 5);
 		T_OK(sys_handle_close(m)); /* the mapping keeps it */
-		T_OK(ut_kinfo(&mapped));
+		T_OK(test_kinfo(&mapped));
 		T_EQ(mapped.mobjs, before.mobjs + 1);
 		T_ASSERT(ut_check((void *)VA, 2 * PAGE, 5));
 		T_OK(sys_unmap(HANDLE_SELF, VA, 2 * PAGE));
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 	}
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(memory, ipcbuf_register_checks, "set_ipcbuf needs an aligned, mapped, writable user page")

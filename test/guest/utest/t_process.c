@@ -19,7 +19,7 @@ TEST(process, process_create_args, "process_create copies its name safely or giv
 	struct kinfo before, after;
 
 	for (int round = 0; round < 2; round++) { /* the first may fill allocator caches */
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		T_EQ(sys_process_create(NULL, 5), E_FAULT);
 		T_EQ(sys_process_create((const char *)UT_DIRECT_MAP, 5), E_FAULT);
 		T_EQ(sys_process_create((const char *)UT_KERNEL_TEXT, 5), E_FAULT);
@@ -30,9 +30,9 @@ TEST(process, process_create_args, "process_create copies its name safely or giv
 		T_OK(sys_handle_close(empty));
 		T_OK(sys_handle_close(longer));
 		T_OK(sys_handle_close(huge_len));
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 	}
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(process, process_wait_and_kill,
@@ -104,16 +104,16 @@ TEST(process, thread_never_started_freed,
 	struct kinfo before, after;
 
 	for (int round = 0; round < 2; round++) {
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		T_HANDLE(p, sys_process_create("unstarted", 9));
 		T_HANDLE(th, sys_thread_create(p, CHILD_CODE_VA, CHILD_CODE_VA, 0, 1));
 		T_HANDLE(own, sys_thread_create(HANDLE_SELF, (uintptr_t)raw_entry, 0, 0, 1));
 		T_OK(sys_handle_close(th));
 		T_OK(sys_handle_close(p));
 		T_OK(sys_handle_close(own));
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 	}
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 /* x86-64 code for "exit(code)": mov edi, code; mov eax, SYS_PROCESS_EXIT; syscall; ud2 */
@@ -234,7 +234,7 @@ TEST(process, thread_spawn_buffers,
 	volatile int release;
 
 	for (int round = 0; round < 2; round++) { /* the first round may grow our heap */
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		release = 0;
 		for (int i = 0; i < 4; i++) {
 			probes[i] = (struct buffer_probe){NULL, 0, &release};
@@ -246,7 +246,7 @@ TEST(process, thread_spawn_buffers,
 		release = 1;
 		T_ASSERT(distinct);
 		T_ASSERT(ut_wait_threads(before.threads, 1000));
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 	}
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }

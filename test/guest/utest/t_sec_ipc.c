@@ -107,7 +107,7 @@ TEST(sec_ipc, ipc_saved_reply_outlives_server,
 	T_HANDLE(handed, sys_ntfn_create());
 	struct saver s = {.ep = ep, .handed = handed};
 
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < ROUNDS; i++) {
 		s.reply = E_INVAL;
 		if (i % 2)
@@ -117,8 +117,8 @@ TEST(sec_ipc, ipc_saved_reply_outlives_server,
 		T_RETURN_IF_FAILED();
 	}
 	T_ASSERT(ut_wait_threads(before.threads, 1000));
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 	T_OK(sys_handle_close(handed));
 	T_OK(sys_handle_close(ep));
 }
@@ -284,14 +284,14 @@ TEST(sec_ipc, supervise_orphaned_fault_ends,
 
 	orphaned_wards(t, false); /* warms up the loader (its heap grows once) */
 	T_RETURN_IF_FAILED();
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	orphaned_wards(t, true);
 	T_RETURN_IF_FAILED();
 	orphaned_wards(t, false);
 	T_RETURN_IF_FAILED();
 	T_ASSERT(ut_wait_threads(before.threads, 2000));
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(sec_ipc, user_space_last_page,

@@ -136,9 +136,9 @@ TEST(sec_quota, quota_kernel_objects,
 	memcpy((void *)UT_SCRATCH_VA, ep_flood_code, sizeof(ep_flood_code));
 	T_OK(sys_unmap(HANDLE_SELF, UT_SCRATCH_VA, PAGE));
 	for (int round = 0; round < 2; round++) { /* the first may fill allocator caches */
-		T_OK(ut_kinfo(&before));
+		T_OK(test_kinfo(&before));
 		made = run_flood(code);
-		T_OK(ut_kinfo(&after));
+		T_OK(test_kinfo(&after));
 		if (made <= 0)
 			T_FAIL("the loop ended with %ld, not E_QUOTA", (long)made);
 		T_RETURN_IF_FAILED();
@@ -146,7 +146,7 @@ TEST(sec_quota, quota_kernel_objects,
 	test_note("quota_endpoints_made_under_64_pages", (uint64_t)made, "endpoints");
 	T_ASSERT(made > 100 && made < (int64_t)(FLOOD_QUOTA * PAGE / 32));
 	T_OK(sys_handle_close(code));
-	UT_KINFO_SAME(&before, &after);
+	T_KINFO_SAME(&before, &after);
 }
 
 TEST(sec_quota, priority_capped_at_process_max,
@@ -183,12 +183,12 @@ TEST(sec_quota, self_handle_not_kept_alive,
 	struct kinfo before, after;
 
 	self_holder_once(t);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int i = 0; i < 8 && !t->failed; i++)
 		self_holder_once(t);
 	T_RETURN_IF_FAILED();
-	T_OK(ut_kinfo(&after));
-	UT_KINFO_SAME(&before, &after);
+	T_OK(test_kinfo(&after));
+	T_KINFO_SAME(&before, &after);
 }
 
 static void thread_burst(struct test_ctx *t, int n)
@@ -228,11 +228,11 @@ TEST(sec_quota, thread_burst_tables_back,
 
 	grow_handle_table(t);
 	thread_burst(t, 64);
-	T_OK(ut_kinfo(&before));
+	T_OK(test_kinfo(&before));
 	for (int round = 0; round < BURST_ROUNDS && !t->failed; round++) {
 		thread_burst(t, BURST_THREADS);
 		T_RETURN_IF_FAILED();
-		T_OK(ut_kinfo(&after));
-		UT_KINFO_SAME(&before, &after);
+		T_OK(test_kinfo(&after));
+		T_KINFO_SAME(&before, &after);
 	}
 }

@@ -20,6 +20,7 @@
 #include "sys/protocols.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/kinfo.h"
 #include "test/test.h"
 
 #define PAGE		  4096ull
@@ -44,16 +45,6 @@ uint8_t ut_pattern(uint64_t seed, size_t i);
 void ut_fill(void *p, size_t n, uint64_t seed);
 bool ut_check(const void *p, size_t n, uint64_t seed);
 
-/* Kernel counters that must come back after a loop that creates and destroys. */
-long ut_kinfo(struct kinfo *k);
-/* Fail the test (and say which counters moved) unless `a` and `b` match. */
-void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
-		   const struct kinfo *b);
-#define UT_KINFO_SAME(a, b)                                                                        \
-	do {                                                                                       \
-		ut_kinfo_same(t, __FILE_NAME__, __LINE__, (a), (b));                               \
-		T_RETURN_IF_FAILED();                                                              \
-	} while (0)
 /* Poll (sleeping 1 ms) until the live thread count is `threads`; false after `ms`. */
 bool ut_wait_threads(uint64_t threads, unsigned ms);
 

@@ -62,51 +62,12 @@ bool ut_check(const void *p, size_t n, uint64_t seed)
 	return true;
 }
 
-long ut_kinfo(struct kinfo *k)
-{
-	memset(k, 0, sizeof(*k));
-	return sys_kinfo(k);
-}
-
-struct kinfo_field {
-	const char *name;
-	size_t offset;
-};
-
-#define KF(f)                                                                                      \
-	{                                                                                          \
-#f, offsetof(struct kinfo, f)                                                      \
-	}
-static const struct kinfo_field kinfo_fields[] = {
-	KF(frames_free), KF(heap_live_objects), KF(processes),
-	KF(threads),	 KF(endpoints),		KF(notifications),
-	KF(mobjs),	 KF(replies),		KF(page_tables),
-};
-
-void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
-		   const struct kinfo *b)
-{
-	char diff[160] = "";
-	size_t used = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(kinfo_fields); i++) {
-		uint64_t x = *(const uint64_t *)((const char *)a + kinfo_fields[i].offset);
-		uint64_t y = *(const uint64_t *)((const char *)b + kinfo_fields[i].offset);
-		if (x != y && used < sizeof(diff))
-			used += (size_t)snprintf(diff + used, sizeof(diff) - used, " %s %lu->%lu",
-						 kinfo_fields[i].name, (unsigned long)x,
-						 (unsigned long)y);
-	}
-	if (used)
-		test_fail(t, file, line, "kernel counters moved:%s", diff);
-}
-
 bool ut_wait_threads(uint64_t threads, unsigned ms)
 {
 	struct kinfo k;
 
 	for (unsigned i = 0;; i++) {
-		if (ut_kinfo(&k) == E_OK && k.threads == threads)
+		if (test_kinfo(&k) == E_OK && k.threads == threads)
 			return true;
 		if (i >= ms)
 			return false;
