@@ -98,3 +98,34 @@ TEST(basic, call_retry_across_crash, "ipc_call_retry resends an idempotent call 
 	T_ASSERT(rp.pid != e.pid); /* answered by the new instance */
 	sys_handle_close(echo);
 }
+
+/*
+ * A server keeps no capability a client sends unless its handler takes it:
+ * 1,000 calls to echo (which takes none), each carrying a fresh
+ * notification, leave no notification behind once the client has closed
+ * its own copies; and a call with a reserved event label is refused by the
+ * kernel, with echo still answering after it.
+ */
+TEST(basic, sent_caps_not_kept, "capabilities a handler does not take are closed by the loop")
+{
+	struct kinfo base;
+	handle_t echo = st_lookup(t, "echo");
+
+	T_RETURN_IF_FAILED();
+	T_OK(test_kinfo(&base));
+	for (int i = 0; i < 1000; i++) {
+		T_HANDLE(n, sys_ntfn_create());
+		struct ipc_msg m = {.tag = IPC_TAG(ECHO_ECHO, 5, 1, 0), .cap = n};
+		T_EQ(ipc_call(echo, &m, 1000 * MS), E_OK);
+		T_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_OK);
+		T_OK(sys_handle_close(n));
+	}
+	T_KINFO_BACK(&base, 1000);
+	struct ipc_msg fake = {.tag = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0)};
+	T_EQ(ipc_call(echo, &fake, 1000 * MS), E_INVAL);
+	struct echo_request rq = {{1}};
+	struct echo_reply rp;
+	T_EQ(echo_echo(echo, &rq, 0, &rp, 1000 * MS), E_OK);
+	T_EQ(rp.w[0], 2);
+	T_OK(sys_handle_close(echo));
+}
