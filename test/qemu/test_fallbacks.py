@@ -22,7 +22,8 @@ EXPECT = [
 
 
 def main(run):
-    with run.machine(args="acpi=off ktest=" + ",".join(TESTS), extra=("-vga", "none")) as m:
+    with run.machine(args="acpi=off ktest=" + ",".join(TESTS), extra=("-vga", "none"),
+                     icount=True) as m:  # guest time follows instructions: never late
         m.start()
         for pattern in EXPECT:
             m.wait_for(pattern, timeout=30)
