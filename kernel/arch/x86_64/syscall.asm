@@ -5,17 +5,24 @@
 ; blocks in a syscall and one preempted by an interrupt look alike on their
 ; kernel stacks. The exit returns with SYSRETQ when the frame holds a
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
+;
+; SYS_CALL and SYS_REPLY_RECV try the IPC fastpath first (ipc/fastpath.c):
+; it returns the trap_frame of the thread to run, and we return to ring 3 on
+; that frame at once; the current thread is parked under its own frame with
+; a switch frame that resumes in fastpath_parked. NULL means the general path.
 
 %include "trapframe.inc"
 
-extern syscall_dispatch
-global syscall_entry, trap_return
+extern syscall_dispatch, fastpath_call, fastpath_reply_recv, fastpath_resumed
+global syscall_entry, trap_return, fastpath_parked
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
 %define VEC_SYSCALL       0x100
 %define SEL_UCODE         0x23
 %define SEL_UDATA         0x1B
+%define SYS_CALL          25
+%define SYS_REPLY_RECV    29
 
 section .text
 align 16
@@ -33,7 +40,31 @@ syscall_entry:
 	PUSH_GPRS
 	mov rdi, rsp
 	xor ebp, ebp                    ; end of the kernel backtrace
+	cmp rax, SYS_CALL
+	je .call
+	cmp rax, SYS_REPLY_RECV
+	je .reply_recv
+.slow:
 	call syscall_dispatch
+	jmp trap_return
+.call:
+	call fastpath_call
+	jmp .fast_done
+.reply_recv:
+	call fastpath_reply_recv
+.fast_done:
+	mov rdi, rsp
+	test rax, rax
+	jz .slow
+	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
+	mov [rsp - 8], rcx
+	mov rsp, rax
+	jmp trap_return
+
+; A parked thread resumed by context_switch: rsp is its trap_frame again.
+fastpath_parked:
+	xor ebp, ebp
+	call fastpath_resumed           ; rax = its wake_result
 	; fall through
 
 ; Return to the ring-3 context saved in the trap_frame at rsp.
