@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed wrappers over the raw traps; the numbers come from the one list in
- * sys/syscall.h. Message-passing calls copy between struct ipc_msg and the
- * register block of sys_ipc.
+ * sys/syscall.h. Message-passing calls move struct ipc_msg to and from the
+ * IPC registers through the inline trap of arch/user_ipc.h.
  */
+#include "arch/user_ipc.h"
 #include "sys/process.h"
 #include "sys/sys.h"
 
@@ -147,35 +148,35 @@ long sys_kinfo(struct kinfo *out)
 	return SC1(SYS_KINFO, out);
 }
 
-static void msg_to_regs(const struct ipc_msg *m, handle_t h, uint64_t timeout,
-			struct sys_ipc_regs *r)
+/*
+ * One IPC trap with the message in registers (arch/user_ipc.h): `out` is
+ * sent (NULL: an empty message), and on success what arrived lands in `m`.
+ * Inlined into each wrapper, so the words go between the message and the
+ * registers directly.
+ */
+static inline __attribute__((always_inline)) long
+ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out, uint64_t timeout)
 {
-	r->handle = h;
-	r->tag = m ? m->tag : 0;
-	for (int i = 0; i < IPC_WORDS; i++)
-		r->w[i] = m ? m->w[i] : 0;
-	r->cap = m ? m->cap : 0;
-	r->timeout = timeout;
-}
+	struct user_ipc_regs r = {
+		.rdi = h,
+		.tag = out ? out->tag : 0,
+		.w = {out ? out->w[0] : 0, out ? out->w[1] : 0, out ? out->w[2] : 0,
+		      out ? out->w[3] : 0, out ? out->w[4] : 0, out ? out->w[5] : 0},
+		.cap = out ? out->cap : 0,
+	};
+	long err = user_ipc_trap(nr, &r, timeout);
 
-static void regs_to_msg(const struct sys_ipc_regs *r, struct ipc_msg *m)
-{
-	m->tag = r->tag;
-	for (int i = 0; i < IPC_WORDS; i++)
-		m->w[i] = r->w[i];
-	m->cap = (handle_t)r->cap;
-	m->badge = r->handle;
-}
-
-static long ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out,
-		   uint64_t timeout)
-{
-	struct sys_ipc_regs r;
-
-	msg_to_regs(out, h, timeout, &r);
-	long err = sys_ipc(nr, &r);
-	if (err == E_OK && m)
-		regs_to_msg(&r, m);
+	if (err == E_OK && m) { /* field by field: the words stay in registers until here */
+		m->tag = r.tag;
+		m->w[0] = r.w[0];
+		m->w[1] = r.w[1];
+		m->w[2] = r.w[2];
+		m->w[3] = r.w[3];
+		m->w[4] = r.w[4];
+		m->w[5] = r.w[5];
+		m->cap = (handle_t)r.cap;
+		m->badge = r.rdi;
+	}
 	return err;
 }
 
