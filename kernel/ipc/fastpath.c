@@ -133,7 +133,7 @@ static FAST struct trap_frame *switch_fast(struct thread *cur, struct thread *ne
 	next->slice = SCHED_SLICE_TICKS;
 	cpu->need_resched = false;
 	cpu->current = next;
-	cpu_set_kernel_stack(next->kstack_top);
+	percpu_set_kernel_stack(cpu, next->kstack_top);
 	if (np != cur->proc) {
 		if (np->iopb != cur->proc->iopb)
 			ioport_switch(np);

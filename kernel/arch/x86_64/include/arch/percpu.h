@@ -16,6 +16,7 @@ struct percpu {
 	struct thread *idle;
 	bool need_resched;
 	uint64_t fs_base; /* the FS base in the MSR now */
+	void *tss_rsp0;	  /* the TSS's rsp0 slot (gdt_kernel_stack_slot) */
 };
 
 #define PERCPU_KERNEL_RSP 0
@@ -38,6 +39,13 @@ static inline struct thread *percpu_current(void)
 }
 
 _Static_assert(__builtin_offsetof(struct percpu, current) == PERCPU_CURRENT, "percpu_current");
+
+/* cpu_set_kernel_stack inlined, for the IPC fastpath. */
+static inline void percpu_set_kernel_stack(struct percpu *cpu, uintptr_t top)
+{
+	cpu->kernel_rsp = top;
+	__builtin_memcpy(cpu->tss_rsp0, &top, sizeof(top));
+}
 
 /* Set up GS, SYSCALL MSRs, SMEP/SMAP and the FPU for the boot CPU. */
 void cpu_init(void);
