@@ -41,30 +41,11 @@ syscall_entry:
 	mov rdi, rsp
 	xor ebp, ebp                    ; end of the kernel backtrace
 	cmp rax, SYS_CALL
-	je .call
+	je fast_call
 	cmp rax, SYS_REPLY_RECV
-	je .reply_recv
+	je fast_reply_recv
 .slow:
 	call syscall_dispatch
-	jmp trap_return
-.call:
-	call fastpath_call
-	jmp .fast_done
-.reply_recv:
-	call fastpath_reply_recv
-.fast_done:
-	mov rdi, rsp
-	test rax, rax
-	jz .slow
-	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
-	mov [rsp - 8], rcx
-	mov rsp, rax
-	jmp trap_return
-
-; A parked thread resumed by context_switch: rsp is its trap_frame again.
-fastpath_parked:
-	xor ebp, ebp
-	call fastpath_resumed           ; rax = its wake_result
 	; fall through
 
 ; Return to the ring-3 context saved in the trap_frame at rsp.
@@ -83,6 +64,7 @@ trap_return:
 	jnz .iret
 	cmp qword [rsp + TF_CS], SEL_UCODE
 	jne .iret
+.sysret:
 	POP_FRAME
 	mov rcx, [rsp]                  ; rip
 	mov r11, [rsp + 16]             ; rflags
@@ -93,3 +75,28 @@ trap_return:
 	POP_FRAME
 	swapgs
 	iretq
+
+; The fastpath's ends of syscall_entry. The frame it returns is that of a
+; thread blocked in SYS_CALL, SYS_RECV or SYS_REPLY_RECV: built by
+; syscall_entry, so its CS is user code and its RIP came from RCX at
+; SYSCALL, canonical (user space ends a page below 2^47), and no syscall
+; rewrites another thread's RIP. So it returns with SYSRETQ at once.
+fast_call:
+	call fastpath_call
+	jmp fast_done
+fast_reply_recv:
+	call fastpath_reply_recv
+fast_done:
+	mov rdi, rsp
+	test rax, rax
+	jz syscall_entry.slow
+	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
+	mov [rsp - 8], rcx
+	mov rsp, rax
+	jmp trap_return.sysret
+
+; A parked thread resumed by context_switch: rsp is its trap_frame again.
+fastpath_parked:
+	xor ebp, ebp
+	call fastpath_resumed           ; rax = its wake_result
+	jmp trap_return
