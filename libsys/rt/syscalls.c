@@ -8,6 +8,10 @@
 #include "sys/process.h"
 #include "sys/sys.h"
 
+/* The IPC wrappers move words between registers and struct ipc_msg one by
+ * one: pairing them up in SSE registers costs more instructions than it saves. */
+#define IPC_WRAPPER __attribute__((optimize("no-tree-slp-vectorize")))
+
 #define SC0(nr)		    sys_call6((nr), 0, 0, 0, 0, 0, 0)
 #define SC1(nr, a)	    sys_call6((nr), (long)(a), 0, 0, 0, 0, 0)
 #define SC2(nr, a, b)	    sys_call6((nr), (long)(a), (long)(b), 0, 0, 0, 0)
@@ -180,27 +184,27 @@ ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out, uint64
 	return err;
 }
 
-long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_CALL, ep, m, m, timeout);
 }
 
-long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_SEND, ep, NULL, m, timeout);
 }
 
-long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_RECV, ep, m, NULL, timeout);
 }
 
-long ipc_reply(handle_t reply, const struct ipc_msg *m)
+IPC_WRAPPER long ipc_reply(handle_t reply, const struct ipc_msg *m)
 {
 	return ipc_op(SYS_REPLY, reply, NULL, m, 0);
 }
 
-long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_REPLY_RECV, ep, m, m, timeout);
 }
