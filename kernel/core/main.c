@@ -15,6 +15,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/clock.h"
 #include "kernel/cmdline.h"
+#include "kernel/fastpath.h"
 #include "kernel/kheap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
@@ -128,6 +129,7 @@ NORETURN void kmain(uint32_t magic, paddr_t info_pa)
 	interrupts_init();
 	cpu_init();
 	sched_init();
+	fastpath_init();
 	KASSERT(syscall_table_complete());
 	klog("kernel: ready in %lu us\n", clock_ns() / 1000);
 	ktest_crash_selected();

@@ -8,6 +8,7 @@
 #include "kernel/process.h"
 #include "kernel/account.h"
 #include "kernel/device.h"
+#include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/layout.h"
@@ -151,6 +152,7 @@ static void process_teardown(struct process *p, int64_t code)
 	notify_supervisor(p, code);
 	if (p->pid == INIT_PID) {
 		klog("kernel: init exited with code %ld; stopping\n", (long)code);
+		klog("ipc: fastpath took %lu syscalls\n", (unsigned long)fastpath_count());
 		kernel_exit(code == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);
 	}
 }

@@ -9,6 +9,7 @@
 #include "arch/percpu.h"
 #include "kernel/clock.h"
 #include "kernel/device.h"
+#include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/panic.h"
 #include "kernel/process.h"
@@ -19,11 +20,10 @@
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
 static struct wait_queue runq[SCHED_PRIORITIES];
-static uint32_t runq_bitmap;
+uint32_t runq_bitmap; /* read by the IPC fastpath (kernel/fastpath.h) */
 static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
-static uint64_t loaded_fs_base;	    /* FS base in the MSR now */
 
 struct thread *current_thread(void)
 {
@@ -156,9 +156,9 @@ static void switch_to(struct thread *next)
 	if (next->proc) {
 		vm_space_activate(&next->proc->vs);
 		__asm__ volatile("fxrstor64 %0" : : "m"(next->fpu));
-		if (next->fs_base != loaded_fs_base) {
+		if (next->fs_base != this_cpu()->fs_base) {
 			wrmsr(MSR_FS_BASE, next->fs_base);
-			loaded_fs_base = next->fs_base;
+			this_cpu()->fs_base = next->fs_base;
 		}
 	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
@@ -309,6 +309,6 @@ void thread_set_fs_base(struct thread *t, uint64_t base)
 	t->fs_base = base;
 	if (t == current_thread()) {
 		wrmsr(MSR_FS_BASE, base);
-		loaded_fs_base = base;
+		this_cpu()->fs_base = base;
 	}
 }

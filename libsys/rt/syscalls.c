@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed wrappers over the raw traps; the numbers come from the one list in
- * sys/syscall.h. Message-passing calls copy between struct ipc_msg and the
- * register block of sys_ipc.
+ * sys/syscall.h. Message-passing calls move struct ipc_msg to and from the
+ * IPC registers through the inline trap of arch/user_ipc.h.
  */
+#include "arch/user_ipc.h"
 #include "sys/process.h"
 #include "sys/sys.h"
+
+/* The IPC wrappers move words between registers and struct ipc_msg one by
+ * one: pairing them up in SSE registers costs more instructions than it saves. */
+#define IPC_WRAPPER __attribute__((optimize("no-tree-slp-vectorize")))
 
 #define SC0(nr)		    sys_call6((nr), 0, 0, 0, 0, 0, 0)
 #define SC1(nr, a)	    sys_call6((nr), (long)(a), 0, 0, 0, 0, 0)
@@ -147,59 +152,59 @@ long sys_kinfo(struct kinfo *out)
 	return SC1(SYS_KINFO, out);
 }
 
-static void msg_to_regs(const struct ipc_msg *m, handle_t h, uint64_t timeout,
-			struct sys_ipc_regs *r)
+/*
+ * One IPC trap with the message in registers (arch/user_ipc.h): `out` is
+ * sent (NULL: an empty message), and on success what arrived lands in `m`.
+ * Inlined into each wrapper, so the words go between the message and the
+ * registers directly.
+ */
+static inline __attribute__((always_inline)) long
+ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out, uint64_t timeout)
 {
-	r->handle = h;
-	r->tag = m ? m->tag : 0;
-	for (int i = 0; i < IPC_WORDS; i++)
-		r->w[i] = m ? m->w[i] : 0;
-	r->cap = m ? m->cap : 0;
-	r->timeout = timeout;
-}
+	struct user_ipc_regs r = {
+		.rdi = h,
+		.tag = out ? out->tag : 0,
+		.w = {out ? out->w[0] : 0, out ? out->w[1] : 0, out ? out->w[2] : 0,
+		      out ? out->w[3] : 0, out ? out->w[4] : 0, out ? out->w[5] : 0},
+		.cap = out ? out->cap : 0,
+	};
+	long err = user_ipc_trap(nr, &r, timeout);
 
-static void regs_to_msg(const struct sys_ipc_regs *r, struct ipc_msg *m)
-{
-	m->tag = r->tag;
-	for (int i = 0; i < IPC_WORDS; i++)
-		m->w[i] = r->w[i];
-	m->cap = (handle_t)r->cap;
-	m->badge = r->handle;
-}
-
-static long ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out,
-		   uint64_t timeout)
-{
-	struct sys_ipc_regs r;
-
-	msg_to_regs(out, h, timeout, &r);
-	long err = sys_ipc(nr, &r);
-	if (err == E_OK && m)
-		regs_to_msg(&r, m);
+	if (err == E_OK && m) { /* field by field: the words stay in registers until here */
+		m->tag = r.tag;
+		m->w[0] = r.w[0];
+		m->w[1] = r.w[1];
+		m->w[2] = r.w[2];
+		m->w[3] = r.w[3];
+		m->w[4] = r.w[4];
+		m->w[5] = r.w[5];
+		m->cap = (handle_t)r.cap;
+		m->badge = r.rdi;
+	}
 	return err;
 }
 
-long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_CALL, ep, m, m, timeout);
 }
 
-long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_SEND, ep, NULL, m, timeout);
 }
 
-long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_RECV, ep, m, NULL, timeout);
 }
 
-long ipc_reply(handle_t reply, const struct ipc_msg *m)
+IPC_WRAPPER long ipc_reply(handle_t reply, const struct ipc_msg *m)
 {
 	return ipc_op(SYS_REPLY, reply, NULL, m, 0);
 }
 
-long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+IPC_WRAPPER long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_REPLY_RECV, ep, m, m, timeout);
 }

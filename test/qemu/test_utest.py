@@ -6,19 +6,47 @@ account for every registered test (at least the 80 utest has), init must
 report exit code 0 for utest, QEMU must exit 33, and the kernel must never
 print EXCEPTION or PANIC (the children utest crashes on purpose show up as
 `fault:` lines instead). guest_tests.py judges the log; NOTE lines become
-figures."""
+figures.
 
-from guest_tests import finish
+utest boots twice, with the IPC fastpath on and with `fastpath=off` (the
+general path only), and both runs must give the same results: the same
+tests passing and the same NOTE fastpath_trace, the hash of everything the
+random call/reply/recv sequence of t_fastpath.c saw."""
+
+import re
+
+from guest_tests import finish, results
 from harness import TestRun
 
 RUN_TIMEOUT_S = 150  # measured: 3-5 s of wall time for the run
 MIN_REGISTERED = 80
 
 
-def main(run):
-    with run.machine(args="run=utest", timeout=RUN_TIMEOUT_S) as m:
+FASTPATH_TAKEN = re.compile(r"ipc: fastpath took (\d+) syscalls$")
+TRACE = re.compile(r"^NOTE fastpath_trace (\d+) hash$")
+
+
+def boot(run, args, mode):
+    with run.machine(args=args, timeout=RUN_TIMEOUT_S) as m:
         m.start()
-        finish(run, m, "utest", RUN_TIMEOUT_S, min_registered=MIN_REGISTERED, whole=True)
+        lines = finish(run, m, "utest", RUN_TIMEOUT_S, min_registered=MIN_REGISTERED, whole=True)
+        run.check(any(line.endswith(f"ipc: fastpath {mode}") for line in lines),
+                  f"the kernel says: ipc: fastpath {mode}")
+        taken = [int(found.group(1)) for found in map(FASTPATH_TAKEN.search, lines) if found]
+        run.check(len(taken) == 1 and (taken[0] > 1000 if mode == "on" else taken[0] == 0),
+                  f"the fastpath took {'over 1000' if mode == 'on' else 'no'} syscalls", f"{taken}")
+        traces = [found.group(1) for found in map(TRACE.match, lines) if found]
+        run.check(len(traces) == 1, f"one fastpath_trace with the fastpath {mode}")
+        return {r.name: r.passed for r in results(lines)}, traces
+
+
+def main(run):
+    fast, fast_trace = boot(run, "run=utest", "on")
+    slow, slow_trace = boot(run, "run=utest fastpath=off", "off (fastpath=off)")
+    run.check(fast == slow, "the same tests pass with the fastpath on and off",
+              f"differ: {sorted(k for k in fast.keys() | slow.keys() if fast.get(k) != slow.get(k))}")
+    run.check(fast_trace == slow_trace, "the same fastpath_trace on both paths",
+              f"{fast_trace} vs {slow_trace}")
 
 
 if __name__ == "__main__":

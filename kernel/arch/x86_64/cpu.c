@@ -66,6 +66,7 @@ static void protection_init(void)
 void cpu_init(void)
 {
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&cpu0);
+	cpu0.tss_rsp0 = gdt_kernel_stack_slot();
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA & ~3) - 8) << 48 | (uint64_t)SEL_KCODE << 32);

@@ -91,6 +91,11 @@ void gdt_set_kernel_stack(uintptr_t top)
 	tss.rsp[0] = top;
 }
 
+void *gdt_kernel_stack_slot(void)
+{
+	return (uint8_t *)&tss_block + __builtin_offsetof(struct tss_hw, rsp);
+}
+
 void gdt_set_io_bitmap(const uint8_t *bitmap)
 {
 	if (!bitmap) {

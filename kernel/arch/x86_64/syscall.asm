@@ -5,17 +5,24 @@
 ; blocks in a syscall and one preempted by an interrupt look alike on their
 ; kernel stacks. The exit returns with SYSRETQ when the frame holds a
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
+;
+; SYS_CALL and SYS_REPLY_RECV try the IPC fastpath first (ipc/fastpath.c):
+; it returns the trap_frame of the thread to run, and we return to ring 3 on
+; that frame at once; the current thread is parked under its own frame with
+; a switch frame that resumes in fastpath_parked. NULL means the general path.
 
 %include "trapframe.inc"
 
-extern syscall_dispatch
-global syscall_entry, trap_return
+extern syscall_dispatch, fastpath_call, fastpath_reply_recv, fastpath_resumed
+global syscall_entry, trap_return, fastpath_parked
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
 %define VEC_SYSCALL       0x100
 %define SEL_UCODE         0x23
 %define SEL_UDATA         0x1B
+%define SYS_CALL          25
+%define SYS_REPLY_RECV    29
 
 section .text
 align 16
@@ -33,6 +40,11 @@ syscall_entry:
 	PUSH_GPRS
 	mov rdi, rsp
 	xor ebp, ebp                    ; end of the kernel backtrace
+	cmp rax, SYS_CALL
+	je fast_call
+	cmp rax, SYS_REPLY_RECV
+	je fast_reply_recv
+.slow:
 	call syscall_dispatch
 	; fall through
 
@@ -52,6 +64,7 @@ trap_return:
 	jnz .iret
 	cmp qword [rsp + TF_CS], SEL_UCODE
 	jne .iret
+.sysret:
 	POP_FRAME
 	mov rcx, [rsp]                  ; rip
 	mov r11, [rsp + 16]             ; rflags
@@ -62,3 +75,28 @@ trap_return:
 	POP_FRAME
 	swapgs
 	iretq
+
+; The fastpath's ends of syscall_entry. The frame it returns is that of a
+; thread blocked in SYS_CALL, SYS_RECV or SYS_REPLY_RECV: built by
+; syscall_entry, so its CS is user code and its RIP came from RCX at
+; SYSCALL, canonical (user space ends a page below 2^47), and no syscall
+; rewrites another thread's RIP. So it returns with SYSRETQ at once.
+fast_call:
+	call fastpath_call
+	jmp fast_done
+fast_reply_recv:
+	call fastpath_reply_recv
+fast_done:
+	mov rdi, rsp
+	test rax, rax
+	jz syscall_entry.slow
+	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
+	mov [rsp - 8], rcx
+	mov rsp, rax
+	jmp trap_return.sysret
+
+; A parked thread resumed by context_switch: rsp is its trap_frame again.
+fastpath_parked:
+	xor ebp, ebp
+	call fastpath_resumed           ; rax = its wake_result
+	jmp trap_return

@@ -116,6 +116,17 @@ static inline void invlpg(vaddr_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/* FPU/SSE state to and from a 512-byte, 16-aligned area. */
+static inline void fpu_save(uint8_t *area)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])area));
+}
+
+static inline void fpu_restore(const uint8_t *area)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])area));
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause");

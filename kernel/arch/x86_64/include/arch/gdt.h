@@ -16,6 +16,8 @@
 
 void gdt_init(void);
 void gdt_set_kernel_stack(uintptr_t top);
+/* Where the TSS keeps rsp0 (unaligned: the TSS is packed), for percpu_set_kernel_stack. */
+void *gdt_kernel_stack_slot(void);
 
 /* One bit per port, set = denied (the CPU's convention). */
 #define IO_BITMAP_BYTES 8192

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IPC fastpath (kernel/ipc/fastpath.c): SYS_CALL and SYS_REPLY_RECV in
+ * their common case, entered straight from syscall_entry before the generic
+ * dispatcher. Each returns the trap_frame of the thread to resume in ring 3,
+ * or NULL to leave the syscall to the general path, which has the same
+ * semantics for every case.
+ */
+#pragma once
+
+#include "arch/trap.h"
+#include "kernel/types.h"
+
+struct trap_frame *fastpath_call(struct trap_frame *tf);
+struct trap_frame *fastpath_reply_recv(struct trap_frame *tf);
+
+/* Called by fastpath_parked (syscall.asm) when the scheduler resumes a
+ * thread the fastpath parked: its syscall returns its wake_result. */
+void fastpath_resumed(void);
+
+/* Read `fastpath=off` from the command line (called once at boot). */
+void fastpath_init(void);
+bool fastpath_enabled(void);
+/* How many syscalls the fastpath has completed since boot. */
+uint64_t fastpath_count(void);
+
+/* The scheduler's bitmap of non-empty run queues (proc/sched.c). */
+extern uint32_t runq_bitmap;

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IPC fastpath, after seL4's fastpath_call / fastpath_reply_recv: the
+ * common case of SYS_CALL and SYS_REPLY_RECV done in one pass, entered from
+ * syscall_entry before the generic dispatcher. It checks everything first
+ * and changes nothing until it knows it can finish; any case it does not
+ * handle returns NULL and goes the general way (ipc/sys_ipc.c and
+ * ipc/endpoint.c), whose semantics it copies exactly.
+ *
+ * The case it handles: a message of at most six words with no capability
+ * and no buffer bytes, no timeout, a valid handle with the right rights, a
+ * partner already waiting (a receiver for call; the caller, and nothing
+ * queued on the endpoint, for reply_recv) whose priority is at least that
+ * of every ready thread. Then the words go from the current frame to the
+ * partner's, the current thread blocks, and the partner is resumed straight
+ * from its saved user frame (syscall.asm jumps to trap_return on it).
+ *
+ * Resuming from the user frame is sound because a thread blocked in
+ * B_RECV or B_REPLY has nothing left to do in the kernel but return its
+ * wake_result: the frames of the call chain it blocked in are dropped. The
+ * current thread is parked the same way: its saved_rsp points at a switch
+ * frame under its trap_frame that resumes in fastpath_parked
+ * (syscall.asm), so the general scheduler can wake it like any other.
+ */
+#include "kernel/fastpath.h"
+
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "kernel/cmdline.h"
+#include "kernel/device.h"
+#include "kernel/ipc.h"
+#include "kernel/printk.h"
+#include "kernel/process.h"
+#include "sys/errors.h"
+#include "sys/syscall.h"
+
+#define FAST __attribute__((always_inline)) inline
+
+/* Tag bits the fastpath does not handle: a capability, buffer bytes, bits above. */
+#define TAG_SLOW_BITS	 (~(uint64_t)0x7FFFF)
+/* A switch frame (context_switch's six registers and a return address). */
+#define PARK_FRAME_BYTES (7 * 8)
+
+static bool enabled = true;
+static uint64_t completed;
+
+void fastpath_init(void)
+{
+	char v[8];
+
+	if (cmdline_get("fastpath", v, sizeof(v)) && v[0] == 'o' && v[1] == 'f')
+		enabled = false;
+	klog("ipc: fastpath %s\n", enabled ? "on" : "off (fastpath=off)");
+}
+
+bool fastpath_enabled(void)
+{
+	return enabled;
+}
+
+uint64_t fastpath_count(void)
+{
+	return completed;
+}
+
+/* The message fits: words only (at most six), no capability, no bytes. */
+static FAST bool tag_is_fast(uint64_t tag)
+{
+	return !(tag & TAG_SLOW_BITS) && IPC_TAG_WORDS(tag) <= IPC_WORDS;
+}
+
+/* handle_lookup inlined: the slot of the endpoint `h` names in `p` with `rights`, or NULL. */
+static FAST const struct handle_slot *lookup_ep(struct process *p, uint64_t reg, uint32_t rights)
+{
+	uint32_t h = (uint32_t)reg, i = h & 0xFFFF;
+
+	if (i == 0 || i >= p->handles.capacity)
+		return NULL;
+	const struct handle_slot *s = &p->handles.slots[i];
+	struct kobj *o = s->obj;
+	if (!o || s->gen != (h >> 16) || o->type != KOBJ_ENDPOINT || (s->rights & rights) != rights)
+		return NULL;
+	return s;
+}
+
+/* sched_handoff's rule: `t` runs now only if no ready thread outranks it. */
+static FAST bool may_run_now(const struct thread *t)
+{
+	return (runq_bitmap >> t->prio) <= 1;
+}
+
+/* deliver() for a word-only message: tag, badge, words (zero past the count). */
+static FAST void move_words(const struct trap_frame *s, struct trap_frame *d, uint64_t tag,
+			    uint64_t badge)
+{
+	uint32_t n = IPC_TAG_WORDS(tag);
+
+	if (n == IPC_WORDS) {
+		d->rdx = s->rdx;
+		d->r10 = s->r10;
+		d->r8 = s->r8;
+		d->r9 = s->r9;
+		d->r12 = s->r12;
+		d->r13 = s->r13;
+	} else {
+		d->rdx = n > 0 ? s->rdx : 0;
+		d->r10 = n > 1 ? s->r10 : 0;
+		d->r8 = n > 2 ? s->r8 : 0;
+		d->r9 = n > 3 ? s->r9 : 0;
+		d->r12 = n > 4 ? s->r12 : 0;
+		d->r13 = 0;
+	}
+	d->rsi = tag;
+	d->rdi = badge;
+	d->r14 = HANDLE_INVALID;
+	d->rax = E_OK;
+}
+
+/*
+ * switch_to() for two user threads, with comparisons in place of calls:
+ * the kernel stack, the FPU state, and the address space, FS base and I/O
+ * bitmap only where they differ. `cur` is parked (see the file comment).
+ */
+static FAST struct trap_frame *switch_fast(struct thread *cur, struct thread *next,
+					   struct trap_frame *tf)
+{
+	struct percpu *cpu = this_cpu();
+	struct process *np = next->proc;
+
+	cur->saved_rsp = (uint64_t)(uintptr_t)tf - PARK_FRAME_BYTES;
+	fpu_save(cur->fpu);
+	next->state = T_RUNNING;
+	next->slice = SCHED_SLICE_TICKS;
+	cpu->need_resched = false;
+	cpu->current = next;
+	percpu_set_kernel_stack(cpu, next->kstack_top);
+	if (np != cur->proc) {
+		if (np->iopb != cur->proc->iopb)
+			ioport_switch(np);
+		if (read_cr3() != np->vs.pml4)
+			write_cr3(np->vs.pml4);
+	}
+	fpu_restore(next->fpu);
+	if (next->fs_base != cpu->fs_base) {
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		cpu->fs_base = next->fs_base;
+	}
+	completed++;
+	return next->tf;
+}
+
+/* ipc_call() when a receiver waits, for a word-only message without a timeout. */
+struct trap_frame *fastpath_call(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+	uint64_t tag = tf->rsi;
+
+	if (!enabled || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST ||
+	    tf->r15 + 1 > 1) /* a timeout other than TIMEOUT_NEVER or 0 */
+		return NULL;
+	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_SEND);
+	if (!s)
+		return NULL;
+	struct endpoint *ep = (struct endpoint *)s->obj;
+	struct thread *dest = ep->receivers.head;
+	if (!dest || dest->on_timer || !may_run_now(dest))
+		return NULL;
+	/* The point of no return: wait_queue_remove(dest) for the head. */
+	ep->receivers.head = dest->next;
+	if (dest->next)
+		dest->next->prev = NULL;
+	else
+		ep->receivers.tail = NULL;
+	dest->next = NULL;
+	dest->wq = NULL;
+	move_words(tf, dest->tf, tag, s->badge);
+	dest->wake_result = E_OK;
+	dest->reason = B_NONE;
+	cur->state = T_BLOCKED; /* pair() */
+	cur->reason = B_REPLY;
+	cur->callee = dest;
+	cur->wake_result = E_OK;
+	dest->caller = cur;
+	return switch_fast(cur, dest, tf);
+}
+
+/* SYS_REPLY_RECV's reply to the implicit caller, then a receive that must block. */
+struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+	struct thread *caller = cur->caller;
+	uint64_t tag = tf->rsi;
+
+	if (!enabled || !caller || !tag_is_fast(tag) || tf->r15 != TIMEOUT_NEVER)
+		return NULL;
+	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_RECV);
+	if (!s)
+		return NULL;
+	struct endpoint *ep = (struct endpoint *)s->obj;
+	if (ep->senders.head || ep->kq_head || (ep->bound && ep->bound->bits))
+		return NULL; /* something to receive at once: the general path */
+	if (caller->on_timer || !may_run_now(caller))
+		return NULL;
+	/* The point of no return: ipc_reply_to(caller), then block in B_RECV. */
+	move_words(tf, caller->tf, tag, 0);
+	caller->callee = NULL;
+	caller->reason = B_NONE;
+	caller->wake_result = E_OK;
+	cur->caller = NULL;
+	cur->state = T_BLOCKED;
+	cur->reason = B_RECV;
+	cur->wake_result = E_OK;
+	cur->next = NULL; /* wq_push(&ep->receivers, cur) */
+	cur->prev = ep->receivers.tail;
+	if (ep->receivers.tail)
+		ep->receivers.tail->next = cur;
+	else
+		ep->receivers.head = cur;
+	ep->receivers.tail = cur;
+	cur->wq = &ep->receivers;
+	return switch_fast(cur, caller, tf);
+}
+
+/* A thread the fastpath parked, resumed by the general scheduler (syscall.asm). */
+void fastpath_resumed(void)
+{
+	struct thread *t = percpu_current();
+
+	sched_reap();
+	t->tf->rax = (uint64_t)t->wake_result;
+}
