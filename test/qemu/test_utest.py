@@ -27,7 +27,9 @@ TRACE = re.compile(r"^NOTE fastpath_trace (\d+) hash$")
 
 
 def boot(run, args, mode):
-    with run.machine(args=args, timeout=RUN_TIMEOUT_S) as m:
+    # -icount: the scheduling tests judge shares of guest time, which then
+    # follows executed instructions, so a loaded host cannot skew them.
+    with run.machine(args=args, icount=True, timeout=RUN_TIMEOUT_S) as m:
         m.start()
         lines = finish(run, m, "utest", RUN_TIMEOUT_S, min_registered=MIN_REGISTERED, whole=True)
         run.check(any(line.endswith(f"ipc: fastpath {mode}") for line in lines),
