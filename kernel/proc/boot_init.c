@@ -3,8 +3,8 @@
  * Starting init, the only program the kernel starts itself: the first boot
  * module, a static ELF checked by the same validator the loader server uses.
  * init receives every boot module as a read-only memory object handle named
- * after the module (sharing the module's reserved frames, not a copy), and the four hardware resources (irq, ioport, devmem,
- * dma) from which it makes each driver's narrow handles.
+ * after the module (sharing the module's reserved frames, not a copy), and the four hardware
+ * resources (irq, ioport, devmem, dma) from which it makes each driver's narrow handles.
  */
 #include "acpi/acpi.h"
 #include "boot/mb2.h"
@@ -24,7 +24,6 @@
 
 #define INIT_PRIORITY 16
 
-
 static unsigned segment_rights(uint32_t flags)
 {
 	return ((flags & ELF_SEG_W) ? PT_WRITE : 0) | ((flags & ELF_SEG_X) ? PT_EXEC : 0);
@@ -41,7 +40,8 @@ static int load_segment(struct process *p, const uint8_t *file, const struct elf
 	for (uint64_t i = 0; i < pages; i++) {
 		struct elf_page_fill f;
 		if (elf_segment_page(seg, i, &f) == ELF_OK && f.copy_len)
-			memcpy((uint8_t *)mobj_page(m, i) + f.dst_off, file + f.file_off, f.copy_len);
+			memcpy((uint8_t *)mobj_page(m, i) + f.dst_off, file + f.file_off,
+			       f.copy_len);
 	}
 	err = region_map(p, ALIGN_DOWN(seg->vaddr, PAGE_SIZE), m, 0, pages,
 			 segment_rights(seg->flags));
@@ -78,15 +78,18 @@ static int give_resources(struct process *p, struct start_info *si)
 	static const struct {
 		const char *name;
 		uint32_t kind;
-	} roots[] = {{"irq", RESOURCE_IRQ}, {"ioport", RESOURCE_IOPORT},
-		     {"devmem", RESOURCE_DEVMEM}, {"dma", RESOURCE_DMA}};
+	} roots[] = {{"irq", RESOURCE_IRQ},
+		     {"ioport", RESOURCE_IOPORT},
+		     {"devmem", RESOURCE_DEVMEM},
+		     {"dma", RESOURCE_DMA}};
 
 	for (size_t i = 0; i < ARRAY_LEN(roots) && si->handle_count < START_MAX_HANDLES; i++) {
 		struct start_handle *sh = &si->handles[si->handle_count];
 		struct resource *r;
 		int err = resource_create(roots[i].kind, &r);
 		if (!err) {
-			err = handle_insert(&p->handles, &r->obj, R_DUP | R_TRANSFER, 0, &sh->handle);
+			err = handle_insert(&p->handles, &r->obj, R_DUP | R_TRANSFER, 0,
+					    &sh->handle);
 			kobj_put(&r->obj);
 		}
 		if (err)
@@ -107,7 +110,7 @@ static int give_framebuffer(struct process *p, const struct boot_info *bi, struc
 	if (!fb->usable || si->handle_count >= START_MAX_HANDLES)
 		return E_OK; /* no framebuffer: nothing to hand out */
 	uint64_t size = ALIGN_UP((uint64_t)fb->pitch * fb->height, PAGE_SIZE);
-	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, &m);
+	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, DEVMEM_WC, &m);
 	if (err)
 		return E_OK; /* not page-aligned or over RAM: the boot screen stays black */
 	err = handle_insert(&p->handles, &m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER, 0,
@@ -151,7 +154,8 @@ static void give_args(struct start_info *si)
 		if (n == 0 || used + n + 1 > START_STRINGS)
 			break;
 		memcpy(&si->strings[used], line, n);
-		si->argv[si->argc++] = USER_STACK_TOP - PAGE_SIZE + offsetof(struct start_info, strings) + used;
+		si->argv[si->argc++] =
+			USER_STACK_TOP - PAGE_SIZE + offsetof(struct start_info, strings) + used;
 		used += n + 1;
 		line += n;
 	}
@@ -165,8 +169,8 @@ static int build_stack(struct process *p, const struct boot_info *bi, uint64_t *
 
 	if (err)
 		return err;
-	err = region_map(p, USER_STACK_TOP - USER_STACK_SIZE, stack, 0,
-			 USER_STACK_SIZE / PAGE_SIZE, PT_WRITE);
+	err = region_map(p, USER_STACK_TOP - USER_STACK_SIZE, stack, 0, USER_STACK_SIZE / PAGE_SIZE,
+			 PT_WRITE);
 	struct start_info *si = mobj_page(stack, stack->npages - 1);
 	si->magic = START_MAGIC;
 	give_args(si);

@@ -11,6 +11,7 @@
  *   main.c        start-up: objects, the services, the threads
  *   services.c    the service table from the manifests; the handles each gets
  *   devices.c     the hardware handles from the manifests (irq, ioport, devmem, dma)
+ *   pci_grant.c   a PCI function's handles (pci, pci_class, msi, msix)
  *   lifecycle.c   start, end, back-off, restart, give up, stop
  *   spawn.c       starting one instance (the loader itself, or through it)
  *   supervisor.c  the receive loop and its dispatch
@@ -24,8 +25,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "proto/svc.h"
 #include "manifest/manifest.h"
+#include "pci_grant.h"
+#include "proto/svc.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
@@ -78,8 +80,10 @@ struct service {
 	handle_t irqs[MANIFEST_MAX_IRQS];
 	handle_t ioports[MANIFEST_MAX_RANGES];
 	handle_t devmem[MANIFEST_MAX_RANGES];
-	bool told_missing; /* the line about a framebuffer or ECAM we do not have is out */
-	handle_t process;  /* the running instance, or HANDLE_INVALID */
+	bool told_missing;    /* the line about a framebuffer or ECAM we do not have is out */
+	handle_t framebuffer; /* made for the next instance, which takes it (one holder) */
+	struct pci_grant pci; /* its PCI function, if the manifest names one */
+	handle_t process;     /* the running instance, or HANDLE_INVALID */
 	uint64_t pid;
 	uint32_t generation; /* instance number; read by the heartbeat thread */
 	uint32_t state;	     /* enum svc_state; read by the heartbeat thread */
@@ -107,7 +111,7 @@ struct grant {
 	char name[START_NAME_MAX];
 	handle_t handle;
 	uint32_t size;		 /* bytes of a memory object, ports of an ioport range */
-	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2 (proto/svc.h, SVC_BOOT) */
+	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2, "pci.config" 3 (proto/svc.h) */
 	uint64_t geometry[3];
 };
 
@@ -125,8 +129,10 @@ uint32_t service_failures_in_window(const struct service *s, uint64_t now);
 /* Make the hardware objects s lists that do not exist yet; on failure a `svc:` line and the error.
  */
 long devices_prepare(struct service *s);
-/* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma). */
+/* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma, pci*). */
 long devices_grant(struct service *s, uint32_t index, struct grant *g);
+/* init's object over the MCFG's ECAM window, made on first use (HANDLE_INVALID: none). */
+handle_t devices_ecam(uint32_t *bytes);
 
 /* lifecycle.c */
 void life_start(struct service *s);

@@ -102,6 +102,7 @@ static void irq_storm(struct dtest_ctx *t)
 		sys_irq_trigger((handle_t)irq);
 		if (sys_ntfn_wait((handle_t)n, 100 * MS) > 0)
 			fired++;
+		sys_irq_ack((handle_t)irq); /* an MSI stays masked until then */
 	}
 	s.stop = 1;
 	wait_done(&s.done);
@@ -168,6 +169,7 @@ static void irq_latency(struct dtest_ctx *t)
 		DT_CHECK(t, bits == 1);
 		DT_CHECK(t, sys_irq_info((handle_t)irq, &info) == E_OK);
 		lat[i] = now - info.last_entry_tsc;
+		DT_CHECK(t, sys_irq_ack((handle_t)irq) == E_OK);
 	}
 	tr.stop = 1;
 	wait_done(&tr.done);

@@ -87,7 +87,7 @@ UTEST(handle_stale_generation, "a closed handle stays dead when its slot is reus
 static void expect_info(struct ut_ctx *t, handle_t h, uint32_t type, uint32_t rights,
 			uint64_t badge)
 {
-	struct handle_info info = {0, 0, 99};
+	struct handle_info info = {0, 0, 99, 0};
 
 	UT_OK(sys_handle_info(h, &info));
 	UT_EQ(info.type, type);

@@ -10,15 +10,15 @@
 struct thread;
 
 struct percpu {
-	uint64_t kernel_rsp;  /* offset 0: top of the current thread's kernel stack */
-	uint64_t user_rsp;    /* offset 8: scratch for the user stack pointer at syscall */
+	uint64_t kernel_rsp; /* offset 0: top of the current thread's kernel stack */
+	uint64_t user_rsp;   /* offset 8: scratch for the user stack pointer at syscall */
 	struct thread *current;
 	struct thread *idle;
 	bool need_resched;
 };
 
 #define PERCPU_KERNEL_RSP 0
-#define PERCPU_USER_RSP   8
+#define PERCPU_USER_RSP	  8
 
 extern struct percpu cpu0;
 
@@ -32,3 +32,5 @@ void cpu_init(void);
 void cpu_set_kernel_stack(uintptr_t top);
 bool cpu_has_smap(void);
 bool cpu_has_smep(void);
+/* Whether PAT entry 4 is write-combining (PT_WRITE_COMBINING maps WC, not uncached). */
+bool cpu_has_pat_wc(void);

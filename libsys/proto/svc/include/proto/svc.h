@@ -36,8 +36,9 @@
  *      the instance, the buffer its name (NUL-terminated, under
  *      START_NAME_MAX), w0 its size (bytes of a memory object, ports of an
  *      ioport range); for "framebuffer" w1-w3 hold its struct
- *      start_framebuffer and for "ecam" w1-w2 its struct start_pci, which
- *      libsys copies into the instance's start_info; E_NOENT past the last.
+ *      start_framebuffer, for "ecam" w1-w2 its struct start_pci and for
+ *      "pci.config" w1-w3 its struct start_pci_function, which libsys
+ *      copies into the instance's start_info; E_NOENT past the last.
  */
 #pragma once
 
@@ -103,6 +104,7 @@ _Static_assert(sizeof(struct svc_entry) == 64, "svc_entry travels in the IPC buf
 /* The geometry an SVC_BOOT reply carries in w1 onwards. */
 _Static_assert(sizeof(struct start_framebuffer) == 3 * sizeof(uint64_t), "w1-w3");
 _Static_assert(sizeof(struct start_pci) == 2 * sizeof(uint64_t), "w1-w2");
+_Static_assert(sizeof(struct start_pci_function) == 3 * sizeof(uint64_t), "w1-w3");
 
 struct svc_fi_request {
 	uint64_t fault; /* enum svc_fault */
