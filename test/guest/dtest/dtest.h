@@ -40,4 +40,6 @@ static inline handle_t dt_handle(const char *name)
 extern const struct dtest dtest_irq_trigger_right;
 extern const struct dtest dtest_irq_msi, dtest_irq_level, dtest_irq_storm, dtest_ports,
 	dtest_devmem, dtest_dma, dtest_refused, dtest_irq_latency;
+extern const struct dtest dtest_msi_vectors, dtest_msi_masked, dtest_msi_storm,
+	dtest_msi_device_mask, dtest_dma_below_4g, dtest_phys_list, dtest_devmem_flags;
 int dtest_child(int argc, char **argv);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A PCI function granted by a manifest, seen from its driver (pcitest,
+ * proto/pcitest.h; manifest pci = 1b36:000d, msix = 2, dma = yes): it
+ * holds exactly its configuration page, its one BAR and its two MSI-X
+ * vectors under their names, with the function's geometry in its
+ * start_info and sizes that match; nothing past its BAR can be mapped; the
+ * xHCI controller's own MSI-X interrupts arrive, held off at the device
+ * (the pending bit) between a firing and its acknowledgement; and across
+ * crashes the kernel keeps the vector masked while no driver is bound,
+ * and each new instance gets it working again on the same IRQ object.
+ */
+#include <string.h>
+
+#include "proto/pcitest.h"
+#include "stest.h"
+
+#define START_MS      3000
+#define RESTARTS      2
+#define XHCI_ID	      0x000D1B36u /* vendor 1b36 (Red Hat, QEMU), device 000d */
+#define XHCI_CLASS    0x30030Cull /* class 0c (serial bus), subclass 03 (USB), prog-if 30 */
+#define XHCI_BAR_SIZE 0x4000u
+
+static const char *const expected_handles[] = {"pcitest",  "ns",	"dma",	     "pci.config",
+					       "pci.bar0", "irq.msix0", "irq.msix1"};
+
+/* pcitest running (started if it is not), and a handle to it. */
+static handle_t pcitest(struct st_ctx *t)
+{
+	struct svc_entry e;
+	long err = svc_control(st_ctl(), SVC_START, "pcitest");
+
+	if (err < 0) {
+		ST_FAIL("svc start pcitest: %s", sys_error_name(err));
+		return HANDLE_INVALID;
+	}
+	if (!st_wait_state(t, "pcitest", SVC_RUNNING, START_MS, &e))
+		return HANDLE_INVALID;
+	return st_lookup(t, "pcitest");
+}
+
+static long call(handle_t ep, uint16_t method, struct ipc_msg *m)
+{
+	*m = (struct ipc_msg){.tag = IPC_TAG(method, 0, 0, 0)};
+	long err = ipc_call(ep, m, 3000 * MS);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
+}
+
+STEST(pci_handles, "pci", "a PCI driver holds exactly its function's handles, by name")
+{
+	struct ipc_msg m;
+	handle_t ep = pcitest(t);
+	size_t n = sizeof(expected_handles) / sizeof(expected_handles[0]);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, PCITEST_HANDLES, &m));
+	ST_EQ(m.w[0], n);
+	const char *name = (const char *)ipc_buffer()->data;
+	for (size_t i = 0; i < n; i++, name += strlen(name) + 1)
+		if (strcmp(name, expected_handles[i]) != 0)
+			ST_FAIL("handle %zu is '%s', want '%s'", i, name, expected_handles[i]);
+	sys_handle_close(ep);
+}
+
+STEST(pci_geometry, "pci", "config page and BAR have the function's ids and sizes, no more")
+{
+	struct ipc_msg m;
+	handle_t ep = pcitest(t);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, PCITEST_PROBE, &m));
+	ST_EQ(m.w[0], XHCI_ID);			     /* read through its config page */
+	ST_EQ(m.w[2] & 0xFFFFFFFF, XHCI_ID);	     /* start_info()->pci_fn */
+	ST_EQ(m.w[2] >> 32, XHCI_CLASS);
+	ST_EQ(m.w[3] & 0xFFFFFFFF, 4096);	     /* one page of ECAM */
+	ST_EQ(m.w[3] >> 32, XHCI_BAR_SIZE);	     /* BAR 0 as sized by init */
+	ST_ASSERT((m.w[4] & 0xFF) >= 0x20);	     /* CAPLENGTH */
+	ST_EQ(m.w[4] >> 16, 0x0100);		     /* HCIVERSION 1.0 */
+	ST_EQ((long)m.w[5], E_INVAL);		     /* a page past the BAR */
+	st_note("pcitest bdf", m.w[1]);
+	sys_handle_close(ep);
+}
+
+STEST(pci_msix, "pci", "the controller's MSI-X arrives; masked at the device until the ack")
+{
+	struct ipc_msg m;
+	handle_t ep = pcitest(t);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, PCITEST_MSIX, &m));
+	ST_EQ(m.w[2], 1);	    /* the kernel set entry 0's mask bit when it fired */
+	ST_EQ(m.w[3], 1);	    /* the second completion only set the pending bit */
+	ST_EQ(m.w[4], 1);	    /* the ack let it through: both completions seen */
+	ST_EQ(m.w[1], m.w[0] + 2); /* two interrupts, counted once each */
+	st_note("pcitest msix firings", m.w[1]);
+	sys_handle_close(ep);
+}
+
+/* Crash pcitest and wait for its successor; false (test failed) if it does not come. */
+static bool crash(struct st_ctx *t, uint64_t pid)
+{
+	struct svc_entry e;
+
+	if (svc_fault(st_ctl(), "pcitest", SVC_FAULT_CRASH, SVC_CRASH_NULL_WRITE, 0) < 0) {
+		ST_FAIL("svc fi pcitest crash refused");
+		return false;
+	}
+	return st_wait_new_instance(t, "pcitest", pid, START_MS, &e);
+}
+
+STEST(pci_msix_across_restart, "pci",
+      "a dead driver's vector stays masked at the device; the next instance gets it back")
+{
+	struct ipc_msg m;
+	handle_t ep = pcitest(t);
+
+	ST_RETURN_IF_FAILED();
+	ST_OK(call(ep, PCITEST_MSIX, &m)); /* ends acknowledged: entry 0 unmasked */
+	uint64_t count = m.w[1], pid = m.w[5];
+	for (int i = 0; i < RESTARTS; i++) {
+		if (!crash(t, pid))
+			return;
+		ST_OK(call(ep, PCITEST_RESTARTED, &m));
+		ST_ASSERT(m.w[1] != pid);
+		ST_EQ(m.w[0], 1); /* masked by the kernel when the old notification went */
+		ST_OK(call(ep, PCITEST_MSIX, &m));
+		ST_EQ(m.w[0], count); /* the same IRQ object */
+		ST_EQ(m.w[1], count + 2);
+		ST_ASSERT(m.w[2] == 1 && m.w[3] == 1 && m.w[4] == 1);
+		count = m.w[1];
+		pid = m.w[5];
+	}
+	ST_OK(svc_control(st_ctl(), SVC_STOP, "pcitest"));
+	sys_handle_close(ep);
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""A PCI function granted by a manifest (test/guest/stest, group pci): the
+pcitest service drives QEMU's xHCI controller (qemu-xhci, on the command
+line of every run) from exactly its configuration page, BAR 0 and two
+MSI-X vectors; the controller's own MSI-X interrupts arrive, held off at
+the device between a firing and the driver's acknowledgement, and survive
+two crashes of the driver. The log must show init granting the function
+once, the two injected crashes, and no refused grant."""
+
+import re
+
+from harness import TestRun
+from stest_log import run_stest
+
+RUN_TIMEOUT_S = 60
+
+GRANTED = re.compile(r"svc: pcitest: PCI [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 1b36:000d granted")
+CRASHED = re.compile(r"svc: pcitest \(pid \d+\) faulted: .*; injected: restart now$")
+
+
+def main(run):
+    with run.machine(args="run=stest:pci", timeout=RUN_TIMEOUT_S) as m:
+        lines = run_stest(run, m, RUN_TIMEOUT_S)
+    granted = [line for line in lines if GRANTED.search(line)]
+    run.check(len(granted) == 1, "init granted qemu-xhci once", f"{len(granted)} lines")
+    crashes = sum(1 for line in lines if CRASHED.search(line))
+    run.check(crashes == 2, "pcitest crashed and came back 2 times", f"{crashes}")
+    refused = [line for line in lines if "cannot make its" in line or "not granted" in line]
+    run.check(not refused, "no grant refused", refused[0] if refused else "")
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-pci-grants", main)
