@@ -163,6 +163,13 @@ static long make_framebuffer(struct service *s)
 	return E_OK;
 }
 
+void devices_release(struct service *s)
+{
+	if (s->framebuffer != HANDLE_INVALID)
+		sys_handle_close(s->framebuffer);
+	s->framebuffer = HANDLE_INVALID;
+}
+
 long devices_prepare(struct service *s)
 {
 	long err = make_ports_and_irqs(s);

@@ -129,6 +129,8 @@ uint32_t service_failures_in_window(const struct service *s, uint64_t now);
 /* Make the hardware objects s lists that do not exist yet; on failure a `svc:` line and the error.
  */
 long devices_prepare(struct service *s);
+/* Drop what was made for an instance that did not take it (the framebuffer): it is not init's. */
+void devices_release(struct service *s);
 /* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma, pci*). */
 long devices_grant(struct service *s, uint32_t index, struct grant *g);
 /* init's object over the MCFG's ECAM window, made on first use (HANDLE_INVALID: none). */

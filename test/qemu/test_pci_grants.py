@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""A PCI function granted by a manifest (test/guest/stest, group pci): the
-pcitest service drives QEMU's xHCI controller (qemu-xhci, on the command
-line of every run) from exactly its configuration page, BAR 0 and two
-MSI-X vectors; the controller's own MSI-X interrupts arrive, held off at
-the device between a firing and the driver's acknowledgement, and survive
-two crashes of the driver. The log must show init granting the function
-once, the two injected crashes, and no refused grant."""
+"""Device grants for the next drivers (test/guest/stest, groups pci and
+framebuffer). A PCI function granted by a manifest: the pcitest service
+drives QEMU's xHCI controller (qemu-xhci, on the command line of every run)
+from exactly its configuration page, BAR 0 and two MSI-X vectors; the
+controller's own MSI-X interrupts arrive, held off at the device between a
+firing and the driver's acknowledgement, and survive two crashes of the
+driver. The framebuffer's one holder: fbhold2 is refused (E_BUSY) while
+fbhold runs and the other way round, and the boot screen draws again at
+the end. The log must show init granting the function once, the two
+injected crashes, the refusals, and no other refused grant."""
 
 import re
 
@@ -14,20 +17,27 @@ from harness import TestRun
 from stest_log import run_stest
 
 RUN_TIMEOUT_S = 60
+FB_BUSY = re.compile(r"svc: (fbhold2?): cannot make its framebuffer: E_BUSY")
 
 GRANTED = re.compile(r"svc: pcitest: PCI [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 1b36:000d granted")
 CRASHED = re.compile(r"svc: pcitest \(pid \d+\) faulted: .*; injected: restart now$")
 
 
 def main(run):
-    with run.machine(args="run=stest:pci", timeout=RUN_TIMEOUT_S) as m:
+    with run.machine(args="run=stest:pci:framebuffer", timeout=RUN_TIMEOUT_S) as m:
         lines = run_stest(run, m, RUN_TIMEOUT_S)
     granted = [line for line in lines if GRANTED.search(line)]
     run.check(len(granted) == 1, "init granted qemu-xhci once", f"{len(granted)} lines")
     crashes = sum(1 for line in lines if CRASHED.search(line))
     run.check(crashes == 2, "pcitest crashed and came back 2 times", f"{crashes}")
-    refused = [line for line in lines if "cannot make its" in line or "not granted" in line]
-    run.check(not refused, "no grant refused", refused[0] if refused else "")
+    busy = {found.group(1) for found in map(FB_BUSY.search, lines) if found}
+    run.check(busy == {"fbhold", "fbhold2"}, "each fbhold refused the framebuffer once held",
+              f"{sorted(busy)}")
+    refused = [line for line in lines if ("cannot make its" in line and not FB_BUSY.search(line))
+               or "not granted" in line]
+    run.check(not refused, "no other grant refused", refused[0] if refused else "")
+    drawn = sum(1 for line in lines if "bootscreen: drawn" in line)
+    run.check(drawn == 2, "the boot screen drew at boot and again at the end", f"{drawn}")
 
 
 if __name__ == "__main__":

@@ -108,8 +108,9 @@ static long program_msix(void)
 static long start_device(void)
 {
 	long m = sys_mobj_create(XHCI_DMA_PGS * PAGE, MOBJ_BELOW_4G);
-	long err = m < 0 ? m : sys_mobj_map(HANDLE_SELF, (handle_t)m, DMA_VA, 0,
-					    XHCI_DMA_PGS * PAGE, R_READ | R_WRITE);
+	long err = m < 0 ? m
+			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, DMA_VA, 0, XHCI_DMA_PGS * PAGE,
+					R_READ | R_WRITE);
 	long n = err < 0 ? err : sys_ntfn_create();
 
 	if (n < 0)
@@ -186,8 +187,8 @@ static long probe_handler(struct server_request *req)
 	       (uint64_t)fn->subclass << 40 | (uint64_t)fn->prog_if << 48;
 	w[3] = handle_size(px.config) | handle_size(px.bar) << 32;
 	w[4] = *(volatile uint32_t *)BAR_VA;
-	w[5] = (uint64_t)sys_mobj_map(HANDLE_SELF, px.bar, DMA_VA + 0x100000, 0,
-				      px.bar_size + PAGE, R_READ);
+	w[5] = (uint64_t)sys_mobj_map(HANDLE_SELF, px.bar, DMA_VA + 0x100000, 0, px.bar_size + PAGE,
+				      R_READ);
 	req->msg.tag = IPC_TAG(0, 6, 0, 0);
 	return E_OK;
 }

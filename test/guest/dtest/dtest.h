@@ -20,7 +20,7 @@ struct dtest {
 	void (*fn)(struct dtest_ctx *t);
 };
 
-#define DT_CHECK(t, cond)                                                                        \
+#define DT_CHECK(t, cond)                                                                          \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
 			(t)->failed = 1;                                                           \

@@ -13,10 +13,10 @@
 #include "dtest.h"
 
 static const struct dtest *const tests[] = {
-	&dtest_irq_msi, &dtest_irq_level,   &dtest_irq_storm,
-	&dtest_ports,	&dtest_devmem,	    &dtest_dma,
-	&dtest_refused, &dtest_irq_latency, &dtest_irq_trigger_right,
-	&dtest_msi_vectors, &dtest_msi_masked, &dtest_msi_storm,
+	&dtest_irq_msi,		&dtest_irq_level,    &dtest_irq_storm,
+	&dtest_ports,		&dtest_devmem,	     &dtest_dma,
+	&dtest_refused,		&dtest_irq_latency,  &dtest_irq_trigger_right,
+	&dtest_msi_vectors,	&dtest_msi_masked,   &dtest_msi_storm,
 	&dtest_msi_device_mask, &dtest_dma_below_4g, &dtest_phys_list,
 	&dtest_devmem_flags,
 };

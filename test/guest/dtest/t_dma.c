@@ -111,7 +111,7 @@ static void phys_list_arrays(struct dtest_ctx *t, handle_t m)
 	DT_CHECK(t, phys_list(m, 0, (uint64_t *)NONCANONICAL, 1) == E_FAULT);
 	DT_CHECK(t, phys_list(m, 0, (uint64_t *)(SCRATCH_VA + PAGE), 1) == E_FAULT); /* R only */
 	DT_CHECK(t, phys_list(m, 0, last, PAGES) == E_FAULT); /* room for one of eight */
-	DT_CHECK(t, phys_list(m, 0, last, 1) == 1);	     /* exactly room for one */
+	DT_CHECK(t, phys_list(m, 0, last, 1) == 1);	      /* exactly room for one */
 	DT_CHECK(t, *last == (uint64_t)sys_mobj_phys(dt_handle("dma"), m, 0));
 	DT_CHECK(t, sys_unmap(HANDLE_SELF, SCRATCH_VA, 2 * PAGE) == E_OK);
 	sys_handle_close((handle_t)page);
@@ -145,7 +145,8 @@ static void devmem_flags(struct dtest_ctx *t)
 	long shared = sys_devmem_create_flags(dt_handle("devmem"), UNUSED_MMIO, PAGE, DEVMEM_WC);
 	DT_CHECK(t, shared > 0); /* not exclusive: neither refused nor refusing */
 	sys_handle_close((handle_t)shared);
-	DT_CHECK(t, sys_devmem_create_flags(dt_handle("devmem"), UNUSED_MMIO, PAGE, 0x4) == E_INVAL);
+	DT_CHECK(t,
+		 sys_devmem_create_flags(dt_handle("devmem"), UNUSED_MMIO, PAGE, 0x4) == E_INVAL);
 	DT_CHECK(t, sys_devmem_create_flags(dt_handle("dma"), UNUSED_MMIO, PAGE, 0) == E_TYPE);
 	DT_CHECK(t, exclusive(0x200000, PAGE) == E_RANGE); /* RAM */
 	DT_CHECK(t, sys_mobj_map(HANDLE_SELF, (handle_t)a, SCRATCH_VA, 0, PAGE, R_READ) == E_OK);

@@ -21,7 +21,7 @@
 #define XHCI_CLASS    0x30030Cull /* class 0c (serial bus), subclass 03 (USB), prog-if 30 */
 #define XHCI_BAR_SIZE 0x4000u
 
-static const char *const expected_handles[] = {"pcitest",  "ns",	"dma",	     "pci.config",
+static const char *const expected_handles[] = {"pcitest",  "ns",	"dma",	    "pci.config",
 					       "pci.bar0", "irq.msix0", "irq.msix1"};
 
 /* pcitest running (started if it is not), and a handle to it. */
@@ -70,14 +70,14 @@ STEST(pci_geometry, "pci", "config page and BAR have the function's ids and size
 
 	ST_RETURN_IF_FAILED();
 	ST_OK(call(ep, PCITEST_PROBE, &m));
-	ST_EQ(m.w[0], XHCI_ID);			     /* read through its config page */
-	ST_EQ(m.w[2] & 0xFFFFFFFF, XHCI_ID);	     /* start_info()->pci_fn */
+	ST_EQ(m.w[0], XHCI_ID);		     /* read through its config page */
+	ST_EQ(m.w[2] & 0xFFFFFFFF, XHCI_ID); /* start_info()->pci_fn */
 	ST_EQ(m.w[2] >> 32, XHCI_CLASS);
-	ST_EQ(m.w[3] & 0xFFFFFFFF, 4096);	     /* one page of ECAM */
-	ST_EQ(m.w[3] >> 32, XHCI_BAR_SIZE);	     /* BAR 0 as sized by init */
-	ST_ASSERT((m.w[4] & 0xFF) >= 0x20);	     /* CAPLENGTH */
-	ST_EQ(m.w[4] >> 16, 0x0100);		     /* HCIVERSION 1.0 */
-	ST_EQ((long)m.w[5], E_INVAL);		     /* a page past the BAR */
+	ST_EQ(m.w[3] & 0xFFFFFFFF, 4096);   /* one page of ECAM */
+	ST_EQ(m.w[3] >> 32, XHCI_BAR_SIZE); /* BAR 0 as sized by init */
+	ST_ASSERT((m.w[4] & 0xFF) >= 0x20); /* CAPLENGTH */
+	ST_EQ(m.w[4] >> 16, 0x0100);	    /* HCIVERSION 1.0 */
+	ST_EQ((long)m.w[5], E_INVAL);	    /* a page past the BAR */
 	st_note("pcitest bdf", m.w[1]);
 	sys_handle_close(ep);
 }
@@ -89,9 +89,9 @@ STEST(pci_msix, "pci", "the controller's MSI-X arrives; masked at the device unt
 
 	ST_RETURN_IF_FAILED();
 	ST_OK(call(ep, PCITEST_MSIX, &m));
-	ST_EQ(m.w[2], 1);	    /* the kernel set entry 0's mask bit when it fired */
-	ST_EQ(m.w[3], 1);	    /* the second completion only set the pending bit */
-	ST_EQ(m.w[4], 1);	    /* the ack let it through: both completions seen */
+	ST_EQ(m.w[2], 1);	   /* the kernel set entry 0's mask bit when it fired */
+	ST_EQ(m.w[3], 1);	   /* the second completion only set the pending bit */
+	ST_EQ(m.w[4], 1);	   /* the ack let it through: both completions seen */
 	ST_EQ(m.w[1], m.w[0] + 2); /* two interrupts, counted once each */
 	st_note("pcitest msix firings", m.w[1]);
 	sys_handle_close(ep);

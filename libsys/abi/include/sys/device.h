@@ -51,8 +51,9 @@ enum resource_kind {
 
 /* SYS_MOBJ_CREATE flags */
 #define MOBJ_CONTIGUOUS (1u << 0) /* physically contiguous (DMA buffers) */
-#define MOBJ_BELOW_4G	(1u << 1) /* every page below 4 GiB (32-bit DMA); with or without the above \
-				   */
+#define MOBJ_BELOW_4G                                                                              \
+	(1u << 1) /* every page below 4 GiB (32-bit DMA); with or without the above                \
+		   */
 
 /* SYS_DEVMEM_CREATE flags */
 #define DEVMEM_WC (1u << 0) /* map write-combining (PAT), for framebuffers; else uncached */
