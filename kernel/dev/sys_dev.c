@@ -16,8 +16,11 @@
 #include "sys/errors.h"
 
 #define DEVICE_RIGHTS (R_DUP | R_TRANSFER)
-/* The creator of an IRQ may raise it by software; copies keep that only if given. */
-#define IRQ_RIGHTS    (DEVICE_RIGHTS | R_TRIGGER)
+/*
+ * The creator of an IRQ may raise it by software (R_TRIGGER) and say where
+ * an MSI is masked (R_MANAGE); copies keep either only if given.
+ */
+#define IRQ_RIGHTS    (DEVICE_RIGHTS | R_TRIGGER | R_MANAGE)
 
 static int lookup_resource(handle_t h, uint32_t kind)
 {
@@ -228,13 +231,16 @@ static int lookup_mask_place(struct trap_frame *tf, struct mobj **out)
 
 /*
  * No more power than the caller has: it names device memory it may write
- * itself, and a driver can always unmask its device by writing there.
+ * itself, and a driver can always unmask its device by writing there. It
+ * needs R_MANAGE on the IRQ, which only its creator holds unless given: a
+ * driver handed its vectors cannot move their mask bits (nor make its IRQ
+ * object hold some other device memory alive).
  */
 long SYS_IRQ_SET_MASK_handler(struct trap_frame *tf)
 {
 	struct irq *irq;
 	struct mobj *m = NULL;
-	int err = lookup_irq((handle_t)SYS_ARG0(tf), 0, &irq);
+	int err = lookup_irq((handle_t)SYS_ARG0(tf), R_MANAGE, &irq);
 
 	if (err)
 		return err;

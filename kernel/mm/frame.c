@@ -106,14 +106,18 @@ static int block_take(struct frame_alloc *fa, unsigned order, uint64_t *out)
 
 /*
  * The same, for a block that ends by frame `limit`: the first fitting block
- * of the smallest order that has one. This walks the free lists, so it costs
- * O(free blocks) at worst, where block_take is O(1); only allocations with a
- * limit (DMA for devices without 64-bit addressing) pay it.
+ * of the smallest order that has one. This walks the free lists, where
+ * block_take is O(1), so it looks at no more than FRAME_BELOW_SCAN blocks
+ * and reports FRAME_ENOMEM after that; only allocations with a limit (DMA
+ * for devices without 64-bit addressing) pay it.
  */
 static int block_take_below(struct frame_alloc *fa, unsigned order, uint64_t limit, uint64_t *out)
 {
+	unsigned budget = FRAME_BELOW_SCAN;
+
 	for (unsigned k = order; k < FRAME_NR_ORDERS; k++) {
-		for (uint32_t pfn = fa->head[k]; pfn != NIL; pfn = fa->meta[pfn].next) {
+		for (uint32_t pfn = fa->head[k]; pfn != NIL && budget; pfn = fa->meta[pfn].next) {
+			budget--;
 			if (pfn + order_frames(order) <= limit) {
 				block_split(fa, pfn, k, order);
 				*out = pfn;

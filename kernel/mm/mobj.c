@@ -15,7 +15,8 @@
 #include "sys/device.h"
 #include "sys/errors.h"
 
-#define MOBJ_4G (4ull << 30)
+#define MOBJ_4G	  (4ull << 30)
+#define BELOW_RUN 512 /* pages per run of a large object below 4 GiB */
 
 static void free_frames(struct mobj *m, uint64_t first, uint64_t end)
 {
@@ -23,30 +24,57 @@ static void free_frames(struct mobj *m, uint64_t first, uint64_t end)
 		pmm_free(m->pages[i]);
 }
 
-/* One frame, or a run of n, all below `limit` (PMM_NO_LIMIT: anywhere). */
-static int alloc_run(uint64_t n, paddr_t limit, paddr_t *out)
+/*
+ * Pages below a limit for an object that need not be contiguous, in runs of
+ * up to BELOW_RUN pages (halved when none is free), so a large object costs
+ * few walks of the free lists.
+ */
+static int alloc_below_in_runs(struct mobj *m, paddr_t limit)
 {
-	if (limit == PMM_NO_LIMIT)
-		return n == 1 ? pmm_alloc(out) : pmm_alloc_run(n, 1, out);
-	return pmm_alloc_run_below(n, 1, limit, out);
+	uint64_t run = BELOW_RUN;
+
+	for (uint64_t i = 0; i < m->npages;) {
+		uint64_t n = MIN(run, m->npages - i);
+		paddr_t base;
+		if (pmm_alloc_run_below(n, 1, limit, &base) != 0) {
+			if (n == 1) {
+				free_frames(m, 0, i);
+				return E_NOMEM;
+			}
+			run = n / 2;
+			continue;
+		}
+		for (uint64_t k = 0; k < n; k++, i++) {
+			m->pages[i] = base + k * PAGE_SIZE;
+			memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
+		}
+	}
+	return E_OK;
+}
+
+static int alloc_contiguous(struct mobj *m, paddr_t limit)
+{
+	paddr_t base;
+
+	if (pmm_alloc_run_below(m->npages, 1, limit, &base) != 0)
+		return E_NOMEM;
+	for (uint64_t i = 0; i < m->npages; i++) {
+		m->pages[i] = base + i * PAGE_SIZE;
+		memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
+	}
+	return E_OK;
 }
 
 static int alloc_frames(struct mobj *m, uint32_t flags)
 {
 	paddr_t limit = (flags & MOBJ_BELOW_4G) ? MOBJ_4G : PMM_NO_LIMIT;
 
-	if (flags & MOBJ_CONTIGUOUS) {
-		paddr_t base;
-		if (alloc_run(m->npages, limit, &base) != 0)
-			return E_NOMEM;
-		for (uint64_t i = 0; i < m->npages; i++) {
-			m->pages[i] = base + i * PAGE_SIZE;
-			memset(phys_to_virt(m->pages[i]), 0, PAGE_SIZE);
-		}
-		return E_OK;
-	}
+	if (flags & MOBJ_CONTIGUOUS)
+		return alloc_contiguous(m, limit);
+	if (flags & MOBJ_BELOW_4G)
+		return alloc_below_in_runs(m, limit);
 	for (uint64_t i = 0; i < m->npages; i++) {
-		if (alloc_run(1, limit, &m->pages[i]) != 0) {
+		if (pmm_alloc(&m->pages[i]) != 0) {
 			free_frames(m, 0, i);
 			return E_NOMEM;
 		}

@@ -5,7 +5,8 @@
  * the limit, however the free lists are ordered (a memory map with most of
  * its RAM above 4 GiB); the low frames can be used up to the last one while
  * high memory still serves everyone else; bad arguments and limits nothing
- * fits under change nothing; and random runs, alignments, limits and frees
+ * fits under change nothing; the walk of the free lists stops after
+ * FRAME_BELOW_SCAN blocks; and random runs, alignments, limits and frees
  * keep the allocator's invariants and agree with the model.
  * Fixture: frame_fixture.h.
  */
@@ -96,6 +97,35 @@ static void test_refusals_change_nothing(void)
 	fixture_free(&fx);
 }
 
+/*
+ * One free frame below 4 GiB behind more than FRAME_BELOW_SCAN free frames
+ * above it on the same list: not found (the walk is bounded); with fewer
+ * in front of it, found.
+ */
+static void test_scan_bound(void)
+{
+	const struct mem_range map[] = {{MIB, 2 * MIB}, {4 * GIB, 4 * GIB + 64 * MIB}};
+	struct fixture fx;
+	paddr_t pa;
+	uint64_t total, high = FRAME_BELOW_SCAN + 1000;
+
+	CHECK_EQ(fixture_build(&fx, map, 2, NULL, 0, (4 * GIB + 64 * MIB) / PAGE_SIZE, false),
+		 FRAME_OK);
+	total = frame_total_count(&fx.fa);
+	for (uint64_t i = 0; i < total; i++)
+		CHECK_EQ(frame_alloc_one(&fx.fa, &pa), FRAME_OK);
+	CHECK_EQ(frame_free_one(&fx.fa, MIB), FRAME_OK); /* the one low frame, at the back */
+	for (uint64_t i = 0; i < high; i++) /* isolated: their buddies stay allocated */
+		CHECK_EQ(frame_free_one(&fx.fa, 4 * GIB + 2 * i * PAGE_SIZE), FRAME_OK);
+	CHECK_EQ(frame_alloc_run_below(&fx.fa, 1, 1, 4 * GIB, &pa), FRAME_ENOMEM);
+	for (uint64_t i = 0; i < 1001; i++) /* take the newest high frames off the front */
+		CHECK(frame_alloc_one(&fx.fa, &pa) == FRAME_OK && pa >= 4 * GIB);
+	CHECK_EQ(frame_alloc_run_below(&fx.fa, 1, 1, 4 * GIB, &pa), FRAME_OK);
+	CHECK_EQ(pa, MIB);
+	CHECK(frame_check(&fx.fa));
+	fixture_free(&fx);
+}
+
 struct held {
 	paddr_t pa;
 	uint64_t n;
@@ -148,6 +178,7 @@ int main(void)
 	test_low_memory_runs_out();
 	test_runs_fit_under_the_limit();
 	test_refusals_change_nothing();
+	test_scan_bound();
 	test_random();
 	return check_summary("frame_below");
 }

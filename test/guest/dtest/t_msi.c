@@ -104,9 +104,11 @@ static void set_mask_refusals(struct dtest_ctx *t, handle_t irq, handle_t fb, ui
 {
 	long ro = sys_handle_dup(fb, R_READ | R_DUP), ram = sys_mobj_create(PAGE, 0);
 	long line = sys_irq_create(dt_handle("irq"), 10, IRQ_LEVEL), n = sys_ntfn_create();
+	long copy = sys_handle_dup(irq, R_DUP | R_TRANSFER | R_TRIGGER); /* as a driver gets it */
 	uint64_t at = size - PAGE;
 
-	DT_CHECK(t, ro > 0 && ram > 0 && line > 0 && n > 0);
+	DT_CHECK(t, ro > 0 && ram > 0 && line > 0 && n > 0 && copy > 0);
+	DT_CHECK(t, sys_irq_set_mask((handle_t)copy, fb, at, 0) == E_RIGHTS);
 	DT_CHECK(t, sys_irq_set_mask(irq, fb, at, 32) == E_INVAL);
 	DT_CHECK(t, sys_irq_set_mask(irq, fb, at + 2, 0) == E_INVAL);
 	DT_CHECK(t, sys_irq_set_mask(irq, fb, size, 0) == E_RANGE);
@@ -122,6 +124,7 @@ static void set_mask_refusals(struct dtest_ctx *t, handle_t irq, handle_t fb, ui
 	sys_handle_close((handle_t)ram);
 	sys_handle_close((handle_t)line);
 	sys_handle_close((handle_t)n);
+	sys_handle_close((handle_t)copy);
 }
 
 static void msi_device_mask(struct dtest_ctx *t)

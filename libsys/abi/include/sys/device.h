@@ -10,8 +10,9 @@
  *           an MSI vector are masked when they fire until the driver
  *           acknowledges (SYS_IRQ_ACK); an MSI is masked at its device if the
  *           kernel was told where the function's mask bit is
- *           (SYS_IRQ_SET_MASK), and an MSI that arrives while masked is
- *           remembered and delivered at the acknowledgement. When the bound
+ *           (SYS_IRQ_SET_MASK, by the IRQ's creator: it needs R_MANAGE,
+ *           which copies keep only if given), and an MSI that arrives while
+ *           masked is remembered and delivered at the acknowledgement. When the bound
  *           notification goes (its driver died) the IRQ is masked until a new
  *           instance binds it again.
  *   ioport  SYS_IOPORT_CREATE: a port range; SYS_IOPORT_ENABLE opens it for the
