@@ -51,6 +51,9 @@ static int load_segment(struct process *p, const uint8_t *file, const struct elf
 
 static int give_modules(struct process *p, const struct boot_info *bi, struct start_info *si)
 {
+	if (bi->module_count > 1 + START_MAX_HANDLES - si->handle_count)
+		klog("warning: init: %zu boot modules, room for %u in its start_info\n",
+		     bi->module_count - 1, START_MAX_HANDLES - si->handle_count);
 	for (size_t i = 1; i < bi->module_count && si->handle_count < START_MAX_HANDLES; i++) {
 		const struct mb2_module *mod = &bi->modules[i];
 		struct start_handle *sh = &si->handles[si->handle_count];

@@ -6,7 +6,9 @@ drives QEMU's xHCI controller (qemu-xhci, on the command line of every run)
 from exactly its configuration page, BAR 0 and two MSI-X vectors; the
 controller's own MSI-X interrupts arrive, held off at the device between a
 firing and the driver's acknowledgement, and survive two crashes of the
-driver. The framebuffer's one holder: fbhold2 is refused (E_BUSY) while
+driver. ahcitest gets the AHCI controller (00:1f.2: its I/O and memory
+BARs and one MSI vector), whose MSI has no mask bit; pcitest2, naming the
+function pcitest holds, starts without it. The framebuffer's one holder: fbhold2 is refused (E_BUSY) while
 fbhold runs and the other way round, and the boot screen draws again at
 the end. The log must show init granting the function once, the two
 injected crashes, the refusals, and no other refused grant."""
@@ -17,6 +19,8 @@ from harness import TestRun
 from stest_log import run_stest
 
 RUN_TIMEOUT_S = 60
+HELD = "svc: pcitest2: no PCI function here matches its manifest; starting it without"
+AHCI = re.compile(r"svc: ahcitest: PCI 00:1f\.2 8086:2922 granted \(BARs 0x30, 1 vectors\)")
 FB_BUSY = re.compile(r"svc: (fbhold2?): cannot make its framebuffer: E_BUSY")
 
 GRANTED = re.compile(r"svc: pcitest: PCI [0-9a-f]{2}:[0-9a-f]{2}\.[0-7] 1b36:000d granted")
@@ -28,6 +32,9 @@ def main(run):
         lines = run_stest(run, m, RUN_TIMEOUT_S)
     granted = [line for line in lines if GRANTED.search(line)]
     run.check(len(granted) == 1, "init granted qemu-xhci once", f"{len(granted)} lines")
+    run.check(any(AHCI.search(line) for line in lines), "init granted the AHCI function",
+              "no line")
+    run.check(sum(1 for line in lines if HELD in line) == 1, "pcitest2 started without it")
     crashes = sum(1 for line in lines if CRASHED.search(line))
     run.check(crashes == 2, "pcitest crashed and came back 2 times", f"{crashes}")
     busy = {found.group(1) for found in map(FB_BUSY.search, lines) if found}

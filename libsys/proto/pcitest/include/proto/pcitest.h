@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pcitest protocol (methods 0x7900-0x79FF) of the pcitest test server
- * (servers/test/pcitest): a driver of QEMU's xHCI controller (qemu-xhci,
- * 1b36:000d) granted by its manifest (pci = 1b36:000d, msix = 2, dma =
- * yes), through which stest checks the PCI grant path on a real device:
- * the handles and their geometry, that nothing beyond the function is
- * reachable, and MSI-X interrupts from the controller itself, masked by
- * the kernel at the device between a firing and its acknowledgement.
+ * The pcitest protocol (methods 0x7900-0x79FF) of the PCI test servers:
+ * pcitest (servers/test/pcitest), a driver of QEMU's xHCI controller
+ * (qemu-xhci, 1b36:000d) granted by its manifest (pci = 1b36:000d, msix =
+ * 2, dma = yes), and ahcitest (servers/test/ahcitest), a driver of q35's
+ * AHCI controller (pci = 8086:2922, msi = 1). Through them stest checks the
+ * PCI grant path on real devices: the handles and their geometry, that
+ * nothing beyond the function is reachable, MSI-X interrupts from the xHCI
+ * controller, masked by the kernel at the device between a firing and its
+ * acknowledgement, and MSI interrupts from the AHCI controller, which has
+ * no mask bits, held by the kernel's own masking instead.
  *
- * PCITEST_HANDLES (idempotent)
+ * PCITEST_HANDLES (idempotent; both servers)
  *   reply: w0 = how many start handles the instance was given; the buffer
  *          holds their names in order, each NUL-terminated
  * PCITEST_PROBE (idempotent)
@@ -31,7 +34,17 @@
  *          acknowledgement let the pending message through (a second
  *          notification, and both completion events found in the event
  *          ring), w5 = the server's pid
- * PCITEST_RESTARTED (idempotent)
+ * PCITEST_MSI (not idempotent; ahcitest: the controller is reset twice)
+ *   Each reset, then the port's FIS receive area switched on, makes the
+ *   controller send its first D2H register FIS and raise its MSI; the
+ *   second comes before the driver acknowledges the first.
+ *   reply: w0 = the vector's firings before, w1 = after both; w2 = the
+ *   vector | the MSI data register read through pci.config << 16; w3 = 1
+ *   if the second firing was counted but not delivered while masked; w4 =
+ *   1 if the acknowledgement delivered it at once; w5 = the AHCI CAP
+ *   register read through the I/O BAR (pci.bar4's index/data pair) ==
+ *   the one read through pci.bar5 (1 if equal)
+ * PCITEST_RESTARTED (idempotent; pcitest)
  *   reply: w0 = entry 0's vector control as this instance found it before
  *          binding (1: the kernel kept it masked while no driver was
  *          bound), w1 = the instance's pid
@@ -45,3 +58,4 @@
 #define PCITEST_PROBE	      0x7902
 #define PCITEST_MSIX	      0x7903
 #define PCITEST_RESTARTED     0x7904
+#define PCITEST_MSI	      0x7905
