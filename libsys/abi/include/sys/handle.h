@@ -27,17 +27,16 @@ enum kobj_type {
 };
 
 /* Rights bits; which ones matter depends on the object type. */
-#define R_READ	   (1u << 0) /* mobj: map readable */
-#define R_WRITE	   (1u << 1) /* mobj: map writable */
-#define R_EXEC	   (1u << 2) /* mobj: map executable */
-#define R_SEND	   (1u << 3) /* endpoint: call and send */
-#define R_RECV	   (1u << 4) /* endpoint: receive; bind a notification */
-#define R_GRANT	   (1u << 5) /* endpoint: may carry a capability */
-#define R_SIGNAL   (1u << 6) /* notification: signal */
-#define R_WAIT	   (1u << 7) /* notification: wait; bind to an endpoint */
-#define R_MANAGE   (1u << 8) /* process: map, create threads, kill; thread: start; irq: mask place \
-			      */
-#define R_DUP	   (1u << 9) /* handle may be duplicated or minted */
+#define R_READ	   (1u << 0)  /* mobj: map readable */
+#define R_WRITE	   (1u << 1)  /* mobj: map writable */
+#define R_EXEC	   (1u << 2)  /* mobj: map executable */
+#define R_SEND	   (1u << 3)  /* endpoint: call and send */
+#define R_RECV	   (1u << 4)  /* endpoint: receive; bind a notification */
+#define R_GRANT	   (1u << 5)  /* endpoint: may carry a capability */
+#define R_SIGNAL   (1u << 6)  /* notification: signal */
+#define R_WAIT	   (1u << 7)  /* notification: wait; bind to an endpoint */
+#define R_MANAGE   (1u << 8)  /* process: map, threads, kill; thread: start; irq: mask place */
+#define R_DUP	   (1u << 9)  /* handle may be duplicated or minted */
 #define R_TRANSFER (1u << 10) /* handle may travel in a message */
 #define R_TRIGGER  (1u << 11) /* irq: raise it by software (IRQ_TEST_TRIGGER; test programs) */
 #define R_ALL	   0xFFFu
