@@ -80,24 +80,52 @@ static void block_release(struct frame_alloc *fa, uint64_t pfn, unsigned order)
 	list_push(fa, pfn, order);
 }
 
-/* Remove a free block of exactly `order`, splitting the smallest larger one. */
-static int block_take(struct frame_alloc *fa, unsigned order, uint64_t *out)
+/* Take the free block at pfn (order k) off its list, keeping its first 2^order frames. */
+static void block_split(struct frame_alloc *fa, uint64_t pfn, unsigned k, unsigned order)
 {
-	uint32_t avail = fa->nonempty >> order;
-	unsigned k;
-	uint64_t pfn;
-
-	if (avail == 0)
-		return FRAME_ENOMEM;
-	k = order + (unsigned)__builtin_ctz(avail);
-	pfn = fa->head[k];
 	list_remove(fa, pfn);
 	while (k > order) {
 		k--;
 		list_push(fa, pfn + order_frames(k), k);
 	}
+}
+
+/* Remove a free block of exactly `order`, splitting the smallest larger one. */
+static int block_take(struct frame_alloc *fa, unsigned order, uint64_t *out)
+{
+	uint32_t avail = fa->nonempty >> order;
+
+	if (avail == 0)
+		return FRAME_ENOMEM;
+	unsigned k = order + (unsigned)__builtin_ctz(avail);
+	uint64_t pfn = fa->head[k];
+	block_split(fa, pfn, k, order);
 	*out = pfn;
 	return FRAME_OK;
+}
+
+/*
+ * The same, for a block that ends by frame `limit`: the first fitting block
+ * of the smallest order that has one. This walks the free lists, where
+ * block_take is O(1), so it looks at no more than FRAME_BELOW_SCAN blocks
+ * and reports FRAME_ENOMEM after that; only allocations with a limit (DMA
+ * for devices without 64-bit addressing) pay it.
+ */
+static int block_take_below(struct frame_alloc *fa, unsigned order, uint64_t limit, uint64_t *out)
+{
+	unsigned budget = FRAME_BELOW_SCAN;
+
+	for (unsigned k = order; k < FRAME_NR_ORDERS; k++) {
+		for (uint32_t pfn = fa->head[k]; pfn != NIL && budget; pfn = fa->meta[pfn].next) {
+			budget--;
+			if (pfn + order_frames(order) <= limit) {
+				block_split(fa, pfn, k, order);
+				*out = pfn;
+				return FRAME_OK;
+			}
+		}
+	}
+	return FRAME_ENOMEM;
 }
 
 /* ---- ranges of frames ---- */
@@ -212,15 +240,22 @@ static int run_order(uint64_t n, uint64_t align, unsigned *out)
 
 int frame_alloc_run(struct frame_alloc *fa, uint64_t nframes, uint64_t align_frames, paddr_t *out)
 {
+	return frame_alloc_run_below(fa, nframes, align_frames, FRAME_NO_LIMIT, out);
+}
+
+int frame_alloc_run_below(struct frame_alloc *fa, uint64_t nframes, uint64_t align_frames,
+			  paddr_t limit, paddr_t *out)
+{
 	unsigned order;
-	uint64_t pfn;
+	uint64_t pfn, limit_pfn = limit >> PAGE_SHIFT;
 	int err;
 
 	if (!fa->built || !out)
 		return FRAME_EINVAL;
 	err = run_order(nframes, align_frames, &order);
 	if (err == FRAME_OK)
-		err = block_take(fa, order, &pfn);
+		err = limit_pfn >= fa->max_pfn ? block_take(fa, order, &pfn)
+					       : block_take_below(fa, order, limit_pfn, &pfn);
 	if (err != FRAME_OK)
 		return err;
 	range_set_free(fa, pfn, pfn + nframes, false);

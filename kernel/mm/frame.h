@@ -119,6 +119,19 @@ int frame_free_one(struct frame_alloc *fa, paddr_t pa);
 int frame_alloc_run(struct frame_alloc *fa, uint64_t nframes, uint64_t align_frames, paddr_t *out);
 
 /*
+ * frame_alloc_run for frames that all lie below the physical address
+ * `limit` (devices that address only 32 bits: limit = 4 GiB). A limit at
+ * or past the managed frames (FRAME_NO_LIMIT) is frame_alloc_run itself;
+ * a lower one walks the free lists, smallest order first, looking at no
+ * more than FRAME_BELOW_SCAN free blocks (a bound on the time the caller's
+ * lock is held). FRAME_ENOMEM when none of those fits below the limit.
+ */
+#define FRAME_NO_LIMIT	 UINT64_MAX
+#define FRAME_BELOW_SCAN 4096u
+int frame_alloc_run_below(struct frame_alloc *fa, uint64_t nframes, uint64_t align_frames,
+			  paddr_t limit, paddr_t *out);
+
+/*
  * Free `nframes` allocated frames starting at `pa`: a whole run, part of
  * one, or several adjacent allocations. Every frame is checked first; on
  * error nothing changes. O(nframes + FRAME_NR_ORDERS^2).

@@ -161,6 +161,14 @@ int pmm_alloc_run(uint64_t nframes, uint64_t align_frames, paddr_t *out)
 	return err;
 }
 
+int pmm_alloc_run_below(uint64_t nframes, uint64_t align_frames, paddr_t limit, paddr_t *out)
+{
+	bool irq = spin_lock_irqsave(&pmm_lock);
+	int err = frame_alloc_run_below(&frames, nframes, align_frames, limit, out);
+	spin_unlock_irqrestore(&pmm_lock, irq);
+	return err;
+}
+
 void pmm_free_run(paddr_t pa, uint64_t nframes)
 {
 	bool irq = spin_lock_irqsave(&pmm_lock);

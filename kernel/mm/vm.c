@@ -27,6 +27,14 @@ static struct mem_range direct_ranges[MB2_MAX_MMAP + 1];
 static size_t direct_range_count;
 static bool gb_pages;
 
+/* Device pages mapped once by vm_map_mmio_page, found again by address. */
+#define MMIO_PAGES_MAX 128
+static struct mmio_page {
+	paddr_t pa;
+	void *va;
+} mmio_pages[MMIO_PAGES_MAX];
+static size_t mmio_page_count;
+
 extern char boot_stack_guard[], ist_df_guard[], ist_nmi_guard[], ist_mc_guard[];
 
 int pt_alloc_table(paddr_t *out)
@@ -170,6 +178,21 @@ void *vm_map_mmio(paddr_t pa, size_t size)
 			return NULL;
 	}
 	return (void *)(base + (pa - first));
+}
+
+void *vm_map_mmio_page(paddr_t pa)
+{
+	void *va = NULL;
+	bool irq = irq_save();
+
+	pa = ALIGN_DOWN(pa, PAGE_SIZE);
+	for (size_t i = 0; i < mmio_page_count && !va; i++)
+		if (mmio_pages[i].pa == pa)
+			va = mmio_pages[i].va;
+	if (!va && mmio_page_count < MMIO_PAGES_MAX && (va = vm_map_mmio(pa, PAGE_SIZE)))
+		mmio_pages[mmio_page_count++] = (struct mmio_page){pa, va};
+	irq_restore(irq);
+	return va;
 }
 
 const void *vm_map_phys(paddr_t pa, size_t size)

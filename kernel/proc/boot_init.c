@@ -51,6 +51,9 @@ static int load_segment(struct process *p, const uint8_t *file, const struct elf
 
 static int give_modules(struct process *p, const struct boot_info *bi, struct start_info *si)
 {
+	if (bi->module_count > 1 + START_MAX_HANDLES - si->handle_count)
+		klog("warning: init: %zu boot modules, room for %u in its start_info\n",
+		     bi->module_count - 1, START_MAX_HANDLES - si->handle_count);
 	for (size_t i = 1; i < bi->module_count && si->handle_count < START_MAX_HANDLES; i++) {
 		const struct mb2_module *mod = &bi->modules[i];
 		struct start_handle *sh = &si->handles[si->handle_count];
@@ -110,7 +113,7 @@ static int give_framebuffer(struct process *p, const struct boot_info *bi, struc
 	if (!fb->usable || si->handle_count >= START_MAX_HANDLES)
 		return E_OK; /* no framebuffer: nothing to hand out */
 	uint64_t size = ALIGN_UP((uint64_t)fb->pitch * fb->height, PAGE_SIZE);
-	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, &m);
+	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, DEVMEM_WC, &m);
 	if (err)
 		return E_OK; /* not page-aligned or over RAM: the boot screen stays black */
 	err = handle_insert(&p->handles, &m->obj, R_READ | R_WRITE | R_DUP | R_TRANSFER, 0,

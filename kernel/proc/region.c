@@ -70,11 +70,19 @@ static int check_map(struct process *p, vaddr_t va, struct mobj *m, uint64_t fir
 	return E_OK;
 }
 
+/* Device memory is uncached, or write-combining when made so (framebuffers). */
+static unsigned mobj_cache_rights(const struct mobj *m)
+{
+	if (!m->device)
+		return 0;
+	return m->write_combining ? PT_WRITE_COMBINING : PT_UNCACHED;
+}
+
 static int map_pages(struct process *p, vaddr_t va, struct mobj *m, uint64_t first_page,
 		     uint64_t npages, unsigned rights)
 {
 	for (uint64_t i = 0; i < npages; i++) {
-		unsigned pt = rights | PT_USER | (m->device ? PT_UNCACHED : 0);
+		unsigned pt = rights | PT_USER | mobj_cache_rights(m);
 		if (vm_map(&p->vs, va + i * PAGE_SIZE, m->pages[first_page + i], pt)) {
 			unmap_pages(p, va, i);
 			return E_NOMEM;

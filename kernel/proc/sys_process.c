@@ -168,11 +168,9 @@ long SYS_MOBJ_CREATE_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	uint32_t flags = (uint32_t)SYS_ARG1(tf);
-	if (flags & ~MOBJ_CONTIGUOUS)
+	if (SYS_ARG1(tf) & ~(uint64_t)(MOBJ_CONTIGUOUS | MOBJ_BELOW_4G))
 		return E_INVAL;
-	err = (flags & MOBJ_CONTIGUOUS) ? mobj_create_contiguous(SYS_ARG0(tf), charged->acct, &m)
-					: mobj_create(SYS_ARG0(tf), charged->acct, &m);
+	err = mobj_create_flags(SYS_ARG0(tf), charged->acct, (uint32_t)SYS_ARG1(tf), &m);
 	if (err)
 		return err;
 	return cap_give_charged(&m->obj, R_READ | R_WRITE | R_EXEC | R_DUP | R_TRANSFER,

@@ -167,5 +167,6 @@ unsigned manifest_handle_count(const struct manifest *m)
 	unsigned endpoints = m->serves_count + m->calls_count + (calls_ns(m) ? 0 : 1);
 	unsigned memory = (m->state_pages ? 1 : 0) + m->framebuffer + m->ecam + m->devmem_count;
 
-	return endpoints + memory + m->irq_count + m->ioport_count + m->dma;
+	return endpoints + memory + m->irq_count + m->ioport_count + m->dma +
+	       manifest_pci_handle_count(m);
 }

@@ -2,8 +2,8 @@
 /*
  * Inside the manifest parser: slices of the text, the parser state, and the
  * helpers manifest.c (lines, words, numbers) shares with manifest_keys.c
- * (one setter per key, sections and the checks over the whole set) and
- * manifest_devices.c (the hardware keys).
+ * (one setter per key, sections and the checks over the whole set),
+ * manifest_devices.c (the hardware keys) and manifest_pci.c (the PCI keys).
  */
 #pragma once
 
@@ -51,6 +51,13 @@ int mf_set_irq(struct mf_parser *ps, struct mf_slice v);
 int mf_set_ioport(struct mf_parser *ps, struct mf_slice v);
 int mf_set_devmem(struct mf_parser *ps, struct mf_slice v);
 int mf_set_dma(struct mf_parser *ps, struct mf_slice v);
+
+/* manifest_pci.c: pci, pci_class, msi, msix; the section check */
+int mf_set_pci(struct mf_parser *ps, struct mf_slice v);
+int mf_set_pci_class(struct mf_parser *ps, struct mf_slice v);
+int mf_set_msi(struct mf_parser *ps, struct mf_slice v);
+int mf_set_msix(struct mf_parser *ps, struct mf_slice v);
+int mf_check_pci(struct mf_parser *ps, const struct manifest *m);
 
 /* manifest_keys.c */
 int mf_section(struct mf_parser *ps, struct mf_slice line);

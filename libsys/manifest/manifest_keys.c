@@ -92,7 +92,8 @@ static int set_serves(struct mf_parser *ps, struct mf_slice v)
 	if (set_names(ps, v, m->serves, &m->serves_count, "serves") < 0)
 		return -1;
 	for (uint8_t i = 0; i < m->serves_count; i++)
-		if (in_list(m->serves[i], reserved_names, COUNT(reserved_names)))
+		if (in_list(m->serves[i], reserved_names, COUNT(reserved_names)) ||
+		    strncmp(m->serves[i], "pci.", 4) == 0 || strncmp(m->serves[i], "irq.", 4) == 0)
 			return mf_error(ps, "serves: '%s' is a reserved name", m->serves[i]);
 	return 0;
 }
@@ -124,6 +125,10 @@ static const struct mf_key keys[] = {
 	{"ioport", mf_set_ioport, true},
 	{"devmem", mf_set_devmem, true},
 	{"dma", mf_set_dma, false},
+	{"pci", mf_set_pci, false},
+	{"pci_class", mf_set_pci_class, false},
+	{"msi", mf_set_msi, false},
+	{"msix", mf_set_msix, false},
 };
 _Static_assert(COUNT(keys) <= 32, "one bit of mf_parser.seen per key");
 
@@ -165,6 +170,8 @@ int mf_section_end(struct mf_parser *ps)
 		err = mf_error(ps, "service '%s' has no binary", m->name);
 	else if (m->state_pages && m->recovery != MANIFEST_RECOVERY_MEMORY)
 		err = mf_error(ps, "service '%s': state_pages needs recovery = memory", m->name);
+	if (!err)
+		err = mf_check_pci(ps, m);
 	if (m->recovery == MANIFEST_RECOVERY_MEMORY && m->state_pages == 0)
 		m->state_pages = 1;
 	unsigned handles = manifest_handle_count(m);

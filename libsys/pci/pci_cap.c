@@ -149,8 +149,9 @@ static void cap_write_control(const struct pci_access *pa, struct pci_addr a, ui
 	pci_write32(pa, a, off, ((uint32_t)ctl << 16) | head);
 }
 
-static void msi_program(const struct pci_access *pa, const struct pci_device *dev, uint64_t address,
-			uint32_t data)
+/* Address and data; the data register's upper half is not ours to change. */
+static void msi_write_message(const struct pci_access *pa, const struct pci_device *dev,
+			      uint64_t address, uint32_t data)
 {
 	const struct pci_msi *m = &dev->msi;
 	struct pci_addr a = dev->addr;
@@ -160,6 +161,15 @@ static void msi_program(const struct pci_access *pa, const struct pci_device *de
 	if (m->is64)
 		pci_write32(pa, a, (uint16_t)(m->offset + 8), (uint32_t)(address >> 32));
 	pci_write32(pa, a, m->data_offset, (old_data & 0xFFFF0000u) | (data & 0xFFFF));
+}
+
+static void msi_program(const struct pci_access *pa, const struct pci_device *dev, uint64_t address,
+			uint32_t data)
+{
+	const struct pci_msi *m = &dev->msi;
+	struct pci_addr a = dev->addr;
+
+	msi_write_message(pa, dev, address, data);
 	if (m->mask_offset) {
 		uint32_t mask = pci_read32(pa, a, m->mask_offset);
 		pci_write32(pa, a, m->mask_offset, mask & ~1u);
@@ -228,6 +238,103 @@ int pci_msix_enable_entry0(const struct pci_access *pa, const struct pci_device 
 	table[2] = data;
 	table[3] = table[3] & ~MSIX_VECTOR_MASKED;
 	cap_write_control(pa, dev->addr, off, (ctl | MSIX_CTL_ENABLE) & ~MSIX_CTL_FUNC_MASK);
+	pci_command_update(pa, dev->addr, PCI_CMD_INTX_DISABLE, 0);
+	return E_OK;
+}
+
+/* ---- for supervisors and drivers that share the mask bits with the kernel ---- */
+
+int pci_msix_mask_place(const struct pci_device *dev, uint16_t index, struct pci_mask_place *out)
+{
+	const struct pci_msix *x = &dev->msix;
+
+	if (!x->offset)
+		return E_NOENT;
+	if (index >= x->table_size || x->table_bir >= PCI_BARS_MAX)
+		return E_RANGE;
+	out->bar = x->table_bir;
+	out->offset = x->table_offset + (uint32_t)index * PCI_MSIX_ENTRY_SIZE + 12;
+	out->bit = 0;
+	return E_OK;
+}
+
+int pci_msi_mask_place(const struct pci_device *dev, uint8_t index, struct pci_mask_place *out)
+{
+	const struct pci_msi *m = &dev->msi;
+
+	if (!m->offset || !m->mask_offset)
+		return E_NOENT;
+	if (index >= m->max_vectors)
+		return E_RANGE;
+	out->bar = PCI_MASK_IN_CONFIG;
+	out->offset = m->mask_offset;
+	out->bit = index;
+	return E_OK;
+}
+
+int pci_msix_set_entry(const struct pci_device *dev, volatile uint32_t *table, uint16_t index,
+		       uint64_t address, uint32_t data)
+{
+	if (!dev->msix.offset)
+		return E_NOENT;
+	if (index >= dev->msix.table_size)
+		return E_RANGE;
+	volatile uint32_t *e = table + (size_t)index * (PCI_MSIX_ENTRY_SIZE / 4);
+	e[0] = (uint32_t)address;
+	e[1] = (uint32_t)(address >> 32);
+	e[2] = data;
+	return E_OK;
+}
+
+/* MSI off, if the function has it: MSI and MSI-X must never be on together. */
+static void msi_disable(const struct pci_access *pa, const struct pci_device *dev)
+{
+	if (!dev->msi.offset)
+		return;
+	uint16_t ctl = pci_read16(pa, dev->addr, (uint16_t)(dev->msi.offset + 2));
+	cap_write_control(pa, dev->addr, dev->msi.offset, ctl & ~MSI_CTL_ENABLE);
+}
+
+int pci_msix_enable(const struct pci_access *pa, const struct pci_device *dev)
+{
+	uint8_t off = dev->msix.offset;
+
+	if (!off)
+		return E_NOENT;
+	msi_disable(pa, dev);
+	uint16_t ctl = pci_read16(pa, dev->addr, (uint16_t)(off + 2));
+	cap_write_control(pa, dev->addr, off, (ctl | MSIX_CTL_ENABLE) & ~MSIX_CTL_FUNC_MASK);
+	pci_command_update(pa, dev->addr, PCI_CMD_INTX_DISABLE, 0);
+	return E_OK;
+}
+
+/* log2 of a power of two up to 32; -1 for anything else. */
+static int log2_vectors(unsigned count)
+{
+	for (int k = 0; k <= 5; k++)
+		if (count == 1u << k)
+			return k;
+	return -1;
+}
+
+int pci_msi_enable_block(const struct pci_access *pa, const struct pci_device *dev,
+			 uint64_t address, uint32_t data, unsigned count)
+{
+	const struct pci_msi *m = &dev->msi;
+	int mme = log2_vectors(count);
+
+	if (!m->offset)
+		return E_NOENT;
+	if (mme < 0 || count > m->max_vectors || (data & (count - 1)) || (data & 0xFFFF) < 16)
+		return E_INVAL;
+	if (!m->is64 && (address >> 32))
+		return E_RANGE;
+	uint16_t ctl = pci_read16(pa, dev->addr, (uint16_t)(m->offset + 2));
+	ctl &= (uint16_t) ~(MSI_CTL_ENABLE | MSI_CTL_MME);
+	cap_write_control(pa, dev->addr, m->offset, ctl);
+	msi_write_message(pa, dev, address, data);
+	ctl |= (uint16_t)(mme << 4);
+	cap_write_control(pa, dev->addr, m->offset, ctl | MSI_CTL_ENABLE);
 	pci_command_update(pa, dev->addr, PCI_CMD_INTX_DISABLE, 0);
 	return E_OK;
 }

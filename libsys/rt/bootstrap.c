@@ -5,8 +5,9 @@
  * named handles that start_handle searches after the start_info. A service
  * so needs no code of its own to receive its endpoints, its send-only
  * copies, "ns", its "state" memory object and its hardware handles; the
- * geometry that comes with "framebuffer" and "ecam" goes into its
- * start_info (fb, pci), as if it had been started with them directly.
+ * geometry that comes with "framebuffer", "ecam" and "pci.config" goes
+ * into its start_info (fb, pci, pci_fn), as if it had been started with
+ * them directly.
  */
 #include <string.h>
 
@@ -25,6 +26,8 @@ static void take_geometry(const struct start_handle *sh, const struct ipc_msg *m
 		memcpy(&si->fb, &m->w[1], sizeof(si->fb));
 	else if (strcmp(sh->name, "ecam") == 0 && IPC_TAG_WORDS(m->tag) >= 3)
 		memcpy(&si->pci, &m->w[1], sizeof(si->pci));
+	else if (strcmp(sh->name, "pci.config") == 0 && IPC_TAG_WORDS(m->tag) >= 4)
+		memcpy(&si->pci_fn, &m->w[1], sizeof(si->pci_fn));
 }
 
 static long fetch_one(handle_t boot, uint32_t index, struct start_info *si)

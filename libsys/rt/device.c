@@ -48,3 +48,18 @@ long sys_mobj_phys(uint32_t res, uint32_t mobj, uint64_t page)
 {
 	return sys_call6(SYS_MOBJ_PHYS, res, mobj, (long)page, 0, 0, 0);
 }
+
+long sys_devmem_create_flags(uint32_t res, uint64_t phys, uint64_t size, uint32_t flags)
+{
+	return sys_call6(SYS_DEVMEM_CREATE, res, (long)phys, (long)size, flags, 0, 0);
+}
+
+long sys_mobj_phys_list(uint32_t res, uint32_t mobj, uint64_t first, uint64_t *out, uint64_t count)
+{
+	return sys_call6(SYS_MOBJ_PHYS_LIST, res, mobj, (long)first, (long)out, (long)count, 0);
+}
+
+long sys_irq_set_mask(uint32_t irq, uint32_t mobj, uint64_t offset, uint32_t bit)
+{
+	return sys_call6(SYS_IRQ_SET_MASK, irq, mobj, (long)offset, bit, 0, 0);
+}

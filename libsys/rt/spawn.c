@@ -87,6 +87,8 @@ static long fill_handles(struct start_info *si, const struct spawn_args *a, hand
 			si->fb = start_info()->fb;
 		if (strcmp(sh->name, "ecam") == 0 && start_info())
 			si->pci = start_info()->pci;
+		if (strcmp(sh->name, "pci.config") == 0 && start_info())
+			si->pci_fn = start_info()->pci_fn;
 		sh->handle = (handle_t)h;
 		sh->size = a->handles[i].size;
 	}

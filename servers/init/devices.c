@@ -6,10 +6,14 @@
  * before a service's first instance starts, and kept for ever: a GSI can be
  * claimed only once, so every instance gets a new copy of the same IRQ
  * object and binds it again (the kernel masks the line while no instance's
- * notification is bound). The boot framebuffer is init's own handle; the
- * ECAM object is made once and shared by every service that lists it.
- * A boot fact the machine lacks (no framebuffer, no MCFG) is left out with
- * one line; an object the kernel refuses stops the start with one line.
+ * notification is bound). The framebuffer has one holder at a time: each
+ * instance that lists it gets a fresh exclusive, write-combining object
+ * over it, which init hands over without keeping a copy, so a second
+ * service is refused (E_BUSY) until the first instance has closed it (or
+ * ended). The ECAM object is made once and shared by every service that
+ * lists it. A PCI function's handles are pci_grant.c's. A boot fact the
+ * machine lacks (no framebuffer, no MCFG) is left out with one line; an
+ * object the kernel refuses stops the start with one line.
  */
 #include <string.h>
 
@@ -19,6 +23,7 @@
 #include "sys/stdio.h"
 
 #define MIB	    (1ull << 20)
+#define PAGE	    4096u
 #define DEVICE_COPY R_TRANSFER			    /* irq, ioport, dma */
 #define MEMORY_COPY (R_READ | R_WRITE | R_TRANSFER) /* framebuffer, ecam, devmem */
 
@@ -84,7 +89,7 @@ static long make_devmem(struct service *s)
 }
 
 /* The ECAM window for the MCFG's bus range; E_NOENT without an MCFG. */
-static long make_ecam(struct service *s)
+static long ecam_object(void)
 {
 	const struct start_pci *pci = &start_info()->pci;
 
@@ -95,10 +100,27 @@ static long make_ecam(struct service *s)
 	uint64_t size = (uint64_t)(pci->bus_end - pci->bus_start + 1) * MIB;
 	long h = sys_devmem_create(resource("devmem"), pci->ecam_base + pci->bus_start * MIB, size);
 	if (h < 0)
-		return refused(s, "ecam at %#lx", pci->ecam_base, h);
+		return h;
 	ecam = (handle_t)h;
 	ecam_bytes = (uint32_t)size;
 	return E_OK;
+}
+
+static long make_ecam(struct service *s)
+{
+	long err = ecam_object();
+
+	if (err < 0 && err != E_NOENT)
+		return refused(s, "ecam at %#lx", start_info()->pci.ecam_base, err);
+	return err;
+}
+
+handle_t devices_ecam(uint32_t *bytes)
+{
+	if (ecam_object() < 0)
+		return HANDLE_INVALID;
+	*bytes = ecam_bytes;
+	return ecam;
 }
 
 static bool have_framebuffer(void)
@@ -121,6 +143,33 @@ static long check_boot_facts(struct service *s)
 	return E_OK;
 }
 
+/*
+ * The framebuffer for the next instance: exclusive, so E_BUSY while another
+ * service's instance still holds one; write-combining, as init's own.
+ */
+static long make_framebuffer(struct service *s)
+{
+	uint32_t size = 0;
+
+	if (!s->m.framebuffer || !have_framebuffer() || s->framebuffer != HANDLE_INVALID)
+		return E_OK;
+	start_handle("framebuffer", &size); /* init's own object: its size */
+	uint64_t phys = start_info()->fb.phys & ~(uint64_t)(PAGE - 1);
+	long h = sys_devmem_create_flags(resource("devmem"), phys, size,
+					 DEVMEM_WC | DEVMEM_EXCLUSIVE);
+	if (h < 0)
+		return refused(s, "framebuffer", 0, h);
+	s->framebuffer = (handle_t)h;
+	return E_OK;
+}
+
+void devices_release(struct service *s)
+{
+	if (s->framebuffer != HANDLE_INVALID)
+		sys_handle_close(s->framebuffer);
+	s->framebuffer = HANDLE_INVALID;
+}
+
 long devices_prepare(struct service *s)
 {
 	long err = make_ports_and_irqs(s);
@@ -129,6 +178,10 @@ long devices_prepare(struct service *s)
 		err = make_devmem(s);
 	if (err >= 0)
 		err = check_boot_facts(s);
+	if (err >= 0)
+		err = make_framebuffer(s);
+	if (err >= 0)
+		err = pci_prepare(s);
 	return err;
 }
 
@@ -141,16 +194,21 @@ static long copy(handle_t h, uint32_t rights, struct svc_grant *g)
 	return c < 0 ? c : E_OK;
 }
 
-static long grant_framebuffer(struct svc_grant *g)
+/* Handed over, not copied: the instance is its only holder (SVC_BOOT closes ours). */
+static long grant_framebuffer(struct service *s, struct svc_grant *g)
 {
 	uint32_t size = 0;
-	handle_t fb = start_handle("framebuffer", &size);
 
+	start_handle("framebuffer", &size);
 	strlcpy(g->name, "framebuffer", sizeof(g->name));
 	g->size = size;
 	g->geometry_words = 3;
 	memcpy(g->geometry, &start_info()->fb, sizeof(start_info()->fb));
-	return copy(fb, MEMORY_COPY, g);
+	if (s->framebuffer == HANDLE_INVALID)
+		return E_BUSY; /* this instance took it already */
+	g->handle = s->framebuffer;
+	s->framebuffer = HANDLE_INVALID;
+	return E_OK;
 }
 
 static long grant_ecam(struct svc_grant *g)
@@ -169,7 +227,7 @@ static long grant_memory(struct service *s, uint32_t i, struct svc_grant *g)
 	bool pci = s->m.ecam && ecam != HANDLE_INVALID;
 
 	if (fb && i-- == 0)
-		return grant_framebuffer(g);
+		return grant_framebuffer(s, g);
 	if (pci && i-- == 0)
 		return grant_ecam(g);
 	if (i < s->m.devmem_count) {
@@ -178,11 +236,11 @@ static long grant_memory(struct service *s, uint32_t i, struct svc_grant *g)
 		return copy(s->devmem[i], MEMORY_COPY, g);
 	}
 	i -= s->m.devmem_count;
-	if (s->m.dma && i == 0) {
+	if (s->m.dma && i-- == 0) {
 		strlcpy(g->name, "dma", sizeof(g->name));
 		return copy(resource("dma"), DEVICE_COPY, g);
 	}
-	return E_NOENT;
+	return pci_grant(s, i, g);
 }
 
 /*

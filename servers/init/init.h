@@ -12,6 +12,7 @@
  *   bundle.c      reading the manifests from the `services` boot module
  *   services.c    the service table: its objects, lookups, the handles each instance gets
  *   devices.c     the hardware handles from the manifests (irq, ioport, devmem, dma)
+ *   pci_grant.c   a PCI function's handles (pci, pci_class, msi, msix)
  *   lifecycle.c   start, end, back-off, restart, give up, stop
  *   spawn.c       starting one instance (the loader itself, or through it)
  *   supervisor.c  the endpoint's server: badge kinds, method tables, events
@@ -23,8 +24,9 @@
  * The endpoint is served by libsys's loop (server_run): supervisor.c
  * describes it as method tables by label and badge kind, with the ns and
  * svc protocol libraries' decoders as parts for their kinds. Every file but
- * main.c, bundle.c, spawn.c, devices.c, heartbeat.c and run.c also compiles
- * into host tests (servers/init/test), with the system calls faked.
+ * main.c, bundle.c, spawn.c, devices.c, pci_grant.c, heartbeat.c and run.c
+ * also compiles into host tests (servers/init/test), with the system calls
+ * faked.
  */
 #pragma once
 
@@ -32,6 +34,7 @@
 #include <stdint.h>
 
 #include "manifest/manifest.h"
+#include "pci_grant.h"
 #include "proto/ns.h"
 #include "proto/svc.h"
 #include "sys/start.h"
@@ -88,8 +91,10 @@ struct service {
 	handle_t irqs[MANIFEST_MAX_IRQS];
 	handle_t ioports[MANIFEST_MAX_RANGES];
 	handle_t devmem[MANIFEST_MAX_RANGES];
-	bool told_missing; /* the line about a framebuffer or ECAM we do not have is out */
-	handle_t process;  /* the running instance, or HANDLE_INVALID */
+	bool told_missing;    /* the line about a framebuffer or ECAM we do not have is out */
+	handle_t framebuffer; /* made for the next instance, which takes it (one holder) */
+	struct pci_grant pci; /* its PCI function, if the manifest names one */
+	handle_t process;     /* the running instance, or HANDLE_INVALID */
 	uint64_t pid;
 	uint32_t generation; /* instance number; read by the heartbeat thread */
 	uint32_t state;	     /* enum svc_state; read by the heartbeat thread */
@@ -138,8 +143,12 @@ uint32_t service_failures_in_window(const struct service *s, uint64_t now);
 /* Make the hardware objects s lists that do not exist yet; on failure a `svc:` line and the error.
  */
 long devices_prepare(struct service *s);
-/* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma). */
+/* Drop what was made for an instance that did not take it (the framebuffer): it is not init's. */
+void devices_release(struct service *s);
+/* The index-th hardware handle of s (irq:*, ioport:*, framebuffer, ecam, devmem:*, dma, pci*). */
 long devices_grant(struct service *s, uint32_t index, struct svc_grant *g);
+/* init's object over the MCFG's ECAM window, made on first use (HANDLE_INVALID: none). */
+handle_t devices_ecam(uint32_t *bytes);
 
 /* lifecycle.c */
 void life_start(struct service *s);

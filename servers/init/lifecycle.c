@@ -23,6 +23,7 @@ static void set_state(struct service *s, uint32_t state)
 /* Kill the instance (nothing happens if it has ended) and drop our handle to it. */
 static void teardown(struct service *s)
 {
+	devices_release(s); /* an instance that died before taking its framebuffer */
 	if (s->process == HANDLE_INVALID)
 		return;
 	sys_process_kill(s->process);

@@ -122,5 +122,8 @@ long spawn_service(struct service *s)
 
 	if (err < 0)
 		return err;
-	return s->is_loader ? spawn_loader(s) : spawn_through_loader(s);
+	long p = s->is_loader ? spawn_loader(s) : spawn_through_loader(s);
+	if (p < 0)
+		devices_release(s);
+	return p;
 }

@@ -14,7 +14,7 @@ from guest_tests import finish
 from harness import TestRun
 
 RUN_TIMEOUT_S = 50
-STEST_TESTS = 11  # registered in stest; run=stest:device runs three
+STEST_TESTS = 21  # registered in stest; run=stest:device runs three
 
 CRASHED = re.compile(r"svc: irqtest \(pid \d+\) faulted: .*; injected: restart now$")
 

@@ -18,7 +18,7 @@ from guest_tests import finish
 from harness import TestRun
 
 RUN_TIMEOUT_S = 120  # measured: about 10 s of guest time, 16 s of wall time
-STEST_TESTS = 11  # registered in stest, of which run=stest:restart runs one
+STEST_TESTS = 21  # registered in stest, of which run=stest:restart runs one
 
 FAULTED = re.compile(r"^svc: (echo|counter) \(pid \d+\) faulted: .*; injected: restart now$")
 HUNG = re.compile(r"^svc: (echo|counter) \(pid \d+\) missed its heartbeat; injected: restart now$")

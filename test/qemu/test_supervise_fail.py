@@ -13,7 +13,7 @@ from guest_tests import finish
 from harness import EXIT_FAILURE, TestRun
 
 RUN_TIMEOUT_S = 60
-STEST_TESTS = 11  # registered in stest; run=stest:basic:failure runs six
+STEST_TESTS = 21  # registered in stest; run=stest:basic:failure runs nine
 
 GIVE_UP = re.compile(r"^svc: giving up on crashy after 5 failures in (\d+) ms$")
 BACKOFF = re.compile(r"^svc: crashy \(pid \d+\) faulted: .*; restart in (\d+) ms$")

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot-CPU set-up for running user code: the per-CPU block behind GS, the
- * SYSCALL/SYSRET MSRs, SMEP and SMAP when the CPU has them, and the FPU/SSE
- * state (saved eagerly on every switch between threads, see thread.c).
+ * SYSCALL/SYSRET MSRs, SMEP and SMAP when the CPU has them, the FPU/SSE
+ * state (saved eagerly on every switch between threads, see thread.c), and
+ * the PAT with one write-combining entry for framebuffers.
  */
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/pagetable.h"
 #include "arch/percpu.h"
 #include "kernel/printk.h"
 
@@ -23,6 +25,15 @@
 #define CR4_SMEP       (1ull << 20)
 #define CR4_SMAP       (1ull << 21)
 
+/*
+ * The PAT: entries 0-3 keep their power-on types (WB, WT, UC-, UC), so
+ * every mapping made with PWT/PCD means what it meant; entry 4 (the PAT bit
+ * of a 4 KiB page alone) becomes write-combining. Entries 5-7 as at reset.
+ */
+#define PAT_TYPE_WC  0x01ull
+#define PAT_POWER_ON 0x0007040600070406ull
+#define PAT_WITH_WC  ((PAT_POWER_ON & ~(0xFFull << 32)) | (PAT_TYPE_WC << 32))
+
 /* Flags cleared on SYSCALL entry: TF, IF, DF, AC. The kernel runs with IF=0. */
 #define SYSCALL_FMASK 0x40700ull
 
@@ -30,7 +41,7 @@ extern char syscall_entry[];
 extern uint8_t smap_enabled;
 
 struct percpu cpu0;
-static bool has_smep, has_smap;
+static bool has_smep, has_smap, has_pat;
 
 static inline void write_cr0(uint64_t v)
 {
@@ -63,6 +74,22 @@ static void protection_init(void)
 	smap_enabled = has_smap;
 }
 
+/*
+ * Nothing maps with the PAT bit before this runs (the kernel's large pages
+ * leave it clear), so no cached line or TLB entry has the old entry 4 type.
+ */
+static void pat_init(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	has_pat = (r[3] >> 16) & 1;
+	if (!has_pat)
+		return; /* write-combining mappings stay uncached */
+	wrmsr(MSR_PAT, PAT_WITH_WC);
+	pt_set_pat_wc(true);
+}
+
 void cpu_init(void)
 {
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&cpu0);
@@ -74,8 +101,10 @@ void cpu_init(void)
 	wrmsr(MSR_FMASK, SYSCALL_FMASK);
 	fpu_init();
 	protection_init();
-	klog("cpu: syscall ready, SMEP %s, SMAP %s, FPU state saved eagerly\n",
-	     has_smep ? "on" : "off", has_smap ? "on" : "off");
+	pat_init();
+	klog("cpu: syscall ready, SMEP %s, SMAP %s, PAT write-combining %s, FPU state saved "
+	     "eagerly\n",
+	     has_smep ? "on" : "off", has_smap ? "on" : "off", has_pat ? "on" : "off");
 }
 
 void cpu_set_kernel_stack(uintptr_t top)
@@ -87,6 +116,11 @@ void cpu_set_kernel_stack(uintptr_t top)
 bool cpu_has_smap(void)
 {
 	return has_smap;
+}
+
+bool cpu_has_pat_wc(void)
+{
+	return has_pat;
 }
 
 bool cpu_has_smep(void)

@@ -10,10 +10,28 @@
 #define USER_HALF_END 256 /* PML4 slots 0-255 are user space */
 
 static bool nx_supported = true;
+static bool pat_wc;
 
 void pt_set_nx_supported(bool nx)
 {
 	nx_supported = nx;
+}
+
+void pt_set_pat_wc(bool wc)
+{
+	pat_wc = wc;
+}
+
+/* Memory type bits: PAT entry 3 (uncached), or 4 (write-combining) for a 4 KiB page. */
+static uint64_t encode_cache(unsigned rights, uint64_t size)
+{
+	bool wc = (rights & PT_WRITE_COMBINING) && !(rights & PT_UNCACHED);
+
+	if (wc && pat_wc && size == PT_SIZE_4K)
+		return PTE_PAT_4K;
+	if (wc || (rights & PT_UNCACHED))
+		return PTE_PCD | PTE_PWT;
+	return 0;
 }
 
 bool pt_is_canonical(vaddr_t va)
@@ -35,8 +53,7 @@ uint64_t pt_encode(paddr_t pa, unsigned rights, uint64_t size)
 		e |= PTE_WRITE;
 	if (rights & PT_USER)
 		e |= PTE_USER;
-	if (rights & PT_UNCACHED)
-		e |= PTE_PCD | PTE_PWT;
+	e |= encode_cache(rights, size);
 	if (rights & PT_GLOBAL)
 		e |= PTE_GLOBAL;
 	if (!(rights & PT_EXEC) && nx_supported)
@@ -61,6 +78,13 @@ unsigned pt_decode_rights(uint64_t pte)
 	if (!(pte & PTE_NX))
 		r |= PT_EXEC;
 	return r;
+}
+
+unsigned pt_decode_wc(uint64_t pte, uint64_t size)
+{
+	bool pat4 = size == PT_SIZE_4K && (pte & PTE_PAT_4K) && !(pte & (PTE_PCD | PTE_PWT));
+
+	return pat4 ? PT_WRITE_COMBINING : 0;
 }
 
 static int size_level(uint64_t size)
@@ -202,7 +226,7 @@ int pt_lookup(paddr_t pml4, vaddr_t va, paddr_t *out_pa, unsigned *out_rights)
 	if (out_pa)
 		*out_pa = (*e & PTE_ADDR & ~(size - 1)) + (va & (size - 1));
 	if (out_rights)
-		*out_rights = pt_decode_rights(*e);
+		*out_rights = pt_decode_rights(*e) | pt_decode_wc(*e, size);
 	return PT_OK;
 }
 

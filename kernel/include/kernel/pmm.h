@@ -17,6 +17,9 @@ int pmm_alloc(paddr_t *out);
 void pmm_free(paddr_t pa);
 int pmm_alloc_run(uint64_t nframes, uint64_t align_frames, paddr_t *out);
 void pmm_free_run(paddr_t pa, uint64_t nframes);
+/* A run whose frames all lie below `limit` (PMM_NO_LIMIT: anywhere); free it as any run. */
+#define PMM_NO_LIMIT UINT64_MAX
+int pmm_alloc_run_below(uint64_t nframes, uint64_t align_frames, paddr_t limit, paddr_t *out);
 uint64_t pmm_free_count(void);
 uint64_t pmm_total_count(void);
 bool pmm_check(void);

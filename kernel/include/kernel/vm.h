@@ -24,6 +24,12 @@ void paging_init(const struct boot_info *bi);
 
 /* Map device memory uncached into the kernel's device window (never unmapped). */
 void *vm_map_mmio(paddr_t pa, size_t size);
+/*
+ * The same for one page, mapped at most once however often it is asked for
+ * (the kernel's own view of a device's MSI mask bits). NULL when the table
+ * of such pages (128) is full or no table frame is left.
+ */
+void *vm_map_mmio_page(paddr_t pa);
 /* Reach physical memory read-only: the direct map if it covers it, else the device window. */
 const void *vm_map_phys(paddr_t pa, size_t size);
 bool vm_direct_map_covers(paddr_t pa, size_t size);

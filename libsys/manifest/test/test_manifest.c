@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host unit tests for the service manifest parser (libsys/manifest/manifest.c): a
- * good bundle read field by field, one table entry per error (with the line
- * it must name and words its message must hold), the text cut at every
- * length, and random mutations. Every input is handed over in an exact-size
+ * good bundle read field by field, one with the PCI keys (pci, pci_class,
+ * msi, msix) likewise, one table entry per error (with the line it must
+ * name and words its message must hold), the texts cut at every length,
+ * and random mutations. Every input is handed over in an exact-size
  * heap copy without a terminating NUL, so ASan catches any read past the end.
  */
 #include <stdbool.h>
@@ -47,6 +48,20 @@ static const char good[] = "# the services bundle\n"
 			   "recovery = rebuild\n"
 			   "calls =\n"
 			   "state_pages = 3";
+
+static const char pci_good[] = "[xhci]\n"
+			       "binary = xhci\n"
+			       "pci = 1b36:000D\n"
+			       "msix = 2\n"
+			       "dma = yes\n"
+			       "[ahci]\n"
+			       "binary = ahci\n"
+			       "pci_class = 01:06:01   # SATA, AHCI\n"
+			       "pci = 8086:2922\n"
+			       "msi = 4\n"
+			       "[gpu]\n"
+			       "binary = gpu\n"
+			       "pci_class = 3:0\n";
 
 static int parse(const char *text, size_t len, struct manifest *out, size_t max,
 		 struct manifest_error *err)
@@ -118,6 +133,34 @@ static void test_good(void)
 	CHECK_EQ(parse("# nothing\n\n", 11, m, MANIFEST_MAX_SERVICES, &err), 0);
 }
 
+static void test_pci_keys(void)
+{
+	struct manifest m[MANIFEST_MAX_SERVICES];
+	struct manifest_error err;
+	int n = parse(pci_good, strlen(pci_good), m, MANIFEST_MAX_SERVICES, &err);
+
+	CHECK_EQ(n, 3);
+	if (n != 3) {
+		fprintf(stderr, "line %u: %s\n", err.line, err.text);
+		return;
+	}
+	const struct manifest_pci *x = &m[0].pci, *a = &m[1].pci, *g = &m[2].pci;
+	CHECK(x->match == MANIFEST_PCI_ID && x->vendor == 0x1B36 && x->device == 0x000D);
+	CHECK(x->msix == 2 && x->msi == 0);
+	CHECK_EQ(manifest_handle_count(&m[0]), 1 + 1 + 6 + 2 + 1); /* ns, config, 6 BARs, 2, dma */
+	CHECK_EQ(a->match, MANIFEST_PCI_ID | MANIFEST_PCI_CLASS | MANIFEST_PCI_PROG_IF);
+	CHECK(a->class_code == 0x01 && a->subclass == 0x06 && a->prog_if == 0x01);
+	CHECK(a->vendor == 0x8086 && a->device == 0x2922 && a->msi == 4 && a->msix == 0);
+	CHECK(g->match == MANIFEST_PCI_CLASS && g->class_code == 3 && g->subclass == 0);
+	CHECK_EQ(manifest_pci_handle_count(&m[2]), 7);
+	CHECK(m[0].dma && !m[2].dma);
+	CHECK_EQ(parse(good, strlen(good) - strlen("state_pages = 3"), m, MANIFEST_MAX_SERVICES,
+		       &err),
+		 3);
+	CHECK_EQ(m[0].pci.match, 0); /* no pci keys: no function */
+	CHECK_EQ(manifest_pci_handle_count(&m[0]), 0);
+}
+
 struct bad_case {
 	const char *text;
 	uint32_t line;
@@ -178,6 +221,35 @@ static const struct bad_case bad_cases[] = {
 	{"[a]\nbinary = a\ndevmem = 0x1001+0x1000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\ndevmem = 0xfffffffffffff000+0x2000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\nno equals sign\n", 3, "expected 'key = value'"},
+	{"[a]\nbinary = a\npci = 1b36\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = 1b36:000d:1\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = 1b36:\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = :000d\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = 0x1b36:0x000d\n", 3, "got '0x1b36:0x000d'"},
+	{"[a]\nbinary = a\npci = 11b36:000d\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = 1b36:g00d\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci = ffff:0001\n", 3, "vendor ffff is not a vendor"},
+	{"[a]\nbinary = a\npci = 0:0001\n", 3, "vendor 0000 is not a vendor"},
+	{"[a]\nbinary = a\npci = 1b36:000d 1b36:000e\n", 3, "pci: expected vendor:device"},
+	{"[a]\nbinary = a\npci =\n", 3, "pci: empty value"},
+	{"[a]\nbinary = a\npci = 1:2\npci = 1:2\n", 4, "duplicate key 'pci'"},
+	{"[a]\nbinary = a\npci_class = 0c\n", 3, "pci_class: expected class:subclass"},
+	{"[a]\nbinary = a\npci_class = 0c:03:30:01\n", 3, "pci_class: expected"},
+	{"[a]\nbinary = a\npci_class = 10c:03\n", 3, "pci_class: expected"},
+	{"[a]\nbinary = a\npci_class = 0c::30\n", 3, "pci_class: expected"},
+	{"[a]\nbinary = a\npci = 1:2\nmsi = 3\n", 4, "msi: 3 is not a power of two"},
+	{"[a]\nbinary = a\npci = 1:2\nmsi = 0\n", 4, "msi: 0 out of range"},
+	{"[a]\nbinary = a\npci = 1:2\nmsi = 64\n", 4, "msi: 64 out of range"},
+	{"[a]\nbinary = a\npci = 1:2\nmsix = 17\n", 4, "msix: 17 out of range"},
+	{"[a]\nbinary = a\npci = 1:2\nmsix = 0\n", 4, "msix: 0 out of range"},
+	{"[a]\nbinary = a\npci = 1:2\nmsix = two\n", 4, "msix: bad number 'two'"},
+	{"[a]\nbinary = a\nmsix = 2\n", 1, "msi or msix needs pci or pci_class"},
+	{"[a]\nbinary = a\nmsi = 1\n[b]\nbinary = b\n", 1, "needs pci or pci_class"},
+	{"[a]\nbinary = a\npci = 1:2\nmsi = 1\nmsix = 1\n", 1, "msi and msix together"},
+	{"[a]\nbinary = a\nserves = pci.bar0\n", 3, "reserved name"},
+	{"[a]\nbinary = a\nserves = irq.msix0\n", 3, "reserved name"},
+	{"[a]\nbinary = a\nserves = s1 s2\npci = 1:2\nmsix = 16\n", 1,
+	 "would get 26 start handles (max 24)"},
 	{"[a\n", 1, "expected ']'"},
 	{"[]\n", 1, "empty service name"},
 	{"[a]\n= 1\n", 2, "unknown key ''"},
@@ -231,9 +303,16 @@ static void test_truncation(void)
 		}
 	}
 	CHECK(results > 0 && errors > 0);
+	for (size_t len = 0; len <= strlen(pci_good); len++) {
+		int n = parse(pci_good, len, m, MANIFEST_MAX_SERVICES, &err);
+		CHECK(n >= 0 || (err.line >= 1 && err.line <= 13 && err.text[0]));
+		for (int i = 0; i < n; i++)
+			CHECK(!(m[i].pci.msi && m[i].pci.msix) &&
+			      (m[i].pci.match || !(m[i].pci.msi | m[i].pci.msix)));
+	}
 }
 
-static const char fuzz_chars[] = "[]=#,-+ \n\r\t0x9azZ_.\0\xff";
+static const char fuzz_chars[] = "[]=#,-+: \n\r\t0x9azZ_.\0\xff";
 
 static void mutate(char *buf, size_t *len, uint32_t *rng)
 {
@@ -263,6 +342,10 @@ static void test_fuzz(void)
 	for (int round = 0; round < FUZZ_ROUNDS; round++) {
 		size_t len = strlen(good) - strlen("state_pages = 3"); /* a good bundle */
 		memcpy(buf, good, len);
+		if (round % 2) { /* every other round, the PCI bundle */
+			len = strlen(pci_good);
+			memcpy(buf, pci_good, len);
+		}
 		mutate(buf, &len, &rng);
 		int n = parse(buf, len, m, 1 + round % MANIFEST_MAX_SERVICES, &err);
 		if (n >= 0) {
@@ -280,6 +363,7 @@ static void test_fuzz(void)
 int main(void)
 {
 	test_good();
+	test_pci_keys();
 	test_errors();
 	test_truncation();
 	test_fuzz();

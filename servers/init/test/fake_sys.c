@@ -194,6 +194,14 @@ long devices_grant(struct service *s, uint32_t index, struct svc_grant *g)
 	return E_NOENT;
 }
 
+/* As devices.c: drop a framebuffer object no instance took (none here: no hardware). */
+void devices_release(struct service *s)
+{
+	if (s->framebuffer != HANDLE_INVALID)
+		sys_handle_close(s->framebuffer);
+	s->framebuffer = HANDLE_INVALID;
+}
+
 /* --- the fixture --- */
 
 long fixture_setup(const char *bundle)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * stest: in-guest tests of supervision, run against the real supervisor
- * (init) and the test servers echo, counter, crashy and irqtest, written
- * with the test framework (test/test.h). Each group of tests is a suite:
- * basic, restart, failure, device, bench; `stest <suite>...` runs those
- * suites in order (init: run=stest:restart), no arguments all of them.
+ * (init) and the test servers echo, counter, crashy, irqtest, pcitest,
+ * ahcitest and fbhold, written with the test framework (test/test.h). Each
+ * group of tests is a suite: basic, restart, failure, device, pci,
+ * framebuffer, bench; `stest <suite>...` runs those suites in order (init:
+ * run=stest:restart), no arguments all of them.
  * Measurements are NOTE lines (test_note); the restart benchmark prints a
  * BENCH line. This header holds the helpers the tests share (util.c,
  * clients.c).

@@ -89,7 +89,7 @@ TEST(handle, handle_stale_generation, "a closed handle stays dead when its slot 
 static void expect_info(struct test_ctx *t, handle_t h, uint32_t type, uint32_t rights,
 			uint64_t badge)
 {
-	struct handle_info info = {0, 0, 99};
+	struct handle_info info = {0, 0, 99, 0};
 
 	T_OK(sys_handle_info(h, &info));
 	T_EQ(info.type, type);

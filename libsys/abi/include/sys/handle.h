@@ -35,7 +35,7 @@ enum kobj_type {
 #define R_GRANT	   (1u << 5)  /* endpoint: may carry a capability */
 #define R_SIGNAL   (1u << 6)  /* notification: signal */
 #define R_WAIT	   (1u << 7)  /* notification: wait; bind to an endpoint */
-#define R_MANAGE   (1u << 8)  /* process: map, create threads, kill; thread: start */
+#define R_MANAGE   (1u << 8)  /* process: map, threads, kill; thread: start; irq: mask place */
 #define R_DUP	   (1u << 9)  /* handle may be duplicated or minted */
 #define R_TRANSFER (1u << 10) /* handle may travel in a message */
 #define R_TRIGGER  (1u << 11) /* irq: raise it by software (IRQ_TEST_TRIGGER; test programs) */
@@ -45,5 +45,6 @@ struct handle_info {
 	uint32_t type; /* enum kobj_type */
 	uint32_t rights;
 	uint64_t badge; /* endpoints minted with SYS_EP_MINT */
+	uint64_t size;	/* memory objects: bytes (whole pages); 0 for other objects */
 };
-_Static_assert(sizeof(struct handle_info) == 16, "handle_info is part of the ABI");
+_Static_assert(sizeof(struct handle_info) == 24, "handle_info is part of the ABI");

@@ -32,6 +32,7 @@
 	X(counter, 0x0500)  /* proto/counter.h */                                                  \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
+	X(pcitest, 0x7900)  /* proto/pcitest.h */                                                  \
 	X(ipcbench, 0x7F00) /* apps/ipcbench/bench.h */
 
 enum protocol_base {

@@ -49,12 +49,35 @@ struct start_pci {
 	uint32_t reserved;
 };
 
+/*
+ * The PCI function a service drives (manifest pci / pci_class): where it is
+ * and what it is. Its configuration space is the "pci.config" handle (its
+ * 4 KiB of ECAM), BAR n the "pci.bar<n>" handle, vector i "irq.msi<i>" or
+ * "irq.msix<i>". All zero for a process without one.
+ */
+#define START_PCI_IRQ_NONE 0
+#define START_PCI_IRQ_MSI  1
+#define START_PCI_IRQ_MSIX 2
+
+struct start_pci_function {
+	uint16_t segment;
+	uint8_t bus, dev, fn;
+	uint8_t irq_kind;  /* START_PCI_IRQ_* */
+	uint8_t irq_count; /* vectors granted */
+	uint8_t bars;	   /* bit n: "pci.bar<n>" was granted */
+	uint16_t vendor, device;
+	uint8_t class_code, subclass, prog_if, revision;
+	uint8_t bars_io; /* bit n: BAR n is a port range (an ioport handle) */
+	uint8_t reserved[7];
+};
+
 struct start_info {
 	uint64_t magic;
 	uint32_t argc;
 	uint32_t handle_count;
 	struct start_framebuffer fb;
 	struct start_pci pci;
+	struct start_pci_function pci_fn;
 	uint64_t argv[START_MAX_ARGS]; /* user addresses into strings[] */
 	struct start_handle handles[START_MAX_HANDLES];
 	char strings[START_STRINGS];

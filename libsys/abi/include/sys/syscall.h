@@ -64,8 +64,12 @@
 	X(SYS_IRQ_INFO, 41, 2, "(irq, struct irq_info *out) -> 0")                                 \
 	X(SYS_IOPORT_CREATE, 42, 3, "(ioport resource, base, count) -> ioport handle")             \
 	X(SYS_IOPORT_ENABLE, 43, 1, "(ioport) -> 0; the caller may use those ports")               \
-	X(SYS_DEVMEM_CREATE, 44, 3, "(devmem resource, phys, size) -> memory object (uncached)")   \
-	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")
+	X(SYS_DEVMEM_CREATE, 44, 4,                                                                \
+	  "(devmem resource, phys, size, flags) -> memory object (uncached, or DEVMEM_WC)")        \
+	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")            \
+	X(SYS_MOBJ_PHYS_LIST, 46, 5,                                                               \
+	  "(dma resource, mobj, first page, uint64 *out, count) -> count; physical addresses")     \
+	X(SYS_IRQ_SET_MASK, 47, 4, "(irq, device mobj, offset, bit) -> 0; where an MSI is masked")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),

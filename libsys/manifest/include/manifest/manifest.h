@@ -19,6 +19,10 @@
  *   ioport = 0x3f8-0x3ff     # port ranges first-last, or one port
  *   devmem = framebuffer     # framebuffer | ecam | first-last | base+size (whole pages)
  *   dma = yes                # yes | no: may learn physical addresses (default no)
+ *   pci = 1b36:000d          # the PCI function to drive: vendor:device, hex
+ *   pci_class = 0c:03:30     # or/and by class:subclass[:prog-if], hex
+ *   msix = 2                 # MSI-X vectors to grant with it (1-16), or
+ *   msi = 1                  # MSI vectors (1, 2, 4, ... 32); not both
  *
  * `#` starts a comment; lists take commas and/or spaces. The parser treats
  * the text as hostile: anything it does not understand is an error with its
@@ -36,10 +40,23 @@
  *                                               offset (b - bus_start) << 20)
  *   devmem = 0xfee00000-0xfee00fff  "devmem:fee00000"  the base in hex
  *   dma = yes                "dma"              a copy of the dma resource
+ *   pci = / pci_class =      "pci.config"       the function's 4 KiB of ECAM; its
+ *                                               struct start_pci_function (BDF,
+ *                                               ids, class) in start_info()->pci_fn
+ *                            "pci.bar0".."pci.bar5"  each memory BAR (device
+ *                                               memory, its size the handle's
+ *                                               size) and I/O BAR (a port range)
+ *   msix = 2                 "irq.msix0", ...   MSI-X vectors 0..n-1 (IRQ objects;
+ *   msi = 4                  "irq.msi0", ...    MSI vectors, an aligned block)
  *
- * IRQ and port objects are made once, at a service's first start, and kept
- * across its restarts (a GSI can be claimed only once); each instance gets
- * new copies of the same objects. Ranges of one key may not overlap.
+ * IRQ, port and device-memory objects are made once, at a service's first
+ * start, and kept across its restarts (a GSI can be claimed only once);
+ * each instance gets new copies of the same objects. Ranges of one key may
+ * not overlap. The PCI function is the first one matching every id given
+ * that no other service holds; the supervisor sizes its BARs once, before
+ * any driver runs, grants only BARs of whole pages, and tells the kernel
+ * where each vector's mask bit is (sys/device.h, SYS_IRQ_SET_MASK). A
+ * manifest counts 1 + 6 + vectors start handles for a PCI function.
  */
 #pragma once
 
@@ -57,6 +74,9 @@
 #define MANIFEST_MAX_STATE     256 /* pages */
 #define MANIFEST_MAX_GSI       191
 #define MANIFEST_MAX_HANDLES   24 /* start handles of one instance (START_MAX_HANDLES) */
+#define MANIFEST_MAX_MSI       32
+#define MANIFEST_MAX_MSIX      16
+#define MANIFEST_PCI_BARS      6 /* handles a PCI function may get for its BARs */
 
 enum manifest_restart {
 	MANIFEST_RESTART_ALWAYS = 0,
@@ -72,6 +92,18 @@ enum manifest_recovery {
 
 struct manifest_range {
 	uint64_t base, size;
+};
+
+/* Which ids a PCI function must have (manifest_pci.match). */
+#define MANIFEST_PCI_ID	     0x1 /* vendor and device */
+#define MANIFEST_PCI_CLASS   0x2 /* class and subclass */
+#define MANIFEST_PCI_PROG_IF 0x4 /* and the programming interface */
+
+struct manifest_pci {
+	uint8_t match; /* MANIFEST_PCI_* bits; 0: no PCI function */
+	uint8_t class_code, subclass, prog_if;
+	uint16_t vendor, device;
+	uint8_t msi, msix; /* vectors to grant (0: none) */
 };
 
 struct manifest {
@@ -93,6 +125,7 @@ struct manifest {
 	uint8_t irqs[MANIFEST_MAX_IRQS];
 	struct manifest_range ioports[MANIFEST_MAX_RANGES]; /* base = first port, size = count */
 	struct manifest_range devmem[MANIFEST_MAX_RANGES];  /* base and size in bytes */
+	struct manifest_pci pci;
 };
 
 struct manifest_error {
@@ -103,8 +136,8 @@ struct manifest_error {
 /*
  * Endpoint names a service may call without anyone serving them: the
  * supervisor's own ("ns": names, "svc": control). No service may serve them,
- * nor "state", "bootstrap", "parent", "framebuffer", "ecam" or "dma", which
- * name other start handles.
+ * nor "state", "bootstrap", "parent", "framebuffer", "ecam" or "dma", nor
+ * anything starting "pci." or "irq.", which name other start handles.
  */
 #define MANIFEST_SUPERVISOR_ENDPOINTS "ns", "svc"
 
@@ -118,11 +151,15 @@ int manifest_parse(const char *text, size_t len, struct manifest *out, size_t ma
 		   struct manifest_error *err);
 
 /*
- * How many start handles an instance of m gets, in this order: the
+ * How many start handles an instance of m gets at most, in this order: the
  * endpoints it serves, those it calls, "ns" (unless called), "state", then
- * irq:*, ioport:*, framebuffer, ecam, devmem:*, dma (each as listed).
+ * irq:*, ioport:*, framebuffer, ecam, devmem:*, dma (each as listed), then
+ * pci.config, pci.bar*, irq.msi* or irq.msix*. For a PCI function, which
+ * BARs it has is known only on the machine: six are counted.
  */
 unsigned manifest_handle_count(const struct manifest *m);
+/* The PCI part of that count: 1 + MANIFEST_PCI_BARS + vectors, or 0 without pci. */
+unsigned manifest_pci_handle_count(const struct manifest *m);
 
 /* "always", "stateless", ... for messages and `svc list`. */
 const char *manifest_restart_name(unsigned restart);

@@ -184,6 +184,44 @@ int pci_msix_table_address(const struct pci_device *dev, uint64_t *phys);
 int pci_msix_enable_entry0(const struct pci_access *pa, const struct pci_device *dev,
 			   volatile uint32_t *table, uint8_t lapic_id, uint8_t vector);
 
+/*
+ * Sharing the mask bits with the kernel (SYS_IRQ_SET_MASK): once told where
+ * a vector's mask bit is, the kernel masks it whenever the vector fires and
+ * unmasks it at SYS_IRQ_ACK, so the functions below never touch mask bits.
+ */
+#define PCI_MASK_IN_CONFIG 0xFF
+
+struct pci_mask_place {
+	uint8_t bar;	 /* the BAR register holding it, or PCI_MASK_IN_CONFIG */
+	uint8_t bit;	 /* in the dword at offset */
+	uint32_t offset; /* into that BAR, or into configuration space */
+};
+
+/* MSI-X entry `index`: bit 0 of its vector control. E_NOENT without MSI-X, E_RANGE past the table.
+ */
+int pci_msix_mask_place(const struct pci_device *dev, uint16_t index, struct pci_mask_place *out);
+/* MSI vector `index`: its bit in the mask register. E_NOENT without per-vector masking. */
+int pci_msi_mask_place(const struct pci_device *dev, uint8_t index, struct pci_mask_place *out);
+
+/*
+ * Write MSI-X entry `index` of `table` (the caller's mapping of the table)
+ * with an address and data (SYS_IRQ_INFO's), leaving its vector control
+ * alone. E_NOENT without MSI-X, E_RANGE past the table.
+ */
+int pci_msix_set_entry(const struct pci_device *dev, volatile uint32_t *table, uint16_t index,
+		       uint64_t address, uint32_t data);
+/* MSI-X on with the function mask clear, MSI and INTx off; entries as they are. */
+int pci_msix_enable(const struct pci_access *pa, const struct pci_device *dev);
+/*
+ * MSI on for `count` vectors (a power of two the function supports), the
+ * first with this address and data; data must be a vector of 16 or more
+ * aligned to count (the device ORs the vector number into its low bits).
+ * INTx off; mask bits untouched. E_NOENT without MSI, E_INVAL for a bad
+ * count or data, E_RANGE for an address above 4 GiB on a 32-bit MSI.
+ */
+int pci_msi_enable_block(const struct pci_access *pa, const struct pci_device *dev,
+			 uint64_t address, uint32_t data, unsigned count);
+
 /* Names for lspci: never NULL. */
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
 const char *pci_vendor_name(uint16_t vendor); /* "" when unknown */

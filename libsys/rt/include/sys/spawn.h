@@ -18,7 +18,8 @@
 
 /*
  * A handle named "framebuffer" carries the spawner's framebuffer geometry
- * along (start_info fb), one named "ecam" its PCI ECAM geometry (pci).
+ * along (start_info fb), one named "ecam" its PCI ECAM geometry (pci), and
+ * one named "pci.config" its PCI function (pci_fn).
  */
 struct spawn_handle {
 	const char *name;

@@ -11,11 +11,12 @@
 #include "kernel/types.h"
 
 /* Mapping rights, independent of the hardware bit layout. Read is implied. */
-#define PT_WRITE    (1u << 0)
-#define PT_EXEC	    (1u << 1)
-#define PT_USER	    (1u << 2)
-#define PT_UNCACHED (1u << 3)
-#define PT_GLOBAL   (1u << 4)
+#define PT_WRITE	   (1u << 0)
+#define PT_EXEC		   (1u << 1)
+#define PT_USER		   (1u << 2)
+#define PT_UNCACHED	   (1u << 3)
+#define PT_GLOBAL	   (1u << 4)
+#define PT_WRITE_COMBINING (1u << 5) /* 4 KiB pages only: PAT entry 4 (pt_set_pat_wc) */
 
 #define PT_SIZE_4K (1ull << 12)
 #define PT_SIZE_2M (1ull << 21)
@@ -28,6 +29,7 @@
 #define PTE_PWT	    (1ull << 3)
 #define PTE_PCD	    (1ull << 4)
 #define PTE_HUGE    (1ull << 7)
+#define PTE_PAT_4K  (1ull << 7) /* in a 4 KiB page's entry the same bit selects PAT entries 4-7 */
 #define PTE_GLOBAL  (1ull << 8)
 #define PTE_NX	    (1ull << 63)
 #define PTE_ADDR    0x000FFFFFFFFFF000ull
@@ -47,9 +49,16 @@ uint64_t *pt_table_virt(paddr_t pa);
 
 /* Whether NX may be used (EFER.NXE set); without it PT_EXEC is implied. */
 void pt_set_nx_supported(bool nx);
+/*
+ * Whether PAT entry 4 is write-combining (the kernel programs the PAT so at
+ * boot, when the CPU has one). Without it PT_WRITE_COMBINING maps uncached.
+ */
+void pt_set_pat_wc(bool wc);
 
 uint64_t pt_encode(paddr_t pa, unsigned rights, uint64_t size);
 unsigned pt_decode_rights(uint64_t pte);
+/* PT_WRITE_COMBINING if a leaf entry of this page size selects PAT entry 4 (pt_lookup adds it). */
+unsigned pt_decode_wc(uint64_t pte, uint64_t size);
 bool pt_is_canonical(vaddr_t va);
 static inline unsigned pt_index(vaddr_t va, int level) /* level 3 = PML4 ... 0 = PT */
 {

@@ -52,3 +52,5 @@ void cpu_init(void);
 void cpu_set_kernel_stack(uintptr_t top);
 bool cpu_has_smap(void);
 bool cpu_has_smep(void);
+/* Whether PAT entry 4 is write-combining (PT_WRITE_COMBINING maps WC, not uncached). */
+bool cpu_has_pat_wc(void);

@@ -38,8 +38,9 @@
  *      the instance, the buffer its name (NUL-terminated, under
  *      START_NAME_MAX), w0 its size (bytes of a memory object, ports of an
  *      ioport range); for "framebuffer" w1-w3 hold its struct
- *      start_framebuffer and for "ecam" w1-w2 its struct start_pci, which
- *      libsys copies into the instance's start_info; E_NOENT past the last.
+ *      start_framebuffer, for "ecam" w1-w2 its struct start_pci and for
+ *      "pci.config" w1-w3 its struct start_pci_function, which libsys
+ *      copies into the instance's start_info; E_NOENT past the last.
  *
  * The protocol library: this header, the client stubs (client.c), the
  * `svc` command line (cli.c, proto/svc_cli.h) and the server-side decode of
@@ -116,6 +117,7 @@ _Static_assert(sizeof(struct svc_entry) == 64, "svc_entry travels in the IPC buf
 /* The geometry an SVC_BOOT reply carries in w1 onwards. */
 _Static_assert(sizeof(struct start_framebuffer) == 3 * sizeof(uint64_t), "w1-w3");
 _Static_assert(sizeof(struct start_pci) == 2 * sizeof(uint64_t), "w1-w2");
+_Static_assert(sizeof(struct start_pci_function) == 3 * sizeof(uint64_t), "w1-w3");
 
 struct svc_fi_request {
 	uint64_t fault; /* enum svc_fault */
@@ -141,7 +143,7 @@ struct svc_grant {
 	char name[START_NAME_MAX];
 	handle_t handle;	 /* the reply carries it away: the server's copy is closed */
 	uint32_t size;		 /* bytes of a memory object, ports of an ioport range */
-	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2, else 0 */
+	uint32_t geometry_words; /* "framebuffer" 3, "ecam" 2, "pci.config" 3, else 0 */
 	uint64_t geometry[3];
 };
 
