@@ -6,6 +6,7 @@
  */
 #include "kernel/clock.h"
 #include "kernel/kheap.h"
+#include "kernel/mobj.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/syscall.h"
@@ -141,7 +142,9 @@ long SYS_HANDLE_INFO_handler(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	struct handle_info info = {s->obj->type, s->rights, s->badge};
+	struct handle_info info = {s->obj->type, s->rights, s->badge, 0};
+	if (s->obj->type == KOBJ_MOBJ)
+		info.size = ((struct mobj *)s->obj)->npages * PAGE_SIZE;
 	return copy_to_user(SYS_ARG1(tf), &info, sizeof(info));
 }
 

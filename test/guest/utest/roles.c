@@ -222,6 +222,19 @@ static int role_client(void)
 	return m.w[0] == ~5ull ? 0 : 1;
 }
 
+/* Open state in the server given as "parent", then exit, or wait to be killed. */
+static int role_open(bool wait)
+{
+	struct ipc_msg m = {0};
+	long err = ut_call(start_handle("parent", NULL), UT_OPEN, 0, &m);
+
+	if (err < 0)
+		return (int)(100 - err);
+	while (wait)
+		sys_sleep(1000 * MS);
+	return 0;
+}
+
 static void exit_later(void *code)
 {
 	sys_sleep(10 * MS);
@@ -270,6 +283,8 @@ int ut_role_main(int argc, char **argv)
 		return role_call(arg);
 	if (strcmp(role, "client") == 0)
 		return role_client();
+	if (strcmp(role, "open") == 0 || strcmp(role, "open-wait") == 0)
+		return role_open(role[4] == '-');
 	if (strcmp(role, "kill-self") == 0)
 		sys_process_kill(HANDLE_SELF);
 	if (strcmp(role, "thread-exit") == 0)

@@ -45,5 +45,6 @@ struct handle_info {
 	uint32_t type; /* enum kobj_type */
 	uint32_t rights;
 	uint64_t badge; /* endpoints minted with SYS_EP_MINT */
+	uint64_t size;	/* memory objects: their size in bytes (whole pages); else 0 */
 };
-_Static_assert(sizeof(struct handle_info) == 16, "handle_info is part of the ABI");
+_Static_assert(sizeof(struct handle_info) == 24, "handle_info is part of the ABI");

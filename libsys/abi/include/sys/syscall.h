@@ -65,7 +65,9 @@
 	X(SYS_IOPORT_CREATE, 42, 3, "(ioport resource, base, count) -> ioport handle")             \
 	X(SYS_IOPORT_ENABLE, 43, 1, "(ioport) -> 0; the caller may use those ports")               \
 	X(SYS_DEVMEM_CREATE, 44, 3, "(devmem resource, phys, size) -> memory object (uncached)")   \
-	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")
+	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")            \
+	X(SYS_EP_WATCH, 46, 3,                                                                     \
+	  "(endpoint, badge, flags) -> 0; IPC_LABEL_GONE there once no handle carries badge")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),
