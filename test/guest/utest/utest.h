@@ -54,6 +54,12 @@ void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct 
 		ut_kinfo_same(t, __FILE_NAME__, __LINE__, (a), (b));                               \
 		T_RETURN_IF_FAILED();                                                              \
 	} while (0)
+/*
+ * Poll (sleeping 1 ms) until the counters UT_KINFO_SAME compares are those
+ * of `want` (something another process frees may take a moment); false
+ * after `ms`, with the last reading in *now.
+ */
+bool ut_kinfo_wait(const struct kinfo *want, unsigned ms, struct kinfo *now);
 /* Poll (sleeping 1 ms) until the live thread count is `threads`; false after `ms`. */
 bool ut_wait_threads(uint64_t threads, unsigned ms);
 

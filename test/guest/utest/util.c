@@ -83,6 +83,26 @@ static const struct kinfo_field kinfo_fields[] = {
 	KF(mobjs),	 KF(replies),		KF(page_tables),
 };
 
+static bool kinfo_equal(const struct kinfo *a, const struct kinfo *b)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinfo_fields); i++)
+		if (*(const uint64_t *)((const char *)a + kinfo_fields[i].offset) !=
+		    *(const uint64_t *)((const char *)b + kinfo_fields[i].offset))
+			return false;
+	return true;
+}
+
+bool ut_kinfo_wait(const struct kinfo *want, unsigned ms, struct kinfo *now)
+{
+	for (unsigned i = 0;; i++) {
+		if (ut_kinfo(now) == E_OK && kinfo_equal(want, now))
+			return true;
+		if (i >= ms)
+			return false;
+		sys_sleep(MS);
+	}
+}
+
 void ut_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
 		   const struct kinfo *b)
 {
