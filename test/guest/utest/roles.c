@@ -237,6 +237,31 @@ static int role_open(bool wait)
 	return 0;
 }
 
+/*
+ * Arm client-death notices until the kernel refuses (t_watch.c): the number
+ * armed when it refused for the quota, which the parent lowered while our
+ * call waited; 200 and up for anything else.
+ */
+static int role_watch_quota(void)
+{
+	long ep = sys_ep_create(), minted = 0;
+	struct ipc_msg m = {.tag = IPC_TAG(UT_ECHO, 0, 0, 0)};
+
+	for (int i = 0; i < 256 && ep > 0 && minted >= 0;
+	     i++) /* the table grows before the quota */
+		minted = sys_ep_mint((handle_t)ep, (uint64_t)i + 1, R_SEND);
+	if (ep < 0 || minted < 0 || ipc_call(start_handle("parent", NULL), &m, TIMEOUT_NEVER) < 0)
+		return 200;
+	for (int i = 0; i < 256; i++) {
+		long err = sys_ep_watch((handle_t)ep, (uint64_t)i + 1, 0);
+		if (err == E_QUOTA)
+			return i;
+		if (err < 0)
+			return 201;
+	}
+	return 202; /* never refused */
+}
+
 /* Started by an exec (t_exec.c) with "first" (a notification) and "second" (an endpoint). */
 static int role_handles(void)
 {
@@ -341,6 +366,8 @@ int ut_role_main(int argc, char **argv)
 		return role_open(role[4] == '-');
 	if (strcmp(role, "handles") == 0)
 		return role_handles();
+	if (strcmp(role, "watch-quota") == 0)
+		return role_watch_quota();
 	if (strcmp(role, "count-handles") == 0)
 		return role_count_handles();
 	if (strcmp(role, "exec-abandon") == 0)

@@ -8,6 +8,7 @@
  * and a server on the common loop (server_run) frees each client's state
  * in on_client_gone, after which the kernel's counters are where they were.
  */
+#include "sys/process.h"
 #include "sys/server.h"
 #include "sys/thread.h"
 #include "utest.h"
@@ -149,6 +150,25 @@ TEST(watch, watch_refused,
 	T_OK(sys_handle_close(ep));
 	T_OK(ut_kinfo(&after));
 	UT_KINFO_SAME(&before, &after);
+}
+
+TEST(watch, watch_quota,
+     "an armed notice is charged to the server that armed it: past its quota, E_QUOTA")
+{
+	struct process_info info;
+	struct ipc_msg m;
+
+	T_HANDLE(ep, sys_ep_create());
+	T_HANDLE(child, ut_spawn("watch-quota", NULL, ep, UT_PRIO));
+	T_OK(ipc_recv(ep, &m, NOTICE_WAIT)); /* it waits in its call: set its quota now */
+	T_OK(sys_process_info(child, &info));
+	T_OK(sys_process_set_quota(child, info.pages_used + 2));
+	m.tag = IPC_TAG(0, 0, 0, 0);
+	T_OK(ipc_reply(HANDLE_INVALID, &m));
+	int64_t armed = ut_reap(child, NOTICE_WAIT);
+	T_ASSERT(armed > 0 && armed < 200); /* some fit in two pages, then E_QUOTA */
+	test_note("watch_notices_in_2_more_pages", (uint64_t)armed, "notices");
+	T_OK(sys_handle_close(ep));
 }
 
 static handle_t limit_handles[EP_WATCH_MAX + 1];

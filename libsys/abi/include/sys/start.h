@@ -28,7 +28,7 @@
 struct start_handle {
 	char name[START_NAME_MAX];
 	handle_t handle;
-	uint32_t size; /* for memory objects from boot modules: the byte size */
+	uint32_t size; /* memory objects: the byte size (a boot module's exact size) */
 };
 
 /* The boot framebuffer (its memory is the "framebuffer" handle), for init and whoever gets it. */
