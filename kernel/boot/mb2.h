@@ -17,7 +17,7 @@
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 
 #define MB2_MAX_MMAP	128
-#define MB2_MAX_MODULES 20 /* init, then what fits its start_info beside 5 other handles */
+#define MB2_MAX_MODULES 64 /* iso/mkiso.py refuses more */
 #define MB2_RSDP_MAX	36
 
 /* Errors returned by mb2_parse and mb2_check_magic (0 means success). */

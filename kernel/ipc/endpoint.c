@@ -84,6 +84,15 @@ static void deliver_kmsg(struct kmsg *k, struct thread *to)
 	d->r14 = HANDLE_INVALID;
 }
 
+/* A notice has been delivered or dropped: let go of what kept it. */
+static void kmsg_done(struct kmsg *k)
+{
+	if (k->owner)
+		kobj_put(k->owner);
+	else if (k->release)
+		k->release(k);
+}
+
 static struct kmsg *kq_pop(struct endpoint *ep)
 {
 	struct kmsg *k = ep->kq_head;
@@ -107,9 +116,12 @@ void ipc_post(struct endpoint *ep, struct kmsg *k)
 	if ((r = wait_queue_pop(&ep->receivers))) {
 		deliver_kmsg(k, r);
 		thread_wake(r, E_OK);
+		if (!k->owner && k->release)
+			k->release(k); /* one-shot: delivered */
 		return;
 	}
-	kobj_get(k->owner);
+	if (k->owner)
+		kobj_get(k->owner);
 	k->queued = true;
 	k->next = NULL;
 	if (ep->kq_tail)
@@ -151,7 +163,7 @@ void endpoint_destroy(struct kobj *o)
 	wake_all(&ep->senders, E_CLOSED);
 	wake_all(&ep->receivers, E_CLOSED);
 	for (struct kmsg *k; (k = kq_pop(ep));)
-		kobj_put(k->owner);
+		kmsg_done(k);
 	if (ep->bound) {
 		ep->bound->bound_ep = NULL;
 		kobj_put(&ep->bound->obj);
@@ -252,7 +264,7 @@ long ipc_recv(struct endpoint *ep, uint64_t timeout, struct thread *handoff)
 
 	if ((k = kq_pop(ep))) {
 		deliver_kmsg(k, cur);
-		kobj_put(k->owner);
+		kmsg_done(k);
 	} else if (ep->bound && ep->bound->bits) {
 		ipc_deliver_notification(cur, ep->bound->bits);
 		ep->bound->bits = 0;

@@ -244,3 +244,19 @@ long SYS_NTFN_TIMER_handler(struct trap_frame *tf)
 	ntfn_timer_set((struct ntfn *)n, SYS_ARG1(tf), SYS_ARG2(tf));
 	return E_OK;
 }
+
+/* Arm (flags 0) or cancel (EP_WATCH_CANCEL) a client-death notice for a badge. */
+long SYS_EP_WATCH_handler(struct trap_frame *tf)
+{
+	struct kobj *ep;
+	uint64_t badge = SYS_ARG1(tf), flags = SYS_ARG2(tf);
+	long err = lookup_obj((handle_t)SYS_ARG0(tf), KOBJ_ENDPOINT, R_RECV, &ep, NULL);
+
+	if (err)
+		return err;
+	if (badge == 0 || (flags & ~(uint64_t)EP_WATCH_CANCEL))
+		return E_INVAL; /* badge 0 names no client: it is never counted */
+	if (flags & EP_WATCH_CANCEL)
+		return ep_client_unwatch((struct endpoint *)ep, badge);
+	return ep_client_watch((struct endpoint *)ep, badge, current_process()->acct);
+}

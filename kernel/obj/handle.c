@@ -4,10 +4,13 @@
  * the unused ones. Lookups are O(1) and check generation, type and rights,
  * in that order, so each failure has its own error. Growth is charged to the
  * owner's account before it happens and given back when the table goes.
+ * Endpoint handles with a badge are counted per badge as they come and go
+ * (ipc/client.c), so a server can learn when a client is gone.
  */
 #include "kernel/handle.h"
 
 #include "kernel/account.h"
+#include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/string.h"
 #include "sys/errors.h"
@@ -70,6 +73,12 @@ static int grow(struct handle_table *ht)
 	return E_OK;
 }
 
+/* Endpoint handles with a badge are counted per badge, for client-death notices. */
+static bool counted(const struct kobj *obj, uint64_t badge)
+{
+	return obj->type == KOBJ_ENDPOINT && badge != 0;
+}
+
 /* Drop what slot s holds (nothing for a weak one). */
 static void release(struct handle_slot *s)
 {
@@ -78,6 +87,8 @@ static void release(struct handle_slot *s)
 
 	s->obj = NULL;
 	s->weak = 0;
+	if (counted(o, s->badge))
+		ep_client_unref((struct endpoint *)o, s->badge); /* before o may go */
 	if (!weak)
 		kobj_put(o);
 }
@@ -96,11 +107,13 @@ void handle_table_destroy(struct handle_table *ht)
 int handle_insert(struct handle_table *ht, struct kobj *obj, uint32_t rights, uint64_t badge,
 		  handle_t *out)
 {
-	if (!ht->free_head) {
-		int err = grow(ht);
-		if (err)
-			return err;
-	}
+	bool count = counted(obj, badge);
+	int err = count ? ep_client_ref((struct endpoint *)obj, badge, ht->acct) : E_OK;
+
+	if (!err && !ht->free_head && (err = grow(ht)) != E_OK && count)
+		ep_client_unref((struct endpoint *)obj, badge);
+	if (err)
+		return err;
 	uint32_t i = ht->free_head;
 	struct handle_slot *s = &ht->slots[i];
 	ht->free_head = s->next_free;

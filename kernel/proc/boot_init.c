@@ -49,30 +49,45 @@ static int load_segment(struct process *p, const uint8_t *file, const struct elf
 	return err;
 }
 
+/* Every module but init's, the four resources and the framebuffer fit init's start_info. */
+#define INIT_OWN_HANDLES 5
+_Static_assert(MB2_MAX_MODULES - 1 + INIT_OWN_HANDLES <= START_MAX_HANDLES,
+	       "init's start_info holds every boot module");
+
+/* A boot module as a read-only memory object for init, named after its command line. */
+static int give_module(struct process *p, const struct mb2_module *mod, struct start_info *si)
+{
+	struct start_handle *sh = &si->handles[si->handle_count];
+	const char *name = mod->cmdline ? mod->cmdline : "module";
+	uint32_t size = mod->end - mod->start;
+	struct mobj *m;
+
+	if (strlen(name) >= START_NAME_MAX) {
+		klog("warning: boot module '%s' skipped: its name is over %u characters\n", name,
+		     START_NAME_MAX - 1);
+		return E_OK;
+	}
+	if (size == 0 || mobj_create_boot(mod->start, size, &m)) {
+		klog("warning: boot module '%s' skipped: empty or not page-aligned\n", name);
+		return E_OK;
+	}
+	int err = handle_insert(&p->handles, &m->obj, R_READ | R_DUP | R_TRANSFER, 0, &sh->handle);
+	kobj_put(&m->obj);
+	if (err)
+		return err;
+	memcpy(sh->name, name, strlen(name) + 1);
+	sh->size = size;
+	si->handle_count++;
+	return E_OK;
+}
+
 static int give_modules(struct process *p, const struct boot_info *bi, struct start_info *si)
 {
-	if (bi->module_count > 1 + START_MAX_HANDLES - si->handle_count)
-		klog("warning: init: %zu boot modules, room for %u in its start_info\n",
-		     bi->module_count - 1, START_MAX_HANDLES - si->handle_count);
-	for (size_t i = 1; i < bi->module_count && si->handle_count < START_MAX_HANDLES; i++) {
-		const struct mb2_module *mod = &bi->modules[i];
-		struct start_handle *sh = &si->handles[si->handle_count];
-		struct mobj *m;
-		uint32_t size = mod->end - mod->start;
-		if (size == 0 || mobj_create_boot(mod->start, size, &m))
-			continue; /* empty, or not page-aligned as the multiboot2 header asks */
-		int err = handle_insert(&p->handles, &m->obj, R_READ | R_DUP | R_TRANSFER, 0,
-					&sh->handle);
-		kobj_put(&m->obj);
-		if (err)
-			return err;
-		const char *name = mod->cmdline ? mod->cmdline : "module";
-		size_t n = MIN(strlen(name), START_NAME_MAX - 1);
-		memcpy(sh->name, name, n);
-		sh->size = size;
-		si->handle_count++;
-	}
-	return E_OK;
+	int err = E_OK;
+
+	for (size_t i = 1; i < bi->module_count && !err; i++)
+		err = give_module(p, &bi->modules[i], si);
+	return err;
 }
 
 /* The roots of hardware access: init hands out narrow pieces of them. */
@@ -86,7 +101,7 @@ static int give_resources(struct process *p, struct start_info *si)
 		     {"devmem", RESOURCE_DEVMEM},
 		     {"dma", RESOURCE_DMA}};
 
-	for (size_t i = 0; i < ARRAY_SIZE(roots) && si->handle_count < START_MAX_HANDLES; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
 		struct start_handle *sh = &si->handles[si->handle_count];
 		struct resource *r;
 		int err = resource_create(roots[i].kind, &r);
@@ -110,7 +125,7 @@ static int give_framebuffer(struct process *p, const struct boot_info *bi, struc
 	struct start_handle *sh = &si->handles[si->handle_count];
 	struct mobj *m;
 
-	if (!fb->usable || si->handle_count >= START_MAX_HANDLES)
+	if (!fb->usable)
 		return E_OK; /* no framebuffer: nothing to hand out */
 	uint64_t size = ALIGN_UP((uint64_t)fb->pitch * fb->height, PAGE_SIZE);
 	int err = mobj_create_device(ALIGN_DOWN(fb->addr, PAGE_SIZE), size, DEVMEM_WC, &m);
@@ -148,14 +163,19 @@ static void give_args(struct start_info *si)
 	const char *line = cmdline_raw();
 	size_t used = 0;
 
-	while (*line && si->argc < START_MAX_ARGS) {
+	while (*line) {
 		while (*line == ' ')
 			line++;
 		size_t n = 0;
 		while (line[n] && line[n] != ' ')
 			n++;
-		if (n == 0 || used + n + 1 > START_STRINGS)
+		if (n == 0)
 			break;
+		if (si->argc == START_MAX_ARGS || used + n + 1 > START_STRINGS) {
+			klog("warning: init gets only the first %u words of the command line\n",
+			     si->argc);
+			break;
+		}
 		memcpy(&si->strings[used], line, n);
 		si->argv[si->argc++] =
 			USER_STACK_TOP - PAGE_SIZE + offsetof(struct start_info, strings) + used;

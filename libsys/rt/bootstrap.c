@@ -7,7 +7,8 @@
  * copies, "ns", its "state" memory object and its hardware handles; the
  * geometry that comes with "framebuffer", "ecam" and "pci.config" goes
  * into its start_info (fb, pci, pci_fn), as if it had been started with
- * them directly.
+ * them directly. More handles than START_MAX_HANDLES is an error
+ * (E_NOSPACE): the service does not start with some of them missing.
  */
 #include <string.h>
 
@@ -42,6 +43,10 @@ static long fetch_one(handle_t boot, uint32_t index, struct start_info *si)
 		return status;
 	if (!IPC_TAG_CAP(m.tag))
 		return E_INVAL;
+	if (boot_count == START_MAX_HANDLES) { /* more than fit: never start without some */
+		sys_handle_close(m.cap);
+		return E_NOSPACE;
+	}
 	struct start_handle *sh = &boot_handles[boot_count++];
 	size_t n = IPC_TAG_BYTES(m.tag);
 	if (n >= sizeof(sh->name))
@@ -58,7 +63,7 @@ long svc_bootstrap(handle_t boot, struct start_info *si)
 {
 	long err = E_OK;
 
-	while (boot_count < START_MAX_HANDLES && (err = fetch_one(boot, boot_count, si)) == E_OK)
+	while ((err = fetch_one(boot, boot_count, si)) == E_OK)
 		;
 	return err == E_NOENT ? E_OK : err;
 }

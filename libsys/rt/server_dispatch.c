@@ -15,7 +15,8 @@ bool server_is_event(uint64_t tag)
 {
 	uint32_t label = IPC_TAG_LABEL(tag);
 
-	return label == IPC_LABEL_NOTIFY || label == IPC_LABEL_FAULT || label == IPC_LABEL_EXIT;
+	return label == IPC_LABEL_NOTIFY || label == IPC_LABEL_FAULT || label == IPC_LABEL_EXIT ||
+	       label == IPC_LABEL_GONE;
 }
 
 static uint32_t kind_of(const struct server *s, uint64_t badge)
@@ -60,6 +61,20 @@ static server_handler_fn find(const struct server *s, uint32_t label, uint32_t k
 	return fn;
 }
 
+/* A client-death notice without a method: the hook of the part for its kind, else s's. */
+static void client_gone(const struct server *s, uint32_t kind, uint64_t badge)
+{
+	for (size_t i = 0; i < s->part_count; i++) {
+		const struct server *p = s->parts[i].server;
+		if (s->parts[i].kind == kind && p->on_client_gone) {
+			p->on_client_gone(p->ctx, badge);
+			return;
+		}
+	}
+	if (s->on_client_gone)
+		s->on_client_gone(s->ctx, badge);
+}
+
 handle_t server_take_cap(struct server_request *req)
 {
 	handle_t h = req->cap_in;
@@ -80,15 +95,17 @@ const char *server_name(const struct server_request *req, size_t max)
 
 bool server_dispatch(const struct server *s, struct server_request *req)
 {
-	uint32_t label = IPC_TAG_LABEL(req->msg.tag);
+	uint32_t label = IPC_TAG_LABEL(req->msg.tag), kind = kind_of(s, req->msg.badge);
 	bool known = false;
-	server_handler_fn fn = find(s, label, kind_of(s, req->msg.badge), &known, &req->ctx);
+	server_handler_fn fn = find(s, label, kind, &known, &req->ctx);
 
 	req->in_tag = req->msg.tag;
 	req->cap_in = IPC_TAG_CAP(req->in_tag) ? req->msg.cap : HANDLE_INVALID;
 	if (server_is_event(req->in_tag)) {
 		if (fn)
 			fn(req);
+		else if (label == IPC_LABEL_GONE)
+			client_gone(s, kind, req->msg.badge);
 		return false;
 	}
 	req->msg.tag = 0;

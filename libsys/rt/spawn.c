@@ -61,14 +61,35 @@ static long load_segment(handle_t child, const uint8_t *file, const struct elf_s
 	return place(child, m, seg->vaddr & ~(uint64_t)(PAGE - 1), pages, rights);
 }
 
+/*
+ * What a start_info holds, checked before anything is made: no argument or
+ * handle is ever dropped on the way. E_RANGE for too many arguments or
+ * bytes, or a handle name too long; E_NOSPACE for too many handles.
+ */
+static long check_fits(const struct spawn_args *a)
+{
+	size_t used = 0;
+
+	if (a->argc < 0 || a->argc > START_MAX_ARGS)
+		return E_RANGE;
+	for (int i = 0; i < a->argc; i++)
+		used += strlen(a->argv[i]) + 1;
+	if (used > START_STRINGS)
+		return E_RANGE;
+	if (a->handle_count > START_MAX_HANDLES)
+		return E_NOSPACE;
+	for (uint32_t i = 0; i < a->handle_count; i++)
+		if (strlen(a->handles[i].name) >= START_NAME_MAX)
+			return E_RANGE;
+	return E_OK;
+}
+
 static void fill_args(struct start_info *si, const struct spawn_args *a, uint64_t si_va)
 {
 	size_t used = 0;
 
-	for (int i = 0; i < a->argc && si->argc < START_MAX_ARGS; i++) {
+	for (int i = 0; i < a->argc; i++) {
 		size_t n = strlen(a->argv[i]);
-		if (used + n + 1 > START_STRINGS)
-			break;
 		memcpy(&si->strings[used], a->argv[i], n + 1);
 		si->argv[si->argc++] = si_va + offsetof(struct start_info, strings) + used;
 		used += n + 1;
@@ -77,7 +98,7 @@ static void fill_args(struct start_info *si, const struct spawn_args *a, uint64_
 
 static long fill_handles(struct start_info *si, const struct spawn_args *a, handle_t child)
 {
-	for (uint32_t i = 0; i < a->handle_count && i < START_MAX_HANDLES; i++) {
+	for (uint32_t i = 0; i < a->handle_count; i++) {
 		long h = sys_handle_grant(child, a->handles[i].handle, a->handles[i].rights);
 		if (h < 0)
 			return h;
@@ -137,6 +158,11 @@ static long spawn_unlocked(const void *file, size_t size, const struct spawn_arg
 	struct elf_image img;
 	struct elf_limits lim;
 
+	if (elf_err)
+		*elf_err = 0;
+	long fits = check_fits(a);
+	if (fits < 0)
+		return fits;
 	elf_limits_default(&lim);
 	int e = elf_validate(file, size, &lim, &img);
 	if (elf_err)

@@ -131,6 +131,10 @@ long sys_ep_bind(handle_t ep, handle_t n)
 {
 	return SC2(SYS_EP_BIND, ep, n);
 }
+long sys_ep_watch(handle_t ep, uint64_t badge, unsigned flags)
+{
+	return SC3(SYS_EP_WATCH, ep, badge, flags);
+}
 long sys_ntfn_create(void)
 {
 	return SC0(SYS_NTFN_CREATE);

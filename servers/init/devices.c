@@ -32,7 +32,7 @@
 #define NAME_IOPORT "ioport:%lx"
 #define NAME_DEVMEM "devmem:%lx"
 
-_Static_assert(MANIFEST_MAX_HANDLES == START_MAX_HANDLES, "a manifest's handles fit a start_info");
+_Static_assert(MANIFEST_MAX_HANDLES <= START_MAX_HANDLES, "a manifest's handles fit a start_info");
 
 static handle_t ecam = HANDLE_INVALID; /* PCI configuration space, made on first use */
 static uint32_t ecam_bytes;

@@ -68,6 +68,7 @@ enum badge_kind {
 #define BADGE_GEN(b)   ((uint32_t)(((b) >> 8) & 0xFFFFFFFFull))
 #define BADGE_INDEX(b) ((uint32_t)((b)&0xFF))
 #define BADGE_ANYONE   0xFF /* the index in handles that name no service (ns lookups) */
+_Static_assert(MANIFEST_MAX_SERVICES < BADGE_ANYONE, "a service index fits a badge's index byte");
 
 #define TIMER_BIT 1ull /* the back-off timer's notification bit */
 

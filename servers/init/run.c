@@ -34,17 +34,19 @@
 _Static_assert(SPAWN_DEFAULT_PRIORITY < INIT_PRIORITY_RUN,
 	       "a program must not run before this thread has set its quota");
 
-#define RUN_MAX_ARGS 8
+#define RUN_MAX_ARGS START_MAX_ARGS
 #define RUN_LIST_MAX 256
 
 static char run_list[RUN_LIST_MAX];
 
-/* Split "name:a:b" in place into the name and its arguments. */
+/* Split "name:a:b" in place into the name and its arguments; -1 for too many. */
 static int split_args(char *item, const char *argv[RUN_MAX_ARGS])
 {
 	int argc = 0;
 
-	for (char *p = strchr(item, ':'); p && argc < RUN_MAX_ARGS; p = strchr(p, ':')) {
+	for (char *p = strchr(item, ':'); p; p = strchr(p, ':')) {
+		if (argc == RUN_MAX_ARGS)
+			return -1;
 		*p++ = '\0';
 		argv[argc++] = p;
 	}
@@ -81,6 +83,11 @@ static long start_program(handle_t loader, char *item, bool hardware)
 {
 	const char *argv[RUN_MAX_ARGS];
 	int argc = split_args(item, argv), elf_err = 0;
+
+	if (argc < 0) {
+		printf("init: cannot start %s: more than %d arguments\n", item, RUN_MAX_ARGS);
+		return E_RANGE;
+	}
 	long give = sys_ep_mint(loader, sup_new_badge(), R_SEND | R_GRANT | R_DUP | R_TRANSFER);
 	long p = give < 0   ? give
 		 : hardware ? spawn_with_hardware((handle_t)give, item, argc, argv, &elf_err)
@@ -141,10 +148,14 @@ static void run_main(void *arg)
 long run_start(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "run=", 4) == 0) {
-			strlcpy(run_list, argv[i] + 4, sizeof(run_list));
-			return thread_spawn(run_main, NULL, INIT_PRIORITY_RUN, NULL);
+		if (strncmp(argv[i], "run=", 4) != 0)
+			continue;
+		if (strlcpy(run_list, argv[i] + 4, sizeof(run_list)) >= sizeof(run_list)) {
+			printf("init: run= is longer than %d characters; stopping\n",
+			       RUN_LIST_MAX - 1);
+			sys_process_exit(1); /* as if the list had failed: never run part of it */
 		}
+		return thread_spawn(run_main, NULL, INIT_PRIORITY_RUN, NULL);
 	}
 	return E_NOENT;
 }

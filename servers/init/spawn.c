@@ -44,30 +44,53 @@ static bool is_module(const struct start_handle *sh)
 	       strcmp(sh->name, "framebuffer") != 0;
 }
 
-/* The service's own start handles, then every boot module not shadowed by one. */
-static long build_list(struct service *s, struct handle_list *l)
+/* One more entry, or E_NOSPACE with a line: the loader never starts with handles missing. */
+static long room_for_one(const struct service *s, const struct handle_list *l)
 {
-	const struct start_info *si = start_info();
+	if (l->count < START_MAX_HANDLES)
+		return E_OK;
+	printf("svc: %s: its handles and the boot modules are more than a start_info holds (%u)\n",
+	       s->m.name, START_MAX_HANDLES);
+	return E_NOSPACE;
+}
 
-	for (uint32_t i = 0; l->count < START_MAX_HANDLES; i++) {
+/* The service's own start handles. */
+static long list_own(struct service *s, struct handle_list *l)
+{
+	for (uint32_t i = 0;; i++) {
 		struct svc_grant g;
 		long err = service_handle(s, i, &g);
 		if (err == E_NOENT)
-			break;
+			return E_OK;
 		if (err < 0)
 			return err;
+		if (room_for_one(s, l) < 0) {
+			sys_handle_close(g.handle);
+			return E_NOSPACE;
+		}
 		memcpy(l->names[l->count], g.name, sizeof(g.name));
 		l->hs[l->count] =
 			(struct spawn_handle){l->names[l->count], g.handle, R_ALL, g.size};
 		l->made = ++l->count;
 	}
-	for (uint32_t i = 0; si && i < si->handle_count && l->count < START_MAX_HANDLES; i++) {
+}
+
+/* The service's own start handles, then every boot module not shadowed by one. */
+static long build_list(struct service *s, struct handle_list *l)
+{
+	const struct start_info *si = start_info();
+	long err = list_own(s, l);
+
+	for (uint32_t i = 0; err >= 0 && si && i < si->handle_count; i++) {
 		const struct start_handle *sh = &si->handles[i];
-		if (is_module(sh) && !listed(l, sh->name))
+		if (!is_module(sh) || listed(l, sh->name))
+			continue;
+		err = room_for_one(s, l);
+		if (err >= 0)
 			l->hs[l->count++] = (struct spawn_handle){
 				sh->name, sh->handle, R_READ | R_DUP | R_TRANSFER, sh->size};
 	}
-	return E_OK;
+	return err;
 }
 
 static long spawn_loader(struct service *s)

@@ -97,8 +97,8 @@ long sup_boot_grant(void *ctx, uint64_t badge, uint32_t index, struct svc_grant 
 
 	(void)ctx;
 	if (!s || s->state != SVC_STARTING)
-		return E_CLOSED; /* an instance that is already gone */
-	long err = index < START_MAX_HANDLES ? service_handle(s, index, g) : E_NOENT;
+		return E_CLOSED;		/* an instance that is already gone */
+	long err = service_handle(s, index, g); /* any index: E_NOENT past the last */
 	if (err == E_NOENT)
 		life_boot_done(s);
 	return err;

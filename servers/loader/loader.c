@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The loader's one handler: find the program's image, choose the handles the
- * child starts with, and spawn it. The request was checked by the protocol's
- * decode (libsys/proto/loader/server.c); the image is checked by the ELF
- * validator inside the spawn, whose reason travels back in the reply.
+ * The loader's handlers for programs by name: LOADER_SPAWN finds the
+ * program's image, chooses the handles the child starts with and spawns
+ * it; LOADER_IMAGE hands out a read-only copy of a module. The requests
+ * were checked by the protocol's decode (libsys/proto/loader/server.c); an
+ * image is checked by the ELF validator inside the spawn, whose reason
+ * travels back in the reply. The exec sessions are loader_exec.c's.
  */
 #include "loader.h"
 
 #include <stdbool.h>
 
 #include "sys/errors.h"
-
-#define NS_RIGHTS (R_SEND | R_GRANT | R_DUP | R_TRANSFER)
 
 /*
  * The child's start handles: what the caller gave, as "parent" (or as
@@ -27,7 +27,7 @@ static uint32_t child_handles(const struct loader_env *env, const struct loader_
 	if (c->given != HANDLE_INVALID)
 		hs[n++] = (struct spawn_handle){boot ? "bootstrap" : "parent", c->given, R_ALL, 0};
 	if (!boot && env->ns != HANDLE_INVALID)
-		hs[n++] = (struct spawn_handle){"ns", env->ns, NS_RIGHTS, 0};
+		hs[n++] = (struct spawn_handle){"ns", env->ns, LOADER_NS_RIGHTS, 0};
 	return n;
 }
 
@@ -46,4 +46,26 @@ static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *e
 	return env->spawn(image, size, &a, elf_err);
 }
 
-const struct loader_ops loader_ops = {.spawn = loader_spawn_op};
+/* A boot module: only memory objects, not the loader's other start handles. */
+static long loader_image_op(void *ctx, const char *name, uint64_t *size)
+{
+	const struct loader_env *env = ctx;
+	uint32_t bytes = 0;
+	handle_t image = env->find_module(name, &bytes);
+	struct handle_info info;
+
+	if (image == HANDLE_INVALID || env->handle_info(image, &info) < 0 || info.type != KOBJ_MOBJ)
+		return E_NOENT;
+	*size = bytes;
+	return env->dup(image, R_READ | R_DUP | R_TRANSFER);
+}
+
+const struct loader_ops loader_ops = {
+	.spawn = loader_spawn_op,
+	.image = loader_image_op,
+	.exec_begin = loader_exec_begin_op,
+	.exec_handle = loader_exec_handle_op,
+	.exec_start = loader_exec_start_op,
+	.exec_cancel = loader_exec_cancel_op,
+	.client_gone = loader_client_gone_op,
+};

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The loader's handler (loader.c): the ops of proto/loader.h over the boot
- * modules and the ELF spawn path. What it needs of the system comes in
- * struct loader_env, so the host test gives it a fake module table and a
- * fake spawn.
+ * The loader's handlers: the ops of proto/loader.h over the boot modules
+ * and the ELF spawn path. loader.c starts programs by name and hands out
+ * module images; loader_exec.c keeps the exec sessions (an image and named
+ * handles gathered over several calls). What they need of the system comes
+ * in struct loader_env, so the host tests give them fake modules, a fake
+ * spawn and fake handles.
  */
 #pragma once
 
@@ -12,13 +14,46 @@
 #include "proto/loader.h"
 #include "sys/spawn.h"
 
+#define LOADER_NS_RIGHTS (R_SEND | R_GRANT | R_DUP | R_TRANSFER) /* every child's "ns" */
+
+/* An exec in the making (proto/loader.h, LOADER_EXEC_BEGIN). */
+struct loader_session {
+	uint32_t id;	/* 0: the slot is free */
+	uint64_t badge; /* the client's: only it may go on with the session */
+	handle_t image;
+	uint32_t size;
+	unsigned priority;
+	int argc;
+	uint32_t bytes;			  /* of strings */
+	char strings[LOADER_MAX_REQUEST]; /* the program name, NUL, the arguments, checked */
+	uint32_t handle_count;
+	struct spawn_handle handles[LOADER_EXEC_MAX_HANDLES];
+	char names[LOADER_EXEC_MAX_HANDLES][START_NAME_MAX];
+};
+
 struct loader_env {
 	handle_t ns; /* given to every program but a service (HANDLE_INVALID: none) */
-	/* The image called `name` (a boot module) and its byte size, or HANDLE_INVALID. */
+	/* The start handle called `name` (a boot module) and its byte size, or HANDLE_INVALID. */
 	handle_t (*find_module)(const char *name, uint32_t *size);
 	/* spawn_module (sys/spawn.h). */
 	long (*spawn)(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err);
+	/* sys_handle_info, sys_handle_dup and sys_handle_close. */
+	long (*handle_info)(handle_t h, struct handle_info *out);
+	long (*dup)(handle_t h, uint32_t rights);
+	long (*close)(handle_t h);
+	/* sys_ep_watch on the loader's endpoint: arm (0) or cancel a client-death notice. */
+	long (*watch)(uint64_t badge, unsigned flags);
+	struct loader_session sessions[LOADER_MAX_SESSIONS];
+	uint32_t last_session; /* the last id given */
 };
 
 /* The ops, with a struct loader_env as their ctx. */
 extern const struct loader_ops loader_ops;
+
+/* loader_exec.c: the exec ops. */
+long loader_exec_begin_op(void *ctx, const struct loader_exec_begin_call *c);
+long loader_exec_handle_op(void *ctx, uint64_t badge, uint64_t session, const char *name,
+			   handle_t h);
+long loader_exec_start_op(void *ctx, uint64_t badge, uint64_t session, int *elf_err);
+long loader_exec_cancel_op(void *ctx, uint64_t badge, uint64_t session);
+void loader_client_gone_op(void *ctx, uint64_t badge);

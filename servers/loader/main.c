@@ -1,24 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The loader server: starts programs by name from the boot modules init
- * gave it (later also from the FAT server). Each request names a program and
- * its arguments; the image is mapped read-only, checked and loaded by
- * spawn_module, and the caller gets the new process's handle. The protocol's
- * decode is libsys/proto/loader/server.c, the handler loader.c.
+ * gave it, or from any ELF memory object a client hands it with named
+ * handles (an exec session; later the FAT server's files come this way).
+ * Each image is mapped read-only, checked and loaded by spawn_module, and
+ * the caller gets the new process's handle. The protocol's decode is
+ * libsys/proto/loader/server.c, the handlers loader.c and loader_exec.c.
  * Recovery: stateless (its modules come from its start_info again; a spawn
  * in flight when it dies gives its caller E_RESTARTED, and LOADER_SPAWN is
- * not idempotent, so the caller decides).
+ * not idempotent, so the caller decides; open exec sessions end with it).
  */
 #include "loader.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
+static handle_t ep;
+
+static long watch(uint64_t badge, unsigned flags)
+{
+	return sys_ep_watch(ep, badge, flags);
+}
+
+static long dup_handle(handle_t h, uint32_t rights)
+{
+	return sys_handle_dup(h, rights);
+}
+
+static struct loader_env env = {.find_module = start_handle,
+				.spawn = spawn_module,
+				.handle_info = sys_handle_info,
+				.dup = dup_handle,
+				.close = sys_handle_close,
+				.watch = watch};
+
 int main(void)
 {
-	handle_t ep = start_handle("loader", NULL);
-	static struct loader_env env = {.find_module = start_handle, .spawn = spawn_module};
 	static struct loader_server ls = {&loader_ops, &env};
 
+	ep = start_handle("loader", NULL);
 	if (ep == HANDLE_INVALID) {
 		sys_debug_write("loader: no endpoint given\n", 26);
 		return 1;

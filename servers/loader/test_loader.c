@@ -1,144 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host test of the loader protocol: the client stub (loader_spawn_ex) and
- * raw requests go through the fake transport (fake_ipc.h) into the
- * protocol's decode and the loader's real handler, which runs over a fake
- * module table and a fake spawn. The fake spawn runs the real ELF validator
+ * Host test of the loader protocol's LOADER_SPAWN: the client stub
+ * (loader_spawn_ex) and raw requests go through the fake transport
+ * (fake_ipc.h) into the protocol's decode and the loader's real handler,
+ * which runs over a fake module table and a fake spawn
+ * (test_loader_fixture.h). The fake spawn runs the real ELF validator
  * on the module's bytes, so refused images give real reasons. Checks what
  * the child is started with (arguments, priority, the handles "parent",
  * "bootstrap" and "ns"), the handles the loop closes, the ELF error in w0,
  * every malformed request, the stub's own checks, and that a spawn is
  * never sent twice.
  */
-#include <stdio.h>
-#include <string.h>
-
-#include "check.h"
-#include "fake_ipc.h"
-#include "loader.h"
-#include "sys/elf.h"
-#include "sys/errors.h"
-#include "sys/sys.h"
-#include "sys/units.h"
-
-#define MODULE_BASE 0x300u /* fake module handles: MODULE_BASE + index */
-#define GOOD_SIZE   120	   /* ELF header and one program header */
-#define GOOD_VADDR  0x400000ull
-
-struct module {
-	const char *name;
-	const uint8_t *bytes;
-	uint32_t size;
-};
-
-static uint8_t good_elf[GOOD_SIZE];
-static const char not_elf[] =
-	"#!/bin/sh\n# a script, not an executable: the loader takes ELF only\necho hello\n";
-static struct module modules[] = {
-	{"hello", good_elf, GOOD_SIZE},
-	{"script", (const uint8_t *)not_elf, sizeof(not_elf)},
-	{"cut", good_elf, 40},
-};
-#define MODULE_COUNT (ARRAY_SIZE(modules))
-
-/* What the fake spawn was asked last, copied out of the request's buffer. */
-static struct {
-	int count;
-	char name[32];
-	int argc;
-	char argv[LOADER_MAX_ARGS][64];
-	unsigned priority;
-	uint32_t handle_count;
-	struct spawn_handle handles[2];
-	char handle_names[2][16];
-} spawned;
-
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* A minimal static x86-64 executable: one read+execute segment holding itself. */
-static void build_good_elf(void)
-{
-	static const uint8_t ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-	uint8_t *ph = good_elf + 64;
-
-	memcpy(good_elf, ident, sizeof(ident));
-	put_le(good_elf + 16, 2, 2);		   /* ET_EXEC */
-	put_le(good_elf + 18, 62, 2);		   /* EM_X86_64 */
-	put_le(good_elf + 20, 1, 4);		   /* e_version */
-	put_le(good_elf + 24, GOOD_VADDR + 64, 8); /* e_entry */
-	put_le(good_elf + 32, 64, 8);		   /* e_phoff */
-	put_le(good_elf + 52, 64, 2);		   /* e_ehsize */
-	put_le(good_elf + 54, 56, 2);		   /* e_phentsize */
-	put_le(good_elf + 56, 1, 2);		   /* e_phnum */
-	put_le(ph, 1, 4);			   /* PT_LOAD */
-	put_le(ph + 4, ELF_SEG_R | ELF_SEG_X, 4);  /* p_flags */
-	put_le(ph + 16, GOOD_VADDR, 8);		   /* p_vaddr */
-	put_le(ph + 32, GOOD_SIZE, 8);		   /* p_filesz */
-	put_le(ph + 40, GOOD_SIZE, 8);		   /* p_memsz */
-	put_le(ph + 48, 0x1000, 8);		   /* p_align */
-}
-
-static handle_t fake_find_module(const char *name, uint32_t *size)
-{
-	for (unsigned i = 0; i < MODULE_COUNT; i++)
-		if (strcmp(modules[i].name, name) == 0) {
-			*size = modules[i].size;
-			return MODULE_BASE + i;
-		}
-	return HANDLE_INVALID;
-}
-
-static void record(const struct spawn_args *a)
-{
-	spawned.count++;
-	snprintf(spawned.name, sizeof(spawned.name), "%s", a->name);
-	spawned.argc = a->argc;
-	for (int i = 0; i < a->argc; i++)
-		snprintf(spawned.argv[i], sizeof(spawned.argv[i]), "%s", a->argv[i]);
-	spawned.priority = a->priority;
-	spawned.handle_count = a->handle_count;
-	for (uint32_t i = 0; i < a->handle_count && i < 2; i++) {
-		spawned.handles[i] = a->handles[i];
-		snprintf(spawned.handle_names[i], 16, "%s", a->handles[i].name);
-		spawned.handles[i].name = spawned.handle_names[i];
-	}
-}
-
-/* spawn_module's contract: the validator's reason with E_INVAL, else a process handle. */
-static long fake_spawn(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err)
-{
-	const struct module *m = &modules[image - MODULE_BASE];
-	struct elf_limits lim;
-	struct elf_image img;
-
-	if (image < MODULE_BASE || image >= MODULE_BASE + MODULE_COUNT)
-		return E_BADHANDLE;
-	CHECK_EQ(size, m->size);
-	elf_limits_default(&lim);
-	int err = elf_validate(m->bytes, size, &lim, &img);
-	if (err != ELF_OK) {
-		*elf_err = err;
-		return E_INVAL;
-	}
-	record(a);
-	return fake_ipc_handle();
-}
-
-static struct loader_env env = {.find_module = fake_find_module, .spawn = fake_spawn};
-static struct loader_server ls = {&loader_ops, &env};
-static struct server server;
+#include "test_loader_fixture.h"
 
 static handle_t fresh_server(void)
 {
-	fake_ipc_reset();
-	memset(&spawned, 0, sizeof(spawned));
-	env.ns = fake_ipc_handle();
-	server = loader_server(0, &ls);
-	return fake_ipc_endpoint(&server, 3);
+	fixture_reset();
+	return fixture_client(3);
 }
 
 static long spawn(handle_t ep, const char *program, int argc, const char *const *argv,
@@ -169,7 +47,7 @@ static void test_spawn_with_arguments(void)
 	CHECK(strcmp(spawned.handles[1].name, "ns") == 0);
 	CHECK_EQ(spawned.handles[1].handle, env.ns);
 	CHECK_EQ(spawned.handles[1].rights & (R_RECV | R_MANAGE), 0);
-	CHECK(fake_ipc_closed(give));	     /* the child has its own copy */
+	CHECK_EQ(closes(give), 1);	     /* the child has its own copy */
 	CHECK(fake_ipc_closed((handle_t)p)); /* the caller holds the only handle */
 	CHECK(!fake_ipc_closed(env.ns));     /* ours, for the next program */
 	CHECK_EQ(fake_ipc_stats.last_badge, 3);

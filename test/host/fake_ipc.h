@@ -52,7 +52,8 @@ void fake_ipc_reset(void);
 
 /*
  * The kernel's deliveries that are not calls: an event (a notification's
- * IPC_LABEL_NOTIFY, a notice's IPC_LABEL_FAULT or IPC_LABEL_EXIT) reaches
+ * IPC_LABEL_NOTIFY, a notice's IPC_LABEL_FAULT, IPC_LABEL_EXIT or
+ * IPC_LABEL_GONE) reaches
  * the server behind ep with that handle's badge and gets no reply. A send
  * (ipc_send) reaches no server: the transport keeps the last one for the
  * test to read.

@@ -11,23 +11,28 @@
 
 #include "sys/ipc.h"
 
+struct account;
 struct ntfn;
 struct irq;
 struct process;
 
-/* Labels only the kernel sends; SYS_CALL and SYS_SEND refuse them (E_INVAL). */
-#define IPC_LABEL_KERNEL_FIRST IPC_LABEL_EXIT
+/* Labels only the kernel sends (IPC_LABEL_KERNEL_FIRST up); SYS_CALL and SYS_SEND refuse them. */
 _Static_assert(IPC_LABEL_FAULT >= IPC_LABEL_KERNEL_FIRST &&
-		       IPC_LABEL_NOTIFY >= IPC_LABEL_KERNEL_FIRST,
+		       IPC_LABEL_NOTIFY >= IPC_LABEL_KERNEL_FIRST &&
+		       IPC_LABEL_EXIT >= IPC_LABEL_KERNEL_FIRST &&
+		       IPC_LABEL_GONE >= IPC_LABEL_KERNEL_FIRST,
 	       "every kernel label is in the reserved range");
 
 /*
- * A message the kernel itself sends (fault and exit notices to a supervisor).
- * Preallocated in the object it reports on, which it keeps alive while queued.
+ * A message the kernel itself sends. Fault and exit notices to a supervisor
+ * are preallocated in the object they report on (`owner`), which each keeps
+ * alive while queued. A one-shot notice (a client-death notice) has no owner
+ * but `release`, called once it has been delivered or dropped.
  */
 struct kmsg {
 	struct kmsg *next;
 	struct kobj *owner;
+	void (*release)(struct kmsg *k);
 	bool queued;
 	bool has_regs;
 	uint64_t badge, tag;
@@ -42,6 +47,7 @@ struct endpoint {
 	struct ntfn *bound;		/* delivered to receivers as IPC_LABEL_NOTIFY */
 	struct kmsg *kq_head, *kq_tail; /* kernel notices, delivered before senders */
 	struct process *supervised;	/* processes whose notices come here */
+	uint32_t watches;		/* client-death notices armed or pending (ipc/client.c) */
 };
 
 struct ntfn {
@@ -88,6 +94,20 @@ void ipc_deliver_notification(struct thread *to, uint64_t bits);
 
 /* Send a kernel notice: to a waiting receiver now, else queued on the endpoint. */
 void ipc_post(struct endpoint *ep, struct kmsg *k);
+
+/*
+ * Client records (ipc/client.c): how many handles carry each badge to each
+ * endpoint, so a server can be told when none is left (SYS_EP_WATCH).
+ * ep_client_ref counts one more handle; a badge's first one creates its
+ * record, charged to `payer` (E_QUOTA, E_NOMEM: nothing counted).
+ * ep_client_unref counts one less; the last one posts an armed notice.
+ */
+int ep_client_ref(struct endpoint *ep, uint64_t badge, struct account *payer);
+void ep_client_unref(struct endpoint *ep, uint64_t badge);
+/* Arm a notice for badge, charged to `payer`: E_NOENT (no handle), E_NOSPACE, E_QUOTA. */
+int ep_client_watch(struct endpoint *ep, uint64_t badge, struct account *payer);
+/* Disarm it: E_NOENT when none is armed. */
+int ep_client_unwatch(struct endpoint *ep, uint64_t badge);
 
 /* A caller waiting for a reply gives up (timeout): unlink it from its server. */
 void ipc_cancel_call(struct thread *caller);

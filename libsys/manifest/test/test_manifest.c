@@ -192,7 +192,8 @@ static const struct bad_case bad_cases[] = {
 	{"[a]\nbinary = a\nstate_pages = 2\n", 1, "state_pages needs recovery = memory"},
 	{"[a]\nbinary = a\nrecovery = memory\nstate_pages = 0\n", 4, "state_pages"},
 	{"[a]\nbinary = a\nserves = e, e\n", 3, "'e' listed twice"},
-	{"[a]\nbinary = a\nserves = a b c d e\n", 3, "too many entries (max 4)"},
+	{"[a]\nbinary = a\nserves = a b c d e f g h i\n", 3, "serves: too many entries (max 8)"},
+	{"[a]\nbinary = a\n\ncalls = a,b,c,d,e,f,g,h,i\n", 4, "calls: too many entries (max 8)"},
 	{"[a]\nbinary = a\nserves = ns\n", 3, "reserved name"},
 	{"[a]\nbinary = a\nserves = state\n", 3, "reserved name"},
 	{"[a]\nbinary = a\nserves = e\n[b]\nbinary = b\nserves = e\n", 4,
@@ -215,9 +216,11 @@ static const struct bad_case bad_cases[] = {
 	{"[a]\nbinary = a\ndma = maybe\n", 3, "dma: unknown value 'maybe'"},
 	{"[a]\nbinary = a\ndma =\n", 3, "dma: empty value"},
 	{"[a]\nbinary = a\nserves = framebuffer\n", 3, "reserved name"},
-	{"[a]\nbinary = a\nserves = s1 s2 s3 s4\nirq = 1 2 3 4 5 6 7 8\n"
-	 "ioport = 1 2 3 4 5 6 7 8\ndevmem = framebuffer ecam 0x1000+0x1000\ndma = yes\n",
-	 1, "service 'a' would get 25 start handles (max 24)"},
+	{"[a]\nbinary = a\nserves = s1 s2 s3 s4 s5 s6 s7 s8\nirq = 1 2 3 4 5 6 7 8\n"
+	 "ioport = 1 2 3 4 5 6 7 8\ndma = yes\n"
+	 "devmem = framebuffer ecam 0x1000+0x1000 0x2000+0x1000 0x3000+0x1000 0x4000+0x1000\n"
+	 "recovery = memory\n",
+	 1, "service 'a' would get 33 start handles (max 32)"},
 	{"[a]\nbinary = a\ndevmem = 0x1001+0x1000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\ndevmem = 0xfffffffffffff000+0x2000\n", 3, "not whole pages"},
 	{"[a]\nbinary = a\nno equals sign\n", 3, "expected 'key = value'"},
@@ -248,8 +251,8 @@ static const struct bad_case bad_cases[] = {
 	{"[a]\nbinary = a\npci = 1:2\nmsi = 1\nmsix = 1\n", 1, "msi and msix together"},
 	{"[a]\nbinary = a\nserves = pci.bar0\n", 3, "reserved name"},
 	{"[a]\nbinary = a\nserves = irq.msix0\n", 3, "reserved name"},
-	{"[a]\nbinary = a\nserves = s1 s2\npci = 1:2\nmsix = 16\n", 1,
-	 "would get 26 start handles (max 24)"},
+	{"[a]\nbinary = a\nserves = s1 s2 s3 s4 s5 s6 s7 s8\ncalls = c1\npci = 1:2\nmsix = 16\n", 1,
+	 "would get 33 start handles (max 32)"},
 	{"[a\n", 1, "expected ']'"},
 	{"[]\n", 1, "empty service name"},
 	{"[a]\n= 1\n", 2, "unknown key ''"},
@@ -278,10 +281,51 @@ static void test_errors(void)
 	CHECK(err.line == 3 && strstr(err.text, "too many services (max 1)"));
 	/* Exactly as many start handles as an instance can hold. */
 	static const char full[] =
-		"[a]\nbinary = a\nserves = s1 s2 s3 s4\nirq = 1 2 3 4 5 6 7 8\n"
-		"ioport = 1 2 3 4 5 6 7 8\ndevmem = framebuffer ecam\ndma = yes\n";
+		"[a]\nbinary = a\nserves = s1 s2 s3 s4 s5 s6 s7 s8\nirq = 1 2 3 4 5 6 7 8\n"
+		"ioport = 1 2 3 4 5 6 7 8\ndma = yes\n"
+		"devmem = framebuffer ecam 0x1000+0x1000 0x2000+0x1000 0x3000+0x1000 "
+		"0x4000+0x1000\n";
 	CHECK_EQ(parse(full, strlen(full), m, MANIFEST_MAX_SERVICES, &err), 1);
 	CHECK_EQ(manifest_handle_count(&m[0]), MANIFEST_MAX_HANDLES);
+}
+
+/* A bundle of `n` services: [s<i>], each serving e<i> and calling up to `calls` of the others. */
+static size_t bundle_of(char *buf, size_t size, int n, int calls)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < n; i++) {
+		used += (size_t)snprintf(buf + used, size - used,
+					 "[s%d]\nbinary = b\nserves = e%d\n", i, i);
+		used += (size_t)snprintf(buf + used, size - used, "calls =");
+		for (int j = 0; j < calls && j < n; j++)
+			used += (size_t)snprintf(buf + used, size - used, " e%d", (i + 1 + j) % n);
+		used += (size_t)snprintf(buf + used, size - used, "\n");
+	}
+	return used;
+}
+
+/* The limits of a bundle: exactly at each is fine, one past it an error naming its line. */
+static void test_limits(void)
+{
+	static struct manifest m[MANIFEST_MAX_SERVICES];
+	static char text[16384];
+	struct manifest_error err;
+	size_t len = bundle_of(text, sizeof(text), MANIFEST_MAX_SERVICES, MANIFEST_MAX_ENDPOINTS);
+
+	CHECK_EQ(parse(text, len, m, MANIFEST_MAX_SERVICES, &err), MANIFEST_MAX_SERVICES);
+	CHECK_EQ(m[MANIFEST_MAX_SERVICES - 1].calls_count, MANIFEST_MAX_ENDPOINTS);
+	len = bundle_of(text, sizeof(text), MANIFEST_MAX_SERVICES + 1, 1);
+	CHECK_EQ(parse(text, len, m, MANIFEST_MAX_SERVICES, &err), -1);
+	CHECK_EQ(err.line, 4 * MANIFEST_MAX_SERVICES + 1); /* the 33rd [name] */
+	CHECK(strstr(err.text, "too many services (max 32)") != NULL);
+	/* Asking for more room than the parser has is the same limit, not an overrun. */
+	CHECK_EQ(parse(text, len, m, MANIFEST_MAX_SERVICES + 5, &err), -1);
+	CHECK(strstr(err.text, "too many services (max 32)") != NULL);
+	static const char serves[] = "[a]\nbinary = a\nserves = a1 a2 a3 a4 a5 a6 a7 a8\n";
+	CHECK_EQ(parse(serves, strlen(serves), m, MANIFEST_MAX_SERVICES, &err), 1);
+	CHECK_EQ(m[0].serves_count, MANIFEST_MAX_ENDPOINTS);
+	CHECK_EQ(manifest_handle_count(&m[0]), MANIFEST_MAX_ENDPOINTS + 1); /* and ns */
 }
 
 /* The text cut at every length: a result or a clean error, never a crash. */
@@ -365,6 +409,7 @@ int main(void)
 	test_good();
 	test_pci_keys();
 	test_errors();
+	test_limits();
 	test_truncation();
 	test_fuzz();
 	return check_summary("manifest");

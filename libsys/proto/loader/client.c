@@ -2,6 +2,8 @@
 /*
  * Client stubs of the loader protocol (proto/loader.h). The stub checks only
  * what it needs to build the message; the loader checks everything again.
+ * LOADER_IMAGE is resent after E_RESTARTED; the others are sent once, and
+ * loader_exec cancels its session when a step before the start fails.
  */
 #include <string.h>
 
@@ -69,4 +71,108 @@ long loader_spawn(handle_t ep, const char *program, int argc, const char *const 
 {
 	struct loader_spawn_args a = {program, argc, argv, priority, give_handle, 0, TIMEOUT_NEVER};
 	return loader_spawn_ex(ep, &a, elf_err);
+}
+
+long loader_image(handle_t ep, const char *name, uint64_t *size)
+{
+	size_t n = name ? strlen(name) + 1 : 0;
+	struct loader_image_reply rp = {0};
+
+	if (n < 2 || n > START_NAME_MAX)
+		return E_INVAL;
+	memcpy(ipc_buffer()->data, name, n);
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_IMAGE, 0, 0, n)};
+	long err = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
+	if (err < 0)
+		return err;
+	long status = (int16_t)IPC_TAG_LABEL(m.tag);
+	if (status < 0)
+		return status;
+	if (!IPC_TAG_CAP(m.tag) || IPC_TAG_WORDS(m.tag) < 1)
+		return E_PROTO;
+	memcpy(&rp, m.w, sizeof(rp));
+	if (size)
+		*size = rp.size;
+	return (long)m.cap;
+}
+
+/* A call whose reply carries only a status (and words): the status or the transport's error. */
+static long call_status(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+{
+	long err = ipc_call(ep, m, timeout);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
+}
+
+long loader_exec_begin(handle_t ep, const struct loader_exec_args *a)
+{
+	struct loader_spawn_args sa = {
+		.program = a->program, .argc = a->argc, .argv = a->argv, .priority = a->priority};
+	long used = put_strings(ipc_buffer(), &sa);
+
+	if (used < 0)
+		return used;
+	if (a->image == HANDLE_INVALID)
+		return E_INVAL;
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_BEGIN, 4, 1, used), .cap = a->image};
+	struct loader_exec_begin_request rq = {a->size, (uint64_t)a->argc, a->priority, 0};
+	memcpy(m.w, &rq, sizeof(rq));
+	long status = call_status(ep, &m, a->timeout);
+	if (status < 0)
+		return status;
+	struct loader_exec_begin_reply rp;
+	memcpy(&rp, m.w, sizeof(rp));
+	if (IPC_TAG_WORDS(m.tag) < 1 || rp.session == 0 || rp.session > INT32_MAX)
+		return E_PROTO;
+	return (long)rp.session;
+}
+
+long loader_exec_handle(handle_t ep, uint64_t session, const char *name, handle_t h,
+			uint64_t timeout)
+{
+	size_t n = name ? strlen(name) + 1 : 0;
+
+	if (n < 2 || n > START_NAME_MAX)
+		return E_INVAL;
+	memcpy(ipc_buffer()->data, name, n);
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_HANDLE, 1, 1, n), .w = {session}, .cap = h};
+	return call_status(ep, &m, timeout);
+}
+
+long loader_exec_start(handle_t ep, uint64_t session, int *elf_err, uint64_t timeout)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_START, 1, 0, 0), .w = {session}};
+	long err = ipc_call(ep, &m, timeout);
+
+	if (elf_err)
+		*elf_err = 0;
+	return err < 0 ? err : take_reply(&m, elf_err);
+}
+
+long loader_exec_cancel(handle_t ep, uint64_t session, uint64_t timeout)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_CANCEL, 1, 0, 0), .w = {session}};
+
+	return call_status(ep, &m, timeout);
+}
+
+long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err)
+{
+	long session = loader_exec_begin(ep, a);
+	long err = E_OK;
+
+	if (elf_err)
+		*elf_err = 0;
+	if (session < 0)
+		return session;
+	if (a->handle_count && !a->handles)
+		err = E_INVAL;
+	for (uint32_t i = 0; err == E_OK && i < a->handle_count; i++)
+		err = loader_exec_handle(ep, (uint64_t)session, a->handles[i].name,
+					 a->handles[i].handle, a->timeout);
+	if (err != E_OK) {
+		loader_exec_cancel(ep, (uint64_t)session, a->timeout);
+		return err;
+	}
+	return loader_exec_start(ep, (uint64_t)session, elf_err, a->timeout);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/loader.h"
+#include "proto/ns.h"
 #include "sys/start.h"
 #include "sys/thread.h"
 #include "utest.h"
@@ -222,6 +224,96 @@ static int role_client(void)
 	return m.w[0] == ~5ull ? 0 : 1;
 }
 
+/* Open state in the server given as "parent", then exit, or wait to be killed. */
+static int role_open(bool wait)
+{
+	struct ipc_msg m = {0};
+	long err = ut_call(start_handle("parent", NULL), UT_OPEN, 0, &m);
+
+	if (err < 0)
+		return (int)(100 - err);
+	while (wait)
+		sys_sleep(1000 * MS);
+	return 0;
+}
+
+/*
+ * Arm client-death notices until the kernel refuses (t_watch.c): the number
+ * armed when it refused for the quota, which the parent lowered while our
+ * call waited; 200 and up for anything else.
+ */
+static int role_watch_quota(void)
+{
+	long ep = sys_ep_create(), minted = 0;
+	struct ipc_msg m = {.tag = IPC_TAG(UT_ECHO, 0, 0, 0)};
+
+	for (int i = 0; i < 256 && ep > 0 && minted >= 0;
+	     i++) /* the table grows before the quota */
+		minted = sys_ep_mint((handle_t)ep, (uint64_t)i + 1, R_SEND);
+	if (ep < 0 || minted < 0 || ipc_call(start_handle("parent", NULL), &m, TIMEOUT_NEVER) < 0)
+		return 200;
+	for (int i = 0; i < 256; i++) {
+		long err = sys_ep_watch((handle_t)ep, (uint64_t)i + 1, 0);
+		if (err == E_QUOTA)
+			return i;
+		if (err < 0)
+			return 201;
+	}
+	return 202; /* never refused */
+}
+
+/* Started by an exec (t_exec.c) with "first" (a notification) and "second" (an endpoint). */
+static int role_handles(void)
+{
+	const struct start_info *si = start_info();
+	handle_t first = start_handle("first", NULL), second = start_handle("second", NULL);
+	struct handle_info a, b;
+
+	if (!si || si->handle_count != 3 || start_handle("ns", NULL) == HANDLE_INVALID)
+		return 1;
+	if (sys_handle_info(first, &a) < 0 || a.type != KOBJ_NOTIFICATION)
+		return 2;
+	if (sys_handle_info(second, &b) < 0 || b.type != KOBJ_ENDPOINT)
+		return 3;
+	return sys_ntfn_signal(first, 1) < 0 ? 4 : 0;
+}
+
+/* How many start handles this process got (t_exec.c: the most a start_info holds). */
+static int role_count_handles(void)
+{
+	return start_info() ? (int)start_info()->handle_count : -1;
+}
+
+/*
+ * Open an exec session with a loader handle of our own (from ns) holding a
+ * notification, tell the parent ("parent", a notification), then leave it
+ * behind: exit, or wait to be killed. The loader must end it (t_exec.c).
+ */
+static int role_exec_abandon(bool wait)
+{
+	long loader = ns_lookup(start_handle("ns", NULL), "loader"), n = sys_ntfn_create();
+	uint64_t size = 0;
+	long image = loader < 0 ? loader : loader_image((handle_t)loader, "utest", &size);
+
+	if (image < 0 || n < 0)
+		return 1;
+	struct loader_exec_args a = {.image = (handle_t)image,
+				     .size = size,
+				     .program = "never",
+				     .priority = UT_PRIO,
+				     .timeout = TIMEOUT_NEVER};
+	long session = loader_exec_begin((handle_t)loader, &a);
+	if (session < 0 || loader_exec_handle((handle_t)loader, (uint64_t)session, "n", (handle_t)n,
+					      TIMEOUT_NEVER) < 0)
+		return 2;
+	sys_handle_close((handle_t)n);
+	sys_handle_close((handle_t)image);
+	sys_ntfn_signal(start_handle("parent", NULL), 1);
+	while (wait)
+		sys_sleep(1000 * MS);
+	return 0;
+}
+
 static void exit_later(void *code)
 {
 	sys_sleep(10 * MS);
@@ -270,6 +362,16 @@ int ut_role_main(int argc, char **argv)
 		return role_call(arg);
 	if (strcmp(role, "client") == 0)
 		return role_client();
+	if (strcmp(role, "open") == 0 || strcmp(role, "open-wait") == 0)
+		return role_open(role[4] == '-');
+	if (strcmp(role, "handles") == 0)
+		return role_handles();
+	if (strcmp(role, "watch-quota") == 0)
+		return role_watch_quota();
+	if (strcmp(role, "count-handles") == 0)
+		return role_count_handles();
+	if (strcmp(role, "exec-abandon") == 0)
+		return role_exec_abandon(argc > 1 && strcmp(argv[1], "wait") == 0);
 	if (strcmp(role, "kill-self") == 0)
 		sys_process_kill(HANDLE_SELF);
 	if (strcmp(role, "thread-exit") == 0)

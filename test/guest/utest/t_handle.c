@@ -87,28 +87,33 @@ TEST(handle, handle_stale_generation, "a closed handle stays dead when its slot 
 }
 
 static void expect_info(struct test_ctx *t, handle_t h, uint32_t type, uint32_t rights,
-			uint64_t badge)
+			uint64_t badge, uint64_t size)
 {
-	struct handle_info info = {0, 0, 99, 0};
+	struct handle_info info = {0, 0, 99, 99};
 
 	T_OK(sys_handle_info(h, &info));
 	T_EQ(info.type, type);
 	T_EQ(info.rights, rights);
 	T_EQ(info.badge, badge);
+	T_EQ(info.size, size);
 }
 
 TEST(handle, handle_info_types,
-     "handle_info names each object type with the rights it was made with")
+     "handle_info names each object type with the rights it was made with, and a memory "
+     "object's size in whole pages")
 {
 	T_HANDLE(ep, sys_ep_create());
 	T_HANDLE(n, sys_ntfn_create());
 	T_HANDLE(m, sys_mobj_create(PAGE, 0));
+	T_HANDLE(big, sys_mobj_create(3 * PAGE + 1, 0));
 	T_HANDLE(p, sys_process_create("info", 4));
 
-	expect_info(t, ep, KOBJ_ENDPOINT, EP_RIGHTS, 0);
-	expect_info(t, n, KOBJ_NOTIFICATION, NTFN_RIGHTS, 0);
-	expect_info(t, m, KOBJ_MOBJ, MOBJ_RIGHTS, 0);
-	expect_info(t, p, KOBJ_PROCESS, R_ALL, 0);
+	expect_info(t, ep, KOBJ_ENDPOINT, EP_RIGHTS, 0, 0);
+	expect_info(t, n, KOBJ_NOTIFICATION, NTFN_RIGHTS, 0, 0);
+	expect_info(t, m, KOBJ_MOBJ, MOBJ_RIGHTS, 0, PAGE);
+	expect_info(t, big, KOBJ_MOBJ, MOBJ_RIGHTS, 0, 4 * PAGE);
+	expect_info(t, p, KOBJ_PROCESS, R_ALL, 0, 0);
+	sys_handle_close(big);
 	T_RETURN_IF_FAILED();
 	T_EQ(sys_handle_info(ep, NULL), E_FAULT);
 	T_EQ(sys_handle_info(ep, (struct handle_info *)UT_DIRECT_MAP), E_FAULT);
@@ -128,16 +133,16 @@ TEST(handle, handle_dup_rights, "dup keeps the object and badge, masks rights, a
 	T_HANDLE(regrown, sys_handle_dup(send_dup, R_ALL));
 	T_HANDLE(badged_copy, sys_handle_dup(badged, R_SEND | R_DUP));
 
-	expect_info(t, send_only, KOBJ_ENDPOINT, R_SEND, 0);
-	expect_info(t, regrown, KOBJ_ENDPOINT, R_SEND | R_DUP, 0); /* rights never grow */
-	expect_info(t, badged_copy, KOBJ_ENDPOINT, R_SEND | R_DUP, 0xBADBAD);
+	expect_info(t, send_only, KOBJ_ENDPOINT, R_SEND, 0, 0);
+	expect_info(t, regrown, KOBJ_ENDPOINT, R_SEND | R_DUP, 0, 0); /* rights never grow */
+	expect_info(t, badged_copy, KOBJ_ENDPOINT, R_SEND | R_DUP, 0xBADBAD, 0);
 	T_RETURN_IF_FAILED();
 	T_EQ(sys_handle_dup(send_only, R_SEND), E_RIGHTS);
 	T_HANDLE(none, sys_handle_dup(ep, 0));
-	expect_info(t, none, KOBJ_ENDPOINT, 0, 0);
+	expect_info(t, none, KOBJ_ENDPOINT, 0, 0, 0);
 	T_RETURN_IF_FAILED();
 	T_OK(sys_handle_close(ep)); /* the copies keep the endpoint alive */
-	expect_info(t, send_only, KOBJ_ENDPOINT, R_SEND, 0);
+	expect_info(t, send_only, KOBJ_ENDPOINT, R_SEND, 0, 0);
 	T_RETURN_IF_FAILED();
 	handle_t all[] = {send_only, send_dup, badged, regrown, badged_copy, none};
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
@@ -219,7 +224,7 @@ TEST(handle, handle_grant, "grant copies a handle into a process with masked rig
 	T_HANDLE(p, sys_process_create("grant", 5));
 	T_HANDLE(mine, sys_handle_grant(HANDLE_SELF, ep, R_SEND | R_TRANSFER));
 
-	expect_info(t, mine, KOBJ_ENDPOINT, R_SEND | R_TRANSFER, 0);
+	expect_info(t, mine, KOBJ_ENDPOINT, R_SEND | R_TRANSFER, 0, 0);
 	T_RETURN_IF_FAILED();
 	T_ASSERT(mine != ep);
 	T_OK(sys_handle_grant(p, ep, R_SEND)); /* a handle number in p, meaningless here */

@@ -20,7 +20,8 @@
 #define CODE_VA	   (TOP_PAGE - PAGE)	 /* the last page user space may map */
 #define SYSCALL_AT (TOP_PAGE - 2)	 /* its last two bytes */
 
-static const uint16_t kernel_labels[] = {IPC_LABEL_NOTIFY, IPC_LABEL_FAULT, IPC_LABEL_EXIT};
+static const uint16_t kernel_labels[] = {IPC_LABEL_NOTIFY, IPC_LABEL_FAULT, IPC_LABEL_EXIT,
+					 IPC_LABEL_GONE};
 
 TEST(sec_ipc, ipc_kernel_labels_refused,
      "call and send refuse the labels of notifications and notices")
@@ -35,7 +36,7 @@ TEST(sec_ipc, ipc_kernel_labels_refused,
 		T_EQ(ipc_send(ep, &m, 0), E_INVAL);
 		T_EQ(ipc_send(ep, &m, 10 * MS), E_INVAL);
 	}
-	m = (struct ipc_msg){.tag = IPC_TAG(IPC_LABEL_EXIT - 1, 0, 0, 0)};
+	m = (struct ipc_msg){.tag = IPC_TAG(IPC_LABEL_KERNEL_FIRST - 1, 0, 0, 0)};
 	T_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK); /* the highest label anyone may send */
 	T_EQ(ut_status(m.tag), E_NOSYS);
 	m = (struct ipc_msg){0};

@@ -103,6 +103,7 @@ enum ut_method {
 	UT_EXIT,      /* exit the process with code w0 without replying */
 	UT_CRASH,     /* fault (read kernel memory) with the call in flight */
 	UT_QUIT,      /* reply 0, then stop serving */
+	UT_OPEN, /* t_watch.c's server only: keep state for the caller's badge until it is gone */
 };
 
 /* Serve `ep` until UT_QUIT or an error; returns the error (E_OK after UT_QUIT). */

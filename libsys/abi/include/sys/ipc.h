@@ -32,7 +32,7 @@
 #define IPC_TAG_BYTES(t) ((uint32_t)(((t) >> 20) & 0xFFFu))
 
 /* Label of a message that is really a notification bound to the endpoint. */
-#define IPC_LABEL_NOTIFY 0xFFFFu
+#define IPC_LABEL_NOTIFY       0xFFFFu
 /*
  * Kernel notices to a supervisor (SYS_PROCESS_SUPERVISE), with the badge
  * given there:
@@ -41,8 +41,20 @@
  *     w3 rip, w4 rsp, w5 thread id; the buffer holds struct fault_regs.
  *   IPC_LABEL_EXIT: the process ended. w0 exit code, w1 pid.
  */
-#define IPC_LABEL_FAULT	 0xFFFEu
-#define IPC_LABEL_EXIT	 0xFFFDu
+#define IPC_LABEL_FAULT	       0xFFFEu
+#define IPC_LABEL_EXIT	       0xFFFDu
+/*
+ * A client-death notice (SYS_EP_WATCH): no handle carries the watched badge
+ * to this endpoint any more (closed, or its process ended). The message's
+ * badge is that client's badge, and so is w0.
+ */
+#define IPC_LABEL_GONE	       0xFFFCu
+/* Labels from here up are the kernel's: SYS_CALL and SYS_SEND refuse them. */
+#define IPC_LABEL_KERNEL_FIRST IPC_LABEL_GONE
+
+/* SYS_EP_WATCH: flags, and the most watches armed on one endpoint at a time. */
+#define EP_WATCH_CANCEL 1u
+#define EP_WATCH_MAX	1024u
 
 /* The registers of a faulting thread, as they arrive in the IPC buffer. */
 struct fault_regs {

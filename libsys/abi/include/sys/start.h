@@ -13,7 +13,7 @@
 
 #define START_MAGIC	  0x5354415254494E46ull /* "STARTINF" */
 #define START_MAX_ARGS	  16
-#define START_MAX_HANDLES 24
+#define START_MAX_HANDLES 80
 #define START_NAME_MAX	  24
 #define START_STRINGS	  1024
 
@@ -28,7 +28,7 @@
 struct start_handle {
 	char name[START_NAME_MAX];
 	handle_t handle;
-	uint32_t size; /* for memory objects from boot modules: the byte size */
+	uint32_t size; /* memory objects: the byte size (a boot module's exact size) */
 };
 
 /* The boot framebuffer (its memory is the "framebuffer" handle), for init and whoever gets it. */

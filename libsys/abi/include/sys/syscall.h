@@ -69,7 +69,9 @@
 	X(SYS_MOBJ_PHYS, 45, 3, "(dma resource, mobj, page index) -> physical address")            \
 	X(SYS_MOBJ_PHYS_LIST, 46, 5,                                                               \
 	  "(dma resource, mobj, first page, uint64 *out, count) -> count; physical addresses")     \
-	X(SYS_IRQ_SET_MASK, 47, 4, "(irq, device mobj, offset, bit) -> 0; where an MSI is masked")
+	X(SYS_IRQ_SET_MASK, 47, 4, "(irq, device mobj, offset, bit) -> 0; where an MSI is masked") \
+	X(SYS_EP_WATCH, 48, 3,                                                                     \
+	  "(endpoint, badge, flags) -> 0; IPC_LABEL_GONE there once no handle carries badge")
 
 enum sys_number {
 #define SYSCALL_ENUM(name, nr, nargs, sig) name = (nr),

@@ -64,8 +64,8 @@
 #include <stdint.h>
 
 #define MANIFEST_NAME_MAX      16 /* names of services, binaries, endpoints: 15 characters */
-#define MANIFEST_MAX_SERVICES  16
-#define MANIFEST_MAX_ENDPOINTS 4 /* entries of serves, and of calls */
+#define MANIFEST_MAX_SERVICES  32 /* sections in a bundle: more is an error at its line */
+#define MANIFEST_MAX_ENDPOINTS 8  /* entries of serves, and of calls */
 #define MANIFEST_MAX_IRQS      8
 #define MANIFEST_MAX_RANGES    8 /* entries of ioport, and of devmem */
 #define MANIFEST_ERROR_MAX     96
@@ -73,7 +73,12 @@
 #define MANIFEST_MAX_HEARTBEAT 60000
 #define MANIFEST_MAX_STATE     256 /* pages */
 #define MANIFEST_MAX_GSI       191
-#define MANIFEST_MAX_HANDLES   24 /* start handles of one instance (START_MAX_HANDLES) */
+/*
+ * Start handles of one instance (at most START_MAX_HANDLES, sys/start.h);
+ * the loader's share its start_info with the boot modules, which init
+ * checks when it starts it.
+ */
+#define MANIFEST_MAX_HANDLES   32
 #define MANIFEST_MAX_MSI       32
 #define MANIFEST_MAX_MSIX      16
 #define MANIFEST_PCI_BARS      6 /* handles a PCI function may get for its BARs */

@@ -20,9 +20,21 @@
  * label, and whatever words, capability and buffer bytes it put in msg.tag.
  * An unknown method gets E_NOSYS; a call nobody may make gets E_RIGHTS.
  * Events get no reply: a notification bound to the endpoint
- * (IPC_LABEL_NOTIFY, the bits in the badge) and the kernel's supervision
- * notices (IPC_LABEL_FAULT, IPC_LABEL_EXIT); user messages cannot carry
- * these labels (the kernel refuses them), so an event is never a call.
+ * (IPC_LABEL_NOTIFY, the bits in the badge), the kernel's supervision
+ * notices (IPC_LABEL_FAULT, IPC_LABEL_EXIT) and client-death notices
+ * (IPC_LABEL_GONE); user messages cannot carry these labels (the kernel
+ * refuses them), so an event is never a call.
+ *
+ * Clients going away: a server that keeps state per client (open files,
+ * surfaces, subscriptions) arms a notice for the client's badge when it
+ * first gives it state (sys_ep_watch(endpoint, badge, 0), sys/sys.h); once
+ * no handle carries that badge any more (closed, or every process holding
+ * one ended, killed or not) the notice arrives as IPC_LABEL_GONE with the
+ * badge, and the loop calls on_client_gone(ctx, badge), which frees what
+ * that client had. A method table entry for IPC_LABEL_GONE takes it
+ * instead; otherwise the part answering the badge's kind gets it if it has
+ * the hook, else the server. A notice armed by an instance that died
+ * reaches the next one, which may not know the badge: ignore it.
  *
  * Capabilities: one that arrives with a request is the handler's to take
  * (server_take_cap); whatever it does not take is closed after the request,
@@ -75,6 +87,8 @@ struct server {
 	uint32_t (*badge_kind)(uint64_t badge);
 	/* Called before each wait for the next message (NULL: nothing). */
 	void (*before_wait)(void *ctx);
+	/* A client's badge is carried by no handle any more (IPC_LABEL_GONE; NULL: ignored). */
+	void (*on_client_gone)(void *ctx, uint64_t badge);
 	void *ctx;
 	/* Protocols answered for one badge kind each, after `methods` (none: NULL, 0). */
 	const struct server_part *parts;
@@ -82,8 +96,9 @@ struct server {
 };
 
 struct server_part {
-	uint32_t kind;		     /* the badge kind its methods answer */
-	const struct server *server; /* its methods (kind 0) and ctx; endpoint and hooks unused */
+	uint32_t kind; /* the badge kind its methods answer */
+	const struct server
+		*server; /* its methods (kind 0), ctx and on_client_gone; the rest unused */
 };
 
 #define SERVER_METHODS(table) (table), ARRAY_SIZE(table)

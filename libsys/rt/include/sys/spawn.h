@@ -40,7 +40,11 @@ struct spawn_args {
 
 /*
  * Returns a process handle (>= 0) or a negative error: sys/errors.h codes,
- * or E_INVAL with *elf_err set to the ELF validator's reason.
+ * or E_INVAL with *elf_err set to the ELF validator's reason. What does not
+ * fit a start_info is refused before anything is made, never cut off:
+ * E_RANGE for more than START_MAX_ARGS arguments or START_STRINGS bytes of
+ * them, or a handle name of START_NAME_MAX characters or more; E_NOSPACE
+ * for more than START_MAX_HANDLES handles.
  */
 long spawn_elf(const void *file, size_t size, const struct spawn_args *a, int *elf_err);
 /* The same from an image in a memory object of `size` bytes (e.g. a boot module). */

@@ -58,6 +58,13 @@ long sys_unmap(handle_t process, uintptr_t va, size_t size);
 long sys_ep_create(void);
 long sys_ep_mint(handle_t ep, uint64_t badge, uint32_t rights);
 long sys_ep_bind(handle_t ep, handle_t ntfn);
+/*
+ * Tell the holder of ep (R_RECV) when no handle carries `badge` to it any
+ * more: an IPC_LABEL_GONE notice on ep (sys/ipc.h). Flags 0 arms it
+ * (again: nothing more), EP_WATCH_CANCEL disarms it. E_NOENT: no handle
+ * carries that badge (the client is gone already), or nothing to cancel.
+ */
+long sys_ep_watch(handle_t ep, uint64_t badge, unsigned flags);
 long sys_ntfn_create(void);
 long sys_ntfn_signal(handle_t ntfn, uint64_t bits);
 long sys_ntfn_wait(handle_t ntfn, uint64_t timeout);

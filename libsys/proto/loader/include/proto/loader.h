@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The loader protocol (methods 0x0100-0x01FF, sys/protocols.h): start a
- * program by name. The library: this header, the client stubs (client.c)
- * and the server-side decode into loader_ops (server.c); the loader's
- * handler is servers/loader/loader.c.
+ * program by name, or from any ELF image in a memory object with any
+ * number of named handles. The library: this header, the client stubs
+ * (client.c) and the server-side decode into loader_ops (server.c); the
+ * loader's handlers are servers/loader/loader.c and loader_exec.c.
  *
  * LOADER_SPAWN (not idempotent: each call starts a new process, so a caller
  *               that gets E_RESTARTED does not know whether one started)
@@ -26,8 +27,66 @@
  *   errors:  E_INVAL for a malformed request (words, strings, flags),
  *            E_RANGE for a priority, argc or argument bytes above the limits,
  *            E_NOENT for a program nobody has, what spawning gave otherwise.
+ *
+ * LOADER_IMAGE (idempotent)
+ *   request: IPC buffer = a boot module's name, NUL (1 to START_NAME_MAX - 1
+ *            characters), nothing after it.
+ *   reply:   cap = a read-only handle to that module's memory object
+ *            (R_READ | R_DUP | R_TRANSFER); w0 = its size in bytes.
+ *   errors:  E_INVAL for a malformed name, E_NOENT for a module nobody has.
+ *
+ * Starting a program from a memory object with several handles takes a
+ * session, since a message carries one capability: LOADER_EXEC_BEGIN with
+ * the image, one LOADER_EXEC_HANDLE per named handle, then
+ * LOADER_EXEC_START (or LOADER_EXEC_CANCEL). loader_exec() does all of it.
+ * A session belongs to the badge it was begun through: another badge gets
+ * E_NOENT for it. It holds its image and handles until it ends: at its
+ * start (whether the child starts or not), when cancelled, or when its
+ * client is gone (no handle carries that badge any more: the loader arms a
+ * client-death notice, sys/server.h). At most LOADER_MAX_SESSIONS are open
+ * at once, LOADER_MAX_CLIENT_SESSIONS of them per badge. None of these is
+ * idempotent; a call cut off by a restart (E_RESTARTED) ends the session
+ * with the loader (its handles go with the old instance), and later calls
+ * for it get E_NOENT: begin again.
+ *
+ * LOADER_EXEC_BEGIN
+ *   request: cap = the ELF image, a memory object the caller may read
+ *            (required); w0 = the image's size in bytes (1 to
+ *            LOADER_MAX_IMAGE, and at most the object's size), w1 = argc,
+ *            w2 = priority, w3 = flags (none yet: 0); IPC buffer = program
+ *            name (the child's process name) and arguments, as LOADER_SPAWN.
+ *   reply:   w0 = the session (never 0).
+ *   errors:  E_INVAL malformed (words, strings, flags, size 0, no image),
+ *            E_TYPE the image is not a memory object, E_RIGHTS it cannot be
+ *            read, E_RANGE its size is beyond the object or the limit (or a
+ *            priority, argc or argument bytes beyond theirs), E_NOSPACE too
+ *            many sessions open (for everyone, or for this badge).
+ *   The image is read when the session starts: whoever else can write the
+ *   object by then changes only what this child runs.
+ *
+ * LOADER_EXEC_HANDLE
+ *   request: w0 = the session; IPC buffer = the name the child finds it by
+ *            (1 to START_NAME_MAX - 1 characters, NUL); cap = the handle
+ *            (required; the child gets it with the rights it came with).
+ *   errors:  E_NOENT no such session for this badge, E_INVAL malformed (no
+ *            handle, a bad name), E_EXISTS the name is given already,
+ *            E_NOSPACE LOADER_EXEC_MAX_HANDLES are given already. The session
+ *            stays open after an error.
+ *
+ * LOADER_EXEC_START
+ *   request: w0 = the session.
+ *   reply:   as LOADER_SPAWN: w0 = the validator's reason, cap = the process.
+ *            The child starts with the named handles and, unless one is
+ *            named "ns", the loader's "ns".
+ *   errors:  E_NOENT no such session, then as LOADER_SPAWN. The session ends
+ *            either way.
+ *
+ * LOADER_EXEC_CANCEL
+ *   request: w0 = the session. It ends; E_NOENT if there is none.
+ *
  * Recovery: stateless. A spawn cut off by a restart leaves no process
- * behind unless its first thread had started; the caller decides.
+ * behind unless its first thread had started; the caller decides. Exec
+ * sessions do not survive a restart (above).
  */
 #pragma once
 
@@ -41,6 +100,11 @@
 
 #define LOADER_PROTOCOL_BASE PROTOCOL_BASE(loader)
 #define LOADER_SPAWN	     (LOADER_PROTOCOL_BASE + 0x01)
+#define LOADER_IMAGE	     (LOADER_PROTOCOL_BASE + 0x02)
+#define LOADER_EXEC_BEGIN    (LOADER_PROTOCOL_BASE + 0x03)
+#define LOADER_EXEC_HANDLE   (LOADER_PROTOCOL_BASE + 0x04)
+#define LOADER_EXEC_START    (LOADER_PROTOCOL_BASE + 0x05)
+#define LOADER_EXEC_CANCEL   (LOADER_PROTOCOL_BASE + 0x06)
 
 #define LOADER_MAX_REQUEST   IPC_BUF_BYTES
 #define LOADER_MAX_ARGS	     START_MAX_ARGS /* what a start_info holds */
@@ -49,6 +113,12 @@
 
 #define LOADER_F_BOOTSTRAP 1u /* the given handle is the child's "bootstrap" */
 #define LOADER_F_ALL	   LOADER_F_BOOTSTRAP
+
+#define LOADER_MAX_SESSIONS	   8	       /* exec sessions open at once, for every client */
+#define LOADER_MAX_CLIENT_SESSIONS 2	       /* of them, begun through one badge */
+#define LOADER_EXEC_MAX_HANDLES	   16	       /* named handles one exec passes (and "ns") */
+#define LOADER_MAX_IMAGE	   (64u << 20) /* bytes of an ELF image */
+_Static_assert(LOADER_EXEC_MAX_HANDLES + 1 <= START_MAX_HANDLES, "an exec's handles fit");
 
 /* The register words of LOADER_SPAWN, as laid over ipc_msg.w. */
 struct loader_spawn_request {
@@ -61,6 +131,29 @@ struct loader_spawn_reply {
 };
 _Static_assert(sizeof(struct loader_spawn_request) == 3 * sizeof(uint64_t), "3 words");
 _Static_assert(sizeof(struct loader_spawn_reply) == 1 * sizeof(uint64_t), "1 word");
+
+/* LOADER_IMAGE's reply words (its request is a name in the buffer). */
+struct loader_image_reply {
+	uint64_t size;
+};
+/* LOADER_EXEC_BEGIN's request and reply words. */
+struct loader_exec_begin_request {
+	uint64_t size;
+	uint64_t argc;
+	uint64_t priority;
+	uint64_t flags;
+};
+struct loader_exec_begin_reply {
+	uint64_t session;
+};
+/* The one word of LOADER_EXEC_HANDLE, _START and _CANCEL; _START replies as LOADER_SPAWN. */
+struct loader_session_request {
+	uint64_t session;
+};
+_Static_assert(sizeof(struct loader_image_reply) == 1 * sizeof(uint64_t), "1 word");
+_Static_assert(sizeof(struct loader_exec_begin_request) == 4 * sizeof(uint64_t), "4 words");
+_Static_assert(sizeof(struct loader_exec_begin_reply) == 1 * sizeof(uint64_t), "1 word");
+_Static_assert(sizeof(struct loader_session_request) == 1 * sizeof(uint64_t), "1 word");
 
 /* Everything a client says about a spawn. */
 struct loader_spawn_args {
@@ -82,6 +175,39 @@ long loader_spawn_ex(handle_t ep, const struct loader_spawn_args *a, int *elf_er
 long loader_spawn(handle_t ep, const char *program, int argc, const char *const *argv,
 		  unsigned priority, handle_t give_handle, int *elf_err);
 
+/* A read-only handle to the boot module `name`, with its size in *size (resent after a restart). */
+long loader_image(handle_t ep, const char *name, uint64_t *size);
+
+/* A named handle for the child of an exec; the caller keeps its own. */
+struct loader_exec_handle {
+	const char *name;
+	handle_t handle;
+};
+/* Everything a client says about an exec. */
+struct loader_exec_args {
+	handle_t image; /* the ELF image (a memory object); the caller keeps its own */
+	uint64_t size;	/* its bytes */
+	const char *program;
+	int argc;
+	const char *const *argv;
+	unsigned priority;
+	uint32_t handle_count;
+	const struct loader_exec_handle *handles;
+	uint64_t timeout; /* of each call; TIMEOUT_NEVER to wait for ever */
+};
+/*
+ * The whole exec: begin, each handle, start; a process handle or an error
+ * (with *elf_err as loader_spawn's). On an error before the start the
+ * session is cancelled, so nothing stays with the loader.
+ */
+long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err);
+/* Its steps: the session (> 0) or an error; then E_OK or an error; then a process handle. */
+long loader_exec_begin(handle_t ep, const struct loader_exec_args *a);
+long loader_exec_handle(handle_t ep, uint64_t session, const char *name, handle_t h,
+			uint64_t timeout);
+long loader_exec_start(handle_t ep, uint64_t session, int *elf_err, uint64_t timeout);
+long loader_exec_cancel(handle_t ep, uint64_t session, uint64_t timeout);
+
 /* Server side: a checked LOADER_SPAWN (strings point into the request's buffer). */
 struct loader_spawn_call {
 	const char *program;
@@ -91,10 +217,38 @@ struct loader_spawn_call {
 	uint32_t flags;
 	handle_t given; /* HANDLE_INVALID: none; the server loop closes it after the call */
 };
+/* A checked LOADER_EXEC_BEGIN (strings point into the request's buffer). */
+struct loader_exec_begin_call {
+	const char *program;
+	int argc;
+	const char *argv[LOADER_MAX_ARGS];
+	uint32_t bytes; /* of the program name and arguments, with their NULs */
+	unsigned priority;
+	handle_t image; /* the op keeps it if it succeeds; else the server loop closes it */
+	uint64_t size;
+	uint64_t badge; /* the client's */
+};
+/*
+ * The ops. A handle passed to exec_begin or exec_handle becomes the op's
+ * when it returns >= 0 (it must close it when the session ends); on an
+ * error the server loop closes it. Sessions and badges are the client's
+ * words, unchecked but for being what a client may send.
+ */
 struct loader_ops {
 	/* Start it: a process handle, or an error (with *elf_err for E_INVAL from the validator).
 	 */
 	long (*spawn)(void *ctx, const struct loader_spawn_call *c, int *elf_err);
+	/* A new read-only handle to the module (closed after the reply), *size its bytes. */
+	long (*image)(void *ctx, const char *name, uint64_t *size);
+	/* A new session (> 0, at most UINT32_MAX), or an error. */
+	long (*exec_begin)(void *ctx, const struct loader_exec_begin_call *c);
+	long (*exec_handle)(void *ctx, uint64_t badge, uint64_t session, const char *name,
+			    handle_t h);
+	/* A process handle or an error; the session ends either way. */
+	long (*exec_start)(void *ctx, uint64_t badge, uint64_t session, int *elf_err);
+	long (*exec_cancel)(void *ctx, uint64_t badge, uint64_t session);
+	/* No handle carries this badge any more: end its sessions. */
+	void (*client_gone)(void *ctx, uint64_t badge);
 };
 struct loader_server {
 	const struct loader_ops *ops;

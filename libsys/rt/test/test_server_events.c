@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host test of how server_dispatch (libsys/rt/server_dispatch.c) routes the
+ * kernel's events, client-death notices above all: IPC_LABEL_GONE reaches
+ * the server's on_client_gone with the badge, or the hook of the part that
+ * answers the badge's kind, or a method table entry for the label when
+ * there is one; no event is ever answered, and one nobody handles is
+ * dropped. A call with the kernel's label cannot happen (the kernel
+ * refuses it), so a GONE is an event whatever its badge.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "sys/errors.h"
+#include "sys/server.h"
+
+#define KIND_SHIFT 56
+
+static struct {
+	int calls;
+	void *ctx;
+	uint64_t badge;
+} own, part_hook;
+static int method_calls;
+static int own_ctx, part_ctx;
+
+static void own_gone(void *ctx, uint64_t badge)
+{
+	own.calls++;
+	own.ctx = ctx;
+	own.badge = badge;
+}
+
+static void part_gone(void *ctx, uint64_t badge)
+{
+	part_hook.calls++;
+	part_hook.ctx = ctx;
+	part_hook.badge = badge;
+}
+
+static long gone_method(struct server_request *req)
+{
+	(void)req;
+	method_calls++;
+	return E_OK;
+}
+
+static uint32_t kind_of(uint64_t badge)
+{
+	return (uint32_t)(badge >> KIND_SHIFT);
+}
+
+static const struct server part_server = {.ctx = &part_ctx, .on_client_gone = part_gone};
+static const struct server_part parts[] = {{2, &part_server}};
+static const struct server_method kind3_methods[] = {{IPC_LABEL_GONE, 3, gone_method}};
+
+static void reset(void)
+{
+	memset(&own, 0, sizeof(own));
+	memset(&part_hook, 0, sizeof(part_hook));
+	method_calls = 0;
+}
+
+/* Deliver a kernel message with this label and badge; whether it was a call. */
+static bool deliver(const struct server *s, uint32_t label, uint64_t badge)
+{
+	static struct ipc_buffer buf;
+	struct server_request req = {.buf = &buf, .close_after_reply = HANDLE_INVALID};
+
+	req.msg = (struct ipc_msg){.tag = IPC_TAG(label, 1, 0, 0), .w = {badge}, .badge = badge};
+	return server_dispatch(s, &req);
+}
+
+static void test_plain_server(void)
+{
+	struct server s = {.ctx = &own_ctx, .on_client_gone = own_gone};
+
+	reset();
+	CHECK(server_is_event(IPC_TAG(IPC_LABEL_GONE, 1, 0, 0)));
+	CHECK(!deliver(&s, IPC_LABEL_GONE, 0x1234));
+	CHECK_EQ(own.calls, 1);
+	CHECK_EQ(own.badge, 0x1234);
+	CHECK(own.ctx == &own_ctx);
+	CHECK(!deliver(&s, IPC_LABEL_NOTIFY, 1)); /* other events do not reach the hook */
+	CHECK(!deliver(&s, IPC_LABEL_EXIT, 1));
+	CHECK_EQ(own.calls, 1);
+	s.on_client_gone = NULL;
+	CHECK(!deliver(&s, IPC_LABEL_GONE, 0x1234)); /* nobody listens: dropped, unanswered */
+	CHECK_EQ(own.calls, 1);
+}
+
+static void test_kinds_and_parts(void)
+{
+	struct server s = {.ctx = &own_ctx,
+			   .methods = SERVER_METHODS(kind3_methods),
+			   .badge_kind = kind_of,
+			   .on_client_gone = own_gone,
+			   .parts = SERVER_PARTS(parts)};
+
+	reset();
+	CHECK(!deliver(&s, IPC_LABEL_GONE, (2ull << KIND_SHIFT) | 5)); /* the part's client */
+	CHECK_EQ(part_hook.calls, 1);
+	CHECK_EQ(part_hook.badge, (2ull << KIND_SHIFT) | 5);
+	CHECK(part_hook.ctx == &part_ctx);
+	CHECK_EQ(own.calls, 0);
+	CHECK(!deliver(&s, IPC_LABEL_GONE, (3ull << KIND_SHIFT) | 6)); /* a method for kind 3 */
+	CHECK_EQ(method_calls, 1);
+	CHECK_EQ(own.calls, 0);
+	CHECK(!deliver(&s, IPC_LABEL_GONE, (4ull << KIND_SHIFT) | 7)); /* no part: the server's */
+	CHECK_EQ(own.calls, 1);
+	CHECK_EQ(own.badge, (4ull << KIND_SHIFT) | 7);
+	CHECK_EQ(part_hook.calls, 1);
+}
+
+int main(void)
+{
+	test_plain_server();
+	test_kinds_and_parts();
+	return check_summary("server_events");
+}
