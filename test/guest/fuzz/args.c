@@ -200,10 +200,11 @@ static uint64_t mobj_size(struct fz_thread *t)
 /* Places the child itself depends on: unmapping one usually ends it. */
 static uint64_t critical_va(struct fz_thread *t)
 {
+	/* Not the shared page: as an IPC buffer it would garble the counts. */
 	static const uint64_t places[] = {
 		IMAGE_VA,	  USER_HEAP_BASE,     USER_STACK_TOP - PAGE,
 		USER_IPCBUF_BASE, USER_THREAD_STACKS, FZ_CODE_VA,
-		FZ_EDGE_VA,	  FZ_SHARED_VA,
+		FZ_EDGE_VA,
 	};
 	return FZ_PICK(&t->rng, places);
 }

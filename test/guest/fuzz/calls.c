@@ -171,6 +171,32 @@ static bool covers_own(uint64_t va, uint64_t size)
 	return false;
 }
 
+/*
+ * Half the time, nudge the memory calls towards success: a mapping needs a
+ * free page, an offset and size inside the object and rights without W+X
+ * all at once, which random arguments seldom give; unmaps and IPC buffers
+ * then find something there.
+ */
+static void nudge_memory(struct fz_thread *t, struct fz_regs *r, uint64_t nr)
+{
+	static const uint64_t map_rights[] = {R_READ, R_READ | R_WRITE, R_READ | R_EXEC};
+	uint64_t arena_page = FZ_ARENA_VA + fz_below(&t->rng, FZ_ARENA_PAGES) * PAGE;
+
+	if (!fz_percent(&t->rng, 50))
+		return;
+	if (nr == SYS_MOBJ_MAP) {
+		r->rdx = arena_page;
+		r->r10 = 0;
+		r->r8 = fz_range(&t->rng, 1, 2) * PAGE;
+		r->r9 = FZ_PICK(&t->rng, map_rights);
+	} else if (nr == SYS_UNMAP) {
+		r->rsi = arena_page;
+		r->rdx = fz_range(&t->rng, 1, 8) * PAGE;
+	} else if (nr == SYS_THREAD_SET_IPCBUF) {
+		r->rdi = arena_page;
+	}
+}
+
 static void fill_args(struct fz_thread *t, struct fz_regs *r, uint64_t nr)
 {
 	uint64_t *regs[6] = {&r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9};
@@ -185,6 +211,7 @@ static void fill_args(struct fz_thread *t, struct fz_regs *r, uint64_t nr)
 			*regs[i] = fz_arg(t, (enum fz_arg)s->args[i]);
 	if (nr == SYS_DEBUG_WRITE)
 		debug_write_args(t, r);
+	nudge_memory(t, r, nr);
 	/* A thread of our own at a bad address ends the child: keep that rare. */
 	if (nr == SYS_THREAD_CREATE && (handle_t)r->rdi == HANDLE_SELF && !fz_one_in(&t->rng, 1000))
 		r->rsi = FZ_CODE_VA;

@@ -254,11 +254,33 @@ static bool did_succeed(struct run *r, unsigned nr)
 	return no_return ? r->issued[nr] > 0 : r->succeeded[nr] > 0;
 }
 
+/* succeeded/issued for each syscall, four to a line. */
+static void print_counts(struct run *r)
+{
+	char line[200];
+	size_t used = 0;
+
+	for (unsigned nr = 0; nr <= SYS_COUNT; nr++) {
+		bool past = nr == SYS_COUNT;
+		unsigned slot = past ? FZ_NR_SLOTS - 1 : nr;
+		used += (size_t)snprintf(line + used, sizeof(line) - used, " %s %lu/%lu",
+					 past ? "(past the table)" : syscall_names[nr] + 4,
+					 (unsigned long)r->succeeded[slot],
+					 (unsigned long)r->issued[slot]);
+		if (nr % 4 == 3 || past) {
+			printf("fuzz:  %s\n", line);
+			used = 0;
+		}
+	}
+}
+
 static void print_coverage(struct run *r)
 {
 	char list[400];
 	unsigned n = list_missing(r, was_issued, list, sizeof(list));
 
+	printf("fuzz: succeeded/issued per syscall:\n");
+	print_counts(r);
 	printf("fuzz: every syscall issued: %s%s; %lu calls past the table\n",
 	       n ? "no, not:" : "yes", list, (unsigned long)r->issued[FZ_NR_SLOTS - 1]);
 	n = list_missing(r, did_succeed, list, sizeof(list));
