@@ -171,14 +171,19 @@ void process_supervisor_gone(struct endpoint *ep)
  * No thread of p can run any more: each started one has ended or waits on a
  * fault for the supervisor, which can only kill it. Its handles are of no
  * more use to it, and they may be all that keeps its supervisor endpoint
- * (and so p) alive, so they are closed now. If that took the endpoint, p is
- * unsupervised from here and its faults end it.
+ * (and so p) alive, so they are closed now, and SYS_HANDLE_GRANT gives it
+ * no new ones until a thread of it runs again. If that took the endpoint,
+ * p is unsupervised from here and its faults end it.
  */
+bool process_stopped(const struct process *p)
+{
+	return !p->exited && p->running_threads && p->suspended_threads == p->running_threads;
+}
+
 void process_check_stopped(struct process *p)
 {
-	if (p->exited || !p->running_threads || p->suspended_threads < p->running_threads)
-		return;
-	handle_table_clear(&p->handles);
+	if (process_stopped(p))
+		handle_table_clear(&p->handles);
 }
 
 static void process_teardown(struct process *p, int64_t code)

@@ -75,7 +75,9 @@ uint64_t process_count(void);
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge);
 /* `ep` is going: its processes are unsupervised, and a fault then ends them. */
 void process_supervisor_gone(struct endpoint *ep);
-/* If no thread of p can run any more (all ended or suspended on faults), close its handles. */
+/* No thread of p can run any more: each started one ended or is suspended on a fault. */
+bool process_stopped(const struct process *p);
+/* If p is stopped, close its handles (they could keep its supervisor, and so p, alive). */
 void process_check_stopped(struct process *p);
 
 /* Load and start init from the first boot module. */

@@ -204,12 +204,33 @@ static bool supervised_by_own_table(void)
 	return objects_back(&before, "processes supervised through their own tables");
 }
 
+/*
+ * The same cycle made after the fault: the supervisor endpoint granted
+ * into the process once its thread was suspended. A stopped process takes
+ * no new handles.
+ */
+static bool grant_into_stopped(void)
+{
+	struct kinfo before;
+	handle_t ep = HANDLE_INVALID;
+
+	sys_kinfo(&before);
+	long p = self_supervised(12, &ep); /* above us: it has faulted when we are back */
+	long g = p < 0 ? p : sys_handle_grant((handle_t)p, ep, R_ALL);
+	sys_handle_close(ep);
+	sys_handle_close((handle_t)p);
+	if (g != E_CLOSED)
+		printf("fuzz: regression: grant into a stopped process: %ld\n", g);
+	return g == E_CLOSED && objects_back(&before, "a grant into a stopped process");
+}
+
 static const struct regress cases[] = {
 	{"nt_across_switch", nt_across_switch},
 	{"process_chain", process_chain},
 	{"idle_thread_in_own_table", idle_thread_in_own_table},
 	{"cycles_end_with_creator", cycles_end_with_creator},
 	{"supervised_by_own_table", supervised_by_own_table},
+	{"grant_into_stopped", grant_into_stopped},
 };
 
 int fz_regress_all(void)
