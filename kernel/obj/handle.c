@@ -146,6 +146,13 @@ int handle_lookup(struct handle_table *ht, handle_t h, enum kobj_type type, uint
 	return E_OK;
 }
 
+void handle_table_clear(struct handle_table *ht)
+{
+	for (uint32_t i = 1; i < ht->capacity; i++) /* by index: a release may grow the table */
+		if (ht->slots[i].obj)
+			handle_remove(ht, ((handle_t)ht->slots[i].gen << 16) | i);
+}
+
 int handle_remove(struct handle_table *ht, handle_t h)
 {
 	struct handle_slot *s;

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Process life cycle. process_exit is the single teardown path for exit,
- * kill, a fault and the last thread's exit: it stops every thread, unmaps
- * every region, closes every handle (breaking reference cycles through
- * handles), destroys the address space and wakes the waiters.
+ * kill, a fault and the last running thread's exit: it stops every thread,
+ * unmaps every region, closes every handle (breaking reference cycles
+ * through handles), destroys the address space and wakes the waiters.
+ *
+ * Handles can form cycles only through handle tables, and a process that
+ * runs breaks its cycles when it ends. One that never ran cannot end by
+ * itself, so it ends with the process that created it: processes that
+ * never ran and hold each other's handles are given back then, charged to
+ * their creator's budget until that point. Destruction is queued, so a
+ * chain of processes each holding the next is freed one after another,
+ * never by recursion on the kernel stack.
  */
 #include "kernel/process.h"
 #include "kernel/account.h"
@@ -21,6 +29,8 @@ long arch_copy_user(void *dst, const void *src, size_t n);
 
 static uint64_t next_pid = 1;
 static uint64_t live_processes;
+static struct process *reap_head; /* destroyed, not yet freed */
+static bool reaping;
 
 uint64_t process_base_charge(void)
 {
@@ -68,6 +78,36 @@ int process_create(const char *name, size_t len, struct account *payer, uint8_t 
 	live_processes++;
 	*out = p;
 	return E_OK;
+}
+
+void process_set_creator(struct process *p, struct process *creator)
+{
+	p->created_next = creator->created;
+	if (creator->created)
+		creator->created->created_pprev = &p->created_next;
+	creator->created = p;
+	p->created_pprev = &creator->created;
+}
+
+static void creator_unlink(struct process *p)
+{
+	if (!p->created_pprev)
+		return;
+	*p->created_pprev = p->created_next;
+	if (p->created_next)
+		p->created_next->created_pprev = p->created_pprev;
+	p->created_next = NULL;
+	p->created_pprev = NULL;
+}
+
+/* p is ending: what it created and never ran ends too; the rest forget p. */
+static void end_created(struct process *p)
+{
+	for (struct process *c; (c = p->created);) {
+		creator_unlink(c);
+		if (!c->ran)
+			process_exit(c, EXIT_KILLED);
+	}
 }
 
 /*
@@ -128,6 +168,25 @@ void process_supervisor_gone(struct endpoint *ep)
 	}
 }
 
+/*
+ * No thread of p can run any more: each started one has ended or waits on a
+ * fault for the supervisor, which can only kill it. Its handles are of no
+ * more use to it, and they may be all that keeps its supervisor endpoint
+ * (and so p) alive, so they are closed now, and SYS_HANDLE_GRANT gives it
+ * no new ones until a thread of it runs again. If that took the endpoint,
+ * p is unsupervised from here and its faults end it.
+ */
+bool process_stopped(const struct process *p)
+{
+	return !p->exited && p->running_threads && p->suspended_threads == p->running_threads;
+}
+
+void process_check_stopped(struct process *p)
+{
+	if (process_stopped(p))
+		handle_table_clear(&p->handles);
+}
+
 static void process_teardown(struct process *p, int64_t code)
 {
 	p->exited = true;
@@ -139,6 +198,7 @@ static void process_teardown(struct process *p, int64_t code)
 	}
 	region_unmap_all(p);
 	handle_table_destroy(&p->handles);
+	end_created(p);
 	ioport_process_exit(p);
 	struct thread *cur = current_thread();
 	if (cur->proc == p)
@@ -166,10 +226,8 @@ void process_exit(struct process *p, int64_t code)
 	kobj_put(&p->obj);
 }
 
-void process_destroy(struct kobj *o)
+static void process_reap(struct process *p)
 {
-	struct process *p = (struct process *)o;
-
 	KASSERT(p->exited || p->live_threads == 0);
 	if (!p->exited) { /* created, never ran, last handle closed: no notice */
 		sup_unlink(p);
@@ -179,6 +237,29 @@ void process_destroy(struct kobj *o)
 	account_put(p->acct);
 	kfree(p->exit_notice); /* not queued: a queued notice holds a reference to p */
 	kfree(p);
+}
+
+/*
+ * The last reference went. Freeing p closes its handles, which may hold the
+ * last references to other processes: those queue behind it and the
+ * outermost call frees them in turn, so the stack depth stays the same
+ * however long the chain (400 nested frees overflowed the kernel stack).
+ */
+void process_destroy(struct kobj *o)
+{
+	struct process *p = (struct process *)o;
+
+	creator_unlink(p);
+	p->reap_next = reap_head;
+	reap_head = p;
+	if (reaping)
+		return;
+	reaping = true;
+	while ((p = reap_head)) {
+		reap_head = p->reap_next;
+		process_reap(p);
+	}
+	reaping = false;
 }
 
 uint64_t process_count(void)

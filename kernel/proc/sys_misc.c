@@ -159,8 +159,8 @@ long SYS_HANDLE_GRANT_handler(struct trap_frame *tf)
 		err = cap_lookup((handle_t)SYS_ARG1(tf), KOBJ_NONE, R_TRANSFER, &s);
 	if (err)
 		return err;
-	if (p->exited)
-		return E_CLOSED;
+	if (p->exited || process_stopped(p))
+		return E_CLOSED; /* a stopped process's handles are closed (proc/process.c) */
 	err = handle_insert(&p->handles, s->obj, s->rights & (uint32_t)SYS_ARG2(tf), s->badge, &h);
 	return err ? err : (long)h;
 }

@@ -58,6 +58,7 @@ long SYS_PROCESS_CREATE_handler(struct trap_frame *tf)
 	err = process_create(name, len, current_process()->acct, max_prio, &p);
 	if (err)
 		return err;
+	process_set_creator(p, current_process());
 	p->acct->limit = account_pages_to_bytes(SYS_ARG2(tf));
 	return cap_give_charged(&p->obj, R_ALL, process_base_charge());
 }

@@ -104,6 +104,8 @@ void thread_start(struct thread *t)
 	if (t->state != T_NEW)
 		return;
 	kobj_get(&t->obj); /* the scheduler's reference, until the thread is reaped */
+	t->proc->running_threads++;
+	t->proc->ran = true;
 	sched_ready(t);
 }
 
@@ -128,7 +130,11 @@ static void thread_detach(struct thread *t)
 	wait_queue_remove(t);
 	thread_forget_timer(t);
 	release_ipcbuf(t);
+	if (t->state == T_BLOCKED && t->reason == B_FAULT)
+		t->proc->suspended_threads--;
 	if (t->state != T_DEAD) {
+		if (t->state != T_NEW)
+			t->proc->running_threads--;
 		t->state = T_DEAD;
 		live_threads--;
 		t->proc->live_threads--;
@@ -150,8 +156,15 @@ NORETURN void thread_exit_current(void)
 	struct thread *t = current_thread();
 
 	thread_detach(t);
-	if (t->proc->live_threads == 0 && !t->proc->exited)
+	/*
+	 * Threads made but never started do not keep it going: nothing would
+	 * start them, and one whose handle sits in its own process's table
+	 * would keep the process, and so itself, alive for ever.
+	 */
+	if (t->proc->running_threads == 0 && !t->proc->exited)
 		process_exit(t->proc, 0);
+	else
+		process_check_stopped(t->proc);
 	schedule(); /* a dead thread is never picked again; reap() drops it */
 	panic("thread: dead thread %lu resumed", t->id);
 }
@@ -200,8 +213,15 @@ void thread_fault_to_supervisor(struct thread *t, const struct trap_frame *tf, u
 	k->has_regs = true;
 	memcpy(&k->regs, tf, sizeof(k->regs));
 	p->faulted = true;
+	p->suspended_threads++;
+	process_check_stopped(p);
+	if (!p->sup_ep) { /* its supervisor endpoint went with p's own handles */
+		p->suspended_threads--;
+		return;
+	}
 	ipc_post(p->sup_ep, k);
 	thread_block(NULL, B_FAULT, TIMEOUT_NEVER); /* until the supervisor kills us */
+	p->suspended_threads--;			    /* or is gone */
 }
 
 uint64_t thread_count(void)

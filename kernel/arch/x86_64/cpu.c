@@ -34,8 +34,14 @@
 #define PAT_POWER_ON 0x0007040600070406ull
 #define PAT_WITH_WC  ((PAT_POWER_ON & ~(0xFFull << 32)) | (PAT_TYPE_WC << 32))
 
-/* Flags cleared on SYSCALL entry: TF, IF, DF, AC. The kernel runs with IF=0. */
-#define SYSCALL_FMASK 0x40700ull
+/*
+ * Flags cleared on SYSCALL entry: TF, IF, DF, NT, AC. The kernel runs with
+ * IF=0. NT matters because RFLAGS travels with the CPU across a context
+ * switch: a thread that entered with NT set (POPF can set it in ring 3)
+ * would hand it to the next thread, whose IRETQ then faults (#GP in 64-bit
+ * mode). Interrupt and exception entries clear NT themselves.
+ */
+#define SYSCALL_FMASK 0x44700ull
 
 extern char syscall_entry[];
 extern uint8_t smap_enabled;

@@ -40,6 +40,8 @@ struct handle_table {
 int handle_table_init(struct handle_table *ht, struct account *acct, struct kobj *owner);
 /* Close every handle, then free the table. */
 void handle_table_destroy(struct handle_table *ht);
+/* Close every handle; the table stays, empty. */
+void handle_table_clear(struct handle_table *ht);
 /* Insert `obj` (taking a new reference) and return its handle. */
 int handle_insert(struct handle_table *ht, struct kobj *obj, uint32_t rights, uint64_t badge,
 		  handle_t *out);

@@ -37,7 +37,10 @@ struct process {
 	struct handle_table handles;
 	struct region *regions; /* sorted by address */
 	struct thread *threads;
-	uint32_t live_threads;
+	uint32_t live_threads;	    /* not dead, started or not */
+	uint32_t running_threads;   /* started and not dead: when the last one ends, so does p */
+	uint32_t suspended_threads; /* of those, waiting on a fault for the supervisor */
+	bool ran;		    /* a thread of it was ever started */
 	bool exited;
 	bool faulted; /* a thread is suspended on a fault, waiting for the supervisor */
 	int64_t exit_code;
@@ -49,6 +52,10 @@ struct process {
 	struct kmsg *exit_notice; /* preallocated, so exiting never allocates */
 	uint8_t *iopb;		  /* I/O permission bitmap, once ports are enabled */
 	struct wait_queue exit_waiters;
+	/* Lifetime (process.c): a process that never ran ends with its creator. */
+	struct process *created;		       /* what it created that still exists */
+	struct process *created_next, **created_pprev; /* on the creator's list */
+	struct process *reap_next;		       /* queued for destruction */
 };
 
 /*
@@ -58,6 +65,8 @@ struct process {
  */
 int process_create(const char *name, size_t len, struct account *payer, uint8_t max_prio,
 		   struct process **out);
+/* `creator` made p (SYS_PROCESS_CREATE): if p has never run a thread when creator ends, p ends. */
+void process_set_creator(struct process *p, struct process *creator);
 uint64_t process_base_charge(void);
 /* End the process: stop its threads, release its memory and handles. */
 void process_exit(struct process *p, int64_t code);
@@ -66,6 +75,10 @@ uint64_t process_count(void);
 void process_supervise(struct process *p, struct endpoint *ep, uint64_t badge);
 /* `ep` is going: its processes are unsupervised, and a fault then ends them. */
 void process_supervisor_gone(struct endpoint *ep);
+/* No thread of p can run any more: each started one ended or is suspended on a fault. */
+bool process_stopped(const struct process *p);
+/* If p is stopped, close its handles (they could keep its supervisor, and so p, alive). */
+void process_check_stopped(struct process *p);
 
 /* Load and start init from the first boot module. */
 struct boot_info;

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* The fuzzer's leak check over SYS_KINFO (kinfo.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fuzz.h"
+
+struct fz_baseline {
+	struct kinfo before; /* before the first child: object counts */
+	struct kinfo warm;   /* after it: frames, heap objects, page tables */
+};
+
+bool fz_kinfo_diff(const struct fz_baseline *b, const struct kinfo *now, bool objects_only,
+		   char *out, size_t size);
+bool fz_kinfo_settle(const struct fz_baseline *b, bool objects_only, unsigned ms, struct kinfo *now,
+		     char *diff, size_t size);
