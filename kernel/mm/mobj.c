@@ -173,6 +173,19 @@ static int check_device_range(paddr_t phys, uint64_t size)
 	return E_OK;
 }
 
+/* An object of n pages whose frames the caller names (device memory, a boot module). */
+static struct mobj *alloc_over_memory(uint64_t n)
+{
+	struct mobj *m = kzalloc(sizeof(*m));
+
+	if (!m || !(m->pages = kmem_zalloc(n * sizeof(paddr_t)))) {
+		kfree(m);
+		return NULL;
+	}
+	m->npages = n;
+	return m;
+}
+
 int mobj_create_device(paddr_t phys, uint64_t size, uint32_t flags, struct mobj **out)
 {
 	int err = check_device_range(phys, size);
@@ -180,12 +193,9 @@ int mobj_create_device(paddr_t phys, uint64_t size, uint32_t flags, struct mobj 
 	if (err)
 		return err;
 	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	struct mobj *m = kzalloc(sizeof(*m));
-	if (!m || !(m->pages = kmem_zalloc(n * sizeof(paddr_t)))) {
-		kfree(m);
+	struct mobj *m = alloc_over_memory(n);
+	if (!m)
 		return E_NOMEM;
-	}
-	m->npages = n;
 	m->device = true;
 	m->write_combining = (flags & DEVMEM_WC) != 0;
 	for (uint64_t i = 0; i < n; i++)
@@ -223,12 +233,9 @@ int mobj_create_boot(paddr_t phys, uint64_t size, struct mobj **out)
 	if ((phys & PAGE_MASK) || size == 0 || size > (uint64_t)MOBJ_MAX_PAGES * PAGE_SIZE)
 		return E_INVAL;
 	uint64_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	struct mobj *m = kzalloc(sizeof(*m));
-	if (!m || !(m->pages = kmem_zalloc(n * sizeof(paddr_t)))) {
-		kfree(m);
+	struct mobj *m = alloc_over_memory(n);
+	if (!m)
 		return E_NOMEM;
-	}
-	m->npages = n;
 	m->borrowed = size / PAGE_SIZE;
 	for (uint64_t i = 0; i < m->borrowed; i++)
 		m->pages[i] = phys + i * PAGE_SIZE;

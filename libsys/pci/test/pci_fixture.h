@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../abi/include/sys/errors.h"
 #include "../include/pci/pci.h"
 #include "check.h"
 
@@ -203,4 +204,22 @@ static inline void fake_q35(void)
 	fake_command(f, PCI_CMD_IO);
 	fake_bar(f, 4, 0x0701, 64);
 	fake_irq(f, 1, 10);
+}
+
+/* Function dev.fn of bus 0 as the library reads it, BARs sized (the read must succeed). */
+static inline struct pci_device read_at(uint8_t dev, uint8_t fn)
+{
+	struct pci_device d;
+
+	memset(&d, 0, sizeof(d));
+	CHECK_EQ(pci_read_function(&fake_access, (struct pci_addr){0, dev, fn}, PCI_READ_SIZE_BARS,
+				   &d),
+		 E_OK);
+	return d;
+}
+
+/* The dword at `off` of function dev.fn's configuration space. */
+static inline uint32_t cfg32(uint8_t dev, uint8_t fn, uint8_t off)
+{
+	return get32(fake.fns[0][dev][fn].cfg + off);
 }

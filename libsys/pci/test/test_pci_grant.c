@@ -11,22 +11,6 @@
 #include "../../abi/include/sys/errors.h"
 #include "pci_fixture.h"
 
-static struct pci_device read_at(uint8_t dev, uint8_t fn)
-{
-	struct pci_device d;
-
-	memset(&d, 0, sizeof(d));
-	CHECK_EQ(pci_read_function(&fake_access, (struct pci_addr){0, dev, fn}, PCI_READ_SIZE_BARS,
-				   &d),
-		 E_OK);
-	return d;
-}
-
-static uint32_t cfg32(uint8_t dev, uint8_t fn, uint8_t off)
-{
-	return get32(fake.fns[0][dev][fn].cfg + off);
-}
-
 /* A function with a 64-bit MSI that can mask each of its 8 vectors (at 0x60). */
 static struct pci_device maskable_msi(void)
 {

@@ -13,22 +13,6 @@
 #include "rng.h"
 #include "sys/units.h"
 
-static struct pci_device read_at(uint8_t dev, uint8_t fn)
-{
-	struct pci_device d;
-
-	memset(&d, 0, sizeof(d));
-	CHECK_EQ(pci_read_function(&fake_access, (struct pci_addr){0, dev, fn}, PCI_READ_SIZE_BARS,
-				   &d),
-		 E_OK);
-	return d;
-}
-
-static uint32_t cfg32(uint8_t dev, uint8_t fn, uint8_t off)
-{
-	return get32(fake.fns[0][dev][fn].cfg + off);
-}
-
 static void test_message(void)
 {
 	uint64_t addr = 0;
