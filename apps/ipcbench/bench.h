@@ -29,12 +29,21 @@ enum {
 	BENCH_SHM_SUM,	  /* read the shared page, reply with its sum */
 	BENCH_NTFN_SETUP, /* cap: a notification (first ping, then pong) */
 	BENCH_NTFN_LOOP,  /* reply, then bounce notifications until bit 63-1 */
+	BENCH_YIELD_LOOP, /* reply, then yield ping-pong on the shared page's word 0 */
 	BENCH_QUIT,
 };
 
 #define BENCH_SHM_VA	0x0000300000000000ull
 #define BENCH_NTFN_PING 1ull
 #define BENCH_NTFN_STOP 2ull
+
+/* Word 0 of the shared page during BENCH_YIELD_LOOP: whose turn it is. */
+#define BENCH_TURN_CLIENT    0ull
+#define BENCH_TURN_SERVER    1ull
+#define BENCH_TURN_STOP	     2ull
+/* Yields without the turn coming back before a side gives up: the two
+ * processes are at different priorities, so one never runs the other. */
+#define BENCH_YIELD_PATIENCE 10000
 
 /* Serve requests on `ep` until BENCH_QUIT; used by both server forms. */
 int bench_serve(handle_t ep);

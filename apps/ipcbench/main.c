@@ -137,6 +137,37 @@ static void run_shm(handle_t ep)
 	report("copy_4k_shm", call_shm_4k, &c, 1);
 }
 
+static void yield_round_trip(void *ctx)
+{
+	volatile uint64_t *turn = ctx;
+	*turn = BENCH_TURN_SERVER;
+	while (*turn != BENCH_TURN_CLIENT)
+		sys_yield();
+}
+
+/* One round trip with a bound: false if yielding never runs the server. */
+static int yield_probe(volatile uint64_t *turn)
+{
+	*turn = BENCH_TURN_SERVER;
+	for (int i = 0; i < BENCH_YIELD_PATIENCE && *turn != BENCH_TURN_CLIENT; i++)
+		sys_yield();
+	return *turn == BENCH_TURN_CLIENT;
+}
+
+/* Yield ping-pong with the server on the shared page (after run_shm). */
+static void run_yield(handle_t ep)
+{
+	volatile uint64_t *turn = (volatile uint64_t *)BENCH_SHM_VA;
+	*turn = BENCH_TURN_CLIENT;
+	struct ipc_msg m = {.tag = IPC_TAG(BENCH_YIELD_LOOP, 0, 0, 0)};
+	ipc_call(ep, &m, TIMEOUT_NEVER);
+	if (yield_probe(turn))
+		report("yield_roundtrip", yield_round_trip, (void *)turn, 1);
+	else
+		printf("ipcbench: yield_roundtrip skipped: the server runs at another priority\n");
+	*turn = BENCH_TURN_STOP;
+}
+
 /* The cases against a server in another address space. */
 static void run_cross(handle_t ep)
 {
@@ -145,6 +176,7 @@ static void run_cross(handle_t ep)
 	report("call_reply_xas_6w", call_echo, &c6, 1);
 	report("copy_4k_ipcbuf", call_buffer_4k, &c0, 1);
 	run_shm(ep);
+	run_yield(ep);
 	run_ntfn(ep);
 }
 

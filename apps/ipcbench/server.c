@@ -8,7 +8,7 @@
 
 struct server_state {
 	handle_t ping, pong;
-	const volatile uint64_t *shm;
+	volatile uint64_t *shm;
 };
 
 static uint64_t shm_sum(const volatile uint64_t *p)
@@ -29,14 +29,28 @@ static void ntfn_loop(const struct server_state *s)
 	}
 }
 
+/* Hands each turn back to the client until it says stop; sys_yield runs it. */
+static void yield_loop(volatile uint64_t *turn)
+{
+	for (int waited = 0; waited < BENCH_YIELD_PATIENCE; waited++) {
+		if (*turn == BENCH_TURN_STOP)
+			return;
+		if (*turn == BENCH_TURN_SERVER) {
+			*turn = BENCH_TURN_CLIENT;
+			waited = 0;
+		}
+		sys_yield();
+	}
+}
+
 static void take_cap(struct server_state *s, struct ipc_msg *m)
 {
 	if (!IPC_TAG_CAP(m->tag))
 		return;
 	if (IPC_TAG_LABEL(m->tag) == BENCH_SHM_SETUP) {
-		if (sys_mobj_map(HANDLE_SELF, m->cap, BENCH_SHM_VA, 0, BENCH_SHM_BYTES, R_READ) ==
-		    0)
-			s->shm = (const volatile uint64_t *)BENCH_SHM_VA;
+		if (sys_mobj_map(HANDLE_SELF, m->cap, BENCH_SHM_VA, 0, BENCH_SHM_BYTES,
+				 R_READ | R_WRITE) == 0)
+			s->shm = (volatile uint64_t *)BENCH_SHM_VA;
 	} else if (!s->ping) {
 		s->ping = m->cap;
 	} else {
@@ -60,6 +74,12 @@ static int handle(struct server_state *s, struct ipc_msg *m)
 		ipc_reply(HANDLE_INVALID, m);
 		ntfn_loop(s);
 		return 2; /* already replied */
+	case BENCH_YIELD_LOOP:
+		m->tag = IPC_TAG(0, 0, 0, 0);
+		ipc_reply(HANDLE_INVALID, m);
+		if (s->shm)
+			yield_loop(s->shm);
+		return 2;
 	case BENCH_QUIT:
 		return 0;
 	default:

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: MIT
+"""The table and the JSON file of `./run bench`: each of our figures beside
+the Linux guest's figure for the same job measured in the same run (when
+`--linux` ran it), seL4's published figure, and the ratio of ours to the
+best peer. test_bench.py measures; this module only arranges.
+
+All figures are guest instructions per operation under QEMU TCG with
+-icount shift=0,sleep=off. seL4's are sel4bench results in that QEMU
+setting quoted from the design brief: published, not measured here."""
+
+import json
+
+# Our cases: name -> what the figure measures.
+CASES = {
+    "null_syscall": "null syscall",
+    "call_reply_xas_0w": "call + reply, other address space, 0 words",
+    "call_reply_xas_6w": "call + reply, other address space, 6 words",
+    "call_reply_sas_0w": "call + reply, same address space, 0 words",
+    "call_reply_sas_6w": "call + reply, same address space, 6 words",
+    "ntfn_roundtrip_xas": "signal -> wait round trip, two processes",
+    "copy_4k_ipcbuf": "4 KiB through the IPC buffer (2 x 2 KiB calls)",
+    "copy_4k_shm": "4 KiB through shared memory (+ one call)",
+    "yield_roundtrip": "yield ping-pong, two processes (round trip)",
+    "restart_latency": "restart: crash until the new instance answers",
+    "irq_to_driver": "interrupt entry until the driver thread runs",
+}
+
+# apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).
+LINUX_CASES = {
+    "null_syscall": ("getppid", "syscall(SYS_getppid)"),
+    "pipe_roundtrip": ("pipe 1 B", "1 byte there and back over two pipes, two processes"),
+    "futex_roundtrip": ("futex", "FUTEX_WAKE + FUTEX_WAIT there and back, two processes"),
+    "unix_roundtrip": ("unix 1 B", "1 byte there and back over a Unix stream socketpair"),
+    "yield_roundtrip": ("yield", "sched_yield ping-pong on a shared word, two processes"),
+    "pipe_4k": ("pipe 4 KiB", "4 KiB down a pipe, 1 byte back, two processes"),
+}
+
+# Our case -> (the Linux case doing the same job, seL4's published figure).
+PEERS = {
+    "null_syscall": ("null_syscall", 89),
+    "call_reply_xas_0w": ("pipe_roundtrip", 395),
+    "ntfn_roundtrip_xas": ("futex_roundtrip", 667),
+    "copy_4k_ipcbuf": ("pipe_4k", None),
+    "copy_4k_shm": ("pipe_4k", None),
+    "yield_roundtrip": ("yield_roundtrip", None),
+}
+
+# Linux cases with no figure of ours yet, with seL4's published figure.
+LINUX_ONLY = {
+    "unix_roundtrip": ("Unix socket round trip, 1 byte", None),
+}
+
+# seL4's published figures with no row of their own: the brief's process yield
+# is one way, so it is not a peer of the round trips above.
+SEL4_UNPAIRED = {"process_yield_one_way": 270}
+
+SEL4_NOTE = ("seL4: published sel4bench figures (design brief), not measured here; "
+             "its process yield, one way, is 270")
+
+
+def _best_peer(linux, sel4):
+    peers = [(v, who) for v, who in ((linux, "Linux"), (sel4, "seL4")) if v]
+    return min(peers) if peers else (None, None)
+
+
+def _row(case, text, ours, budget, linux_case, linux, sel4):
+    best, who = _best_peer(linux.get(linux_case) if linux_case else None, sel4)
+    return {"case": case, "text": text, "ours": ours, "budget": budget,
+            "linux_case": linux_case, "linux": linux.get(linux_case) if linux_case else None,
+            "sel4_published": sel4, "best_peer": who,
+            "ratio_to_best_peer": round(ours / best, 3) if ours and best else None}
+
+
+def rows(ours, budgets, linux):
+    """One row per case of ours, then the Linux cases we have no figure for."""
+    table = []
+    for case, text in CASES.items():
+        linux_case, sel4 = PEERS.get(case, (None, None))
+        table.append(_row(case, text, ours.get(case), budgets.get(case), linux_case,
+                          linux or {}, sel4))
+    for case, (text, sel4) in LINUX_ONLY.items():
+        table.append(_row(None, text, None, None, case, linux or {}, sel4))
+    return table
+
+
+def _cell(value):
+    return "-" if value is None else str(value)
+
+
+def print_table(table, linux_note):
+    print(f"{'case':<46} {'ours':>7} {'budget':>7} {'Linux':>7} {'(job)':<10} "
+          f"{'seL4':>5} {'ours/best peer':>15}")
+    for r in table:
+        job = LINUX_CASES[r["linux_case"]][0] if r["linux_case"] else ""
+        ratio = f"{r['ratio_to_best_peer']:.2f} {r['best_peer']}" if r["ratio_to_best_peer"] else ""
+        print(f"{r['text']:<46} {_cell(r['ours']):>7} {_cell(r['budget']):>7} "
+              f"{_cell(r['linux']):>7} {job:<10} {r['sel4_published'] or '':>5} {ratio:>15}")
+    print("(guest instructions per operation under QEMU TCG -icount shift=0,sleep=off, one CPU)")
+    print(f" Linux: {linux_note}")
+    print(f" {SEL4_NOTE}")
+
+
+def write_json(path, table, ours, linux, linux_note, budgets):
+    """Every figure of the run, for plots and regression checks."""
+    doc = {"unit": "guest instructions per operation (QEMU TCG, -icount shift=0,sleep=off)",
+           "ours": ours, "budgets": budgets, "linux": linux, "linux_note": linux_note,
+           "linux_cases": {k: v[1] for k, v in LINUX_CASES.items()},
+           "sel4_published": {r["case"] or r["linux_case"]: r["sel4_published"]
+                              for r in table if r["sel4_published"]} | SEL4_UNPAIRED,
+           "rows": table}
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
