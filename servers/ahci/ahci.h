@@ -119,10 +119,12 @@ struct ahci_hba {
 
 /* hba.c */
 long ahci_hba_reset(struct ahci_hba *h);
-/* Ports with a SATA disk behind them, in port order (at most AHCI_MAX_DISKS). */
-unsigned ahci_find_disks(struct ahci_hba *h, unsigned ports[AHCI_MAX_DISKS]);
+/* Implemented ports with a link up, in port order (their signatures are checked at start). */
+unsigned ahci_find_ports(struct ahci_hba *h, unsigned ports[AHCI_MAX_PORTS]);
 long ahci_port_start(struct ahci_hba *h, struct ahci_disk *d);
 long ahci_port_reset(struct ahci_hba *h, struct ahci_disk *d);
+/* Stop a port (its command engine and FIS receive) that will not be served. */
+long ahci_port_stop(struct ahci_hba *h, struct ahci_disk *d);
 /* One ATA command over `bytes` of the bounce buffer (0: no data); E_IO, E_TIMEOUT. */
 long ahci_command(struct ahci_hba *h, struct ahci_disk *d, uint8_t cmd, uint64_t lba,
 		  uint32_t count, uint32_t bytes, bool write);

@@ -68,11 +68,11 @@ long ahci_hba_reset(struct ahci_hba *h)
 	return E_OK;
 }
 
-unsigned ahci_find_disks(struct ahci_hba *h, unsigned ports[AHCI_MAX_DISKS])
+unsigned ahci_find_ports(struct ahci_hba *h, unsigned ports[AHCI_MAX_PORTS])
 {
 	unsigned n = 0;
 
-	for (unsigned p = 0; p < AHCI_MAX_PORTS && n < AHCI_MAX_DISKS; p++) {
+	for (unsigned p = 0; p < AHCI_MAX_PORTS; p++) {
 		if (!(h->implemented & (1u << p)))
 			continue;
 		if ((prd(h, p, PX_SSTS) & 0xF) != SSTS_DET_UP)
@@ -109,14 +109,22 @@ long ahci_port_start(struct ahci_hba *h, struct ahci_disk *d)
 	pwr(h, p, PX_CMD, prd(h, p, PX_CMD) | CMD_FRE | CMD_SUD | CMD_POD);
 	if (!wait_reg(h, PORT_REG(p) + PX_TFD, TFD_BSY | TFD_DRQ, 0))
 		return E_TIMEOUT;
-	if (prd(h, p, PX_SIG) != SIG_SATA)
-		return E_NOENT; /* ATAPI, a port multiplier, or nothing */
+	if (prd(h, p, PX_SIG) != SIG_SATA) {
+		port_stop(h, p); /* its DMA page goes to the next port */
+		return E_NOENT;	 /* ATAPI, a port multiplier, or nothing */
+	}
 	pwr(h, p, PX_IS, ~0u);
 	wr(h, HBA_IS, 1u << p);
 	pwr(h, p, PX_IE, IE_ALL);
 	wr(h, HBA_GHC, GHC_AE | GHC_IE);
 	pwr(h, p, PX_CMD, prd(h, p, PX_CMD) | CMD_ST);
 	return E_OK;
+}
+
+long ahci_port_stop(struct ahci_hba *h, struct ahci_disk *d)
+{
+	pwr(h, d->port, PX_IE, 0);
+	return port_stop(h, d->port) ? E_OK : E_TIMEOUT;
 }
 
 /* COMRESET (10.4.2), then start the port again. */

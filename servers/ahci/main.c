@@ -212,15 +212,21 @@ static void add_disk(unsigned p)
 {
 	unsigned i = ax.hba.disk_count;
 	struct ahci_disk *d = &ax.hba.disks[i];
-	long err;
+	static struct ahci_dma dma[AHCI_MAX_DISKS];
+	static bool dma_ready[AHCI_MAX_DISKS];
+	long err = E_OK;
 
-	*d = (struct ahci_disk){.port = p};
-	err = alloc_dma(i, &d->dma);
+	if (!dma_ready[i]) /* kept for the next port when this one is no disk */
+		err = alloc_dma(i, &dma[i]);
+	dma_ready[i] = err == E_OK;
+	*d = (struct ahci_disk){.port = p, .dma = dma[i]};
 	if (err == E_OK)
 		err = ahci_port_start(&ax.hba, d);
 	if (err == E_OK)
 		err = ahci_identify(&ax.hba, d);
 	if (err < 0) {
+		if (dma_ready[i])
+			ahci_port_stop(&ax.hba, d);
 		if (err != E_NOENT)
 			printf("ahci: port %u: %s\n", p, sys_error_name(err));
 		return;
@@ -249,7 +255,7 @@ static void serve(void *arg)
 
 static long start(void)
 {
-	unsigned ports[AHCI_MAX_DISKS];
+	unsigned ports[AHCI_MAX_PORTS];
 	long err = map_device();
 
 	ax.hba.env = &env;
@@ -257,9 +263,15 @@ static long start(void)
 		err = ahci_hba_reset(&ax.hba);
 	if (err < 0)
 		return err;
-	unsigned n = ahci_find_disks(&ax.hba, ports);
-	for (unsigned k = 0; k < n; k++)
+	unsigned n = ahci_find_ports(&ax.hba, ports);
+	for (unsigned k = 0; k < n; k++) {
+		if (ax.hba.disk_count == AHCI_MAX_DISKS) {
+			printf("ahci: port %u and on: not served (at most %u disks)\n", ports[k],
+			       AHCI_MAX_DISKS);
+			break;
+		}
 		add_disk(ports[k]);
+	}
 	for (unsigned i = 0; i < ax.hba.disk_count; i++) {
 		bufs[i] = (struct ahci_buffers){buffer_map, buffer_unmap, buffer_watch, &ax.ds[i]};
 		ax.ds[i] = (struct ahci_disk_server){&ax.hba, &ax.hba.disks[i], &bufs[i], {{0}}};
