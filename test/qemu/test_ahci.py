@@ -7,7 +7,10 @@ must identify the disk as disk0 (and the kargs disk as disk1), read the
 host's pattern back exactly, write its own pattern over the second half and
 flush it; after QEMU exits the whole image is compared here byte for byte:
 the first half still the host's, the second the guest's. Bad requests are
-refused without harming the driver."""
+refused without harming the driver. Then the restart suite crashes the driver
+20 times while a client reads the host's half and writes and reads back
+stamps at LBA 3000-3127 (left holding its last stamp): every request must
+succeed with the right data."""
 
 import os
 import re
@@ -18,7 +21,8 @@ from harness import TestRun
 
 RUN_TIMEOUT_S = 90
 SECTORS = 4096
-BTEST_TESTS = 4
+BTEST_TESTS = 5
+SCRATCH, SCRATCH_SECTORS = 3000, 128  # the restart suite's own sectors (t_restart.c)
 DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48')
 DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')
 
@@ -54,8 +58,14 @@ def main(run):
         half = SECTORS // 2
         run.check(len(got) == SECTORS * 512, "the image kept its size", f"{len(got)} bytes")
         run.check(got[:half * 512] == image(host_byte, 0, half), "the first half is the host's")
-        run.check(got[half * 512:] == image(guest_byte, half, half),
+        scratch = got[SCRATCH * 512:(SCRATCH + SCRATCH_SECTORS) * 512]
+        run.check(got[half * 512:SCRATCH * 512] == image(guest_byte, half, SCRATCH - half)
+                  and got[(SCRATCH + SCRATCH_SECTORS) * 512:]
+                  == image(guest_byte, SCRATCH + SCRATCH_SECTORS,
+                           SECTORS - SCRATCH - SCRATCH_SECTORS),
                   "the second half is what the guest wrote, byte for byte")
+        run.check(scratch == scratch[:8] * (len(scratch) // 8) and scratch[:8] != bytes(8),
+                  "the restart suite's sectors hold its last stamp throughout")
 
 
 if __name__ == "__main__":

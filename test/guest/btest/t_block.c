@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "btest.h"
 #include "proto/block.h"
 #include "proto/ns.h"
 #include "proto/svc.h"
@@ -26,7 +27,7 @@
 static struct block_client client;
 static uint8_t *buf = (uint8_t *)BT_BUF_VA;
 
-static long start_ahci(void)
+long bt_start_ahci(void)
 {
 	long ctl = ns_lookup_self("svc");
 	struct svc_entry e;
@@ -48,7 +49,7 @@ static long connect(void)
 {
 	if (client.ep)
 		return E_OK;
-	long err = start_ahci();
+	long err = bt_start_ahci();
 	long ep = err < 0 ? err : ns_lookup_self("disk0");
 	long m = ep < 0 ? ep : sys_mobj_create(BT_BUF, 0);
 	if (m < 0)
