@@ -18,6 +18,7 @@
 
 #define AHCI_MAX_PORTS	 32
 #define AHCI_MAX_DISKS	 4
+#define AHCI_SERVED	 8 /* disks and partitions: as many endpoints as a manifest serves */
 #define AHCI_PAGE	 4096u
 #define AHCI_BOUNCE	 (128u * 1024)		   /* bytes one command moves at most */
 #define AHCI_PRDS	 (AHCI_BOUNCE / AHCI_PAGE) /* one PRD per bounce page */

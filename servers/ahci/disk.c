@@ -2,7 +2,8 @@
 /*
  * The block ops of one AHCI disk (disk.h). The protocol's decode has already
  * held each read or write to the disk and to the client's buffer
- * (block_check_io); here it is cut into commands of at most AHCI_BOUNCE
+ * (block_check_io), a partition's included (its geometry is the
+ * partition's; `base` moves it on the disk); here it is cut into commands of at most AHCI_BOUNCE
  * bytes, copied through the port's bounce buffer (DMA memory the driver
  * owns, below 4 GiB when the HBA lacks 64-bit addressing).
  */
@@ -29,7 +30,7 @@ static long disk_geometry(void *ctx, struct block_geometry *g, char model[BLOCK_
 {
 	struct ahci_disk_server *ds = ctx;
 
-	*g = ds->disk->geo;
+	*g = ds->geo;
 	memcpy(model, ds->disk->model, BLOCK_MODEL_BYTES);
 	return E_OK;
 }
@@ -106,7 +107,8 @@ static long disk_io(void *ctx, uint64_t badge, enum block_dir dir,
 	while (done < rq->count) {
 		uint64_t n = rq->count - done < per ? rq->count - done : per;
 		uint8_t *buf = c->va + rq->offset + done * ds->disk->geo.sector_size;
-		long err = io_piece(ds, dir == BLOCK_DIR_WRITE, rq->lba + done, (uint32_t)n, buf);
+		uint64_t lba = ds->base + rq->lba + done; /* the decode kept it inside geo */
+		long err = io_piece(ds, dir == BLOCK_DIR_WRITE, lba, (uint32_t)n, buf);
 		if (err < 0)
 			return err;
 		done += n;
@@ -119,6 +121,16 @@ static long disk_flush(void *ctx)
 	struct ahci_disk_server *ds = ctx;
 
 	return ahci_command(ds->hba, ds->disk, ATA_FLUSH_EXT, 0, 0, 0, false);
+}
+
+void ahci_disk_server_init(struct ahci_disk_server *ds, struct ahci_hba *hba,
+			   struct ahci_disk *disk, const struct ahci_buffers *bufs, uint64_t base,
+			   uint64_t sectors)
+{
+	*ds = (struct ahci_disk_server){.hba = hba, .disk = disk, .bufs = bufs, .base = base};
+	ds->geo = disk->geo;
+	if (sectors)
+		ds->geo.sectors = sectors;
 }
 
 void ahci_client_gone(void *ctx, uint64_t badge)

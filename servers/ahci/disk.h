@@ -28,12 +28,20 @@ struct ahci_buffers {
 	void *ctx;
 };
 
+/* A whole disk, or a partition of one: sectors base..base + geo.sectors - 1 of the disk. */
 struct ahci_disk_server {
 	struct ahci_hba *hba;
 	struct ahci_disk *disk;
 	const struct ahci_buffers *bufs;
+	uint64_t base;
+	struct block_geometry geo;
 	struct ahci_client clients[AHCI_CLIENTS];
 };
+
+/* Serve the whole disk (sectors 0: all of it) or sectors base..base+sectors-1 of it. */
+void ahci_disk_server_init(struct ahci_disk_server *ds, struct ahci_hba *hba,
+			   struct ahci_disk *disk, const struct ahci_buffers *bufs, uint64_t base,
+			   uint64_t sectors);
 
 extern const struct block_ops ahci_block_ops;
 /* A client's badge is gone: forget its buffer. */

@@ -4,18 +4,20 @@
  * granted by its manifest: the function's config page, ABAR (BAR5) as
  * device memory, one MSI vector and DMA. It resets the HBA, starts every
  * port with a SATA disk, identifies it and serves the block protocol
- * (proto/block.h) for the n-th disk on endpoint disk<n>, each disk on a
- * thread of its own; commands on the HBA go one at a time, each completed by
- * the MSI. This file is the system glue (handles, mappings, MSI, threads);
- * the driver proper is hba.c, identify.c and disk.c.
- * Recovery: stateless. A new instance resets the HBA; clients attach their
- * buffers again and resend (the block client library does both).
+ * (proto/block.h) for the n-th disk on endpoint disk<n> and for its MBR
+ * partitions on disk<n>p<entry> (mbr.c), each on a thread of its own; commands on the HBA go one at
+ * a time, each completed by the MSI. This file is the system glue (handles, mappings, MSI,
+ * threads); the driver proper is hba.c, identify.c and disk.c. Recovery: stateless. A new instance
+ * resets the HBA; clients attach their buffers again and resend (the block client library does
+ * both).
  */
 #include <string.h>
 
 #include "disk.h"
+#include "mbr.h"
 #include "pci/pci.h"
 #include "sys/device.h"
+#include "sys/fmt.h"
 #include "sys/lock.h"
 #include "sys/server.h"
 #include "sys/start.h"
@@ -39,9 +41,12 @@ static struct {
 	struct pci_device dev;
 	struct sys_lock lock;
 	struct ahci_hba hba;
-	struct ahci_disk_server ds[AHCI_MAX_DISKS];
-	struct block_server bs[AHCI_MAX_DISKS];
-	handle_t ep[AHCI_MAX_DISKS];
+	/* What is served: disks, then partitions, each on its endpoint and thread. */
+	struct ahci_disk_server ds[AHCI_SERVED];
+	struct block_server bs[AHCI_SERVED];
+	struct ahci_buffers bufs[AHCI_SERVED];
+	handle_t ep[AHCI_SERVED];
+	unsigned served;
 } ax;
 
 static uint32_t config_read32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
@@ -154,8 +159,6 @@ static long buffer_watch(void *ctx, uint64_t badge)
 	return sys_ep_watch(ax.ep[ds - ax.ds], badge, 0);
 }
 
-static struct ahci_buffers bufs[AHCI_MAX_DISKS];
-
 /* Map the config page and ABAR; MSI to our notification; memory decoding and bus mastering. */
 static long map_device(void)
 {
@@ -253,9 +256,50 @@ static void serve(void *arg)
 	server_run(&s);
 }
 
+/* Serve sectors base..base+sectors-1 of disk (0: all of it) on endpoint `name`. */
+static void add_served(const char *name, struct ahci_disk *disk, uint64_t base, uint64_t sectors)
+{
+	unsigned i = ax.served;
+	handle_t ep = start_handle(name, NULL);
+
+	if (i == AHCI_SERVED || !ep) {
+		printf("ahci: %s: not served (no endpoint for it in the manifest)\n", name);
+		return;
+	}
+	ax.ep[i] = ep;
+	ax.bufs[i] = (struct ahci_buffers){buffer_map, buffer_unmap, buffer_watch, &ax.ds[i]};
+	ahci_disk_server_init(&ax.ds[i], &ax.hba, disk, &ax.bufs[i], base, sectors);
+	ax.bs[i] = (struct block_server){&ahci_block_ops, &ax.ds[i]};
+	ax.served++;
+}
+
+/* Disk n's MBR partitions, served as disk<n>p<entry>. */
+static void add_partitions(unsigned n)
+{
+	struct ahci_disk *d = &ax.hba.disks[n];
+	struct mbr_table t;
+	char name[16];
+
+	if (d->geo.sector_size != 512 ||
+	    ahci_command(&ax.hba, d, ATA_READ_DMA_EXT, 0, 1, 512, false) < 0 ||
+	    mbr_parse(d->dma.bounce, d->geo.sectors, &t) < 0)
+		return;
+	if (t.refused)
+		printf("ahci: disk%u: %u partition entries refused (past the end or overlapping)\n",
+		       n, t.refused);
+	for (unsigned k = 0; k < t.count; k++) {
+		snprintf(name, sizeof(name), "disk%up%u", n, t.part[k].index);
+		printf("ahci: %s: type %02x, sectors %llu-%llu\n", name, t.part[k].type,
+		       (unsigned long long)t.part[k].first,
+		       (unsigned long long)(t.part[k].first + t.part[k].sectors - 1));
+		add_served(name, d, t.part[k].first, t.part[k].sectors);
+	}
+}
+
 static long start(void)
 {
 	unsigned ports[AHCI_MAX_PORTS];
+	char name[16];
 	long err = map_device();
 
 	ax.hba.env = &env;
@@ -273,38 +317,34 @@ static long start(void)
 		add_disk(ports[k]);
 	}
 	for (unsigned i = 0; i < ax.hba.disk_count; i++) {
-		bufs[i] = (struct ahci_buffers){buffer_map, buffer_unmap, buffer_watch, &ax.ds[i]};
-		ax.ds[i] = (struct ahci_disk_server){&ax.hba, &ax.hba.disks[i], &bufs[i], {{0}}};
-		ax.bs[i] = (struct block_server){&ahci_block_ops, &ax.ds[i]};
+		snprintf(name, sizeof(name), BLOCK_NAME_PREFIX "%u", i);
+		add_served(name, &ax.hba.disks[i], 0, 0);
 	}
-	printf("ahci: %u disks\n", ax.hba.disk_count);
+	for (unsigned i = 0; i < ax.hba.disk_count; i++)
+		add_partitions(i);
+	printf("ahci: %u disks, %u block devices\n", ax.hba.disk_count, ax.served);
 	return E_OK;
 }
 
 int main(void)
 {
-	char name[8] = BLOCK_NAME_PREFIX "0";
 	long err = E_NOENT;
 
-	for (unsigned i = 0; i < AHCI_MAX_DISKS; i++) {
-		name[4] = (char)('0' + i);
-		ax.ep[i] = start_handle(name, NULL);
-	}
 	ax.config = start_handle("pci.config", NULL);
 	ax.abar = start_handle("pci.bar5", &ax.abar_size);
 	ax.irq = start_handle("irq.msi0", NULL);
 	ax.dma = start_handle("dma", NULL);
-	if (ax.ep[0] && ax.config && ax.abar && ax.irq && ax.dma)
+	if (ax.config && ax.abar && ax.irq && ax.dma)
 		err = start();
 	if (err < 0) {
 		printf("ahci: %s\n", sys_error_name(err));
 		return 1;
 	}
-	for (unsigned i = 1; i < ax.hba.disk_count; i++)
-		if (ax.ep[i] && thread_spawn(serve, (void *)(uintptr_t)i, DISK_PRIORITY, NULL) < 0)
-			printf("ahci: disk%u: no thread\n", i);
-	if (ax.hba.disk_count > 0)
+	for (unsigned i = 1; i < ax.served; i++)
+		if (thread_spawn(serve, (void *)(uintptr_t)i, DISK_PRIORITY, NULL) < 0)
+			printf("ahci: block device %u: no thread\n", i);
+	if (ax.served > 0)
 		serve((void *)0);
-	struct server none = {.endpoint = ax.ep[0]}; /* no disk: answer the supervisor only */
+	struct server none = {.endpoint = start_handle("disk0", NULL)}; /* the supervisor only */
 	return (int)server_run(&none);
 }

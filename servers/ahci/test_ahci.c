@@ -234,7 +234,7 @@ static void bring_up(void)
 		d->dma.bounce_phys[i] = (uint64_t)(uintptr_t)(bounce + i * AHCI_PAGE);
 	CHECK_EQ(ahci_port_start(&hba, d), E_OK);
 	CHECK_EQ(ahci_identify(&hba, d), E_OK);
-	ds = (struct ahci_disk_server){&hba, d, &bufs, {{0}}};
+	ahci_disk_server_init(&ds, &hba, d, &bufs, 0, 0);
 }
 
 static struct block_server bs = {&ahci_block_ops, &ds};
@@ -265,6 +265,12 @@ static void test_read_write(void)
 	CHECK_EQ(block_flush(&c), E_OK);
 	CHECK_EQ(block_read(&c, SECTORS - 1, 2, 0), E_RANGE);
 	CHECK_EQ(hba.disks[0].errors, 0);
+	ahci_disk_server_init(&ds, &hba, &hba.disks[0], &bufs, 1000, 20); /* a partition */
+	c = connect(&s);
+	CHECK_EQ(block_read(&c, 0, 20, 0), E_OK);
+	CHECK(memcmp(client_buf, hw.disk + 1000 * 512, 20 * 512) == 0);
+	CHECK_EQ(block_read(&c, 20, 1, 0), E_RANGE); /* held to the partition */
+	CHECK_EQ(block_write(&c, 19, 2, 0), E_RANGE);
 }
 
 static void test_device_errors(void)
