@@ -36,7 +36,8 @@ def guest_byte(lba, i):
 
 
 def image(pattern, first, count):
-    return b"".join(bytes(pattern(lba, i) for i in range(512)) for lba in range(first, first + count))
+    return b"".join(bytes(pattern(lba, i) for i in range(512))
+                    for lba in range(first, first + count))
 
 
 def main(run):

@@ -40,9 +40,9 @@ def make_image(path, tmp):
         for n, _, _ in PARTS:
             f.write(f'drive {"pq"[n - 1]}: file="{path}" partition={n}\n')
     env = dict(os.environ, MTOOLSRC=rc)
-    for argv in (["mpartition", "-I", "p:"],
-                 *[["mpartition", "-c", "-b", str(first), "-l", str(count),
-                    "-s", "32", "-h", "4", "-t", "64", f"{'pq'[n - 1]}:"] for n, first, count in PARTS]):
+    create = [["mpartition", "-c", "-b", str(first), "-l", str(count),
+               "-s", "32", "-h", "4", "-t", "64", f"{'pq'[n - 1]}:"] for n, first, count in PARTS]
+    for argv in [["mpartition", "-I", "p:"]] + create:
         done = subprocess.run(argv, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)}: {done.stderr.strip()}")
