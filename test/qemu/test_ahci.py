@@ -21,7 +21,7 @@ from harness import TestRun
 
 RUN_TIMEOUT_S = 90
 SECTORS = 4096
-BTEST_TESTS = 7
+BTEST_TESTS = 8
 SCRATCH, SCRATCH_SECTORS = 3000, 128  # the restart suite's own sectors (t_restart.c)
 DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48')
 DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')

@@ -125,6 +125,28 @@ TEST(block, block_write_flush, "the second half written, flushed and read back")
 	matches(t, BT_SECTORS - 3, 3, true);
 }
 
+TEST(block, block_second_disk,
+     "disk1, the kargs disk (its own port and thread), is a FAT boot sector while disk0 works")
+{
+	struct block_client c1 = client;
+	struct block_geometry g;
+	char model[BLOCK_MODEL_BYTES];
+	long ep = ns_lookup_self("disk1");
+
+	T_OK(connect());
+	T_ASSERT(ep >= 0);
+	T_RETURN_IF_FAILED();
+	c1.ep = (handle_t)ep;
+	c1.attached = false;
+	T_OK(block_geometry(&c1, &g, model));
+	T_EQ(g.sectors, 2880); /* mformat -f 1440 */
+	T_OK(block_read(&c1, 0, 1, 0));
+	T_ASSERT(buf[510] == 0x55 && buf[511] == 0xAA);
+	T_ASSERT(memcmp(buf + 0x36, "FAT12", 5) == 0);
+	T_OK(block_read(&client, 0, 1, 512)); /* disk0 through the same buffer */
+	T_EQ(buf[512 + 1], BT_HOST_BYTE(0, 1));
+}
+
 TEST(block, block_bad_requests, "bad requests are refused and the driver keeps serving")
 {
 	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_PROTOCOL_BASE + 0x55, 6, 0, 0)};
