@@ -21,7 +21,7 @@ from harness import TestRun
 
 RUN_TIMEOUT_S = 90
 SECTORS = 4096
-BTEST_TESTS = 8
+BTEST_TESTS = 9
 SCRATCH, SCRATCH_SECTORS = 3000, 128  # the restart suite's own sectors (t_restart.c)
 DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48')
 DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')
@@ -47,7 +47,8 @@ def main(run):
             f.write(image(host_byte, 0, SECTORS))
         extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
                  "-device", "ide-hd,drive=d0,bus=ide.0"]
-        with run.machine(args="run=btest:block:restart", extra=extra, timeout=RUN_TIMEOUT_S) as m:
+        with run.machine(args="run=btest:block:bench:restart", extra=extra, icount=True,
+                         timeout=RUN_TIMEOUT_S) as m:
             m.start()
             lines = finish(run, m, "btest", RUN_TIMEOUT_S, min_registered=BTEST_TESTS)
         run.check(any(DISK0.search(line) for line in lines), "ahci identified disk0", "no line")
