@@ -25,7 +25,8 @@
 	X(E_QUOTA, -15, "memory quota exceeded")                                                   \
 	X(E_TYPE, -16, "handle refers to the wrong kind of object")                                \
 	X(E_NOSPACE, -17, "table full")                                                            \
-	X(E_PROTO, -18, "malformed message")
+	X(E_PROTO, -18, "malformed message")                                                       \
+	X(E_IO, -19, "device input/output error")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ahci: the ring-3 driver of q35's AHCI controller (ICH9, 8086:2922),
+ * granted by its manifest: the function's config page, ABAR (BAR5) as
+ * device memory, one MSI vector and DMA. It resets the HBA, starts every
+ * port with a SATA disk, identifies it and serves the block protocol
+ * (proto/block.h) for the n-th disk on endpoint disk<n> and for its MBR
+ * partitions on disk<n>p<entry> (mbr.c), each on a thread of its own; commands on the HBA go one at
+ * a time, each completed by the MSI. This file is the system glue (handles, mappings, MSI,
+ * threads); the driver proper is hba.c, identify.c and disk.c. Recovery: stateless. A new instance
+ * resets the HBA; clients attach their buffers again and resend (the block client library does
+ * both).
+ */
+#include <string.h>
+
+#include "disk.h"
+#include "mbr.h"
+#include "pci/pci.h"
+#include "sys/device.h"
+#include "sys/fmt.h"
+#include "sys/lock.h"
+#include "sys/server.h"
+#include "sys/start.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "sys/thread.h"
+#include "sys/units.h"
+
+#define ABAR_VA	      0x00005d0000000000ull
+#define CONFIG_VA     0x00005e0000000000ull
+#define DMA_VA	      0x00005f0000000000ull /* per disk: its page, then its bounce buffer */
+#define DMA_STRIDE    0x0000000000100000ull
+#define BOUNCE_OFFSET 0x10000u
+#define CLIENT_VA     0x0000600000000000ull /* per disk and slot: BLOCK_BUFFER_MAX each */
+#define IRQ_BIT	      1
+#define DISK_PRIORITY 14
+
+static struct {
+	handle_t config, abar, irq, ntfn, dma;
+	uint32_t abar_size;
+	struct pci_device dev;
+	struct sys_lock lock;
+	struct ahci_hba hba;
+	/* What is served: disks, then partitions, each on its endpoint and thread. */
+	struct ahci_disk_server ds[AHCI_SERVED];
+	struct block_server bs[AHCI_SERVED];
+	struct ahci_buffers bufs[AHCI_SERVED];
+	handle_t ep[AHCI_SERVED];
+	unsigned served;
+} ax;
+
+static uint32_t config_read32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
+{
+	(void)ctx, (void)bus, (void)dev, (void)fn;
+	return *(volatile uint32_t *)(CONFIG_VA + (off & 0xFFC));
+}
+
+static void config_write32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,
+			   uint32_t v)
+{
+	(void)ctx, (void)bus, (void)dev, (void)fn;
+	*(volatile uint32_t *)(CONFIG_VA + (off & 0xFFC)) = v;
+}
+
+static const struct pci_access config_access = {config_read32, config_write32, NULL};
+
+static uint32_t reg_read(void *ctx, uint32_t off)
+{
+	(void)ctx;
+	return off + 4 <= ax.abar_size ? *(volatile uint32_t *)(ABAR_VA + off) : ~0u;
+}
+
+static void reg_write(void *ctx, uint32_t off, uint32_t v)
+{
+	(void)ctx;
+	if (off + 4 <= ax.abar_size)
+		*(volatile uint32_t *)(ABAR_VA + off) = v;
+}
+
+static long wait_irq(void *ctx, uint64_t deadline)
+{
+	uint64_t now = sys_clock();
+	long bits = sys_ntfn_wait(ax.ntfn, deadline > now ? deadline - now : 0);
+
+	(void)ctx;
+	return bits < 0 ? bits : E_OK;
+}
+
+static void ack_irq(void *ctx)
+{
+	(void)ctx;
+	sys_irq_ack(ax.irq);
+}
+
+static uint64_t now(void *ctx)
+{
+	(void)ctx;
+	return sys_clock();
+}
+
+static void sleep_ns(void *ctx, uint64_t ns)
+{
+	(void)ctx;
+	sys_sleep(ns);
+}
+
+static void lock(void *ctx)
+{
+	(void)ctx;
+	sys_lock(&ax.lock);
+}
+
+static void unlock(void *ctx)
+{
+	(void)ctx;
+	sys_unlock(&ax.lock);
+}
+
+static const struct ahci_env env = {reg_read, reg_write, wait_irq, ack_irq, now,
+				    sleep_ns, lock,	 unlock,   NULL};
+
+/* A client's buffer: a memory object of a sector to BLOCK_BUFFER_MAX bytes, mapped for slot. */
+static long buffer_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **va, uint64_t *size)
+{
+	struct ahci_disk_server *ds = ctx;
+	uint64_t at = CLIENT_VA + ((uint64_t)(ds - ax.ds) * AHCI_CLIENTS + slot) * BLOCK_BUFFER_MAX;
+	struct handle_info info;
+	long err = sys_handle_info(mobj, &info);
+
+	if (err < 0)
+		return err;
+	if (info.type != KOBJ_MOBJ)
+		return E_TYPE;
+	if (info.size == 0 || info.size > BLOCK_BUFFER_MAX)
+		return E_RANGE;
+	if ((info.rights & (R_READ | R_WRITE)) != (R_READ | R_WRITE))
+		return E_RIGHTS;
+	err = sys_mobj_map(HANDLE_SELF, mobj, at, 0, info.size, R_READ | R_WRITE);
+	if (err < 0)
+		return err;
+	*va = (uint8_t *)at;
+	*size = info.size;
+	return E_OK;
+}
+
+static void buffer_unmap(void *ctx, const struct ahci_client *c)
+{
+	(void)ctx;
+	if (c->va)
+		sys_unmap(HANDLE_SELF, (uintptr_t)c->va, c->size);
+	if (c->mobj)
+		sys_handle_close(c->mobj);
+}
+
+static long buffer_watch(void *ctx, uint64_t badge)
+{
+	struct ahci_disk_server *ds = ctx;
+
+	return sys_ep_watch(ax.ep[ds - ax.ds], badge, 0);
+}
+
+/* Map the config page and ABAR; MSI to our notification; memory decoding and bus mastering. */
+static long map_device(void)
+{
+	const struct start_pci_function *fn = &start_info()->pci_fn;
+	struct irq_info info;
+	long n = sys_ntfn_create();
+	long err =
+		n < 0 ? n
+		      : sys_mobj_map(HANDLE_SELF, ax.config, CONFIG_VA, 0, 4096, R_READ | R_WRITE);
+
+	if (err == E_OK)
+		err = sys_mobj_map(HANDLE_SELF, ax.abar, ABAR_VA, 0, ax.abar_size,
+				   R_READ | R_WRITE);
+	if (err == E_OK)
+		err = pci_read_function(&config_access, (struct pci_addr){fn->bus, fn->dev, fn->fn},
+					0, &ax.dev);
+	if (err == E_OK)
+		err = sys_irq_info(ax.irq, &info);
+	if (err < 0)
+		return err;
+	ax.ntfn = (handle_t)n;
+	pci_command_update(&config_access, ax.dev.addr, PCI_CMD_MEMORY | PCI_CMD_BUS_MASTER, 0);
+	err = pci_msi_enable_block(&config_access, &ax.dev, info.msi_address, info.msi_data, 1);
+	return err == E_OK ? sys_irq_bind(ax.irq, ax.ntfn, IRQ_BIT) : err;
+}
+
+/* Disk i's command page and bounce buffer, below 4 GiB unless the HBA addresses 64 bits. */
+static long alloc_dma(unsigned i, struct ahci_dma *dma)
+{
+	unsigned below = (ax.hba.cap & CAP_S64A) ? 0 : MOBJ_BELOW_4G;
+	uint64_t va = DMA_VA + i * DMA_STRIDE;
+	long page = sys_mobj_create(AHCI_PAGE, below | MOBJ_CONTIGUOUS);
+	long bounce = page < 0 ? page : sys_mobj_create(AHCI_BOUNCE, below);
+	long err = bounce < 0 ? bounce
+			      : sys_mobj_map(HANDLE_SELF, (handle_t)page, va, 0, AHCI_PAGE,
+					     R_READ | R_WRITE);
+
+	if (err == E_OK)
+		err = sys_mobj_map(HANDLE_SELF, (handle_t)bounce, va + BOUNCE_OFFSET, 0,
+				   AHCI_BOUNCE, R_READ | R_WRITE);
+	long phys = err < 0 ? err : sys_mobj_phys(ax.dma, (handle_t)page, 0);
+	if (phys >= 0)
+		err = sys_mobj_phys_list(ax.dma, (handle_t)bounce, 0, dma->bounce_phys, AHCI_PRDS);
+	if (phys < 0 || err < 0)
+		return phys < 0 ? phys : err;
+	dma->page = (uint8_t *)va;
+	dma->page_phys = (uint64_t)phys;
+	dma->bounce = (uint8_t *)(va + BOUNCE_OFFSET);
+	return E_OK;
+}
+
+/* Start and identify the disk behind port p as disk number ax.hba.disk_count. */
+static void add_disk(unsigned p)
+{
+	unsigned i = ax.hba.disk_count;
+	struct ahci_disk *d = &ax.hba.disks[i];
+	static struct ahci_dma dma[AHCI_MAX_DISKS];
+	static bool dma_ready[AHCI_MAX_DISKS];
+	long err = E_OK;
+
+	if (!dma_ready[i]) /* kept for the next port when this one is no disk */
+		err = alloc_dma(i, &dma[i]);
+	dma_ready[i] = err == E_OK;
+	*d = (struct ahci_disk){.port = p, .dma = dma[i]};
+	if (err == E_OK)
+		err = ahci_port_start(&ax.hba, d);
+	if (err == E_OK)
+		err = ahci_identify(&ax.hba, d);
+	if (err < 0) {
+		if (dma_ready[i])
+			ahci_port_stop(&ax.hba, d);
+		if (err != E_NOENT)
+			printf("ahci: port %u: %s\n", p, sys_error_name(err));
+		return;
+	}
+	printf("ahci: disk%u: port %u, \"%s\", %llu sectors of %llu bytes%s\n", i, p, d->model,
+	       (unsigned long long)d->geo.sectors, (unsigned long long)d->geo.sector_size,
+	       d->lba48 ? ", LBA48" : "");
+	ax.hba.disk_count++;
+}
+
+static void client_gone(void *ctx, uint64_t badge)
+{
+	const struct block_server *bs = ctx;
+
+	ahci_client_gone(bs->ctx, badge);
+}
+
+static void serve(void *arg)
+{
+	unsigned i = (unsigned)(uintptr_t)arg;
+	struct server s = block_server(ax.ep[i], &ax.bs[i]);
+
+	s.on_client_gone = client_gone;
+	server_run(&s);
+}
+
+/* Serve sectors base..base+sectors-1 of disk (0: all of it) on endpoint `name`. */
+static void add_served(const char *name, struct ahci_disk *disk, uint64_t base, uint64_t sectors)
+{
+	unsigned i = ax.served;
+	handle_t ep = start_handle(name, NULL);
+
+	if (i == AHCI_SERVED || !ep) {
+		printf("ahci: %s: not served (no endpoint for it in the manifest)\n", name);
+		return;
+	}
+	ax.ep[i] = ep;
+	ax.bufs[i] = (struct ahci_buffers){buffer_map, buffer_unmap, buffer_watch, &ax.ds[i]};
+	ahci_disk_server_init(&ax.ds[i], &ax.hba, disk, &ax.bufs[i], base, sectors);
+	ax.bs[i] = (struct block_server){&ahci_block_ops, &ax.ds[i]};
+	ax.served++;
+}
+
+/* Disk n's MBR partitions, served as disk<n>p<entry>. */
+static void add_partitions(unsigned n)
+{
+	struct ahci_disk *d = &ax.hba.disks[n];
+	struct mbr_table t;
+	char name[16];
+
+	if (d->geo.sector_size != 512 ||
+	    ahci_command(&ax.hba, d, ATA_READ_DMA_EXT, 0, 1, 512, false) < 0 ||
+	    mbr_parse(d->dma.bounce, d->geo.sectors, &t) < 0)
+		return;
+	if (t.refused)
+		printf("ahci: disk%u: %u partition entries refused (past the end or overlapping)\n",
+		       n, t.refused);
+	for (unsigned k = 0; k < t.count; k++) {
+		snprintf(name, sizeof(name), "disk%up%u", n, t.part[k].index);
+		printf("ahci: %s: type %02x, sectors %llu-%llu\n", name, t.part[k].type,
+		       (unsigned long long)t.part[k].first,
+		       (unsigned long long)(t.part[k].first + t.part[k].sectors - 1));
+		add_served(name, d, t.part[k].first, t.part[k].sectors);
+	}
+}
+
+static long start(void)
+{
+	unsigned ports[AHCI_MAX_PORTS];
+	char name[16];
+	long err = map_device();
+
+	ax.hba.env = &env;
+	if (err == E_OK)
+		err = ahci_hba_reset(&ax.hba);
+	if (err < 0)
+		return err;
+	unsigned n = ahci_find_ports(&ax.hba, ports);
+	for (unsigned k = 0; k < n; k++) {
+		if (ax.hba.disk_count == AHCI_MAX_DISKS) {
+			printf("ahci: port %u and on: not served (at most %u disks)\n", ports[k],
+			       AHCI_MAX_DISKS);
+			break;
+		}
+		add_disk(ports[k]);
+	}
+	for (unsigned i = 0; i < ax.hba.disk_count; i++) {
+		snprintf(name, sizeof(name), BLOCK_NAME_PREFIX "%u", i);
+		add_served(name, &ax.hba.disks[i], 0, 0);
+	}
+	for (unsigned i = 0; i < ax.hba.disk_count; i++)
+		add_partitions(i);
+	printf("ahci: %u disks, %u block devices\n", ax.hba.disk_count, ax.served);
+	return E_OK;
+}
+
+int main(void)
+{
+	long err = E_NOENT;
+
+	ax.config = start_handle("pci.config", NULL);
+	ax.abar = start_handle("pci.bar5", &ax.abar_size);
+	ax.irq = start_handle("irq.msi0", NULL);
+	ax.dma = start_handle("dma", NULL);
+	if (ax.config && ax.abar && ax.irq && ax.dma)
+		err = start();
+	if (err < 0) {
+		printf("ahci: %s\n", sys_error_name(err));
+		return 1;
+	}
+	for (unsigned i = 1; i < ax.served; i++)
+		if (thread_spawn(serve, (void *)(uintptr_t)i, DISK_PRIORITY, NULL) < 0)
+			printf("ahci: block device %u: no thread\n", i);
+	if (ax.served > 0)
+		serve((void *)0);
+	struct server none = {.endpoint = start_handle("disk0", NULL)}; /* the supervisor only */
+	return (int)server_run(&none);
+}

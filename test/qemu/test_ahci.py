@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Block storage end to end (issue 10): a 2 MiB raw image made here, every
+byte a pattern of its sector and offset, is attached on q35's AHCI port 0
+(ide.0; the kargs disk stays on ide.1). btest starts the ahci driver, which
+must identify the disk as disk0 (and the kargs disk as disk1), read the
+host's pattern back exactly, write its own pattern over the second half and
+flush it; after QEMU exits the whole image is compared here byte for byte:
+the first half still the host's, the second the guest's. Bad requests are
+refused without harming the driver. Then the restart suite crashes the driver
+20 times while a client reads the host's half and writes and reads back
+stamps at LBA 3000-3127 (left holding its last stamp): every request must
+succeed with the right data."""
+
+import os
+import re
+import tempfile
+
+from guest_tests import finish
+from harness import TestRun
+
+RUN_TIMEOUT_S = 90
+SECTORS = 4096
+BTEST_TESTS = 9
+SCRATCH, SCRATCH_SECTORS = 3000, 128  # the restart suite's own sectors (t_restart.c)
+DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48')
+DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')
+
+
+def host_byte(lba, i):
+    return (lba * 7 + i * 13 + (lba >> 8)) & 0xFF
+
+
+def guest_byte(lba, i):
+    return ((lba * 5 + i) ^ 0x5A) & 0xFF
+
+
+def image(pattern, first, count):
+    return b"".join(bytes(pattern(lba, i) for i in range(512))
+                    for lba in range(first, first + count))
+
+
+def main(run):
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        with open(disk, "wb") as f:
+            f.write(image(host_byte, 0, SECTORS))
+        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
+                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        with run.machine(args="run=btest:block:bench:restart", extra=extra, icount=True,
+                         timeout=RUN_TIMEOUT_S) as m:
+            m.start()
+            lines = finish(run, m, "btest", RUN_TIMEOUT_S, min_registered=BTEST_TESTS)
+        run.check(any(DISK0.search(line) for line in lines), "ahci identified disk0", "no line")
+        run.check(any(DISK1.search(line) for line in lines), "ahci found the kargs disk as disk1",
+                  "no line")
+        with open(disk, "rb") as f:
+            got = f.read()
+        half = SECTORS // 2
+        run.check(len(got) == SECTORS * 512, "the image kept its size", f"{len(got)} bytes")
+        run.check(got[:half * 512] == image(host_byte, 0, half), "the first half is the host's")
+        scratch = got[SCRATCH * 512:(SCRATCH + SCRATCH_SECTORS) * 512]
+        run.check(got[half * 512:SCRATCH * 512] == image(guest_byte, half, SCRATCH - half)
+                  and got[(SCRATCH + SCRATCH_SECTORS) * 512:]
+                  == image(guest_byte, SCRATCH + SCRATCH_SECTORS,
+                           SECTORS - SCRATCH - SCRATCH_SECTORS),
+                  "the second half is what the guest wrote, byte for byte")
+        run.check(scratch == scratch[:8] * (len(scratch) // 8) and scratch[:8] != bytes(8),
+                  "the restart suite's sectors hold its last stamp throughout")
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-ahci", main)
