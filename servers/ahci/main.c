@@ -49,20 +49,9 @@ static struct {
 	unsigned served;
 } ax;
 
-static uint32_t config_read32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
-{
-	(void)ctx, (void)bus, (void)dev, (void)fn;
-	return *(volatile uint32_t *)(CONFIG_VA + (off & 0xFFC));
-}
-
-static void config_write32(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,
-			   uint32_t v)
-{
-	(void)ctx, (void)bus, (void)dev, (void)fn;
-	*(volatile uint32_t *)(CONFIG_VA + (off & 0xFFC)) = v;
-}
-
-static const struct pci_access config_access = {config_read32, config_write32, NULL};
+/* Configuration space of our one function, through the mapped page. */
+static const struct pci_access config_access = {pci_page_read32, pci_page_write32,
+						(void *)CONFIG_VA};
 
 static uint32_t reg_read(void *ctx, uint32_t off)
 {

@@ -60,6 +60,13 @@ struct pci_access {
 	void *ctx;
 };
 
+/*
+ * A driver's own function through its mapped "pci.config" page:
+ * {pci_page_read32, pci_page_write32, (void *)where_the_page_is}.
+ */
+uint32_t pci_page_read32(void *page, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off);
+void pci_page_write32(void *page, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, uint32_t v);
+
 struct pci_addr {
 	uint8_t bus, dev, fn; /* dev < 32, fn < 8 */
 };
