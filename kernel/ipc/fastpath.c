@@ -165,7 +165,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	struct thread *dest = ep->receivers.head;
 	if (!dest || dest->on_timer || !may_run_now(dest))
 		return NULL;
-	/* The point of no return: wait_queue_remove(dest) for the head. */
+	/* The point of no return: wait_queue_remove(dest), for the head of a wait queue. */
 	ep->receivers.head = dest->next;
 	if (dest->next)
 		dest->next->prev = NULL;
@@ -210,14 +210,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	cur->state = T_BLOCKED;
 	cur->reason = B_RECV;
 	cur->wake_result = E_OK;
-	cur->next = NULL; /* wq_push(&ep->receivers, cur) */
-	cur->prev = ep->receivers.tail;
-	if (ep->receivers.tail)
-		ep->receivers.tail->next = cur;
-	else
-		ep->receivers.head = cur;
-	ep->receivers.tail = cur;
-	cur->wq = &ep->receivers;
+	wait_queue_push(&ep->receivers, cur);
 	return switch_fast(cur, caller, tf);
 }
 

@@ -30,18 +30,6 @@ struct thread *current_thread(void)
 	return this_cpu()->current;
 }
 
-static void wq_push(struct wait_queue *wq, struct thread *t)
-{
-	t->next = NULL;
-	t->prev = wq->tail;
-	if (wq->tail)
-		wq->tail->next = t;
-	else
-		wq->head = t;
-	wq->tail = t;
-	t->wq = wq;
-}
-
 void wait_queue_remove(struct thread *t)
 {
 	struct wait_queue *wq = t->wq;
@@ -73,7 +61,7 @@ struct thread *wait_queue_pop(struct wait_queue *wq)
 void sched_ready(struct thread *t)
 {
 	t->state = T_READY;
-	wq_push(&runq[t->prio], t);
+	wait_queue_push(&runq[t->prio], t);
 	runq_bitmap |= 1u << t->prio;
 	struct thread *cur = current_thread();
 	if (cur && t->prio > cur->prio)
@@ -206,7 +194,7 @@ long thread_block_handoff(struct wait_queue *wq, enum block_reason why, uint64_t
 	t->reason = why;
 	t->wake_result = E_OK;
 	if (wq)
-		wq_push(wq, t);
+		wait_queue_push(wq, t);
 	if (timeout_ns != TIMEOUT_NEVER)
 		timer_insert(t, clock_ns() + MIN(timeout_ns, UINT64_MAX / 4));
 	if (next)

@@ -103,6 +103,23 @@ long thread_block_handoff(struct wait_queue *wq, enum block_reason why, uint64_t
 /* Wake a blocked thread with `result` as its syscall's return value. */
 void thread_wake(struct thread *t, long result);
 void wait_queue_remove(struct thread *t);
+
+/*
+ * Queue t at the tail of wq; inline for the IPC fastpath. No scheduler
+ * bookkeeping: the run queues' bitmap is sched_ready's.
+ */
+static inline void wait_queue_push(struct wait_queue *wq, struct thread *t)
+{
+	t->next = NULL;
+	t->prev = wq->tail;
+	if (wq->tail)
+		wq->tail->next = t;
+	else
+		wq->head = t;
+	wq->tail = t;
+	t->wq = wq;
+}
+
 void thread_forget_timer(struct thread *t);
 /* (Re)arm the current thread's timeout; TIMEOUT_NEVER disarms it. */
 void thread_arm_timeout(struct thread *t, uint64_t timeout_ns);
