@@ -115,3 +115,14 @@ bool server_dispatch(const struct server *s, struct server_request *req)
 			       IPC_TAG_CAP(tag) && status == 0, IPC_TAG_BYTES(tag));
 	return true;
 }
+
+long server_put_name(struct server_request *req, uint32_t *used, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (*used + len > IPC_BUF_BYTES)
+		return E_NOSPACE;
+	memcpy(req->buf->data + *used, name, len);
+	*used += (uint32_t)len;
+	return E_OK;
+}

@@ -27,11 +27,8 @@ static long on_handles(struct server_request *req)
 	const char *name;
 
 	while ((name = is->ops->handle_name(is->ctx, (uint32_t)rp.count)) != NULL) {
-		size_t len = strlen(name) + 1;
-		if (used + len > IPC_BUF_BYTES)
+		if (server_put_name(req, &used, name) != E_OK)
 			return E_NOSPACE;
-		memcpy(req->buf->data + used, name, len);
-		used += (uint32_t)len;
 		rp.count++;
 	}
 	memcpy(req->msg.w, &rp, sizeof(rp));

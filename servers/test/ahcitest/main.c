@@ -10,7 +10,6 @@
  * PxIS.DHRS, which reaches the CPU as the MSI.
  * Recovery: stateless (each request resets the controller).
  */
-#include <string.h>
 
 #include "pci/pci.h"
 #include "proto/pcitest.h"
@@ -190,13 +189,9 @@ static long handles_handler(struct server_request *req)
 	uint32_t n, used = 0;
 	const struct start_handle *h = bootstrap_handles(&n);
 
-	for (uint32_t i = 0; i < n; i++) {
-		size_t len = strlen(h[i].name) + 1;
-		if (used + len > IPC_BUF_BYTES)
+	for (uint32_t i = 0; i < n; i++)
+		if (server_put_name(req, &used, h[i].name) != E_OK)
 			return E_NOSPACE;
-		memcpy(req->buf->data + used, h[i].name, len);
-		used += (uint32_t)len;
-	}
 	req->msg.w[0] = n;
 	req->msg.tag = IPC_TAG(0, 1, 0, used);
 	return E_OK;

@@ -123,5 +123,11 @@ handle_t server_take_cap(struct server_request *req);
  */
 const char *server_name(const struct server_request *req, size_t max);
 
+/*
+ * Append `name` and its NUL to the reply's buffer bytes, *used of which are
+ * taken; E_NOSPACE (nothing written) when it does not fit the IPC buffer.
+ */
+long server_put_name(struct server_request *req, uint32_t *used, const char *name);
+
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);
