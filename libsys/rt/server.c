@@ -22,10 +22,10 @@ static const struct server builtins = {.methods = SERVER_METHODS(builtin_methods
 
 static bool is_builtin(uint64_t tag)
 {
-	uint32_t label = IPC_TAG_LABEL(tag);
-
-	return label == SVC_PING || label == SVC_FI_CRASH || label == SVC_FI_HANG ||
-	       label == SVC_FI_LEAK;
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_methods); i++)
+		if (builtin_methods[i].label == IPC_TAG_LABEL(tag))
+			return true;
+	return false;
 }
 
 /* Handle one message in place; false for an event (no reply). */
