@@ -126,7 +126,7 @@ static bool list_device(struct shell *sh, const char *name, bool partition)
 
 	if (open_device(name, PROBE_TIMEOUT, &c, &g, model) != E_OK)
 		return false;
-	shell_printf(sh, "%s%-9s", partition ? "  " : "", name);
+	shell_printf(sh, "%s%-*s", partition ? "  " : "", partition ? 7 : 9, name);
 	print_size(sh, g.sector_size * g.sectors);
 	shell_printf(sh, "  %10llu x %-4llu %s\n", (unsigned long long)g.sectors,
 		     (unsigned long long)g.sector_size, partition ? "(partition)" : model);
