@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * USB devices on the root ports (xHCI 1.2 section 4.3, USB 2.0 chapter 9):
+ * reset the port (USB 2: PR; USB 3: warm reset if the link is not up),
+ * Enable Slot, Address Device with EP0 at the speed's default packet size,
+ * read 8 bytes of the device descriptor and fix EP0's packet size with
+ * Evaluate Context, then the whole device, configuration and product
+ * string descriptors, Set Configuration, and for a HID interface its
+ * set-up: a boot keyboard gets SET_PROTOCOL(boot) and SET_IDLE (a stall of
+ * either is fine), anything else must have a report descriptor with X and
+ * Y. Configure Endpoint adds its interrupt IN endpoint, whose ring keeps
+ * XHCI_REPORTS transfers queued. Anything a device gets wrong refuses that
+ * device (its slot disabled, its pages freed, one log line); a stalled
+ * control request resets EP0 and moves its dequeue pointer past the TD.
+ */
+#include <string.h>
+
+#include "sys/errors.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "xhci.h"
+
+#define PORT_CCS     (1u << 0)
+#define PORT_PED     (1u << 1)
+#define PORT_PR	     (1u << 4)
+#define PORT_PP	     (1u << 9)
+#define PORT_CHANGES (0x7Fu << 17)
+#define PORT_WRC     (1u << 19)
+#define PORT_PRC     (1u << 21)
+#define PORT_WPR     (1u << 31)
+#define PG_OUT	     0
+#define PG_IN	     1
+#define PG_EP0	     2
+#define PG_INTR	     3
+#define PG_DATA	     4
+#define REPORT_AT    2048u /* in the data page: control data below, reports from here */
+#define REPORT_SIZE  64u
+#define XFER_TIMEOUT (300 * MS)
+
+static uint32_t *ctx(struct xhci *x, struct usb_dev *d, int page, unsigned index)
+{
+	return (uint32_t *)((uint8_t *)hc_page(x, d->pages[page]) + index * x->ctx_size);
+}
+
+static uint64_t data_phys(struct xhci *x, struct usb_dev *d)
+{
+	return x->phys[d->pages[PG_DATA]];
+}
+
+static uint8_t *data(struct xhci *x, struct usb_dev *d)
+{
+	return hc_page(x, d->pages[PG_DATA]);
+}
+
+/* The control transfer in flight on some EP0 (one at a time). */
+static struct {
+	uint8_t slot;
+	uint64_t data_trb, status_trb;
+	uint32_t residual;
+	uint8_t cc;
+	bool done;
+} ctl;
+
+static long recover_ep(struct xhci *x, struct usb_dev *d, uint8_t dci, struct ring *r)
+{
+	struct completion c;
+	long err = hc_command(x, 0, 0, 0, TRB_TYPE(CMD_RESET_EP) | dci << 16 | d->slot << 24u, &c);
+	if (err < 0 && c.cc != 19) /* Context State Error: it was not halted */
+		return err;
+	uint64_t deq = (r->phys + r->index * sizeof(struct trb)) | r->cycle;
+	return hc_command(x, (uint32_t)deq, (uint32_t)(deq >> 32), 0,
+			  TRB_TYPE(CMD_SET_DEQ) | dci << 16 | d->slot << 24u, &c);
+}
+
+static long control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t request,
+		    uint16_t value, uint16_t index, uint16_t len, uint32_t *actual)
+{
+	bool in = type & 0x80;
+	uint32_t trt = len ? (in ? 3 : 2) : 0;
+	uint64_t deadline = sys_clock() + XFER_TIMEOUT;
+
+	ctl = (typeof(ctl)){.slot = d->slot, .cc = CC_SUCCESS};
+	ring_push(&d->ep0, type | request << 8 | (uint32_t)value << 16, index | (uint32_t)len << 16,
+		  8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt << 16);
+	if (len)
+		ctl.data_trb = ring_push(
+			&d->ep0, (uint32_t)data_phys(x, d), (uint32_t)(data_phys(x, d) >> 32), len,
+			TRB_TYPE(TRB_DATA) | TRB_IOC | TRB_ISP | (in ? 1u << 16 : 0));
+	ctl.status_trb = ring_push(&d->ep0, 0, 0, 0,
+				   TRB_TYPE(TRB_STATUS) | TRB_IOC | (in && len ? 0 : 1u << 16));
+	ctl.residual = len;
+	x->db[d->slot] = 1;
+	while (!ctl.done) {
+		hc_take_events(x);
+		if (!ctl.done && x->wait_irq(x, deadline) == E_TIMEOUT)
+			return E_TIMEOUT;
+	}
+	if (actual)
+		*actual = len - (ctl.residual < len ? ctl.residual : len);
+	if (ctl.cc == CC_SUCCESS || ctl.cc == CC_SHORT)
+		return E_OK;
+	recover_ep(x, d, 1, &d->ep0);
+	return ctl.cc == CC_STALL ? E_INVAL : E_IO;
+}
+
+static void on_control_event(uint64_t trb, uint8_t cc, uint32_t residual)
+{
+	if (trb == ctl.data_trb)
+		ctl.residual = residual;
+	if (cc != CC_SUCCESS && cc != CC_SHORT)
+		ctl.cc = cc, ctl.done = true;
+	else if (trb == ctl.status_trb)
+		ctl.done = true;
+}
+
+static long get_descriptor(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t index,
+			   uint16_t lang, uint16_t len, uint32_t *actual)
+{
+	memset(data(x, d), 0, REPORT_AT);
+	return control(x, d, 0x80, 6, (uint16_t)(type << 8 | index), lang, len, actual);
+}
+
+static struct usb_dev *dev_by_slot(struct xhci *x, uint8_t slot)
+{
+	for (int i = 0; i < XHCI_DEVICES; i++)
+		if (x->dev[i].used && x->dev[i].slot == slot)
+			return &x->dev[i];
+	return NULL;
+}
+
+static struct usb_dev *dev_by_port(struct xhci *x, uint8_t port)
+{
+	for (int i = 0; i < XHCI_DEVICES; i++)
+		if (x->dev[i].used && x->dev[i].port == port)
+			return &x->dev[i];
+	return NULL;
+}
+
+static void release(struct xhci *x, struct usb_dev *d)
+{
+	struct completion c;
+
+	if (d->slot) {
+		hc_command(x, 0, 0, 0, TRB_TYPE(CMD_DISABLE) | d->slot << 24u, &c);
+		x->dcbaa[d->slot] = 0;
+	}
+	for (int i = 0; i < 5; i++)
+		hc_page_free(x, d->pages[i]);
+	sys_lock(&x->devices_lock);
+	d->used = false;
+	sys_unlock(&x->devices_lock);
+}
+
+static long refuse(struct xhci *x, struct usb_dev *d, const char *what, long err)
+{
+	printf("xhci: port %u: device refused: %s (%s)\n", d->port, what, sys_error_name(err));
+	release(x, d);
+	return err;
+}
+
+static long wait_port(struct xhci *x, unsigned port, uint32_t bits)
+{
+	uint64_t deadline = sys_clock() + XFER_TIMEOUT;
+
+	while (!(*hc_portsc(x, port) & bits)) {
+		hc_take_events(x);
+		if (!(*hc_portsc(x, port) & bits) && x->wait_irq(x, deadline) == E_TIMEOUT)
+			return E_TIMEOUT;
+	}
+	return E_OK;
+}
+
+/* Reset the port until it is enabled; its speed (PORTSC bits 10-13) in *speed. */
+static long reset_port(struct xhci *x, unsigned port, uint8_t *speed)
+{
+	volatile uint32_t *sc = hc_portsc(x, port);
+	long err = E_OK;
+
+	if (x->port_major[port] == 3 && !(*sc & PORT_PED)) {
+		*sc = PORT_PP | PORT_WPR;
+		err = wait_port(x, port, PORT_WRC | PORT_PRC);
+	} else if (x->port_major[port] != 3) {
+		*sc = PORT_PP | PORT_PR;
+		err = wait_port(x, port, PORT_PRC);
+	}
+	*sc = PORT_PP | (*sc & PORT_CHANGES);
+	*speed = (uint8_t)((*sc >> 10) & 0xF);
+	if (err == E_OK && !(*sc & PORT_PED))
+		err = E_IO;
+	return err;
+}
+
+static uint16_t default_mps0(uint8_t speed)
+{
+	return speed >= 4 ? 512 : speed == 3 ? 64 : 8;
+}
+
+static void fill_ep0(struct xhci *x, struct usb_dev *d, uint32_t *ep)
+{
+	uint64_t deq = d->ep0.phys | 1;
+
+	ep[1] = 3u << 1 | 4u << 3 | (uint32_t)d->mps0 << 16; /* CErr 3, control */
+	ep[2] = (uint32_t)deq, ep[3] = (uint32_t)(deq >> 32);
+	ep[4] = 8;
+	(void)x;
+}
+
+static long address(struct xhci *x, struct usb_dev *d)
+{
+	struct completion c;
+	long err = hc_command(x, 0, 0, 0, TRB_TYPE(CMD_ENABLE_SLOT), &c);
+
+	if (err < 0)
+		return err;
+	if (c.slot == 0 || c.slot > x->max_slots)
+		return E_RANGE;
+	d->slot = c.slot;
+	for (int i = 0; i < 5; i++)
+		if ((d->pages[i] = hc_page_alloc(x)) < 0)
+			return E_NOMEM;
+	ring_init(x, &d->ep0, d->pages[PG_EP0]);
+	d->mps0 = default_mps0(d->speed);
+	ctx(x, d, PG_IN, 0)[1] = 3; /* add the slot and EP0 */
+	uint32_t *slot = ctx(x, d, PG_IN, 1);
+	slot[0] = (uint32_t)d->speed << 20 | 1u << 27;
+	slot[1] = (uint32_t)d->port << 16;
+	fill_ep0(x, d, ctx(x, d, PG_IN, 2));
+	x->dcbaa[d->slot] = x->phys[d->pages[PG_OUT]];
+	uint64_t in = x->phys[d->pages[PG_IN]];
+	return hc_command(x, (uint32_t)in, (uint32_t)(in >> 32), 0,
+			  TRB_TYPE(CMD_ADDRESS) | (uint32_t)d->slot << 24, &c);
+}
+
+/* The first 8 bytes say EP0's real packet size; tell the controller if it differs. */
+static long fix_mps0(struct xhci *x, struct usb_dev *d)
+{
+	struct usb_device_info info;
+	uint32_t got;
+	struct completion c;
+	long err = get_descriptor(x, d, USB_DESC_DEVICE, 0, 0, 8, &got);
+
+	if (err == E_OK)
+		err = got == 8 ? usb_parse_device(data(x, d), got, &info) : E_INVAL;
+	if (err < 0)
+		return err;
+	uint16_t mps = usb_ep0_mps(info.mps0_raw, d->speed);
+	if (mps == 0)
+		return E_INVAL;
+	if (mps == d->mps0)
+		return E_OK;
+	d->mps0 = mps;
+	memset(ctx(x, d, PG_IN, 0), 0, 3 * x->ctx_size);
+	ctx(x, d, PG_IN, 0)[1] = 2; /* evaluate EP0 */
+	ctx(x, d, PG_IN, 2)[1] = (uint32_t)mps << 16;
+	uint64_t in = x->phys[d->pages[PG_IN]];
+	return hc_command(x, (uint32_t)in, (uint32_t)(in >> 32), 0,
+			  TRB_TYPE(CMD_EVALUATE) | (uint32_t)d->slot << 24, &c);
+}
+
+static void read_product(struct xhci *x, struct usb_dev *d)
+{
+	uint32_t got;
+	uint16_t lang = 0x0409;
+
+	d->product[0] = '?', d->product[1] = 0;
+	if (!d->info.i_product)
+		return;
+	if (get_descriptor(x, d, USB_DESC_STRING, 0, 0, 255, &got) == E_OK && got >= 4)
+		lang = (uint16_t)(data(x, d)[2] | data(x, d)[3] << 8);
+	if (get_descriptor(x, d, USB_DESC_STRING, d->info.i_product, lang, 255, &got) == E_OK)
+		usb_parse_string(data(x, d), got, d->product, sizeof(d->product));
+}
+
+static long read_descriptors(struct xhci *x, struct usb_dev *d)
+{
+	uint32_t got, count;
+	long err = get_descriptor(x, d, USB_DESC_DEVICE, 0, 0, 18, &got);
+
+	if (err == E_OK)
+		err = usb_parse_device(data(x, d), got, &d->info);
+	if (err == E_OK && got < 18)
+		err = E_INVAL;
+	if (err == E_OK)
+		err = get_descriptor(x, d, USB_DESC_CONFIG, 0, 0, 9, &got);
+	uint16_t total = (uint16_t)(data(x, d)[2] | data(x, d)[3] << 8);
+	if (err == E_OK && (got < 9 || total < 9 || total > REPORT_AT))
+		err = E_INVAL;
+	if (err == E_OK)
+		err = get_descriptor(x, d, USB_DESC_CONFIG, 0, 0, total, &got);
+	if (err == E_OK)
+		err = usb_parse_config(data(x, d), got, &d->hid, 1, &count);
+	if (err == E_OK && count == 0)
+		err = E_NOENT;
+	return err;
+}
+
+static long setup_hid(struct xhci *x, struct usb_dev *d)
+{
+	uint32_t got;
+
+	if (d->hid.subclass == 1 && d->hid.protocol == 1) {
+		d->kind = INPUT_DEV_KEYBOARD;
+		control(x, d, 0x21, 0x0B, 0, d->hid.number, 0, NULL); /* SET_PROTOCOL boot */
+		control(x, d, 0x21, 0x0A, 0, d->hid.number, 0, NULL); /* SET_IDLE 0 */
+		d->kbd.layout = x->layout;
+		return E_OK;
+	}
+	if (d->hid.report_len == 0 || d->hid.report_len > REPORT_AT)
+		return E_RANGE;
+	memset(data(x, d), 0, REPORT_AT);
+	long err = control(x, d, 0x81, 6, USB_DESC_REPORT << 8, d->hid.number, d->hid.report_len,
+			   &got);
+	if (err == E_OK)
+		err = hid_parse_pointer(data(x, d), got, &d->ptr);
+	if (err == E_OK)
+		d->kind = d->ptr.x.relative ? INPUT_DEV_MOUSE : INPUT_DEV_TABLET;
+	return err;
+}
+
+static uint8_t interval(const struct usb_dev *d)
+{
+	unsigned i = 3, frames = d->hid.interval;
+
+	if (d->speed >= 3)
+		return (uint8_t)(frames > 16 ? 15 : frames - 1);
+	while (i < 10 && (2u << (i - 3)) <= frames) /* 2^i x 125 us <= frames ms */
+		i++;
+	return (uint8_t)i;
+}
+
+static void queue_report(struct xhci *x, struct usb_dev *d, unsigned n)
+{
+	uint64_t buf = data_phys(x, d) + REPORT_AT + n * REPORT_SIZE;
+	uint32_t len = d->hid.ep_mps < REPORT_SIZE ? d->hid.ep_mps : REPORT_SIZE;
+
+	ring_push(&d->intr, (uint32_t)buf, (uint32_t)(buf >> 32), len,
+		  TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
+}
+
+static long configure(struct xhci *x, struct usb_dev *d)
+{
+	struct completion c;
+	long err = control(x, d, 0x00, 9, d->hid.config_value, 0, 0, NULL);
+
+	if (err < 0)
+		return err;
+	d->dci = (uint8_t)((d->hid.ep_addr & 0xF) * 2 + 1);
+	ring_init(x, &d->intr, d->pages[PG_INTR]);
+	memset(ctx(x, d, PG_IN, 0), 0, (2u + d->dci) * x->ctx_size);
+	ctx(x, d, PG_IN, 0)[1] = 1u | 1u << d->dci;
+	memcpy(ctx(x, d, PG_IN, 1), ctx(x, d, PG_OUT, 0), x->ctx_size);
+	uint32_t *slot = ctx(x, d, PG_IN, 1), *ep = ctx(x, d, PG_IN, 1u + d->dci);
+	slot[0] = (slot[0] & ~(0x1Fu << 27)) | (uint32_t)d->dci << 27;
+	slot[3] = 0; /* device address and state are the controller's */
+	uint64_t deq = d->intr.phys | 1;
+	ep[0] = (uint32_t)interval(d) << 16;
+	ep[1] = 3u << 1 | 7u << 3 | (uint32_t)d->hid.ep_mps << 16; /* CErr 3, interrupt IN */
+	ep[2] = (uint32_t)deq, ep[3] = (uint32_t)(deq >> 32);
+	ep[4] = d->hid.ep_mps | (uint32_t)d->hid.ep_mps << 16;
+	uint64_t in = x->phys[d->pages[PG_IN]];
+	err = hc_command(x, (uint32_t)in, (uint32_t)(in >> 32), 0,
+			 TRB_TYPE(CMD_CONFIGURE) | (uint32_t)d->slot << 24, &c);
+	if (err < 0)
+		return err;
+	for (unsigned i = 0; i < XHCI_REPORTS; i++)
+		queue_report(x, d, i);
+	d->configured = true;
+	x->db[d->slot] = d->dci;
+	return E_OK;
+}
+
+static const char *const kind_names[] = {"device", "keyboard", "mouse", "tablet", "hub"};
+
+static long attach(struct xhci *x, struct usb_dev *d)
+{
+	long err = address(x, d);
+
+	if (err < 0)
+		return refuse(x, d, "Enable Slot / Address Device", err);
+	if ((err = fix_mps0(x, d)) < 0)
+		return refuse(x, d, "device descriptor", err);
+	if ((err = read_descriptors(x, d)) < 0)
+		return refuse(x, d, err == E_NOENT ? "no HID interface" : "descriptors", err);
+	read_product(x, d);
+	if ((err = setup_hid(x, d)) < 0)
+		return refuse(x, d, "HID report descriptor", err);
+	if ((err = configure(x, d)) < 0)
+		return refuse(x, d, "Set Configuration / Configure Endpoint", err);
+	printf("xhci: port %u: %s %04x:%04x \"%s\" on slot %u as input device %u\n", d->port,
+	       kind_names[d->kind], d->info.vendor, d->info.product, d->product, d->slot,
+	       d->number);
+	return E_OK;
+}
+
+static void port_changed(struct xhci *x, unsigned port)
+{
+	volatile uint32_t *sc = hc_portsc(x, port);
+	struct usb_dev *d = dev_by_port(x, (uint8_t)port);
+	bool connected = *sc & PORT_CCS;
+
+	*sc = PORT_PP | (*sc & PORT_CHANGES & ~PORT_PRC);
+	if (d && !connected) {
+		printf("xhci: port %u: %s %u gone (slot %u freed)\n", port, kind_names[d->kind],
+		       d->number, d->slot);
+		release(x, d);
+		return;
+	}
+	if (d || !connected)
+		return;
+	for (int i = 0; i < XHCI_DEVICES; i++)
+		if (!x->dev[i].used) {
+			d = &x->dev[i];
+			memset(d, 0, sizeof(*d));
+			for (int p = 0; p < 5; p++)
+				d->pages[p] = -1;
+			d->used = true;
+			d->port = (uint8_t)port;
+			d->number = x->next_number++;
+			if (reset_port(x, port, &d->speed) < 0) {
+				refuse(x, d, "port reset", E_IO);
+				return;
+			}
+			attach(x, d);
+			return;
+		}
+	printf("xhci: port %u: no room for another device\n", port);
+}
+
+void dev_scan_ports(struct xhci *x)
+{
+	uint32_t changed = x->port_changed;
+
+	x->port_changed = 0;
+	for (unsigned p = 1; p <= x->max_ports; p++)
+		if (changed & (1u << p))
+			port_changed(x, p);
+}
+
+static void on_report(struct xhci *x, struct usb_dev *d, const uint8_t *r, uint32_t len)
+{
+	struct input_event ev[KBD_EVENTS_MAX];
+	uint32_t n;
+	bool leds = false;
+
+	if (d->kind == INPUT_DEV_KEYBOARD)
+		n = kbd_report(&d->kbd, r, len, ev, KBD_EVENTS_MAX, &leds);
+	else
+		n = hid_pointer_report(&d->ptr, &d->pst, r, len, ev, KBD_EVENTS_MAX);
+	d->leds_pending |= leds;
+	uint64_t now = sys_clock();
+	for (uint32_t i = 0; i < n; i++)
+		ev[i].time = now, ev[i].device = d->number;
+	if (n)
+		x->emit(x, ev, n);
+}
+
+void dev_on_transfer(struct xhci *x, const struct trb *e)
+{
+	struct usb_dev *d = dev_by_slot(x, (uint8_t)(e->w[3] >> 24));
+	uint8_t dci = (e->w[3] >> 16) & 0x1F, cc = (uint8_t)(e->w[2] >> 24);
+	uint64_t trb = e->w[0] | (uint64_t)e->w[1] << 32;
+
+	if (!d)
+		return;
+	if (dci == 1 && d->slot == ctl.slot) {
+		on_control_event(trb, cc, e->w[2] & 0xFFFFFF);
+		return;
+	}
+	if (dci != d->dci || !d->configured || trb < d->intr.phys ||
+	    trb >= d->intr.phys + PAGE - sizeof(struct trb))
+		return;
+	const struct trb *t = &d->intr.trb[(trb - d->intr.phys) / sizeof(struct trb)];
+	uint64_t buf = (t->w[0] | (uint64_t)t->w[1] << 32) - data_phys(x, d);
+	uint32_t len = t->w[2] & 0x1FFFF, residual = e->w[2] & 0xFFFFFF;
+	if (buf < REPORT_AT || buf + REPORT_SIZE > PAGE || len > REPORT_SIZE)
+		return;
+	if (cc != CC_SUCCESS && cc != CC_SHORT) {
+		d->recover = true;
+		return;
+	}
+	on_report(x, d, data(x, d) + buf, len - (residual < len ? residual : len));
+	queue_report(x, d, (unsigned)((buf - REPORT_AT) / REPORT_SIZE));
+	x->db[d->slot] = d->dci;
+}
+
+/* What an event asked for but could not wait for: LEDs, endpoint recovery. */
+void dev_deferred(struct xhci *x)
+{
+	for (int i = 0; i < XHCI_DEVICES; i++) {
+		struct usb_dev *d = &x->dev[i];
+		if (!d->used || !d->configured)
+			continue;
+		if (d->leds_pending) {
+			d->leds_pending = false;
+			data(x, d)[0] = kbd_leds(&d->kbd);
+			control(x, d, 0x21, 0x09, 0x0200, d->hid.number, 1, NULL); /* SET_REPORT */
+		}
+		if (d->recover) {
+			d->recover = false;
+			printf("xhci: device %u: interrupt endpoint halted; reset\n", d->number);
+			if (recover_ep(x, d, d->dci, &d->intr) == E_OK) {
+				for (unsigned n = 0; n < XHCI_REPORTS; n++)
+					queue_report(x, d, n);
+				x->db[d->slot] = d->dci;
+			}
+		}
+	}
+}
