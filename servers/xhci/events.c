@@ -13,6 +13,18 @@ static struct consumer *find(struct consumers *cs, uint64_t badge)
 	return NULL;
 }
 
+static void queue(struct consumer *c, const struct input_event *ev, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		if (c->count == INPUT_QUEUE) { /* drop the oldest */
+			c->head = (c->head + 1) % INPUT_QUEUE;
+			c->count--;
+			c->dropped++;
+		}
+		c->q[(c->head + c->count++) % INPUT_QUEUE] = ev[k];
+	}
+}
+
 void consumers_push(struct consumers *cs, const struct input_event *ev, uint32_t n)
 {
 	handle_t wake[INPUT_CONSUMERS];
@@ -23,16 +35,11 @@ void consumers_push(struct consumers *cs, const struct input_event *ev, uint32_t
 		struct consumer *c = &cs->c[i];
 		if (!c->used)
 			continue;
-		for (uint32_t k = 0; k < n; k++) {
-			if (c->count == INPUT_QUEUE) { /* drop the oldest */
-				c->head = (c->head + 1) % INPUT_QUEUE;
-				c->count--;
-				c->dropped++;
-			}
-			c->q[(c->head + c->count++) % INPUT_QUEUE] = ev[k];
-		}
+		queue(c, ev, n);
 		wake[woken++] = c->ntfn;
 	}
+	if (woken == 0)
+		queue(&cs->backlog, ev, n);
 	sys_unlock(&cs->lock);
 	for (unsigned i = 0; i < woken; i++)
 		cs->signal(wake[i]);
@@ -48,7 +55,9 @@ long consumers_subscribe(struct consumers *cs, uint64_t badge, handle_t ntfn)
 	for (unsigned i = 0; !c && i < INPUT_CONSUMERS; i++)
 		if (!cs->c[i].used) {
 			c = &cs->c[i];
-			memset(c, 0, sizeof(*c) - sizeof(c->q));
+			*c = cs->backlog; /* what came while nobody listened */
+			cs->backlog.head = cs->backlog.count = 0;
+			cs->backlog.dropped = 0;
 			c->used = true;
 			c->badge = badge;
 			c->ntfn = HANDLE_INVALID;

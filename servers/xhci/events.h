@@ -23,6 +23,9 @@ struct consumer {
 struct consumers {
 	struct sys_lock lock;
 	struct consumer c[INPUT_CONSUMERS];
+	/* Events that came while nobody was subscribed (after a restart, before the
+	 * consumers' libraries subscribe again): the next new subscriber gets them. */
+	struct consumer backlog;
 	void (*signal)(handle_t ntfn); /* wake a consumer */
 	void (*close)(handle_t ntfn);  /* a notification no longer needed */
 	long (*watch)(uint64_t badge); /* arm the client-gone notice */

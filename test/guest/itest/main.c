@@ -70,7 +70,7 @@ static unsigned long arg_value(int argc, char **argv, const char *key, unsigned 
 {
 	size_t len = strlen(key);
 
-	for (int i = 1; i < argc; i++)
+	for (int i = 0; i < argc; i++)
 		if (strncmp(argv[i], key, len) == 0)
 			return strtoul(argv[i] + len, NULL, 10);
 	return def;
@@ -78,7 +78,7 @@ static unsigned long arg_value(int argc, char **argv, const char *key, unsigned 
 
 static bool has_arg(int argc, char **argv, const char *word)
 {
-	for (int i = 1; i < argc; i++)
+	for (int i = 0; i < argc; i++)
 		if (strcmp(argv[i], word) == 0)
 			return true;
 	return false;
@@ -93,7 +93,8 @@ static int fail(const char *what, long err)
 int main(int argc, char **argv)
 {
 	struct input_client c;
-	unsigned long want = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000;
+	unsigned long want =
+		argc > 0 ? strtoul(argv[0], NULL, 10) : 1000; /* argv[0]: the first argument */
 	unsigned long crash_at = arg_value(argc, argv, "crash=", 0), seen = 0;
 	long err = input_client_open(&c);
 
