@@ -9,6 +9,7 @@
  *   cmd_run.c     run and bench: a program started through the loader,
  *                 waited for in a thread, killed by Ctrl-C
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
+ *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -65,3 +66,6 @@ int cmd_shutdown(struct shell *sh, int argc, char **argv);
 int cmd_run(struct shell *sh, int argc, char **argv);
 int cmd_bench(struct shell *sh, int argc, char **argv);
 int cmd_lspci(struct shell *sh, int argc, char **argv);
+int cmd_input(struct shell *sh, int argc, char **argv);
+int cmd_lsusb(struct shell *sh, int argc, char **argv);
+int cmd_kbd(struct shell *sh, int argc, char **argv);

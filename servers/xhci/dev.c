@@ -146,6 +146,8 @@ static void release(struct xhci *x, struct usb_dev *d)
 	}
 	for (int i = 0; i < 5; i++)
 		hc_page_free(x, d->pages[i]);
+	if (x->repeating && x->repeat_ev.device == d->number)
+		x->repeating = false;
 	sys_lock(&x->devices_lock);
 	d->used = false;
 	sys_unlock(&x->devices_lock);
@@ -436,6 +438,42 @@ void dev_scan_ports(struct xhci *x)
 			port_changed(x, p);
 }
 
+/* A key pressed starts repeating after the delay; its release (or another press) stops it. */
+static void track_repeat(struct xhci *x, const struct input_event *ev)
+{
+	bool lock = ev->code == 0x39 || ev->code == 0x53 || ev->code == 0x47;
+
+	if (ev->type != INPUT_KEY || ev->code >= 0xE0)
+		return;
+	if (ev->action == INPUT_PRESS && !lock && x->repeat_delay) {
+		x->repeating = true;
+		x->repeat_ev = *ev;
+		x->repeat_ev.action = INPUT_REPEAT;
+		x->repeat_next = ev->time + x->repeat_delay;
+	} else if (ev->action == INPUT_RELEASE && x->repeating && ev->code == x->repeat_ev.code &&
+		   ev->device == x->repeat_ev.device) {
+		x->repeating = false;
+	}
+}
+
+uint64_t dev_repeat_deadline(const struct xhci *x)
+{
+	return x->repeating ? x->repeat_next : TIMEOUT_NEVER;
+}
+
+void dev_repeat(struct xhci *x)
+{
+	uint64_t now = sys_clock();
+
+	if (!x->repeating || now < x->repeat_next)
+		return;
+	x->repeat_ev.time = now;
+	x->emit(x, &x->repeat_ev, 1);
+	x->repeat_next += x->repeat_interval;
+	if (x->repeat_next <= now) /* we were late: no burst to catch up */
+		x->repeat_next = now + x->repeat_interval;
+}
+
 static void on_report(struct xhci *x, struct usb_dev *d, const uint8_t *r, uint32_t len)
 {
 	struct input_event ev[KBD_EVENTS_MAX];
@@ -448,8 +486,10 @@ static void on_report(struct xhci *x, struct usb_dev *d, const uint8_t *r, uint3
 		n = hid_pointer_report(&d->ptr, &d->pst, r, len, ev, KBD_EVENTS_MAX);
 	d->leds_pending |= leds;
 	uint64_t now = sys_clock();
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		ev[i].time = now, ev[i].device = d->number;
+		track_repeat(x, &ev[i]);
+	}
 	if (n)
 		x->emit(x, ev, n);
 }
@@ -493,7 +533,10 @@ void dev_deferred(struct xhci *x)
 		if (d->leds_pending) {
 			d->leds_pending = false;
 			data(x, d)[0] = kbd_leds(&d->kbd);
-			control(x, d, 0x21, 0x09, 0x0200, d->hid.number, 1, NULL); /* SET_REPORT */
+			long err = control(x, d, 0x21, 0x09, 0x0200, d->hid.number, 1,
+					   NULL); /* SET_REPORT */
+			printf("xhci: keyboard %u: LEDs 0x%x: %s\n", d->number, data(x, d)[0],
+			       sys_error_name(err));
 		}
 		if (d->recover) {
 			d->recover = false;

@@ -181,12 +181,21 @@ static long op_set_layout(void *ctx, uint32_t layout)
 	return E_OK;
 }
 
+static long op_set_repeat(void *ctx, uint32_t delay_ms, uint32_t rate)
+{
+	(void)ctx;
+	xs.x.repeat_delay = delay_ms * MS;
+	xs.x.repeat_interval = 1000 * MS / rate;
+	return E_OK;
+}
+
 static void op_gone(void *ctx, uint64_t badge)
 {
 	consumers_gone(ctx, badge);
 }
 
-static const struct input_ops ops = {op_subscribe, op_read, op_devices, op_set_layout, op_gone};
+static const struct input_ops ops = {op_subscribe,  op_read,	   op_devices,
+				     op_set_layout, op_set_repeat, op_gone};
 
 static void serve(void *arg)
 {
@@ -205,6 +214,8 @@ static long start(void)
 	if (err == E_OK)
 		err = map_dma();
 	xs.x.wait_irq = wait_irq;
+	xs.x.repeat_delay = INPUT_REPEAT_DELAY_MS * MS;
+	xs.x.repeat_interval = 1000 * MS / INPUT_REPEAT_RATE;
 	xs.x.emit = emit;
 	if (err == E_OK)
 		err = hc_start(&xs.x, (volatile uint8_t *)BAR_VA, (uint8_t *)DMA_VA);
@@ -226,7 +237,8 @@ int main(void)
 	for (;;) {
 		dev_scan_ports(&xs.x);
 		dev_deferred(&xs.x);
-		wait_irq(&xs.x, TIMEOUT_NEVER);
+		wait_irq(&xs.x, dev_repeat_deadline(&xs.x));
 		hc_take_events(&xs.x);
+		dev_repeat(&xs.x);
 	}
 }

@@ -62,12 +62,22 @@ static long op_set_layout(void *ctx, uint32_t layout)
 	return E_OK;
 }
 
+static uint32_t repeat_delay, repeat_rate;
+
+static long op_set_repeat(void *ctx, uint32_t delay, uint32_t rate)
+{
+	(void)ctx;
+	repeat_delay = delay, repeat_rate = rate;
+	return E_OK;
+}
+
 static void op_gone(void *ctx, uint64_t badge)
 {
 	consumers_gone(ctx, badge);
 }
 
-static const struct input_ops ops = {op_subscribe, op_read, op_devices, op_set_layout, op_gone};
+static const struct input_ops ops = {op_subscribe,  op_read,	   op_devices,
+				     op_set_layout, op_set_repeat, op_gone};
 
 static void fresh(void)
 {
@@ -153,6 +163,15 @@ static void test_two_consumers_and_gone(void)
 	m = (struct ipc_msg){.tag = IPC_TAG(INPUT_SET_LAYOUT, 1, 0, 0), .w = {7}};
 	CHECK_EQ(ipc_call(b, &m, TIMEOUT_NEVER), E_OK);
 	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
+	CHECK_EQ(input_set_repeat(b, 250, 20), E_OK);
+	CHECK_EQ(repeat_delay, 250);
+	CHECK_EQ(repeat_rate, 20);
+	CHECK_EQ(input_set_repeat(b, 0, 1), E_OK); /* off */
+	CHECK_EQ(repeat_delay, 0);
+	CHECK_EQ(input_set_repeat(b, 50, 20), E_INVAL);
+	CHECK_EQ(input_set_repeat(b, 500, 0), E_INVAL);
+	CHECK_EQ(input_set_repeat(b, 500, INPUT_REPEAT_RATE_MAX + 1), E_INVAL);
+	CHECK_EQ(repeat_rate, 1);
 }
 
 static void test_backlog_and_restart(void)

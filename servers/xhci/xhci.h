@@ -93,6 +93,10 @@ struct xhci {
 	long (*wait_irq)(struct xhci *x, uint64_t deadline);
 	void (*emit)(struct xhci *x, struct input_event *ev, uint32_t n);
 	enum input_layout layout;
+	/* Software key repeat: the last key pressed, while held (0 delay: off). */
+	uint64_t repeat_delay, repeat_interval, repeat_next;
+	struct input_event repeat_ev;
+	bool repeating;
 	struct sys_lock devices_lock; /* dev[] against INPUT_DEVICES */
 };
 
@@ -112,3 +116,6 @@ volatile uint32_t *hc_portsc(struct xhci *x, unsigned port);
 void dev_scan_ports(struct xhci *x);
 void dev_on_transfer(struct xhci *x, const struct trb *e);
 void dev_deferred(struct xhci *x);
+/* When the next repeat is due (TIMEOUT_NEVER: none), and send it if it is. */
+uint64_t dev_repeat_deadline(const struct xhci *x);
+void dev_repeat(struct xhci *x);

@@ -78,6 +78,14 @@ long input_set_layout(handle_t ep, enum input_layout layout)
 	return err < 0 ? err : status_of(&m);
 }
 
+long input_set_repeat(handle_t ep, uint32_t delay_ms, uint32_t rate)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(INPUT_SET_REPEAT, 2, 0, 0), .w = {delay_ms, rate}};
+	long err = ipc_call_retry(ep, &m, CALL_TIMEOUT, 3);
+
+	return err < 0 ? err : status_of(&m);
+}
+
 long input_client_open(struct input_client *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -67,6 +67,17 @@ static long on_set_layout(struct server_request *req)
 	return is->ops->set_layout(is->ctx, (uint32_t)req->msg.w[0]);
 }
 
+static long on_set_repeat(struct server_request *req)
+{
+	const struct input_server *is = ctx_of(req);
+	uint64_t delay = req->msg.w[0], rate = req->msg.w[1];
+
+	if (IPC_TAG_WORDS(req->in_tag) < 2 || rate == 0 || rate > INPUT_REPEAT_RATE_MAX ||
+	    (delay != 0 && (delay < INPUT_REPEAT_DELAY_MIN || delay > INPUT_REPEAT_DELAY_MAX)))
+		return E_INVAL;
+	return is->ops->set_repeat(is->ctx, (uint32_t)delay, (uint32_t)rate);
+}
+
 static void on_gone(void *ctx, uint64_t badge)
 {
 	const struct input_server *is = ctx;
@@ -76,10 +87,9 @@ static void on_gone(void *ctx, uint64_t badge)
 }
 
 static const struct server_method input_methods[] = {
-	{INPUT_SUBSCRIBE, 0, on_subscribe},
-	{INPUT_READ, 0, on_read},
-	{INPUT_DEVICES, 0, on_devices},
-	{INPUT_SET_LAYOUT, 0, on_set_layout},
+	{INPUT_SUBSCRIBE, 0, on_subscribe},   {INPUT_READ, 0, on_read},
+	{INPUT_DEVICES, 0, on_devices},	      {INPUT_SET_LAYOUT, 0, on_set_layout},
+	{INPUT_SET_REPEAT, 0, on_set_repeat},
 };
 
 struct server input_server(handle_t ep, struct input_server *is)

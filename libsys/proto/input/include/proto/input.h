@@ -24,6 +24,12 @@
  *   input_device each), the devices the driver has enumerated.
  * INPUT_SET_LAYOUT (idempotent): w0 = enum input_layout; the keymap used
  *   for the text of later key events, for every consumer.
+ * INPUT_SET_REPEAT (idempotent): w0 = delay in ms before a held key repeats
+ *   (INPUT_REPEAT_DELAY_MIN-INPUT_REPEAT_DELAY_MAX, or 0: no repeat), w1 =
+ *   repeats per second (1-INPUT_REPEAT_RATE_MAX). Repeat is made by the
+ *   driver (USB keyboards do not repeat): INPUT_KEY events with action
+ *   INPUT_REPEAT for the last key pressed, while it is held. Defaults:
+ *   INPUT_REPEAT_DELAY_MS, INPUT_REPEAT_RATE.
  *
  * Recovery: the driver is stateless. After a restart it has forgotten the
  * subscriptions; the client library (input_client_*) sees E_RESTARTED or
@@ -46,12 +52,18 @@
 #define INPUT_READ	    (INPUT_PROTOCOL_BASE + 0x02)
 #define INPUT_DEVICES	    (INPUT_PROTOCOL_BASE + 0x03)
 #define INPUT_SET_LAYOUT    (INPUT_PROTOCOL_BASE + 0x04)
+#define INPUT_SET_REPEAT    (INPUT_PROTOCOL_BASE + 0x05)
 
-#define INPUT_QUEUE	256u /* events kept per consumer */
-#define INPUT_CONSUMERS 8u
-#define INPUT_READ_MAX	(IPC_BUF_BYTES / sizeof(struct input_event))
-#define INPUT_TICK	(100 * MS)
-#define INPUT_ABS_MAX	0x7FFF /* absolute positions are scaled to 0..INPUT_ABS_MAX */
+#define INPUT_QUEUE	       256u /* events kept per consumer */
+#define INPUT_CONSUMERS	       8u
+#define INPUT_READ_MAX	       (IPC_BUF_BYTES / sizeof(struct input_event))
+#define INPUT_TICK	       (100 * MS)
+#define INPUT_ABS_MAX	       0x7FFF /* absolute positions are scaled to 0..INPUT_ABS_MAX */
+#define INPUT_REPEAT_DELAY_MS  500
+#define INPUT_REPEAT_RATE      30
+#define INPUT_REPEAT_DELAY_MIN 100
+#define INPUT_REPEAT_DELAY_MAX 5000
+#define INPUT_REPEAT_RATE_MAX  100
 
 enum input_type {
 	INPUT_KEY = 1,	  /* code = HID usage (page 7), key = key code, text, modifiers */
@@ -134,6 +146,7 @@ long input_read(handle_t ep, struct input_event *ev, uint32_t max, uint32_t *cou
 		uint64_t *dropped);
 long input_devices(handle_t ep, struct input_device *dev, uint32_t max, uint32_t *count);
 long input_set_layout(handle_t ep, enum input_layout layout);
+long input_set_repeat(handle_t ep, uint32_t delay_ms, uint32_t rate);
 
 /* An absolute position scaled to a w x h screen, rounded to the nearest pixel. */
 int32_t input_abs_to_pixel(int32_t v, uint32_t pixels);
@@ -149,6 +162,7 @@ struct input_ops {
 		     uint32_t *count, uint64_t *dropped);
 	long (*devices)(void *ctx, struct input_device *dev, uint32_t max, uint32_t *count);
 	long (*set_layout)(void *ctx, uint32_t layout);
+	long (*set_repeat)(void *ctx, uint32_t delay_ms, uint32_t rate); /* checked already */
 	void (*client_gone)(void *ctx, uint64_t badge);
 };
 struct input_server {
