@@ -5,7 +5,8 @@ usb-kbd and usb-tablet on qemu-xhci, and the test consumer itest
 (test/guest/itest) prints every event it receives through the input
 protocol. Keystrokes go in through QMP send-key (letters, Shift, Ctrl,
 Caps Lock) and the tablet is moved and clicked with input-send-event; each
-must come out of itest as the expected line, in order, with absolute
+must come out of itest as the expected line; a relative usb-mouse (as
+`./run --mouse` adds) must report motion and its wheel, in order, with absolute
 positions landing on exactly the pixel sent (1024x768). The log must show
 the Supported Protocol capabilities read from the controller (USB 3 and
 USB 2 port ranges) and both devices enumerated."""
@@ -39,14 +40,22 @@ def expect(run, m, line, what):
     return run.check(found is not None, what)
 
 
+def rel(m, dx, dy):
+    """Relative motion goes to the relative mouse (the tablet only takes absolute)."""
+    m.qmp("input-send-event", events=[{"type": "rel", "data": {"axis": "x", "value": dx}},
+                                      {"type": "rel", "data": {"axis": "y", "value": dy}}])
+
+
 def main(run):
-    with run.machine(args="run=itest:200", timeout=TIMEOUT_S) as m:
+    mouse = ["-device", "usb-mouse,bus=xhci.0,id=mouse"]  # what ./run --mouse adds
+    with run.machine(args="run=itest:200", timeout=TIMEOUT_S, extra=mouse) as m:
         m.start()
         m.wait_for(r"xhci: USB 3\.\d+ on ports (\d+)-(\d+)", timeout=60)
         usb3 = m.wait_for(r"xhci: USB 2\.\d+ on ports (\d+)-(\d+)", since=0, timeout=5)
         run.check(usb3 is not None, "the Supported Protocol capabilities were read")
         m.wait_for(r"xhci: port \d+: keyboard 0627:0001", since=0, timeout=60)
         m.wait_for(r"xhci: port \d+: tablet 0627:0001", since=0, timeout=60)
+        m.wait_for(r"xhci: port \d+: mouse 0627:0001", since=0, timeout=60)
         m.wait_for(r"itest: ready", since=0, timeout=60)
         run.check(True, "keyboard and tablet enumerated; itest subscribed")
         for key, lines in KEYS:
@@ -62,6 +71,11 @@ def main(run):
         m.mouse_click("right")
         expect(run, m, "btn right press", "right button down")
         expect(run, m, "btn right release", "right button up")
+        rel(m, 10, -5)
+        expect(run, m, "ptr rel 10 -5", "usb-mouse moved by (10, -5)")
+        m.qmp("input-send-event", events=[{"type": "btn",
+                                           "data": {"button": "wheel-up", "down": True}}])
+        expect(run, m, "wheel 1", "the mouse wheel turned one step up")
         refused = [line for line in m.lines() if "device refused" in line]
         run.check(not refused, "no device refused", refused[0] if refused else "")
 

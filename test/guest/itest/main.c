@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 			return fail("read", err);
 		for (uint32_t i = 0; i < n && seen < want; i++, seen++) {
 			input_format(&ev[i], WIDTH, HEIGHT, line, sizeof(line));
-			printf("itest: %s\n", line);
+			printf("itest: %s dev %u\n", line, ev[i].device);
 			if (seen + 1 == crash_at && (err = crash_driver()) < 0)
 				return fail("crash", err);
 		}
