@@ -373,7 +373,7 @@ static long configure(struct xhci *x, struct usb_dev *d)
 
 static const char *const kind_names[] = {"device", "keyboard", "mouse", "tablet", "hub"};
 
-static long attach(struct xhci *x, struct usb_dev *d)
+static long attach(struct xhci *x, struct usb_dev *d, uint64_t start)
 {
 	long err = address(x, d);
 
@@ -388,9 +388,9 @@ static long attach(struct xhci *x, struct usb_dev *d)
 		return refuse(x, d, "HID report descriptor", err);
 	if ((err = configure(x, d)) < 0)
 		return refuse(x, d, "Set Configuration / Configure Endpoint", err);
-	printf("xhci: port %u: %s %04x:%04x \"%s\" on slot %u as input device %u\n", d->port,
-	       kind_names[d->kind], d->info.vendor, d->info.product, d->product, d->slot,
-	       d->number);
+	printf("xhci: port %u: %s %04x:%04x \"%s\" on slot %u as input device %u (in %lu us)\n",
+	       d->port, kind_names[d->kind], d->info.vendor, d->info.product, d->product, d->slot,
+	       d->number, (unsigned long)((sys_clock() - start) / 1000));
 	return E_OK;
 }
 
@@ -399,6 +399,7 @@ static void port_changed(struct xhci *x, unsigned port)
 	volatile uint32_t *sc = hc_portsc(x, port);
 	struct usb_dev *d = dev_by_port(x, (uint8_t)port);
 	bool connected = *sc & PORT_CCS;
+	uint64_t start = sys_clock();
 
 	*sc = PORT_PP | (*sc & PORT_CHANGES & ~PORT_PRC);
 	if (d && !connected) {
@@ -422,7 +423,7 @@ static void port_changed(struct xhci *x, unsigned port)
 				refuse(x, d, "port reset", E_IO);
 				return;
 			}
-			attach(x, d);
+			attach(x, d, start);
 			return;
 		}
 	printf("xhci: port %u: no room for another device\n", port);
@@ -468,6 +469,7 @@ void dev_repeat(struct xhci *x)
 	if (!x->repeating || now < x->repeat_next)
 		return;
 	x->repeat_ev.time = now;
+	x->repeat_ev.irq_tsc = 0;
 	x->emit(x, &x->repeat_ev, 1);
 	x->repeat_next += x->repeat_interval;
 	if (x->repeat_next <= now) /* we were late: no burst to catch up */
@@ -487,7 +489,7 @@ static void on_report(struct xhci *x, struct usb_dev *d, const uint8_t *r, uint3
 	d->leds_pending |= leds;
 	uint64_t now = sys_clock();
 	for (uint32_t i = 0; i < n; i++) {
-		ev[i].time = now, ev[i].device = d->number;
+		ev[i].time = now, ev[i].device = d->number, ev[i].irq_tsc = x->irq_tsc;
 		track_repeat(x, &ev[i]);
 	}
 	if (n)

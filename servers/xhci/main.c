@@ -104,11 +104,13 @@ static long wait_irq(struct xhci *x, uint64_t deadline)
 {
 	uint64_t now = sys_clock();
 
-	(void)x;
 	sys_irq_ack(xs.irq);
 	if (deadline != TIMEOUT_NEVER && now >= deadline)
 		return E_TIMEOUT;
 	long bits = sys_ntfn_wait(xs.ntfn, deadline == TIMEOUT_NEVER ? deadline : deadline - now);
+	struct irq_info info;
+	if (bits > 0 && sys_irq_info(xs.irq, &info) == E_OK)
+		x->irq_tsc = info.last_entry_tsc; /* stamped on what this interrupt brought */
 	return bits < 0 ? bits : E_OK;
 }
 
@@ -234,6 +236,8 @@ int main(void)
 		return 1;
 	}
 	xs.x.port_changed = ~0u << 1; /* every port once */
+	dev_scan_ports(&xs.x);
+	printf("xhci: ready at %lu us\n", (unsigned long)(sys_clock() / 1000));
 	for (;;) {
 		dev_scan_ports(&xs.x);
 		dev_deferred(&xs.x);

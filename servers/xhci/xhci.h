@@ -93,6 +93,7 @@ struct xhci {
 	long (*wait_irq)(struct xhci *x, uint64_t deadline);
 	void (*emit)(struct xhci *x, struct input_event *ev, uint32_t n);
 	enum input_layout layout;
+	uint64_t irq_tsc; /* TSC at the entry of the last interrupt */
 	/* Software key repeat: the last key pressed, while held (0 delay: off). */
 	uint64_t repeat_delay, repeat_interval, repeat_next;
 	struct input_event repeat_ev;

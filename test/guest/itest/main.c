@@ -7,9 +7,12 @@
  * line each as the shell's `input` does ("itest: key a press ...",
  * "itest: ptr abs 512 384"), scaled to a 1024x768 screen.
  *
- *   itest[:N[:crash=K][:layout=jp]]   stop after N events (default 1000);
- *                   after the K-th event crash the driver (svc fi xhci crash)
- *                   and carry on reading through the client library's retry
+ *   itest[:N[:crash=K][:layout=jp][:lat]]   stop after N events (default
+ *                   1000); after the K-th event crash the driver (svc fi xhci
+ *                   crash) and carry on reading through the client library's
+ *                   retry; lat: end each line with " lat T", TSC ticks from
+ *                   the xHCI interrupt that brought the event to its receipt
+ *                   here (guest instructions under -icount)
  *
  * Ends with "itest: done N events, D dropped, R resubscribed" and exit 0, or
  * a line "itest: FAIL ..." and exit 1.
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
 	unsigned long want =
 		argc > 0 ? strtoul(argv[0], NULL, 10) : 1000; /* argv[0]: the first argument */
 	unsigned long crash_at = arg_value(argc, argv, "crash=", 0), seen = 0;
+	bool latency = has_arg(argc, argv, "lat");
 	long err = input_client_open(&c);
 
 	if (err == E_OK)
@@ -111,9 +115,14 @@ int main(int argc, char **argv)
 		char line[128];
 		if ((err = input_client_read(&c, ev, INPUT_READ_MAX, &n, WAIT_EVENT)) < 0)
 			return fail("read", err);
+		uint64_t received = sys_rdtsc();
 		for (uint32_t i = 0; i < n && seen < want; i++, seen++) {
 			input_format(&ev[i], WIDTH, HEIGHT, line, sizeof(line));
-			printf("itest: %s dev %u\n", line, ev[i].device);
+			if (latency && ev[i].irq_tsc)
+				printf("itest: %s dev %u lat %lu\n", line, ev[i].device,
+				       (unsigned long)(received - ev[i].irq_tsc));
+			else
+				printf("itest: %s dev %u\n", line, ev[i].device);
 			if (seen + 1 == crash_at && (err = crash_driver()) < 0)
 				return fail("crash", err);
 		}

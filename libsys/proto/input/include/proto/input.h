@@ -96,13 +96,15 @@ struct input_event {
 	uint8_t type;	/* enum input_type */
 	uint8_t action; /* enum input_action (keys and buttons) */
 	uint16_t code;	/* INPUT_KEY: HID usage; INPUT_BUTTON: enum input_button */
-	uint16_t key;	/* INPUT_KEY: key code (input_keycode.h) */
-	uint16_t mods;	/* INPUT_MOD_* after this event */
-	int32_t x, y;	/* motion, position or wheel */
-	uint8_t device; /* the driver's device number (INPUT_DEVICES) */
-	char text[7];	/* INPUT_KEY press/repeat: UTF-8, NUL-terminated; "" for none */
+	uint16_t
+		key; /* INPUT_KEY: key code: the layout's unshifted character, else 0x100 + usage */
+	uint16_t mods;	  /* INPUT_MOD_* after this event */
+	int32_t x, y;	  /* motion, position or wheel */
+	uint8_t device;	  /* the driver's device number (INPUT_DEVICES) */
+	char text[7];	  /* INPUT_KEY press/repeat: UTF-8, NUL-terminated; "" for none */
+	uint64_t irq_tsc; /* TSC at the entry of the interrupt that brought it (0: a repeat) */
 };
-_Static_assert(sizeof(struct input_event) == 32, "32 bytes: 64 per read");
+_Static_assert(sizeof(struct input_event) == 40, "40 bytes: 51 per read");
 
 enum input_kind {
 	INPUT_DEV_OTHER = 0,
