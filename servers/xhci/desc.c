@@ -60,11 +60,12 @@ static long on_interface(struct walk *w, const uint8_t *d)
 		return E_INVAL;
 	if (d[3] == 0 && ++w->interfaces > w->declared)
 		return E_INVAL; /* more interfaces than declared */
-	if (d[3] != 0 || d[5] != USB_CLASS_HID || w->count == w->max)
+	if (d[3] != 0 || (d[5] != USB_CLASS_HID && d[5] != USB_CLASS_HUB) || w->count == w->max)
 		return E_OK; /* alternate settings and other classes are not ours */
 	w->cur = &w->out[w->count];
 	memset(w->cur, 0, sizeof(*w->cur));
 	w->cur->number = d[2];
+	w->cur->class_code = d[5];
 	w->cur->subclass = d[6];
 	w->cur->protocol = d[7];
 	w->cur->config_value = w->config_value;
@@ -94,8 +95,8 @@ static long on_endpoint(struct walk *w, const uint8_t *d)
 	w->cur->ep_addr = d[2];
 	w->cur->ep_mps = mps;
 	w->cur->interval = d[6];
-	if (w->cur->report_len)
-		w->count++; /* complete: HID descriptor, then its endpoint */
+	if (w->cur->report_len || w->cur->class_code == USB_CLASS_HUB)
+		w->count++; /* complete: (HID descriptor and) its endpoint */
 	w->cur = NULL;
 	return E_OK;
 }
@@ -127,6 +128,15 @@ long usb_parse_config(const uint8_t *b, size_t n, struct usb_hid_iface *out, uin
 		at += d[0];
 	}
 	*count = w.count;
+	return E_OK;
+}
+
+long usb_parse_hub(const uint8_t *b, size_t n, uint8_t *ports, uint32_t *power_ms)
+{
+	if (n < 7 || b[0] < 7 || b[0] > n || b[1] != USB_DESC_HUB || b[2] == 0 || b[2] > 15)
+		return E_INVAL;
+	*ports = b[2];
+	*power_ms = 2u * b[5];
 	return E_OK;
 }
 

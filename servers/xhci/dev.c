@@ -33,8 +33,6 @@
 #define PG_EP0	     2
 #define PG_INTR	     3
 #define PG_DATA	     4
-#define REPORT_AT    2048u /* in the data page: control data below, reports from here */
-#define REPORT_SIZE  64u
 #define XFER_TIMEOUT (300 * MS)
 
 static uint32_t *ctx(struct xhci *x, struct usb_dev *d, int page, unsigned index)
@@ -42,12 +40,12 @@ static uint32_t *ctx(struct xhci *x, struct usb_dev *d, int page, unsigned index
 	return (uint32_t *)((uint8_t *)hc_page(x, d->pages[page]) + index * x->ctx_size);
 }
 
-static uint64_t data_phys(struct xhci *x, struct usb_dev *d)
+uint64_t dev_data_phys(struct xhci *x, struct usb_dev *d)
 {
 	return x->phys[d->pages[PG_DATA]];
 }
 
-static uint8_t *data(struct xhci *x, struct usb_dev *d)
+uint8_t *dev_data(struct xhci *x, struct usb_dev *d)
 {
 	return hc_page(x, d->pages[PG_DATA]);
 }
@@ -61,7 +59,12 @@ static struct {
 	bool done;
 } ctl;
 
-static long recover_ep(struct xhci *x, struct usb_dev *d, uint8_t dci, struct ring *r)
+bool dev_control_slot(uint8_t slot)
+{
+	return slot == ctl.slot;
+}
+
+long dev_recover_ep(struct xhci *x, struct usb_dev *d, uint8_t dci, struct ring *r)
 {
 	struct completion c;
 	long err = hc_command(x, 0, 0, 0, TRB_TYPE(CMD_RESET_EP) | dci << 16 | d->slot << 24u, &c);
@@ -72,8 +75,8 @@ static long recover_ep(struct xhci *x, struct usb_dev *d, uint8_t dci, struct ri
 			  TRB_TYPE(CMD_SET_DEQ) | dci << 16 | d->slot << 24u, &c);
 }
 
-static long control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t request,
-		    uint16_t value, uint16_t index, uint16_t len, uint32_t *actual)
+long dev_control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t request, uint16_t value,
+		 uint16_t index, uint16_t len, uint32_t *actual)
 {
 	bool in = type & 0x80;
 	uint32_t trt = len ? (in ? 3 : 2) : 0;
@@ -83,9 +86,10 @@ static long control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t req
 	ring_push(&d->ep0, type | request << 8 | (uint32_t)value << 16, index | (uint32_t)len << 16,
 		  8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt << 16);
 	if (len)
-		ctl.data_trb = ring_push(
-			&d->ep0, (uint32_t)data_phys(x, d), (uint32_t)(data_phys(x, d) >> 32), len,
-			TRB_TYPE(TRB_DATA) | TRB_IOC | TRB_ISP | (in ? 1u << 16 : 0));
+		ctl.data_trb =
+			ring_push(&d->ep0, (uint32_t)dev_data_phys(x, d),
+				  (uint32_t)(dev_data_phys(x, d) >> 32), len,
+				  TRB_TYPE(TRB_DATA) | TRB_IOC | TRB_ISP | (in ? 1u << 16 : 0));
 	ctl.status_trb = ring_push(&d->ep0, 0, 0, 0,
 				   TRB_TYPE(TRB_STATUS) | TRB_IOC | (in && len ? 0 : 1u << 16));
 	ctl.residual = len;
@@ -99,11 +103,11 @@ static long control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t req
 		*actual = len - (ctl.residual < len ? ctl.residual : len);
 	if (ctl.cc == CC_SUCCESS || ctl.cc == CC_SHORT)
 		return E_OK;
-	recover_ep(x, d, 1, &d->ep0);
+	dev_recover_ep(x, d, 1, &d->ep0);
 	return ctl.cc == CC_STALL ? E_INVAL : E_IO;
 }
 
-static void on_control_event(uint64_t trb, uint8_t cc, uint32_t residual)
+void dev_control_event(uint64_t trb, uint8_t cc, uint32_t residual)
 {
 	if (trb == ctl.data_trb)
 		ctl.residual = residual;
@@ -116,11 +120,11 @@ static void on_control_event(uint64_t trb, uint8_t cc, uint32_t residual)
 static long get_descriptor(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t index,
 			   uint16_t lang, uint16_t len, uint32_t *actual)
 {
-	memset(data(x, d), 0, REPORT_AT);
-	return control(x, d, 0x80, 6, (uint16_t)(type << 8 | index), lang, len, actual);
+	memset(dev_data(x, d), 0, REPORT_AT);
+	return dev_control(x, d, 0x80, 6, (uint16_t)(type << 8 | index), lang, len, actual);
 }
 
-static struct usb_dev *dev_by_slot(struct xhci *x, uint8_t slot)
+struct usb_dev *dev_by_slot(struct xhci *x, uint8_t slot)
 {
 	for (int i = 0; i < XHCI_DEVICES; i++)
 		if (x->dev[i].used && x->dev[i].slot == slot)
@@ -131,15 +135,25 @@ static struct usb_dev *dev_by_slot(struct xhci *x, uint8_t slot)
 static struct usb_dev *dev_by_port(struct xhci *x, uint8_t port)
 {
 	for (int i = 0; i < XHCI_DEVICES; i++)
-		if (x->dev[i].used && x->dev[i].port == port)
+		if (x->dev[i].used && x->dev[i].parent < 0 && x->dev[i].port == port)
 			return &x->dev[i];
 	return NULL;
 }
 
-static void release(struct xhci *x, struct usb_dev *d)
+void dev_gone(struct xhci *x, struct usb_dev *d)
+{
+	printf("xhci: port %u%s: %s %u gone (slot %u freed)\n", d->port, dev_path(d),
+	       dev_kind_names[d->kind], d->number, d->slot);
+	dev_release(x, d);
+}
+
+void dev_release(struct xhci *x, struct usb_dev *d)
 {
 	struct completion c;
 
+	for (int i = 0; i < XHCI_DEVICES; i++) /* what was behind a hub goes with it */
+		if (x->dev[i].used && x->dev[i].parent == d - x->dev)
+			dev_gone(x, &x->dev[i]);
 	if (d->slot) {
 		hc_command(x, 0, 0, 0, TRB_TYPE(CMD_DISABLE) | d->slot << 24u, &c);
 		x->dcbaa[d->slot] = 0;
@@ -156,7 +170,7 @@ static void release(struct xhci *x, struct usb_dev *d)
 static long refuse(struct xhci *x, struct usb_dev *d, const char *what, long err)
 {
 	printf("xhci: port %u: device refused: %s (%s)\n", d->port, what, sys_error_name(err));
-	release(x, d);
+	dev_release(x, d);
 	return err;
 }
 
@@ -224,7 +238,7 @@ static long address(struct xhci *x, struct usb_dev *d)
 	d->mps0 = default_mps0(d->speed);
 	ctx(x, d, PG_IN, 0)[1] = 3; /* add the slot and EP0 */
 	uint32_t *slot = ctx(x, d, PG_IN, 1);
-	slot[0] = (uint32_t)d->speed << 20 | 1u << 27;
+	slot[0] = d->route | (uint32_t)d->speed << 20 | 1u << 27;
 	slot[1] = (uint32_t)d->port << 16;
 	fill_ep0(x, d, ctx(x, d, PG_IN, 2));
 	x->dcbaa[d->slot] = x->phys[d->pages[PG_OUT]];
@@ -242,7 +256,7 @@ static long fix_mps0(struct xhci *x, struct usb_dev *d)
 	long err = get_descriptor(x, d, USB_DESC_DEVICE, 0, 0, 8, &got);
 
 	if (err == E_OK)
-		err = got == 8 ? usb_parse_device(data(x, d), got, &info) : E_INVAL;
+		err = got == 8 ? usb_parse_device(dev_data(x, d), got, &info) : E_INVAL;
 	if (err < 0)
 		return err;
 	uint16_t mps = usb_ep0_mps(info.mps0_raw, d->speed);
@@ -268,9 +282,9 @@ static void read_product(struct xhci *x, struct usb_dev *d)
 	if (!d->info.i_product)
 		return;
 	if (get_descriptor(x, d, USB_DESC_STRING, 0, 0, 255, &got) == E_OK && got >= 4)
-		lang = (uint16_t)(data(x, d)[2] | data(x, d)[3] << 8);
+		lang = (uint16_t)(dev_data(x, d)[2] | dev_data(x, d)[3] << 8);
 	if (get_descriptor(x, d, USB_DESC_STRING, d->info.i_product, lang, 255, &got) == E_OK)
-		usb_parse_string(data(x, d), got, d->product, sizeof(d->product));
+		usb_parse_string(dev_data(x, d), got, d->product, sizeof(d->product));
 }
 
 static long read_descriptors(struct xhci *x, struct usb_dev *d)
@@ -279,18 +293,18 @@ static long read_descriptors(struct xhci *x, struct usb_dev *d)
 	long err = get_descriptor(x, d, USB_DESC_DEVICE, 0, 0, 18, &got);
 
 	if (err == E_OK)
-		err = usb_parse_device(data(x, d), got, &d->info);
+		err = usb_parse_device(dev_data(x, d), got, &d->info);
 	if (err == E_OK && got < 18)
 		err = E_INVAL;
 	if (err == E_OK)
 		err = get_descriptor(x, d, USB_DESC_CONFIG, 0, 0, 9, &got);
-	uint16_t total = (uint16_t)(data(x, d)[2] | data(x, d)[3] << 8);
+	uint16_t total = (uint16_t)(dev_data(x, d)[2] | dev_data(x, d)[3] << 8);
 	if (err == E_OK && (got < 9 || total < 9 || total > REPORT_AT))
 		err = E_INVAL;
 	if (err == E_OK)
 		err = get_descriptor(x, d, USB_DESC_CONFIG, 0, 0, total, &got);
 	if (err == E_OK)
-		err = usb_parse_config(data(x, d), got, &d->hid, 1, &count);
+		err = usb_parse_config(dev_data(x, d), got, &d->hid, 1, &count);
 	if (err == E_OK && count == 0)
 		err = E_NOENT;
 	return err;
@@ -302,18 +316,18 @@ static long setup_hid(struct xhci *x, struct usb_dev *d)
 
 	if (d->hid.subclass == 1 && d->hid.protocol == 1) {
 		d->kind = INPUT_DEV_KEYBOARD;
-		control(x, d, 0x21, 0x0B, 0, d->hid.number, 0, NULL); /* SET_PROTOCOL boot */
-		control(x, d, 0x21, 0x0A, 0, d->hid.number, 0, NULL); /* SET_IDLE 0 */
+		dev_control(x, d, 0x21, 0x0B, 0, d->hid.number, 0, NULL); /* SET_PROTOCOL boot */
+		dev_control(x, d, 0x21, 0x0A, 0, d->hid.number, 0, NULL); /* SET_IDLE 0 */
 		d->kbd.layout = x->layout;
 		return E_OK;
 	}
 	if (d->hid.report_len == 0 || d->hid.report_len > REPORT_AT)
 		return E_RANGE;
-	memset(data(x, d), 0, REPORT_AT);
-	long err = control(x, d, 0x81, 6, USB_DESC_REPORT << 8, d->hid.number, d->hid.report_len,
-			   &got);
+	memset(dev_data(x, d), 0, REPORT_AT);
+	long err = dev_control(x, d, 0x81, 6, USB_DESC_REPORT << 8, d->hid.number,
+			       d->hid.report_len, &got);
 	if (err == E_OK)
-		err = hid_parse_pointer(data(x, d), got, &d->ptr);
+		err = hid_parse_pointer(dev_data(x, d), got, &d->ptr);
 	if (err == E_OK)
 		d->kind = d->ptr.x.relative ? INPUT_DEV_MOUSE : INPUT_DEV_TABLET;
 	return err;
@@ -330,19 +344,19 @@ static uint8_t interval(const struct usb_dev *d)
 	return (uint8_t)i;
 }
 
-static void queue_report(struct xhci *x, struct usb_dev *d, unsigned n)
+void dev_queue_report(struct xhci *x, struct usb_dev *d, unsigned n)
 {
-	uint64_t buf = data_phys(x, d) + REPORT_AT + n * REPORT_SIZE;
+	uint64_t buf = dev_data_phys(x, d) + REPORT_AT + n * REPORT_SIZE;
 	uint32_t len = d->hid.ep_mps < REPORT_SIZE ? d->hid.ep_mps : REPORT_SIZE;
 
 	ring_push(&d->intr, (uint32_t)buf, (uint32_t)(buf >> 32), len,
 		  TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
 }
 
-static long configure(struct xhci *x, struct usb_dev *d)
+long dev_configure(struct xhci *x, struct usb_dev *d)
 {
 	struct completion c;
-	long err = control(x, d, 0x00, 9, d->hid.config_value, 0, 0, NULL);
+	long err = dev_control(x, d, 0x00, 9, d->hid.config_value, 0, 0, NULL);
 
 	if (err < 0)
 		return err;
@@ -353,6 +367,10 @@ static long configure(struct xhci *x, struct usb_dev *d)
 	memcpy(ctx(x, d, PG_IN, 1), ctx(x, d, PG_OUT, 0), x->ctx_size);
 	uint32_t *slot = ctx(x, d, PG_IN, 1), *ep = ctx(x, d, PG_IN, 1u + d->dci);
 	slot[0] = (slot[0] & ~(0x1Fu << 27)) | (uint32_t)d->dci << 27;
+	if (d->kind == INPUT_DEV_HUB) { /* Hub, Number of Ports */
+		slot[0] |= 1u << 26;
+		slot[1] = (slot[1] & 0x00FFFFFFu) | (uint32_t)d->hub_ports << 24;
+	}
 	slot[3] = 0; /* device address and state are the controller's */
 	uint64_t deq = d->intr.phys | 1;
 	ep[0] = (uint32_t)interval(d) << 16;
@@ -365,13 +383,13 @@ static long configure(struct xhci *x, struct usb_dev *d)
 	if (err < 0)
 		return err;
 	for (unsigned i = 0; i < XHCI_REPORTS; i++)
-		queue_report(x, d, i);
+		dev_queue_report(x, d, i);
 	d->configured = true;
 	x->db[d->slot] = d->dci;
 	return E_OK;
 }
 
-static const char *const kind_names[] = {"device", "keyboard", "mouse", "tablet", "hub"};
+const char *const dev_kind_names[] = {"device", "keyboard", "mouse", "tablet", "hub"};
 
 static long attach(struct xhci *x, struct usb_dev *d, uint64_t start)
 {
@@ -382,16 +400,58 @@ static long attach(struct xhci *x, struct usb_dev *d, uint64_t start)
 	if ((err = fix_mps0(x, d)) < 0)
 		return refuse(x, d, "device descriptor", err);
 	if ((err = read_descriptors(x, d)) < 0)
-		return refuse(x, d, err == E_NOENT ? "no HID interface" : "descriptors", err);
+		return refuse(x, d, err == E_NOENT ? "no HID or hub interface" : "descriptors",
+			      err);
 	read_product(x, d);
-	if ((err = setup_hid(x, d)) < 0)
+	if (d->hid.class_code == USB_CLASS_HUB) {
+		if ((err = hub_setup(x, d)) < 0)
+			return refuse(x, d, "hub", err);
+	} else if ((err = setup_hid(x, d)) < 0) {
 		return refuse(x, d, "HID report descriptor", err);
-	if ((err = configure(x, d)) < 0)
+	}
+	if ((err = dev_configure(x, d)) < 0)
 		return refuse(x, d, "Set Configuration / Configure Endpoint", err);
-	printf("xhci: port %u: %s %04x:%04x \"%s\" on slot %u as input device %u (in %lu us)\n",
-	       d->port, kind_names[d->kind], d->info.vendor, d->info.product, d->product, d->slot,
-	       d->number, (unsigned long)((sys_clock() - start) / 1000));
+	printf("xhci: port %u%s: %s %04x:%04x \"%s\" on slot %u as input device %u (in %lu us)\n",
+	       d->port, dev_path(d), dev_kind_names[d->kind], d->info.vendor, d->info.product,
+	       d->product, d->slot, d->number, (unsigned long)((sys_clock() - start) / 1000));
 	return E_OK;
+}
+
+/* ".1.3" for what sits on port 3 of the hub on port 1 of the hub on the root port. */
+const char *dev_path(const struct usb_dev *d)
+{
+	static char path[24];
+	unsigned n = 0;
+
+	for (uint32_t r = d->route; r && n + 2 < sizeof(path); r >>= 4) {
+		path[n] = '.';
+		path[n + 1] = "0123456789abcdef"[r & 0xF];
+		n += 2;
+	}
+	path[n] = 0;
+	return path;
+}
+
+long dev_new(struct xhci *x, struct usb_dev *hub, uint8_t port, uint8_t speed, uint64_t start)
+{
+	for (int i = 0; i < XHCI_DEVICES; i++)
+		if (!x->dev[i].used) {
+			struct usb_dev *d = &x->dev[i];
+			memset(d, 0, sizeof(*d));
+			for (int p = 0; p < 5; p++)
+				d->pages[p] = -1;
+			d->used = true;
+			d->parent = hub ? (int8_t)(hub - x->dev) : -1;
+			d->port = hub ? hub->port : port;
+			d->hub_port = hub ? port : 0;
+			d->depth = hub ? (uint8_t)(hub->depth + 1) : 0;
+			d->route = hub ? hub->route | (uint32_t)port << (4 * hub->depth) : 0;
+			d->speed = speed;
+			d->number = x->next_number++;
+			return attach(x, d, start);
+		}
+	printf("xhci: port %u: no room for another device\n", port);
+	return E_NOSPACE;
 }
 
 static void port_changed(struct xhci *x, unsigned port)
@@ -403,30 +463,17 @@ static void port_changed(struct xhci *x, unsigned port)
 
 	*sc = PORT_PP | (*sc & PORT_CHANGES & ~PORT_PRC);
 	if (d && !connected) {
-		printf("xhci: port %u: %s %u gone (slot %u freed)\n", port, kind_names[d->kind],
-		       d->number, d->slot);
-		release(x, d);
+		dev_gone(x, d);
 		return;
 	}
 	if (d || !connected)
 		return;
-	for (int i = 0; i < XHCI_DEVICES; i++)
-		if (!x->dev[i].used) {
-			d = &x->dev[i];
-			memset(d, 0, sizeof(*d));
-			for (int p = 0; p < 5; p++)
-				d->pages[p] = -1;
-			d->used = true;
-			d->port = (uint8_t)port;
-			d->number = x->next_number++;
-			if (reset_port(x, port, &d->speed) < 0) {
-				refuse(x, d, "port reset", E_IO);
-				return;
-			}
-			attach(x, d, start);
-			return;
-		}
-	printf("xhci: port %u: no room for another device\n", port);
+	uint8_t speed;
+	if (reset_port(x, port, &speed) < 0) {
+		printf("xhci: port %u: device refused: port reset\n", port);
+		return;
+	}
+	dev_new(x, NULL, (uint8_t)port, speed, start);
 }
 
 void dev_scan_ports(struct xhci *x)
@@ -437,117 +484,4 @@ void dev_scan_ports(struct xhci *x)
 	for (unsigned p = 1; p <= x->max_ports; p++)
 		if (changed & (1u << p))
 			port_changed(x, p);
-}
-
-/* A key pressed starts repeating after the delay; its release (or another press) stops it. */
-static void track_repeat(struct xhci *x, const struct input_event *ev)
-{
-	bool lock = ev->code == 0x39 || ev->code == 0x53 || ev->code == 0x47;
-
-	if (ev->type != INPUT_KEY || ev->code >= 0xE0)
-		return;
-	if (ev->action == INPUT_PRESS && !lock && x->repeat_delay) {
-		x->repeating = true;
-		x->repeat_ev = *ev;
-		x->repeat_ev.action = INPUT_REPEAT;
-		x->repeat_next = ev->time + x->repeat_delay;
-	} else if (ev->action == INPUT_RELEASE && x->repeating && ev->code == x->repeat_ev.code &&
-		   ev->device == x->repeat_ev.device) {
-		x->repeating = false;
-	}
-}
-
-uint64_t dev_repeat_deadline(const struct xhci *x)
-{
-	return x->repeating ? x->repeat_next : TIMEOUT_NEVER;
-}
-
-void dev_repeat(struct xhci *x)
-{
-	uint64_t now = sys_clock();
-
-	if (!x->repeating || now < x->repeat_next)
-		return;
-	x->repeat_ev.time = now;
-	x->repeat_ev.irq_tsc = 0;
-	x->emit(x, &x->repeat_ev, 1);
-	x->repeat_next += x->repeat_interval;
-	if (x->repeat_next <= now) /* we were late: no burst to catch up */
-		x->repeat_next = now + x->repeat_interval;
-}
-
-static void on_report(struct xhci *x, struct usb_dev *d, const uint8_t *r, uint32_t len)
-{
-	struct input_event ev[KBD_EVENTS_MAX];
-	uint32_t n;
-	bool leds = false;
-
-	if (d->kind == INPUT_DEV_KEYBOARD)
-		n = kbd_report(&d->kbd, r, len, ev, KBD_EVENTS_MAX, &leds);
-	else
-		n = hid_pointer_report(&d->ptr, &d->pst, r, len, ev, KBD_EVENTS_MAX);
-	d->leds_pending |= leds;
-	uint64_t now = sys_clock();
-	for (uint32_t i = 0; i < n; i++) {
-		ev[i].time = now, ev[i].device = d->number, ev[i].irq_tsc = x->irq_tsc;
-		track_repeat(x, &ev[i]);
-	}
-	if (n)
-		x->emit(x, ev, n);
-}
-
-void dev_on_transfer(struct xhci *x, const struct trb *e)
-{
-	struct usb_dev *d = dev_by_slot(x, (uint8_t)(e->w[3] >> 24));
-	uint8_t dci = (e->w[3] >> 16) & 0x1F, cc = (uint8_t)(e->w[2] >> 24);
-	uint64_t trb = e->w[0] | (uint64_t)e->w[1] << 32;
-
-	if (!d)
-		return;
-	if (dci == 1 && d->slot == ctl.slot) {
-		on_control_event(trb, cc, e->w[2] & 0xFFFFFF);
-		return;
-	}
-	if (dci != d->dci || !d->configured || trb < d->intr.phys ||
-	    trb >= d->intr.phys + PAGE - sizeof(struct trb))
-		return;
-	const struct trb *t = &d->intr.trb[(trb - d->intr.phys) / sizeof(struct trb)];
-	uint64_t buf = (t->w[0] | (uint64_t)t->w[1] << 32) - data_phys(x, d);
-	uint32_t len = t->w[2] & 0x1FFFF, residual = e->w[2] & 0xFFFFFF;
-	if (buf < REPORT_AT || buf + REPORT_SIZE > PAGE || len > REPORT_SIZE)
-		return;
-	if (cc != CC_SUCCESS && cc != CC_SHORT) {
-		d->recover = true;
-		return;
-	}
-	on_report(x, d, data(x, d) + buf, len - (residual < len ? residual : len));
-	queue_report(x, d, (unsigned)((buf - REPORT_AT) / REPORT_SIZE));
-	x->db[d->slot] = d->dci;
-}
-
-/* What an event asked for but could not wait for: LEDs, endpoint recovery. */
-void dev_deferred(struct xhci *x)
-{
-	for (int i = 0; i < XHCI_DEVICES; i++) {
-		struct usb_dev *d = &x->dev[i];
-		if (!d->used || !d->configured)
-			continue;
-		if (d->leds_pending) {
-			d->leds_pending = false;
-			data(x, d)[0] = kbd_leds(&d->kbd);
-			long err = control(x, d, 0x21, 0x09, 0x0200, d->hid.number, 1,
-					   NULL); /* SET_REPORT */
-			printf("xhci: keyboard %u: LEDs 0x%x: %s\n", d->number, data(x, d)[0],
-			       sys_error_name(err));
-		}
-		if (d->recover) {
-			d->recover = false;
-			printf("xhci: device %u: interrupt endpoint halted; reset\n", d->number);
-			if (recover_ep(x, d, d->dci, &d->intr) == E_OK) {
-				for (unsigned n = 0; n < XHCI_REPORTS; n++)
-					queue_report(x, d, n);
-				x->db[d->slot] = d->dci;
-			}
-		}
-	}
 }

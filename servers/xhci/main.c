@@ -7,8 +7,9 @@
  * consumer. Two threads: this one drives the controller (enumeration,
  * reports, port changes), woken by the MSI-X interrupt; the other answers
  * consumers through server_run (and the supervisor's heartbeat and fault
- * injection). This file is the system glue; the driver is hc.c and dev.c,
- * the pure parts desc.c, hid.c and kbd.c, the queues events.c.
+ * injection). This file is the system glue; the driver is hc.c, dev.c,
+ * hub.c and report.c, the pure parts desc.c, hid.c and kbd.c, the queues
+ * events.c.
  * Recovery: stateless. A new instance resets the controller and enumerates
  * the devices again; consumers subscribe again through their client
  * library (input_client_read).
@@ -237,6 +238,7 @@ int main(void)
 	}
 	xs.x.port_changed = ~0u << 1; /* every port once */
 	dev_scan_ports(&xs.x);
+	dev_deferred(&xs.x); /* what is behind hubs */
 	printf("xhci: ready at %lu us\n", (unsigned long)(sys_clock() / 1000));
 	for (;;) {
 		dev_scan_ports(&xs.x);

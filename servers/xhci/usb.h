@@ -24,6 +24,7 @@
 #define USB_DESC_ENDPOINT  5
 #define USB_DESC_HID	   0x21
 #define USB_DESC_REPORT	   0x22
+#define USB_DESC_HUB	   0x29
 #define USB_CLASS_HID	   3
 #define USB_CLASS_HUB	   9
 
@@ -32,10 +33,10 @@ struct usb_device_info {
 	uint8_t class_code, subclass, protocol, mps0_raw, configs, i_product;
 };
 
-/* One HID interface with its interrupt IN endpoint. */
+/* One HID (or hub) interface with its interrupt IN endpoint. */
 struct usb_hid_iface {
-	uint8_t number, subclass, protocol, ep_addr, interval, config_value;
-	uint16_t ep_mps, report_len;
+	uint8_t number, class_code, subclass, protocol, ep_addr, interval, config_value;
+	uint16_t ep_mps, report_len; /* report_len: HID only */
 };
 #define USB_HID_IFACES_MAX 4
 
@@ -43,9 +44,11 @@ struct usb_hid_iface {
 long usb_parse_device(const uint8_t *b, size_t n, struct usb_device_info *out);
 /* EP0's max packet size from bMaxPacketSize0 at a port speed (1 FS, 2 LS, 3 HS, 4+ SS); 0: bad. */
 uint16_t usb_ep0_mps(uint8_t raw, uint8_t speed);
-/* The HID interfaces of a configuration descriptor of n bytes (wTotalLength checked). */
+/* The HID and hub interfaces of a configuration descriptor of n bytes (wTotalLength checked). */
 long usb_parse_config(const uint8_t *b, size_t n, struct usb_hid_iface *out, uint32_t max,
 		      uint32_t *count);
+/* A hub descriptor (USB 2.0 11.23.2.1): its port count (1-15) and power-on time in ms. */
+long usb_parse_hub(const uint8_t *b, size_t n, uint8_t *ports, uint32_t *power_ms);
 /* A string descriptor (UTF-16LE) as ASCII ('?' for the rest), NUL-terminated. */
 long usb_parse_string(const uint8_t *b, size_t n, char *out, size_t size);
 

@@ -2,7 +2,8 @@
 /*
  * The xHCI driver's state and its parts: the controller (hc.c: reset,
  * rings, commands, the event ring), the devices (dev.c: enumeration,
- * control transfers, HID set-up and reports), the consumers' event queues
+ * control transfers, HID set-up; hub.c: hubs; report.c: interrupt
+ * transfers, key repeat, deferred work), the consumers' event queues
  * (events.c) and the system glue (main.c: handles, MSI-X, threads).
  * Register and structure layouts follow the xHCI 1.2 specification
  * (sections 5 and 6); the comments name the fields they touch.
@@ -22,7 +23,9 @@
 #define XHCI_RING_TRBS 256 /* one page; the last is the link back */
 #define XHCI_DEVICES   16
 #define XHCI_PORTS_MAX 32
-#define XHCI_REPORTS   8 /* interrupt transfers kept queued per device */
+#define XHCI_REPORTS   8     /* interrupt transfers kept queued per device */
+#define REPORT_AT      2048u /* in a device's data page: control data below, reports from here */
+#define REPORT_SIZE    64u
 
 #define TRB_TYPE(t)	((uint32_t)(t) << 10)
 #define TRB_IOC		(1u << 5)
@@ -64,6 +67,11 @@ struct completion {
 struct usb_dev {
 	bool used, configured, recover, leds_pending;
 	uint8_t number, slot, port, speed, kind, dci;
+	int8_t parent;		 /* the hub it is behind (index in dev[]), or -1: a root port */
+	uint8_t hub_port, depth; /* its port on that hub; hubs above it */
+	uint32_t route;		 /* route string (xHCI 8.9): a hub port per tier */
+	uint8_t hub_ports;	 /* a hub's: its downstream ports */
+	uint16_t hub_changed;	 /* a hub's: bit n, port n changed (from its interrupt EP) */
 	uint16_t mps0, report_len;
 	struct usb_device_info info;
 	struct usb_hid_iface hid;
@@ -113,8 +121,29 @@ long hc_command(struct xhci *x, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t 
 void hc_take_events(struct xhci *x);
 volatile uint32_t *hc_portsc(struct xhci *x, unsigned port);
 
-/* dev.c */
+/* dev.c: enumeration and control transfers */
 void dev_scan_ports(struct xhci *x);
+long dev_new(struct xhci *x, struct usb_dev *hub, uint8_t port, uint8_t speed, uint64_t start);
+void dev_release(struct xhci *x, struct usb_dev *d);
+void dev_gone(struct xhci *x, struct usb_dev *d); /* log it, then release it */
+long dev_control(struct xhci *x, struct usb_dev *d, uint8_t type, uint8_t request, uint16_t value,
+		 uint16_t index, uint16_t len, uint32_t *actual);
+bool dev_control_slot(uint8_t slot);
+void dev_control_event(uint64_t trb, uint8_t cc, uint32_t residual);
+long dev_recover_ep(struct xhci *x, struct usb_dev *d, uint8_t dci, struct ring *r);
+long dev_configure(struct xhci *x, struct usb_dev *d);
+void dev_queue_report(struct xhci *x, struct usb_dev *d, unsigned n);
+struct usb_dev *dev_by_slot(struct xhci *x, uint8_t slot);
+uint8_t *dev_data(struct xhci *x, struct usb_dev *d);
+uint64_t dev_data_phys(struct xhci *x, struct usb_dev *d);
+const char *dev_path(const struct usb_dev *d);
+extern const char *const dev_kind_names[];
+
+/* hub.c: hubs (USB 2.0 chapter 11) */
+long hub_setup(struct xhci *x, struct usb_dev *hub);
+void hub_scan(struct xhci *x, struct usb_dev *hub);
+
+/* report.c: interrupt transfers, key repeat, deferred work */
 void dev_on_transfer(struct xhci *x, const struct trb *e);
 void dev_deferred(struct xhci *x);
 /* When the next repeat is due (TIMEOUT_NEVER: none), and send it if it is. */
