@@ -323,6 +323,10 @@ static long setup_hid(struct xhci *x, struct usb_dev *d)
 	}
 	if (d->hid.report_len == 0 || d->hid.report_len > REPORT_AT)
 		return E_RANGE;
+	/* Report protocol is the default; a device that stalls asking for it (usb-tablet) is fine,
+	 * and the next request shows EP0 recovered from the stall. */
+	if (dev_control(x, d, 0x21, 0x0B, 1, d->hid.number, 0, NULL) == E_INVAL)
+		printf("xhci: port %u%s: SET_PROTOCOL stalled; EP0 reset\n", d->port, dev_path(d));
 	memset(dev_data(x, d), 0, REPORT_AT);
 	long err = dev_control(x, d, 0x81, 6, USB_DESC_REPORT << 8, d->hid.number,
 			       d->hid.report_len, &got);

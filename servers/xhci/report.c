@@ -122,6 +122,8 @@ void dev_deferred(struct xhci *x)
 		if (d->recover) {
 			d->recover = false;
 			printf("xhci: device %u: interrupt endpoint halted; reset\n", d->number);
+			/* the device's halt (CLEAR_FEATURE ENDPOINT_HALT), then the controller's */
+			dev_control(x, d, 0x02, 1, 0, d->hid.ep_addr, 0, NULL);
 			if (dev_recover_ep(x, d, d->dci, &d->intr) == E_OK) {
 				for (unsigned n = 0; n < XHCI_REPORTS; n++)
 					dev_queue_report(x, d, n);

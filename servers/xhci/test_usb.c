@@ -115,6 +115,33 @@ static void test_config(void)
 	CHECK_EQ(config(b, sizeof(b), &h, &count), E_OK);
 }
 
+static void test_hub(void)
+{
+	/* A hub's configuration: interface of class 9, its status change endpoint (1 byte). */
+	static const uint8_t cfg[] = {9, 2, 25, 0, 1, 1, 0, 0xE0, 0, 9, 4, 0,  0,
+				      1, 9, 0,	0, 0, 7, 5, 0x81, 3, 1, 0, 255};
+	static const uint8_t desc[] = {9, 0x29, 8, 0, 0, 10, 0, 0, 0xFF};
+	struct usb_hid_iface h;
+	uint32_t count, ms;
+	uint8_t ports, b[sizeof(desc)];
+
+	CHECK_EQ(usb_parse_config(cfg, sizeof(cfg), &h, 1, &count), E_OK);
+	CHECK_EQ(count, 1);
+	CHECK_EQ(h.class_code, USB_CLASS_HUB);
+	CHECK_EQ(h.ep_mps, 1);
+	CHECK_EQ(usb_parse_hub(desc, sizeof(desc), &ports, &ms), E_OK);
+	CHECK_EQ(ports, 8);
+	CHECK_EQ(ms, 20);
+	CHECK_EQ(usb_parse_hub(desc, 6, &ports, &ms), E_INVAL); /* short */
+	memcpy(b, desc, sizeof(b));
+	b[2] = 0; /* no ports */
+	CHECK_EQ(usb_parse_hub(b, sizeof(b), &ports, &ms), E_INVAL);
+	b[2] = 16; /* more than a route string can name */
+	CHECK_EQ(usb_parse_hub(b, sizeof(b), &ports, &ms), E_INVAL);
+	b[2] = 4, b[0] = 200; /* bLength past the data */
+	CHECK_EQ(usb_parse_hub(b, sizeof(b), &ports, &ms), E_INVAL);
+}
+
 static void test_string(void)
 {
 	static const uint8_t s[] = {10, 3, 'Q', 0, 'E', 0, 'M', 0, 0xAC, 0x20};
@@ -323,6 +350,7 @@ int main(void)
 {
 	test_device();
 	test_config();
+	test_hub();
 	test_string();
 	test_tablet();
 	test_mouse();

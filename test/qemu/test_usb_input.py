@@ -9,7 +9,10 @@ must come out of itest as the expected line; a relative usb-mouse (as
 `./run --mouse` adds) must report motion and its wheel, in order, with absolute
 positions landing on exactly the pixel sent (1024x768). The log must show
 the Supported Protocol capabilities read from the controller (USB 3 and
-USB 2 port ranges) and both devices enumerated."""
+USB 2 port ranges) and the devices enumerated, the tablet after a real
+stall: it refuses SET_PROTOCOL, which the driver asks of every
+report-protocol device, and its next requests must go through the EP0 the
+driver reset."""
 
 import re
 
@@ -76,6 +79,11 @@ def main(run):
         m.qmp("input-send-event", events=[{"type": "btn",
                                            "data": {"button": "wheel-up", "down": True}}])
         expect(run, m, "wheel 1", "the mouse wheel turned one step up")
+        tablet = re.search(r"xhci: port (\d+): tablet", "\n".join(m.lines())).group(1)
+        stalls = [line for line in m.lines() if "SET_PROTOCOL stalled" in line]
+        run.check(stalls == [f"xhci: port {tablet}: SET_PROTOCOL stalled; EP0 reset"],
+                  "the tablet stalled SET_PROTOCOL, EP0 was reset and it works (the mouse "
+                  "took the request)", f"{stalls}")
         refused = [line for line in m.lines() if "device refused" in line]
         run.check(not refused, "no device refused", refused[0] if refused else "")
 
