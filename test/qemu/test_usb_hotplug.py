@@ -8,26 +8,30 @@ controller hands out the lowest free slot, so every cycle must get the
 same one. QEMU's send-key goes to the keyboard whose handler it activated
 last, which is the new one once the driver polls it; the key must come
 from that device's number. The two boot devices keep working throughout (a tablet move at
-the end)."""
+the end). Under -icount it reports the guest time from the port change to
+the keyboard ready for input (median of the cycles)."""
 
 import re
+import statistics
 
 from harness import TestRun
 
 CYCLES = 20
-ADDED = re.compile(r"xhci: port (\d+): keyboard 0627:0001 .* on slot (\d+) as input device (\d+)")
+ADDED = re.compile(r"xhci: port (\d+): keyboard 0627:0001 .* on slot (\d+) as input device (\d+) "
+                   r"\(in (\d+) us\)")
 GONE = r"xhci: port {}: keyboard {} gone \(slot {} freed\)"
 
 
 def main(run):
-    with run.machine(args="run=itest:100000", timeout=180) as m:
+    with run.machine(args="run=itest:100000", icount=True, timeout=180) as m:
         m.start()
         m.wait_for(r"itest: ready", timeout=60)
-        slots = set()
+        slots, enumerate_us = set(), []
         for cycle in range(CYCLES):
             m.qmp("device_add", driver="usb-kbd", bus="xhci.0", id="hotkbd")
             added = m.wait_for(ADDED.pattern, timeout=20)
-            port, slot, number = added.groups()
+            port, slot, number, took = added.groups()
+            enumerate_us.append(int(took))
             slots.add(slot)
             m.send_key("k")  # QEMU gives keys to the keyboard that was polled last: this one
             m.wait_for(rf'itest: key k press usage 0x0e key 107 mods 0x000 text "k" dev {number}$',
@@ -36,6 +40,8 @@ def main(run):
             m.qmp("device_del", id="hotkbd")
             m.wait_for(GONE.format(port, number, slot), timeout=20)
         run.check(True, f"{CYCLES} keyboards plugged in, typed on and pulled out")
+        run.note("hot-plug enumeration, guest us: " + ", ".join(map(str, enumerate_us)))
+        run.figure("usb_hotplug_port_change_to_ready_guest_us", statistics.median(enumerate_us))
         run.check(len(slots) == 1, "every cycle got the same slot: none leaked", f"{sorted(slots)}")
         m.mouse_move(10, 20)
         found = m.wait_for(r"itest: ptr abs 10 20", timeout=20)
