@@ -264,6 +264,8 @@ static long fix_mps0(struct xhci *x, struct usb_dev *d)
 		return E_INVAL;
 	if (mps == d->mps0)
 		return E_OK;
+	printf("xhci: port %u%s: EP0 max packet %u, not %u: Evaluate Context\n", d->port,
+	       dev_path(d), mps, d->mps0);
 	d->mps0 = mps;
 	memset(ctx(x, d, PG_IN, 0), 0, 3 * x->ctx_size);
 	ctx(x, d, PG_IN, 0)[1] = 2; /* evaluate EP0 */
@@ -466,18 +468,23 @@ static void port_changed(struct xhci *x, unsigned port)
 	uint64_t start = sys_clock();
 
 	*sc = PORT_PP | (*sc & PORT_CHANGES & ~PORT_PRC);
+	if (!connected)
+		x->port_refused &= ~(1u << port); /* a new device may come */
 	if (d && !connected) {
 		dev_gone(x, d);
 		return;
 	}
-	if (d || !connected)
-		return;
+	if (d || !connected || (x->port_refused & (1u << port)))
+		return; /* a refused device stays refused until it is unplugged */
 	uint8_t speed;
-	if (reset_port(x, port, &speed) < 0) {
-		printf("xhci: port %u: device refused: port reset\n", port);
-		return;
-	}
-	dev_new(x, NULL, (uint8_t)port, speed, start);
+	long err = reset_port(x, port, &speed);
+	if (err < 0)
+		printf("xhci: port %u: device refused: port reset (%s)\n", port,
+		       sys_error_name(err));
+	else
+		err = dev_new(x, NULL, (uint8_t)port, speed, start);
+	if (err < 0)
+		x->port_refused |= 1u << port;
 }
 
 void dev_scan_ports(struct xhci *x)

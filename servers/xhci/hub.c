@@ -99,7 +99,7 @@ static struct usb_dev *child(struct xhci *x, struct usb_dev *hub, uint8_t port)
 
 static void port_changed(struct xhci *x, struct usb_dev *hub, uint8_t port)
 {
-	uint16_t status, change;
+	uint16_t status, change, bit = (uint16_t)(1u << port);
 	uint64_t start = sys_clock();
 	uint8_t speed;
 
@@ -109,18 +109,23 @@ static void port_changed(struct xhci *x, struct usb_dev *hub, uint8_t port)
 		dev_control(x, hub, HUB_PORT_OUT, CLEAR_FEATURE, C_PORT_CONNECT, port, 0, NULL);
 	if (change & 2)
 		dev_control(x, hub, HUB_PORT_OUT, CLEAR_FEATURE, C_PORT_ENABLE, port, 0, NULL);
+	if (!(status & ST_CONNECTION) || (change & 1))
+		hub->hub_refused &= (uint16_t)~bit; /* unplugged: a new device may come */
 	struct usb_dev *d = child(x, hub, port);
 	if (d && (!(status & ST_CONNECTION) || (change & 1))) {
 		dev_gone(x, d);
 		d = NULL;
 	}
-	if (d || !(status & ST_CONNECTION))
+	if (d || !(status & ST_CONNECTION) || (hub->hub_refused & bit))
 		return;
-	if (reset_port(x, hub, port, &speed) < 0) {
-		printf("xhci: hub %u port %u: device refused: port reset\n", hub->number, port);
-		return;
-	}
-	dev_new(x, hub, port, speed, start);
+	long err = reset_port(x, hub, port, &speed);
+	if (err < 0)
+		printf("xhci: port %u%s.%u: device refused: port reset (%s)\n", hub->port,
+		       dev_path(hub), port, sys_error_name(err));
+	else
+		err = dev_new(x, hub, port, speed, start);
+	if (err < 0)
+		hub->hub_refused |= bit;
 }
 
 void hub_scan(struct xhci *x, struct usb_dev *hub)

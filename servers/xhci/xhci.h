@@ -72,6 +72,8 @@ struct usb_dev {
 	uint32_t route;		 /* route string (xHCI 8.9): a hub port per tier */
 	uint8_t hub_ports;	 /* a hub's: its downstream ports */
 	uint16_t hub_changed;	 /* a hub's: bit n, port n changed (from its interrupt EP) */
+	uint16_t
+		hub_refused; /* a hub's: bit n, the device on port n was refused, until unplugged */
 	uint16_t mps0, report_len;
 	struct usb_device_info info;
 	struct usb_hid_iface hid;
@@ -95,6 +97,7 @@ struct xhci {
 	struct ring cmd, events;
 	struct completion cmd_done, xfer_done;
 	uint32_t port_changed; /* bit n: port n had a Port Status Change Event */
+	uint32_t port_refused; /* bit n: the device on port n was refused, until unplugged */
 	struct usb_dev dev[XHCI_DEVICES];
 	uint8_t next_number;
 	/* The glue: wait for the interrupt (or the deadline); push events to consumers. */

@@ -21,7 +21,7 @@
  *   dropped from this queue since the last read. E_NOENT: this badge has
  *   not subscribed (or the driver restarted and forgot it).
  * INPUT_DEVICES (idempotent): reply: w0 = entries in the buffer (struct
- *   input_device each), the devices the driver has enumerated.
+ *   input_device each), the devices the driver has enumerated (hubs too).
  * INPUT_SET_LAYOUT (idempotent): w0 = enum input_layout; the keymap used
  *   for the text of later key events, for every consumer.
  * INPUT_SET_REPEAT (idempotent): w0 = delay in ms before a held key repeats
@@ -35,7 +35,9 @@
  * subscriptions; the client library (input_client_*) sees E_RESTARTED or
  * E_NOENT, subscribes again and carries on. Since a restarted driver
  * cannot signal a notification it does not know, input_client_read waits
- * on it for at most INPUT_TICK and then asks anyway.
+ * on it for at most INPUT_TICK and then asks anyway. Events that come
+ * while nobody is subscribed (between a restart and the consumers'
+ * return) are kept, INPUT_QUEUE at most, for the first to subscribe.
  */
 #pragma once
 
