@@ -7,12 +7,15 @@
  * line each as the shell's `input` does ("itest: key a press ...",
  * "itest: ptr abs 512 384"), scaled to a 1024x768 screen.
  *
- *   itest[:N[:crash=K][:layout=jp][:lat]]   stop after N events (default
+ *   itest[:N[:crash=K][:layout=jp][:lat][:stall]]   stop after N events (default
  *                   1000); after the K-th event crash the driver (svc fi xhci
  *                   crash) and carry on reading through the client library's
  *                   retry; lat: end each line with " lat T", TSC ticks from
  *                   the xHCI interrupt that brought the event to its receipt
- *                   here (guest instructions under -icount)
+ *                   here (guest instructions under -icount); stall: after
+ *                   "ready", read nothing until one more device is listed
+ *                   (the queue overflows meanwhile; the first read then
+ *                   says how many events were dropped)
  *
  * Ends with "itest: done N events, D dropped, R resubscribed" and exit 0, or
  * a line "itest: FAIL ..." and exit 1.
@@ -59,6 +62,25 @@ static long wait_devices(struct input_client *c)
 	return E_OK;
 }
 
+static uint32_t device_count(struct input_client *c)
+{
+	struct input_device d[INPUT_DEVICES_MAX];
+	uint32_t n = 0;
+
+	return input_devices(c->ep, d, INPUT_DEVICES_MAX, &n) == E_OK ? n : 0;
+}
+
+/* Read nothing until one more device is listed (the test plugs one in). */
+static void stall(struct input_client *c)
+{
+	uint32_t before = device_count(c);
+
+	printf("itest: not reading until a device is plugged in\n");
+	while (device_count(c) <= before)
+		sys_sleep(50 * MS);
+	printf("itest: reading again\n");
+}
+
 static long crash_driver(void)
 {
 	long ctl = ns_lookup_self("svc");
@@ -99,7 +121,7 @@ int main(int argc, char **argv)
 	unsigned long want =
 		argc > 0 ? strtoul(argv[0], NULL, 10) : 1000; /* argv[0]: the first argument */
 	unsigned long crash_at = arg_value(argc, argv, "crash=", 0), seen = 0;
-	bool latency = has_arg(argc, argv, "lat");
+	bool latency = has_arg(argc, argv, "lat"), reported_drops = false;
 	long err = input_client_open(&c);
 
 	if (err == E_OK)
@@ -109,6 +131,8 @@ int main(int argc, char **argv)
 	if (err < 0)
 		return fail("start", err);
 	printf("itest: ready\n");
+	if (has_arg(argc, argv, "stall"))
+		stall(&c);
 	while (seen < want) {
 		struct input_event ev[INPUT_READ_MAX];
 		uint32_t n = 0;
@@ -116,6 +140,11 @@ int main(int argc, char **argv)
 		if ((err = input_client_read(&c, ev, INPUT_READ_MAX, &n, WAIT_EVENT)) < 0)
 			return fail("read", err);
 		uint64_t received = sys_rdtsc();
+		if (c.dropped && !reported_drops) {
+			printf("itest: %lu events dropped before this one\n",
+			       (unsigned long)c.dropped);
+			reported_drops = true;
+		}
 		for (uint32_t i = 0; i < n && seen < want; i++, seen++) {
 			input_format(&ev[i], WIDTH, HEIGHT, line, sizeof(line));
 			if (latency && ev[i].irq_tsc)
