@@ -169,7 +169,8 @@ void dev_release(struct xhci *x, struct usb_dev *d)
 
 static long refuse(struct xhci *x, struct usb_dev *d, const char *what, long err)
 {
-	printf("xhci: port %u: device refused: %s (%s)\n", d->port, what, sys_error_name(err));
+	printf("xhci: port %u%s: device refused: %s (%s)\n", d->port, dev_path(d), what,
+	       sys_error_name(err));
 	dev_release(x, d);
 	return err;
 }
