@@ -10,6 +10,7 @@
  *                 waited for in a thread, killed by Ctrl-C
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
  *   cmd_disk.c    disks and blk read: block devices through proto/block.h
+ *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -68,3 +69,6 @@ int cmd_bench(struct shell *sh, int argc, char **argv);
 int cmd_lspci(struct shell *sh, int argc, char **argv);
 int cmd_disks(struct shell *sh, int argc, char **argv);
 int cmd_blk(struct shell *sh, int argc, char **argv);
+int cmd_input(struct shell *sh, int argc, char **argv);
+int cmd_lsusb(struct shell *sh, int argc, char **argv);
+int cmd_kbd(struct shell *sh, int argc, char **argv);

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Device grants for the next drivers (test/guest/stest, suites pci and
 framebuffer). A PCI function granted by a manifest: the pcitest service
-drives QEMU's xHCI controller (qemu-xhci, on the command line of every run)
-from exactly its configuration page, BAR 0 and two MSI-X vectors; the
+drives a second qemu-xhci controller (xhci2, added here: the first one, on
+the command line of every run, is the xhci driver's) from exactly its configuration page, BAR 0 and two MSI-X vectors; the
 controller's own MSI-X interrupts arrive, held off at the device between a
 firing and the driver's acknowledgement, and survive two crashes of the
 driver. ahcitest gets whichever of the two AHCI controllers here (q35's own
@@ -34,8 +34,9 @@ CRASHED = re.compile(r"svc: pcitest \(pid \d+\) faulted: .*; injected: restart n
 
 
 def main(run):
-    with run.machine(args="run=stest:pci:framebuffer", extra=SECOND_AHCI,
-                     timeout=RUN_TIMEOUT_S) as m:
+    # The xhci service holds the first qemu-xhci; pcitest gets this one.
+    with run.machine(args="run=stest:pci:framebuffer", timeout=RUN_TIMEOUT_S,
+                     extra=SECOND_AHCI + ["-device", "qemu-xhci,id=xhci2"]) as m:
         m.start()
         lines = finish(run, m, "stest", RUN_TIMEOUT_S, min_registered=STEST_TESTS)
     ran = [line for line in lines if re.match(r"^TEST (pci|framebuffer)\.", line)]

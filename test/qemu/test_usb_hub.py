@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Devices behind a hub: QEMU's usb-hub (full speed, 8 ports) on root
+port 4 of the controller with a usb-kbd on its port 2 at boot. The xhci
+driver must enumerate the hub (its descriptor, its slot marked as a hub,
+its ports powered) and the keyboard behind it (route string 2, "port 8.2"
+in the log: xHCI port 8 is USB 2 root port 4 of qemu-xhci). Then a second
+keyboard is plugged into hub port 3 while the system runs: the hub's status
+change endpoint reports it, it is enumerated, a key typed reaches itest
+from it, and pulling it frees its slot; last, pulling the hub releases the
+keyboard behind it too."""
+
+from harness import TestRun
+
+HUB = ["-device", "usb-hub,bus=xhci.0,port=4,id=hub",
+       "-device", "usb-kbd,bus=xhci.0,port=4.2,id=hubkbd"]
+
+
+def main(run):
+    with run.machine(args="run=itest:100000", extra=HUB, timeout=120) as m:
+        m.start()
+        hub = m.wait_for(r"xhci: port (\d+): hub 0409:55aa .* as input device (\d+)", timeout=60)
+        root, hub_number = hub.groups()
+        m.wait_for(rf"xhci: port {root}\.2: keyboard 0627:0001 .* as input device (\d+)",
+                   since=0, timeout=30)
+        run.check(True, "the hub and the keyboard behind it were enumerated")
+        m.wait_for(r"itest: ready", since=0, timeout=60)
+        m.qmp("device_add", driver="usb-kbd", bus="xhci.0", port="4.3", id="plugged")
+        added = m.wait_for(rf"xhci: port {root}\.3: keyboard 0627:0001 .* on slot (\d+) "
+                           r"as input device (\d+)", timeout=30)
+        slot, number = added.groups()
+        m.send_key("u")
+        found = m.wait_for(rf'itest: key u press usage 0x18 .* dev {number}$', timeout=20)
+        run.check(found is not None, "a key from the keyboard plugged into the hub")
+        m.qmp("device_del", id="plugged")
+        gone = m.wait_for(rf"xhci: port {root}\.3: keyboard {number} gone \(slot {slot} freed\)",
+                          timeout=30)
+        run.check(gone is not None, "pulled from the hub: its slot freed")
+        m.qmp("device_del", id="hub")
+        m.wait_for(rf"xhci: port {root}: hub {hub_number} gone", timeout=30)
+        lines = m.lines()
+        run.check(any(f"xhci: port {root}.2: keyboard" in line and "gone" in line
+                      for line in lines), "the keyboard behind the pulled hub went with it")
+        refused = [line for line in lines if "device refused" in line]
+        run.check(not refused, "no device refused", refused[0] if refused else "")
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-usb-hub", main)
