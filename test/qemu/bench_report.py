@@ -23,6 +23,11 @@ CASES = {
     "yield_roundtrip": "yield ping-pong, two processes (round trip)",
     "restart_latency": "restart: crash until the new instance answers",
     "irq_to_driver": "interrupt entry until the driver thread runs",
+    "block_read_per_mib": "block: 16 MiB sequential read, per MiB",
+    "block_write_per_mib": "block: 16 MiB sequential write, per MiB",
+    "block_commands_per_mib": "block: device commands per MiB read (count)",
+    "block_random_4k_read": "block: one random 4 KiB read",
+    "block_restart_latency": "block: ahci crash until a read is served",
 }
 
 # apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).

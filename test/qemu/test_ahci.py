@@ -8,9 +8,9 @@ host's pattern back exactly, write its own pattern over the second half and
 flush it; after QEMU exits the whole image is compared here byte for byte:
 the first half still the host's, the second the guest's. Bad requests are
 refused without harming the driver. Then the restart suite crashes the driver
-20 times while a client reads the host's half and writes and reads back
-stamps at LBA 3000-3127 (left holding its last stamp): every request must
-succeed with the right data."""
+20 times while four client threads read the host's half and write and read
+back stamps at LBA 3000-3511, 128 sectors each (each left holding its
+thread's last stamp): every request must succeed with the right data."""
 
 import os
 import re
@@ -22,8 +22,9 @@ from harness import TestRun
 RUN_TIMEOUT_S = 90
 SECTORS = 4096
 BTEST_TESTS = 9
-SCRATCH, SCRATCH_SECTORS = 3000, 128  # the restart suite's own sectors (t_restart.c)
-DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48')
+SCRATCH, SCRATCH_SECTORS, THREADS = 3000, 128, 4  # the restart suite's threads' sectors
+DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48, '
+                   r'NCQ 32 deep')
 DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')
 
 
@@ -47,11 +48,12 @@ def main(run):
             f.write(image(host_byte, 0, SECTORS))
         extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
                  "-device", "ide-hd,drive=d0,bus=ide.0"]
-        with run.machine(args="run=btest:block:bench:restart", extra=extra, icount=True,
+        with run.machine(args="run=btest:block:restart", extra=extra, icount=True,
                          timeout=RUN_TIMEOUT_S) as m:
             m.start()
             lines = finish(run, m, "btest", RUN_TIMEOUT_S, min_registered=BTEST_TESTS)
-        run.check(any(DISK0.search(line) for line in lines), "ahci identified disk0", "no line")
+        run.check(any(DISK0.search(line) for line in lines),
+                  "ahci identified disk0 (NCQ, 32 commands in flight)", "no line")
         run.check(any(DISK1.search(line) for line in lines), "ahci found the kargs disk as disk1",
                   "no line")
         with open(disk, "rb") as f:
@@ -59,14 +61,16 @@ def main(run):
         half = SECTORS // 2
         run.check(len(got) == SECTORS * 512, "the image kept its size", f"{len(got)} bytes")
         run.check(got[:half * 512] == image(host_byte, 0, half), "the first half is the host's")
-        scratch = got[SCRATCH * 512:(SCRATCH + SCRATCH_SECTORS) * 512]
+        end = SCRATCH + THREADS * SCRATCH_SECTORS
         run.check(got[half * 512:SCRATCH * 512] == image(guest_byte, half, SCRATCH - half)
-                  and got[(SCRATCH + SCRATCH_SECTORS) * 512:]
-                  == image(guest_byte, SCRATCH + SCRATCH_SECTORS,
-                           SECTORS - SCRATCH - SCRATCH_SECTORS),
+                  and got[end * 512:] == image(guest_byte, end, SECTORS - end),
                   "the second half is what the guest wrote, byte for byte")
-        run.check(scratch == scratch[:8] * (len(scratch) // 8) and scratch[:8] != bytes(8),
-                  "the restart suite's sectors hold its last stamp throughout")
+        for k in range(THREADS):
+            first = SCRATCH + k * SCRATCH_SECTORS
+            scratch = got[first * 512:(first + SCRATCH_SECTORS) * 512]
+            run.check(scratch == scratch[:8] * (len(scratch) // 8) and scratch[:8] != bytes(8)
+                      and scratch[0] == k,
+                      f"restart thread {k}'s sectors hold its last stamp throughout")
 
 
 if __name__ == "__main__":
