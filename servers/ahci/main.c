@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "disk.h"
+#include "gpt.h"
 #include "mbr.h"
 #include "pci/pci.h"
 #include "sys/device.h"
@@ -341,19 +342,57 @@ static void add_served(const char *name, struct ahci_disk *disk, uint64_t base, 
 	ax.served++;
 }
 
-/* Disk n's MBR partitions, served as disk<n>p<entry>. */
+/* One sector of a disk through its scratch page, before it is served (the GPT parser's reads). */
+static long read_sector(void *ctx, uint64_t lba, uint8_t *buf)
+{
+	struct ahci_disk *d = ctx;
+	uint32_t size = (uint32_t)d->geo.sector_size;
+	long err = ahci_command(&ax.hba, d, ATA_READ_DMA_EXT, lba, 1, size, false);
+
+	if (err == E_OK && buf != d->dma.scratch)
+		memcpy(buf, d->dma.scratch, size);
+	return err;
+}
+
+/* Disk n's GPT (behind a protective MBR in the scratch page) into t. */
+static long read_gpt(unsigned n, struct mbr_table *t)
+{
+	struct ahci_disk *d = &ax.hba.disks[n];
+	struct gpt_disk g = {read_sector, d, d->dma.scratch, d->geo.sectors,
+			     (uint32_t)d->geo.sector_size};
+	struct gpt_result r;
+	long err = gpt_parse(&g, &r);
+
+	if (err < 0) {
+		printf("ahci: disk%u: protective MBR but no valid GPT (%s)\n", n,
+		       sys_error_name(err));
+		return err;
+	}
+	if (r.backup_used)
+		printf("ahci: disk%u: GPT header or entries corrupt: using the backup\n", n);
+	if (r.unserved)
+		printf("ahci: disk%u: %u GPT partitions past the fourth not served\n", n,
+		       r.unserved);
+	*t = r.table;
+	return E_OK;
+}
+
+/* Disk n's MBR or GPT partitions, served as disk<n>p<entry>. */
 static void add_partitions(unsigned n)
 {
 	struct ahci_disk *d = &ax.hba.disks[n];
 	struct mbr_table t;
 	char name[16];
 
-	if (d->geo.sector_size != 512 ||
-	    ahci_command(&ax.hba, d, ATA_READ_DMA_EXT, 0, 1, 512, false) < 0 ||
-	    mbr_parse(d->dma.scratch, d->geo.sectors, &t) < 0)
+	if (read_sector(d, 0, d->dma.scratch) < 0)
+		return;
+	bool mbr =
+		d->geo.sector_size == 512 && mbr_parse(d->dma.scratch, d->geo.sectors, &t) == E_OK;
+	if (!mbr && (!gpt_protective(d->dma.scratch) || read_gpt(n, &t) < 0))
 		return;
 	if (t.refused)
-		printf("ahci: disk%u: %u partition entries refused (past the end or overlapping)\n",
+		printf("ahci: disk%u: %u partition entries refused (outside the disk or "
+		       "overlapping)\n",
 		       n, t.refused);
 	for (unsigned k = 0; k < t.count; k++) {
 		snprintf(name, sizeof(name), "disk%up%u", n, t.part[k].index);
