@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The AHCI driver's core (AHCI 1.3.1; commands from ATA/ATAPI-8 ACS): the
- * HBA and port registers, the command list, received-FIS area and command
- * table of each port in DMA memory, IDENTIFY DEVICE parsing and one command
- * at a time through PRDs, completed by interrupt. Everything the core needs
- * of the system goes through struct ahci_env (register access, waiting for
- * the interrupt, sleeping during resets), so hba.c and identify.c compile on
+ * HBA and port registers, each port's command list, received-FIS area, a
+ * command table per slot and a scratch page in DMA memory, IDENTIFY DEVICE
+ * parsing, and requests in flight (queue.c): NCQ or one command at a time,
+ * PRDs straight into the clients' pages, completed by interrupt.
+ * Everything the core needs of the system goes through struct ahci_env
+ * (register access, waiting for the interrupt, sleeping during resets, the
+ * lock, the deadline timer), so hba.c, identify.c and queue.c compile on
  * the host and a fake HBA can drive them; main.c fills the env in with the
  * real BAR mapping, MSI notification and clock.
  */
