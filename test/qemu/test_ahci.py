@@ -21,11 +21,14 @@ from harness import TestRun
 
 RUN_TIMEOUT_S = 90
 SECTORS = 4096
-BTEST_TESTS = 9
+BTEST_TESTS = 12
 SCRATCH, SCRATCH_SECTORS, THREADS = 3000, 128, 4  # the restart suite's threads' sectors
 DISK0 = re.compile(r'ahci: disk0: port 0, "QEMU HARDDISK", 4096 sectors of 512 bytes, LBA48, '
                    r'NCQ 32 deep')
 DISK1 = re.compile(r'ahci: disk1: port 1, ".*", 2880 sectors of 512 bytes')
+# A 512e disk (4096-byte physical sectors; QEMU 7.2 refuses 4096-byte logical ones): 512-byte
+# sectors to the driver, IDENTIFY word 106 saying 8 of them per physical sector.
+DISK2 = re.compile(r'ahci: disk2: port 3, ".*", 2048 sectors of 512 bytes')
 
 
 def host_byte(lba, i):
@@ -46,8 +49,13 @@ def main(run):
         disk = os.path.join(tmp, "disk.img")
         with open(disk, "wb") as f:
             f.write(image(host_byte, 0, SECTORS))
+        disk512e = os.path.join(tmp, "disk512e.img")
+        with open(disk512e, "wb") as f:
+            f.truncate(1 << 20)
         extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+                 "-device", "ide-hd,drive=d0,bus=ide.0",
+                 "-drive", f"file={disk512e},format=raw,if=none,id=d2",
+                 "-device", "ide-hd,drive=d2,bus=ide.3,physical_block_size=4096"]
         with run.machine(args="run=btest:block:restart", extra=extra, icount=True,
                          timeout=RUN_TIMEOUT_S) as m:
             m.start()
@@ -56,6 +64,8 @@ def main(run):
                   "ahci identified disk0 (NCQ, 32 commands in flight)", "no line")
         run.check(any(DISK1.search(line) for line in lines), "ahci found the kargs disk as disk1",
                   "no line")
+        run.check(any(DISK2.search(line) for line in lines),
+                  "a disk with 4096-byte physical sectors is served in 512-byte ones", "no line")
         with open(disk, "rb") as f:
             got = f.read()
         half = SECTORS // 2

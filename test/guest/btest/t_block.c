@@ -3,8 +3,8 @@
  * The block suite: disk0 (a 2 MiB raw image the host filled with
  * BT_HOST_BYTE) is identified as QEMU's disk, read back exactly, its second
  * half overwritten with BT_GUEST_BYTE and flushed (the host compares it
- * after QEMU exits), and every bad request is refused with its error while
- * the driver keeps serving.
+ * after QEMU exits), and every bad request and bad buffer is refused with
+ * its error while the driver keeps serving.
  */
 #include <string.h>
 
@@ -163,4 +163,32 @@ TEST(block, block_bad_requests, "bad requests are refused and the driver keeps s
 	T_OK(ipc_call(client.ep, &m, BT_TIMEOUT));
 	T_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_NOSYS);
 	T_OK(block_geometry(&client, &g, model));
+}
+
+/* BLOCK_ATTACH of handle h (a copy of it goes): the driver's answer. */
+static long attach_raw(handle_t h)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_ATTACH, 0, 1, 0), .cap = h};
+	long err = ipc_call(client.ep, &m, BT_TIMEOUT);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m.tag);
+}
+
+TEST(block, block_bad_buffers, "buffers the device must not reach are refused, the old one kept")
+{
+	long n = sys_ntfn_create();
+	long ro = -1;
+
+	T_OK(connect());
+	T_ASSERT(n >= 0);
+	T_RETURN_IF_FAILED();
+	T_OK(block_read(&client, 0, 1, 0)); /* attached */
+	ro = sys_handle_dup(client.buffer, R_READ);
+	T_ASSERT(ro >= 0);
+	T_EQ(attach_raw((handle_t)n), E_TYPE);	  /* not a memory object */
+	T_EQ(attach_raw((handle_t)ro), E_RIGHTS); /* the device would write a read-only one */
+	memset(buf, 0, 512);
+	T_OK(block_read(&client, 5, 1, 0)); /* the buffer attached before still serves */
+	T_EQ(buf[7], BT_HOST_BYTE(5, 7));
+	sys_handle_close((handle_t)n);
 }
