@@ -117,9 +117,11 @@ def report(figures, budgets):
     linux, note = measure_linux()
     ours = {name: figures[name] for name in CASES if name in figures}
     table = bench_report.rows(ours, budgets, linux)
-    bench_report.print_table(table, note)
+    derived = bench_report.derived(ours)
+    bench_report.print_table(table, note, derived)
     if os.environ.get("BENCH_JSON"):
-        bench_report.write_json(os.environ["BENCH_JSON"], table, ours, linux, note, budgets)
+        bench_report.write_json(os.environ["BENCH_JSON"], table, ours, linux, note, budgets,
+                                derived)
         print(f" all figures: {os.environ['BENCH_JSON']}")
 
 
