@@ -53,7 +53,12 @@
  * its own IPC buffer, and attaching again after a restart happens once),
  * each thread using its own part of the shared buffer. There is no
  * submit/complete API: a blocked thread per request is what IPC calls give
- * for free, and the driver's limit per client keeps it bounded.
+ * for free, and the driver's limit per client keeps it bounded. A request
+ * whose caller gave up (its timeout) still runs to the end on the device
+ * and counts against that limit until then: a read may still write its
+ * part of the buffer until the device ends it (within the driver's 30 s
+ * command timeout), so a client that gave up does not reuse that part
+ * sooner.
  *
  * Recovery: the driver is stateless. A call in flight when it dies returns
  * E_RESTARTED and a new instance knows no buffers; the client library
