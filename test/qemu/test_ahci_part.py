@@ -21,7 +21,7 @@ from harness import TestRun
 
 RUN_TIMEOUT_S = 60
 SECTORS = 8192
-BTEST_TESTS = 12
+BTEST_TESTS = 13
 PARTS = ((1, 64, 2048), (2, 4096, 1024))
 WRITTEN = 64 + 2047
 FOUND = re.compile(r"ahci: disk0p(\d): type [0-9a-f]{2}, sectors (\d+)-(\d+)$")

@@ -118,7 +118,12 @@ TEST(block, block_write_flush, "the second half written, flushed and read back")
 		T_OK(block_write(&client, lba, per, 0));
 		T_RETURN_IF_FAILED();
 	}
+	struct block_stats s0, s1;
+	T_OK(block_stats(&client, &s0));
 	T_OK(block_flush(&client));
+	T_OK(block_stats(&client, &s1));
+	T_EQ(s1.commands, s0.commands + 1); /* FLUSH CACHE EXT went to the device */
+	T_EQ(s1.errors, s0.errors);
 	memset(buf, 0, BT_BUF);
 	T_OK(block_read(&client, BT_SECTORS - 3, 3, 512)); /* at an offset, odd length */
 	memmove(buf, buf + 512, 3 * 512);
