@@ -110,7 +110,7 @@ struct ahci_extent {
 	uint64_t offset, phys, bytes;
 };
 struct ahci_buffer {
-	const struct ahci_extent *ext; /* by offset, covering 0..size-1 */
+	struct ahci_extent *ext; /* by offset, covering 0..size-1 */
 	unsigned count;
 	uint64_t size;
 };

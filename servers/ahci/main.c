@@ -144,7 +144,7 @@ static long buffer_check(handle_t mobj, uint64_t *size)
 /* Page `phys` at buffer offset `at` joins the last extent if it continues it. */
 static long extent_add(struct ahci_buffer *b, unsigned *room, uint64_t at, uint64_t phys)
 {
-	struct ahci_extent *x = b->count ? (struct ahci_extent *)&b->ext[b->count - 1] : NULL;
+	struct ahci_extent *x = b->count ? &b->ext[b->count - 1] : NULL;
 
 	if (!(ax.hba.cap & CAP_S64A) && phys + AHCI_PAGE > BELOW_4G)
 		return E_RANGE; /* the HBA cannot reach it: MOBJ_BELOW_4G (proto/block.h) */
@@ -155,13 +155,13 @@ static long extent_add(struct ahci_buffer *b, unsigned *room, uint64_t at, uint6
 	if (b->count == *room) {
 		unsigned more = *room ? 2 * *room : 16;
 		sys_lock(&ax.heap_lock);
-		void *p = realloc((void *)b->ext, more * sizeof(*b->ext));
+		void *p = realloc(b->ext, more * sizeof(*b->ext));
 		sys_unlock(&ax.heap_lock);
 		if (!p)
 			return E_NOMEM;
 		b->ext = p, *room = more;
 	}
-	((struct ahci_extent *)b->ext)[b->count++] = (struct ahci_extent){at, phys, AHCI_PAGE};
+	b->ext[b->count++] = (struct ahci_extent){at, phys, AHCI_PAGE};
 	return E_OK;
 }
 
@@ -189,7 +189,7 @@ static void buffer_release(void *ctx, handle_t mobj, struct ahci_buffer *b)
 {
 	(void)ctx;
 	sys_lock(&ax.heap_lock);
-	free((void *)b->ext);
+	free(b->ext);
 	sys_unlock(&ax.heap_lock);
 	*b = (struct ahci_buffer){0};
 	if (mobj)

@@ -327,7 +327,7 @@ static long sys_buffer(void *ctx, handle_t mobj, struct ahci_buffer *b)
 static void sys_release(void *ctx, handle_t mobj, struct ahci_buffer *b)
 {
 	(void)ctx;
-	free((void *)b->ext);
+	free(b->ext);
 	*b = (struct ahci_buffer){0};
 	sysf.released++;
 	sysf.released_mobj = mobj;
@@ -407,7 +407,7 @@ static struct block_server bs = {&sync_ops, &ds};
 static void drop_clients(void)
 {
 	for (unsigned i = 0; i < AHCI_CLIENTS; i++)
-		free((void *)ds.clients[i].buf.ext);
+		free(ds.clients[i].buf.ext);
 	memset(ds.clients, 0, sizeof(ds.clients));
 }
 
@@ -584,6 +584,16 @@ static void test_without_ncq(void)
 	release(0);
 	complete_once();
 	CHECK(sysf.answered[b] && sysf.status[b] == E_OK);
+	uint64_t big = submit(1, BLOCK_DIR_READ, 200, 4096, 0); /* 2 MiB: three commands in turn */
+	for (int k = 0; k < 3; k++) {
+		CHECK_EQ(hw.held, 1u);
+		CHECK(!sysf.answered[big]);
+		release(0);
+		complete_once();
+	}
+	CHECK(sysf.answered[big] && sysf.status[big] == E_OK);
+	CHECK_EQ(sysf.count[big], 4096);
+	CHECK(client_holds(0, 200, 4096));
 	CHECK_EQ(hw.ncq_commands, 0);
 	CHECK_EQ(hw.most_in_flight, 1);
 }
