@@ -22,11 +22,13 @@
 #define AHCI_MAX_DISKS	 4
 #define AHCI_SERVED	 8 /* disks and partitions: as many endpoints as a manifest serves */
 #define AHCI_PAGE	 4096u
-#define AHCI_SLOTS	 32			   /* command slots a port has at most */
-#define AHCI_TABLE_PRDS	 ((AHCI_PAGE - 0x80) / 16) /* PRDs in a one-page command table: 248 */
-#define AHCI_CMD_BYTES	 (1u << 20)		   /* bytes one command moves at most */
-#define AHCI_PRD_BYTES	 (4u << 20)		   /* bytes one PRD moves at most (AHCI 4.2.3) */
-#define AHCI_CMD_TIMEOUT (30000ull * 1000 * 1000)  /* ns a command may take (as Linux's libata) */
+#define AHCI_SLOTS	 32				  /* command slots a port has at most */
+#define AHCI_TABLE_BYTES 1024u				  /* a command table: 4 to a page */
+#define AHCI_TABLE_PRDS	 ((AHCI_TABLE_BYTES - 0x80) / 16) /* PRDs in it: 56 */
+#define AHCI_DMA_PAGES	 (2 + AHCI_SLOTS * AHCI_TABLE_BYTES / AHCI_PAGE) /* a port's: 10 */
+#define AHCI_CMD_BYTES	 (1u << 20)		  /* bytes one command moves at most */
+#define AHCI_PRD_BYTES	 (4u << 20)		  /* bytes one PRD moves at most (AHCI 4.2.3) */
+#define AHCI_CMD_TIMEOUT (30000ull * 1000 * 1000) /* ns a command may take (as Linux's libata) */
 #define AHCI_NO_DEADLINE UINT64_MAX
 
 /* HBA registers (AHCI 1.3.1, 3.1) */
@@ -117,13 +119,15 @@ struct ahci_buffer {
 
 /*
  * A port's DMA memory: one page holding the command list (32 headers) and
- * the received-FIS area, a one-page command table per slot, and a scratch
- * page for the driver's own commands (IDENTIFY, the partition table).
+ * the received-FIS area, a 1 KiB command table per slot (56 PRDs: a
+ * command over a buffer of scattered pages moves 224 KiB, over runs of
+ * contiguous pages AHCI_CMD_BYTES), and a scratch page for the driver's own
+ * commands (IDENTIFY, the partition table).
  */
 struct ahci_dma {
 	uint8_t *page; /* command list at 0, FIS area at 0x400 */
 	uint64_t page_phys;
-	uint8_t *tables; /* AHCI_SLOTS pages, slot i's at i * AHCI_PAGE */
+	uint8_t *tables; /* slot i's at i * AHCI_TABLE_BYTES */
 	uint64_t table_phys[AHCI_SLOTS];
 	uint8_t *scratch; /* AHCI_PAGE bytes */
 	uint64_t scratch_phys;

@@ -166,7 +166,7 @@ static void build_fis(uint8_t *fis, uint8_t cmd, uint64_t lba, uint32_t count, u
 
 uint32_t *ahci_slot_prds(struct ahci_disk *d, unsigned s)
 {
-	return (uint32_t *)(d->dma.tables + s * AHCI_PAGE + CT_PRDT);
+	return (uint32_t *)(d->dma.tables + s * AHCI_TABLE_BYTES + CT_PRDT);
 }
 
 void ahci_slot_build(struct ahci_disk *d, unsigned s, uint8_t cmd, uint64_t lba, uint32_t count,
@@ -175,7 +175,7 @@ void ahci_slot_build(struct ahci_disk *d, unsigned s, uint8_t cmd, uint64_t lba,
 	uint32_t *hdr = (uint32_t *)(d->dma.page + CL_OFFSET + 32 * s);
 	uint64_t ct_phys = d->dma.table_phys[s];
 
-	build_fis(d->dma.tables + s * AHCI_PAGE, cmd, lba, count, s);
+	build_fis(d->dma.tables + s * AHCI_TABLE_BYTES, cmd, lba, count, s);
 	if (prds)
 		ahci_slot_prds(d, s)[4 * (prds - 1) + 3] |= PRD_INTERRUPT;
 	memset(hdr, 0, 32);

@@ -34,10 +34,8 @@
 
 #define ABAR_VA	      0x00005d0000000000ull
 #define CONFIG_VA     0x00005e0000000000ull
-#define DMA_VA	      0x00005f0000000000ull /* per disk: its page, scratch page, tables */
+#define DMA_VA	      0x00005f0000000000ull /* per disk: its AHCI_DMA_PAGES (ahci.h) */
 #define DMA_STRIDE    0x0000000000100000ull
-#define SCRATCH_OFF   0x1000u
-#define TABLES_OFF    0x10000u
 #define IRQ_BIT	      1
 #define TIMER_BIT     2
 #define DISK_PRIORITY 14
@@ -249,32 +247,29 @@ static long map_device(void)
 	return err == E_OK ? sys_irq_bind(ax.irq, ax.ntfn, IRQ_BIT) : err;
 }
 
-/* Disk i's command page, scratch page and command tables, below 4 GiB unless the HBA addresses 64
- * bits. */
+/* Disk i's DMA memory (ahci.h): one object, below 4 GiB unless the HBA addresses 64 bits. */
 static long alloc_dma(unsigned i, struct ahci_dma *dma)
 {
 	unsigned below = (ax.hba.cap & CAP_S64A) ? 0 : MOBJ_BELOW_4G;
-	uint64_t va = DMA_VA + i * DMA_STRIDE, pages[2];
-	long small = sys_mobj_create(2 * AHCI_PAGE, below);
-	long tables = small < 0 ? small : sys_mobj_create(AHCI_SLOTS * AHCI_PAGE, below);
-	long err = tables < 0 ? tables
-			      : sys_mobj_map(HANDLE_SELF, (handle_t)small, va, 0, 2 * AHCI_PAGE,
-					     R_READ | R_WRITE);
+	uint64_t va = DMA_VA + i * DMA_STRIDE, pages[AHCI_DMA_PAGES];
+	long m = sys_mobj_create(AHCI_DMA_PAGES * AHCI_PAGE, below);
+	long err = m < 0 ? m
+			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, va, 0, AHCI_DMA_PAGES * AHCI_PAGE,
+					R_READ | R_WRITE);
 
 	if (err == E_OK)
-		err = sys_mobj_map(HANDLE_SELF, (handle_t)tables, va + TABLES_OFF, 0,
-				   AHCI_SLOTS * AHCI_PAGE, R_READ | R_WRITE);
-	if (err == E_OK)
-		err = sys_mobj_phys_list(ax.dma, (handle_t)small, 0, pages, 2);
-	if (err >= 0)
-		err = sys_mobj_phys_list(ax.dma, (handle_t)tables, 0, dma->table_phys, AHCI_SLOTS);
+		err = sys_mobj_phys_list(ax.dma, (handle_t)m, 0, pages, AHCI_DMA_PAGES);
 	if (err < 0)
 		return err;
 	dma->page = (uint8_t *)va;
 	dma->page_phys = pages[0];
-	dma->scratch = (uint8_t *)(va + SCRATCH_OFF);
+	dma->scratch = (uint8_t *)(va + AHCI_PAGE);
 	dma->scratch_phys = pages[1];
-	dma->tables = (uint8_t *)(va + TABLES_OFF);
+	dma->tables = (uint8_t *)(va + 2 * AHCI_PAGE);
+	for (unsigned s = 0; s < AHCI_SLOTS; s++) {
+		uint64_t at = s * AHCI_TABLE_BYTES;
+		dma->table_phys[s] = pages[2 + at / AHCI_PAGE] + at % AHCI_PAGE;
+	}
 	return E_OK;
 }
 
