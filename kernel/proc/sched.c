@@ -24,6 +24,8 @@ uint32_t runq_bitmap; /* read by the IPC fastpath (kernel/fastpath.h) */
 static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
+static uint64_t idle_tsc;	    /* TSC spent halted in the idle loop (SYS_KINFO) */
+static uint64_t idle_since;	    /* when the idle loop last halted; 0: it is not halted */
 
 struct thread *current_thread(void)
 {
@@ -123,9 +125,20 @@ void sched_reap(void)
 	kobj_put(&dead->obj); /* the scheduler's reference */
 }
 
+/* The idle loop's halt ends (an interrupt, maybe switching away inside it). */
+static void idle_stop(void)
+{
+	if (idle_since)
+		idle_tsc += rdtsc() - idle_since;
+	idle_since = 0;
+}
+
 static void switch_to(struct thread *next)
 {
 	struct thread *prev = current_thread();
+
+	if (prev == &idle_thread)
+		idle_stop();
 
 	this_cpu()->need_resched = false;
 	if (next == prev) {
@@ -263,9 +276,16 @@ static NORETURN void idle_loop(void)
 	for (;;) {
 		if (runq_bitmap)
 			schedule();
+		idle_since = rdtsc();
 		cpu_wait_irq();
 		irq_disable();
+		idle_stop();
 	}
+}
+
+uint64_t sched_idle_tsc(void)
+{
+	return idle_tsc;
 }
 
 void sched_init(void)

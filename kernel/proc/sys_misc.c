@@ -116,6 +116,7 @@ long SYS_KINFO_handler(struct trap_frame *tf)
 		.replies = kobj_live(KOBJ_REPLY),
 		.page_tables = vm_table_count(),
 		.ticks = clock_ticks(),
+		.idle_tsc = sched_idle_tsc(),
 	};
 	return copy_to_user(SYS_ARG0(tf), &k, sizeof(k));
 }

@@ -1,29 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The block ops of one AHCI disk (disk.h). The protocol's decode has already
- * held each read or write to the disk and to the client's buffer
- * (block_check_io), a partition's included (its geometry is the
- * partition's; `base` moves it on the disk); here it is cut into commands of at most AHCI_BOUNCE
- * bytes, copied through the port's bounce buffer (DMA memory the driver
- * owns, below 4 GiB when the HBA lacks 64-bit addressing).
+ * The block ops of one AHCI disk or partition (disk.h). The protocol's
+ * decode has already held each read or write to the device and to the
+ * client's buffer (block_check_io); a partition's geometry is the
+ * partition's and `base` moves it on the disk. A read, write or flush
+ * takes the caller's reply (ahci_sys.defer), goes to the port's queue as a
+ * struct ahci_io from this device's pool and returns BLOCK_PENDING; the
+ * completion thread answers it (io_done) when the device is done, so this
+ * device's thread serves the next request meanwhile. Every client may have
+ * BLOCK_CLIENT_INFLIGHT requests in flight; the pool holds that many for
+ * every client slot. A client that goes (its badge's notice) keeps its
+ * buffer's handle until its last request ended: its pages are not freed
+ * under a transfer. The driver's one lock guards the table, the pool and
+ * the port.
  */
 #include <string.h>
 
 #include "disk.h"
 #include "sys/errors.h"
 
+static void lock(struct ahci_disk_server *ds)
+{
+	ds->hba->env->lock(ds->hba->env->ctx);
+}
+
+static void unlock(struct ahci_disk_server *ds)
+{
+	ds->hba->env->unlock(ds->hba->env->ctx);
+}
+
 static struct ahci_client *client_of(struct ahci_disk_server *ds, uint64_t badge)
 {
 	for (unsigned i = 0; i < AHCI_CLIENTS; i++)
-		if (ds->clients[i].badge == badge && ds->clients[i].va)
+		if (ds->clients[i].badge == badge && badge && !ds->clients[i].gone)
 			return &ds->clients[i];
 	return NULL;
 }
 
-static void forget(struct ahci_disk_server *ds, struct ahci_client *c)
+static struct ahci_client *free_client(struct ahci_disk_server *ds)
 {
-	ds->bufs->unmap(ds->bufs->ctx, c);
-	*c = (struct ahci_client){0};
+	for (unsigned i = 0; i < AHCI_CLIENTS; i++)
+		if (!ds->clients[i].badge)
+			return &ds->clients[i];
+	return NULL;
 }
 
 static long disk_geometry(void *ctx, struct block_geometry *g, char model[BLOCK_MODEL_BYTES])
@@ -35,99 +54,166 @@ static long disk_geometry(void *ctx, struct block_geometry *g, char model[BLOCK_
 	return E_OK;
 }
 
-static struct ahci_client *free_slot(struct ahci_disk_server *ds)
+/* Badge's slot takes the buffer (E_BUSY while its old one has requests in flight). */
+static long take_buffer(struct ahci_disk_server *ds, uint64_t badge, handle_t mobj,
+			struct ahci_buffer *b)
 {
-	for (unsigned i = 0; i < AHCI_CLIENTS; i++)
-		if (!ds->clients[i].va && !ds->clients[i].mobj)
-			return &ds->clients[i];
-	return NULL;
+	struct ahci_client *c = client_of(ds, badge);
+
+	if (c && c->inflight)
+		return E_BUSY;
+	if (!c && ds->sys->watch(ds->sys->ctx, badge) < 0)
+		return E_NOENT;
+	if (!c && !(c = free_client(ds)))
+		return E_NOSPACE;
+	struct ahci_client old = *c;
+	*c = (struct ahci_client){.badge = badge, .mobj = mobj, .buf = *b};
+	*b = old.buf; /* the old buffer goes back to the caller to release */
+	return old.mobj ? (long)old.mobj : 0;
 }
 
 static long disk_attach(void *ctx, uint64_t badge, handle_t mobj, uint64_t *size)
 {
 	struct ahci_disk_server *ds = ctx;
-	struct ahci_client *c = client_of(ds, badge);
+	struct ahci_buffer b = {0};
+	long err = ds->sys->buffer(ds->sys->ctx, mobj, &b);
 
-	if (c)
-		forget(ds, c); /* attaching again replaces the buffer */
-	else if (ds->bufs->watch(ds->bufs->ctx, badge) < 0)
-		return E_NOENT;
-	c = free_slot(ds);
-	if (!c)
-		return E_NOSPACE;
-	c->mobj = mobj;
-	long err =
-		ds->bufs->map(ds->bufs->ctx, (unsigned)(c - ds->clients), mobj, &c->va, &c->size);
-	if (err == E_OK && c->size < ds->disk->geo.sector_size)
+	if (err == E_OK && (b.size < ds->disk->geo.sector_size || !ahci_buffer_valid(&b)))
 		err = E_RANGE;
 	if (err < 0) {
-		forget(ds, c); /* closes the handle, unmaps what was mapped */
+		ds->sys->release(ds->sys->ctx, mobj, &b);
 		return err;
 	}
-	c->badge = badge;
-	c->mobj = mobj;
-	*size = c->size;
+	uint64_t got = b.size;
+	lock(ds);
+	long old = take_buffer(ds, badge, mobj, &b);
+	unlock(ds);
+	if (old < 0)
+		ds->sys->release(ds->sys->ctx, mobj, &b); /* refused: ours goes */
+	else if (old > 0)
+		ds->sys->release(ds->sys->ctx, (handle_t)old, &b); /* replaced: the old one goes */
+	if (old < 0)
+		return old;
+	*size = got;
 	return E_OK;
 }
 
 static uint64_t disk_buffer_size(void *ctx, uint64_t badge)
 {
-	struct ahci_client *c = client_of(ctx, badge);
+	struct ahci_disk_server *ds = ctx;
 
-	return c ? c->size : 0;
+	lock(ds);
+	struct ahci_client *c = client_of(ds, badge);
+	uint64_t size = c ? c->buf.size : 0;
+	unlock(ds);
+	return size;
 }
 
-/* One command's worth: at most AHCI_BOUNCE bytes. */
-static long io_piece(struct ahci_disk_server *ds, bool write, uint64_t lba, uint32_t count,
-		     uint8_t *buf)
+static struct ahci_io *io_alloc(struct ahci_disk_server *ds)
 {
-	struct ahci_disk *d = ds->disk;
-	uint32_t bytes = count * (uint32_t)d->geo.sector_size;
+	for (unsigned i = 0; i < AHCI_IOS; i++)
+		if (!ds->io_used[i]) {
+			ds->io_used[i] = true;
+			return &ds->ios[i];
+		}
+	return NULL;
+}
 
-	if (bytes > AHCI_BOUNCE)
-		return E_INVAL;
-	if (write)
-		memcpy(d->dma.bounce, buf, bytes);
-	long err = ahci_command(ds->hba, d, write ? ATA_WRITE_DMA_EXT : ATA_READ_DMA_EXT, lba,
-				count, bytes, write);
-	if (err == E_OK && !write)
-		memcpy(buf, d->dma.bounce, bytes);
-	return err;
+/* The device is done with io (the completion thread, without the lock). */
+static void io_done(struct ahci_io *io)
+{
+	struct ahci_disk_server *ds = io->owner;
+	struct ahci_client *c = io->client, gone = {0};
+
+	ds->sys->answer(ds->sys->ctx, io->token, io->status, io->count);
+	lock(ds);
+	if (c && --c->inflight == 0 && c->gone) {
+		gone = *c;
+		*c = (struct ahci_client){0};
+	}
+	ds->io_used[io - ds->ios] = false;
+	unlock(ds);
+	if (gone.mobj)
+		ds->sys->release(ds->sys->ctx, gone.mobj, &gone.buf);
+}
+
+/* Queue a request for c (NULL: a flush); the caller's reply waits for io_done. */
+static long submit(struct ahci_disk_server *ds, struct ahci_client *c, struct ahci_io *io)
+{
+	long err = ds->sys->defer(ds->sys->ctx, &io->token);
+
+	if (err < 0) { /* the reply is still the decode's to send */
+		ds->io_used[io - ds->ios] = false;
+		return err;
+	}
+	io->owner = ds, io->client = c, io->done = io_done;
+	err = ahci_submit(ds->hba, ds->disk, io);
+	if (err < 0) { /* refused (never, after the decode): the reply taken says so */
+		ds->sys->answer(ds->sys->ctx, io->token, err, 0);
+		ds->io_used[io - ds->ios] = false;
+		return BLOCK_PENDING;
+	}
+	if (c)
+		c->inflight++;
+	return BLOCK_PENDING;
 }
 
 static long disk_io(void *ctx, uint64_t badge, enum block_dir dir,
 		    const struct block_io_request *rq)
 {
 	struct ahci_disk_server *ds = ctx;
-	struct ahci_client *c = client_of(ds, badge);
-	uint64_t per = AHCI_BOUNCE / ds->disk->geo.sector_size, done = 0;
+	long err = E_NOSPACE;
 
+	lock(ds);
+	struct ahci_client *c = client_of(ds, badge);
+	struct ahci_io *io = NULL;
 	if (!c)
-		return E_NOENT;
-	while (done < rq->count) {
-		uint64_t n = rq->count - done < per ? rq->count - done : per;
-		uint8_t *buf = c->va + rq->offset + done * ds->disk->geo.sector_size;
-		uint64_t lba = ds->base + rq->lba + done; /* the decode kept it inside geo */
-		long err = io_piece(ds, dir == BLOCK_DIR_WRITE, lba, (uint32_t)n, buf);
-		if (err < 0)
-			return err;
-		done += n;
+		err = E_NOENT;
+	else if (c->inflight >= BLOCK_CLIENT_INFLIGHT)
+		err = E_BUSY;
+	else if ((io = io_alloc(ds)) != NULL) {
+		*io = (struct ahci_io){.op = dir == BLOCK_DIR_WRITE ? AHCI_OP_WRITE : AHCI_OP_READ,
+				       .buf = &c->buf,
+				       .lba = ds->base +
+					      rq->lba, /* the decode kept it inside geo */
+				       .sectors = rq->count,
+				       .offset = rq->offset,
+				       .count = rq->count};
+		err = submit(ds, c, io);
 	}
-	return E_OK;
+	unlock(ds);
+	return err;
 }
 
 static long disk_flush(void *ctx)
 {
 	struct ahci_disk_server *ds = ctx;
+	long err = E_BUSY;
 
-	return ahci_command(ds->hba, ds->disk, ATA_FLUSH_EXT, 0, 0, 0, false);
+	lock(ds);
+	struct ahci_io *io = io_alloc(ds);
+	if (io) {
+		*io = (struct ahci_io){.op = AHCI_OP_FLUSH};
+		err = submit(ds, NULL, io);
+	}
+	unlock(ds);
+	return err;
+}
+
+static long disk_stats(void *ctx, struct block_stats *st)
+{
+	const struct ahci_disk *d = ((struct ahci_disk_server *)ctx)->disk;
+
+	*st = (struct block_stats){d->commands, d->errors, d->resets};
+	return E_OK;
 }
 
 void ahci_disk_server_init(struct ahci_disk_server *ds, struct ahci_hba *hba,
-			   struct ahci_disk *disk, const struct ahci_buffers *bufs, uint64_t base,
+			   struct ahci_disk *disk, const struct ahci_sys *sys, uint64_t base,
 			   uint64_t sectors)
 {
-	*ds = (struct ahci_disk_server){.hba = hba, .disk = disk, .bufs = bufs, .base = base};
+	memset(ds, 0, sizeof(*ds));
+	ds->hba = hba, ds->disk = disk, ds->sys = sys, ds->base = base;
 	ds->geo = disk->geo;
 	if (sectors)
 		ds->geo.sectors = sectors;
@@ -136,11 +222,20 @@ void ahci_disk_server_init(struct ahci_disk_server *ds, struct ahci_hba *hba,
 void ahci_client_gone(void *ctx, uint64_t badge)
 {
 	struct ahci_disk_server *ds = ctx;
-	struct ahci_client *c = client_of(ds, badge);
+	struct ahci_client gone = {0};
 
-	if (c)
-		forget(ds, c);
+	lock(ds);
+	struct ahci_client *c = client_of(ds, badge);
+	if (c && c->inflight)
+		c->gone = true; /* io_done frees it after the last */
+	else if (c) {
+		gone = *c;
+		*c = (struct ahci_client){0};
+	}
+	unlock(ds);
+	if (gone.mobj)
+		ds->sys->release(ds->sys->ctx, gone.mobj, &gone.buf);
 }
 
-const struct block_ops ahci_block_ops = {disk_geometry, disk_attach, disk_buffer_size, disk_io,
-					 disk_flush};
+const struct block_ops ahci_block_ops = {disk_geometry, disk_attach, disk_buffer_size,
+					 disk_io,	disk_flush,  disk_stats};

@@ -2,12 +2,15 @@
 /*
  * The HBA and its ports (AHCI 1.3.1): reset the controller into AHCI mode
  * (10.4.3), find the ports whose link is up with a SATA disk's signature,
- * start a port on its command list and received-FIS area (10.3), and run one
- * ATA command at a time in slot 0: an H2D register FIS, one PRD per bounce
- * page, PxCI set, then wait for the interrupt, never spinning on PxCI. A
+ * start a port on its command list and received-FIS area (10.3), reset one
+ * (COMRESET, 10.4.2), and build a slot's command: its header and the H2D
+ * register FIS in the slot's own command table (the PRDs are the caller's:
+ * queue.c). Before a port is served, the driver's own commands (IDENTIFY,
+ * reading the partition table) run one at a time in slot 0 over the
+ * scratch page, each waited for by interrupt, never spinning on PxCI. A
  * task-file error, an HBA error or a command that outlives AHCI_CMD_TIMEOUT
- * fails with E_IO or E_TIMEOUT and resets the port (10.4.2). Register access
- * and waiting go through struct ahci_env, so this compiles on the host.
+ * fails with E_IO or E_TIMEOUT and resets the port. Register access and
+ * waiting go through struct ahci_env, so this compiles on the host.
  */
 #include <string.h>
 
@@ -16,8 +19,7 @@
 
 #define CL_OFFSET     0x000 /* command list: 32 headers of 32 bytes */
 #define FIS_OFFSET    0x400 /* received FIS area: 256 bytes */
-#define CT_OFFSET     0x800 /* command table: FIS, ATAPI, PRDT at 0x80 */
-#define CT_PRDT	      0x80
+#define CT_PRDT	      0x80  /* in a command table: FIS, ATAPI, then the PRDs */
 #define H2D_DWORDS    5
 #define HDR_WRITE     (1u << 6)
 #define PRD_INTERRUPT (1u << 31)
@@ -142,8 +144,11 @@ long ahci_port_reset(struct ahci_hba *h, struct ahci_disk *d)
 	return ahci_port_start(h, d);
 }
 
-static void build_fis(uint8_t *fis, uint8_t cmd, uint64_t lba, uint32_t count)
+/* An H2D register FIS; NCQ commands carry the count in FEATURES and the tag in COUNT. */
+static void build_fis(uint8_t *fis, uint8_t cmd, uint64_t lba, uint32_t count, unsigned tag)
 {
+	bool ncq = cmd == ATA_READ_FPDMA || cmd == ATA_WRITE_FPDMA;
+
 	memset(fis, 0, 20);
 	fis[0] = FIS_H2D;
 	fis[1] = 0x80; /* C: a command */
@@ -153,29 +158,26 @@ static void build_fis(uint8_t *fis, uint8_t cmd, uint64_t lba, uint32_t count)
 		fis[4 + i] = (uint8_t)(lba >> (8 * i));
 		fis[8 + i] = (uint8_t)(lba >> (8 * (i + 3)));
 	}
-	fis[12] = (uint8_t)count;
-	fis[13] = (uint8_t)(count >> 8);
+	fis[ncq ? 3 : 12] = (uint8_t)count;
+	fis[ncq ? 11 : 13] = (uint8_t)(count >> 8);
+	if (ncq)
+		fis[12] = (uint8_t)(tag << 3);
 }
 
-/* Slot 0's header and table for `bytes` of the bounce buffer. */
-static void build_command(struct ahci_disk *d, uint8_t cmd, uint64_t lba, uint32_t count,
-			  uint32_t bytes, bool write)
+uint32_t *ahci_slot_prds(struct ahci_disk *d, unsigned s)
 {
-	uint8_t *ct = d->dma.page + CT_OFFSET;
-	uint32_t prds = (bytes + AHCI_PAGE - 1) / AHCI_PAGE;
-	uint32_t *hdr = (uint32_t *)(d->dma.page + CL_OFFSET);
-	uint64_t ct_phys = d->dma.page_phys + CT_OFFSET;
+	return (uint32_t *)(d->dma.tables + s * AHCI_TABLE_BYTES + CT_PRDT);
+}
 
-	memset(ct, 0, CT_PRDT + 16 * AHCI_PRDS);
-	build_fis(ct, cmd, lba, count);
-	for (uint32_t i = 0; i < prds; i++) {
-		uint32_t *e = (uint32_t *)(ct + CT_PRDT + 16 * i);
-		uint32_t len =
-			bytes - i * AHCI_PAGE < AHCI_PAGE ? bytes - i * AHCI_PAGE : AHCI_PAGE;
-		e[0] = (uint32_t)d->dma.bounce_phys[i];
-		e[1] = (uint32_t)(d->dma.bounce_phys[i] >> 32);
-		e[3] = (len - 1) | (i + 1 == prds ? PRD_INTERRUPT : 0);
-	}
+void ahci_slot_build(struct ahci_disk *d, unsigned s, uint8_t cmd, uint64_t lba, uint32_t count,
+		     unsigned prds, bool write)
+{
+	uint32_t *hdr = (uint32_t *)(d->dma.page + CL_OFFSET + 32 * s);
+	uint64_t ct_phys = d->dma.table_phys[s];
+
+	build_fis(d->dma.tables + s * AHCI_TABLE_BYTES, cmd, lba, count, s);
+	if (prds)
+		ahci_slot_prds(d, s)[4 * (prds - 1) + 3] |= PRD_INTERRUPT;
 	memset(hdr, 0, 32);
 	hdr[0] = H2D_DWORDS | (write ? HDR_WRITE : 0) | prds << 16;
 	hdr[2] = (uint32_t)ct_phys;
@@ -205,10 +207,15 @@ static long wait_slot(struct ahci_hba *h, struct ahci_disk *d)
 long ahci_command(struct ahci_hba *h, struct ahci_disk *d, uint8_t cmd, uint64_t lba,
 		  uint32_t count, uint32_t bytes, bool write)
 {
-	if (bytes > AHCI_BOUNCE)
+	uint32_t *e = ahci_slot_prds(d, 0);
+
+	if (bytes > AHCI_PAGE)
 		return E_INVAL;
-	h->env->lock(h->env->ctx);
-	build_command(d, cmd, lba, count, bytes, write);
+	memset(e, 0, 16);
+	e[0] = (uint32_t)d->dma.scratch_phys;
+	e[1] = (uint32_t)(d->dma.scratch_phys >> 32);
+	e[3] = bytes ? bytes - 1 : 0;
+	ahci_slot_build(d, 0, cmd, lba, count, bytes ? 1 : 0, write);
 	d->commands++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the tables are written before PxCI */
 	pwr(h, d->port, PX_CI, 1u);
@@ -217,7 +224,6 @@ long ahci_command(struct ahci_hba *h, struct ahci_disk *d, uint8_t cmd, uint64_t
 		d->errors++;
 		ahci_port_reset(h, d);
 	}
-	h->env->unlock(h->env->ctx);
 	return err;
 }
 
@@ -228,6 +234,9 @@ long ahci_identify(struct ahci_hba *h, struct ahci_disk *d)
 
 	if (err < 0)
 		return err;
-	memcpy(id, d->dma.bounce, sizeof(id));
-	return ahci_parse_identify(id, d);
+	memcpy(id, d->dma.scratch, sizeof(id));
+	err = ahci_parse_identify(id, d);
+	if (err == E_OK)
+		ahci_queue_setup(h, d, id);
+	return err;
 }

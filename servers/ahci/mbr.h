@@ -7,7 +7,7 @@
  * 0x80, a FAT boot sector) gives E_NOENT; entries past the disk's end or
  * overlapping an earlier one are dropped and counted in `refused`.
  * Extended partitions (types 0x05, 0x0F, 0x85) are not followed, and a GPT
- * protective entry (0xEE) means E_NOENT (GPT is not read yet).
+ * protective entry (0xEE) means E_NOENT: the GPT behind it is gpt.c's.
  */
 #pragma once
 

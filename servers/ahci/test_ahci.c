@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host test of the AHCI driver's core (hba.c, identify.c, disk.c) against a
- * fake HBA: a register file whose PxCI write runs the command in slot 0
- * the way a device would (the FIS, the PRDs, a fake disk of sectors) and
- * raises the interrupt. Physical addresses are host pointers here. Checks
- * IDENTIFY parsing of good and hostile data, reads and writes through the
- * block protocol's stubs (fake_ipc) split into bounce-sized commands, and
- * that a task-file error, a lost interrupt and a garbage request fail
- * cleanly, with the port reset where the device failed.
+ * Host test of the AHCI driver's core (hba.c, identify.c, queue.c, disk.c)
+ * against a fake HBA: a register file whose PxCI write runs each newly set
+ * slot's command the way a device would (its FIS, NCQ or not, its PRDs, a
+ * fake disk of sectors), clears the slot in PxCI and PxSACT and raises the
+ * interrupt, or, in hold mode, keeps the commands until the test completes
+ * them in an order of its choosing. Physical addresses are host pointers;
+ * a client's buffer is a set of "physical" pages in scrambled order (or in
+ * order), so data landing in the right place shows the PRDs were built
+ * from its extents. The ops are driven through the block protocol's stubs
+ * (fake_ipc) with the completion thread's work (ahci_service) run inline
+ * until the request is answered, and directly for requests in flight at
+ * once. Checks IDENTIFY parsing, zero-copy reads and writes cut into
+ * commands by size and PRD count, several NCQ commands in flight answered
+ * out of order, one at a time without NCQ, FLUSH as a barrier, a device
+ * error and a lost interrupt failing every request in flight and resetting
+ * the port, a client's limit, a buffer kept while a request is in flight
+ * after its client went, and a partition's window.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,50 +27,84 @@
 #include "sys/errors.h"
 #include "sys/sys.h"
 
-#define SECTORS	   1024u
-#define CLIENT_BUF (512u * 1024)
+#define SECTORS	     8192u /* 4 MiB */
+#define CLIENT_PAGES 768u  /* 3 MiB */
+#define CLIENT_BUF   (CLIENT_PAGES * AHCI_PAGE)
 
 static struct fake_hba {
 	uint32_t regs[0x1100 / 4];
 	uint8_t disk[SECTORS * 512];
-	bool irq, fail_next, lose_next;
-	uint64_t clock, commands;
+	bool irq, fail_next, lose_next, hold;
+	uint32_t held; /* slots issued but not yet run (hold mode) */
+	uint64_t clock, commands, ncq_commands, flushes, most_in_flight;
 	uint16_t identify[256];
 } hw;
 
 static uint8_t page[AHCI_PAGE] __attribute__((aligned(4096)));
-static uint8_t bounce[AHCI_BOUNCE] __attribute__((aligned(4096)));
-static uint8_t client_buf[CLIENT_BUF];
+static uint8_t scratch[AHCI_PAGE] __attribute__((aligned(4096)));
+static uint8_t tables[AHCI_SLOTS * AHCI_TABLE_BYTES] __attribute__((aligned(4096)));
+static uint8_t *backing; /* the client's "physical" pages */
+static unsigned perm[CLIENT_PAGES];
 
 static uint8_t *phys(uint32_t lo, uint32_t hi)
 {
 	return (uint8_t *)(uintptr_t)((uint64_t)hi << 32 | lo);
 }
 
-/* Walk the PRDs of a command table, moving bytes between the disk at `at` and memory. */
-static void prd_copy(uint8_t *ct, uint32_t prds, uint8_t *at, bool to_disk)
+/* Byte i of the client's buffer, wherever its page is. */
+static uint8_t *cbyte(uint64_t i)
 {
+	return backing + (uint64_t)perm[i / AHCI_PAGE] * AHCI_PAGE + i % AHCI_PAGE;
+}
+
+/* Walk the PRDs of a command table, moving bytes between the disk at `at` and memory. */
+static uint64_t prd_copy(uint8_t *ct, uint32_t prds, uint8_t *at, bool to_disk)
+{
+	uint64_t moved = 0;
+
 	for (uint32_t i = 0; i < prds; i++) {
 		uint32_t *e = (uint32_t *)(ct + 0x80 + 16 * i);
 		uint32_t len = (e[3] & 0x3FFFFF) + 1;
+		CHECK(len % 2 == 0 && len <= AHCI_PRD_BYTES);
 		if (to_disk)
-			memcpy(at, phys(e[0], e[1]), len);
+			memcpy(at + moved, phys(e[0], e[1]), len);
 		else
-			memcpy(phys(e[0], e[1]), at, len);
-		at += len;
+			memcpy(phys(e[0], e[1]), at + moved, len);
+		moved += len;
 	}
+	return moved;
 }
 
-static void run_command(unsigned port)
+static uint32_t *port_regs(unsigned port)
 {
-	uint32_t *pr = &hw.regs[PORT_REG(port) / 4];
-	uint32_t *hdr = (uint32_t *)phys(pr[PX_CLB / 4], pr[PX_CLBU / 4]);
-	uint8_t *ct = phys(hdr[2], hdr[3]), *fis = ct;
-	uint64_t lba = 0;
+	return &hw.regs[PORT_REG(port) / 4];
+}
 
-	hw.commands++;
+static void run_rw(uint8_t *ct, uint32_t *hdr, uint8_t *fis, bool ncq)
+{
+	uint64_t lba = 0;
+	uint32_t count = ncq ? (uint32_t)fis[3] | (uint32_t)fis[11] << 8
+			     : (uint32_t)fis[12] | (uint32_t)fis[13] << 8;
+	bool write = fis[2] == ATA_WRITE_DMA_EXT || fis[2] == ATA_WRITE_FPDMA;
+
 	for (unsigned i = 0; i < 3; i++)
 		lba |= (uint64_t)fis[4 + i] << (8 * i) | (uint64_t)fis[8 + i] << (8 * (i + 3));
+	CHECK(count > 0 && lba + count <= SECTORS);
+	CHECK_EQ(!!(hdr[0] & (1u << 6)), write);
+	if (count == 0 || lba + count > SECTORS)
+		return;
+	CHECK_EQ(prd_copy(ct, hdr[0] >> 16, hw.disk + lba * 512, write), count * 512ull);
+}
+
+/* Run slot s's command on port 0 and complete it. */
+static void run_slot(unsigned s)
+{
+	uint32_t *pr = port_regs(0);
+	uint32_t *hdr = (uint32_t *)phys(pr[PX_CLB / 4], pr[PX_CLBU / 4]) + 8 * s;
+	uint8_t *ct = phys(hdr[2], hdr[3]), *fis = ct;
+	bool ncq = fis[2] == ATA_READ_FPDMA || fis[2] == ATA_WRITE_FPDMA;
+
+	hw.commands++;
 	if (hw.lose_next) {
 		hw.lose_next = false;
 		return; /* no completion, no interrupt */
@@ -70,15 +113,53 @@ static void run_command(unsigned port)
 		hw.fail_next = false;
 		pr[PX_TFD / 4] = TFD_ERR | 0x0400;
 		pr[PX_IS / 4] |= 1u << 30; /* TFES */
-	} else if (fis[2] == ATA_IDENTIFY) {
-		prd_copy(ct, hdr[0] >> 16, (uint8_t *)hw.identify, false);
-	} else if (fis[2] == ATA_READ_DMA_EXT || fis[2] == ATA_WRITE_DMA_EXT) {
-		CHECK(lba < SECTORS);
-		prd_copy(ct, hdr[0] >> 16, hw.disk + lba * 512, fis[2] == ATA_WRITE_DMA_EXT);
+		hw.irq = true;
+		return;
 	}
-	pr[PX_CI / 4] = 0;
-	pr[PX_IS / 4] |= IS_DHRS;
+	if (ncq) {
+		hw.ncq_commands++;
+		CHECK_EQ(fis[12] >> 3, s); /* the tag is the slot */
+		CHECK(pr[PX_SACT / 4] & (1u << s));
+	}
+	if (fis[2] == ATA_IDENTIFY)
+		prd_copy(ct, hdr[0] >> 16, (uint8_t *)hw.identify, false);
+	else if (fis[2] == ATA_FLUSH_EXT)
+		hw.flushes++;
+	else
+		run_rw(ct, hdr, fis, ncq);
+	pr[PX_CI / 4] &= ~(1u << s);
+	pr[PX_SACT / 4] &= ~(1u << s);
+	pr[PX_IS / 4] |= ncq ? IS_SDBS : IS_DHRS;
 	hw.irq = true;
+}
+
+static unsigned popcount(uint32_t v)
+{
+	return (unsigned)__builtin_popcount(v);
+}
+
+static void doorbell(uint32_t v)
+{
+	uint32_t *pr = port_regs(0), fresh = v & ~pr[PX_CI / 4];
+
+	pr[PX_CI / 4] |= v;
+	if (popcount(pr[PX_CI / 4]) > hw.most_in_flight)
+		hw.most_in_flight = popcount(pr[PX_CI / 4]);
+	for (unsigned s = 0; s < AHCI_SLOTS; s++)
+		if (fresh & (1u << s)) {
+			if (hw.hold)
+				hw.held |= 1u << s;
+			else
+				run_slot(s);
+		}
+}
+
+/* Complete held slot s (hold mode). */
+static void release(unsigned s)
+{
+	CHECK(hw.held & (1u << s));
+	hw.held &= ~(1u << s);
+	run_slot(s);
 }
 
 static uint32_t fake_read(void *ctx, uint32_t off)
@@ -98,16 +179,28 @@ static void fake_write(void *ctx, uint32_t off, uint32_t v)
 		hw.regs[off / 4] &= ~v; /* write 1 to clear */
 		return;
 	}
-	if (off >= 0x100 && port_off == PX_CMD) /* CR and FR follow ST and FRE */
+	if (off >= 0x100 && port_off == PX_CMD) { /* CR and FR follow ST and FRE */
+		if (!(v & CMD_ST)) {		  /* clearing ST clears PxCI and PxSACT (3.3.7) */
+			hw.regs[(off - PX_CMD + PX_CI) / 4] = 0;
+			hw.regs[(off - PX_CMD + PX_SACT) / 4] = 0;
+			hw.held = 0;
+		}
 		v = (v & ~(CMD_CR | CMD_FR)) | (v & CMD_ST ? CMD_CR : 0) |
 		    (v & CMD_FRE ? CMD_FR : 0);
+	}
 	if (off >= 0x100 && port_off == PX_TFD)
 		return;
 	if (off >= 0x100 && port_off == PX_SCTL && (v & 0xF) == SCTL_DET_INI)
 		hw.regs[(off - PX_SCTL + PX_TFD) / 4] = 0; /* COMRESET: the device's status again */
+	if (off == PORT_REG(0) + PX_CI) {
+		doorbell(v);
+		return;
+	}
+	if (off == PORT_REG(0) + PX_SACT) {
+		hw.regs[off / 4] |= v;
+		return;
+	}
 	hw.regs[off / 4] = v;
-	if (off >= 0x100 && port_off == PX_CI && (v & 1))
-		run_command((off - 0x100) / 0x80);
 }
 
 static long fake_wait(void *ctx, uint64_t deadline)
@@ -138,8 +231,17 @@ static void fake_sleep(void *ctx, uint64_t ns)
 	hw.clock += ns;
 }
 
+static uint64_t armed_for, arms;
+
+static void fake_arm(void *ctx, uint64_t deadline)
+{
+	(void)ctx;
+	armed_for = deadline;
+	arms++;
+}
+
 static const struct ahci_env env = {fake_read,	fake_write,   fake_wait,    fake_nothing, fake_now,
-				    fake_sleep, fake_nothing, fake_nothing, NULL};
+				    fake_sleep, fake_nothing, fake_nothing, fake_arm,	  NULL};
 
 static void put_string(uint16_t *id, unsigned first, const char *s, unsigned words)
 {
@@ -153,7 +255,9 @@ static void good_identify(uint16_t *id)
 	put_string(id, 27, "QEMU HARDDISK                           ", 20);
 	put_string(id, 10, "QM00001             ", 10);
 	id[83] = 0x4000 | (1u << 10);
-	id[100] = SECTORS;
+	id[100] = (uint16_t)SECTORS;
+	id[75] = 31;	  /* queue depth 32 */
+	id[76] = 1u << 8; /* NCQ */
 }
 
 static void test_identify(void)
@@ -193,51 +297,159 @@ static void test_identify(void)
 static struct ahci_hba hba;
 static struct ahci_disk_server ds;
 
-static long buf_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **va, uint64_t *size)
+/* The system's side: buffers of scrambled pages, replies by token. */
+static struct {
+	bool scrambled;
+	uint64_t released, released_mobj;
+	uint64_t next_token;
+	long status[64];
+	uint64_t count[64];
+	bool answered[64];
+} sysf;
+
+static long sys_buffer(void *ctx, handle_t mobj, struct ahci_buffer *b)
 {
-	(void)ctx, (void)slot, (void)mobj;
-	*va = client_buf;
-	*size = CLIENT_BUF;
+	struct ahci_extent *x = calloc(CLIENT_PAGES, sizeof(*x));
+	unsigned n = 0;
+
+	(void)ctx, (void)mobj;
+	for (unsigned i = 0; i < CLIENT_PAGES; i++) {
+		uint64_t p = (uint64_t)(uintptr_t)(backing + (uint64_t)perm[i] * AHCI_PAGE);
+		if (n && x[n - 1].phys + x[n - 1].bytes == p)
+			x[n - 1].bytes += AHCI_PAGE;
+		else
+			x[n++] = (struct ahci_extent){(uint64_t)i * AHCI_PAGE, p, AHCI_PAGE};
+	}
+	*b = (struct ahci_buffer){x, n, CLIENT_BUF};
 	return E_OK;
 }
 
-static void buf_unmap(void *ctx, const struct ahci_client *c)
+static void sys_release(void *ctx, handle_t mobj, struct ahci_buffer *b)
 {
-	(void)ctx, (void)c;
+	(void)ctx;
+	free(b->ext);
+	*b = (struct ahci_buffer){0};
+	sysf.released++;
+	sysf.released_mobj = mobj;
 }
 
-static long buf_watch(void *ctx, uint64_t badge)
+static long sys_watch(void *ctx, uint64_t badge)
 {
 	(void)ctx, (void)badge;
 	return E_OK;
 }
 
-static const struct ahci_buffers bufs = {buf_map, buf_unmap, buf_watch, NULL};
-
-static void bring_up(void)
+static long sys_defer(void *ctx, uint64_t *token)
 {
+	(void)ctx;
+	*token = ++sysf.next_token % 64 ? sysf.next_token % 64 : ++sysf.next_token % 64;
+	sysf.answered[*token] = false;
+	return E_OK;
+}
+
+static void sys_answer(void *ctx, uint64_t token, long status, uint64_t count)
+{
+	(void)ctx;
+	CHECK(!sysf.answered[token]);
+	sysf.answered[token] = true;
+	sysf.status[token] = status;
+	sysf.count[token] = count;
+}
+
+static const struct ahci_sys sysops = {sys_buffer, sys_release, sys_watch,
+				       sys_defer,  sys_answer,	NULL};
+
+/* The completion thread's work once: service, then done() of what finished. */
+static void complete_once(void)
+{
+	struct ahci_io *done = ahci_service(&hba);
+
+	hw.irq = false;
+	while (done) {
+		struct ahci_io *next = done->next;
+		done->done(done);
+		done = next;
+	}
+}
+
+/* The completion thread until token is answered: interrupts, else its deadline timer. */
+static long wait_answer(uint64_t token)
+{
+	for (int i = 0; i < 16 && !sysf.answered[token]; i++) {
+		if (!hw.irq && armed_for > hw.clock)
+			hw.clock = armed_for; /* nothing came: the timer fires */
+		complete_once();
+	}
+	CHECK(sysf.answered[token]);
+	return sysf.answered[token] ? sysf.status[token] : E_TIMEOUT;
+}
+
+/* The ops as the stubs see them: a pending request waited for inline. */
+static long sync_io(void *ctx, uint64_t badge, enum block_dir dir,
+		    const struct block_io_request *rq)
+{
+	long err = ahci_block_ops.io(ctx, badge, dir, rq);
+
+	return err == BLOCK_PENDING ? wait_answer(sysf.next_token % 64) : err;
+}
+
+static long sync_flush(void *ctx)
+{
+	long err = ahci_block_ops.flush(ctx);
+
+	return err == BLOCK_PENDING ? wait_answer(sysf.next_token % 64) : err;
+}
+
+static struct block_ops sync_ops;
+static struct block_server bs = {&sync_ops, &ds};
+
+/* Free the buffers the clients still hold (the driver ends with the test). */
+static void drop_clients(void)
+{
+	for (unsigned i = 0; i < AHCI_CLIENTS; i++)
+		free(ds.clients[i].buf.ext);
+	memset(ds.clients, 0, sizeof(ds.clients));
+}
+
+static void bring_up(uint32_t cap, bool scrambled)
+{
+	drop_clients();
 	memset(&hw, 0, sizeof(hw));
+	memset(&sysf, 0, sizeof(sysf));
+	armed_for = arms = 0;
+	sync_ops = ahci_block_ops;
+	sync_ops.io = sync_io;
+	sync_ops.flush = sync_flush;
+	for (unsigned i = 0; i < CLIENT_PAGES; i++) /* scrambled: no two pages adjacent */
+		perm[i] = scrambled ? (i * 7) % CLIENT_PAGES + (i * 7 / CLIENT_PAGES) : i;
+	memset(backing, 0, (CLIENT_PAGES + 8) * AHCI_PAGE);
 	good_identify(hw.identify);
 	for (unsigned i = 0; i < sizeof(hw.disk); i++)
 		hw.disk[i] = (uint8_t)(i * 3 + i / 512);
-	hw.regs[HBA_CAP / 4] = CAP_S64A;
+	hw.regs[HBA_CAP / 4] = cap;
 	hw.regs[HBA_PI / 4] = 0x5; /* ports 0 and 2 */
 	hw.regs[(PORT_REG(0) + PX_SSTS) / 4] = SSTS_DET_UP;
 	hw.regs[(PORT_REG(0) + PX_SIG) / 4] = SIG_SATA;
-	hba = (struct ahci_hba){.env = &env};
+	hba = (struct ahci_hba){.env = &env, .timer_at = AHCI_NO_DEADLINE};
 	CHECK_EQ(ahci_hba_reset(&hba), E_OK);
 	unsigned ports[AHCI_MAX_PORTS];
 	CHECK_EQ(ahci_find_ports(&hba, ports), 1); /* port 2 has no link */
 	struct ahci_disk *d = &hba.disks[0];
-	*d = (struct ahci_disk){.port = 0, .dma = {page, (uint64_t)(uintptr_t)page, bounce, {0}}};
-	for (unsigned i = 0; i < AHCI_PRDS; i++)
-		d->dma.bounce_phys[i] = (uint64_t)(uintptr_t)(bounce + i * AHCI_PAGE);
+	*d = (struct ahci_disk){.port = 0};
+	d->dma = (struct ahci_dma){.page = page,
+				   .page_phys = (uint64_t)(uintptr_t)page,
+				   .tables = tables,
+				   .scratch = scratch,
+				   .scratch_phys = (uint64_t)(uintptr_t)scratch};
+	for (unsigned s = 0; s < AHCI_SLOTS; s++)
+		d->dma.table_phys[s] = (uint64_t)(uintptr_t)(tables + s * AHCI_TABLE_BYTES);
 	CHECK_EQ(ahci_port_start(&hba, d), E_OK);
 	CHECK_EQ(ahci_identify(&hba, d), E_OK);
-	ahci_disk_server_init(&ds, &hba, d, &bufs, 0, 0);
+	hba.disk_count = 1;
+	ahci_disk_server_init(&ds, &hba, d, &sysops, 0, 0);
 }
 
-static struct block_server bs = {&ahci_block_ops, &ds};
+#define CAP_NCQ32 (CAP_S64A | CAP_SNCQ | (31u << 8))
 
 static struct block_client connect(struct server *s)
 {
@@ -248,29 +460,142 @@ static struct block_client connect(struct server *s)
 				     .timeout = TIMEOUT_NEVER};
 }
 
-static void test_read_write(void)
+static bool client_holds(uint64_t off, uint64_t lba, uint64_t sectors)
+{
+	for (uint64_t i = 0; i < sectors * 512; i++)
+		if (*cbyte(off + i) != hw.disk[lba * 512 + i])
+			return false;
+	return true;
+}
+
+static void test_zero_copy(bool scrambled)
 {
 	struct server s;
 	struct block_client c;
 
-	bring_up();
+	bring_up(CAP_NCQ32, scrambled);
+	CHECK(hba.disks[0].ncq);
+	CHECK_EQ(hba.disks[0].depth, 32);
 	c = connect(&s);
 	uint64_t before = hw.commands;
-	CHECK_EQ(block_read(&c, 100, 600, 0), E_OK); /* 300 KiB: three commands */
-	CHECK_EQ(hw.commands, before + 3);
-	CHECK(memcmp(client_buf, hw.disk + 100 * 512, 600 * 512) == 0);
-	memset(client_buf, 0x3C, 2 * 512);
-	CHECK_EQ(block_write(&c, SECTORS - 2, 2, 0), E_OK);
-	CHECK_EQ(hw.disk[SECTORS * 512 - 1], 0x3C);
+	CHECK_EQ(block_read(&c, 100, 4096, 4096), E_OK); /* 2 MiB at offset 4 KiB */
+	/* in order: 1 MiB per command; scrambled: a PRD per page, 56 per command */
+	CHECK_EQ(hw.commands - before, scrambled ? 10 : 2);
+	CHECK(client_holds(4096, 100, 4096));
+	CHECK_EQ(hw.ncq_commands, hw.commands - 1); /* all but IDENTIFY */
+	for (unsigned i = 0; i < 3 * 512; i++)
+		*cbyte(512 + i) = (uint8_t)(0x3C ^ i);
+	CHECK_EQ(block_write(&c, SECTORS - 3, 3, 512), E_OK);
+	CHECK_EQ(hw.disk[(SECTORS - 3) * 512 + 5], 0x3C ^ 5);
+	CHECK(client_holds(512, SECTORS - 3, 3));
 	CHECK_EQ(block_flush(&c), E_OK);
+	CHECK_EQ(hw.flushes, 1);
 	CHECK_EQ(block_read(&c, SECTORS - 1, 2, 0), E_RANGE);
 	CHECK_EQ(hba.disks[0].errors, 0);
-	ahci_disk_server_init(&ds, &hba, &hba.disks[0], &bufs, 1000, 20); /* a partition */
+	struct block_stats st;
+	CHECK_EQ(block_stats(&c, &st), E_OK);
+	CHECK_EQ(st.commands, hw.commands);
+	drop_clients();
+	ahci_disk_server_init(&ds, &hba, &hba.disks[0], &sysops, 1000, 20); /* a partition */
 	c = connect(&s);
 	CHECK_EQ(block_read(&c, 0, 20, 0), E_OK);
-	CHECK(memcmp(client_buf, hw.disk + 1000 * 512, 20 * 512) == 0);
+	CHECK(client_holds(0, 1000, 20));
 	CHECK_EQ(block_read(&c, 20, 1, 0), E_RANGE); /* held to the partition */
 	CHECK_EQ(block_write(&c, 19, 2, 0), E_RANGE);
+}
+
+/* Attach a buffer for badge directly (what BLOCK_ATTACH does). */
+static void attach(uint64_t badge, handle_t mobj)
+{
+	uint64_t size = 0;
+
+	CHECK_EQ(ahci_block_ops.attach(&ds, badge, mobj, &size), E_OK);
+	CHECK_EQ(size, CLIENT_BUF);
+}
+
+static uint64_t submit(uint64_t badge, enum block_dir dir, uint64_t lba, uint64_t count,
+		       uint64_t offset)
+{
+	struct block_io_request rq = {lba, count, offset};
+
+	CHECK_EQ(ahci_block_ops.io(&ds, badge, dir, &rq), BLOCK_PENDING);
+	return sysf.next_token % 64;
+}
+
+static void test_ncq_in_flight(void)
+{
+	bring_up(CAP_NCQ32, true);
+	attach(1, 101);
+	attach(2, 102);
+	hw.hold = true;
+	uint64_t a = submit(1, BLOCK_DIR_READ, 0, 8, 0);
+	uint64_t b = submit(2, BLOCK_DIR_READ, 64, 8, 8192);
+	uint64_t w = submit(1, BLOCK_DIR_READ, 4000, 512, 65536); /* 64 pages: two commands */
+	CHECK_EQ(popcount(hw.held), 4);
+	CHECK_EQ(popcount(port_regs(0)[PX_SACT / 4]), 4);
+	release(3); /* the last command of w first: not answered until both are done */
+	complete_once();
+	CHECK(!sysf.answered[w]);
+	release(1); /* b before a */
+	complete_once();
+	CHECK(sysf.answered[b] && !sysf.answered[a]);
+	CHECK_EQ(sysf.status[b], E_OK);
+	CHECK_EQ(sysf.count[b], 8);
+	release(0);
+	release(2);
+	complete_once();
+	CHECK(sysf.answered[a] && sysf.answered[w]);
+	CHECK(client_holds(0, 0, 8) && client_holds(65536, 4000, 512));
+	/* a flush is a barrier: it waits for the port to be idle, and what follows for it */
+	uint64_t r1 = submit(1, BLOCK_DIR_READ, 10, 1, 0);
+	CHECK_EQ(ahci_block_ops.flush(&ds), BLOCK_PENDING);
+	uint64_t f = sysf.next_token % 64;
+	uint64_t r2 = submit(2, BLOCK_DIR_READ, 20, 1, 0);
+	CHECK_EQ(hw.held, 1u); /* only r1 */
+	release(0);
+	complete_once();
+	CHECK(sysf.answered[r1] && !sysf.answered[f]);
+	CHECK_EQ(popcount(hw.held), 1); /* now the flush, alone */
+	CHECK_EQ(hw.flushes, 0);
+	release((unsigned)__builtin_ctz(hw.held));
+	complete_once();
+	CHECK(sysf.answered[f] && hw.flushes == 1);
+	CHECK_EQ(popcount(hw.held), 1); /* r2 after it */
+	release((unsigned)__builtin_ctz(hw.held));
+	complete_once();
+	CHECK(sysf.answered[r2] && sysf.status[r2] == E_OK);
+	CHECK_EQ(hw.most_in_flight, 4);
+}
+
+static void test_without_ncq(void)
+{
+	bring_up(CAP_S64A | (31u << 8), true);
+	CHECK(!hba.disks[0].ncq);
+	CHECK_EQ(hba.disks[0].depth, 1);
+	attach(1, 101);
+	hw.hold = true;
+	uint64_t a = submit(1, BLOCK_DIR_READ, 0, 8, 0);
+	uint64_t b = submit(1, BLOCK_DIR_WRITE, 8, 8, 4096);
+	CHECK_EQ(hw.held, 1u); /* one at a time */
+	release(0);
+	complete_once();
+	CHECK(sysf.answered[a] && !sysf.answered[b]);
+	CHECK_EQ(hw.held, 1u); /* b now */
+	release(0);
+	complete_once();
+	CHECK(sysf.answered[b] && sysf.status[b] == E_OK);
+	uint64_t big = submit(1, BLOCK_DIR_READ, 200, 4096, 0); /* 2 MiB: ten commands in turn */
+	for (int k = 0; k < 10; k++) {
+		CHECK_EQ(hw.held, 1u);
+		CHECK(!sysf.answered[big]);
+		release(0);
+		complete_once();
+	}
+	CHECK(sysf.answered[big] && sysf.status[big] == E_OK);
+	CHECK_EQ(sysf.count[big], 4096);
+	CHECK(client_holds(0, 200, 4096));
+	CHECK_EQ(hw.ncq_commands, 0);
+	CHECK_EQ(hw.most_in_flight, 1);
 }
 
 static void test_device_errors(void)
@@ -278,23 +603,69 @@ static void test_device_errors(void)
 	struct server s;
 	struct block_client c;
 
-	bring_up();
-	c = connect(&s);
+	bring_up(CAP_NCQ32, false);
+	attach(1, 101);
+	hw.hold = true;
+	uint64_t a = submit(1, BLOCK_DIR_READ, 0, 8, 0);
+	uint64_t b = submit(1, BLOCK_DIR_READ, 8, 8, 4096);
 	hw.fail_next = true;
-	CHECK_EQ(block_read(&c, 0, 1, 0), E_IO);
+	release(1); /* a task-file error: both in flight fail, the port is reset */
+	complete_once();
+	CHECK(sysf.answered[a] && sysf.answered[b]);
+	CHECK(sysf.status[a] == E_IO && sysf.status[b] == E_IO);
 	CHECK_EQ(hba.disks[0].resets, 1);
+	CHECK_EQ(hba.disks[0].busy, 0);
+	hw.hold = false;
+	c = connect(&s);
 	CHECK_EQ(block_read(&c, 0, 1, 0), E_OK); /* the port works again */
+	CHECK(arms >= 1 && armed_for > 0);	 /* a deadline timer was armed */
 	hw.lose_next = true;
-	CHECK_EQ(block_write(&c, 0, 1, 0), E_TIMEOUT);
+	CHECK_EQ(block_write(&c, 0, 1, 0), E_TIMEOUT); /* its timer fired: reset, failed */
 	CHECK_EQ(hba.disks[0].resets, 2);
 	CHECK_EQ(hba.disks[0].errors, 2);
 	CHECK_EQ(block_read(&c, 0, 1, 0), E_OK);
 }
 
+static void test_clients(void)
+{
+	uint64_t size;
+	struct block_io_request rq = {0, 1, 0};
+
+	bring_up(CAP_NCQ32, true);
+	attach(1, 101);
+	hw.hold = true;
+	uint64_t t[BLOCK_CLIENT_INFLIGHT];
+	for (unsigned i = 0; i < BLOCK_CLIENT_INFLIGHT; i++)
+		t[i] = submit(1, BLOCK_DIR_READ, i, 1, i * 512);
+	CHECK_EQ(ahci_block_ops.io(&ds, 1, BLOCK_DIR_READ, &rq), E_BUSY); /* its limit */
+	CHECK_EQ(ahci_block_ops.attach(&ds, 1, 103, &size), E_BUSY);	  /* buffer in use */
+	CHECK_EQ(sysf.released_mobj, 103); /* the refused one closed */
+	sysf.released = 0;
+	ahci_client_gone(&ds, 1); /* gone with requests in flight: the buffer stays */
+	CHECK_EQ(sysf.released, 0);
+	CHECK_EQ(ahci_block_ops.io(&ds, 1, BLOCK_DIR_READ, &rq), E_NOENT);
+	for (unsigned s = 0; s < AHCI_SLOTS; s++)
+		if (hw.held & (1u << s))
+			release(s);
+	complete_once();
+	for (unsigned i = 0; i < BLOCK_CLIENT_INFLIGHT; i++)
+		CHECK(sysf.answered[t[i]] && sysf.status[t[i]] == E_OK);
+	CHECK_EQ(sysf.released, 1); /* after the last one */
+	CHECK_EQ(sysf.released_mobj, 101);
+	attach(1, 104); /* the slot is free again */
+}
+
 int main(void)
 {
+	backing = aligned_alloc(AHCI_PAGE, (CLIENT_PAGES + 8) * AHCI_PAGE);
 	test_identify();
-	test_read_write();
+	test_zero_copy(false);
+	test_zero_copy(true);
+	test_ncq_in_flight();
+	test_without_ncq();
 	test_device_errors();
+	test_clients();
+	drop_clients();
+	free(backing);
 	return check_summary("ahci");
 }

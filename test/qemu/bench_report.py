@@ -23,6 +23,11 @@ CASES = {
     "yield_roundtrip": "yield ping-pong, two processes (round trip)",
     "restart_latency": "restart: crash until the new instance answers",
     "irq_to_driver": "interrupt entry until the driver thread runs",
+    "block_read_per_mib": "block: 16 MiB sequential read, per MiB",
+    "block_write_per_mib": "block: 16 MiB sequential write, per MiB",
+    "block_commands_per_mib": "block: device commands per MiB read (count)",
+    "block_random_4k_read": "block: one random 4 KiB read",
+    "block_restart_latency": "block: ahci crash until a read is served",
 }
 
 # apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).
@@ -58,6 +63,13 @@ SEL4_NOTE = ("seL4: published sel4bench figures (design brief), not measured her
              "its process yield, one way, is 270")
 
 
+def derived(ours):
+    """Figures computed from ours: random 4 KiB reads per second of guest time, at -icount's
+    one instruction per nanosecond (the device's own time is not in it)."""
+    per_read = ours.get("block_random_4k_read")
+    return {"block_random_4k_reads_per_s": round(1e9 / per_read)} if per_read else {}
+
+
 def _best_peer(linux, sel4):
     peers = [(v, who) for v, who in ((linux, "Linux"), (sel4, "seL4")) if v]
     return min(peers) if peers else (None, None)
@@ -87,7 +99,7 @@ def _cell(value):
     return "-" if value is None else str(value)
 
 
-def print_table(table, linux_note):
+def print_table(table, linux_note, extra=None):
     print(f"{'case':<46} {'ours':>7} {'budget':>7} {'Linux':>7} {'(job)':<10} "
           f"{'seL4':>5} {'ours/best peer':>15}")
     for r in table:
@@ -98,12 +110,16 @@ def print_table(table, linux_note):
     print("(guest instructions per operation under QEMU TCG -icount shift=0,sleep=off, one CPU)")
     print(f" Linux: {linux_note}")
     print(f" {SEL4_NOTE}")
+    if extra and "block_random_4k_reads_per_s" in extra:
+        print(f" block: {extra['block_random_4k_reads_per_s']} random 4 KiB reads per second of "
+              "guest time (10^9 / instructions per read; the device's own time is not in it)")
 
 
-def write_json(path, table, ours, linux, linux_note, budgets):
+def write_json(path, table, ours, linux, linux_note, budgets, extra=None):
     """Every figure of the run, for plots and regression checks."""
     doc = {"unit": "guest instructions per operation (QEMU TCG, -icount shift=0,sleep=off)",
-           "ours": ours, "budgets": budgets, "linux": linux, "linux_note": linux_note,
+           "ours": ours, "derived": extra or {}, "budgets": budgets, "linux": linux,
+           "linux_note": linux_note,
            "linux_cases": {k: v[1] for k, v in LINUX_CASES.items()},
            "sel4_published": {r["case"] or r["linux_case"]: r["sel4_published"]
                               for r in table if r["sel4_published"]} | SEL4_UNPAIRED,

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""IPC benchmark under -icount shift=0,sleep=off, where the guest's TSC counts
-executed guest instructions: boots with run=ipcbench,stest:bench (the second
-measures how long a crashed server takes to answer again), reads the BENCH
-lines and checks each figure against its budget; stest's and dtest's own
-checks must pass too (guest_tests.py). Each figure may exceed its budget in
-bench_budget.json by at most the file's tolerance (10 %).
+"""IPC and block benchmarks under -icount shift=0,sleep=off, where the guest's
+TSC counts executed guest instructions: boots with run=ipcbench,stest:bench
+(the second measures how long a crashed server takes to answer again), then
+once more with a BLOCK_MIB MiB disk on AHCI port 0 and run=btest:bench
+(test/guest/btest/t_bench.c: sequential and random block I/O, commands per
+MiB, the driver's restart), reads the BENCH lines and checks each figure
+against its budget; stest's, dtest's and btest's own checks must pass too
+(guest_tests.py). Each figure may exceed its budget in bench_budget.json by
+at most the file's tolerance (10 %).
 
 `./run bench` runs this same script with BENCH_TABLE=1 (print the table of
 bench_report.py) and BENCH_JSON=build/bench.json; `./run bench --linux` also
@@ -15,17 +18,20 @@ in the same run. The suite's qemu-bench never touches Linux."""
 import json
 import os
 import re
+import struct
 import sys
+import tempfile
 
 import bench_report
 import linux_bench
 from bench_report import CASES
-from guest_tests import judge
+from guest_tests import finish, judge
 from harness import EXIT_SUCCESS, TestRun
 
 BENCH = r"BENCH (\S+) (\d+) ticks n=(\d+)"
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUDGET_FILE = os.path.join(HERE, "bench_budget.json")
+BLOCK_MIB = 40  # t_bench.c's BN_DISK_MIB
 
 
 def load_budgets():
@@ -56,6 +62,28 @@ def collect(run):
         judge(run, m.lines(), "stest")
         judge(run, m.lines(), "dtest", whole=True)
         return parse(m.lines())
+
+
+def block_image(path):
+    """BLOCK_MIB MiB whose every 512-byte sector starts with its LBA (little endian)."""
+    filler = bytes(range(8, 256)) + bytes(range(256))
+    with open(path, "wb") as f:
+        for lba in range(BLOCK_MIB * 2048):
+            f.write(struct.pack("<Q", lba) + filler)
+
+
+def collect_block(run):
+    # btest's bench suite against a disk made here (the ahci driver, started by btest).
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "bench.img")
+        block_image(disk)
+        # cache=unsafe: the guest's flush costs no host fsync, whose host time would pass
+        # as guest time under -icount sleep=off (the figures count guest instructions only).
+        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0,cache=unsafe",
+                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        with run.machine(args="run=btest:bench", extra=extra, icount=True, timeout=300) as m:
+            m.start()
+            return parse(finish(run, m, "btest", 280))
 
 
 def check_budgets(run, figures, budgets, tolerance):
@@ -89,15 +117,18 @@ def report(figures, budgets):
     linux, note = measure_linux()
     ours = {name: figures[name] for name in CASES if name in figures}
     table = bench_report.rows(ours, budgets, linux)
-    bench_report.print_table(table, note)
+    derived = bench_report.derived(ours)
+    bench_report.print_table(table, note, derived)
     if os.environ.get("BENCH_JSON"):
-        bench_report.write_json(os.environ["BENCH_JSON"], table, ours, linux, note, budgets)
+        bench_report.write_json(os.environ["BENCH_JSON"], table, ours, linux, note, budgets,
+                                derived)
         print(f" all figures: {os.environ['BENCH_JSON']}")
 
 
 def main(run):
     budgets, tolerance = load_budgets()
     figures = collect(run)
+    figures.update(collect_block(run))
     check_budgets(run, figures, budgets, tolerance)
     if os.environ.get("BENCH_TABLE"):
         report(figures, budgets)

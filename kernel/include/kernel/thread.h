@@ -92,6 +92,8 @@ void sched_handoff(struct thread *t);
 void sched_tick(void);
 void sched_reap(void);
 bool sched_preempt_pending(void);
+/* TSC the idle loop spent halted (with its interrupts), for SYS_KINFO's idle_tsc. */
+uint64_t sched_idle_tsc(void);
 uint8_t sched_highest_ready(void);
 
 /* Block the current thread (on `wq` if not NULL) until woken or timed out. */

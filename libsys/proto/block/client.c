@@ -3,7 +3,9 @@
  * Client stubs of the block protocol (proto/block.h). Every block request is
  * idempotent, so each stub resends after E_RESTARTED; a read or write that
  * finds no buffer (a new driver instance) attaches the client's buffer again
- * and resends.
+ * and resends. Threads share one block_client: a thread whose request
+ * failed attaches again only if nobody did since it sent (the generation it
+ * saw is still current), under the client's lock.
  */
 #include <string.h>
 
@@ -44,16 +46,51 @@ long block_geometry(struct block_client *c, struct block_geometry *g, char model
 	return E_OK;
 }
 
-long block_attach(struct block_client *c)
+static long attach_locked(struct block_client *c)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_ATTACH, 0, 1, 0), .cap = c->buffer};
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
 	if (err == E_OK)
 		err = reply_status(&m, 1, 0);
-	c->attached = err == E_OK;
-	if (err == E_OK)
+	if (err == E_OK) {
 		c->buffer_size = m.w[0];
+		uint32_t next = c->generation + 1;
+		__atomic_store_n(&c->generation, next ? next : 1, __ATOMIC_RELEASE);
+	}
+	return err;
+}
+
+long block_attach(struct block_client *c)
+{
+	sys_lock(&c->lock);
+	long err = attach_locked(c);
+	sys_unlock(&c->lock);
+	return err;
+}
+
+/* Attach unless another thread has since `seen` (its attachment serves us too). */
+static long attach_after(struct block_client *c, uint32_t seen)
+{
+	long err = E_OK;
+
+	sys_lock(&c->lock);
+	if (c->generation == seen)
+		err = attach_locked(c);
+	sys_unlock(&c->lock);
+	return err;
+}
+
+static long io_once(struct block_client *c, uint16_t method, const struct block_io_request *rq)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(method, 3, 0, 0)};
+
+	memcpy(m.w, rq, sizeof(*rq));
+	long err = ipc_call(c->ep, &m, c->timeout);
+	if (err == E_OK)
+		err = reply_status(&m, 1, 0);
+	if (err == E_OK && m.w[0] != rq->count)
+		err = E_PROTO;
 	return err;
 }
 
@@ -62,21 +99,17 @@ static long block_io(struct block_client *c, uint16_t method, uint64_t lba, uint
 		     uint64_t offset)
 {
 	struct block_io_request rq = {lba, count, offset};
+	uint32_t seen = __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE);
 	long err = E_RESTARTED;
 
 	for (int i = 0; i < attempts(c) && (err == E_RESTARTED || err == E_NOENT); i++) {
-		err = c->attached ? E_OK : block_attach(c);
-		if (err != E_OK)
-			return err;
-		struct ipc_msg m = {.tag = IPC_TAG(method, 3, 0, 0)};
-		memcpy(m.w, &rq, sizeof(rq));
-		err = ipc_call(c->ep, &m, c->timeout);
-		if (err == E_OK)
-			err = reply_status(&m, 1, 0);
-		if (err == E_OK && m.w[0] != count)
-			err = E_PROTO;
-		if (err == E_RESTARTED || err == E_NOENT)
-			c->attached = false;
+		if (!seen || i > 0) { /* seen: the attachment the failed request was sent under */
+			err = attach_after(c, seen);
+			if (err != E_OK)
+				return err;
+			seen = __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE);
+		}
+		err = io_once(c, method, &rq);
 	}
 	return err;
 }
@@ -89,6 +122,18 @@ long block_read(struct block_client *c, uint64_t lba, uint64_t count, uint64_t o
 long block_write(struct block_client *c, uint64_t lba, uint64_t count, uint64_t offset)
 {
 	return block_io(c, BLOCK_WRITE, lba, count, offset);
+}
+
+long block_stats(struct block_client *c, struct block_stats *st)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_STATS, 0, 0, 0)};
+	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
+
+	if (err == E_OK)
+		err = reply_status(&m, 3, 0);
+	if (err == E_OK)
+		memcpy(st, m.w, sizeof(*st));
+	return err;
 }
 
 long block_flush(struct block_client *c)

@@ -3,7 +3,8 @@
  * Server side of the block protocol (proto/block.h): every request is
  * checked against the disk's geometry and the caller's buffer here, before
  * an op runs; the ops (a driver's, or a host test's fake disk) then see only
- * ranges that fit both.
+ * ranges that fit both. A read or write the op left pending is answered
+ * later by the driver with block_io_answer's message.
  */
 #include <string.h>
 
@@ -59,6 +60,13 @@ static long on_attach(struct server_request *req)
 	return E_OK;
 }
 
+struct ipc_msg block_io_answer(long status, uint64_t count)
+{
+	if (status < 0 || count == 0) /* an error, or a flush's answer */
+		return (struct ipc_msg){.tag = IPC_TAG((uint16_t)status, 0, 0, 0)};
+	return (struct ipc_msg){.tag = IPC_TAG(0, 1, 0, 0), .w = {count}};
+}
+
 static long on_io(struct server_request *req, enum block_dir dir)
 {
 	const struct block_server *bs = req->ctx;
@@ -74,8 +82,8 @@ static long on_io(struct server_request *req, enum block_dir dir)
 		err = block_check_io(&g, bs->ops->buffer_size(bs->ctx, req->msg.badge), &rq);
 	if (err == E_OK)
 		err = bs->ops->io(bs->ctx, req->msg.badge, dir, &rq);
-	if (err < 0)
-		return err;
+	if (err < 0 || err == BLOCK_PENDING)
+		return err < 0 ? err : E_OK; /* pending: the caller's reply is taken, none goes */
 	req->msg.w[0] = rq.count;
 	req->msg.tag = IPC_TAG(0, 1, 0, 0);
 	return E_OK;
@@ -94,13 +102,27 @@ static long on_write(struct server_request *req)
 static long on_flush(struct server_request *req)
 {
 	const struct block_server *bs = req->ctx;
+	long err = bs->ops->flush(bs->ctx);
 
-	return bs->ops->flush(bs->ctx);
+	return err == BLOCK_PENDING ? E_OK : err; /* pending: the caller's reply is taken */
+}
+
+static long on_stats(struct server_request *req)
+{
+	const struct block_server *bs = req->ctx;
+	struct block_stats st = {0};
+	long err = bs->ops->stats(bs->ctx, &st);
+
+	if (err < 0)
+		return err;
+	memcpy(req->msg.w, &st, sizeof(st));
+	req->msg.tag = IPC_TAG(0, 3, 0, 0);
+	return E_OK;
 }
 
 static const struct server_method block_methods[] = {
 	{BLOCK_GEOMETRY, 0, on_geometry}, {BLOCK_ATTACH, 0, on_attach}, {BLOCK_READ, 0, on_read},
-	{BLOCK_WRITE, 0, on_write},	  {BLOCK_FLUSH, 0, on_flush},
+	{BLOCK_WRITE, 0, on_write},	  {BLOCK_FLUSH, 0, on_flush},	{BLOCK_STATS, 0, on_stats},
 };
 
 struct server block_server(handle_t ep, struct block_server *bs)

@@ -3,8 +3,8 @@
  * The block suite: disk0 (a 2 MiB raw image the host filled with
  * BT_HOST_BYTE) is identified as QEMU's disk, read back exactly, its second
  * half overwritten with BT_GUEST_BYTE and flushed (the host compares it
- * after QEMU exits), and every bad request is refused with its error while
- * the driver keeps serving.
+ * after QEMU exits), and every bad request and bad buffer is refused with
+ * its error while the driver keeps serving.
  */
 #include <string.h>
 
@@ -20,7 +20,7 @@
 #define BT_BUF		      (256u * 1024)
 #define BT_BUF_VA	      0x0000500000000000ull
 #define BT_START_MS	      5000
-#define BT_TIMEOUT	      (10000 * MS)
+#define BT_TIMEOUT	      (60000 * MS) /* past the driver's 30 s command timeout */
 #define BT_HOST_BYTE(lba, i)  ((uint8_t)((lba)*7 + (i)*13 + ((lba) >> 8)))
 #define BT_GUEST_BYTE(lba, i) ((uint8_t)(((lba)*5 + (i)) ^ 0x5A))
 
@@ -118,7 +118,12 @@ TEST(block, block_write_flush, "the second half written, flushed and read back")
 		T_OK(block_write(&client, lba, per, 0));
 		T_RETURN_IF_FAILED();
 	}
+	struct block_stats s0, s1;
+	T_OK(block_stats(&client, &s0));
 	T_OK(block_flush(&client));
+	T_OK(block_stats(&client, &s1));
+	T_EQ(s1.commands, s0.commands + 1); /* FLUSH CACHE EXT went to the device */
+	T_EQ(s1.errors, s0.errors);
 	memset(buf, 0, BT_BUF);
 	T_OK(block_read(&client, BT_SECTORS - 3, 3, 512)); /* at an offset, odd length */
 	memmove(buf, buf + 512, 3 * 512);
@@ -137,7 +142,7 @@ TEST(block, block_second_disk,
 	T_ASSERT(ep >= 0);
 	T_RETURN_IF_FAILED();
 	c1.ep = (handle_t)ep;
-	c1.attached = false;
+	c1.generation = 0;
 	T_OK(block_geometry(&c1, &g, model));
 	T_EQ(g.sectors, 2880); /* mformat -f 1440 */
 	T_OK(block_read(&c1, 0, 1, 0));
@@ -163,4 +168,32 @@ TEST(block, block_bad_requests, "bad requests are refused and the driver keeps s
 	T_OK(ipc_call(client.ep, &m, BT_TIMEOUT));
 	T_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_NOSYS);
 	T_OK(block_geometry(&client, &g, model));
+}
+
+/* BLOCK_ATTACH of handle h (a copy of it goes): the driver's answer. */
+static long attach_raw(handle_t h)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_ATTACH, 0, 1, 0), .cap = h};
+	long err = ipc_call(client.ep, &m, BT_TIMEOUT);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m.tag);
+}
+
+TEST(block, block_bad_buffers, "buffers the device must not reach are refused, the old one kept")
+{
+	long n = sys_ntfn_create();
+	long ro = -1;
+
+	T_OK(connect());
+	T_ASSERT(n >= 0);
+	T_RETURN_IF_FAILED();
+	T_OK(block_read(&client, 0, 1, 0)); /* attached */
+	ro = sys_handle_dup(client.buffer, R_READ);
+	T_ASSERT(ro >= 0);
+	T_EQ(attach_raw((handle_t)n), E_TYPE);	  /* not a memory object */
+	T_EQ(attach_raw((handle_t)ro), E_RIGHTS); /* the device would write a read-only one */
+	memset(buf, 0, 512);
+	T_OK(block_read(&client, 5, 1, 0)); /* the buffer attached before still serves */
+	T_EQ(buf[7], BT_HOST_BYTE(5, 7));
+	sys_handle_close((handle_t)n);
 }

@@ -41,7 +41,7 @@ static long part_client(const char *name, struct block_client *c)
 			return err;
 		pmobj = (handle_t)m;
 	}
-	*c = (struct block_client){.ep = (handle_t)ep, .buffer = pmobj, .timeout = 10000 * MS};
+	*c = (struct block_client){.ep = (handle_t)ep, .buffer = pmobj, .timeout = 60000 * MS};
 	return E_OK;
 }
 

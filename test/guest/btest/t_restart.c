@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The restart suite: while a client thread reads the host's half of disk0
- * and writes and reads back its own sectors, the test crashes the ahci
- * driver BT_CRASHES times (svc fi, a random crash kind a few requests
- * later). The client library resends after E_RESTARTED and attaches its
- * buffer again to each new instance, so every request the client makes
- * must succeed with the right data; the supervisor must count one restart
- * per crash.
+ * The restart suite: while BT_THREADS client threads, sharing one
+ * block_client and one buffer (each its own part), read the host's half of
+ * disk0 in 256 KiB requests and write and read back stamps on sectors of
+ * their own, so that several requests are in flight on the driver at once,
+ * the test crashes the ahci driver BT_CRASHES times (svc fi, a random crash
+ * kind a few requests later). The client library resends after E_RESTARTED
+ * and attaches the buffer again (once) to each new instance, so every
+ * request must succeed with the right data; the supervisor must count one
+ * restart per crash.
  */
 #include <string.h>
 
@@ -20,66 +22,83 @@
 #include "test/test.h"
 
 #define BT_CRASHES	     20
+#define BT_THREADS	     4
 #define BT_SECTORS	     4096u
-#define BT_CHUNK	     128u /* sectors per request: 64 KiB */
-#define BT_BUF		     (BT_CHUNK * 512u)
+#define BT_READ		     512u			   /* sectors per read: 256 KiB */
+#define BT_CHUNK	     128u			   /* sectors per write: 64 KiB */
+#define BT_PART		     ((BT_READ + BT_CHUNK) * 512u) /* a thread's part of the buffer */
+#define BT_BUF		     (BT_THREADS * BT_PART)
 #define BT_BUF_VA	     0x0000510000000000ull
 #define BT_BACK_MS	     5000
-#define BT_SCRATCH_LBA	     3000u /* the client's own sectors, in the guest's half */
+#define BT_SCRATCH_LBA	     3000u /* thread k's own sectors: 3000 + 128 k, in the guest's half */
 #define BT_HOST_BYTE(lba, i) ((uint8_t)((lba)*7 + (i)*13 + ((lba) >> 8)))
 
+static struct block_client client;
 static struct reader {
-	struct block_client c;
-	volatile int stop, done;
 	volatile uint64_t ok;
 	uint64_t wrong, failed;
 	long err;
-} rd;
+} rd[BT_THREADS];
+static volatile int stop, done;
 
 static uint8_t *const rbuf = (uint8_t *)BT_BUF_VA;
 
-static bool host_half_ok(uint32_t lba)
+static uint64_t total_ok(void)
 {
-	for (uint32_t i = 0; i < BT_BUF; i++)
-		if (rbuf[i] != BT_HOST_BYTE(lba + i / 512, i % 512))
+	uint64_t n = 0;
+
+	for (int k = 0; k < BT_THREADS; k++)
+		n += rd[k].ok;
+	return n;
+}
+
+static bool host_half_ok(const uint8_t *p, uint32_t lba)
+{
+	for (uint32_t i = 0; i < BT_READ * 512; i++)
+		if (p[i] != BT_HOST_BYTE(lba + i / 512, i % 512))
 			return false;
 	return true;
 }
 
-/* A write of a stamp, then a read of it back: the same stamp. */
-static long write_read(uint64_t stamp)
+/* A write of a stamp to thread k's sectors, then a read of it back: the same stamp. */
+static long write_read(unsigned k, uint64_t stamp)
 {
-	for (uint32_t i = 0; i < BT_BUF; i += 8)
-		memcpy(rbuf + i, &stamp, 8);
-	long err = block_write(&rd.c, BT_SCRATCH_LBA, BT_CHUNK, 0);
+	uint64_t off = k * BT_PART + BT_READ * 512;
+	uint8_t *p = rbuf + off;
+
+	for (uint32_t i = 0; i < BT_CHUNK * 512; i += 8)
+		memcpy(p + i, &stamp, 8);
+	long err = block_write(&client, BT_SCRATCH_LBA + k * BT_CHUNK, BT_CHUNK, off);
 	if (err == E_OK) {
-		memset(rbuf, 0, BT_BUF);
-		err = block_read(&rd.c, BT_SCRATCH_LBA, BT_CHUNK, 0);
+		memset(p, 0, BT_CHUNK * 512);
+		err = block_read(&client, BT_SCRATCH_LBA + k * BT_CHUNK, BT_CHUNK, off);
 	}
-	for (uint32_t i = 0; err == E_OK && i < BT_BUF; i += 8)
-		if (memcmp(rbuf + i, &stamp, 8) != 0)
+	for (uint32_t i = 0; err == E_OK && i < BT_CHUNK * 512; i += 8)
+		if (memcmp(p + i, &stamp, 8) != 0)
 			return E_PROTO;
 	return err;
 }
 
 static void reader(void *arg)
 {
-	(void)arg;
-	for (uint64_t n = 0; !rd.stop; n++) {
-		uint32_t lba = (uint32_t)(n * BT_CHUNK) % (BT_SECTORS / 2);
-		long err = block_read(&rd.c, lba, BT_CHUNK, 0);
-		if (err == E_OK && !host_half_ok(lba))
-			rd.wrong++;
+	unsigned k = (unsigned)(uintptr_t)arg;
+	struct reader *r = &rd[k];
+
+	for (uint64_t n = k; !stop; n++) {
+		uint32_t lba = (uint32_t)(n * BT_READ) % (BT_SECTORS / 2);
+		long err = block_read(&client, lba, BT_READ, k * BT_PART);
+		if (err == E_OK && !host_half_ok(rbuf + k * BT_PART, lba))
+			r->wrong++;
 		if (err == E_OK)
-			err = write_read(n + 1);
+			err = write_read(k, (n + 1) << 8 | k);
 		if (err == E_PROTO)
-			rd.wrong++;
+			r->wrong++;
 		else if (err < 0)
-			rd.failed++, rd.err = err;
+			r->failed++, r->err = err;
 		else
-			rd.ok++;
+			r->ok++;
 	}
-	rd.done = 1;
+	__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST);
 }
 
 static long svc_state(handle_t ctl, struct svc_entry *e)
@@ -91,7 +110,7 @@ static long svc_state(handle_t ctl, struct svc_entry *e)
 static void crash_once(struct test_ctx *t, handle_t ctl)
 {
 	struct svc_entry e;
-	uint64_t ok = rd.ok;
+	uint64_t ok = total_ok();
 
 	T_OK(svc_state(ctl, &e));
 	T_OK(svc_fault(ctl, "ahci", SVC_FAULT_CRASH, SVC_CRASH_RANDOM, 1 + (uint32_t)(ok % 3)));
@@ -102,9 +121,9 @@ static void crash_once(struct test_ctx *t, handle_t ctl)
 		sys_sleep(5 * MS);
 	}
 	T_ASSERT(e.pid != old && e.state == SVC_RUNNING);
-	for (unsigned ms = 0; rd.ok == ok && ms < BT_BACK_MS; ms += 5)
-		sys_sleep(5 * MS); /* the client gets through to the new instance */
-	T_ASSERT(rd.ok > ok);
+	for (unsigned ms = 0; total_ok() == ok && ms < BT_BACK_MS; ms += 5)
+		sys_sleep(5 * MS); /* the clients get through to the new instance */
+	T_ASSERT(total_ok() > ok);
 }
 
 static long setup(handle_t *ctl)
@@ -120,32 +139,37 @@ static long setup(handle_t *ctl)
 	if (err < 0)
 		return err;
 	*ctl = (handle_t)c;
-	rd.c = (struct block_client){
-		.ep = (handle_t)ep, .buffer = (handle_t)m, .timeout = 10000 * MS, .attempts = 8};
+	client = (struct block_client){
+		.ep = (handle_t)ep, .buffer = (handle_t)m, .timeout = 60000 * MS, .attempts = 8};
 	return E_OK;
 }
 
 TEST(restart, block_restart_under_io,
-     "20 crashes of ahci while a client reads and writes: every request right")
+     "20 crashes of ahci while 4 client threads read and write: every request right")
 {
 	handle_t ctl = HANDLE_INVALID;
 	struct svc_entry before, after;
+	uint64_t wrong = 0, failed = 0;
 
 	T_OK(setup(&ctl));
 	T_RETURN_IF_FAILED();
 	T_OK(svc_state(ctl, &before));
-	T_OK(thread_spawn(reader, NULL, 10, NULL));
+	for (uintptr_t k = 0; k < BT_THREADS; k++)
+		T_OK(thread_spawn(reader, (void *)k, 10, NULL));
 	T_RETURN_IF_FAILED();
 	for (int i = 0; i < BT_CRASHES && !t->failed; i++)
 		crash_once(t, ctl);
-	rd.stop = 1;
-	while (!rd.done)
+	stop = 1;
+	while (done < BT_THREADS)
 		sys_sleep(5 * MS);
 	T_OK(svc_state(ctl, &after));
 	T_EQ(after.restarts - before.restarts, BT_CRASHES);
-	T_EQ(rd.wrong, 0);
-	T_EQ(rd.failed, 0);
-	if (rd.failed)
-		T_FAIL("last error %s", sys_error_name(rd.err));
-	test_note("restart_requests_ok", rd.ok, "rounds");
+	for (int k = 0; k < BT_THREADS; k++) {
+		wrong += rd[k].wrong, failed += rd[k].failed;
+		if (rd[k].failed)
+			T_FAIL("thread %d: last error %s", k, sys_error_name(rd[k].err));
+	}
+	T_EQ(wrong, 0);
+	T_EQ(failed, 0);
+	test_note("restart_requests_ok", total_ok(), "rounds");
 }

@@ -89,5 +89,12 @@ struct kinfo {
 	uint64_t processes, threads, endpoints, notifications, mobjs, replies;
 	uint64_t page_tables;
 	uint64_t ticks;
+	/*
+	 * TSC the CPU spent halted in the idle loop (with the interrupts that
+	 * woke it). Under -icount the TSC counts instructions and warps over
+	 * halts, so rdtsc deltas minus idle_tsc deltas are the instructions the
+	 * guest executed: benchmarks that wait for a device report those.
+	 */
+	uint64_t idle_tsc;
 };
-_Static_assert(sizeof(struct kinfo) == 12 * 8, "kinfo is part of the ABI");
+_Static_assert(sizeof(struct kinfo) == 13 * 8, "kinfo is part of the ABI");

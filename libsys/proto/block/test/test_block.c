@@ -71,8 +71,15 @@ static long fake_flush(void *ctx)
 	return E_OK;
 }
 
-static const struct block_ops fake_ops = {fake_geometry, fake_attach, fake_buffer_size, fake_io,
-					  fake_flush};
+static long fake_stats(void *ctx, struct block_stats *st)
+{
+	(void)ctx;
+	*st = (struct block_stats){disk.ios, 7, 3};
+	return E_OK;
+}
+
+static const struct block_ops fake_ops = {fake_geometry, fake_attach, fake_buffer_size,
+					  fake_io,	 fake_flush,  fake_stats};
 static struct block_server bs = {&fake_ops, NULL};
 
 static struct block_client fresh_client(struct server *s)
@@ -107,7 +114,7 @@ static void test_read_write(void)
 	struct block_client c = fresh_client(&s);
 
 	CHECK_EQ(block_read(&c, 10, 3, SECTOR), E_OK);
-	CHECK(c.attached);
+	CHECK_EQ(c.generation, 1);
 	CHECK_EQ(c.buffer_size, BUF);
 	CHECK(memcmp(disk.buffer + SECTOR, disk.data + 10 * SECTOR, 3 * SECTOR) == 0);
 	memset(disk.buffer, 0xA5, SECTOR);
@@ -116,6 +123,24 @@ static void test_read_write(void)
 	CHECK_EQ(block_flush(&c), E_OK);
 	CHECK_EQ(disk.flushes, 1);
 	CHECK_EQ(fake_ipc_stats.last_badge, 9);
+	struct block_stats st;
+	CHECK_EQ(block_stats(&c, &st), E_OK);
+	CHECK(st.commands == 2 && st.errors == 7 && st.resets == 3);
+}
+
+/* What a driver sends to a saved reply when the device is done. */
+static void test_answer(void)
+{
+	struct ipc_msg ok = block_io_answer(E_OK, 12), bad = block_io_answer(E_IO, 12);
+
+	CHECK_EQ(IPC_TAG_LABEL(ok.tag), 0);
+	CHECK_EQ(IPC_TAG_WORDS(ok.tag), 1);
+	CHECK_EQ(ok.w[0], 12);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(bad.tag), E_IO);
+	CHECK_EQ(IPC_TAG_WORDS(bad.tag), 0);
+	struct ipc_msg flushed = block_io_answer(E_OK, 0);
+	CHECK_EQ(IPC_TAG_LABEL(flushed.tag), 0);
+	CHECK_EQ(IPC_TAG_WORDS(flushed.tag), 0);
 }
 
 static void test_bounds(void)
@@ -173,8 +198,10 @@ static void test_restart(void)
 	CHECK(memcmp(disk.buffer, disk.data + SECTOR, SECTOR) == 0);
 	disk.owner = 0; /* a new instance knows no buffer: attached again */
 	uint64_t before = disk.attaches;
+	uint32_t gen = c.generation;
 	CHECK_EQ(block_read(&c, 2, 1, 0), E_OK);
 	CHECK_EQ(disk.attaches, before + 1);
+	CHECK_EQ(c.generation, gen + 1); /* once, and counted */
 	CHECK(memcmp(disk.buffer, disk.data + 2 * SECTOR, SECTOR) == 0);
 	fake_ipc_fail_next(E_RESTARTED, BLOCK_ATTEMPTS * 2, 0);
 	CHECK_EQ(block_read(&c, 2, 1, 0), E_RESTARTED); /* gives up in the end */
@@ -186,6 +213,7 @@ int main(void)
 {
 	test_geometry();
 	test_read_write();
+	test_answer();
 	test_bounds();
 	test_no_buffer();
 	test_garbage();
