@@ -210,6 +210,12 @@ long fat_unmount(struct fat_vol *v)
 	return r;
 }
 
+void fat_forget(struct fat_vol *v)
+{
+	cache_free(&v->cache);
+	free(v);
+}
+
 bool fat_was_dirty(const struct fat_vol *v)
 {
 	return v->was_dirty;

@@ -198,11 +198,16 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba)
 		l->dirty = true;
 }
 
-static int cmp_lba(const void *a, const void *b)
+/* Sort lines by sector number (Shell sort: no qsort in libsys, and n is small). */
+static void sort_by_lba(struct fat_cache_line **d, uint32_t n)
 {
-	uint64_t x = (*(struct fat_cache_line *const *)a)->lba;
-	uint64_t y = (*(struct fat_cache_line *const *)b)->lba;
-	return x < y ? -1 : x > y;
+	for (uint32_t gap = n / 2; gap > 0; gap /= 2)
+		for (uint32_t i = gap; i < n; i++)
+			for (uint32_t j = i; j >= gap && d[j - gap]->lba > d[j]->lba; j -= gap) {
+				struct fat_cache_line *t = d[j];
+				d[j] = d[j - gap];
+				d[j - gap] = t;
+			}
 }
 
 /* Write sorted dirty lines [i, j) that are adjacent as one request. */
@@ -230,7 +235,7 @@ long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 		if (c->lines[i].valid && c->lines[i].dirty && c->lines[i].lba >= lo &&
 		    c->lines[i].lba < hi)
 			d[n++] = &c->lines[i];
-	qsort(d, n, sizeof(*d), cmp_lba);
+	sort_by_lba(d, n);
 	for (uint32_t i = 0, j; i < n && r == E_OK; i = j) {
 		for (j = i + 1; j < n && j - i < c->run_max && d[j]->lba == d[j - 1]->lba + 1; j++)
 			;

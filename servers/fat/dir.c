@@ -162,7 +162,7 @@ static void make_entry(struct dir_entry *d, struct lfn_state *s, const uint8_t *
 	if (lfn_name(s, e, d->name)) {
 		d->first_slot = s->start;
 	} else {
-		strcpy(d->name, d->short_name);
+		memcpy(d->name, d->short_name, sizeof(d->short_name));
 		d->first_slot = l->index;
 	}
 	s->expect = 0;

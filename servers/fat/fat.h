@@ -127,6 +127,8 @@ struct fat_mount_opts {
 
 /* Mount: E_CORRUPT (no FAT volume, or a boot sector that breaks the rules), E_NOMEM, E_IO. */
 long fat_mount(struct fat_blockdev *dev, const struct fat_mount_opts *opts, struct fat_vol **out);
+/* Free the volume without writing anything back: what a crash leaves (for tests). */
+void fat_forget(struct fat_vol *v);
 /* Write everything back, mark the volume clean and free it (also after an error). */
 long fat_unmount(struct fat_vol *v);
 /* Write every dirty sector, FSInfo and the clean bit, then flush the device. */

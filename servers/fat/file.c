@@ -126,7 +126,7 @@ long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, si
 	while (*done < len) {
 		uint64_t at = off + *done;
 		uint32_t index = (uint32_t)(at / v->cluster_bytes), in = at % v->cluster_bytes, cl;
-		size_t got, left = len - *done;
+		size_t got = 0, left = len - *done;
 		long r = seek(v, n, index, false, &cl);
 		if (r == E_OK && in == 0 && left >= v->cluster_bytes)
 			r = read_run(v, n, index, cl, (uint8_t *)buf + *done, left, &got);

@@ -290,8 +290,8 @@ static int dirent_visit(void *ctx, const struct dir_entry *e)
 
 	if (e->raw[0] == '.' && (e->raw[1] == ' ' || (e->raw[1] == '.' && e->raw[2] == ' ')))
 		return 0;
-	strcpy(out->name, e->name);
-	strcpy(out->short_name, e->short_name);
+	memcpy(out->name, e->name, sizeof(out->name));
+	memcpy(out->short_name, e->short_name, sizeof(out->short_name));
 	return 1;
 }
 

@@ -42,7 +42,7 @@ static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p
 /* Read `n` bytes (2 or 4) at off of copy; a FAT12 entry may straddle two sectors. */
 static long read_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t *val)
 {
-	uint8_t *p;
+	uint8_t *p = NULL;
 	uint64_t lba;
 	uint32_t x = 0;
 	long r;
@@ -67,7 +67,7 @@ static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned
 			uint32_t keep)
 {
 	for (unsigned i = 0; i < n; i++) {
-		uint8_t *p, k = (uint8_t)(keep >> (8 * i));
+		uint8_t *p = NULL, k = (uint8_t)(keep >> (8 * i));
 		uint64_t lba;
 		long r = byte_ptr(v, copy, off + i, &p, &lba);
 		if (r < 0)
@@ -82,7 +82,7 @@ static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned
 static long raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
 {
 	uint64_t off = entry_offset(v, cl);
-	uint32_t x;
+	uint32_t x = 0;
 	long r = read_bytes(v, v->active_fat, off, v->type == FAT32 ? 4 : 2, &x);
 
 	if (r < 0)

@@ -82,6 +82,7 @@ static long recover(struct fs_client *c)
 {
 	long err = fs_attach(c);
 
+	c->generation++;
 	for (int i = 0; i < FS_CLIENT_FILES && err == E_OK; i++) {
 		struct fs_file *f = &c->files[i];
 		if (!f->used)
@@ -173,6 +174,7 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 	       uint64_t *done)
 {
 	long err = c->attached ? E_OK : fs_attach(c);
+	uint64_t gen = c->generation;
 
 	*done = 0;
 	while (err == E_OK && *done < len) {
@@ -187,6 +189,10 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 			break;
 		if (m.w[0] > n)
 			return E_PROTO;
+		if (method == FS_WRITE && !c->files[fd].unsynced) {
+			c->files[fd].unsynced = true;
+			c->files[fd].since = gen;
+		}
 		if (method == FS_READ)
 			memcpy(p + *done, c->data, m.w[0]);
 		*done += m.w[0];
@@ -243,7 +249,14 @@ long fs_truncate(struct fs_client *c, int fd, uint64_t size)
 long fs_fsync(struct fs_client *c, int fd)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_FSYNC, 1, 0, 0)};
-	return file_call(c, fd, &m, 0, 0);
+	long err = file_call(c, fd, &m, 0, 0);
+	struct fs_file *f = file(c, fd);
+
+	if (err == E_OK && f->unsynced && f->since != c->generation)
+		err = E_RESTARTED; /* a server that died may have taken writes with it */
+	if (err == E_OK || err == E_RESTARTED)
+		f->unsynced = false;
+	return err;
 }
 
 /* A call by path(s); `done_on_resend` is the error that means a resend found it done. */

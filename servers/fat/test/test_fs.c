@@ -73,15 +73,25 @@ static struct fat_server fsrv;
 static struct fs_server fss = {&fat_fs_ops, &fsrv};
 static struct server srv;
 
-/* A server instance over the image (a new one forgets every client, as after a restart). */
-static void new_instance(void)
+/*
+ * A server instance over the image (a new one forgets every client, as
+ * after a restart); crash: the old one dies without writing anything back.
+ */
+static void new_instance_after(bool crash)
 {
-	if (fsrv.vol)
+	if (fsrv.vol && crash)
+		fat_forget(fsrv.vol);
+	else if (fsrv.vol)
 		CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
 	memset(&fsrv, 0, sizeof(fsrv));
 	fsrv.env = &env;
 	CHECK_EQ(fat_mount(&dev, NULL, &fsrv.vol), E_OK);
 	srv = fs_server(0, &fss);
+}
+
+static void new_instance(void)
+{
+	new_instance_after(false);
 }
 
 static void client_init(struct fs_client *c, handle_t ep)
@@ -228,6 +238,22 @@ static void test_restart(struct fs_client *c)
 	fake_ipc_fail_next(E_RESTARTED, 1,
 			   1); /* mkdir done, reply lost: the resend's E_EXISTS is success */
 	CHECK_EQ(fs_mkdir(c, "/made once"), E_OK);
+
+	/* The restarts since the last fsync ("again" was resent after one) are owned up to. */
+	CHECK_EQ(fs_fsync(c, fd), E_RESTARTED);
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+	/* Written, then the server crashes before any sync: fsync must not say all is well. */
+	CHECK_EQ(fs_write(c, fd, 100, "lost?", 5, &done), E_OK);
+	new_instance_after(true);
+	c->ep = fake_ipc_endpoint(&srv, 5);
+	CHECK_EQ(fs_write(c, fd, 200, "later", 5, &done), E_OK); /* reopens */
+	CHECK_EQ(fs_fsync(c, fd), E_RESTARTED);
+	CHECK_EQ(fs_read(c, fd, 100, in, 5, &done), E_OK);
+	CHECK(memcmp(in, out + 100, 5) == 0); /* indeed gone: the crash took it */
+	CHECK_EQ(fs_write(c, fd, 100, "lost?", 5, &done), E_OK); /* written again */
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+	CHECK_EQ(fs_read(c, fd, 100, in, 5, &done), E_OK);
+	CHECK(memcmp(in, "lost?", 5) == 0);
 	CHECK_EQ(fs_close(c, fd), E_OK);
 }
 

@@ -51,7 +51,10 @@
  * buffer again, reopens the file by path (without FS_O_CREATE, FS_O_EXCL
  * and FS_O_TRUNC) and resends; offsets travel with each request, so none
  * is lost. Data written before a successful FS_FSYNC or FS_SYNC survives
- * a crash of the server; data written after it may not.
+ * a crash of the server; data written after it may not: so fs_fsync
+ * returns E_RESTARTED when the server was restarted since the file's first
+ * write after its last good fsync (the caller writes those bytes again and
+ * syncs again), and E_OK only when every such write is on the medium.
  */
 #pragma once
 
@@ -131,8 +134,10 @@ _Static_assert(sizeof(struct fs_io_request) == 4 * sizeof(uint64_t), "4 words");
 /* A file the client library opened: what it needs to open it again. */
 struct fs_file {
 	bool used;
+	bool unsynced;	 /* written since its last good fsync */
 	uint32_t flags;	 /* as opened, less the once-only ones */
 	uint64_t remote; /* the server's handle */
+	uint64_t since;	 /* the client's generation at its first unsynced write */
 	char path[FS_PATH_MAX];
 };
 
@@ -148,8 +153,9 @@ struct fs_client {
 	uint64_t buffer_size;
 	bool attached;
 	uint64_t timeout;
-	int attempts;	   /* FS_ATTEMPTS unless set */
-	uint64_t reopened; /* files opened again after a restart (for tests) */
+	int attempts;	     /* FS_ATTEMPTS unless set */
+	uint64_t reopened;   /* files opened again after a restart (for tests) */
+	uint64_t generation; /* server instances seen to restart */
 	struct fs_file files[FS_CLIENT_FILES];
 };
 
