@@ -2,12 +2,11 @@
 /*
  * The FAT engine's block cache: a fixed set of sector-sized lines, found by
  * a hash of the sector number, replaced least recently used first, written
- * back (a dirty line reaches the disk when it is evicted or at
- * cache_write_back, which writes runs of adjacent dirty sectors as one
- * request). A miss can bring further sectors in the same request
- * (read-ahead: the file layer asks for the rest of a contiguous extent).
- * Every sector number is checked against the volume's size here, the one
- * place that talks to the device, so nothing outside the volume is touched.
+ * back (when a dirty line must be evicted, or at cache_write_back, every
+ * dirty line goes, runs of adjacent sectors as one request). A miss can bring further sectors in
+ * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). Every
+ * sector number is checked against the volume's size here, the one place that talks to the device,
+ * so nothing outside the volume is touched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -106,10 +105,10 @@ static long evict(struct fat_cache *c, struct fat_cache_line **out)
 		if (!c->lines[i].valid || c->clock - c->lines[i].used > c->clock - best->used)
 			best = &c->lines[i];
 	if (best->valid && best->dirty) {
-		long r = dev_write(c, best->lba, 1, best->data);
+		/* Write every dirty line now, in sorted runs, rather than this one alone. */
+		long r = cache_write_back(c, 0, UINT64_MAX);
 		if (r < 0)
 			return r;
-		best->dirty = false;
 	}
 	if (best->valid)
 		unhash(c, best);

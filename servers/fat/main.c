@@ -28,6 +28,7 @@
 #define CLIENT_VA    0x0000600000000000ull /* slot n's buffer: FS_BUFFER_MAX each */
 #define TICK_NS	     (1000 * MS)
 #define DISK_TIMEOUT (10000 * MS)
+#define DISK_TRIES   3
 
 static struct block_client disk;
 static uint32_t sector_size;
@@ -45,11 +46,14 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 	for (uint32_t done = 0; done < count;) {
 		uint32_t n = count - done < per ? count - done : per;
 		size_t bytes = (size_t)n * sector_size;
-		long r;
+		long r = E_TIMEOUT;
 		if (write)
 			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
-		r = write ? block_write(&disk, lba + done, n, 0)
-			  : block_read(&disk, lba + done, n, 0);
+		/* Whole sectors at fixed places: one the driver gave up on (it reset the port) is
+		 * resent. */
+		for (int tries = 0; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
+			r = write ? block_write(&disk, lba + done, n, 0)
+				  : block_read(&disk, lba + done, n, 0);
 		if (r < 0)
 			return r;
 		if (!write)

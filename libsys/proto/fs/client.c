@@ -87,8 +87,14 @@ static long recover(struct fs_client *c)
 		struct fs_file *f = &c->files[i];
 		if (!f->used)
 			continue;
-		err = open_once(c, f->path, f->flags, &f->remote, NULL);
-		c->reopened += err == E_OK;
+		/* A file that is gone (created but never synced) answers E_BADHANDLE from now on.
+		 */
+		long r = open_once(c, f->path, f->flags, &f->remote, NULL);
+		if (r == E_RESTARTED)
+			return r;
+		if (r < 0)
+			f->remote = 0;
+		c->reopened += r == E_OK;
 	}
 	return err;
 }
@@ -158,6 +164,8 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			break;
 		if (!c->attached && (err = fs_attach(c)) < 0)
 			break;
+		if (f->remote == 0)
+			return E_NOENT; /* not there to reopen after a restart */
 		*m = req;
 		m->w[0] = f->remote;
 		err = ipc_call(c->ep, m, c->timeout);

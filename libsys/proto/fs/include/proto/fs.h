@@ -16,7 +16,7 @@
  *            small or large; E_NOSPACE the server's client table is full
  * FS_OPEN
  *   request: w0 = FS_O_* flags; bytes = the path
- *   reply:   w0 = a handle (this client's), w1..w5 = struct fs_stat
+ *   reply:   w0 = a handle (this client's, never 0), w1..w5 = struct fs_stat
  *   errors:  E_NOENT (no FS_O_CREATE), E_EXISTS (FS_O_EXCL), E_NOTDIR,
  *            E_ISDIR (FS_O_TRUNC on a directory), E_INVAL (a bad name),
  *            E_NOSPACE (FS_HANDLES_MAX open, or the disk full), E_CORRUPT
