@@ -26,7 +26,11 @@
 	X(E_TYPE, -16, "handle refers to the wrong kind of object")                                \
 	X(E_NOSPACE, -17, "table full")                                                            \
 	X(E_PROTO, -18, "malformed message")                                                       \
-	X(E_IO, -19, "device input/output error")
+	X(E_IO, -19, "device input/output error")                                                  \
+	X(E_NOTDIR, -20, "not a directory")                                                        \
+	X(E_ISDIR, -21, "is a directory")                                                          \
+	X(E_NOTEMPTY, -22, "directory not empty")                                                  \
+	X(E_CORRUPT, -23, "damaged filesystem structure")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fs protocol's client library (proto/fs.h): stubs over a client's
+ * connection, which attaches its buffer on first use, remembers each open
+ * file's path, and after a server restart attaches again, reopens the file
+ * and resends. Reads and writes are cut into pieces the size of the buffer.
+ */
+#include <string.h>
+
+#include "proto/fs.h"
+#include "sys/sys.h"
+
+static int attempts(const struct fs_client *c)
+{
+	return c->attempts > 0 ? c->attempts : FS_ATTEMPTS;
+}
+
+/* The reply's status, or E_PROTO unless it carries `words` words and at most `bytes` bytes. */
+static long reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
+{
+	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+
+	if (status < 0)
+		return status;
+	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_BYTES(m->tag) > bytes || IPC_TAG_CAP(m->tag))
+		return E_PROTO;
+	return E_OK;
+}
+
+/* Whether an error says the server is a new instance that lost our state. */
+static bool lost_state(long err)
+{
+	return err == E_RESTARTED || err == E_BADHANDLE;
+}
+
+/* Put one or two NUL-terminated strings into the IPC buffer; their bytes, or E_INVAL. */
+static long put_paths(const char *a, const char *b)
+{
+	size_t la = strnlen(a, FS_PATH_MAX), lb = b ? strnlen(b, FS_PATH_MAX) : 0;
+
+	if (la == FS_PATH_MAX || lb == FS_PATH_MAX || la + lb + 2 > IPC_BUF_BYTES)
+		return E_INVAL;
+	memcpy(ipc_buffer()->data, a, la + 1);
+	if (b)
+		memcpy(ipc_buffer()->data + la + 1, b, lb + 1);
+	return (long)(la + 1 + (b ? lb + 1 : 0));
+}
+
+long fs_attach(struct fs_client *c)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_ATTACH, 0, 1, 0), .cap = c->buffer};
+	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
+
+	if (err == E_OK)
+		err = reply_status(&m, 1, 0);
+	c->attached = err == E_OK;
+	if (err == E_OK)
+		c->buffer_size = m.w[0];
+	return err;
+}
+
+/* One FS_OPEN; the handle and stat on success. */
+static long open_once(struct fs_client *c, const char *path, uint32_t flags, uint64_t *h,
+		      struct fs_stat *st)
+{
+	long n = put_paths(path, NULL);
+	struct ipc_msg m = {.tag = IPC_TAG(FS_OPEN, 1, 0, n), .w = {flags}};
+	long err = n < 0 ? n : ipc_call(c->ep, &m, c->timeout);
+
+	if (err == E_OK)
+		err = reply_status(&m, 6, 0);
+	if (err == E_OK) {
+		*h = m.w[0];
+		if (st)
+			memcpy(st, &m.w[1], sizeof(*st));
+	}
+	return err;
+}
+
+/* After a restart: the buffer attached and every file opened again. */
+static long recover(struct fs_client *c)
+{
+	long err = fs_attach(c);
+
+	c->generation++;
+	for (int i = 0; i < FS_CLIENT_FILES && err == E_OK; i++) {
+		struct fs_file *f = &c->files[i];
+		if (!f->used)
+			continue;
+		/* A file that is gone (created but never synced) answers E_BADHANDLE from now on.
+		 */
+		long r = open_once(c, f->path, f->flags, &f->remote, NULL);
+		if (r == E_RESTARTED)
+			return r;
+		if (r < 0)
+			f->remote = 0;
+		c->reopened += r == E_OK;
+	}
+	return err;
+}
+
+long fs_open(struct fs_client *c, const char *path, uint32_t flags, int *fd, struct fs_stat *st)
+{
+	int i = 0;
+	long err = E_RESTARTED;
+
+	while (i < FS_CLIENT_FILES && c->files[i].used)
+		i++;
+	if (i == FS_CLIENT_FILES)
+		return E_NOSPACE;
+	if (strnlen(path, FS_PATH_MAX) == FS_PATH_MAX)
+		return E_INVAL;
+	for (int a = 0; a < attempts(c) && lost_state(err); a++) {
+		err = open_once(c, path, flags, &c->files[i].remote, st);
+		if (lost_state(err) && !(flags & FS_O_EXCL))
+			recover(c);
+		else if (err == E_RESTARTED)
+			break; /* an exclusive create may have happened: the caller decides */
+	}
+	if (err < 0)
+		return err;
+	c->files[i].used = true;
+	c->files[i].flags = flags & FS_O_DIR;
+	memcpy(c->files[i].path, path, strlen(path) + 1);
+	*fd = i;
+	return E_OK;
+}
+
+static struct fs_file *file(struct fs_client *c, int fd)
+{
+	return fd >= 0 && fd < FS_CLIENT_FILES && c->files[fd].used ? &c->files[fd] : NULL;
+}
+
+long fs_close(struct fs_client *c, int fd)
+{
+	struct fs_file *f = file(c, fd);
+	struct ipc_msg m = {.tag = IPC_TAG(FS_CLOSE, 1, 0, 0)};
+	long err;
+
+	if (!f)
+		return E_BADHANDLE;
+	m.w[0] = f->remote;
+	f->used = false;
+	err = ipc_call(c->ep, &m, c->timeout);
+	err = err == E_OK ? reply_status(&m, 0, 0) : err;
+	return lost_state(err) ? E_OK : err; /* a new instance has nothing to close */
+}
+
+/*
+ * A call on an open file: w0 is its handle, the rest the caller's. Resent
+ * after the server lost its state (once it is recovered), up to the attempts.
+ */
+static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords,
+		      uint32_t rbytes)
+{
+	struct fs_file *f = file(c, fd);
+	struct ipc_msg req = *m;
+	long err = E_RESTARTED;
+
+	if (!f)
+		return E_BADHANDLE;
+	for (int a = 0; a < attempts(c) && (lost_state(err) || err == E_NOENT); a++) {
+		if (a > 0 && (err = recover(c)) < 0)
+			break;
+		if (!c->attached && (err = fs_attach(c)) < 0)
+			break;
+		if (f->remote == 0)
+			return E_NOENT; /* not there to reopen after a restart */
+		*m = req;
+		m->w[0] = f->remote;
+		err = ipc_call(c->ep, m, c->timeout);
+		if (err == E_OK)
+			err = reply_status(m, rwords, rbytes);
+		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
+		    IPC_TAG_LABEL(req.tag) != FS_WRITE)
+			break; /* only a read or write says "no buffer" with E_NOENT */
+	}
+	return err;
+}
+
+static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
+	       uint64_t *done)
+{
+	long err = c->attached ? E_OK : fs_attach(c);
+	uint64_t gen = c->generation;
+
+	*done = 0;
+	while (err == E_OK && *done < len) {
+		uint64_t n = len - *done;
+		n = n < c->buffer_size ? n : c->buffer_size;
+		n = n < FS_IO_MAX ? n : FS_IO_MAX;
+		struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}};
+		if (method == FS_WRITE)
+			memcpy(c->data, p + *done, n);
+		err = file_call(c, fd, &m, 1, 0);
+		if (err < 0)
+			break;
+		if (m.w[0] > n)
+			return E_PROTO;
+		if (method == FS_WRITE && !c->files[fd].unsynced) {
+			c->files[fd].unsynced = true;
+			c->files[fd].since = gen;
+		}
+		if (method == FS_READ)
+			memcpy(p + *done, c->data, m.w[0]);
+		*done += m.w[0];
+		if (m.w[0] < n)
+			break; /* the end of the file */
+	}
+	return err;
+}
+
+long fs_read(struct fs_client *c, int fd, uint64_t off, void *dst, uint64_t len, uint64_t *done)
+{
+	return io(c, fd, FS_READ, off, dst, len, done);
+}
+
+long fs_write(struct fs_client *c, int fd, uint64_t off, const void *src, uint64_t len,
+	      uint64_t *done)
+{
+	return io(c, fd, FS_WRITE, off, (uint8_t *)src, len, done);
+}
+
+long fs_fstat(struct fs_client *c, int fd, struct fs_stat *st)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0)};
+	long err = file_call(c, fd, &m, 5, 0);
+
+	if (err == E_OK)
+		memcpy(st, m.w, sizeof(*st));
+	return err;
+}
+
+long fs_readdir(struct fs_client *c, int fd, uint64_t *cookie, struct fs_stat *st,
+		char name[FS_NAME_BYTES])
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_READDIR, 2, 0, 0), .w = {0, *cookie}};
+	long err = file_call(c, fd, &m, 6, FS_NAME_BYTES);
+	uint32_t n = IPC_TAG_BYTES(m.tag);
+
+	if (err < 0)
+		return err;
+	if (n == 0 || ipc_buffer()->data[n - 1] != '\0')
+		return E_PROTO;
+	*cookie = m.w[0];
+	memcpy(st, &m.w[1], sizeof(*st));
+	memcpy(name, ipc_buffer()->data, n);
+	return E_OK;
+}
+
+long fs_truncate(struct fs_client *c, int fd, uint64_t size)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_TRUNCATE, 2, 0, 0), .w = {0, size}};
+	return file_call(c, fd, &m, 0, 0);
+}
+
+long fs_fsync(struct fs_client *c, int fd)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSYNC, 1, 0, 0)};
+	long err = file_call(c, fd, &m, 0, 0);
+	struct fs_file *f = file(c, fd);
+
+	if (err == E_OK && f->unsynced && f->since != c->generation)
+		err = E_RESTARTED; /* a server that died may have taken writes with it */
+	if (err == E_OK || err == E_RESTARTED)
+		f->unsynced = false;
+	return err;
+}
+
+/* A call by path(s); `done_on_resend` is the error that means a resend found it done. */
+static long path_call(struct fs_client *c, uint16_t method, const char *a, const char *b,
+		      long done_on_resend, struct ipc_msg *out, uint32_t rwords)
+{
+	long err = E_RESTARTED;
+
+	for (int i = 0; i < attempts(c) && err == E_RESTARTED; i++) {
+		long n = put_paths(a, b);
+		struct ipc_msg m = {.tag = IPC_TAG(method, 0, 0, n)};
+		if (n < 0)
+			return n;
+		err = ipc_call(c->ep, &m, c->timeout);
+		if (err == E_OK)
+			err = reply_status(&m, rwords, 0);
+		if (i > 0 && done_on_resend && err == done_on_resend)
+			err = E_OK;
+		if (out)
+			*out = m;
+	}
+	return err;
+}
+
+long fs_stat(struct fs_client *c, const char *path, struct fs_stat *st)
+{
+	struct ipc_msg m;
+	long err = path_call(c, FS_STAT, path, NULL, 0, &m, 5);
+
+	if (err == E_OK)
+		memcpy(st, m.w, sizeof(*st));
+	return err;
+}
+
+long fs_mkdir(struct fs_client *c, const char *path)
+{
+	return path_call(c, FS_MKDIR, path, NULL, E_EXISTS, NULL, 0);
+}
+
+long fs_unlink(struct fs_client *c, const char *path)
+{
+	return path_call(c, FS_UNLINK, path, NULL, E_NOENT, NULL, 0);
+}
+
+long fs_rmdir(struct fs_client *c, const char *path)
+{
+	return path_call(c, FS_RMDIR, path, NULL, E_NOENT, NULL, 0);
+}
+
+long fs_rename(struct fs_client *c, const char *from, const char *to)
+{
+	return path_call(c, FS_RENAME, from, to, E_NOENT, NULL, 0);
+}
+
+long fs_sync(struct fs_client *c)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_SYNC, 0, 0, 0)};
+	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
+	return err == E_OK ? reply_status(&m, 0, 0) : err;
+}
+
+long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_STATFS, 0, 0, 0)};
+	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
+	uint32_t n;
+
+	if (err == E_OK)
+		err = reply_status(&m, 5, 12);
+	if (err < 0)
+		return err;
+	n = IPC_TAG_BYTES(m.tag);
+	if (n == 0 || ipc_buffer()->data[n - 1] != '\0')
+		return E_PROTO;
+	memcpy(out, m.w, sizeof(*out));
+	memcpy(label, ipc_buffer()->data, n);
+	return E_OK;
+}

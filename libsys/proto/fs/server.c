@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Server side of the fs protocol (proto/fs.h): each request's shape, paths
+ * (NUL-terminated, inside FS_PATH_MAX, nothing after them) and byte ranges
+ * against the caller's buffer are checked here before an op runs.
+ */
+#include <string.h>
+
+#include "proto/fs.h"
+#include "sys/errors.h"
+
+long fs_check_io(uint64_t buffer_size, const struct fs_io_request *rq)
+{
+	if (rq->count > FS_IO_MAX)
+		return E_INVAL;
+	if (buffer_size == 0)
+		return E_NOENT;
+	if (rq->buffer_offset > buffer_size || rq->count > buffer_size - rq->buffer_offset)
+		return E_RANGE;
+	return E_OK;
+}
+
+static const struct fs_server *fs_of(struct server_request *req)
+{
+	return req->ctx;
+}
+
+/* The request's words must be exactly n. */
+static bool words(const struct server_request *req, uint32_t n)
+{
+	return IPC_TAG_WORDS(req->in_tag) == n;
+}
+
+/* Two NUL-terminated paths filling the request's bytes exactly; false otherwise. */
+static bool two_paths(const struct server_request *req, const char **a, const char **b)
+{
+	uint32_t n = IPC_TAG_BYTES(req->in_tag);
+	const char *d = (const char *)req->buf->data;
+	size_t la = strnlen(d, n);
+
+	if (la == n || la + 1 >= FS_PATH_MAX + 0u || la + 1 == n)
+		return false;
+	size_t lb = strnlen(d + la + 1, n - la - 1);
+	if (la + 1 + lb + 1 != n || lb + 1 > FS_PATH_MAX)
+		return false;
+	*a = d;
+	*b = d + la + 1;
+	return true;
+}
+
+static long reply_stat(struct server_request *req, const struct fs_stat *st, uint32_t at)
+{
+	memcpy(&req->msg.w[at], st, sizeof(*st));
+	req->msg.tag = IPC_TAG(0, at + 5, 0, 0);
+	return E_OK;
+}
+
+static long on_attach(struct server_request *req)
+{
+	handle_t mobj = server_take_cap(req);
+	uint64_t size = 0;
+
+	if (mobj == HANDLE_INVALID)
+		return E_INVAL;
+	long err = fs_of(req)->ops->attach(fs_of(req)->ctx, req->msg.badge, mobj, &size);
+	if (err < 0)
+		return err;
+	req->msg.w[0] = size;
+	req->msg.tag = IPC_TAG(0, 1, 0, 0);
+	return E_OK;
+}
+
+static long on_open(struct server_request *req)
+{
+	const char *path = server_name(req, FS_PATH_MAX);
+	uint64_t flags = req->msg.w[0], h;
+	struct fs_stat st;
+
+	if (!words(req, 1) || !path || (flags & ~(uint64_t)FS_O_ALL))
+		return !path && words(req, 1) ? E_INVAL : E_PROTO;
+	long err = fs_of(req)->ops->open(fs_of(req)->ctx, req->msg.badge, path, (uint32_t)flags, &h,
+					 &st);
+	if (err < 0)
+		return err;
+	req->msg.w[0] = h;
+	return reply_stat(req, &st, 1);
+}
+
+static long on_close(struct server_request *req)
+{
+	if (!words(req, 1))
+		return E_PROTO;
+	return fs_of(req)->ops->close(fs_of(req)->ctx, req->msg.badge, req->msg.w[0]);
+}
+
+static long on_io(struct server_request *req, enum fs_dir dir)
+{
+	const struct fs_server *fs = fs_of(req);
+	struct fs_io_request rq;
+	uint64_t done = 0;
+
+	if (!words(req, 4))
+		return E_PROTO;
+	memcpy(&rq, req->msg.w, sizeof(rq));
+	long err = fs_check_io(fs->ops->buffer_size(fs->ctx, req->msg.badge), &rq);
+	if (err == E_OK)
+		err = fs->ops->io(fs->ctx, req->msg.badge, dir, &rq, &done);
+	if (err < 0)
+		return err;
+	req->msg.w[0] = done;
+	req->msg.tag = IPC_TAG(0, 1, 0, 0);
+	return E_OK;
+}
+
+static long on_read(struct server_request *req)
+{
+	return on_io(req, FS_DIR_READ);
+}
+
+static long on_write(struct server_request *req)
+{
+	return on_io(req, FS_DIR_WRITE);
+}
+
+static long on_stat(struct server_request *req)
+{
+	const char *path = server_name(req, FS_PATH_MAX);
+	struct fs_stat st;
+
+	if (!path)
+		return E_INVAL;
+	long err = fs_of(req)->ops->stat(fs_of(req)->ctx, path, &st);
+	return err < 0 ? err : reply_stat(req, &st, 0);
+}
+
+static long on_fstat(struct server_request *req)
+{
+	struct fs_stat st;
+
+	if (!words(req, 1))
+		return E_PROTO;
+	long err = fs_of(req)->ops->fstat(fs_of(req)->ctx, req->msg.badge, req->msg.w[0], &st);
+	return err < 0 ? err : reply_stat(req, &st, 0);
+}
+
+static long on_readdir(struct server_request *req)
+{
+	struct fs_stat st;
+	uint64_t cookie = req->msg.w[1];
+	char *name = (char *)req->buf->data;
+
+	if (!words(req, 2))
+		return E_PROTO;
+	long err = fs_of(req)->ops->readdir(fs_of(req)->ctx, req->msg.badge, req->msg.w[0], &cookie,
+					    &st, name);
+	if (err < 0)
+		return err;
+	name[FS_NAME_BYTES - 1] = 0;
+	req->msg.w[0] = cookie;
+	reply_stat(req, &st, 1);
+	req->msg.tag = IPC_TAG(0, 6, 0, strlen(name) + 1);
+	return E_OK;
+}
+
+/* mkdir, unlink and rmdir: one path. */
+static long on_path(struct server_request *req, long (*op)(void *, const char *))
+{
+	const char *path = server_name(req, FS_PATH_MAX);
+	return path ? op(fs_of(req)->ctx, path) : E_INVAL;
+}
+
+static long on_mkdir(struct server_request *req)
+{
+	return on_path(req, fs_of(req)->ops->mkdir);
+}
+
+static long on_unlink(struct server_request *req)
+{
+	return on_path(req, fs_of(req)->ops->unlink);
+}
+
+static long on_rmdir(struct server_request *req)
+{
+	return on_path(req, fs_of(req)->ops->rmdir);
+}
+
+static long on_rename(struct server_request *req)
+{
+	const char *a, *b;
+
+	if (!two_paths(req, &a, &b))
+		return E_INVAL;
+	return fs_of(req)->ops->rename(fs_of(req)->ctx, a, b);
+}
+
+static long on_truncate(struct server_request *req)
+{
+	if (!words(req, 2))
+		return E_PROTO;
+	return fs_of(req)->ops->truncate(fs_of(req)->ctx, req->msg.badge, req->msg.w[0],
+					 req->msg.w[1]);
+}
+
+static long on_fsync(struct server_request *req)
+{
+	if (!words(req, 1))
+		return E_PROTO;
+	return fs_of(req)->ops->fsync(fs_of(req)->ctx, req->msg.badge, req->msg.w[0]);
+}
+
+static long on_sync(struct server_request *req)
+{
+	return fs_of(req)->ops->sync(fs_of(req)->ctx);
+}
+
+static long on_statfs(struct server_request *req)
+{
+	struct fs_statfs s;
+	char label[12] = {0};
+	long err = fs_of(req)->ops->statfs(fs_of(req)->ctx, &s, label);
+
+	if (err < 0)
+		return err;
+	label[11] = 0;
+	memcpy(req->msg.w, &s, sizeof(s));
+	memcpy(req->buf->data, label, strlen(label) + 1);
+	req->msg.tag = IPC_TAG(0, 5, 0, strlen(label) + 1);
+	return E_OK;
+}
+
+static void on_gone(void *ctx, uint64_t badge)
+{
+	const struct fs_server *fs = ctx;
+	if (fs->ops->client_gone)
+		fs->ops->client_gone(fs->ctx, badge);
+}
+
+static const struct server_method fs_methods[] = {
+	{FS_ATTACH, 0, on_attach},     {FS_OPEN, 0, on_open},	    {FS_CLOSE, 0, on_close},
+	{FS_READ, 0, on_read},	       {FS_WRITE, 0, on_write},	    {FS_STAT, 0, on_stat},
+	{FS_FSTAT, 0, on_fstat},       {FS_READDIR, 0, on_readdir}, {FS_MKDIR, 0, on_mkdir},
+	{FS_UNLINK, 0, on_unlink},     {FS_RMDIR, 0, on_rmdir},	    {FS_RENAME, 0, on_rename},
+	{FS_TRUNCATE, 0, on_truncate}, {FS_FSYNC, 0, on_fsync},	    {FS_SYNC, 0, on_sync},
+	{FS_STATFS, 0, on_statfs},
+};
+
+struct server fs_server(handle_t ep, struct fs_server *fs)
+{
+	return (struct server){.endpoint = ep,
+			       .methods = SERVER_METHODS(fs_methods),
+			       .on_client_gone = on_gone,
+			       .ctx = fs};
+}

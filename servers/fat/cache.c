@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FAT engine's block cache: a fixed set of sector-sized lines, found by
+ * a hash of the sector number, replaced least recently used first, written
+ * back (when a dirty line must be evicted, or at cache_write_back, every
+ * dirty line goes, runs of adjacent sectors as one request). A miss can bring further sectors in
+ * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). Every
+ * sector number is checked against the volume's size here, the one place that talks to the device,
+ * so nothing outside the volume is touched.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fat_impl.h"
+
+#define CACHE_RUN_MAX 64 /* sectors in one request through the bounce buffer */
+
+long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
+		uint32_t bytes)
+{
+	memset(c, 0, sizeof(*c));
+	c->dev = dev;
+	c->base = base;
+	c->limit = limit;
+	c->ss = dev->sector_size;
+	c->nlines = bytes / c->ss < 64 ? 64 : bytes / c->ss;
+	c->nbuckets = c->nlines;
+	c->run_max = dev->max_sectors && dev->max_sectors < CACHE_RUN_MAX ? dev->max_sectors
+									  : CACHE_RUN_MAX;
+	c->lines = calloc(c->nlines, sizeof(*c->lines));
+	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
+	c->mem = malloc((size_t)c->nlines * c->ss);
+	c->bounce = malloc((size_t)c->run_max * c->ss);
+	if (!c->lines || !c->buckets || !c->mem || !c->bounce) {
+		cache_free(c);
+		return E_NOMEM;
+	}
+	for (uint32_t i = 0; i < c->nbuckets; i++)
+		c->buckets[i] = -1;
+	for (uint32_t i = 0; i < c->nlines; i++) {
+		c->lines[i].data = c->mem + (size_t)i * c->ss;
+		c->lines[i].next = -1;
+	}
+	return E_OK;
+}
+
+void cache_free(struct fat_cache *c)
+{
+	free(c->lines);
+	free(c->buckets);
+	free(c->mem);
+	free(c->bounce);
+	c->lines = NULL;
+	c->buckets = NULL;
+	c->mem = c->bounce = NULL;
+}
+
+static uint32_t bucket_of(const struct fat_cache *c, uint64_t lba)
+{
+	return (uint32_t)((lba * 0x9E3779B97F4A7C15ull) >> 32) % c->nbuckets;
+}
+
+static struct fat_cache_line *find(struct fat_cache *c, uint64_t lba)
+{
+	for (int32_t i = c->buckets[bucket_of(c, lba)]; i >= 0; i = c->lines[i].next)
+		if (c->lines[i].lba == lba)
+			return &c->lines[i];
+	return NULL;
+}
+
+static void unhash(struct fat_cache *c, struct fat_cache_line *l)
+{
+	int32_t *p = &c->buckets[bucket_of(c, l->lba)];
+	int32_t self = (int32_t)(l - c->lines);
+
+	while (*p >= 0 && *p != self)
+		p = &c->lines[*p].next;
+	if (*p == self)
+		*p = l->next;
+	l->valid = false;
+}
+
+static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void *buf)
+{
+	if (lba >= c->limit || n > c->limit - lba)
+		return E_RANGE;
+	c->writes++;
+	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
+}
+
+static long dev_read(struct fat_cache *c, uint64_t lba, uint32_t n, void *buf)
+{
+	if (lba >= c->limit || n > c->limit - lba)
+		return E_RANGE;
+	c->reads++;
+	return c->dev->read(c->dev->ctx, c->base + lba, n, buf);
+}
+
+/* The least recently used line, written back if dirty and taken out of the hash. */
+static long evict(struct fat_cache *c, struct fat_cache_line **out)
+{
+	struct fat_cache_line *best = &c->lines[0];
+
+	for (uint32_t i = 0; i < c->nlines && best->valid; i++)
+		if (!c->lines[i].valid || c->clock - c->lines[i].used > c->clock - best->used)
+			best = &c->lines[i];
+	if (best->valid && best->dirty) {
+		/* Write every dirty line now, in sorted runs, rather than this one alone. */
+		long r = cache_write_back(c, 0, UINT64_MAX);
+		if (r < 0)
+			return r;
+	}
+	if (best->valid)
+		unhash(c, best);
+	*out = best;
+	return E_OK;
+}
+
+static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line *l, uint64_t lba)
+{
+	uint32_t b = bucket_of(c, lba);
+
+	l->lba = lba;
+	l->valid = true;
+	l->dirty = false;
+	l->used = ++c->clock;
+	l->next = c->buckets[b];
+	c->buckets[b] = (int32_t)(l - c->lines);
+	return l;
+}
+
+/* Read lba and up to `ahead` following sectors that are not cached, in one request. */
+static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **out)
+{
+	uint32_t n = 1;
+	long r;
+
+	if (lba >= c->limit)
+		return E_RANGE;
+	while (n <= ahead && n < c->run_max && n < c->nlines / 2 && lba + n < c->limit &&
+	       !find(c, lba + n))
+		n++;
+	r = dev_read(c, lba, n, c->bounce);
+	if (r < 0)
+		return r;
+	for (uint32_t i = 0; i < n; i++) {
+		struct fat_cache_line *l;
+		r = evict(c, &l);
+		if (r < 0)
+			return r;
+		memcpy(install(c, l, lba + i)->data, c->bounce + (size_t)i * c->ss, c->ss);
+		if (i == 0)
+			*out = l;
+	}
+	(*out)->used = ++c->clock;
+	return E_OK;
+}
+
+long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (!l) {
+		long r = fill(c, lba, ahead, &l);
+		if (r < 0)
+			return r;
+	}
+	l->used = ++c->clock;
+	*data = l->data;
+	return E_OK;
+}
+
+long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (lba >= c->limit)
+		return E_RANGE;
+	if (!l) {
+		long r = evict(c, &l);
+		if (r < 0)
+			return r;
+		install(c, l, lba);
+	}
+	memset(l->data, 0, c->ss);
+	l->dirty = true;
+	l->used = ++c->clock;
+	*data = l->data;
+	return E_OK;
+}
+
+void cache_mark_dirty(struct fat_cache *c, uint64_t lba)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (l)
+		l->dirty = true;
+}
+
+/* Sort lines by sector number (Shell sort: no qsort in libsys, and n is small). */
+static void sort_by_lba(struct fat_cache_line **d, uint32_t n)
+{
+	for (uint32_t gap = n / 2; gap > 0; gap /= 2)
+		for (uint32_t i = gap; i < n; i++)
+			for (uint32_t j = i; j >= gap && d[j - gap]->lba > d[j]->lba; j -= gap) {
+				struct fat_cache_line *t = d[j];
+				d[j] = d[j - gap];
+				d[j - gap] = t;
+			}
+}
+
+/* Write sorted dirty lines [i, j) that are adjacent as one request. */
+static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i, uint32_t j)
+{
+	for (uint32_t k = i; k < j; k++)
+		memcpy(c->bounce + (size_t)(k - i) * c->ss, d[k]->data, c->ss);
+	long r = dev_write(c, d[i]->lba, j - i, c->bounce);
+	if (r < 0)
+		return r;
+	for (uint32_t k = i; k < j; k++)
+		d[k]->dirty = false;
+	return E_OK;
+}
+
+long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
+{
+	struct fat_cache_line **d = malloc(c->nlines * sizeof(*d));
+	uint32_t n = 0;
+	long r = E_OK;
+
+	if (!d)
+		return E_NOMEM;
+	for (uint32_t i = 0; i < c->nlines; i++)
+		if (c->lines[i].valid && c->lines[i].dirty && c->lines[i].lba >= lo &&
+		    c->lines[i].lba < hi)
+			d[n++] = &c->lines[i];
+	sort_by_lba(d, n);
+	for (uint32_t i = 0, j; i < n && r == E_OK; i = j) {
+		for (j = i + 1; j < n && j - i < c->run_max && d[j]->lba == d[j - 1]->lba + 1; j++)
+			;
+		r = write_run(c, d, i, j);
+	}
+	free(d);
+	return r;
+}
+
+long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf)
+{
+	long r = cache_write_back(c, lba, lba + count);
+
+	if (r < 0)
+		return r;
+	for (uint32_t done = 0; done < count;) {
+		uint32_t n = count - done;
+		if (c->dev->max_sectors && n > c->dev->max_sectors)
+			n = c->dev->max_sectors;
+		r = dev_read(c, lba + done, n, (uint8_t *)buf + (size_t)done * c->ss);
+		if (r < 0)
+			return r;
+		done += n;
+	}
+	return E_OK;
+}

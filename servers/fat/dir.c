@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Directories: arrays of 32-byte slots, either FAT12/16's fixed root region
+ * or a cluster chain (FAT32's root too). A long name is a run of slots just
+ * before its short entry, numbered down to 1, the first flagged 0x40, each
+ * carrying the short name's checksum; a run that breaks any of this is
+ * ignored and the short name stands alone, as the spec asks. A directory is
+ * read at most FAT_DIR_MAX_ENTRIES slots far, so a chain that loops back
+ * (or a directory that contains itself) ends the walk with E_CORRUPT
+ * rather than a hang. New entries go into the first run of free slots long
+ * enough; a cluster directory grows by a zeroed cluster when there is none.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fat_impl.h"
+
+#define LFN_UNITS     13
+#define LFN_SLOTS_MAX 20 /* 20 * 13 >= 255 units */
+
+/* Walks a directory's slots in order, keeping its place in the cluster chain. */
+struct dir_iter {
+	uint32_t first;		   /* 0: the fixed root */
+	uint32_t cl, ord;	   /* cluster and its ordinal in the chain (cl 0: not started) */
+	uint32_t mark, power, lam; /* Brent's cycle check: a cluster seen again is a loop */
+};
+
+static void iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir)
+{
+	it->first = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
+	it->cl = 0;
+	it->ord = 0;
+}
+
+/* Slot `index`'s place; E_NOENT past the directory's end. */
+static long iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out)
+{
+	uint32_t per = v->cluster_bytes / 32, want = index / per;
+
+	if (index >= FAT_DIR_MAX_ENTRIES)
+		return E_NOENT;
+	out->index = index;
+	if (it->first == 0) {
+		if (index >= v->root_entries)
+			return E_NOENT;
+		out->lba = v->root_start + (uint64_t)index * 32 / v->ss;
+		out->off = index * 32 % v->ss;
+		return E_OK;
+	}
+	if (it->cl == 0 || want < it->ord) {
+		if (!fat_cluster_ok(v, it->first))
+			return E_CORRUPT;
+		it->cl = it->mark = it->first;
+		it->ord = it->lam = 0;
+		it->power = 1;
+	}
+	while (it->ord < want) {
+		uint32_t next;
+		long r = table_next(v, it->cl, &next);
+		if (r < 0)
+			return r;
+		if (next == 0)
+			return E_NOENT;
+		if (next == it->mark)
+			return E_CORRUPT;
+		if (++it->lam == it->power) {
+			it->mark = next;
+			it->power *= 2;
+			it->lam = 0;
+		}
+		it->cl = next;
+		it->ord++;
+	}
+	uint32_t byte = index % per * 32;
+	out->lba = fat_cluster_lba(v, it->cl) + byte / v->ss;
+	out->off = byte % v->ss;
+	return E_OK;
+}
+
+static long slot_read(struct fat_vol *v, const struct fat_loc *l, uint8_t e[32])
+{
+	uint8_t *s;
+	long r = cache_get(&v->cache, l->lba, 0, &s);
+	if (r == E_OK)
+		memcpy(e, s + l->off, 32);
+	return r;
+}
+
+static long slot_write(struct fat_vol *v, const struct fat_loc *l, const uint8_t e[32])
+{
+	uint8_t *s;
+	long r = cache_get(&v->cache, l->lba, 0, &s);
+	if (r == E_OK) {
+		memcpy(s + l->off, e, 32);
+		cache_mark_dirty(&v->cache, l->lba);
+	}
+	return r;
+}
+
+long dir_slot(struct fat_vol *v, uint32_t dir, uint32_t index, struct fat_loc *out)
+{
+	struct dir_iter it;
+	iter_init(v, &it, dir);
+	return iter_slot(v, &it, index, out);
+}
+
+/* The long name gathered so far from a run of slots. */
+struct lfn_state {
+	uint16_t units[LFN_SLOTS_MAX * LFN_UNITS];
+	unsigned slots, expect; /* slots in the run; the ordinal the next slot must have */
+	uint8_t sum;
+	uint32_t start;
+};
+
+static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
+{
+	static const uint8_t at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+	for (unsigned i = 0; i < LFN_UNITS; i++)
+		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + at[i]);
+}
+
+static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index)
+{
+	unsigned ord = e[0] & 0x1F;
+
+	if (e[0] & 0x40) {
+		s->expect = 0;
+		if (ord == 0 || ord > LFN_SLOTS_MAX)
+			return;
+		s->slots = ord;
+		s->sum = e[13];
+		s->start = index;
+	} else if (s->expect == 0 || ord != s->expect - 1 || e[13] != s->sum || ord == 0) {
+		s->expect = 0;
+		return;
+	}
+	lfn_take(s, e, ord);
+	s->expect = ord;
+}
+
+/* The long name if the run is whole and belongs to this short entry. */
+static bool lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
+{
+	size_t n = 0, max = (size_t)s->slots * LFN_UNITS;
+
+	if (s->expect != 1 || name_checksum(e) != s->sum)
+		return false;
+	while (n < max && s->units[n] != 0)
+		n++;
+	if (n == 0 || n > FAT_NAME_MAX)
+		return false;
+	name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
+	return true;
+}
+
+static void make_entry(struct dir_entry *d, struct lfn_state *s, const uint8_t *e,
+		       const struct fat_loc *l)
+{
+	memcpy(d->raw, e, 32);
+	d->loc = *l;
+	name_short_to_8(e, e[12], d->short_name);
+	if (lfn_name(s, e, d->name)) {
+		d->first_slot = s->start;
+	} else {
+		memcpy(d->name, d->short_name, sizeof(d->short_name));
+		d->first_slot = l->index;
+	}
+	s->expect = 0;
+}
+
+long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+	      uint32_t *stopped_at)
+{
+	struct dir_iter it;
+	struct lfn_state *s = malloc(sizeof(*s));
+	struct dir_entry *d = malloc(sizeof(*d));
+	long r = s && d ? E_OK : E_NOMEM;
+
+	iter_init(v, &it, dir);
+	if (s)
+		s->expect = 0;
+	for (uint32_t i = from; r == E_OK; i++) {
+		struct fat_loc l;
+		uint8_t e[32];
+		r = iter_slot(v, &it, i, &l);
+		if (r == E_OK)
+			r = slot_read(v, &l, e);
+		if (r < 0 || e[0] == 0) {
+			r = r < 0 ? r : E_NOENT;
+			break;
+		}
+		if (e[0] == 0xE5) {
+			s->expect = 0;
+		} else if ((e[11] & 0x3F) == FAT_ATTR_LFN) {
+			lfn_slot(s, e, i);
+		} else if (e[11] & FAT_ATTR_VOLUME) {
+			s->expect = 0;
+		} else {
+			make_entry(d, s, e, &l);
+			if (fn(ctx, d)) {
+				if (stopped_at)
+					*stopped_at = i;
+				break;
+			}
+		}
+	}
+	free(s);
+	free(d);
+	return r;
+}
+
+struct find_ctx {
+	const char *name;
+	size_t len;
+	struct dir_entry *out;
+};
+
+static int find_visit(void *ctx, const struct dir_entry *e)
+{
+	struct find_ctx *f = ctx;
+	if (!name_equal(e->name, strlen(e->name), f->name, f->len) &&
+	    !name_equal(e->short_name, strlen(e->short_name), f->name, f->len))
+		return 0;
+	*f->out = *e;
+	return 1;
+}
+
+long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
+{
+	struct find_ctx f = {name, len, out};
+	return dir_scan(v, dir, 0, find_visit, &f, NULL);
+}
+
+/* ---- adding entries ---- */
+
+#define ALIAS_MAX 65536
+
+/* What a scan learns for a new name: whether its short name is taken, and aliases in use. */
+struct alias_ctx {
+	const uint8_t *sn;
+	unsigned base_len;
+	bool taken;
+	uint8_t *used; /* bitmap of ~n numbers in use, or NULL */
+};
+
+static int alias_visit(void *ctx, const struct dir_entry *e)
+{
+	struct alias_ctx *a = ctx;
+	const uint8_t *r = e->raw;
+	unsigned p = 0;
+	uint32_t n = 0;
+
+	if (!memcmp(r, a->sn, 11))
+		a->taken = true;
+	if (!a->used || memcmp(r + 8, a->sn + 8, 3))
+		return 0;
+	while (p < 8 && r[p] != '~')
+		p++;
+	if (p == 8 || p > a->base_len || memcmp(r, a->sn, p))
+		return 0;
+	unsigned q = p + 1, d = 0;
+	for (; q < 8 && r[q] >= '0' && r[q] <= '9'; q++, d++)
+		n = n * 10 + (r[q] - '0');
+	for (; q < 8; q++)
+		if (r[q] != ' ')
+			return 0;
+	if (d && n < ALIAS_MAX && p == (a->base_len < 7 - d ? a->base_len : 7 - d))
+		a->used[n / 8] |= (uint8_t)(1 << n % 8);
+	return 0;
+}
+
+/* Whether the short name sn is in use in dir (E_OK: *taken says). */
+static long short_taken(struct fat_vol *v, uint32_t dir, const uint8_t sn[11], bool *taken)
+{
+	struct alias_ctx a = {sn, 8, false, NULL};
+	long r = dir_scan(v, dir, 0, alias_visit, &a, NULL);
+	*taken = a.taken;
+	return r == E_NOENT ? E_OK : r;
+}
+
+/* An alias for a long name that no entry of dir has (E_NOSPACE when ~1..~65535 are all taken). */
+static long make_alias(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		       uint8_t sn[11])
+{
+	struct alias_ctx a = {sn, 0, false, calloc(ALIAS_MAX / 8, 1)};
+	long r;
+
+	if (!a.used)
+		return E_NOMEM;
+	name_alias_parts(name, len, sn, &a.base_len);
+	r = dir_scan(v, dir, 0, alias_visit, &a, NULL);
+	r = r == E_NOENT ? E_OK : r;
+	uint32_t n = 1;
+	while (n < ALIAS_MAX && a.used[n / 8] & (1 << n % 8))
+		n++;
+	free(a.used);
+	if (r == E_OK && n == ALIAS_MAX)
+		r = E_NOSPACE;
+	if (r == E_OK)
+		name_alias_number(sn, a.base_len, n);
+	return r;
+}
+
+static long zero_cluster(struct fat_vol *v, uint32_t cl)
+{
+	for (uint32_t i = 0; i < v->spc; i++) {
+		uint8_t *s;
+		long r = cache_get_blank(&v->cache, fat_cluster_lba(v, cl) + i, &s);
+		if (r < 0)
+			return r;
+	}
+	return E_OK;
+}
+
+/* Grow a cluster directory by one zeroed cluster after its last (it->cl after a miss). */
+static long grow(struct fat_vol *v, struct dir_iter *it)
+{
+	uint32_t cl;
+	long r = table_alloc(v, it->cl, &cl);
+	if (r == E_OK)
+		r = zero_cluster(v, cl);
+	return r;
+}
+
+/* The first index of `need` free slots in a row, growing the directory if needed. */
+static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out)
+{
+	struct dir_iter it;
+	uint32_t run = 0;
+
+	iter_init(v, &it, dir);
+	for (uint32_t i = 0; i < FAT_DIR_MAX_ENTRIES; i++) {
+		struct fat_loc l;
+		uint8_t e[32];
+		long r = iter_slot(v, &it, i, &l);
+		if (r == E_NOENT && it.first != 0) {
+			r = grow(v, &it);
+			if (r == E_OK)
+				r = iter_slot(v, &it, i, &l);
+		}
+		if (r < 0)
+			return r == E_NOENT ? E_NOSPACE : r;
+		r = slot_read(v, &l, e);
+		if (r < 0)
+			return r;
+		run = e[0] == 0 || e[0] == 0xE5 ? run + 1 : 0;
+		if (run == need) {
+			*out = i + 1 - need;
+			return E_OK;
+		}
+	}
+	return E_NOSPACE;
+}
+
+static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, bool last,
+		     uint8_t sum)
+{
+	static const uint8_t at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+
+	memset(e, 0, 32);
+	e[0] = (uint8_t)(ord | (last ? 0x40 : 0));
+	e[11] = FAT_ATTR_LFN;
+	e[13] = sum;
+	for (unsigned i = 0; i < LFN_UNITS; i++) {
+		size_t k = (size_t)(ord - 1) * LFN_UNITS + i;
+		wr16(e + at[i], k < n ? u[k] : k == n ? 0 : 0xFFFF);
+	}
+}
+
+/* Write the long-name slots (if any) and the short entry from slot `at` on. */
+static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
+		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
+{
+	struct dir_iter it;
+	uint8_t e[32];
+	long r = E_OK;
+
+	iter_init(v, &it, dir);
+	for (unsigned k = 0; k < slots && r == E_OK; k++) {
+		unsigned ord = slots - k;
+		lfn_fill(e, u, n, ord, k == 0, name_checksum(raw));
+		r = iter_slot(v, &it, at + k, out);
+		if (r == E_OK)
+			r = slot_write(v, out, e);
+	}
+	if (r == E_OK)
+		r = iter_slot(v, &it, at + slots, out);
+	if (r == E_OK)
+		r = slot_write(v, out, raw);
+	return r;
+}
+
+long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
+	     struct fat_loc *out)
+{
+	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
+	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	bool taken = true;
+	unsigned slots = 0;
+	uint32_t at;
+	long r = n < 0 ? n : E_OK;
+
+	if (r == E_OK && name_as_short(name, len, raw, &raw[12]))
+		r = short_taken(v, dir, raw, &taken);
+	if (r == E_OK && taken) {
+		raw[12] = 0;
+		r = make_alias(v, dir, name, len, raw);
+		slots = (unsigned)((n + LFN_UNITS - 1) / LFN_UNITS);
+	}
+	if (r == E_OK)
+		r = find_free(v, dir, slots + 1, &at);
+	if (r == E_OK)
+		r = write_run(v, dir, at, u, (size_t)n, slots, raw, out);
+	free(u);
+	return r;
+}
+
+long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
+{
+	struct dir_iter it;
+
+	iter_init(v, &it, dir);
+	for (uint32_t i = e->first_slot; i <= e->loc.index; i++) {
+		struct fat_loc l;
+		uint8_t *s;
+		long r = iter_slot(v, &it, i, &l);
+		if (r == E_OK)
+			r = cache_get(&v->cache, l.lba, 0, &s);
+		if (r < 0)
+			return r;
+		s[l.off] = 0xE5;
+		cache_mark_dirty(&v->cache, l.lba);
+	}
+	return E_OK;
+}
+
+static int empty_visit(void *ctx, const struct dir_entry *e)
+{
+	(void)ctx;
+	return !(e->raw[0] == '.' && (e->raw[1] == ' ' || (e->raw[1] == '.' && e->raw[2] == ' ')));
+}
+
+long dir_is_empty(struct fat_vol *v, uint32_t dir)
+{
+	long r = dir_scan(v, dir, 0, empty_visit, NULL, NULL);
+	return r == E_NOENT ? 1 : r == E_OK ? 0 : r;
+}
+
+void dir_node_from(struct fat_vol *v, uint32_t dir, const struct dir_entry *e, struct fat_node *n)
+{
+	const uint8_t *r = e->raw;
+
+	memset(n, 0, sizeof(*n));
+	n->first = v->type == FAT32 ? entry_first(r) : rd16(r + 26);
+	n->size = rd32(r + 28);
+	n->attr = r[11];
+	n->parent = dir;
+	n->loc = e->loc;
+	n->created = (struct fat_stamp){rd16(r + 16), rd16(r + 14)};
+	n->modified = (struct fat_stamp){rd16(r + 24), rd16(r + 22)};
+	n->accessed = rd16(r + 18);
+	if (n->attr & FAT_ATTR_DIR)
+		n->size = 0;
+}
+
+long dir_update(struct fat_vol *v, const struct fat_node *n)
+{
+	uint8_t *s;
+	long r;
+
+	if (n->is_root)
+		return E_OK;
+	r = cache_get(&v->cache, n->loc.lba, 0, &s);
+	if (r < 0)
+		return r;
+	uint8_t *e = s + n->loc.off;
+	entry_set_first(e, n->first);
+	if (!(n->attr & FAT_ATTR_DIR))
+		wr32(e + 28, n->size);
+	wr16(e + 22, n->modified.time);
+	wr16(e + 24, n->modified.date);
+	wr16(e + 18, n->accessed);
+	e[11] = n->attr;
+	cache_mark_dirty(&v->cache, n->loc.lba);
+	return E_OK;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FAT engine's inside: the volume structure and what its layers
+ * (cache.c, bpb.c, table.c, name.c, dir.c, file.c, ops.c) give each other.
+ * Only the engine's own files include this; the server and tests use fat.h.
+ */
+#pragma once
+
+#include "fat.h"
+
+/* ---- cache.c: sectors of the volume, written back ---- */
+
+struct fat_cache_line {
+	uint64_t lba;
+	uint32_t used; /* the clock when last touched (LRU) */
+	int32_t next;  /* next line in the same hash bucket, -1 at the end */
+	bool valid, dirty;
+	uint8_t *data;
+};
+
+struct fat_cache {
+	struct fat_blockdev *dev;
+	uint64_t base;	/* the volume's first device sector */
+	uint64_t limit; /* sectors in the volume: nothing at or past it is touched */
+	uint32_t ss;	/* sector size */
+	uint32_t nlines, nbuckets, clock;
+	uint32_t run_max; /* sectors in one device request through the bounce buffer */
+	struct fat_cache_line *lines;
+	int32_t *buckets;
+	uint8_t *mem, *bounce;
+	uint64_t reads, writes; /* device requests, for tests and figures */
+};
+
+long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
+		uint32_t bytes);
+void cache_free(struct fat_cache *c);
+/* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
+long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
+/* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
+long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
+void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
+/* Write dirty sectors in [lo, hi) in ascending order, runs as single requests. */
+long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
+/* Raw sectors around the cache (dirty ones written first), for large transfers. */
+long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
+
+/* ---- the volume ---- */
+
+struct fat_vol {
+	struct fat_cache cache;
+	enum fat_type type;
+	bool read_only, was_dirty, marked_dirty;
+	uint32_t ss, spc, cluster_bytes;
+	uint32_t reserved, nfats, fat_sectors, active_fat; /* active_fat: FAT32 without mirroring */
+	bool mirror;
+	uint32_t root_entries, root_sectors;
+	uint64_t fat_start, root_start, data_start, total_sectors;
+	uint32_t clusters;	/* data clusters: numbers 2 .. clusters + 1 */
+	uint32_t root_cluster;	/* FAT32 */
+	uint32_t fsinfo_sector; /* FAT32, 0 if none */
+	uint32_t free_count, next_free;
+	uint32_t repaired;
+	uint32_t eoc; /* the end-of-chain mark written */
+	char label[12];
+	struct fat_stamp (*now)(void *ctx);
+	void *now_ctx;
+};
+
+/* ---- bpb.c ---- */
+
+/* The boot sector's fields checked against the rules, into v's geometry. */
+long bpb_parse(struct fat_vol *v, const uint8_t *sec, uint32_t dev_ss, uint64_t dev_sectors);
+/* The first partition with a FAT type in an MBR sector, if any (E_NOENT otherwise). */
+long bpb_mbr_first_fat(const uint8_t *sec, uint64_t dev_sectors, uint64_t *first, uint64_t *count);
+
+/* ---- table.c: the allocation table ---- */
+
+static inline bool fat_cluster_ok(const struct fat_vol *v, uint32_t cl)
+{
+	return cl >= 2 && cl - 2 < v->clusters;
+}
+static inline uint64_t fat_cluster_lba(const struct fat_vol *v, uint32_t cl)
+{
+	return v->data_start + (uint64_t)(cl - 2) * v->spc;
+}
+long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val);
+long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
+/* The cluster after cl: *next = 0 at the end of the chain; E_CORRUPT for a bad link. */
+long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next);
+/* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
+long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
+/* Free the chain from cl on (bounded; stops at damage). */
+long table_free_chain(struct fat_vol *v, uint32_t cl);
+/* Count free clusters (mount) and set the dirty state; write FSInfo and the clean bit. */
+long table_mount(struct fat_vol *v);
+long table_mark_dirty(struct fat_vol *v);
+long table_mark_clean(struct fat_vol *v);
+
+/* ---- repair.c ---- */
+
+/* Free clusters that no entry names (after an unclean unmount). */
+long repair_lost_clusters(struct fat_vol *v);
+
+/* ---- name.c ---- */
+
+/* UTF-8 to UTF-16 (surrogate pairs for the rest): number of units, or E_INVAL. */
+long name_utf8_to_16(const char *s, size_t len, uint16_t *out, size_t max);
+/* UTF-16 to NUL-terminated UTF-8; bad surrogates become U+FFFD. */
+void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size);
+/* Whether a long name may be stored: no control or reserved characters, not "." or "..". */
+bool name_valid(const char *s, size_t len);
+/* The 8.3 form of s if it is one (case bits for all-lower parts): true and sn, nt flags. */
+bool name_as_short(const char *s, size_t len, uint8_t sn[11], uint8_t *nt);
+/* The alias base (6+ chars) and extension of a long name, upper case, invalid chars '_'. */
+void name_alias_parts(const char *s, size_t len, uint8_t sn[11], unsigned *base_len);
+/* Put "~n" into an alias made by name_alias_parts. */
+void name_alias_number(uint8_t sn[11], unsigned base_len, uint32_t n);
+uint8_t name_checksum(const uint8_t sn[11]);
+/* "NAME.EXT" from a short entry, with the NT lower-case bits applied. */
+void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13]);
+/* ASCII case-insensitive equality of UTF-8 names. */
+bool name_equal(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- dir.c ---- */
+
+/* One entry found in a directory: its name, its short entry, and where its slots are. */
+struct dir_entry {
+	char name[FAT_NAME_BYTES];
+	char short_name[13];
+	uint8_t raw[32];     /* the short entry */
+	struct fat_loc loc;  /* the short entry's place */
+	uint32_t first_slot; /* the first slot of its run (long-name slots first) */
+};
+
+/* Visit each live entry of directory `dir` (first cluster, 0: the FAT12/16 root). */
+typedef int (*dir_visit_fn)(void *ctx, const struct dir_entry *e);
+long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+	      uint32_t *stopped_at);
+long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out);
+/* Add an entry named `name` (a short entry raw[32] already filled but for its name). */
+long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
+	     struct fat_loc *out);
+/* Mark the entry's slots free. */
+long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
+/* Whether a directory has entries other than "." and "..". */
+long dir_is_empty(struct fat_vol *v, uint32_t dir);
+/* The sector and offset of slot `index` of dir (extending nothing). */
+long dir_slot(struct fat_vol *v, uint32_t dir, uint32_t index, struct fat_loc *out);
+void dir_node_from(struct fat_vol *v, uint32_t dir, const struct dir_entry *e, struct fat_node *n);
+/* Write a node's first cluster, size and times into its short entry. */
+long dir_update(struct fat_vol *v, const struct fat_node *n);
+
+/* Little-endian fields. */
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void wr16(uint8_t *p, uint16_t x)
+{
+	p[0] = (uint8_t)x;
+	p[1] = (uint8_t)(x >> 8);
+}
+static inline void wr32(uint8_t *p, uint32_t x)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(x >> (8 * i));
+}
+static inline uint32_t entry_first(const uint8_t *e)
+{
+	return (uint32_t)rd16(e + 20) << 16 | rd16(e + 26);
+}
+static inline void entry_set_first(uint8_t *e, uint32_t cl)
+{
+	wr16(e + 20, (uint16_t)(cl >> 16));
+	wr16(e + 26, (uint16_t)cl);
+}
+struct fat_stamp vol_now(struct fat_vol *v);
+
+/* ---- ops.c: paths, shared with rename.c ---- */
+
+#define FAT_DEPTH_MAX 128 /* names in a path */
+
+struct fat_path {
+	const char *name[FAT_DEPTH_MAX];
+	size_t len[FAT_DEPTH_MAX];
+	unsigned n;
+};
+
+/* Cut a path into names ("." dropped, ".." removing the name before it). */
+long fat_path_split(const char *p, struct fat_path *out);
+/* The parent directory of p's last name, and that name's entry if it exists. */
+long fat_walk_parent(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
+		     struct dir_entry *e, bool *exists);
+/* A directory node's number: its first cluster, 0 for the root. */
+uint32_t fat_dir_id(const struct fat_vol *v, const struct fat_node *n);
+/* Remove an entry of dir and free its chain once the removal is on the disk. */
+long fat_remove_entry(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
+/* E_OK if node is a subdirectory that holds nothing but "." and "..". */
+long fat_check_rmdir(struct fat_vol *v, const struct fat_node *node);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FAT server's handlers (fs.c): the fs protocol's ops over one mounted
+ * volume, with clients by badge. What they need of the system is in struct
+ * fat_env (main.c gives the real one, test_fs.c a fake).
+ */
+#pragma once
+
+#include "fat.h"
+#include "proto/fs.h"
+
+struct fat_env {
+	/* Map mobj as client slot's buffer (replacing one it had): its address and size. */
+	long (*map)(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint64_t *size);
+	void (*unmap)(void *ctx, unsigned slot);
+	/* Arm (on) a notice for when the client with badge is gone. */
+	void (*watch)(void *ctx, uint64_t badge, bool on);
+};
+
+struct fat_open_file {
+	bool used;
+	struct fat_node node;
+};
+
+struct fat_client {
+	bool used;
+	uint64_t badge;
+	unsigned slot; /* its buffer's place (a window in the server's address space) */
+	uint8_t *buf;
+	uint64_t size;
+	struct fat_open_file files[FS_HANDLES_MAX];
+};
+
+struct fat_server {
+	struct fat_vol *vol;
+	const struct fat_env *env;
+	void *env_ctx;
+	bool dirty;		  /* written since the last sync */
+	struct fat_dirent dirent; /* readdir's scratch */
+	struct fat_client clients[FS_CLIENTS_MAX];
+};
+
+extern const struct fs_ops fat_fs_ops;

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * File data: the bytes of a file's cluster chain. A node keeps the last
+ * cluster it reached, so reading or writing on from there costs no walk from
+ * the start. Reads of whole clusters go around the cache in one request per
+ * run of adjacent clusters (read-ahead is the run itself); smaller pieces go
+ * through the cache with the rest of the cluster read ahead. A size larger
+ * than the chain is E_CORRUPT for that file.
+ *
+ * Write order (crash consistency, see docs/ARCHITECTURE.md "Files"): new
+ * clusters are taken and linked in the FAT before data goes into them and
+ * before the entry's size and first cluster change; shrinking writes the
+ * entry and the FAT's new end mark back first and frees the tail after, so a
+ * kill leaves at worst clusters that no file names (lost, freed at the
+ * next mount's repair), never a file whose chain is free.
+ */
+#include <string.h>
+
+#include "fat_impl.h"
+
+#define RUN_CLUSTERS_MAX 256 /* clusters in one direct read */
+
+/*
+ * Cluster number `index` of n's chain; with grow, missing clusters are added.
+ * The cluster holding the file's last byte must end the chain: a chain that
+ * goes on (longer than the size, or looping back) is E_CORRUPT.
+ */
+static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool grow, uint32_t *out)
+{
+	uint32_t cl = n->first, at = 0, next;
+	uint32_t last = n->size ? (n->size - 1) / v->cluster_bytes : UINT32_MAX;
+	long r;
+
+	if (cl == 0) {
+		if (!grow || n->size)
+			return E_CORRUPT;
+		r = table_alloc(v, 0, &cl);
+		if (r < 0)
+			return r;
+		n->first = cl;
+	}
+	if (n->hint_cluster && n->hint_index <= index) {
+		cl = n->hint_cluster;
+		at = n->hint_index;
+	}
+	if (!fat_cluster_ok(v, cl))
+		return E_CORRUPT;
+	for (; at < index; at++) {
+		r = table_next(v, cl, &next);
+		if (r == E_OK && at == last && next)
+			r = E_CORRUPT;
+		if (r == E_OK && next == 0)
+			r = grow && (last == UINT32_MAX || at >= last) ? table_alloc(v, cl, &next)
+								       : E_CORRUPT;
+		if (r < 0)
+			return r;
+		cl = next;
+	}
+	if (index == last && (r = table_next(v, cl, &next)) == E_OK && next)
+		r = E_CORRUPT;
+	if (index == last && r < 0)
+		return r;
+	n->hint_index = index;
+	n->hint_cluster = cl;
+	*out = cl;
+	return E_OK;
+}
+
+/* How many clusters from cl on (at most max) lie one after the other on the disk. */
+static uint32_t contiguous(struct fat_vol *v, uint32_t cl, uint32_t max)
+{
+	uint32_t k = 1, next;
+
+	while (k < max && table_next(v, cl, &next) == E_OK && next == cl + 1) {
+		cl = next;
+		k++;
+	}
+	return k;
+}
+
+/* Whole clusters from a cluster boundary straight into buf. */
+static long read_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t cl,
+		     uint8_t *buf, size_t left, size_t *got)
+{
+	uint32_t max = (uint32_t)(left / v->cluster_bytes);
+	uint32_t k = contiguous(v, cl, max < RUN_CLUSTERS_MAX ? max : RUN_CLUSTERS_MAX);
+	uint32_t last = (n->size - 1) / v->cluster_bytes, next;
+	long r = cache_read_direct(&v->cache, fat_cluster_lba(v, cl), k * v->spc, buf);
+
+	if (r == E_OK && index + k - 1 == last && (r = table_next(v, cl + k - 1, &next)) == E_OK &&
+	    next)
+		r = E_CORRUPT; /* the chain goes on past the file's last cluster */
+	if (r < 0)
+		return r;
+	n->hint_index = index + k - 1;
+	n->hint_cluster = cl + k - 1;
+	*got = (size_t)k * v->cluster_bytes;
+	return E_OK;
+}
+
+/* Up to the end of one sector through the cache. */
+static long read_piece(struct fat_vol *v, uint32_t cl, uint32_t in, uint8_t *buf, size_t left,
+		       size_t *got)
+{
+	uint32_t sec = in / v->ss, at = in % v->ss;
+	uint8_t *s;
+	long r = cache_get(&v->cache, fat_cluster_lba(v, cl) + sec, v->spc - 1 - sec, &s);
+
+	if (r < 0)
+		return r;
+	*got = left < v->ss - at ? left : v->ss - at;
+	memcpy(buf, s + at, *got);
+	return E_OK;
+}
+
+long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, size_t len,
+	      size_t *done)
+{
+	*done = 0;
+	if (n->attr & FAT_ATTR_DIR)
+		return E_ISDIR;
+	if (off >= n->size)
+		return E_OK;
+	if (len > n->size - off)
+		len = (size_t)(n->size - off);
+	while (*done < len) {
+		uint64_t at = off + *done;
+		uint32_t index = (uint32_t)(at / v->cluster_bytes), in = at % v->cluster_bytes, cl;
+		size_t got = 0, left = len - *done;
+		long r = seek(v, n, index, false, &cl);
+		if (r == E_OK && in == 0 && left >= v->cluster_bytes)
+			r = read_run(v, n, index, cl, (uint8_t *)buf + *done, left, &got);
+		else if (r == E_OK)
+			r = read_piece(v, cl, in, (uint8_t *)buf + *done, left, &got);
+		if (r < 0)
+			return r;
+		*done += got;
+	}
+	return E_OK;
+}
+
+/* Up to the end of one sector from src (NULL: zeros) at file offset `at`. */
+static long write_piece(struct fat_vol *v, struct fat_node *n, uint64_t at, const uint8_t *src,
+			size_t left, size_t *put)
+{
+	uint32_t in = at % v->cluster_bytes, sec = in / v->ss, o = in % v->ss, cl;
+	uint64_t sector_start = at - o;
+	uint8_t *s;
+	long r = seek(v, n, (uint32_t)(at / v->cluster_bytes), true, &cl);
+
+	if (r < 0)
+		return r;
+	*put = left < v->ss - o ? left : v->ss - o;
+	uint64_t lba = fat_cluster_lba(v, cl) + sec;
+	/* Nothing of the file lives in a sector past its size, or one this write covers. */
+	if (sector_start >= n->size || *put == v->ss)
+		r = cache_get_blank(&v->cache, lba, &s);
+	else
+		r = cache_get(&v->cache, lba, 0, &s);
+	if (r < 0)
+		return r;
+	if (src)
+		memcpy(s + o, src, *put);
+	else
+		memset(s + o, 0, *put);
+	cache_mark_dirty(&v->cache, lba);
+	return E_OK;
+}
+
+/* Bytes in at off (src NULL: zeros), the entry updated after the data. */
+static long put(struct fat_vol *v, struct fat_node *n, uint64_t off, const uint8_t *src, size_t len,
+		size_t *done)
+{
+	long r = E_OK;
+
+	*done = 0;
+	while (*done < len && r == E_OK) {
+		size_t got;
+		r = write_piece(v, n, off + *done, src ? src + *done : NULL, len - *done, &got);
+		if (r == E_OK)
+			*done += got;
+		if (off + *done > n->size)
+			n->size = (uint32_t)(off + *done);
+	}
+	n->modified = vol_now(v);
+	n->accessed = n->modified.date;
+	n->attr |= FAT_ATTR_ARCHIVE;
+	long u = dir_update(v, n);
+	return r < 0 ? r : u;
+}
+
+long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *buf, size_t len,
+	       size_t *done)
+{
+	size_t zeros;
+	long r;
+
+	*done = 0;
+	if (n->attr & FAT_ATTR_DIR)
+		return E_ISDIR;
+	if (v->read_only)
+		return E_RIGHTS;
+	if (off > FAT_FILE_MAX || len > FAT_FILE_MAX - off)
+		return E_RANGE;
+	if (len == 0)
+		return E_OK;
+	r = table_mark_dirty(v);
+	if (r == E_OK && off > n->size)
+		r = put(v, n, n->size, NULL, (size_t)(off - n->size), &zeros);
+	if (r == E_OK)
+		r = put(v, n, off, buf, len, done);
+	return r;
+}
+
+/* Cut the chain after `keep` clusters; the entry goes to disk before the tail is freed. */
+static long shrink(struct fat_vol *v, struct fat_node *n, uint32_t size)
+{
+	uint32_t keep = (uint32_t)(((uint64_t)size + v->cluster_bytes - 1) / v->cluster_bytes);
+	uint32_t tail = 0, last;
+	long r = E_OK;
+
+	if (keep == 0) {
+		tail = n->first;
+		n->first = 0;
+	} else if (n->first) {
+		r = seek(v, n, keep - 1, false, &last);
+		if (r == E_OK)
+			r = table_next(v, last, &tail);
+		if (r == E_OK && tail)
+			r = table_set(v, last, v->eoc);
+	}
+	n->size = size;
+	n->hint_cluster = n->hint_index = 0;
+	n->modified = vol_now(v);
+	if (r == E_OK)
+		r = dir_update(v, n);
+	if (r == E_OK && tail)
+		r = cache_write_back(&v->cache, 0, UINT64_MAX);
+	if (r == E_OK && tail)
+		r = table_free_chain(v, tail);
+	return r;
+}
+
+long fat_truncate(struct fat_vol *v, struct fat_node *n, uint64_t size)
+{
+	size_t done;
+	long r;
+
+	if (n->attr & FAT_ATTR_DIR)
+		return E_ISDIR;
+	if (v->read_only)
+		return E_RIGHTS;
+	if (size > FAT_FILE_MAX)
+		return E_RANGE;
+	r = table_mark_dirty(v);
+	if (r == E_OK && size > n->size)
+		return put(v, n, n->size, NULL, (size_t)(size - n->size), &done);
+	if (r == E_OK && size < n->size)
+		r = shrink(v, n, (uint32_t)size);
+	return r;
+}
+
+long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
+{
+	struct dir_entry e;
+	uint8_t *s;
+	long r;
+
+	if (n->is_root)
+		return E_OK;
+	r = cache_get(&v->cache, n->loc.lba, 0, &s);
+	if (r < 0)
+		return r;
+	memcpy(e.raw, s + n->loc.off, 32);
+	if (e.raw[0] == 0 || e.raw[0] == 0xE5)
+		return E_NOENT;
+	e.loc = n->loc;
+	uint32_t parent = n->parent, first = n->first;
+	uint32_t hi = n->hint_index, hc = n->hint_cluster;
+	dir_node_from(v, parent, &e, n);
+	if (n->first == first) {
+		n->hint_index = hi;
+		n->hint_cluster = hc;
+	}
+	return E_OK;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fs protocol's ops over the FAT engine (proto/fs.h, fat.h): clients by
+ * badge, each with its attached buffer and up to FS_HANDLES_MAX open
+ * handles. No system calls: what needs the system (mapping a client's
+ * buffer, arming a client-death notice) goes through struct fat_env, so a
+ * host test runs these handlers through the protocol's stubs.
+ *
+ * A handle keeps the node of the file it opened; each use reads the file's
+ * entry again first (fat_node_refresh), so two handles on one file see each
+ * other's writes. A handle whose file was removed or renamed gets E_NOENT.
+ */
+#include <string.h>
+
+#include "fatfs.h"
+
+static struct fat_client *client_find(struct fat_server *s, uint64_t badge)
+{
+	for (unsigned i = 0; i < FS_CLIENTS_MAX; i++)
+		if (s->clients[i].used && s->clients[i].badge == badge)
+			return &s->clients[i];
+	return NULL;
+}
+
+/* The client's entry, made (and its death notice armed) on first use. */
+static long client_get(struct fat_server *s, uint64_t badge, struct fat_client **out)
+{
+	struct fat_client *c = client_find(s, badge);
+
+	for (unsigned i = 0; !c && i < FS_CLIENTS_MAX; i++) {
+		if (s->clients[i].used)
+			continue;
+		c = &s->clients[i];
+		memset(c, 0, sizeof(*c));
+		c->used = true;
+		c->badge = badge;
+		c->slot = i;
+		if (s->env->watch)
+			s->env->watch(s->env_ctx, badge, true);
+	}
+	*out = c;
+	return c ? E_OK : E_NOSPACE;
+}
+
+static long attach(void *ctx, uint64_t badge, handle_t mobj, uint64_t *size)
+{
+	struct fat_server *s = ctx;
+	struct fat_client *c;
+	long r = client_get(s, badge, &c);
+
+	if (r == E_OK)
+		r = s->env->map(s->env_ctx, c->slot, mobj, &c->buf, &c->size);
+	if (r == E_OK)
+		*size = c->size;
+	return r;
+}
+
+static uint64_t buffer_size(void *ctx, uint64_t badge)
+{
+	struct fat_client *c = client_find(ctx, badge);
+	return c ? c->size : 0;
+}
+
+static void to_fs_stat(const struct fat_stat *f, struct fs_stat *st)
+{
+	st->size = f->size;
+	st->attr = f->attr | (f->is_dir ? FS_STAT_DIR : 0);
+	st->modified = (uint64_t)f->modified.date << 16 | f->modified.time;
+	st->created = (uint64_t)f->created.date << 16 | f->created.time;
+	st->accessed = (uint64_t)f->accessed << 16;
+}
+
+static long node_stat(const struct fat_node *n, struct fs_stat *st)
+{
+	struct fat_stat f;
+	fat_node_stat(n, &f);
+	to_fs_stat(&f, st);
+	return E_OK;
+}
+
+/* The node for open: found, or created with FS_O_CREATE. */
+static long open_node(struct fat_server *s, const char *path, uint32_t flags, struct fat_node *n)
+{
+	long r = fat_lookup(s->vol, path, n);
+
+	if (r == E_OK && (flags & FS_O_CREATE) && (flags & FS_O_EXCL))
+		return E_EXISTS;
+	if (r == E_NOENT && (flags & FS_O_CREATE) && !(flags & FS_O_DIR))
+		r = fat_create(s->vol, path, n);
+	if (r < 0)
+		return r;
+	if ((flags & FS_O_DIR) && !(n->attr & FAT_ATTR_DIR))
+		return E_NOTDIR;
+	if (flags & FS_O_TRUNC)
+		r = fat_truncate(s->vol, n, 0);
+	return r;
+}
+
+static long fs_open_op(void *ctx, uint64_t badge, const char *path, uint32_t flags, uint64_t *h,
+		       struct fs_stat *st)
+{
+	struct fat_server *s = ctx;
+	struct fat_client *c;
+	struct fat_node n;
+	long r = client_get(s, badge, &c);
+	unsigned i = 0;
+
+	while (r == E_OK && i < FS_HANDLES_MAX && c->files[i].used)
+		i++;
+	if (r == E_OK && i == FS_HANDLES_MAX)
+		r = E_NOSPACE;
+	if (r == E_OK)
+		r = open_node(s, path, flags, &n);
+	if (r < 0)
+		return r;
+	c->files[i].used = true;
+	c->files[i].node = n;
+	*h = i + 1;
+	return node_stat(&n, st);
+}
+
+/* The open file behind (badge, handle), its entry read again. */
+static long handle_node(struct fat_server *s, uint64_t badge, uint64_t h, struct fat_node **out)
+{
+	struct fat_client *c = client_find(s, badge);
+
+	if (!c || h == 0 || h > FS_HANDLES_MAX || !c->files[h - 1].used)
+		return E_BADHANDLE;
+	*out = &c->files[h - 1].node;
+	return fat_node_refresh(s->vol, *out);
+}
+
+static long fs_close_op(void *ctx, uint64_t badge, uint64_t h)
+{
+	struct fat_client *c = client_find(ctx, badge);
+
+	if (!c || h == 0 || h > FS_HANDLES_MAX || !c->files[h - 1].used)
+		return E_BADHANDLE;
+	c->files[h - 1].used = false;
+	return E_OK;
+}
+
+static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
+	       uint64_t *done)
+{
+	struct fat_server *s = ctx;
+	struct fat_client *c = client_find(s, badge);
+	struct fat_node *n;
+	size_t got = 0;
+	long r = handle_node(s, badge, rq->handle, &n);
+
+	if (r < 0)
+		return r;
+	uint8_t *p = c->buf + rq->buffer_offset;
+	if (dir == FS_DIR_READ) {
+		r = fat_read(s->vol, n, rq->offset, p, rq->count, &got);
+	} else {
+		r = fat_write(s->vol, n, rq->offset, p, rq->count, &got);
+		s->dirty = true;
+	}
+	*done = got;
+	return r;
+}
+
+static long stat_op(void *ctx, const char *path, struct fs_stat *st)
+{
+	struct fat_server *s = ctx;
+	struct fat_node n;
+	long r = fat_lookup(s->vol, path, &n);
+	return r < 0 ? r : node_stat(&n, st);
+}
+
+static long fstat_op(void *ctx, uint64_t badge, uint64_t h, struct fs_stat *st)
+{
+	struct fat_node *n;
+	long r = handle_node(ctx, badge, h, &n);
+	return r < 0 ? r : node_stat(n, st);
+}
+
+static long readdir_op(void *ctx, uint64_t badge, uint64_t h, uint64_t *cookie, struct fs_stat *st,
+		       char name[FS_NAME_BYTES])
+{
+	struct fat_server *s = ctx;
+	struct fat_node *n;
+	uint32_t ck = *cookie > UINT32_MAX ? UINT32_MAX : (uint32_t)*cookie;
+	long r = handle_node(s, badge, h, &n);
+
+	if (r < 0)
+		return r;
+	r = fat_readdir(s->vol, n, &ck, &s->dirent);
+	if (r < 0)
+		return r;
+	_Static_assert(FS_NAME_BYTES == FAT_NAME_BYTES, "one name size");
+	memcpy(name, s->dirent.name, FS_NAME_BYTES);
+	to_fs_stat(&s->dirent.st, st);
+	*cookie = ck;
+	return E_OK;
+}
+
+static long mkdir_op(void *ctx, const char *path)
+{
+	struct fat_server *s = ctx;
+	s->dirty = true;
+	return fat_mkdir(s->vol, path);
+}
+
+static long unlink_op(void *ctx, const char *path)
+{
+	struct fat_server *s = ctx;
+	s->dirty = true;
+	return fat_unlink(s->vol, path);
+}
+
+static long rmdir_op(void *ctx, const char *path)
+{
+	struct fat_server *s = ctx;
+	s->dirty = true;
+	return fat_rmdir(s->vol, path);
+}
+
+static long rename_op(void *ctx, const char *from, const char *to)
+{
+	struct fat_server *s = ctx;
+	s->dirty = true;
+	return fat_rename(s->vol, from, to);
+}
+
+static long truncate_op(void *ctx, uint64_t badge, uint64_t h, uint64_t size)
+{
+	struct fat_server *s = ctx;
+	struct fat_node *n;
+	long r = handle_node(s, badge, h, &n);
+	s->dirty = true;
+	return r < 0 ? r : fat_truncate(s->vol, n, size);
+}
+
+static long sync_op(void *ctx)
+{
+	struct fat_server *s = ctx;
+	long r = fat_sync(s->vol);
+	if (r == E_OK)
+		s->dirty = false;
+	return r;
+}
+
+static long fsync_op(void *ctx, uint64_t badge, uint64_t h)
+{
+	struct fat_node *n;
+	long r = handle_node(ctx, badge, h, &n);
+	return r < 0 ? r : sync_op(ctx);
+}
+
+static long statfs_op(void *ctx, struct fs_statfs *out, char label[12])
+{
+	struct fat_server *s = ctx;
+	struct fat_statfs f;
+
+	fat_statfs(s->vol, &f);
+	*out = (struct fs_statfs){f.type, f.cluster_bytes, f.clusters, f.free_clusters,
+				  f.sector_size};
+	memcpy(label, f.label, 12);
+	return E_OK;
+}
+
+static void client_gone(void *ctx, uint64_t badge)
+{
+	struct fat_server *s = ctx;
+	struct fat_client *c = client_find(s, badge);
+
+	if (!c)
+		return; /* armed by an earlier instance, or never ours */
+	if (c->buf)
+		s->env->unmap(s->env_ctx, c->slot);
+	c->used = false;
+}
+
+const struct fs_ops fat_fs_ops = {
+	.attach = attach,
+	.buffer_size = buffer_size,
+	.open = fs_open_op,
+	.close = fs_close_op,
+	.io = io,
+	.stat = stat_op,
+	.fstat = fstat_op,
+	.readdir = readdir_op,
+	.mkdir = mkdir_op,
+	.unlink = unlink_op,
+	.rmdir = rmdir_op,
+	.rename = rename_op,
+	.truncate = truncate_op,
+	.fsync = fsync_op,
+	.sync = sync_op,
+	.statfs = statfs_op,
+	.client_gone = client_gone,
+};

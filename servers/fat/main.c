@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fat: the FAT filesystem server. It mounts the volume on the block device
+ * its manifest lets it call (disk0p1: the first partition of the first
+ * disk) and serves the fs protocol (proto/fs.h) on fs0. Until the disk's
+ * driver answers (ahci may start later) it retries with back-off. Dirty
+ * data is written back at the next tick of a 1 s timer (so within about a
+ * second), and at every fsync or sync.
+ *
+ * Recovery: stateless; everything is on the disk. A new instance mounts
+ * again (repairing what an unclean stop left: repair.c) and knows no
+ * clients; their library attaches and reopens by path (proto/fs.h).
+ */
+#include <string.h>
+
+#include "fatfs.h"
+#include "proto/block.h"
+#include "sys/server.h"
+#include "sys/start.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "sys/units.h"
+
+#define DISK_NAME    "disk0p1"
+#define SERVE_NAME   "fs0"
+#define BLOCK_VA     0x00005f0000000000ull
+#define BLOCK_BYTES  (256u << 10)	   /* the buffer the disk driver reads into */
+#define CLIENT_VA    0x0000600000000000ull /* slot n's buffer: FS_BUFFER_MAX each */
+#define TICK_NS	     (1000 * MS)
+#define DISK_TIMEOUT (10000 * MS)
+#define DISK_TRIES   3
+
+static struct block_client disk;
+static uint32_t sector_size;
+static handle_t client_mobj[FS_CLIENTS_MAX];
+static uint64_t client_size[FS_CLIENTS_MAX];
+static handle_t ep, tick;
+static uint64_t next_tick;
+
+/* ---- the block device under the engine ---- */
+
+static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+{
+	uint32_t per = BLOCK_BYTES / sector_size;
+
+	for (uint32_t done = 0; done < count;) {
+		uint32_t n = count - done < per ? count - done : per;
+		size_t bytes = (size_t)n * sector_size;
+		long r = E_TIMEOUT;
+		if (write)
+			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
+		/* Whole sectors at fixed places: one the driver gave up on (it reset the port) is
+		 * resent. */
+		for (int tries = 0; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
+			r = write ? block_write(&disk, lba + done, n, 0)
+				  : block_read(&disk, lba + done, n, 0);
+		if (r < 0)
+			return r;
+		if (!write)
+			memcpy(p + (size_t)done * sector_size, (void *)BLOCK_VA, bytes);
+		done += n;
+	}
+	return E_OK;
+}
+
+static long dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	(void)ctx;
+	return dev_io(lba, count, buf, false);
+}
+
+static long dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx;
+	return dev_io(lba, count, (uint8_t *)buf, true);
+}
+
+static long dev_flush(void *ctx)
+{
+	(void)ctx;
+	return block_flush(&disk);
+}
+
+static struct fat_blockdev dev = {.read = dev_read, .write = dev_write, .flush = dev_flush};
+
+/* Ask the disk for its geometry until its driver answers, backing off up to 2 s. */
+static void wait_for_disk(void)
+{
+	struct block_geometry g;
+	char model[BLOCK_MODEL_BYTES];
+	uint64_t pause = 50 * MS;
+
+	for (unsigned tries = 0;; tries++) {
+		long r = block_geometry(&disk, &g, model);
+		if (r == E_OK && (g.sector_size == 512 || g.sector_size == 4096)) {
+			sector_size = (uint32_t)g.sector_size;
+			dev.sector_size = sector_size;
+			dev.sectors = g.sectors;
+			dev.max_sectors = (uint32_t)(g.max_sectors < BLOCK_BYTES / sector_size
+							     ? g.max_sectors
+							     : BLOCK_BYTES / sector_size);
+			return;
+		}
+		if (tries == 0)
+			printf("fat: waiting for %s (%s)\n", DISK_NAME, sys_error_name(r));
+		sys_sleep(pause);
+		pause = pause * 2 < 2000 * MS ? pause * 2 : 2000 * MS;
+	}
+}
+
+/* ---- what the handlers need of the system ---- */
+
+static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint64_t *size)
+{
+	uint64_t at = CLIENT_VA + (uint64_t)slot * FS_BUFFER_MAX;
+	struct handle_info info;
+	long r = sys_handle_info(mobj, &info);
+
+	(void)ctx;
+	if (r == E_OK && info.type != KOBJ_MOBJ)
+		r = E_TYPE;
+	if (r == E_OK && (info.size == 0 || info.size > FS_BUFFER_MAX))
+		r = E_RANGE;
+	if (r == E_OK && (info.rights & (R_READ | R_WRITE)) != (R_READ | R_WRITE))
+		r = E_RIGHTS;
+	if (r < 0) {
+		sys_handle_close(mobj);
+		return r;
+	}
+	if (client_mobj[slot]) { /* attached again: the old buffer goes */
+		sys_unmap(HANDLE_SELF, at, client_size[slot]);
+		sys_handle_close(client_mobj[slot]);
+	}
+	r = sys_mobj_map(HANDLE_SELF, mobj, at, 0, info.size, R_READ | R_WRITE);
+	client_mobj[slot] = r == E_OK ? mobj : HANDLE_INVALID;
+	client_size[slot] = r == E_OK ? info.size : 0;
+	if (r < 0) {
+		sys_handle_close(mobj);
+		return r;
+	}
+	*buf = (uint8_t *)at;
+	*size = info.size;
+	return E_OK;
+}
+
+static void env_unmap(void *ctx, unsigned slot)
+{
+	(void)ctx;
+	if (!client_mobj[slot])
+		return;
+	sys_unmap(HANDLE_SELF, CLIENT_VA + (uint64_t)slot * FS_BUFFER_MAX, client_size[slot]);
+	sys_handle_close(client_mobj[slot]);
+	client_mobj[slot] = HANDLE_INVALID;
+}
+
+static void env_watch(void *ctx, uint64_t badge, bool on)
+{
+	(void)ctx;
+	sys_ep_watch(ep, badge, on ? 0 : EP_WATCH_CANCEL);
+}
+
+static const struct fat_env env = {env_map, env_unmap, env_watch};
+static struct fat_server fsrv = {.env = &env};
+static struct fs_server fss = {&fat_fs_ops, &fsrv};
+
+/* Before each wait: on a tick, write back what has been dirty since the last one. */
+static void before_wait(void *ctx)
+{
+	uint64_t now = sys_clock();
+
+	(void)ctx;
+	if (now < next_tick)
+		return;
+	if (fsrv.dirty) {
+		long r = fat_sync(fsrv.vol);
+		if (r < 0)
+			printf("fat: write-back failed: %s\n", sys_error_name(r));
+		fsrv.dirty = r < 0;
+	}
+	next_tick = now + TICK_NS;
+	sys_ntfn_timer(tick, next_tick, 1);
+}
+
+static long mount(void)
+{
+	long r;
+
+	for (;;) {
+		r = fat_mount(&dev, NULL, &fsrv.vol);
+		if (r == E_OK)
+			break;
+		printf("fat: %s: no FAT volume (%s); trying again in 2 s\n", DISK_NAME,
+		       sys_error_name(r));
+		sys_sleep(2000 * MS);
+	}
+	struct fat_statfs s;
+	fat_statfs(fsrv.vol, &s);
+	printf("fat: %s: FAT%d, %u clusters of %u bytes, %u free%s; serving %s\n", DISK_NAME,
+	       s.type, s.clusters, s.cluster_bytes, s.free_clusters,
+	       fat_was_dirty(fsrv.vol) ? " (was not cleanly unmounted: repaired)" : "", SERVE_NAME);
+	return E_OK;
+}
+
+int main(void)
+{
+	long t, m;
+
+	ep = start_handle(SERVE_NAME, NULL);
+	disk.ep = start_handle(DISK_NAME, NULL);
+	if (ep == HANDLE_INVALID || disk.ep == HANDLE_INVALID) {
+		printf("fat: no %s or %s handle\n", SERVE_NAME, DISK_NAME);
+		return 1;
+	}
+	m = sys_mobj_create(BLOCK_BYTES, 0);
+	t = sys_ntfn_create();
+	if (m < 0 || t < 0 ||
+	    sys_mobj_map(HANDLE_SELF, (handle_t)m, BLOCK_VA, 0, BLOCK_BYTES, R_READ | R_WRITE) <
+		    0) {
+		printf("fat: no memory for the disk buffer\n");
+		return 1;
+	}
+	disk.buffer = (handle_t)m;
+	disk.timeout = DISK_TIMEOUT;
+	tick = (handle_t)t;
+	sys_ep_bind(ep, tick);
+	wait_for_disk();
+	mount();
+	struct server s = fs_server(ep, &fss);
+	s.before_wait = before_wait;
+	return (int)server_run(&s);
+}

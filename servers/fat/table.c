@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file allocation table: entries of 12, 16 or 28 bits, read from the
+ * active copy and written to every copy (or only the active one when a
+ * FAT32 volume turns mirroring off), so the copies stay equal. A link is
+ * checked before it is followed: free (0), bad (…7) or out-of-range values
+ * inside a chain are damage (E_CORRUPT). Mount counts the free clusters
+ * itself rather than trusting FSInfo, and marks the volume in use (the
+ * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync sets it again and
+ * writes FSInfo.
+ */
+#include <string.h>
+
+#include "fat_impl.h"
+
+#define FAT16_CLEAN 0x8000u
+#define FAT32_CLEAN 0x08000000u
+
+/* Byte offset of cl's entry in one copy of the table. */
+static uint64_t entry_offset(const struct fat_vol *v, uint32_t cl)
+{
+	switch (v->type) {
+	case FAT12:
+		return cl + cl / 2;
+	case FAT16:
+		return (uint64_t)cl * 2;
+	default:
+		return (uint64_t)cl * 4;
+	}
+}
+
+static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p, uint64_t *lba)
+{
+	uint8_t *d;
+	*lba = v->fat_start + (uint64_t)copy * v->fat_sectors + off / v->ss;
+	long r = cache_get(&v->cache, *lba, 8, &d);
+	if (r == E_OK)
+		*p = d + off % v->ss;
+	return r;
+}
+
+/* Read `n` bytes (2 or 4) at off of copy; a FAT12 entry may straddle two sectors. */
+static long read_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t *val)
+{
+	uint8_t *p = NULL;
+	uint64_t lba;
+	uint32_t x = 0;
+	long r;
+
+	if (off % v->ss + n <= v->ss) {
+		r = byte_ptr(v, copy, off, &p, &lba);
+		if (r == E_OK)
+			*val = n == 4 ? rd32(p) : rd16(p);
+		return r;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		r = byte_ptr(v, copy, off + i, &p, &lba);
+		if (r < 0)
+			return r;
+		x |= (uint32_t)*p << (8 * i);
+	}
+	*val = x;
+	return E_OK;
+}
+
+static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t val,
+			uint32_t keep)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *p = NULL, k = (uint8_t)(keep >> (8 * i));
+		uint64_t lba;
+		long r = byte_ptr(v, copy, off + i, &p, &lba);
+		if (r < 0)
+			return r;
+		*p = (uint8_t)((*p & k) | ((uint8_t)(val >> (8 * i)) & ~k));
+		cache_mark_dirty(&v->cache, lba);
+	}
+	return E_OK;
+}
+
+/* Entry cl (also the reserved 0 and 1), unchecked. */
+static long raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
+{
+	uint64_t off = entry_offset(v, cl);
+	uint32_t x = 0;
+	long r = read_bytes(v, v->active_fat, off, v->type == FAT32 ? 4 : 2, &x);
+
+	if (r < 0)
+		return r;
+	if (v->type == FAT12)
+		x = cl & 1 ? (x >> 4) & 0xFFF : x & 0xFFF;
+	else if (v->type == FAT32)
+		x &= 0x0FFFFFFF;
+	*val = x;
+	return E_OK;
+}
+
+static long raw_set(struct fat_vol *v, uint32_t cl, uint32_t val)
+{
+	uint64_t off = entry_offset(v, cl);
+	uint32_t keep = 0;
+	unsigned n = v->type == FAT32 ? 4 : 2;
+
+	if (v->type == FAT12) {
+		keep = cl & 1 ? 0x000F : 0xF000;
+		val = cl & 1 ? val << 4 : val & 0xFFF;
+	} else if (v->type == FAT32) {
+		keep = 0xF0000000; /* the top four bits are reserved */
+	}
+	for (uint32_t c = 0; c < v->nfats; c++) {
+		if (!v->mirror && c != v->active_fat)
+			continue;
+		long r = write_bytes(v, c, off, n, val, keep);
+		if (r < 0)
+			return r;
+	}
+	return E_OK;
+}
+
+long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
+{
+	if (!fat_cluster_ok(v, cl))
+		return E_CORRUPT;
+	return raw_get(v, cl, val);
+}
+
+long table_set(struct fat_vol *v, uint32_t cl, uint32_t val)
+{
+	if (!fat_cluster_ok(v, cl) || v->read_only)
+		return v->read_only ? E_RIGHTS : E_CORRUPT;
+	return raw_set(v, cl, val);
+}
+
+static bool is_end(const struct fat_vol *v, uint32_t x)
+{
+	return x >= (v->eoc & ~7u);
+}
+
+long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
+{
+	uint32_t x;
+	long r = table_get(v, cl, &x);
+
+	if (r < 0)
+		return r;
+	if (is_end(v, x)) {
+		*next = 0;
+		return E_OK;
+	}
+	if (!fat_cluster_ok(v, x))
+		return E_CORRUPT; /* free, bad, reserved or past the end inside a chain */
+	*next = x;
+	return E_OK;
+}
+
+long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
+{
+	uint32_t start = fat_cluster_ok(v, v->next_free) ? v->next_free : 2;
+
+	if (v->read_only)
+		return E_RIGHTS;
+	for (uint32_t i = 0; i < v->clusters; i++) {
+		uint32_t cl = 2 + (start - 2 + i) % v->clusters, x;
+		long r = raw_get(v, cl, &x);
+		if (r < 0)
+			return r;
+		if (x != 0)
+			continue;
+		r = raw_set(v, cl, v->eoc);
+		if (r == E_OK && prev)
+			r = table_set(v, prev, cl);
+		if (r < 0)
+			return r;
+		v->free_count -= v->free_count ? 1 : 0;
+		v->next_free = cl + 1;
+		*out = cl;
+		return E_OK;
+	}
+	return E_NOSPACE;
+}
+
+long table_free_chain(struct fat_vol *v, uint32_t cl)
+{
+	for (uint32_t steps = 0; cl && steps < v->clusters; steps++) {
+		uint32_t next;
+		long r = table_next(v, cl, &next);
+		if (r < 0)
+			return r;
+		r = table_set(v, cl, 0);
+		if (r < 0)
+			return r;
+		v->free_count++;
+		cl = next;
+	}
+	return E_OK;
+}
+
+/* Free entries in one sector of the active FAT (FAT16/32: whole entries per sector). */
+static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
+{
+	unsigned width = v->type / 8, per = v->ss / width;
+	uint8_t *p;
+	long r = cache_get(&v->cache, v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec,
+			   32, &p);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < per && *cl < v->clusters + 2; i++, (*cl)++) {
+		uint32_t x = width == 4 ? rd32(p + 4 * i) & 0x0FFFFFFF : rd16(p + 2 * i);
+		if (x == 0 && *cl >= 2) {
+			v->free_count++;
+			v->next_free = v->next_free ? v->next_free : *cl;
+		}
+	}
+	return E_OK;
+}
+
+static long count_free(struct fat_vol *v)
+{
+	v->free_count = 0;
+	v->next_free = 0;
+	if (v->type != FAT12) {
+		uint32_t cl = 0;
+		for (uint32_t sec = 0; sec < v->fat_sectors && cl < v->clusters + 2; sec++) {
+			long r = count_sector(v, sec, &cl);
+			if (r < 0)
+				return r;
+		}
+		return E_OK;
+	}
+	for (uint32_t cl = 2; cl - 2 < v->clusters; cl++) {
+		uint32_t x;
+		long r = raw_get(v, cl, &x);
+		if (r < 0)
+			return r;
+		if (x == 0) {
+			v->free_count++;
+			if (!v->next_free)
+				v->next_free = cl;
+		}
+	}
+	return E_OK;
+}
+
+static uint32_t clean_bit(const struct fat_vol *v)
+{
+	return v->type == FAT16 ? FAT16_CLEAN : v->type == FAT32 ? FAT32_CLEAN : 0;
+}
+
+long table_mark_dirty(struct fat_vol *v)
+{
+	uint32_t x;
+	long r;
+
+	if (v->read_only)
+		return E_RIGHTS;
+	if (v->marked_dirty || !clean_bit(v))
+		return E_OK;
+	r = raw_get(v, 1, &x);
+	if (r == E_OK)
+		r = raw_set(v, 1, x & ~clean_bit(v));
+	if (r == E_OK)
+		v->marked_dirty = true;
+	return r;
+}
+
+static long write_fsinfo(struct fat_vol *v)
+{
+	uint8_t *s;
+	long r;
+
+	if (v->type != FAT32 || !v->fsinfo_sector)
+		return E_OK;
+	r = cache_get(&v->cache, v->fsinfo_sector, 0, &s);
+	if (r < 0)
+		return r;
+	if (rd32(s) != 0x41615252 || rd32(s + 484) != 0x61417272)
+		return E_OK; /* not an FSInfo sector: leave it alone */
+	if (rd32(s + 488) != v->free_count || rd32(s + 492) != v->next_free) {
+		wr32(s + 488, v->free_count);
+		wr32(s + 492, v->next_free ? v->next_free : 0xFFFFFFFF);
+		cache_mark_dirty(&v->cache, v->fsinfo_sector);
+	}
+	return E_OK;
+}
+
+long table_mark_clean(struct fat_vol *v)
+{
+	uint32_t x;
+	long r = write_fsinfo(v);
+
+	if (r < 0 || !v->marked_dirty)
+		return r;
+	r = raw_get(v, 1, &x);
+	if (r == E_OK)
+		r = raw_set(v, 1, x | clean_bit(v));
+	if (r == E_OK)
+		v->marked_dirty = false;
+	return r;
+}
+
+long table_mount(struct fat_vol *v)
+{
+	uint32_t x;
+	long r = raw_get(v, 1, &x);
+
+	if (r < 0)
+		return r;
+	v->was_dirty = clean_bit(v) && !(x & clean_bit(v));
+	if (v->was_dirty && !v->read_only) {
+		/* Ours to make clean again: repair what a kill left, mark clean at sync. */
+		v->marked_dirty = true;
+		r = repair_lost_clusters(v);
+		if (r < 0)
+			v->repaired = 0; /* damage found: nothing freed, fsck's job */
+	}
+	return count_free(v);
+}

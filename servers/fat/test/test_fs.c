@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host test of the fs protocol through the FAT server's real handlers: the
+ * client library (proto/fs.h) -> fake transport (fake_ipc.h) -> the
+ * decode (libsys/proto/fs/server.c) -> fs.c -> the FAT engine on a FAT16
+ * image that mkfs.fat made. Data through the attached buffer in several
+ * requests, directories, rename, errors, malformed requests built by hand,
+ * a client that goes away, and a server restart after which the library
+ * attaches again, reopens its files and reads the right bytes. At the end
+ * the image goes back to disk and `fsck.fat -n` must find it clean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fatfs.h"
+#include "check.h"
+#include "fake_ipc.h"
+#include "sys/sys.h"
+
+#define IMG_BYTES (8u << 20)
+#define BUF_BYTES (64u << 10)
+
+static uint8_t *disk;
+static uint8_t shared[BUF_BYTES]; /* the client's buffer, as the server maps it too */
+static unsigned maps, unmaps, watches;
+
+static long mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
+{
+	(void)ctx;
+	memcpy(buf, disk + lba * 512, (size_t)n * 512);
+	return E_OK;
+}
+
+static long mem_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
+{
+	(void)ctx;
+	memcpy(disk + lba * 512, buf, (size_t)n * 512);
+	return E_OK;
+}
+
+static long mem_flush(void *ctx)
+{
+	(void)ctx;
+	return E_OK;
+}
+
+static struct fat_blockdev dev = {NULL, 512, IMG_BYTES / 512, 128, mem_read, mem_write, mem_flush};
+
+static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint64_t *size)
+{
+	(void)ctx, (void)slot, (void)mobj;
+	maps++;
+	*buf = shared;
+	*size = BUF_BYTES;
+	return E_OK;
+}
+
+static void env_unmap(void *ctx, unsigned slot)
+{
+	(void)ctx, (void)slot;
+	unmaps++;
+}
+
+static void env_watch(void *ctx, uint64_t badge, bool on)
+{
+	(void)ctx, (void)badge, (void)on;
+	watches++;
+}
+
+static const struct fat_env env = {env_map, env_unmap, env_watch};
+static struct fat_server fsrv;
+static struct fs_server fss = {&fat_fs_ops, &fsrv};
+static struct server srv;
+
+/*
+ * A server instance over the image (a new one forgets every client, as
+ * after a restart); crash: the old one dies without writing anything back.
+ */
+static void new_instance_after(bool crash)
+{
+	if (fsrv.vol && crash)
+		fat_forget(fsrv.vol);
+	else if (fsrv.vol)
+		CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
+	memset(&fsrv, 0, sizeof(fsrv));
+	fsrv.env = &env;
+	CHECK_EQ(fat_mount(&dev, NULL, &fsrv.vol), E_OK);
+	srv = fs_server(0, &fss);
+}
+
+static void new_instance(void)
+{
+	new_instance_after(false);
+}
+
+static void client_init(struct fs_client *c, handle_t ep)
+{
+	memset(c, 0, sizeof(*c));
+	c->ep = ep;
+	c->buffer = fake_ipc_handle();
+	c->data = shared;
+	c->timeout = TIMEOUT_NEVER;
+}
+
+static uint8_t pattern(uint64_t i)
+{
+	return (uint8_t)(i * 7 + (i >> 9));
+}
+
+static void test_data(struct fs_client *c)
+{
+	static uint8_t out[200000], in[200000];
+	struct fs_stat st;
+	uint64_t done;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = pattern(i);
+	CHECK_EQ(fs_open(c, "/Data file.bin", FS_O_CREATE | FS_O_EXCL, &fd, &st), E_OK);
+	CHECK_EQ(st.size, 0);
+	CHECK_EQ(fs_write(c, fd, 0, out, sizeof(out), &done), E_OK); /* four requests */
+	CHECK_EQ(done, sizeof(out));
+	CHECK_EQ(fs_fstat(c, fd, &st), E_OK);
+	CHECK_EQ(st.size, sizeof(out));
+	CHECK_EQ(fs_read(c, fd, 0, in, sizeof(in), &done), E_OK);
+	CHECK_EQ(done, sizeof(in));
+	CHECK(memcmp(in, out, sizeof(in)) == 0);
+	CHECK_EQ(fs_read(c, fd, sizeof(out) - 10, in, 100, &done), E_OK);
+	CHECK_EQ(done, 10); /* stops at the end */
+	CHECK_EQ(fs_truncate(c, fd, 1000), E_OK);
+	CHECK_EQ(fs_stat(c, "/data FILE.bin", &st), E_OK); /* any case finds it */
+	CHECK_EQ(st.size, 1000);
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(fs_open(c, "/Data file.bin", FS_O_CREATE | FS_O_EXCL, &fd, &st), E_EXISTS);
+	CHECK_EQ(fs_open(c, "/nothing", 0, &fd, &st), E_NOENT);
+}
+
+static void test_dirs(struct fs_client *c)
+{
+	struct fs_stat st;
+	struct fs_statfs sf;
+	char name[FS_NAME_BYTES], label[12];
+	uint64_t cookie = 0, done;
+	int fd, dfd, seen = 0;
+
+	CHECK_EQ(fs_mkdir(c, "/フォルダ"), E_OK);
+	CHECK_EQ(fs_mkdir(c, "/フォルダ"), E_EXISTS);
+	CHECK_EQ(fs_open(c, "/フォルダ/a.txt", FS_O_CREATE, &fd, &st), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, "abc", 3, &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/フォルダ"), E_NOTEMPTY);
+	CHECK_EQ(fs_rename(c, "/フォルダ/a.txt", "/moved.txt"), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/フォルダ"), E_OK);
+	CHECK_EQ(fs_open(c, "/", FS_O_DIR, &dfd, &st), E_OK);
+	CHECK(st.attr & FS_STAT_DIR);
+	while (fs_readdir(c, dfd, &cookie, &st, name) == E_OK)
+		seen |= (!strcmp(name, "moved.txt") && st.size == 3) |
+			(!strcmp(name, "Data file.bin")) << 1;
+	CHECK_EQ(seen, 3);
+	CHECK_EQ(fs_readdir(c, dfd, &cookie, &st, name), E_NOENT);
+	CHECK_EQ(fs_open(c, "/moved.txt", FS_O_DIR, &fd, &st), E_NOTDIR);
+	CHECK_EQ(fs_unlink(c, "/moved.txt"), E_OK);
+	CHECK_EQ(fs_stat(c, "/moved.txt", &st), E_NOENT);
+	CHECK_EQ(fs_statfs(c, &sf, label), E_OK);
+	CHECK_EQ(sf.type, 16);
+	CHECK_EQ(sf.sector_size, 512);
+	CHECK(sf.free_blocks > 0 && sf.free_blocks < sf.blocks);
+	CHECK_EQ(fs_close(c, dfd), E_OK);
+}
+
+/* Requests a stub would never send. */
+static void test_malformed(handle_t ep)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_READ, 2, 0, 0)};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO); /* wrong word count */
+
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_READ, 4, 0, 0), .w = {1, 0, 16, BUF_BYTES - 8}};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_RANGE); /* past the buffer */
+
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_READ, 4, 0, 0), .w = {9, 0, 16, 0}};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE);
+
+	memcpy(ipc_buffer()->data, "/abc", 4); /* no NUL */
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_MKDIR, 0, 0, 4)};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
+
+	memcpy(ipc_buffer()->data, "/a\0/b", 6); /* rename needs two whole paths */
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_RENAME, 0, 0, 5)};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
+
+	memcpy(ipc_buffer()->data, "/x", 3);
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_OPEN, 1, 0, 3), .w = {0x100}};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO); /* unknown flag */
+
+	m = (struct ipc_msg){.tag = IPC_TAG(FS_PROTOCOL_BASE + 0xF0, 0, 0, 0)};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_NOSYS);
+}
+
+/* The server restarts between and during calls: the library reopens and reads right. */
+static void test_restart(struct fs_client *c)
+{
+	static uint8_t out[150000], in[150000];
+	uint64_t done;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = pattern(i + 3);
+	CHECK_EQ(fs_open(c, "/kept.bin", FS_O_CREATE | FS_O_TRUNC, &fd, NULL), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, out, sizeof(out), &done), E_OK);
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+
+	new_instance(); /* knows no buffer and no handle */
+	handle_t ep = fake_ipc_endpoint(&srv, 5);
+	c->ep = ep;
+	uint64_t before = c->reopened;
+	CHECK_EQ(fs_read(c, fd, 0, in, sizeof(in), &done), E_OK);
+	CHECK_EQ(done, sizeof(in));
+	CHECK(memcmp(in, out, sizeof(in)) == 0);
+	CHECK_EQ(c->reopened, before + 1);
+
+	fake_ipc_fail_next(E_RESTARTED, 1, 0); /* a call in flight when it died */
+	memset(in, 0, sizeof(in));
+	CHECK_EQ(fs_read(c, fd, 1000, in, 5000, &done), E_OK);
+	CHECK(memcmp(in, out + 1000, 5000) == 0);
+	fake_ipc_fail_next(E_RESTARTED, 1, 1); /* the write happened, its reply was lost */
+	CHECK_EQ(fs_write(c, fd, 10, "again", 5, &done), E_OK);
+	CHECK_EQ(fs_read(c, fd, 8, in, 9, &done), E_OK);
+	CHECK(memcmp(in, out + 8, 2) == 0 && memcmp(in + 2, "again", 5) == 0);
+	fake_ipc_fail_next(E_RESTARTED, 1,
+			   1); /* mkdir done, reply lost: the resend's E_EXISTS is success */
+	CHECK_EQ(fs_mkdir(c, "/made once"), E_OK);
+
+	/* The restarts since the last fsync ("again" was resent after one) are owned up to. */
+	CHECK_EQ(fs_fsync(c, fd), E_RESTARTED);
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+	/* Written, then the server crashes before any sync: fsync must not say all is well. */
+	CHECK_EQ(fs_write(c, fd, 100, "lost?", 5, &done), E_OK);
+	new_instance_after(true);
+	c->ep = fake_ipc_endpoint(&srv, 5);
+	CHECK_EQ(fs_write(c, fd, 200, "later", 5, &done), E_OK); /* reopens */
+	CHECK_EQ(fs_fsync(c, fd), E_RESTARTED);
+	CHECK_EQ(fs_read(c, fd, 100, in, 5, &done), E_OK);
+	CHECK(memcmp(in, out + 100, 5) == 0); /* indeed gone: the crash took it */
+	CHECK_EQ(fs_write(c, fd, 100, "lost?", 5, &done), E_OK); /* written again */
+	CHECK_EQ(fs_fsync(c, fd), E_OK);
+	CHECK_EQ(fs_read(c, fd, 100, in, 5, &done), E_OK);
+	CHECK(memcmp(in, "lost?", 5) == 0);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+}
+
+static void test_client_gone(void)
+{
+	struct fs_client c2;
+	int fd;
+	handle_t ep = fake_ipc_endpoint(&srv, 99);
+
+	client_init(&c2, ep);
+	uint8_t b[4];
+	uint64_t done;
+	CHECK_EQ(fs_open(&c2, "/kept.bin", 0, &fd, NULL), E_OK);
+	CHECK_EQ(fs_read(&c2, fd, 0, b, 4, &done), E_OK); /* attaches its buffer */
+	unsigned u = unmaps;
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {99}};
+	fake_ipc_event(ep, &gone);
+	CHECK_EQ(unmaps, u + 1);
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {c2.files[fd].remote}};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE); /* its handles went with it */
+}
+
+int main(void)
+{
+	char img[] = "/tmp/test_fs_XXXXXX", cmd[200];
+	struct fs_client c;
+	int fdimg = mkstemp(img);
+
+	snprintf(cmd, sizeof(cmd), "mkfs.fat -F 16 -s 1 -C %s.img %u >/dev/null", img,
+		 IMG_BYTES >> 10);
+	if (fdimg < 0 || system(cmd) != 0) {
+		fprintf(stderr, "test_fs: mkfs.fat failed\n");
+		return 1;
+	}
+	snprintf(cmd, sizeof(cmd), "%s.img", img);
+	FILE *f = fopen(cmd, "rb");
+	disk = malloc(IMG_BYTES);
+	CHECK(f && fread(disk, 1, IMG_BYTES, f) == IMG_BYTES);
+	fclose(f);
+
+	fake_ipc_reset();
+	new_instance();
+	handle_t ep = fake_ipc_endpoint(&srv, 5);
+	client_init(&c, ep);
+	test_data(&c);
+	test_dirs(&c);
+	test_malformed(ep);
+	test_restart(&c);
+	test_client_gone();
+	CHECK(maps >= 2 && watches >= 2);
+	CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
+
+	f = fopen(cmd, "wb");
+	CHECK(f && fwrite(disk, 1, IMG_BYTES, f) == IMG_BYTES);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "fsck.fat -n %s.img >/dev/null", img);
+	CHECK_EQ(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.img", img);
+	remove(cmd);
+	remove(img);
+	free(disk);
+	return check_summary("fs");
+}
