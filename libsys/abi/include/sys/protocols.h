@@ -31,6 +31,7 @@
 	X(echo, 0x0400)	    /* proto/echo.h */                                                     \
 	X(counter, 0x0500)  /* proto/counter.h */                                                  \
 	X(block, 0x0600)    /* proto/block.h */                                                    \
+	X(display, 0x0A00)  /* proto/display.h */                                                  \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
 	X(pcitest, 0x7900)  /* proto/pcitest.h */                                                  \
