@@ -67,10 +67,21 @@ static bool compositor_forgot(long err)
 	return err == E_NOENT || err == E_RESTARTED;
 }
 
+/* Whether the ring holds a DISPLAY_EV_CLOSE not read yet (the window was closed, not lost). */
+static bool close_queued(const struct gui_window *w)
+{
+	uint32_t head = __atomic_load_n(&w->shared->head, __ATOMIC_ACQUIRE);
+
+	for (uint32_t i = w->shared->tail; i != head && head - i <= DISPLAY_EVENTS; i++)
+		if (w->shared->ev[i % DISPLAY_EVENTS].type == DISPLAY_EV_CLOSE)
+			return true;
+	return false;
+}
+
 /* Create the window again (the compositor restarted) and send all of it. */
 static long reconnect(struct gui_window *w)
 {
-	if (w->closed)
+	if (w->closed || close_queued(w))
 		return E_CLOSED;
 	w->shared->head = w->shared->tail = 0; /* a new instance starts its ring at 0 */
 	long err = create(w, (uint32_t)w->x, w->y);

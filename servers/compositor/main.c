@@ -7,29 +7,32 @@
  * (proto/display.h) on "display". This file is its system side: the
  * framebuffer, the back buffer, surfaces and images mapped per window
  * slot, notifications, client-death notices, the RTC for the top bar's
- * clock and a one-second timer bound to the endpoint.
+ * clock and a ticker thread that wakes the loop once a second.
  * Recovery: memory. Window ids, places and order live in the "state"
  * object (window.c); surfaces are the clients', who create their windows
  * again when a new instance answers E_NOENT (gui/gui.h).
  */
 #include "comp.h"
 #include "ops.h"
+#include "proto/ns.h"
 #include "sys/device.h"
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
+#include "sys/thread.h"
 
-#define FB_VA	     0x00005a0000000000ull
-#define BACK_VA	     0x0000580000000000ull
-#define STATE_VA     0x0000200000000000ull
-#define SURFACE_VA   0x0000400000000000ull
-#define SURFACE_SLOT (32ull << 20) /* a header page and 2048 x 2048 pixels */
-#define IMAGE_VA     0x0000480000000000ull
-#define IMAGE_SLOT   (16ull << 20)
-#define SECOND	     1000000000ull
+#define FB_VA		0x00005a0000000000ull
+#define BACK_VA		0x0000580000000000ull
+#define STATE_VA	0x0000200000000000ull
+#define SURFACE_VA	0x0000400000000000ull
+#define SURFACE_SLOT	(32ull << 20) /* a header page and 2048 x 2048 pixels */
+#define IMAGE_VA	0x0000480000000000ull
+#define IMAGE_SLOT	(16ull << 20)
+#define SECOND		1000000000ull
+#define TICKER_PRIORITY 14
 
 static struct comp comp;
-static handle_t endpoint, timer;
+static handle_t endpoint;
 
 static uint64_t pages(uint64_t bytes)
 {
@@ -123,12 +126,24 @@ static uint64_t clock(void *ctx)
 static const struct comp_sys comp_sys = {map_surface, map_image,    unmap, new_ntfn,
 					 signal,      close_handle, watch, clock};
 
-void comp_tick(struct comp *c)
+/*
+ * The ticker: wakes the server loop once a second with a ping of its own
+ * (an endpoint keeps the first notification bound to it for good, so a
+ * restarted instance could not bind a timer), so the loop's before_wait
+ * advances the top bar's clock.
+ */
+static void ticker(void *arg)
 {
-	uint64_t now = sys_clock();
+	(void)arg;
+	long ep = ns_lookup_self(DISPLAY_NAME);
 
-	(void)c;
-	sys_ntfn_timer(timer, (now / SECOND + 1) * SECOND, 1);
+	if (ep < 0)
+		return;
+	for (;;) {
+		uint64_t now = sys_clock();
+		sys_sleep((now / SECOND + 1) * SECOND - now);
+		display_ping((handle_t)ep, 0);
+	}
 }
 
 /* One CMOS register, in binary. */
@@ -223,10 +238,6 @@ int main(void)
 	endpoint = start_handle(DISPLAY_NAME, NULL);
 	if (endpoint == HANDLE_INVALID || !map_framebuffer(c) || !map_back_buffer(c))
 		return 1;
-	long t = sys_ntfn_create();
-	if (t < 0 || sys_ep_bind(endpoint, (handle_t)t) < 0)
-		return 1;
-	timer = (handle_t)t;
 	c->sys = &comp_sys;
 	c->state = map_state();
 	comp_state_open(c);
@@ -237,7 +248,8 @@ int main(void)
 	comp_set_clock(c, sys_clock());
 	comp_damage(c, (struct gui_rect){0, 0, c->width, c->height});
 	comp_flush(c);
-	comp_tick(c);
+	if (thread_spawn(ticker, NULL, TICKER_PRIORITY, NULL) < 0)
+		printf("compositor: no ticker thread; the top bar's clock stands still\n");
 	printf("compositor: %dx%d desktop up, %u windows to restore\n", c->width, c->height,
 	       pending_records(c->state));
 	struct server s = display_server(endpoint, &ds);

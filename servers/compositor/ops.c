@@ -120,19 +120,14 @@ static void op_client_gone(void *ctx, uint64_t badge)
 	comp_client_gone(ctx, badge);
 }
 
+/* Before each wait: the clock's second (the ticker's ping wakes us for it), then the frame. */
 static void op_before_wait(void *ctx)
-{
-	comp_flush(ctx);
-}
-
-static void op_notify(void *ctx, uint64_t bits)
 {
 	struct comp *c = ctx;
 
-	(void)bits; /* the one timer: the clock's second */
 	comp_set_clock(c, c->sys->clock(c->sys_ctx));
 	comp_state_expire(c);
-	comp_tick(c);
+	comp_flush(c);
 }
 
 const struct display_ops comp_display_ops = {
@@ -146,7 +141,6 @@ const struct display_ops comp_display_ops = {
 	.raise = op_raise,
 	.close = op_close,
 	.inject = op_inject,
-	.notify = op_notify,
 	.client_gone = op_client_gone,
 	.before_wait = op_before_wait,
 };

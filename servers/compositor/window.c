@@ -16,6 +16,7 @@
 
 #include "comp.h"
 #include "sys/errors.h"
+#include "sys/stdio.h"
 
 #define PLACE_STEP 32
 
@@ -204,6 +205,10 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 	stack_insert(c, w);
 	comp_focus(c, restored && rec->rank != c->state->focus_rank ? c->focus : w);
 	comp_damage(c, comp_frame(w));
+	if (restored)
+		printf("compositor: window %lu '%s' back at (%d, %d) %lu ms after start\n",
+		       (unsigned long)w->id, w->title, w->x, w->y,
+		       (unsigned long)((c->sys->clock(c->sys_ctx) - c->started) / 1000000));
 	*rp = (struct display_create_reply){w->id, (uint64_t)(int64_t)w->x,
 					    (uint64_t)(int64_t)w->y};
 	return E_OK;

@@ -25,6 +25,8 @@ const struct shell_command cmd_table[] = {
 	{"lspci", "list the PCI functions", cmd_lspci},
 	{"disks", "list the block devices: size, sectors, model, partitions", cmd_disks},
 	{"blk", "dump sectors in hex: blk read <device> <lba> [count]", cmd_blk},
+	{"win", "the desktop's windows: win | win move|raise|close ID ... | win point|key ...",
+	 cmd_win},
 	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
 	 cmd_run},
 	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},

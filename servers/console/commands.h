@@ -10,6 +10,7 @@
  *                 waited for in a thread, killed by Ctrl-C
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
  *   cmd_disk.c    disks and blk read: block devices through proto/block.h
+ *   cmd_win.c     win: the desktop's windows through proto/display.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -68,3 +69,4 @@ int cmd_bench(struct shell *sh, int argc, char **argv);
 int cmd_lspci(struct shell *sh, int argc, char **argv);
 int cmd_disks(struct shell *sh, int argc, char **argv);
 int cmd_blk(struct shell *sh, int argc, char **argv);
+int cmd_win(struct shell *sh, int argc, char **argv);

@@ -130,22 +130,12 @@ static long on_inject(struct server_request *req)
 	return ds_of(req)->ops->inject(ds_of(req)->ctx, w[0], w[1], w[2], w[3]);
 }
 
-static long on_notify(struct server_request *req)
-{
-	const struct display_server *ds = ds_of(req);
-
-	if (ds->ops->notify)
-		ds->ops->notify(ds->ctx, req->msg.badge);
-	return E_OK;
-}
-
 static const struct server_method display_methods[] = {
-	{DISPLAY_INFO, 0, on_info},	  {DISPLAY_CREATE, 0, on_create},
-	{DISPLAY_COMMIT, 0, on_commit},	  {DISPLAY_DESTROY, 0, on_destroy},
-	{DISPLAY_PING, 0, on_ping},	  {DISPLAY_LIST, 0, on_list},
-	{DISPLAY_MOVE, 0, on_move},	  {DISPLAY_RAISE, 0, on_raise},
-	{DISPLAY_CLOSE, 0, on_close},	  {DISPLAY_INJECT, 0, on_inject},
-	{IPC_LABEL_NOTIFY, 0, on_notify},
+	{DISPLAY_INFO, 0, on_info},	{DISPLAY_CREATE, 0, on_create},
+	{DISPLAY_COMMIT, 0, on_commit}, {DISPLAY_DESTROY, 0, on_destroy},
+	{DISPLAY_PING, 0, on_ping},	{DISPLAY_LIST, 0, on_list},
+	{DISPLAY_MOVE, 0, on_move},	{DISPLAY_RAISE, 0, on_raise},
+	{DISPLAY_CLOSE, 0, on_close},	{DISPLAY_INJECT, 0, on_inject},
 };
 
 static void gone(void *ctx, uint64_t badge)
