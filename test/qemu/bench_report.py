@@ -23,6 +23,10 @@ CASES = {
     "yield_roundtrip": "yield ping-pong, two processes (round trip)",
     "restart_latency": "restart: crash until the new instance answers",
     "irq_to_driver": "interrupt entry until the driver thread runs",
+    "desk_compose_full": "desktop: 1024x768 composed, five windows (goal 3,000,000)",
+    "desk_cursor_move": "desktop: 16x16 cursor moved, 2 x 1 KiB to the screen (goal 60,000)",
+    "desk_drag_frame": "desktop: one frame of a 400x300 window dragged 10 px",
+    "desk_text_80": "desktop: 80 characters of text by the gui library",
 }
 
 # apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).

@@ -5,8 +5,9 @@
  * and the windows the boot opened (clock, counter). Suites: input (keys
  * reach only the focused window, the pointer reaches the window under it
  * in window coordinates, a press raises), hostile (every bad request a
- * client can make, refused, the compositor unharmed) and crash (a client
- * that dies loses its window and only its window).
+ * client can make, refused, the compositor unharmed) crash (a client
+ * that dies loses its window and only its window) and bench (the
+ * compositor's composition code and gui text timed, for ./run bench).
  * `dsktest <suite>...` runs those suites; no arguments all of them;
  * `dsktest child` is the crash suite's client: it opens a window and faults.
  */
