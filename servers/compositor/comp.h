@@ -14,6 +14,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gui/draw.h"
@@ -110,7 +111,19 @@ struct comp_sys {
 	void (*close)(void *ctx, handle_t h);
 	long (*watch)(void *ctx, uint64_t badge, bool on);
 	uint64_t (*clock)(void *ctx);
+	/* Window w came back after a restart, ns after the instance started (a log line). */
+	void (*restored)(void *ctx, const struct window *w, uint64_t ns);
 };
+
+/* A title copied into DISPLAY_TITLE_MAX bytes, cut and terminated (host tests lack strlcpy). */
+static inline void comp_copy_title(char *dst, const char *src)
+{
+	size_t i = 0;
+
+	for (; i + 1 < DISPLAY_TITLE_MAX && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
 
 /* compose.c */
 void comp_damage(struct comp *c, struct gui_rect r);

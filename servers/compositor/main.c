@@ -123,8 +123,15 @@ static uint64_t clock(void *ctx)
 	return sys_clock();
 }
 
-static const struct comp_sys comp_sys = {map_surface, map_image,    unmap, new_ntfn,
-					 signal,      close_handle, watch, clock};
+static void restored(void *ctx, const struct window *w, uint64_t ns)
+{
+	(void)ctx;
+	printf("compositor: window %lu '%s' back at (%d, %d) %lu ms after start\n",
+	       (unsigned long)w->id, w->title, w->x, w->y, (unsigned long)(ns / 1000000));
+}
+
+static const struct comp_sys comp_sys = {map_surface,  map_image, unmap, new_ntfn, signal,
+					 close_handle, watch,	  clock, restored};
 
 /*
  * The ticker: wakes the server loop once a second with a ping of its own

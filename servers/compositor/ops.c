@@ -76,7 +76,7 @@ static long op_list(void *ctx, uint64_t n, struct display_window_info *info,
 					     (uint64_t)(int64_t)w->y,
 					     (uint64_t)w->w | (uint64_t)w->h << 32,
 					     n | (uint64_t)(c->focus == w) << 32};
-	strlcpy(title, w->title, DISPLAY_TITLE_MAX);
+	comp_copy_title(title, w->title);
 	return E_OK;
 }
 

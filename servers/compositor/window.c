@@ -16,7 +16,6 @@
 
 #include "comp.h"
 #include "sys/errors.h"
-#include "sys/stdio.h"
 
 #define PLACE_STEP 32
 
@@ -189,7 +188,7 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 			     .h = (int32_t)rq->height,
 			     .slot = (uint32_t)(w - c->win),
 			     .rec = rec};
-	strlcpy(w->title, title, sizeof(w->title));
+	comp_copy_title(w->title, title);
 	err = attach(c, w, surface, give);
 	if (err < 0) {
 		if (windows_of(c, badge) == 0)
@@ -206,9 +205,7 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 	comp_focus(c, restored && rec->rank != c->state->focus_rank ? c->focus : w);
 	comp_damage(c, comp_frame(w));
 	if (restored)
-		printf("compositor: window %lu '%s' back at (%d, %d) %lu ms after start\n",
-		       (unsigned long)w->id, w->title, w->x, w->y,
-		       (unsigned long)((c->sys->clock(c->sys_ctx) - c->started) / 1000000));
+		c->sys->restored(c->sys_ctx, w, c->sys->clock(c->sys_ctx) - c->started);
 	*rp = (struct display_create_reply){w->id, (uint64_t)(int64_t)w->x,
 					    (uint64_t)(int64_t)w->y};
 	return E_OK;

@@ -52,8 +52,6 @@ long display_create(handle_t ep, handle_t surface, const struct display_create_r
 	memcpy(m.w, rq, sizeof(*rq));
 	memcpy(ipc_buffer()->data, title, n);
 	long err = call(ep, &m, 1, 3, 1);
-	if (err == E_PROTO && IPC_TAG_CAP(m.tag))
-		sys_handle_close(m.cap);
 	if (err < 0)
 		return err;
 	memcpy(rp, m.w, sizeof(*rp));

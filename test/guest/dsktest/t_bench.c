@@ -85,8 +85,14 @@ static uint64_t fake_clock(void *ctx)
 	return sys_clock();
 }
 
-static const struct comp_sys fake_sys = {fake_surface, fake_image,  fake_unmap, fake_ntfn,
-					 fake_signal,  fake_signal, fake_watch, fake_clock};
+static void fake_restored(void *ctx, const struct window *w, uint64_t ns)
+{
+	(void)ctx, (void)w, (void)ns;
+}
+
+static const struct comp_sys fake_sys = {fake_surface, fake_image,  fake_unmap,
+					 fake_ntfn,    fake_signal, fake_signal,
+					 fake_watch,   fake_clock,  fake_restored};
 
 /* Five 400x300 windows, each 80 px right and 60 px down of the last, each committed. */
 static bool build(void)
@@ -103,7 +109,8 @@ static bool build(void)
 						    60 + 60 * i, (uint64_t)i, 1};
 		struct display_create_reply rp;
 		handle_t give;
-		if (comp_create(&dc, 7 + (uint64_t)i, HANDLE_INVALID, &rq, "bench window", &rp, &give) < 0)
+		if (comp_create(&dc, 7 + (uint64_t)i, HANDLE_INVALID, &rq, "bench window", &rp,
+				&give) < 0)
 			return false;
 		struct window *w = comp_find(&dc, rp.id);
 		gui_set_pixels((uint32_t *)w->pixels, 0x203040u * (uint32_t)(i + 1), 400 * 300);
