@@ -3,9 +3,10 @@
  * Composition: damage rectangles are collected while requests are handled
  * and flushed before the server waits again (comp_flush). Each one is
  * composed into the back buffer from the bottom up (desktop, each window's
- * title bar and its last committed pixels, the top bar, the cursor), then
- * copied to the framebuffer, which is never read. Overlapping damage is
- * merged, so no pixel is composed twice in one flush; a commit damages
+ * title bar and its last committed pixels, the top bar, the cursor),
+ * starting at the highest window that covers all of it, then copied to the
+ * framebuffer, which is never read. Damage is kept as rectangles that do
+ * not overlap, so no pixel is composed twice in one flush; a commit damages
  * only the parts of its rectangle no window above covers
  * (comp_damage_visible), so the framebuffer sees only pixels that may have
  * changed. Pure C: the benchmark and host code run it on plain memory.
@@ -42,26 +43,6 @@ static bool overlaps(struct gui_rect a, struct gui_rect b)
 	return !gui_rect_empty(gui_rect_intersect(a, b));
 }
 
-void comp_damage(struct comp *c, struct gui_rect r)
-{
-	r = gui_rect_intersect(r, screen_rect(c));
-	if (gui_rect_empty(r))
-		return;
-	for (uint32_t i = 0; i < c->ndamage; i++) {
-		if (overlaps(c->damage[i], r)) { /* merge, then check the union again */
-			r = gui_rect_union(r, c->damage[i]);
-			c->damage[i] = c->damage[--c->ndamage];
-			i = (uint32_t)-1;
-		}
-	}
-	if (c->ndamage == COMP_MAX_DAMAGE) { /* too many pieces: one rectangle around all */
-		for (uint32_t i = 0; i < c->ndamage; i++)
-			r = gui_rect_union(r, c->damage[i]);
-		c->ndamage = 0;
-	}
-	c->damage[c->ndamage++] = r;
-}
-
 /* Split r around hole: up to four pieces of r outside it, appended to out. */
 static uint32_t subtract(struct gui_rect r, struct gui_rect hole, struct gui_rect *out)
 {
@@ -84,6 +65,49 @@ static uint32_t subtract(struct gui_rect r, struct gui_rect hole, struct gui_rec
 }
 
 #define PIECES 64
+
+/* Every damaged rectangle replaced by the one rectangle around them all and r. */
+static void collapse(struct comp *c, struct gui_rect r)
+{
+	for (uint32_t i = 0; i < c->ndamage; i++)
+		r = gui_rect_union(r, c->damage[i]);
+	c->damage[0] = r;
+	c->ndamage = 1;
+}
+
+/*
+ * Add r to the damage: only its parts not damaged already, so the list
+ * never overlaps itself and no pixel is composed twice in a flush. Past
+ * COMP_MAX_DAMAGE pieces it becomes one rectangle around everything.
+ */
+void comp_damage(struct comp *c, struct gui_rect r)
+{
+	struct gui_rect a[PIECES], b[PIECES];
+	uint32_t n = 1;
+
+	r = gui_rect_intersect(r, screen_rect(c));
+	if (gui_rect_empty(r))
+		return;
+	a[0] = r;
+	for (uint32_t i = 0; i < c->ndamage && n; i++) {
+		uint32_t m = 0;
+		for (uint32_t k = 0; k < n && m + 4 <= PIECES; k++)
+			m += subtract(a[k], c->damage[i], b + m);
+		if (m + 4 > PIECES) {
+			collapse(c, r);
+			return;
+		}
+		for (uint32_t k = 0; k < m; k++)
+			a[k] = b[k];
+		n = m;
+	}
+	if (c->ndamage + n > COMP_MAX_DAMAGE) {
+		collapse(c, r);
+		return;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		c->damage[c->ndamage++] = a[k];
+}
 
 void comp_damage_visible(struct comp *c, const struct window *w, struct gui_rect r)
 {
@@ -169,14 +193,32 @@ static void draw_cursor(struct comp *c, struct gui_canvas *cv)
 	}
 }
 
+static bool contains(struct gui_rect outer, struct gui_rect inner)
+{
+	return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+	       inner.y + inner.h <= outer.y + outer.h;
+}
+
+/* 1 + the highest window whose frame covers all of r (what is below it is hidden), or 0. */
+static uint32_t first_visible(const struct comp *c, struct gui_rect r)
+{
+	for (uint32_t i = c->count; i-- > 0;)
+		if (contains(comp_frame(c->stack[i]), r))
+			return i + 1;
+	return 0;
+}
+
 void comp_compose(struct comp *c, struct gui_rect r)
 {
 	struct gui_canvas cv;
 
+	uint32_t first = first_visible(c, r);
+
 	gui_canvas_init(&cv, c->back, c->width, c->height, c->width);
 	gui_canvas_clip(&cv, r);
-	gui_fill(&cv, r, COLOUR_DESKTOP);
-	for (uint32_t i = 0; i < c->count; i++)
+	if (first == 0)
+		gui_fill(&cv, r, COLOUR_DESKTOP);
+	for (uint32_t i = first == 0 ? 0 : first - 1; i < c->count; i++)
 		draw_window(c, &cv, c->stack[i]);
 	draw_top_bar(c, &cv);
 	draw_cursor(c, &cv);

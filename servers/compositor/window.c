@@ -258,16 +258,18 @@ void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y)
 {
 	int32_t min_x = 32 - w->w, max_x = c->width - 32, max_y = c->height - TITLE_H;
 
+	struct gui_rect old = comp_frame(w);
+
 	x = x < min_x ? min_x : x > max_x ? max_x : x;
 	y = y < TOPBAR_H ? TOPBAR_H : y > max_y ? max_y : y;
-	if (w->used)
-		comp_damage(c, comp_frame(w));
 	w->x = x;
 	w->y = y;
 	w->rec->x = x;
 	w->rec->y = y;
-	if (w->used)
+	if (w->used) { /* the new place first: it is cheap to compose where w covers all */
 		comp_damage(c, comp_frame(w));
+		comp_damage(c, old);
+	}
 }
 
 void comp_raise(struct comp *c, struct window *w)

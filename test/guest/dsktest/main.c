@@ -6,7 +6,8 @@
  * reach only the focused window, the pointer reaches the window under it
  * in window coordinates, a press raises), hostile (every bad request a
  * client can make, refused, the compositor unharmed) crash (a client
- * that dies loses its window and only its window) and bench (the
+ * that dies loses its window and only its window), paint (a stroke on the
+ * paint app for the QEMU test's screendump) and bench (the
  * compositor's composition code and gui text timed, for ./run bench).
  * `dsktest <suite>...` runs those suites; no arguments all of them;
  * `dsktest child` is the crash suite's client: it opens a window and faults.
