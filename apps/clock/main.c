@@ -2,7 +2,8 @@
 /*
  * clock: a window showing the wall clock, HH:MM:SS, redrawn and committed
  * once a second (the compositor's DISPLAY_INFO says what the RTC said at
- * boot). Closing its window ends it.
+ * boot). Its title, "clock 時計", shows the Japanese glyphs of the font
+ * table. Closing its window ends it.
  */
 #include "gui/gui.h"
 #include "sys/stdio.h"
@@ -32,7 +33,7 @@ int main(void)
 	struct display_info info = {0};
 	struct display_event ev;
 
-	long err = gui_open(&w, "clock", WIDTH, HEIGHT, 700, 60);
+	long err = gui_open(&w, "clock \xE6\x99\x82\xE8\xA8\x88", WIDTH, HEIGHT, 700, 60);
 	if (err < 0) {
 		printf("clock: no window: %s\n", sys_error_name(err));
 		return 1;

@@ -8,7 +8,8 @@ arrow). The clock and counterwin windows open at boot at the places their
 apps ask for.
 
 - both windows listed by `win`, at their places, and drawn there: title bar
-  colour (focused or not, as `win` says), close box, content colours;
+  colour (focused or not, as `win` says), close box, content colours; the
+  clock's title "clock 時計" with its kanji exactly as unifont.hex has them;
 - the cursor moved by injected pointer input shows its tip where asked;
 - overlapping windows: the covered one is clipped, `win raise` and a click
   on the covered one's visible part raise it (z changes, pixels flip);
@@ -34,8 +35,9 @@ BLACK, WHITE = (0, 0, 0), (0xFF, 0xFF, 0xFF)
 CLOCK_BG = (0x1B, 0x23, 0x30)
 COUNTER_BG = (0xF4, 0xF1, 0xE8)
 TITLE_H = 20
-BACK = re.compile(r"compositor: window \d+ '(\w+)' back at \((-?\d+), (-?\d+)\) (\d+) ms after start")
-ROW = re.compile(r"^(\d+) +(\d+) +(-?\d+) +(-?\d+) +(\d+) +(\d+) +(\d+) +(yes|no) +(\S+)\s*$")
+UNIFONT = "/usr/share/unifont/unifont.hex"
+BACK = re.compile(r"compositor: window \d+ '(\w+)[^']*' back at \((-?\d+), (-?\d+)\) (\d+) ms after start")
+ROW = re.compile(r"^(\d+) +(\d+) +(-?\d+) +(-?\d+) +(\d+) +(\d+) +(\d+) +(yes|no) +(\S.*?)\s*$")
 
 
 def windows(sh):
@@ -46,7 +48,7 @@ def windows(sh):
         m = ROW.match(line)
         if m:
             v = [int(x) for x in m.group(1, 2, 3, 4, 5, 6, 7)]
-            out[m.group(9)] = dict(id=v[0], pid=v[1], x=v[2], y=v[3], w=v[4], h=v[5], z=v[6],
+            out[m.group(9).split()[0]] = dict(title=m.group(9), id=v[0], pid=v[1], x=v[2], y=v[3], w=v[4], h=v[5], z=v[6],
                                    focused=m.group(8) == "yes")
     return out
 
@@ -90,7 +92,31 @@ def check_boot(run, sh, m):
     check_pixels(run, screen, frame_checks(c, CLOCK_BG, "clock") +
                  frame_checks(k, COUNTER_BG, "counter") +
                  [(10, 400, DESKTOP, "the desktop"), (300, 10, TOPBAR, "the top bar")], "boot")
+    check_japanese(run, screen, c)
     return ws
+
+
+def glyph(cp):
+    """Unifont's 16x16 bitmap of code point cp as rows of 16 bits (the test's own reading)."""
+    with open(UNIFONT, encoding="ascii") as f:
+        for line in f:
+            code, _, bits = line.strip().partition(":")
+            if int(code, 16) == cp:
+                return [int(bits[i:i + 4], 16) for i in range(0, 64, 4)]
+    return None
+
+
+def check_japanese(run, screen, c):
+    """The clock's title, "clock 時計": 時 and 計 drawn from Unifont, 16 px wide,
+    after six 8 px Terminus characters at x + 6, y + 2."""
+    run.check(c["title"] == "clock 時計", "the clock's title is 'clock 時計'", c["title"])
+    title = TITLE_FOCUS if c["focused"] else TITLE
+    for n, cp in enumerate((0x6642, 0x8A08)):
+        rows, x0, y0 = glyph(cp), c["x"] + 6 + 48 + 16 * n, c["y"] + 2
+        bad = [(x, y) for y in range(16) for x in range(16)
+               if screen.pixel(x0 + x, y0 + y) != (WHITE if rows[y] >> (15 - x) & 1 else title)]
+        run.check(rows and not bad, f"U+{cp:04X} drawn from unifont.hex at ({x0}, {y0})",
+                  f"{len(bad)} pixels differ, first {bad[:3]}")
 
 
 def check_cursor(run, sh, m):

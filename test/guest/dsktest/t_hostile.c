@@ -48,7 +48,7 @@ static uint64_t other_window(void)
 	char title[DISPLAY_TITLE_MAX];
 
 	for (uint64_t n = 0; display_list(dt_display(), n, &info, title) == E_OK; n++)
-		if (!strcmp(title, "clock"))
+		if (!strncmp(title, "clock", 5))
 			return info.id;
 	return 0;
 }
