@@ -11,6 +11,7 @@
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
  *   cmd_disk.c    disks and blk read: block devices through proto/block.h
  *   cmd_input.c   input, lsusb and kbd, through the input protocol
+ *   cmd_win.c     win: the desktop's windows through proto/display.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -72,3 +73,4 @@ int cmd_blk(struct shell *sh, int argc, char **argv);
 int cmd_input(struct shell *sh, int argc, char **argv);
 int cmd_lsusb(struct shell *sh, int argc, char **argv);
 int cmd_kbd(struct shell *sh, int argc, char **argv);
+int cmd_win(struct shell *sh, int argc, char **argv);

@@ -28,6 +28,10 @@ CASES = {
     "block_commands_per_mib": "block: device commands per MiB read (count)",
     "block_random_4k_read": "block: one random 4 KiB read",
     "block_restart_latency": "block: ahci crash until a read is served",
+    "desk_compose_full": "desktop: 1024x768 composed, five windows (goal 3,000,000)",
+    "desk_cursor_move": "desktop: 16x16 cursor moved, 2 x 1 KiB to the screen (goal 60,000)",
+    "desk_drag_frame": "desktop: one frame of a 400x300 window dragged 10 px",
+    "desk_text_80": "desktop: 80 characters of text by the gui library",
 }
 
 # apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).

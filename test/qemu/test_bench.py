@@ -51,16 +51,22 @@ def parse(lines):
 
 
 def collect(run):
-    # ipcbench, stest's restart benchmark (test/guest/stest/bench.c), dtest's IRQ latency.
-    with run.machine(args="run=ipcbench,stest:bench,!dtest", icount=True, timeout=300) as m:
+    # ipcbench, stest's restart benchmark (test/guest/stest/bench.c), dtest's IRQ latency,
+    # dsktest's compositor figures (test/guest/dsktest/t_bench.c).
+    with run.machine(args="run=ipcbench,stest:bench,!dtest,dsktest:bench", icount=True,
+                     timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)
         m.wait_for(r"BENCH restart_latency", timeout=120)
         m.wait_for(r"BENCH irq_to_driver", timeout=240)
+        m.wait_for(r"BENCH desk_text_80", timeout=120)
+        fb = m.wait_for(r"DESKBENCH cursor_fb_bytes (\d+)", timeout=10, since=0)
+        run.figure("desk_cursor_fb_bytes", int(fb.group(1)))
         status = m.wait_exit(60)
         run.check(status == EXIT_SUCCESS, f"QEMU exit status {EXIT_SUCCESS}", f"got {status}")
         judge(run, m.lines(), "stest")
         judge(run, m.lines(), "dtest", whole=True)
+        judge(run, m.lines(), "dsktest")
         return parse(m.lines())
 
 

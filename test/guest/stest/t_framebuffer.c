@@ -7,7 +7,8 @@
  * E_BUSY, and with restart = never it stays stopped), and starts once
  * fbhold has been stopped and its object is gone; then the other way
  * round, and at the end the boot screen draws again (the QEMU test counts
- * its lines).
+ * its lines). The compositor, which holds it after boot, is stopped first
+ * and takes it back at the end.
  */
 #include "stest.h"
 
@@ -49,6 +50,7 @@ TEST(framebuffer, framebuffer_one_holder,
 
 	if (!st_wait_state(t, "bootscreen", SVC_STOPPED, WAIT_MS, &e)) /* done drawing */
 		return;
+	T_OK(svc_control(st_ctl(), SVC_STOP, "compositor")); /* the desktop holds it after boot */
 	if (!start_when_free(t, "fbhold"))
 		return;
 	T_ASSERT(!started(t, "fbhold2")); /* refused while fbhold holds it */
@@ -63,4 +65,5 @@ TEST(framebuffer, framebuffer_one_holder,
 	sys_sleep(RETRY_MS * MS);			      /* fbhold2's object goes with it */
 	T_OK(svc_control(st_ctl(), SVC_START, "bootscreen")); /* draws again, lets go */
 	T_ASSERT(st_wait_state(t, "bootscreen", SVC_STOPPED, WAIT_MS, &e));
+	start_when_free(t, "compositor"); /* and the desktop takes it back */
 }

@@ -33,6 +33,7 @@
 	X(block, 0x0600)    /* proto/block.h */                                                    \
 	X(fs, 0x0700)	    /* proto/fs.h */                                                       \
 	X(input, 0x0900)    /* proto/input.h */                                                    \
+	X(display, 0x0A00)  /* proto/display.h */                                                  \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
 	X(pcitest, 0x7900)  /* proto/pcitest.h */                                                  \

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compositor's state and the parts that work on it (servers/compositor):
+ *   compose.c      damage, composition into the back buffer, copies to the
+ *                  framebuffer, title bars, top bar, cursor (pure C)
+ *   window.c       the window table, the stack, surfaces, events, the
+ *                  records kept across restarts
+ *   pointer.c      what pointer and keys do: focus, raise, drag, close
+ *   input_source.c the one door input comes in by (DISPLAY_INJECT today)
+ *   ops.c          the display protocol's ops
+ *   main.c         start-up: framebuffer, state, clock, the server loop
+ * docs/ARCHITECTURE.md, "The desktop: compositor", says why it is so.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gui/draw.h"
+#include "proto/display.h"
+#include "sys/handle.h"
+
+#define COMP_MAX_WINDOWS 32
+#define COMP_MAX_PIXELS	 (4u << 20) /* all windows' content together */
+#define COMP_MAX_DAMAGE	 32
+#define TITLE_H		 20
+#define TOPBAR_H	 20
+#define CLOSE_SIZE	 16
+#define CURSOR_W	 16
+#define CURSOR_H	 16
+#define COMP_STATE_MAGIC 0x636f6d7073746174ull /* "compstat" */
+#define COMP_PENDING_NS	 (5000ull * 1000000)   /* how long a record waits for its client */
+
+#define COLOUR_DESKTOP	   0x305878u
+#define COLOUR_TOPBAR	   0x101828u
+#define COLOUR_TOPBAR_TEXT 0xE8E8E8u
+#define COLOUR_TITLE_FOCUS 0x2A62B8u
+#define COLOUR_TITLE	   0x6C7480u
+#define COLOUR_TITLE_TEXT  0xFFFFFFu
+#define COLOUR_CLOSE	   0xC83C3Cu
+#define COLOUR_CURSOR	   0x000000u
+#define COLOUR_CURSOR_FILL 0xFFFFFFu
+
+/* A window's place and order, kept in the "state" object across restarts. */
+struct comp_record {
+	uint64_t badge;
+	uint64_t key;
+	uint64_t id;
+	int32_t x, y;
+	uint32_t rank; /* its place in the stack: higher is nearer the top */
+	uint32_t used; /* 1: a window; 2: one of the last instance's, waiting for its client */
+};
+struct comp_state {
+	uint64_t magic;
+	uint64_t next_id;
+	uint32_t next_rank;
+	uint32_t focus_rank; /* the focused window's rank, 0: none */
+	struct comp_record rec[COMP_MAX_WINDOWS];
+};
+
+struct window {
+	bool used;
+	uint64_t id, badge, key, pid;
+	int32_t x, y; /* the frame's top left (the title bar's) */
+	int32_t w, h; /* the content */
+	char title[DISPLAY_TITLE_MAX];
+	handle_t surface, ntfn;
+	struct display_shared *shared; /* the surface's first page */
+	const uint32_t *pixels;	       /* the surface's pixels (the client's, changing) */
+	uint32_t *image;	       /* the last committed pixels (ours) */
+	uint32_t head;		       /* the event ring's head, ours to trust */
+	uint32_t slot;
+	struct comp_record *rec;
+};
+
+struct comp {
+	uint32_t *fb; /* the framebuffer (write only: device memory) */
+	int32_t width, height, fb_stride;
+	uint32_t *back; /* the back buffer: width x height, stride width */
+	struct window win[COMP_MAX_WINDOWS];
+	struct window *stack[COMP_MAX_WINDOWS]; /* bottom first */
+	uint32_t count;
+	struct window *focus;
+	struct gui_rect damage[COMP_MAX_DAMAGE];
+	uint32_t ndamage;
+	int32_t cx, cy; /* the cursor */
+	uint32_t buttons;
+	struct window *drag;
+	int32_t drag_dx, drag_dy;
+	uint64_t clock_base; /* wall-clock seconds of day at sys_clock() 0 */
+	char clock_text[16];
+	uint64_t pixels_in_use;
+	struct comp_state *state;
+	uint64_t started;  /* sys_clock() at start-up */
+	uint64_t fb_bytes; /* written to the framebuffer, for the benchmark */
+	const struct comp_sys *sys;
+	void *sys_ctx;
+};
+
+/* What the compositor needs of the system (main.c; a host test or the benchmark fakes it). */
+struct comp_sys {
+	/* Map `need` bytes of surface `h` (checked: a memory object that large) for slot. */
+	long (*map_surface)(void *ctx, handle_t h, uint32_t slot, uint64_t need, void **va);
+	/* Memory for slot's image of `bytes`. */
+	long (*map_image)(void *ctx, uint32_t slot, uint64_t bytes, void **va);
+	void (*unmap)(void *ctx, uint32_t slot, uint64_t surface_bytes, uint64_t image_bytes);
+	/* A new notification: ours in *keep, the client's copy in *give. */
+	long (*new_ntfn)(void *ctx, handle_t *keep, handle_t *give);
+	void (*signal)(void *ctx, handle_t ntfn);
+	void (*close)(void *ctx, handle_t h);
+	long (*watch)(void *ctx, uint64_t badge, bool on);
+	uint64_t (*clock)(void *ctx);
+	/* Window w came back after a restart, ns after the instance started (a log line). */
+	void (*restored)(void *ctx, const struct window *w, uint64_t ns);
+};
+
+/* A title copied into DISPLAY_TITLE_MAX bytes, cut and terminated (host tests lack strlcpy). */
+static inline void comp_copy_title(char *dst, const char *src)
+{
+	size_t i = 0;
+
+	for (; i + 1 < DISPLAY_TITLE_MAX && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+/* compose.c */
+void comp_damage(struct comp *c, struct gui_rect r);
+/* r (screen) as seen of window w: only the parts no window above covers. */
+void comp_damage_visible(struct comp *c, const struct window *w, struct gui_rect r);
+void comp_flush(struct comp *c);
+void comp_compose(struct comp *c, struct gui_rect r);
+struct gui_rect comp_frame(const struct window *w);
+struct gui_rect comp_close_box(const struct window *w);
+struct gui_rect comp_cursor_rect(const struct comp *c);
+struct gui_rect comp_clock_rect(const struct comp *c);
+void comp_set_clock(struct comp *c, uint64_t now_ns);
+
+/* window.c */
+long comp_create(struct comp *c, uint64_t badge, handle_t surface,
+		 const struct display_create_request *rq, const char *title,
+		 struct display_create_reply *rp, handle_t *give);
+struct window *comp_find(struct comp *c, uint64_t id);
+void comp_destroy(struct comp *c, struct window *w, bool tell_owner);
+void comp_client_gone(struct comp *c, uint64_t badge);
+long comp_commit(struct comp *c, struct window *w, struct gui_rect r);
+void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y);
+void comp_raise(struct comp *c, struct window *w);
+void comp_focus(struct comp *c, struct window *w);
+void comp_send(struct comp *c, struct window *w, uint32_t type, int32_t x, int32_t y,
+	       uint32_t data);
+struct window *comp_window_at(struct comp *c, int32_t x, int32_t y);
+uint32_t comp_z(const struct comp *c, const struct window *w);
+void comp_state_open(struct comp *c);
+void comp_state_expire(struct comp *c);
+
+/* pointer.c: what a device does */
+void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons);
+void comp_key(struct comp *c, uint32_t code, bool down);
+
+/* input_source.c: the door input comes in by */
+long input_source_inject(struct comp *c, uint64_t kind, uint64_t a, uint64_t b, uint64_t c2);

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The display protocol's ops (proto/display.h) over the compositor's
+ * state: ids are checked against their owners here (a client may commit,
+ * destroy and ping only its own windows; move, raise and close are what a
+ * user does with the mouse and may name any window).
+ */
+#include <string.h>
+
+#include "comp.h"
+#include "ops.h"
+#include "sys/errors.h"
+
+static struct window *own(struct comp *c, uint64_t badge, uint64_t id)
+{
+	struct window *w = comp_find(c, id);
+
+	return w && w->badge == badge ? w : NULL;
+}
+
+static long op_info(void *ctx, struct display_info *info)
+{
+	struct comp *c = ctx;
+
+	*info = (struct display_info){(uint64_t)c->width, (uint64_t)c->height, c->clock_base};
+	return E_OK;
+}
+
+static long op_create(void *ctx, uint64_t badge, handle_t surface,
+		      const struct display_create_request *rq, const char *title,
+		      struct display_create_reply *rp, handle_t *ntfn)
+{
+	return comp_create(ctx, badge, surface, rq, title, rp, ntfn);
+}
+
+static long op_commit(void *ctx, uint64_t badge, const struct display_commit_request *rq)
+{
+	struct window *w = own(ctx, badge, rq->id);
+
+	if (!w)
+		return E_NOENT;
+	if (rq->x > DISPLAY_MAX_SIDE || rq->y > DISPLAY_MAX_SIDE || rq->w > DISPLAY_MAX_SIDE ||
+	    rq->h > DISPLAY_MAX_SIDE)
+		return E_RANGE;
+	return comp_commit(
+		ctx, w,
+		(struct gui_rect){(int32_t)rq->x, (int32_t)rq->y, (int32_t)rq->w, (int32_t)rq->h});
+}
+
+static long op_destroy(void *ctx, uint64_t badge, uint64_t id)
+{
+	struct window *w = own(ctx, badge, id);
+
+	if (!w)
+		return E_NOENT;
+	comp_destroy(ctx, w, false);
+	return E_OK;
+}
+
+static long op_ping(void *ctx, uint64_t badge, uint64_t id)
+{
+	return own(ctx, badge, id) ? E_OK : E_NOENT;
+}
+
+static long op_list(void *ctx, uint64_t n, struct display_window_info *info,
+		    char title[DISPLAY_TITLE_MAX])
+{
+	struct comp *c = ctx;
+
+	if (n >= c->count)
+		return E_NOENT;
+	const struct window *w = c->stack[n];
+	*info = (struct display_window_info){w->id,
+					     w->pid,
+					     (uint64_t)(int64_t)w->x,
+					     (uint64_t)(int64_t)w->y,
+					     (uint64_t)w->w | (uint64_t)w->h << 32,
+					     n | (uint64_t)(c->focus == w) << 32};
+	comp_copy_title(title, w->title);
+	return E_OK;
+}
+
+static long op_move(void *ctx, uint64_t id, int32_t x, int32_t y)
+{
+	struct window *w = comp_find(ctx, id);
+
+	if (!w)
+		return E_NOENT;
+	comp_move(ctx, w, x, y);
+	return E_OK;
+}
+
+static long op_raise(void *ctx, uint64_t id)
+{
+	struct window *w = comp_find(ctx, id);
+
+	if (!w)
+		return E_NOENT;
+	comp_raise(ctx, w);
+	return E_OK;
+}
+
+static long op_close(void *ctx, uint64_t id)
+{
+	struct window *w = comp_find(ctx, id);
+
+	if (!w)
+		return E_NOENT;
+	comp_destroy(ctx, w, true);
+	return E_OK;
+}
+
+static long op_inject(void *ctx, uint64_t kind, uint64_t a, uint64_t b, uint64_t c)
+{
+	return input_source_inject(ctx, kind, a, b, c);
+}
+
+static void op_client_gone(void *ctx, uint64_t badge)
+{
+	comp_client_gone(ctx, badge);
+}
+
+/* Before each wait: the clock's second (the ticker's ping wakes us for it), then the frame. */
+static void op_before_wait(void *ctx)
+{
+	struct comp *c = ctx;
+
+	comp_set_clock(c, c->sys->clock(c->sys_ctx));
+	comp_state_expire(c);
+	comp_flush(c);
+}
+
+const struct display_ops comp_display_ops = {
+	.info = op_info,
+	.create = op_create,
+	.commit = op_commit,
+	.destroy = op_destroy,
+	.ping = op_ping,
+	.list = op_list,
+	.move = op_move,
+	.raise = op_raise,
+	.close = op_close,
+	.inject = op_inject,
+	.client_gone = op_client_gone,
+	.before_wait = op_before_wait,
+};

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the pointer and the keyboard do on the desktop. The cursor moves
+ * by damaging the rectangle it leaves and the one it enters. A left press
+ * focuses and raises the window under the cursor; on its close button it
+ * closes it, on its title bar it starts a drag that moves the window with
+ * the cursor until the release. Inside a window's content the pointer goes
+ * to that window in content coordinates (presses, moves, releases); keys
+ * go to the focused window.
+ */
+#include "comp.h"
+
+static struct gui_rect content(const struct window *w)
+{
+	return (struct gui_rect){w->x, w->y + TITLE_H, w->w, w->h};
+}
+
+static void move_cursor(struct comp *c, int32_t x, int32_t y)
+{
+	if (x == c->cx && y == c->cy)
+		return;
+	comp_damage(c, comp_cursor_rect(c));
+	c->cx = x;
+	c->cy = y;
+	comp_damage(c, comp_cursor_rect(c));
+}
+
+static void press(struct comp *c, struct window *w)
+{
+	if (!w) {
+		comp_focus(c, NULL);
+		return;
+	}
+	comp_raise(c, w);
+	if (gui_rect_contains(comp_close_box(w), c->cx, c->cy)) {
+		comp_destroy(c, w, true);
+	} else if (c->cy < w->y + TITLE_H) {
+		c->drag = w;
+		c->drag_dx = c->cx - w->x;
+		c->drag_dy = c->cy - w->y;
+	}
+}
+
+static void to_window(struct comp *c, struct window *w, uint32_t buttons)
+{
+	if (w && gui_rect_contains(content(w), c->cx, c->cy))
+		comp_send(c, w, DISPLAY_EV_POINTER, c->cx - w->x, c->cy - w->y - TITLE_H, buttons);
+}
+
+void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons)
+{
+	bool pressed = buttons & ~c->buttons & DISPLAY_BUTTON_LEFT;
+	bool released = c->buttons & ~buttons & DISPLAY_BUTTON_LEFT;
+
+	x = x < 0 ? 0 : x >= c->width ? c->width - 1 : x;
+	y = y < 0 ? 0 : y >= c->height ? c->height - 1 : y;
+	move_cursor(c, x, y);
+	c->buttons = buttons;
+	if (c->drag) {
+		comp_move(c, c->drag, x - c->drag_dx, y - c->drag_dy);
+		if (released)
+			c->drag = NULL;
+		return;
+	}
+	struct window *w = y < TOPBAR_H ? NULL : comp_window_at(c, x, y);
+	if (pressed)
+		press(c, w);
+	if (w && w->used && !c->drag)
+		to_window(c, w, buttons);
+}
+
+void comp_key(struct comp *c, uint32_t code, bool down)
+{
+	if (c->focus)
+		comp_send(c, c->focus, DISPLAY_EV_KEY, down, 0, code);
+}

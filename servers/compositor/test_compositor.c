@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host test of the display protocol and the compositor: the client stubs
+ * (proto/display.h) call through the fake transport (fake_ipc.h) into
+ * server_dispatch, the decode of server.c and the compositor's real ops,
+ * window table, pointer handling and composition, on a 320x240 framebuffer
+ * in memory with surfaces the test owns. Checked pixel for pixel: a
+ * committed window at its place with its title bar, a covered window
+ * clipped (and only its visible pixels copied to the screen), a move; the
+ * event rings (keys only to the focus, the pointer in window coordinates);
+ * hostile requests; a client gone; and a restart (a new instance over the
+ * same state) putting a window back by its badge and key.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "comp.h"
+#include "fake_ipc.h"
+#include "ops.h"
+#include "sys/errors.h"
+#include "sys/sys.h"
+
+#define SW 320
+#define SH 240
+
+static uint32_t fb[SW * SH], back[SW * SH];
+static struct comp_state state;
+static struct comp comp;
+static struct display_server ds = {&comp_display_ops, &comp};
+static struct server srv;
+
+/* The test's memory objects: a handle's size and its memory. */
+static struct object {
+	handle_t h;
+	uint64_t size;
+	void *mem;
+} objects[16];
+
+static handle_t object(uint64_t size)
+{
+	for (int i = 0; i < 16; i++) {
+		if (!objects[i].mem) {
+			objects[i] = (struct object){fake_ipc_handle(), size, calloc(1, size)};
+			return objects[i].h;
+		}
+	}
+	return HANDLE_INVALID;
+}
+
+static struct object *find_object(handle_t h)
+{
+	for (int i = 0; i < 16; i++)
+		if (objects[i].mem && objects[i].h == h)
+			return &objects[i];
+	return NULL;
+}
+
+static long map_surface(void *ctx, handle_t h, uint32_t slot, uint64_t need, void **va)
+{
+	struct object *o = find_object(h);
+
+	(void)ctx, (void)slot;
+	if (!o)
+		return E_TYPE;
+	if (o->size < need)
+		return E_RANGE;
+	*va = o->mem;
+	return E_OK;
+}
+
+static void *images[COMP_MAX_WINDOWS];
+
+static long map_image(void *ctx, uint32_t slot, uint64_t bytes, void **va)
+{
+	(void)ctx;
+	free(images[slot]);
+	images[slot] = *va = calloc(1, bytes);
+	return E_OK;
+}
+
+static void unmap(void *ctx, uint32_t slot, uint64_t s, uint64_t i)
+{
+	(void)ctx, (void)s, (void)i;
+	free(images[slot]);
+	images[slot] = NULL;
+}
+
+static long new_ntfn(void *ctx, handle_t *keep, handle_t *give)
+{
+	(void)ctx;
+	*keep = fake_ipc_handle();
+	*give = fake_ipc_handle();
+	return E_OK;
+}
+
+static int signals, watches;
+
+static void signal_ntfn(void *ctx, handle_t h)
+{
+	(void)ctx, (void)h;
+	signals++;
+}
+
+static void close_h(void *ctx, handle_t h)
+{
+	(void)ctx, (void)h;
+}
+
+static long watch(void *ctx, uint64_t badge, bool on)
+{
+	(void)ctx, (void)badge;
+	watches += on ? 1 : -1;
+	return E_OK;
+}
+
+static uint64_t now;
+
+static uint64_t clock_ns(void *ctx)
+{
+	(void)ctx;
+	return now;
+}
+
+static int restores;
+
+static void restored(void *ctx, const struct window *w, uint64_t ns)
+{
+	(void)ctx, (void)w, (void)ns;
+	restores++;
+}
+
+static const struct comp_sys fake_sys = {map_surface, map_image, unmap,	   new_ntfn, signal_ntfn,
+					 close_h,     watch,	 clock_ns, restored};
+
+/* A new compositor instance over the same state (the "restart"). */
+static void start(void)
+{
+	memset(&comp, 0, sizeof(comp));
+	comp = (struct comp){.fb = fb,
+			     .width = SW,
+			     .height = SH,
+			     .fb_stride = SW,
+			     .back = back,
+			     .state = &state,
+			     .sys = &fake_sys,
+			     .cx = 0,
+			     .cy = SH - 1};
+	comp_state_open(&comp);
+	comp_damage(&comp, (struct gui_rect){0, 0, SW, SH}); /* the first frame, as main.c */
+	comp_flush(&comp);
+	fake_ipc_reset();
+	srv = display_server(1, &ds);
+}
+
+static uint32_t px(int x, int y)
+{
+	return fb[y * SW + x];
+}
+
+/* Open a w x h window at (x, y) for the client behind ep; its surface's memory in *mem. */
+static long open_window(handle_t ep, int w, int h, int x, int y, uint64_t key, uint64_t *id,
+			void **mem)
+{
+	handle_t s = object(display_surface_bytes(w, h));
+	struct display_create_request rq = {w, h, x, y, key, 42};
+	struct display_create_reply rp;
+	handle_t ntfn;
+	long err = display_create(ep, s, &rq, "win", &rp, &ntfn);
+
+	*mem = find_object(s)->mem;
+	*id = err == E_OK ? rp.id : 0;
+	return err;
+}
+
+static void fill_surface(void *mem, int n, uint32_t colour)
+{
+	uint32_t *p = (uint32_t *)((char *)mem + DISPLAY_HEADER_BYTES);
+	for (int i = 0; i < n; i++)
+		p[i] = colour;
+}
+
+static void test_windows_on_screen(void)
+{
+	handle_t a = fake_ipc_endpoint(&srv, 100), b = fake_ipc_endpoint(&srv, 200);
+	uint64_t ia, ib;
+	void *ma, *mb;
+	struct display_commit_request rq;
+
+	CHECK_EQ(open_window(a, 60, 40, 20, 40, 1, &ia, &ma), E_OK);
+	CHECK_EQ(open_window(b, 60, 40, 50, 60, 1, &ib, &mb), E_OK); /* on top, over a's corner */
+	fill_surface(ma, 60 * 40, 0xAA0000);
+	fill_surface(mb, 60 * 40, 0x00BB00);
+	rq = (struct display_commit_request){ib, 0, 0, 60, 40};
+	CHECK_EQ(display_commit(b, &rq), E_OK);
+	uint64_t before = comp.fb_bytes;
+	rq = (struct display_commit_request){ia, 0, 0, 60, 40};
+	CHECK_EQ(display_commit(a, &rq), E_OK);
+	/* a's content is y 60-99 at x 20-79; b's frame covers x 50-109 from y 60: 30x40 hidden */
+	CHECK_EQ(comp.fb_bytes - before, (uint64_t)(60 * 40 - 30 * 40) * 4);
+	CHECK_EQ(px(20, 60), 0xAA0000u);
+	CHECK_EQ(px(49, 99), 0xAA0000u);
+	CHECK_EQ(px(50, 99), 0x00BB00u);	  /* b on top, its content from y 80 */
+	CHECK_EQ(px(50, 60), COLOUR_TITLE_FOCUS); /* b's title bar, focused */
+	CHECK_EQ(px(20, 40), COLOUR_TITLE);	  /* a's, not */
+	CHECK_EQ(px(10, 150), COLOUR_DESKTOP);
+	CHECK_EQ(display_move(a, ia, 200, 150), E_OK); /* anyone may move a window */
+	CHECK_EQ(px(20, 60), COLOUR_DESKTOP);
+	CHECK_EQ(px(200, 170), 0xAA0000u);
+	struct display_window_info info;
+	char title[DISPLAY_TITLE_MAX];
+	CHECK_EQ(display_list(a, 1, &info, title), E_OK);
+	CHECK_EQ(info.id, ib);
+	CHECK_EQ(info.pid, 42);
+	CHECK_EQ(info.size, 60 | 40ull << 32);
+	CHECK_EQ(info.z_focus, 1 | 1ull << 32);
+	CHECK(!strcmp(title, "win"));
+	CHECK_EQ(display_list(a, 2, &info, title), E_NOENT);
+}
+
+static struct display_event last_event(uint64_t id)
+{
+	struct window *w = comp_find(&comp, id);
+	return w->shared->ev[(w->head - 1) % DISPLAY_EVENTS];
+}
+
+static void test_input(void)
+{
+	struct window *a = comp.stack[0], *b = comp.stack[1];
+	uint32_t ha = a->head, hb = b->head;
+	handle_t ep = fake_ipc_endpoint(&srv, 300);
+
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_KEY, 'q', 1, 0), E_OK);
+	CHECK_EQ(b->head, hb + 1); /* b has the focus */
+	CHECK_EQ(a->head, ha);
+	CHECK_EQ(last_event(b->id).data, 'q');
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 205, 180, 1), E_OK); /* press on a */
+	CHECK(comp.stack[1] == a && comp.focus == a);
+	struct display_event ev = last_event(a->id);
+	CHECK_EQ(ev.type, DISPLAY_EV_POINTER);
+	CHECK_EQ(ev.x, 5);
+	CHECK_EQ(ev.y, 10);
+	CHECK_EQ(px(205, 180), COLOUR_CURSOR); /* the cursor's tip */
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 205, 180, 0), E_OK);
+	/* a drag by the title bar: press, move, release */
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 210, 155, 1), E_OK);
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 190, 145, 1), E_OK);
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 180, 135, 0), E_OK);
+	CHECK_EQ(a->x, 170);
+	CHECK_EQ(a->y, 130);
+	CHECK_EQ(px(171, 131), COLOUR_TITLE_FOCUS);
+	a->shared->tail = a->head + 1000; /* a lying tail: events dropped, nothing else */
+	uint32_t dropped = a->shared->dropped;
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_KEY, 'z', 1, 0), E_OK);
+	CHECK_EQ(a->shared->dropped, dropped + 1);
+	a->shared->tail = a->head;
+}
+
+static void test_hostile(void)
+{
+	handle_t ep = fake_ipc_endpoint(&srv, 400);
+	handle_t small = object(4096);
+	struct display_create_request rq = {100, 100, 0, 0, 1, 0};
+	struct display_create_reply rp;
+	handle_t ntfn;
+	uint64_t other = comp.stack[0]->id;
+	struct display_commit_request cq = {other, 0, 0, 4, 4};
+
+	CHECK_EQ(display_create(ep, small, &rq, "x", &rp, &ntfn), E_RANGE);
+	CHECK_EQ(display_create(ep, fake_ipc_handle(), &rq, "x", &rp, &ntfn), E_TYPE);
+	rq.width = DISPLAY_MAX_SIDE + 1;
+	CHECK_EQ(display_create(ep, small, &rq, "x", &rp, &ntfn), E_INVAL);
+	CHECK_EQ(display_commit(ep, &cq), E_NOENT); /* not its window */
+	CHECK_EQ(display_destroy(ep, other), E_NOENT);
+	struct ipc_msg m = {.tag = IPC_TAG(DISPLAY_COMMIT, 1, 0, 0)};
+	CHECK_EQ(ipc_call(ep, &m, 0), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO);
+	CHECK_EQ(display_inject(ep, 9, 0, 0, 0), E_INVAL);
+	CHECK_EQ(comp.count, 2u);
+}
+
+static void test_gone_and_restart(void)
+{
+	handle_t a = fake_ipc_endpoint(&srv, 100);
+	struct window *wa = comp_find(&comp, comp.stack[1]->id);
+	uint64_t id = wa->id;
+	int32_t x = wa->x, y = wa->y;
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {200}};
+
+	fake_ipc_event(fake_ipc_endpoint(&srv, 200), &gone);
+	CHECK_EQ(comp.count, 1u); /* b's client went: only b's window goes */
+	CHECK_EQ(comp.stack[0]->id, id);
+	start(); /* a new instance: knows no surface, keeps the records */
+	a = fake_ipc_endpoint(&srv, 100);
+	CHECK_EQ(display_ping(a, id), E_NOENT);
+	uint64_t again;
+	void *mem;
+	CHECK_EQ(open_window(a, 60, 40, 0, 0, 1, &again, &mem), E_OK); /* asks for 0,0 */
+	CHECK_EQ(again, id);
+	CHECK_EQ(comp.stack[0]->x, x); /* put back where it was */
+	CHECK_EQ(comp.stack[0]->y, y);
+	CHECK_EQ(restores, 1);
+}
+
+int main(void)
+{
+	start();
+	test_windows_on_screen();
+	test_input();
+	test_hostile();
+	test_gone_and_restart();
+	return check_summary("compositor");
+}
