@@ -4,9 +4,13 @@
  * libsys/abi/include/sys/syscall.h, so every number has exactly one handler
  * (NAME_handler). Unknown numbers get E_NOSYS. After the handler, a thread
  * that should give way to a higher priority does so before returning.
+ *
+ * A few numbers below SYSCALL_LIGHT_COUNT are light: syscall.asm runs them
+ * from syscall_light_table without building a trap_frame (see there).
  */
 #include "kernel/syscall.h"
 
+#include "kernel/clock.h"
 #include "kernel/thread.h"
 #include "sys/errors.h"
 
@@ -14,6 +18,22 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 #define SYSCALL_ENTRY(name, nr, nargs, sig) [nr] = name##_handler,
 	SYSCALL_LIST(SYSCALL_ENTRY)
 #undef SYSCALL_ENTRY
+};
+
+/* SYS_NULL and SYS_CLOCK, whose handlers need no frame and never block or wake anyone. */
+static long light_null(void)
+{
+	return E_OK;
+}
+
+static long light_clock(void)
+{
+	return (long)clock_ns();
+}
+
+const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT] = {
+	[SYS_NULL] = light_null,
+	[SYS_CLOCK] = light_clock,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

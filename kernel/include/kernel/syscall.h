@@ -18,6 +18,15 @@
 
 typedef long (*syscall_fn)(struct trap_frame *tf);
 
+/*
+ * Light syscalls: numbers below SYSCALL_LIGHT_COUNT (syscall.asm has the
+ * same number) with an entry here run without a trap_frame, with no
+ * arguments, interrupts off, and must not block, switch threads or wake one.
+ */
+#define SYSCALL_LIGHT_COUNT 3
+typedef long (*syscall_light_fn)(void);
+extern const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT];
+
 void syscall_dispatch(struct trap_frame *tf);
 bool syscall_table_complete(void);
 
