@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed wrappers over the raw traps; the numbers come from the one list in
- * sys/syscall.h. The message-passing calls and sys_null are inline in
- * sys/ipc_inline.h (through the traps of arch/user_ipc.h); this file holds
- * their out-of-line copies.
+ * sys/syscall.h. The message-passing calls, sys_null, sys_yield and the
+ * notification signal and wait are inline in sys/ipc_inline.h (through the
+ * traps of arch/user_ipc.h); this file holds their out-of-line copies.
  */
 #include "arch/user_ipc.h"
 #include "sys/process.h"
@@ -33,7 +33,7 @@ uint64_t sys_clock(void)
 }
 long sys_yield(void)
 {
-	return SC0(SYS_YIELD);
+	return user_trap0(SYS_YIELD);
 }
 long sys_sleep(uint64_t ns)
 {
@@ -138,11 +138,11 @@ long sys_ntfn_create(void)
 }
 long sys_ntfn_signal(handle_t n, uint64_t bits)
 {
-	return SC2(SYS_NTFN_SIGNAL, n, bits);
+	return user_trap2(SYS_NTFN_SIGNAL, n, bits);
 }
 long sys_ntfn_wait(handle_t n, uint64_t timeout)
 {
-	return SC2(SYS_NTFN_WAIT, n, timeout);
+	return user_trap2(SYS_NTFN_WAIT, n, timeout);
 }
 long sys_reply_save(void)
 {

@@ -21,7 +21,7 @@
 
 %include "trapframe.inc"
 
-extern syscall_dispatch, syscall_light_table, fastpath_call, fastpath_reply_recv, fastpath_resumed
+extern syscall_table, syscall_light_table, schedule, fastpath_call, fastpath_reply_recv, fastpath_resumed
 global syscall_entry, trap_return, fastpath_parked
 
 %define PERCPU_KERNEL_RSP 0
@@ -32,6 +32,10 @@ global syscall_entry, trap_return, fastpath_parked
 %define SYS_CALL          25
 %define SYS_REPLY_RECV    29
 %define SYSCALL_LIGHT_COUNT 3 ; kernel/syscall.h
+%define SYS_COUNT         49    ; sys/syscall.h (core/syscall.c checks both)
+%define E_NOSYS           -10
+%define PERCPU_NEED_RESCHED 32
+%define TF_RAX            (14 * 8)
 
 section .text
 align 16
@@ -56,9 +60,23 @@ syscall_entry:
 	je fast_call
 	cmp rax, SYS_REPLY_RECV
 	je fast_reply_recv
+; The general path: the handler from syscall_table (core/syscall.c) gets
+; the frame and returns rax; then the thread gives way if a higher priority
+; became ready. The fastpath may have clobbered rax, so it is read again.
 .slow:
-	call syscall_dispatch
-	; fall through
+	mov rax, [rsp + TF_RAX]
+	cmp rax, SYS_COUNT
+	jae .nosys
+	call [syscall_table + rax * 8]
+.result:
+	mov [rsp + TF_RAX], rax
+	cmp byte [gs:PERCPU_NEED_RESCHED], 0
+	je trap_return
+	call schedule
+	jmp trap_return
+.nosys:
+	mov rax, E_NOSYS
+	jmp .result
 
 ; Return to the ring-3 context saved in the trap_frame at rsp.
 %define TF_RIP (17 * 8)

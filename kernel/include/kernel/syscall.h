@@ -27,7 +27,7 @@ typedef long (*syscall_fn)(struct trap_frame *tf);
 typedef long (*syscall_light_fn)(void);
 extern const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT];
 
-void syscall_dispatch(struct trap_frame *tf);
+extern const syscall_fn syscall_table[SYS_COUNT];
 bool syscall_table_complete(void);
 
 #define SYSCALL_DECLARE(name, nr, nargs, sig) long name##_handler(struct trap_frame *tf);

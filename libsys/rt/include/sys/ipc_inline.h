@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inline bodies of the IPC wrappers and the null syscall declared in
- * sys/sys.h. They are GNU `extern inline` (gnu_inline): every call is
+ * Inline bodies of the IPC wrappers and of the syscalls a message loop or
+ * a benchmark runs most (null, yield, notification signal and wait),
+ * declared in sys/sys.h. They are GNU `extern inline` (gnu_inline): every call is
  * expanded in place, so a message built in C variables goes straight into
  * the registers SYSCALL carries and a received one straight out of them,
  * and a struct ipc_msg that the caller does not otherwise keep in memory
@@ -73,4 +74,19 @@ SYS_INLINE long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 SYS_INLINE long sys_null(void)
 {
 	return user_trap0(SYS_NULL);
+}
+
+SYS_INLINE long sys_yield(void)
+{
+	return user_trap0(SYS_YIELD);
+}
+
+SYS_INLINE long sys_ntfn_signal(handle_t ntfn, uint64_t bits)
+{
+	return user_trap2(SYS_NTFN_SIGNAL, ntfn, bits);
+}
+
+SYS_INLINE long sys_ntfn_wait(handle_t ntfn, uint64_t timeout)
+{
+	return user_trap2(SYS_NTFN_WAIT, ntfn, timeout);
 }

@@ -4,7 +4,7 @@
  * a message goes from C variables to the registers SYSCALL carries without
  * a stub that spills every slot to memory and back. libsys's ipc_* wrappers
  * (libsys/rt/include/sys/ipc_inline.h) are built on it, and user_trap0 is
- * the trap for a syscall without arguments. Lives here because every line
+ * the trap for a syscall without arguments, user_trap2 for two. Lives here because every line
  * of asm is under kernel/arch/x86_64.
  */
 #pragma once
@@ -62,5 +62,16 @@ USER_TRAP long user_trap0(long nr)
 	long rax = nr;
 
 	__asm__ volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
+	return rax;
+}
+
+/* A syscall with two arguments; as user_trap0, every other register is kept. */
+USER_TRAP long user_trap2(long nr, uint64_t a0, uint64_t a1)
+{
+	register uint64_t rdi __asm__("rdi") = a0;
+	register uint64_t rsi __asm__("rsi") = a1;
+	long rax = nr;
+
+	__asm__ volatile("syscall" : "+a"(rax) : "r"(rdi), "r"(rsi) : "rcx", "r11", "memory");
 	return rax;
 }
