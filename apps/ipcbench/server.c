@@ -92,7 +92,7 @@ static int handle(struct server_state *s, struct ipc_msg *m)
 int bench_serve(handle_t ep)
 {
 	struct server_state s = {0};
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	long err = ipc_recv(ep, &m, TIMEOUT_NEVER);
 
 	while (err == E_OK) {

@@ -128,24 +128,6 @@ int handle_insert(struct handle_table *ht, struct kobj *obj, uint32_t rights, ui
 	return E_OK;
 }
 
-int handle_lookup(struct handle_table *ht, handle_t h, enum kobj_type type, uint32_t rights,
-		  struct handle_slot **out)
-{
-	uint32_t i = h & 0xFFFF;
-
-	if (i == 0 || i >= ht->capacity)
-		return E_BADHANDLE;
-	struct handle_slot *s = &ht->slots[i];
-	if (!s->obj || s->gen != (h >> 16))
-		return E_BADHANDLE;
-	if (type != KOBJ_NONE && s->obj->type != type)
-		return E_TYPE;
-	if ((s->rights & rights) != rights)
-		return E_RIGHTS;
-	*out = s;
-	return E_OK;
-}
-
 void handle_table_clear(struct handle_table *ht)
 {
 	for (uint32_t i = 1; i < ht->capacity; i++) /* by index: a release may grow the table */

@@ -27,11 +27,6 @@ static struct thread *reap_pending; /* a dead thread whose stack we just left */
 static uint64_t idle_tsc;	    /* TSC spent halted in the idle loop (SYS_KINFO) */
 static uint64_t idle_since;	    /* when the idle loop last halted; 0: it is not halted */
 
-struct thread *current_thread(void)
-{
-	return this_cpu()->current;
-}
-
 void wait_queue_remove(struct thread *t)
 {
 	struct wait_queue *wq = t->wq;
@@ -52,11 +47,23 @@ void wait_queue_remove(struct thread *t)
 		runq_bitmap &= ~(1u << (wq - runq));
 }
 
+/* wait_queue_remove for the head, which has no `prev`. */
 struct thread *wait_queue_pop(struct wait_queue *wq)
 {
 	struct thread *t = wq->head;
-	if (t)
-		wait_queue_remove(t);
+
+	if (!t)
+		return NULL;
+	wq->head = t->next;
+	if (t->next) {
+		t->next->prev = NULL;
+	} else {
+		wq->tail = NULL;
+		if (wq >= runq && wq < runq + SCHED_PRIORITIES)
+			runq_bitmap &= ~(1u << (wq - runq));
+	}
+	t->next = NULL;
+	t->wq = NULL;
 	return t;
 }
 
@@ -133,33 +140,46 @@ static void idle_stop(void)
 	idle_since = 0;
 }
 
+static const uint8_t *io_bitmap_of(const struct process *p)
+{
+	return p ? p->iopb : NULL;
+}
+
+/*
+ * Run `next`: the kernel stack, FPU state, and the address space, I/O
+ * bitmap and FS base only where they differ from what is loaded (the
+ * bitmap loaded is always the running process's: ioport.c keeps it so).
+ */
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = current_thread();
+	struct percpu *cpu = this_cpu();
+	struct thread *prev = cpu->current;
 
 	if (prev == &idle_thread)
 		idle_stop();
 
-	this_cpu()->need_resched = false;
+	cpu->need_resched = false;
 	if (next == prev) {
 		next->state = T_RUNNING;
 		return;
 	}
 	if (prev->proc)
-		__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+		fpu_save(prev->fpu);
 	if (prev->state == T_DEAD)
 		reap_pending = prev;
 	next->state = T_RUNNING;
 	next->slice = SCHED_SLICE_TICKS;
-	this_cpu()->current = next;
-	cpu_set_kernel_stack(next->kstack_top);
-	ioport_switch(next->proc);
+	cpu->current = next;
+	percpu_set_kernel_stack(cpu, next->kstack_top);
+	if (io_bitmap_of(next->proc) != io_bitmap_of(prev->proc))
+		ioport_switch(next->proc);
 	if (next->proc) {
-		vm_space_activate(&next->proc->vs);
-		__asm__ volatile("fxrstor64 %0" : : "m"(next->fpu));
-		if (next->fs_base != this_cpu()->fs_base) {
+		if (read_cr3() != next->proc->vs.pml4)
+			write_cr3(next->proc->vs.pml4);
+		fpu_restore(next->fpu);
+		if (next->fs_base != cpu->fs_base) {
 			wrmsr(MSR_FS_BASE, next->fs_base);
-			this_cpu()->fs_base = next->fs_base;
+			cpu->fs_base = next->fs_base;
 		}
 	}
 	context_switch(&prev->saved_rsp, next->saved_rsp);
@@ -226,8 +246,10 @@ void thread_wake(struct thread *t, long result)
 {
 	if (t->state != T_BLOCKED)
 		return;
-	wait_queue_remove(t);
-	timer_remove(t);
+	if (t->wq)
+		wait_queue_remove(t);
+	if (t->on_timer)
+		timer_remove(t);
 	t->reason = B_NONE;
 	t->waiting_on = NULL;
 	t->wake_result = result;
@@ -264,11 +286,6 @@ void sched_tick(void)
 		this_cpu()->need_resched = true;
 	if (cur == &idle_thread && runq_bitmap)
 		this_cpu()->need_resched = true;
-}
-
-bool sched_preempt_pending(void)
-{
-	return this_cpu()->need_resched;
 }
 
 static NORETURN void idle_loop(void)

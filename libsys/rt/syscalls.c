@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Typed wrappers over the raw traps; the numbers come from the one list in
- * sys/syscall.h. Message-passing calls move struct ipc_msg to and from the
- * IPC registers through the inline trap of arch/user_ipc.h.
+ * sys/syscall.h. The message-passing calls, sys_null, sys_yield and the
+ * notification signal and wait are inline in sys/ipc_inline.h (through the
+ * traps of arch/user_ipc.h); this file holds their out-of-line copies.
  */
 #include "arch/user_ipc.h"
 #include "sys/process.h"
 #include "sys/sys.h"
-
-/* The IPC wrappers move words between registers and struct ipc_msg one by
- * one: pairing them up in SSE registers costs more instructions than it saves. */
-#define IPC_WRAPPER __attribute__((optimize("no-tree-slp-vectorize")))
 
 #define SC0(nr)		    sys_call6((nr), 0, 0, 0, 0, 0, 0)
 #define SC1(nr, a)	    sys_call6((nr), (long)(a), 0, 0, 0, 0, 0)
@@ -24,7 +21,7 @@
 
 long sys_null(void)
 {
-	return SC0(SYS_NULL);
+	return user_trap0(SYS_NULL);
 }
 long sys_debug_write(const char *buf, size_t len)
 {
@@ -36,7 +33,7 @@ uint64_t sys_clock(void)
 }
 long sys_yield(void)
 {
-	return SC0(SYS_YIELD);
+	return user_trap0(SYS_YIELD);
 }
 long sys_sleep(uint64_t ns)
 {
@@ -141,11 +138,11 @@ long sys_ntfn_create(void)
 }
 long sys_ntfn_signal(handle_t n, uint64_t bits)
 {
-	return SC2(SYS_NTFN_SIGNAL, n, bits);
+	return user_trap2(SYS_NTFN_SIGNAL, n, bits);
 }
 long sys_ntfn_wait(handle_t n, uint64_t timeout)
 {
-	return SC2(SYS_NTFN_WAIT, n, timeout);
+	return user_trap2(SYS_NTFN_WAIT, n, timeout);
 }
 long sys_reply_save(void)
 {
@@ -156,59 +153,28 @@ long sys_kinfo(struct kinfo *out)
 	return SC1(SYS_KINFO, out);
 }
 
-/*
- * One IPC trap with the message in registers (arch/user_ipc.h): `out` is
- * sent (NULL: an empty message), and on success what arrived lands in `m`.
- * Inlined into each wrapper, so the words go between the message and the
- * registers directly.
- */
-static inline __attribute__((always_inline)) long
-ipc_op(long nr, handle_t h, struct ipc_msg *m, const struct ipc_msg *out, uint64_t timeout)
-{
-	struct user_ipc_regs r = {
-		.rdi = h,
-		.tag = out ? out->tag : 0,
-		.w = {out ? out->w[0] : 0, out ? out->w[1] : 0, out ? out->w[2] : 0,
-		      out ? out->w[3] : 0, out ? out->w[4] : 0, out ? out->w[5] : 0},
-		.cap = out ? out->cap : 0,
-	};
-	long err = user_ipc_trap(nr, &r, timeout);
-
-	if (err == E_OK && m) { /* field by field: the words stay in registers until here */
-		m->tag = r.tag;
-		m->w[0] = r.w[0];
-		m->w[1] = r.w[1];
-		m->w[2] = r.w[2];
-		m->w[3] = r.w[3];
-		m->w[4] = r.w[4];
-		m->w[5] = r.w[5];
-		m->cap = (handle_t)r.cap;
-		m->badge = r.rdi;
-	}
-	return err;
-}
-
-IPC_WRAPPER long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+/* The out-of-line copies of sys/ipc_inline.h's wrappers; every call site inlines them. */
+long ipc_call(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_CALL, ep, m, m, timeout);
 }
 
-IPC_WRAPPER long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
+long ipc_send(handle_t ep, const struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_SEND, ep, NULL, m, timeout);
 }
 
-IPC_WRAPPER long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+long ipc_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_RECV, ep, m, NULL, timeout);
 }
 
-IPC_WRAPPER long ipc_reply(handle_t reply, const struct ipc_msg *m)
+long ipc_reply(handle_t reply, const struct ipc_msg *m)
 {
 	return ipc_op(SYS_REPLY, reply, NULL, m, 0);
 }
 
-IPC_WRAPPER long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
+long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	return ipc_op(SYS_REPLY_RECV, ep, m, m, timeout);
 }

@@ -10,10 +10,18 @@
 ; it returns the trap_frame of the thread to run, and we return to ring 3 on
 ; that frame at once; the current thread is parked under its own frame with
 ; a switch frame that resumes in fastpath_parked. NULL means the general path.
+;
+; Light syscalls (SYS_NULL, SYS_CLOCK: numbers below SYSCALL_LIGHT_COUNT with
+; an entry in syscall_light_table, kernel/core/syscall.c) build no trap_frame:
+; with interrupts off (FMASK) and no way to block or switch, the entry keeps
+; only what a C function may clobber, calls the handler and returns. Every
+; register but rax, rcx and r11 comes back as it went in, as on the full path.
+; RCX is the RIP after SYSCALL, canonical since user space ends a page below
+; 2^47, so SYSRETQ is safe.
 
 %include "trapframe.inc"
 
-extern syscall_dispatch, fastpath_call, fastpath_reply_recv, fastpath_resumed
+extern syscall_table, syscall_light_table, schedule, fastpath_call, fastpath_reply_recv, fastpath_resumed
 global syscall_entry, trap_return, fastpath_parked
 
 %define PERCPU_KERNEL_RSP 0
@@ -23,6 +31,11 @@ global syscall_entry, trap_return, fastpath_parked
 %define SEL_UDATA         0x1B
 %define SYS_CALL          25
 %define SYS_REPLY_RECV    29
+%define SYSCALL_LIGHT_COUNT 3 ; kernel/syscall.h
+%define SYS_COUNT         49    ; sys/syscall.h (core/syscall.c checks both)
+%define E_NOSYS           -10
+%define PERCPU_NEED_RESCHED 32
+%define TF_RAX            (14 * 8)
 
 section .text
 align 16
@@ -30,6 +43,9 @@ syscall_entry:
 	swapgs
 	mov [gs:PERCPU_USER_RSP], rsp
 	mov rsp, [gs:PERCPU_KERNEL_RSP]
+	cmp rax, SYSCALL_LIGHT_COUNT
+	jb light
+.full:
 	push SEL_UDATA                  ; ss
 	push qword [gs:PERCPU_USER_RSP] ; rsp
 	push r11                        ; rflags
@@ -44,9 +60,23 @@ syscall_entry:
 	je fast_call
 	cmp rax, SYS_REPLY_RECV
 	je fast_reply_recv
+; The general path: the handler from syscall_table (core/syscall.c) gets
+; the frame and returns rax; then the thread gives way if a higher priority
+; became ready. The fastpath may have clobbered rax, so it is read again.
 .slow:
-	call syscall_dispatch
-	; fall through
+	mov rax, [rsp + TF_RAX]
+	cmp rax, SYS_COUNT
+	jae .nosys
+	call [syscall_table + rax * 8]
+.result:
+	mov [rsp + TF_RAX], rax
+	cmp byte [gs:PERCPU_NEED_RESCHED], 0
+	je trap_return
+	call schedule
+	jmp trap_return
+.nosys:
+	mov rax, E_NOSYS
+	jmp .result
 
 ; Return to the ring-3 context saved in the trap_frame at rsp.
 %define TF_RIP (17 * 8)
@@ -75,6 +105,31 @@ trap_return:
 	POP_FRAME
 	swapgs
 	iretq
+
+; A light syscall (see the top): rax < SYSCALL_LIGHT_COUNT.
+light:
+	cmp qword [syscall_light_table + rax * 8], 0
+	je syscall_entry.full
+	push rdi
+	push rsi
+	push rdx
+	push r8
+	push r9
+	push r10
+	push rcx
+	push r11
+	call [syscall_light_table + rax * 8]
+	pop r11
+	pop rcx
+	pop r10
+	pop r9
+	pop r8
+	pop rdx
+	pop rsi
+	pop rdi
+	mov rsp, [gs:PERCPU_USER_RSP]
+	swapgs
+	o64 sysret
 
 ; The fastpath's ends of syscall_entry. The frame it returns is that of a
 ; thread blocked in SYS_CALL, SYS_RECV or SYS_REPLY_RECV: built by

@@ -18,7 +18,16 @@
 
 typedef long (*syscall_fn)(struct trap_frame *tf);
 
-void syscall_dispatch(struct trap_frame *tf);
+/*
+ * Light syscalls: numbers below SYSCALL_LIGHT_COUNT (syscall.asm has the
+ * same number) with an entry here run without a trap_frame, with no
+ * arguments, interrupts off, and must not block, switch threads or wake one.
+ */
+#define SYSCALL_LIGHT_COUNT 3
+typedef long (*syscall_light_fn)(void);
+extern const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT];
+
+extern const syscall_fn syscall_table[SYS_COUNT];
 bool syscall_table_complete(void);
 
 #define SYSCALL_DECLARE(name, nr, nargs, sig) long name##_handler(struct trap_frame *tf);

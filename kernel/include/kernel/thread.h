@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include "arch/percpu.h"
 #include "arch/trap.h"
 #include "kernel/object.h"
 
@@ -80,7 +81,11 @@ struct thread {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
-struct thread *current_thread(void);
+/* The running thread (the per-CPU block's; inline, as nearly every syscall asks). */
+static inline struct thread *current_thread(void)
+{
+	return this_cpu()->current;
+}
 
 void sched_init(void);
 /* Start scheduling: switch from the boot context to the first ready thread. */
@@ -91,7 +96,11 @@ void schedule(void);
 void sched_handoff(struct thread *t);
 void sched_tick(void);
 void sched_reap(void);
-bool sched_preempt_pending(void);
+
+static inline bool sched_preempt_pending(void)
+{
+	return this_cpu()->need_resched;
+}
 /* TSC the idle loop spent halted (with its interrupts), for SYS_KINFO's idle_tsc. */
 uint64_t sched_idle_tsc(void);
 uint8_t sched_highest_ready(void);

@@ -109,7 +109,7 @@ static void reply_caller(void *ep)
 /* A saved reply: a thread of ours calls, we receive and save the reply. */
 static void make_reply(struct fz_thread *t, handle_t ep)
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 
 	if (thread_spawn(reply_caller, (void *)(uintptr_t)ep, 10, NULL) < 0)
 		return;

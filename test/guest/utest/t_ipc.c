@@ -272,7 +272,7 @@ struct silent_server {
 static void silent_server_fn(void *arg)
 {
 	struct silent_server *s = arg;
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 
 	if (ipc_recv(s->ep, &m, TIMEOUT_NEVER) == E_OK)
 		s->received = 1;

@@ -11,7 +11,7 @@
 TEST(lifecycle, caller_killed_mid_call,
      "a caller killed mid-call leaves its server nothing to answer")
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	T_HANDLE(ep, sys_ep_create());
 	T_HANDLE(client, ut_spawn("client", NULL, ep, UT_PRIO));
 
@@ -35,7 +35,7 @@ TEST(lifecycle, caller_killed_mid_call,
 TEST(lifecycle, queued_caller_killed,
      "a caller killed while queued on an endpoint leaves the queue")
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	T_HANDLE(ep, sys_ep_create());
 	/* higher than us: by the time the loader answers, it has called and queued */
 	T_HANDLE(gone, ut_spawn("client", NULL, ep, UT_PRIO_HIGH));

@@ -13,7 +13,7 @@
 TEST(sched, ipc_fifo_order, "callers queued on an endpoint are received first come, first served")
 {
 	struct ut_probe clients[CLIENTS];
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	T_HANDLE(ep, sys_ep_create());
 
 	for (int i = 0; i < CLIENTS; i++) { /* each runs until it blocks in its call */
@@ -110,7 +110,7 @@ TEST(sched, ipc_reply_save,
 {
 	struct ut_probe a = {.msg = {.tag = IPC_TAG(1, 1, 0, 0), .w = {1}}};
 	struct ut_probe b = {.msg = {.tag = IPC_TAG(1, 1, 0, 0), .w = {2}}};
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	struct handle_info info;
 	T_HANDLE(ep, sys_ep_create());
 

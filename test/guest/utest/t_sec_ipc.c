@@ -311,7 +311,7 @@ TEST(sec_ipc, user_space_last_page,
 	T_HANDLE(th, sys_thread_create(p, SYSCALL_AT, CODE_VA, 0, UT_PRIO));
 	T_OK(sys_process_supervise(p, ep, 1));
 	T_OK(sys_thread_start(th));
-	struct ipc_msg n;
+	struct ipc_msg n = {0};
 	T_OK(ipc_recv(ep, &n, 2000 * MS));
 	T_EQ(IPC_TAG_LABEL(n.tag), IPC_LABEL_FAULT);
 	T_EQ(n.w[0], 14); /* a clean user page fault at the next page, canonical */

@@ -39,7 +39,7 @@ static long gated_child(struct test_ctx *t, const char *role, uint64_t arg, hand
 TEST(supervise, supervise_fault_notice,
      "a fault reaches the supervisor with its registers; the process waits")
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	struct process_info info;
 	handle_t gate;
 
@@ -72,7 +72,7 @@ TEST(supervise, supervise_fault_notice,
 TEST(supervise, supervise_exit_notice,
      "an ordinary exit reaches the supervisor with its code, once")
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 	handle_t gate;
 
 	T_HANDLE(ep, sys_ep_create());

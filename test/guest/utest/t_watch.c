@@ -20,7 +20,7 @@
 /* The next message on ep must be the notice for badge. */
 static void expect_gone(struct test_ctx *t, handle_t ep, uint64_t badge)
 {
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 
 	T_OK(ipc_recv(ep, &m, NOTICE_WAIT));
 	T_EQ(IPC_TAG_LABEL(m.tag), IPC_LABEL_GONE);
@@ -156,7 +156,7 @@ TEST(watch, watch_quota,
      "an armed notice is charged to the server that armed it: past its quota, E_QUOTA")
 {
 	struct process_info info;
-	struct ipc_msg m;
+	struct ipc_msg m = {0};
 
 	T_HANDLE(ep, sys_ep_create());
 	T_HANDLE(child, ut_spawn("watch-quota", NULL, ep, UT_PRIO));

@@ -94,5 +94,9 @@ long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout);
  */
 long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attempts);
 
+#ifndef HOST_TEST /* host tests link fake transports under these names instead */
+#include "sys/ipc_inline.h"
+#endif
+
 /* The calling thread's IPC buffer (set up by libsys before main). */
 struct ipc_buffer *ipc_buffer(void);

@@ -19,9 +19,10 @@ struct percpu {
 	void *tss_rsp0;	  /* the TSS's rsp0 slot (gdt_kernel_stack_slot) */
 };
 
-#define PERCPU_KERNEL_RSP 0
-#define PERCPU_USER_RSP	  8
-#define PERCPU_CURRENT	  16
+#define PERCPU_KERNEL_RSP   0
+#define PERCPU_USER_RSP	    8
+#define PERCPU_CURRENT	    16
+#define PERCPU_NEED_RESCHED 32 /* syscall.asm */
 
 extern struct percpu cpu0;
 
@@ -39,6 +40,9 @@ static inline struct thread *percpu_current(void)
 }
 
 _Static_assert(__builtin_offsetof(struct percpu, current) == PERCPU_CURRENT, "percpu_current");
+_Static_assert(__builtin_offsetof(struct percpu, need_resched) == PERCPU_NEED_RESCHED &&
+		       sizeof(bool) == 1,
+	       "syscall.asm reads need_resched as a byte");
 
 /* cpu_set_kernel_stack inlined, for the IPC fastpath. */
 static inline void percpu_set_kernel_stack(struct percpu *cpu, uintptr_t top)

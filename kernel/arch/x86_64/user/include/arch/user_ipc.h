@@ -3,12 +3,19 @@
  * The IPC trap for ring 3 as inline asm (sys/ipc.h gives the registers), so
  * a message goes from C variables to the registers SYSCALL carries without
  * a stub that spills every slot to memory and back. libsys's ipc_* wrappers
- * (libsys/rt/syscalls.c) are built on it. Lives here because every line of
- * asm is under kernel/arch/x86_64.
+ * (libsys/rt/include/sys/ipc_inline.h) are built on it, and user_trap0 is
+ * the trap for a syscall without arguments, user_trap2 for two. Lives here because every line
+ * of asm is under kernel/arch/x86_64.
  */
 #pragma once
 
 #include <stdint.h>
+
+/*
+ * Always expanded in place and never emitted out of line (GNU extern
+ * inline), so libsys's own extern inline wrappers may use them.
+ */
+#define USER_TRAP extern inline __attribute__((gnu_inline, always_inline))
 
 /* The IPC registers but rax and the timeout: in, the message; out, what came. */
 struct user_ipc_regs {
@@ -18,8 +25,7 @@ struct user_ipc_regs {
 	uint64_t cap;
 };
 
-static inline __attribute__((always_inline)) long user_ipc_trap(long nr, struct user_ipc_regs *r,
-								uint64_t timeout)
+USER_TRAP long user_ipc_trap(long nr, struct user_ipc_regs *r, uint64_t timeout)
 {
 	register uint64_t rdi __asm__("rdi") = r->rdi;
 	register uint64_t rsi __asm__("rsi") = r->tag;
@@ -47,5 +53,25 @@ static inline __attribute__((always_inline)) long user_ipc_trap(long nr, struct 
 	r->w[4] = r12;
 	r->w[5] = r13;
 	r->cap = r14;
+	return rax;
+}
+
+/* A syscall without arguments (SYS_NULL): the kernel keeps every register but rax, rcx, r11. */
+USER_TRAP long user_trap0(long nr)
+{
+	long rax = nr;
+
+	__asm__ volatile("syscall" : "+a"(rax) : : "rcx", "r11", "memory");
+	return rax;
+}
+
+/* A syscall with two arguments; as user_trap0, every other register is kept. */
+USER_TRAP long user_trap2(long nr, uint64_t a0, uint64_t a1)
+{
+	register uint64_t rdi __asm__("rdi") = a0;
+	register uint64_t rsi __asm__("rsi") = a1;
+	long rax = nr;
+
+	__asm__ volatile("syscall" : "+a"(rax) : "r"(rdi), "r"(rsi) : "rcx", "r11", "memory");
 	return rax;
 }
