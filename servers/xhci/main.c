@@ -31,6 +31,7 @@
 #define DMA_VA		0x00005f0000000000ull
 #define IRQ_BIT		1
 #define SERVER_PRIORITY 14
+#define SETTLE_PASSES	16
 
 static struct {
 	handle_t ep, config, bar, irq, ntfn, dma;
@@ -228,6 +229,19 @@ static long start(void)
 	return err == E_OK ? thread_spawn(serve, NULL, SERVER_PRIORITY, NULL) : err;
 }
 
+/*
+ * Port changes and deferred work until none is left: what one pass does (a
+ * port reset, a hub enumerated) can bring more, and the next interrupt may
+ * be far off. Bounded: a pass that finds nothing new ends it.
+ */
+static void settle(struct xhci *x)
+{
+	for (int pass = 0; pass < SETTLE_PASSES && (x->port_changed || dev_pending(x)); pass++) {
+		dev_scan_ports(x);
+		dev_deferred(x);
+	}
+}
+
 int main(void)
 {
 	long err = start();
@@ -237,12 +251,10 @@ int main(void)
 		return 1;
 	}
 	xs.x.port_changed = ~0u << 1; /* every port once */
-	dev_scan_ports(&xs.x);
-	dev_deferred(&xs.x); /* what is behind hubs */
+	settle(&xs.x);
 	printf("xhci: ready at %lu us\n", (unsigned long)(sys_clock() / 1000));
 	for (;;) {
-		dev_scan_ports(&xs.x);
-		dev_deferred(&xs.x);
+		settle(&xs.x);
 		wait_irq(&xs.x, dev_repeat_deadline(&xs.x));
 		hc_take_events(&xs.x);
 		dev_repeat(&xs.x);

@@ -102,6 +102,16 @@ void dev_on_transfer(struct xhci *x, const struct trb *e)
 	x->db[d->slot] = d->dci;
 }
 
+bool dev_pending(const struct xhci *x)
+{
+	for (int i = 0; i < XHCI_DEVICES; i++) {
+		const struct usb_dev *d = &x->dev[i];
+		if (d->used && d->configured && (d->hub_changed || d->leds_pending || d->recover))
+			return true;
+	}
+	return false;
+}
+
 /* What an event asked for but could not wait for: LEDs, endpoint recovery. */
 void dev_deferred(struct xhci *x)
 {

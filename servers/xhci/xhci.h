@@ -149,6 +149,7 @@ void hub_scan(struct xhci *x, struct usb_dev *hub);
 /* report.c: interrupt transfers, key repeat, deferred work */
 void dev_on_transfer(struct xhci *x, const struct trb *e);
 void dev_deferred(struct xhci *x);
+bool dev_pending(const struct xhci *x); /* deferred work is waiting */
 /* When the next repeat is due (TIMEOUT_NEVER: none), and send it if it is. */
 uint64_t dev_repeat_deadline(const struct xhci *x);
 void dev_repeat(struct xhci *x);

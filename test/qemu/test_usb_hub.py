@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Devices behind a hub: QEMU's usb-hub (full speed, 8 ports) on root
-port 4 of the controller with a usb-kbd on its port 2 at boot. The xhci
+"""Devices behind hubs: QEMU's usb-hub (full speed, 8 ports) on root
+port 4 of the controller with a usb-kbd on its port 2 at boot, and a
+second hub on its port 1 with a usb-kbd on that one's port 3 (route string
+0x31, "port 8.1.3"), all enumerated before the driver says ready. The xhci
 driver must enumerate the hub (its descriptor, its slot marked as a hub,
 its ports powered) and the keyboard behind it (route string 2, "port 8.2"
 in the log: xHCI port 8 is USB 2 root port 4 of qemu-xhci). Then a second
 keyboard is plugged into hub port 3 while the system runs: the hub's status
 change endpoint reports it, it is enumerated, a key typed reaches itest
-from it, and pulling it frees its slot; last, pulling the hub releases the
-keyboard behind it too."""
+from it, and pulling it frees its slot; last, pulling the first hub releases
+everything behind it."""
+
+import re
 
 from harness import TestRun
 
 HUB = ["-device", "usb-hub,bus=xhci.0,port=4,id=hub",
-       "-device", "usb-kbd,bus=xhci.0,port=4.2,id=hubkbd"]
+       "-device", "usb-kbd,bus=xhci.0,port=4.2,id=hubkbd",
+       "-device", "usb-hub,bus=xhci.0,port=4.1,id=hub2",
+       "-device", "usb-kbd,bus=xhci.0,port=4.1.3,id=deepkbd"]
 
 
 def main(run):
@@ -23,7 +29,13 @@ def main(run):
         root, hub_number = hub.groups()
         m.wait_for(rf"xhci: port {root}\.2: keyboard 0627:0001 .* as input device (\d+)",
                    since=0, timeout=30)
-        run.check(True, "the hub and the keyboard behind it were enumerated")
+        m.wait_for(rf"xhci: port {root}\.1: hub 0409:55aa", since=0, timeout=30)
+        m.wait_for(rf"xhci: port {root}\.1\.3: keyboard 0627:0001", since=0, timeout=30)
+        run.check(True, "the hubs and the keyboards behind them were enumerated")
+        ready = m.wait_for(r"xhci: ready at", since=0, timeout=30)
+        before = [line for line in m.lines()[:m.lines().index(ready.string)]
+                  if re.search(rf"xhci: port {root}\.1\.3: keyboard", line)]
+        run.check(len(before) == 1, "even two tiers down, before the driver said ready")
         m.wait_for(r"itest: ready", since=0, timeout=60)
         m.qmp("device_add", driver="usb-kbd", bus="xhci.0", port="4.3", id="plugged")
         added = m.wait_for(rf"xhci: port {root}\.3: keyboard 0627:0001 .* on slot (\d+) "
@@ -39,8 +51,10 @@ def main(run):
         m.qmp("device_del", id="hub")
         m.wait_for(rf"xhci: port {root}: hub {hub_number} gone", timeout=30)
         lines = m.lines()
-        run.check(any(f"xhci: port {root}.2: keyboard" in line and "gone" in line
-                      for line in lines), "the keyboard behind the pulled hub went with it")
+        for place, kind in ((".2", "keyboard"), (".1", "hub"), (".1.3", "keyboard")):
+            run.check(any(re.search(rf"xhci: port {root}{re.escape(place)}: {kind} \d+ gone",
+                                    line) for line in lines),
+                      f"the {kind} at {root}{place} went with the pulled hub")
         refused = [line for line in lines if "device refused" in line]
         run.check(not refused, "no device refused", refused[0] if refused else "")
 
