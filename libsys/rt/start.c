@@ -2,9 +2,9 @@
 /*
  * Process start-up in libsys: _start (sys_entry.asm) calls libsys_start with
  * the start_info the creator prepared. We register the main thread's IPC
- * buffer, remember the start_info for start_handle(), run main and exit
- * with its result. A service started by a supervisor first fetches its
- * handles (bootstrap.c).
+ * buffer (a process that cannot have one exits with the error), remember
+ * the start_info for start_handle(), run main and exit with its result. A
+ * service started by a supervisor first fetches its handles (bootstrap.c).
  */
 #include "sys/start.h"
 #include "proto/svc.h"
@@ -68,7 +68,13 @@ __attribute__((noreturn)) void libsys_start(struct start_info *si)
 		argc = (int)(si->argc < START_MAX_ARGS ? si->argc : START_MAX_ARGS);
 		argv = (char **)si->argv;
 	}
-	thread_local_setup(&main_thread);
+	/* No IPC buffer (out of quota): a clear exit, not a fault at its first use. */
+	long err = thread_local_setup(&main_thread);
+	if (err < 0) {
+		printf("libsys: cannot set up the main thread's IPC buffer: %s\n",
+		       sys_error_name(err));
+		sys_process_exit((int)err);
+	}
 	bootstrap();
 	sys_process_exit(main(argc, argv));
 }

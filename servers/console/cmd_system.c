@@ -23,6 +23,8 @@ const struct shell_command cmd_table[] = {
 	{"svc", "services: svc list | stop|start|restart <name> | fi <name> crash|hang|leak",
 	 cmd_svc},
 	{"lspci", "list the PCI functions", cmd_lspci},
+	{"disks", "list the block devices: size, sectors, model, partitions", cmd_disks},
+	{"blk", "dump sectors in hex: blk read <device> <lba> [count]", cmd_blk},
 	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
 	 cmd_run},
 	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},

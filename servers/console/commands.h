@@ -9,6 +9,7 @@
  *   cmd_run.c     run and bench: a program started through the loader,
  *                 waited for in a thread, killed by Ctrl-C
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
+ *   cmd_disk.c    disks and blk read: block devices through proto/block.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -65,3 +66,5 @@ int cmd_shutdown(struct shell *sh, int argc, char **argv);
 int cmd_run(struct shell *sh, int argc, char **argv);
 int cmd_bench(struct shell *sh, int argc, char **argv);
 int cmd_lspci(struct shell *sh, int argc, char **argv);
+int cmd_disks(struct shell *sh, int argc, char **argv);
+int cmd_blk(struct shell *sh, int argc, char **argv);

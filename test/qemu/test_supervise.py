@@ -17,7 +17,8 @@ import re
 from guest_tests import finish
 from harness import TestRun
 
-RUN_TIMEOUT_S = 120  # measured: about 10 s of guest time, 16 s of wall time
+GUEST_TIME = 4  # -icount shift=4: heartbeats and back-off judged in guest time
+RUN_TIMEOUT_S = 120  # measured: about 15-20 s of wall time under -icount shift=4
 STEST_TESTS = 21  # registered in stest, of which run=stest:restart runs one
 
 FAULTED = re.compile(r"^svc: (echo|counter) \(pid \d+\) faulted: .*; injected: restart now$")
@@ -25,7 +26,8 @@ HUNG = re.compile(r"^svc: (echo|counter) \(pid \d+\) missed its heartbeat; injec
 
 
 def supervise(run, kargs=""):
-    with run.machine(args=f"run=stest:restart {kargs}".strip(), timeout=RUN_TIMEOUT_S) as m:
+    with run.machine(args=f"run=stest:restart {kargs}".strip(), icount=GUEST_TIME,
+                     timeout=RUN_TIMEOUT_S) as m:
         m.start()
         lines = finish(run, m, "stest", RUN_TIMEOUT_S, min_registered=STEST_TESTS)
     faults = sum(1 for line in lines if FAULTED.search(line))

@@ -12,6 +12,7 @@ import re
 from guest_tests import finish
 from harness import EXIT_FAILURE, TestRun
 
+GUEST_TIME = 4  # -icount shift=4: heartbeats and back-off judged in guest time
 RUN_TIMEOUT_S = 60
 STEST_TESTS = 21  # registered in stest; run=stest:basic:failure runs nine
 
@@ -49,7 +50,7 @@ def check_failures(run, lines):
 
 def check_svc(run):
     args = "run=" + ",".join(cmd for cmd, _ in SVC_COMMANDS)
-    with run.machine(args=args, timeout=RUN_TIMEOUT_S) as m:
+    with run.machine(args=args, icount=GUEST_TIME, timeout=RUN_TIMEOUT_S) as m:
         m.start()
         for cmd, pattern in SVC_COMMANDS:
             m.wait_for(pattern, timeout=RUN_TIMEOUT_S)
@@ -61,7 +62,8 @@ def check_svc(run):
 
 
 def main(run):
-    with run.machine(args="run=stest:basic:failure,svc:list", timeout=RUN_TIMEOUT_S) as m:
+    with run.machine(args="run=stest:basic:failure,svc:list", icount=GUEST_TIME,
+                     timeout=RUN_TIMEOUT_S) as m:
         m.start()
         lines = finish(run, m, "stest", RUN_TIMEOUT_S, min_registered=STEST_TESTS)
     check_failures(run, lines)
