@@ -19,6 +19,7 @@
 
 #include "gui/draw.h"
 #include "proto/display.h"
+#include "proto/input.h"
 #include "sys/handle.h"
 
 #define COMP_MAX_WINDOWS 32
@@ -161,3 +162,20 @@ void comp_key(struct comp *c, uint32_t code, bool down);
 
 /* input_source.c: the door input comes in by */
 long input_source_inject(struct comp *c, uint64_t kind, uint64_t a, uint64_t b, uint64_t c2);
+
+/* Keys without text reach windows as this private-use code point plus their HID usage. */
+#define INPUT_SOURCE_KEY_PRIVATE 0xE000u
+
+/* The USB input protocol's events, turned into DISPLAY_INJECT requests. */
+struct input_source {
+	uint32_t width, height; /* the screen */
+	int32_t x, y;		/* the pointer, in pixels */
+	uint32_t buttons;	/* bit 0 left, 1 right, 2 middle */
+	uint32_t pressed[256];	/* by HID usage: the code its press sent */
+};
+struct input_source_out {
+	uint64_t kind, a, b, c; /* DISPLAY_INJECT's words */
+};
+/* The request `ev` makes (true), or none (false: a wheel, an unknown button). */
+bool input_source_translate(struct input_source *s, const struct input_event *ev,
+			    struct input_source_out *out);

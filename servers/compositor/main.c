@@ -7,7 +7,8 @@
  * (proto/display.h) on "display". This file is its system side: the
  * framebuffer, the back buffer, surfaces and images mapped per window
  * slot, notifications, client-death notices, the RTC for the top bar's
- * clock and a ticker thread that wakes the loop once a second.
+ * clock, a ticker thread that wakes the loop once a second and a reader
+ * of the USB input protocol.
  * Recovery: memory. Window ids, places and order live in the "state"
  * object (window.c); surfaces are the clients', who create their windows
  * again when a new instance answers E_NOENT (gui/gui.h).
@@ -153,6 +154,42 @@ static void ticker(void *arg)
 	}
 }
 
+/*
+ * The USB input reader: subscribes to the input protocol (proto/input.h)
+ * and sends each event, translated by input_source.c, to the server loop
+ * as DISPLAY_INJECT on its own endpoint, so input goes through the one
+ * thread that owns the windows. The client library subscribes again after
+ * the driver restarts; until "input" exists (no xhci) the reader retries
+ * the lookup once a second.
+ */
+static void input_reader(void *arg)
+{
+	static struct input_source src;
+	struct input_client ic = {0};
+	struct input_event ev[INPUT_READ_MAX];
+	long ep = ns_lookup_self(DISPLAY_NAME);
+
+	src = (struct input_source){.width = (uint32_t)((struct comp *)arg)->width,
+				    .height = (uint32_t)((struct comp *)arg)->height};
+	src.x = (int32_t)src.width / 2;
+	src.y = (int32_t)src.height / 2;
+	while (ep >= 0 && input_client_open(&ic) != E_OK)
+		sys_sleep(SECOND);
+	for (;;) {
+		uint32_t n = 0;
+		long err = input_client_read(&ic, ev, INPUT_READ_MAX, &n, SECOND);
+		if (err != E_OK && err != E_TIMEOUT) {
+			sys_sleep(INPUT_TICK);
+			continue;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			struct input_source_out out;
+			if (input_source_translate(&src, &ev[i], &out))
+				display_inject((handle_t)ep, out.kind, out.a, out.b, out.c);
+		}
+	}
+}
+
 /* One CMOS register, in binary. */
 static uint32_t cmos(uint8_t reg, bool bcd)
 {
@@ -257,6 +294,8 @@ int main(void)
 	comp_flush(c);
 	if (thread_spawn(ticker, NULL, TICKER_PRIORITY, NULL) < 0)
 		printf("compositor: no ticker thread; the top bar's clock stands still\n");
+	if (thread_spawn(input_reader, c, TICKER_PRIORITY, NULL) < 0)
+		printf("compositor: no input thread; only DISPLAY_INJECT moves the pointer\n");
 	printf("compositor: %dx%d desktop up, %u windows to restore\n", c->width, c->height,
 	       pending_records(c->state));
 	struct server s = display_server(endpoint, &ds);

@@ -302,9 +302,63 @@ static void test_gone_and_restart(void)
 	CHECK_EQ(restores, 1);
 }
 
+/* USB input protocol events turned into DISPLAY_INJECT requests (input_source.c). */
+static void test_usb_input_translation(void)
+{
+	static struct input_source src = {.width = 320, .height = 240, .x = 160, .y = 120};
+	struct input_source_out out;
+	struct input_event ev = {.type = INPUT_ABS, .x = INPUT_ABS_MAX, .y = INPUT_ABS_MAX / 2};
+
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.kind, DISPLAY_INJECT_POINTER);
+	CHECK_EQ(out.a, 319); /* the tablet's far edge is the last pixel */
+	CHECK_EQ(out.b, 119); /* 16383 of 0..32767 over 0..239: 119.49, rounded */
+	ev = (struct input_event){.type = INPUT_REL, .x = 50, .y = -500};
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.a, 319); /* held inside the screen */
+	CHECK_EQ(out.b, 0);
+	ev = (struct input_event){.type = INPUT_BUTTON, .code = INPUT_BTN_RIGHT, .action = 1};
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.c, 2);
+	ev.code = INPUT_BTN_LEFT;
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.c, 3);
+	ev.action = INPUT_RELEASE;
+	ev.code = INPUT_BTN_RIGHT;
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.c, 1);
+	ev.code = 9; /* no such button */
+	CHECK(!input_source_translate(&src, &ev, &out));
+	ev = (struct input_event){.type = INPUT_WHEEL, .y = 1};
+	CHECK(!input_source_translate(&src, &ev, &out));
+
+	/* Shift+a: 'A' pressed and the same code released; a key without text. */
+	ev = (struct input_event){.type = INPUT_KEY, .action = 1, .code = 0x04, .key = 'a'};
+	memcpy(ev.text, "A", 2);
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.kind, DISPLAY_INJECT_KEY);
+	CHECK_EQ(out.a, 'A');
+	CHECK_EQ(out.b, 1);
+	ev = (struct input_event){.type = INPUT_KEY, .action = INPUT_RELEASE, .code = 0x04};
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.a, 'A');
+	CHECK_EQ(out.b, 0);
+	ev = (struct input_event){.type = INPUT_KEY, .action = 1, .code = 0x50, .key = 0x150};
+	CHECK(input_source_translate(&src, &ev, &out)); /* left arrow */
+	CHECK_EQ(out.a, INPUT_SOURCE_KEY_PRIVATE + 0x50);
+	ev = (struct input_event){.type = INPUT_KEY, .action = 1, .code = 0x87};
+	memcpy(ev.text, "\xe3\x82\x8d", 4); /* ろ, the JIS ro key */
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.a, 0x308D);
+	memcpy(ev.text, "\xe3\x82", 3); /* cut short: no text, the key's private code */
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.a, INPUT_SOURCE_KEY_PRIVATE + 0x87);
+}
+
 int main(void)
 {
 	start();
+	test_usb_input_translation();
 	test_windows_on_screen();
 	test_input();
 	test_hostile();

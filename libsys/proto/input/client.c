@@ -150,15 +150,6 @@ long input_client_read(struct input_client *c, struct input_event *ev, uint32_t 
 	}
 }
 
-int32_t input_abs_to_pixel(int32_t v, uint32_t pixels)
-{
-	if (v <= 0 || pixels == 0)
-		return 0;
-	if (v >= INPUT_ABS_MAX)
-		return (int32_t)pixels - 1;
-	return (int32_t)(((int64_t)v * (pixels - 1) + INPUT_ABS_MAX / 2) / INPUT_ABS_MAX);
-}
-
 static const char *button_name(uint16_t code)
 {
 	static const char *const names[] = {"?", "left", "right", "middle"};

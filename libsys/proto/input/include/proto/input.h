@@ -153,7 +153,14 @@ long input_set_layout(handle_t ep, enum input_layout layout);
 long input_set_repeat(handle_t ep, uint32_t delay_ms, uint32_t rate);
 
 /* An absolute position scaled to a w x h screen, rounded to the nearest pixel. */
-int32_t input_abs_to_pixel(int32_t v, uint32_t pixels);
+static inline int32_t input_abs_to_pixel(int32_t v, uint32_t pixels)
+{
+	if (v <= 0 || pixels == 0)
+		return 0;
+	if (v >= INPUT_ABS_MAX)
+		return (int32_t)pixels - 1;
+	return (int32_t)(((int64_t)v * (pixels - 1) + INPUT_ABS_MAX / 2) / INPUT_ABS_MAX);
+}
 /* One line like evtest's: "key a press", "ptr abs 512 384", "btn left press". */
 int input_format(const struct input_event *ev, uint32_t width, uint32_t height, char *out,
 		 uint32_t size);
