@@ -8,7 +8,8 @@ windows, others' windows, ranges, short and unknown requests, a lying event
 ring, a flood of commits) is refused without harm, and that a client that
 faults loses only its own window (test/guest/dsktest). The paint suite
 draws a stroke on the paint app by injected pointer input; when dsktest
-says where (and holds still for a second), the screendump must show the red
+says where (and holds still), the machine is paused and the screendump must
+show the red
 stroke (right 50, then down 50, from content (10, 10)) on white paper.
 guest_tests.py judges the TEST lines."""
 
@@ -25,7 +26,9 @@ def main(run):
     with run.machine(args="run=dsktest", icount=True, timeout=RUN_TIMEOUT_S) as m:
         m.start()
         at = m.wait_for(r"dsktest: paint stroke at (\d+) (\d+)", timeout=RUN_TIMEOUT_S)
-        screen = m.screendump()  # dsktest holds still for a second of guest time after the line
+        m.qmp("stop")  # dsktest holds the picture (spinning) for a while after the line
+        screen = m.screendump()
+        m.qmp("cont")
         x, y = int(at.group(1)), int(at.group(2))
         stroke = [(x + 10 + i, y + 10) for i in range(51)] + [(x + 60, y + 10 + i) for i in range(51)]
         red = [p for p in stroke if screen.pixel(*p) == RED]
