@@ -7,8 +7,9 @@ window, that every bad request (hostile surfaces, sizes, titles, too many
 windows, others' windows, ranges, short and unknown requests, a lying event
 ring, a flood of commits) is refused without harm, and that a client that
 faults loses only its own window (test/guest/dsktest). The paint suite
-draws a stroke on the paint app by injected pointer input: the machine is
-paused when dsktest says where, and the screendump must show the red
+draws a stroke on the paint app by injected pointer input; when dsktest
+says where (and holds still), the machine is paused and the screendump must
+show the red
 stroke (right 50, then down 50, from content (10, 10)) on white paper.
 guest_tests.py judges the TEST lines."""
 
@@ -21,10 +22,11 @@ RED, WHITE = (0xD0, 0x30, 0x30), (0xFF, 0xFF, 0xFF)
 
 
 def main(run):
-    with run.machine(args="run=dsktest", timeout=RUN_TIMEOUT_S) as m:
+    # -icount: the paint stroke is checked after guest-time sleeps (design brief, "How we know")
+    with run.machine(args="run=dsktest", icount=True, timeout=RUN_TIMEOUT_S) as m:
         m.start()
         at = m.wait_for(r"dsktest: paint stroke at (\d+) (\d+)", timeout=RUN_TIMEOUT_S)
-        m.qmp("stop")
+        m.qmp("stop")  # dsktest holds the picture (spinning) for a while after the line
         screen = m.screendump()
         m.qmp("cont")
         x, y = int(at.group(1)), int(at.group(2))

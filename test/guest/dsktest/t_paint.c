@@ -2,9 +2,9 @@
 /*
  * The paint suite: the paint app (apps/paint) started through the loader,
  * a stroke injected over its window (press, moves, release), and a line
- * `dsktest: paint stroke at X Y` saying where its content is; the QEMU
- * test (test_dsktest.py) pauses the machine there and checks the red
- * stroke and the white paper around it in a screendump. Then paint is
+ * `dsktest: paint stroke at X Y` saying where its content is, held still
+ * for a while; the QEMU test (test_dsktest.py) pauses the machine there
+ * and checks the red stroke and the white paper around it in a screendump. Then paint is
  * killed and its window must go.
  */
 #include <string.h>
@@ -33,6 +33,18 @@ static void point(int32_t x, int32_t y, uint32_t buttons)
 	sys_sleep(20 * MS); /* paint draws each move before the next */
 }
 
+/*
+ * Keep the picture while the host pauses the machine and takes its
+ * screendump. Spinning, not sleeping: under -icount,sleep=off an idle
+ * guest's clock jumps to its next timer at once, while a busy one's
+ * follows the instructions it executes, seconds of wall time here.
+ */
+static void hold_still(uint64_t ns)
+{
+	for (uint64_t end = sys_clock() + ns; sys_clock() < end;)
+		;
+}
+
 TEST(paint, stroke, "paint draws where the pointer moves with the button held")
 {
 	const char *argv[] = {"paint"};
@@ -57,7 +69,7 @@ TEST(paint, stroke, "paint draws where the pointer moves with the button held")
 	point(10, 700, 0); /* the cursor out of the way */
 	sys_sleep(200 * MS);
 	printf("dsktest: paint stroke at %d %d\n", cx, cy);
-	sys_sleep(1000 * MS); /* the host pauses the machine and looks */
+	hold_still(3000 * MS);
 	sys_process_kill((handle_t)p);
 	sys_process_wait((handle_t)p, 2000 * MS, NULL);
 	sys_sleep(300 * MS);
