@@ -4,7 +4,8 @@
 compositor"), driven through the console's `win` command and checked in
 screendumps, pixel for pixel, against the layout the compositor's files
 give (comp.h: title bars 20 px, close box 16 px at w-18, the cursor's
-arrow). The clock and counterwin windows open at boot at the places their
+arrow). The clock opens at boot and counterwin on `svc start counterwin`, at
+the places their
 apps ask for.
 
 - both windows listed by `win`, at their places, and drawn there: title bar
@@ -232,6 +233,7 @@ def main(run):
         sh = ConsoleShell(m)
         sh.wait_ready()
         m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=60)
+        sh.command("svc start counterwin", r"^svc: ")
         for _ in range(40):
             if {"clock", "counter"} <= set(windows(sh)):
                 break
