@@ -440,7 +440,7 @@ def hostile_base(tmp, fat, name):
         f.write(bytes(range(256)) * 20)  # 5120 bytes: 10 clusters of 512
     mt("mcopy", img, src, "::/CHAIN.BIN")
     mt("mmd", img, "::/LOOP")
-    for i in range(15):  # 32 slots: two full clusters of directory
+    for i in range(30):  # 32 slots: two full clusters of directory
         mt("mcopy", img, src, f"::/LOOP/F{i}.BIN")
     return img
 
