@@ -8,13 +8,15 @@ and directories with long and Japanese names, renames, deletes, truncates
 and syncs, then crashes the server 8 times during reads and synced writes.
 After QEMU exits the host checks the partition: `fsck.fat -n` reports
 nothing, and mtools lists exactly the expected names and reads exactly the
-expected bytes, the host's files unchanged."""
+expected bytes, the host's files unchanged, and the guest's files are dated
+today by the CMOS clock."""
 
 import os
 import shutil
 import struct
 import subprocess
 import tempfile
+import time
 
 from guest_tests import finish
 from harness import TestRun
@@ -109,8 +111,18 @@ def check_volume(run, tmp, disk):
                   "missing" if got is None else f"{len(got)} bytes, want {len(data)}")
 
 
+def check_times(run, tmp, days):
+    """The guest's files carry the CMOS clock's date (QEMU's RTC is the host's UTC)."""
+    part = os.path.join(tmp, "after.img")
+    for path in ("/guest/cut.txt", "/guest restart.bin"):
+        out = mt("mdir", part, "::" + path).decode()
+        run.check(any(d in out for d in days), f"{path} is dated today (UTC) by the RTC",
+                  out.strip().splitlines()[-3] if out.strip() else "no listing")
+
+
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
+        days = {time.strftime("%Y-%m-%d", time.gmtime())}
         disk = make_disk(tmp)
         extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
                  "-device", "ide-hd,drive=d0,bus=ide.0"]
@@ -120,8 +132,11 @@ def main(run):
         # commands that are fine. No verdict here depends on guest time.
         with run.machine(args="run=ftest", extra=extra, timeout=RUN_TIMEOUT_S) as m:
             m.start()
-            finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
+            lines = finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
+        days.add(time.strftime("%Y-%m-%d", time.gmtime()))
+        run.check(not any("no CMOS clock" in line for line in lines), "fat reads the CMOS clock")
         check_volume(run, tmp, disk)
+        check_times(run, tmp, days)
         shutil.rmtree(os.path.join(tmp, "out"), ignore_errors=True)
 
 
