@@ -17,7 +17,7 @@
 #include "sys/units.h"
 #include "test/test.h"
 
-#define FT_CRASHES     8
+#define FT_CRASHES     20
 #define FT_PIECE       (64u << 10)
 #define FT_BLOCK       4096u
 #define FT_BACK_MS     10000
@@ -67,7 +67,7 @@ static long wait_restart(handle_t ctl, uint64_t old)
 	return E_TIMEOUT;
 }
 
-TEST(restart, fat_restart_under_io, "8 crashes of fat during reads and synced writes")
+TEST(restart, fat_restart_under_io, "20 crashes of fat during reads and synced writes")
 {
 	struct fs_client *c;
 	struct svc_entry before, e, after;
