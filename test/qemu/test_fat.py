@@ -5,7 +5,8 @@ whose first partition (LBA 2048, 40 MiB) mkfs.fat formats as FAT32 and
 mtools fills (README.TXT, a Japanese name, a deep path, a 1 MiB pattern).
 ftest starts ahci and fat, reads those files byte for byte, writes files
 and directories with long and Japanese names, renames, deletes, truncates
-and syncs, then crashes the server 20 times during reads and synced writes.
+and syncs, then crashes the server 20 times and the disk driver under it 5
+times during reads and synced writes.
 After QEMU exits the host checks the partition: `fsck.fat -n` reports
 nothing, and mtools lists exactly the expected names and reads exactly the
 expected bytes, the host's files unchanged, and the guest's files are dated
@@ -50,7 +51,7 @@ GUEST_FILES = {
     "/guest/サブフォルダ/renamed across.txt": b"renamed\n",
     "/guest/pattern.bin": bytes(guest_byte(i) for i in range(700 * 1024)) + b"tail",
     "/guest/cut.txt": b"0123",
-    "/guest restart.bin": b"".join(bytes(stamp(b, i) for i in range(4096)) for b in range(80)),
+    "/guest restart.bin": b"".join(bytes(stamp(b, i) for i in range(4096)) for b in range(100)),
 }
 GUEST_DIRS = {"/guest", "/guest/サブフォルダ"}
 
