@@ -129,30 +129,41 @@ static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line
 	return l;
 }
 
-/* Read lba and up to `ahead` following sectors that are not cached, in one request. */
+/*
+ * Read lba and up to `ahead` following sectors that are not cached, in one
+ * request. The lines are taken first (an eviction may write dirty lines
+ * through the bounce buffer), then the read fills the bounce buffer.
+ */
 static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **out)
 {
+	struct fat_cache_line *got[CACHE_RUN_MAX];
 	uint32_t n = 1;
-	long r;
+	long r = E_OK;
 
 	if (lba >= c->limit)
 		return E_RANGE;
 	while (n <= ahead && n < c->run_max && n < c->nlines / 2 && lba + n < c->limit &&
 	       !find(c, lba + n))
 		n++;
-	r = dev_read(c, lba, n, c->bounce);
+	for (uint32_t i = 0; i < n && r == E_OK; i++) {
+		r = evict(c, &got[i]);
+		if (r == E_OK)
+			install(c, got[i], lba + i);
+		else
+			n = i;
+	}
+	if (r == E_OK)
+		r = dev_read(c, lba, n, c->bounce);
+	for (uint32_t i = 0; i < n; i++) {
+		if (r == E_OK)
+			memcpy(got[i]->data, c->bounce + (size_t)i * c->ss, c->ss);
+		else
+			unhash(c, got[i]);
+	}
 	if (r < 0)
 		return r;
-	for (uint32_t i = 0; i < n; i++) {
-		struct fat_cache_line *l;
-		r = evict(c, &l);
-		if (r < 0)
-			return r;
-		memcpy(install(c, l, lba + i)->data, c->bounce + (size_t)i * c->ss, c->ss);
-		if (i == 0)
-			*out = l;
-	}
-	(*out)->used = ++c->clock;
+	*out = got[0];
+	got[0]->used = ++c->clock;
 	return E_OK;
 }
 

@@ -15,6 +15,8 @@
 
 #include "fatfs.h"
 #include "proto/block.h"
+#include "rtc.h"
+#include "sys/device.h"
 #include "sys/server.h"
 #include "sys/start.h"
 #include "sys/stdio.h"
@@ -181,16 +183,55 @@ static void before_wait(void *ctx)
 	sys_ntfn_timer(tick, next_tick, 1);
 }
 
+/* ---- the CMOS clock (ports 0x70/0x71, the manifest's ioport:70) ---- */
+
+static uint8_t cmos(uint8_t reg)
+{
+	port_out8(0x70, reg);
+	return port_in8(0x71);
+}
+
+static void cmos_read(struct rtc_regs *r)
+{
+	for (unsigned i = 0; i < 1000 && (cmos(0x0A) & 0x80); i++)
+		; /* an update in progress lasts under 2 ms */
+	*r = (struct rtc_regs){cmos(0x00), cmos(0x02), cmos(0x04), cmos(0x07),
+			       cmos(0x08), cmos(0x09), cmos(0x32), cmos(0x0B)};
+}
+
+/* The time now, read twice until two readings agree (an update may fall between). */
+static struct fat_stamp clock_now(void *ctx)
+{
+	struct rtc_regs a, b;
+
+	(void)ctx;
+	cmos_read(&a);
+	for (int i = 0; i < 4; i++) {
+		cmos_read(&b);
+		if (!memcmp(&a, &b, sizeof(a)))
+			break;
+		a = b;
+	}
+	return rtc_stamp(&a);
+}
+
 static long mount(void)
 {
+	handle_t ports = start_handle("ioport:70", NULL);
+	struct fat_mount_opts opts = {0};
 	long r;
 
-	for (;;) {
-		r = fat_mount(&dev, NULL, &fsrv.vol);
+	if (ports != HANDLE_INVALID && sys_ioport_enable(ports) == E_OK)
+		opts.now = clock_now;
+	else
+		printf("fat: no CMOS clock ports: files get the epoch 2026-01-01\n");
+	for (long last = E_OK;; last = r) {
+		r = fat_mount(&dev, &opts, &fsrv.vol);
 		if (r == E_OK)
 			break;
-		printf("fat: %s: no FAT volume (%s); trying again in 2 s\n", DISK_NAME,
-		       sys_error_name(r));
+		if (r != last) /* once per reason: a disk without FAT is no news every 2 s */
+			printf("fat: %s: no FAT volume (%s); trying again every 2 s\n", DISK_NAME,
+			       sys_error_name(r));
 		sys_sleep(2000 * MS);
 	}
 	struct fat_statfs s;

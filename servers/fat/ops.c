@@ -186,6 +186,7 @@ static long init_dir(struct fat_vol *v, uint32_t cl, uint32_t parent)
 	memcpy(s, ".          ", 11);
 	new_raw(v, s + 32, FAT_ATTR_DIR, parent);
 	memcpy(s + 32, "..         ", 11);
+	cache_mark_dirty(&v->cache, fat_cluster_lba(v, cl)); /* a blank line may have gone out */
 	return cache_write_back(&v->cache, fat_cluster_lba(v, cl), fat_cluster_lba(v, cl + 1));
 }
 

@@ -5,16 +5,19 @@ whose first partition (LBA 2048, 40 MiB) mkfs.fat formats as FAT32 and
 mtools fills (README.TXT, a Japanese name, a deep path, a 1 MiB pattern).
 ftest starts ahci and fat, reads those files byte for byte, writes files
 and directories with long and Japanese names, renames, deletes, truncates
-and syncs, then crashes the server 8 times during reads and synced writes.
+and syncs, then crashes the server 20 times and the disk driver under it 5
+times during reads and synced writes.
 After QEMU exits the host checks the partition: `fsck.fat -n` reports
 nothing, and mtools lists exactly the expected names and reads exactly the
-expected bytes, the host's files unchanged."""
+expected bytes, the host's files unchanged, and the guest's files are dated
+today by the CMOS clock."""
 
 import os
 import shutil
 import struct
 import subprocess
 import tempfile
+import time
 
 from guest_tests import finish
 from harness import TestRun
@@ -48,7 +51,7 @@ GUEST_FILES = {
     "/guest/サブフォルダ/renamed across.txt": b"renamed\n",
     "/guest/pattern.bin": bytes(guest_byte(i) for i in range(700 * 1024)) + b"tail",
     "/guest/cut.txt": b"0123",
-    "/guest restart.bin": b"".join(bytes(stamp(b, i) for i in range(4096)) for b in range(32)),
+    "/guest restart.bin": b"".join(bytes(stamp(b, i) for i in range(4096)) for b in range(100)),
 }
 GUEST_DIRS = {"/guest", "/guest/サブフォルダ"}
 
@@ -109,8 +112,18 @@ def check_volume(run, tmp, disk):
                   "missing" if got is None else f"{len(got)} bytes, want {len(data)}")
 
 
+def check_times(run, tmp, days):
+    """The guest's files carry the CMOS clock's date (QEMU's RTC is the host's UTC)."""
+    part = os.path.join(tmp, "after.img")
+    for path in ("/guest/cut.txt", "/guest restart.bin"):
+        out = mt("mdir", part, "::" + path).decode()
+        run.check(any(d in out for d in days), f"{path} is dated today (UTC) by the RTC",
+                  out.strip().splitlines()[-3] if out.strip() else "no listing")
+
+
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
+        days = {time.strftime("%Y-%m-%d", time.gmtime())}
         disk = make_disk(tmp)
         extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
                  "-device", "ide-hd,drive=d0,bus=ide.0"]
@@ -120,8 +133,11 @@ def main(run):
         # commands that are fine. No verdict here depends on guest time.
         with run.machine(args="run=ftest", extra=extra, timeout=RUN_TIMEOUT_S) as m:
             m.start()
-            finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
+            lines = finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
+        days.add(time.strftime("%Y-%m-%d", time.gmtime()))
+        run.check(not any("no CMOS clock" in line for line in lines), "fat reads the CMOS clock")
         check_volume(run, tmp, disk)
+        check_times(run, tmp, days)
         shutil.rmtree(os.path.join(tmp, "out"), ignore_errors=True)
 
 

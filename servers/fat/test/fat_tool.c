@@ -44,10 +44,14 @@ static long img_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 	return pwrite(im->fd, buf, n, (off_t)(lba * im->ss)) == (ssize_t)n ? E_OK : E_IO;
 }
 
+/*
+ * The image needs no durability here, and an fsync per run (hundreds in a
+ * test) slows the host's disk for QEMU tests running beside it.
+ */
 static long img_flush(void *ctx)
 {
-	struct image *im = ctx;
-	return fsync(im->fd) == 0 ? E_OK : E_IO;
+	(void)ctx;
+	return E_OK;
 }
 
 static int fail(const char *what, long err)

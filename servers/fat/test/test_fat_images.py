@@ -550,7 +550,7 @@ def hostile_random(tmp, rng):
         files, dirs = fill(tmp, base, rng, True)
         v = Vol(base)
         meta = v.data * v.bps + 8 * v.spc * v.bps  # boot sector to the first directories
-        for i in range(30):
+        for i in range(15):
             img = os.path.join(tmp, "rand.img")
             shutil.copy(base, img)
             with open(img, "r+b") as f:

@@ -6,7 +6,8 @@
  * fsync after each. Every read must give the right bytes (the library
  * reopens by path and resends); an fsync that says E_RESTARTED gets its
  * block written and synced again; at the end the whole file is right and
- * the supervisor counted one restart per crash.
+ * the supervisor counted one restart per crash. Then FT_AHCI_CRASHES
+ * crashes of the disk driver under fat, which fat must ride through.
  */
 #include <string.h>
 
@@ -17,11 +18,12 @@
 #include "sys/units.h"
 #include "test/test.h"
 
-#define FT_CRASHES     8
-#define FT_PIECE       (64u << 10)
-#define FT_BLOCK       4096u
-#define FT_BACK_MS     10000
-#define FT_STAMP(b, i) ((uint8_t)((b)*31 + (i)*3 + 7))
+#define FT_CRASHES	20
+#define FT_AHCI_CRASHES 5
+#define FT_PIECE	(64u << 10)
+#define FT_BLOCK	4096u
+#define FT_BACK_MS	10000
+#define FT_STAMP(b, i)	((uint8_t)((b)*31 + (i)*3 + 7))
 
 static uint8_t piece[FT_PIECE];
 
@@ -56,18 +58,19 @@ static long write_block(struct fs_client *c, int fd, uint32_t b)
 	return err;
 }
 
-static long wait_restart(handle_t ctl, uint64_t old)
+static long wait_restart(handle_t ctl, const char *name, uint64_t old)
 {
 	struct svc_entry e;
 	for (unsigned ms = 0; ms < FT_BACK_MS; ms += 5) {
-		if (svc_status(ctl, "fat", &e) == E_OK && e.state == SVC_RUNNING && e.pid != old)
+		if (svc_status(ctl, name, &e) == E_OK && e.state == SVC_RUNNING && e.pid != old)
 			return E_OK;
 		sys_sleep(5 * MS);
 	}
 	return E_TIMEOUT;
 }
 
-TEST(restart, fat_restart_under_io, "8 crashes of fat during reads and synced writes")
+TEST(restart, fat_restart_under_io,
+     "20 crashes of fat, then 5 of ahci, during reads and synced writes")
 {
 	struct fs_client *c;
 	struct svc_entry before, e, after;
@@ -89,11 +92,28 @@ TEST(restart, fat_restart_under_io, "8 crashes of fat during reads and synced wr
 			T_OK(read_piece(c, rfd, n++));
 			T_OK(write_block(c, wfd, blocks++));
 		}
-		T_OK(wait_restart((handle_t)ctl, e.pid));
+		T_OK(wait_restart((handle_t)ctl, "fat", e.pid));
 	}
 	T_OK(svc_status((handle_t)ctl, "fat", &after));
 	T_EQ(after.restarts, before.restarts + FT_CRASHES);
 	T_ASSERT(c->reopened >= reopened + FT_CRASHES);
+	/* The disk driver under fat crashes too: fat's block client resends and attaches again. */
+	struct svc_entry ahci_before, ahci_after;
+	T_OK(svc_status((handle_t)ctl, "ahci", &ahci_before));
+	for (int k = 0; k < FT_AHCI_CRASHES; k++) {
+		T_OK(svc_status((handle_t)ctl, "ahci", &e));
+		T_OK(svc_fault((handle_t)ctl, "ahci", SVC_FAULT_CRASH, SVC_CRASH_RANDOM,
+			       1 + k % 3));
+		for (int i = 0; i < 4; i++) {
+			T_OK(read_piece(c, rfd, n++));
+			T_OK(write_block(c, wfd, blocks++));
+		}
+		T_OK(wait_restart((handle_t)ctl, "ahci", e.pid));
+	}
+	T_OK(svc_status((handle_t)ctl, "ahci", &ahci_after));
+	T_EQ(ahci_after.restarts, ahci_before.restarts + FT_AHCI_CRASHES);
+	T_OK(svc_status((handle_t)ctl, "fat", &after));
+	T_EQ(after.restarts, before.restarts + FT_CRASHES); /* fat rode through them */
 	for (uint32_t b = 0; b < blocks; b++) {
 		uint64_t done;
 		T_OK(fs_read(c, wfd, (uint64_t)b * FT_BLOCK, piece, FT_BLOCK, &done));
