@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ipc_call_retry (sys/sys.h): resend an idempotent request when its server
- * died with it in flight. The request is kept aside (tag, words, capability
+ * died with it in flight; and ipc_reply_status, the shape check every
+ * protocol's client stubs make of a reply. The request is kept aside (tag, words, capability
  * and buffer bytes) and put back before each new attempt, so every attempt
  * sends exactly the first one's message. A capability is copied, never
  * moved, by a call, so it can travel again.
@@ -33,4 +34,15 @@ long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attemp
 			break;
 	}
 	return err;
+}
+
+long ipc_reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
+{
+	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+
+	if (status < 0)
+		return status;
+	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_BYTES(m->tag) > bytes || IPC_TAG_CAP(m->tag))
+		return E_PROTO;
+	return E_OK;
 }

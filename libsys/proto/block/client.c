@@ -17,25 +17,13 @@ static int attempts(const struct block_client *c)
 	return c->attempts > 0 ? c->attempts : BLOCK_ATTEMPTS;
 }
 
-/* The reply's status, or E_PROTO unless it carries `words` words and no more bytes than `bytes`. */
-static long reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
-{
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
-
-	if (status < 0)
-		return status;
-	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_BYTES(m->tag) > bytes || IPC_TAG_CAP(m->tag))
-		return E_PROTO;
-	return E_OK;
-}
-
 long block_geometry(struct block_client *c, struct block_geometry *g, char model[BLOCK_MODEL_BYTES])
 {
 	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_GEOMETRY, 0, 0, 0)};
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
 	if (err == E_OK)
-		err = reply_status(&m, 3, BLOCK_MODEL_BYTES);
+		err = ipc_reply_status(&m, 3, BLOCK_MODEL_BYTES);
 	if (err != E_OK)
 		return err;
 	uint32_t n = IPC_TAG_BYTES(m.tag);
@@ -52,7 +40,7 @@ static long attach_locked(struct block_client *c)
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
 	if (err == E_OK)
-		err = reply_status(&m, 1, 0);
+		err = ipc_reply_status(&m, 1, 0);
 	if (err == E_OK) {
 		c->buffer_size = m.w[0];
 		uint32_t next = c->generation + 1;
@@ -88,7 +76,7 @@ static long io_once(struct block_client *c, uint16_t method, const struct block_
 	memcpy(m.w, rq, sizeof(*rq));
 	long err = ipc_call(c->ep, &m, c->timeout);
 	if (err == E_OK)
-		err = reply_status(&m, 1, 0);
+		err = ipc_reply_status(&m, 1, 0);
 	if (err == E_OK && m.w[0] != rq->count)
 		err = E_PROTO;
 	return err;
@@ -130,7 +118,7 @@ long block_stats(struct block_client *c, struct block_stats *st)
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
 	if (err == E_OK)
-		err = reply_status(&m, 3, 0);
+		err = ipc_reply_status(&m, 3, 0);
 	if (err == E_OK)
 		memcpy(st, m.w, sizeof(*st));
 	return err;
@@ -141,5 +129,5 @@ long block_flush(struct block_client *c)
 	struct ipc_msg m = {.tag = IPC_TAG(BLOCK_FLUSH, 0, 0, 0)};
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
-	return err == E_OK ? reply_status(&m, 0, 0) : err;
+	return err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
 }

@@ -5,16 +5,6 @@
 #include "proto/counter.h"
 #include "sys/sys.h"
 
-/* The reply's status, or E_PROTO unless it carries `words` words. */
-static long reply_status(const struct ipc_msg *m, uint32_t words)
-{
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
-
-	if (status < 0)
-		return status;
-	return IPC_TAG_WORDS(m->tag) == words ? E_OK : E_PROTO;
-}
-
 long counter_add(handle_t ep, uint64_t amount, struct counter_add_reply *rp, uint64_t timeout)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(COUNTER_ADD, 1, 0, 0)};
@@ -23,7 +13,7 @@ long counter_add(handle_t ep, uint64_t amount, struct counter_add_reply *rp, uin
 	memcpy(m.w, &rq, sizeof(rq));
 	long err = ipc_call(ep, &m, timeout);
 	if (err == E_OK)
-		err = reply_status(&m, 1);
+		err = ipc_reply_status(&m, 1, 0);
 	if (err == E_OK)
 		memcpy(rp, m.w, sizeof(*rp));
 	return err;
@@ -35,7 +25,7 @@ long counter_get_retry(handle_t ep, struct counter_get_reply *rp, uint64_t timeo
 	long err = ipc_call_retry(ep, &m, timeout, attempts);
 
 	if (err == E_OK)
-		err = reply_status(&m, 2);
+		err = ipc_reply_status(&m, 2, 0);
 	if (err == E_OK)
 		memcpy(rp, m.w, sizeof(*rp));
 	return err;

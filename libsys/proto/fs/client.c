@@ -15,18 +15,6 @@ static int attempts(const struct fs_client *c)
 	return c->attempts > 0 ? c->attempts : FS_ATTEMPTS;
 }
 
-/* The reply's status, or E_PROTO unless it carries `words` words and at most `bytes` bytes. */
-static long reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
-{
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
-
-	if (status < 0)
-		return status;
-	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_BYTES(m->tag) > bytes || IPC_TAG_CAP(m->tag))
-		return E_PROTO;
-	return E_OK;
-}
-
 /* Whether an error says the server is a new instance that lost our state. */
 static bool lost_state(long err)
 {
@@ -52,7 +40,7 @@ long fs_attach(struct fs_client *c)
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 
 	if (err == E_OK)
-		err = reply_status(&m, 1, 0);
+		err = ipc_reply_status(&m, 1, 0);
 	c->attached = err == E_OK;
 	if (err == E_OK)
 		c->buffer_size = m.w[0];
@@ -68,7 +56,7 @@ static long open_once(struct fs_client *c, const char *path, uint32_t flags, uin
 	long err = n < 0 ? n : ipc_call(c->ep, &m, c->timeout);
 
 	if (err == E_OK)
-		err = reply_status(&m, 6, 0);
+		err = ipc_reply_status(&m, 6, 0);
 	if (err == E_OK) {
 		*h = m.w[0];
 		if (st)
@@ -142,7 +130,7 @@ long fs_close(struct fs_client *c, int fd)
 	m.w[0] = f->remote;
 	f->used = false;
 	err = ipc_call(c->ep, &m, c->timeout);
-	err = err == E_OK ? reply_status(&m, 0, 0) : err;
+	err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
 	return lost_state(err) ? E_OK : err; /* a new instance has nothing to close */
 }
 
@@ -170,7 +158,7 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 		m->w[0] = f->remote;
 		err = ipc_call(c->ep, m, c->timeout);
 		if (err == E_OK)
-			err = reply_status(m, rwords, rbytes);
+			err = ipc_reply_status(m, rwords, rbytes);
 		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
 		    IPC_TAG_LABEL(req.tag) != FS_WRITE)
 			break; /* only a read or write says "no buffer" with E_NOENT */
@@ -280,7 +268,7 @@ static long path_call(struct fs_client *c, uint16_t method, const char *a, const
 			return n;
 		err = ipc_call(c->ep, &m, c->timeout);
 		if (err == E_OK)
-			err = reply_status(&m, rwords, 0);
+			err = ipc_reply_status(&m, rwords, 0);
 		if (i > 0 && done_on_resend && err == done_on_resend)
 			err = E_OK;
 		if (out)
@@ -323,7 +311,7 @@ long fs_sync(struct fs_client *c)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_SYNC, 0, 0, 0)};
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
-	return err == E_OK ? reply_status(&m, 0, 0) : err;
+	return err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
 }
 
 long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])
@@ -333,7 +321,7 @@ long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])
 	uint32_t n;
 
 	if (err == E_OK)
-		err = reply_status(&m, 5, 12);
+		err = ipc_reply_status(&m, 5, 12);
 	if (err < 0)
 		return err;
 	n = IPC_TAG_BYTES(m.tag);

@@ -93,6 +93,11 @@ long ipc_reply_recv(handle_t ep, struct ipc_msg *m, uint64_t timeout);
  * header does not say it is idempotent.
  */
 long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attempts);
+/*
+ * A reply's status (its label, negative for an error), or E_PROTO unless it
+ * carries exactly `words` words, at most `bytes` bytes and no capability.
+ */
+long ipc_reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes);
 
 #ifndef HOST_TEST /* host tests link fake transports under these names instead */
 #include "sys/ipc_inline.h"
