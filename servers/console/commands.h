@@ -10,6 +10,7 @@
  *                 waited for in a thread, killed by Ctrl-C
  *   cmd_lspci.c   lspci over ECAM device memory (or the 0xCF8 ports)
  *   cmd_disk.c    disks and blk read: block devices through proto/block.h
+ *   cmd_fs.c      ls, cat and df: fs0's files through proto/fs.h
  *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *   cmd_win.c     win: the desktop's windows through proto/display.h
  *
@@ -70,6 +71,9 @@ int cmd_bench(struct shell *sh, int argc, char **argv);
 int cmd_lspci(struct shell *sh, int argc, char **argv);
 int cmd_disks(struct shell *sh, int argc, char **argv);
 int cmd_blk(struct shell *sh, int argc, char **argv);
+int cmd_ls(struct shell *sh, int argc, char **argv);
+int cmd_cat(struct shell *sh, int argc, char **argv);
+int cmd_df(struct shell *sh, int argc, char **argv);
 int cmd_input(struct shell *sh, int argc, char **argv);
 int cmd_lsusb(struct shell *sh, int argc, char **argv);
 int cmd_kbd(struct shell *sh, int argc, char **argv);

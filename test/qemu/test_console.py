@@ -20,7 +20,7 @@ ECHO_LATENCY_LIMIT_MS = 50
 ECHO_TRIES = 7
 SLEEP_BEFORE_CTRL_C_S = 0.5
 MEM_SIZE_MIB = 256
-COMMANDS = ["echo", "mem", "ps", "svc", "lspci", "disks", "blk", "win", "run", "bench", "shutdown", "help"]
+COMMANDS = ["echo", "mem", "ps", "svc", "lspci", "disks", "blk", "ls", "cat", "df", "win", "run", "bench", "shutdown", "help"]
 PCI_LINE = r"^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] "
 SERVICE_ROW = r"^{} +(\d+) +running "
 

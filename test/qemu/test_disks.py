@@ -12,7 +12,13 @@ its size, sector count and QEMU's model and disk0p1 with the partition's;
 sector (mkfs.fat's OEM name and "FAT32"), every byte of which must equal
 the image's; a range past the end, bad arguments and a name that is not a
 disk answer with an error; after `svc fi ahci crash` the next read still
-answers the same bytes (the block library resends after the restart)."""
+answers the same bytes (the block library resends after the restart).
+Then the files of that partition through the FAT server, started at boot
+on disk0p1: `ls /` lists /bin, /docs, hello.txt with its size and the
+Japanese long name, `ls /bin` the programs, `cat /hello.txt` and `cat
+/docs/README.txt` print exactly the files of iso/disk/, `df` tells FAT32
+and the label, and a missing path or a directory given to cat is an
+error."""
 
 import os
 import re
@@ -28,6 +34,8 @@ SECTORS = 131072
 FIRST = 2048
 DUMP = re.compile(r"^([0-9a-f]{10}) ((?: +[0-9a-f]{2}){16})  \|.{16}\|$")
 PROGRAMS = ("init", "loader", "console", "ahci", "svc", "ipcbench", "btest")
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
+JAPANESE = "日本語のファイル.txt"
 
 
 def host_checks(run, image, tmp):
@@ -72,6 +80,37 @@ def check_dump(run, sh, line, image, offset, count, what, shown=None):
     return data
 
 
+def sample(rel):
+    with open(os.path.join(SAMPLES, rel), encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
+def check_files(run, sh, m):
+    m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=30)
+    lines = sh.command("ls /", r"^ +<dir>  \S+ \S+  bin/$", last=r"hello\.txt$")
+    hello = os.path.getsize(os.path.join(SAMPLES, "hello.txt"))
+    run.check(lines_matching(lines, r"^ +<dir>  \d{4}-\d\d-\d\d \d\d:\d\d  docs/$"),
+              "ls / lists docs/")
+    run.check(lines_matching(lines, rf"^ +{hello}  \S+ \S+  hello\.txt$"),
+              f"ls / lists hello.txt, {hello} bytes")
+    run.check(lines_matching(lines, rf"  {JAPANESE}$"), "ls / lists the Japanese long name")
+    lines = sh.command("ls /bin", r"  btest$")
+    names = {line.split()[-1] for line in lines if re.match(r"^ +\d+  ", line)}
+    missing = [p for p in PROGRAMS if p not in names]
+    run.check(not missing, "ls /bin lists the programs", f"missing {missing}")
+    for path in ("/hello.txt", "/docs/README.txt"):
+        want = sample(path[1:])
+        lines = sh.command(f"cat {path}", re.escape(want[-1]) + "$")
+        start = next((i for i, line in enumerate(lines) if line == want[0]), None)
+        got = lines[start:start + len(want)] if start is not None else []
+        run.check(got == want, f"cat {path} prints the file", f"{got[:2]}")
+    sh.command("df", r'^fs0: FAT32 "OSDISK", 512-byte clusters, \d+ KiB, \d+ KiB free$')
+    run.check(True, "df: FAT32, the label, cluster size")
+    sh.command("ls /nosuch", r"^ls: /nosuch: E_NOENT$")
+    sh.command("cat /bin", r"^cat: /bin: E_ISDIR$")
+    run.check(True, "ls and cat refuse a missing path and a directory")
+
+
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
         image = os.path.join(tmp, "disk.img")
@@ -109,6 +148,7 @@ def main(run):
             run.check(True, "ahci crashed (injected)")
             check_dump(run, sh, "blk read disk0p1 0", image, FIRST * SECTOR, 1,
                        "after ahci crashed, blk read answers the same bytes", shown=0)
+            check_files(run, sh, m)
 
 
 if __name__ == "__main__":
