@@ -7,6 +7,10 @@
  * Ctrl-C meanwhile kills the program. The program writes its own output to
  * the kernel's console, which is the same serial line.
  *
+ * A name that starts with '/' is a program on the disk: its file is read
+ * from fs0 (cmd_fs_load) and started through a loader exec session; any
+ * other name is a boot module.
+ *
  * A program started here gets the loader as "parent" (so it can start
  * programs of its own, as ipcbench does) and, from the loader, "ns". It
  * runs at the default priority, below the console's threads, so a program
@@ -70,11 +74,39 @@ static int watch(struct shell *sh, const char *verb, const char *name, handle_t 
 	return 0;
 }
 
+/* The program whose file is a->program on fs0, named by its last component. */
+static long start_from_disk(const struct cmd_env *env, struct loader_spawn_args *a, int *elf_err)
+{
+	const struct loader_exec_handle parent = {"parent", env->loader};
+	const char *slash = strrchr(a->program, '/');
+	handle_t image;
+	uint64_t size;
+
+	long err = cmd_fs_load(a->program, &image, &size);
+	if (err != E_OK)
+		return err;
+	const struct loader_exec_args x = {
+		.image = image,
+		.size = size,
+		.program = slash[1] ? slash + 1 : a->program,
+		.argc = a->argc,
+		.argv = a->argv,
+		.priority = a->priority,
+		.handle_count = 1,
+		.handles = &parent,
+		.timeout = a->timeout,
+	};
+	long p = loader_exec(env->loader, &x, elf_err);
+	sys_handle_close(image);
+	a->program = x.program;
+	return p;
+}
+
 /* Start argv[0] with the rest as its arguments, as a job of `verb`. */
 static int start_job(struct shell *sh, const char *verb, int argc, char **argv)
 {
 	const struct cmd_env *env = cmd_env_of(sh);
-	const struct loader_spawn_args a = {
+	struct loader_spawn_args a = {
 		.program = argv[0],
 		.argc = argc - 1,
 		.argv = (const char *const *)argv + 1,
@@ -88,10 +120,11 @@ static int start_job(struct shell *sh, const char *verb, int argc, char **argv)
 		shell_printf(sh, "%s: no handle to the loader\n", verb);
 		return E_NOENT;
 	}
-	long p = loader_spawn_ex(env->loader, &a, &elf_err);
+	long p = argv[0][0] == '/' ? start_from_disk(env, &a, &elf_err)
+				   : loader_spawn_ex(env->loader, &a, &elf_err);
 	if (p < 0)
 		return spawn_failed(sh, verb, argv[0], p, elf_err);
-	return watch(sh, verb, argv[0], (handle_t)p);
+	return watch(sh, verb, a.program, (handle_t)p);
 }
 
 void cmd_job_interrupt(void *ctx)

@@ -17,8 +17,8 @@ Then the files of that partition through the FAT server, started at boot
 on disk0p1: `ls /` lists /bin, /docs, hello.txt with its size and the
 Japanese long name, `ls /bin` the programs, `cat /hello.txt` and `cat
 /docs/README.txt` print exactly the files of iso/disk/, `df` tells FAT32
-and the label, and a missing path or a directory given to cat is an
-error."""
+and the label, `run /bin/svc list` starts svc from the disk, and a missing
+path, a directory given to cat or a text file given to run is an error."""
 
 import os
 import re
@@ -106,6 +106,12 @@ def check_files(run, sh, m):
         run.check(got == want, f"cat {path} prints the file", f"{got[:2]}")
     sh.command("df", r'^fs0: FAT32 "OSDISK", 512-byte clusters, \d+ KiB, \d+ KiB free$')
     run.check(True, "df: FAT32, the label, cluster size")
+    lines = sh.command("run /bin/svc list", r"^run: svc exited with code 0$")
+    run.check(lines_matching(lines, r"^console +\d+ +running "),
+              "run /bin/svc list: svc read from the disk lists the services")
+    sh.command("run /bin/nosuch", r"^run: no program called '/bin/nosuch'$")
+    sh.command("run /hello.txt", r"^run: '/hello.txt' is not a program the loader takes")
+    run.check(True, "run refuses a missing file and a file that is no ELF")
     sh.command("ls /nosuch", r"^ls: /nosuch: E_NOENT$")
     sh.command("cat /bin", r"^cat: /bin: E_ISDIR$")
     run.check(True, "ls and cat refuse a missing path and a directory")
