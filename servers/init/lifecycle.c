@@ -6,7 +6,10 @@
  * 1 s, back to 10 ms once an instance has run 5 s), or giving up after 5
  * failures within 10 s with one log line, or nothing. Only the service's
  * own failures count toward giving up (counts_toward_giving_up): faults,
- * hangs and starts that fail, never the exit of a running instance. A fault
+ * hangs and starts that fail, never the exit of a running instance nor a
+ * start refused because another service holds a device it needs (E_BUSY:
+ * the compositor while the boot screen still draws); those wait out the
+ * back-off and try again, as the restart policy says. A fault
  * injected on purpose (svc fi) restarts at once and is not counted either.
  * Back-off deadlines share one notification timer (life_arm_timer).
  */
@@ -120,15 +123,20 @@ static bool wants_restart(const struct service *s, bool failure)
 
 /*
  * Whether an end counts toward giving up: a fault, a missed heartbeat, a
- * start that failed, or a failed exit before the instance had all its
+ * start that failed (but not for a device another service holds), or a
+ * failed exit before the instance had all its
  * handles (it never got to serve). The exit of a running instance never
  * counts, whatever its code: no request can end a server (the server loop
  * answers errors and carries on), so such an exit is the server's own
  * choice, perhaps at a client's prompting, and no client may take a
  * service down for good. It is still restarted after the back-off.
  */
-static bool counts_toward_giving_up(const struct service *s, enum end_cause cause, bool failure)
+static bool counts_toward_giving_up(const struct service *s, enum end_cause cause, int64_t code,
+				    bool failure)
 {
+	if (cause == END_START && code == E_BUSY)
+		return false; /* a device another service holds (the framebuffer): not its failure
+			       */
 	return failure && (cause != END_EXIT || s->state == SVC_STARTING);
 }
 
@@ -164,7 +172,7 @@ void life_ended(struct service *s, enum end_cause cause, int64_t code, const cha
 	bool ran = s->process != HANDLE_INVALID;
 	bool injected = s->fault_injected;
 	bool failure = !(cause == END_EXIT && code == 0);
-	bool counts = counts_toward_giving_up(s, cause, failure);
+	bool counts = counts_toward_giving_up(s, cause, code, failure);
 	char line[200];
 
 	if (ran)

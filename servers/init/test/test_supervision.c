@@ -5,7 +5,8 @@
  * thread's reports) on a fake kernel and clock (fake_sys.h): restarts
  * after a back-off of 10 ms doubling to 1 s, and the rule for giving up
  * (docs/ARCHITECTURE.md, "Supervision"): 5 faults, hangs or failed starts
- * within 10 s give a service up; exits of a running instance never do,
+ * within 10 s give a service up (a start refused E_BUSY, for a device
+ * another service holds, does not); exits of a running instance never do,
  * whatever their code and however many, so no client that can make a
  * server exit can take it down for good. Also: stale notices are dropped,
  * an injected fault restarts at once without counting, `svc start` takes
@@ -95,6 +96,20 @@ static void test_exits_at_start_count(void)
 	for (int i = 0; i < 4 && echo->state == SVC_BACKOFF; i++)
 		fixture_timer(echo->restart_at);
 	CHECK_EQ(echo->state, SVC_FAILED);
+	boot_system();
+	fake_sys.spawn_error = E_BUSY; /* a device held by another service: it waits, for ever */
+	CHECK_EQ(svc_control(fixture_ctl(), SVC_RESTART, "echo"), E_OK);
+	for (int i = 0; i < 20; i++) {
+		CHECK_EQ(echo->state, SVC_BACKOFF);
+		fixture_timer(echo->restart_at);
+	}
+	CHECK_EQ(failures(echo), 0);
+	CHECK_EQ(echo->backoff_ns, INIT_BACKOFF_MAX);
+	fake_sys.spawn_error = E_OK; /* the holder let go */
+	fixture_timer(echo->restart_at);
+	CHECK_EQ(echo->state, SVC_STARTING);
+	CHECK_EQ(fixture_boot(echo), E_OK);
+	CHECK_EQ(echo->state, SVC_RUNNING);
 }
 
 /* Missed heartbeats count; a report about an older instance is dropped. */
