@@ -184,21 +184,8 @@ static long msi_handler(struct server_request *req)
 	return E_OK;
 }
 
-static long handles_handler(struct server_request *req)
-{
-	uint32_t n, used = 0;
-	const struct start_handle *h = bootstrap_handles(&n);
-
-	for (uint32_t i = 0; i < n; i++)
-		if (server_put_name(req, &used, h[i].name) != E_OK)
-			return E_NOSPACE;
-	req->msg.w[0] = n;
-	req->msg.tag = IPC_TAG(0, 1, 0, used);
-	return E_OK;
-}
-
 static const struct server_method methods[] = {
-	{PCITEST_HANDLES, 0, handles_handler},
+	{PCITEST_HANDLES, 0, pcitest_handles_handler},
 	{PCITEST_MSI, 0, msi_handler},
 };
 

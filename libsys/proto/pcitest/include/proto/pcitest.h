@@ -55,6 +55,7 @@
 #pragma once
 
 #include "sys/protocols.h"
+#include "sys/server.h"
 
 #define PCITEST_PROTOCOL_BASE PROTOCOL_BASE(pcitest)
 #define PCITEST_HANDLES	      (PCITEST_PROTOCOL_BASE + 0x01)
@@ -62,3 +63,6 @@
 #define PCITEST_MSIX	      (PCITEST_PROTOCOL_BASE + 0x03)
 #define PCITEST_RESTARTED     (PCITEST_PROTOCOL_BASE + 0x04)
 #define PCITEST_MSI	      (PCITEST_PROTOCOL_BASE + 0x05)
+
+/* PCITEST_HANDLES as both servers answer it, for their method tables. */
+long pcitest_handles_handler(struct server_request *req);
