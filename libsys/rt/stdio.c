@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * printf and friends for ring-3 programs: formatting by vcbprintf into a
- * line buffer, written to the kernel's debug console (the serial console
- * server will take over this job) in whole lines where possible.
+ * line buffer, written in whole lines where possible to a descriptor. Until
+ * a program is given streams, descriptors 1 and 2 are the kernel's debug
+ * console and 0 is at end-of-stream.
  */
 #include <stdarg.h>
 #include <string.h>
 
+#include "sys/errors.h"
 #include "sys/fmt.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
@@ -14,14 +16,30 @@
 #define LINE_MAX 256
 
 struct line {
-	char buf[LINE_MAX];
+	int fd;
 	size_t len;
+	char buf[LINE_MAX];
 };
+
+long read(int fd, void *buf, unsigned long n)
+{
+	(void)buf;
+	(void)n;
+	return fd == STDIN_FILENO ? 0 : E_BADHANDLE;
+}
+
+long write(int fd, const void *buf, unsigned long n)
+{
+	if (fd != STDOUT_FILENO && fd != STDERR_FILENO)
+		return E_BADHANDLE;
+	sys_debug_write(buf, n);
+	return (long)n;
+}
 
 static void flush(struct line *l)
 {
 	if (l->len)
-		sys_debug_write(l->buf, l->len);
+		write(l->fd, l->buf, l->len);
 	l->len = 0;
 }
 
@@ -38,12 +56,26 @@ static void put(void *ctx, const char *s, size_t n)
 	}
 }
 
-int vprintf(const char *fmt, va_list ap)
+int vdprintf(int fd, const char *fmt, va_list ap)
 {
-	struct line l = {.len = 0};
+	struct line l = {.fd = fd, .len = 0};
 	int n = vcbprintf(put, &l, fmt, ap);
 	flush(&l);
 	return n;
+}
+
+int dprintf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	return vdprintf(STDOUT_FILENO, fmt, ap);
 }
 
 int printf(const char *fmt, ...)
@@ -57,7 +89,7 @@ int printf(const char *fmt, ...)
 
 int puts(const char *s)
 {
-	sys_debug_write(s, strlen(s));
-	sys_debug_write("\n", 1);
+	write(STDOUT_FILENO, s, strlen(s));
+	write(STDOUT_FILENO, "\n", 1);
 	return 0;
 }
