@@ -5,7 +5,9 @@
  *                  framebuffer, title bars, top bar, cursor (pure C)
  *   window.c       the window table, the stack, surfaces, events, the
  *                  records kept across restarts
- *   pointer.c      what pointer and keys do: focus, raise, drag, close
+ *   pointer.c      what pointer and keys do: focus, raise, drag, close,
+ *                  minimise
+ *   taskbar.c      the top bar's window buttons: layout, drawing, clicks
  *   input_source.c the one door input comes in by (DISPLAY_INJECT today)
  *   ops.c          the display protocol's ops
  *   main.c         start-up: framebuffer, state, clock, the server loop
@@ -28,6 +30,9 @@
 #define TITLE_H		 20
 #define TOPBAR_H	 20
 #define CLOSE_SIZE	 16
+#define TASK_X0		 40  /* the first window button, right of "os" */
+#define TASK_W		 136 /* a window button's width, its gap after it */
+#define TASK_GAP	 4
 #define CURSOR_W	 16
 #define CURSOR_H	 16
 #define COMP_STATE_MAGIC 0x636f6d7073746174ull /* "compstat" */
@@ -40,6 +45,10 @@
 #define COLOUR_TITLE	   0x6C7480u
 #define COLOUR_TITLE_TEXT  0xFFFFFFu
 #define COLOUR_CLOSE	   0xC83C3Cu
+#define COLOUR_MINIMISE	   0x3C8C50u
+#define COLOUR_TASK	   0x34405Au
+#define COLOUR_TASK_MIN	   0x1C2230u
+#define COLOUR_TASK_DIM	   0x8890A0u
 #define COLOUR_CURSOR	   0x000000u
 #define COLOUR_CURSOR_FILL 0xFFFFFFu
 
@@ -51,6 +60,8 @@ struct comp_record {
 	int32_t x, y;
 	uint32_t rank; /* its place in the stack: higher is nearer the top */
 	uint32_t used; /* 1: a window; 2: one of the last instance's, waiting for its client */
+	uint32_t minimised;
+	uint32_t reserved;
 };
 struct comp_state {
 	uint64_t magic;
@@ -63,8 +74,9 @@ struct comp_state {
 struct window {
 	bool used;
 	uint64_t id, badge, key, pid;
-	int32_t x, y; /* the frame's top left (the title bar's) */
-	int32_t w, h; /* the content */
+	int32_t x, y;	/* the frame's top left (the title bar's) */
+	int32_t w, h;	/* the content */
+	bool minimised; /* out of the stack: only its top bar button shows */
 	char title[DISPLAY_TITLE_MAX];
 	handle_t surface, ntfn;
 	struct display_shared *shared; /* the surface's first page */
@@ -134,6 +146,7 @@ void comp_flush(struct comp *c);
 void comp_compose(struct comp *c, struct gui_rect r);
 struct gui_rect comp_frame(const struct window *w);
 struct gui_rect comp_close_box(const struct window *w);
+struct gui_rect comp_minimise_box(const struct window *w);
 struct gui_rect comp_cursor_rect(const struct comp *c);
 struct gui_rect comp_clock_rect(const struct comp *c);
 void comp_set_clock(struct comp *c, uint64_t now_ns);
@@ -149,12 +162,21 @@ long comp_commit(struct comp *c, struct window *w, struct gui_rect r);
 void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y);
 void comp_raise(struct comp *c, struct window *w);
 void comp_focus(struct comp *c, struct window *w);
+void comp_minimise(struct comp *c, struct window *w);
+/* Shown again on top of the stack, focused (what raising a minimised window does). */
+void comp_restore(struct comp *c, struct window *w);
 void comp_send(struct comp *c, struct window *w, uint32_t type, int32_t x, int32_t y,
 	       uint32_t data);
 struct window *comp_window_at(struct comp *c, int32_t x, int32_t y);
 uint32_t comp_z(const struct comp *c, const struct window *w);
 void comp_state_open(struct comp *c);
 void comp_state_expire(struct comp *c);
+
+/* taskbar.c: one button per window (by id) between "os" and the clock */
+struct gui_rect comp_taskbar_rect(const struct comp *c);
+void comp_draw_taskbar(struct comp *c, struct gui_canvas *cv);
+/* A press at x on the top bar: restore, minimise the focused one, or raise. */
+void comp_taskbar_press(struct comp *c, int32_t x);
 
 /* pointer.c: what a device does */
 void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons);

@@ -28,6 +28,15 @@ struct gui_rect comp_close_box(const struct window *w)
 	return (struct gui_rect){w->x + w->w - CLOSE_SIZE - 2, w->y + 2, CLOSE_SIZE, CLOSE_SIZE};
 }
 
+/* Left of the close box; none on a window too narrow for both (under 48 pixels). */
+struct gui_rect comp_minimise_box(const struct window *w)
+{
+	if (w->w < 3 * CLOSE_SIZE)
+		return (struct gui_rect){w->x, w->y, 0, 0};
+	return (struct gui_rect){w->x + w->w - 2 * CLOSE_SIZE - 4, w->y + 2, CLOSE_SIZE,
+				 CLOSE_SIZE};
+}
+
 struct gui_rect comp_cursor_rect(const struct comp *c)
 {
 	return (struct gui_rect){c->cx, c->cy, CURSOR_W, CURSOR_H};
@@ -140,13 +149,20 @@ void comp_damage_visible(struct comp *c, const struct window *w, struct gui_rect
 static void draw_title_bar(struct comp *c, struct gui_canvas *cv, const struct window *w)
 {
 	struct gui_rect bar = {w->x, w->y, w->w, TITLE_H}, x = comp_close_box(w);
+	struct gui_rect m = comp_minimise_box(w);
+	int32_t text_end = gui_rect_empty(m) ? x.x : m.x;
 
 	gui_fill(cv, bar, w == c->focus ? COLOUR_TITLE_FOCUS : COLOUR_TITLE);
 	struct gui_rect keep = cv->clip;
-	gui_canvas_clip(
-		cv, gui_rect_intersect(keep, (struct gui_rect){w->x, w->y, x.x - w->x, TITLE_H}));
+	gui_canvas_clip(cv, gui_rect_intersect(
+				    keep, (struct gui_rect){w->x, w->y, text_end - w->x, TITLE_H}));
 	gui_text(cv, w->x + 6, w->y + 2, w->title, COLOUR_TITLE_TEXT, 1);
 	cv->clip = keep;
+	if (!gui_rect_empty(m)) {
+		gui_fill(cv, m, COLOUR_MINIMISE);
+		gui_line(cv, m.x + 4, m.y + m.h - 5, m.x + m.w - 5, m.y + m.h - 5,
+			 COLOUR_TITLE_TEXT);
+	}
 	gui_fill(cv, x, COLOUR_CLOSE);
 	gui_line(cv, x.x + 4, x.y + 4, x.x + x.w - 5, x.y + x.h - 5, COLOUR_TITLE_TEXT);
 	gui_line(cv, x.x + x.w - 5, x.y + 4, x.x + 4, x.y + x.h - 5, COLOUR_TITLE_TEXT);
@@ -169,6 +185,7 @@ static void draw_top_bar(struct comp *c, struct gui_canvas *cv)
 		return;
 	gui_fill(cv, bar, COLOUR_TOPBAR);
 	gui_text(cv, 8, 2, "os", COLOUR_TOPBAR_TEXT, 1);
+	comp_draw_taskbar(c, cv);
 	struct gui_rect clock = comp_clock_rect(c);
 	gui_text(cv, clock.x, clock.y, c->clock_text, COLOUR_TOPBAR_TEXT, 1);
 }

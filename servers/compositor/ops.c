@@ -62,20 +62,33 @@ static long op_ping(void *ctx, uint64_t badge, uint64_t id)
 	return own(ctx, badge, id) ? E_OK : E_NOENT;
 }
 
+/* The n-th window of DISPLAY_LIST: the stack bottom first, then the minimised ones. */
+static const struct window *listed(const struct comp *c, uint64_t n)
+{
+	if (n < c->count)
+		return c->stack[n];
+	n -= c->count;
+	for (uint32_t i = 0; i < COMP_MAX_WINDOWS; i++)
+		if (c->win[i].used && c->win[i].minimised && n-- == 0)
+			return &c->win[i];
+	return NULL;
+}
+
 static long op_list(void *ctx, uint64_t n, struct display_window_info *info,
 		    char title[DISPLAY_TITLE_MAX])
 {
 	struct comp *c = ctx;
+	const struct window *w = listed(c, n);
 
-	if (n >= c->count)
+	if (!w)
 		return E_NOENT;
-	const struct window *w = c->stack[n];
 	*info = (struct display_window_info){w->id,
 					     w->pid,
 					     (uint64_t)(int64_t)w->x,
 					     (uint64_t)(int64_t)w->y,
 					     (uint64_t)w->w | (uint64_t)w->h << 32,
-					     n | (uint64_t)(c->focus == w) << 32};
+					     n | (c->focus == w ? DISPLAY_LIST_FOCUSED : 0) |
+						     (w->minimised ? DISPLAY_LIST_MINIMISED : 0)};
 	comp_copy_title(title, w->title);
 	return E_OK;
 }
@@ -90,24 +103,35 @@ static long op_move(void *ctx, uint64_t id, int32_t x, int32_t y)
 	return E_OK;
 }
 
-static long op_raise(void *ctx, uint64_t id)
+/* A request naming any window by id (what a user does with the mouse): act on it. */
+static long by_id(void *ctx, uint64_t id, void (*act)(struct comp *c, struct window *w))
 {
 	struct window *w = comp_find(ctx, id);
 
 	if (!w)
 		return E_NOENT;
-	comp_raise(ctx, w);
+	act(ctx, w);
 	return E_OK;
+}
+
+static void close_window(struct comp *c, struct window *w)
+{
+	comp_destroy(c, w, true);
+}
+
+static long op_raise(void *ctx, uint64_t id)
+{
+	return by_id(ctx, id, comp_raise);
 }
 
 static long op_close(void *ctx, uint64_t id)
 {
-	struct window *w = comp_find(ctx, id);
+	return by_id(ctx, id, close_window);
+}
 
-	if (!w)
-		return E_NOENT;
-	comp_destroy(ctx, w, true);
-	return E_OK;
+static long op_minimise(void *ctx, uint64_t id)
+{
+	return by_id(ctx, id, comp_minimise);
 }
 
 static long op_inject(void *ctx, uint64_t kind, uint64_t a, uint64_t b, uint64_t c)
@@ -140,6 +164,7 @@ const struct display_ops comp_display_ops = {
 	.move = op_move,
 	.raise = op_raise,
 	.close = op_close,
+	.minimise = op_minimise,
 	.inject = op_inject,
 	.client_gone = op_client_gone,
 	.before_wait = op_before_wait,

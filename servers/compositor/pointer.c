@@ -4,7 +4,8 @@
  * by damaging the rectangle it leaves and the one it enters. A left press
  * focuses and raises the window under the cursor; on its close button it
  * closes it, on its title bar it starts a drag that moves the window with
- * the cursor until the release. Inside a window's content the pointer goes
+ * the cursor until the release; on its minimise button it minimises it
+ * (the top bar's buttons, taskbar.c, bring it back). Inside a window's content the pointer goes
  * to that window in content coordinates (presses, moves, releases); keys
  * go to the focused window.
  */
@@ -29,6 +30,10 @@ static void press(struct comp *c, struct window *w)
 {
 	if (!w) {
 		comp_focus(c, NULL);
+		return;
+	}
+	if (gui_rect_contains(comp_minimise_box(w), c->cx, c->cy)) {
+		comp_minimise(c, w);
 		return;
 	}
 	comp_raise(c, w);
@@ -62,7 +67,12 @@ void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons)
 			c->drag = NULL;
 		return;
 	}
-	struct window *w = y < TOPBAR_H ? NULL : comp_window_at(c, x, y);
+	if (y < TOPBAR_H) {
+		if (pressed)
+			comp_taskbar_press(c, x);
+		return;
+	}
+	struct window *w = comp_window_at(c, x, y);
 	if (pressed)
 		press(c, w);
 	if (w && w->used && !c->drag)

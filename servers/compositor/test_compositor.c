@@ -3,13 +3,14 @@
  * Host test of the display protocol and the compositor: the client stubs
  * (proto/display.h) call through the fake transport (fake_ipc.h) into
  * server_dispatch, the decode of server.c and the compositor's real ops,
- * window table, pointer handling and composition, on a 320x240 framebuffer
+ * window table, pointer handling and composition, on a 480x240 framebuffer
  * in memory with surfaces the test owns. Checked pixel for pixel: a
  * committed window at its place with its title bar, a covered window
  * clipped (and only its visible pixels copied to the screen), a move; the
  * event rings (keys only to the focus, the pointer in window coordinates);
  * hostile requests; a client gone; and a restart (a new instance over the
- * same state) putting a window back by its badge and key.
+ * same state) putting a window back by its badge and key; minimising by
+ * the title bar's button and the top bar's, kept across a restart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #include "sys/errors.h"
 #include "sys/sys.h"
 
-#define SW 320
+#define SW 480
 #define SH 240
 
 static uint32_t fb[SW * SH], back[SW * SH];
@@ -302,6 +303,85 @@ static void test_gone_and_restart(void)
 	CHECK_EQ(restores, 1);
 }
 
+static void click(handle_t ep, int32_t x, int32_t y)
+{
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, (uint64_t)x, (uint64_t)y, 1), E_OK);
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, (uint64_t)x, (uint64_t)y, 0), E_OK);
+}
+
+/* The top bar's k-th window button (taskbar.c: windows by id), a pixel inside it. */
+static int32_t task_x(int k)
+{
+	return TASK_X0 + k * (TASK_W + TASK_GAP) + TASK_W - 2;
+}
+
+static uint64_t listed_flags(handle_t ep, uint64_t n, uint64_t *id)
+{
+	struct display_window_info info;
+	char title[DISPLAY_TITLE_MAX];
+
+	CHECK_EQ(display_list(ep, n, &info, title), E_OK);
+	*id = info.id;
+	return info.z_focus >> 32 << 32;
+}
+
+/* b (the later id) minimised by its title bar's button and back by its top bar button. */
+static void test_minimise(void)
+{
+	handle_t a = fake_ipc_endpoint(&srv, 100), b = fake_ipc_endpoint(&srv, 200);
+	uint64_t ida = comp.stack[0]->id, idb, id;
+	void *mb;
+
+	CHECK_EQ(open_window(b, 60, 40, 300, 120, 2, &idb, &mb), E_OK);
+	fill_surface(mb, 60 * 40, 0x00BB00);
+	struct display_commit_request rq = {idb, 0, 0, 60, 40};
+	CHECK_EQ(display_commit(b, &rq), E_OK);
+	struct window *wb = comp_find(&comp, idb);
+	CHECK_EQ(px(task_x(1), 3), COLOUR_TITLE_FOCUS); /* b's button, focused */
+	CHECK_EQ(px(task_x(0), 3), COLOUR_TASK);
+	struct gui_rect m = comp_minimise_box(wb);
+	CHECK_EQ(px(m.x + 1, m.y + 1), COLOUR_MINIMISE);
+	click(a, m.x + 2, m.y + 2);
+	CHECK(wb->minimised && comp.count == 1 && comp.focus == comp.stack[0]);
+	CHECK_EQ(px(310, 150), COLOUR_DESKTOP); /* b's place */
+	CHECK_EQ(px(task_x(1), 3), COLOUR_TASK_MIN);
+	CHECK_EQ(px(task_x(0), 3), COLOUR_TITLE_FOCUS); /* a has the focus now */
+	CHECK_EQ(listed_flags(a, 0, &id), DISPLAY_LIST_FOCUSED);
+	CHECK_EQ(id, ida);
+	CHECK_EQ(listed_flags(a, 1, &id), DISPLAY_LIST_MINIMISED);
+	CHECK_EQ(id, idb);
+	uint64_t bytes = comp.fb_bytes;
+	CHECK_EQ(display_commit(b, &rq), E_OK); /* nothing of it is on the screen */
+	CHECK_EQ(display_move(a, idb, 320, 130), E_OK);
+	CHECK_EQ(comp.fb_bytes, bytes);
+
+	start(); /* a restart keeps it minimised, at its new place */
+	a = fake_ipc_endpoint(&srv, 100);
+	b = fake_ipc_endpoint(&srv, 200);
+	void *ma;
+	CHECK_EQ(open_window(a, 60, 40, 0, 0, 1, &id, &ma), E_OK);
+	CHECK_EQ(open_window(b, 60, 40, 0, 0, 2, &id, &mb), E_OK);
+	fill_surface(mb, 60 * 40, 0x00BB00);
+	CHECK_EQ(display_commit(b, &rq), E_OK);
+	wb = comp_find(&comp, idb);
+	CHECK(wb && wb->minimised && comp.count == 1);
+	CHECK_EQ(px(task_x(1), 3), COLOUR_TASK_MIN);
+	click(a, task_x(1), 5); /* its button brings it back, on top and focused */
+	CHECK(!wb->minimised && comp.count == 2 && comp.stack[1] == wb && comp.focus == wb);
+	CHECK_EQ(px(330, 170), 0x00BB00u);
+	click(a, task_x(1), 5); /* the focused window's button minimises it */
+	CHECK(wb->minimised);
+	click(a, task_x(0), 5); /* and a's, a being focused now */
+	CHECK(comp.count == 0 && !comp.focus);
+	CHECK_EQ(display_raise(a, idb), E_OK); /* raising restores */
+	CHECK(!wb->minimised && comp.focus == wb);
+	CHECK_EQ(display_minimise(a, 999), E_NOENT);
+	CHECK_EQ(display_close(a, ida), E_OK); /* a minimised window closes too */
+	CHECK(!comp_find(&comp, ida) && comp.count == 1);
+	CHECK_EQ(px(task_x(0), 3), COLOUR_TITLE_FOCUS); /* b's button moved to the first place */
+	CHECK_EQ(px(task_x(1), 3), COLOUR_TOPBAR);
+}
+
 /* USB input protocol events turned into DISPLAY_INJECT requests (input_source.c). */
 static void test_usb_input_translation(void)
 {
@@ -363,5 +443,6 @@ int main(void)
 	test_input();
 	test_hostile();
 	test_gone_and_restart();
+	test_minimise();
 	return check_summary("compositor");
 }

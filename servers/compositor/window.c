@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The window table: windows made from clients' surfaces, the stack they
- * are drawn in, focus, the event rings, and the records that keep each
- * window's id, place and order in the "state" object across a restart of
- * the compositor (matched again by the client's badge and key).
+ * are drawn in (a minimised window leaves it and keeps its table entry),
+ * focus, the event rings, and the records that keep each window's id,
+ * place, order and minimised state in the "state" object across a restart
+ * of the compositor (matched again by the client's badge and key).
  *
  * Every request is hostile: the surface must be a memory object at least
  * as large as the size asked for (the system side checks and maps it);
@@ -198,12 +199,16 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 	}
 	w->used = true;
 	w->id = restored ? rec->id : c->state->next_id++;
+	w->minimised = restored && rec->minimised;
 	c->pixels_in_use += (uint64_t)w->w * w->h;
 	place(c, w, rq, restored);
 	record(c, w, restored);
-	stack_insert(c, w);
-	comp_focus(c, restored && rec->rank != c->state->focus_rank ? c->focus : w);
-	comp_damage(c, comp_frame(w));
+	if (!w->minimised) {
+		stack_insert(c, w);
+		comp_focus(c, restored && rec->rank != c->state->focus_rank ? c->focus : w);
+		comp_damage(c, comp_frame(w));
+	}
+	comp_damage(c, comp_taskbar_rect(c));
 	if (restored)
 		c->sys->restored(c->sys_ctx, w, c->sys->clock(c->sys_ctx) - c->started);
 	*rp = (struct display_create_reply){w->id, (uint64_t)(int64_t)w->x,
@@ -217,7 +222,9 @@ void comp_destroy(struct comp *c, struct window *w, bool tell_owner)
 
 	if (tell_owner)
 		comp_send(c, w, DISPLAY_EV_CLOSE, 0, 0, 0);
-	comp_damage(c, comp_frame(w));
+	if (!w->minimised)
+		comp_damage(c, comp_frame(w));
+	comp_damage(c, comp_taskbar_rect(c));
 	stack_remove(c, w);
 	if (c->focus == w)
 		comp_focus(c, c->count ? c->stack[c->count - 1] : NULL);
@@ -249,7 +256,9 @@ long comp_commit(struct comp *c, struct window *w, struct gui_rect r)
 	uint32_t *dst = w->image + (int64_t)r.y * w->w + r.x;
 	for (int32_t y = 0; y < r.h; y++, src += w->w, dst += w->w)
 		gui_copy_pixels(dst, src, r.w);
-	comp_damage_visible(c, w, (struct gui_rect){w->x + r.x, w->y + TITLE_H + r.y, r.w, r.h});
+	if (!w->minimised)
+		comp_damage_visible(c, w,
+				    (struct gui_rect){w->x + r.x, w->y + TITLE_H + r.y, r.w, r.h});
 	return E_OK;
 }
 
@@ -266,7 +275,8 @@ void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y)
 	w->y = y;
 	w->rec->x = x;
 	w->rec->y = y;
-	if (w->used) { /* the new place first: it is cheap to compose where w covers all */
+	if (w->used &&
+	    !w->minimised) { /* the new place first: cheap to compose where w covers all */
 		comp_damage(c, comp_frame(w));
 		comp_damage(c, old);
 	}
@@ -274,6 +284,10 @@ void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y)
 
 void comp_raise(struct comp *c, struct window *w)
 {
+	if (w->minimised) {
+		comp_restore(c, w);
+		return;
+	}
 	if (comp_z(c, w) + 1 != c->count) {
 		stack_remove(c, w);
 		w->rec->rank = ++c->state->next_rank;
@@ -293,10 +307,39 @@ void comp_focus(struct comp *c, struct window *w)
 	}
 	c->focus = w;
 	c->state->focus_rank = w ? w->rec->rank : 0;
+	comp_damage(c, comp_taskbar_rect(c));
 	if (w) {
 		comp_send(c, w, DISPLAY_EV_FOCUS, 1, 0, 0);
 		comp_damage(c, (struct gui_rect){w->x, w->y, w->w, TITLE_H});
 	}
+}
+
+void comp_minimise(struct comp *c, struct window *w)
+{
+	if (w->minimised)
+		return;
+	comp_damage(c, comp_frame(w));
+	stack_remove(c, w);
+	w->minimised = true;
+	w->rec->minimised = 1;
+	if (c->drag == w)
+		c->drag = NULL;
+	if (c->focus == w)
+		comp_focus(c, c->count ? c->stack[c->count - 1] : NULL);
+	comp_damage(c, comp_taskbar_rect(c));
+}
+
+void comp_restore(struct comp *c, struct window *w)
+{
+	if (w->minimised) {
+		w->minimised = false;
+		w->rec->minimised = 0;
+		w->rec->rank = ++c->state->next_rank;
+		stack_insert(c, w);
+		comp_damage(c, comp_frame(w));
+		comp_damage(c, comp_taskbar_rect(c));
+	}
+	comp_focus(c, w);
 }
 
 /* Queue an event in w's ring (dropped when the client has not read the ring) and signal. */

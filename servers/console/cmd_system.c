@@ -31,7 +31,7 @@ const struct shell_command cmd_table[] = {
 	{"lsusb", "list the USB input devices", cmd_lsusb},
 	{"input", "print input events: input [COUNT] (any key ends it)", cmd_input},
 	{"kbd", "keyboard: kbd layout us|jp | kbd repeat DELAY_MS RATE", cmd_kbd},
-	{"win", "the desktop's windows: win | win move|raise|close ID ... | win point|key ...",
+	{"win", "the desktop's windows: win | win move|raise|min|close ID ... | win point|key ...",
 	 cmd_win},
 	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
 	 cmd_run},

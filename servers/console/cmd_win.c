@@ -3,11 +3,13 @@
  * win: the desktop's windows, through the display protocol
  * (proto/display.h) like any other client of the compositor.
  *
- *   win                    every window, bottom of the stack first: id,
- *                          owner pid, place, size, z (0 the bottom), focus
- *                          and title
+ *   win                    every window, bottom of the stack first, then
+ *                          the minimised ones: id, owner pid, place, size,
+ *                          z (0 the bottom), state (yes: focused, no, min:
+ *                          minimised) and title
  *   win move ID X Y        the requests a mouse makes: move a window,
- *   win raise ID           raise and focus it,
+ *   win raise ID           raise and focus it (a minimised one comes back),
+ *   win min ID             minimise it (its top bar button brings it back),
  *   win close ID           close it (its owner is told)
  *   win point X Y [B]      input through the compositor's input door
  *   win key TEXT           (DISPLAY_INJECT): the pointer to (X, Y) with
@@ -51,15 +53,19 @@ static int win_list(struct shell *sh)
 			     (unsigned long)w.id, (unsigned long)w.pid, (long)(int32_t)w.x,
 			     (long)(int32_t)w.y, (unsigned long)(uint32_t)w.size,
 			     (unsigned long)(w.size >> 32), (unsigned long)(uint32_t)w.z_focus,
-			     w.z_focus >> 32 ? "yes" : "no", title);
+			     w.z_focus & DISPLAY_LIST_MINIMISED ? "min"
+			     : w.z_focus & DISPLAY_LIST_FOCUSED ? "yes"
+								: "no",
+			     title);
 	shell_printf(sh, "win: %lu windows\n", (unsigned long)n);
 	return 0;
 }
 
 static int win_usage(struct shell *sh)
 {
-	shell_printf(sh, "usage: win | win move ID X Y | win raise ID | win close ID | "
-			 "win point X Y [BUTTONS] | win key TEXT\n");
+	shell_printf(sh,
+		     "usage: win | win move ID X Y | win raise ID | win min ID | win close ID | "
+		     "win point X Y [BUTTONS] | win key TEXT\n");
 	return 1;
 }
 
@@ -88,6 +94,8 @@ static long win_request(const char *verb, int n, const long *v)
 		return display_raise(display, (uint64_t)v[0]);
 	if (!strcmp(verb, "close") && n == 1)
 		return display_close(display, (uint64_t)v[0]);
+	if (!strcmp(verb, "min") && n == 1)
+		return display_minimise(display, (uint64_t)v[0]);
 	if (!strcmp(verb, "point") && (n == 2 || n == 3))
 		return display_inject(display, DISPLAY_INJECT_POINTER, (uint64_t)v[0],
 				      (uint64_t)v[1], n == 3 ? (uint64_t)v[2] : 0);

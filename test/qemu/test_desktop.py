@@ -16,6 +16,9 @@ apps ask for.
   on the covered one's visible part raise it (z changes, pixels flip);
 - a drag of the title bar (press, moves, release) lands the window where
   `win` says and the screendump shows; the old place is desktop again;
+- the minimise button takes a window off the screen (`win` says "min", its
+  top bar button is dimmed), a compositor crash keeps it minimised, and a
+  click on its top bar button brings it back where it was, focused;
 - the close button removes the window and its app ends;
 - `svc fi compositor crash`: every window comes back where it was, with its
   pixels, within 1 s of guest time of the new instance's start.
@@ -32,13 +35,16 @@ TOPBAR = (0x10, 0x18, 0x28)
 TITLE_FOCUS = (0x2A, 0x62, 0xB8)
 TITLE = (0x6C, 0x74, 0x80)
 CLOSE = (0xC8, 0x3C, 0x3C)
+MINIMISE = (0x3C, 0x8C, 0x50)
+TASK_MIN = (0x1C, 0x22, 0x30)
+TASK_X0, TASK_W, TASK_GAP = 40, 136, 4  # comp.h: the top bar's window buttons
 BLACK, WHITE = (0, 0, 0), (0xFF, 0xFF, 0xFF)
 CLOCK_BG = (0x1B, 0x23, 0x30)
 COUNTER_BG = (0xF4, 0xF1, 0xE8)
 TITLE_H = 20
 UNIFONT = "/usr/share/unifont/unifont.hex"
 BACK = re.compile(r"compositor: window \d+ '(\w+)[^']*' back at \((-?\d+), (-?\d+)\) (\d+) ms after start")
-ROW = re.compile(r"^(\d+) +(\d+) +(-?\d+) +(-?\d+) +(\d+) +(\d+) +(\d+) +(yes|no) +(\S.*?)\s*$")
+ROW = re.compile(r"^(\d+) +(\d+) +(-?\d+) +(-?\d+) +(\d+) +(\d+) +(\d+) +(yes|no|min) +(\S.*?)\s*$")
 
 
 def windows(sh):
@@ -50,7 +56,7 @@ def windows(sh):
         if m:
             v = [int(x) for x in m.group(1, 2, 3, 4, 5, 6, 7)]
             out[m.group(9).split()[0]] = dict(title=m.group(9), id=v[0], pid=v[1], x=v[2], y=v[3], w=v[4], h=v[5], z=v[6],
-                                   focused=m.group(8) == "yes")
+                                   focused=m.group(8) == "yes", state=m.group(8))
     return out
 
 
@@ -78,6 +84,18 @@ def frame_checks(w, content, name):
     ]
 
 
+def first_frames(m, windows_and_colours):
+    """A screendump once every window shows its app's first frame (content at its
+    top left, not the grey a window has until its first commit), or after 20 s."""
+    deadline = time.monotonic() + 20
+    while True:
+        screen = m.screendump()
+        if time.monotonic() > deadline or all(
+                screen.pixel(w["x"], w["y"] + TITLE_H) == colour for w, colour in windows_and_colours):
+            return screen
+        time.sleep(0.2)
+
+
 def check_boot(run, sh, m):
     ws = windows(sh)
     run.check(set(ws) >= {"clock", "counter"}, "win lists the clock and the counter", f"{ws}")
@@ -89,10 +107,10 @@ def check_boot(run, sh, m):
     run.check((k["x"], k["y"], k["w"], k["h"]) == (700, 150, 200, 56),
               "counter at 700,150 200x56", f"{k}")
     run.check(sum(w["focused"] for w in ws.values()) == 1, "one window has the focus")
-    screen = m.screendump()
+    screen = first_frames(m, [(c, CLOCK_BG), (k, COUNTER_BG)])
     check_pixels(run, screen, frame_checks(c, CLOCK_BG, "clock") +
                  frame_checks(k, COUNTER_BG, "counter") +
-                 [(10, 400, DESKTOP, "the desktop"), (300, 10, TOPBAR, "the top bar")], "boot")
+                 [(10, 400, DESKTOP, "the desktop"), (920, 10, TOPBAR, "the top bar right of its window buttons")], "boot")
     check_japanese(run, screen, c)
     return ws
 
@@ -174,18 +192,23 @@ def check_drag(run, sh, m, ws):
     return ws
 
 
+def wait_back(m, start, titles):
+    """The compositor's "window back" lines for `titles` after line `start`."""
+    back, deadline = {}, time.monotonic() + 30
+    while len(back) < len(titles) and time.monotonic() < deadline:
+        for line in m.lines()[start:]:
+            found = BACK.search(line)
+            if found and found.group(1) in titles:
+                back[found.group(1)] = found
+        time.sleep(0.2)
+    return back
+
+
 def check_restart(run, sh, m, ws):
     before = m.screendump()
     start = len(m.lines())
     sh.command("svc fi compositor crash", r"^svc: fi compositor crash: injected")
-    back = {}
-    deadline = time.monotonic() + 30
-    while len(back) < 2 and time.monotonic() < deadline:
-        for line in m.lines()[start:]:
-            found = BACK.search(line)
-            if found:
-                back[found.group(1)] = found
-        time.sleep(0.2)
+    back = wait_back(m, start, ("clock", "counter"))
     for title in ("clock", "counter"):
         w, found = ws[title], back.get(title)
         run.check(found and (int(found.group(2)), int(found.group(3))) == (w["x"], w["y"]),
@@ -209,6 +232,49 @@ def check_restart(run, sh, m, ws):
                before.pixel(k["x"] + dx, k["y"] + TITLE_H + 40 + dy)
                for dx in range(0, 60) for dy in range(0, 14))
     run.check(same, "the counter's 'keys' line has the same pixels after the crash")
+
+
+def task_button(ws, title):
+    """A point in `title`'s top bar button (taskbar.c: one per window, by id)."""
+    k = sorted(w["id"] for w in ws.values()).index(ws[title]["id"])
+    return TASK_X0 + k * (TASK_W + TASK_GAP) + TASK_W - 3, 10
+
+
+def check_minimise(run, sh, m, ws):
+    c = ws["clock"]
+    box = (c["x"] + c["w"] - 36, c["y"] + 2)  # comp.h: left of the close box, 16x16
+    screen = m.screendump()
+    check_pixels(run, screen, [(box[0], box[1], MINIMISE, "the clock's minimise box")],
+                 "before minimising")
+    win(sh, f"point {box[0] + 8} {box[1] + 8} 1")
+    win(sh, f"point {box[0] + 8} {box[1] + 8} 0")
+    tx, ty = task_button(ws, "clock")
+    now = windows(sh)
+    run.check(now["clock"]["state"] == "min" and now["counter"]["focused"],
+              "the minimise box minimised the clock; the counter has the focus", f"{now}")
+    start = len(m.lines())
+    sh.command("svc fi compositor crash", r"^svc: fi compositor crash: injected")
+    back = wait_back(m, start, ("clock", "counter"))
+    run.check(set(back) == {"clock", "counter"}, "both windows back after a second crash",
+              f"{sorted(back)}")
+    sh.wait_quiet()
+    now = windows(sh)
+    run.check(now["clock"]["state"] == "min", "the clock is still minimised after the crash",
+              f"{now['clock']}")
+    screen = m.screendump()
+    check_pixels(run, screen, [(c["x"] + 5, c["y"] + 30, DESKTOP, "the minimised clock's place"),
+                               (tx, 3, TASK_MIN, "the clock's top bar button, dimmed")],
+                 "minimised")
+    win(sh, f"point {tx} {ty} 1")
+    win(sh, f"point {tx} {ty} 0")
+    now = windows(sh)
+    back = now["clock"]
+    run.check(back["focused"] and (back["x"], back["y"]) == (c["x"], c["y"]) and
+              back["z"] == len(now) - 1,
+              "its top bar button brought the clock back on top, focused, at its place", f"{back}")
+    check_pixels(run, m.screendump(), frame_checks(back, CLOCK_BG, "restored clock") +
+                 [(tx, 3, TITLE_FOCUS, "the clock's top bar button, focused")], "restored")
+    return now
 
 
 def check_close(run, sh, m, ws):
@@ -244,6 +310,7 @@ def main(run):
         ws = check_overlap(run, sh, m, ws)
         ws = check_drag(run, sh, m, ws)
         check_restart(run, sh, m, ws)
+        ws = check_minimise(run, sh, m, ws)
         check_close(run, sh, m, ws)
         bad = [l for l in m.lines() if "EXCEPTION" in l or "PANIC" in l]
         run.check(not bad, "no EXCEPTION or PANIC in the log", bad[0] if bad else "")

@@ -6,7 +6,9 @@ the input protocol, and the compositor's reader thread turns them into
 pointer input. A press on the clock's title bar, moves in four steps and a
 release must drag the window by exactly the distance the host moved the
 tablet (`win` tells where it is), and the screendump must show the
-cursor's tip at the tablet's last position. Then `svc fi xhci crash`: once
+cursor's tip at the tablet's last position. A click on the clock's
+minimise box and then on its top bar button minimise and restore it. Then
+`svc fi xhci crash`: once
 the driver is back, the pointer still moves the cursor (the reader's
 client library subscribes again)."""
 
@@ -15,7 +17,7 @@ import time
 
 from console_shell import ConsoleShell
 from harness import TestRun
-from test_desktop import BLACK, windows
+from test_desktop import BLACK, task_button, windows
 
 STEP = (-50, 40)
 STEPS = 4
@@ -66,6 +68,36 @@ def drag(run, sh, m):
     run.check(wait_cursor(m, *tip), f"the cursor's tip at the tablet's place {tip}")
 
 
+def click(m, x, y):
+    m.mouse_move(x, y)
+    time.sleep(0.3)
+    m.mouse_button("left", True)
+    time.sleep(0.1)
+    m.mouse_button("left", False)
+
+
+def wait_state(sh, title, state):
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        w = windows(sh).get(title)
+        if (w and w["state"] == state) or time.monotonic() > deadline:
+            return w
+        time.sleep(0.2)
+
+
+def minimise_and_restore(run, sh, m):
+    ws = windows(sh)
+    c = ws["clock"]
+    click(m, c["x"] + c["w"] - 28, c["y"] + 10)  # the minimise box (comp.h)
+    w = wait_state(sh, "clock", "min")
+    run.check(w and w["state"] == "min", "a tablet click on the minimise box minimised the clock",
+              f"{w}")
+    click(m, *task_button(ws, "clock"))
+    w = wait_state(sh, "clock", "yes")
+    run.check(w and w["state"] == "yes" and (w["x"], w["y"]) == (c["x"], c["y"]),
+              "a tablet click on its top bar button brought it back, focused", f"{w}")
+
+
 def after_driver_crash(run, sh, m):
     start = len(m.lines())
     sh.command("svc fi xhci crash", r"^svc: fi xhci crash: injected")
@@ -87,6 +119,7 @@ def main(run):
         m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=TIMEOUT_S)
         m.wait_for(r"xhci: .*usb-tablet|xhci: .*[Tt]ablet", since=0, timeout=TIMEOUT_S)
         drag(run, sh, m)
+        minimise_and_restore(run, sh, m)
         after_driver_crash(run, sh, m)
 
 

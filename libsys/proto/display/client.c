@@ -107,6 +107,11 @@ long display_close(handle_t ep, uint64_t id)
 	return words_call(ep, DISPLAY_CLOSE, 1, id, 0, 0, 0);
 }
 
+long display_minimise(handle_t ep, uint64_t id)
+{
+	return words_call(ep, DISPLAY_MINIMISE, 1, id, 0, 0, 0);
+}
+
 long display_inject(handle_t ep, uint64_t kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	return words_call(ep, DISPLAY_INJECT, 1, kind, a, b, c);

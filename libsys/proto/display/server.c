@@ -108,18 +108,27 @@ static long on_move(struct server_request *req)
 				     (int32_t)req->msg.w[2]);
 }
 
-static long on_raise(struct server_request *req)
+/* The requests that name any window by its id alone: what a user does with the mouse. */
+static long by_id(struct server_request *req, long (*op)(void *ctx, uint64_t id))
 {
 	if (!has_words(req, 1))
 		return E_PROTO;
-	return ds_of(req)->ops->raise(ds_of(req)->ctx, req->msg.w[0]);
+	return op(ds_of(req)->ctx, req->msg.w[0]);
+}
+
+static long on_raise(struct server_request *req)
+{
+	return by_id(req, ds_of(req)->ops->raise);
 }
 
 static long on_close(struct server_request *req)
 {
-	if (!has_words(req, 1))
-		return E_PROTO;
-	return ds_of(req)->ops->close(ds_of(req)->ctx, req->msg.w[0]);
+	return by_id(req, ds_of(req)->ops->close);
+}
+
+static long on_minimise(struct server_request *req)
+{
+	return by_id(req, ds_of(req)->ops->minimise);
 }
 
 static long on_inject(struct server_request *req)
@@ -131,11 +140,12 @@ static long on_inject(struct server_request *req)
 }
 
 static const struct server_method display_methods[] = {
-	{DISPLAY_INFO, 0, on_info},	{DISPLAY_CREATE, 0, on_create},
-	{DISPLAY_COMMIT, 0, on_commit}, {DISPLAY_DESTROY, 0, on_destroy},
-	{DISPLAY_PING, 0, on_ping},	{DISPLAY_LIST, 0, on_list},
-	{DISPLAY_MOVE, 0, on_move},	{DISPLAY_RAISE, 0, on_raise},
-	{DISPLAY_CLOSE, 0, on_close},	{DISPLAY_INJECT, 0, on_inject},
+	{DISPLAY_INFO, 0, on_info},	    {DISPLAY_CREATE, 0, on_create},
+	{DISPLAY_COMMIT, 0, on_commit},	    {DISPLAY_DESTROY, 0, on_destroy},
+	{DISPLAY_PING, 0, on_ping},	    {DISPLAY_LIST, 0, on_list},
+	{DISPLAY_MOVE, 0, on_move},	    {DISPLAY_RAISE, 0, on_raise},
+	{DISPLAY_CLOSE, 0, on_close},	    {DISPLAY_INJECT, 0, on_inject},
+	{DISPLAY_MINIMISE, 0, on_minimise},
 };
 
 static void gone(void *ctx, uint64_t badge)

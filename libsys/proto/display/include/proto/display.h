@@ -44,12 +44,18 @@
  * DISPLAY_LIST (idempotent)
  *   request: w0 = n (0 is the bottom of the stack)
  *   reply:   w0 = id, w1 = owner pid, w2 = x, w3 = y, w4 = width |
- *            height << 32, w5 = z | focused << 32; bytes = the title
- *   errors:  E_NOENT n is past the top
+ *            height << 32, w5 = z | focused << 32 | minimised << 33;
+ *            bytes = the title. The shown windows come first, bottom of the
+ *            stack first (z = n), then the minimised ones (z = n as well:
+ *            past every shown window)
+ *   errors:  E_NOENT n is past the last
  * DISPLAY_MOVE: w0 = id, w1 = x, w2 = y (int32 each); DISPLAY_RAISE: w0 = id
  *            (raised and focused); DISPLAY_CLOSE: w0 = id (the window goes
- *            and its owner gets DISPLAY_EV_CLOSE). Any client may ask these:
- *            they are what a user does with the mouse. E_NOENT: no window.
+ *            and its owner gets DISPLAY_EV_CLOSE); DISPLAY_MINIMISE: w0 = id
+ *            (the window leaves the screen and keeps only its top bar
+ *            button; DISPLAY_RAISE brings it back). Any client may ask
+ *            these: they are what a user does with the mouse. E_NOENT: no
+ *            window.
  * DISPLAY_INJECT: input as if from a device, until the input protocol
  *            lands (docs/ARCHITECTURE.md, "The desktop: compositor"):
  *            w0 = DISPLAY_INJECT_POINTER, w1 = x, w2 = y (screen), w3 =
@@ -82,6 +88,7 @@
 #define DISPLAY_RAISE	      (DISPLAY_PROTOCOL_BASE + 0x08)
 #define DISPLAY_CLOSE	      (DISPLAY_PROTOCOL_BASE + 0x09)
 #define DISPLAY_INJECT	      (DISPLAY_PROTOCOL_BASE + 0x0A)
+#define DISPLAY_MINIMISE      (DISPLAY_PROTOCOL_BASE + 0x0B)
 
 #define DISPLAY_NAME	       "display"
 #define DISPLAY_MAX_SIDE       2048
@@ -95,6 +102,8 @@
 #define DISPLAY_INJECT_POINTER 1
 #define DISPLAY_INJECT_KEY     2
 #define DISPLAY_BUTTON_LEFT    1u
+#define DISPLAY_LIST_FOCUSED   (1ull << 32) /* in z_focus */
+#define DISPLAY_LIST_MINIMISED (1ull << 33)
 
 enum display_event_type {
 	DISPLAY_EV_POINTER = 1, /* x, y in the window's content; data = buttons */
@@ -165,6 +174,7 @@ long display_list(handle_t ep, uint64_t n, struct display_window_info *info, cha
 long display_move(handle_t ep, uint64_t id, int32_t x, int32_t y);
 long display_raise(handle_t ep, uint64_t id);
 long display_close(handle_t ep, uint64_t id);
+long display_minimise(handle_t ep, uint64_t id);
 long display_inject(handle_t ep, uint64_t kind, uint64_t a, uint64_t b, uint64_t c);
 
 /*
@@ -185,6 +195,7 @@ struct display_ops {
 	long (*move)(void *ctx, uint64_t id, int32_t x, int32_t y);
 	long (*raise)(void *ctx, uint64_t id);
 	long (*close)(void *ctx, uint64_t id);
+	long (*minimise)(void *ctx, uint64_t id);
 	long (*inject)(void *ctx, uint64_t kind, uint64_t a, uint64_t b, uint64_t c);
 	/* Server events, each optional: a bound notification's bits, a client gone, before a wait.
 	 */
