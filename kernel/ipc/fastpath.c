@@ -28,6 +28,7 @@
 #include "arch/percpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/device.h"
+#include "kernel/handle.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
@@ -36,31 +37,79 @@
 
 #define FAST __attribute__((always_inline)) inline
 
+/* The layout arch/x86_64/fastpath.asm reads with fixed offsets. */
+#define ASM_OFFSET(type, field, off) _Static_assert(offsetof(type, field) == (off), #field)
+ASM_OFFSET(struct percpu, fs_base, 40);
+ASM_OFFSET(struct percpu, tss_rsp0, 48);
+ASM_OFFSET(struct thread, proc, 32);
+ASM_OFFSET(struct thread, state, 40);
+ASM_OFFSET(struct thread, prio, 44);
+ASM_OFFSET(struct thread, slice, 45);
+ASM_OFFSET(struct thread, kstack_top, 48);
+ASM_OFFSET(struct thread, saved_rsp, 56);
+ASM_OFFSET(struct thread, tf, 64);
+ASM_OFFSET(struct thread, next, 72);
+ASM_OFFSET(struct thread, prev, 80);
+ASM_OFFSET(struct thread, wq, 88);
+ASM_OFFSET(struct thread, reason, 104);
+ASM_OFFSET(struct thread, wake_result, 112);
+ASM_OFFSET(struct thread, on_timer, 152);
+ASM_OFFSET(struct thread, caller, 168);
+ASM_OFFSET(struct thread, callee, 176);
+ASM_OFFSET(struct thread, fs_base, 232);
+ASM_OFFSET(struct thread, fpu, 240);
+ASM_OFFSET(struct process, vs.pml4, 64);
+ASM_OFFSET(struct process, handles.slots, 88);
+ASM_OFFSET(struct process, handles.capacity, 96);
+ASM_OFFSET(struct process, iopb, 216);
+ASM_OFFSET(struct handle_slot, obj, 0);
+ASM_OFFSET(struct handle_slot, rights, 8);
+ASM_OFFSET(struct handle_slot, gen, 12);
+ASM_OFFSET(struct handle_slot, badge, 16);
+ASM_OFFSET(struct kobj, type, 0);
+ASM_OFFSET(struct endpoint, senders.head, 24);
+ASM_OFFSET(struct endpoint, receivers.head, 40);
+ASM_OFFSET(struct endpoint, receivers.tail, 48);
+ASM_OFFSET(struct endpoint, bound, 56);
+ASM_OFFSET(struct endpoint, kq_head, 64);
+ASM_OFFSET(struct ntfn, bits, 24);
+_Static_assert(sizeof(struct handle_slot) == 1 << 5 && sizeof(enum thread_state) == 4 &&
+		       sizeof(enum block_reason) == 4 &&
+		       sizeof(((struct thread *)0)->on_timer) == 1,
+	       "fastpath.asm: slot size and field widths");
+_Static_assert(T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 && B_RECV == 3 &&
+		       SCHED_SLICE_TICKS == 2 && KOBJ_ENDPOINT == 3 && R_SEND == 8 &&
+		       R_RECV == 16 && IPC_LABEL_KERNEL_FIRST == 0xFFFC && HANDLE_INVALID == 0 &&
+		       TIMEOUT_NEVER == UINT64_MAX && SYS_CALL == 25 && SYS_REPLY_RECV == 29 &&
+		       MSR_FS_BASE == 0xC0000100,
+	       "fastpath.asm: constants");
+
 /* Tag bits the fastpath does not handle: a capability, buffer bytes, bits above. */
 #define TAG_SLOW_BITS	 (~(uint64_t)0x7FFFF)
 /* A switch frame (context_switch's six registers and a return address). */
 #define PARK_FRAME_BYTES (7 * 8)
 
-static bool enabled = true;
-static uint64_t completed;
+/* Read by fastpath.asm too: the switch, and the syscalls either fastpath took. */
+bool fastpath_on = true;
+uint64_t fastpath_completed;
 
 void fastpath_init(void)
 {
 	char v[8];
 
 	if (cmdline_get("fastpath", v, sizeof(v)) && v[0] == 'o' && v[1] == 'f')
-		enabled = false;
-	klog("ipc: fastpath %s\n", enabled ? "on" : "off (fastpath=off)");
+		fastpath_on = false;
+	klog("ipc: fastpath %s\n", fastpath_on ? "on" : "off (fastpath=off)");
 }
 
 bool fastpath_enabled(void)
 {
-	return enabled;
+	return fastpath_on;
 }
 
 uint64_t fastpath_count(void)
 {
-	return completed;
+	return fastpath_completed;
 }
 
 /* The message fits: words only (at most six), no capability, no bytes. */
@@ -145,7 +194,7 @@ static FAST struct trap_frame *switch_fast(struct thread *cur, struct thread *ne
 		wrmsr(MSR_FS_BASE, next->fs_base);
 		cpu->fs_base = next->fs_base;
 	}
-	completed++;
+	fastpath_completed++;
 	return next->tf;
 }
 
@@ -155,7 +204,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	struct thread *cur = percpu_current();
 	uint64_t tag = tf->rsi;
 
-	if (!enabled || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST ||
+	if (!fastpath_on || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST ||
 	    tf->r15 + 1 > 1) /* a timeout other than TIMEOUT_NEVER or 0 */
 		return NULL;
 	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_SEND);
@@ -191,7 +240,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	struct thread *caller = cur->caller;
 	uint64_t tag = tf->rsi;
 
-	if (!enabled || !caller || !tag_is_fast(tag) || tf->r15 != TIMEOUT_NEVER)
+	if (!fastpath_on || !caller || !tag_is_fast(tag) || tf->r15 != TIMEOUT_NEVER)
 		return NULL;
 	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_RECV);
 	if (!s)

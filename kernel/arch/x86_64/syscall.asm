@@ -6,23 +6,30 @@
 ; kernel stacks. The exit returns with SYSRETQ when the frame holds a
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
 ;
-; SYS_CALL and SYS_REPLY_RECV try the IPC fastpath first (ipc/fastpath.c):
-; it returns the trap_frame of the thread to run, and we return to ring 3 on
-; that frame at once; the current thread is parked under its own frame with
-; a switch frame that resumes in fastpath_parked. NULL means the general path.
+; SYS_CALL and SYS_REPLY_RECV go to the asm fastpath (fastpath.asm) before
+; any frame is built. What it does not take comes back to syscall_full, the
+; general path, or to syscall_full_c, which tries the C fastpath
+; (ipc/fastpath.c) for the switches only C can do (an I/O bitmap to
+; reload): it returns the trap_frame of the thread to run, and we return
+; to ring 3 on that frame at once; the current thread is parked under its
+; own frame with a switch frame that resumes in fastpath_parked. NULL means
+; the general path.
 ;
 ; Light syscalls (SYS_NULL, SYS_CLOCK: numbers below SYSCALL_LIGHT_COUNT with
 ; an entry in syscall_light_table, kernel/core/syscall.c) build no trap_frame:
 ; with interrupts off (FMASK) and no way to block or switch, the entry keeps
 ; only what a C function may clobber, calls the handler and returns. Every
 ; register but rax, rcx and r11 comes back as it went in, as on the full path.
+; Its pushes go below the trap_frame's place, so the frame of a thread the
+; fastpath parks keeps its CS and SS slots.
 ; RCX is the RIP after SYSCALL, canonical since user space ends a page below
 ; 2^47, so SYSRETQ is safe.
 
 %include "trapframe.inc"
 
 extern syscall_table, syscall_light_table, schedule, fastpath_call, fastpath_reply_recv, fastpath_resumed
-global syscall_entry, trap_return, fastpath_parked
+extern fastpath_call_entry, fastpath_reply_recv_entry
+global syscall_entry, trap_return, fastpath_parked, syscall_full, syscall_full_c
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
@@ -36,16 +43,10 @@ global syscall_entry, trap_return, fastpath_parked
 %define E_NOSYS           -10
 %define PERCPU_NEED_RESCHED 32
 %define TF_RAX            (14 * 8)
+%define TF_SIZE           (22 * 8)
 
-section .text
-align 16
-syscall_entry:
-	swapgs
-	mov [gs:PERCPU_USER_RSP], rsp
-	mov rsp, [gs:PERCPU_KERNEL_RSP]
-	cmp rax, SYSCALL_LIGHT_COUNT
-	jb light
-.full:
+; The trap_frame of a syscall; rdi = the frame, rbp = 0 (end of the kernel backtrace).
+%macro PUSH_SYSCALL_FRAME 0
 	push SEL_UDATA                  ; ss
 	push qword [gs:PERCPU_USER_RSP] ; rsp
 	push r11                        ; rflags
@@ -55,11 +56,23 @@ syscall_entry:
 	push VEC_SYSCALL                ; vector
 	PUSH_GPRS
 	mov rdi, rsp
-	xor ebp, ebp                    ; end of the kernel backtrace
+	xor ebp, ebp
+%endmacro
+
+section .text
+align 16
+syscall_entry:
+	swapgs
+	mov [gs:PERCPU_USER_RSP], rsp
+	mov rsp, [gs:PERCPU_KERNEL_RSP]
+	cmp rax, SYSCALL_LIGHT_COUNT
+	jb light
 	cmp rax, SYS_CALL
-	je fast_call
+	je fastpath_call_entry
 	cmp rax, SYS_REPLY_RECV
-	je fast_reply_recv
+	je fastpath_reply_recv_entry
+syscall_full:
+	PUSH_SYSCALL_FRAME
 ; The general path: the handler from syscall_table (core/syscall.c) gets
 ; the frame and returns rax; then the thread gives way if a higher priority
 ; became ready. The fastpath may have clobbered rax, so it is read again.
@@ -109,7 +122,8 @@ trap_return:
 ; A light syscall (see the top): rax < SYSCALL_LIGHT_COUNT.
 light:
 	cmp qword [syscall_light_table + rax * 8], 0
-	je syscall_entry.full
+	je syscall_full
+	sub rsp, TF_SIZE
 	push rdi
 	push rsi
 	push rdx
@@ -136,15 +150,18 @@ light:
 ; syscall_entry, so its CS is user code and its RIP came from RCX at
 ; SYSCALL, canonical (user space ends a page below 2^47), and no syscall
 ; rewrites another thread's RIP. So it returns with SYSRETQ at once.
-fast_call:
+syscall_full_c:
+	PUSH_SYSCALL_FRAME
+	cmp rax, SYS_CALL
+	jne .reply_recv
 	call fastpath_call
-	jmp fast_done
-fast_reply_recv:
+	jmp .done
+.reply_recv:
 	call fastpath_reply_recv
-fast_done:
+.done:
 	mov rdi, rsp
 	test rax, rax
-	jz syscall_entry.slow
+	jz syscall_full.slow
 	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
 	mov [rsp - 8], rcx
 	mov rsp, rax

@@ -24,5 +24,9 @@ bool fastpath_enabled(void);
 /* How many syscalls the fastpath has completed since boot. */
 uint64_t fastpath_count(void);
 
+/* The switch and the count, shared with kernel/arch/x86_64/fastpath.asm. */
+extern bool fastpath_on;
+extern uint64_t fastpath_completed;
+
 /* The scheduler's bitmap of non-empty run queues (proc/sched.c). */
 extern uint32_t runq_bitmap;

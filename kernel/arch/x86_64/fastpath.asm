@@ -1,0 +1,358 @@
+; SPDX-License-Identifier: MIT
+;
+; The IPC fastpath in asm, after seL4's fastpath_call / fastpath_reply_recv:
+; SYS_CALL and SYS_REPLY_RECV come here from syscall_entry before any
+; trap_frame is built. The message stays in the registers it came in
+; (rdi, rsi, rdx, r10, r8, r9, r12, r13) from the sender's SYSCALL to the
+; receiver's SYSRETQ; only the words past the count are zeroed and rdi
+; becomes the badge.
+;
+; A partial frame. The current thread's trap_frame gets only what its
+; caller must find again when it returns: rip, rflags, rsp, rbx, rbp and
+; r15 (the timeout is an input the kernel keeps). The message slots, r14
+; and rax keep older values of the same thread: whoever wakes it later
+; writes rax and, when a message arrives, every message register
+; (deliver, deliver_kmsg, or this path on its way back). So after a call or
+; reply_recv that fails, the message registers hold no defined value
+; (libsys reads them only on success). cs, ss, vector stay as the last full
+; entry or thread creation left them (the light path now pushes below the
+; frame), so trap_return may resume such a thread like any other.
+;
+; The checks come first and change nothing but scratch registers saved in
+; the frame; a case it does not take is restored and goes on as if nothing
+; happened: to syscall_full (general path) or, when only the I/O bitmap
+; stands in the way (a driver's), to syscall_full_c (the C fastpath,
+; ipc/fastpath.c, which reloads it through ioport_switch). The cases taken are those of the C
+; fastpath, whose comments give the reasons; ipc/fastpath.c checks every
+; offset below with _Static_assert.
+;
+; Registers while checking: rbx the current thread, rax the handle slot,
+; rcx the object, rbp the partner, r11 the endpoint, r15 scratch.
+
+%include "trapframe.inc"
+
+extern fastpath_on, fastpath_completed, runq_bitmap, fastpath_parked
+extern syscall_full, syscall_full_c
+global fastpath_call_entry, fastpath_reply_recv_entry
+
+%define PERCPU_KERNEL_RSP   0
+%define PERCPU_USER_RSP     8
+%define PERCPU_CURRENT      16
+%define PERCPU_NEED_RESCHED 32
+%define PERCPU_FS_BASE      40
+%define PERCPU_TSS_RSP0     48
+
+%define T_PROC        32
+%define T_STATE       40
+%define T_PRIO        44
+%define T_SLICE       45
+%define T_KSTACK_TOP  48
+%define T_SAVED_RSP   56
+%define T_TF          64
+%define T_NEXT        72
+%define T_PREV        80
+%define T_WQ          88
+%define T_REASON      104
+%define T_WAKE_RESULT 112
+%define T_ON_TIMER    152
+%define T_CALLER      168
+%define T_CALLEE      176
+%define T_FS_BASE     232
+%define T_FPU         240
+
+%define P_PML4   64
+%define P_HSLOTS 88
+%define P_HCAP   96
+%define P_IOPB   216
+
+%define HS_OBJ       0
+%define HS_RIGHTS    8
+%define HS_GEN       12
+%define HS_BADGE     16
+%define HS_SIZE_LOG2 5
+
+%define KOBJ_TYPE    0
+%define EP_SENDERS   24
+%define EP_RECV_HEAD 40
+%define EP_RECV_TAIL 48
+%define EP_BOUND     56
+%define EP_KQ_HEAD   64
+%define NTFN_BITS    24
+
+%define TF_SIZE    (22 * 8)
+%define TF_R15     (0 * 8)
+%define TF_RBP     (8 * 8)
+%define TF_RBX     (13 * 8)
+%define TF_RIP     (17 * 8)
+%define TF_RFLAGS  (19 * 8)
+%define TF_RSP     (20 * 8)
+%define PARK_FRAME_BYTES (7 * 8)
+
+%define SYS_CALL          25
+%define SYS_REPLY_RECV    29
+%define KOBJ_ENDPOINT     3
+%define R_SEND            (1 << 3)
+%define R_RECV            (1 << 4)
+%define IPC_WORDS         6
+%define IPC_LABEL_KERNEL_FIRST 0xFFFC
+%define T_RUNNING         2
+%define T_BLOCKED         3
+%define B_REPLY           2
+%define B_RECV            3
+%define SCHED_SLICE_TICKS 2
+%define MSR_FS_BASE       0xC0000100
+
+; Save what the caller keeps across the syscall; rsp becomes the frame.
+%macro SAVE_PARTIAL 0
+	sub rsp, TF_SIZE
+	mov [rsp + TF_RIP], rcx
+	mov [rsp + TF_RFLAGS], r11
+	mov rcx, [gs:PERCPU_USER_RSP]
+	mov [rsp + TF_RSP], rcx
+	mov [rsp + TF_RBX], rbx
+	mov [rsp + TF_RBP], rbp
+	mov [rsp + TF_R15], r15
+%endmacro
+
+; The fastpath's master switch, then the tag: words only, at most six
+; (bits 19-63 clear: no capability, no buffer bytes).
+%macro CHECK_TAG 1
+	cmp byte [fastpath_on], 0
+	je %1
+	mov rax, rsi
+	shr rax, 16
+	cmp rax, IPC_WORDS
+	ja %1
+%endmacro
+
+; handle_lookup inlined: the endpoint slot edi names in the current
+; thread's process, with rights %1; rax = the slot, rcx = the endpoint.
+; Slot 0 is never used, so its obj is NULL and needs no test of its own.
+%macro LOOKUP_EP 2
+	mov rbp, [rbx + T_PROC]
+	movzx eax, di
+	cmp eax, [rbp + P_HCAP]
+	jae %2
+	shl eax, HS_SIZE_LOG2
+	add rax, [rbp + P_HSLOTS]
+	mov rcx, [rax + HS_OBJ]
+	test rcx, rcx
+	jz %2
+	mov r11d, edi
+	shr r11d, 16
+	cmp r11w, [rax + HS_GEN]
+	jne %2
+	cmp dword [rcx + KOBJ_TYPE], KOBJ_ENDPOINT
+	jne %2
+	test dword [rax + HS_RIGHTS], %1
+	jz %2
+%endmacro
+
+; The partner rbp: no timer armed, and no ready thread outranks it.
+%macro CHECK_PARTNER 1
+	cmp byte [rbp + T_ON_TIMER], 0
+	jne %1
+	movzx ecx, byte [rbp + T_PRIO]
+	mov r15d, [runq_bitmap]
+	shr r15d, cl
+	cmp r15d, 1
+	ja %1
+%endmacro
+
+; Nothing for C to reload: the same I/O bitmap (or the same process).
+%macro CHECK_CONTEXT 1
+	mov rcx, [rbp + T_PROC]
+	mov r15, [rbx + T_PROC]
+	cmp rcx, r15
+	je %%same
+	mov rcx, [rcx + P_IOPB]
+	cmp rcx, [r15 + P_IOPB]
+	jne %1
+%%same:
+%endmacro
+
+; Undo SAVE_PARTIAL: the registers are the user's again, rsp the stack top.
+%macro RESTORE_PARTIAL 0
+	mov rcx, [rsp + TF_RIP]
+	mov r11, [rsp + TF_RFLAGS]
+	mov rbx, [rsp + TF_RBX]
+	mov rbp, [rsp + TF_RBP]
+	mov r15, [rsp + TF_R15]
+	add rsp, TF_SIZE
+%endmacro
+
+section .text
+align 16
+; SYS_CALL: a receiver waits on the endpoint; the caller blocks in B_REPLY.
+fastpath_call_entry:
+	SAVE_PARTIAL
+	CHECK_TAG call_slow
+	cmp si, IPC_LABEL_KERNEL_FIRST
+	jae call_slow
+	lea rax, [r15 + 1]              ; timeout TIMEOUT_NEVER or 0
+	cmp rax, 1
+	ja call_slow
+	mov rbx, [gs:PERCPU_CURRENT]
+	LOOKUP_EP R_SEND, call_slow
+	mov rbp, [rcx + EP_RECV_HEAD]
+	test rbp, rbp
+	jz call_slow
+	mov r11, rcx
+	CHECK_PARTNER call_slow
+	CHECK_CONTEXT call_c
+	; The point of no return: take the receiver off the endpoint's queue head.
+	mov r15, [rbp + T_NEXT]
+	mov [r11 + EP_RECV_HEAD], r15
+	test r15, r15
+	jz .last
+	mov qword [r15 + T_PREV], 0
+	jmp .dequeued
+.last:
+	mov qword [r11 + EP_RECV_TAIL], 0
+.dequeued:
+	xor r15d, r15d
+	mov [rbp + T_NEXT], r15
+	mov [rbp + T_WQ], r15
+	mov [rbp + T_WAKE_RESULT], r15
+	mov [rbp + T_REASON], r15d      ; B_NONE
+	mov rdi, [rax + HS_BADGE]
+	mov dword [rbx + T_STATE], T_BLOCKED
+	mov dword [rbx + T_REASON], B_REPLY
+	mov [rbx + T_WAKE_RESULT], r15
+	mov [rbx + T_CALLEE], rbp
+	mov [rbp + T_CALLER], rbx
+	jmp switch_to_partner
+
+align 16
+; SYS_REPLY_RECV: answer the implicit caller, then a receive that must block.
+fastpath_reply_recv_entry:
+	SAVE_PARTIAL
+	CHECK_TAG reply_recv_slow
+	cmp r15, -1                     ; TIMEOUT_NEVER only
+	jne reply_recv_slow
+	mov rbx, [gs:PERCPU_CURRENT]
+	cmp qword [rbx + T_CALLER], 0
+	je reply_recv_slow
+	LOOKUP_EP R_RECV, reply_recv_slow
+	cmp qword [rcx + EP_SENDERS], 0
+	jne reply_recv_slow
+	cmp qword [rcx + EP_KQ_HEAD], 0
+	jne reply_recv_slow
+	mov r11, [rcx + EP_BOUND]
+	test r11, r11
+	jz .unbound
+	cmp qword [r11 + NTFN_BITS], 0
+	jne reply_recv_slow
+.unbound:
+	mov r11, rcx
+	mov rbp, [rbx + T_CALLER]
+	CHECK_PARTNER reply_recv_slow
+	CHECK_CONTEXT reply_recv_c
+	; The point of no return: the reply, then the current thread queues in B_RECV.
+	xor r15d, r15d
+	mov [rbp + T_CALLEE], r15
+	mov [rbp + T_REASON], r15d      ; B_NONE
+	mov [rbp + T_WAKE_RESULT], r15
+	mov [rbx + T_CALLER], r15
+	mov dword [rbx + T_STATE], T_BLOCKED
+	mov dword [rbx + T_REASON], B_RECV
+	mov [rbx + T_WAKE_RESULT], r15
+	mov [rbx + T_NEXT], r15         ; wait_queue_push(&ep->receivers, cur)
+	mov rax, [r11 + EP_RECV_TAIL]
+	mov [rbx + T_PREV], rax
+	test rax, rax
+	jz .first
+	mov [rax + T_NEXT], rbx
+	jmp .queued
+.first:
+	mov [r11 + EP_RECV_HEAD], rbx
+.queued:
+	mov [r11 + EP_RECV_TAIL], rbx
+	lea rax, [r11 + EP_RECV_HEAD]
+	mov [rbx + T_WQ], rax
+	xor edi, edi                    ; a reply carries no badge
+	; fall through
+
+; Park the current thread rbx (its frame at rsp) and resume the partner rbp
+; in ring 3 from its saved frame, the message still in the registers.
+switch_to_partner:
+	lea rax, [rsp - PARK_FRAME_BYTES]
+	mov [rbx + T_SAVED_RSP], rax
+	mov qword [rsp - 8], fastpath_parked
+	fxsave64 [rbx + T_FPU]
+	mov dword [rbp + T_STATE], T_RUNNING
+	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
+	mov byte [gs:PERCPU_NEED_RESCHED], 0
+	mov [gs:PERCPU_CURRENT], rbp
+	mov rax, [rbp + T_KSTACK_TOP]
+	mov [gs:PERCPU_KERNEL_RSP], rax
+	mov rcx, [gs:PERCPU_TSS_RSP0]
+	mov [rcx], rax
+	mov rax, [rbp + T_PROC]
+	mov rax, [rax + P_PML4]
+	mov rcx, cr3
+	cmp rax, rcx
+	je .same_space
+	mov cr3, rax
+.same_space:
+	fxrstor64 [rbp + T_FPU]
+	mov rax, [rbp + T_FS_BASE]
+	cmp rax, [gs:PERCPU_FS_BASE]
+	jne .load_fs_base
+.fs_base_loaded:
+	inc qword [fastpath_completed]
+	mov eax, esi                    ; zero the words past the count
+	shr eax, 16
+	jmp [zero_from + rax * 8]
+.zero0:	xor edx, edx
+.zero1:	xor r10d, r10d
+.zero2:	xor r8d, r8d
+.zero3:	xor r9d, r9d
+.zero4:	xor r12d, r12d
+.zero5:	xor r13d, r13d
+.zero6:
+	mov rax, [rbp + T_TF]
+	mov rcx, [rax + TF_RIP]
+	mov r11, [rax + TF_RFLAGS]
+	mov rbx, [rax + TF_RBX]
+	mov rbp, [rax + TF_RBP]
+	mov r15, [rax + TF_R15]
+	mov rsp, [rax + TF_RSP]
+	xor r14d, r14d                  ; HANDLE_INVALID: no capability
+	xor eax, eax                    ; E_OK
+	swapgs
+	o64 sysret
+.load_fs_base:                          ; rax = the partner's FS base; keep rdx (w0)
+	mov [gs:PERCPU_FS_BASE], rax
+	mov r15, rdx
+	mov rdx, rax
+	shr rdx, 32
+	mov ecx, MSR_FS_BASE
+	wrmsr
+	mov rdx, r15
+	jmp .fs_base_loaded
+
+; The cases not taken, with every register as it came from ring 3.
+call_slow:
+	RESTORE_PARTIAL
+	mov eax, SYS_CALL
+	jmp syscall_full
+call_c:
+	RESTORE_PARTIAL
+	mov eax, SYS_CALL
+	jmp syscall_full_c
+reply_recv_slow:
+	RESTORE_PARTIAL
+	mov eax, SYS_REPLY_RECV
+	jmp syscall_full
+reply_recv_c:
+	RESTORE_PARTIAL
+	mov eax, SYS_REPLY_RECV
+	jmp syscall_full_c
+
+section .rodata
+align 8
+zero_from:
+	dq switch_to_partner.zero0, switch_to_partner.zero1, switch_to_partner.zero2
+	dq switch_to_partner.zero3, switch_to_partner.zero4, switch_to_partner.zero5
+	dq switch_to_partner.zero6
