@@ -119,6 +119,16 @@ void vfs_set_timeout(uint64_t timeout, int attempts);
 /* A short message for an error, as file tools print it ("no such file or directory"). */
 const char *vfs_strerror(long err);
 
+/* For file tools: where a copy or move of src to dst goes (dst, or dst/<src's last name> when dst
+ * is a directory), absolute, into out. */
+long vfs_target(const char *src, const char *dst, char *out, size_t size);
+/* The file from copied to the file to (made or cut to 0 first), across volumes too, through buf;
+ * synced at the end. */
+long vfs_copy_file(const char *from, const char *to, void *buf, size_t size);
+/* Print "tool: path: reason" (or "tool: reason" without a path) on descriptor 2; returns 1, the
+ * exit code of a tool that failed. */
+int vfs_fail(const char *tool, const char *path, long err);
+
 /* ---- below: for the library's own discovery and for host tests ---- */
 
 /* Mount client c (connected by the caller) at "/" or "/mnt/...": E_EXISTS, E_NOSPACE, E_INVAL. */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mv SRC DST, mv SRC... DIR: rename files and directories (sys/vfs.h); a
+ * destination that is a directory gets the source's name. Between two
+ * volumes (E_XDEV) a file is copied, synced and then removed; a directory
+ * is refused. Exit code 1 if any move failed.
+ */
+#include "sys/errors.h"
+#include "sys/stdio.h"
+#include "sys/vfs.h"
+
+#define CHUNK (64u * 1024)
+
+static char buf[CHUNK];
+
+static long move(const char *from, const char *to)
+{
+	long err = vfs_rename(from, to);
+
+	if (err != E_XDEV)
+		return err;
+	err = vfs_copy_file(from, to, buf, sizeof(buf));
+	return err == E_OK ? vfs_unlink(from) : err;
+}
+
+int main(int argc, char **argv)
+{
+	static char to[VFS_PATH_MAX];
+	int status = 0;
+
+	if (argc < 2) {
+		dprintf(2, "usage: mv SRC DST | mv SRC... DIR\n");
+		return 2;
+	}
+	const char *dst = argv[argc - 1];
+	for (int i = 0; i < argc - 1; i++) {
+		long err = vfs_target(argv[i], dst, to, sizeof(to));
+		if (err == E_OK)
+			err = move(argv[i], to);
+		if (err != E_OK)
+			status = vfs_fail("mv", argv[i], err);
+	}
+	return status;
+}
