@@ -6,7 +6,6 @@
  * is refused. Exit code 1 if any move failed.
  */
 #include "sys/errors.h"
-#include "sys/stdio.h"
 #include "sys/vfs.h"
 
 #define CHUNK (64u * 1024)
@@ -25,20 +24,5 @@ static long move(const char *from, const char *to)
 
 int main(int argc, char **argv)
 {
-	static char to[VFS_PATH_MAX];
-	int status = 0;
-
-	if (argc < 2) {
-		dprintf(2, "usage: mv SRC DST | mv SRC... DIR\n");
-		return 2;
-	}
-	const char *dst = argv[argc - 1];
-	for (int i = 0; i < argc - 1; i++) {
-		long err = vfs_target(argv[i], dst, to, sizeof(to));
-		if (err == E_OK)
-			err = move(argv[i], to);
-		if (err != E_OK)
-			status = vfs_fail("mv", argv[i], err);
-	}
-	return status;
+	return vfs_each_target("mv", argc, argv, move);
 }

@@ -30,34 +30,31 @@ long vfs_stat(const char *path, struct fs_stat *st)
 	return fs_stat(w.c, w.rest, st);
 }
 
-long vfs_mkdir(const char *path)
+/* One fs call on path; on a mount point or "/mnt" the answer is `fixed_err` instead. */
+static long on_path(const char *path, long (*call)(struct fs_client *, const char *),
+		    long fixed_err)
 {
 	struct vfs_where w;
 	long err = vfs_where(path, &w);
 
 	if (err != E_OK)
 		return err;
-	return fixed(&w) ? E_EXISTS : fs_mkdir(w.c, w.rest);
+	return fixed(&w) ? fixed_err : call(w.c, w.rest);
+}
+
+long vfs_mkdir(const char *path)
+{
+	return on_path(path, fs_mkdir, E_EXISTS);
 }
 
 long vfs_rmdir(const char *path)
 {
-	struct vfs_where w;
-	long err = vfs_where(path, &w);
-
-	if (err != E_OK)
-		return err;
-	return fixed(&w) ? E_BUSY : fs_rmdir(w.c, w.rest);
+	return on_path(path, fs_rmdir, E_BUSY);
 }
 
 long vfs_unlink(const char *path)
 {
-	struct vfs_where w;
-	long err = vfs_where(path, &w);
-
-	if (err != E_OK)
-		return err;
-	return fixed(&w) ? E_ISDIR : fs_unlink(w.c, w.rest);
+	return on_path(path, fs_unlink, E_ISDIR);
 }
 
 long vfs_rename(const char *from, const char *to)

@@ -23,19 +23,12 @@ import tempfile
 
 from console_shell import ConsoleShell, lines_matching
 from harness import TestRun
+from test_fat import mt  # mtools on an image, its stdout
 
 SHARE_KIB = 16384
 NOTES = "notes from the host\nsecond line: 123\n"
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
-ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1")
 RUN_TIMEOUT_S = 60
-
-
-def mt(cmd, img, *args):
-    done = subprocess.run([cmd, "-i", img] + list(args), env=ENV, capture_output=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{cmd} {args}: {done.stderr.decode(errors='replace')}")
-    return done.stdout
 
 
 def make_share(tmp):

@@ -128,6 +128,10 @@ long vfs_copy_file(const char *from, const char *to, void *buf, size_t size);
 /* Print "tool: path: reason" (or "tool: reason" without a path) on descriptor 2; returns 1, the
  * exit code of a tool that failed. */
 int vfs_fail(const char *tool, const char *path, long err);
+/* cp's and mv's loop: act(src, its target) for each source of "SRC DST" or "SRC... DIR"; the
+ * exit code (0, 1 if any failed, 2 for too few arguments). */
+int vfs_each_target(const char *tool, int argc, char **argv,
+		    long (*act)(const char *, const char *));
 
 /* ---- below: for the library's own discovery and for host tests ---- */
 
