@@ -5,9 +5,11 @@
  * memory object, mapped here only while it is filled. A file that is no
  * ELF executable is refused before the validator sees it (E_NOEXEC for an
  * empty file or one without the ELF magic); a directory is E_ISDIR. The
- * path library's calls are kept short (LOADER_FS_TIMEOUT, sent once): a
- * restart of fs0 needs this loader to start the new instance, so waiting
- * for it would wait for ourselves.
+ * path library's calls are kept short (LOADER_FS_TIMEOUT) and sent at most
+ * twice (LOADER_FS_ATTEMPTS: once more after a server restart, which the
+ * new instance answers with the state it lost): a restart of fs0 needs
+ * this loader to start the new instance, so waiting long for it would wait
+ * for ourselves.
  */
 #include <string.h>
 
@@ -17,9 +19,10 @@
 #include "sys/units.h"
 #include "sys/vfs.h"
 
-#define LOADER_FILE_VA	  0x0000660000000000ull /* where a file is read into */
-#define LOADER_FS_TIMEOUT (1500 * MS)		/* below the heartbeat's period */
-#define PAGE		  4096u
+#define LOADER_FILE_VA	   0x0000660000000000ull /* where a file is read into */
+#define LOADER_FS_TIMEOUT  (1500 * MS)		 /* below the heartbeat's period */
+#define LOADER_FS_ATTEMPTS 2
+#define PAGE		   4096u
 
 static const uint8_t elf_magic[4] = {0x7f, 'E', 'L', 'F'};
 
@@ -64,7 +67,7 @@ long loader_load_file(const char *path, handle_t *image, uint32_t *size)
 	struct fs_stat st;
 
 	if (!limited) {
-		vfs_set_timeout(LOADER_FS_TIMEOUT, 1);
+		vfs_set_timeout(LOADER_FS_TIMEOUT, LOADER_FS_ATTEMPTS);
 		limited = true;
 	}
 	int fd = vfs_open(path, VFS_O_READ);

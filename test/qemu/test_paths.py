@@ -12,7 +12,8 @@ name and list, print, copy (both ways between the volumes), move (within a
 volume and across, which copies), make and remove files and directories,
 dump bytes and report free space; errors name the path and the reason and
 exit 1; the loader refuses a directory, a text file and a truncated ELF
-by path. After a clean shutdown the host checks both images with
+by path; after a crash of fat, and of the loader, programs still start
+from /bin. After a clean shutdown the host checks both images with
 `fsck.fat -n` and compares every name and byte with mdir and mtype."""
 
 import os
@@ -107,6 +108,19 @@ def check_loader(run, sh):
     run.check(True, "a program started by a path with '..' in it")
 
 
+def check_restarts(run, sh, m):
+    """The loader's own client of fs0 and a new loader both find /bin again."""
+    for server in ("fat", "loader"):
+        start = len(m.lines())
+        sh.command(f"svc fi {server} crash", r"^svc: ")
+        m.wait_for(rf"svc: restarted {server} \(pid \d+", timeout=60, since=start)
+        if server == "fat":
+            m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
+        sh.wait_quiet()
+        run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$")
+        run.check(True, f"after {server} crashed, run ls starts /bin/ls and lists /mnt/share")
+
+
 def host_checks(run, tmp, disk, share):
     done = subprocess.run(["fsck.fat", "-n", share], capture_output=True, text=True)
     run.check(done.returncode == 0, "fsck.fat -n passes the second volume",
@@ -151,6 +165,7 @@ def main(run):
             sh.wait_quiet()
             check_tools(run, sh)
             check_loader(run, sh)
+            check_restarts(run, sh, m)
             sh.send("shutdown\r")
             m.wait_exit(60)
         host_checks(run, tmp, disk, share)
