@@ -9,21 +9,14 @@
  *   ls [PATH]   a directory's entries: size (or <dir>), date, time, name
  *   cat PATH    a file's bytes, as they are
  *   df          the volume: type, cluster size, size and free space
- *
- * cmd_fs_load reads a file into a memory object of its own, for `run
- * /bin/NAME`: programs started from the disk through the loader's exec
- * sessions (cmd_run.c).
  */
 #include "commands.h"
 #include "proto/fs.h"
-#include "proto/loader.h"
 #include "proto/ns.h"
 #include "sys/sys.h"
 #include "sys/units.h"
 
 #define FS_VA	       0x0000620000000000ull
-#define IMAGE_VA       0x0000630000000000ull /* where a program's file is read into */
-#define PAGE	       4096u
 #define FS_BYTES       (64u * 1024)
 #define FS_TIMEOUT     (3000 * MS)
 #define FS_ENDPOINT    "fs0"
@@ -160,42 +153,5 @@ int cmd_df(struct shell *sh, int argc, char **argv)
 		     (unsigned long long)s.block_size,
 		     (unsigned long long)(s.blocks * s.block_size / KIB),
 		     (unsigned long long)(s.free_blocks * s.block_size / KIB));
-	return E_OK;
-}
-
-long cmd_fs_load(const char *path, handle_t *image, uint64_t *size)
-{
-	struct fs_client *c;
-	struct fs_stat st;
-	uint64_t done = 0;
-	int fd;
-
-	long err = client(&c);
-	if (err == E_OK)
-		err = fs_open(c, path, 0, &fd, &st);
-	if (err != E_OK)
-		return err;
-	if ((st.attr & FS_STAT_DIR) || st.size == 0 || st.size > LOADER_MAX_IMAGE) {
-		fs_close(c, fd);
-		return st.attr & FS_STAT_DIR ? E_ISDIR : E_RANGE;
-	}
-	uint64_t bytes = (st.size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	long m = sys_mobj_create(bytes, 0);
-	err = m < 0 ? m
-		    : sys_mobj_map(HANDLE_SELF, (handle_t)m, IMAGE_VA, 0, bytes, R_READ | R_WRITE);
-	if (err == E_OK) {
-		err = fs_read(c, fd, 0, (void *)IMAGE_VA, st.size, &done);
-		sys_unmap(HANDLE_SELF, IMAGE_VA, bytes);
-		if (err == E_OK && done != st.size)
-			err = E_IO; /* the file shrank under us */
-	}
-	fs_close(c, fd);
-	if (err != E_OK) {
-		if (m >= 0)
-			sys_handle_close((handle_t)m);
-		return err;
-	}
-	*image = (handle_t)m;
-	*size = st.size;
 	return E_OK;
 }

@@ -7,9 +7,9 @@
  * Ctrl-C meanwhile kills the program. The program writes its own output to
  * the kernel's console, which is the same serial line.
  *
- * A name that starts with '/' is a program on the disk: its file is read
- * from fs0 (cmd_fs_load) and started through a loader exec session; any
- * other name is a boot module.
+ * A name that starts with '/' is a program on the disk, which the loader
+ * reads itself (an exec session by path, loader_exec_path); any other name
+ * is a boot module or, failing that, /bin/NAME (the loader's PATH).
  *
  * A program started here gets the loader as "parent" (so it can start
  * programs of its own, as ipcbench does) and, from the loader, "ns". It
@@ -44,6 +44,9 @@ static int spawn_failed(struct shell *sh, const char *verb, const char *name, lo
 {
 	if (err == E_NOENT)
 		shell_printf(sh, "%s: no program called '%s'\n", verb, name);
+	else if (err == E_NOEXEC || err == E_ISDIR)
+		shell_printf(sh, "%s: %s: %s\n", verb, name,
+			     err == E_ISDIR ? "is a directory" : "not an executable program");
 	else if (err == E_INVAL && elf_err)
 		shell_printf(sh, "%s: '%s' is not a program the loader takes (ELF error %d)\n",
 			     verb, name, elf_err);
@@ -74,21 +77,13 @@ static int watch(struct shell *sh, const char *verb, const char *name, handle_t 
 	return 0;
 }
 
-/* The program whose file is a->program on fs0, named by its last component. */
+/* The program whose file is a->program (a path), found and read by the loader. */
 static long start_from_disk(const struct cmd_env *env, struct loader_spawn_args *a, int *elf_err)
 {
 	const struct loader_exec_handle parent = {"parent", env->loader};
 	const char *slash = strrchr(a->program, '/');
-	handle_t image;
-	uint64_t size;
-
-	long err = cmd_fs_load(a->program, &image, &size);
-	if (err != E_OK)
-		return err;
 	const struct loader_exec_args x = {
-		.image = image,
-		.size = size,
-		.program = slash[1] ? slash + 1 : a->program,
+		.program = a->program,
 		.argc = a->argc,
 		.argv = a->argv,
 		.priority = a->priority,
@@ -96,9 +91,9 @@ static long start_from_disk(const struct cmd_env *env, struct loader_spawn_args 
 		.handles = &parent,
 		.timeout = a->timeout,
 	};
-	long p = loader_exec(env->loader, &x, elf_err);
-	sys_handle_close(image);
-	a->program = x.program;
+	long p = loader_exec_path(env->loader, &x, elf_err);
+
+	a->program = slash[1] ? slash + 1 : a->program;
 	return p;
 }
 

@@ -74,8 +74,6 @@ int cmd_blk(struct shell *sh, int argc, char **argv);
 int cmd_ls(struct shell *sh, int argc, char **argv);
 int cmd_cat(struct shell *sh, int argc, char **argv);
 int cmd_df(struct shell *sh, int argc, char **argv);
-/* The file at `path` on fs0 in a memory object of its own (for run /bin/NAME). */
-long cmd_fs_load(const char *path, handle_t *image, uint64_t *size);
 int cmd_input(struct shell *sh, int argc, char **argv);
 int cmd_lsusb(struct shell *sh, int argc, char **argv);
 int cmd_kbd(struct shell *sh, int argc, char **argv);

@@ -23,8 +23,8 @@
 #include "sys/sys.h"
 #include "sys/units.h"
 
-#define DISK_NAME    "disk0p1"
-#define SERVE_NAME   "fs0"
+#define DISK_NAME    disk_name
+#define SERVE_NAME   serve_name
 #define BLOCK_VA     0x00005f0000000000ull
 #define BLOCK_BYTES  (256u << 10)	   /* the buffer the disk driver reads into */
 #define CLIENT_VA    0x0000600000000000ull /* slot n's buffer: FS_BUFFER_MAX each */
@@ -33,6 +33,8 @@
 #define DISK_TRIES   3
 
 static struct block_client disk;
+/* fs0 on disk0p1 unless the manifest names another pair (servers/fat2: fs2 on disk1). */
+static const char *disk_name = "disk0p1", *serve_name = "fs0";
 static uint32_t sector_size;
 static handle_t client_mobj[FS_CLIENTS_MAX];
 static uint64_t client_size[FS_CLIENTS_MAX];
@@ -242,10 +244,26 @@ static long mount(void)
 	return E_OK;
 }
 
+/* The endpoint served ("fs<N>") and the disk called ("disk..."), from the start handles. */
+static void find_names(void)
+{
+	uint32_t count;
+	const struct start_handle *hs = bootstrap_handles(&count);
+
+	for (uint32_t i = 0; i < count; i++) {
+		if (!strncmp(hs[i].name, FS_NAME_PREFIX, 2) && hs[i].name[2] >= '0' &&
+		    hs[i].name[2] <= '9')
+			serve_name = hs[i].name;
+		else if (!strncmp(hs[i].name, "disk", 4))
+			disk_name = hs[i].name;
+	}
+}
+
 int main(void)
 {
 	long t, m;
 
+	find_names();
 	ep = start_handle(SERVE_NAME, NULL);
 	disk.ep = start_handle(DISK_NAME, NULL);
 	if (ep == HANDLE_INVALID || disk.ep == HANDLE_INVALID) {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The loader's handlers for programs by name: LOADER_SPAWN finds the
- * program's image, chooses the handles the child starts with and spawns
- * it; LOADER_IMAGE hands out a read-only copy of a module. The requests
- * were checked by the protocol's decode (libsys/proto/loader/server.c); an
- * image is checked by the ELF validator inside the spawn, whose reason
- * travels back in the reply. The exec sessions are loader_exec.c's.
+ * program's image (a boot module or a file: loader_file.c), chooses the handles the child starts
+ * with and spawns it; LOADER_IMAGE hands out a read-only copy of a module. The requests were
+ * checked by the protocol's decode (libsys/proto/loader/server.c); an image is checked by the ELF
+ * validator inside the spawn, whose reason travels back in the reply. The exec sessions are
+ * loader_exec.c's.
  */
 #include "loader.h"
 
@@ -34,16 +34,22 @@ static uint32_t child_handles(const struct loader_env *env, const struct loader_
 static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *elf_err)
 {
 	const struct loader_env *env = ctx;
-	uint32_t size = 0;
-	handle_t image = env->find_module(c->program, &size);
+	static struct loader_strings kept; /* one request at a time */
+	struct loader_image image;
 	struct spawn_handle hs[2];
 
-	if (image == HANDLE_INVALID)
-		return E_NOENT;
+	loader_keep_strings(c->program, c->argc, c->argv, &kept);
+	long err = loader_find_image(env, kept.program, &image);
+	if (err != E_OK)
+		return err;
 	uint32_t n = child_handles(env, c, hs);
 	struct spawn_args a = {
-		c->program, c->argc, c->argv, n, hs, c->priority, SPAWN_PROGRAM_MAX_PRIORITY};
-	return env->spawn(image, size, &a, elf_err);
+		loader_base_name(kept.program), c->argc, kept.argv, n, hs, c->priority,
+		SPAWN_PROGRAM_MAX_PRIORITY};
+	long child = env->spawn(image.handle, image.size, &a, elf_err);
+	if (image.owned)
+		env->close(image.handle);
+	return child;
 }
 
 /* A boot module: only memory objects, not the loader's other start handles. */

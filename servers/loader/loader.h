@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "proto/loader.h"
@@ -31,10 +32,24 @@ struct loader_session {
 	char names[LOADER_EXEC_MAX_HANDLES][START_NAME_MAX];
 };
 
+#define LOADER_PATH_MAX 1024 /* bytes of a program's path with its NUL (FS_PATH_MAX) */
+
+/* A program's image: a boot module (ours, kept) or a file read into a new object (owned). */
+struct loader_image {
+	handle_t handle;
+	uint32_t size;
+	bool owned; /* the caller closes it */
+};
+
 struct loader_env {
 	handle_t ns; /* given to every program but a service (HANDLE_INVALID: none) */
 	/* The start handle called `name` (a boot module) and its byte size, or HANDLE_INVALID. */
 	handle_t (*find_module)(const char *name, uint32_t *size);
+	/*
+	 * A file's bytes in a new memory object (*image, *size bytes), or an error (E_NOENT,
+	 * E_ISDIR, E_NOEXEC, E_RANGE, ...); NULL: the loader has no files (disk.c gives one).
+	 */
+	long (*load_file)(const char *path, handle_t *image, uint32_t *size);
 	/* spawn_module (sys/spawn.h). */
 	long (*spawn)(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err);
 	/* sys_handle_info, sys_handle_dup and sys_handle_close. */
@@ -49,6 +64,22 @@ struct loader_env {
 
 /* The ops, with a struct loader_env as their ctx. */
 extern const struct loader_ops loader_ops;
+
+/* A request's program and arguments, copied out of the IPC buffer (reading a file reuses it). */
+struct loader_strings {
+	const char *program;
+	const char *argv[LOADER_MAX_ARGS];
+	char bytes[LOADER_MAX_REQUEST];
+};
+void loader_keep_strings(const char *program, int argc, const char *const *argv,
+			 struct loader_strings *out);
+
+/* loader_file.c: a program's image by name or path (LOADER_SPAWN's rules), and a path's last
+ * component (the child's process name). */
+long loader_find_image(const struct loader_env *env, const char *name, struct loader_image *out);
+const char *loader_base_name(const char *path);
+/* disk.c: env->load_file over the path library (the loader only). */
+long loader_load_file(const char *path, handle_t *image, uint32_t *size);
 
 /* loader_exec.c: the exec ops. */
 long loader_exec_begin_op(void *ctx, const struct loader_exec_begin_call *c);

@@ -87,9 +87,9 @@ static uint32_t next_id(struct loader_env *env)
 	return env->last_session;
 }
 
-long loader_exec_begin_op(void *ctx, const struct loader_exec_begin_call *c)
+/* A session for the image c names (checked here), or an error (the caller closes the image). */
+static long begin(struct loader_env *env, const struct loader_exec_begin_call *c)
 {
-	struct loader_env *env = ctx;
 	struct loader_session *s = free_session(env);
 	long err = check_image(env, c->image, c->size);
 
@@ -108,6 +108,44 @@ long loader_exec_begin_op(void *ctx, const struct loader_exec_begin_call *c)
 				     .bytes = c->bytes};
 	memcpy(s->strings, c->program, c->bytes); /* the program and its arguments, in a row */
 	return s->id;
+}
+
+/* An image named by path (LOADER_EXEC_F_PATH): a file's new object, or a copy of a module's handle.
+ */
+static long image_by_path(const struct loader_env *env, const char *name, handle_t *h,
+			  uint64_t *size)
+{
+	struct loader_image image;
+	long err = loader_find_image(env, name, &image);
+
+	if (err == E_OK && !image.owned) {
+		long dup = env->dup(image.handle, R_READ | R_DUP | R_TRANSFER);
+		err = dup < 0 ? dup : E_OK;
+		image.handle = (handle_t)dup;
+	}
+	*h = image.handle;
+	*size = image.size;
+	return err;
+}
+
+long loader_exec_begin_op(void *ctx, const struct loader_exec_begin_call *c)
+{
+	struct loader_env *env = ctx;
+	struct loader_exec_begin_call call = *c;
+
+	if (c->flags & LOADER_EXEC_F_PATH) {
+		static char kept[LOADER_MAX_REQUEST]; /* reading the file reuses the IPC buffer */
+		memcpy(kept, c->program, c->bytes);
+		call.program = kept;
+		long err = image_by_path(env, kept, &call.image, &call.size);
+		if (err != E_OK)
+			return err;
+		err = begin(env, &call);
+		if (err < 0)
+			env->close(call.image); /* ours: the server loop knows nothing of it */
+		return err;
+	}
+	return begin(env, &call);
 }
 
 static bool named(const struct loader_session *s, const char *name)
@@ -160,8 +198,8 @@ static void session_args(const struct loader_env *env, const struct loader_sessi
 	memcpy(hs, s->handles, n * sizeof(*hs));
 	if (env->ns != HANDLE_INVALID && !named(s, "ns"))
 		hs[n++] = (struct spawn_handle){"ns", env->ns, LOADER_NS_RIGHTS, 0};
-	*a = (struct spawn_args){
-		s->strings, s->argc, argv, n, hs, s->priority, SPAWN_PROGRAM_MAX_PRIORITY};
+	*a = (struct spawn_args){loader_base_name(s->strings), s->argc, argv, n, hs, s->priority,
+				 SPAWN_PROGRAM_MAX_PRIORITY};
 }
 
 long loader_exec_start_op(void *ctx, uint64_t badge, uint64_t session, int *elf_err)

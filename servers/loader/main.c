@@ -4,7 +4,8 @@
  * gave it, or from any ELF memory object a client hands it with named
  * handles (an exec session; later the FAT server's files come this way).
  * Each image is mapped read-only, checked and loaded by spawn_module, and
- * the caller gets the new process's handle. The protocol's decode is
+ * the caller gets the new process's handle. A name that is no module is
+ * a file (disk.c, through the path library). The protocol's decode is
  * libsys/proto/loader/server.c, the handlers loader.c and loader_exec.c.
  * Recovery: stateless (its modules come from its start_info again; a spawn
  * in flight when it dies gives its caller E_RESTARTED, and LOADER_SPAWN is
@@ -27,6 +28,7 @@ static long dup_handle(handle_t h, uint32_t rights)
 }
 
 static struct loader_env env = {.find_module = start_handle,
+				.load_file = loader_load_file,
 				.spawn = spawn_module,
 				.handle_info = sys_handle_info,
 				.dup = dup_handle,

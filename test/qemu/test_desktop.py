@@ -6,7 +6,8 @@ screendumps, pixel for pixel, against the layout the compositor's files
 give (comp.h: title bars 20 px, close box 16 px at w-18, the cursor's
 arrow). The clock opens at boot and counterwin on `svc start counterwin`, at
 the places their
-apps ask for.
+apps ask for. counterwin is no boot module: the default disk is attached and
+the loader reads /bin/counterwin from it.
 
 - both windows listed by `win`, at their places, and drawn there: title bar
   colour (focused or not, as `win` says), close box, content colours; the
@@ -24,7 +25,10 @@ apps ask for.
   pixels, within 1 s of guest time of the new instance's start.
 """
 
+import os
 import re
+import shutil
+import tempfile
 import time
 
 from console_shell import ConsoleShell
@@ -294,26 +298,37 @@ def check_close(run, sh, m, ws):
 
 
 def main(run):
-    with run.machine(timeout=240) as m:
-        m.start()
-        sh = ConsoleShell(m)
-        sh.wait_ready()
-        m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=60)
-        sh.command("svc start counterwin", r"^svc: ")
-        for _ in range(40):
-            if {"clock", "counter"} <= set(windows(sh)):
-                break
-        ws = check_boot(run, sh, m)
-        if ws is None:
-            return
-        check_cursor(run, sh, m)
-        ws = check_overlap(run, sh, m, ws)
-        ws = check_drag(run, sh, m, ws)
-        check_restart(run, sh, m, ws)
-        ws = check_minimise(run, sh, m, ws)
-        check_close(run, sh, m, ws)
-        bad = [l for l in m.lines() if "EXCEPTION" in l or "PANIC" in l]
-        run.check(not bad, "no EXCEPTION or PANIC in the log", bad[0] if bad else "")
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), disk)
+        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
+                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        with run.machine(timeout=240, extra=extra) as m:
+            desktop(run, m)
+
+
+def desktop(run, m):
+    m.start()
+    sh = ConsoleShell(m)
+    sh.wait_ready()
+    m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=60)
+    m.wait_for(r"fat: disk0p1: .* serving fs0", since=0, timeout=60)
+    sh.command("svc start counterwin", r"^svc: ")
+    m.wait_for(r"svc: started counterwin", timeout=60)
+    for _ in range(40):
+        if {"clock", "counter"} <= set(windows(sh)):
+            break
+    ws = check_boot(run, sh, m)
+    if ws is None:
+        return
+    check_cursor(run, sh, m)
+    ws = check_overlap(run, sh, m, ws)
+    ws = check_drag(run, sh, m, ws)
+    check_restart(run, sh, m, ws)
+    ws = check_minimise(run, sh, m, ws)
+    check_close(run, sh, m, ws)
+    bad = [l for l in m.lines() if "EXCEPTION" in l or "PANIC" in l]
+    run.check(not bad, "no EXCEPTION or PANIC in the log", bad[0] if bad else "")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ def check_files(run, sh, m):
     run.check(lines_matching(lines, r"^console +\d+ +running "),
               "run /bin/svc list: svc read from the disk lists the services")
     sh.command("run /bin/nosuch", r"^run: no program called '/bin/nosuch'$")
-    sh.command("run /hello.txt", r"^run: '/hello.txt' is not a program the loader takes")
+    sh.command("run /hello.txt", r"^run: /hello\.txt: not an executable program$")
     run.check(True, "run refuses a missing file and a file that is no ELF")
     sh.command("ls /nosuch", r"^ls: /nosuch: E_NOENT$")
     sh.command("cat /bin", r"^cat: /bin: E_ISDIR$")

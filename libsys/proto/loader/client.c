@@ -104,6 +104,21 @@ static long call_status(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
 }
 
+/* Send a begin (its words rq) and take the session from the reply. */
+static long exec_begin_call(handle_t ep, struct ipc_msg *m,
+			    const struct loader_exec_begin_request *rq, uint64_t timeout)
+{
+	memcpy(m->w, rq, sizeof(*rq));
+	long status = call_status(ep, m, timeout);
+	if (status < 0)
+		return status;
+	struct loader_exec_begin_reply rp;
+	memcpy(&rp, m->w, sizeof(rp));
+	if (IPC_TAG_WORDS(m->tag) < 1 || rp.session == 0 || rp.session > INT32_MAX)
+		return E_PROTO;
+	return (long)rp.session;
+}
+
 long loader_exec_begin(handle_t ep, const struct loader_exec_args *a)
 {
 	struct loader_spawn_args sa = {
@@ -116,15 +131,22 @@ long loader_exec_begin(handle_t ep, const struct loader_exec_args *a)
 		return E_INVAL;
 	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_BEGIN, 4, 1, used), .cap = a->image};
 	struct loader_exec_begin_request rq = {a->size, (uint64_t)a->argc, a->priority, 0};
-	memcpy(m.w, &rq, sizeof(rq));
-	long status = call_status(ep, &m, a->timeout);
-	if (status < 0)
-		return status;
-	struct loader_exec_begin_reply rp;
-	memcpy(&rp, m.w, sizeof(rp));
-	if (IPC_TAG_WORDS(m.tag) < 1 || rp.session == 0 || rp.session > INT32_MAX)
-		return E_PROTO;
-	return (long)rp.session;
+	return exec_begin_call(ep, &m, &rq, a->timeout);
+}
+
+/* The begin by path: no image, the program string names it. */
+static long exec_begin_path(handle_t ep, const struct loader_exec_args *a)
+{
+	struct loader_spawn_args sa = {
+		.program = a->program, .argc = a->argc, .argv = a->argv, .priority = a->priority};
+	long used = put_strings(ipc_buffer(), &sa);
+
+	if (used < 0)
+		return used;
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_EXEC_BEGIN, 4, 0, used)};
+	struct loader_exec_begin_request rq = {0, (uint64_t)a->argc, a->priority,
+					       LOADER_EXEC_F_PATH};
+	return exec_begin_call(ep, &m, &rq, a->timeout);
 }
 
 long loader_exec_handle(handle_t ep, uint64_t session, const char *name, handle_t h,
@@ -156,9 +178,9 @@ long loader_exec_cancel(handle_t ep, uint64_t session, uint64_t timeout)
 	return call_status(ep, &m, timeout);
 }
 
-long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err)
+/* Give the session its handles and start it (or cancel it after a failed step). */
+static long exec_finish(handle_t ep, const struct loader_exec_args *a, long session, int *elf_err)
 {
-	long session = loader_exec_begin(ep, a);
 	long err = E_OK;
 
 	if (elf_err)
@@ -175,4 +197,14 @@ long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err)
 		return err;
 	}
 	return loader_exec_start(ep, (uint64_t)session, elf_err, a->timeout);
+}
+
+long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err)
+{
+	return exec_finish(ep, a, loader_exec_begin(ep, a), elf_err);
+}
+
+long loader_exec_path(handle_t ep, const struct loader_exec_args *a, int *elf_err)
+{
+	return exec_finish(ep, a, exec_begin_path(ep, a), elf_err);
 }

@@ -118,21 +118,24 @@ static long decode_exec_begin(const struct server_request *req, struct loader_ex
 {
 	struct loader_exec_begin_request rq;
 
-	if (IPC_TAG_WORDS(req->in_tag) < 4 || req->cap_in == HANDLE_INVALID)
+	if (IPC_TAG_WORDS(req->in_tag) < 4)
 		return E_INVAL;
 	memcpy(&rq, req->msg.w, sizeof(rq));
 	long err = check_program(req, rq.argc, rq.priority);
 	if (err)
 		return err;
-	if (rq.flags != 0 || rq.size == 0)
-		return E_INVAL;
+	bool by_path = rq.flags == LOADER_EXEC_F_PATH;
+	if ((rq.flags != 0 && !by_path) || (by_path != (rq.size == 0)) ||
+	    (by_path == (req->cap_in != HANDLE_INVALID)))
+		return E_INVAL; /* an image and its size, or a path and neither */
 	if (rq.size > LOADER_MAX_IMAGE)
 		return E_RANGE;
 	*c = (struct loader_exec_begin_call){.bytes = IPC_TAG_BYTES(req->in_tag),
 					     .priority = (unsigned)rq.priority,
 					     .image = req->cap_in,
 					     .size = rq.size,
-					     .badge = req->msg.badge};
+					     .badge = req->msg.badge,
+					     .flags = (uint32_t)rq.flags};
 	return split_strings((const char *)req->buf->data, c->bytes, rq.argc, &c->program, &c->argc,
 			     c->argv);
 }

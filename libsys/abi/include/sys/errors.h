@@ -30,7 +30,10 @@
 	X(E_NOTDIR, -20, "not a directory")                                                        \
 	X(E_ISDIR, -21, "is a directory")                                                          \
 	X(E_NOTEMPTY, -22, "directory not empty")                                                  \
-	X(E_CORRUPT, -23, "damaged filesystem structure")
+	X(E_CORRUPT, -23, "damaged filesystem structure")                                          \
+	X(E_XDEV, -27, "on another volume")                                                        \
+	X(E_NAMETOOLONG, -28, "path too long")                                                     \
+	X(E_NOEXEC, -29, "not an executable program")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),

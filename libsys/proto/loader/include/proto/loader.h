@@ -27,6 +27,16 @@
  *   errors:  E_INVAL for a malformed request (words, strings, flags),
  *            E_RANGE for a priority, argc or argument bytes above the limits,
  *            E_NOENT for a program nobody has, what spawning gave otherwise.
+ *   A name that is no boot module, or that contains a '/', is a file: a
+ *   path ("/bin/ls", or relative to "/") or, without a '/', "/bin/NAME"
+ *   (a PATH of /bin). The loader reads it through the path library
+ *   (sys/vfs.h) from fs0 and the volumes under /mnt, with short timeouts
+ *   so that it never waits long on a filesystem that is restarting (a
+ *   restart of fs0 needs the loader to start it): E_NOENT no such file,
+ *   E_ISDIR a directory, E_NOEXEC a file that is no ELF executable (empty,
+ *   or without the ELF magic), E_RANGE larger than LOADER_MAX_DISK_IMAGE,
+ *   E_TIMEOUT or E_RESTARTED from the filesystem; an ELF file the
+ *   validator refuses (truncated, say) is E_INVAL with its reason in w0.
  *
  * LOADER_IMAGE (idempotent)
  *   request: IPC buffer = a boot module's name, NUL (1 to START_NAME_MAX - 1
@@ -55,6 +65,12 @@
  *            LOADER_MAX_IMAGE, and at most the object's size), w1 = argc,
  *            w2 = priority, w3 = flags (none yet: 0); IPC buffer = program
  *            name (the child's process name) and arguments, as LOADER_SPAWN.
+ *            With w3 = LOADER_EXEC_F_PATH the request carries no image: the
+ *            program string names it instead, found as LOADER_SPAWN finds a
+ *            program (a boot module, a path on the filesystem such as
+ *            "/bin/ls" or "/mnt/share/tool", or "/bin/NAME" for a NAME that
+ *            is no module), and w0 must be 0. The child's process name is
+ *            the path's last component.
  *   reply:   w0 = the session (never 0).
  *   errors:  E_INVAL malformed (words, strings, flags, size 0, no image),
  *            E_TYPE the image is not a memory object, E_RIGHTS it cannot be
@@ -114,10 +130,14 @@
 #define LOADER_F_BOOTSTRAP 1u /* the given handle is the child's "bootstrap" */
 #define LOADER_F_ALL	   LOADER_F_BOOTSTRAP
 
+#define LOADER_EXEC_F_PATH 1u	  /* LOADER_EXEC_BEGIN: the program string names the image */
+#define LOADER_BIN_DIR	   "/bin" /* where a program that is no boot module is looked for */
+
 #define LOADER_MAX_SESSIONS	   8	       /* exec sessions open at once, for every client */
 #define LOADER_MAX_CLIENT_SESSIONS 2	       /* of them, begun through one badge */
 #define LOADER_EXEC_MAX_HANDLES	   16	       /* named handles one exec passes (and "ns") */
 #define LOADER_MAX_IMAGE	   (64u << 20) /* bytes of an ELF image */
+#define LOADER_MAX_DISK_IMAGE	   (8u << 20) /* bytes of one read from a file (the loader's quota) */
 _Static_assert(LOADER_EXEC_MAX_HANDLES + 1 <= START_MAX_HANDLES, "an exec's handles fit");
 
 /* The register words of LOADER_SPAWN, as laid over ipc_msg.w. */
@@ -201,6 +221,12 @@ struct loader_exec_args {
  * session is cancelled, so nothing stays with the loader.
  */
 long loader_exec(handle_t ep, const struct loader_exec_args *a, int *elf_err);
+/*
+ * The same with the image named by a->program (a path, or a name looked up
+ * as LOADER_SPAWN does) instead of a->image and a->size, which are ignored:
+ * how a shell starts "/bin/ls" with its stdin and stdout.
+ */
+long loader_exec_path(handle_t ep, const struct loader_exec_args *a, int *elf_err);
 /* Its steps: the session (> 0) or an error; then E_OK or an error; then a process handle. */
 long loader_exec_begin(handle_t ep, const struct loader_exec_args *a);
 long loader_exec_handle(handle_t ep, uint64_t session, const char *name, handle_t h,
@@ -227,6 +253,7 @@ struct loader_exec_begin_call {
 	handle_t image; /* the op keeps it if it succeeds; else the server loop closes it */
 	uint64_t size;
 	uint64_t badge; /* the client's */
+	uint32_t flags; /* LOADER_EXEC_F_PATH: no image; the program names it */
 };
 /*
  * The ops. A handle passed to exec_begin or exec_handle becomes the op's

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The path library's mount table and path resolution (sys/vfs.h): mounts
+ * are added by discover.c (or a host test), a path is made absolute against
+ * the current directory and given to the mount with the longest matching
+ * mount point. "/mnt" itself, while other volumes are mounted, is the
+ * library's own directory listing them (mount -1).
+ */
+#include <string.h>
+
+#include "sys/errors.h"
+#include "sys/units.h"
+#include "vfs_impl.h"
+
+#define VFS_TIMEOUT (10000 * MS) /* of each fs call unless vfs_set_timeout says */
+
+struct vfs_state vfs_state = {.cwd = "/"};
+
+static long ensure_mounts(void)
+{
+	if (vfs_state.count == 0 && !vfs_state.discovered) {
+		vfs_state.discovered = true;
+		vfs_discover();
+	}
+	return vfs_state.count ? E_OK : E_NOENT;
+}
+
+bool vfs_has_mnt(void)
+{
+	return vfs_state.count > 1;
+}
+
+long vfs_mount_add(const char *at, struct fs_client *c, const char *endpoint, const char *label)
+{
+	size_t n = at ? strnlen(at, VFS_AT_MAX) : VFS_AT_MAX;
+
+	if (n == VFS_AT_MAX || !c || at[0] != '/' ||
+	    (n > 1 && (strncmp(at, VFS_MOUNT_DIR "/", 5) != 0 || n == 5 || strchr(at + 5, '/'))))
+		return E_INVAL;
+	if (vfs_state.count == VFS_MOUNTS)
+		return E_NOSPACE;
+	for (int i = 0; i < vfs_state.count; i++)
+		if (!strcmp(vfs_state.mounts[i].at, at))
+			return E_EXISTS;
+	struct vfs_mount *m = &vfs_state.mounts[vfs_state.count++];
+	vfs_copy(m->at, at, sizeof(m->at));
+	vfs_copy(m->endpoint, endpoint ? endpoint : "", sizeof(m->endpoint));
+	vfs_copy(m->label, label ? label : "", sizeof(m->label));
+	m->c = c;
+	return E_OK;
+}
+
+void vfs_reset(void)
+{
+	memset(&vfs_state, 0, sizeof(vfs_state));
+	vfs_copy(vfs_state.cwd, "/", sizeof(vfs_state.cwd));
+}
+
+int vfs_mount_count(void)
+{
+	ensure_mounts();
+	return vfs_state.count;
+}
+
+long vfs_mount_get(int i, struct vfs_mount_info *out)
+{
+	ensure_mounts();
+	if (i < 0 || i >= vfs_state.count || !out)
+		return E_RANGE;
+	const struct vfs_mount *m = &vfs_state.mounts[i];
+	vfs_copy(out->at, m->at, sizeof(out->at));
+	vfs_copy(out->endpoint, m->endpoint, sizeof(out->endpoint));
+	vfs_copy(out->label, m->label, sizeof(out->label));
+	return E_OK;
+}
+
+void vfs_client_limits(struct fs_client *c)
+{
+	c->timeout = vfs_state.timeout ? vfs_state.timeout : VFS_TIMEOUT;
+	c->attempts = vfs_state.attempts;
+}
+
+void vfs_set_timeout(uint64_t timeout, int attempts)
+{
+	vfs_state.timeout = timeout;
+	vfs_state.attempts = attempts;
+	for (int i = 0; i < vfs_state.count; i++)
+		vfs_client_limits(vfs_state.mounts[i].c);
+}
+
+long vfs_mount_refresh(void)
+{
+	vfs_state.discovered = true;
+	return vfs_discover();
+}
+
+long vfs_where(const char *path, struct vfs_where *w)
+{
+	const char *points[VFS_MOUNTS];
+	long err = vfs_path_join(vfs_state.cwd, path, w->abs, sizeof(w->abs));
+
+	if (err == E_OK)
+		err = ensure_mounts();
+	if (err != E_OK)
+		return err;
+	if (vfs_has_mnt() && !strcmp(w->abs, VFS_MOUNT_DIR)) {
+		w->mount = -1, w->rest = w->abs, w->c = NULL;
+		return E_OK;
+	}
+	for (int i = 0; i < vfs_state.count; i++)
+		points[i] = vfs_state.mounts[i].at;
+	w->mount = vfs_path_mount(w->abs, points, vfs_state.count, &w->rest);
+	if (w->mount < 0)
+		return E_NOENT;
+	w->c = vfs_state.mounts[w->mount].c;
+	return E_OK;
+}
+
+long vfs_abspath(const char *path, char *out, size_t size)
+{
+	return vfs_path_join(vfs_state.cwd, path, out, size);
+}
+
+long vfs_set_cwd(const char *path)
+{
+	char abs[VFS_PATH_MAX];
+	long err = vfs_path_join(vfs_state.cwd, path, abs, sizeof(abs));
+
+	if (err == E_OK)
+		vfs_copy(vfs_state.cwd, abs, sizeof(vfs_state.cwd));
+	return err;
+}
+
+long vfs_getcwd(char *buf, size_t size)
+{
+	if (!buf || !vfs_copy(buf, vfs_state.cwd, size))
+		return E_RANGE;
+	return E_OK;
+}
