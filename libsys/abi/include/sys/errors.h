@@ -31,6 +31,7 @@
 	X(E_ISDIR, -21, "is a directory")                                                          \
 	X(E_NOTEMPTY, -22, "directory not empty")                                                  \
 	X(E_CORRUPT, -23, "damaged filesystem structure")                                          \
+	X(E_ROFS, -24, "read-only filesystem")                                                     \
 	X(E_XDEV, -27, "on another volume")                                                        \
 	X(E_NAMETOOLONG, -28, "path too long")                                                     \
 	X(E_NOEXEC, -29, "not an executable program")

@@ -33,6 +33,9 @@
  * FS_READDIR (idempotent): w0 = a directory's handle, w1 = cookie (0 first)
  *   reply:   w0 = the next cookie, w1..w5 = struct fs_stat, bytes = the
  *            name (UTF-8, NUL-terminated); E_NOENT past the last entry
+ * A read-only volume (servers/ext2) answers E_ROFS to FS_WRITE, FS_TRUNCATE,
+ * the methods below that change names, and FS_OPEN with FS_O_TRUNC or one
+ * that would create.
  * FS_MKDIR, FS_UNLINK, FS_RMDIR: bytes = path. Not idempotent: after
  *   E_RESTARTED the stub resends, and takes E_EXISTS (mkdir) or E_NOENT
  *   (unlink, rmdir) from the resend as success.
@@ -98,18 +101,21 @@
 #define FS_ATTEMPTS    4	     /* how often the client library resends */
 #define FS_NAME_PREFIX "fs"	     /* endpoints: fs0, fs1, ... */
 
-#define FS_STAT_DIR 0x100u /* in fs_stat.attr, beside the FAT attribute bits */
+#define FS_STAT_DIR  0x100u /* in fs_stat.attr, beside the FAT attribute bits */
+#define FS_STAT_LINK 0x200u /* a symlink (ext2: FS_STAT shows it, FS_OPEN follows it) */
+#define FS_TYPE_EXT2 2	    /* fs_statfs.type of an ext2 volume (FAT: 12, 16, 32) */
 
 struct fs_stat {
 	uint64_t size;
-	uint64_t attr;	   /* FS_STAT_DIR | the volume's attribute bits */
+	uint64_t attr; /* FS_STAT_DIR | FS_STAT_LINK | FAT's attribute bits; ext2: 0x01 (read-only)
+			  and the inode's Unix mode in bits 16-31 */
 	uint64_t modified; /* FAT date << 16 | time: bits 31-25 year-1980, 24-21 month, ... */
 	uint64_t created;  /* likewise */
 	uint64_t accessed; /* FAT date << 16 */
 };
 
 struct fs_statfs {
-	uint64_t type; /* 12, 16, 32 for FAT */
+	uint64_t type; /* 12, 16, 32 for FAT, FS_TYPE_EXT2 */
 	uint64_t block_size;
 	uint64_t blocks;
 	uint64_t free_blocks;

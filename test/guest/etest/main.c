@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * etest: in-guest tests of the read-only ext2 server (servers/ext2) through
+ * the fs protocol (proto/fs.h) on fs1, over build/share.img (genext2fs,
+ * servers/ext2/mkshare.py) that test/qemu/test_ext2.py attaches. Suites:
+ * share (label, listings, symlinks, files' checksums for the host to
+ * compare, E_ROFS for every change) and restart (crashes of the server in
+ * the middle of reading the 20 MiB pattern, every byte checked).
+ * `etest <suite>...` runs those suites; no arguments all of them.
+ */
+#include "test/main.h"
+
+int main(int argc, char **argv)
+{
+	return test_main("etest", argc, argv);
+}
