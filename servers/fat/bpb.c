@@ -226,6 +226,12 @@ uint32_t fat_repaired_clusters(const struct fat_vol *v)
 	return v->repaired;
 }
 
+void fat_requests(const struct fat_vol *v, uint64_t *reads, uint64_t *writes)
+{
+	*reads = v->cache.reads;
+	*writes = v->cache.writes;
+}
+
 void fat_statfs(struct fat_vol *v, struct fat_statfs *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -3,7 +3,11 @@
  * The FAT engine's block cache: a fixed set of sector-sized lines, found by
  * a hash of the sector number, replaced least recently used first, written
  * back (when a dirty line must be evicted, or at cache_write_back, every
- * dirty line goes, runs of adjacent sectors as one request). A miss can bring further sectors in
+ * dirty line goes, runs of adjacent sectors as one request). Large transfers go around it
+ * (cache_read_direct, cache_write_direct) straight between the device and the caller's buffer;
+ * the lowest and highest sector ever cached let them skip the lines without a scan when
+ * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or
+ * dropped (write). A miss can bring further sectors in
  * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). Every
  * sector number is checked against the volume's size here, the one place that talks to the device,
  * so nothing outside the volume is touched.
@@ -23,6 +27,7 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->base = base;
 	c->limit = limit;
 	c->ss = dev->sector_size;
+	c->lo = UINT64_MAX;
 	c->nlines = bytes / c->ss < 64 ? 64 : bytes / c->ss;
 	c->nbuckets = c->nlines;
 	c->run_max = dev->max_sectors && dev->max_sectors < CACHE_RUN_MAX ? dev->max_sectors
@@ -121,6 +126,8 @@ static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line
 	uint32_t b = bucket_of(c, lba);
 
 	l->lba = lba;
+	c->lo = lba < c->lo ? lba : c->lo;
+	c->hi = lba > c->hi ? lba : c->hi;
 	l->valid = true;
 	l->dirty = false;
 	l->used = ++c->clock;
@@ -233,12 +240,21 @@ static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i
 	return E_OK;
 }
 
+/* Whether a line in [lo, hi) may be cached: outside every sector ever installed, none is. */
+static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
+{
+	return lo <= c->hi && hi > c->lo;
+}
+
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 {
-	struct fat_cache_line **d = malloc(c->nlines * sizeof(*d));
+	struct fat_cache_line **d;
 	uint32_t n = 0;
 	long r = E_OK;
 
+	if (!may_hold(c, lo, hi))
+		return E_OK; /* the large transfers' common case: no scan */
+	d = malloc(c->nlines * sizeof(*d));
 	if (!d)
 		return E_NOMEM;
 	for (uint32_t i = 0; i < c->nlines; i++)
@@ -255,20 +271,36 @@ long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 	return r;
 }
 
-long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf)
+/* count sectors from lba straight between the device and buf, max_sectors per request. */
+static long direct(struct fat_cache *c, uint64_t lba, uint32_t count, uint8_t *buf, bool write)
 {
-	long r = cache_write_back(c, lba, lba + count);
-
-	if (r < 0)
-		return r;
 	for (uint32_t done = 0; done < count;) {
 		uint32_t n = count - done;
 		if (c->dev->max_sectors && n > c->dev->max_sectors)
 			n = c->dev->max_sectors;
-		r = dev_read(c, lba + done, n, (uint8_t *)buf + (size_t)done * c->ss);
+		long r = write ? dev_write(c, lba + done, n, buf + (size_t)done * c->ss)
+			       : dev_read(c, lba + done, n, buf + (size_t)done * c->ss);
 		if (r < 0)
 			return r;
 		done += n;
 	}
 	return E_OK;
+}
+
+long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf)
+{
+	long r = cache_write_back(c, lba, lba + count);
+
+	return r < 0 ? r : direct(c, lba, count, buf, false);
+}
+
+long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const void *buf)
+{
+	if (lba >= c->limit || count > c->limit - lba)
+		return E_RANGE;
+	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
+	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
+		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)
+			unhash(c, &c->lines[i]);
+	return direct(c, lba, count, (uint8_t *)buf, true);
 }

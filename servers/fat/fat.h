@@ -138,6 +138,8 @@ bool fat_was_dirty(const struct fat_vol *v);
 /* Lost clusters freed at mount (allocated, but in no file's chain). */
 uint32_t fat_repaired_clusters(const struct fat_vol *v);
 void fat_statfs(struct fat_vol *v, struct fat_statfs *out);
+/* Device requests made since the mount (reads, writes), for tests and figures. */
+void fat_requests(const struct fat_vol *v, uint64_t *reads, uint64_t *writes);
 
 /*
  * Operations by path ('/'-separated, relative to the root; empty parts are

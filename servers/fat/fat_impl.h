@@ -25,6 +25,7 @@ struct fat_cache {
 	uint32_t ss;	/* sector size */
 	uint32_t nlines, nbuckets, clock;
 	uint32_t run_max; /* sectors in one device request through the bounce buffer */
+	uint64_t lo, hi;  /* the lowest and highest sector ever installed (a bound, not exact) */
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
@@ -43,6 +44,8 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
+/* Raw sectors written around the cache; cached copies of them are dropped. */
+long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const void *buf);
 
 /* ---- the volume ---- */
 
@@ -87,8 +90,16 @@ long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val);
 long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
 /* The cluster after cl: *next = 0 at the end of the chain; E_CORRUPT for a bad link. */
 long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next);
+/* How many clusters from cl on (at most max) are linked one after the other on the disk. */
+uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
+/*
+ * Like table_alloc, and with it as many (at most max in all) free clusters
+ * as follow it on the disk, linked as one chain: its first in *first, how many in *count.
+ */
+long table_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t max, uint32_t *first,
+		     uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */
 long table_free_chain(struct fat_vol *v, uint32_t cl);
 /* Count free clusters (mount) and set the dirty state; write FSInfo and the clean bit. */

@@ -2,9 +2,10 @@
 /*
  * File data: the bytes of a file's cluster chain. A node keeps the last
  * cluster it reached, so reading or writing on from there costs no walk from
- * the start. Reads of whole clusters go around the cache in one request per
- * run of adjacent clusters (read-ahead is the run itself); smaller pieces go
- * through the cache with the rest of the cluster read ahead. A size larger
+ * the start. Reads and writes of whole clusters go around the cache in one
+ * request per run of adjacent clusters (read-ahead is the run itself; a
+ * write drops cached copies of what it covers); smaller pieces go through
+ * the cache, a read with the rest of the cluster read ahead. A size larger
  * than the chain is E_CORRUPT for that file.
  *
  * Write order (crash consistency, see docs/ARCHITECTURE.md "Files"): new
@@ -12,13 +13,15 @@
  * before the entry's size and first cluster change; shrinking writes the
  * entry and the FAT's new end mark back first and frees the tail after, so a
  * kill leaves at worst clusters that no file names (lost, freed at the
- * next mount's repair), never a file whose chain is free.
+ * next mount's repair), never a file whose chain is free. Whole clusters
+ * written around the cache reach the disk at once, before the FAT links and
+ * the entry (still in the cache) that make them part of the file.
  */
 #include <string.h>
 
 #include "fat_impl.h"
 
-#define RUN_CLUSTERS_MAX 256 /* clusters in one direct read */
+#define RUN_CLUSTERS_MAX 256 /* clusters in one direct transfer */
 
 /*
  * Cluster number `index` of n's chain; with grow, missing clusters are added.
@@ -66,24 +69,12 @@ static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool gro
 	return E_OK;
 }
 
-/* How many clusters from cl on (at most max) lie one after the other on the disk. */
-static uint32_t contiguous(struct fat_vol *v, uint32_t cl, uint32_t max)
-{
-	uint32_t k = 1, next;
-
-	while (k < max && table_next(v, cl, &next) == E_OK && next == cl + 1) {
-		cl = next;
-		k++;
-	}
-	return k;
-}
-
 /* Whole clusters from a cluster boundary straight into buf. */
 static long read_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t cl,
 		     uint8_t *buf, size_t left, size_t *got)
 {
 	uint32_t max = (uint32_t)(left / v->cluster_bytes);
-	uint32_t k = contiguous(v, cl, max < RUN_CLUSTERS_MAX ? max : RUN_CLUSTERS_MAX);
+	uint32_t k = table_contiguous(v, cl, max < RUN_CLUSTERS_MAX ? max : RUN_CLUSTERS_MAX);
 	uint32_t last = (n->size - 1) / v->cluster_bytes, next;
 	long r = cache_read_direct(&v->cache, fat_cluster_lba(v, cl), k * v->spc, buf);
 
@@ -167,6 +158,49 @@ static long write_piece(struct fat_vol *v, struct fat_node *n, uint64_t at, cons
 	return E_OK;
 }
 
+/*
+ * The clusters of n from `index` on (at most max) that lie one after the
+ * other on the disk, the first of them in *first: those the chain has, and
+ * when it ends there, new ones taken in one run and linked to it.
+ */
+static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t max,
+		      uint32_t *first, uint32_t *k)
+{
+	uint32_t next, got;
+	long r = seek(v, n, index, true, first);
+
+	if (r < 0)
+		return r;
+	*k = table_contiguous(v, *first, max);
+	if (*k < max && table_next(v, *first + *k - 1, &next) == E_OK && next == 0 &&
+	    table_alloc_run(v, *first + *k - 1, max - *k, &next, &got) == E_OK &&
+	    next == *first + *k)
+		*k += got;
+	n->hint_index = index + *k - 1;
+	n->hint_cluster = *first + *k - 1;
+	return E_OK;
+}
+
+/*
+ * Whole clusters from a cluster boundary straight to the disk, in one run of
+ * adjacent clusters. The data is on the disk before the FAT links and the
+ * entry (in the cache) that make it part of the file are.
+ */
+static long write_run(struct fat_vol *v, struct fat_node *n, uint64_t at, const uint8_t *src,
+		      size_t left, size_t *put)
+{
+	uint32_t max = (uint32_t)(left / v->cluster_bytes), first, k;
+	long r = place_run(v, n, (uint32_t)(at / v->cluster_bytes),
+			   max < RUN_CLUSTERS_MAX ? max : RUN_CLUSTERS_MAX, &first, &k);
+
+	if (r == E_OK)
+		r = cache_write_direct(&v->cache, fat_cluster_lba(v, first), k * v->spc, src);
+	if (r < 0)
+		return r;
+	*put = (size_t)k * v->cluster_bytes;
+	return E_OK;
+}
+
 /* Bytes in at off (src NULL: zeros), the entry updated after the data. */
 static long put(struct fat_vol *v, struct fat_node *n, uint64_t off, const uint8_t *src, size_t len,
 		size_t *done)
@@ -175,8 +209,12 @@ static long put(struct fat_vol *v, struct fat_node *n, uint64_t off, const uint8
 
 	*done = 0;
 	while (*done < len && r == E_OK) {
-		size_t got;
-		r = write_piece(v, n, off + *done, src ? src + *done : NULL, len - *done, &got);
+		size_t got, left = len - *done;
+		uint64_t at = off + *done;
+		if (src && at % v->cluster_bytes == 0 && left >= v->cluster_bytes)
+			r = write_run(v, n, at, src + *done, left, &got);
+		else
+			r = write_piece(v, n, at, src ? src + *done : NULL, left, &got);
 		if (r == E_OK)
 			*done += got;
 		if (off + *done > n->size)

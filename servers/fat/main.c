@@ -43,21 +43,85 @@ static uint64_t next_tick;
 
 /* ---- the block device under the engine ---- */
 
+/*
+ * Which buffer the disk driver has attached: ours (BUFFER_OWN), client slot
+ * n's, or none known (BUFFER_NONE: a client buffer was replaced or unmapped).
+ * Large transfers name the client's buffer itself, so the device moves a
+ * file's bytes straight between the disk and the client's pages; what goes
+ * through the cache uses ours. Attaching costs a call and the driver's look-up
+ * of the pages, so the attachment stays until the other kind of transfer.
+ */
+#define BUFFER_OWN  (-1)
+#define BUFFER_NONE (-2)
+static handle_t own_buffer;
+static int attached = BUFFER_OWN;
+static uint32_t max_sectors; /* the most one block request may name */
+
+static long use_buffer(int slot)
+{
+	if (attached == slot)
+		return E_OK;
+	disk.buffer = slot == BUFFER_OWN ? own_buffer : client_mobj[slot];
+	long r = block_attach(&disk);
+	attached = r == E_OK ? slot : BUFFER_NONE;
+	return r;
+}
+
+/* The client slot whose mapped buffer holds [p, p + bytes) at a sector-aligned offset, or -1. */
+static int client_slot_of(const uint8_t *p, size_t bytes)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+
+	if (a < CLIENT_VA || a >= CLIENT_VA + FS_CLIENTS_MAX * FS_BUFFER_MAX)
+		return -1;
+	unsigned slot = (unsigned)((a - CLIENT_VA) / FS_BUFFER_MAX);
+	uint64_t off = a - CLIENT_VA - slot * FS_BUFFER_MAX;
+	if (!client_mobj[slot] || off % sector_size || off + bytes > client_size[slot])
+		return -1;
+	return (int)slot;
+}
+
+/* Whole sectors at fixed places: one the driver gave up on (it reset the port) is resent. */
+static long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
+{
+	long r = E_TIMEOUT;
+
+	for (int tries = 0; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
+		r = write ? block_write(&disk, lba, n, offset) : block_read(&disk, lba, n, offset);
+	return r;
+}
+
+/* Straight between the disk and client slot's buffer, the most sectors a request may name. */
+static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t *p, bool write)
+{
+	uint64_t off = (uint64_t)(uintptr_t)p - CLIENT_VA - (uint64_t)slot * FS_BUFFER_MAX;
+	long r = use_buffer(slot);
+
+	for (uint32_t done = 0; r == E_OK && done < count;) {
+		uint32_t n = count - done < max_sectors ? count - done : max_sectors;
+		r = disk_io(lba + done, n, off + (uint64_t)done * sector_size, write);
+		done += n;
+	}
+	return r;
+}
+
 static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 {
 	uint32_t per = BLOCK_BYTES / sector_size;
+	int slot = client_slot_of(p, (size_t)count * sector_size);
+
+	if (slot >= 0 && dev_io_client(slot, lba, count, p, write) == E_OK)
+		return E_OK; /* else through our buffer: the driver may refuse the client's pages */
+	long r = use_buffer(BUFFER_OWN);
+	if (r < 0)
+		return r;
 
 	for (uint32_t done = 0; done < count;) {
 		uint32_t n = count - done < per ? count - done : per;
 		size_t bytes = (size_t)n * sector_size;
-		long r = E_TIMEOUT;
 		if (write)
 			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
-		/* Whole sectors at fixed places: one the driver gave up on (it reset the port) is
-		 * resent. */
-		for (int tries = 0; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
-			r = write ? block_write(&disk, lba + done, n, 0)
-				  : block_read(&disk, lba + done, n, 0);
+		r = disk_io(lba + done, n, 0, write);
 		if (r < 0)
 			return r;
 		if (!write)
@@ -100,9 +164,9 @@ static void wait_for_disk(void)
 			sector_size = (uint32_t)g.sector_size;
 			dev.sector_size = sector_size;
 			dev.sectors = g.sectors;
-			dev.max_sectors = (uint32_t)(g.max_sectors < BLOCK_BYTES / sector_size
-							     ? g.max_sectors
-							     : BLOCK_BYTES / sector_size);
+			max_sectors =
+				(uint32_t)(g.max_sectors < UINT32_MAX ? g.max_sectors : UINT32_MAX);
+			dev.max_sectors = max_sectors;
 			return;
 		}
 		if (tries == 0)
@@ -131,7 +195,9 @@ static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint
 		sys_handle_close(mobj);
 		return r;
 	}
-	if (client_mobj[slot]) { /* attached again: the old buffer goes */
+	if (attached == (int)slot)
+		attached = BUFFER_NONE; /* the disk driver must not keep using the old pages */
+	if (client_mobj[slot]) {	/* attached again: the old buffer goes */
 		sys_unmap(HANDLE_SELF, at, client_size[slot]);
 		sys_handle_close(client_mobj[slot]);
 	}
@@ -150,6 +216,8 @@ static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint
 static void env_unmap(void *ctx, unsigned slot)
 {
 	(void)ctx;
+	if (attached == (int)slot)
+		attached = BUFFER_NONE;
 	if (!client_mobj[slot])
 		return;
 	sys_unmap(HANDLE_SELF, CLIENT_VA + (uint64_t)slot * FS_BUFFER_MAX, client_size[slot]);
@@ -278,7 +346,7 @@ int main(void)
 		printf("fat: no memory for the disk buffer\n");
 		return 1;
 	}
-	disk.buffer = (handle_t)m;
+	disk.buffer = own_buffer = (handle_t)m;
 	disk.timeout = DISK_TIMEOUT;
 	tick = (handle_t)t;
 	sys_ep_bind(ep, tick);

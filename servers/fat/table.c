@@ -39,6 +39,18 @@ static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p
 	return r;
 }
 
+/* The sector of copy holding byte off, and off's place in it (FAT16/32's in-place scans). */
+static long sector_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **sec, uint32_t *in,
+		       uint64_t *lba)
+{
+	uint8_t *p = NULL;
+	long r = byte_ptr(v, copy, off, &p, lba);
+
+	*in = (uint32_t)(off % v->ss);
+	*sec = r == E_OK ? p - *in : NULL;
+	return r;
+}
+
 /* Read `n` bytes (2 or 4) at off of copy; a FAT12 entry may straddle two sectors. */
 static long read_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t *val)
 {
@@ -66,6 +78,18 @@ static long read_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned 
 static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t val,
 			uint32_t keep)
 {
+	if (off % v->ss + n <= v->ss) { /* the entry in one sector: one look-up */
+		uint8_t *p = NULL;
+		uint64_t lba;
+		long r = byte_ptr(v, copy, off, &p, &lba);
+		if (r < 0)
+			return r;
+		for (unsigned i = 0; i < n; i++)
+			p[i] = (uint8_t)((p[i] & (uint8_t)(keep >> (8 * i))) |
+					 ((uint8_t)(val >> (8 * i)) & ~(uint8_t)(keep >> (8 * i))));
+		cache_mark_dirty(&v->cache, lba);
+		return E_OK;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *p = NULL, k = (uint8_t)(keep >> (8 * i));
 		uint64_t lba;
@@ -153,6 +177,44 @@ long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
 	return E_OK;
 }
 
+/*
+ * Follow links from *cl while each names the next cluster on the disk, at
+ * most max steps, inside the FAT sector holding *cl's entry (scanned in
+ * place: FAT16/32), or one step (FAT12, whose entries straddle sectors).
+ */
+static uint32_t scan_links(struct fat_vol *v, uint32_t *cl, uint32_t max)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, n = 0, next, in;
+	uint64_t lba;
+	uint8_t *p;
+
+	if (v->type == FAT12) {
+		if (table_next(v, *cl, &next) < 0 || next != *cl + 1)
+			return 0;
+		*cl = next;
+		return 1;
+	}
+	if (!fat_cluster_ok(v, *cl) ||
+	    sector_ptr(v, v->active_fat, entry_offset(v, *cl), &p, &in, &lba) < 0)
+		return 0;
+	for (; in < v->ss && n < max; in += width, n++) {
+		uint32_t x = width == 4 ? rd32(p + in) & 0x0FFFFFFF : rd16(p + in);
+		if (x != *cl + 1 || !fat_cluster_ok(v, x))
+			break;
+		*cl = x;
+	}
+	return n;
+}
+
+uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max)
+{
+	uint32_t k = 1, n;
+
+	while (k < max && (n = scan_links(v, &cl, max - k)) > 0)
+		k += n;
+	return k;
+}
+
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 {
 	uint32_t start = fat_cluster_ok(v, v->next_free) ? v->next_free : 2;
@@ -177,6 +239,67 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 		return E_OK;
 	}
 	return E_NOSPACE;
+}
+
+/* Free entries right after cl (at most max), read in place (FAT16/32). */
+static uint32_t free_after(struct fat_vol *v, uint32_t cl, uint32_t max)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, n = 0;
+
+	while (n < max && fat_cluster_ok(v, cl + 1 + n)) {
+		uint64_t lba;
+		uint32_t in;
+		uint8_t *p;
+		if (sector_ptr(v, v->active_fat, entry_offset(v, cl + 1 + n), &p, &in, &lba) < 0)
+			return n;
+		for (; in < v->ss && n < max && fat_cluster_ok(v, cl + 1 + n); in += width, n++)
+			if ((width == 4 ? rd32(p + in) & 0x0FFFFFFF : rd16(p + in)) != 0)
+				return n;
+	}
+	return n;
+}
+
+/* Clusters cl .. cl + n - 1 linked one to the next, the last the end, in one copy. */
+static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2;
+
+	for (uint32_t i = 0; i < n;) {
+		uint64_t lba;
+		uint32_t in;
+		uint8_t *p;
+		long r = sector_ptr(v, copy, entry_offset(v, cl + i), &p, &in, &lba);
+		if (r < 0)
+			return r;
+		for (; in < v->ss && i < n; in += width, i++) {
+			uint32_t val = i + 1 < n ? cl + i + 1 : v->eoc;
+			if (width == 4)
+				wr32(p + in, (rd32(p + in) & 0xF0000000) | val);
+			else
+				wr16(p + in, (uint16_t)val);
+		}
+		cache_mark_dirty(&v->cache, lba);
+	}
+	return E_OK;
+}
+
+long table_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t max, uint32_t *first,
+		     uint32_t *count)
+{
+	long r = table_alloc(v, prev, first);
+	uint32_t n = 1;
+
+	if (r == E_OK && v->type != FAT12 && max > 1)
+		n += free_after(v, *first, max - 1);
+	for (uint32_t c = 0; r == E_OK && n > 1 && c < v->nfats; c++)
+		if (v->mirror || c == v->active_fat)
+			r = link_copy(v, c, *first, n);
+	if (r < 0)
+		return r;
+	v->free_count -= v->free_count >= n - 1 ? n - 1 : v->free_count;
+	v->next_free = *first + n;
+	*count = n;
+	return E_OK;
 }
 
 long table_free_chain(struct fat_vol *v, uint32_t cl)

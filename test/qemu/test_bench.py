@@ -6,7 +6,10 @@ TSC counts executed guest instructions: boots with run=ipcbench,stest:bench
 once more with a BLOCK_MIB MiB disk on AHCI port 0 and run=btest:bench
 (test/guest/btest/t_bench.c: sequential and random block I/O, commands per
 MiB, the driver's restart), reads the BENCH lines and checks each figure
-against its budget; stest's, dtest's and btest's own checks must pass too
+against its budget; a third boot, with a FAT32 disk in /dev/shm, runs
+run=ftest:bench (test/guest/ftest/t_bench.c: the FAT server's sequential
+read and write of a 64 MiB file beside raw block I/O of as many bytes, 1,000
+files created and listed, the server's restart); stest's, dtest's and btest's own checks must pass too
 (guest_tests.py). Each figure may exceed its budget in bench_budget.json by
 at most the file's tolerance (10 %).
 
@@ -19,6 +22,7 @@ import json
 import os
 import re
 import struct
+import subprocess
 import sys
 import tempfile
 
@@ -92,6 +96,73 @@ def collect_block(run):
             return parse(finish(run, m, "btest", 280))
 
 
+FAT_PART_LBA = 2048
+FAT_PART_MIB = 300  # FAT32 with 4 KiB clusters needs 65,525 of them: 256 MiB at least
+FAT_FILE_MIB = 64   # ftest's FB_FILE_MIB
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8")
+
+
+def fat_image(tmp):
+    """An MBR disk: a FAT32 partition (4 KiB clusters) at FAT_PART_LBA holding
+    /bench/read.bin (FAT_FILE_MIB MiB, each 512-byte sector starting with its
+    file offset), then FAT_FILE_MIB MiB of raw scratch space at the end."""
+    part = os.path.join(tmp, "part.img")
+    subprocess.run(["mkfs.fat", "-F", "32", "-s", "8", "-C", part, str(FAT_PART_MIB * 1024)],
+                   check=True, capture_output=True)
+    src = os.path.join(tmp, "read.bin")
+    filler = bytes(range(8, 256)) + bytes(range(256))
+    with open(src, "wb") as f:
+        f.write(b"".join(struct.pack("<Q", off) + filler
+                         for off in range(0, FAT_FILE_MIB << 20, 512)))
+    for cmd in (["mmd", "-i", part, "::/bench"], ["mcopy", "-i", part, src, "::/bench/read.bin"]):
+        subprocess.run(cmd, check=True, capture_output=True, env=MTOOLS_ENV)
+    os.unlink(src)
+    mbr = bytearray(512)
+    struct.pack_into("<BBBBBBBBII", mbr, 446, 0, 0, 0, 0, 0x0C, 0, 0, 0, FAT_PART_LBA,
+                     FAT_PART_MIB * 2048)
+    mbr[510:512] = b"\x55\xAA"
+    disk = os.path.join(tmp, "fat.img")
+    with open(disk, "wb") as f, open(part, "rb") as p:
+        f.write(bytes(mbr))
+        f.seek(FAT_PART_LBA * 512)
+        while chunk := p.read(8 << 20):
+            f.write(chunk)
+        f.truncate((FAT_PART_LBA + (FAT_PART_MIB + FAT_FILE_MIB) * 2048) * 512)
+    os.unlink(part)
+    return disk
+
+
+def fat_volume_clean(run, disk):
+    """fsck.fat -n finds nothing in the partition the guest wrote to."""
+    with open(disk, "rb") as f:
+        f.seek(FAT_PART_LBA * 512)
+        data = f.read(FAT_PART_MIB << 20)
+    part = disk + ".part"
+    with open(part, "wb") as f:
+        f.write(data)
+    fsck = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
+    lines = fsck.stdout.strip().splitlines()
+    run.check(fsck.returncode == 0 and len(lines) == 2, "fat bench: fsck.fat -n finds nothing",
+              " | ".join(lines[:10]))
+
+
+def collect_fat(run):
+    # ftest's bench suite (test/guest/ftest/t_bench.c): the FAT server's figures. The image
+    # lives in /dev/shm (tmpfs) with cache=unsafe, so QEMU's disk I/O is quick and costs no
+    # host fsync: under sleep=off the guest clock jumps over the host's I/O time, and ahci's
+    # 30 s command timeout must not fire. Device waits are not in the figures (busy()).
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
+        disk = fat_image(tmp)
+        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0,cache=unsafe",
+                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        with run.machine(args="run=ftest:bench", extra=extra, icount=True, timeout=600) as m:
+            m.start()
+            figures = parse(finish(run, m, "ftest", 580))
+        fat_volume_clean(run, disk)
+        return figures
+
+
 def check_budgets(run, figures, budgets, tolerance):
     """Each figure measured, and at most `tolerance` above its budget."""
     for name in CASES:
@@ -135,6 +206,7 @@ def main(run):
     budgets, tolerance = load_budgets()
     figures = collect(run)
     figures.update(collect_block(run))
+    figures.update(collect_fat(run))
     check_budgets(run, figures, budgets, tolerance)
     if os.environ.get("BENCH_TABLE"):
         report(figures, budgets)

@@ -131,7 +131,8 @@ def main(run):
         # driver's 5 s command timeout while QEMU still does the disk I/O
         # (docs/ARCHITECTURE.md, Block storage), and ahci then gives up on
         # commands that are fine. No verdict here depends on guest time.
-        with run.machine(args="run=ftest", extra=extra, timeout=RUN_TIMEOUT_S) as m:
+        with run.machine(args="run=ftest:read:write:restart", extra=extra,
+                         timeout=RUN_TIMEOUT_S) as m:
             m.start()
             lines = finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
         days.add(time.strftime("%Y-%m-%d", time.gmtime()))

@@ -178,7 +178,7 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 		n = n < c->buffer_size ? n : c->buffer_size;
 		n = n < FS_IO_MAX ? n : FS_IO_MAX;
 		struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}};
-		if (method == FS_WRITE)
+		if (method == FS_WRITE && p + *done != c->data)
 			memcpy(c->data, p + *done, n);
 		err = file_call(c, fd, &m, 1, 0);
 		if (err < 0)
@@ -189,7 +189,7 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 			c->files[fd].unsynced = true;
 			c->files[fd].since = gen;
 		}
-		if (method == FS_READ)
+		if (method == FS_READ && p + *done != c->data)
 			memcpy(p + *done, c->data, m.w[0]);
 		*done += m.w[0];
 		if (m.w[0] < n)

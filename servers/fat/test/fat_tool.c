@@ -3,13 +3,17 @@
  * fat_tool: the FAT engine on an image file, for the host tests
  * (test_fat_images.py drives it next to mkfs.fat, mtools and fsck.fat).
  *
- *   fat_tool [--ss N] [--ro] IMAGE COMMAND ARGS...
+ *   fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...
+ *     (--forget: end as a kill would, writing nothing back)
  *     ls PATH            one line per entry: d|f <size> <name>
  *     cat PATH           the file's bytes on stdout (read in odd-sized pieces)
  *     put PATH HOSTFILE  create PATH (or cut it to 0) and write the host file into it
  *     write PATH OFF TEXT   write TEXT at byte OFF (creating PATH)
  *     mkdir|rm|rmdir PATH, mv FROM TO, truncate PATH SIZE, stat PATH, df
  *     many DIR N         create N files DIR/"file number I with a long name.txt"
+ *     bulk PATH OFF LEN SEED   LEN bytes of a pattern in one write; prints the device
+ *                        requests it took (reads=R writes=W)
+ *     coherent PATH      small and large reads and writes that overlap, checked (1 MiB file)
  *     dirty              whether the volume was left dirty (1 or 0) and clusters repaired
  *     tree PATH          every entry below PATH (8 levels at most): path, size and an
  *                        FNV-1a hash of a file's bytes, or the error reading it
@@ -175,6 +179,83 @@ static long cmd_many(struct fat_vol *v, const char *dir, int count)
 	return r;
 }
 
+/* Byte i of bulk's pattern for seed. */
+static uint8_t bulk_byte(uint64_t i, unsigned seed)
+{
+	return (uint8_t)(i * 131 + seed + (i >> 12));
+}
+
+/* LEN bytes of seed's pattern (byte i of the file: bulk_byte(i)) at OFF in one write. */
+static long cmd_bulk(struct fat_vol *v, const char *path, uint64_t off, size_t len, unsigned seed)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+	struct fat_node n;
+	uint64_t r0, w0, r1, w1;
+	size_t done;
+	long r = buf ? open_or_create(v, path, &n) : E_NOMEM;
+
+	for (size_t i = 0; buf && i < len; i++)
+		buf[i] = bulk_byte(off + i, seed);
+	fat_requests(v, &r0, &w0);
+	if (r == E_OK)
+		r = fat_write(v, &n, off, buf, len, &done);
+	fat_requests(v, &r1, &w1);
+	printf("reads=%llu writes=%llu\n", (unsigned long long)(r1 - r0),
+	       (unsigned long long)(w1 - w0));
+	free(buf);
+	return r;
+}
+
+/* Whether [off, off + len) of the file reads as seed's pattern, in one read. */
+static long expect_bulk(struct fat_vol *v, struct fat_node *n, uint64_t off, size_t len,
+			unsigned seed)
+{
+	static uint8_t buf[1 << 20];
+	size_t got;
+	long r = fat_read(v, n, off, buf, len, &got);
+
+	for (size_t i = 0; r == E_OK && i < len; i++)
+		if (got != len || buf[i] != bulk_byte(off + i, seed))
+			r = E_PROTO;
+	return r;
+}
+
+/*
+ * The cache stays coherent with transfers around it: sectors cached dirty
+ * (a small write) and clean (a small read) are overwritten by a large write
+ * and read back small and large; a small write after a large one is seen by
+ * a large read. PATH must hold at least 1 MiB.
+ */
+static long cmd_coherent(struct fat_vol *v, const char *path)
+{
+	static uint8_t buf[1 << 20];
+	struct fat_node n;
+	size_t got;
+	long r = fat_lookup(v, path, &n);
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = bulk_byte(i, 1);
+	if (r == E_OK)
+		r = fat_write(v, &n, 5000, "dirty in the cache", 18, &got);
+	if (r == E_OK)
+		r = fat_read(v, &n, 70000, buf + 70000, 100, &got);
+	for (size_t i = 70000; i < 70100; i++)
+		buf[i] = bulk_byte(i, 1);
+	if (r == E_OK)
+		r = fat_write(v, &n, 0, buf, sizeof(buf), &got);
+	if (r == E_OK)
+		r = expect_bulk(v, &n, 5000, 18, 1);
+	if (r == E_OK)
+		r = expect_bulk(v, &n, 70000, 100, 1);
+	if (r == E_OK)
+		r = fat_write(v, &n, 300000, "small after large", 17, &got);
+	if (r == E_OK)
+		r = fat_read(v, &n, 0, buf, sizeof(buf), &got);
+	if (r == E_OK && memcmp(buf + 300000, "small after large", 17))
+		r = E_PROTO;
+	return r == E_OK ? expect_bulk(v, &n, 0, 300000, 1) : r;
+}
+
 /* FNV-1a of a file's bytes, for tree. */
 static long hash_file(struct fat_vol *v, struct fat_node *n, uint64_t *h)
 {
@@ -249,6 +330,11 @@ static long run(struct fat_vol *v, int argc, char **argv)
 		tree(v, argv[1], 0);
 		return E_OK;
 	}
+	if (!strcmp(c, "bulk") && argc == 5)
+		return cmd_bulk(v, argv[1], strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0),
+				(unsigned)atoi(argv[4]));
+	if (!strcmp(c, "coherent") && argc == 2)
+		return cmd_coherent(v, argv[1]);
 	if (!strcmp(c, "dirty") && argc == 1) {
 		printf("%d %u\n", fat_was_dirty(v), fat_repaired_clusters(v));
 		return E_OK;
@@ -262,15 +348,19 @@ int main(int argc, char **argv)
 	struct fat_mount_opts opts = {0};
 	struct fat_vol *v;
 	int a = 1;
+	bool forget = false;
 
 	for (; a < argc && !strncmp(argv[a], "--", 2); a++) {
 		if (!strcmp(argv[a], "--ss") && a + 1 < argc)
 			im.ss = (uint32_t)atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--ro"))
 			opts.read_only = true;
+		else if (!strcmp(argv[a], "--forget"))
+			forget = true;
 	}
 	if (argc - a < 2) {
-		fprintf(stderr, "usage: fat_tool [--ss N] [--ro] IMAGE COMMAND ARGS...\n");
+		fprintf(stderr,
+			"usage: fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...\n");
 		return 1;
 	}
 	im.fd = open(argv[a], opts.read_only ? O_RDONLY : O_RDWR);
@@ -287,6 +377,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fat_tool: unknown command or arguments\n");
 		fat_unmount(v);
 		return 1;
+	}
+	if (forget) { /* what a kill leaves: nothing written back */
+		fat_forget(v);
+		return r < 0 ? fail(argv[a + 1], r) : 0;
 	}
 	long u = fat_unmount(v);
 	if (r < 0)

@@ -33,27 +33,30 @@ static long start(handle_t ctl, const char *name)
 	return err == E_OK ? E_TIMEOUT : err;
 }
 
-long ft_connect(struct fs_client **out)
+long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes)
 {
-	*out = &client;
-	if (client.ep)
-		return E_OK;
 	long ctl = ns_lookup_self("svc");
 	long err = ctl < 0 ? ctl : start((handle_t)ctl, "ahci");
 	err = err < 0 ? err : start((handle_t)ctl, "fat");
 	long ep = err < 0 ? err : ns_lookup_self("fs0");
-	long m = ep < 0 ? ep : sys_mobj_create(FT_BUF, 0);
+	long m = ep < 0 ? ep : sys_mobj_create(bytes, 0);
 	if (m < 0)
 		return m;
-	err = sys_mobj_map(HANDLE_SELF, (handle_t)m, FT_BUF_VA, 0, FT_BUF, R_READ | R_WRITE);
+	err = sys_mobj_map(HANDLE_SELF, (handle_t)m, va, 0, bytes, R_READ | R_WRITE);
 	if (err < 0)
 		return err;
-	client = (struct fs_client){.ep = (handle_t)ep,
-				    .buffer = (handle_t)m,
-				    .data = (uint8_t *)FT_BUF_VA,
-				    .timeout = 20000 * MS,
-				    .attempts = 8};
-	return fs_attach(&client);
+	*c = (struct fs_client){.ep = (handle_t)ep,
+				.buffer = (handle_t)m,
+				.data = (uint8_t *)va,
+				.timeout = 20000 * MS,
+				.attempts = 8};
+	return fs_attach(c);
+}
+
+long ft_connect(struct fs_client **out)
+{
+	*out = &client;
+	return client.ep ? E_OK : ft_client(&client, FT_BUF_VA, FT_BUF);
 }
 
 long ft_read_all(struct fs_client *c, const char *path, uint8_t *buf, uint64_t max, uint64_t *len)

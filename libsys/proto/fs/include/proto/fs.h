@@ -172,7 +172,10 @@ struct fs_client {
 long fs_attach(struct fs_client *c);
 long fs_open(struct fs_client *c, const char *path, uint32_t flags, int *fd, struct fs_stat *st);
 long fs_close(struct fs_client *c, int fd);
-/* Bytes at a file offset, through the attached buffer, in as many requests as needed. */
+/*
+ * Bytes at a file offset, through the attached buffer, in as many requests as needed.
+ * With dst (src) the buffer itself, c->data, and len at most its size, nothing is copied.
+ */
 long fs_read(struct fs_client *c, int fd, uint64_t off, void *dst, uint64_t len, uint64_t *done);
 long fs_write(struct fs_client *c, int fd, uint64_t off, const void *src, uint64_t len,
 	      uint64_t *done);
