@@ -32,6 +32,8 @@
 	X(E_NOTEMPTY, -22, "directory not empty")                                                  \
 	X(E_CORRUPT, -23, "damaged filesystem structure")                                          \
 	X(E_ROFS, -24, "read-only filesystem")                                                     \
+	X(E_PIPE, -25, "no reader is left on the stream")                                          \
+	X(E_INTR, -26, "interrupted")                                                              \
 	X(E_XDEV, -27, "on another volume")                                                        \
 	X(E_NAMETOOLONG, -28, "path too long")                                                     \
 	X(E_NOEXEC, -29, "not an executable program")
