@@ -13,6 +13,7 @@
  *   cmd_fs.c      ls, cat and df: fs0's files through proto/fs.h
  *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *   cmd_win.c     win: the desktop's windows through proto/display.h
+ *   cmd_term.c    term: the GUI terminals through proto/term.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -80,3 +81,4 @@ int cmd_input(struct shell *sh, int argc, char **argv);
 int cmd_lsusb(struct shell *sh, int argc, char **argv);
 int cmd_kbd(struct shell *sh, int argc, char **argv);
 int cmd_win(struct shell *sh, int argc, char **argv);
+int cmd_term(struct shell *sh, int argc, char **argv);
