@@ -76,5 +76,5 @@ __attribute__((noreturn)) void libsys_start(struct start_info *si)
 		sys_process_exit((int)err);
 	}
 	bootstrap();
-	sys_process_exit(main(argc, argv));
+	exit(main(argc, argv));
 }

@@ -28,3 +28,16 @@ void *malloc(size_t n);
 void *calloc(size_t n, size_t m);
 void *realloc(void *p, size_t n);
 void free(void *p);
+
+/*
+ * Environment variables (libsys/rt/env.c): the start handle "env" of this
+ * process, then what it set. getenv: the value or NULL; setenv: 0 or a
+ * negative error (E_INVAL for an empty name or one with '='), a name
+ * already set kept unless overwrite; unsetenv: 0.
+ */
+char *getenv(const char *name);
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
+#include "sys/handle.h"
+/* A new memory object holding the environment, to give a child as "env" (sys/start.h). */
+long env_object(handle_t *out);

@@ -30,7 +30,9 @@
 	X(E_NOTDIR, -20, "not a directory")                                                        \
 	X(E_ISDIR, -21, "is a directory")                                                          \
 	X(E_NOTEMPTY, -22, "directory not empty")                                                  \
-	X(E_CORRUPT, -23, "damaged filesystem structure")
+	X(E_CORRUPT, -23, "damaged filesystem structure")                                          \
+	X(E_PIPE, -25, "no reader is left on the stream")                                          \
+	X(E_INTR, -26, "interrupted")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),

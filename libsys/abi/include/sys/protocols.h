@@ -34,6 +34,7 @@
 	X(fs, 0x0700)	    /* proto/fs.h */                                                       \
 	X(input, 0x0900)    /* proto/input.h */                                                    \
 	X(display, 0x0A00)  /* proto/display.h */                                                  \
+	X(stream, 0x0B00)   /* proto/stream.h */                                                   \
 	X(term, 0x0C00)	    /* proto/term.h */                                                     \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
