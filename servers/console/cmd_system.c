@@ -33,6 +33,7 @@ const struct shell_command cmd_table[] = {
 	{"kbd", "keyboard: kbd layout us|jp | kbd repeat DELAY_MS RATE", cmd_kbd},
 	{"win", "the desktop's windows: win | win move|raise|min|close ID ... | win point|key ...",
 	 cmd_win},
+	{"term", "the GUI terminals: term | term text N | term new", cmd_term},
 	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
 	 cmd_run},
 	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},

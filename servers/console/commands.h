@@ -14,6 +14,7 @@
  *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *   cmd_win.c     win: the desktop's windows through proto/display.h
  *   cmd_sh.c      sh: the shell program on the serial line (proto/stream.h)
+ *   cmd_term.c    term: the GUI terminals through proto/term.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
  * at once and the host keeps reading input, so Ctrl-C can reach it. A thread
@@ -87,3 +88,4 @@ void cmd_sh_input(const uint8_t *bytes, size_t n);
 void cmd_sh_finished(void); /* its job ended: close its input, let its output drain */
 /* Make `process` the shell's job (cmd_run.c): reported and waited for as `run` does. */
 int cmd_job_watch(struct shell *sh, const char *verb, const char *name, handle_t process);
+int cmd_term(struct shell *sh, int argc, char **argv);

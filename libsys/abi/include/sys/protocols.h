@@ -35,6 +35,7 @@
 	X(input, 0x0900)    /* proto/input.h */                                                    \
 	X(display, 0x0A00)  /* proto/display.h */                                                  \
 	X(stream, 0x0B00)   /* proto/stream.h */                                                   \
+	X(term, 0x0C00)	    /* proto/term.h */                                                     \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
 	X(pcitest, 0x7900)  /* proto/pcitest.h */                                                  \

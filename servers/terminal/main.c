@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * terminal: a window of TERM_COLS x TERM_ROWS cells on the desktop with a
+ * shell behind it (term.h lists the files). Its endpoint "term<n>" (n from
+ * the manifest: terminal serves term1, terminal2 term2, ...) answers the
+ * term protocol; one thread takes the window's events (keys to the shell,
+ * Shift+PgUp/PgDn to the scrollback, focus, the cursor's blink, which
+ * stops while the window has no focus) and the session's thread the
+ * shell's output. Closing the window ends the terminal (and its shell's
+ * input); a crash brings it back, empty, with a fresh shell.
+ */
+#include <string.h>
+
+#include "gui/gui.h"
+#include "proto/ns.h"
+#include "sys/start.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "sys/thread.h"
+#include "sys/units.h"
+#include "term.h"
+
+#define BLINK_NS (500 * MS)
+#define PRIORITY 12 /* its manifest's: above programs, so keys get through a busy one */
+
+static struct terminal term;
+static struct gui_window window;
+
+void term_redraw(struct terminal *t)
+{
+	struct gui_rect damage = term_render(&t->shared.screen, &t->shared.vt);
+	if (!gui_rect_empty(damage))
+		gui_commit(t->window, damage);
+}
+
+static void on_key(struct terminal *t, const struct display_event *ev)
+{
+	char bytes[TERM_KEY_MAX];
+	size_t n;
+	int scroll;
+	enum term_key_action a = term_key(&t->keys, ev->data, ev->x != 0, bytes, &n, &scroll);
+
+	if (a == TERM_KEY_SCROLL) {
+		sys_lock(&t->shared.lock);
+		vt_scroll_view(&t->shared.vt, scroll);
+		term_redraw(t);
+		sys_unlock(&t->shared.lock);
+		return;
+	}
+	if (a == TERM_KEY_NONE)
+		return;
+	sys_lock(&t->shared.lock);
+	vt_scroll_view(&t->shared.vt, -t->shared.vt.view); /* typing shows the live screen */
+	t->shared.screen.blink_on = true;
+	term_redraw(t);
+	sys_unlock(&t->shared.lock);
+	if (a == TERM_KEY_INTR)
+		session_interrupt(t);
+	session_input(t, bytes, n);
+}
+
+static void on_event(struct terminal *t, const struct display_event *ev)
+{
+	if (ev->type == DISPLAY_EV_KEY) {
+		on_key(t, ev);
+	} else if (ev->type == DISPLAY_EV_FOCUS) {
+		sys_lock(&t->shared.lock);
+		t->shared.screen.focused = ev->x != 0;
+		t->shared.screen.blink_on = true;
+		term_redraw(t);
+		sys_unlock(&t->shared.lock);
+	}
+}
+
+static void blink(struct terminal *t)
+{
+	sys_lock(&t->shared.lock);
+	t->shared.screen.blink_on = !t->shared.screen.blink_on;
+	term_redraw(t);
+	sys_unlock(&t->shared.lock);
+}
+
+static void event_loop(void *arg)
+{
+	struct terminal *t = arg;
+	struct display_event ev;
+
+	for (;;) {
+		if (t->shared.screen.focused && t->window->deadline == 0)
+			gui_set_timer(t->window, sys_clock() + BLINK_NS);
+		long err = gui_next_event(t->window, &ev, GUI_FOREVER);
+		if (err == E_OK)
+			on_event(t, &ev);
+		else if (err == E_TIMEOUT)
+			blink(t);
+		else if (err == E_CLOSED)
+			sys_process_exit(0);
+	}
+}
+
+/* The endpoint this instance serves ("term<n>") and its n. */
+static handle_t own_endpoint(unsigned *n)
+{
+	uint32_t count;
+	const struct start_handle *h = bootstrap_handles(&count);
+
+	for (uint32_t i = 0; i < count; i++) {
+		const char *name = h[i].name;
+		if (strncmp(name, "term", 4) == 0 && name[4] >= '1' &&
+		    name[4] <= '0' + TERM_INSTANCES && name[5] == 0) {
+			*n = (unsigned)(name[4] - '0');
+			return h[i].handle;
+		}
+	}
+	return HANDLE_INVALID;
+}
+
+static long open_window(struct terminal *t)
+{
+	char title[DISPLAY_TITLE_MAX] = "terminal 1";
+	int32_t k = (int32_t)t->number - 1;
+
+	title[9] = (char)('0' + t->number);
+	long err = gui_open(&window, title, TERM_COLS * TERM_CELL_W, TERM_ROWS * TERM_CELL_H,
+			    (uint32_t)(24 + 48 * k), 96 + 40 * k);
+	if (err < 0)
+		return err;
+	t->window = &window;
+	t->shared.screen.canvas = &window.canvas;
+	t->shared.screen.focused = true;
+	t->shared.screen.blink_on = true;
+	term_screen_reset(&t->shared.screen);
+	sys_lock(&t->shared.lock);
+	term_redraw(t);
+	sys_unlock(&t->shared.lock);
+	return E_OK;
+}
+
+int main(void)
+{
+	static struct term_server ts = {&term_grid_ops, &term.shared};
+	handle_t ep = own_endpoint(&term.number);
+	long err;
+
+	term.priority = PRIORITY;
+	if (ep == HANDLE_INVALID) {
+		printf("terminal: no term<n> endpoint given\n");
+		return 1;
+	}
+	if ((err = vt_init(&term.shared.vt, TERM_COLS, TERM_ROWS, VT_SCROLLBACK)) < 0 ||
+	    (err = open_window(&term)) < 0) {
+		printf("terminal: cannot start: %s\n", sys_error_name(err));
+		return 1;
+	}
+	if ((err = session_start(&term)) < 0 ||
+	    (err = thread_spawn(event_loop, &term, PRIORITY, NULL)) < 0) {
+		printf("terminal: cannot start: %s\n", sys_error_name(err));
+		return 1;
+	}
+	struct server s = term_server(ep, &ts);
+	return (int)server_run(&s);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How wide a code point is on the grid, and the colours of the palette.
+ * Widths follow Unicode's East Asian Width property in outline: the Wide
+ * and Fullwidth blocks (Hangul Jamo, CJK radicals to Yi, Hangul syllables,
+ * CJK compatibility, vertical and small forms, full-width forms, the
+ * supplementary ideographic planes, the pictographs) take two cells;
+ * combining marks and zero-width characters none; the rest one. The
+ * palette is xterm's: 16 ANSI colours, a 6x6x6 cube and 24 greys.
+ */
+#include "vt.h"
+
+struct range {
+	uint32_t first, last;
+};
+
+static const struct range wide[] = {
+	{0x1100, 0x115F},   {0x231A, 0x231B},	{0x2329, 0x232A},   {0x23E9, 0x23EC},
+	{0x2E80, 0x303E},   {0x3041, 0x33FF},	{0x3400, 0x4DBF},   {0x4E00, 0x9FFF},
+	{0xA000, 0xA4CF},   {0xA960, 0xA97F},	{0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+	{0xFE10, 0xFE19},   {0xFE30, 0xFE6F},	{0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},
+	{0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+};
+
+static const struct range zero[] = {
+	{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
+	{0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x2064}, {0x20D0, 0x20FF}, {0x3099, 0x309A},
+	{0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
+};
+
+static bool in(const struct range *r, int n, uint32_t cp)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (cp < r[mid].first)
+			hi = mid - 1;
+		else if (cp > r[mid].last)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+int vt_width(uint32_t cp)
+{
+	if (cp < 0x300)
+		return 1;
+	if (in(zero, sizeof(zero) / sizeof(zero[0]), cp))
+		return 0;
+	return in(wide, sizeof(wide) / sizeof(wide[0]), cp) ? 2 : 1;
+}
+
+uint32_t vt_palette(uint8_t i)
+{
+	static const uint32_t ansi[16] = {
+		0x000000, 0xCD3131, 0x0DBC79, 0xE5E510, 0x2472C8, 0xBC3FBC, 0x11A8CD, 0xE5E5E5,
+		0x666666, 0xF14C4C, 0x23D18B, 0xF5F543, 0x3B8EEA, 0xD670D6, 0x29B8DB, 0xFFFFFF,
+	};
+	static const uint8_t level[6] = {0, 95, 135, 175, 215, 255};
+
+	if (i < 16)
+		return ansi[i];
+	if (i >= 232) {
+		uint32_t g = 8u + 10u * (i - 232u);
+		return g << 16 | g << 8 | g;
+	}
+	i -= 16;
+	return (uint32_t)level[i / 36] << 16 | (uint32_t)level[i / 6 % 6] << 8 | level[i % 6];
+}
