@@ -90,24 +90,16 @@ static long make_ends(struct sh_ends *e)
 	return E_OK;
 }
 
-/* Start /bin/sh with its ends of the streams: a process handle or an error. */
+/* Start /bin/sh with its ends of the streams (the loader reads the file): a process or an error. */
 static long start_sh(const struct cmd_env *env, struct sh_ends *e, int argc, char **argv)
 {
 	const struct loader_exec_handle hs[] = {{"parent", env->loader},
 						{"stdin", e->in_rd},
 						{"stdout", e->out_wr},
 						{"stderr", e->err_wr}};
-	handle_t image;
-	uint64_t size;
 	int elf_err = 0;
-
-	long err = cmd_fs_load(SH_PATH, &image, &size);
-	if (err != E_OK)
-		return err;
 	const struct loader_exec_args x = {
-		.image = image,
-		.size = size,
-		.program = "sh",
+		.program = SH_PATH,
 		.argc = argc,
 		.argv = (const char *const *)argv,
 		.priority = SPAWN_DEFAULT_PRIORITY,
@@ -115,9 +107,8 @@ static long start_sh(const struct cmd_env *env, struct sh_ends *e, int argc, cha
 		.handles = hs,
 		.timeout = EXEC_TIMEOUT,
 	};
-	long p = loader_exec(env->loader, &x, &elf_err);
-	sys_handle_close(image);
-	return p;
+
+	return loader_exec_path(env->loader, &x, &elf_err);
 }
 
 /* Our ends attached: stdin's writer here, stdout's reader in the output thread. */
