@@ -19,7 +19,7 @@
 
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
-static struct wait_queue runq[SCHED_PRIORITIES];
+struct wait_queue runq[SCHED_PRIORITIES]; /* read by the yield and wait fastpaths */
 uint32_t runq_bitmap; /* read by the IPC fastpath (kernel/fastpath.h) */
 static struct thread *timer_head;
 static struct thread idle_thread;
