@@ -118,8 +118,10 @@ static FAST bool tag_is_fast(uint64_t tag)
 	return !(tag & TAG_SLOW_BITS) && IPC_TAG_WORDS(tag) <= IPC_WORDS;
 }
 
-/* handle_lookup inlined: the slot of the endpoint `h` names in `p` with `rights`, or NULL. */
-static FAST const struct handle_slot *lookup_ep(struct process *p, uint64_t reg, uint32_t rights)
+/* handle_lookup inlined: the slot of the object of `type` `h` names in `p` with `rights`, or NULL.
+ */
+static FAST const struct handle_slot *lookup(struct process *p, uint64_t reg, uint32_t type,
+					     uint32_t rights)
 {
 	uint32_t h = (uint32_t)reg, i = h & 0xFFFF;
 
@@ -127,7 +129,7 @@ static FAST const struct handle_slot *lookup_ep(struct process *p, uint64_t reg,
 		return NULL;
 	const struct handle_slot *s = &p->handles.slots[i];
 	struct kobj *o = s->obj;
-	if (!o || s->gen != (h >> 16) || o->type != KOBJ_ENDPOINT || (s->rights & rights) != rights)
+	if (!o || s->gen != (h >> 16) || o->type != type || (s->rights & rights) != rights)
 		return NULL;
 	return s;
 }
@@ -207,7 +209,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	if (!fastpath_on || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST ||
 	    tf->r15 + 1 > 1) /* a timeout other than TIMEOUT_NEVER or 0 */
 		return NULL;
-	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_SEND);
+	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_ENDPOINT, R_SEND);
 	if (!s)
 		return NULL;
 	struct endpoint *ep = (struct endpoint *)s->obj;
@@ -242,7 +244,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 
 	if (!fastpath_on || !caller || !tag_is_fast(tag) || tf->r15 != TIMEOUT_NEVER)
 		return NULL;
-	const struct handle_slot *s = lookup_ep(cur->proc, tf->rdi, R_RECV);
+	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_ENDPOINT, R_RECV);
 	if (!s)
 		return NULL;
 	struct endpoint *ep = (struct endpoint *)s->obj;
@@ -271,3 +273,89 @@ void fastpath_resumed(void)
 	sched_reap();
 	t->tf->rax = (uint64_t)t->wake_result;
 }
+
+void context_switch(uint64_t *save_rsp, uint64_t new_rsp); /* arch/x86_64/switch.asm */
+
+/* What schedule() would run now: the head of the highest ready queue (NULL: the idle thread). */
+static FAST struct thread *ready_next(void)
+{
+	return runq_bitmap ? runq[31 - __builtin_clz(runq_bitmap)].head : NULL;
+}
+
+/* Whether a fastpath parked `t` (its switch frame, just under its frame, returns to
+ * fastpath_parked). */
+static FAST bool is_parked(const struct thread *t)
+{
+	const uint64_t *park = (const uint64_t *)(uintptr_t)t->saved_rsp;
+
+	return (uintptr_t)t->tf - t->saved_rsp == PARK_FRAME_BYTES &&
+	       park[PARK_FRAME_BYTES / 8 - 1] == (uint64_t)(uintptr_t)fastpath_parked;
+}
+
+/*
+ * Take `next` (ready_next()) off its run queue and run it; `cur` is parked
+ * under its frame `tf`. A thread a fastpath parked has nothing left to do
+ * in the kernel but return its wake_result (fastpath_resumed's work), so it
+ * is resumed straight from its user frame. Any other (a new thread, one
+ * preempted by an interrupt or woken inside a general-path syscall)
+ * resumes where it switched away: context_switch, leaving this call chain
+ * behind for good, since `cur` resumes in fastpath_parked. Its switch
+ * frame's return address is the slot of this chain's own return to
+ * syscall_full, just under `tf`.
+ */
+static FAST struct trap_frame *run_next(struct thread *cur, struct thread *next,
+					struct trap_frame *tf)
+{
+	bool parked = is_parked(next);
+	uint64_t abandoned;
+
+	wait_queue_pop(&runq[next->prio]);
+	if (parked)
+		next->tf->rax = (uint64_t)next->wake_result;
+	struct trap_frame *to = switch_fast(cur, next, tf);
+	if (parked)
+		return to;
+	((uint64_t *)tf)[-1] = (uint64_t)(uintptr_t)fastpath_parked;
+	context_switch(&abandoned, next->saved_rsp);
+	__builtin_unreachable();
+}
+
+/* SYS_YIELD: schedule() would run a thread that waits at our priority or above. */
+struct trap_frame *fastpath_yield(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+
+	if (!fastpath_on || !(runq_bitmap >> cur->prio))
+		return NULL; /* nobody at our level or above: we run on */
+	struct thread *next = ready_next();
+	cur->slice = 0; /* SYS_YIELD_handler: to the back of our queue, behind `next` */
+	cur->wake_result = E_OK;
+	sched_ready(cur);
+	return run_next(cur, next, tf);
+}
+
+/* SYS_NTFN_WAIT with no bits pending and no timeout: block, and run the next thread. */
+struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+
+	if (!fastpath_on || tf->rsi != TIMEOUT_NEVER)
+		return NULL;
+	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_NOTIFICATION, R_WAIT);
+	struct ntfn *n = s ? (struct ntfn *)s->obj : NULL;
+	struct thread *next = n && !n->bits ? ready_next() : NULL;
+	if (!next)
+		return NULL;	/* bits to take at once, or nothing else to run: the idle thread */
+	cur->state = T_BLOCKED; /* thread_block(&n->waiters, B_NTFN, TIMEOUT_NEVER) */
+	cur->reason = B_NTFN;
+	cur->wake_result = E_OK;
+	wait_queue_push(&n->waiters, cur);
+	return run_next(cur, next, tf);
+}
+
+const fastpath_fn syscall_fast_table[SYS_COUNT] = {
+	[SYS_CALL] = fastpath_call,
+	[SYS_REPLY_RECV] = fastpath_reply_recv,
+	[SYS_YIELD] = fastpath_yield,
+	[SYS_NTFN_WAIT] = fastpath_ntfn_wait,
+};

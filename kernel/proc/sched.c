@@ -19,8 +19,9 @@
 
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
-static struct wait_queue runq[SCHED_PRIORITIES];
-uint32_t runq_bitmap; /* read by the IPC fastpath (kernel/fastpath.h) */
+/* Read by the fastpaths (kernel/fastpath.h): the run queues, and which are non-empty. */
+struct wait_queue runq[SCHED_PRIORITIES];
+uint32_t runq_bitmap;
 static struct thread *timer_head;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */

@@ -20,9 +20,9 @@
 ;
 ; The checks come first and change nothing but scratch registers saved in
 ; the frame; a case it does not take is restored and goes on as if nothing
-; happened: to syscall_full (general path) or, when only the I/O bitmap
-; stands in the way (a driver's), to syscall_full_c (the C fastpath,
-; ipc/fastpath.c, which reloads it through ioport_switch). The cases taken are those of the C
+; happened: to syscall_general or, when only the I/O bitmap stands in the
+; way (a driver's), to syscall_full, which tries the C fastpath
+; (ipc/fastpath.c, which reloads it through ioport_switch). The cases taken are those of the C
 ; fastpath, whose comments give the reasons; ipc/fastpath.c checks every
 ; offset below with _Static_assert.
 ;
@@ -32,7 +32,7 @@
 %include "trapframe.inc"
 
 extern fastpath_on, fastpath_completed, runq_bitmap, fastpath_parked
-extern syscall_full, syscall_full_c
+extern syscall_full, syscall_general
 global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define PERCPU_KERNEL_RSP   0
@@ -336,19 +336,19 @@ switch_to_partner:
 call_slow:
 	RESTORE_PARTIAL
 	mov eax, SYS_CALL
-	jmp syscall_full
+	jmp syscall_general
 call_c:
 	RESTORE_PARTIAL
 	mov eax, SYS_CALL
-	jmp syscall_full_c
+	jmp syscall_full
 reply_recv_slow:
 	RESTORE_PARTIAL
 	mov eax, SYS_REPLY_RECV
-	jmp syscall_full
+	jmp syscall_general
 reply_recv_c:
 	RESTORE_PARTIAL
 	mov eax, SYS_REPLY_RECV
-	jmp syscall_full_c
+	jmp syscall_full
 
 section .rodata
 align 8

@@ -7,13 +7,14 @@
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
 ;
 ; SYS_CALL and SYS_REPLY_RECV go to the asm fastpath (fastpath.asm) before
-; any frame is built. What it does not take comes back to syscall_full, the
-; general path, or to syscall_full_c, which tries the C fastpath
-; (ipc/fastpath.c) for the switches only C can do (an I/O bitmap to
-; reload): it returns the trap_frame of the thread to run, and we return
-; to ring 3 on that frame at once; the current thread is parked under its
-; own frame with a switch frame that resumes in fastpath_parked. NULL means
-; the general path.
+; any frame is built. What it does not take comes back to syscall_general,
+; or to syscall_full for the switches only the C fastpath can do (an I/O
+; bitmap to reload). syscall_full tries the C fastpath of the syscall if
+; it has one (syscall_fast_table, ipc/fastpath.c: call, reply_recv, yield,
+; wait): it returns the trap_frame of the thread to run, and we
+; return to ring 3 on that frame at once; the current thread is parked
+; under its own frame with a switch frame that resumes in fastpath_parked.
+; NULL means the general path.
 ;
 ; Light syscalls (SYS_NULL, SYS_CLOCK: numbers below SYSCALL_LIGHT_COUNT with
 ; an entry in syscall_light_table, kernel/core/syscall.c) build no trap_frame:
@@ -27,9 +28,9 @@
 
 %include "trapframe.inc"
 
-extern syscall_table, syscall_light_table, schedule, fastpath_call, fastpath_reply_recv, fastpath_resumed
+extern syscall_table, syscall_light_table, syscall_fast_table, schedule, fastpath_resumed
 extern fastpath_call_entry, fastpath_reply_recv_entry
-global syscall_entry, trap_return, fastpath_parked, syscall_full, syscall_full_c
+global syscall_entry, trap_return, fastpath_parked, syscall_full, syscall_general
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
@@ -73,9 +74,21 @@ syscall_entry:
 	je fastpath_reply_recv_entry
 syscall_full:
 	PUSH_SYSCALL_FRAME
+	cmp rax, SYS_COUNT
+	jae syscall_general.nosys
+	mov rcx, [syscall_fast_table + rax * 8]
+	test rcx, rcx
+	jz syscall_general.slow
+	call rcx
+	test rax, rax
+	jnz fast_switch
+	mov rdi, rsp
+	jmp syscall_general.slow
 ; The general path: the handler from syscall_table (core/syscall.c) gets
 ; the frame and returns rax; then the thread gives way if a higher priority
-; became ready. The fastpath may have clobbered rax, so it is read again.
+; became ready. A C fastpath may have clobbered rax, so it is read again.
+syscall_general:
+	PUSH_SYSCALL_FRAME
 .slow:
 	mov rax, [rsp + TF_RAX]
 	cmp rax, SYS_COUNT
@@ -145,23 +158,12 @@ light:
 	swapgs
 	o64 sysret
 
-; The fastpath's ends of syscall_entry. The frame it returns is that of a
-; thread blocked in SYS_CALL, SYS_RECV or SYS_REPLY_RECV: built by
+; A C fastpath's end: rax is the frame of the thread to resume, that of a
+; thread blocked in a syscall (or parked by a fastpath): built by
 ; syscall_entry, so its CS is user code and its RIP came from RCX at
 ; SYSCALL, canonical (user space ends a page below 2^47), and no syscall
 ; rewrites another thread's RIP. So it returns with SYSRETQ at once.
-syscall_full_c:
-	PUSH_SYSCALL_FRAME
-	cmp rax, SYS_CALL
-	jne .reply_recv
-	call fastpath_call
-	jmp .done
-.reply_recv:
-	call fastpath_reply_recv
-.done:
-	mov rdi, rsp
-	test rax, rax
-	jz syscall_full.slow
+fast_switch:
 	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
 	mov [rsp - 8], rcx
 	mov rsp, rax

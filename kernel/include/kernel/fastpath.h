@@ -9,6 +9,7 @@
 #pragma once
 
 #include "arch/trap.h"
+#include "kernel/thread.h"
 #include "kernel/types.h"
 
 struct trap_frame *fastpath_call(struct trap_frame *tf);
@@ -28,5 +29,15 @@ uint64_t fastpath_count(void);
 extern bool fastpath_on;
 extern uint64_t fastpath_completed;
 
+/* The C fastpaths by syscall number (NULL: none), tried by syscall_full. */
+typedef struct trap_frame *(*fastpath_fn)(struct trap_frame *tf);
+extern const fastpath_fn syscall_fast_table[];
+struct trap_frame *fastpath_yield(struct trap_frame *tf);
+struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf);
+/* The first instruction of a thread a fastpath parked (syscall.asm). */
+void fastpath_parked(void);
+
+/* The scheduler's run queues, one per priority (proc/sched.c). */
+extern struct wait_queue runq[];
 /* The scheduler's bitmap of non-empty run queues (proc/sched.c). */
 extern uint32_t runq_bitmap;

@@ -4,7 +4,9 @@
  * fastpath"): a seeded random sequence of calls, replies and receives in
  * which every request draws what decides the path (word count, buffer
  * bytes, a capability, a timeout, the handle, a reserved label, the
- * server's way of answering and its priority). Each result is checked
+ * server's way of answering and its priority; now and then the server
+ * thread exits with the call unanswered, and the client gets E_RESTARTED
+ * and starts a new one). Each result is checked
  * against a model, and NOTE fastpath_trace is a hash of everything the
  * client saw: qemu-utest boots utest with the fastpath on and with
  * fastpath=off and requires the same hash from both.
@@ -21,12 +23,21 @@
 #define FR_BADGE_B 0xB2
 
 /* Ways a server answers, chosen by the client in w[1] (when it sends two words). */
-enum { FR_REPLY_RECV, FR_REPLY_THEN_RECV, FR_REPLY_RECV_TIMEOUT, FR_REPLY_CAP, FR_WAYS };
+enum { FR_REPLY_RECV, FR_REPLY_THEN_RECV, FR_REPLY_RECV_TIMEOUT, FR_REPLY_CAP, FR_DIE, FR_WAYS };
 
 struct fr_server {
 	handle_t ep, ntfn;
-	volatile int exited;
+	unsigned prio;
+	volatile int exited, died;
 };
+
+/* The way for a request of `in` words whose second word is `w1`; FR_DIE one time in eight. */
+static int fr_way(uint32_t in, uint64_t w1)
+{
+	int way = in > 1 ? (int)(w1 % FR_WAYS) : FR_REPLY_RECV;
+
+	return way == FR_DIE && (w1 / FR_WAYS) % 8 ? FR_REPLY_RECV : way;
+}
 
 static uint64_t fr_next(uint64_t *s)
 {
@@ -59,7 +70,7 @@ static int fr_answer(struct fr_server *s, struct ipc_msg *m)
 	uint32_t in = IPC_TAG_WORDS(m->tag) > IPC_WORDS ? IPC_WORDS : IPC_TAG_WORDS(m->tag);
 	uint32_t out = fr_reply_words(m->tag, m->w), bytes = IPC_TAG_BYTES(m->tag);
 	bool got_cap = IPC_TAG_CAP(m->tag);
-	int way = in > 1 ? (int)(m->w[1] % FR_WAYS) : FR_REPLY_RECV;
+	int way = fr_way(in, m->w[1]);
 
 	if (got_cap)
 		sys_handle_close(m->cap);
@@ -85,6 +96,10 @@ static void fr_serve(void *arg)
 			ipc_reply(HANDLE_INVALID, &m);
 			break;
 		}
+		if (way == FR_DIE) { /* the thread ends with the call unanswered */
+			s->died = 1;
+			return;
+		}
 		if (way == FR_REPLY_RECV)
 			err = ipc_reply_recv(s->ep, &m, TIMEOUT_NEVER);
 		else if (way == FR_REPLY_RECV_TIMEOUT)
@@ -98,7 +113,24 @@ static void fr_serve(void *arg)
 struct fr_client {
 	handle_t ep, minted_a, minted_b, recv_only, ntfn;
 	uint64_t rng, hash;
+	struct fr_server *servers; /* two */
+	int restarts;
 };
+
+/* After E_RESTARTED: start the server that died again, at its priority. */
+static void fr_respawn(struct test_ctx *t, struct fr_client *c)
+{
+	for (int i = 0; i < 2; i++) {
+		struct fr_server *s = &c->servers[i];
+		if (s->died) {
+			s->died = 0;
+			c->restarts++;
+			T_OK(thread_spawn(fr_serve, s, s->prio, NULL));
+			return;
+		}
+	}
+	T_FAIL("E_RESTARTED but no server died");
+}
 
 /* One random request, its expected outcome and the check of what came back. */
 static void fr_one(struct test_ctx *t, struct fr_client *c)
@@ -134,16 +166,20 @@ static void fr_one(struct test_ctx *t, struct fr_client *c)
 		want = E_INVAL;
 	else if (cap && h == c->minted_b)
 		want = E_RIGHTS; /* minted without R_GRANT */
+	uint32_t in = words > IPC_WORDS ? IPC_WORDS : words;
+	int way = fr_way(in, sent[1]);
+	if (want == E_OK && way == FR_DIE)
+		want = E_RESTARTED;
 	long got = ipc_call(h, &m, timeout);
 	if (cap) /* the sender keeps its own handle either way */
 		T_OK(sys_handle_close(dup));
 	T_EQ(got, want);
 	c->hash = fr_mix(fr_mix(c->hash, (uint64_t)got), m.tag);
+	if (got == E_RESTARTED)
+		fr_respawn(t, c);
 	if (got != E_OK)
 		return;
-	uint32_t in = words > IPC_WORDS ? IPC_WORDS : words;
 	uint32_t out = in ? (uint32_t)(sent[0] % (IPC_WORDS + 1)) : 0;
-	int way = in > 1 ? (int)(sent[1] % FR_WAYS) : FR_REPLY_RECV;
 	T_EQ(m.tag, IPC_TAG(label ^ 0x0F0F, out, way == FR_REPLY_CAP, bytes));
 	for (uint32_t i = 0; i < IPC_WORDS; i++) {
 		uint64_t w = i < in ? fr_reply_word(sent[i], badge, i, cap) : 0;
@@ -173,8 +209,8 @@ static void fr_stop(struct test_ctx *t, struct fr_client *c, struct fr_server *s
 TEST(fastpath, random_sequences,
      "3,000 seeded random calls through both paths give what the model says; NOTE fastpath_trace")
 {
-	struct fr_client c = {.rng = FR_SEED, .hash = 0xCBF29CE484222325ull};
 	struct fr_server s[2] = {0};
+	struct fr_client c = {.rng = FR_SEED, .hash = 0xCBF29CE484222325ull, .servers = s};
 
 	T_HANDLE(ep, sys_ep_create());
 	T_HANDLE(ntfn, sys_ntfn_create());
@@ -187,13 +223,16 @@ TEST(fastpath, random_sequences,
 	c.minted_b = b;
 	c.recv_only = ro;
 	for (int i = 0; i < 2; i++) { /* one server level with us, one above */
-		s[i] = (struct fr_server){.ep = ep, .ntfn = ntfn};
-		T_OK(thread_spawn(fr_serve, &s[i], i ? UT_PRIO_HIGH : UT_PRIO, NULL));
+		s[i] = (struct fr_server){
+			.ep = ep, .ntfn = ntfn, .prio = i ? UT_PRIO_HIGH : UT_PRIO};
+		T_OK(thread_spawn(fr_serve, &s[i], s[i].prio, NULL));
 	}
 	for (int i = 0; i < FR_CALLS && !t->failed; i++)
 		fr_one(t, &c);
 	fr_stop(t, &c, s, 2);
 	test_note("fastpath_trace", c.hash >> 1, "hash");
+	test_note("fastpath_restarts", (uint64_t)c.restarts, "server threads");
+	T_ASSERT(c.restarts >= 10); /* the seed gives a few dozen */
 	T_OK(sys_handle_close(ro));
 	T_OK(sys_handle_close(b));
 	T_OK(sys_handle_close(a));
