@@ -24,40 +24,47 @@
 static uint8_t *disk, *pristine;
 static size_t disk_bytes;
 static uint8_t shared[BUF_BYTES]; /* the client's buffer, as the server maps it too */
-static unsigned maps, unmaps, watches;
+
+/* What the fake system saw the handlers ask for. */
+static struct {
+	unsigned maps, unmaps, watches;
+} sys_seen;
 
 static long mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 {
+	size_t at = (size_t)lba * 512, len = (size_t)n * 512;
+
 	(void)ctx;
-	CHECK((lba + n) * 512 <= disk_bytes);
-	memcpy(buf, disk + lba * 512, (size_t)n * 512);
+	CHECK(at + len <= disk_bytes);
+	memcpy(buf, disk + at, len);
 	return E_OK;
 }
 
 static struct ext2_blockdev dev = {.sector_size = 512, .read = mem_read};
 
-static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint64_t *size)
+/* Every client's buffer is `shared`, whatever it attaches. */
+static long fake_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint64_t *size)
 {
 	(void)ctx, (void)slot, (void)mobj;
-	maps++;
+	sys_seen.maps++;
 	*buf = shared;
-	*size = BUF_BYTES;
+	*size = sizeof(shared);
 	return E_OK;
 }
 
-static void env_unmap(void *ctx, unsigned slot)
+static void fake_unmap(void *ctx, unsigned slot)
 {
 	(void)ctx, (void)slot;
-	unmaps++;
+	sys_seen.unmaps++;
 }
 
-static void env_watch(void *ctx, uint64_t badge, bool on)
+static void fake_watch(void *ctx, uint64_t badge, bool on)
 {
 	(void)ctx, (void)badge, (void)on;
-	watches++;
+	sys_seen.watches++;
 }
 
-static const struct ext2_env env = {env_map, env_unmap, env_watch};
+static const struct ext2_env env = {fake_map, fake_unmap, fake_watch};
 static struct ext2_server esrv;
 static struct fs_server fss = {&ext2_fs_ops, &esrv};
 static struct server srv;
@@ -81,13 +88,11 @@ static uint8_t pattern(uint64_t i)
 	return (uint8_t)(i * 7 + (i >> 10));
 }
 
-static void client_init(struct fs_client *c, handle_t ep)
+/* A client of the server behind ep, its buffer `shared`. */
+static struct fs_client client_for(handle_t ep)
 {
-	memset(c, 0, sizeof(*c));
-	c->ep = ep;
-	c->buffer = fake_ipc_handle();
-	c->data = shared;
-	c->timeout = TIMEOUT_NEVER;
+	return (struct fs_client){
+		.ep = ep, .buffer = fake_ipc_handle(), .data = shared, .timeout = TIMEOUT_NEVER};
 }
 
 static void test_data(struct fs_client *c)
@@ -197,13 +202,13 @@ static void test_client_gone(void)
 	int fd;
 	handle_t ep = fake_ipc_endpoint(&srv, 99);
 
-	client_init(&c2, ep);
+	c2 = client_for(ep);
 	CHECK_EQ(fs_open(&c2, "/data.bin", 0, &fd, NULL), E_OK);
 	CHECK_EQ(fs_read(&c2, fd, 0, b, 4, &done), E_OK); /* attaches its buffer */
-	unsigned u = unmaps;
+	unsigned u = sys_seen.unmaps;
 	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {99}};
 	fake_ipc_event(ep, &gone);
-	CHECK_EQ(unmaps, u + 1);
+	CHECK_EQ(sys_seen.unmaps, u + 1);
 	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {c2.files[fd].remote}};
 	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
 	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE); /* its handles went with it */
@@ -250,13 +255,13 @@ int main(void)
 	fake_ipc_reset();
 	new_instance();
 	handle_t ep = fake_ipc_endpoint(&srv, 5);
-	client_init(&c, ep);
+	c = client_for(ep);
 	test_data(&c);
 	test_dirs(&c);
 	test_read_only(&c);
 	test_restart(&c);
 	test_client_gone();
-	CHECK(maps >= 2 && watches >= 2);
+	CHECK(sys_seen.maps >= 2 && sys_seen.watches >= 2);
 	ext2_unmount(esrv.vol);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK_EQ(system(cmd), 0);
