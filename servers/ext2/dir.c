@@ -71,6 +71,8 @@ long ext2_readdir(struct ext2_vol *v, const struct ext2_node *dir, uint64_t *coo
 
 	if (!ext2_is_dir(dir))
 		return E_NOTDIR;
+	if (*cookie % 4)
+		return E_INVAL; /* no entry starts there: not a cookie this returned */
 	do
 		r = next_entry(v, dir, cookie, &e);
 	while (r == E_OK && is_dot_or_dotdot(&e));

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,19 +27,25 @@
 
 #define TREE_DEPTH 16
 
+/* The image, mapped whole: a read is a copy, checked against its end. */
 struct image {
-	int fd;
+	const uint8_t *bytes;
+	size_t size;
 	uint32_t ss;
 };
 
 static long img_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
-	struct image *im = ctx;
-	size_t n = (size_t)count * im->ss;
-	return pread(im->fd, buf, n, (off_t)(lba * im->ss)) == (ssize_t)n ? E_OK : E_IO;
+	const struct image *im = ctx;
+	uint64_t at = lba * im->ss, n = (uint64_t)count * im->ss;
+
+	if (at > im->size || n > im->size - at)
+		return E_IO;
+	memcpy(buf, im->bytes + at, n);
+	return E_OK;
 }
 
-static int fail(const char *what, long err)
+static int engine_error(const char *what, long err)
 {
 	fprintf(stderr, "ext2_tool: %s: %s\n", what, sys_error_name(err));
 	return 2;
@@ -126,7 +133,7 @@ static int ls(struct ext2_vol *v, const char *path)
 
 	while (r == E_OK && (r = ext2_readdir(v, &dir, &cookie, &e)) == E_OK)
 		printf("%c %llu %s\n", type_of(&e.node), (unsigned long long)e.node.size, e.name);
-	return r == E_NOENT ? 0 : fail(path, r);
+	return r == E_NOENT ? 0 : engine_error(path, r);
 }
 
 static int command(struct ext2_vol *v, int argc, char **argv)
@@ -147,14 +154,14 @@ static int command(struct ext2_vol *v, int argc, char **argv)
 		return ls(v, path);
 	if (!strcmp(cmd, "tree")) {
 		r = ext2_read_inode(v, 2, &root);
-		return r < 0 ? fail("/", r) : tree(v, "", &root, 0) ? 2 : 0;
+		return r < 0 ? engine_error("/", r) : tree(v, "", &root, 0) ? 2 : 0;
 	}
 	r = ext2_lookup(v, path, strcmp(cmd, "stat") != 0, &n);
 	if (r < 0)
-		return fail(path, r);
+		return engine_error(path, r);
 	if (!strcmp(cmd, "cat")) {
 		r = read_all(v, &n, stdout, &hash);
-		return r < 0 ? fail(path, r) : 0;
+		return r < 0 ? engine_error(path, r) : 0;
 	}
 	if (!strcmp(cmd, "stat")) {
 		printf("%c %llu %u %o\n", type_of(&n), (unsigned long long)n.size, n.mtime, n.mode);
@@ -181,13 +188,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ext2_tool [--ss N] IMAGE df|ls|cat|stat|tree [PATH]\n");
 		return 1;
 	}
-	im.fd = open(argv[1], O_RDONLY);
-	if (im.fd < 0 || fstat(im.fd, &st) < 0) {
+	int fd = open(argv[1], O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	im.size = (size_t)st.st_size;
+	im.bytes = mmap(NULL, im.size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (im.bytes == MAP_FAILED) {
 		perror(argv[1]);
 		return 1;
 	}
 	dev.sector_size = im.ss;
-	dev.sectors = (uint64_t)st.st_size / im.ss;
+	dev.sectors = im.size / im.ss;
 	long r = ext2_mount(&dev, 0, &v, why);
 	if (r < 0) {
 		fprintf(stderr, "ext2_tool: mount: %s: %s\n", sys_error_name(r), why);
@@ -195,6 +209,6 @@ int main(int argc, char **argv)
 	}
 	int status = command(v, argc - 2, argv + 2);
 	ext2_unmount(v);
-	close(im.fd);
+	munmap((void *)im.bytes, im.size);
 	return status;
 }

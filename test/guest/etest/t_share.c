@@ -16,11 +16,11 @@
 #include "sys/stdio.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/svc.h"
 #include "test/test.h"
 
 #define ET_BUF	      (256u << 10)
 #define ET_BUF_VA     0x0000520000000000ull
-#define ET_START_MS   10000
 #define ET_BIG	      "/big/pattern.bin"
 #define ET_BIG_BYTES  (20u << 20)
 #define ET_MANY	      520
@@ -40,20 +40,6 @@ static uint8_t pattern(uint64_t off)
 			: (uint8_t)((i % 256) * 131 + j * 7 + (j >> 8));
 }
 
-static long start(handle_t ctl, const char *name)
-{
-	struct svc_entry e;
-	long err = svc_control(ctl, SVC_START, name);
-
-	for (unsigned ms = 0; err == E_OK && ms < ET_START_MS; ms += 10) {
-		err = svc_status(ctl, name, &e);
-		if (err == E_OK && e.state == SVC_RUNNING)
-			return E_OK;
-		sys_sleep(10 * MS);
-	}
-	return err == E_OK ? E_TIMEOUT : err;
-}
-
 /* ahci and ext2 started, fs1 found and a buffer attached. */
 static long connect(struct fs_client **out)
 {
@@ -61,8 +47,8 @@ static long connect(struct fs_client **out)
 	if (client.ep)
 		return E_OK;
 	long ctl = ns_lookup_self("svc");
-	long err = ctl < 0 ? ctl : start((handle_t)ctl, "ahci");
-	err = err < 0 ? err : start((handle_t)ctl, "ext2");
+	long err = ctl < 0 ? ctl : test_svc_start((handle_t)ctl, "ahci");
+	err = err < 0 ? err : test_svc_start((handle_t)ctl, "ext2");
 	long ep = err < 0 ? err : ns_lookup_self("fs1");
 	long m = ep < 0 ? ep : sys_mobj_create(ET_BUF, 0);
 	if (m < 0)
@@ -231,17 +217,6 @@ static long read_piece(struct fs_client *c, int fd, uint32_t n)
 	return err;
 }
 
-static long wait_restart(handle_t ctl, uint64_t old)
-{
-	struct svc_entry e;
-	for (unsigned ms = 0; ms < 10000; ms += 5) {
-		if (svc_status(ctl, "ext2", &e) == E_OK && e.state == SVC_RUNNING && e.pid != old)
-			return E_OK;
-		sys_sleep(5 * MS);
-	}
-	return E_TIMEOUT;
-}
-
 TEST(restart, crash_mid_read,
      "6 crashes of ext2 while the 20 MiB pattern is read, every byte right")
 {
@@ -265,7 +240,7 @@ TEST(restart, crash_mid_read,
 		}
 		T_OK(read_piece(c, fd, n));
 		if (n % ET_CRASH_STEP == ET_CRASH_STEP / 2 + 3)
-			T_OK(wait_restart((handle_t)ctl, e.pid));
+			T_OK(test_svc_wait_restart((handle_t)ctl, "ext2", e.pid));
 	}
 	T_OK(fs_close(c, fd));
 	T_OK(svc_status((handle_t)ctl, "ext2", &after));

@@ -12,32 +12,17 @@
 #include "proto/svc.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/svc.h"
 #include "test/test.h"
-
-#define FT_START_MS 10000
 
 static struct fs_client client;
 static uint8_t big[FT_PATTERN_BYTES];
 
-static long start(handle_t ctl, const char *name)
-{
-	struct svc_entry e;
-	long err = svc_control(ctl, SVC_START, name);
-
-	for (unsigned ms = 0; err == E_OK && ms < FT_START_MS; ms += 10) {
-		err = svc_status(ctl, name, &e);
-		if (err == E_OK && e.state == SVC_RUNNING)
-			return E_OK;
-		sys_sleep(10 * MS);
-	}
-	return err == E_OK ? E_TIMEOUT : err;
-}
-
 long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes)
 {
 	long ctl = ns_lookup_self("svc");
-	long err = ctl < 0 ? ctl : start((handle_t)ctl, "ahci");
-	err = err < 0 ? err : start((handle_t)ctl, "fat");
+	long err = ctl < 0 ? ctl : test_svc_start((handle_t)ctl, "ahci");
+	err = err < 0 ? err : test_svc_start((handle_t)ctl, "fat");
 	long ep = err < 0 ? err : ns_lookup_self("fs0");
 	long m = ep < 0 ? ep : sys_mobj_create(bytes, 0);
 	if (m < 0)

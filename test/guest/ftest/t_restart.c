@@ -16,13 +16,13 @@
 #include "proto/svc.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/svc.h"
 #include "test/test.h"
 
 #define FT_CRASHES	20
 #define FT_AHCI_CRASHES 5
 #define FT_PIECE	(64u << 10)
 #define FT_BLOCK	4096u
-#define FT_BACK_MS	10000
 #define FT_STAMP(b, i)	((uint8_t)((b)*31 + (i)*3 + 7))
 
 static uint8_t piece[FT_PIECE];
@@ -58,17 +58,6 @@ static long write_block(struct fs_client *c, int fd, uint32_t b)
 	return err;
 }
 
-static long wait_restart(handle_t ctl, const char *name, uint64_t old)
-{
-	struct svc_entry e;
-	for (unsigned ms = 0; ms < FT_BACK_MS; ms += 5) {
-		if (svc_status(ctl, name, &e) == E_OK && e.state == SVC_RUNNING && e.pid != old)
-			return E_OK;
-		sys_sleep(5 * MS);
-	}
-	return E_TIMEOUT;
-}
-
 TEST(restart, fat_restart_under_io,
      "20 crashes of fat, then 5 of ahci, during reads and synced writes")
 {
@@ -92,7 +81,7 @@ TEST(restart, fat_restart_under_io,
 			T_OK(read_piece(c, rfd, n++));
 			T_OK(write_block(c, wfd, blocks++));
 		}
-		T_OK(wait_restart((handle_t)ctl, "fat", e.pid));
+		T_OK(test_svc_wait_restart((handle_t)ctl, "fat", e.pid));
 	}
 	T_OK(svc_status((handle_t)ctl, "fat", &after));
 	T_EQ(after.restarts, before.restarts + FT_CRASHES);
@@ -108,7 +97,7 @@ TEST(restart, fat_restart_under_io,
 			T_OK(read_piece(c, rfd, n++));
 			T_OK(write_block(c, wfd, blocks++));
 		}
-		T_OK(wait_restart((handle_t)ctl, "ahci", e.pid));
+		T_OK(test_svc_wait_restart((handle_t)ctl, "ahci", e.pid));
 	}
 	T_OK(svc_status((handle_t)ctl, "ahci", &ahci_after));
 	T_EQ(ahci_after.restarts, ahci_before.restarts + FT_AHCI_CRASHES);
