@@ -16,8 +16,11 @@ page-faults prints its one line and $? is 139; `misbehave spin` (a loop
 that reads nothing) is killed by the second Ctrl-C (0x03 on the line) and
 `misbehave deaf`, which ignores the first, too; `cat`-like reading of the
 terminal (`wc -l`) ends at the first Ctrl-C with 130; a background job
-shows in `jobs`; `exit` gives the console's prompt back. The files sh
-wrote are read on the host with mtools after the machine stops."""
+shows in `jobs`; `exit` gives the console's prompt back. Then the stream
+server is crashed under a running sh (`svc fi stream crash`): sh reads
+end-of-stream and ends, the console's prompt returns, and a new sh works.
+The files sh wrote are read on the host with mtools after the machine
+stops."""
 
 import os
 import shutil
@@ -109,6 +112,25 @@ def jobs(run, sh, m):
     run.check(True, "a background job runs and shows in jobs")
 
 
+def stream_server_crash(run, sh, m):
+    """The stream server dies under a running sh: sh reads end-of-stream and
+    ends, the console's prompt returns, and a new sh runs on the restarted
+    server's streams."""
+    sh.send("sh\r")
+    m.wait_for(SH_PROMPT, timeout=30)
+    sh.send("svc fi stream crash\r")
+    m.wait_for(r"svc: restarted stream \(pid \d+, restart 1\)", timeout=30)
+    m.wait_for(r"^sh: sh exited with code \d+$", timeout=30)
+    m.wait_for(r"^\$ ", timeout=30)
+    run.check(True, "the stream server crashed: sh ended (end-of-stream), no hang")
+    sh.send("sh\r")
+    m.wait_for(SH_PROMPT, timeout=30)
+    sh_line(sh, m, "echo again | wc -c", r"^6$")
+    sh.send("exit\r")
+    m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
+    run.check(True, "a new sh works on the restarted stream server")
+
+
 def host_files(run, image, tmp):
     part = os.path.join(tmp, "part.img")
     with open(image, "rb") as f, open(part, "wb") as out:
@@ -144,6 +166,7 @@ def main(run):
             m.wait_for(r"^\$ ", timeout=30)
             sh.command("mem", r"^mem: ")
             run.check(True, "exit: the console's prompt and commands are back")
+            stream_server_crash(run, sh, m)
         host_files(run, image, tmp)
 
 
