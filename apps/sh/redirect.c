@@ -106,7 +106,8 @@ static long open_file(const char *name, int fd, bool append, int *file, uint64_t
 	}
 	if (err != E_OK)
 		dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
-	*offset = append ? st.size : 0;
+	else
+		*offset = append ? st.size : 0;
 	return err;
 }
 
