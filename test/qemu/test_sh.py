@@ -10,14 +10,18 @@ numbers; a pipeline of three (`seq 1 500 | grep 7 | wc -l`) agrees with
 Python's count; `echo abc > /f.txt` writes a file that `wc -c < /f.txt`
 reads back, and `>>` appends; `false || echo ok` and `true && echo yes`
 follow $?; `$?` after `false` is 1; quoting keeps spaces and `$HOME`;
-`export` reaches a child (`sh -c 'echo $GREETING'`); a missing program and
+`export` reaches a child (`sh -c 'echo $GREETING'`); Tab completes a
+command from /bin and a path on fs0; a missing program and
 a syntax error are one line each and the prompt comes back; a program that
 page-faults prints its one line and $? is 139; `misbehave spin` (a loop
 that reads nothing) is killed by the second Ctrl-C (0x03 on the line) and
 `misbehave deaf`, which ignores the first, too; `cat`-like reading of the
 terminal (`wc -l`) ends at the first Ctrl-C with 130; a background job
-shows in `jobs`; `exit` gives the console's prompt back. The files sh
-wrote are read on the host with mtools after the machine stops."""
+shows in `jobs`; `exit` gives the console's prompt back. Then the stream
+server is crashed under a running sh (`svc fi stream crash`): sh reads
+end-of-stream and ends, the console's prompt returns, and a new sh works.
+The files sh wrote are read on the host with mtools after the machine
+stops."""
 
 import os
 import shutil
@@ -29,6 +33,7 @@ from harness import TestRun
 
 SH_PROMPT = r"^sh\$ "
 FIRST = 2048
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
 SECTOR = 512
 
 
@@ -53,6 +58,14 @@ def pipes(run, sh, m):
     sh_line(sh, m, "seq 1 20 | grep '^1[0-9]$' | sort -r | head -n 2", r"^19$")
     m.wait_for(r"^18$", since=len(m.lines()) - 4)
     run.check(True, "grep's ^ [] $, sort -r and head in one pipeline")
+
+
+def completion(run, sh, m):
+    sh_line(sh, m, "seq 1 3 | hea\t-n 1", r"^1$")
+    run.check(True, "Tab completes a command from /bin (hea -> head)")
+    size = os.path.getsize(os.path.join(SAMPLES, "hello.txt"))
+    sh_line(sh, m, "wc -c /hello.t\t", rf"^{size}$")
+    run.check(True, "Tab completes a path on fs0 (/hello.t -> /hello.txt)")
 
 
 def files_and_status(run, sh, m):
@@ -109,6 +122,25 @@ def jobs(run, sh, m):
     run.check(True, "a background job runs and shows in jobs")
 
 
+def stream_server_crash(run, sh, m):
+    """The stream server dies under a running sh: sh reads end-of-stream and
+    ends, the console's prompt returns, and a new sh runs on the restarted
+    server's streams."""
+    sh.send("sh\r")
+    m.wait_for(SH_PROMPT, timeout=30)
+    sh.send("svc fi stream crash\r")
+    m.wait_for(r"svc: restarted stream \(pid \d+, restart 1\)", timeout=30)
+    m.wait_for(r"^sh: sh exited with code \d+$", timeout=30)
+    m.wait_for(r"^\$ ", timeout=30)
+    run.check(True, "the stream server crashed: sh ended (end-of-stream), no hang")
+    sh.send("sh\r")
+    m.wait_for(SH_PROMPT, timeout=30)
+    sh_line(sh, m, "echo again | wc -c", r"^6$")
+    sh.send("exit\r")
+    m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
+    run.check(True, "a new sh works on the restarted stream server")
+
+
 def host_files(run, image, tmp):
     part = os.path.join(tmp, "part.img")
     with open(image, "rb") as f, open(part, "wb") as out:
@@ -136,6 +168,7 @@ def main(run):
             m.wait_for(SH_PROMPT, timeout=30)
             sh.wait_quiet()
             pipes(run, sh, m)
+            completion(run, sh, m)
             files_and_status(run, sh, m)
             misbehaving(run, sh, m)
             jobs(run, sh, m)
@@ -144,6 +177,7 @@ def main(run):
             m.wait_for(r"^\$ ", timeout=30)
             sh.command("mem", r"^mem: ")
             run.check(True, "exit: the console's prompt and commands are back")
+            stream_server_crash(run, sh, m)
         host_files(run, image, tmp)
 
 
