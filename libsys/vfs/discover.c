@@ -18,7 +18,7 @@
 #include "vfs_impl.h"
 
 #define VFS_BUFFER_VA	0x0000640000000000ull /* the mounts' buffers, one after another */
-#define VFS_ASK_TIMEOUT (300 * MS)	      /* of the FS_STATFS that asks a volume its label */
+#define VFS_ASK_TIMEOUT (500 * MS)	      /* of the FS_STATFS that asks a volume its label */
 
 static bool known(const char *endpoint)
 {

@@ -94,26 +94,43 @@ long vfs_mount_refresh(void)
 	return vfs_discover();
 }
 
-long vfs_where(const char *path, struct vfs_where *w)
+/* Whether abs is "/mnt" or below it: where a volume that came after the discovery would be. */
+static bool under_mnt(const char *abs)
+{
+	size_t n = sizeof(VFS_MOUNT_DIR) - 1;
+
+	return !strncmp(abs, VFS_MOUNT_DIR, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+/* The mount of w->abs (or -1 for the listing of "/mnt"); false if there is none. */
+static bool resolve(struct vfs_where *w)
 {
 	const char *points[VFS_MOUNTS];
+
+	w->mount = -1, w->rest = w->abs, w->c = NULL;
+	if (vfs_has_mnt() && !strcmp(w->abs, VFS_MOUNT_DIR))
+		return true;
+	for (int i = 0; i < vfs_state.count; i++)
+		points[i] = vfs_state.mounts[i].at;
+	w->mount = vfs_path_mount(w->abs, points, vfs_state.count, &w->rest);
+	w->c = w->mount >= 0 ? vfs_state.mounts[w->mount].c : NULL;
+	return w->mount >= 0;
+}
+
+long vfs_where(const char *path, struct vfs_where *w)
+{
 	long err = vfs_path_join(vfs_state.cwd, path, w->abs, sizeof(w->abs));
 
 	if (err == E_OK)
 		err = ensure_mounts();
 	if (err != E_OK)
 		return err;
-	if (vfs_has_mnt() && !strcmp(w->abs, VFS_MOUNT_DIR)) {
-		w->mount = -1, w->rest = w->abs, w->c = NULL;
-		return E_OK;
+	bool found = resolve(w);
+	if (w->mount <= 0 && under_mnt(w->abs)) { /* a volume started since we looked? */
+		vfs_discover();
+		found = resolve(w);
 	}
-	for (int i = 0; i < vfs_state.count; i++)
-		points[i] = vfs_state.mounts[i].at;
-	w->mount = vfs_path_mount(w->abs, points, vfs_state.count, &w->rest);
-	if (w->mount < 0)
-		return E_NOENT;
-	w->c = vfs_state.mounts[w->mount].c;
-	return E_OK;
+	return found ? E_OK : E_NOENT;
 }
 
 long vfs_abspath(const char *path, char *out, size_t size)

@@ -39,9 +39,14 @@ struct vol {
 static struct vol vols[2] = {{.mkfs = "-F 16 -s 1 -n ROOTVOL", .kib = 8192},
 			     {.mkfs = "-F 12 -n SHARE", .kib = 2048}};
 
+static bool share_up; /* whether the second volume's server "runs" */
+
+/* The test's discovery: the second volume once its server is up (and not yet known). */
 long vfs_discover(void)
 {
-	return E_NOENT; /* the test mounts its own clients */
+	if (!share_up || vfs_mount_count() != 1)
+		return E_NOENT;
+	return vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE");
 }
 
 static long mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
@@ -311,6 +316,22 @@ static void test_restart(void)
 	CHECK_EQ(vfs_rmdir("/work"), E_OK);
 }
 
+/* A volume whose server comes after the first look is found when a path under /mnt asks. */
+static void test_late_volume(void)
+{
+	struct fs_stat st;
+
+	CHECK_EQ(vfs_stat("/mnt/share", &st), E_NOENT); /* on "/": no such directory */
+	CHECK(!lists("/", "mnt", true));
+	CHECK_EQ(vfs_mount_count(), 1);
+	share_up = true;
+	CHECK(!lists("/", "mnt", true)); /* a path outside /mnt does not look again */
+	CHECK_EQ(vfs_stat("/mnt/share", &st), E_OK);
+	CHECK(st.attr & FS_STAT_DIR);
+	CHECK_EQ(vfs_mount_count(), 2);
+	CHECK(lists("/", "mnt", true));
+}
+
 int main(void)
 {
 	fake_ipc_reset();
@@ -322,7 +343,7 @@ int main(void)
 	CHECK_EQ(vfs_mount_count(), 0);
 	CHECK_EQ(vfs_open("/x", VFS_O_READ), E_NOENT); /* nothing mounted */
 	CHECK_EQ(vfs_mount_add("/", &vols[0].c, "fs0", "ROOTVOL"), E_OK);
-	CHECK_EQ(vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE"), E_OK);
+	test_late_volume();
 	CHECK_EQ(vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE"), E_EXISTS);
 	test_files();
 	test_mounts();
