@@ -81,9 +81,13 @@ long vfs_fstat(int fd, struct fs_stat *st);
 long vfs_fsync(int fd);
 
 /* Directories: vfs_opendir gives a descriptor; vfs_readdir 1 (an entry), 0 (no more), or an error;
- * vfs_close ends it. "." and ".." are not listed. */
+ * vfs_closedir (vfs_close) ends it. "." and ".." are not listed. */
 int vfs_opendir(const char *path);
 long vfs_readdir(int fd, struct vfs_dirent *e);
+static inline long vfs_closedir(int fd)
+{
+	return vfs_close(fd);
+}
 
 /* By path. vfs_rename across two mounts is E_XDEV. */
 long vfs_stat(const char *path, struct fs_stat *st);
@@ -103,7 +107,7 @@ long vfs_set_cwd(const char *path);
 /* The current directory into buf (E_RANGE if it does not fit). */
 long vfs_getcwd(char *buf, size_t size);
 /* path made absolute against the current directory, "." and ".." resolved, no "//";
- * E_RANGE if it does not fit in size (at most VFS_PATH_MAX). */
+ * E_NAMETOOLONG if it does not fit in size (at most VFS_PATH_MAX), E_NOENT for "". */
 long vfs_abspath(const char *path, char *out, size_t size);
 
 /* The mount table: how many rows, one row, look again (a volume that came or went). */
