@@ -98,11 +98,11 @@ static bool mount_one(struct fs_client *c, const char *endpoint, int n)
 	return vfs_mount_add(at, c, endpoint, label) == E_OK;
 }
 
-long vfs_discover(void)
+long vfs_discover(int upto)
 {
 	char endpoint[8];
 
-	for (int n = 0; n < VFS_MOUNTS && vfs_state.count < VFS_MOUNTS; n++) {
+	for (int n = 0; n < upto && n < VFS_MOUNTS && vfs_state.count < VFS_MOUNTS; n++) {
 		snprintf(endpoint, sizeof(endpoint), "%s%d", FS_NAME_PREFIX, n);
 		if (known(endpoint) || (n > 0 && !known("fs0")))
 			continue;

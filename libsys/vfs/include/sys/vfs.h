@@ -5,9 +5,11 @@
  * volume (fs0) is "/"; every other filesystem endpoint that answers (fs1 ..
  * fs7) is mounted at "/mnt/<its label in lower case>", or "/mnt/fs<N>" when
  * it has no label (or its label is taken). The mount table is found by the
- * library itself on first use (name lookups and FS_STATFS), so there is no
- * mount server to ask or to restart (docs/ARCHITECTURE.md, "The path
- * namespace"); vfs_mount_refresh() looks again.
+ * library itself (name lookups and FS_STATFS: fs0 on first use, the others
+ * when a path under /mnt, the table or a listing of "/" needs them, and
+ * again when a path under /mnt finds no mount), so there is no mount
+ * server to ask or to restart (docs/ARCHITECTURE.md, "The path namespace
+ * and programs from the disk"); vfs_mount_refresh() looks again.
  *
  * Paths are UTF-8, '/'-separated; a relative path is taken against the
  * current directory ("/" at start; vfs_set_cwd sets it, e.g. from PWD).
