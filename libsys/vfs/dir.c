@@ -55,6 +55,8 @@ static long readdir_volume(struct vfs_file *f, struct vfs_dirent *e)
 	}
 	if (err != E_NOENT) /* E_NOENT: past the last entry */
 		return err;
+	if (f->root && !f->mnt_done)
+		vfs_mounts_all();
 	if (f->root && !f->mnt_done && vfs_has_mnt()) {
 		f->mnt_done = true;
 		return entry(e, VFS_MOUNT_DIR + 1);

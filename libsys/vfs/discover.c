@@ -18,7 +18,7 @@
 #include "vfs_impl.h"
 
 #define VFS_BUFFER_VA	0x0000640000000000ull /* the mounts' buffers, one after another */
-#define VFS_ASK_TIMEOUT (300 * MS)	      /* of the FS_STATFS that asks a volume its label */
+#define VFS_ASK_TIMEOUT (500 * MS)	      /* of the FS_STATFS that asks a volume its label */
 
 static bool known(const char *endpoint)
 {
@@ -98,11 +98,11 @@ static bool mount_one(struct fs_client *c, const char *endpoint, int n)
 	return vfs_mount_add(at, c, endpoint, label) == E_OK;
 }
 
-long vfs_discover(void)
+long vfs_discover(int upto)
 {
 	char endpoint[8];
 
-	for (int n = 0; n < VFS_MOUNTS && vfs_state.count < VFS_MOUNTS; n++) {
+	for (int n = 0; n < upto && n < VFS_MOUNTS && vfs_state.count < VFS_MOUNTS; n++) {
 		snprintf(endpoint, sizeof(endpoint), "%s%d", FS_NAME_PREFIX, n);
 		if (known(endpoint) || (n > 0 && !known("fs0")))
 			continue;

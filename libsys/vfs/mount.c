@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The path library's mount table and path resolution (sys/vfs.h): mounts
- * are added by discover.c (or a host test), a path is made absolute against
- * the current directory and given to the mount with the longest matching
- * mount point. "/mnt" itself, while other volumes are mounted, is the
- * library's own directory listing them (mount -1).
+ * are added by discover.c (or a host test): fs0 on first use, the others
+ * when a caller needs them (a path under /mnt, the table, "/" listed), a path is made absolute
+ * against the current directory and given to the mount with the longest matching mount point.
+ * "/mnt" itself, while other volumes are mounted, is the library's own directory listing them
+ * (mount -1).
  */
 #include <string.h>
 
@@ -16,13 +17,23 @@
 
 struct vfs_state vfs_state = {.cwd = "/"};
 
+/* fs0, looked for on first use: most paths need nothing else. */
 static long ensure_mounts(void)
 {
 	if (vfs_state.count == 0 && !vfs_state.discovered) {
 		vfs_state.discovered = true;
-		vfs_discover();
+		vfs_discover(1);
 	}
 	return vfs_state.count ? E_OK : E_NOENT;
+}
+
+void vfs_mounts_all(void)
+{
+	ensure_mounts();
+	if (!vfs_state.all_discovered) {
+		vfs_state.all_discovered = true;
+		vfs_discover(VFS_MOUNTS);
+	}
 }
 
 bool vfs_has_mnt(void)
@@ -58,13 +69,13 @@ void vfs_reset(void)
 
 int vfs_mount_count(void)
 {
-	ensure_mounts();
+	vfs_mounts_all();
 	return vfs_state.count;
 }
 
 long vfs_mount_get(int i, struct vfs_mount_info *out)
 {
-	ensure_mounts();
+	vfs_mounts_all();
 	if (i < 0 || i >= vfs_state.count || !out)
 		return E_RANGE;
 	const struct vfs_mount *m = &vfs_state.mounts[i];
@@ -90,30 +101,50 @@ void vfs_set_timeout(uint64_t timeout, int attempts)
 
 long vfs_mount_refresh(void)
 {
-	vfs_state.discovered = true;
-	return vfs_discover();
+	vfs_state.discovered = vfs_state.all_discovered = true;
+	return vfs_discover(VFS_MOUNTS);
+}
+
+/* Whether abs is "/mnt" or below it: where a volume that came after the discovery would be. */
+static bool under_mnt(const char *abs)
+{
+	size_t n = sizeof(VFS_MOUNT_DIR) - 1;
+
+	return !strncmp(abs, VFS_MOUNT_DIR, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+/* The mount of w->abs (or -1 for the listing of "/mnt"); false if there is none. */
+static bool resolve(struct vfs_where *w)
+{
+	const char *points[VFS_MOUNTS];
+
+	w->mount = -1, w->rest = w->abs, w->c = NULL;
+	if (vfs_has_mnt() && !strcmp(w->abs, VFS_MOUNT_DIR))
+		return true;
+	for (int i = 0; i < vfs_state.count; i++)
+		points[i] = vfs_state.mounts[i].at;
+	w->mount = vfs_path_mount(w->abs, points, vfs_state.count, &w->rest);
+	w->c = w->mount >= 0 ? vfs_state.mounts[w->mount].c : NULL;
+	return w->mount >= 0;
 }
 
 long vfs_where(const char *path, struct vfs_where *w)
 {
-	const char *points[VFS_MOUNTS];
 	long err = vfs_path_join(vfs_state.cwd, path, w->abs, sizeof(w->abs));
 
 	if (err == E_OK)
 		err = ensure_mounts();
 	if (err != E_OK)
 		return err;
-	if (vfs_has_mnt() && !strcmp(w->abs, VFS_MOUNT_DIR)) {
-		w->mount = -1, w->rest = w->abs, w->c = NULL;
-		return E_OK;
+	bool mnt = under_mnt(w->abs), looked = mnt && !vfs_state.all_discovered;
+	if (looked)
+		vfs_mounts_all();
+	bool found = resolve(w);
+	if (mnt && !looked && w->mount <= 0) { /* a volume started since we looked? */
+		vfs_discover(VFS_MOUNTS);
+		found = resolve(w);
 	}
-	for (int i = 0; i < vfs_state.count; i++)
-		points[i] = vfs_state.mounts[i].at;
-	w->mount = vfs_path_mount(w->abs, points, vfs_state.count, &w->rest);
-	if (w->mount < 0)
-		return E_NOENT;
-	w->c = vfs_state.mounts[w->mount].c;
-	return E_OK;
+	return found ? E_OK : E_NOENT;
 }
 
 long vfs_abspath(const char *path, char *out, size_t size)

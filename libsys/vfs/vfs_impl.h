@@ -35,7 +35,8 @@ struct vfs_file {
 struct vfs_state {
 	struct vfs_mount mounts[VFS_MOUNTS];
 	int count;
-	bool discovered; /* vfs_discover ran */
+	bool discovered;     /* fs0 was looked for */
+	bool all_discovered; /* and fs1 .. fs7 */
 	struct vfs_file files[VFS_FILES];
 	char cwd[VFS_PATH_MAX];
 	uint64_t timeout; /* of each fs call (0: VFS_TIMEOUT) */
@@ -76,9 +77,11 @@ struct vfs_file *vfs_file_get(int fd, enum vfs_kind kind);
 int vfs_file_new(void);
 /* Whether the mount table lists more than "/": then "/mnt" lists them. */
 bool vfs_has_mnt(void);
+/* Look for every volume once (fs1 .. fs7 are asked only when a caller needs more than "/"). */
+void vfs_mounts_all(void);
 
 /*
- * Fill the table with the endpoints that answer: discover.c in a program;
- * a host test mounts its own clients first and provides one that finds nothing.
+ * Add to the table the endpoints fs0 .. fs<upto - 1> that answer and are not in it yet:
+ * discover.c in a program; a host test mounts its own clients and provides its own.
  */
-long vfs_discover(void);
+long vfs_discover(int upto);

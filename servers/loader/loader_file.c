@@ -2,7 +2,9 @@
 /*
  * Where the loader finds a program's image (proto/loader.h, LOADER_SPAWN):
  * a boot module by its name, else a file: the name itself when it holds a
- * '/' (a path, taken from "/" when relative), or LOADER_BIN_DIR/NAME. The
+ * '/' (a path, taken from "/" when relative), or LOADER_BIN_DIR/NAME (a
+ * bare name whose /bin cannot be reached, the disk not answering, is no
+ * program: E_NOENT; a path says why: E_TIMEOUT, E_RESTARTED). The
  * file is read by env->load_file (disk.c in the loader, a fake in the host
  * tests) into a memory object of its own, which the caller closes. That
  * reading reuses the loader's IPC buffer, where a request's strings are:
@@ -12,6 +14,12 @@
 
 #include "loader.h"
 #include "sys/errors.h"
+
+/* A filesystem that does not answer (no disk yet, or fs0 restarting). */
+static bool unreachable(long err)
+{
+	return err == E_TIMEOUT || err == E_RESTARTED || err == E_CLOSED;
+}
 
 const char *loader_base_name(const char *path)
 {
@@ -43,7 +51,8 @@ long loader_find_image(const struct loader_env *env, const char *name, struct lo
 	if (!env->load_file)
 		return E_NOENT;
 	out->owned = true;
-	return env->load_file(path, &out->handle, &out->size);
+	long err = env->load_file(path, &out->handle, &out->size);
+	return !strchr(name, '/') && unreachable(err) ? E_NOENT : err;
 }
 
 void loader_keep_strings(const char *program, int argc, const char *const *argv,

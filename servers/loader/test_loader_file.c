@@ -19,9 +19,12 @@ struct fake_file {
 };
 
 static const struct fake_file files[] = {
-	{"/bin/tool", E_OK, good_elf, GOOD_SIZE}, {"/mnt/share/tool", E_OK, good_elf, GOOD_SIZE},
-	{"/bin/cut", E_OK, good_elf, 40},	  {"/bin/dir", E_ISDIR, NULL, 0},
+	{"/bin/tool", E_OK, good_elf, GOOD_SIZE},
+	{"/mnt/share/tool", E_OK, good_elf, GOOD_SIZE},
+	{"/bin/cut", E_OK, good_elf, 40},
+	{"/bin/dir", E_ISDIR, NULL, 0},
 	{"/docs/text", E_NOEXEC, NULL, 0},
+	{"/bin/slow", E_TIMEOUT, NULL, 0}, /* the disk does not answer */
 };
 
 static struct {
@@ -94,6 +97,8 @@ static void test_bad_files(void)
 	CHECK(!strcmp(loads.last, "/bin/nosuch"));
 	CHECK_EQ(spawn(ep, "/bin/dir", 0, NULL, NULL), E_ISDIR);
 	CHECK_EQ(spawn(ep, "/docs/text", 0, NULL, NULL), E_NOEXEC);
+	CHECK_EQ(spawn(ep, "slow", 0, NULL, NULL), E_NOENT); /* no program by that name */
+	CHECK_EQ(spawn(ep, "/bin/slow", 0, NULL, NULL), E_TIMEOUT);
 	CHECK_EQ(spawn(ep, "/bin/cut", 0, NULL, &elf_err), E_INVAL);
 	CHECK_EQ(elf_err, ELF_ERR_TRUNCATED);
 	CHECK_EQ(closes(loads.made[0]), 1);

@@ -106,6 +106,9 @@ def check_loader(run, sh):
     run.check(True, "the loader refuses a directory, a text file, a truncated ELF, a missing name")
     run_tool(sh, "/mnt/share/../../bin/ls /mnt/share/new", r"^moved\.txt$")
     run.check(True, "a program started by a path with '..' in it")
+    run_tool(sh, "cp /bin/ls /mnt/share/lsx")
+    run_tool(sh, "/mnt/share/lsx /mnt/share/new", r"^moved\.txt$")
+    run.check(True, "a program on the second volume, which came after the loader's first look")
 
 
 def check_restarts(run, sh, m):
@@ -127,7 +130,7 @@ def host_checks(run, tmp, disk, share):
               done.stdout + done.stderr)
     names = {line.strip().rstrip("/").split("/")[-1] for line in
              mt("mdir", share, "-b", "-/", "::/").decode().splitlines()}
-    want = {"across.txt", "new", "moved.txt", "empty", "a", "b", "trunc"}
+    want = {"across.txt", "new", "moved.txt", "empty", "a", "b", "trunc", "lsx"}
     run.check(want <= names and not {"notes.txt", "old", "c", "hello.txt"} & names,
               "mdir: the second volume's names are what the tools left", f"{sorted(names)}")
     run.check(mt("mtype", share, "::/across.txt").decode() == NOTES,
@@ -160,6 +163,9 @@ def main(run):
             sh = ConsoleShell(m)
             sh.wait_ready()
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=60)
+            lines = run_tool(sh, "ls /", r"^bin/$")
+            run.check(not lines_matching(lines, r"^mnt/$"),
+                      "ls / before the second volume: bin/ and no mnt/ (the loader has looked)")
             sh.command("svc start fat2", r"^svc: ")
             m.wait_for(r"fat: disk1: FAT16, .* serving fs2", timeout=60)
             sh.wait_quiet()

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "../../../servers/fat/fatfs.h"
+#include "../vfs_impl.h"
 #include "check.h"
 #include "fake_ipc.h"
 #include "sys/sys.h"
-#include "sys/vfs.h"
 
 #define BUF_BYTES (64u << 10)
 
@@ -39,9 +39,16 @@ struct vol {
 static struct vol vols[2] = {{.mkfs = "-F 16 -s 1 -n ROOTVOL", .kib = 8192},
 			     {.mkfs = "-F 12 -n SHARE", .kib = 2048}};
 
-long vfs_discover(void)
+static bool share_up; /* whether the second volume's server "runs" */
+static int discoveries;
+
+/* The test's discovery: the second volume once its server is up (and not yet known). */
+long vfs_discover(int upto)
 {
-	return E_NOENT; /* the test mounts its own clients */
+	discoveries++;
+	if (upto < 2 || !share_up || vfs_state.count != 1)
+		return E_NOENT;
+	return vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE");
 }
 
 static long mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
@@ -311,6 +318,26 @@ static void test_restart(void)
 	CHECK_EQ(vfs_rmdir("/work"), E_OK);
 }
 
+/* A volume whose server comes after the first look is found when a path under /mnt asks. */
+static void test_late_volume(void)
+{
+	struct fs_stat st;
+	int before = discoveries;
+
+	CHECK_EQ(vfs_stat("/nothing", &st), E_NOENT);
+	CHECK_EQ(discoveries, before);			/* a path outside /mnt needs "/" only */
+	CHECK_EQ(vfs_stat("/mnt/share", &st), E_NOENT); /* on "/": no such directory */
+	CHECK_EQ(discoveries, before + 1);
+	CHECK(!lists("/", "mnt", true));
+	CHECK_EQ(vfs_mount_count(), 1);
+	share_up = true;
+	CHECK(!lists("/", "mnt", true)); /* a path outside /mnt does not look again */
+	CHECK_EQ(vfs_stat("/mnt/share", &st), E_OK);
+	CHECK(st.attr & FS_STAT_DIR);
+	CHECK_EQ(vfs_mount_count(), 2);
+	CHECK(lists("/", "mnt", true));
+}
+
 int main(void)
 {
 	fake_ipc_reset();
@@ -321,8 +348,9 @@ int main(void)
 	vfs_reset();
 	CHECK_EQ(vfs_mount_count(), 0);
 	CHECK_EQ(vfs_open("/x", VFS_O_READ), E_NOENT); /* nothing mounted */
+	vfs_reset();
 	CHECK_EQ(vfs_mount_add("/", &vols[0].c, "fs0", "ROOTVOL"), E_OK);
-	CHECK_EQ(vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE"), E_OK);
+	test_late_volume();
 	CHECK_EQ(vfs_mount_add("/mnt/share", &vols[1].c, "fs1", "SHARE"), E_EXISTS);
 	test_files();
 	test_mounts();

@@ -5,9 +5,11 @@
  * volume (fs0) is "/"; every other filesystem endpoint that answers (fs1 ..
  * fs7) is mounted at "/mnt/<its label in lower case>", or "/mnt/fs<N>" when
  * it has no label (or its label is taken). The mount table is found by the
- * library itself on first use (name lookups and FS_STATFS), so there is no
- * mount server to ask or to restart (docs/ARCHITECTURE.md, "The path
- * namespace"); vfs_mount_refresh() looks again.
+ * library itself (name lookups and FS_STATFS: fs0 on first use, the others
+ * when a path under /mnt, the table or a listing of "/" needs them, and
+ * again when a path under /mnt finds no mount), so there is no mount
+ * server to ask or to restart (docs/ARCHITECTURE.md, "The path namespace
+ * and programs from the disk"); vfs_mount_refresh() looks again.
  *
  * Paths are UTF-8, '/'-separated; a relative path is taken against the
  * current directory ("/" at start; vfs_set_cwd sets it, e.g. from PWD).
@@ -81,9 +83,13 @@ long vfs_fstat(int fd, struct fs_stat *st);
 long vfs_fsync(int fd);
 
 /* Directories: vfs_opendir gives a descriptor; vfs_readdir 1 (an entry), 0 (no more), or an error;
- * vfs_close ends it. "." and ".." are not listed. */
+ * vfs_closedir (vfs_close) ends it. "." and ".." are not listed. */
 int vfs_opendir(const char *path);
 long vfs_readdir(int fd, struct vfs_dirent *e);
+static inline long vfs_closedir(int fd)
+{
+	return vfs_close(fd);
+}
 
 /* By path. vfs_rename across two mounts is E_XDEV. */
 long vfs_stat(const char *path, struct fs_stat *st);
@@ -103,7 +109,7 @@ long vfs_set_cwd(const char *path);
 /* The current directory into buf (E_RANGE if it does not fit). */
 long vfs_getcwd(char *buf, size_t size);
 /* path made absolute against the current directory, "." and ".." resolved, no "//";
- * E_RANGE if it does not fit in size (at most VFS_PATH_MAX). */
+ * E_NAMETOOLONG if it does not fit in size (at most VFS_PATH_MAX), E_NOENT for "". */
 long vfs_abspath(const char *path, char *out, size_t size);
 
 /* The mount table: how many rows, one row, look again (a volume that came or went). */

@@ -35,7 +35,8 @@
  *   restart of fs0 needs the loader to start it): E_NOENT no such file,
  *   E_ISDIR a directory, E_NOEXEC a file that is no ELF executable (empty,
  *   or without the ELF magic), E_RANGE larger than LOADER_MAX_DISK_IMAGE,
- *   E_TIMEOUT or E_RESTARTED from the filesystem; an ELF file the
+ *   E_TIMEOUT or E_RESTARTED from the filesystem (for a path; a bare name
+ *   whose /bin does not answer is E_NOENT); an ELF file the
  *   validator refuses (truncated, say) is E_INVAL with its reason in w0.
  *
  * LOADER_IMAGE (idempotent)
