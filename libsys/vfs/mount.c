@@ -5,8 +5,10 @@
  * when a caller needs them (a path under /mnt, the table, "/" listed), a path is made absolute
  * against the current directory and given to the mount with the longest matching mount point.
  * "/mnt" itself, while other volumes are mounted, is the library's own directory listing them
- * (mount -1).
+ * (mount -1). A program starts in the directory its PWD names (sh passes
+ * it to every child), or "/".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sys/errors.h"
@@ -16,6 +18,20 @@
 #define VFS_TIMEOUT (10000 * MS) /* of each fs call unless vfs_set_timeout says */
 
 struct vfs_state vfs_state = {.cwd = "/"};
+
+/* The current directory as the program was started: PWD if absolute (not on the host). */
+static const char *cwd(void)
+{
+	if (!vfs_state.cwd_known) {
+		vfs_state.cwd_known = true;
+#ifndef HOST_TEST
+		const char *pwd = getenv("PWD");
+		if (pwd && pwd[0] == '/')
+			vfs_set_cwd(pwd);
+#endif
+	}
+	return vfs_state.cwd;
+}
 
 /* fs0, looked for on first use: most paths need nothing else. */
 static long ensure_mounts(void)
@@ -130,7 +146,7 @@ static bool resolve(struct vfs_where *w)
 
 long vfs_where(const char *path, struct vfs_where *w)
 {
-	long err = vfs_path_join(vfs_state.cwd, path, w->abs, sizeof(w->abs));
+	long err = vfs_path_join(cwd(), path, w->abs, sizeof(w->abs));
 
 	if (err == E_OK)
 		err = ensure_mounts();
@@ -149,13 +165,13 @@ long vfs_where(const char *path, struct vfs_where *w)
 
 long vfs_abspath(const char *path, char *out, size_t size)
 {
-	return vfs_path_join(vfs_state.cwd, path, out, size);
+	return vfs_path_join(cwd(), path, out, size);
 }
 
 long vfs_set_cwd(const char *path)
 {
 	char abs[VFS_PATH_MAX];
-	long err = vfs_path_join(vfs_state.cwd, path, abs, sizeof(abs));
+	long err = vfs_path_join(cwd(), path, abs, sizeof(abs));
 
 	if (err == E_OK)
 		vfs_copy(vfs_state.cwd, abs, sizeof(vfs_state.cwd));
@@ -164,7 +180,7 @@ long vfs_set_cwd(const char *path)
 
 long vfs_getcwd(char *buf, size_t size)
 {
-	if (!buf || !vfs_copy(buf, vfs_state.cwd, size))
+	if (!buf || !vfs_copy(buf, cwd(), size))
 		return E_RANGE;
 	return E_OK;
 }

@@ -39,6 +39,7 @@ struct vfs_state {
 	bool all_discovered; /* and fs1 .. fs7 */
 	struct vfs_file files[VFS_FILES];
 	char cwd[VFS_PATH_MAX];
+	bool cwd_known;	  /* cwd was taken from PWD, or set */
 	uint64_t timeout; /* of each fs call (0: VFS_TIMEOUT) */
 	int attempts;
 };
