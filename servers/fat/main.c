@@ -55,13 +55,22 @@ static handle_t own_buffer;
 static int attached = BUFFER_OWN;
 static uint32_t max_sectors; /* the most one block request may name */
 
+static bool refused[FS_CLIENTS_MAX]; /* the driver would not take slot n's buffer */
+
 static long use_buffer(int slot)
 {
 	if (attached == slot)
 		return E_OK;
+	if (slot != BUFFER_OWN && refused[slot])
+		return E_RANGE;
 	disk.buffer = slot == BUFFER_OWN ? own_buffer : client_mobj[slot];
 	long r = block_attach(&disk);
 	attached = r == E_OK ? slot : BUFFER_NONE;
+	if (r < 0 && slot != BUFFER_OWN) {
+		refused[slot] = true; /* until the client attaches another buffer */
+		printf("fat: %s refused a client's buffer (%s): its data goes through ours\n",
+		       DISK_NAME, sys_error_name(r));
+	}
 	return r;
 }
 
@@ -195,7 +204,8 @@ static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint
 	}
 	if (attached == (int)slot)
 		attached = BUFFER_NONE; /* the disk driver must not keep using the old pages */
-	if (client_mobj[slot]) {	/* attached again: the old buffer goes */
+	refused[slot] = false;
+	if (client_mobj[slot]) { /* attached again: the old buffer goes */
 		sys_unmap(HANDLE_SELF, at, client_size[slot]);
 		sys_handle_close(client_mobj[slot]);
 	}

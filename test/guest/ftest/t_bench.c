@@ -73,6 +73,9 @@ static long fb_connect(void)
 	if (fb.ep)
 		return E_OK;
 	long err = ft_client(&fb, FB_FS_VA, FB_MIB);
+	/* Under -icount sleep=off guest time races while the host does I/O; the figures count
+	 * only executed instructions, so a generous timeout costs nothing. */
+	fb.timeout = 3600000 * MS;
 	long ep = err < 0 ? err : ns_lookup_self("disk0");
 	long m = ep < 0 ? ep : sys_mobj_create(FB_MIB, 0);
 
