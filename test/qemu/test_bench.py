@@ -31,6 +31,7 @@ import linux_bench
 from bench_report import CASES
 from guest_tests import finish, judge
 from harness import EXIT_SUCCESS, TestRun
+from test_fat import partition_clean
 
 BENCH = r"BENCH (\S+) (\d+) ticks n=(\d+)"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -132,20 +133,6 @@ def fat_image(tmp):
     return disk
 
 
-def fat_volume_clean(run, disk):
-    """fsck.fat -n finds nothing in the partition the guest wrote to."""
-    with open(disk, "rb") as f:
-        f.seek(FAT_PART_LBA * 512)
-        data = f.read(FAT_PART_MIB << 20)
-    part = disk + ".part"
-    with open(part, "wb") as f:
-        f.write(data)
-    fsck = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
-    lines = fsck.stdout.strip().splitlines()
-    run.check(fsck.returncode == 0 and len(lines) == 2, "fat bench: fsck.fat -n finds nothing",
-              " | ".join(lines[:10]))
-
-
 def collect_fat(run):
     # ftest's bench suite (test/guest/ftest/t_bench.c): the FAT server's figures. The image
     # lives in /dev/shm (tmpfs) with cache=unsafe, so QEMU's disk I/O is quick and costs no
@@ -159,7 +146,8 @@ def collect_fat(run):
         with run.machine(args="run=ftest:bench", extra=extra, icount=True, timeout=600) as m:
             m.start()
             figures = parse(finish(run, m, "ftest", 580))
-        fat_volume_clean(run, disk)
+        partition_clean(run, disk, disk + ".part", FAT_PART_LBA, FAT_PART_MIB * 1024,
+                        "fat bench: fsck.fat -n finds nothing")
         return figures
 
 

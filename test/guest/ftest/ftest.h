@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "proto/fs.h"
+#include "sys/handle.h"
 
 #define FT_BUF	  (256u << 10) /* the buffer attached to the server */
 #define FT_BUF_VA 0x0000520000000000ull
@@ -19,5 +20,7 @@
 long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes);
 /* ahci and fat started, fs0 found and a buffer attached: the shared client. */
 long ft_connect(struct fs_client **out);
+/* Wait (up to 10 s) until service `name` runs again as another process than pid `old`. */
+long ft_wait_restart(handle_t ctl, const char *name, uint64_t old);
 /* Read a whole file into buf (at most max bytes); its size in *len. */
 long ft_read_all(struct fs_client *c, const char *path, uint8_t *buf, uint64_t max, uint64_t *len);

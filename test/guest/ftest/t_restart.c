@@ -58,7 +58,7 @@ static long write_block(struct fs_client *c, int fd, uint32_t b)
 	return err;
 }
 
-static long wait_restart(handle_t ctl, const char *name, uint64_t old)
+long ft_wait_restart(handle_t ctl, const char *name, uint64_t old)
 {
 	struct svc_entry e;
 	for (unsigned ms = 0; ms < FT_BACK_MS; ms += 5) {
@@ -92,7 +92,7 @@ TEST(restart, fat_restart_under_io,
 			T_OK(read_piece(c, rfd, n++));
 			T_OK(write_block(c, wfd, blocks++));
 		}
-		T_OK(wait_restart((handle_t)ctl, "fat", e.pid));
+		T_OK(ft_wait_restart((handle_t)ctl, "fat", e.pid));
 	}
 	T_OK(svc_status((handle_t)ctl, "fat", &after));
 	T_EQ(after.restarts, before.restarts + FT_CRASHES);
@@ -108,7 +108,7 @@ TEST(restart, fat_restart_under_io,
 			T_OK(read_piece(c, rfd, n++));
 			T_OK(write_block(c, wfd, blocks++));
 		}
-		T_OK(wait_restart((handle_t)ctl, "ahci", e.pid));
+		T_OK(ft_wait_restart((handle_t)ctl, "ahci", e.pid));
 	}
 	T_OK(svc_status((handle_t)ctl, "ahci", &ahci_after));
 	T_EQ(ahci_after.restarts, ahci_before.restarts + FT_AHCI_CRASHES);
