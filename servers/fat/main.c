@@ -55,7 +55,7 @@ static handle_t own_buffer;
 static int attached = BUFFER_OWN;
 static uint32_t max_sectors; /* the most one block request may name */
 
-static bool refused[FS_CLIENTS_MAX]; /* the driver would not take slot n's buffer */
+static bool refused[FS_CLIENTS_MAX]; /* slot n's buffer failed: until it attaches another */
 
 static long use_buffer(int slot)
 {
@@ -66,11 +66,6 @@ static long use_buffer(int slot)
 	disk.buffer = slot == BUFFER_OWN ? own_buffer : client_mobj[slot];
 	long r = block_attach(&disk);
 	attached = r == E_OK ? slot : BUFFER_NONE;
-	if (r < 0 && slot != BUFFER_OWN) {
-		refused[slot] = true; /* until the client attaches another buffer */
-		printf("fat: %s refused a client's buffer (%s): its data goes through ours\n",
-		       DISK_NAME, sys_error_name(r));
-	}
 	return r;
 }
 
@@ -117,9 +112,16 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 	uint32_t per = BLOCK_BYTES / sector_size;
 	int slot = client_slot_of(p, (size_t)count * sector_size);
 
-	if (slot >= 0 && dev_io_client(slot, lba, count, p, write) == E_OK)
-		return E_OK; /* else through our buffer: the driver may refuse the client's pages */
-	long r = use_buffer(BUFFER_OWN);
+	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	if (r == E_OK)
+		return E_OK;
+	if (slot >= 0 && !refused[slot]) { /* through our buffer: say so once */
+		refused[slot] = true;
+		printf("fat: %s: a transfer with a client's buffer failed (%s): its data goes "
+		       "through ours\n",
+		       DISK_NAME, sys_error_name(r));
+	}
+	r = use_buffer(BUFFER_OWN);
 	if (r < 0)
 		return r;
 
