@@ -95,11 +95,10 @@ uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*
- * Like table_alloc, and with it as many (at most max in all) free clusters
- * as follow it on the disk, linked as one chain: its first in *first, how many in *count.
+ * Grow the chain ending at `last` by the free clusters right after it on the
+ * disk (at most max; none if last + 1 is taken): how many in *count.
  */
-long table_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t max, uint32_t *first,
-		     uint32_t *count);
+long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */
 long table_free_chain(struct fat_vol *v, uint32_t cl);
 /* Count free clusters (mount) and set the dirty state; write FSInfo and the clean bit. */

@@ -161,7 +161,9 @@ static long write_piece(struct fat_vol *v, struct fat_node *n, uint64_t at, cons
 /*
  * The clusters of n from `index` on (at most max) that lie one after the
  * other on the disk, the first of them in *first: those the chain has, and
- * when it ends there, new ones taken in one run and linked to it.
+ * when it ends there, the free ones right after it, added in one go. (A
+ * cluster taken elsewhere would lengthen the chain past the file's size;
+ * seek adds that one when the next piece needs it.)
  */
 static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t max,
 		      uint32_t *first, uint32_t *k)
@@ -173,8 +175,7 @@ static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uin
 		return r;
 	*k = table_contiguous(v, *first, max);
 	if (*k < max && table_next(v, *first + *k - 1, &next) == E_OK && next == 0 &&
-	    table_alloc_run(v, *first + *k - 1, max - *k, &next, &got) == E_OK &&
-	    next == *first + *k)
+	    table_extend_run(v, *first + *k - 1, max - *k, &got) == E_OK)
 		*k += got;
 	n->hint_index = index + *k - 1;
 	n->hint_cluster = *first + *k - 1;

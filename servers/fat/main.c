@@ -57,10 +57,14 @@ static handle_t own_buffer;
 static int attached = BUFFER_OWN;
 static uint32_t max_sectors; /* the most one block request may name */
 
+static bool refused[FS_CLIENTS_MAX]; /* slot n's buffer failed: until it attaches another */
+
 static long use_buffer(int slot)
 {
 	if (attached == slot)
 		return E_OK;
+	if (slot != BUFFER_OWN && refused[slot])
+		return E_RANGE;
 	disk.buffer = slot == BUFFER_OWN ? own_buffer : client_mobj[slot];
 	long r = block_attach(&disk);
 	attached = r == E_OK ? slot : BUFFER_NONE;
@@ -110,9 +114,16 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 	uint32_t per = BLOCK_BYTES / sector_size;
 	int slot = client_slot_of(p, (size_t)count * sector_size);
 
-	if (slot >= 0 && dev_io_client(slot, lba, count, p, write) == E_OK)
-		return E_OK; /* else through our buffer: the driver may refuse the client's pages */
-	long r = use_buffer(BUFFER_OWN);
+	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	if (r == E_OK)
+		return E_OK;
+	if (slot >= 0 && !refused[slot]) { /* through our buffer: say so once */
+		refused[slot] = true;
+		printf("fat: %s: a transfer with a client's buffer failed (%s): its data goes "
+		       "through ours\n",
+		       DISK_NAME, sys_error_name(r));
+	}
+	r = use_buffer(BUFFER_OWN);
 	if (r < 0)
 		return r;
 
@@ -197,7 +208,8 @@ static long env_map(void *ctx, unsigned slot, handle_t mobj, uint8_t **buf, uint
 	}
 	if (attached == (int)slot)
 		attached = BUFFER_NONE; /* the disk driver must not keep using the old pages */
-	if (client_mobj[slot]) {	/* attached again: the old buffer goes */
+	refused[slot] = false;
+	if (client_mobj[slot]) { /* attached again: the old buffer goes */
 		sys_unmap(HANDLE_SELF, at, client_size[slot]);
 		sys_handle_close(client_mobj[slot]);
 	}

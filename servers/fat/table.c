@@ -13,8 +13,13 @@
 
 #include "fat_impl.h"
 
-#define FAT16_CLEAN 0x8000u
-#define FAT32_CLEAN 0x08000000u
+/*
+ * Table sectors read ahead on a miss: 32 KiB, the links of 8,192 FAT32 clusters (32 MiB of
+ * a file in 4 KiB clusters), so a large transfer rarely stops for the table.
+ */
+#define FAT_READ_AHEAD 64
+#define FAT16_CLEAN    0x8000u
+#define FAT32_CLEAN    0x08000000u
 
 /* Byte offset of cl's entry in one copy of the table. */
 static uint64_t entry_offset(const struct fat_vol *v, uint32_t cl)
@@ -33,7 +38,7 @@ static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p
 {
 	uint8_t *d;
 	*lba = v->fat_start + (uint64_t)copy * v->fat_sectors + off / v->ss;
-	long r = cache_get(&v->cache, *lba, 8, &d);
+	long r = cache_get(&v->cache, *lba, FAT_READ_AHEAD, &d);
 	if (r == E_OK)
 		*p = d + off % v->ss;
 	return r;
@@ -283,21 +288,21 @@ static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
 	return E_OK;
 }
 
-long table_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t max, uint32_t *first,
-		     uint32_t *count)
+long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
 {
-	long r = table_alloc(v, prev, first);
-	uint32_t n = 1;
+	uint32_t n = v->type == FAT12 || v->read_only ? 0 : free_after(v, last, max);
+	long r = E_OK;
 
-	if (r == E_OK && v->type != FAT12 && max > 1)
-		n += free_after(v, *first, max - 1);
-	for (uint32_t c = 0; r == E_OK && n > 1 && c < v->nfats; c++)
+	*count = 0;
+	for (uint32_t c = 0; r == E_OK && n > 0 && c < v->nfats; c++)
 		if (v->mirror || c == v->active_fat)
-			r = link_copy(v, c, *first, n);
-	if (r < 0)
+			r = link_copy(v, c, last + 1, n);
+	if (r == E_OK && n > 0)
+		r = table_set(v, last, last + 1); /* the run joins the chain last */
+	if (r < 0 || n == 0)
 		return r;
-	v->free_count -= v->free_count >= n - 1 ? n - 1 : v->free_count;
-	v->next_free = *first + n;
+	v->free_count -= v->free_count >= n ? n : v->free_count;
+	v->next_free = last + 1 + n;
 	*count = n;
 	return E_OK;
 }

@@ -84,21 +84,30 @@ def make_disk(tmp):
     return disk
 
 
-def check_volume(run, tmp, disk):
-    part = os.path.join(tmp, "after.img")
+def partition_clean(run, disk, part, lba=PART_LBA, kib=PART_KIB, what="fsck.fat -n finds nothing"):
+    """The partition at lba (kib KiB) of disk copied to part; fsck.fat -n must report nothing."""
     with open(disk, "rb") as f:
-        f.seek(PART_LBA * 512)
-        data = f.read(PART_KIB * 1024)
+        f.seek(lba * 512)
+        data = f.read(kib * 1024)
     with open(part, "wb") as f:
         f.write(data)
     fsck = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
     lines = fsck.stdout.strip().splitlines()
-    run.check(fsck.returncode == 0 and len(lines) == 2, "fsck.fat -n finds nothing",
-              " | ".join(lines[:10]))
+    run.check(fsck.returncode == 0 and len(lines) == 2, what, " | ".join(lines[:10]))
+
+
+def all_names(part):
+    """Every path on the volume as mtools lists it (no "." or ".."), directories too."""
     listing = mt("mdir", part, "-/", "-b", "::/").decode()
     names = {line[2:].rstrip("/") if line.startswith("::") else line.rstrip("/")
              for line in listing.splitlines()}
-    names = {n for n in names if n and not n.endswith("/.") and not n.endswith("/..")}
+    return {n for n in names if n and not n.endswith("/.") and not n.endswith("/..")}
+
+
+def check_volume(run, tmp, disk):
+    part = os.path.join(tmp, "after.img")
+    partition_clean(run, disk, part)
+    names = all_names(part)
     want = set(HOST_FILES) | HOST_DIRS | set(GUEST_FILES) | GUEST_DIRS
     run.check(names == want, "mtools lists exactly the host's and the guest's names",
               f"differ: {sorted(names ^ want)}")

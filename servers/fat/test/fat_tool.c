@@ -4,7 +4,8 @@
  * (test_fat_images.py drives it next to mkfs.fat, mtools and fsck.fat).
  *
  *   fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...
- *     (--forget: end as a kill would, writing nothing back)
+ *     (--forget: end as a kill would, writing nothing back; --crash-after N: the
+ *     same after N write requests reached the disk, the rest failing with E_IO)
  *     ls PATH            one line per entry: d|f <size> <name>
  *     cat PATH           the file's bytes on stdout (read in odd-sized pieces)
  *     put PATH HOSTFILE  create PATH (or cut it to 0) and write the host file into it
@@ -32,6 +33,7 @@
 struct image {
 	int fd;
 	uint32_t ss;
+	long writes_left; /* --crash-after: requests until the disk stops (-1: never) */
 };
 
 static long img_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
@@ -45,6 +47,10 @@ static long img_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 {
 	struct image *im = ctx;
 	size_t n = (size_t)count * im->ss;
+	if (im->writes_left == 0)
+		return E_IO; /* the "kill": nothing from here on reaches the disk */
+	if (im->writes_left > 0)
+		im->writes_left--;
 	return pwrite(im->fd, buf, n, (off_t)(lba * im->ss)) == (ssize_t)n ? E_OK : E_IO;
 }
 
@@ -256,6 +262,41 @@ static long cmd_coherent(struct fat_vol *v, const char *path)
 	return r == E_OK ? expect_bulk(v, &n, 0, 300000, 1) : r;
 }
 
+/* Step k of ftest's kill campaign (t_campaign.c), each operation followed by a sync. */
+static long camp_step(struct fat_vol *v, unsigned k)
+{
+	static uint8_t buf[6000 + 37 * 1000];
+	char a[64], b[64];
+	struct fat_node n;
+	size_t len = 6000 + 37 * k, done;
+	long r;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(k * 29 + i * 11 + (i >> 8) + 5);
+	snprintf(a, sizeof(a), "/camp/f%u.bin", k);
+	r = open_or_create(v, a, &n);
+	if (r == E_OK)
+		r = fat_write(v, &n, 0, buf, len, &done);
+	if (r == E_OK)
+		r = fat_sync(v);
+	if (r == E_OK && k >= 1) {
+		snprintf(a, sizeof(a), "/camp/f%u.bin", k - 1);
+		snprintf(b, sizeof(b), "/camp/long name %u.txt", k - 1);
+		r = fat_rename(v, a, b);
+		if (r == E_OK)
+			r = fat_sync(v);
+	}
+	if (r == E_OK && k >= 3 && (k - 3) % 3 != 0) {
+		snprintf(b, sizeof(b), "/camp/long name %u.txt", k - 3);
+		r = fat_unlink(v, b);
+		if (r == E_OK)
+			r = fat_sync(v);
+	}
+	if (r < 0)
+		fprintf(stderr, "camp: step %u: %s\n", k, sys_error_name(r));
+	return r;
+}
+
 /* FNV-1a of a file's bytes, for tree. */
 static long hash_file(struct fat_vol *v, struct fat_node *n, uint64_t *h)
 {
@@ -333,6 +374,13 @@ static long run(struct fat_vol *v, int argc, char **argv)
 	if (!strcmp(c, "bulk") && argc == 5)
 		return cmd_bulk(v, argv[1], strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0),
 				(unsigned)atoi(argv[4]));
+	if (!strcmp(c, "camp") && argc == 3) {
+		long r = fat_mkdir(v, "/camp");
+		for (unsigned k = (unsigned)atoi(argv[1]); r == E_OK && k < (unsigned)atoi(argv[2]);
+		     k++)
+			r = camp_step(v, k);
+		return r;
+	}
 	if (!strcmp(c, "coherent") && argc == 2)
 		return cmd_coherent(v, argv[1]);
 	if (!strcmp(c, "dirty") && argc == 1) {
@@ -344,7 +392,7 @@ static long run(struct fat_vol *v, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct image im = {-1, 512};
+	struct image im = {-1, 512, -1};
 	struct fat_mount_opts opts = {0};
 	struct fat_vol *v;
 	int a = 1;
@@ -357,10 +405,12 @@ int main(int argc, char **argv)
 			opts.read_only = true;
 		else if (!strcmp(argv[a], "--forget"))
 			forget = true;
+		else if (!strcmp(argv[a], "--crash-after") && a + 1 < argc)
+			im.writes_left = atol(argv[++a]), forget = true;
 	}
 	if (argc - a < 2) {
-		fprintf(stderr,
-			"usage: fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...\n");
+		fprintf(stderr, "usage: fat_tool [--ss N] [--ro] [--forget] [--crash-after N] "
+				"IMAGE COMMAND ARGS...\n");
 		return 1;
 	}
 	im.fd = open(argv[a], opts.read_only ? O_RDONLY : O_RDWR);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "proto/fs.h"
+#include "sys/handle.h"
 
 #define FT_BUF	  (256u << 10) /* the buffer attached to the server */
 #define FT_BUF_VA 0x0000520000000000ull

@@ -11,6 +11,7 @@
 #include "stest.h"
 #include "sys/fmt.h"
 #include "sys/units.h"
+#include "test/bench.h"
 
 handle_t st_lookup(struct test_ctx *t, const char *name)
 {
@@ -87,11 +88,5 @@ uint32_t st_random(uint32_t below)
 
 uint64_t st_median(uint64_t *v, int n)
 {
-	for (int i = 1; i < n; i++) /* insertion sort: n is small */
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return n ? v[n / 2] : 0;
+	return n > 0 ? test_median(v, (unsigned)n) : 0;
 }
