@@ -55,8 +55,9 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
 	if (a == TERM_KEY_INTR)
-		session_interrupt(t);
-	session_input(t, bytes, n);
+		session_interrupt(t); /* the interrupt alone, as the serial console sends it */
+	else
+		session_input(t, bytes, n);
 }
 
 static void on_event(struct terminal *t, const struct display_event *ev)
