@@ -76,5 +76,6 @@ __attribute__((noreturn)) void libsys_start(struct start_info *si)
 		sys_process_exit((int)err);
 	}
 	bootstrap();
+	stdio_init();
 	exit(main(argc, argv));
 }

@@ -2,7 +2,8 @@
 /*
  * Standard input and output (sys/stdio.h). Descriptors 0, 1 and 2 are the
  * streams (proto/stream.h) a program was given as the start handles
- * "stdin", "stdout" and "stderr", attached at first use; a descriptor
+ * "stdin", "stdout" and "stderr", attached before main (so an interrupt
+ * that comes before the first read is not lost); a descriptor
  * whose handle was not given falls back: 1 and 2 to the kernel's debug
  * console, 0 at end-of-stream. printf to a stream goes through a buffer
  * for descriptor 1, written at each newline, when full, before a read of
@@ -48,6 +49,12 @@ static struct stream *std_stream(int fd)
 		sys_unlock(&std_lock);
 	}
 	return d->open ? &d->s : NULL;
+}
+
+void stdio_init(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		std_stream(fd);
 }
 
 struct stream *stdio_stream(int fd)

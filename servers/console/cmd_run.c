@@ -56,7 +56,7 @@ static int spawn_failed(struct shell *sh, const char *verb, const char *name, lo
 }
 
 /* Make the started process the shell's job, with a thread waiting for its end. */
-static int watch(struct shell *sh, const char *verb, const char *name, handle_t process)
+int cmd_job_watch(struct shell *sh, const char *verb, const char *name, handle_t process)
 {
 	struct cmd_env *env = cmd_env_of(sh);
 
@@ -124,7 +124,7 @@ static int start_job(struct shell *sh, const char *verb, int argc, char **argv)
 				   : loader_spawn_ex(env->loader, &a, &elf_err);
 	if (p < 0)
 		return spawn_failed(sh, verb, argv[0], p, elf_err);
-	return watch(sh, verb, a.program, (handle_t)p);
+	return cmd_job_watch(sh, verb, a.program, (handle_t)p);
 }
 
 void cmd_job_interrupt(void *ctx)
@@ -155,6 +155,7 @@ void cmd_job_finished(struct shell *sh)
 
 	if (j->process == HANDLE_INVALID)
 		return;
+	cmd_sh_finished();
 	report(sh, j);
 	sys_handle_close(j->process);
 	j->process = HANDLE_INVALID;

@@ -53,6 +53,10 @@ static void read_input(void)
 
 	do {
 		n = uart_read(buf, sizeof(buf));
+		if (cmd_sh_active()) {
+			cmd_sh_input(buf, n); /* sh runs: the bytes are its stdin */
+			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			shell_input(&sh, buf[i]);
 	} while (n == sizeof(buf));

@@ -90,8 +90,8 @@ static long new_end(struct streams *st, uint32_t stream, uint32_t kind, handle_t
 		return err;
 	if (++st->next_writer_id == 0)
 		st->next_writer_id = 1;
-	*e = (struct stream_end){badge, stream, kind, st->next_writer_id};
 	struct stream_rec *r = &st->s[stream];
+	*e = (struct stream_end){badge, stream, kind, st->next_writer_id, r->interrupts};
 	*(kind == STREAM_END_READ ? &r->readers : &r->writers) += 1;
 	*out = h;
 	return E_OK;
@@ -164,7 +164,8 @@ static long on_attach(void *ctx, uint64_t badge, handle_t *ring, struct stream_a
 		return E_CLOSED;
 	long err = st->sys->ring_lend(st->sys->ctx, st->s[e->stream].mobj, ring);
 	if (err == E_OK)
-		*rp = (struct stream_attach_reply){e->kind, e->writer_id, STREAM_DATA_BYTES};
+		*rp = (struct stream_attach_reply){e->kind, e->writer_id, STREAM_DATA_BYTES,
+						   e->interrupts_before};
 	return err;
 }
 
@@ -219,6 +220,8 @@ static long on_interrupt(void *ctx, uint64_t badge)
 		return E_RIGHTS;
 	struct stream_rec *r = &st->s[e->stream];
 	r->interrupts++;
+	__atomic_store_n(&r->ring->interrupt_head,
+			 __atomic_load_n(&r->ring->head, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
 	publish_state(r);
 	settle(st, r);
 	return E_OK;

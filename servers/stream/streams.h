@@ -55,6 +55,7 @@ struct stream_end {
 	uint32_t stream;
 	uint32_t kind;
 	uint32_t writer_id;
+	uint64_t interrupts_before; /* the stream's interrupts when it was made */
 };
 
 struct streams {

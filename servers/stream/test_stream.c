@@ -326,8 +326,34 @@ static void test_interrupt(void)
 	CHECK_EQ(stream_read(&r, buf, 8), 1);
 	CHECK_EQ(raw_wait(&r, 0), E_INTR); /* a caller that has not seen it hears it at once */
 	CHECK_EQ(raw_wait(&r, 1), STREAM_DEFERRED);
+	/* An end made before an interrupt but attached after it (a program starting) hears it. */
+	long h = stream_dup(r.end);
+	CHECK_EQ(stream_interrupt(&w), E_OK);
+	struct stream late;
+	CHECK_EQ(stream_open(&late, (handle_t)h), E_OK);
+	CHECK_EQ(stream_read(&late, buf, 8), E_INTR);
+	stream_close(&late);
+	CHECK_EQ(answers[1].status, E_INTR); /* the waiter above heard the second interrupt */
 	stream_close(&w);
-	CHECK_EQ(answers[1].status, E_OK);
+	stream_close(&r);
+}
+
+/* An interrupt keeps its place: what was written before it is read first. */
+static void test_interrupt_in_order(void)
+{
+	struct stream r, w;
+	char buf[8];
+
+	open_pair(&r, &w);
+	CHECK_EQ(stream_write(&w, "ls\r", 3), 3);
+	CHECK_EQ(stream_interrupt(&w), E_OK);
+	CHECK_EQ(stream_write(&w, "x", 1), 1);
+	CHECK_EQ(stream_read(&r, buf, sizeof(buf)), 3); /* the Enter before Ctrl-C counts */
+	CHECK(memcmp(buf, "ls\r", 3) == 0);
+	CHECK_EQ(stream_read(&r, buf, sizeof(buf)), E_INTR);
+	CHECK_EQ(stream_read(&r, buf, sizeof(buf)), 1);
+	CHECK_EQ(buf[0], 'x');
+	stream_close(&w);
 	stream_close(&r);
 }
 
@@ -392,6 +418,7 @@ int main(void)
 	test_dup_and_writer_once();
 	test_reader_only_is_freed();
 	test_interrupt();
+	test_interrupt_in_order();
 	test_dead_lock_holder();
 	test_scribbled_ring();
 	test_restarted_server();

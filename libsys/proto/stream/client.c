@@ -85,7 +85,7 @@ long stream_open(struct stream *s, handle_t end)
 	s->size = (uint32_t)rp.size;
 	s->writer_id = (uint32_t)rp.writer_id;
 	s->kind = (uint32_t)rp.end;
-	s->interrupts_seen = stream_interrupts(s);
+	s->interrupts_seen = rp.interrupts_before;
 	return E_OK;
 }
 
@@ -177,12 +177,24 @@ long stream_try_read(struct stream *s, void *buf, size_t n)
 	return ring_state(s) & STREAM_S_WRITERS_GONE ? 0 : E_WOULDBLOCK;
 }
 
-static bool interrupt_pending(struct stream *s)
+/*
+ * An interrupt not seen yet, once the bytes written before it are read:
+ * true (it is seen now), or false with *before set to the bytes still
+ * ahead of it (0: none pending, or read on).
+ */
+static bool interrupt_pending(struct stream *s, uint64_t *before)
 {
 	uint64_t now = stream_interrupts(s);
+	uint64_t at = __atomic_load_n(&s->ring->interrupt_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = __atomic_load_n(&s->ring->tail, __ATOMIC_ACQUIRE);
 
+	*before = 0;
 	if (now <= s->interrupts_seen)
 		return false;
+	if (at > tail && at - tail <= s->size) {
+		*before = at - tail;
+		return false;
+	}
 	s->interrupts_seen = now;
 	return true;
 }
@@ -197,9 +209,10 @@ static bool readable(const struct stream *s)
 long stream_read(struct stream *s, void *buf, size_t n)
 {
 	for (;;) {
-		if (s->ring && interrupt_pending(s))
+		uint64_t before = 0;
+		if (s->ring && interrupt_pending(s, &before))
 			return E_INTR;
-		long r = stream_try_read(s, buf, n);
+		long r = stream_try_read(s, buf, before && before < n ? (size_t)before : n);
 		if (r != E_WOULDBLOCK)
 			return r;
 		__atomic_store_n(&s->ring->readers_waiting, 1, __ATOMIC_SEQ_CST);

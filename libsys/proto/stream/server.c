@@ -60,7 +60,7 @@ static long on_attach(struct server_request *req)
 	if (err < 0)
 		return err;
 	memcpy(req->msg.w, &rp, sizeof(rp));
-	return reply_cap(req, ring, 3);
+	return reply_cap(req, ring, 4);
 }
 
 static long on_wait(struct server_request *req)

@@ -38,5 +38,7 @@ void stdio_flush(void);
 /* The stream behind descriptor fd (0-2), or NULL for the fallback (proto/stream.h). */
 struct stream;
 struct stream *stdio_stream(int fd);
+/* libsys internal (start.c): attach the streams given, before main. */
+void stdio_init(void);
 /* Flush, then end the process with `code`. */
 __attribute__((noreturn)) void exit(int code);

@@ -32,7 +32,10 @@
  * STREAM_ATTACH (an end; idempotent)
  *   reply: cap = the ring (a memory object, read and write); w0 = the end
  *          (STREAM_END_READ or STREAM_END_WRITE), w1 = this badge's writer
- *          id (the value it puts in ring->lock), w2 = the data bytes.
+ *          id (the value it puts in ring->lock), w2 = the data bytes,
+ *          w3 = the stream's interrupt count when this end was made: a
+ *          reader has seen those (an interrupt while a program starts is
+ *          its own, though it attaches later).
  * STREAM_WAIT (an end)
  *   request: w0 = the interrupts the caller has seen (readers).
  *   A reader is answered once the ring holds bytes, every writer is gone
@@ -45,10 +48,11 @@
  *   (writer) or ring->writers_waiting (reader) was set.
  * STREAM_INTERRUPT (a write end)
  *   Ctrl-C: the stream's interrupt count goes up (ring->interrupts) and
- *   its waiting readers get E_INTR. The foreground program's default is to
- *   end (status STREAM_EXIT_INTERRUPTED); whoever started it kills it on
- *   the second interrupt if it is still running (a program that ignores
- *   the first).
+ *   its waiting readers get E_INTR. It has a place in the stream: the
+ *   bytes written before it (up to ring->interrupt_head) are read first,
+ *   then the reader gets E_INTR (so an Enter typed before Ctrl-C counts). The foreground program's
+ * default is to end (status STREAM_EXIT_INTERRUPTED); whoever started it kills it on the second
+ * interrupt if it is still running (a program that ignores the first).
  *
  * Sharing the ring: writers take ring->lock (0 -> their id) around a copy
  * and the publication of head, never while waiting; the server frees the
@@ -107,8 +111,9 @@ struct stream_ring {
 	uint64_t interrupts;	  /* STREAM_INTERRUPTs so far */
 	uint32_t size;		  /* data bytes */
 	uint32_t reserved;
+	uint64_t interrupt_head; /* head when the last interrupt came: bytes before it come first */
 };
-_Static_assert(sizeof(struct stream_ring) == 48, "the ring header is shared memory");
+_Static_assert(sizeof(struct stream_ring) == 56, "the ring header is shared memory");
 _Static_assert((STREAM_DATA_BYTES & (STREAM_DATA_BYTES - 1)) == 0, "a power of two");
 
 /* The register words of the replies and requests. */
@@ -119,6 +124,7 @@ struct stream_attach_reply {
 	uint64_t end; /* STREAM_END_* */
 	uint64_t writer_id;
 	uint64_t size;
+	uint64_t interrupts_before; /* interrupts when the end was made */
 };
 struct stream_wait_request {
 	uint64_t interrupts_seen;
@@ -127,7 +133,7 @@ struct stream_wait_reply {
 	uint64_t interrupts;
 };
 _Static_assert(sizeof(struct stream_create_reply) == 1 * sizeof(uint64_t), "1 word");
-_Static_assert(sizeof(struct stream_attach_reply) == 3 * sizeof(uint64_t), "3 words");
+_Static_assert(sizeof(struct stream_attach_reply) == 4 * sizeof(uint64_t), "4 words");
 _Static_assert(sizeof(struct stream_wait_request) == 1 * sizeof(uint64_t), "1 word");
 _Static_assert(sizeof(struct stream_wait_reply) == 1 * sizeof(uint64_t), "1 word");
 

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Redirections: a program only ever reads and writes streams, so for
+ * '< file' sh makes a stream, gives the program its read end and copies
+ * the file into the write end from a thread; for '>', '>>' and '2>' the
+ * other way round, from the read end into the file, until end-of-stream
+ * (every writer gone: the program ended, and sh closed its own copy).
+ * sh_pumps_wait waits for every copy to finish, so a file written by
+ * `echo a > f` is complete when the next command runs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh.h"
+#include "sys/errors.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "sys/thread.h"
+
+#define CHUNK	      4096u
+#define PUMP_PRIORITY 11 /* above the programs it serves (10) */
+
+struct pump {
+	struct stream s;
+	int file;
+	uint64_t offset;
+	bool to_file;
+	char name[48];
+};
+
+static int pumps_running;
+static handle_t pumps_done = HANDLE_INVALID; /* a notification: a pump finished */
+
+/* One chunk of the file at p->offset: the bytes read (0 at its end) or an error. */
+static long file_read(struct pump *p, uint8_t *buf)
+{
+	struct fs_client *c;
+	uint64_t done = 0;
+
+	sh_fs_lock();
+	long err = sh_fs(&c);
+	if (err == E_OK)
+		err = fs_read(c, p->file, p->offset, buf, CHUNK, &done);
+	sh_fs_unlock();
+	p->offset += done;
+	return err < 0 ? err : (long)done;
+}
+
+static long file_write(struct pump *p, const uint8_t *buf, uint64_t n)
+{
+	struct fs_client *c;
+	uint64_t done = 0;
+
+	sh_fs_lock();
+	long err = sh_fs(&c);
+	if (err == E_OK)
+		err = fs_write(c, p->file, p->offset, buf, n, &done);
+	sh_fs_unlock();
+	p->offset += done;
+	return err;
+}
+
+static void run_pump(struct pump *p)
+{
+	uint8_t buf[CHUNK];
+	long n;
+
+	if (p->to_file) {
+		while ((n = stream_read(&p->s, buf, sizeof(buf))) > 0 || n == E_INTR)
+			if (n > 0 && file_write(p, buf, (uint64_t)n) != E_OK) {
+				dprintf(2, "sh: %s: write failed\n", p->name);
+				break;
+			}
+	} else {
+		while ((n = file_read(p, buf)) > 0)
+			if (stream_write(&p->s, buf, (size_t)n) < 0)
+				break; /* E_PIPE: the program stopped reading */
+	}
+}
+
+static void pump_main(void *arg)
+{
+	struct pump *p = arg;
+	struct fs_client *c;
+
+	run_pump(p);
+	stream_close(&p->s);
+	sh_fs_lock();
+	if (sh_fs(&c) == E_OK)
+		fs_close(c, p->file);
+	sh_fs_unlock();
+	free(p);
+	__atomic_sub_fetch(&pumps_running, 1, __ATOMIC_SEQ_CST);
+	sys_ntfn_signal(pumps_done, 1);
+}
+
+/* Open `name` for fd 0 (read), 1 or 2 (write, appending or cut): the fs file and its offset. */
+static long open_file(const char *name, int fd, bool append, int *file, uint64_t *offset)
+{
+	char path[FS_PATH_MAX];
+	struct fs_client *c;
+	struct fs_stat st;
+	uint32_t flags = fd == 0 ? 0 : FS_O_CREATE | (append ? 0 : FS_O_TRUNC);
+
+	long err = sh_path(name, path, sizeof(path));
+	if (err == E_OK) {
+		sh_fs_lock();
+		err = sh_fs(&c);
+		if (err == E_OK)
+			err = fs_open(c, path, flags, file, &st);
+		if (err == E_OK && (st.attr & FS_STAT_DIR)) {
+			fs_close(c, *file);
+			err = E_ISDIR;
+		}
+		sh_fs_unlock();
+	}
+	if (err != E_OK)
+		dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
+	*offset = append ? st.size : 0;
+	return err;
+}
+
+/* A stream for fd of a program: its end in *given, ours pumped by a thread. */
+static long start_pump(const char *name, int fd, bool append, handle_t *given)
+{
+	struct pump *p = calloc(1, sizeof(*p));
+	handle_t rd, wr;
+	long err = p ? E_OK : E_NOMEM;
+
+	if (pumps_done == HANDLE_INVALID) {
+		long n = sys_ntfn_create();
+		pumps_done = n < 0 ? HANDLE_INVALID : (handle_t)n;
+	}
+	if (err == E_OK)
+		err = open_file(name, fd, append, &p->file, &p->offset);
+	if (err != E_OK) {
+		free(p);
+		return err;
+	}
+	strlcpy(p->name, name, sizeof(p->name));
+	p->to_file = fd != 0;
+	err = stream_pair(sh.streams, &rd, &wr);
+	if (err == E_OK && (err = stream_open(&p->s, p->to_file ? rd : wr)) != E_OK)
+		sys_handle_close(p->to_file ? wr : rd);
+	if (err == E_OK) {
+		*given = p->to_file ? wr : rd;
+		__atomic_add_fetch(&pumps_running, 1, __ATOMIC_SEQ_CST);
+		if ((err = thread_spawn(pump_main, p, PUMP_PRIORITY, NULL)) == E_OK)
+			return E_OK;
+		__atomic_sub_fetch(&pumps_running, 1, __ATOMIC_SEQ_CST);
+		sys_handle_close(*given);
+		stream_close(&p->s);
+	}
+	dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
+	free(p);
+	return err;
+}
+
+long sh_redirect(const struct sh_cmd *c, struct sh_stdio *io)
+{
+	const char *files[3] = {c->in, c->out, c->err};
+	const bool append[3] = {false, c->out_append, c->err_append};
+
+	for (int fd = 0; fd < 3; fd++) {
+		handle_t h;
+		if (!files[fd])
+			continue;
+		long err = start_pump(files[fd], fd, append[fd], &h);
+		if (err != E_OK)
+			return err;
+		if (io->h[fd] != HANDLE_INVALID)
+			sys_handle_close(io->h[fd]);
+		io->h[fd] = h;
+	}
+	return E_OK;
+}
+
+void sh_pumps_wait(void)
+{
+	while (__atomic_load_n(&pumps_running, __ATOMIC_SEQ_CST) > 0)
+		sys_ntfn_wait(pumps_done, 100000000ull);
+}

@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* false: exits 1 (for `&&`, `||` and $?). */
+int main(void)
+{
+	return 1;
+}

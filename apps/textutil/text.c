@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The text utilities' input (text.h): a buffer filled from stdin or from a
+ * file on fs0, cut into lines. A relative path is taken against PWD.
+ */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/fs.h"
+#include "proto/ns.h"
+#include "sys/errors.h"
+#include "sys/stdio.h"
+#include "sys/sys.h"
+#include "sys/units.h"
+
+#define FS_VA	   0x0000620000000000ull
+#define FS_BYTES   (64u * 1024)
+#define FS_TIMEOUT (5000 * MS)
+
+static struct fs_client fsc;
+
+static long connect(void)
+{
+	if (fsc.ep)
+		return E_OK;
+	long ep = ns_lookup_self("fs0");
+	if (ep < 0)
+		return ep;
+	long m = sys_mobj_create(FS_BYTES, 0);
+	long err = m < 0 ? m
+			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, FS_VA, 0, FS_BYTES,
+					R_READ | R_WRITE);
+	if (err < 0)
+		return err;
+	fsc = (struct fs_client){.ep = (handle_t)ep,
+				 .buffer = (handle_t)m,
+				 .data = (uint8_t *)FS_VA,
+				 .timeout = FS_TIMEOUT};
+	return E_OK;
+}
+
+long text_open(struct text_in *t, const char *prog, const char *path)
+{
+	char full[FS_PATH_MAX];
+	struct fs_stat st;
+	const char *pwd = getenv("PWD");
+
+	*t = (struct text_in){.file = -1};
+	if (!path || strcmp(path, "-") == 0)
+		return E_OK;
+	full[0] = '\0';
+	if (path[0] != '/' && pwd && strcmp(pwd, "/") != 0)
+		strlcpy(full, pwd, sizeof(full));
+	if (path[0] != '/')
+		strlcat(full, "/", sizeof(full));
+	strlcat(full, path, sizeof(full));
+	long err = connect();
+	if (err == E_OK)
+		err = fs_open(&fsc, full, 0, &t->file, &st);
+	if (err == E_OK && (st.attr & FS_STAT_DIR)) {
+		fs_close(&fsc, t->file);
+		err = E_ISDIR;
+	}
+	if (err != E_OK) {
+		t->file = -1;
+		dprintf(2, "%s: %s: %s\n", prog, path, sys_error_name(err));
+	}
+	return err;
+}
+
+void text_close(struct text_in *t)
+{
+	if (t->file >= 0)
+		fs_close(&fsc, t->file);
+	t->file = -1;
+}
+
+/* More bytes into the buffer: false at the end (or an error, kept in t->error). */
+static bool fill(struct text_in *t)
+{
+	long n;
+	uint64_t done = 0;
+
+	if (t->eof)
+		return false;
+	if (t->start > 0) {
+		memmove(t->buf, t->buf + t->start, t->end - t->start);
+		t->end -= t->start;
+		t->start = 0;
+	}
+	if (t->file < 0) {
+		n = read(STDIN_FILENO, t->buf + t->end, sizeof(t->buf) - t->end);
+	} else {
+		n = fs_read(&fsc, t->file, t->offset, t->buf + t->end, sizeof(t->buf) - t->end,
+			    &done);
+		n = n < 0 ? n : (long)done;
+		t->offset += done;
+	}
+	if (n <= 0) {
+		t->eof = n == 0;
+		t->error = n;
+		return false;
+	}
+	t->end += (size_t)n;
+	t->error = 0;
+	return true;
+}
+
+long text_line(struct text_in *t, char *line, size_t max)
+{
+	size_t n;
+
+	if (max > sizeof(t->buf))
+		max = sizeof(t->buf);
+	for (;;) {
+		size_t have = t->end - t->start;
+		char *nl = memchr(t->buf + t->start, '\n', have);
+		if (nl) {
+			n = (size_t)(nl - (t->buf + t->start)) + 1;
+			break;
+		}
+		if (have >= max - 1) {
+			n = max - 1;
+			break;
+		}
+		if (!fill(t)) {
+			if (have == 0 || t->error == E_INTR)
+				return t->error; /* Ctrl-C drops a line half typed */
+			n = have;
+			break;
+		}
+	}
+	n = n < max - 1 ? n : max - 1;
+	memcpy(line, t->buf + t->start, n);
+	line[n] = '\0';
+	t->start += n;
+	return (long)n;
+}
+
+long text_read(struct text_in *t, void *buf, size_t n)
+{
+	if (t->start == t->end && !fill(t))
+		return t->error;
+	size_t k = t->end - t->start < n ? t->end - t->start : n;
+	memcpy(buf, t->buf + t->start, k);
+	t->start += k;
+	return (long)k;
+}
+
+int text_fail(const char *prog, long err)
+{
+	if (err == E_INTR)
+		return 130;
+	dprintf(2, "%s: %s\n", prog, sys_error_name(err));
+	return 1;
+}
