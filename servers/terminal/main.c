@@ -49,14 +49,15 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 	}
 	if (a == TERM_KEY_NONE)
 		return;
+	if (a == TERM_KEY_INTR)
+		session_interrupt(
+			t); /* first: the grid's lock may be busy with a flood of output */
 	sys_lock(&t->shared.lock);
 	vt_scroll_view(&t->shared.vt, -t->shared.vt.view); /* typing shows the live screen */
 	t->shared.screen.blink_on = true;
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
-	if (a == TERM_KEY_INTR)
-		session_interrupt(t); /* the interrupt alone, as the serial console sends it */
-	else
+	if (a != TERM_KEY_INTR) /* Ctrl-C is the interrupt alone, as on the serial console */
 		session_input(t, bytes, n);
 }
 

@@ -238,6 +238,7 @@ static void pump(struct terminal *t, struct term_session *s)
 		sys_unlock(&t->shared.lock);
 		if (n == 0)
 			break; /* end-of-stream found by try_read */
+		sys_yield();   /* a flood of output must not keep the keys' thread from the grid */
 	}
 }
 
