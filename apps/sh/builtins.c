@@ -115,3 +115,9 @@ int sh_builtin(const struct sh_cmd *c)
 			return builtins[i].fn(c);
 	return 127;
 }
+
+const char *sh_builtin_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof(builtins) / sizeof(builtins[0]) ? builtins[i].name
+									    : NULL;
+}

@@ -8,19 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../textutil/fs0.h"
 #include "proto/loader.h"
-#include "proto/ns.h"
 #include "sh.h"
 #include "sys/errors.h"
 #include "sys/lock.h"
 #include "sys/sys.h"
-#include "sys/units.h"
 
-#define FS_VA	   0x0000620000000000ull
-#define IMAGE_VA   0x0000630000000000ull
-#define FS_BYTES   (64u * 1024)
-#define FS_TIMEOUT (5000 * MS)
-#define PAGE	   4096u
+#define IMAGE_VA 0x0000630000000000ull
+#define PAGE	 4096u
 
 static struct fs_client fsc;
 static struct sys_lock fs_lock;
@@ -39,26 +35,7 @@ void sh_fs_unlock(void)
 long sh_fs(struct fs_client **out)
 {
 	*out = &fsc;
-	if (fsc.ep)
-		return E_OK;
-	long ep = ns_lookup_self("fs0");
-	if (ep < 0)
-		return ep;
-	long m = sys_mobj_create(FS_BYTES, 0);
-	long err = m < 0 ? m
-			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, FS_VA, 0, FS_BYTES,
-					R_READ | R_WRITE);
-	if (err < 0) {
-		if (m >= 0)
-			sys_handle_close((handle_t)m);
-		sys_handle_close((handle_t)ep);
-		return err;
-	}
-	fsc = (struct fs_client){.ep = (handle_t)ep,
-				 .buffer = (handle_t)m,
-				 .data = (uint8_t *)FS_VA,
-				 .timeout = FS_TIMEOUT};
-	return E_OK;
+	return fs0_connect(&fsc);
 }
 
 /* Append one component to out (len used), folding "." and "..". */

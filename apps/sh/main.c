@@ -41,7 +41,8 @@ static void defaults(void)
 int main(int argc, char **argv)
 {
 	static struct shell ed;
-	const struct shell_config cfg = {.prompt = "sh$ ", .write = out, .line = on_line};
+	const struct shell_config cfg = {
+		.prompt = "sh$ ", .write = out, .line = on_line, .complete = sh_complete};
 	uint8_t byte;
 	long n;
 

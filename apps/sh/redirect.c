@@ -31,8 +31,11 @@ struct pump {
 static int pumps_running;
 static handle_t pumps_done = HANDLE_INVALID; /* a notification: a pump finished */
 
-/* One chunk of the file at p->offset: the bytes read (0 at its end) or an error. */
-static long file_read(struct pump *p, uint8_t *buf)
+/*
+ * n bytes of the file at p->offset, read into or written from buf: the
+ * bytes moved (a read gives 0 at the file's end) or an error.
+ */
+static long file_io(struct pump *p, uint8_t *buf, uint64_t n)
 {
 	struct fs_client *c;
 	uint64_t done = 0;
@@ -40,24 +43,11 @@ static long file_read(struct pump *p, uint8_t *buf)
 	sh_fs_lock();
 	long err = sh_fs(&c);
 	if (err == E_OK)
-		err = fs_read(c, p->file, p->offset, buf, CHUNK, &done);
+		err = p->to_file ? fs_write(c, p->file, p->offset, buf, n, &done)
+				 : fs_read(c, p->file, p->offset, buf, n, &done);
 	sh_fs_unlock();
 	p->offset += done;
 	return err < 0 ? err : (long)done;
-}
-
-static long file_write(struct pump *p, const uint8_t *buf, uint64_t n)
-{
-	struct fs_client *c;
-	uint64_t done = 0;
-
-	sh_fs_lock();
-	long err = sh_fs(&c);
-	if (err == E_OK)
-		err = fs_write(c, p->file, p->offset, buf, n, &done);
-	sh_fs_unlock();
-	p->offset += done;
-	return err;
 }
 
 static void run_pump(struct pump *p)
@@ -67,12 +57,12 @@ static void run_pump(struct pump *p)
 
 	if (p->to_file) {
 		while ((n = stream_read(&p->s, buf, sizeof(buf))) > 0 || n == E_INTR)
-			if (n > 0 && file_write(p, buf, (uint64_t)n) != E_OK) {
+			if (n > 0 && file_io(p, buf, (uint64_t)n) != n) {
 				dprintf(2, "sh: %s: write failed\n", p->name);
 				break;
 			}
 	} else {
-		while ((n = file_read(p, buf)) > 0)
+		while ((n = file_io(p, buf, sizeof(buf))) > 0)
 			if (stream_write(&p->s, buf, (size_t)n) < 0)
 				break; /* E_PIPE: the program stopped reading */
 	}
@@ -116,7 +106,8 @@ static long open_file(const char *name, int fd, bool append, int *file, uint64_t
 	}
 	if (err != E_OK)
 		dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
-	*offset = append ? st.size : 0;
+	else
+		*offset = append ? st.size : 0;
 	return err;
 }
 

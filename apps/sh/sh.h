@@ -11,6 +11,7 @@
  *   builtins.c  what must change the shell itself: cd, exit, export,
  *               unset, jobs, pwd
  *   files.c     fs0 for sh: paths against PWD, reading a whole file
+ *   complete.c  Tab: commands from PATH and builtins, paths on fs0
  */
 #pragma once
 
@@ -62,6 +63,10 @@ void sh_hang_up(void); /* sh ends: its background jobs are killed */
 long sh_launch(const struct sh_cmd *c, const struct sh_stdio *io);
 /* builtins.c: whether argv[0] is a builtin; sh_builtin runs it (its status). */
 bool sh_is_builtin(const char *name);
+const char *sh_builtin_name(int i); /* the i-th builtin's name, NULL past the last */
+/* complete.c: Tab in the editor (shell_config.complete). */
+struct shell;
+void sh_complete(struct shell *ed, const char *line, size_t cursor);
 int sh_builtin(const struct sh_cmd *c);
 /* redirect.c: the stream ends for a command's redirections, started pumping. */
 long sh_redirect(const struct sh_cmd *c, struct sh_stdio *io);

@@ -8,37 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/fs.h"
-#include "proto/ns.h"
+#include "fs0.h"
 #include "sys/errors.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
-#include "sys/units.h"
-
-#define FS_VA	   0x0000620000000000ull
-#define FS_BYTES   (64u * 1024)
-#define FS_TIMEOUT (5000 * MS)
 
 static struct fs_client fsc;
 
 static long connect(void)
 {
-	if (fsc.ep)
-		return E_OK;
-	long ep = ns_lookup_self("fs0");
-	if (ep < 0)
-		return ep;
-	long m = sys_mobj_create(FS_BYTES, 0);
-	long err = m < 0 ? m
-			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, FS_VA, 0, FS_BYTES,
-					R_READ | R_WRITE);
-	if (err < 0)
-		return err;
-	fsc = (struct fs_client){.ep = (handle_t)ep,
-				 .buffer = (handle_t)m,
-				 .data = (uint8_t *)FS_VA,
-				 .timeout = FS_TIMEOUT};
-	return E_OK;
+	return fs0_connect(&fsc);
 }
 
 long text_open(struct text_in *t, const char *prog, const char *path)

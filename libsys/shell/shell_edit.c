@@ -20,6 +20,7 @@ enum {
 	KEY_CTRL_E = 0x05,
 	KEY_BELL = 0x07,
 	KEY_BS = 0x08,
+	KEY_TAB = 0x09,
 	KEY_LF = 0x0A,
 	KEY_CR = 0x0D,
 	KEY_CTRL_U = 0x15,
@@ -284,6 +285,10 @@ static void input_control(struct shell *sh, uint8_t b)
 	case KEY_CTRL_U:
 		edit_replace(sh, "");
 		break;
+	case KEY_TAB: /* ignored without a complete callback */
+		if (sh->cfg.complete)
+			sh->cfg.complete(sh, sh->line, sh->cursor);
+		break;
 	case KEY_ESC:
 		sh->esc = SHELL_ESC_START;
 		break;
@@ -331,6 +336,12 @@ int shell_init(struct shell *sh, const struct shell_config *cfg)
 	strlcpy(sh->prompt, cfg->prompt ? cfg->prompt : "> ", sizeof(sh->prompt));
 	sh->hist.browse = -1;
 	return E_OK;
+}
+
+void shell_insert(struct shell *sh, const char *text)
+{
+	for (; *text; text++)
+		edit_insert(sh, *text);
 }
 
 void shell_prompt(struct shell *sh)

@@ -38,26 +38,7 @@ static struct fs_client fsc;
 static long client(struct fs_client **out)
 {
 	*out = &fsc;
-	if (fsc.ep)
-		return E_OK;
-	long ep = ns_lookup_self(FS_ENDPOINT);
-	if (ep < 0)
-		return ep;
-	long m = sys_mobj_create(FS_BYTES, 0);
-	long err = m < 0 ? m
-			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, FS_VA, 0, FS_BYTES,
-					R_READ | R_WRITE);
-	if (err < 0) {
-		if (m >= 0)
-			sys_handle_close((handle_t)m);
-		sys_handle_close((handle_t)ep);
-		return err;
-	}
-	fsc = (struct fs_client){.ep = (handle_t)ep,
-				 .buffer = (handle_t)m,
-				 .data = (uint8_t *)FS_VA,
-				 .timeout = FS_TIMEOUT};
-	return E_OK;
+	return fs_connect(&fsc, FS_ENDPOINT, FS_VA, FS_BYTES, FS_TIMEOUT);
 }
 
 /* "2026-12-01 23:59" from a FAT date << 16 | time. */

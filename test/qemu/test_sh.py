@@ -10,7 +10,8 @@ numbers; a pipeline of three (`seq 1 500 | grep 7 | wc -l`) agrees with
 Python's count; `echo abc > /f.txt` writes a file that `wc -c < /f.txt`
 reads back, and `>>` appends; `false || echo ok` and `true && echo yes`
 follow $?; `$?` after `false` is 1; quoting keeps spaces and `$HOME`;
-`export` reaches a child (`sh -c 'echo $GREETING'`); a missing program and
+`export` reaches a child (`sh -c 'echo $GREETING'`); Tab completes a
+command from /bin and a path on fs0; a missing program and
 a syntax error are one line each and the prompt comes back; a program that
 page-faults prints its one line and $? is 139; `misbehave spin` (a loop
 that reads nothing) is killed by the second Ctrl-C (0x03 on the line) and
@@ -32,6 +33,7 @@ from harness import TestRun
 
 SH_PROMPT = r"^sh\$ "
 FIRST = 2048
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
 SECTOR = 512
 
 
@@ -56,6 +58,14 @@ def pipes(run, sh, m):
     sh_line(sh, m, "seq 1 20 | grep '^1[0-9]$' | sort -r | head -n 2", r"^19$")
     m.wait_for(r"^18$", since=len(m.lines()) - 4)
     run.check(True, "grep's ^ [] $, sort -r and head in one pipeline")
+
+
+def completion(run, sh, m):
+    sh_line(sh, m, "seq 1 3 | hea\t-n 1", r"^1$")
+    run.check(True, "Tab completes a command from /bin (hea -> head)")
+    size = os.path.getsize(os.path.join(SAMPLES, "hello.txt"))
+    sh_line(sh, m, "wc -c /hello.t\t", rf"^{size}$")
+    run.check(True, "Tab completes a path on fs0 (/hello.t -> /hello.txt)")
 
 
 def files_and_status(run, sh, m):
@@ -158,6 +168,7 @@ def main(run):
             m.wait_for(SH_PROMPT, timeout=30)
             sh.wait_quiet()
             pipes(run, sh, m)
+            completion(run, sh, m)
             files_and_status(run, sh, m)
             misbehaving(run, sh, m)
             jobs(run, sh, m)

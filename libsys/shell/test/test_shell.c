@@ -338,6 +338,31 @@ static void test_ignored_bytes(void)
 	EXPECT_LINE("ab");
 }
 
+/* The host's Tab: "hel" before the cursor becomes "hello"; anything else lists two words. */
+static void fx_complete(struct shell *sh, const char *line, size_t cursor)
+{
+	if (cursor == 3 && strncmp(line, "hel", 3) == 0) {
+		shell_insert(sh, "lo");
+		return;
+	}
+	shell_write(sh, "\r\nhelp hello\r\n", 14);
+	shell_prompt(sh);
+}
+
+static void test_tab(void)
+{
+	fx_setup(NULL, 0);
+	fx.sh.cfg.complete = fx_complete;
+	fx_feed("hel\t");
+	EXPECT_OUT("hello");
+	EXPECT_LINE("hello");
+	fx_feed(CTRL_U "x\t");
+	CHECK(strstr(fx.out, "help hello\r\n> x") != NULL); /* the list, then the line again */
+	EXPECT_LINE("x");
+	fx_feed("\r");
+	CHECK(strcmp(fx.lines[0], "x") == 0);
+}
+
 /*
  * Random input, biased to the bytes that matter. In the calm phases the
  * line-ending keys become letters, so lines grow to the limit. After every
@@ -407,6 +432,7 @@ int main(void)
 	test_cursor_keys();
 	test_long_line();
 	test_ignored_bytes();
+	test_tab();
 	test_random_bytes();
 	return check_summary("shell");
 }

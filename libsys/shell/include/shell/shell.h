@@ -16,7 +16,9 @@
  * line; Ctrl-C abandons the line ("^C" and a new prompt); Ctrl-U kills the
  * line; Ctrl-A/Ctrl-E or Home/End move to the ends; left/right arrows move;
  * Delete erases under the cursor; up/down (ESC [ A/B or ESC O A/B) walk the
- * history, ringing the bell at either end. Other escape sequences are read
+ * history, ringing the bell at either end; Tab asks the host's complete
+ * callback (without one it is ignored), which may insert text with
+ * shell_insert or print a list and then shell_prompt to redraw. Other escape sequences are read
  * to their end and dropped; other control bytes and bytes >= 0x80 are
  * ignored.
  *
@@ -51,6 +53,8 @@ typedef void shell_write_fn(void *ctx, const char *s, size_t n);
 typedef void shell_interrupt_fn(void *ctx);
 /* A complete line (NUL-terminated, at most SHELL_LINE_MAX characters). */
 typedef int shell_line_fn(struct shell *sh, const char *line);
+/* Tab: complete the word before `cursor` in `line` (shell_insert, or a list and shell_prompt). */
+typedef void shell_complete_fn(struct shell *sh, const char *line, size_t cursor);
 
 struct shell_command {
 	const char *name;
@@ -65,6 +69,7 @@ struct shell_config {
 	shell_write_fn *write;	       /* required */
 	shell_interrupt_fn *interrupt; /* optional */
 	shell_line_fn *line;	       /* optional: NULL runs shell_execute */
+	shell_complete_fn *complete;   /* optional: what Tab does (NULL: nothing) */
 	void *ctx;		       /* passed to the callbacks; see shell_context */
 };
 
@@ -113,6 +118,8 @@ void shell_prompt(struct shell *sh);
 /* Feed one input byte. */
 void shell_input(struct shell *sh, uint8_t byte);
 
+/* Insert text at the cursor as if typed (for completion); the bell if it does not fit. */
+void shell_insert(struct shell *sh, const char *text);
 /* The line being edited (NUL-terminated) and the cursor in it. */
 const char *shell_line(const struct shell *sh, size_t *cursor);
 void *shell_context(const struct shell *sh);

@@ -164,6 +164,13 @@ struct fs_client {
  * A file is a small number `fd` in c->files.
  */
 long fs_attach(struct fs_client *c);
+/*
+ * Set c up for the filesystem `endpoint` (looked up through "ns"), with a
+ * buffer of `bytes` made and mapped at va; a connected client (c->ep set)
+ * is left as it is. connect.c, target only.
+ */
+long fs_connect(struct fs_client *c, const char *endpoint, uintptr_t va, uint64_t bytes,
+		uint64_t timeout);
 long fs_open(struct fs_client *c, const char *path, uint32_t flags, int *fd, struct fs_stat *st);
 long fs_close(struct fs_client *c, int fd);
 /* Bytes at a file offset, through the attached buffer, in as many requests as needed. */
