@@ -17,7 +17,6 @@
 
 #include "proto/fs.h"
 #include "proto/loader.h"
-#include "proto/ns.h"
 #include "proto/stream.h"
 #include "sys/fmt.h"
 #include "sys/spawn.h"
@@ -58,37 +57,13 @@ static void say(struct terminal *t, const char *text)
 	sys_unlock(&t->shared.lock);
 }
 
-static long fs_connect(struct fs_client *c)
-{
-	if (c->ep)
-		return E_OK;
-	long ep = ns_lookup_self(FS_ENDPOINT);
-	if (ep < 0)
-		return ep;
-	long m = sys_mobj_create(FS_BYTES, 0);
-	long err = m < 0 ? m
-			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, FS_VA, 0, FS_BYTES,
-					R_READ | R_WRITE);
-	if (err < 0) {
-		sys_handle_close((handle_t)ep);
-		if (m >= 0)
-			sys_handle_close((handle_t)m);
-		return err;
-	}
-	*c = (struct fs_client){.ep = (handle_t)ep,
-				.buffer = (handle_t)m,
-				.data = (uint8_t *)FS_VA,
-				.timeout = CALL_TIMEOUT};
-	return E_OK;
-}
-
 /* The file of sh into a memory object of its own. */
 static long load_sh(struct fs_client *c, handle_t *image, uint64_t *size)
 {
 	struct fs_stat st;
 	uint64_t got = 0;
 	int fd;
-	long err = fs_connect(c);
+	long err = fs_connect(c, FS_ENDPOINT, FS_VA, FS_BYTES, CALL_TIMEOUT);
 
 	if (err == E_OK)
 		err = fs_open(c, SH_PATH, 0, &fd, &st);
