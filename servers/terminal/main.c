@@ -49,14 +49,16 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 	}
 	if (a == TERM_KEY_NONE)
 		return;
+	if (a == TERM_KEY_INTR)
+		session_interrupt(
+			t); /* first: the grid's lock may be busy with a flood of output */
 	sys_lock(&t->shared.lock);
 	vt_scroll_view(&t->shared.vt, -t->shared.vt.view); /* typing shows the live screen */
 	t->shared.screen.blink_on = true;
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
-	if (a == TERM_KEY_INTR)
-		session_interrupt(t);
-	session_input(t, bytes, n);
+	if (a != TERM_KEY_INTR) /* Ctrl-C is the interrupt alone, as on the serial console */
+		session_input(t, bytes, n);
 }
 
 static void on_event(struct terminal *t, const struct display_event *ev)
@@ -117,12 +119,15 @@ static handle_t own_endpoint(unsigned *n)
 
 static long open_window(struct terminal *t)
 {
+	/* The first lower right (clear of the clock and the desktop tests' places), the others
+	 * up left. */
+	static const int32_t place[TERM_INSTANCES][2] = {{330, 300}, {40, 110}, {90, 160}};
 	char title[DISPLAY_TITLE_MAX] = "terminal 1";
-	int32_t k = (int32_t)t->number - 1;
+	unsigned k = t->number - 1;
 
 	title[9] = (char)('0' + t->number);
 	long err = gui_open(&window, title, TERM_COLS * TERM_CELL_W, TERM_ROWS * TERM_CELL_H,
-			    (uint32_t)(24 + 48 * k), 96 + 40 * k);
+			    (uint32_t)place[k][0], place[k][1]);
 	if (err < 0)
 		return err;
 	t->window = &window;

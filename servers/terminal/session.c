@@ -1,24 +1,286 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The terminal's session: what runs behind the window. Until the shell
- * runs on streams, typed keys are echoed into the grid (Enter as a new
- * line, Backspace erasing the last character).
+ * The terminal's session: /bin/sh from fs0, started through the loader's
+ * exec session with two streams (proto/stream.h) as its "stdin" and its
+ * "stdout" and "stderr", and a thread that feeds what it writes into the
+ * grid. Between the two sits the line discipline a tty would add: Enter's
+ * CR reaches sh as LF, and a LF sh writes becomes CR LF on the grid. A
+ * Ctrl-C is the interrupt of sh's input stream (sh passes it on to the
+ * program in the foreground). When sh ends (exit, or killed) the thread
+ * says so on the grid and starts a fresh one; when it cannot be started
+ * (no fs0 yet at boot, no /bin/sh) it says why once and tries again each
+ * second, and meanwhile typed keys are echoed on the grid (Enter a new
+ * line, Backspace erasing a character), so the window is never dead.
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/fs.h"
+#include "proto/loader.h"
+#include "proto/stream.h"
+#include "sys/fmt.h"
+#include "sys/spawn.h"
+#include "sys/start.h"
 #include "sys/sys.h"
+#include "sys/thread.h"
+#include "sys/units.h"
 #include "term.h"
 
-long session_start(struct terminal *t)
-{
-	static const char banner[] = "terminal: echo mode (no shell yet)\r\n";
+#define SH_PATH	     "/bin/sh"
+#define FS_ENDPOINT  "fs0"
+#define FS_VA	     0x0000620000000000ull
+#define IMAGE_VA     0x0000630000000000ull
+#define FS_BYTES     (64u * 1024)
+#define PAGE	     4096u
+#define CALL_TIMEOUT (5000 * MS)
+#define RETRY_NS     (1000 * MS)
+#define CHUNK	     2048u
+#define DRAIN_MAX    (64u * 1024) /* bytes taken in before a frame is drawn */
 
+struct term_session {
+	struct sys_lock lock; /* over `in`: the event thread writes, the session thread swaps it */
+	struct stream in;     /* sh's stdin, our write end (ring NULL: no sh) */
+	struct stream out;    /* sh's stdout and stderr, our read end */
+	handle_t loader;
+	struct fs_client fs;
+	bool last_cr; /* the last byte written to the grid was CR */
+	bool told;    /* the reason sh cannot start was shown */
+};
+
+static struct term_session session;
+
+static void say(struct terminal *t, const char *text)
+{
 	sys_lock(&t->shared.lock);
-	vt_write(&t->shared.vt, banner, sizeof(banner) - 1);
+	vt_write(&t->shared.vt, text, strlen(text));
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
+}
+
+/* The file of sh into a memory object of its own. */
+static long load_sh(struct fs_client *c, handle_t *image, uint64_t *size)
+{
+	struct fs_stat st;
+	uint64_t got = 0;
+	int fd;
+	long err = fs_connect(c, FS_ENDPOINT, FS_VA, FS_BYTES, CALL_TIMEOUT);
+
+	if (err == E_OK)
+		err = fs_open(c, SH_PATH, 0, &fd, &st);
+	if (err != E_OK)
+		return err;
+	uint64_t pages = (st.size + PAGE - 1) / PAGE * PAGE;
+	long m = st.size == 0 || st.size > LOADER_MAX_IMAGE ? E_RANGE : sys_mobj_create(pages, 0);
+	if (m >= 0 && (err = sys_mobj_map(HANDLE_SELF, (handle_t)m, IMAGE_VA, 0, pages,
+					  R_READ | R_WRITE)) == E_OK) {
+		err = fs_read(c, fd, 0, (void *)IMAGE_VA, st.size, &got);
+		sys_unmap(HANDLE_SELF, IMAGE_VA, pages);
+	}
+	fs_close(c, fd);
+	err = m < 0 ? m : err != E_OK ? err : got != st.size ? E_IO : E_OK;
+	if (err != E_OK && m >= 0)
+		sys_handle_close((handle_t)m);
+	*image = (handle_t)m;
+	*size = st.size;
+	return err;
+}
+
+struct ends {
+	handle_t in_rd, in_wr, out_rd, out_wr, err_wr;
+};
+
+static void close_ends(struct ends *e)
+{
+	handle_t *all[] = {&e->in_rd, &e->in_wr, &e->out_rd, &e->out_wr, &e->err_wr};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (*all[i] != HANDLE_INVALID && *all[i] != 0)
+			sys_handle_close(*all[i]);
+	*e = (struct ends){0};
+}
+
+static long make_ends(struct ends *e)
+{
+	handle_t server = stream_server();
+	long err = server == HANDLE_INVALID ? E_NOENT : stream_pair(server, &e->in_rd, &e->in_wr);
+	if (err == E_OK)
+		err = stream_pair(server, &e->out_rd, &e->out_wr);
+	long dup = err == E_OK ? stream_dup(e->out_wr) : err;
+	if (dup < 0)
+		return dup;
+	e->err_wr = (handle_t)dup;
 	return E_OK;
 }
 
-void session_input(struct terminal *t, const char *bytes, size_t n)
+/* sh started with its ends: a process handle or an error. */
+static long exec_sh(struct term_session *s, const struct ends *e)
+{
+	const struct loader_exec_handle given[] = {{"parent", s->loader},
+						   {"stdin", e->in_rd},
+						   {"stdout", e->out_wr},
+						   {"stderr", e->err_wr}};
+	handle_t image;
+	uint64_t size;
+	int elf_err = 0;
+	long err = load_sh(&s->fs, &image, &size);
+
+	if (err != E_OK)
+		return err;
+	const struct loader_exec_args x = {
+		.image = image,
+		.size = size,
+		.program = "sh",
+		.priority = SPAWN_DEFAULT_PRIORITY,
+		.handle_count = sizeof(given) / sizeof(given[0]),
+		.handles = given,
+		.timeout = CALL_TIMEOUT,
+	};
+	long p = loader_exec(s->loader, &x, &elf_err);
+	sys_handle_close(image);
+	return p;
+}
+
+/* Start sh and attach our ends; the process handle or an error. */
+static long start(struct term_session *s)
+{
+	struct ends e = {0};
+	long err = make_ends(&e);
+	long p = err == E_OK ? exec_sh(s, &e) : err;
+
+	if (p >= 0 && (err = stream_open(&s->out, e.out_rd)) == E_OK) {
+		e.out_rd = HANDLE_INVALID;
+		sys_lock(&s->lock);
+		err = stream_open(&s->in, e.in_wr);
+		sys_unlock(&s->lock);
+		if (err == E_OK)
+			e.in_wr = HANDLE_INVALID;
+		else
+			stream_close(&s->out);
+	}
+	close_ends(&e); /* sh holds its own ends; ours would keep its streams from ending */
+	if (p >= 0 && err != E_OK) {
+		sys_process_kill((handle_t)p);
+		sys_handle_close((handle_t)p);
+		return err;
+	}
+	return p;
+}
+
+/* Bytes sh wrote into the grid, LF as CR LF. */
+static void to_grid(struct terminal *t, const char *buf, size_t n)
+{
+	char cooked[2 * CHUNK];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' && !session.last_cr)
+			cooked[k++] = '\r';
+		cooked[k++] = buf[i];
+		session.last_cr = buf[i] == '\r';
+	}
+	vt_write(&t->shared.vt, cooked, k);
+}
+
+/* Answers the grid owes sh (a cursor position report). */
+static void send_replies(struct terminal *t)
+{
+	char reply[VT_REPLY_MAX];
+	size_t n = t->shared.vt.reply_len;
+
+	memcpy(reply, t->shared.vt.reply, n);
+	t->shared.vt.reply_len = 0;
+	if (n > 0) {
+		sys_unlock(&t->shared.lock);
+		session_input(t, reply, n);
+		sys_lock(&t->shared.lock);
+	}
+}
+
+/* sh's output into the grid until every writer is gone. */
+static void pump(struct terminal *t, struct term_session *s)
+{
+	static char buf[CHUNK];
+	long n;
+
+	while ((n = stream_read(&s->out, buf, sizeof(buf))) > 0 || n == E_INTR) {
+		size_t taken = 0;
+		sys_lock(&t->shared.lock);
+		for (; n > 0 && taken < DRAIN_MAX; n = stream_try_read(&s->out, buf, sizeof(buf))) {
+			to_grid(t, buf, (size_t)n);
+			taken += (size_t)n;
+		}
+		send_replies(t);
+		term_redraw(t);
+		sys_unlock(&t->shared.lock);
+		if (n == 0)
+			break; /* end-of-stream found by try_read */
+		sys_yield();   /* a flood of output must not keep the keys' thread from the grid */
+	}
+}
+
+static void ended(struct terminal *t, struct term_session *s, handle_t p)
+{
+	int64_t code = 0;
+	char line[80];
+
+	sys_lock(&s->lock);
+	stream_close(&s->in);
+	sys_unlock(&s->lock);
+	stream_close(&s->out);
+	if (sys_process_wait(p, RETRY_NS, &code) < 0) {
+		sys_process_kill(p); /* closed its output but lives on: not a shell any more */
+		sys_process_wait(p, TIMEOUT_NEVER, &code);
+	}
+	sys_handle_close(p);
+	snprintf(line, sizeof(line), "\r\n[sh ended with code %ld; a new one starts]\r\n",
+		 (long)code);
+	say(t, line);
+}
+
+static void failed(struct terminal *t, struct term_session *s, long err)
+{
+	char line[96];
+
+	if (!s->told) {
+		snprintf(line, sizeof(line), "terminal: cannot start %s: %s; trying again\r\n",
+			 SH_PATH, sys_error_name(err));
+		say(t, line);
+		s->told = true;
+	}
+	sys_sleep(RETRY_NS);
+}
+
+static void session_thread(void *arg)
+{
+	struct terminal *t = arg;
+	struct term_session *s = t->session;
+
+	for (;;) {
+		long p = start(s);
+		if (p < 0) {
+			failed(t, s, p);
+			continue;
+		}
+		s->told = false;
+		uint64_t began = sys_clock();
+		pump(t, s);
+		ended(t, s, (handle_t)p);
+		if (sys_clock() - began < RETRY_NS)
+			sys_sleep(RETRY_NS); /* a shell that ends at once is not restarted in a loop
+					      */
+	}
+}
+
+long session_start(struct terminal *t)
+{
+	session.loader = start_handle("loader", NULL);
+	t->session = &session;
+	if (session.loader == HANDLE_INVALID)
+		return E_NOENT;
+	return thread_spawn(session_thread, t, t->priority, NULL);
+}
+
+/* No shell: typed keys go straight to the grid. */
+static void echo(struct terminal *t, const char *bytes, size_t n)
 {
 	sys_lock(&t->shared.lock);
 	for (size_t i = 0; i < n; i++) {
@@ -33,7 +295,33 @@ void session_input(struct terminal *t, const char *bytes, size_t n)
 	sys_unlock(&t->shared.lock);
 }
 
+void session_input(struct terminal *t, const char *bytes, size_t n)
+{
+	char cooked[TERM_KEY_MAX * 4];
+	struct term_session *s = t->session;
+
+	while (n > 0) {
+		size_t k = n < sizeof(cooked) ? n : sizeof(cooked);
+		for (size_t i = 0; i < k; i++)
+			cooked[i] = bytes[i] == '\r' ? '\n' : bytes[i];
+		sys_lock(&s->lock);
+		bool shell = s->in.ring != NULL;
+		if (shell)
+			stream_write(&s->in, cooked, k); /* E_PIPE: sh is ending; the key is lost */
+		sys_unlock(&s->lock);
+		if (!shell)
+			echo(t, bytes, k);
+		bytes += k;
+		n -= k;
+	}
+}
+
 void session_interrupt(struct terminal *t)
 {
-	(void)t;
+	struct term_session *s = t->session;
+
+	sys_lock(&s->lock);
+	if (s->in.ring)
+		stream_interrupt(&s->in);
+	sys_unlock(&s->lock);
 }

@@ -7,25 +7,43 @@ console's `term text 1` and, once, as pixels in a screendump.
 
 - at boot the terminal window is on the desktop and `term` lists it,
   80x25 with 1,000 lines of scrollback room;
-- typed text reaches the grid; the screendump shows each glyph of a row
-  exactly where `term text` says it is (pixels compared with the font's
-  glyph bits from unifont.hex / the PSF: non-background pixels only inside
-  the cells the text occupies);
-- `svc fi terminal crash`: the window comes back with an empty screen
-  within 1 s of guest time;
-- `term new` opens a second terminal of its own process.
+- sh's prompt; `echo` typed on the US layout, its output and the prompt
+  back; the screendump shows each glyph of the row exactly where `term
+  text` says (non-background pixels in the cells the text occupies, none
+  beside);
+- Japanese lines (a file the test adds to its copy of the default disk
+  with mtools: the text and the disk's Japanese file name) printed by
+  `head`, each character in two cells, checked in pixels too; `echo
+  "jp-layout"` typed on the JP layout (" is Shift-2 there);
+- `seq 1 10000`: the prompt returns, 1,000 lines of scrollback are kept,
+  Shift+PgUp to the top shows the oldest kept line, Shift+PgDn goes back;
+- Ctrl-C twice stops `yes` (which reads no input, so sh kills it at the
+  second) and the prompt takes the next command;
+- `svc fi terminal crash`: the window comes back with an empty screen and
+  a fresh sh;
+- `term new` opens a second terminal, a process of its own with its own sh.
 """
 
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import time
 
 from console_shell import ConsoleShell
 from harness import TestRun
+from qmp_input import char_to_key
 from test_desktop import TITLE_H, windows
 
 TIMEOUT_S = 30
 CELL_W, CELL_H = 8, 16
 BG = (0x10, 0x14, 0x18)
+PROMPT = "sh$"  # as a row of `term text`: its trailing blank dropped
+JAPANESE_NAME = "日本語のファイル.txt"  # the default disk's (iso/mkdisk.py)
+JAPANESE_TEXT = "これは日本語のテキストです。"
+FIRST, SECTOR = 2048, 512  # the default disk's partition
+JP_KEYS = {'"': "shift-2"}  # what differs on a JIS keyboard among the keys typed here
 
 
 def term_text(sh, n=1):
@@ -62,6 +80,7 @@ def focus_terminal(run, sh, title="terminal"):
         return None
     if not w["focused"]:
         sh.command(f"win raise {w['id']}", r"^win: ")
+    sh.command("win point 1010 10", r"^win: ")  # the pointer off the window (screendumps)
     return w
 
 
@@ -90,46 +109,146 @@ def check_pixels(run, m, w, rows, index):
     run.check(not wrong, f"row {index} drawn in exactly the cells `term text` gives", str(wrong))
 
 
+def type_line(m, line, layout="us"):
+    """Type `line` and Enter through QMP keys."""
+    for ch in line + "\n":
+        m.send_key(JP_KEYS.get(ch, char_to_key(ch)) if layout == "jp" else char_to_key(ch))
+
+
+def wait_prompt_after(sh, pattern, n=1, timeout=TIMEOUT_S):
+    """term text until a row matches `pattern` and a later row is sh's bare prompt."""
+    deadline = time.monotonic() + timeout
+    regex = re.compile(pattern)
+    while True:
+        rows = term_text(sh, n)
+        hits = [i for i, row in enumerate(rows) if regex.search(row)]
+        if hits and any(r == PROMPT for r in rows[hits[-1] + 1:]):
+            return rows, hits[-1]
+        if time.monotonic() > deadline:
+            return rows, None
+        time.sleep(0.3)
+
+
 def typing(run, sh, m, w):
-    m.type_text("echo hello-term\n")
-    rows, i = wait_text(sh, r"hello-term")
-    run.check(i is not None, "typed keys reach the terminal's grid", "\n".join(rows))
+    rows, i = wait_text(sh, "^" + re.escape(PROMPT) + "$")
+    run.check(i is not None, "the terminal shows sh's prompt", "\n".join(rows))
+    type_line(m, "echo hello-term")
+    rows, i = wait_prompt_after(sh, r"^hello-term$")
+    run.check(i is not None and rows[i - 1] == PROMPT + " echo hello-term",
+              "echo typed through the USB keyboard: its line, its output, the prompt back",
+              "\n".join(rows))
     if i is not None:
-        check_pixels(run, m, w, rows, i)
+        check_pixels(run, m, w, rows, i - 1)
+
+
+def japanese(run, sh, m, w):
+    type_line(m, "head -n 2 /kana.txt")
+    rows, i = wait_prompt_after(sh, "^" + re.escape(JAPANESE_NAME) + "$")
+    run.check(i is not None and rows[i - 1] == JAPANESE_TEXT,
+              f"head prints the Japanese lines of /kana.txt", "\n".join(rows))
+    if i is not None:
+        check_pixels(run, m, w, rows, i)  # two cells a character
+        check_pixels(run, m, w, rows, i - 1)
+    sh.command("kbd layout jp", r"^kbd: ok$")
+    type_line(m, 'echo "jp-layout"', layout="jp")
+    rows, i = wait_prompt_after(sh, r"^jp-layout$")
+    run.check(i is not None, 'a JP keyboard types " as Shift-2: echo "jp-layout"',
+              "\n".join(rows))
+    sh.command("kbd layout us", r"^kbd: ok$")
+
+
+def term_info(sh, n=1):
+    lines = sh.command("term", r"^term: \d+ terminals$")
+    for line in lines:
+        f = line.split()
+        if f and f[0] == str(n) and len(f) >= 6:
+            return {"scrollback": int(f[4]), "view": int(f[5])}
+    return {}
+
+
+def scrollback(run, sh, m):
+    type_line(m, "seq 1 10000")
+    rows, i = wait_prompt_after(sh, r"^10000$", timeout=120)
+    if not run.check(i is not None, "seq 1 10000: 10000 and the prompt after it",
+                     "\n".join(rows)):
+        return
+    run.check(term_info(sh).get("scrollback") == 1000, "1,000 lines of scrollback kept")
+    top = int(rows[0])
+    for _ in range(1000 // 24 + 1):
+        m.send_key("shift-pgup")
+        time.sleep(0.05)  # one report each: the keyboard's reports are not queued for ever
+    rows, j = wait_text(sh, rf"^{top - 1000}$")
+    run.check(j == 0 and term_info(sh).get("view") == 1000,
+              f"Shift+PgUp to the top: the oldest line kept is {top - 1000}", "\n".join(rows[:3]))
+    for _ in range(1000 // 24 + 1):
+        m.send_key("shift-pgdn")
+        time.sleep(0.05)
+    rows, j = wait_text(sh, r"^10000$")
+    run.check(term_info(sh).get("view") == 0, "Shift+PgDn back to the live screen")
+
+
+def interrupt(run, sh, m):
+    type_line(m, "yes")
+    rows, i = wait_text(sh, r"^y$")
+    run.check(i is not None, "yes floods the terminal", "\n".join(rows[-3:]))
+    m.send_key("ctrl-c")  # yes reads no input: it ignores the interrupt ...
+    time.sleep(0.5)
+    m.send_key("ctrl-c")  # ... and sh kills it at the second
+    rows, i = wait_prompt_after(sh, r"^\^C$")
+    run.check(i is not None, "two Ctrl-C stop yes: ^C and the prompt", "\n".join(rows[-4:]))
+    type_line(m, "echo after-intr")
+    rows, i = wait_prompt_after(sh, r"^after-intr$")
+    run.check(i is not None, "the prompt takes the next command", "\n".join(rows[-4:]))
 
 
 def crash(run, sh, m):
     start = len(m.lines())
     sh.command("svc fi terminal crash", r"^svc: fi terminal crash: injected")
     m.wait_for(r"svc: restarted terminal", since=start, timeout=TIMEOUT_S)
-    rows, i = wait_text(sh, r"\S")
-    run.check(i is not None and not any("hello-term" in r for r in rows),
-              "after a crash the terminal is back with a fresh screen", "\n".join(rows))
+    rows, i = wait_text(sh, "^" + re.escape(PROMPT) + "$")
+    run.check(i == 0 and not any("hello-term" in r for r in rows),
+              "after a crash the terminal is back: an empty screen and a fresh sh",
+              "\n".join(rows))
 
 
 def second(run, sh, m):
     sh.command("term new", r"^term: started terminal2 \(term 2\)$")
-    rows, i = wait_text(sh, r"\S", n=2)
-    run.check(i is not None, "term new opens terminal 2, and term text 2 reads it",
-              "\n".join(rows))
+    rows, i = wait_text(sh, "^" + re.escape(PROMPT) + "$", n=2)
+    run.check(i is not None, "term new opens terminal 2 with its own sh", "\n".join(rows))
     lines = sh.command("term", r"^term: \d+ terminals$")
     run.check(any(re.match(r"^term: 2 terminals$", ln) for ln in lines), "term lists two")
+    lines = sh.command("ps", r"^name +pid")
+    run.check(any(re.match(r"^terminal2 +[1-9]\d* +running", ln) for ln in lines),
+              "terminal 2 is a process of its own", "\n".join(lines))
 
 
 def main(run):
-    with run.machine(timeout=120) as m:
-        m.start()
-        sh = ConsoleShell(m)
-        sh.wait_ready()
-        m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=TIMEOUT_S)
-        lines = sh.command("term", r"^term: \d+ terminals$")
-        run.check(any(re.match(r"^1 +80 +25 ", ln) for ln in lines),
-                  "term lists terminal 1, 80x25", "\n".join(lines))
-        w = focus_terminal(run, sh)
-        if w:
-            typing(run, sh, m, w)
-        crash(run, sh, m)
-        second(run, sh, m)
+    with tempfile.TemporaryDirectory() as tmp:
+        image = os.path.join(tmp, "disk.img")
+        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), image)
+        kana = os.path.join(tmp, "kana.txt")
+        with open(kana, "w", encoding="utf-8") as f:
+            f.write(f"{JAPANESE_TEXT}\n{JAPANESE_NAME}\n")
+        subprocess.run(["mcopy", "-i", f"{image}@@{FIRST * SECTOR}", kana, "::/kana.txt"],
+                       check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+        extra = ["-drive", f"file={image},format=raw,if=none,id=d0",
+                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        with run.machine(extra=extra, timeout=400) as m:
+            m.start()
+            sh = ConsoleShell(m)
+            sh.wait_ready()
+            m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=TIMEOUT_S)
+            lines = sh.command("term", r"^term: \d+ terminals$")
+            run.check(any(re.match(r"^1 +80 +25 ", ln) for ln in lines),
+                      "term lists terminal 1, 80x25", "\n".join(lines))
+            w = focus_terminal(run, sh)
+            if w:
+                typing(run, sh, m, w)
+                japanese(run, sh, m, w)
+                scrollback(run, sh, m)
+                interrupt(run, sh, m)
+            crash(run, sh, m)
+            second(run, sh, m)
 
 
 if __name__ == "__main__":

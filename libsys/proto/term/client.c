@@ -16,34 +16,32 @@ void term_endpoint_name(unsigned n, char name[TERM_ENDPOINT_MAX])
 	name[5] = 0;
 }
 
+/* One call of an idempotent method: E_OK with a reply of `words` words and up to `bytes` bytes. */
+static long call(struct ipc_msg *m, handle_t ep, uint32_t words, uint32_t bytes)
+{
+	long err = ipc_call_retry(ep, m, TIMEOUT, ATTEMPTS);
+	return err < 0 ? err : ipc_reply_status(m, words, bytes);
+}
+
 long term_info(handle_t ep, struct term_info *info)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(TERM_INFO, 0, 0, 0)};
-	long err = ipc_call_retry(ep, &m, TIMEOUT, ATTEMPTS);
+	long err = call(&m, ep, 6, 0);
 
-	if (err < 0)
-		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m.tag);
-	if (status < 0)
-		return status;
-	if (IPC_TAG_WORDS(m.tag) != 6)
-		return E_PROTO;
-	memcpy(info, m.w, sizeof(*info));
-	return E_OK;
+	if (err == E_OK)
+		memcpy(info, m.w, sizeof(*info));
+	return err;
 }
 
 long term_text(handle_t ep, uint64_t first, char *buf, size_t size, uint64_t *rows)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(TERM_TEXT, 1, 0, 0), .w = {first}};
-	long err = ipc_call_retry(ep, &m, TIMEOUT, ATTEMPTS);
+	long err = call(&m, ep, 1, IPC_BUF_BYTES);
+	uint32_t bytes = IPC_TAG_BYTES(m.tag);
 
 	if (err < 0)
 		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m.tag);
-	if (status < 0)
-		return status;
-	uint32_t bytes = IPC_TAG_BYTES(m.tag);
-	if (IPC_TAG_WORDS(m.tag) != 1 || bytes > IPC_BUF_BYTES || m.w[0] == 0 || size == 0)
+	if (m.w[0] == 0 || size == 0)
 		return E_PROTO;
 	if (bytes >= size)
 		return E_NOSPACE;
