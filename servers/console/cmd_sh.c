@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sh: the shell program (apps/sh) on the serial line. `sh [args]` reads
- * /bin/sh from fs0 and starts it with two streams (proto/stream.h): the
+ * sh: the shell program (apps/sh) on the serial line. `sh [args]` has the
+ * loader start /bin/sh with two streams (proto/stream.h): the
  * console writes what arrives on the UART into sh's stdin (Ctrl-C, byte
  * 0x03, becomes an interrupt on that stream instead), and a thread copies
  * sh's stdout and stderr to the UART, turning a lone "\n" into "\r\n" as
@@ -61,37 +61,8 @@ static void output_thread(void *arg)
 	__atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
 }
 
-struct sh_ends {
-	handle_t in_rd, in_wr, out_rd, out_wr, err_wr;
-};
-
-static void close_ends(struct sh_ends *e)
-{
-	handle_t *h[] = {&e->in_rd, &e->in_wr, &e->out_rd, &e->out_wr, &e->err_wr};
-
-	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
-		if (*h[i] != HANDLE_INVALID) {
-			sys_handle_close(*h[i]);
-			*h[i] = HANDLE_INVALID;
-		}
-}
-
-static long make_ends(struct sh_ends *e)
-{
-	handle_t server = stream_server();
-	long err = server == HANDLE_INVALID ? E_NOENT : stream_pair(server, &e->in_rd, &e->in_wr);
-
-	if (err == E_OK)
-		err = stream_pair(server, &e->out_rd, &e->out_wr);
-	long dup = err == E_OK ? stream_dup(e->out_wr) : err;
-	if (dup < 0)
-		return dup;
-	e->err_wr = (handle_t)dup;
-	return E_OK;
-}
-
 /* Start /bin/sh with its ends of the streams (the loader reads the file): a process or an error. */
-static long start_sh(const struct cmd_env *env, struct sh_ends *e, int argc, char **argv)
+static long start_sh(const struct cmd_env *env, struct stream_stdio *e, int argc, char **argv)
 {
 	const struct loader_exec_handle hs[] = {{"parent", env->loader},
 						{"stdin", e->in_rd},
@@ -112,7 +83,7 @@ static long start_sh(const struct cmd_env *env, struct sh_ends *e, int argc, cha
 }
 
 /* Our ends attached: stdin's writer here, stdout's reader in the output thread. */
-static long attach(struct sh_ends *e, unsigned priority)
+static long attach(struct stream_stdio *e, unsigned priority)
 {
 	struct sh_output *o = calloc(1, sizeof(*o));
 	long err = o ? stream_open(&session.in, e->in_wr) : E_NOMEM;
@@ -139,17 +110,17 @@ static long attach(struct sh_ends *e, unsigned priority)
 int cmd_sh(struct shell *sh, int argc, char **argv)
 {
 	struct cmd_env *env = cmd_env_of(sh);
-	struct sh_ends e = {0};
+	struct stream_stdio e = {0};
 
 	if (session.active || session.out) {
 		shell_printf(sh, "sh: the last session's output is still open\n");
 		return E_BUSY;
 	}
-	long err = make_ends(&e);
+	long err = stream_stdio_make(&e);
 	long p = err == E_OK ? start_sh(env, &e, argc - 1, argv + 1) : err;
 	if (p >= 0 && (err = attach(&e, env->priority)) != E_OK)
 		sys_process_kill((handle_t)p);
-	close_ends(&e); /* sh holds its own ends now; ours would keep them from ending */
+	stream_stdio_close(&e); /* sh holds its own ends now; ours would keep them from ending */
 	if (p < 0 || err != E_OK) {
 		shell_printf(sh, "sh: cannot start %s: %s\n", SH_PATH,
 			     sys_error_name(p < 0 ? p : err));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The terminal's session: /bin/sh from fs0, started through the loader's
- * exec session with two streams (proto/stream.h) as its "stdin" and its
+ * The terminal's session: /bin/sh, which the loader reads from the disk
+ * and starts (an exec by path) with two streams (proto/stream.h) as its "stdin" and its
  * "stdout" and "stderr", and a thread that feeds what it writes into the
  * grid. Between the two sits the line discipline a tty would add: Enter's
  * CR reaches sh as LF, and a LF sh writes becomes CR LF on the grid. A
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/fs.h"
 #include "proto/loader.h"
 #include "proto/stream.h"
 #include "sys/fmt.h"
@@ -27,11 +26,6 @@
 #include "term.h"
 
 #define SH_PATH	     "/bin/sh"
-#define FS_ENDPOINT  "fs0"
-#define FS_VA	     0x0000620000000000ull
-#define IMAGE_VA     0x0000630000000000ull
-#define FS_BYTES     (64u * 1024)
-#define PAGE	     4096u
 #define CALL_TIMEOUT (5000 * MS)
 #define RETRY_NS     (1000 * MS)
 #define CHUNK	     2048u
@@ -42,7 +36,6 @@ struct term_session {
 	struct stream in;     /* sh's stdin, our write end (ring NULL: no sh) */
 	struct stream out;    /* sh's stdout and stderr, our read end */
 	handle_t loader;
-	struct fs_client fs;
 	bool last_cr; /* the last byte written to the grid was CR */
 	bool told;    /* the reason sh cannot start was shown */
 };
@@ -57,93 +50,30 @@ static void say(struct terminal *t, const char *text)
 	sys_unlock(&t->shared.lock);
 }
 
-/* The file of sh into a memory object of its own. */
-static long load_sh(struct fs_client *c, handle_t *image, uint64_t *size)
-{
-	struct fs_stat st;
-	uint64_t got = 0;
-	int fd;
-	long err = fs_connect(c, FS_ENDPOINT, FS_VA, FS_BYTES, CALL_TIMEOUT);
-
-	if (err == E_OK)
-		err = fs_open(c, SH_PATH, 0, &fd, &st);
-	if (err != E_OK)
-		return err;
-	uint64_t pages = (st.size + PAGE - 1) / PAGE * PAGE;
-	long m = st.size == 0 || st.size > LOADER_MAX_IMAGE ? E_RANGE : sys_mobj_create(pages, 0);
-	if (m >= 0 && (err = sys_mobj_map(HANDLE_SELF, (handle_t)m, IMAGE_VA, 0, pages,
-					  R_READ | R_WRITE)) == E_OK) {
-		err = fs_read(c, fd, 0, (void *)IMAGE_VA, st.size, &got);
-		sys_unmap(HANDLE_SELF, IMAGE_VA, pages);
-	}
-	fs_close(c, fd);
-	err = m < 0 ? m : err != E_OK ? err : got != st.size ? E_IO : E_OK;
-	if (err != E_OK && m >= 0)
-		sys_handle_close((handle_t)m);
-	*image = (handle_t)m;
-	*size = st.size;
-	return err;
-}
-
-struct ends {
-	handle_t in_rd, in_wr, out_rd, out_wr, err_wr;
-};
-
-static void close_ends(struct ends *e)
-{
-	handle_t *all[] = {&e->in_rd, &e->in_wr, &e->out_rd, &e->out_wr, &e->err_wr};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (*all[i] != HANDLE_INVALID && *all[i] != 0)
-			sys_handle_close(*all[i]);
-	*e = (struct ends){0};
-}
-
-static long make_ends(struct ends *e)
-{
-	handle_t server = stream_server();
-	long err = server == HANDLE_INVALID ? E_NOENT : stream_pair(server, &e->in_rd, &e->in_wr);
-	if (err == E_OK)
-		err = stream_pair(server, &e->out_rd, &e->out_wr);
-	long dup = err == E_OK ? stream_dup(e->out_wr) : err;
-	if (dup < 0)
-		return dup;
-	e->err_wr = (handle_t)dup;
-	return E_OK;
-}
-
-/* sh started with its ends: a process handle or an error. */
-static long exec_sh(struct term_session *s, const struct ends *e)
+/* sh started with its ends (the loader reads /bin/sh): a process handle or an error. */
+static long exec_sh(struct term_session *s, const struct stream_stdio *e)
 {
 	const struct loader_exec_handle given[] = {{"parent", s->loader},
 						   {"stdin", e->in_rd},
 						   {"stdout", e->out_wr},
 						   {"stderr", e->err_wr}};
-	handle_t image;
-	uint64_t size;
 	int elf_err = 0;
-	long err = load_sh(&s->fs, &image, &size);
-
-	if (err != E_OK)
-		return err;
 	const struct loader_exec_args x = {
-		.image = image,
-		.size = size,
-		.program = "sh",
+		.program = SH_PATH,
 		.priority = SPAWN_DEFAULT_PRIORITY,
 		.handle_count = sizeof(given) / sizeof(given[0]),
 		.handles = given,
 		.timeout = CALL_TIMEOUT,
 	};
-	long p = loader_exec(s->loader, &x, &elf_err);
-	sys_handle_close(image);
-	return p;
+
+	return loader_exec_path(s->loader, &x, &elf_err);
 }
 
 /* Start sh and attach our ends; the process handle or an error. */
 static long start(struct term_session *s)
 {
-	struct ends e = {0};
-	long err = make_ends(&e);
+	struct stream_stdio e;
+	long err = stream_stdio_make(&e);
 	long p = err == E_OK ? exec_sh(s, &e) : err;
 
 	if (p >= 0 && (err = stream_open(&s->out, e.out_rd)) == E_OK) {
@@ -156,7 +86,7 @@ static long start(struct term_session *s)
 		else
 			stream_close(&s->out);
 	}
-	close_ends(&e); /* sh holds its own ends; ours would keep its streams from ending */
+	stream_stdio_close(&e); /* sh holds its own ends; ours would keep its streams from ending */
 	if (p >= 0 && err != E_OK) {
 		sys_process_kill((handle_t)p);
 		sys_handle_close((handle_t)p);

@@ -160,6 +160,19 @@ long stream_pair(handle_t server, handle_t *rd, handle_t *wr);
 /* Another handle to the same end (give that one to a child); a handle or a negative error. */
 long stream_dup(handle_t end);
 
+/*
+ * A child's stdin, stdout and stderr (stdio_ends.c): give it in_rd as
+ * "stdin", out_wr as "stdout" and err_wr (the same stream) as "stderr";
+ * keep in_wr and out_rd. Closing ours after the start is what lets the
+ * streams end when the child does. make: all or none (E_NOENT: no server).
+ */
+struct stream_stdio {
+	handle_t in_rd, in_wr, out_rd, out_wr, err_wr;
+};
+long stream_stdio_make(struct stream_stdio *e);
+/* Every handle still held (HANDLE_INVALID marks one given away). */
+void stream_stdio_close(struct stream_stdio *e);
+
 /* Attach `end` (the stream then owns the handle) and map its ring; stream_close undoes both. */
 long stream_open(struct stream *s, handle_t end);
 void stream_close(struct stream *s);
