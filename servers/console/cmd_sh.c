@@ -61,27 +61,6 @@ static void output_thread(void *arg)
 	__atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
 }
 
-/* Start /bin/sh with its ends of the streams (the loader reads the file): a process or an error. */
-static long start_sh(const struct cmd_env *env, struct stream_stdio *e, int argc, char **argv)
-{
-	const struct loader_exec_handle hs[] = {{"parent", env->loader},
-						{"stdin", e->in_rd},
-						{"stdout", e->out_wr},
-						{"stderr", e->err_wr}};
-	int elf_err = 0;
-	const struct loader_exec_args x = {
-		.program = SH_PATH,
-		.argc = argc,
-		.argv = (const char *const *)argv,
-		.priority = SPAWN_DEFAULT_PRIORITY,
-		.handle_count = sizeof(hs) / sizeof(hs[0]),
-		.handles = hs,
-		.timeout = EXEC_TIMEOUT,
-	};
-
-	return loader_exec_path(env->loader, &x, &elf_err);
-}
-
 /* Our ends attached: stdin's writer here, stdout's reader in the output thread. */
 static long attach(struct stream_stdio *e, unsigned priority)
 {
@@ -117,7 +96,9 @@ int cmd_sh(struct shell *sh, int argc, char **argv)
 		return E_BUSY;
 	}
 	long err = stream_stdio_make(&e);
-	long p = err == E_OK ? start_sh(env, &e, argc - 1, argv + 1) : err;
+	long p = err == E_OK ? stream_stdio_exec(env->loader, &e, SH_PATH, argc - 1,
+						 (const char *const *)argv + 1, EXEC_TIMEOUT)
+			     : err;
 	if (p >= 0 && (err = attach(&e, env->priority)) != E_OK)
 		sys_process_kill((handle_t)p);
 	stream_stdio_close(&e); /* sh holds its own ends now; ours would keep them from ending */

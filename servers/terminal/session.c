@@ -50,31 +50,13 @@ static void say(struct terminal *t, const char *text)
 	sys_unlock(&t->shared.lock);
 }
 
-/* sh started with its ends (the loader reads /bin/sh): a process handle or an error. */
-static long exec_sh(struct term_session *s, const struct stream_stdio *e)
-{
-	const struct loader_exec_handle given[] = {{"parent", s->loader},
-						   {"stdin", e->in_rd},
-						   {"stdout", e->out_wr},
-						   {"stderr", e->err_wr}};
-	int elf_err = 0;
-	const struct loader_exec_args x = {
-		.program = SH_PATH,
-		.priority = SPAWN_DEFAULT_PRIORITY,
-		.handle_count = sizeof(given) / sizeof(given[0]),
-		.handles = given,
-		.timeout = CALL_TIMEOUT,
-	};
-
-	return loader_exec_path(s->loader, &x, &elf_err);
-}
-
 /* Start sh and attach our ends; the process handle or an error. */
 static long start(struct term_session *s)
 {
 	struct stream_stdio e;
 	long err = stream_stdio_make(&e);
-	long p = err == E_OK ? exec_sh(s, &e) : err;
+	long p = err == E_OK ? stream_stdio_exec(s->loader, &e, SH_PATH, 0, NULL, CALL_TIMEOUT)
+			     : err;
 
 	if (p >= 0 && (err = stream_open(&s->out, e.out_rd)) == E_OK) {
 		e.out_rd = HANDLE_INVALID;

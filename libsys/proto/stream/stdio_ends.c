@@ -3,10 +3,13 @@
  * The streams whoever runs a program on a terminal gives it (the serial
  * console's `sh`, the GUI terminal): one stream for its stdin and one for
  * its stdout and stderr (two handles to the same write end), made on the
- * stream server (proto/stream.h).
+ * stream server (proto/stream.h); and the program started with them
+ * through the loader, which reads its file (proto/loader.h).
  */
+#include "proto/loader.h"
 #include "proto/stream.h"
 #include "sys/errors.h"
+#include "sys/spawn.h"
 #include "sys/sys.h"
 
 long stream_stdio_make(struct stream_stdio *e)
@@ -36,4 +39,25 @@ void stream_stdio_close(struct stream_stdio *e)
 			sys_handle_close(*h[i]);
 		*h[i] = HANDLE_INVALID;
 	}
+}
+
+long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path, int argc,
+		       const char *const *argv, uint64_t timeout)
+{
+	const struct loader_exec_handle given[] = {{"parent", loader},
+						   {"stdin", e->in_rd},
+						   {"stdout", e->out_wr},
+						   {"stderr", e->err_wr}};
+	int elf_err = 0;
+	const struct loader_exec_args x = {
+		.program = path,
+		.argc = argc,
+		.argv = argv,
+		.priority = SPAWN_DEFAULT_PRIORITY,
+		.handle_count = sizeof(given) / sizeof(given[0]),
+		.handles = given,
+		.timeout = timeout,
+	};
+
+	return loader_exec_path(loader, &x, &elf_err);
 }

@@ -172,6 +172,12 @@ struct stream_stdio {
 long stream_stdio_make(struct stream_stdio *e);
 /* Every handle still held (HANDLE_INVALID marks one given away). */
 void stream_stdio_close(struct stream_stdio *e);
+/*
+ * The program at `path` started by the loader (an exec by path, its
+ * "parent" the loader) with e's child ends: a process handle or an error.
+ */
+long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path, int argc,
+		       const char *const *argv, uint64_t timeout);
 
 /* Attach `end` (the stream then owns the handle) and map its ring; stream_close undoes both. */
 long stream_open(struct stream *s, handle_t end);
