@@ -382,6 +382,14 @@ class TestRun:
         self.machines.append(m)
         return m
 
+    def default_disk(self, tmp):
+        """A copy of the build's default disk (iso/mkdisk.py) in tmp, and the QEMU
+        arguments attaching it as disk0 (AHCI port 0): (path, extra args)."""
+        image = os.path.join(tmp, "disk.img")
+        shutil.copyfile(os.path.join(os.path.dirname(self.iso), "disk.img"), image)
+        return image, ["-drive", f"file={image},format=raw,if=none,id=d0",
+                       "-device", "ide-hd,drive=d0,bus=ide.0"]
+
     def check(self, ok, what, detail=""):
         self.checks += 1
         if not ok:

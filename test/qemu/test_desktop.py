@@ -25,9 +25,7 @@ the loader reads /bin/counterwin from it.
   pixels, within 1 s of guest time of the new instance's start.
 """
 
-import os
 import re
-import shutil
 import tempfile
 import time
 
@@ -299,10 +297,7 @@ def check_close(run, sh, m, ws):
 
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
-        disk = os.path.join(tmp, "disk.img")
-        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), disk)
-        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        _, extra = run.default_disk(tmp)
         with run.machine(timeout=240, extra=extra) as m:
             desktop(run, m)
 
@@ -313,8 +308,9 @@ def desktop(run, m):
     sh.wait_ready()
     m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=60)
     m.wait_for(r"fat: disk0p1: .* serving fs0", since=0, timeout=60)
+    start = len(m.lines())
     sh.command("svc start counterwin", r"^svc: ")
-    m.wait_for(r"svc: started counterwin", timeout=60)
+    m.wait_for(r"svc: started counterwin", since=start, timeout=60)
     for _ in range(40):
         if {"clock", "counter"} <= set(windows(sh)):
             break

@@ -119,11 +119,8 @@ def check_files(run, sh, m):
 
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
-        image = os.path.join(tmp, "disk.img")
-        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), image)
+        image, extra = run.default_disk(tmp)
         host_checks(run, image, tmp)
-        extra = ["-drive", f"file={image},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
         with run.machine(extra=extra, timeout=60) as m:
             m.start()
             sh = ConsoleShell(m)

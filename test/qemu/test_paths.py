@@ -151,13 +151,10 @@ def host_checks(run, tmp, disk, share):
 
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
-        disk = os.path.join(tmp, "disk.img")
-        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), disk)
+        disk, extra = run.default_disk(tmp)
         share = make_share(tmp)
-        extra = ["-drive", f"file={disk},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0",
-                 "-drive", f"file={share},format=raw,if=none,id=d3",
-                 "-device", "ide-hd,drive=d3,bus=ide.3"]
+        extra += ["-drive", f"file={share},format=raw,if=none,id=d3",
+                  "-device", "ide-hd,drive=d3,bus=ide.3"]
         with run.machine(extra=extra, timeout=600) as m:
             m.start()
             sh = ConsoleShell(m)

@@ -155,10 +155,7 @@ def host_files(run, image, tmp):
 
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
-        image = os.path.join(tmp, "disk.img")
-        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), image)
-        extra = ["-drive", f"file={image},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+        image, extra = run.default_disk(tmp)
         with run.machine(extra=extra, timeout=60) as m:
             m.start()
             sh = ConsoleShell(m)

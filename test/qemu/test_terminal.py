@@ -26,7 +26,6 @@ console's `term text 1` and, once, as pixels in a screendump.
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -224,15 +223,12 @@ def second(run, sh, m):
 
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
-        image = os.path.join(tmp, "disk.img")
-        shutil.copyfile(os.path.join(os.path.dirname(run.iso), "disk.img"), image)
+        image, extra = run.default_disk(tmp)
         kana = os.path.join(tmp, "kana.txt")
         with open(kana, "w", encoding="utf-8") as f:
             f.write(f"{JAPANESE_TEXT}\n{JAPANESE_NAME}\n")
         subprocess.run(["mcopy", "-i", f"{image}@@{FIRST * SECTOR}", kana, "::/kana.txt"],
                        check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
-        extra = ["-drive", f"file={image},format=raw,if=none,id=d0",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
         with run.machine(extra=extra, timeout=400) as m:
             m.start()
             sh = ConsoleShell(m)
