@@ -96,9 +96,10 @@ int cmd_sh(struct shell *sh, int argc, char **argv)
 		return E_BUSY;
 	}
 	long err = stream_stdio_make(&e);
-	long p = err == E_OK ? stream_stdio_exec(env->loader, &e, SH_PATH, argc - 1,
-						 (const char *const *)argv + 1, EXEC_TIMEOUT)
-			     : err;
+	long p = err == E_OK
+			 ? stream_stdio_exec(env->loader, &e, SH_PATH, HANDLE_INVALID, 0, argc - 1,
+					     (const char *const *)argv + 1, EXEC_TIMEOUT)
+			 : err;
 	if (p >= 0 && (err = attach(&e, env->priority)) != E_OK)
 		sys_process_kill((handle_t)p);
 	stream_stdio_close(&e); /* sh holds its own ends now; ours would keep them from ending */

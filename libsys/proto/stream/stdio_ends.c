@@ -4,7 +4,7 @@
  * console's `sh`, the GUI terminal): one stream for its stdin and one for
  * its stdout and stderr (two handles to the same write end), made on the
  * stream server (proto/stream.h); and the program started with them
- * through the loader, which reads its file (proto/loader.h).
+ * through the loader (proto/loader.h), from its file or from an image.
  */
 #include "proto/loader.h"
 #include "proto/stream.h"
@@ -41,8 +41,9 @@ void stream_stdio_close(struct stream_stdio *e)
 	}
 }
 
-long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path, int argc,
-		       const char *const *argv, uint64_t timeout)
+long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path,
+		       handle_t image, uint64_t size, int argc, const char *const *argv,
+		       uint64_t timeout)
 {
 	const struct loader_exec_handle given[] = {{"parent", loader},
 						   {"stdin", e->in_rd},
@@ -50,6 +51,8 @@ long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char
 						   {"stderr", e->err_wr}};
 	int elf_err = 0;
 	const struct loader_exec_args x = {
+		.image = image,
+		.size = size,
 		.program = path,
 		.argc = argc,
 		.argv = argv,
@@ -59,5 +62,6 @@ long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char
 		.timeout = timeout,
 	};
 
-	return loader_exec_path(loader, &x, &elf_err);
+	return image == HANDLE_INVALID ? loader_exec_path(loader, &x, &elf_err)
+				       : loader_exec(loader, &x, &elf_err);
 }

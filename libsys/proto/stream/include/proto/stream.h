@@ -173,11 +173,14 @@ long stream_stdio_make(struct stream_stdio *e);
 /* Every handle still held (HANDLE_INVALID marks one given away). */
 void stream_stdio_close(struct stream_stdio *e);
 /*
- * The program at `path` started by the loader (an exec by path, its
- * "parent" the loader) with e's child ends: a process handle or an error.
+ * A program started by the loader (its "parent" the loader) with e's child
+ * ends: from the file at `path`, which the loader reads, or, when image is
+ * a memory object (the ELF file's `size` bytes), from that image with
+ * `path` as its name. A process handle or an error.
  */
-long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path, int argc,
-		       const char *const *argv, uint64_t timeout);
+long stream_stdio_exec(handle_t loader, const struct stream_stdio *e, const char *path,
+		       handle_t image, uint64_t size, int argc, const char *const *argv,
+		       uint64_t timeout);
 
 /* Attach `end` (the stream then owns the handle) and map its ring; stream_close undoes both. */
 long stream_open(struct stream *s, handle_t end);
