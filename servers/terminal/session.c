@@ -91,29 +91,24 @@ static long load_sh(struct fs_client *c, handle_t *image, uint64_t *size)
 }
 
 /*
- * sh started with its ends from an image we read ourselves (not by path:
- * the loader would block on a disk that is not there yet, and every other
- * start waits behind it): a process handle or an error.
+ * Start sh and attach our ends: the process handle or an error. The file is
+ * read here, not by path through the loader: the loader is one thread, and
+ * a start waiting on a disk that is not there held up every other start.
  */
-static long exec_sh(struct term_session *s, const struct stream_stdio *e)
-{
-	handle_t image;
-	uint64_t size;
-	long err = load_sh(&s->fs, &image, &size);
-
-	if (err != E_OK)
-		return err;
-	long p = stream_stdio_exec(s->loader, e, "sh", image, size, 0, NULL, CALL_TIMEOUT);
-	sys_handle_close(image);
-	return p;
-}
-
-/* Start sh and attach our ends; the process handle or an error. */
 static long start(struct term_session *s)
 {
 	struct stream_stdio e;
-	long err = stream_stdio_make(&e);
-	long p = err == E_OK ? exec_sh(s, &e) : err;
+	handle_t image;
+	uint64_t size;
+	long err = load_sh(&s->fs, &image, &size); /* first: a failed try makes no kernel objects */
+
+	if (err != E_OK)
+		return err;
+	err = stream_stdio_make(&e);
+	long p = err == E_OK ? stream_stdio_exec(s->loader, &e, "sh", image, size, 0, NULL,
+						 CALL_TIMEOUT)
+			     : err;
+	sys_handle_close(image);
 
 	if (p >= 0 && (err = stream_open(&s->out, e.out_rd)) == E_OK) {
 		e.out_rd = HANDLE_INVALID;
