@@ -79,3 +79,12 @@ class ConsoleShell:
 def lines_matching(lines, pattern):
     regex = re.compile(pattern)
     return [line for line in lines if regex.search(line)]
+
+
+def expect(run, sh, line, pattern, what, **wait):
+    """Type `line`; check that its answer, up to the next prompt, has a line
+    matching `pattern` (no answer at all fails the run at once, with the
+    serial tail: the shell would be out of step after it anyway)."""
+    lines = sh.command(line, pattern, **wait)
+    run.check(bool(lines_matching(lines, pattern)), what, "\n".join(lines[-4:]))
+    return lines

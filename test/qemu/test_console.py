@@ -13,7 +13,7 @@ lspci falls back to the configuration ports."""
 import statistics
 import time
 
-from console_shell import ConsoleShell, lines_matching
+from console_shell import ConsoleShell, lines_matching, expect
 from harness import EXIT_SUCCESS, TestRun
 
 ECHO_LATENCY_LIMIT_MS = 50
@@ -26,11 +26,7 @@ SERVICE_ROW = r"^{} +(\d+) +running "
 
 
 def answers(run, sh, line, pattern, what, **wait):
-    """Type `line`; a missing answer raises TestFailure, which fails the run
-    with the serial tail (the shell would be out of step after it anyway)."""
-    lines = sh.command(line, pattern, **wait)
-    run.check(True, what)
-    return lines
+    return expect(run, sh, line, pattern, what, **wait)
 
 
 def check_help(run, sh):
@@ -92,12 +88,14 @@ def check_services(run, sh):
 def check_run(run, sh):
     answers(run, sh, "run utest exit 2a", r"^run: utest exited with code 42$",
             "run prints the program's exit code")
+    start = len(sh.m.lines())
     sh.send("run utest sleep\r")
     time.sleep(SLEEP_BEFORE_CTRL_C_S)  # the shell reads in order: the job has begun
     sh.send("\x03")
     sh.m.wait_for(r"^run: utest killed \(Ctrl-C\)$")
     sh.wait_prompt()
-    run.check(True, "Ctrl-C kills the program run started")
+    run.check(lines_matching(sh.m.lines()[start:], r"^run: utest killed \(Ctrl-C\)$"),
+              "Ctrl-C kills the program run started")
     lines = sh.command("bench", r"^BENCH call_reply_xas_0w \d+ ticks",
                        last=r"^bench: ipcbench exited with code 0$", timeout=40)
     run.check(len(lines_matching(lines, r"^BENCH \S+ \d+ ticks")) >= 8,

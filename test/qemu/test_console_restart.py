@@ -7,7 +7,7 @@ Each time the supervisor starts a new instance, which prints a fresh
 prompt, and the shell works again; ps counts the restarts; the kernel
 never panics. Reports how long a crash takes to give a new prompt."""
 
-from console_shell import ConsoleShell
+from console_shell import ConsoleShell, BANNER, expect, lines_matching
 from harness import EXIT_SUCCESS, TestRun
 
 CONSOLE_ROW = r"^console +\d+ +running +{} "
@@ -21,12 +21,13 @@ DOWN = {
 def works_again(run, sh, restarts, how):
     """A new instance: banner, prompt, a working echo, the restart counted."""
     sh.wait_ready(timeout=20)
-    run.check(True, f"after {how}: a new instance printed its banner and prompt")
+    banners = len(lines_matching(sh.m.lines(), BANNER))
+    run.check(banners == restarts + 1, f"after {how}: a new instance printed its banner and prompt",
+              f"{banners} banners for {restarts} restart(s)")
     sh.send("\x15")  # whatever was typed ahead reaches the new instance: drop it
-    sh.command(f"echo back {restarts}", rf"^back {restarts}$")
-    run.check(True, f"after {how}: echo works")
-    sh.command("ps", CONSOLE_ROW.format(restarts))
-    run.check(True, f"after {how}: ps counts {restarts} restart(s)")
+    expect(run, sh, f"echo back {restarts}", rf"^back {restarts}$", f"after {how}: echo works")
+    expect(run, sh, "ps", CONSOLE_ROW.format(restarts),
+           f"after {how}: ps counts {restarts} restart(s)")
 
 
 def crash_while_typing(run, sh):
@@ -40,8 +41,8 @@ def crash_while_typing(run, sh):
 def hang(run, sh):
     start = len(sh.m.lines())
     sh.command("svc fi console hang", r"^svc: fi console hang: injected$")
-    sh.command("echo still here", r"^still here$")  # the shell is the other thread
-    run.check(True, "the shell answers while the server thread hangs")
+    expect(run, sh, "echo still here", r"^still here$",  # the shell is the other thread
+           "the shell answers while the server thread hangs")
     # From before the prompts: the supervisor's line may share one with a prompt.
     sh.m.wait_for(DOWN["hang"], timeout=10, since=start)
     works_again(run, sh, 2, "a hang")

@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, lines_matching
+from console_shell import ConsoleShell, lines_matching, expect
 from harness import TestRun
 
 SECTOR = 512
@@ -104,17 +104,17 @@ def check_files(run, sh, m):
         start = next((i for i, line in enumerate(lines) if line == want[0]), None)
         got = lines[start:start + len(want)] if start is not None else []
         run.check(got == want, f"cat {path} prints the file", f"{got[:2]}")
-    sh.command("df", r'^fs0: FAT32 "OSDISK", 512-byte clusters, \d+ KiB, \d+ KiB free$')
-    run.check(True, "df: FAT32, the label, cluster size")
+    expect(run, sh, "df", r'^fs0: FAT32 "OSDISK", 512-byte clusters, \d+ KiB, \d+ KiB free$',
+           "df: FAT32, the label, cluster size")
     lines = sh.command("run /bin/svc list", r"^run: svc exited with code 0$")
     run.check(lines_matching(lines, r"^console +\d+ +running "),
               "run /bin/svc list: svc read from the disk lists the services")
-    sh.command("run /bin/nosuch", r"^run: no program called '/bin/nosuch'$")
-    sh.command("run /hello.txt", r"^run: /hello\.txt: not an executable program$")
-    run.check(True, "run refuses a missing file and a file that is no ELF")
-    sh.command("ls /nosuch", r"^ls: /nosuch: E_NOENT$")
-    sh.command("cat /bin", r"^cat: /bin: E_ISDIR$")
-    run.check(True, "ls and cat refuse a missing path and a directory")
+    expect(run, sh, "run /bin/nosuch", r"^run: no program called '/bin/nosuch'$",
+           "run refuses a missing file")
+    expect(run, sh, "run /hello.txt", r"^run: /hello\.txt: not an executable program$",
+           "run refuses a file that is no ELF")
+    expect(run, sh, "ls /nosuch", r"^ls: /nosuch: E_NOENT$", "ls refuses a missing path")
+    expect(run, sh, "cat /bin", r"^cat: /bin: E_ISDIR$", "cat refuses a directory")
 
 
 def main(run):
@@ -144,8 +144,7 @@ def main(run):
                     ("blk write disk0 0", r"^usage: blk read"),
                     ("blk read echo 0", r"^blk: echo: not a block device"),
                     ("blk read disk7 0", r"^blk: disk7: E_NOENT")):
-                sh.command(line, answer)
-                run.check(True, f"'{line}' answers /{answer}/")
+                expect(run, sh, line, answer, f"'{line}' answers /{answer}/")
             sh.command("svc fi ahci crash", r"^svc: ")
             m.wait_for(r"svc: ahci \(pid \d+\) faulted: .*; injected: restart now$")
             run.check(True, "ahci crashed (injected)")
