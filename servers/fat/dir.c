@@ -463,17 +463,27 @@ void dir_node_from(struct fat_vol *v, uint32_t dir, const struct dir_entry *e, s
 		n->size = 0;
 }
 
-long dir_update(struct fat_vol *v, const struct fat_node *n)
+long dir_entry_of(struct fat_vol *v, const struct fat_node *n, uint8_t **e)
 {
 	uint8_t *s;
+	long r = cache_get(&v->cache, n->loc.lba, 0, &s);
+
+	if (r < 0)
+		return r;
+	*e = s + n->loc.off;
+	return E_OK;
+}
+
+long dir_update(struct fat_vol *v, const struct fat_node *n)
+{
+	uint8_t *e;
 	long r;
 
 	if (n->is_root)
 		return E_OK;
-	r = cache_get(&v->cache, n->loc.lba, 0, &s);
+	r = dir_entry_of(v, n, &e);
 	if (r < 0)
 		return r;
-	uint8_t *e = s + n->loc.off;
 	entry_set_first(e, n->first);
 	if (!(n->attr & FAT_ATTR_DIR))
 		wr32(e + 28, n->size);

@@ -307,10 +307,10 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 
 	if (n->is_root)
 		return E_OK;
-	r = cache_get(&v->cache, n->loc.lba, 0, &s);
+	r = dir_entry_of(v, n, &s);
 	if (r < 0)
 		return r;
-	memcpy(e.raw, s + n->loc.off, 32);
+	memcpy(e.raw, s, 32);
 	if (e.raw[0] == 0 || e.raw[0] == 0xE5)
 		return E_NOENT;
 	e.loc = n->loc;
