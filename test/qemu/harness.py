@@ -282,6 +282,17 @@ class Machine(QmpInput, ScreenDump):
                                             f"/{pattern}/"))
             self.log.wait(generation, deadline)
 
+    def seen(self, pattern, timeout=None, since=None):
+        """wait_for that answers instead of failing the run: the match, or
+        None when the time ran out (QEMU exiting still fails the run). For a
+        check: run.check(m.seen(pattern) is not None, what)."""
+        try:
+            return self.wait_for(pattern, timeout, since)
+        except TestFailure:
+            if self.log.closed:
+                raise
+            return None
+
     def _search(self, regex, first):
         """The first match at or after line `first`, the line count and
         the log generation searched."""

@@ -31,8 +31,12 @@ def main(run):
         for i in range(KEYS):
             letter = LETTERS[i % 26]
             m.send_key(letter, hold_ms=10)
-            m.wait_for(rf"^key - release usage 0x{4 + i % 26:02x} ", timeout=20)
-        run.check(True, f"the shell's input read all {KEYS} keys while itest read nothing")
+            released = m.seen(rf"^key - release usage 0x{4 + i % 26:02x} ", timeout=20)
+            if released is None:
+                break
+        run.check(released is not None,
+                  f"the shell's input read all {KEYS} keys while itest read nothing",
+                  f"key {i} ({letter}) was not reported")
         m.qmp("device_add", driver="usb-kbd", bus="xhci.0", id="go")
         m.wait_for(r"itest: reading again", timeout=30)
         dropped = 2 * KEYS - QUEUE

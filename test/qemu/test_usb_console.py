@@ -56,8 +56,8 @@ def main(run):
         m.send_key("caps_lock")
         m.wait_for(r"xhci: keyboard \d+: LEDs 0x2: E_OK", timeout=20)
         m.send_key("caps_lock")
-        m.wait_for(r"xhci: keyboard \d+: LEDs 0x0: E_OK", timeout=20)
-        run.check(True, "input printed a key, a move and a click; Caps Lock set the LED")
+        run.check(m.seen(r"xhci: keyboard \d+: LEDs 0x0: E_OK", timeout=20) is not None,
+                  "input printed a key, a move and a click; Caps Lock set and cleared the LED")
         hold(run, sh, m, "x", "0x1b", 15, "default repeat")
         sh.send("q")  # ends input
         sh.wait_prompt()
@@ -68,9 +68,9 @@ def main(run):
         hold(run, sh, m, "y", "0x1c", 8, "repeat 250 ms 10 per s")
         for qcode, text in (("yen", "\u00a5"), ("shift-2", '"'), ("ro", "\\\\"), ("shift-ro", "_")):
             m.send_key(qcode)
-            found = m.wait_for(rf'^key \S+ press usage 0x[0-9a-f]+ key \d+ mods 0x00[02] '
-                               rf'text "{re.escape(text) if text != chr(92) * 2 else text}"$',
-                               timeout=20)
+            found = m.seen(rf'^key \S+ press usage 0x[0-9a-f]+ key \d+ mods 0x00[02] '
+                           rf'text "{re.escape(text) if text != chr(92) * 2 else text}"$',
+                           timeout=20)
             run.check(found is not None, f"jp: {qcode} types {text}")
         sh.send("q")
         sh.wait_prompt()

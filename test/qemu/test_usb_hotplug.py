@@ -26,7 +26,7 @@ def main(run):
     with run.machine(args="run=itest:100000", icount=True, timeout=180) as m:
         m.start()
         m.wait_for(r"itest: ready", timeout=60)
-        slots, enumerate_us = set(), []
+        slots, enumerate_us, gone = set(), [], 0
         for cycle in range(CYCLES):
             m.qmp("device_add", driver="usb-kbd", bus="xhci.0", id="hotkbd")
             added = m.wait_for(ADDED.pattern, timeout=20)
@@ -38,8 +38,9 @@ def main(run):
                        timeout=20)
             m.wait_for(rf"itest: key - release usage 0x0e .* dev {number}$", timeout=20)
             m.qmp("device_del", id="hotkbd")
-            m.wait_for(GONE.format(port, number, slot), timeout=20)
-        run.check(True, f"{CYCLES} keyboards plugged in, typed on and pulled out")
+            gone += m.seen(GONE.format(port, number, slot), timeout=20) is not None
+        run.check(gone == CYCLES, f"{CYCLES} keyboards plugged in, typed on and pulled out",
+                  f"{gone} reported gone")
         run.note("hot-plug enumeration, guest us: " + ", ".join(map(str, enumerate_us)))
         run.figure("usb_hotplug_port_change_to_ready_guest_us", statistics.median(enumerate_us))
         run.check(len(slots) == 1, "every cycle got the same slot: none leaked", f"{sorted(slots)}")

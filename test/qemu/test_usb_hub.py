@@ -30,8 +30,8 @@ def main(run):
         m.wait_for(rf"xhci: port {root}\.2: keyboard 0627:0001 .* as input device (\d+)",
                    since=0, timeout=30)
         m.wait_for(rf"xhci: port {root}\.1: hub 0409:55aa", since=0, timeout=30)
-        m.wait_for(rf"xhci: port {root}\.1\.3: keyboard 0627:0001", since=0, timeout=30)
-        run.check(True, "the hubs and the keyboards behind them were enumerated")
+        deep = m.seen(rf"xhci: port {root}\.1\.3: keyboard 0627:0001", since=0, timeout=30)
+        run.check(deep is not None, "the hubs and the keyboards behind them were enumerated")
         ready = m.wait_for(r"xhci: ready at", since=0, timeout=30)
         before = [line for line in m.lines()[:m.lines().index(ready.string)]
                   if re.search(rf"xhci: port {root}\.1\.3: keyboard", line)]
@@ -54,8 +54,8 @@ def main(run):
         for place, kind in ((".2", "keyboard"), (".1", "hub"), (".1.3", "keyboard")):
             # each device behind the hub says so after the hub's own line, in any order
             pattern = rf"xhci: port {root}{re.escape(place)}: {kind} \d+ gone"
-            m.wait_for(pattern, timeout=30, since=start)
-            run.check(True, f"the {kind} at {root}{place} went with the pulled hub")
+            run.check(m.seen(pattern, timeout=30, since=start) is not None,
+                      f"the {kind} at {root}{place} went with the pulled hub")
         refused = [line for line in m.lines() if "device refused" in line]
         run.check(not refused, "no device refused", refused[0] if refused else "")
 

@@ -26,8 +26,7 @@ def main(run):
         with open(stick, "wb") as f:
             f.truncate(1 << 20)
         # One machine each: with a fourth device QEMU would chain in a full-speed hub.
-        port, _ = check(run, NET)
-        run.check(True, f"usb-net: Evaluate Context, refused on port {port}")
+        check(run, NET)
         port, (first, last) = check(run, ["-drive", f"if=none,id=stick,file={stick},format=raw",
                                           "-device", "usb-storage,bus=xhci.0,drive=stick"],
                                     evaluate=False)
@@ -41,22 +40,24 @@ def check(run, extra, evaluate=True):
         m.start()
         usb3 = m.wait_for(r"xhci: USB 3\.\d+ on ports (\d+)-(\d+)", timeout=60)
         if evaluate:
-            m.wait_for(r"xhci: port \d+: EP0 max packet 64, not 8: Evaluate Context",
-                       since=0, timeout=60)
-        refused = m.wait_for(r"xhci: port (\d+): device refused: no HID or hub interface "
-                             r"\(E_NOENT\)", since=0, timeout=60)
+            evaluated = m.seen(r"xhci: port \d+: EP0 max packet 64, not 8: Evaluate Context",
+                               since=0, timeout=60)
+            run.check(evaluated is not None, "EP0's max packet size corrected by Evaluate Context")
+        refused = m.seen(r"xhci: port (\d+): device refused: no HID or hub interface "
+                         r"\(E_NOENT\)", since=0, timeout=60)
+        run.check(refused is not None, "the device without a HID or hub interface was refused")
         m.wait_for(r"itest: ready", since=0, timeout=60)
         m.send_key("v")
-        found = m.wait_for(r'itest: key v press usage 0x19 key 118 mods 0x000 text "v"',
-                           timeout=20)
+        found = m.seen(r'itest: key v press usage 0x19 key 118 mods 0x000 text "v"', timeout=20)
         run.check(found is not None, "the keyboard works beside the refused device")
         m.mouse_move(1, 2)
-        found = m.wait_for(r"itest: ptr abs 1 2", timeout=20)
+        found = m.seen(r"itest: ptr abs 1 2", timeout=20)
         run.check(found is not None, "the tablet works beside the refused device")
         refusals = [line for line in m.lines() if "device refused" in line]
         run.check(len(refusals) == 1, "refused once, not enumerated again and again",
                   f"{len(refusals)} refusals")
-        return refused.group(1), tuple(map(int, usb3.groups()))
+        port = refused.group(1) if refused else "-1"
+        return port, tuple(map(int, usb3.groups()))
 
 
 if __name__ == "__main__":
