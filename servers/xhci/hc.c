@@ -12,55 +12,20 @@
  */
 #include <string.h>
 
+#include "regs.h"
 #include "sys/errors.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
 #include "xhci.h"
 
-#define CAP_HCSPARAMS1 0x04
-#define CAP_HCSPARAMS2 0x08
-#define CAP_HCCPARAMS1 0x10
-#define CAP_DBOFF      0x14
-#define CAP_RTSOFF     0x18
-#define OP_USBCMD      0x00
-#define OP_USBSTS      0x04
-#define OP_CRCR	       0x18
-#define OP_DCBAAP      0x30
-#define OP_CONFIG      0x38
-#define OP_PORTSC      0x400
-#define IR0_IMAN       0x20
-#define IR0_IMOD       0x24
-#define IR0_ERSTSZ     0x28
-#define IR0_ERSTBA     0x30
-#define IR0_ERDP       0x38
-#define CMD_RUN	       0x1
-#define CMD_RESET      0x2
-#define CMD_INTE       0x4
-#define STS_HALTED     0x1
-#define STS_EINT       0x8
-#define STS_NOT_READY  (1u << 11)
-#define IMAN_IP	       0x1
-#define IMAN_IE	       0x2
-#define ERDP_EHB       0x8
-#define PORT_PP	       (1u << 9)
-#define TRB_LINK       6
-#define EVT_TRANSFER   32
-#define EVT_COMMAND    33
-#define EVT_PORT       34
-#define XCAP_PROTOCOL  2
-#define CMD_TIMEOUT    (200 * MS)
-#define SCRATCH_MAX    64
-
-static volatile uint32_t *reg(volatile uint8_t *base, unsigned off)
-{
-	return (volatile uint32_t *)(base + off);
-}
-
-static void write64(volatile uint8_t *base, unsigned off, uint64_t v)
-{
-	*reg(base, off) = (uint32_t)v;
-	*reg(base, off + 4) = (uint32_t)(v >> 32);
-}
+#define PORT_PP	      (1u << 9)
+#define TRB_LINK      6
+#define EVT_TRANSFER  32
+#define EVT_COMMAND   33
+#define EVT_PORT      34
+#define XCAP_PROTOCOL 2
+#define CMD_TIMEOUT   (200 * MS)
+#define SCRATCH_MAX   64
 
 volatile uint32_t *hc_portsc(struct xhci *x, unsigned port)
 {
@@ -218,7 +183,7 @@ static long setup_memory(struct xhci *x)
 long hc_start(struct xhci *x, volatile uint8_t *bar, uint8_t *dma)
 {
 	x->cap = bar;
-	x->op = bar + (*reg(bar, 0) & 0xFF);
+	x->op = bar + (*reg(bar, CAP_LENGTH) & 0xFF);
 	x->rt = bar + (*reg(bar, CAP_RTSOFF) & ~0x1Fu);
 	x->db = reg(bar, *reg(bar, CAP_DBOFF) & ~0x3u);
 	x->dma = dma;

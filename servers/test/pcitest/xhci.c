@@ -5,37 +5,15 @@
  * event ring segment and a device context array in DMA memory, start it
  * with interrupter 0 enabled, then queue No Op commands (section 4.6.2),
  * each completed by a Command Completion Event that raises interrupter 0.
- * Register layout: capability registers at the BAR (CAPLENGTH, RTSOFF,
- * DBOFF), operational at BAR + CAPLENGTH, runtime at BAR + RTSOFF with
- * interrupter 0 at +0x20, doorbells at BAR + DBOFF.
+ * The registers (servers/xhci/regs.h) are the driver's.
  */
 #include <string.h>
 
+#include "../../xhci/regs.h"
 #include "pcitest.h"
 #include "sys/device.h"
 #include "sys/sys.h"
 
-#define CAP_LENGTH  0x00
-#define CAP_DBOFF   0x14
-#define CAP_RTSOFF  0x18
-#define OP_USBCMD   0x00
-#define OP_USBSTS   0x04
-#define OP_CRCR	    0x18
-#define OP_DCBAAP   0x30
-#define OP_CONFIG   0x38
-#define IR0_IMAN    0x20
-#define IR0_IMOD    0x24
-#define IR0_ERSTSZ  0x28
-#define IR0_ERSTBA  0x30
-#define IR0_ERDP    0x38
-#define CMD_RUN	    0x1
-#define CMD_RESET   0x2
-#define CMD_INTE    0x4
-#define STS_HALTED  0x1
-#define STS_NOT_RDY (1u << 11)
-#define IMAN_IP	    0x1
-#define IMAN_IE	    0x2
-#define ERDP_EHB    0x8
 #define TRB_CYCLE   0x1
 #define TRB_LINK_TC 0x2
 #define TRB_TYPE(t) ((uint32_t)(t) << 10)
@@ -47,17 +25,6 @@
 #define DMA_EVENTS  1
 #define DMA_ERST    2
 #define DMA_DCBAA   3
-
-static volatile uint32_t *reg(volatile uint8_t *base, unsigned off)
-{
-	return (volatile uint32_t *)(base + off);
-}
-
-static void write64(volatile uint8_t *base, unsigned off, uint64_t v)
-{
-	*reg(base, off) = (uint32_t)v;
-	*reg(base, off + 4) = (uint32_t)(v >> 32); /* the high half last: it commits */
-}
 
 /* Until (*r & mask) == want, for at most 200 ms. */
 static long wait_for(volatile uint32_t *r, uint32_t mask, uint32_t want)
@@ -80,7 +47,7 @@ static long reset(struct xhci *x)
 		*reg(x->op, OP_USBCMD) = CMD_RESET;
 		err = wait_for(reg(x->op, OP_USBCMD), CMD_RESET, 0);
 	}
-	return err == E_OK ? wait_for(reg(x->op, OP_USBSTS), STS_NOT_RDY, 0) : err;
+	return err == E_OK ? wait_for(reg(x->op, OP_USBSTS), STS_NOT_READY, 0) : err;
 }
 
 /* One event ring segment of XHCI_TRBS TRBs; dequeue at its start. */
