@@ -126,3 +126,13 @@ long server_put_name(struct server_request *req, uint32_t *used, const char *nam
 	*used += (uint32_t)len;
 	return E_OK;
 }
+
+void server_reply_record(struct server_request *req, const void *record, size_t bytes, char *text,
+			 size_t text_max)
+{
+	text[text_max - 1] = '\0';
+	size_t n = strlen(text) + 1;
+	memcpy(req->msg.w, record, bytes);
+	memcpy(req->buf->data, text, n);
+	req->msg.tag = IPC_TAG(0, (bytes + 7) / 8, 0, n);
+}

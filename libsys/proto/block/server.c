@@ -34,14 +34,9 @@ static long on_geometry(struct server_request *req)
 	char model[BLOCK_MODEL_BYTES] = {0};
 
 	long err = bs->ops->geometry(bs->ctx, &g, model);
-	if (err < 0)
-		return err;
-	model[BLOCK_MODEL_BYTES - 1] = '\0';
-	size_t n = strlen(model) + 1;
-	memcpy(req->msg.w, &g, sizeof(g));
-	memcpy(req->buf->data, model, n);
-	req->msg.tag = IPC_TAG(0, 3, 0, n);
-	return E_OK;
+	if (err == E_OK)
+		server_reply_record(req, &g, sizeof(g), model, sizeof(model));
+	return err;
 }
 
 static long on_attach(struct server_request *req)

@@ -90,14 +90,9 @@ static long on_list(struct server_request *req)
 	if (!has_words(req, 1))
 		return E_PROTO;
 	long err = ds_of(req)->ops->list(ds_of(req)->ctx, req->msg.w[0], &info, title);
-	if (err < 0)
-		return err;
-	title[DISPLAY_TITLE_MAX - 1] = '\0';
-	size_t n = strlen(title) + 1;
-	memcpy(req->msg.w, &info, sizeof(info));
-	memcpy(req->buf->data, title, n);
-	req->msg.tag = IPC_TAG(0, 6, 0, n);
-	return E_OK;
+	if (err == E_OK)
+		server_reply_record(req, &info, sizeof(info), title, sizeof(title));
+	return err;
 }
 
 static long on_move(struct server_request *req)

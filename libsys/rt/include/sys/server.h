@@ -129,5 +129,13 @@ const char *server_name(const struct server_request *req, size_t max);
  */
 long server_put_name(struct server_request *req, uint32_t *used, const char *name);
 
+/*
+ * Reply with `record` (at most six words' worth of bytes) in the message
+ * words and `text`, a buffer of text_max bytes cut to a string at its last
+ * byte, with its NUL in the buffer bytes.
+ */
+void server_reply_record(struct server_request *req, const void *record, size_t bytes, char *text,
+			 size_t text_max);
+
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);
