@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Plain boot: the kernel reaches its ready line quickly and cleanly, and the
-GRUB-provided 1024x768 framebuffer is what QEMU shows."""
+"""Plain boot: the kernel reaches its ready line cleanly, and the
+GRUB-provided 1024x768 framebuffer is what QEMU shows. How long it took is
+reported (host wall clock and the kernel's own count), not checked: speed
+goals are guest instruction counts in ./run bench, and the wall clock of a
+loaded 2-core host says more about the host than about the boot."""
 
 from harness import TestRun
 
 READY = r"kernel: ready in (\d+) us"
 READY_TIMEOUT_S = 30
-WALL_LIMIT_MS = 10_000  # generous for a loaded CI box; we aim for 2,000
 SCREEN_SIZE = (1024, 768)
 
 
@@ -31,8 +33,6 @@ def main(run):
         wall_ms = (m.match_time - m.start_time) * 1000
         run.figure("boot_to_ready_ms", round(wall_ms))
         run.figure("kernel_ready_us", int(ready.group(1)))
-        run.check(wall_ms < WALL_LIMIT_MS, f"QEMU start to ready under {WALL_LIMIT_MS} ms",
-                  f"{wall_ms:.0f} ms")
         check_screen(run, m)
         run.check(m.running(), "QEMU still running after ready",
                   f"exited with status {m.exit_status}")
