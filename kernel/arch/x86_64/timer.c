@@ -4,6 +4,12 @@
  * are measured over 10 ms of the ACPI PM timer (3.579545 MHz, from the FADT);
  * without one, PIT channel 2 times the same window. The LAPIC timer then
  * interrupts at TICK_HZ, or once when armed with timer_oneshot.
+ *
+ * The wait reads the PM timer only every POLL_SPIN pauses and scales by
+ * the ticks that really passed: under QEMU's -icount each port read ends a
+ * translation block and costs the host microseconds, and 10 ms of guest
+ * time is 10 million instructions, so reading at every turn of the loop
+ * took the host many seconds (over a minute on a loaded host).
  */
 #include "acpi/acpi.h"
 #include "arch/apic.h"
@@ -19,6 +25,7 @@
 #define PIT_CMD	      0x43
 #define PIT_GATE_PORT 0x61
 #define LAPIC_DIVIDER 16
+#define POLL_SPIN     256
 
 static uint64_t lapic_hz; /* LAPIC timer counts per second after the divider */
 static const char *calibration_source = "none";
@@ -28,15 +35,20 @@ static uint32_t pm_read(uint16_t port, uint32_t mask)
 	return inl(port) & mask;
 }
 
-/* Busy-wait CALIBRATE_MS on the PM timer, handling 24-bit wrap-around. */
-static void wait_pm_timer(uint16_t port, bool wide)
+/*
+ * Busy-wait at least CALIBRATE_MS on the PM timer, handling 24-bit
+ * wrap-around; the PM ticks that passed.
+ */
+static uint32_t wait_pm_timer(uint16_t port, bool wide)
 {
 	uint32_t mask = wide ? 0xFFFFFFFFu : 0xFFFFFFu;
 	uint32_t target = PM_TIMER_HZ / 1000 * CALIBRATE_MS;
-	uint32_t start = pm_read(port, mask);
+	uint32_t start = pm_read(port, mask), passed;
 
-	while (((pm_read(port, mask) - start) & mask) < target)
-		cpu_relax();
+	while ((passed = (pm_read(port, mask) - start) & mask) < target)
+		for (int i = 0; i < POLL_SPIN; i++)
+			cpu_relax();
+	return passed;
 }
 
 /* Busy-wait CALIBRATE_MS with PIT channel 2 in one-shot mode. */
@@ -56,18 +68,23 @@ static void calibrate(const struct acpi_info *ai)
 {
 	bool pm = ai && ai->has_fadt && ai->fadt.pm_timer_present;
 
+	/* the window as measured: `ticks` of a clock running at `hz` */
+	uint64_t ticks = CALIBRATE_MS, hz = 1000;
+
 	lapic_timer_start(0xFFFFFFFFu, false);
 	uint64_t tsc0 = rdtsc();
-	if (pm)
-		wait_pm_timer(ai->fadt.pm_timer_port, ai->fadt.pm_timer_32bit);
-	else
+	if (pm) {
+		ticks = wait_pm_timer(ai->fadt.pm_timer_port, ai->fadt.pm_timer_32bit);
+		hz = PM_TIMER_HZ;
+	} else {
 		wait_pit();
+	}
 	uint64_t tsc1 = rdtsc();
 	uint32_t elapsed = 0xFFFFFFFFu - lapic_timer_current();
 	lapic_timer_stop();
 	calibration_source = pm ? "ACPI PM timer" : "PIT";
-	lapic_hz = (uint64_t)elapsed * 1000 / CALIBRATE_MS;
-	clock_start((tsc1 - tsc0) * 1000 / CALIBRATE_MS);
+	lapic_hz = (uint64_t)elapsed * hz / ticks;
+	clock_start((tsc1 - tsc0) * hz / ticks);
 }
 
 static void timer_irq(struct trap_frame *tf, void *ctx)
