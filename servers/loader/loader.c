@@ -5,7 +5,7 @@
  * with and spawns it; LOADER_IMAGE hands out a read-only copy of a module. The requests were
  * checked by the protocol's decode (libsys/proto/loader/server.c); an image is checked by the ELF
  * validator inside the spawn, whose reason travels back in the reply. The exec sessions are
- * loader_exec.c's.
+ * loader_exec.c's, the process table (LOADER_LIST, LOADER_KILL) procs.c's.
  */
 #include "loader.h"
 
@@ -33,7 +33,7 @@ static uint32_t child_handles(const struct loader_env *env, const struct loader_
 
 static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *elf_err)
 {
-	const struct loader_env *env = ctx;
+	struct loader_env *env = ctx;
 	static struct loader_strings kept; /* one request at a time */
 	struct loader_image image;
 	struct spawn_handle hs[2];
@@ -49,6 +49,9 @@ static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *e
 	long child = env->spawn(image.handle, image.size, &a, elf_err);
 	if (image.owned)
 		env->close(image.handle);
+	if (child >= 0 && !(c->flags & LOADER_F_BOOTSTRAP))
+		loader_procs_add(ctx, (handle_t)child,
+				 c->badge); /* a service is the supervisor's */
 	return child;
 }
 
@@ -73,5 +76,7 @@ const struct loader_ops loader_ops = {
 	.exec_handle = loader_exec_handle_op,
 	.exec_start = loader_exec_start_op,
 	.exec_cancel = loader_exec_cancel_op,
+	.list = loader_list_op,
+	.kill = loader_kill_op,
 	.client_gone = loader_client_gone_op,
 };

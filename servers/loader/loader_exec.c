@@ -214,6 +214,8 @@ long loader_exec_start_op(void *ctx, uint64_t badge, uint64_t session, int *elf_
 		return E_NOENT;
 	session_args(env, s, argv, hs, &a);
 	long child = env->spawn(s->image, s->size, &a, elf_err);
+	if (child >= 0)
+		loader_procs_add(env, (handle_t)child, badge);
 	end_session(env, s, true);
 	return child;
 }

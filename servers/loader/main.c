@@ -33,7 +33,9 @@ static struct loader_env env = {.find_module = start_handle,
 				.handle_info = sys_handle_info,
 				.dup = dup_handle,
 				.close = sys_handle_close,
-				.watch = watch};
+				.watch = watch,
+				.process_info = sys_process_info,
+				.process_kill = sys_process_kill};
 
 int main(void)
 {
@@ -45,6 +47,7 @@ int main(void)
 		return 1;
 	}
 	env.ns = start_handle("ns", NULL);
+	loader_procs_init(&env);
 	struct server s = loader_server(ep, &ls);
 	return (int)server_run(&s);
 }
