@@ -15,7 +15,9 @@ says there is no such program; a service's pid is refused with the
 service's name; a word that is no pid is refused. `ls /bin | wc -l`
 matches the number of programs the host sees in /bin (mtools), and `cat
 /hello.txt | grep disk > /out.txt; cat /out.txt` prints the lines Python
-finds; /out.txt is read on the host afterwards."""
+finds; /out.txt is read on the host afterwards. The console's commands
+run as programs in pipes: `mem`, `disks | grep disk0p1 | wc -l`, and
+`term`'s usage with exit code 1."""
 
 import datetime
 import os
@@ -127,6 +129,16 @@ def pipelines(run, sh, m, part):
     run.check(all(w in lines for w in want), "cat | grep > /out.txt; cat /out.txt", lines[-5:])
 
 
+def console_commands(run, sh, m):
+    """The console's commands as programs (apps/concmd), in pipes."""
+    sh_line(sh, m, "mem", r"^mem: \d+ of \d+ frames free")
+    run.check(True, "mem runs as a program under sh")
+    lines = sh_line(sh, m, "disks | grep disk0p1 | wc -l", r"^1$")
+    run.check(True, "disks | grep disk0p1 | wc -l: the console's disks in a pipe")
+    sh_line(sh, m, "term nosuch; echo term $?", r"^term 1$")
+    run.check(lines_matching(m.lines()[-6:], r"^usage: term "), "term's usage, exit 1")
+
+
 def main(run):
     with tempfile.TemporaryDirectory() as tmp:
         image, extra = run.default_disk(tmp)
@@ -145,6 +157,7 @@ def main(run):
             fat = ps(run, sh, m)
             kill(run, sh, m, fat)
             pipelines(run, sh, m, part)
+            console_commands(run, sh, m)
             sh.send("exit\r")
             m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
         got = subprocess.run(["mtype", "-i", partition(image, tmp), "::/out.txt"],
