@@ -45,22 +45,44 @@ static const char *program_state(uint32_t state)
 	}
 }
 
-/* Every service with an instance; calls each with ctx until it returns true. */
-static long each_service(handle_t svc, bool (*fn)(void *, const struct svc_entry *), void *ctx)
+/* Page through a list: page() takes the entries from the first-th, returns their count. */
+static long each_page(long (*page)(void *ctx, uint32_t first, uint32_t *total), void *ctx)
 {
-	struct svc_entry e[SVC_LIST_MAX];
 	uint32_t total = 0, first = 0;
 
 	do {
-		long n = svc_list(svc, first, e, SVC_LIST_MAX, &total);
+		long n = page(ctx, first, &total);
 		if (n <= 0)
 			return n;
-		for (long i = 0; i < n; i++)
-			if (fn(ctx, &e[i]))
-				return E_OK;
 		first += (uint32_t)n;
 	} while (first < total);
 	return E_OK;
+}
+
+struct service_walk {
+	handle_t svc;
+	bool (*fn)(void *ctx, const struct svc_entry *e); /* true: stop */
+	void *ctx;
+	bool stopped;
+};
+
+static long service_page(void *ctx, uint32_t first, uint32_t *total)
+{
+	struct service_walk *w = ctx;
+	struct svc_entry e[SVC_LIST_MAX];
+	long n = svc_list(w->svc, first, e, SVC_LIST_MAX, total);
+
+	for (long i = 0; i < n && !w->stopped; i++)
+		w->stopped = w->fn(w->ctx, &e[i]);
+	return w->stopped ? 0 : n;
+}
+
+/* Every service the supervisor lists; calls fn with ctx until it returns true. */
+static long each_service(handle_t svc, bool (*fn)(void *, const struct svc_entry *), void *ctx)
+{
+	struct service_walk w = {svc, fn, ctx, false};
+
+	return each_page(service_page, &w);
 }
 
 static bool print_service(void *ctx, const struct svc_entry *e)
@@ -97,21 +119,16 @@ bool proc_service_of(handle_t svc, uint64_t pid, char *name, uint32_t size)
 	return svc != HANDLE_INVALID && each_service(svc, match_service, &q) == E_OK && q.found;
 }
 
-static long print_programs(handle_t loader)
+static long program_page(void *ctx, uint32_t first, uint32_t *total)
 {
+	const handle_t *loader = ctx;
 	struct loader_proc_entry e[LOADER_LIST_MAX];
-	uint32_t total = 0, first = 0;
+	long n = loader_list(*loader, first, e, LOADER_LIST_MAX, total);
 
-	do {
-		long n = loader_list(loader, first, e, LOADER_LIST_MAX, &total);
-		if (n <= 0)
-			return n;
-		for (long i = 0; i < n; i++)
-			printf("%5lu  program  %-8s %s\n", (unsigned long)e[i].pid,
-			       program_state(e[i].state), e[i].name);
-		first += (uint32_t)n;
-	} while (first < total);
-	return E_OK;
+	for (long i = 0; i < n; i++)
+		printf("%5lu  program  %-8s %s\n", (unsigned long)e[i].pid,
+		       program_state(e[i].state), e[i].name);
+	return n;
 }
 
 int proc_print(handle_t svc, handle_t loader)
@@ -123,7 +140,7 @@ int proc_print(handle_t svc, handle_t loader)
 	if (serr == E_OK)
 		serr = each_service(svc, print_service, NULL);
 	if (lerr == E_OK)
-		lerr = print_programs(loader);
+		lerr = each_page(program_page, &loader);
 	if (serr < 0)
 		dprintf(2, "ps: no services listed: the supervisor: %s\n", sys_error_name(serr));
 	if (lerr < 0)
