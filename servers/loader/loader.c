@@ -19,7 +19,7 @@
  * its supervisor), and our "ns", so every program can find the services.
  */
 static uint32_t child_handles(const struct loader_env *env, const struct loader_spawn_call *c,
-			      struct spawn_handle hs[2])
+			      struct spawn_handle hs[3])
 {
 	bool boot = c->flags & LOADER_F_BOOTSTRAP;
 	uint32_t n = 0;
@@ -36,22 +36,26 @@ static long loader_spawn_op(void *ctx, const struct loader_spawn_call *c, int *e
 	struct loader_env *env = ctx;
 	static struct loader_strings kept; /* one request at a time */
 	struct loader_image image;
-	struct spawn_handle hs[2];
+	struct spawn_handle hs[3];
+	bool service = c->flags & LOADER_F_BOOTSTRAP; /* the supervisor's, not in our table */
+	uint64_t watch = 0;
 
 	loader_keep_strings(c->program, c->argc, c->argv, &kept);
 	long err = loader_find_image(env, kept.program, &image);
 	if (err != E_OK)
 		return err;
 	uint32_t n = child_handles(env, c, hs);
+	uint32_t end = service ? 0 : loader_procs_end_handle(env, &hs[n], &watch);
 	struct spawn_args a = {
-		loader_base_name(kept.program), c->argc, kept.argv, n, hs, c->priority,
+		loader_base_name(kept.program), c->argc, kept.argv, n + end, hs, c->priority,
 		SPAWN_PROGRAM_MAX_PRIORITY};
 	long child = env->spawn(image.handle, image.size, &a, elf_err);
 	if (image.owned)
 		env->close(image.handle);
-	if (child >= 0 && !(c->flags & LOADER_F_BOOTSTRAP))
-		loader_procs_add(ctx, (handle_t)child,
-				 c->badge); /* a service is the supervisor's */
+	if (end)
+		env->close(hs[n].handle); /* the child has its own */
+	if (child >= 0 && !service)
+		loader_procs_add(env, (handle_t)child, c->badge, watch);
 	return child;
 }
 

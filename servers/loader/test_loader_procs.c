@@ -164,6 +164,71 @@ static void test_full_table(void)
 	CHECK(kept_handle(4) == HANDLE_INVALID);
 }
 
+static uint64_t last_mint;
+
+/* A fresh badged handle to the loader's endpoint, as the name service mints one. */
+static long fake_mint(handle_t *h, uint64_t *badge)
+{
+	*h = fake_obj(KOBJ_ENDPOINT, R_SEND | R_DUP | R_TRANSFER, 0, NULL);
+	*badge = 1000 + ++last_mint;
+	return E_OK;
+}
+
+/* The child's LOADER_END_HANDLE among what it started with, or HANDLE_INVALID. */
+static handle_t end_handle_given(void)
+{
+	for (uint32_t i = 0; i < spawned.handle_count; i++)
+		if (strcmp(spawned.handles[i].name, LOADER_END_HANDLE) == 0)
+			return spawned.handles[i].handle;
+	return HANDLE_INVALID;
+}
+
+static void test_end_notice(void)
+{
+	handle_t ep = fresh(3), image = fake_obj(KOBJ_MOBJ, R_READ, GOOD_SIZE, good_elf);
+	struct loader_exec_args x = {image, GOOD_SIZE, "/bin/tool",  0, NULL, 4,
+				     0,	    NULL,      TIMEOUT_NEVER};
+	struct loader_proc_entry e[4];
+
+	env.mint = fake_mint;
+	CHECK(start(ep, 0) > 0);
+	handle_t end = end_handle_given(), kept = kept_handle(1);
+	CHECK(end != HANDLE_INVALID);
+	CHECK_EQ(closes(end), 1); /* the child holds the only one */
+	CHECK(armed(1000 + last_mint));
+	CHECK(loader_exec(ep, &x, NULL) > 0);
+	CHECK(end_handle_given() != HANDLE_INVALID);
+	CHECK(armed(1000 + last_mint));
+	CHECK(start(ep, LOADER_F_BOOTSTRAP) > 0);
+	CHECK(end_handle_given() == HANDLE_INVALID); /* a service is not watched */
+	/* the first child ends: the kernel's notice for its badge */
+	procs[1].state = PROCESS_EXITED;
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {1001}};
+	fake_ipc_event(fixture_client(1001), &gone);
+	CHECK_EQ(closes(kept), 1); /* dropped at once, not at the next list */
+	CHECK(kept_handle(1) == HANDLE_INVALID);
+	CHECK_EQ(list_all(ep, e, 4), 1);
+	CHECK_EQ(e[0].pid, 2);
+	/* a kill disarms the notice of the one it ends */
+	CHECK_EQ(loader_kill(ep, 2), E_OK);
+	CHECK(!armed(1002));
+	env.mint = NULL;
+}
+
+static void test_child_gone_before_watch(void)
+{
+	handle_t ep = fresh(3);
+	struct loader_proc_entry e[4];
+
+	env.mint = fake_mint;
+	watches.gone =
+		1000 + last_mint + 1; /* the next badge has no handle by the time it is armed */
+	CHECK(start(ep, 0) > 0);
+	CHECK_EQ(list_all(ep, e, 4), 0);
+	CHECK(kept_handle(1) == HANDLE_INVALID);
+	env.mint = NULL;
+}
+
 static void test_malformed(void)
 {
 	handle_t ep = fresh(3);
@@ -189,6 +254,8 @@ int main(void)
 	test_kill_of_exited_program();
 	test_pages();
 	test_full_table();
+	test_end_notice();
+	test_child_gone_before_watch();
 	test_malformed();
 	return check_summary("loader_procs");
 }
