@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "proto/loader.h"
+#include "sys/process.h"
 #include "sys/spawn.h"
 
 #define LOADER_NS_RIGHTS (R_SEND | R_GRANT | R_DUP | R_TRANSFER) /* every child's "ns" */
@@ -41,6 +42,17 @@ struct loader_image {
 	bool owned; /* the caller closes it */
 };
 
+/* A program the loader started (procs.c). */
+struct loader_proc {
+	handle_t process; /* the loader's own handle; HANDLE_INVALID: a free slot */
+	uint64_t pid;
+	uint64_t badge; /* of the client that asked */
+	uint64_t watch; /* the badge of the child's LOADER_END_HANDLE, armed; 0: none */
+	char name[32];
+};
+#define LOADER_END_HANDLE "loader-end" /* held by a child so that its end reaches us */
+#define LOADER_MAX_PROCS  128	       /* programs listed at once */
+
 struct loader_env {
 	handle_t ns; /* given to every program but a service (HANDLE_INVALID: none) */
 	/* The start handle called `name` (a boot module) and its byte size, or HANDLE_INVALID. */
@@ -58,7 +70,14 @@ struct loader_env {
 	long (*close)(handle_t h);
 	/* sys_ep_watch on the loader's endpoint: arm (0) or cancel a client-death notice. */
 	long (*watch)(uint64_t badge, unsigned flags);
+	/* A fresh handle to our endpoint with a badge of its own (NULL: children are not watched).
+	 */
+	long (*mint)(handle_t *h, uint64_t *badge);
+	/* sys_process_info and sys_process_kill. */
+	long (*process_info)(handle_t process, struct process_info *out);
+	long (*process_kill)(handle_t process);
 	struct loader_session sessions[LOADER_MAX_SESSIONS];
+	struct loader_proc procs[LOADER_MAX_PROCS];
 	uint32_t last_session; /* the last id given */
 };
 
@@ -88,3 +107,20 @@ long loader_exec_handle_op(void *ctx, uint64_t badge, uint64_t session, const ch
 long loader_exec_start_op(void *ctx, uint64_t badge, uint64_t session, int *elf_err);
 long loader_exec_cancel_op(void *ctx, uint64_t badge, uint64_t session);
 void loader_client_gone_op(void *ctx, uint64_t badge);
+
+/* procs.c: the process table. Init marks every slot free; add remembers a child just started
+ * (not a service), by a copy of its handle; list and kill are the ops. */
+void loader_procs_init(struct loader_env *env);
+void loader_procs_add(struct loader_env *env, handle_t child, uint64_t badge, uint64_t watch);
+/*
+ * The child's LOADER_END_HANDLE into *h (1) or none (0), its badge in *watch: a
+ * handle only the child holds, so that when it ends the kernel's client-death notice
+ * (loader_procs_gone) lets the table drop it at once. The caller closes h->handle
+ * after the spawn, and passes *watch to loader_procs_add.
+ */
+uint32_t loader_procs_end_handle(struct loader_env *env, struct spawn_handle *h, uint64_t *watch);
+/* No handle carries this badge any more: a watched child has ended. */
+void loader_procs_gone(struct loader_env *env, uint64_t badge);
+long loader_list_op(void *ctx, uint64_t first, struct loader_proc_entry *out, uint32_t max,
+		    uint32_t *total);
+long loader_kill_op(void *ctx, uint64_t pid);

@@ -187,8 +187,8 @@ long loader_exec_handle_op(void *ctx, uint64_t badge, uint64_t session, const ch
 }
 
 /* The session's program and arguments (checked at its beginning) as spawn_args. */
-static void session_args(const struct loader_env *env, const struct loader_session *s,
-			 const char **argv, struct spawn_handle *hs, struct spawn_args *a)
+static void session_args(struct loader_env *env, const struct loader_session *s, const char **argv,
+			 struct spawn_handle *hs, struct spawn_args *a, uint64_t *watch)
 {
 	const char *p = s->strings + strlen(s->strings) + 1;
 	uint32_t n = s->handle_count;
@@ -198,6 +198,9 @@ static void session_args(const struct loader_env *env, const struct loader_sessi
 	memcpy(hs, s->handles, n * sizeof(*hs));
 	if (env->ns != HANDLE_INVALID && !named(s, "ns"))
 		hs[n++] = (struct spawn_handle){"ns", env->ns, LOADER_NS_RIGHTS, 0};
+	*watch = 0;
+	if (!named(s, LOADER_END_HANDLE))
+		n += loader_procs_end_handle(env, &hs[n], watch); /* the last one: closed after */
 	*a = (struct spawn_args){loader_base_name(s->strings), s->argc, argv, n, hs, s->priority,
 				 SPAWN_PROGRAM_MAX_PRIORITY};
 }
@@ -207,13 +210,18 @@ long loader_exec_start_op(void *ctx, uint64_t badge, uint64_t session, int *elf_
 	struct loader_env *env = ctx;
 	struct loader_session *s = find_session(env, badge, session);
 	const char *argv[LOADER_MAX_ARGS];
-	struct spawn_handle hs[LOADER_EXEC_MAX_HANDLES + 1];
+	struct spawn_handle hs[LOADER_EXEC_MAX_HANDLES + 2];
 	struct spawn_args a;
+	uint64_t watch;
 
 	if (!s)
 		return E_NOENT;
-	session_args(env, s, argv, hs, &a);
+	session_args(env, s, argv, hs, &a, &watch);
 	long child = env->spawn(s->image, s->size, &a, elf_err);
+	if (watch)
+		env->close(hs[a.handle_count - 1].handle); /* the child has its own */
+	if (child >= 0)
+		loader_procs_add(env, (handle_t)child, badge, watch);
 	end_session(env, s, true);
 	return child;
 }
@@ -233,6 +241,7 @@ void loader_client_gone_op(void *ctx, uint64_t badge)
 {
 	struct loader_env *env = ctx;
 
+	loader_procs_gone(env, badge); /* a child that ended, if the badge was its */
 	for (uint32_t i = 0; i < LOADER_MAX_SESSIONS; i++) /* its notice came: nothing is armed */
 		if (env->sessions[i].id != 0 && env->sessions[i].badge == badge)
 			end_session(env, &env->sessions[i], false);

@@ -12,6 +12,8 @@
  * not idempotent, so the caller decides; open exec sessions end with it).
  */
 #include "loader.h"
+#include "proto/ns.h"
+#include "sys/errors.h"
 #include "sys/start.h"
 #include "sys/sys.h"
 
@@ -27,13 +29,36 @@ static long dup_handle(handle_t h, uint32_t rights)
 	return sys_handle_dup(h, rights);
 }
 
+/* A handle to our own endpoint with a fresh badge: each lookup of our name mints one (init). */
+static long mint(handle_t *h, uint64_t *badge)
+{
+	struct handle_info info;
+	long r = ns_lookup_self("loader");
+
+	if (r < 0)
+		return r;
+	long err = sys_handle_info((handle_t)r, &info);
+	if (err == E_OK && info.badge == 0)
+		err = E_PROTO;
+	if (err != E_OK) {
+		sys_handle_close((handle_t)r);
+		return err;
+	}
+	*h = (handle_t)r;
+	*badge = info.badge;
+	return E_OK;
+}
+
 static struct loader_env env = {.find_module = start_handle,
 				.load_file = loader_load_file,
 				.spawn = spawn_module,
 				.handle_info = sys_handle_info,
 				.dup = dup_handle,
 				.close = sys_handle_close,
-				.watch = watch};
+				.watch = watch,
+				.mint = mint,
+				.process_info = sys_process_info,
+				.process_kill = sys_process_kill};
 
 int main(void)
 {
@@ -45,6 +70,7 @@ int main(void)
 		return 1;
 	}
 	env.ns = start_handle("ns", NULL);
+	loader_procs_init(&env);
 	struct server s = loader_server(ep, &ls);
 	return (int)server_run(&s);
 }

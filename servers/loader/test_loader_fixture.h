@@ -24,7 +24,7 @@
 
 #define GOOD_SIZE  120 /* ELF header and one program header */
 #define GOOD_VADDR 0x400000ull
-#define FAKE_OBJS  256
+#define FAKE_OBJS  1024
 #define SPAWN_SEEN (LOADER_EXEC_MAX_HANDLES + 1)
 
 static uint8_t good_elf[GOOD_SIZE];
@@ -207,6 +207,57 @@ static void record(const struct spawn_args *a)
 	}
 }
 
+/*
+ * Fake processes: a process handle is a fake object whose size is its pid
+ * (so a dup names the same process); procs[pid] says what the kernel would.
+ */
+#define FAKE_PROCS 256
+static struct {
+	uint32_t state;
+	char name[PROCESS_INFO_NAME];
+	int kills;
+} procs[FAKE_PROCS];
+static uint64_t last_pid;
+
+static handle_t fake_process(const char *name)
+{
+	uint64_t pid = ++last_pid;
+
+	CHECK(pid < FAKE_PROCS);
+	procs[pid].state = PROCESS_RUNNING;
+	snprintf(procs[pid].name, sizeof(procs[pid].name), "%s", name);
+	return fake_obj(KOBJ_PROCESS, R_ALL, pid, NULL);
+}
+
+static const struct fake_obj *process_of(handle_t h)
+{
+	const struct fake_obj *o = obj_of(h);
+
+	return o && !o->closed && o->type == KOBJ_PROCESS ? o : NULL;
+}
+
+static long fake_process_info(handle_t h, struct process_info *out)
+{
+	const struct fake_obj *o = process_of(h);
+
+	if (!o)
+		return E_BADHANDLE;
+	*out = (struct process_info){.pid = o->size, .state = procs[o->size].state, .threads = 1};
+	memcpy(out->name, procs[o->size].name, sizeof(out->name));
+	return E_OK;
+}
+
+static long fake_process_kill(handle_t h)
+{
+	const struct fake_obj *o = process_of(h);
+
+	if (!o)
+		return E_BADHANDLE;
+	procs[o->size].kills++;
+	procs[o->size].state = PROCESS_EXITED;
+	return E_OK;
+}
+
 /* spawn_module's contract: the validator's reason with E_INVAL, else a process handle. */
 static long fake_spawn(handle_t image, uint32_t size, const struct spawn_args *a, int *elf_err)
 {
@@ -224,7 +275,7 @@ static long fake_spawn(handle_t image, uint32_t size, const struct spawn_args *a
 		return E_INVAL;
 	}
 	record(a);
-	return fake_ipc_handle();
+	return fake_process(a->name);
 }
 
 static struct loader_env env = {.find_module = fake_find_module,
@@ -232,7 +283,9 @@ static struct loader_env env = {.find_module = fake_find_module,
 				.handle_info = fake_handle_info,
 				.dup = fake_dup,
 				.close = fake_close,
-				.watch = fake_watch};
+				.watch = fake_watch,
+				.process_info = fake_process_info,
+				.process_kill = fake_process_kill};
 static struct loader_server ls = {&loader_ops, &env};
 static struct server server;
 
@@ -244,6 +297,9 @@ static inline void fixture_reset(void)
 	memset(&watches, 0, sizeof(watches));
 	obj_count = 0;
 	memset(env.sessions, 0, sizeof(env.sessions));
+	memset(procs, 0, sizeof(procs));
+	last_pid = 0;
+	loader_procs_init(&env);
 	env.ns = fake_obj(KOBJ_ENDPOINT, R_ALL, 0, NULL);
 	add_module("hello", good_elf, GOOD_SIZE);
 	add_module("script", (const uint8_t *)not_elf, sizeof(not_elf));

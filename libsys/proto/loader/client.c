@@ -208,3 +208,34 @@ long loader_exec_path(handle_t ep, const struct loader_exec_args *a, int *elf_er
 {
 	return exec_finish(ep, a, exec_begin_path(ep, a), elf_err);
 }
+
+long loader_list(handle_t ep, uint64_t first, struct loader_proc_entry *out, uint32_t max,
+		 uint32_t *total)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_LIST, 1, 0, 0), .w = {first}};
+	struct loader_list_reply rp;
+	long status = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
+
+	if (status >= 0)
+		status = (int16_t)IPC_TAG_LABEL(m.tag);
+	if (status < 0)
+		return status;
+	memcpy(&rp, m.w, sizeof(rp));
+	if (IPC_TAG_WORDS(m.tag) < 2 || rp.count > LOADER_LIST_MAX || rp.count > rp.total ||
+	    IPC_TAG_BYTES(m.tag) != rp.count * sizeof(*out))
+		return E_PROTO;
+	uint32_t n = rp.count < max ? (uint32_t)rp.count : max;
+	memcpy(out, ipc_buffer()->data, n * sizeof(*out));
+	for (uint32_t i = 0; i < n; i++)
+		out[i].name[sizeof(out[i].name) - 1] = '\0';
+	*total = rp.total > UINT32_MAX ? UINT32_MAX : (uint32_t)rp.total;
+	return (long)n;
+}
+
+long loader_kill(handle_t ep, uint64_t pid)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(LOADER_KILL, 1, 0, 0), .w = {pid}};
+	long err = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
+
+	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m.tag);
+}

@@ -64,6 +64,7 @@ static long decode_spawn(const struct server_request *req, struct loader_spawn_c
 	c->priority = (unsigned)rq.priority;
 	c->flags = (uint32_t)rq.flags;
 	c->given = req->cap_in;
+	c->badge = req->msg.badge;
 	return split_strings((const char *)req->buf->data, IPC_TAG_BYTES(req->in_tag), rq.argc,
 			     &c->program, &c->argc, c->argv);
 }
@@ -210,6 +211,37 @@ static long on_exec_cancel(struct server_request *req)
 	return err ? err : ls->ops->exec_cancel(ls->ctx, req->msg.badge, session);
 }
 
+static long on_list(struct server_request *req)
+{
+	const struct loader_server *ls = req->ctx;
+	struct loader_list_request rq;
+	struct loader_list_reply rp = {0};
+	uint32_t total = 0;
+
+	if (IPC_TAG_WORDS(req->in_tag) < 1 || req->cap_in != HANDLE_INVALID)
+		return E_INVAL;
+	memcpy(&rq, req->msg.w, sizeof(rq));
+	struct loader_proc_entry *out = (struct loader_proc_entry *)req->buf->data;
+	long n = ls->ops->list(ls->ctx, rq.first, out, LOADER_LIST_MAX, &total);
+	if (n < 0)
+		return n;
+	rp = (struct loader_list_reply){(uint64_t)n, total};
+	memcpy(req->msg.w, &rp, sizeof(rp));
+	req->msg.tag = IPC_TAG(0, 2, 0, (uint32_t)n * sizeof(*out));
+	return E_OK;
+}
+
+static long on_kill(struct server_request *req)
+{
+	const struct loader_server *ls = req->ctx;
+	struct loader_kill_request rq;
+
+	if (IPC_TAG_WORDS(req->in_tag) < 1 || req->cap_in != HANDLE_INVALID)
+		return E_INVAL;
+	memcpy(&rq, req->msg.w, sizeof(rq));
+	return ls->ops->kill(ls->ctx, rq.pid);
+}
+
 static void on_client_gone(void *ctx, uint64_t badge)
 {
 	const struct loader_server *ls = ctx;
@@ -218,9 +250,14 @@ static void on_client_gone(void *ctx, uint64_t badge)
 }
 
 static const struct server_method loader_methods[] = {
-	{LOADER_SPAWN, 0, on_spawn},	       {LOADER_IMAGE, 0, on_image},
-	{LOADER_EXEC_BEGIN, 0, on_exec_begin}, {LOADER_EXEC_HANDLE, 0, on_exec_handle},
-	{LOADER_EXEC_START, 0, on_exec_start}, {LOADER_EXEC_CANCEL, 0, on_exec_cancel},
+	{LOADER_SPAWN, 0, on_spawn},
+	{LOADER_IMAGE, 0, on_image},
+	{LOADER_EXEC_BEGIN, 0, on_exec_begin},
+	{LOADER_EXEC_HANDLE, 0, on_exec_handle},
+	{LOADER_EXEC_START, 0, on_exec_start},
+	{LOADER_EXEC_CANCEL, 0, on_exec_cancel},
+	{LOADER_LIST, 0, on_list},
+	{LOADER_KILL, 0, on_kill},
 };
 
 struct server loader_server(handle_t ep, struct loader_server *ls)

@@ -262,14 +262,18 @@ static int role_watch_quota(void)
 	return 202; /* never refused */
 }
 
-/* Started by an exec (t_exec.c) with "first" (a notification) and "second" (an endpoint). */
+/*
+ * Started by an exec (t_exec.c) with "first" (a notification) and "second" (an endpoint);
+ * the loader adds "ns" and "loader-end" (its process table watches that handle's end).
+ */
 static int role_handles(void)
 {
 	const struct start_info *si = start_info();
 	handle_t first = start_handle("first", NULL), second = start_handle("second", NULL);
 	struct handle_info a, b;
 
-	if (!si || si->handle_count != 3 || start_handle("ns", NULL) == HANDLE_INVALID)
+	if (!si || si->handle_count != 4 || start_handle("ns", NULL) == HANDLE_INVALID ||
+	    start_handle("loader-end", NULL) == HANDLE_INVALID)
 		return 1;
 	if (sys_handle_info(first, &a) < 0 || a.type != KOBJ_NOTIFICATION)
 		return 2;

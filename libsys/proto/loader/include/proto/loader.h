@@ -101,6 +101,22 @@
  * LOADER_EXEC_CANCEL
  *   request: w0 = the session. It ends; E_NOENT if there is none.
  *
+ * LOADER_LIST (idempotent)
+ *   request: w0 = how many entries to skip (0 for the first page).
+ *   reply:   w0 = entries in the IPC buffer (struct loader_proc_entry, at
+ *            most LOADER_LIST_MAX), w1 = programs listed in all; ask again
+ *            with w0 + the count until it reaches w1. The programs are those
+ *            this loader started (LOADER_SPAWN without LOADER_F_BOOTSTRAP, and
+ *            exec sessions) that have not exited: a process table, as MINIX's
+ *            PM keeps one. Services are the supervisor's (proto/svc.h).
+ *
+ * LOADER_KILL (idempotent in effect: a second call gets E_NOENT)
+ *   request: w0 = a pid from LOADER_LIST.
+ *   reply:   0; the program is ended (whoever waits on it sees it exit).
+ *   errors:  E_NOENT no program of this loader's has that pid (a service's
+ *            pid included: stop a service with SVC_STOP), what the kernel's
+ *            kill gave otherwise.
+ *
  * Recovery: stateless. A spawn cut off by a restart leaves no process
  * behind unless its first thread had started; the caller decides. Exec
  * sessions do not survive a restart (above).
@@ -122,6 +138,8 @@
 #define LOADER_EXEC_HANDLE   (LOADER_PROTOCOL_BASE + 0x04)
 #define LOADER_EXEC_START    (LOADER_PROTOCOL_BASE + 0x05)
 #define LOADER_EXEC_CANCEL   (LOADER_PROTOCOL_BASE + 0x06)
+#define LOADER_LIST	     (LOADER_PROTOCOL_BASE + 0x07)
+#define LOADER_KILL	     (LOADER_PROTOCOL_BASE + 0x08)
 
 #define LOADER_MAX_REQUEST   IPC_BUF_BYTES
 #define LOADER_MAX_ARGS	     START_MAX_ARGS /* what a start_info holds */
@@ -175,6 +193,31 @@ _Static_assert(sizeof(struct loader_image_reply) == 1 * sizeof(uint64_t), "1 wor
 _Static_assert(sizeof(struct loader_exec_begin_request) == 4 * sizeof(uint64_t), "4 words");
 _Static_assert(sizeof(struct loader_exec_begin_reply) == 1 * sizeof(uint64_t), "1 word");
 _Static_assert(sizeof(struct loader_session_request) == 1 * sizeof(uint64_t), "1 word");
+
+/* One program of LOADER_LIST's reply, in the IPC buffer. */
+struct loader_proc_entry {
+	uint64_t pid;
+	uint64_t badge;	 /* of the client that started it (the loader's view of "who") */
+	uint32_t state;	 /* enum process_state (sys/process.h) */
+	uint32_t unused; /* 0 */
+	char name[32];	 /* NUL-terminated */
+};
+_Static_assert(sizeof(struct loader_proc_entry) == 56, "56 bytes");
+#define LOADER_LIST_MAX (IPC_BUF_BYTES / sizeof(struct loader_proc_entry))
+/* LOADER_LIST's request and reply words; LOADER_KILL's request. */
+struct loader_list_request {
+	uint64_t first;
+};
+struct loader_list_reply {
+	uint64_t count;
+	uint64_t total;
+};
+struct loader_kill_request {
+	uint64_t pid;
+};
+_Static_assert(sizeof(struct loader_list_request) == 1 * sizeof(uint64_t), "1 word");
+_Static_assert(sizeof(struct loader_list_reply) == 2 * sizeof(uint64_t), "2 words");
+_Static_assert(sizeof(struct loader_kill_request) == 1 * sizeof(uint64_t), "1 word");
 
 /* Everything a client says about a spawn. */
 struct loader_spawn_args {
@@ -235,6 +278,15 @@ long loader_exec_handle(handle_t ep, uint64_t session, const char *name, handle_
 long loader_exec_start(handle_t ep, uint64_t session, int *elf_err, uint64_t timeout);
 long loader_exec_cancel(handle_t ep, uint64_t session, uint64_t timeout);
 
+/*
+ * The programs: up to max entries from the first-th into out (the count or
+ * an error), *total how many there are; resent after a restart (a new
+ * loader lists nothing). loader_kill ends the program with that pid.
+ */
+long loader_list(handle_t ep, uint64_t first, struct loader_proc_entry *out, uint32_t max,
+		 uint32_t *total);
+long loader_kill(handle_t ep, uint64_t pid);
+
 /* Server side: a checked LOADER_SPAWN (strings point into the request's buffer). */
 struct loader_spawn_call {
 	const char *program;
@@ -243,6 +295,7 @@ struct loader_spawn_call {
 	unsigned priority;
 	uint32_t flags;
 	handle_t given; /* HANDLE_INVALID: none; the server loop closes it after the call */
+	uint64_t badge; /* the client's */
 };
 /* A checked LOADER_EXEC_BEGIN (strings point into the request's buffer). */
 struct loader_exec_begin_call {
@@ -275,6 +328,11 @@ struct loader_ops {
 	/* A process handle or an error; the session ends either way. */
 	long (*exec_start)(void *ctx, uint64_t badge, uint64_t session, int *elf_err);
 	long (*exec_cancel)(void *ctx, uint64_t badge, uint64_t session);
+	/* Up to max programs from the first-th (the count), *total of them. */
+	long (*list)(void *ctx, uint64_t first, struct loader_proc_entry *out, uint32_t max,
+		     uint32_t *total);
+	/* End the program with this pid: E_OK or an error (E_NOENT: none). */
+	long (*kill)(void *ctx, uint64_t pid);
 	/* No handle carries this badge any more: end its sessions. */
 	void (*client_gone)(void *ctx, uint64_t badge);
 };

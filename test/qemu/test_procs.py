@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""ps, kill and date (issue 14), and the console's pipelines, on the real
+system: the loader's process table (LOADER_LIST, LOADER_KILL), the rtc
+server's clock (RTC_NOW) and the programs over them.
+
+With fs0 stopped (`svc stop fat`), the console's `run ps` still lists the
+services (ps is a boot module) and `run kill PID` of a service points to
+`svc stop`. Then in sh on the serial line: `date` agrees with the host's
+UTC clock (QEMU's RTC starts at the host's time) within a minute; `ps |
+grep sh` finds the shell as a running program; `ps` lists the services
+rtc, fat and loader and ps itself; `misbehave spin &` shows in `ps`, `kill
+PID` ends it (exit 0), after which ps no longer lists it and a second kill
+says there is no such program; a service's pid is refused with the
+service's name; a word that is no pid is refused. `ls /bin | wc -l`
+matches the number of programs the host sees in /bin (mtools), and `cat
+/hello.txt | grep disk > /out.txt; cat /out.txt` prints the lines Python
+finds; /out.txt is read on the host afterwards. The console's commands
+run as programs in pipes: `mem`, `disks | grep disk0p1 | wc -l`, and
+`term`'s usage with exit code 1."""
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from console_shell import ConsoleShell, expect, lines_matching
+from harness import TestRun
+
+SH_PROMPT = r"^sh\$ "
+FIRST = 2048
+SECTOR = 512
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
+ROW = r"^ *(\d+)  {kind} +{state} +{name}$"
+DATE = r"^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC$"
+
+
+def sh_line(sh, m, line, expect_re, timeout=30):
+    """Type a line into sh; wait for `expect_re` and sh's next prompt; the lines between."""
+    start = len(m.lines())
+    sh.send(line + "\r")
+    m.wait_for(expect_re, timeout=timeout)
+    m.wait_for(SH_PROMPT, timeout=timeout)
+    return m.lines()[start:]
+
+
+def pid_of(lines, kind, name):
+    got = [re.search(ROW.format(kind=kind, state=r"\S+", name=name), l) for l in lines]
+    got = [g for g in got if g]
+    return int(got[0].group(1)) if got else None
+
+
+def partition(image, tmp):
+    part = os.path.join(tmp, "part.img")
+    with open(image, "rb") as f, open(part, "wb") as out:
+        f.seek(FIRST * SECTOR)
+        shutil.copyfileobj(f, out)
+    return part
+
+
+def without_fs0(run, sh, m):
+    """ps and kill are boot modules: they work while the disk's filesystem is stopped."""
+    expect(run, sh, "svc stop fat", r"^svc: stop fat: done$", "svc stop fat")
+    lines = sh.command("run ps", ROW.format(kind="service", state="running", name="loader"),
+                       last=r"^run: ps exited with code 0$")
+    run.check(bool(lines_matching(lines, r"^  PID  KIND +STATE +NAME$")),
+              "run ps without fs0: the header", "\n".join(lines[-6:]))
+    run.check(not lines_matching(lines, ROW.format(kind="service", state="running", name="fat")),
+              "run ps without fs0: fat is not running")
+    loader = pid_of(lines, "service", "loader")
+    expect(run, sh, f"run kill {loader}",
+           rf"^kill: {loader} is the service loader: use svc stop loader$",
+           "run kill of the loader's pid is refused, pointing to svc stop")
+    start = len(m.lines())
+    sh.command("svc start fat", r"^svc: start fat: done$")
+    m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
+    sh.wait_quiet()
+
+
+def date(run, sh, m):
+    lines = sh_line(sh, m, "date", DATE)
+    host = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    got = [re.search(DATE, l) for l in lines]
+    got = [g for g in got if g][0]
+    guest = datetime.datetime(*(int(x) for x in got.groups()))
+    skew = abs((host - guest).total_seconds())
+    run.check(skew < 60, f"date: {got.group(0)} is the host's UTC time ({skew:.0f} s apart)")
+
+
+def ps(run, sh, m):
+    sh_line(sh, m, "ps | grep sh", ROW.format(kind="program", state="running", name="sh"))
+    run.check(True, "ps | grep sh: the shell is a running program")
+    lines = sh_line(sh, m, "ps", ROW.format(kind="program", state="running", name="ps"))
+    for name in ("loader", "fat", "rtc"):
+        run.check(pid_of(lines, "service", name) is not None, f"ps lists the service {name}",
+                  "\n".join(lines[-8:]))
+    return pid_of(lines, "service", "fat")
+
+
+def kill(run, sh, m, fat):
+    sh_line(sh, m, "misbehave spin &", r"^\[1\] misbehave$")
+    lines = sh_line(sh, m, "ps | grep misbehave",
+                    ROW.format(kind="program", state="running", name="misbehave"))
+    pid = pid_of(lines, "program", "misbehave")
+    sh_line(sh, m, f"kill {pid}; echo killed $?", r"^killed 0$")
+    run.check(True, f"kill {pid} ends the looping program")
+    sh_line(sh, m, "ps | grep misbehave | wc -l", r"^0$")
+    run.check(True, "ps no longer lists it")
+    sh_line(sh, m, f"kill {pid}; echo again $?", r"^again 1$")
+    run.check(lines_matching(m.lines()[-6:], rf"^kill: no program with pid {pid}$"),
+              "a second kill: no such program")
+    sh_line(sh, m, f"kill {fat}", rf"^kill: {fat} is the service fat: use svc stop fat$")
+    run.check(True, "kill of a service's pid is refused, pointing to svc stop")
+    sh_line(sh, m, "kill abc", r"^kill: 'abc' is not a pid")
+    run.check(True, "kill of a word that is no pid is refused")
+
+
+def pipelines(run, sh, m, part):
+    got = subprocess.run(["mdir", "-b", "-i", part, "::/bin"], capture_output=True, text=True)
+    count = len([l for l in got.stdout.splitlines() if l.strip()])
+    sh_line(sh, m, "ls /bin | wc -l", rf"^{count}$")
+    run.check(True, f"ls /bin | wc -l: {count}, as the host counts /bin")
+    with open(os.path.join(SAMPLES, "hello.txt")) as f:
+        want = [l.rstrip("\n") for l in f if "disk" in l]
+    lines = sh_line(sh, m, "cat /hello.txt | grep disk > /out.txt; cat /out.txt",
+                    re.escape(want[-1]))
+    run.check(all(w in lines for w in want), "cat | grep > /out.txt; cat /out.txt", lines[-5:])
+
+
+def console_commands(run, sh, m):
+    """The console's commands as programs (apps/concmd), in pipes."""
+    sh_line(sh, m, "mem", r"^mem: \d+ of \d+ frames free")
+    run.check(True, "mem runs as a program under sh")
+    lines = sh_line(sh, m, "disks | grep disk0p1 | wc -l", r"^1$")
+    run.check(True, "disks | grep disk0p1 | wc -l: the console's disks in a pipe")
+    sh_line(sh, m, "term nosuch; echo term $?", r"^term 1$")
+    run.check(lines_matching(m.lines()[-6:], r"^usage: term "), "term's usage, exit 1")
+
+
+def main(run):
+    with tempfile.TemporaryDirectory() as tmp:
+        image, extra = run.default_disk(tmp)
+        part = partition(image, tmp)
+        with run.machine(extra=extra, timeout=90) as m:
+            m.start()
+            sh = ConsoleShell(m)
+            sh.wait_ready()
+            m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=30)
+            sh.wait_quiet()
+            without_fs0(run, sh, m)
+            sh.send("sh\r")
+            m.wait_for(SH_PROMPT, timeout=30)
+            sh.wait_quiet()
+            date(run, sh, m)
+            fat = ps(run, sh, m)
+            kill(run, sh, m, fat)
+            pipelines(run, sh, m, part)
+            console_commands(run, sh, m)
+            sh.send("exit\r")
+            m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
+        got = subprocess.run(["mtype", "-i", partition(image, tmp), "::/out.txt"],
+                             capture_output=True, text=True)
+        with open(os.path.join(SAMPLES, "hello.txt")) as f:
+            want = "".join(l for l in f if "disk" in l)
+        run.check(got.stdout == want, "on the host, /out.txt holds the lines with 'disk'",
+                  got.stdout)
+
+
+if __name__ == "__main__":
+    TestRun.main("qemu-procs", main)
