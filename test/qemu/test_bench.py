@@ -11,13 +11,9 @@ third boot, with a FAT32 disk in /dev/shm, runs run=ftest:bench
 (test/guest/ftest/t_bench.c: the FAT server's sequential read and write of
 a 64 MiB file beside raw block I/O of as many bytes, 1,000 files created
 and listed, the server's restart; several minutes of host time, so the
-suite's qemu-bench leaves it out); a fourth boot, with a copy of the default disk holding
-a 1 MiB text file, runs run=termbench (apps/termbench: `cat` of that file into the GUI
-terminal, the terminal's restart until sh's prompt is back, which must take under 1 s of
-guest time) while this script types ECHO_KEYS keys into the terminal through QMP (the USB
-keyboard) and takes the median of the compositor's echo probes: the instructions from a
-key's xHCI interrupt to its echo on the framebuffer. stest's, dtest's and btest's own checks
-must pass too (guest_tests.py). Each figure may exceed its budget in bench_budget.json by
+suite's qemu-bench leaves it out), and a fourth, the GUI terminal's figures
+(test_termbench.py, which the suite runs as qemu-termbench); stest's, dtest's and btest's
+own checks must pass too (guest_tests.py). Each figure may exceed its budget in bench_budget.json by
 at most the file's tolerance (10 %).
 
 `./run bench` runs this same script with BENCH_TABLE=1 (print the table of
@@ -33,11 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-import statistics
-import time
-
 import bench_report
 import linux_bench
+import test_termbench
 from bench_report import CASES
 from guest_tests import finish, judge
 from harness import EXIT_SUCCESS, TestRun
@@ -165,65 +159,6 @@ def collect_fat(run):
         return figures
 
 
-TERM_FILE = "/termcat.txt"
-TERM_LAST_LINE = "termbench: end of file"  # apps/termbench's LAST_LINE
-TERM_FILE_BYTES = 1 << 20
-ECHO_KEYS = 16  # termbench's ECHO_KEYS, and the compositor's DISPLAY_ECHO_LOG
-RESTART_NS_MAX = 1_000_000_000  # the issue's "within 1 s of guest time"
-DISK_PART_OFFSET = 2048 * 512  # the default disk's partition
-
-
-def term_file(path):
-    """1 MiB of 64-byte numbered lines; the last is TERM_LAST_LINE."""
-    filler = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    lines = [f"{i:07d} {filler[:55]}\n" for i in range(TERM_FILE_BYTES // 64 - 1)]
-    lines.append(TERM_LAST_LINE.ljust(63) + "\n")
-    data = "".join(lines).encode()
-    assert len(data) == TERM_FILE_BYTES
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def echo_keys(run, m):
-    """ECHO_KEYS keys typed into the terminal; the compositor's probe for each."""
-    since = len(m.lines())
-    for _ in range(ECHO_KEYS):
-        m.send_key("x")
-        time.sleep(0.3)  # one echo at a time: each probe is one key's
-    m.wait_for(r"termbench: done", timeout=120)
-    echo = [int(f) for f in re.findall(r"compositor: echo (\d+) instructions",
-                                       "\n".join(m.lines()[since:]))]
-    run.note("echo probes: " + ", ".join(map(str, echo)))
-    run.check(len(echo) == ECHO_KEYS, f"{ECHO_KEYS} keys, {ECHO_KEYS} echo probes",
-              f"got {len(echo)}")
-    return {"term_echo_latency": int(statistics.median(echo))} if echo else {}
-
-
-def collect_term(run):
-    # termbench (apps/termbench) against the terminal on a copy of the default disk.
-    with tempfile.TemporaryDirectory() as tmp:
-        image, extra = run.default_disk(tmp)
-        text = os.path.join(tmp, "termcat.txt")
-        term_file(text)
-        subprocess.run(["mcopy", "-i", f"{image}@@{DISK_PART_OFFSET}", text,
-                        "::" + TERM_FILE], check=True, env=MTOOLS_ENV)
-        with run.machine(args=f"run=termbench:{TERM_FILE}", extra=extra, icount=True,
-                         timeout=600) as m:
-            m.start()
-            m.wait_for(r"termbench: type \d+ keys", timeout=500)
-            figures = echo_keys(run, m)
-            status = m.wait_exit(60)
-            run.check(status == EXIT_SUCCESS, f"termbench: QEMU exit status {EXIT_SUCCESS}",
-                      f"got {status}")
-            figures.update(parse(m.lines()))
-    ns = figures.pop("term_restart_ns", None)
-    if run.check(ns is not None, "term_restart_ns measured"):
-        run.figure("term_restart_ns", ns)
-        run.check(ns < RESTART_NS_MAX, f"the terminal is back with sh's prompt in {ns} ns "
-                  "of guest time, under 1 s")
-    return figures
-
-
 def check_budgets(run, figures, budgets, tolerance, skip=()):
     """Each figure measured (but those in skip), and at most `tolerance` above its budget."""
     for name in CASES:
@@ -269,12 +204,15 @@ def main(run):
     budgets, tolerance = load_budgets()
     figures = collect(run)
     figures.update(collect_block(run))
-    figures.update(collect_term(run))
     skip = set()
     if os.environ.get("BENCH_TABLE") or os.environ.get("BENCH_FAT"):
         figures.update(collect_fat(run))
     else:  # the suite: the FAT boot takes minutes (1,000 creates), ./run bench runs it
         skip = {name for name in CASES if name.startswith("fat_")}
+    if os.environ.get("BENCH_TABLE"):
+        figures.update(test_termbench.collect_term(run))
+    else:  # the suite runs them as qemu-termbench, in parallel with this
+        skip |= {name for name in CASES if name.startswith("term_")}
     check_budgets(run, figures, budgets, tolerance, skip)
     if os.environ.get("BENCH_TABLE"):
         report(figures, budgets)
