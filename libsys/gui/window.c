@@ -90,8 +90,8 @@ static long reconnect(struct gui_window *w)
 	w->reconnects++;
 	if (w->deadline)
 		sys_ntfn_timer(w->ntfn, w->deadline, GUI_TIMER_BIT);
-	struct display_commit_request rq = {w->id, 0, 0, (uint64_t)w->canvas.width,
-					    (uint64_t)w->canvas.height};
+	struct display_commit_request rq = {
+		w->id, 0, 0, (uint64_t)w->canvas.width, (uint64_t)w->canvas.height, 0};
 	return display_commit(w->ep, &rq);
 }
 
@@ -140,8 +140,17 @@ long gui_open(struct gui_window *w, const char *title, int32_t width, int32_t he
 
 long gui_commit(struct gui_window *w, struct gui_rect r)
 {
-	struct display_commit_request rq = {w->id, (uint64_t)(int64_t)r.x, (uint64_t)(int64_t)r.y,
-					    (uint64_t)(int64_t)r.w, (uint64_t)(int64_t)r.h};
+	return gui_commit_probe(w, r, 0);
+}
+
+long gui_commit_probe(struct gui_window *w, struct gui_rect r, uint32_t probe)
+{
+	struct display_commit_request rq = {w->id,
+					    (uint64_t)(int64_t)r.x,
+					    (uint64_t)(int64_t)r.y,
+					    (uint64_t)(int64_t)r.w,
+					    (uint64_t)(int64_t)r.h,
+					    probe};
 
 	if (w->closed)
 		return E_CLOSED;

@@ -107,6 +107,7 @@ struct comp {
 	struct comp_state *state;
 	uint64_t started;  /* sys_clock() at start-up */
 	uint64_t fb_bytes; /* written to the framebuffer, for the benchmark */
+	uint32_t probe;	   /* an echo probe committed, for the next flush (display.h) */
 	const struct comp_sys *sys;
 	void *sys_ctx;
 };
@@ -126,6 +127,8 @@ struct comp_sys {
 	uint64_t (*clock)(void *ctx);
 	/* Window w came back after a restart, ns after the instance started (a log line). */
 	void (*restored)(void *ctx, const struct window *w, uint64_t ns);
+	/* A frame answering the key tagged `probe` is on the framebuffer (optional). */
+	void (*echo)(void *ctx, uint32_t probe);
 };
 
 /* A title copied into DISPLAY_TITLE_MAX bytes, cut and terminated (host tests lack strlcpy). */
@@ -180,7 +183,10 @@ void comp_taskbar_press(struct comp *c, int32_t x);
 
 /* pointer.c: what a device does */
 void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons);
-void comp_key(struct comp *c, uint32_t code, bool down);
+/* tsc: the TSC at the key's interrupt (0: unknown), its low half the event's tag. */
+void comp_key(struct comp *c, uint32_t code, bool down, uint64_t tsc);
+/* Wheel steps (positive away from the user) to the window whose content is under the cursor. */
+void comp_wheel(struct comp *c, int32_t steps);
 
 /* input_source.c: the door input comes in by */
 long input_source_inject(struct comp *c, uint64_t kind, uint64_t a, uint64_t b, uint64_t c2);
@@ -198,6 +204,6 @@ struct input_source {
 struct input_source_out {
 	uint64_t kind, a, b, c; /* DISPLAY_INJECT's words */
 };
-/* The request `ev` makes (true), or none (false: a wheel, an unknown button). */
+/* The request `ev` makes (true), or none (false: no wheel steps, an unknown button). */
 bool input_source_translate(struct input_source *s, const struct input_event *ev,
 			    struct input_source_out *out);

@@ -258,6 +258,9 @@ void comp_flush(struct comp *c)
 		copy_to_fb(c, c->damage[i]);
 	}
 	c->ndamage = 0;
+	if (c->probe && c->sys && c->sys->echo)
+		c->sys->echo(c->sys_ctx, c->probe);
+	c->probe = 0;
 }
 
 /* The top bar's clock, HH:MM:SS of the wall clock; damages it when the text changes. */

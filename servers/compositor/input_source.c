@@ -9,9 +9,10 @@
  * cursor and held inside the screen, buttons as a mask (bit 0 left, 1
  * right, 2 middle), a key press or repeat with text as its first code
  * point, a key without text (Enter's "\n" is text; arrows, F-keys are not)
- * as INPUT_SOURCE_KEY_PRIVATE plus its HID usage, and a release as the code
- * its press sent. Nothing
- * past this file knows where input comes from.
+ * as INPUT_SOURCE_KEY_PRIVATE plus its HID usage, a release as the code
+ * its press sent (a press with the TSC of its interrupt, for echo probes),
+ * and a wheel's steps as they come. Nothing past this file
+ * knows where input comes from.
  */
 #include "comp.h"
 #include "sys/errors.h"
@@ -25,7 +26,10 @@ long input_source_inject(struct comp *c, uint64_t kind, uint64_t a, uint64_t b, 
 	case DISPLAY_INJECT_KEY:
 		if (a > 0x10FFFF)
 			return E_INVAL;
-		comp_key(c, (uint32_t)a, b != 0);
+		comp_key(c, (uint32_t)a, b != 0, c2);
+		return E_OK;
+	case DISPLAY_INJECT_WHEEL:
+		comp_wheel(c, (int32_t)a);
 		return E_OK;
 	default:
 		return E_INVAL;
@@ -110,7 +114,8 @@ static bool key(struct input_source *s, const struct input_event *ev, struct inp
 			cp = INPUT_SOURCE_KEY_PRIVATE + usage;
 		s->pressed[usage] = cp;
 	}
-	*out = (struct input_source_out){DISPLAY_INJECT_KEY, cp, ev->action != INPUT_RELEASE, 0};
+	*out = (struct input_source_out){DISPLAY_INJECT_KEY, cp, ev->action != INPUT_RELEASE,
+					 ev->action == INPUT_PRESS ? ev->irq_tsc : 0};
 	return true;
 }
 
@@ -119,5 +124,10 @@ bool input_source_translate(struct input_source *s, const struct input_event *ev
 {
 	if (ev->type == INPUT_KEY)
 		return key(s, ev, out);
+	if (ev->type == INPUT_WHEEL) {
+		*out = (struct input_source_out){DISPLAY_INJECT_WHEEL, (uint64_t)(int64_t)ev->y, 0,
+						 0};
+		return ev->y != 0;
+	}
 	return pointer(s, ev, out);
 }

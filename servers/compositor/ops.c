@@ -42,6 +42,8 @@ static long op_commit(void *ctx, uint64_t badge, const struct display_commit_req
 	if (rq->x > DISPLAY_MAX_SIDE || rq->y > DISPLAY_MAX_SIDE || rq->w > DISPLAY_MAX_SIDE ||
 	    rq->h > DISPLAY_MAX_SIDE)
 		return E_RANGE;
+	if (rq->probe)
+		((struct comp *)ctx)->probe = (uint32_t)rq->probe;
 	return comp_commit(
 		ctx, w,
 		(struct gui_rect){(int32_t)rq->x, (int32_t)rq->y, (int32_t)rq->w, (int32_t)rq->h});

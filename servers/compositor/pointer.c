@@ -6,8 +6,9 @@
  * closes it, on its title bar it starts a drag that moves the window with
  * the cursor until the release; on its minimise button it minimises it
  * (the top bar's buttons, taskbar.c, bring it back). Inside a window's content the pointer goes
- * to that window in content coordinates (presses, moves, releases); keys
- * go to the focused window.
+ * to that window in content coordinates (presses, moves, releases), and
+ * so does the wheel, focused or not (as on most desktops); keys go to the
+ * focused window.
  */
 #include "comp.h"
 
@@ -79,8 +80,17 @@ void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons)
 		to_window(c, w, buttons);
 }
 
-void comp_key(struct comp *c, uint32_t code, bool down)
+void comp_key(struct comp *c, uint32_t code, bool down, uint64_t tsc)
 {
 	if (c->focus)
-		comp_send(c, c->focus, DISPLAY_EV_KEY, down, 0, code);
+		comp_send(c, c->focus, DISPLAY_EV_KEY, down, (int32_t)(uint32_t)tsc, code);
+}
+
+void comp_wheel(struct comp *c, int32_t steps)
+{
+	struct window *w = c->drag ? NULL : comp_window_at(c, c->cx, c->cy);
+
+	if (w && steps && gui_rect_contains(content(w), c->cx, c->cy))
+		comp_send(c, w, DISPLAY_EV_WHEEL, c->cx - w->x, c->cy - w->y - TITLE_H,
+			  (uint32_t)steps);
 }

@@ -131,8 +131,16 @@ static void restored(void *ctx, const struct window *w, uint64_t ns)
 	restores++;
 }
 
+static uint32_t echoed; /* the last echo probe flushed */
+
+static void echo(void *ctx, uint32_t probe)
+{
+	(void)ctx;
+	echoed = probe;
+}
+
 static const struct comp_sys fake_sys = {map_surface, map_image, unmap,	   new_ntfn, signal_ntfn,
-					 close_h,     watch,	 clock_ns, restored};
+					 close_h,     watch,	 clock_ns, restored, echo};
 
 /* A new compositor instance over the same state (the "restart"). */
 static void start(void)
@@ -192,10 +200,10 @@ static void test_windows_on_screen(void)
 	CHECK_EQ(open_window(b, 60, 40, 50, 60, 1, &ib, &mb), E_OK); /* on top, over a's corner */
 	fill_surface(ma, 60 * 40, 0xAA0000);
 	fill_surface(mb, 60 * 40, 0x00BB00);
-	rq = (struct display_commit_request){ib, 0, 0, 60, 40};
+	rq = (struct display_commit_request){ib, 0, 0, 60, 40, 0};
 	CHECK_EQ(display_commit(b, &rq), E_OK);
 	uint64_t before = comp.fb_bytes;
-	rq = (struct display_commit_request){ia, 0, 0, 60, 40};
+	rq = (struct display_commit_request){ia, 0, 0, 60, 40, 0};
 	CHECK_EQ(display_commit(a, &rq), E_OK);
 	/* a's content is y 60-99 at x 20-79; b's frame covers x 50-109 from y 60: 30x40 hidden */
 	CHECK_EQ(comp.fb_bytes - before, (uint64_t)(60 * 40 - 30 * 40) * 4);
@@ -235,6 +243,22 @@ static void test_input(void)
 	CHECK_EQ(b->head, hb + 1); /* b has the focus */
 	CHECK_EQ(a->head, ha);
 	CHECK_EQ(last_event(b->id).data, 'q');
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_KEY, 'r', 1, 0x1234567890ull), E_OK);
+	CHECK_EQ((uint32_t)last_event(b->id).y, 0x34567890u); /* the interrupt's TSC, low half */
+	hb = b->head;
+	/* the wheel goes to the window under the pointer, focused or not */
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 205, 180, 0), E_OK); /* over a */
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_WHEEL, (uint64_t)-3, 0, 0), E_OK);
+	struct display_event wheel = last_event(a->id);
+	CHECK_EQ(wheel.type, DISPLAY_EV_WHEEL);
+	CHECK_EQ((int32_t)wheel.data, -3);
+	CHECK_EQ(wheel.x, 5);
+	CHECK_EQ(b->head, hb); /* not b's, though b has the focus */
+	CHECK(comp.focus == b);
+	ha = a->head;
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 205, 155, 0), E_OK); /* a's title bar */
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_WHEEL, 1, 0, 0), E_OK);
+	CHECK_EQ(a->head, ha); /* not its content: dropped */
 	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, 205, 180, 1), E_OK); /* press on a */
 	CHECK(comp.stack[1] == a && comp.focus == a);
 	struct display_event ev = last_event(a->id);
@@ -265,7 +289,7 @@ static void test_hostile(void)
 	struct display_create_reply rp;
 	handle_t ntfn;
 	uint64_t other = comp.stack[0]->id;
-	struct display_commit_request cq = {other, 0, 0, 4, 4};
+	struct display_commit_request cq = {other, 0, 0, 4, 4, 0};
 
 	CHECK_EQ(display_create(ep, small, &rq, "x", &rp, &ntfn), E_RANGE);
 	CHECK_EQ(display_create(ep, fake_ipc_handle(), &rq, "x", &rp, &ntfn), E_TYPE);
@@ -334,8 +358,11 @@ static void test_minimise(void)
 
 	CHECK_EQ(open_window(b, 60, 40, 300, 120, 2, &idb, &mb), E_OK);
 	fill_surface(mb, 60 * 40, 0x00BB00);
-	struct display_commit_request rq = {idb, 0, 0, 60, 40};
+	struct display_commit_request rq = {idb, 0, 0, 60, 40, 77};
+	echoed = 0;
 	CHECK_EQ(display_commit(b, &rq), E_OK);
+	CHECK_EQ(echoed, 77); /* the probe, once its frame was flushed */
+	rq.probe = 0;
 	struct window *wb = comp_find(&comp, idb);
 	CHECK_EQ(px(task_x(1), 3), COLOUR_TITLE_FOCUS); /* b's button, focused */
 	CHECK_EQ(px(task_x(0), 3), COLOUR_TASK);
@@ -409,7 +436,11 @@ static void test_usb_input_translation(void)
 	CHECK_EQ(out.c, 1);
 	ev.code = 9; /* no such button */
 	CHECK(!input_source_translate(&src, &ev, &out));
-	ev = (struct input_event){.type = INPUT_WHEEL, .y = 1};
+	ev = (struct input_event){.type = INPUT_WHEEL, .y = -2};
+	CHECK(input_source_translate(&src, &ev, &out));
+	CHECK_EQ(out.kind, DISPLAY_INJECT_WHEEL);
+	CHECK_EQ((int32_t)out.a, -2);
+	ev.y = 0; /* no steps: nothing to say */
 	CHECK(!input_source_translate(&src, &ev, &out));
 
 	/* Shift+a: 'A' pressed and the same code released; a key without text. */

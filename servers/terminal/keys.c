@@ -5,7 +5,8 @@
  * code); keys without text as U+E000 + their HID usage (input_source.c in
  * the compositor), modifiers included, which is how Shift and Ctrl are
  * tracked here. Enter sends CR, Backspace DEL, the cursor and editing keys
- * their CSI sequences; Shift+PgUp/PgDn scroll the scrollback instead.
+ * their CSI sequences; Shift+PgUp/PgDn scroll the scrollback instead, and
+ * Ctrl+Shift+N (Ctrl+N's code 0x0E with Shift held) opens another terminal.
  */
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #define USAGE_LSHIFT 0xE1
 #define USAGE_RCTRL  0xE4
 #define USAGE_RSHIFT 0xE5
+#define CTRL_N	     0x0E
 
 static const struct {
 	uint8_t usage;
@@ -70,6 +72,8 @@ enum term_key_action term_key(struct term_keys *k, uint32_t cp, bool pressed,
 		return private_key(k, (uint8_t)(cp - KEY_PRIVATE), pressed, out, len, scroll);
 	if (!pressed || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return TERM_KEY_NONE;
+	if (cp == CTRL_N && k->ctrl && k->shift)
+		return TERM_KEY_NEW;
 	if (cp == '\n')
 		cp = '\r';
 	else if (cp == '\b')

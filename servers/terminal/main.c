@@ -4,7 +4,8 @@
  * shell behind it (term.h lists the files). Its endpoint "term<n>" (n from
  * the manifest: terminal serves term1, terminal2 term2, ...) answers the
  * term protocol; one thread takes the window's events (keys to the shell,
- * Shift+PgUp/PgDn to the scrollback, focus, the cursor's blink, which
+ * Shift+PgUp/PgDn and the mouse wheel to the scrollback, Ctrl+Shift+N to
+ * another terminal, focus, the cursor's blink, which
  * stops while the window has no focus) and the session's thread the
  * shell's output. Closing the window ends the terminal (and its shell's
  * input); a crash brings it back, empty, with a fresh shell.
@@ -33,6 +34,43 @@ void term_redraw(struct terminal *t)
 		gui_commit(t->window, damage);
 }
 
+void term_redraw_output(struct terminal *t)
+{
+	struct gui_rect damage = term_render(&t->shared.screen, &t->shared.vt);
+	if (!gui_rect_empty(damage)) {
+		gui_commit_probe(t->window, damage, t->probe);
+		t->probe = 0;
+	}
+}
+
+static void scroll_view(struct terminal *t, int lines)
+{
+	sys_lock(&t->shared.lock);
+	vt_scroll_view(&t->shared.vt, lines);
+	term_redraw(t);
+	sys_unlock(&t->shared.lock);
+}
+
+/* A wheel's steps, TERM_WHEEL_LINES a step (held to the scrollback's size first). */
+static void on_wheel(struct terminal *t, int32_t steps)
+{
+	if (steps > VT_SCROLLBACK)
+		steps = VT_SCROLLBACK;
+	if (steps < -VT_SCROLLBACK)
+		steps = -VT_SCROLLBACK;
+	scroll_view(t, steps * TERM_WHEEL_LINES);
+}
+
+static void open_another(void)
+{
+	long n = term_open_another();
+
+	if (n < 0)
+		printf("terminal: Ctrl+Shift+N: no other terminal: %s\n", sys_error_name(n));
+	else
+		printf("terminal: Ctrl+Shift+N started terminal %ld\n", n);
+}
+
 static void on_key(struct terminal *t, const struct display_event *ev)
 {
 	char bytes[TERM_KEY_MAX];
@@ -41,20 +79,22 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 	enum term_key_action a = term_key(&t->keys, ev->data, ev->x != 0, bytes, &n, &scroll);
 
 	if (a == TERM_KEY_SCROLL) {
-		sys_lock(&t->shared.lock);
-		vt_scroll_view(&t->shared.vt, scroll);
-		term_redraw(t);
-		sys_unlock(&t->shared.lock);
+		scroll_view(t, scroll);
 		return;
 	}
 	if (a == TERM_KEY_NONE)
 		return;
+	if (a == TERM_KEY_NEW) {
+		open_another();
+		return;
+	}
 	if (a == TERM_KEY_INTR)
 		session_interrupt(
 			t); /* first: the grid's lock may be busy with a flood of output */
 	sys_lock(&t->shared.lock);
 	vt_scroll_view(&t->shared.vt, -t->shared.vt.view); /* typing shows the live screen */
 	t->shared.screen.blink_on = true;
+	t->probe = (uint32_t)ev->y;
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
 	if (a != TERM_KEY_INTR) /* Ctrl-C is the interrupt alone, as on the serial console */
@@ -65,6 +105,8 @@ static void on_event(struct terminal *t, const struct display_event *ev)
 {
 	if (ev->type == DISPLAY_EV_KEY) {
 		on_key(t, ev);
+	} else if (ev->type == DISPLAY_EV_WHEEL) {
+		on_wheel(t, (int32_t)ev->data);
 	} else if (ev->type == DISPLAY_EV_FOCUS) {
 		sys_lock(&t->shared.lock);
 		t->shared.screen.focused = ev->x != 0;
@@ -141,12 +183,27 @@ static long open_window(struct terminal *t)
 	return E_OK;
 }
 
+/* TERM_INPUT: bytes typed by a client of the term protocol, as keys would. */
+static long op_input(void *ctx, const char *bytes, size_t n)
+{
+	(void)ctx;
+	sys_lock(&term.shared.lock);
+	vt_scroll_view(&term.shared.vt, -term.shared.vt.view);
+	term_redraw(&term);
+	sys_unlock(&term.shared.lock);
+	session_input(&term, bytes, n);
+	return E_OK;
+}
+
 int main(void)
 {
-	static struct term_server ts = {&term_grid_ops, &term.shared};
+	static struct term_ops ops;
+	static struct term_server ts = {&ops, &term.shared};
 	handle_t ep = own_endpoint(&term.number);
 	long err;
 
+	ops = term_grid_ops;
+	ops.input = op_input;
 	term.priority = PRIORITY;
 	if (ep == HANDLE_INVALID) {
 		printf("terminal: no term<n> endpoint given\n");

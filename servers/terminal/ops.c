@@ -49,4 +49,4 @@ static long text(void *ctx, uint64_t first, char *buf, size_t size, uint64_t *ro
 	return E_OK;
 }
 
-const struct term_ops term_grid_ops = {info, text};
+const struct term_ops term_grid_ops = {info, text, NULL}; /* input: main.c adds it */

@@ -173,7 +173,7 @@ static void pump(struct terminal *t, struct term_session *s)
 			taken += (size_t)n;
 		}
 		send_replies(t);
-		term_redraw(t);
+		term_redraw_output(t);
 		sys_unlock(&t->shared.lock);
 		if (n == 0)
 			break; /* end-of-stream found by try_read */
@@ -258,7 +258,7 @@ static void echo(struct terminal *t, const char *bytes, size_t n)
 		else
 			vt_write(&t->shared.vt, bytes + i, 1);
 	}
-	term_redraw(t);
+	term_redraw_output(t);
 	sys_unlock(&t->shared.lock);
 }
 

@@ -11,6 +11,7 @@
  *   session.c  the shell: started through the loader on a stream pair,
  *              its output read by a thread of its own, a fresh one when it
  *              ends
+ *   others.c   Ctrl+Shift+N: the next terminal service started
  *   main.c     start-up and the window's event loop
  *
  * Threads: the window's events (keys, the cursor's blink), the session's
@@ -34,6 +35,7 @@
 #define TERM_CELL_H	 16
 #define TERM_KEY_MAX	 8 /* bytes one key sends at most */
 #define TERM_SCROLL_PAGE (TERM_ROWS - 1)
+#define TERM_WHEEL_LINES 3 /* scrolled by a step of the mouse wheel */
 
 /* What a key did besides sending bytes. */
 enum term_key_action {
@@ -41,6 +43,7 @@ enum term_key_action {
 	TERM_KEY_BYTES,	 /* bytes for the program */
 	TERM_KEY_SCROLL, /* scroll the view by *scroll lines (positive: back) */
 	TERM_KEY_INTR,	 /* Ctrl-C: the stream's interrupt, and the byte */
+	TERM_KEY_NEW,	 /* Ctrl+Shift+N: open another terminal */
 };
 
 struct term_keys {
@@ -80,17 +83,22 @@ struct terminal {
 	struct term_keys keys;
 	struct term_session *session;
 	unsigned number; /* n of its endpoint "term<n>" */
+	uint32_t probe;	 /* the tag of the last key typed, until output answers it (display.h) */
 	unsigned priority;
 };
 
 /* Draw what changed and commit it; the caller holds shared.lock. */
 void term_redraw(struct terminal *t);
+/* The same for the program's output: the frame answers the last key typed (its probe). */
+void term_redraw_output(struct terminal *t);
 /* Start the shell (or, without one, echo typed keys); E_OK or an error. */
 long session_start(struct terminal *t);
 /* Bytes typed, for the program; the caller does not hold the lock. */
 void session_input(struct terminal *t, const char *bytes, size_t n);
 /* Ctrl-C: the interrupt of the program's input stream. */
 void session_interrupt(struct terminal *t);
+/* Start the first terminal service (terminal, terminal2, ...) not running; its n or an error. */
+long term_open_another(void);
 
 /* The term protocol over the grid; ctx is a struct term_shared. */
 extern const struct term_ops term_grid_ops;

@@ -58,8 +58,13 @@ static void test_keys(void)
 	CHECK(k.shift);
 	CHECK_EQ(key(&k, 0xE000 + 0x4B, true, ""), TERM_SCROLL_PAGE * 1000);
 	CHECK_EQ(key(&k, 0xE000 + 0x4E, true, ""), -TERM_SCROLL_PAGE * 1000);
+	CHECK_EQ(key(&k, 0x0E, true, "\x0e"), TERM_KEY_BYTES); /* Shift+Ctrl-N needs Ctrl held */
+	CHECK_EQ(key(&k, 0xE000 + 0xE0, true, ""), TERM_KEY_NONE); /* Ctrl down */
+	CHECK_EQ(key(&k, 0x0E, true, NULL), TERM_KEY_NEW);
 	CHECK_EQ(key(&k, 0xE000 + 0xE1, false, ""), TERM_KEY_NONE);
 	CHECK(!k.shift);
+	CHECK_EQ(key(&k, 0x0E, true, "\x0e"), TERM_KEY_BYTES); /* Ctrl-N alone: the byte */
+	CHECK_EQ(key(&k, 0xE000 + 0xE0, false, ""), TERM_KEY_NONE);
 	CHECK_EQ(key(&k, 0xD800, true, ""), TERM_KEY_NONE);
 	CHECK_EQ(key(&k, 0x110000, true, ""), TERM_KEY_NONE);
 }
@@ -166,7 +171,43 @@ static void test_protocol(void)
 	CHECK(strcmp(want, all) == 0);
 	CHECK_EQ(term_text(ep, TERM_ROWS, text, sizeof(text), &rows), E_RANGE);
 	CHECK_EQ(term_text(ep, 0, text, 10, &rows), E_NOSPACE);
+	CHECK_EQ(term_input(ep, "ls\r", 3), E_NOSYS); /* the grid alone types nowhere */
 	vt_free(&shared.vt);
+}
+
+static char typed[TERM_INPUT_MAX + 1];
+static size_t typed_len;
+
+static long fake_input(void *ctx, const char *bytes, size_t n)
+{
+	(void)ctx;
+	memcpy(typed, bytes, n);
+	typed_len = n;
+	return E_OK;
+}
+
+/* TERM_INPUT: the bytes reach the op whole; none, or too many, are refused. */
+static void test_input(void)
+{
+	static struct term_ops ops;
+	static struct term_server ts = {&ops, &shared};
+	struct server srv = term_server(HANDLE_INVALID, &ts);
+	handle_t ep = fake_ipc_endpoint(&srv, 8);
+	char big[TERM_INPUT_MAX + 1];
+
+	ops = term_grid_ops;
+	ops.input = fake_input;
+	CHECK_EQ(term_input(ep, "cat f\r", 6), E_OK);
+	CHECK(typed_len == 6 && memcmp(typed, "cat f\r", 6) == 0);
+	memset(big, 'x', sizeof(big));
+	CHECK_EQ(term_input(ep, big, TERM_INPUT_MAX), E_OK);
+	CHECK_EQ(typed_len, TERM_INPUT_MAX);
+	CHECK_EQ(term_input(ep, big, TERM_INPUT_MAX + 1), E_INVAL);
+	CHECK_EQ(term_input(ep, big, 0), E_INVAL);
+	struct ipc_msg m = {.tag = IPC_TAG(TERM_INPUT, 0, 0, TERM_INPUT_MAX + 1)};
+	CHECK_EQ(ipc_call(ep, &m, 0), E_OK); /* past the client's check: the server refuses */
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
+	CHECK_EQ(typed_len, TERM_INPUT_MAX);
 }
 
 int main(void)
@@ -174,5 +215,6 @@ int main(void)
 	test_keys();
 	test_render();
 	test_protocol();
+	test_input();
 	return check_summary("terminal");
 }

@@ -39,6 +39,11 @@ CASES = {
     "desk_cursor_move": "desktop: 16x16 cursor moved, 2 x 1 KiB to the screen (goal 60,000)",
     "desk_drag_frame": "desktop: one frame of a 400x300 window dragged 10 px",
     "desk_text_80": "desktop: 80 characters of text by the gui library",
+    "stream_4k_roundtrip": "stream: 4 KiB down, 1 byte back, two programs (pipebench)",
+    "stream_bulk_per_kib": "stream: 1 MiB in 4 KiB writes, per KiB (pipebench)",
+    "term_echo_latency": "terminal: key's xHCI interrupt to its echo on the screen",
+    "term_cat_per_kib": "terminal: cat of a 1 MiB file shown, per KiB",
+    "term_restart": "terminal: crash until the new sh's prompt is shown",
 }
 
 # apps/ipcbench/linux/bench_linux.c's cases: name -> (short label, what it measures).
@@ -58,6 +63,7 @@ PEERS = {
     "ntfn_roundtrip_xas": ("futex_roundtrip", 667),
     "copy_4k_ipcbuf": ("pipe_4k", None),
     "copy_4k_shm": ("pipe_4k", None),
+    "stream_4k_roundtrip": ("pipe_4k", None),
     "yield_roundtrip": ("yield_roundtrip", None),
 }
 
@@ -77,7 +83,8 @@ SEL4_NOTE = ("seL4: published sel4bench figures (design brief), not measured her
 def derived(ours):
     """Figures computed from ours: random 4 KiB reads per second of guest time, at -icount's
     one instruction per nanosecond (the device's own time is not in it); the FAT server's
-    sequential read and write as a ratio of raw block I/O of as many bytes (goal 0.8)."""
+    sequential read and write as a ratio of raw block I/O of as many bytes (goal 0.8); the
+    terminal's and a stream's throughput in bytes per 1,000 instructions."""
     out = {}
     per_read = ours.get("block_random_4k_read")
     if per_read:
@@ -86,6 +93,9 @@ def derived(ours):
         fat, raw = ours.get(f"fat_{kind}_per_mib"), ours.get(f"fat_raw_{kind}_per_mib")
         if fat and raw:
             out[f"fat_{kind}_ratio_to_raw"] = round(raw / fat, 3)
+    for case, name in (("term_cat_per_kib", "term_cat"), ("stream_bulk_per_kib", "stream_bulk")):
+        if ours.get(case):
+            out[f"{name}_bytes_per_1000_instructions"] = round(1024 * 1000 / ours[case], 1)
     return out
 
 
@@ -133,6 +143,10 @@ def print_table(table, linux_note, extra=None):
         if extra and f"fat_{kind}_ratio_to_raw" in extra:
             print(f" fat: sequential {kind} at {extra[f'fat_{kind}_ratio_to_raw']:.2f} of raw "
                   "block I/O of as many bytes (raw instructions / the server's; goal 0.8)")
+    for name, what in (("term_cat", "terminal: cat of 1 MiB"), ("stream_bulk", "stream: bulk")):
+        if extra and f"{name}_bytes_per_1000_instructions" in extra:
+            print(f" {what} at {extra[f'{name}_bytes_per_1000_instructions']} bytes per 1,000 "
+                  "instructions")
     if extra and "block_random_4k_reads_per_s" in extra:
         print(f" block: {extra['block_random_4k_reads_per_s']} random 4 KiB reads per second of "
               "guest time (10^9 / instructions per read; the device's own time is not in it)")

@@ -11,8 +11,9 @@ third boot, with a FAT32 disk in /dev/shm, runs run=ftest:bench
 (test/guest/ftest/t_bench.c: the FAT server's sequential read and write of
 a 64 MiB file beside raw block I/O of as many bytes, 1,000 files created
 and listed, the server's restart; several minutes of host time, so the
-suite's qemu-bench leaves it out); stest's, dtest's and btest's own checks must pass too
-(guest_tests.py). Each figure may exceed its budget in bench_budget.json by
+suite's qemu-bench leaves it out), and a fourth, the GUI terminal's figures
+(test_termbench.py, which the suite runs as qemu-termbench); stest's, dtest's and btest's
+own checks must pass too (guest_tests.py). Each figure may exceed its budget in bench_budget.json by
 at most the file's tolerance (10 %).
 
 `./run bench` runs this same script with BENCH_TABLE=1 (print the table of
@@ -30,6 +31,7 @@ import tempfile
 
 import bench_report
 import linux_bench
+import test_termbench
 from bench_report import CASES
 from guest_tests import finish, judge
 from harness import EXIT_SUCCESS, TestRun
@@ -60,13 +62,15 @@ def parse(lines):
 def collect(run):
     # ipcbench, stest's restart benchmark (test/guest/stest/bench.c), dtest's IRQ latency,
     # dsktest's compositor figures (test/guest/dsktest/t_bench.c).
-    with run.machine(args="run=ipcbench,stest:bench,!dtest,dsktest:bench", icount=True,
-                     timeout=300) as m:
+    # pipebench: a stream between two programs (apps/pipebench).
+    with run.machine(args="run=ipcbench,stest:bench,!dtest,dsktest:bench,pipebench",
+                     icount=True, timeout=300) as m:
         m.start()
         m.wait_for(r"BENCH done", timeout=240)
         m.wait_for(r"BENCH restart_latency", timeout=120)
         m.wait_for(r"BENCH irq_to_driver", timeout=240)
         m.wait_for(r"BENCH desk_text_80", timeout=120)
+        m.wait_for(r"BENCH stream_bulk_per_kib", timeout=120)
         fb = m.wait_for(r"DESKBENCH cursor_fb_bytes (\d+)", timeout=10, since=0)
         run.figure("desk_cursor_fb_bytes", int(fb.group(1)))
         status = m.wait_exit(60)
@@ -205,6 +209,10 @@ def main(run):
         figures.update(collect_fat(run))
     else:  # the suite: the FAT boot takes minutes (1,000 creates), ./run bench runs it
         skip = {name for name in CASES if name.startswith("fat_")}
+    if os.environ.get("BENCH_TABLE"):
+        figures.update(test_termbench.collect_term(run))
+    else:  # the suite runs them as qemu-termbench, in parallel with this
+        skip |= {name for name in CASES if name.startswith("term_")}
     check_budgets(run, figures, budgets, tolerance, skip)
     if os.environ.get("BENCH_TABLE"):
         report(figures, budgets)

@@ -17,11 +17,15 @@ console's `term text 1` and, once, as pixels in a screendump.
   "jp-layout"` typed on the JP layout (" is Shift-2 there);
 - `seq 1 10000`: the prompt returns, 1,000 lines of scrollback are kept,
   Shift+PgUp to the top shows the oldest kept line, Shift+PgDn goes back;
+- the mouse wheel (QMP wheel-up/-down buttons on the usb-tablet: the HID
+  report's wheel through xhci and the compositor) scrolls 3 lines a step,
+  back and forth;
 - Ctrl-C twice stops `yes` (which reads no input, so sh kills it at the
   second) and the prompt takes the next command;
 - `svc fi terminal crash`: the window comes back with an empty screen and
   a fresh sh;
-- `term new` opens a second terminal, a process of its own with its own sh.
+- Ctrl+Shift+N typed into terminal 1 opens terminal 2 with its own sh;
+- `term new` opens a third terminal, a process of its own with its own sh.
 """
 
 import os
@@ -37,6 +41,7 @@ from test_desktop import TITLE_H, windows
 
 TIMEOUT_S = 30
 CELL_W, CELL_H = 8, 16
+TERM_ROWS = 25
 BG = (0x10, 0x14, 0x18)
 PROMPT = "sh$"  # as a row of `term text`: its trailing blank dropped
 JAPANESE_NAME = "日本語のファイル.txt"  # the default disk's (iso/mkdisk.py)
@@ -186,6 +191,49 @@ def scrollback(run, sh, m):
     run.check(term_info(sh).get("view") == 0, "Shift+PgDn back to the live screen")
 
 
+WHEEL_STEPS = 5
+
+
+def wheel_steps(m, button, n):
+    """n steps of the wheel: a press and a release of QEMU's wheel button each."""
+    for _ in range(n):
+        m.mouse_button(button, True)
+        time.sleep(0.05)
+        m.mouse_button(button, False)
+        time.sleep(0.05)
+
+
+def wait_view(sh, want, timeout=TIMEOUT_S):
+    """`term` until terminal 1's view is `want` lines back; the last view seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        view = term_info(sh).get("view")
+        if view == want or time.monotonic() > deadline:
+            return view
+        time.sleep(0.3)
+
+
+def wheel(run, sh, m, w):
+    """After scrollback(): the wheel over the window scrolls it, 3 lines a step."""
+    top = term_text(sh)[0]  # the live screen's first row, a number of seq's
+    m.mouse_move(w["x"] + 200, w["y"] + TITLE_H + 150)
+    wheel_steps(m, "wheel-up", WHEEL_STEPS)
+    view = wait_view(sh, 3 * WHEEL_STEPS)
+    run.check(view == 3 * WHEEL_STEPS, f"{WHEEL_STEPS} wheel steps up: "
+              f"{3 * WHEEL_STEPS} lines back", f"view {view}")
+    rows = term_text(sh)
+    want = str(int(top) - 3 * WHEEL_STEPS) if top.isdigit() else None
+    run.check(want is not None and rows[0] == want and rows[-1] == str(int(want) + TERM_ROWS - 1),
+              f"the grid shows the {3 * WHEEL_STEPS} lines above: {want} at the top",
+              "\n".join(rows))
+    wheel_steps(m, "wheel-down", 2)
+    view = wait_view(sh, 3 * (WHEEL_STEPS - 2))
+    run.check(view == 3 * (WHEEL_STEPS - 2), "2 steps down: 6 lines nearer", f"view {view}")
+    wheel_steps(m, "wheel-down", WHEEL_STEPS)
+    run.check(wait_view(sh, 0) == 0, "and down past the bottom: the live screen")
+    sh.command("win point 1010 10", r"^win: ")
+
+
 def interrupt(run, sh, m):
     type_line(m, "yes")
     rows, i = wait_text(sh, r"^y$")
@@ -210,15 +258,29 @@ def crash(run, sh, m):
               "\n".join(rows))
 
 
-def second(run, sh, m):
-    sh.command("term new", r"^term: started terminal2 \(term 2\)$")
+def new_by_key(run, sh, m):
+    """Ctrl+Shift+N in terminal 1 (the only window) opens terminal 2."""
+    if not focus_terminal(run, sh):
+        return
+    start = len(m.lines())
+    m.send_key("ctrl-shift-n")
+    m.wait_for(r"terminal: Ctrl\+Shift\+N started terminal 2$", since=start, timeout=TIMEOUT_S)
     rows, i = wait_text(sh, "^" + re.escape(PROMPT) + "$", n=2)
-    run.check(i is not None, "term new opens terminal 2 with its own sh", "\n".join(rows))
+    run.check(i is not None, "Ctrl+Shift+N opens terminal 2 with its own sh", "\n".join(rows))
+    rows = term_text(sh, 1)
+    run.check(not any("\x0e" in r for r in rows), "terminal 1's sh got no byte of it")
+
+
+def second(run, sh, m):
+    sh.command("term new", r"^term: started terminal3 \(term 3\)$")
+    rows, i = wait_text(sh, "^" + re.escape(PROMPT) + "$", n=3)
+    run.check(i is not None, "term new opens terminal 3 with its own sh", "\n".join(rows))
     lines = sh.command("term", r"^term: \d+ terminals$")
-    run.check(any(re.match(r"^term: 2 terminals$", ln) for ln in lines), "term lists two")
+    run.check(any(re.match(r"^term: 3 terminals$", ln) for ln in lines), "term lists three")
     lines = sh.command("ps", r"^name +pid")
-    run.check(any(re.match(r"^terminal2 +[1-9]\d* +running", ln) for ln in lines),
-              "terminal 2 is a process of its own", "\n".join(lines))
+    for n in (2, 3):
+        run.check(any(re.match(rf"^terminal{n} +[1-9]\d* +running", ln) for ln in lines),
+                  f"terminal {n} is a process of its own", "\n".join(lines))
 
 
 def main(run):
@@ -242,8 +304,10 @@ def main(run):
                 typing(run, sh, m, w)
                 japanese(run, sh, m, w)
                 scrollback(run, sh, m)
+                wheel(run, sh, m, w)
                 interrupt(run, sh, m)
             crash(run, sh, m)
+            new_by_key(run, sh, m)
             second(run, sh, m)
 
 

@@ -61,7 +61,7 @@ long display_create(handle_t ep, handle_t surface, const struct display_create_r
 
 long display_commit(handle_t ep, const struct display_commit_request *rq)
 {
-	struct ipc_msg m = {.tag = IPC_TAG(DISPLAY_COMMIT, 5, 0, 0)};
+	struct ipc_msg m = {.tag = IPC_TAG(DISPLAY_COMMIT, 6, 0, 0)};
 
 	memcpy(m.w, rq, sizeof(*rq));
 	return call(ep, &m, 1, 0, 0);

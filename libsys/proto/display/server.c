@@ -60,11 +60,11 @@ static long on_create(struct server_request *req)
 
 static long on_commit(struct server_request *req)
 {
-	struct display_commit_request rq;
+	struct display_commit_request rq = {0};
 
 	if (!has_words(req, 5))
 		return E_PROTO;
-	memcpy(&rq, req->msg.w, sizeof(rq));
+	memcpy(&rq, req->msg.w, (has_words(req, 6) ? 6 : 5) * sizeof(uint64_t));
 	return ds_of(req)->ops->commit(ds_of(req)->ctx, req->msg.badge, &rq);
 }
 

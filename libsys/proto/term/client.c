@@ -50,3 +50,14 @@ long term_text(handle_t ep, uint64_t first, char *buf, size_t size, uint64_t *ro
 	*rows = m.w[0];
 	return E_OK;
 }
+
+long term_input(handle_t ep, const char *bytes, size_t n)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(TERM_INPUT, 0, 0, (uint32_t)n)};
+
+	if (n == 0 || n > TERM_INPUT_MAX)
+		return E_INVAL;
+	memcpy(ipc_buffer()->data, bytes, n);
+	long err = ipc_call(ep, &m, TIMEOUT);
+	return err < 0 ? err : ipc_reply_status(&m, 0, 0);
+}

@@ -40,9 +40,23 @@ static long on_text(struct server_request *req)
 	return E_OK;
 }
 
+static long on_input(struct server_request *req)
+{
+	uint32_t n = IPC_TAG_BYTES(req->in_tag);
+
+	if (n == 0 || n > TERM_INPUT_MAX)
+		return E_INVAL;
+	if (!ts_of(req)->ops->input)
+		return E_NOSYS;
+	long err = ts_of(req)->ops->input(ts_of(req)->ctx, (const char *)req->buf->data, n);
+	req->msg.tag = IPC_TAG(0, 0, 0, 0);
+	return err < 0 ? err : E_OK;
+}
+
 static const struct server_method term_methods[] = {
 	{TERM_INFO, 0, on_info},
 	{TERM_TEXT, 0, on_text},
+	{TERM_INPUT, 0, on_input},
 };
 
 struct server term_server(handle_t ep, struct term_server *ts)

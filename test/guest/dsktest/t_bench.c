@@ -90,9 +90,9 @@ static void fake_restored(void *ctx, const struct window *w, uint64_t ns)
 	(void)ctx, (void)w, (void)ns;
 }
 
-static const struct comp_sys fake_sys = {fake_surface, fake_image,  fake_unmap,
-					 fake_ntfn,    fake_signal, fake_signal,
-					 fake_watch,   fake_clock,  fake_restored};
+static const struct comp_sys fake_sys = {fake_surface,	fake_image,  fake_unmap, fake_ntfn,
+					 fake_signal,	fake_signal, fake_watch, fake_clock,
+					 fake_restored, NULL};
 
 /* Five 400x300 windows, each 80 px right and 60 px down of the last, each committed. */
 static bool build(void)

@@ -110,7 +110,7 @@ TEST(hostile, too_many, "a client's fifth window is refused; its four work and g
 TEST(hostile, others_and_ranges, "others' windows, rectangles out of range, short and unknown")
 {
 	uint64_t clock = other_window();
-	struct display_commit_request rq = {clock, 0, 0, 8, 8};
+	struct display_commit_request rq = {clock, 0, 0, 8, 8, 0};
 
 	T_ASSERT(clock != 0);
 	T_EQ(display_commit(dt_display(), &rq), E_NOENT);
@@ -120,13 +120,13 @@ TEST(hostile, others_and_ranges, "others' windows, rectangles out of range, shor
 	struct gui_window w;
 	T_OK(gui_open(&w, "dt-ranges", 32, 32, 300, 500));
 	T_RETURN_IF_FAILED();
-	rq = (struct display_commit_request){w.id, (uint64_t)-5, 0, 8, 8};
+	rq = (struct display_commit_request){w.id, (uint64_t)-5, 0, 8, 8, 0};
 	T_EQ(display_commit(w.ep, &rq), E_RANGE);
-	rq = (struct display_commit_request){w.id, 0, 0, 1ull << 40, 8};
+	rq = (struct display_commit_request){w.id, 0, 0, 1ull << 40, 8, 0};
 	T_EQ(display_commit(w.ep, &rq), E_RANGE);
-	rq = (struct display_commit_request){w.id, 30, 30, 100, 100}; /* clipped to the window */
+	rq = (struct display_commit_request){w.id, 30, 30, 100, 100, 0}; /* clipped to the window */
 	T_OK(display_commit(w.ep, &rq));
-	rq = (struct display_commit_request){w.id, 0, 0, 8, 8}; /* its window, another badge */
+	rq = (struct display_commit_request){w.id, 0, 0, 8, 8, 0}; /* its window, another badge */
 	T_EQ(display_commit(dt_display(), &rq), E_NOENT);
 	T_EQ(raw_call(DISPLAY_COMMIT, 2, w.id, 0), E_PROTO);
 	T_EQ(raw_call(DISPLAY_PROTOCOL_BASE + 0x7F, 0, 0, 0), E_NOSYS);

@@ -47,6 +47,8 @@ long gui_open(struct gui_window *w, const char *title, int32_t width, int32_t he
 	      int32_t y);
 /* Tell the compositor r (window coordinates) is finished; E_OK or an error. */
 long gui_commit(struct gui_window *w, struct gui_rect r);
+/* The same, as the answer to the key whose DISPLAY_EV_KEY tag (y) is probe (display.h). */
+long gui_commit_probe(struct gui_window *w, struct gui_rect r, uint32_t probe);
 long gui_commit_all(struct gui_window *w);
 /*
  * The next event, waiting up to timeout ns (GUI_FOREVER: for ever);

@@ -35,6 +35,11 @@
  *            rectangle of the caller's window (window coordinates; clipped
  *            to the window). The compositor copies it out of the surface
  *            before it replies: the client may draw again at once.
+ *            w5 (optional) = an echo probe: the key tag of a
+ *            DISPLAY_EV_KEY this frame answers (its y), or 0. The
+ *            compositor logs the instructions from that key's interrupt to
+ *            the frame's framebuffer write for the first DISPLAY_ECHO_LOG
+ *            probes (the echo latency of ./run bench).
  *   errors:  E_NOENT no such window of the caller's (after a compositor
  *            restart: create it again)
  * DISPLAY_DESTROY: w0 = id (the caller's); E_NOENT otherwise
@@ -60,7 +65,11 @@
  *            lands (docs/ARCHITECTURE.md, "The desktop: compositor"):
  *            w0 = DISPLAY_INJECT_POINTER, w1 = x, w2 = y (screen), w3 =
  *            buttons (bit 0 left); or w0 = DISPLAY_INJECT_KEY, w1 = the
- *            key's Unicode code point, w2 = 1 pressed, 0 released.
+ *            key's Unicode code point, w2 = 1 pressed, 0 released, w3 = the
+ *            TSC at the interrupt that brought it (0: unknown); or w0 =
+ *            DISPLAY_INJECT_WHEEL, w1 = wheel steps (int32, positive away
+ *            from the user), given to the window under the pointer as
+ *            DISPLAY_EV_WHEEL (none there: dropped).
  *
  * Recovery: the compositor keeps each window's id, place and z-order in
  * its "state" memory object by (badge, key); surfaces are the clients'. A
@@ -101,15 +110,20 @@
 #define DISPLAY_PING_NS	       250000000ull /* 250 ms */
 #define DISPLAY_INJECT_POINTER 1
 #define DISPLAY_INJECT_KEY     2
+#define DISPLAY_INJECT_WHEEL   3
+#define DISPLAY_ECHO_LOG       16 /* echo probes logged by a compositor instance */
 #define DISPLAY_BUTTON_LEFT    1u
 #define DISPLAY_LIST_FOCUSED   (1ull << 32) /* in z_focus */
 #define DISPLAY_LIST_MINIMISED (1ull << 33)
 
 enum display_event_type {
 	DISPLAY_EV_POINTER = 1, /* x, y in the window's content; data = buttons */
-	DISPLAY_EV_KEY = 2,	/* data = code point; x = 1 pressed, 0 released */
+	DISPLAY_EV_KEY = 2,	/* data = code point; x = 1 pressed, 0 released; y = its tag: the
+				   low 32 bits of its interrupt's TSC (0: none), for echo probes */
 	DISPLAY_EV_FOCUS = 3,	/* x = 1 gained, 0 lost */
 	DISPLAY_EV_CLOSE = 4,	/* the window was closed (close button, `win close`): it is gone */
+	DISPLAY_EV_WHEEL = 5,	/* x, y: the pointer in the content; data = steps (int32), positive
+				   away from the user (scroll back) */
 };
 
 struct display_event {
@@ -150,7 +164,7 @@ struct display_create_reply {
 	uint64_t id, x, y;
 };
 struct display_commit_request {
-	uint64_t id, x, y, w, h;
+	uint64_t id, x, y, w, h, probe;
 };
 struct display_window_info {
 	uint64_t id, pid, x, y, size, z_focus;
@@ -158,7 +172,7 @@ struct display_window_info {
 _Static_assert(sizeof(struct display_info) == 3 * sizeof(uint64_t), "3 words");
 _Static_assert(sizeof(struct display_create_request) == 6 * sizeof(uint64_t), "6 words");
 _Static_assert(sizeof(struct display_create_reply) == 3 * sizeof(uint64_t), "3 words");
-_Static_assert(sizeof(struct display_commit_request) == 5 * sizeof(uint64_t), "5 words");
+_Static_assert(sizeof(struct display_commit_request) == 6 * sizeof(uint64_t), "6 words");
 _Static_assert(sizeof(struct display_window_info) == 6 * sizeof(uint64_t), "6 words");
 
 /* Client stubs: E_OK or an error (E_PROTO for a reply of the wrong shape). */
