@@ -18,6 +18,12 @@
 ; entry or thread creation left them (the light path now pushes below the
 ; frame), so trap_return may resume such a thread like any other.
 ;
+; No wake_result is written: the partner resumes here with rax = E_OK and
+; never reads it for this wait, and whoever wakes the blocked thread later
+; sets it (thread_wake, ipc_reply_to, ipc_call, take_from_sender), as for a
+; thread blocked on the general path. CR3 is written when the two threads'
+; processes differ (each process has its own PML4), without reading it.
+;
 ; The checks come first and change nothing but scratch registers saved in
 ; the frame; a case it does not take is restored and goes on as if nothing
 ; happened: to syscall_general or, when only the I/O bitmap stands in the
@@ -31,7 +37,7 @@
 
 %include "trapframe.inc"
 
-extern fastpath_on, fastpath_completed, runq_bitmap, fastpath_parked
+extern fastpath_completed, runq_bitmap, fastpath_parked
 extern syscall_full, syscall_general
 global fastpath_call_entry, fastpath_reply_recv_entry
 
@@ -44,20 +50,19 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define T_PROC        32
 %define T_STATE       40
-%define T_PRIO        44
-%define T_SLICE       45
+%define T_REASON      41
+%define T_PRIO        42
+%define T_SLICE       43
 %define T_KSTACK_TOP  48
 %define T_SAVED_RSP   56
 %define T_TF          64
 %define T_NEXT        72
 %define T_PREV        80
 %define T_WQ          88
-%define T_REASON      104
-%define T_WAKE_RESULT 112
-%define T_ON_TIMER    152
-%define T_CALLER      168
-%define T_CALLEE      176
-%define T_FS_BASE     232
+%define T_ON_TIMER    144
+%define T_CALLER      160
+%define T_CALLEE      168
+%define T_FS_BASE     224
 %define T_FPU         240
 
 %define P_PML4   64
@@ -97,6 +102,7 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 %define IPC_LABEL_KERNEL_FIRST 0xFFFC
 %define T_RUNNING         2
 %define T_BLOCKED         3
+%define B_NONE            0
 %define B_REPLY           2
 %define B_RECV            3
 %define SCHED_SLICE_TICKS 2
@@ -114,15 +120,12 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 	mov [rsp + TF_R15], r15
 %endmacro
 
-; The fastpath's master switch, then the tag: words only, at most six
-; (bits 19-63 clear: no capability, no buffer bytes).
+; The tag: words only, at most six (tag < 7 << 16: bits 19-63 clear, so
+; no capability and no buffer bytes). `fastpath=off` never comes here
+; (syscall_entry_table).
 %macro CHECK_TAG 1
-	cmp byte [fastpath_on], 0
-	je %1
-	mov rax, rsi
-	shr rax, 16
-	cmp rax, IPC_WORDS
-	ja %1
+	cmp rsi, (IPC_WORDS + 1) << 16
+	jae %1
 %endmacro
 
 ; handle_lookup inlined: the endpoint slot edi names in the current
@@ -213,12 +216,8 @@ fastpath_call_entry:
 	xor r15d, r15d
 	mov [rbp + T_NEXT], r15
 	mov [rbp + T_WQ], r15
-	mov [rbp + T_WAKE_RESULT], r15
-	mov [rbp + T_REASON], r15d      ; B_NONE
 	mov rdi, [rax + HS_BADGE]
-	mov dword [rbx + T_STATE], T_BLOCKED
-	mov dword [rbx + T_REASON], B_REPLY
-	mov [rbx + T_WAKE_RESULT], r15
+	mov word [rbx + T_STATE], T_BLOCKED | B_REPLY << 8 ; state and reason
 	mov [rbx + T_CALLEE], rbp
 	mov [rbp + T_CALLER], rbx
 	jmp switch_to_partner
@@ -251,12 +250,8 @@ fastpath_reply_recv_entry:
 	; The point of no return: the reply, then the current thread queues in B_RECV.
 	xor r15d, r15d
 	mov [rbp + T_CALLEE], r15
-	mov [rbp + T_REASON], r15d      ; B_NONE
-	mov [rbp + T_WAKE_RESULT], r15
 	mov [rbx + T_CALLER], r15
-	mov dword [rbx + T_STATE], T_BLOCKED
-	mov dword [rbx + T_REASON], B_RECV
-	mov [rbx + T_WAKE_RESULT], r15
+	mov word [rbx + T_STATE], T_BLOCKED | B_RECV << 8 ; state and reason
 	mov [rbx + T_NEXT], r15         ; wait_queue_push(&ep->receivers, cur)
 	mov rax, [r11 + EP_RECV_TAIL]
 	mov [rbx + T_PREV], rax
@@ -280,7 +275,7 @@ switch_to_partner:
 	mov [rbx + T_SAVED_RSP], rax
 	mov qword [rsp - 8], fastpath_parked
 	fxsave64 [rbx + T_FPU]
-	mov dword [rbp + T_STATE], T_RUNNING
+	mov word [rbp + T_STATE], T_RUNNING | B_NONE << 8 ; state and reason
 	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
 	mov byte [gs:PERCPU_NEED_RESCHED], 0
 	mov [gs:PERCPU_CURRENT], rbp
@@ -288,11 +283,10 @@ switch_to_partner:
 	mov [gs:PERCPU_KERNEL_RSP], rax
 	mov rcx, [gs:PERCPU_TSS_RSP0]
 	mov [rcx], rax
-	mov rax, [rbp + T_PROC]
-	mov rax, [rax + P_PML4]
-	mov rcx, cr3
-	cmp rax, rcx
+	mov rax, [rbp + T_PROC]         ; another process: its address space
+	cmp rax, [rbx + T_PROC]
 	je .same_space
+	mov rax, [rax + P_PML4]
 	mov cr3, rax
 .same_space:
 	fxrstor64 [rbp + T_FPU]
