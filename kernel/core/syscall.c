@@ -9,8 +9,8 @@
  * A few numbers below SYSCALL_LIGHT_COUNT are light: syscall.asm runs them
  * from syscall_light_table without building a trap_frame (see there).
  * syscall_entry jumps through syscall_entry_table by number: to the light
- * path, to the asm IPC fastpath (arch/x86_64/fastpath.asm) for SYS_CALL and
- * SYS_REPLY_RECV unless `fastpath=off`, or to the full entry.
+ * path, to the asm fastpath (arch/x86_64/fastpath.asm) for SYS_CALL,
+ * SYS_REPLY_RECV and SYS_YIELD unless `fastpath=off`, or to the full entry.
  */
 #include "kernel/syscall.h"
 
@@ -56,6 +56,7 @@ void syscall_entries_init(bool ipc_fastpath)
 	if (ipc_fastpath) {
 		syscall_entry_table[SYS_CALL] = (void *)fastpath_call_entry;
 		syscall_entry_table[SYS_REPLY_RECV] = (void *)fastpath_reply_recv_entry;
+		syscall_entry_table[SYS_YIELD] = (void *)fastpath_yield_entry;
 	}
 }
 

@@ -53,6 +53,7 @@ ASM_OFFSET(struct thread, tf, 64);
 ASM_OFFSET(struct thread, next, 72);
 ASM_OFFSET(struct thread, prev, 80);
 ASM_OFFSET(struct thread, wq, 88);
+ASM_OFFSET(struct thread, wake_result, 104);
 ASM_OFFSET(struct thread, on_timer, 144);
 ASM_OFFSET(struct thread, caller, 160);
 ASM_OFFSET(struct thread, callee, 168);
@@ -77,11 +78,11 @@ _Static_assert(sizeof(struct handle_slot) == 1 << 5 && sizeof(enum thread_state)
 		       sizeof(enum block_reason) == 1 &&
 		       sizeof(((struct thread *)0)->on_timer) == 1,
 	       "fastpath.asm: slot size and field widths");
-_Static_assert(T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 && B_RECV == 3 &&
-		       SCHED_SLICE_TICKS == 2 && KOBJ_ENDPOINT == 3 && R_SEND == 8 &&
+_Static_assert(T_READY == 1 && T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 &&
+		       B_RECV == 3 && SCHED_SLICE_TICKS == 2 && KOBJ_ENDPOINT == 3 && R_SEND == 8 &&
 		       R_RECV == 16 && IPC_LABEL_KERNEL_FIRST == 0xFFFC && HANDLE_INVALID == 0 &&
 		       TIMEOUT_NEVER == UINT64_MAX && SYS_CALL == 25 && SYS_REPLY_RECV == 29 &&
-		       MSR_FS_BASE == 0xC0000100,
+		       SYS_YIELD == 3 && MSR_FS_BASE == 0xC0000100,
 	       "fastpath.asm: constants");
 
 /* Tag bits the fastpath does not handle: a capability, buffer bytes, bits above. */

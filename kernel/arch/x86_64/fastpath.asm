@@ -37,9 +37,9 @@
 
 %include "trapframe.inc"
 
-extern fastpath_completed, runq_bitmap, fastpath_parked
-extern syscall_full, syscall_general
-global fastpath_call_entry, fastpath_reply_recv_entry
+extern fastpath_completed, runq, runq_bitmap, fastpath_parked
+extern syscall_full, syscall_general, trap_sysret
+global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
 %define PERCPU_KERNEL_RSP   0
 %define PERCPU_USER_RSP     8
@@ -59,6 +59,7 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 %define T_NEXT        72
 %define T_PREV        80
 %define T_WQ          88
+%define T_WAKE_RESULT 104
 %define T_ON_TIMER    144
 %define T_CALLER      160
 %define T_CALLEE      168
@@ -86,6 +87,16 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define TF_SIZE    (22 * 8)
 %define TF_R15     (0 * 8)
+%define TF_R14     (1 * 8)
+%define TF_R13     (2 * 8)
+%define TF_R12     (3 * 8)
+%define TF_R10     (5 * 8)
+%define TF_R9      (6 * 8)
+%define TF_R8      (7 * 8)
+%define TF_RDI     (9 * 8)
+%define TF_RSI     (10 * 8)
+%define TF_RDX     (11 * 8)
+%define TF_RAX     (14 * 8)
 %define TF_RBP     (8 * 8)
 %define TF_RBX     (13 * 8)
 %define TF_RIP     (17 * 8)
@@ -95,11 +106,13 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define SYS_CALL          25
 %define SYS_REPLY_RECV    29
+%define SYS_YIELD         3
 %define KOBJ_ENDPOINT     3
 %define R_SEND            (1 << 3)
 %define R_RECV            (1 << 4)
 %define IPC_WORDS         6
 %define IPC_LABEL_KERNEL_FIRST 0xFFFC
+%define T_READY           1
 %define T_RUNNING         2
 %define T_BLOCKED         3
 %define B_NONE            0
@@ -182,6 +195,34 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 	mov rbp, [rsp + TF_RBP]
 	mov r15, [rsp + TF_R15]
 	add rsp, TF_SIZE
+%endmacro
+
+; switch_to() from the current thread rbx, parked under its frame at rsp,
+; to rbp: all but rbp's registers and FS base. Ends comparing rbp's FS base
+; with the one loaded (jne: the caller loads it, keeping its registers).
+%macro SWITCH_TO_RBP 0
+	lea rax, [rsp - PARK_FRAME_BYTES]
+	mov [rbx + T_SAVED_RSP], rax
+	mov qword [rsp - 8], fastpath_parked
+	fxsave64 [rbx + T_FPU]
+	mov word [rbp + T_STATE], T_RUNNING | B_NONE << 8 ; state and reason
+	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
+	mov byte [gs:PERCPU_NEED_RESCHED], 0
+	mov [gs:PERCPU_CURRENT], rbp
+	mov rax, [rbp + T_KSTACK_TOP]
+	mov [gs:PERCPU_KERNEL_RSP], rax
+	mov rcx, [gs:PERCPU_TSS_RSP0]
+	mov [rcx], rax
+	mov rax, [rbp + T_PROC]         ; another process: its address space
+	cmp rax, [rbx + T_PROC]
+	je %%same_space
+	mov rax, [rax + P_PML4]
+	mov cr3, rax
+%%same_space:
+	fxrstor64 [rbp + T_FPU]
+	inc qword [fastpath_completed]
+	mov rax, [rbp + T_FS_BASE]
+	cmp rax, [gs:PERCPU_FS_BASE]
 %endmacro
 
 section .text
@@ -271,30 +312,9 @@ fastpath_reply_recv_entry:
 ; Park the current thread rbx (its frame at rsp) and resume the partner rbp
 ; in ring 3 from its saved frame, the message still in the registers.
 switch_to_partner:
-	lea rax, [rsp - PARK_FRAME_BYTES]
-	mov [rbx + T_SAVED_RSP], rax
-	mov qword [rsp - 8], fastpath_parked
-	fxsave64 [rbx + T_FPU]
-	mov word [rbp + T_STATE], T_RUNNING | B_NONE << 8 ; state and reason
-	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
-	mov byte [gs:PERCPU_NEED_RESCHED], 0
-	mov [gs:PERCPU_CURRENT], rbp
-	mov rax, [rbp + T_KSTACK_TOP]
-	mov [gs:PERCPU_KERNEL_RSP], rax
-	mov rcx, [gs:PERCPU_TSS_RSP0]
-	mov [rcx], rax
-	mov rax, [rbp + T_PROC]         ; another process: its address space
-	cmp rax, [rbx + T_PROC]
-	je .same_space
-	mov rax, [rax + P_PML4]
-	mov cr3, rax
-.same_space:
-	fxrstor64 [rbp + T_FPU]
-	mov rax, [rbp + T_FS_BASE]
-	cmp rax, [gs:PERCPU_FS_BASE]
+	SWITCH_TO_RBP
 	jne .load_fs_base
 .fs_base_loaded:
-	inc qword [fastpath_completed]
 	mov eax, esi                    ; zero the words past the count
 	shr eax, 16
 	jmp [zero_from + rax * 8]
@@ -326,7 +346,104 @@ switch_to_partner:
 	mov rdx, r15
 	jmp .fs_base_loaded
 
+
+align 16
+; SYS_YIELD when schedule() would run a thread that a fastpath parked: one
+; at our priority or above (the head of the highest ready queue, which is
+; never us). fastpath_yield's work (ipc/fastpath.c) in asm: a yield keeps
+; every register but rax, rcx and r11, so the whole user context goes into
+; our frame; we go to the back of our run queue with slice 0, the other
+; thread leaves its queue and returns from its syscall with its
+; wake_result through its full frame. Anything else (a thread not parked
+; by a fastpath, another I/O bitmap) goes to syscall_full, whose C
+; fastpath or the general path has the same semantics.
+fastpath_yield_entry:
+	SAVE_PARTIAL
+	mov rbx, [gs:PERCPU_CURRENT]
+	mov eax, [runq_bitmap]
+	movzx ecx, byte [rbx + T_PRIO]
+	mov r15d, eax
+	shr r15d, cl
+	jz yield_slow                   ; nobody at our level or above: we run on
+	bsr eax, eax                    ; the highest ready priority; rbp its head
+	mov ecx, eax
+	shl ecx, 4
+	mov rbp, [runq + rcx]
+	CHECK_CONTEXT yield_slow
+	mov rcx, [rbp + T_SAVED_RSP]    ; parked: a switch frame just under its frame
+	mov r11, [rbp + T_TF]           ; that returns to fastpath_parked
+	sub r11, rcx
+	cmp r11, PARK_FRAME_BYTES
+	jne yield_slow
+	cmp qword [rcx + PARK_FRAME_BYTES - 8], fastpath_parked
+	jne yield_slow
+	; The point of no return: the rest of our registers into the frame.
+	mov [rsp + TF_RDI], rdi
+	mov [rsp + TF_RSI], rsi
+	mov [rsp + TF_RDX], rdx
+	mov [rsp + TF_R8], r8
+	mov [rsp + TF_R9], r9
+	mov [rsp + TF_R10], r10
+	mov [rsp + TF_R12], r12
+	mov [rsp + TF_R13], r13
+	mov [rsp + TF_R14], r14
+	; wait_queue_pop(&runq[eax]): rbp is its head
+	mov ecx, eax
+	shl ecx, 4
+	lea r15, [runq + rcx]
+	mov rcx, [rbp + T_NEXT]
+	mov [r15], rcx
+	test rcx, rcx
+	jz .emptied
+	mov qword [rcx + T_PREV], 0
+	jmp .popped
+.emptied:
+	mov [r15 + 8], rcx              ; tail = NULL, and the queue's bit goes
+	btr [runq_bitmap], eax
+.popped:
+	xor ecx, ecx
+	mov [rbp + T_NEXT], rcx
+	mov [rbp + T_WQ], rcx
+	; SYS_YIELD_handler: slice 0, then sched_ready(us): the tail of our queue
+	mov byte [rbx + T_SLICE], 0
+	mov [rbx + T_WAKE_RESULT], rcx  ; E_OK, when we run again
+	mov byte [rbx + T_STATE], T_READY
+	movzx eax, byte [rbx + T_PRIO]
+	bts [runq_bitmap], eax
+	shl eax, 4
+	lea r15, [runq + rax]
+	mov [rbx + T_NEXT], rcx
+	mov rcx, [r15 + 8]
+	mov [rbx + T_PREV], rcx
+	test rcx, rcx
+	jz .first
+	mov [rcx + T_NEXT], rbx
+	jmp .queued
+.first:
+	mov [r15], rbx
+.queued:
+	mov [r15 + 8], rbx
+	mov [rbx + T_WQ], r15
+	SWITCH_TO_RBP
+	jne .load_fs_base
+.fs_base_loaded:
+	mov rsp, [rbp + T_TF]           ; its syscall returns its wake_result
+	mov rax, [rbp + T_WAKE_RESULT]
+	mov [rsp + TF_RAX], rax
+	jmp trap_sysret
+.load_fs_base:                          ; rax = its FS base
+	mov [gs:PERCPU_FS_BASE], rax
+	mov rdx, rax
+	shr rdx, 32
+	mov ecx, MSR_FS_BASE
+	wrmsr
+	jmp .fs_base_loaded
+
 ; The cases not taken, with every register as it came from ring 3.
+yield_slow:
+	RESTORE_PARTIAL
+	mov eax, SYS_YIELD
+	jmp syscall_full
 call_slow:
 	RESTORE_PARTIAL
 	mov eax, SYS_CALL

@@ -32,7 +32,8 @@
 
 extern syscall_table, syscall_light_table, syscall_fast_table, schedule, fastpath_resumed
 extern syscall_entry_table
-global syscall_entry, trap_return, fastpath_parked, syscall_full, syscall_general, syscall_light
+global syscall_entry, trap_return, trap_sysret, fastpath_parked, syscall_full, syscall_general
+global syscall_light
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
@@ -113,17 +114,18 @@ trap_return:
 	; SYSRET needs a canonical user RIP (else it faults in ring 0) and user CS.
 	mov rcx, [rsp + TF_RIP]
 	shr rcx, 47
-	jnz .iret
+	jnz trap_iret
 	cmp qword [rsp + TF_CS], SEL_UCODE
-	jne .iret
-.sysret:
+	jne trap_iret
+; The frame of a thread that entered by SYSCALL (fastpath.asm comes here too).
+trap_sysret:
 	POP_FRAME
 	mov rcx, [rsp]                  ; rip
 	mov r11, [rsp + 16]             ; rflags
 	mov rsp, [rsp + 24]             ; user rsp
 	swapgs
 	o64 sysret
-.iret:
+trap_iret:
 	POP_FRAME
 	swapgs
 	iretq
@@ -162,7 +164,7 @@ fast_switch:
 	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
 	mov [rsp - 8], rcx
 	mov rsp, rax
-	jmp trap_return.sysret
+	jmp trap_sysret
 
 ; A parked thread resumed by context_switch: rsp is its trap_frame again.
 fastpath_parked:
