@@ -342,12 +342,13 @@ struct trap_frame *fastpath_yield(struct trap_frame *tf)
 	return run_next(cur, next, tf);
 }
 
-/* SYS_NTFN_WAIT with no bits pending and no timeout: block, and run the next thread. */
+/* SYS_NTFN_WAIT with no bits pending and a timeout other than 0: block, and
+ * run the next thread. */
 struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf)
 {
 	struct thread *cur = percpu_current();
 
-	if (!fastpath_on || tf->rsi != TIMEOUT_NEVER)
+	if (!fastpath_on || tf->rsi == 0)
 		return NULL;
 	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_NOTIFICATION, R_WAIT);
 	struct ntfn *n = s ? (struct ntfn *)s->obj : NULL;
@@ -358,7 +359,31 @@ struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf)
 	cur->reason = B_NTFN;
 	cur->wake_result = E_OK;
 	wait_queue_push(&n->waiters, cur);
+	if (tf->rsi != TIMEOUT_NEVER)
+		thread_arm_timeout(cur, tf->rsi);
 	return run_next(cur, next, tf);
+}
+
+/*
+ * The end of an interrupt from ring 3 that made a higher-priority thread
+ * ready (trap_dispatch, where schedule() would run it): when a fastpath
+ * parked that thread, it returns from its syscall straight through its
+ * frame. We go to the back of our run queue, parked under our interrupt
+ * frame with a switch frame that isr.asm points at isr_resume, so whoever
+ * runs us again does it with context_switch and IRETQ, every register as
+ * it was (is_parked is false for us: we have no wake_result to return).
+ */
+struct trap_frame *fastpath_preempt(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+	struct thread *next = ready_next();
+
+	if (!fastpath_on || !next || next->prio <= cur->prio || !is_parked(next))
+		return NULL;
+	sched_ready(cur); /* schedule(): cur runs, so it goes to the back of its queue */
+	wait_queue_pop(&runq[next->prio]);
+	next->tf->rax = (uint64_t)next->wake_result;
+	return switch_fast(cur, next, tf);
 }
 
 /* The general path's end when nothing switches: `tf` returns `result`. */

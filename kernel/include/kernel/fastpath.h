@@ -34,6 +34,8 @@ extern const fastpath_fn syscall_fast_table[];
 struct trap_frame *fastpath_yield(struct trap_frame *tf);
 struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf);
 struct trap_frame *fastpath_ntfn_signal(struct trap_frame *tf);
+/* The end of an interrupt from ring 3 (trap_dispatch): a thread to run at once, or NULL. */
+struct trap_frame *fastpath_preempt(struct trap_frame *tf);
 /* The first instruction of a thread a fastpath parked (syscall.asm). */
 void fastpath_parked(void);
 
