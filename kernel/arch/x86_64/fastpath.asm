@@ -197,6 +197,23 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	add rsp, TF_SIZE
 %endmacro
 
+; wait_queue_push(%2, %1): thread %1 at the tail of the wait queue at %2
+; (head, then tail); %3 is scratch.
+%macro QUEUE_PUSH 3
+	mov qword [%1 + T_NEXT], 0
+	mov %3, [%2 + 8]
+	mov [%1 + T_PREV], %3
+	test %3, %3
+	jz %%first
+	mov [%3 + T_NEXT], %1
+	jmp %%queued
+%%first:
+	mov [%2], %1
+%%queued:
+	mov [%2 + 8], %1
+	mov [%1 + T_WQ], %2
+%endmacro
+
 ; switch_to() from the current thread rbx, parked under its frame at rsp,
 ; to rbp: all but rbp's registers and FS base. Ends comparing rbp's FS base
 ; with the one loaded (jne: the caller loads it, keeping its registers).
@@ -293,19 +310,8 @@ fastpath_reply_recv_entry:
 	mov [rbp + T_CALLEE], r15
 	mov [rbx + T_CALLER], r15
 	mov word [rbx + T_STATE], T_BLOCKED | B_RECV << 8 ; state and reason
-	mov [rbx + T_NEXT], r15         ; wait_queue_push(&ep->receivers, cur)
-	mov rax, [r11 + EP_RECV_TAIL]
-	mov [rbx + T_PREV], rax
-	test rax, rax
-	jz .first
-	mov [rax + T_NEXT], rbx
-	jmp .queued
-.first:
-	mov [r11 + EP_RECV_HEAD], rbx
-.queued:
-	mov [r11 + EP_RECV_TAIL], rbx
-	lea rax, [r11 + EP_RECV_HEAD]
-	mov [rbx + T_WQ], rax
+	add r11, EP_RECV_HEAD           ; &ep->receivers
+	QUEUE_PUSH rbx, r11, rax
 	xor edi, edi                    ; a reply carries no badge
 	; fall through
 
@@ -412,18 +418,7 @@ fastpath_yield_entry:
 	bts [runq_bitmap], eax
 	shl eax, 4
 	lea r15, [runq + rax]
-	mov [rbx + T_NEXT], rcx
-	mov rcx, [r15 + 8]
-	mov [rbx + T_PREV], rcx
-	test rcx, rcx
-	jz .first
-	mov [rcx + T_NEXT], rbx
-	jmp .queued
-.first:
-	mov [r15], rbx
-.queued:
-	mov [r15 + 8], rbx
-	mov [rbx + T_WQ], r15
+	QUEUE_PUSH rbx, r15, rcx
 	SWITCH_TO_RBP
 	jne .load_fs_base
 .fs_base_loaded:
