@@ -30,6 +30,7 @@ enum {
 	BENCH_NTFN_SETUP, /* cap: a notification (first ping, then pong) */
 	BENCH_NTFN_LOOP,  /* reply, then bounce notifications until bit 63-1 */
 	BENCH_YIELD_LOOP, /* reply, then yield ping-pong on the shared page's word 0 */
+	BENCH_STAMP_LOOP, /* reply, then wait on ping and stamp word 1 of the shared page */
 	BENCH_QUIT,
 };
 
@@ -38,12 +39,16 @@ enum {
 #define BENCH_NTFN_STOP 2ull
 
 /* Word 0 of the shared page during BENCH_YIELD_LOOP: whose turn it is. */
-#define BENCH_TURN_CLIENT    0ull
-#define BENCH_TURN_SERVER    1ull
-#define BENCH_TURN_STOP	     2ull
+#define BENCH_TURN_CLIENT	 0ull
+#define BENCH_TURN_SERVER	 1ull
+#define BENCH_TURN_STOP		 2ull
+/* The server's turn, and it writes the TSC at its yield's return to word 1 first. */
+#define BENCH_TURN_STAMP	 3ull
 /* Yields without the turn coming back before a side gives up: the two
  * processes are at different priorities, so one never runs the other. */
-#define BENCH_YIELD_PATIENCE 10000
+#define BENCH_YIELD_PATIENCE	 10000
+/* signal_oneway's signaller, a thread of the client below the server's 10. */
+#define BENCH_SIGNALLER_PRIORITY 9
 
 /* Serve requests on `ep` until BENCH_QUIT; used by both server forms. */
 int bench_serve(handle_t ep);

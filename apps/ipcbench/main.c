@@ -52,6 +52,17 @@ static uint64_t measure(bench_fn fn, void *ctx)
 	return med > overhead ? med - overhead : 0;
 }
 
+/* The median of samples that `fn` measures itself (a one-way time across a switch). */
+static uint64_t median_of(uint64_t (*fn)(void *ctx), void *ctx)
+{
+	for (int i = 0; i < BENCH_WARMUP; i++)
+		fn(ctx);
+	for (int i = 0; i < BENCH_ITERATIONS; i++)
+		samples[i] = fn(ctx);
+	sort_u64(samples, BENCH_ITERATIONS);
+	return samples[BENCH_ITERATIONS / 2];
+}
+
 static void report(const char *name, bench_fn fn, void *ctx, unsigned per)
 {
 	uint64_t v = measure(fn, ctx) / per;
@@ -116,7 +127,8 @@ static long send_cap(handle_t ep, uint16_t label, handle_t cap)
 	return ipc_call(ep, &m, TIMEOUT_NEVER);
 }
 
-static void run_ntfn(handle_t ep)
+/* The signal -> wait round trip; returns the ping notification the server waits on. */
+static handle_t run_ntfn(handle_t ep)
 {
 	struct ntfn_ctx n = {(handle_t)sys_ntfn_create(), (handle_t)sys_ntfn_create()};
 	send_cap(ep, BENCH_NTFN_SETUP, n.ping);
@@ -125,6 +137,59 @@ static void run_ntfn(handle_t ep)
 	ipc_call(ep, &m, TIMEOUT_NEVER);
 	report("ntfn_roundtrip_xas", ntfn_round_trip, &n, 1);
 	sys_ntfn_signal(n.ping, BENCH_NTFN_STOP);
+	return n.ping;
+}
+
+struct signal_ctx {
+	handle_t ping, done;
+	volatile uint64_t *stamp; /* word 1 of the shared page */
+	int missed;		  /* samples where the waiter had not run when signal returned */
+};
+
+/* One way: our TSC before the signal to the server, waiting at a higher
+ * priority, less its TSC when its wait returned (it runs before our signal does). */
+static uint64_t signal_oneway(void *ctx)
+{
+	struct signal_ctx *s = ctx;
+	*s->stamp = 0;
+	uint64_t t0 = sys_rdtsc();
+	sys_ntfn_signal(s->ping, BENCH_NTFN_PING);
+	uint64_t t1 = *s->stamp;
+	s->missed += t1 < t0;
+	return t1 - t0;
+}
+
+/* The signaller: a thread of ours one priority below the server's waiter. */
+static void signal_thread(void *arg)
+{
+	struct signal_ctx *s = arg;
+	uint64_t v = median_of(signal_oneway, s);
+
+	if (s->missed)
+		printf("ipcbench: signal_oneway skipped: the waiter did not run first (%d)\n",
+		       s->missed);
+	else
+		printf("BENCH signal_oneway %lu ticks n=%d\n", (unsigned long)v, BENCH_ITERATIONS);
+	sys_ntfn_signal(s->done, 1);
+}
+
+/* Signal to a higher-priority waiting process, one way (after run_ntfn, run_shm). */
+static void run_signal(handle_t ep, handle_t ping)
+{
+	struct signal_ctx s = {ping, (handle_t)sys_ntfn_create(),
+			       (volatile uint64_t *)BENCH_SHM_VA + 1, 0};
+	struct ipc_msg m = {.tag = IPC_TAG(BENCH_STAMP_LOOP, 0, 0, 0)};
+	handle_t t;
+
+	ipc_call(ep, &m, TIMEOUT_NEVER);
+	if (thread_spawn(signal_thread, &s, BENCH_SIGNALLER_PRIORITY, &t) == E_OK) {
+		sys_ntfn_wait(s.done, TIMEOUT_NEVER);
+		sys_handle_close(t);
+	} else {
+		printf("ipcbench: cannot start the signalling thread\n");
+	}
+	sys_ntfn_signal(ping, BENCH_NTFN_STOP);
+	sys_handle_close(s.done);
 }
 
 static void run_shm(handle_t ep)
@@ -145,6 +210,17 @@ static void yield_round_trip(void *ctx)
 		sys_yield();
 }
 
+/* One way: our TSC before the yield less the server's at its yield's return. */
+static uint64_t yield_oneway(void *ctx)
+{
+	volatile uint64_t *turn = ctx;
+	uint64_t t0 = sys_rdtsc();
+	*turn = BENCH_TURN_STAMP;
+	while (*turn != BENCH_TURN_CLIENT)
+		sys_yield();
+	return turn[1] - t0;
+}
+
 /* One round trip with a bound: false if yielding never runs the server. */
 static int yield_probe(volatile uint64_t *turn)
 {
@@ -161,9 +237,11 @@ static void run_yield(handle_t ep)
 	*turn = BENCH_TURN_CLIENT;
 	struct ipc_msg m = {.tag = IPC_TAG(BENCH_YIELD_LOOP, 0, 0, 0)};
 	ipc_call(ep, &m, TIMEOUT_NEVER);
-	if (yield_probe(turn))
+	if (yield_probe(turn)) {
 		report("yield_roundtrip", yield_round_trip, (void *)turn, 1);
-	else
+		printf("BENCH yield_oneway %lu ticks n=%d\n",
+		       (unsigned long)median_of(yield_oneway, (void *)turn), BENCH_ITERATIONS);
+	} else
 		printf("ipcbench: yield_roundtrip skipped: the server runs at another priority\n");
 	*turn = BENCH_TURN_STOP;
 }
@@ -177,7 +255,7 @@ static void run_cross(handle_t ep)
 	report("copy_4k_ipcbuf", call_buffer_4k, &c0, 1);
 	run_shm(ep);
 	run_yield(ep);
-	run_ntfn(ep);
+	run_signal(ep, run_ntfn(ep));
 }
 
 static void server_thread(void *arg)

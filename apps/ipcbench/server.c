@@ -29,13 +29,30 @@ static void ntfn_loop(const struct server_state *s)
 	}
 }
 
-/* Hands each turn back to the client until it says stop; sys_yield runs it. */
+/* The high-priority waiter of signal_oneway: word 1 of the shared page is the
+ * TSC just after each wait returns, until the client signals stop. */
+static void stamp_loop(const struct server_state *s)
+{
+	for (;;) {
+		long bits = sys_ntfn_wait(s->ping, TIMEOUT_NEVER);
+		uint64_t now = sys_rdtsc();
+		if (bits < 0 || (bits & BENCH_NTFN_STOP))
+			return;
+		s->shm[1] = now;
+	}
+}
+
+/* Hands each turn back to the client until it says stop; sys_yield runs it.
+ * A BENCH_TURN_STAMP turn first writes the TSC to word 1 (yield_oneway). */
 static void yield_loop(volatile uint64_t *turn)
 {
 	for (int waited = 0; waited < BENCH_YIELD_PATIENCE; waited++) {
-		if (*turn == BENCH_TURN_STOP)
+		uint64_t t = *turn;
+		if (t == BENCH_TURN_STAMP)
+			turn[1] = sys_rdtsc();
+		if (t == BENCH_TURN_STOP)
 			return;
-		if (*turn == BENCH_TURN_SERVER) {
+		if (t == BENCH_TURN_SERVER || t == BENCH_TURN_STAMP) {
 			*turn = BENCH_TURN_CLIENT;
 			waited = 0;
 		}
@@ -79,6 +96,12 @@ static int handle(struct server_state *s, struct ipc_msg *m)
 		ipc_reply(HANDLE_INVALID, m);
 		if (s->shm)
 			yield_loop(s->shm);
+		return 2;
+	case BENCH_STAMP_LOOP:
+		m->tag = IPC_TAG(0, 0, 0, 0);
+		ipc_reply(HANDLE_INVALID, m);
+		if (s->shm && s->ping)
+			stamp_loop(s);
 		return 2;
 	case BENCH_QUIT:
 		return 0;

@@ -8,6 +8,9 @@
  *
  * A few numbers below SYSCALL_LIGHT_COUNT are light: syscall.asm runs them
  * from syscall_light_table without building a trap_frame (see there).
+ * syscall_entry jumps through syscall_entry_table by number: to the light
+ * path, to the asm fastpath (arch/x86_64/fastpath.asm) for SYS_CALL,
+ * SYS_REPLY_RECV and SYS_YIELD unless `fastpath=off`, or to the full entry.
  */
 #include "kernel/syscall.h"
 
@@ -40,6 +43,22 @@ const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT] = {
 	[SYS_NULL] = light_null,
 	[SYS_CLOCK] = light_clock,
 };
+
+/* Where syscall_entry (syscall.asm) jumps for each number; set once at boot. */
+void *syscall_entry_table[SYS_COUNT];
+
+void syscall_entries_init(bool ipc_fastpath)
+{
+	for (unsigned i = 0; i < SYS_COUNT; i++)
+		syscall_entry_table[i] = i < SYSCALL_LIGHT_COUNT && syscall_light_table[i]
+						 ? (void *)syscall_light
+						 : (void *)syscall_full;
+	if (ipc_fastpath) {
+		syscall_entry_table[SYS_CALL] = (void *)fastpath_call_entry;
+		syscall_entry_table[SYS_REPLY_RECV] = (void *)fastpath_reply_recv_entry;
+		syscall_entry_table[SYS_YIELD] = (void *)fastpath_yield_entry;
+	}
+}
 
 bool syscall_table_complete(void)
 {

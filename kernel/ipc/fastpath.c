@@ -32,6 +32,7 @@
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
+#include "kernel/syscall.h"
 #include "sys/errors.h"
 #include "sys/syscall.h"
 
@@ -43,20 +44,20 @@ ASM_OFFSET(struct percpu, fs_base, 40);
 ASM_OFFSET(struct percpu, tss_rsp0, 48);
 ASM_OFFSET(struct thread, proc, 32);
 ASM_OFFSET(struct thread, state, 40);
-ASM_OFFSET(struct thread, prio, 44);
-ASM_OFFSET(struct thread, slice, 45);
+ASM_OFFSET(struct thread, reason, 41);
+ASM_OFFSET(struct thread, prio, 42);
+ASM_OFFSET(struct thread, slice, 43);
 ASM_OFFSET(struct thread, kstack_top, 48);
 ASM_OFFSET(struct thread, saved_rsp, 56);
 ASM_OFFSET(struct thread, tf, 64);
 ASM_OFFSET(struct thread, next, 72);
 ASM_OFFSET(struct thread, prev, 80);
 ASM_OFFSET(struct thread, wq, 88);
-ASM_OFFSET(struct thread, reason, 104);
-ASM_OFFSET(struct thread, wake_result, 112);
-ASM_OFFSET(struct thread, on_timer, 152);
-ASM_OFFSET(struct thread, caller, 168);
-ASM_OFFSET(struct thread, callee, 176);
-ASM_OFFSET(struct thread, fs_base, 232);
+ASM_OFFSET(struct thread, wake_result, 104);
+ASM_OFFSET(struct thread, on_timer, 144);
+ASM_OFFSET(struct thread, caller, 160);
+ASM_OFFSET(struct thread, callee, 168);
+ASM_OFFSET(struct thread, fs_base, 224);
 ASM_OFFSET(struct thread, fpu, 240);
 ASM_OFFSET(struct process, vs.pml4, 64);
 ASM_OFFSET(struct process, handles.slots, 88);
@@ -73,15 +74,15 @@ ASM_OFFSET(struct endpoint, receivers.tail, 48);
 ASM_OFFSET(struct endpoint, bound, 56);
 ASM_OFFSET(struct endpoint, kq_head, 64);
 ASM_OFFSET(struct ntfn, bits, 24);
-_Static_assert(sizeof(struct handle_slot) == 1 << 5 && sizeof(enum thread_state) == 4 &&
-		       sizeof(enum block_reason) == 4 &&
+_Static_assert(sizeof(struct handle_slot) == 1 << 5 && sizeof(enum thread_state) == 1 &&
+		       sizeof(enum block_reason) == 1 &&
 		       sizeof(((struct thread *)0)->on_timer) == 1,
 	       "fastpath.asm: slot size and field widths");
-_Static_assert(T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 && B_RECV == 3 &&
-		       SCHED_SLICE_TICKS == 2 && KOBJ_ENDPOINT == 3 && R_SEND == 8 &&
+_Static_assert(T_READY == 1 && T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 &&
+		       B_RECV == 3 && SCHED_SLICE_TICKS == 2 && KOBJ_ENDPOINT == 3 && R_SEND == 8 &&
 		       R_RECV == 16 && IPC_LABEL_KERNEL_FIRST == 0xFFFC && HANDLE_INVALID == 0 &&
 		       TIMEOUT_NEVER == UINT64_MAX && SYS_CALL == 25 && SYS_REPLY_RECV == 29 &&
-		       MSR_FS_BASE == 0xC0000100,
+		       SYS_YIELD == 3 && MSR_FS_BASE == 0xC0000100,
 	       "fastpath.asm: constants");
 
 /* Tag bits the fastpath does not handle: a capability, buffer bytes, bits above. */
@@ -89,8 +90,9 @@ _Static_assert(T_RUNNING == 2 && T_BLOCKED == 3 && B_NONE == 0 && B_REPLY == 2 &
 /* A switch frame (context_switch's six registers and a return address). */
 #define PARK_FRAME_BYTES (7 * 8)
 
-/* Read by fastpath.asm too: the switch, and the syscalls either fastpath took. */
-bool fastpath_on = true;
+/* The switch (the asm path is reached only when on: syscall_entries_init), and
+ * the syscalls either fastpath took (counted by fastpath.asm too). */
+static bool fastpath_on = true;
 uint64_t fastpath_completed;
 
 void fastpath_init(void)
@@ -99,6 +101,7 @@ void fastpath_init(void)
 
 	if (cmdline_get("fastpath", v, sizeof(v)) && v[0] == 'o' && v[1] == 'f')
 		fastpath_on = false;
+	syscall_entries_init(fastpath_on);
 	klog("ipc: fastpath %s\n", fastpath_on ? "on" : "off (fastpath=off)");
 }
 
@@ -293,23 +296,20 @@ static FAST bool is_parked(const struct thread *t)
 }
 
 /*
- * Take `next` (ready_next()) off its run queue and run it; `cur` is parked
- * under its frame `tf`. A thread a fastpath parked has nothing left to do
- * in the kernel but return its wake_result (fastpath_resumed's work), so it
- * is resumed straight from its user frame. Any other (a new thread, one
- * preempted by an interrupt or woken inside a general-path syscall)
- * resumes where it switched away: context_switch, leaving this call chain
- * behind for good, since `cur` resumes in fastpath_parked. Its switch
+ * Run `next`, which is on no queue; `cur` is parked under its frame `tf`. A thread a fastpath
+ * parked has nothing left to do in the kernel but return its wake_result (fastpath_resumed's work),
+ * so it is resumed straight from its user frame. Any other (a new thread, one preempted by an
+ * interrupt or woken inside a general-path syscall) resumes where it switched away: context_switch,
+ * leaving this call chain behind for good, since `cur` resumes in fastpath_parked. Its switch
  * frame's return address is the slot of this chain's own return to
  * syscall_full, just under `tf`.
  */
-static FAST struct trap_frame *run_next(struct thread *cur, struct thread *next,
-					struct trap_frame *tf)
+static FAST struct trap_frame *run_now(struct thread *cur, struct thread *next,
+				       struct trap_frame *tf)
 {
 	bool parked = is_parked(next);
 	uint64_t abandoned;
 
-	wait_queue_pop(&runq[next->prio]);
 	if (parked)
 		next->tf->rax = (uint64_t)next->wake_result;
 	struct trap_frame *to = switch_fast(cur, next, tf);
@@ -318,6 +318,14 @@ static FAST struct trap_frame *run_next(struct thread *cur, struct thread *next,
 	((uint64_t *)tf)[-1] = (uint64_t)(uintptr_t)fastpath_parked;
 	context_switch(&abandoned, next->saved_rsp);
 	__builtin_unreachable();
+}
+
+/* run_now for ready_next(), taken off its run queue. */
+static FAST struct trap_frame *run_next(struct thread *cur, struct thread *next,
+					struct trap_frame *tf)
+{
+	wait_queue_pop(&runq[next->prio]);
+	return run_now(cur, next, tf);
 }
 
 /* SYS_YIELD: schedule() would run a thread that waits at our priority or above. */
@@ -334,12 +342,13 @@ struct trap_frame *fastpath_yield(struct trap_frame *tf)
 	return run_next(cur, next, tf);
 }
 
-/* SYS_NTFN_WAIT with no bits pending and no timeout: block, and run the next thread. */
+/* SYS_NTFN_WAIT with no bits pending and a timeout other than 0: block, and
+ * run the next thread. */
 struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf)
 {
 	struct thread *cur = percpu_current();
 
-	if (!fastpath_on || tf->rsi != TIMEOUT_NEVER)
+	if (!fastpath_on || tf->rsi == 0)
 		return NULL;
 	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_NOTIFICATION, R_WAIT);
 	struct ntfn *n = s ? (struct ntfn *)s->obj : NULL;
@@ -350,7 +359,82 @@ struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf)
 	cur->reason = B_NTFN;
 	cur->wake_result = E_OK;
 	wait_queue_push(&n->waiters, cur);
+	if (tf->rsi != TIMEOUT_NEVER)
+		thread_arm_timeout(cur, tf->rsi);
 	return run_next(cur, next, tf);
+}
+
+/*
+ * The end of an interrupt from ring 3 that made a higher-priority thread
+ * ready (trap_dispatch, where schedule() would run it): when a fastpath
+ * parked that thread, it returns from its syscall straight through its
+ * frame. We go to the back of our run queue, parked under our interrupt
+ * frame with a switch frame that isr.asm points at isr_resume, so whoever
+ * runs us again does it with context_switch and IRETQ, every register as
+ * it was (is_parked is false for us: we have no wake_result to return).
+ */
+struct trap_frame *fastpath_preempt(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+	struct thread *next = ready_next();
+
+	if (!fastpath_on || !next || next->prio <= cur->prio || !is_parked(next))
+		return NULL;
+	sched_ready(cur); /* schedule(): cur runs, so it goes to the back of its queue */
+	wait_queue_pop(&runq[next->prio]);
+	next->tf->rax = (uint64_t)next->wake_result;
+	return switch_fast(cur, next, tf);
+}
+
+/* The general path's end when nothing switches: `tf` returns `result`. */
+static FAST struct trap_frame *finish_here(struct trap_frame *tf, long result)
+{
+	tf->rax = (uint64_t)result;
+	fastpath_completed++;
+	return tf;
+}
+
+/*
+ * SYS_NTFN_SIGNAL, ntfn_signal and thread_wake inlined: with no waiter the
+ * bits are kept; a waiter at our priority or below is made ready and we
+ * return at once; a waiter above us that no ready thread matches runs at
+ * once, as the schedule() the general path would make (we go to the back of
+ * our run queue) but without the trip through the scheduler. A waiter with
+ * a timeout, one above us behind a ready thread, no waiter on a notification
+ * bound to an endpoint (a receiver there may take the bits), or a reschedule
+ * already due go the general way.
+ */
+struct trap_frame *fastpath_ntfn_signal(struct trap_frame *tf)
+{
+	struct thread *cur = percpu_current();
+	uint64_t bits = tf->rsi & NTFN_BITS_MASK;
+
+	if (!fastpath_on || !bits || this_cpu()->need_resched)
+		return NULL;
+	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_NOTIFICATION, R_SIGNAL);
+	if (!s)
+		return NULL;
+	struct ntfn *n = (struct ntfn *)s->obj;
+	struct thread *w = n->waiters.head;
+	bool preempt = w && w->prio > cur->prio;
+	if (!w && !n->bound_ep) {
+		n->bits |= bits;
+		return finish_here(tf, E_OK);
+	}
+	if (!w || w->on_timer || (preempt && (runq_bitmap >> w->prio)))
+		return NULL;
+	wait_queue_pop(&n->waiters); /* the point of no return */
+	w->reason = B_NONE;
+	w->waiting_on = NULL;
+	w->wake_result = (long)(n->bits | bits);
+	n->bits = 0;
+	if (!preempt) {
+		sched_ready(w);
+		return finish_here(tf, E_OK);
+	}
+	cur->wake_result = E_OK; /* what our signal returns when we run again */
+	sched_ready(cur);
+	return run_now(cur, w, tf);
 }
 
 const fastpath_fn syscall_fast_table[SYS_COUNT] = {
@@ -358,4 +442,5 @@ const fastpath_fn syscall_fast_table[SYS_COUNT] = {
 	[SYS_REPLY_RECV] = fastpath_reply_recv,
 	[SYS_YIELD] = fastpath_yield,
 	[SYS_NTFN_WAIT] = fastpath_ntfn_wait,
+	[SYS_NTFN_SIGNAL] = fastpath_ntfn_signal,
 };

@@ -21,6 +21,8 @@ CASES = {
     "copy_4k_ipcbuf": "4 KiB through the IPC buffer (2 x 2 KiB calls)",
     "copy_4k_shm": "4 KiB through shared memory (+ one call)",
     "yield_roundtrip": "yield ping-pong, two processes (round trip)",
+    "yield_oneway": "yield to another process, one way",
+    "signal_oneway": "signal to a higher-priority waiting process, one way",
     "restart_latency": "restart: crash until the new instance answers",
     "irq_to_driver": "interrupt entry until the driver thread runs",
     "block_read_per_mib": "block: 16 MiB sequential read, per MiB",
@@ -60,11 +62,13 @@ LINUX_CASES = {
 PEERS = {
     "null_syscall": ("null_syscall", 89),
     "call_reply_xas_0w": ("pipe_roundtrip", 395),
-    "ntfn_roundtrip_xas": ("futex_roundtrip", 667),
+    "ntfn_roundtrip_xas": ("futex_roundtrip", None),
     "copy_4k_ipcbuf": ("pipe_4k", None),
     "copy_4k_shm": ("pipe_4k", None),
     "stream_4k_roundtrip": ("pipe_4k", None),
     "yield_roundtrip": ("yield_roundtrip", None),
+    "yield_oneway": (None, 270),
+    "signal_oneway": (None, 667),
 }
 
 # Linux cases with no figure of ours yet, with seL4's published figure.
@@ -72,12 +76,12 @@ LINUX_ONLY = {
     "unix_roundtrip": ("Unix socket round trip, 1 byte", None),
 }
 
-# seL4's published figures with no row of their own: the brief's process yield
-# is one way, so it is not a peer of the round trips above.
-SEL4_UNPAIRED = {"process_yield_one_way": 270}
+# seL4's published figures with no row of their own (none now: its process
+# yield and its signal to a higher-priority process are one way, like ours).
+SEL4_UNPAIRED = {}
 
 SEL4_NOTE = ("seL4: published sel4bench figures (design brief), not measured here; "
-             "its process yield, one way, is 270")
+             "its yield and signal figures are one way")
 
 
 def derived(ours):

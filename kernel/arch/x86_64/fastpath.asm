@@ -18,6 +18,12 @@
 ; entry or thread creation left them (the light path now pushes below the
 ; frame), so trap_return may resume such a thread like any other.
 ;
+; No wake_result is written: the partner resumes here with rax = E_OK and
+; never reads it for this wait, and whoever wakes the blocked thread later
+; sets it (thread_wake, ipc_reply_to, ipc_call, take_from_sender), as for a
+; thread blocked on the general path. CR3 is written when the two threads'
+; processes differ (each process has its own PML4), without reading it.
+;
 ; The checks come first and change nothing but scratch registers saved in
 ; the frame; a case it does not take is restored and goes on as if nothing
 ; happened: to syscall_general or, when only the I/O bitmap stands in the
@@ -31,9 +37,9 @@
 
 %include "trapframe.inc"
 
-extern fastpath_on, fastpath_completed, runq_bitmap, fastpath_parked
-extern syscall_full, syscall_general
-global fastpath_call_entry, fastpath_reply_recv_entry
+extern fastpath_completed, runq, runq_bitmap, fastpath_parked
+extern syscall_full, syscall_general, trap_sysret
+global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
 %define PERCPU_KERNEL_RSP   0
 %define PERCPU_USER_RSP     8
@@ -44,20 +50,20 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define T_PROC        32
 %define T_STATE       40
-%define T_PRIO        44
-%define T_SLICE       45
+%define T_REASON      41
+%define T_PRIO        42
+%define T_SLICE       43
 %define T_KSTACK_TOP  48
 %define T_SAVED_RSP   56
 %define T_TF          64
 %define T_NEXT        72
 %define T_PREV        80
 %define T_WQ          88
-%define T_REASON      104
-%define T_WAKE_RESULT 112
-%define T_ON_TIMER    152
-%define T_CALLER      168
-%define T_CALLEE      176
-%define T_FS_BASE     232
+%define T_WAKE_RESULT 104
+%define T_ON_TIMER    144
+%define T_CALLER      160
+%define T_CALLEE      168
+%define T_FS_BASE     224
 %define T_FPU         240
 
 %define P_PML4   64
@@ -81,6 +87,16 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define TF_SIZE    (22 * 8)
 %define TF_R15     (0 * 8)
+%define TF_R14     (1 * 8)
+%define TF_R13     (2 * 8)
+%define TF_R12     (3 * 8)
+%define TF_R10     (5 * 8)
+%define TF_R9      (6 * 8)
+%define TF_R8      (7 * 8)
+%define TF_RDI     (9 * 8)
+%define TF_RSI     (10 * 8)
+%define TF_RDX     (11 * 8)
+%define TF_RAX     (14 * 8)
 %define TF_RBP     (8 * 8)
 %define TF_RBX     (13 * 8)
 %define TF_RIP     (17 * 8)
@@ -90,13 +106,16 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 
 %define SYS_CALL          25
 %define SYS_REPLY_RECV    29
+%define SYS_YIELD         3
 %define KOBJ_ENDPOINT     3
 %define R_SEND            (1 << 3)
 %define R_RECV            (1 << 4)
 %define IPC_WORDS         6
 %define IPC_LABEL_KERNEL_FIRST 0xFFFC
+%define T_READY           1
 %define T_RUNNING         2
 %define T_BLOCKED         3
+%define B_NONE            0
 %define B_REPLY           2
 %define B_RECV            3
 %define SCHED_SLICE_TICKS 2
@@ -114,15 +133,12 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 	mov [rsp + TF_R15], r15
 %endmacro
 
-; The fastpath's master switch, then the tag: words only, at most six
-; (bits 19-63 clear: no capability, no buffer bytes).
+; The tag: words only, at most six (tag < 7 << 16: bits 19-63 clear, so
+; no capability and no buffer bytes). `fastpath=off` never comes here
+; (syscall_entry_table).
 %macro CHECK_TAG 1
-	cmp byte [fastpath_on], 0
-	je %1
-	mov rax, rsi
-	shr rax, 16
-	cmp rax, IPC_WORDS
-	ja %1
+	cmp rsi, (IPC_WORDS + 1) << 16
+	jae %1
 %endmacro
 
 ; handle_lookup inlined: the endpoint slot edi names in the current
@@ -181,6 +197,51 @@ global fastpath_call_entry, fastpath_reply_recv_entry
 	add rsp, TF_SIZE
 %endmacro
 
+; wait_queue_push(%2, %1): thread %1 at the tail of the wait queue at %2
+; (head, then tail); %3 is scratch.
+%macro QUEUE_PUSH 3
+	mov qword [%1 + T_NEXT], 0
+	mov %3, [%2 + 8]
+	mov [%1 + T_PREV], %3
+	test %3, %3
+	jz %%first
+	mov [%3 + T_NEXT], %1
+	jmp %%queued
+%%first:
+	mov [%2], %1
+%%queued:
+	mov [%2 + 8], %1
+	mov [%1 + T_WQ], %2
+%endmacro
+
+; switch_to() from the current thread rbx, parked under its frame at rsp,
+; to rbp: all but rbp's registers and FS base. Ends comparing rbp's FS base
+; with the one loaded (jne: the caller loads it, keeping its registers).
+%macro SWITCH_TO_RBP 0
+	lea rax, [rsp - PARK_FRAME_BYTES]
+	mov [rbx + T_SAVED_RSP], rax
+	mov qword [rsp - 8], fastpath_parked
+	fxsave64 [rbx + T_FPU]
+	mov word [rbp + T_STATE], T_RUNNING | B_NONE << 8 ; state and reason
+	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
+	mov byte [gs:PERCPU_NEED_RESCHED], 0
+	mov [gs:PERCPU_CURRENT], rbp
+	mov rax, [rbp + T_KSTACK_TOP]
+	mov [gs:PERCPU_KERNEL_RSP], rax
+	mov rcx, [gs:PERCPU_TSS_RSP0]
+	mov [rcx], rax
+	mov rax, [rbp + T_PROC]         ; another process: its address space
+	cmp rax, [rbx + T_PROC]
+	je %%same_space
+	mov rax, [rax + P_PML4]
+	mov cr3, rax
+%%same_space:
+	fxrstor64 [rbp + T_FPU]
+	inc qword [fastpath_completed]
+	mov rax, [rbp + T_FS_BASE]
+	cmp rax, [gs:PERCPU_FS_BASE]
+%endmacro
+
 section .text
 align 16
 ; SYS_CALL: a receiver waits on the endpoint; the caller blocks in B_REPLY.
@@ -213,12 +274,8 @@ fastpath_call_entry:
 	xor r15d, r15d
 	mov [rbp + T_NEXT], r15
 	mov [rbp + T_WQ], r15
-	mov [rbp + T_WAKE_RESULT], r15
-	mov [rbp + T_REASON], r15d      ; B_NONE
 	mov rdi, [rax + HS_BADGE]
-	mov dword [rbx + T_STATE], T_BLOCKED
-	mov dword [rbx + T_REASON], B_REPLY
-	mov [rbx + T_WAKE_RESULT], r15
+	mov word [rbx + T_STATE], T_BLOCKED | B_REPLY << 8 ; state and reason
 	mov [rbx + T_CALLEE], rbp
 	mov [rbp + T_CALLER], rbx
 	jmp switch_to_partner
@@ -251,56 +308,19 @@ fastpath_reply_recv_entry:
 	; The point of no return: the reply, then the current thread queues in B_RECV.
 	xor r15d, r15d
 	mov [rbp + T_CALLEE], r15
-	mov [rbp + T_REASON], r15d      ; B_NONE
-	mov [rbp + T_WAKE_RESULT], r15
 	mov [rbx + T_CALLER], r15
-	mov dword [rbx + T_STATE], T_BLOCKED
-	mov dword [rbx + T_REASON], B_RECV
-	mov [rbx + T_WAKE_RESULT], r15
-	mov [rbx + T_NEXT], r15         ; wait_queue_push(&ep->receivers, cur)
-	mov rax, [r11 + EP_RECV_TAIL]
-	mov [rbx + T_PREV], rax
-	test rax, rax
-	jz .first
-	mov [rax + T_NEXT], rbx
-	jmp .queued
-.first:
-	mov [r11 + EP_RECV_HEAD], rbx
-.queued:
-	mov [r11 + EP_RECV_TAIL], rbx
-	lea rax, [r11 + EP_RECV_HEAD]
-	mov [rbx + T_WQ], rax
+	mov word [rbx + T_STATE], T_BLOCKED | B_RECV << 8 ; state and reason
+	add r11, EP_RECV_HEAD           ; &ep->receivers
+	QUEUE_PUSH rbx, r11, rax
 	xor edi, edi                    ; a reply carries no badge
 	; fall through
 
 ; Park the current thread rbx (its frame at rsp) and resume the partner rbp
 ; in ring 3 from its saved frame, the message still in the registers.
 switch_to_partner:
-	lea rax, [rsp - PARK_FRAME_BYTES]
-	mov [rbx + T_SAVED_RSP], rax
-	mov qword [rsp - 8], fastpath_parked
-	fxsave64 [rbx + T_FPU]
-	mov dword [rbp + T_STATE], T_RUNNING
-	mov byte [rbp + T_SLICE], SCHED_SLICE_TICKS
-	mov byte [gs:PERCPU_NEED_RESCHED], 0
-	mov [gs:PERCPU_CURRENT], rbp
-	mov rax, [rbp + T_KSTACK_TOP]
-	mov [gs:PERCPU_KERNEL_RSP], rax
-	mov rcx, [gs:PERCPU_TSS_RSP0]
-	mov [rcx], rax
-	mov rax, [rbp + T_PROC]
-	mov rax, [rax + P_PML4]
-	mov rcx, cr3
-	cmp rax, rcx
-	je .same_space
-	mov cr3, rax
-.same_space:
-	fxrstor64 [rbp + T_FPU]
-	mov rax, [rbp + T_FS_BASE]
-	cmp rax, [gs:PERCPU_FS_BASE]
+	SWITCH_TO_RBP
 	jne .load_fs_base
 .fs_base_loaded:
-	inc qword [fastpath_completed]
 	mov eax, esi                    ; zero the words past the count
 	shr eax, 16
 	jmp [zero_from + rax * 8]
@@ -332,7 +352,93 @@ switch_to_partner:
 	mov rdx, r15
 	jmp .fs_base_loaded
 
+
+align 16
+; SYS_YIELD when schedule() would run a thread that a fastpath parked: one
+; at our priority or above (the head of the highest ready queue, which is
+; never us). fastpath_yield's work (ipc/fastpath.c) in asm: a yield keeps
+; every register but rax, rcx and r11, so the whole user context goes into
+; our frame; we go to the back of our run queue with slice 0, the other
+; thread leaves its queue and returns from its syscall with its
+; wake_result through its full frame. Anything else (a thread not parked
+; by a fastpath, another I/O bitmap) goes to syscall_full, whose C
+; fastpath or the general path has the same semantics.
+fastpath_yield_entry:
+	SAVE_PARTIAL
+	mov rbx, [gs:PERCPU_CURRENT]
+	mov eax, [runq_bitmap]
+	movzx ecx, byte [rbx + T_PRIO]
+	mov r15d, eax
+	shr r15d, cl
+	jz yield_slow                   ; nobody at our level or above: we run on
+	bsr eax, eax                    ; the highest ready priority; rbp its head
+	mov ecx, eax
+	shl ecx, 4
+	mov rbp, [runq + rcx]
+	CHECK_CONTEXT yield_slow
+	mov rcx, [rbp + T_SAVED_RSP]    ; parked: a switch frame just under its frame
+	mov r11, [rbp + T_TF]           ; that returns to fastpath_parked
+	sub r11, rcx
+	cmp r11, PARK_FRAME_BYTES
+	jne yield_slow
+	cmp qword [rcx + PARK_FRAME_BYTES - 8], fastpath_parked
+	jne yield_slow
+	; The point of no return: the rest of our registers into the frame.
+	mov [rsp + TF_RDI], rdi
+	mov [rsp + TF_RSI], rsi
+	mov [rsp + TF_RDX], rdx
+	mov [rsp + TF_R8], r8
+	mov [rsp + TF_R9], r9
+	mov [rsp + TF_R10], r10
+	mov [rsp + TF_R12], r12
+	mov [rsp + TF_R13], r13
+	mov [rsp + TF_R14], r14
+	; wait_queue_pop(&runq[eax]): rbp is its head
+	mov ecx, eax
+	shl ecx, 4
+	lea r15, [runq + rcx]
+	mov rcx, [rbp + T_NEXT]
+	mov [r15], rcx
+	test rcx, rcx
+	jz .emptied
+	mov qword [rcx + T_PREV], 0
+	jmp .popped
+.emptied:
+	mov [r15 + 8], rcx              ; tail = NULL, and the queue's bit goes
+	btr [runq_bitmap], eax
+.popped:
+	xor ecx, ecx
+	mov [rbp + T_NEXT], rcx
+	mov [rbp + T_WQ], rcx
+	; SYS_YIELD_handler: slice 0, then sched_ready(us): the tail of our queue
+	mov byte [rbx + T_SLICE], 0
+	mov [rbx + T_WAKE_RESULT], rcx  ; E_OK, when we run again
+	mov byte [rbx + T_STATE], T_READY
+	movzx eax, byte [rbx + T_PRIO]
+	bts [runq_bitmap], eax
+	shl eax, 4
+	lea r15, [runq + rax]
+	QUEUE_PUSH rbx, r15, rcx
+	SWITCH_TO_RBP
+	jne .load_fs_base
+.fs_base_loaded:
+	mov rsp, [rbp + T_TF]           ; its syscall returns its wake_result
+	mov rax, [rbp + T_WAKE_RESULT]
+	mov [rsp + TF_RAX], rax
+	jmp trap_sysret
+.load_fs_base:                          ; rax = its FS base
+	mov [gs:PERCPU_FS_BASE], rax
+	mov rdx, rax
+	shr rdx, 32
+	mov ecx, MSR_FS_BASE
+	wrmsr
+	jmp .fs_base_loaded
+
 ; The cases not taken, with every register as it came from ring 3.
+yield_slow:
+	RESTORE_PARTIAL
+	mov eax, SYS_YIELD
+	jmp syscall_full
 call_slow:
 	RESTORE_PARTIAL
 	mov eax, SYS_CALL

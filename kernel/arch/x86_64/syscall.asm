@@ -6,8 +6,10 @@
 ; kernel stacks. The exit returns with SYSRETQ when the frame holds a
 ; canonical user RIP, and with IRETQ otherwise (for example a new thread).
 ;
+; The entry jumps through syscall_entry_table (core/syscall.c): one
+; indirect jump per number, so no syscall pays for the tests of another.
 ; SYS_CALL and SYS_REPLY_RECV go to the asm fastpath (fastpath.asm) before
-; any frame is built. What it does not take comes back to syscall_general,
+; any frame is built, unless `fastpath=off` pointed them at syscall_full. What it does not take comes back to syscall_general,
 ; or to syscall_full for the switches only the C fastpath can do (an I/O
 ; bitmap to reload). syscall_full tries the C fastpath of the syscall if
 ; it has one (syscall_fast_table, ipc/fastpath.c: call, reply_recv, yield,
@@ -29,17 +31,15 @@
 %include "trapframe.inc"
 
 extern syscall_table, syscall_light_table, syscall_fast_table, schedule, fastpath_resumed
-extern fastpath_call_entry, fastpath_reply_recv_entry
-global syscall_entry, trap_return, fastpath_parked, syscall_full, syscall_general
+extern syscall_entry_table
+global syscall_entry, trap_return, trap_sysret, fastpath_parked, syscall_full, syscall_general
+global syscall_light
 
 %define PERCPU_KERNEL_RSP 0
 %define PERCPU_USER_RSP   8
 %define VEC_SYSCALL       0x100
 %define SEL_UCODE         0x23
 %define SEL_UDATA         0x1B
-%define SYS_CALL          25
-%define SYS_REPLY_RECV    29
-%define SYSCALL_LIGHT_COUNT 3 ; kernel/syscall.h
 %define SYS_COUNT         49    ; sys/syscall.h (core/syscall.c checks both)
 %define E_NOSYS           -10
 %define PERCPU_NEED_RESCHED 32
@@ -66,12 +66,9 @@ syscall_entry:
 	swapgs
 	mov [gs:PERCPU_USER_RSP], rsp
 	mov rsp, [gs:PERCPU_KERNEL_RSP]
-	cmp rax, SYSCALL_LIGHT_COUNT
-	jb light
-	cmp rax, SYS_CALL
-	je fastpath_call_entry
-	cmp rax, SYS_REPLY_RECV
-	je fastpath_reply_recv_entry
+	cmp rax, SYS_COUNT
+	jae syscall_full
+	jmp [syscall_entry_table + rax * 8]
 syscall_full:
 	PUSH_SYSCALL_FRAME
 	cmp rax, SYS_COUNT
@@ -117,25 +114,24 @@ trap_return:
 	; SYSRET needs a canonical user RIP (else it faults in ring 0) and user CS.
 	mov rcx, [rsp + TF_RIP]
 	shr rcx, 47
-	jnz .iret
+	jnz trap_iret
 	cmp qword [rsp + TF_CS], SEL_UCODE
-	jne .iret
-.sysret:
+	jne trap_iret
+; The frame of a thread that entered by SYSCALL (fastpath.asm comes here too).
+trap_sysret:
 	POP_FRAME
 	mov rcx, [rsp]                  ; rip
 	mov r11, [rsp + 16]             ; rflags
 	mov rsp, [rsp + 24]             ; user rsp
 	swapgs
 	o64 sysret
-.iret:
+trap_iret:
 	POP_FRAME
 	swapgs
 	iretq
 
-; A light syscall (see the top): rax < SYSCALL_LIGHT_COUNT.
-light:
-	cmp qword [syscall_light_table + rax * 8], 0
-	je syscall_full
+; A light syscall (see the top): rax < SYSCALL_LIGHT_COUNT, with a handler.
+syscall_light:
 	sub rsp, TF_SIZE
 	push rdi
 	push rsi
@@ -159,7 +155,8 @@ light:
 	o64 sysret
 
 ; A C fastpath's end: rax is the frame of the thread to resume, that of a
-; thread blocked in a syscall (or parked by a fastpath): built by
+; thread blocked in a syscall (or parked by a fastpath), or our own when the
+; syscall finished without a switch (its rax set): built by
 ; syscall_entry, so its CS is user code and its RIP came from RCX at
 ; SYSCALL, canonical (user space ends a page below 2^47), and no syscall
 ; rewrites another thread's RIP. So it returns with SYSRETQ at once.
@@ -167,7 +164,7 @@ fast_switch:
 	lea rcx, [rel fastpath_parked]  ; the switch frame's return address
 	mov [rsp - 8], rcx
 	mov rsp, rax
-	jmp trap_return.sysret
+	jmp trap_sysret
 
 ; A parked thread resumed by context_switch: rsp is its trap_frame again.
 fastpath_parked:

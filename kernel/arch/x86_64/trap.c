@@ -11,6 +11,7 @@
 #include "arch/cpu.h"
 #include "arch/gdt.h"
 #include "arch/percpu.h"
+#include "kernel/fastpath.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
@@ -183,7 +184,9 @@ static void irq_unclaimed(struct trap_frame *tf)
 	lapic_eoi();
 }
 
-void trap_dispatch(struct trap_frame *tf)
+/* Returns NULL, or the frame of a thread to resume in ring 3 at once
+ * (fastpath_preempt: isr.asm parks the current thread and returns there). */
+struct trap_frame *trap_dispatch(struct trap_frame *tf)
 {
 	bool from_user = (tf->cs & 3) != 0;
 
@@ -192,21 +195,25 @@ void trap_dispatch(struct trap_frame *tf)
 			user_exception(tf);
 		if (!fixup_user_copy(tf))
 			kernel_exception(tf);
-		return;
+		return NULL;
 	}
 	if (tf->vector == VEC_SPURIOUS || tf->vector == VEC_PIC_BASE + 7 ||
 	    tf->vector == VEC_PIC_BASE + 15) {
 		spurious_count++; /* spurious interrupts take no EOI */
-		return;
+		return NULL;
 	}
 	struct irq_slot *s = &irq_slots[tf->vector];
 	if (!s->fn) {
 		irq_unclaimed(tf);
-		return;
+		return NULL;
 	}
 	s->fn(tf, s->ctx);
 	/* Preempt only at the boundary to user mode or in the idle loop: the
 	 * kernel itself is never preempted. */
-	if (sched_preempt_pending() && (from_user || current_thread() == this_cpu()->idle))
+	if (!sched_preempt_pending() || (!from_user && current_thread() != this_cpu()->idle))
+		return NULL;
+	struct trap_frame *to = from_user ? fastpath_preempt(tf) : NULL;
+	if (!to)
 		schedule();
+	return to;
 }

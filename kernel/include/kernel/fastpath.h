@@ -25,8 +25,7 @@ bool fastpath_enabled(void);
 /* How many syscalls the fastpath has completed since boot. */
 uint64_t fastpath_count(void);
 
-/* The switch and the count, shared with kernel/arch/x86_64/fastpath.asm. */
-extern bool fastpath_on;
+/* The count, shared with kernel/arch/x86_64/fastpath.asm. */
 extern uint64_t fastpath_completed;
 
 /* The C fastpaths by syscall number (NULL: none), tried by syscall_full. */
@@ -34,6 +33,9 @@ typedef struct trap_frame *(*fastpath_fn)(struct trap_frame *tf);
 extern const fastpath_fn syscall_fast_table[];
 struct trap_frame *fastpath_yield(struct trap_frame *tf);
 struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf);
+struct trap_frame *fastpath_ntfn_signal(struct trap_frame *tf);
+/* The end of an interrupt from ring 3 (trap_dispatch): a thread to run at once, or NULL. */
+struct trap_frame *fastpath_preempt(struct trap_frame *tf);
 /* The first instruction of a thread a fastpath parked (syscall.asm). */
 void fastpath_parked(void);
 

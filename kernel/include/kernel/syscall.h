@@ -28,6 +28,20 @@ typedef long (*syscall_light_fn)(void);
 extern const syscall_light_fn syscall_light_table[SYSCALL_LIGHT_COUNT];
 
 extern const syscall_fn syscall_table[SYS_COUNT];
+
+/*
+ * syscall_entry's jump table by number (filled once at boot, before the
+ * first syscall): the light path, the asm IPC fastpath (when
+ * `ipc_fastpath`, which takes SYS_YIELD too) or the full entry; the targets are syscall.asm's and
+ * fastpath.asm's labels.
+ */
+extern void *syscall_entry_table[SYS_COUNT];
+void syscall_entries_init(bool ipc_fastpath);
+void syscall_light(void);
+void syscall_full(void);
+void fastpath_call_entry(void);
+void fastpath_reply_recv_entry(void);
+void fastpath_yield_entry(void);
 bool syscall_table_complete(void);
 
 #define SYSCALL_DECLARE(name, nr, nargs, sig) long name##_handler(struct trap_frame *tf);

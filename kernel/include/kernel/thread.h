@@ -26,9 +26,10 @@ struct mobj;
 struct reply;
 struct kmsg;
 
-enum thread_state { T_NEW, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
+/* Both one byte, side by side in struct thread: fastpath.asm sets them in one store. */
+enum __attribute__((packed)) thread_state { T_NEW, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 
-enum block_reason {
+enum __attribute__((packed)) block_reason {
 	B_NONE,
 	B_SEND,	 /* queued on an endpoint to send (or call) */
 	B_REPLY, /* called; waiting for the reply */
@@ -48,6 +49,7 @@ struct thread {
 	uint64_t id;
 	struct process *proc;
 	enum thread_state state;
+	enum block_reason reason; /* why it is blocked (B_NONE when not) */
 	uint8_t prio;
 	uint8_t slice;
 	uintptr_t kstack_top;
@@ -58,7 +60,6 @@ struct thread {
 	struct thread *proc_next;
 
 	/* blocking */
-	enum block_reason reason;
 	long wake_result;
 	int64_t wake_value; /* a second result, e.g. the exit code for SYS_PROCESS_WAIT */
 	uint64_t deadline;
