@@ -21,27 +21,11 @@
 #include "sys/stdio.h"
 #include "sys/sys.h"
 #include "sys/units.h"
+#include "test/kinfo.h"
 
 #define CAMP_FRAME_SLACK 64 /* pages (256 KiB) */
 #define SETTLE_MS	 3000
 #define TITLES_MAX	 8
-
-static const struct {
-	const char *name;
-	size_t offset;
-} objects[] = {
-	{"processes", offsetof(struct kinfo, processes)},
-	{"threads", offsetof(struct kinfo, threads)},
-	{"endpoints", offsetof(struct kinfo, endpoints)},
-	{"notifications", offsetof(struct kinfo, notifications)},
-	{"mobjs", offsetof(struct kinfo, mobjs)},
-	{"replies", offsetof(struct kinfo, replies)},
-};
-
-static uint64_t object(const struct kinfo *k, size_t i)
-{
-	return *(const uint64_t *)((const char *)k + objects[i].offset);
-}
 
 static int64_t frames_moved(const struct kinfo *base, const struct kinfo *now)
 {
@@ -52,23 +36,12 @@ static int64_t frames_moved(const struct kinfo *base, const struct kinfo *now)
 /* Object counts that differ from base (printed when loud). */
 static uint32_t objects_moved(const struct kinfo *base, const struct kinfo *now, bool loud)
 {
-	uint32_t moved = 0;
+	char moved[160];
+	uint32_t n = test_kinfo_diff(base, now, true, moved, sizeof(moved));
 
-	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-		if (object(base, i) == object(now, i))
-			continue;
-		moved++;
-		if (loud)
-			printf("camp: FAIL kinfo %s %lu -> %lu\n", objects[i].name,
-			       (unsigned long)object(base, i), (unsigned long)object(now, i));
-	}
-	return moved;
-}
-
-static void read_kinfo(struct kinfo *k)
-{
-	memset(k, 0, sizeof(*k));
-	sys_kinfo(k);
+	if (n && loud)
+		printf("camp: FAIL kernel objects did not come back:%s\n", moved);
+	return n;
 }
 
 /* Every target restarted cleanly, one at a time; how many did not come back. */
@@ -113,7 +86,7 @@ long camp_baseline_take(struct camp *c, struct camp_baseline *b)
 		return E_TIMEOUT;
 	camp_workload_verify(c);
 	sys_sleep(200 * MS);
-	read_kinfo(&b->k);
+	test_kinfo(&b->k);
 	long n = list_windows(b->titles, true);
 	b->windows = n < 0 ? 0 : (uint32_t)n;
 	printf("camp: baseline: %lu frames free, %lu processes, %u windows\n",
@@ -128,7 +101,7 @@ static uint32_t check_kinfo(const struct camp_baseline *b)
 	uint64_t deadline = sys_clock() + SETTLE_MS * MS;
 
 	do {
-		read_kinfo(&now);
+		test_kinfo(&now);
 		if (!objects_moved(&b->k, &now, false) &&
 		    frames_moved(&b->k, &now) >= -CAMP_FRAME_SLACK)
 			break;
