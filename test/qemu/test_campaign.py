@@ -42,6 +42,7 @@ WINDOW = re.compile(r"camp: window (-?\d+) (-?\d+) (\d+) (\d+) '(.*)'$")
 TARGET = re.compile(r"camp: target (\S+) crash (\d+) hang (\d+) leak (\d+) refused (\d+) "
                     r"hangs (\d+) given_up (\d+) latency median (\d+) worst (\d+)")
 SUMMARY = re.compile(r"camp: summary (.*)$")
+KINFO = re.compile(r"camp: kinfo: frames free ([+-]\d+) against the baseline")
 TOTAL = re.compile(r"camp: total (\d+) guest instructions; invariants (held|BROKEN)")
 
 
@@ -111,6 +112,7 @@ def summary_fields(line):
 
 def check_guest(run, lines):
     bad = [line for line in lines if "PANIC" in line or "EXCEPTION" in line]
+    run.figure("campaign_panics", len(bad))
     run.check(not bad, "no kernel PANIC or EXCEPTION", bad[0] if bad else "")
     fails = [line for line in lines if line.startswith("camp: FAIL")]
     run.check(not fails, "camp reported no broken invariant", " | ".join(fails[:5]))
@@ -123,6 +125,7 @@ def check_guest(run, lines):
     run.check(s["faults"] + refused == FAULTS, f"{FAULTS} faults tried",
               f"{s['faults']} injected, {refused} refused")
     for key in ("hangs", "not_running", "synced_lost", "counter_lost"):
+        run.figure(f"campaign_{key}", s[key])
         run.check(s[key] == 0, f"{key} 0", f"{s[key]}")
     for key in ("crash", "hang", "leak", "given_up", "client_errors", "restarted_seen",
                 "unsynced_lost", "ops"):
@@ -132,6 +135,9 @@ def check_guest(run, lines):
         run.figure(f"campaign_{name}_faults", int(t.group(2)) + int(t.group(3)) + int(t.group(4)))
         run.figure(f"campaign_{name}_restart_median", t.group(8))
         run.figure(f"campaign_{name}_restart_worst", t.group(9))
+    kinfo = [k for k in map(KINFO.search, lines) if k]
+    if run.check(bool(kinfo), "camp compared the kernel counters with the baseline"):
+        run.figure("campaign_frames_vs_baseline", int(kinfo[-1].group(1)))
     total = [TOTAL.search(line) for line in lines]
     total = [t for t in total if t]
     if run.check(bool(total), "camp printed its total"):
