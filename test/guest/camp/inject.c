@@ -66,13 +66,11 @@ static bool wait_back(struct camp *c, struct camp_target *t, uint64_t old_pid, b
 	while (sys_clock() < deadline) {
 		if (camp_target_back(c, t, old_pid))
 			return true;
-		if (svc_status(c->ctl, t->name, &e) != E_OK)
-			sys_sleep(POLL);
-		else if (e.state == SVC_FAILED)
+		bool got = svc_status(c->ctl, t->name, &e) == E_OK;
+		if (got && e.state == SVC_FAILED)
 			take_back(c, t);
-		else if (poke && e.state == SVC_RUNNING && e.pid == old_pid)
-			camp_workload_poke(c, t);
-		else
+		else if (!(got && poke && e.state == SVC_RUNNING && e.pid == old_pid &&
+			   camp_workload_poke(c, t)))
 			sys_sleep(POLL);
 	}
 	return false;
@@ -107,6 +105,8 @@ bool camp_inject(struct camp *c, struct camp_target *t, enum svc_fault fault)
 	uint32_t kind = 1 + camp_rng_below(&c->rng, SVC_CRASH_KINDS - 1);
 	uint32_t after = fault == SVC_FAULT_CRASH ? camp_rng_below(&c->rng, 3) : 0;
 
+	if (t->ep == HANDLE_INVALID)
+		after = 0; /* a later request only where our calls can bring one */
 	if (!pid)
 		return hung(c, t, 0, "an earlier fault");
 	uint64_t t0 = camp_instructions();
