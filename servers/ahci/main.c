@@ -221,7 +221,7 @@ static long buffer_watch(void *ctx, uint64_t badge)
 	return sys_ep_watch(ax.ep[ds - ax.ds], badge, 0);
 }
 
-/* Map the config page and ABAR; MSI to our notification; memory decoding and bus mastering. */
+/* Map the config page and ABAR; MSI to our notification; memory decoding. */
 static long map_device(void)
 {
 	const struct start_pci_function *fn = &start_info()->pci_fn;
@@ -242,7 +242,7 @@ static long map_device(void)
 	if (err < 0)
 		return err;
 	ax.ntfn = (handle_t)n;
-	pci_command_update(&config_access, ax.dev.addr, PCI_CMD_MEMORY | PCI_CMD_BUS_MASTER, 0);
+	pci_command_update(&config_access, ax.dev.addr, PCI_CMD_MEMORY, 0); /* mastering: start() */
 	err = pci_msi_enable_block(&config_access, &ax.dev, info.msi_address, info.msi_data, 1);
 	return err == E_OK ? sys_irq_bind(ax.irq, ax.ntfn, IRQ_BIT) : err;
 }
@@ -409,6 +409,9 @@ static long start(void)
 		err = ahci_hba_reset(&ax.hba);
 	if (err < 0)
 		return err;
+	/* Bus mastering only now: a command an earlier instance left in flight would have
+	 * completed into that instance's freed memory. */
+	pci_command_update(&config_access, ax.dev.addr, PCI_CMD_BUS_MASTER, 0);
 	unsigned n = ahci_find_ports(&ax.hba, ports);
 	for (unsigned k = 0; k < n; k++) {
 		if (ax.hba.disk_count == AHCI_MAX_DISKS) {

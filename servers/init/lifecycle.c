@@ -23,12 +23,17 @@ static void set_state(struct service *s, uint32_t state)
 	__atomic_store_n(&s->state, state, __ATOMIC_RELEASE);
 }
 
-/* Kill the instance (nothing happens if it has ended) and drop our handle to it. */
+/*
+ * Kill the instance (nothing happens if it has ended) and drop our handle to
+ * it; its PCI function stops mastering the bus first, so that no DMA lands
+ * in the memory the kill frees.
+ */
 static void teardown(struct service *s)
 {
 	devices_release(s); /* an instance that died before taking its framebuffer */
 	if (s->process == HANDLE_INVALID)
 		return;
+	pci_quiesce(s);
 	sys_process_kill(s->process);
 	sys_handle_close(s->process);
 	s->process = HANDLE_INVALID;

@@ -30,6 +30,7 @@
 #include "sys/stdio.h"
 
 #define ECAM_WINDOW_VA 0x00006d0000000000ull /* one bus of ECAM, while scanning */
+#define QUIESCE_VA     0x00006d8000000000ull /* a function's config page, while quiescing it */
 #define BUS_SHIFT      20
 #define BUS_BYTES      (1ull << BUS_SHIFT)
 #define PAGE	       4096u
@@ -419,4 +420,25 @@ long pci_grant(struct service *s, uint32_t i, struct svc_grant *g)
 		return E_NOENT;
 	snprintf(g->name, sizeof(g->name), s->m.pci.msix ? "irq.msix%u" : "irq.msi%u", i);
 	return copy(p->irqs[i], DEVICE_COPY, g);
+}
+
+/*
+ * Before an instance of s is killed: clear its function's Bus Master Enable.
+ * The kill returns the instance's DMA memory to the frame allocator, and a
+ * device still writing into it (an xHC completing a HID transfer, an AHCI
+ * command in flight) would corrupt whoever gets those frames next: the
+ * fault campaign saw a tablet report land in a page table. The next
+ * instance enables bus mastering again when it sets the device up.
+ */
+void pci_quiesce(struct service *s)
+{
+	volatile uint32_t *command = (volatile uint32_t *)(QUIESCE_VA + PCI_COMMAND);
+
+	if (!s->pci.found ||
+	    sys_mobj_map(HANDLE_SELF, s->pci.config, QUIESCE_VA, 0, PAGE, R_READ | R_WRITE) < 0)
+		return;
+	/* the status half written as 0: its bits are write-1-to-clear */
+	*command = *command & 0xFFFFu & ~(uint32_t)PCI_CMD_BUS_MASTER;
+	(void)*command; /* the write reaches the device before the kill */
+	sys_unmap(HANDLE_SELF, QUIESCE_VA, PAGE);
 }

@@ -39,3 +39,5 @@ struct svc_grant;
 long pci_prepare(struct service *s);
 /* The index-th PCI start handle: pci.config, pci.bar<n>..., irq.msi<i>/irq.msix<i>. */
 long pci_grant(struct service *s, uint32_t index, struct svc_grant *g);
+/* Clear the Bus Master Enable of s's function (if it has one): before its instance is killed. */
+void pci_quiesce(struct service *s);

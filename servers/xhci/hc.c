@@ -180,6 +180,12 @@ static long setup_memory(struct xhci *x)
 	return setup_event_ring(x);
 }
 
+long hc_halt(struct xhci *x, volatile uint8_t *bar)
+{
+	x->op = bar + (*reg(bar, 0) & 0xFF);
+	return reset(x);
+}
+
 long hc_start(struct xhci *x, volatile uint8_t *bar, uint8_t *dma)
 {
 	x->cap = bar;

@@ -57,7 +57,8 @@ static long find_handles(void)
 	return all && xs.dma != HANDLE_INVALID ? E_OK : E_NOENT;
 }
 
-/* Map the config page and BAR 0; point MSI-X entry 0 at our IRQ object and turn MSI-X on. */
+/* Map the config page and BAR 0; point MSI-X entry 0 at our IRQ object and turn MSI-X on;
+ * bus mastering only once the controller is halted. */
 static long map_device(void)
 {
 	const struct start_pci_function *fn = &start_info()->pci_fn;
@@ -80,7 +81,11 @@ static long map_device(void)
 					 0, info.msi_address, info.msi_data);
 	if (err < 0)
 		return err;
-	pci_command_update(&config_access, xs.dev.addr, PCI_CMD_MEMORY | PCI_CMD_BUS_MASTER, 0);
+	pci_command_update(&config_access, xs.dev.addr, PCI_CMD_MEMORY, 0);
+	err = hc_halt(&xs.x, (volatile uint8_t *)BAR_VA); /* no DMA into a dead instance's memory */
+	if (err < 0)
+		return err;
+	pci_command_update(&config_access, xs.dev.addr, PCI_CMD_BUS_MASTER, 0);
 	return pci_msix_enable(&config_access, &xs.dev);
 }
 

@@ -114,6 +114,13 @@ struct xhci {
 
 /* hc.c */
 long hc_start(struct xhci *x, volatile uint8_t *bar, uint8_t *dma);
+/*
+ * Halt and reset a controller an earlier instance left running, before bus
+ * mastering is enabled: its rings and transfer buffers were in memory that
+ * instance's death freed, and a transfer completing there would write into
+ * frames someone else has now (a page table, in the fault campaign).
+ */
+long hc_halt(struct xhci *x, volatile uint8_t *bar);
 int hc_page_alloc(struct xhci *x);
 void hc_page_free(struct xhci *x, int page);
 void *hc_page(struct xhci *x, int page);

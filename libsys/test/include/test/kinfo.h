@@ -7,12 +7,21 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "sys/syscall.h"
 #include "test/test.h"
 
 /* The counters now (zeroed first, so a failed call leaves no garbage). */
 long test_kinfo(struct kinfo *k);
+
+/*
+ * How many counters differ between a and b, named in out as " name a->b";
+ * with objects_only just the kernel object counts (processes, threads,
+ * endpoints, notifications, memory objects, replies), not frames and pages.
+ */
+unsigned test_kinfo_diff(const struct kinfo *a, const struct kinfo *b, bool objects_only, char *out,
+			 size_t size);
 
 /* Fail the test, naming the counters that moved, unless a and b match. */
 void test_kinfo_same(struct test_ctx *t, const char *file, int line, const struct kinfo *a,
