@@ -52,6 +52,14 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 
 /* ---- the volume ---- */
 
+/* A slot of directory `dir` before which none is free (dir.c), so a new entry's search starts
+ * there. */
+struct fat_free_hint {
+	uint32_t dir, from;
+	bool used;
+};
+#define FAT_FREE_HINTS 8
+
 struct fat_vol {
 	struct fat_cache cache;
 	enum fat_type type;
@@ -68,6 +76,8 @@ struct fat_vol {
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
+	struct fat_free_hint free_hints[FAT_FREE_HINTS];
+	unsigned free_hint_next; /* the one replaced next */
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -155,6 +165,8 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	     struct fat_loc *out);
 /* Mark the entry's slots free. */
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
+/* A new directory at cluster dir: what was remembered of one there before is wrong now. */
+void dir_forget(struct fat_vol *v, uint32_t dir);
 /* Whether a directory has entries other than "." and "..". */
 long dir_is_empty(struct fat_vol *v, uint32_t dir);
 /* The sector and offset of slot `index` of dir (extending nothing). */

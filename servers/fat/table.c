@@ -362,13 +362,20 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < per && *cl < v->clusters + 2; i++, (*cl)++) {
-		uint32_t x = width == 4 ? rd32(p + 4 * i) & 0x0FFFFFFF : rd16(p + 2 * i);
-		if (x == 0 && *cl >= 2) {
-			v->free_count++;
-			v->next_free = v->next_free ? v->next_free : *cl;
-		}
-	}
+	uint32_t n = v->clusters + 2 - *cl < per ? v->clusters + 2 - *cl : per, free = 0;
+	uint32_t i = *cl < 2 ? 2 - *cl : 0; /* entries 0 and 1 are no clusters */
+	if (!v->next_free)		    /* the first free cluster, once */
+		for (uint32_t k = i; k < n && !v->next_free; k++)
+			if ((width == 4 ? rd32(p + 4 * k) & 0x0FFFFFFF : rd16(p + 2 * k)) == 0)
+				v->next_free = *cl + k;
+	if (width == 4)
+		for (; i < n; i++)
+			free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
+	else
+		for (; i < n; i++)
+			free += rd16(p + 2 * i) == 0;
+	v->free_count += free;
+	*cl += n;
 	return E_OK;
 }
 
