@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The FAT engine's block cache: a fixed set of sector-sized lines, found by
- * a hash of the sector number, replaced least recently used first, written
- * back (when a dirty line must be evicted, or at cache_write_back, every
- * dirty line goes, runs of adjacent sectors as one request). Large transfers go around it
+ * a hash of the sector number, kept in a list by last use (so the least
+ * recently used line is found without a scan), written back (when a dirty
+ * line must be evicted, or at cache_write_back, every dirty line goes, runs
+ * of adjacent sectors as one request). Large transfers go around it
  * (cache_read_direct, cache_write_direct) straight between the device and the caller's buffer;
  * the lowest and highest sector ever cached let them skip the lines without a scan when
  * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or
@@ -36,16 +37,22 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
 	c->mem = malloc((size_t)c->nlines * c->ss);
 	c->bounce = malloc((size_t)c->run_max * c->ss);
-	if (!c->lines || !c->buckets || !c->mem || !c->bounce) {
+	c->sorted = malloc(c->nlines * sizeof(*c->sorted));
+	if (!c->lines || !c->buckets || !c->mem || !c->bounce || !c->sorted) {
 		cache_free(c);
 		return E_NOMEM;
 	}
 	for (uint32_t i = 0; i < c->nbuckets; i++)
 		c->buckets[i] = -1;
 	for (uint32_t i = 0; i < c->nlines; i++) {
-		c->lines[i].data = c->mem + (size_t)i * c->ss;
-		c->lines[i].next = -1;
+		c->lines[i] =
+			(struct fat_cache_line){.data = c->mem + (size_t)i * c->ss,
+						.next = -1,
+						.newer = (int32_t)i - 1,
+						.older = i + 1 < c->nlines ? (int32_t)i + 1 : -1};
 	}
+	c->newest = 0;
+	c->oldest = (int32_t)c->nlines - 1;
 	return E_OK;
 }
 
@@ -55,9 +62,57 @@ void cache_free(struct fat_cache *c)
 	free(c->buckets);
 	free(c->mem);
 	free(c->bounce);
+	free(c->sorted);
 	c->lines = NULL;
 	c->buckets = NULL;
 	c->mem = c->bounce = NULL;
+	c->sorted = NULL;
+}
+
+/* ---- the use order: a doubly linked list of line numbers, newest first ---- */
+
+static void order_unlink(struct fat_cache *c, struct fat_cache_line *l)
+{
+	if (l->newer >= 0)
+		c->lines[l->newer].older = l->older;
+	else
+		c->newest = l->older;
+	if (l->older >= 0)
+		c->lines[l->older].newer = l->newer;
+	else
+		c->oldest = l->newer;
+}
+
+/* l becomes the newest line (just used), or the oldest (emptied: taken first). */
+static void order_put(struct fat_cache *c, struct fat_cache_line *l, bool newest)
+{
+	int32_t self = (int32_t)(l - c->lines);
+
+	order_unlink(c, l);
+	if (newest) {
+		l->newer = -1;
+		l->older = c->newest;
+		if (c->newest >= 0)
+			c->lines[c->newest].newer = self;
+		c->newest = self;
+		if (c->oldest < 0)
+			c->oldest = self;
+	} else {
+		l->older = -1;
+		l->newer = c->oldest;
+		if (c->oldest >= 0)
+			c->lines[c->oldest].older = self;
+		c->oldest = self;
+		if (c->newest < 0)
+			c->newest = self;
+	}
+}
+
+static void set_dirty(struct fat_cache *c, struct fat_cache_line *l, bool dirty)
+{
+	if (l->dirty != dirty)
+		c->ndirty += dirty ? 1 : (uint32_t)-1;
+	l->dirty = dirty;
 }
 
 static uint32_t bucket_of(const struct fat_cache *c, uint64_t lba)
@@ -83,6 +138,8 @@ static void unhash(struct fat_cache *c, struct fat_cache_line *l)
 	if (*p == self)
 		*p = l->next;
 	l->valid = false;
+	set_dirty(c, l, false);
+	order_put(c, l, false);
 }
 
 static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void *buf)
@@ -104,11 +161,8 @@ static long dev_read(struct fat_cache *c, uint64_t lba, uint32_t n, void *buf)
 /* The least recently used line, written back if dirty and taken out of the hash. */
 static long evict(struct fat_cache *c, struct fat_cache_line **out)
 {
-	struct fat_cache_line *best = &c->lines[0];
+	struct fat_cache_line *best = &c->lines[c->oldest];
 
-	for (uint32_t i = 0; i < c->nlines && best->valid; i++)
-		if (!c->lines[i].valid || c->clock - c->lines[i].used > c->clock - best->used)
-			best = &c->lines[i];
 	if (best->valid && best->dirty) {
 		/* Write every dirty line now, in sorted runs, rather than this one alone. */
 		long r = cache_write_back(c, 0, UINT64_MAX);
@@ -129,8 +183,8 @@ static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line
 	c->lo = lba < c->lo ? lba : c->lo;
 	c->hi = lba > c->hi ? lba : c->hi;
 	l->valid = true;
-	l->dirty = false;
-	l->used = ++c->clock;
+	set_dirty(c, l, false);
+	order_put(c, l, true);
 	l->next = c->buckets[b];
 	c->buckets[b] = (int32_t)(l - c->lines);
 	return l;
@@ -170,7 +224,7 @@ static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_c
 	if (r < 0)
 		return r;
 	*out = got[0];
-	got[0]->used = ++c->clock;
+	order_put(c, got[0], true);
 	return E_OK;
 }
 
@@ -183,7 +237,7 @@ long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data
 		if (r < 0)
 			return r;
 	}
-	l->used = ++c->clock;
+	order_put(c, l, true);
 	*data = l->data;
 	return E_OK;
 }
@@ -201,8 +255,8 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
 		install(c, l, lba);
 	}
 	memset(l->data, 0, c->ss);
-	l->dirty = true;
-	l->used = ++c->clock;
+	set_dirty(c, l, true);
+	order_put(c, l, true);
 	*data = l->data;
 	return E_OK;
 }
@@ -212,7 +266,7 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba)
 	struct fat_cache_line *l = find(c, lba);
 
 	if (l)
-		l->dirty = true;
+		set_dirty(c, l, true);
 }
 
 /* Sort lines by sector number (Shell sort: no qsort in libsys, and n is small). */
@@ -236,7 +290,7 @@ static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i
 	if (r < 0)
 		return r;
 	for (uint32_t k = i; k < j; k++)
-		d[k]->dirty = false;
+		set_dirty(c, d[k], false);
 	return E_OK;
 }
 
@@ -248,26 +302,24 @@ static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
 
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 {
-	struct fat_cache_line **d;
-	uint32_t n = 0;
+	struct fat_cache_line **d = c->sorted;
+	uint32_t n = 0, seen = 0;
 	long r = E_OK;
 
-	if (!may_hold(c, lo, hi))
+	if (!c->ndirty || !may_hold(c, lo, hi))
 		return E_OK; /* the large transfers' common case: no scan */
-	d = malloc(c->nlines * sizeof(*d));
-	if (!d)
-		return E_NOMEM;
-	for (uint32_t i = 0; i < c->nlines; i++)
-		if (c->lines[i].valid && c->lines[i].dirty && c->lines[i].lba >= lo &&
-		    c->lines[i].lba < hi)
-			d[n++] = &c->lines[i];
+	for (uint32_t i = 0; i < c->nlines && seen < c->ndirty; i++) {
+		struct fat_cache_line *l = &c->lines[i];
+		seen += l->dirty;
+		if (l->dirty && l->lba >= lo && l->lba < hi)
+			d[n++] = l;
+	}
 	sort_by_lba(d, n);
 	for (uint32_t i = 0, j; i < n && r == E_OK; i = j) {
 		for (j = i + 1; j < n && j - i < c->run_max && d[j]->lba == d[j - 1]->lba + 1; j++)
 			;
 		r = write_run(c, d, i, j);
 	}
-	free(d);
 	return r;
 }
 

@@ -9,6 +9,13 @@
  * (or a directory that contains itself) ends the walk with E_CORRUPT
  * rather than a hang. New entries go into the first run of free slots long
  * enough; a cluster directory grows by a zeroed cluster when there is none.
+ *
+ * Speed in large directories: a lookup turns the wanted name into UTF-16
+ * once and compares each long name's units with it (ASCII case folded)
+ * before building any UTF-8; scans that only look at short entries build
+ * no long names; and the volume remembers, for a few directories, a slot
+ * before which none is free (struct fat_free_hint), so adding an entry
+ * does not walk the whole directory again for a free run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +126,8 @@ static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + at[i]);
 }
 
-static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index)
+/* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */
+static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index, bool units)
 {
 	unsigned ord = e[0] & 0x1F;
 
@@ -134,7 +142,8 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index)
 		s->expect = 0;
 		return;
 	}
-	lfn_take(s, e, ord);
+	if (units)
+		lfn_take(s, e, ord);
 	s->expect = ord;
 }
 
@@ -153,38 +162,98 @@ static bool lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
 	return true;
 }
 
+/* Whether the run gathered so far is a whole long name belonging to short entry e. */
+static bool lfn_whole(const struct lfn_state *s, const uint8_t *e)
+{
+	return s->expect == 1 && name_checksum(e) == s->sum;
+}
+
+/* What a scan needs: long names built (or not), and a name to pass over the others quickly. */
+struct scan_opts {
+	bool no_names;	      /* the visitor looks at short entries only */
+	const uint16_t *want; /* NULL, or only entries that may be named this are visited */
+	size_t want_units;
+	bool short_may_match; /* the wanted name is short enough to be an 8.3 name */
+};
+
+static uint16_t fold(uint16_t u)
+{
+	return u >= 'a' && u <= 'z' ? (uint16_t)(u - 'a' + 'A') : u;
+}
+
+/* Whether e (with the run before it) may be called o->want: its long name's units, folded. */
+static bool may_match(const struct lfn_state *s, const uint8_t *e, const struct scan_opts *o)
+{
+	size_t n = 0, max = (size_t)s->slots * LFN_UNITS;
+
+	if (o->short_may_match)
+		return true;
+	if (!lfn_whole(s, e))
+		return false;
+	while (n < max && s->units[n] != 0)
+		n++;
+	if (n != o->want_units)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (fold(s->units[i]) != fold(o->want[i]))
+			return false;
+	return true;
+}
+
 static void make_entry(struct dir_entry *d, struct lfn_state *s, const uint8_t *e,
-		       const struct fat_loc *l)
+		       const struct fat_loc *l, bool names)
 {
 	memcpy(d->raw, e, 32);
 	d->loc = *l;
 	name_short_to_8(e, e[12], d->short_name);
-	if (lfn_name(s, e, d->name)) {
+	if (names ? lfn_name(s, e, d->name) : lfn_whole(s, e)) {
 		d->first_slot = s->start;
 	} else {
-		memcpy(d->name, d->short_name, sizeof(d->short_name));
 		d->first_slot = l->index;
 	}
+	if (!names || d->first_slot == l->index)
+		memcpy(d->name, d->short_name, sizeof(d->short_name));
 	s->expect = 0;
 }
 
-long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
-	      uint32_t *stopped_at)
+/*
+ * Slot i's bytes in the cache (*e) and place (*l). *sec is the cached sector
+ * of the slot before (NULL: none): the next slot in the same sector is found
+ * without a look-up. The pointer lasts until the cache is used again.
+ */
+static long slot_at(struct fat_vol *v, struct dir_iter *it, uint32_t i, struct fat_loc *l,
+		    uint8_t **sec, const uint8_t **e)
+{
+	long r = E_OK;
+
+	if (*sec && i % (v->ss / 32) != 0) {
+		l->index = i;
+		l->off += 32;
+	} else {
+		r = iter_slot(v, it, i, l);
+		if (r == E_OK)
+			r = cache_get(&v->cache, l->lba, 0, sec);
+	}
+	*e = r == E_OK ? *sec + l->off : NULL;
+	return r;
+}
+
+static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+		 uint32_t *stopped_at, const struct scan_opts *o)
 {
 	struct dir_iter it;
 	struct lfn_state *s = malloc(sizeof(*s));
 	struct dir_entry *d = malloc(sizeof(*d));
 	long r = s && d ? E_OK : E_NOMEM;
+	uint8_t *sec = NULL;
+	struct fat_loc l;
 
 	iter_init(v, &it, dir);
 	if (s)
 		s->expect = 0;
 	for (uint32_t i = from; r == E_OK; i++) {
-		struct fat_loc l;
-		uint8_t e[32];
-		r = iter_slot(v, &it, i, &l);
-		if (r == E_OK)
-			r = slot_read(v, &l, e);
+		const uint8_t *e;
+		r = slot_at(v, &it, i, &l, &sec, &e);
 		if (r < 0 || e[0] == 0) {
 			r = r < 0 ? r : E_NOENT;
 			break;
@@ -192,11 +261,12 @@ long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, v
 		if (e[0] == 0xE5) {
 			s->expect = 0;
 		} else if ((e[11] & 0x3F) == FAT_ATTR_LFN) {
-			lfn_slot(s, e, i);
-		} else if (e[11] & FAT_ATTR_VOLUME) {
+			lfn_slot(s, e, i, !o->no_names);
+		} else if ((e[11] & FAT_ATTR_VOLUME) || (o->want && !may_match(s, e, o))) {
 			s->expect = 0;
 		} else {
-			make_entry(d, s, e, &l);
+			make_entry(d, s, e, &l, !o->no_names);
+			sec = NULL; /* the visitor may use the cache (repair does) */
 			if (fn(ctx, d)) {
 				if (stopped_at)
 					*stopped_at = i;
@@ -207,6 +277,20 @@ long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, v
 	free(s);
 	free(d);
 	return r;
+}
+
+long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+	      uint32_t *stopped_at)
+{
+	static const struct scan_opts all = {0};
+	return scan(v, dir, from, fn, ctx, stopped_at, &all);
+}
+
+/* dir_scan for visitors of short entries only: no long name is built. */
+static long scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx)
+{
+	static const struct scan_opts shorts = {.no_names = true};
+	return scan(v, dir, 0, fn, ctx, NULL, &shorts);
 }
 
 struct find_ctx {
@@ -228,7 +312,16 @@ static int find_visit(void *ctx, const struct dir_entry *e)
 long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
 {
 	struct find_ctx f = {name, len, out};
-	return dir_scan(v, dir, 0, find_visit, &f, NULL);
+	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
+	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	/* A name that is no UTF-8 is compared the slow way (it matches nothing valid). */
+	struct scan_opts o = {.want = n > 0 ? u : NULL,
+			      .want_units = n > 0 ? (size_t)n : 0,
+			      .short_may_match = len <= 12};
+	long r = scan(v, dir, 0, find_visit, &f, NULL, &o);
+
+	free(u);
+	return r;
 }
 
 /* ---- adding entries ---- */
@@ -273,7 +366,7 @@ static int alias_visit(void *ctx, const struct dir_entry *e)
 static long short_taken(struct fat_vol *v, uint32_t dir, const uint8_t sn[11], bool *taken)
 {
 	struct alias_ctx a = {sn, 8, false, NULL};
-	long r = dir_scan(v, dir, 0, alias_visit, &a, NULL);
+	long r = scan_short(v, dir, alias_visit, &a);
 	*taken = a.taken;
 	return r == E_NOENT ? E_OK : r;
 }
@@ -288,7 +381,7 @@ static long make_alias(struct fat_vol *v, uint32_t dir, const char *name, size_t
 	if (!a.used)
 		return E_NOMEM;
 	name_alias_parts(name, len, sn, &a.base_len);
-	r = dir_scan(v, dir, 0, alias_visit, &a, NULL);
+	r = scan_short(v, dir, alias_visit, &a);
 	r = r == E_NOENT ? E_OK : r;
 	uint32_t n = 1;
 	while (n < ALIAS_MAX && a.used[n / 8] & (1 << n % 8))
@@ -322,14 +415,52 @@ static long grow(struct fat_vol *v, struct dir_iter *it)
 	return r;
 }
 
-/* The first index of `need` free slots in a row, growing the directory if needed. */
-static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out)
+/* ---- where free slots may be: struct fat_free_hint ---- */
+
+static struct fat_free_hint *hint_of(struct fat_vol *v, uint32_t dir)
+{
+	uint32_t key = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
+
+	for (unsigned i = 0; i < FAT_FREE_HINTS; i++)
+		if (v->free_hints[i].used && v->free_hints[i].dir == key)
+			return &v->free_hints[i];
+	return NULL;
+}
+
+static void hint_set(struct fat_vol *v, uint32_t dir, uint32_t from)
+{
+	struct fat_free_hint *h = hint_of(v, dir);
+
+	if (!h) {
+		h = &v->free_hints[v->free_hint_next++ % FAT_FREE_HINTS];
+		h->used = true;
+		h->dir = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
+	}
+	h->from = from;
+}
+
+void dir_forget(struct fat_vol *v, uint32_t dir)
+{
+	struct fat_free_hint *h = hint_of(v, dir);
+
+	if (h)
+		h->used = false;
+}
+
+/*
+ * The first index of `need` free slots in a row from the hint on, growing the
+ * directory if needed; *first_free: the first free slot met (at most *out).
+ */
+static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
+		      uint32_t *first_free)
 {
 	struct dir_iter it;
+	struct fat_free_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
+	*first_free = UINT32_MAX;
 	iter_init(v, &it, dir);
-	for (uint32_t i = 0; i < FAT_DIR_MAX_ENTRIES; i++) {
+	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
 		struct fat_loc l;
 		uint8_t e[32];
 		long r = iter_slot(v, &it, i, &l);
@@ -344,6 +475,8 @@ static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *
 		if (r < 0)
 			return r;
 		run = e[0] == 0 || e[0] == 0xE5 ? run + 1 : 0;
+		if (run == 1 && *first_free == UINT32_MAX)
+			*first_free = i;
 		if (run == need) {
 			*out = i + 1 - need;
 			return E_OK;
@@ -397,7 +530,7 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
 	bool taken = true;
 	unsigned slots = 0;
-	uint32_t at;
+	uint32_t at, first_free;
 	long r = n < 0 ? n : E_OK;
 
 	if (r == E_OK && name_as_short(name, len, raw, &raw[12]))
@@ -408,9 +541,12 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 		slots = (unsigned)((n + LFN_UNITS - 1) / LFN_UNITS);
 	}
 	if (r == E_OK)
-		r = find_free(v, dir, slots + 1, &at);
+		r = find_free(v, dir, slots + 1, &at, &first_free);
 	if (r == E_OK)
 		r = write_run(v, dir, at, u, (size_t)n, slots, raw, out);
+	/* Only once the run is written: a hint past a free slot 0 (the end mark) would hide it. */
+	if (r == E_OK)
+		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
 	free(u);
 	return r;
 }
@@ -418,7 +554,10 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
 {
 	struct dir_iter it;
+	struct fat_free_hint *h = hint_of(v, dir);
 
+	if (h && e->first_slot < h->from)
+		h->from = e->first_slot; /* these slots are free from now on */
 	iter_init(v, &it, dir);
 	for (uint32_t i = e->first_slot; i <= e->loc.index; i++) {
 		struct fat_loc l;
@@ -442,7 +581,7 @@ static int empty_visit(void *ctx, const struct dir_entry *e)
 
 long dir_is_empty(struct fat_vol *v, uint32_t dir)
 {
-	long r = dir_scan(v, dir, 0, empty_visit, NULL, NULL);
+	long r = scan_short(v, dir, empty_visit, NULL);
 	return r == E_NOENT ? 1 : r == E_OK ? 0 : r;
 }
 

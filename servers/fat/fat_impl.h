@@ -12,8 +12,8 @@
 
 struct fat_cache_line {
 	uint64_t lba;
-	uint32_t used; /* the clock when last touched (LRU) */
-	int32_t next;  /* next line in the same hash bucket, -1 at the end */
+	int32_t next;	      /* next line in the same hash bucket, -1 at the end */
+	int32_t newer, older; /* neighbours in the use order (-1 at its ends) */
 	bool valid, dirty;
 	uint8_t *data;
 };
@@ -23,13 +23,16 @@ struct fat_cache {
 	uint64_t base;	/* the volume's first device sector */
 	uint64_t limit; /* sectors in the volume: nothing at or past it is touched */
 	uint32_t ss;	/* sector size */
-	uint32_t nlines, nbuckets, clock;
-	uint32_t run_max; /* sectors in one device request through the bounce buffer */
-	uint64_t lo, hi;  /* the lowest and highest sector ever installed (a bound, not exact) */
+	uint32_t nlines, nbuckets;
+	int32_t newest, oldest; /* ends of the use order: invalid lines are the oldest */
+	uint32_t ndirty;	/* dirty lines: a write-back with none scans nothing */
+	uint32_t run_max;	/* sectors in one device request through the bounce buffer */
+	uint64_t lo, hi; /* the lowest and highest sector ever installed (a bound, not exact) */
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
-	uint64_t reads, writes; /* device requests, for tests and figures */
+	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
+	uint64_t reads, writes;		/* device requests, for tests and figures */
 };
 
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
@@ -49,6 +52,14 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 
 /* ---- the volume ---- */
 
+/* A slot of directory `dir` before which none is free (dir.c), so a new entry's search starts
+ * there. */
+struct fat_free_hint {
+	uint32_t dir, from;
+	bool used;
+};
+#define FAT_FREE_HINTS 8
+
 struct fat_vol {
 	struct fat_cache cache;
 	enum fat_type type;
@@ -65,6 +76,8 @@ struct fat_vol {
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
+	struct fat_free_hint free_hints[FAT_FREE_HINTS];
+	unsigned free_hint_next; /* the one replaced next */
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -152,6 +165,8 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	     struct fat_loc *out);
 /* Mark the entry's slots free. */
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
+/* A new directory at cluster dir: what was remembered of one there before is wrong now. */
+void dir_forget(struct fat_vol *v, uint32_t dir);
 /* Whether a directory has entries other than "." and "..". */
 long dir_is_empty(struct fat_vol *v, uint32_t dir);
 /* The sector and offset of slot `index` of dir (extending nothing). */

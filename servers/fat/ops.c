@@ -200,8 +200,10 @@ long fat_mkdir(struct fat_vol *v, const char *path)
 
 	if (r == E_OK)
 		r = table_alloc(v, 0, &cl);
-	if (r == E_OK)
+	if (r == E_OK) {
+		dir_forget(v, cl); /* a directory that was there once */
 		r = init_dir(v, cl, fat_dir_id(v, &parent));
+	}
 	if (r == E_OK) {
 		new_raw(v, e->raw, FAT_ATTR_DIR, cl);
 		r = dir_add(v, fat_dir_id(v, &parent), p.name[p.n - 1], p.len[p.n - 1], e->raw,

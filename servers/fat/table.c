@@ -183,13 +183,42 @@ long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
 }
 
 /*
+ * Entries at p (`width` bytes each) from cluster cl on that hold `want` plus
+ * their distance from cl (want + k for the k-th; step 0 compares with want
+ * alone), at most max: the tight loop under the run scans below.
+ */
+static uint32_t entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step,
+				 uint32_t max)
+{
+	uint32_t n = 0;
+
+	if (width == 4)
+		for (; n < max && (rd32(p + 4 * n) & 0x0FFFFFFF) == want + step * n; n++)
+			;
+	else
+		for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
+			;
+	return n;
+}
+
+/* Entries of FAT16/32 cluster cl's sector from cl on, at most max, none past the last cluster. */
+static uint32_t entries_left(const struct fat_vol *v, uint32_t cl, uint32_t in, uint32_t max)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, room = (v->ss - in) / width;
+	uint32_t last = v->clusters + 1 - cl; /* entries up to the last cluster's, from cl's */
+
+	room = room < max ? room : max;
+	return room < last ? room : last;
+}
+
+/*
  * Follow links from *cl while each names the next cluster on the disk, at
  * most max steps, inside the FAT sector holding *cl's entry (scanned in
  * place: FAT16/32), or one step (FAT12, whose entries straddle sectors).
  */
 static uint32_t scan_links(struct fat_vol *v, uint32_t *cl, uint32_t max)
 {
-	uint32_t width = v->type == FAT32 ? 4 : 2, n = 0, next, in;
+	uint32_t width = v->type == FAT32 ? 4 : 2, n, next, in;
 	uint64_t lba;
 	uint8_t *p;
 
@@ -202,12 +231,9 @@ static uint32_t scan_links(struct fat_vol *v, uint32_t *cl, uint32_t max)
 	if (!fat_cluster_ok(v, *cl) ||
 	    sector_ptr(v, v->active_fat, entry_offset(v, *cl), &p, &in, &lba) < 0)
 		return 0;
-	for (; in < v->ss && n < max; in += width, n++) {
-		uint32_t x = width == 4 ? rd32(p + in) & 0x0FFFFFFF : rd16(p + in);
-		if (x != *cl + 1 || !fat_cluster_ok(v, x))
-			break;
-		*cl = x;
-	}
+	/* The link of the last cluster can only be past the end: entries_left stops before it. */
+	n = entries_matching(p + in, width, *cl + 1, 1, entries_left(v, *cl, in, max));
+	*cl += n;
 	return n;
 }
 
@@ -253,13 +279,15 @@ static uint32_t free_after(struct fat_vol *v, uint32_t cl, uint32_t max)
 
 	while (n < max && fat_cluster_ok(v, cl + 1 + n)) {
 		uint64_t lba;
-		uint32_t in;
+		uint32_t in, room, k;
 		uint8_t *p;
 		if (sector_ptr(v, v->active_fat, entry_offset(v, cl + 1 + n), &p, &in, &lba) < 0)
 			return n;
-		for (; in < v->ss && n < max && fat_cluster_ok(v, cl + 1 + n); in += width, n++)
-			if ((width == 4 ? rd32(p + in) & 0x0FFFFFFF : rd16(p + in)) != 0)
-				return n;
+		room = entries_left(v, cl + 1 + n, in, max - n);
+		k = entries_matching(p + in, width, 0, 0, room);
+		n += k;
+		if (k < room)
+			return n;
 	}
 	return n;
 }
@@ -276,12 +304,13 @@ static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
 		long r = sector_ptr(v, copy, entry_offset(v, cl + i), &p, &in, &lba);
 		if (r < 0)
 			return r;
-		for (; in < v->ss && i < n; in += width, i++) {
+		uint32_t end = i + (v->ss - in) / width < n ? i + (v->ss - in) / width : n;
+		for (uint8_t *e = p + in; i < end; e += width, i++) {
 			uint32_t val = i + 1 < n ? cl + i + 1 : v->eoc;
 			if (width == 4)
-				wr32(p + in, (rd32(p + in) & 0xF0000000) | val);
+				wr32(e, (rd32(e) & 0xF0000000) | val);
 			else
-				wr16(p + in, (uint16_t)val);
+				wr16(e, (uint16_t)val);
 		}
 		cache_mark_dirty(&v->cache, lba);
 	}
@@ -333,13 +362,20 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < per && *cl < v->clusters + 2; i++, (*cl)++) {
-		uint32_t x = width == 4 ? rd32(p + 4 * i) & 0x0FFFFFFF : rd16(p + 2 * i);
-		if (x == 0 && *cl >= 2) {
-			v->free_count++;
-			v->next_free = v->next_free ? v->next_free : *cl;
-		}
-	}
+	uint32_t n = v->clusters + 2 - *cl < per ? v->clusters + 2 - *cl : per, free = 0;
+	uint32_t i = *cl < 2 ? 2 - *cl : 0; /* entries 0 and 1 are no clusters */
+	if (!v->next_free)		    /* the first free cluster, once */
+		for (uint32_t k = i; k < n && !v->next_free; k++)
+			if ((width == 4 ? rd32(p + 4 * k) & 0x0FFFFFFF : rd16(p + 2 * k)) == 0)
+				v->next_free = *cl + k;
+	if (width == 4)
+		for (; i < n; i++)
+			free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
+	else
+		for (; i < n; i++)
+			free += rd16(p + 2 * i) == 0;
+	v->free_count += free;
+	*cl += n;
 	return E_OK;
 }
 

@@ -103,7 +103,7 @@ def collect_block(run):
             return parse(finish(run, m, "btest", 280))
 
 
-FAT_SUITE = "bench"
+FAT_SUITE = os.environ.get("BENCH_FAT_SUITE", "bench")
 FAT_PART_LBA = 2048
 FAT_PART_MIB = 300  # FAT32 with 4 KiB clusters needs 65,525 of them: 256 MiB at least
 FAT_FILE_MIB = 64   # ftest's FB_FILE_MIB
@@ -202,9 +202,12 @@ def report(figures, budgets):
 
 def main(run):
     budgets, tolerance = load_budgets()
-    figures = collect(run)
-    figures.update(collect_block(run))
-    skip = set()
+    figures, skip = {}, set()
+    if os.environ.get("BENCH_FAT") == "only":  # the FAT boot alone
+        skip = {name for name in CASES if not name.startswith("fat_")}
+    else:
+        figures.update(collect(run))
+        figures.update(collect_block(run))
     if os.environ.get("BENCH_TABLE") or os.environ.get("BENCH_FAT"):
         figures.update(collect_fat(run))
     else:  # the suite: the FAT boot takes minutes (1,000 creates), ./run bench runs it

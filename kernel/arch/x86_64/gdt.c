@@ -32,6 +32,8 @@ static struct {
 	uint8_t iopb[IO_BITMAP_BYTES + 1];
 } PACKED tss_block __attribute__((aligned(16)));
 #define tss (tss_block.tss)
+/* Leading bytes of tss_block.iopb that may allow a port; the rest are 0xFF (all at first). */
+static size_t iopb_loaded = IO_BITMAP_BYTES;
 
 static uint64_t segment(bool code, unsigned dpl)
 {
@@ -96,13 +98,18 @@ void *gdt_kernel_stack_slot(void)
 	return (uint8_t *)&tss_block + __builtin_offsetof(struct tss_hw, rsp);
 }
 
-void gdt_set_io_bitmap(const uint8_t *bitmap)
+void gdt_set_io_bitmap(const uint8_t *bitmap, size_t bytes)
 {
+	size_t i = 0;
+
 	if (!bitmap) {
 		tss.iomap_base = sizeof(tss_block); /* past the limit: no port allowed */
 		return;
 	}
-	for (size_t i = 0; i < IO_BITMAP_BYTES; i++)
+	for (; i < bytes && i < IO_BITMAP_BYTES; i++)
 		tss_block.iopb[i] = bitmap[i];
+	for (; i < iopb_loaded; i++)
+		tss_block.iopb[i] = 0xFF; /* what the last bitmap allowed beyond this one's */
+	iopb_loaded = bytes < IO_BITMAP_BYTES ? bytes : IO_BITMAP_BYTES;
 	tss.iomap_base = sizeof(struct tss_hw);
 }

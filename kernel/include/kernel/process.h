@@ -51,6 +51,7 @@ struct process {
 	struct process *sup_next; /* the other processes supervised on sup_ep */
 	struct kmsg *exit_notice; /* preallocated, so exiting never allocates */
 	uint8_t *iopb;		  /* I/O permission bitmap, once ports are enabled */
+	uint16_t iopb_bytes;	  /* its leading bytes that allow a port (the rest are 0xFF) */
 	struct wait_queue exit_waiters;
 	/* Lifetime (process.c): a process that never ran ends with its creator. */
 	struct process *created;		       /* what it created that still exists */

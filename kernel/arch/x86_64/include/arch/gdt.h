@@ -21,5 +21,9 @@ void *gdt_kernel_stack_slot(void);
 
 /* One bit per port, set = denied (the CPU's convention). */
 #define IO_BITMAP_BYTES 8192
-/* Load a process's I/O permission bitmap into the TSS, or none (NULL). */
-void gdt_set_io_bitmap(const uint8_t *bitmap);
+/*
+ * Load a process's I/O permission bitmap into the TSS, or none (NULL): only
+ * its first `bytes` (every byte after them denies), so a process holding a
+ * few low ports costs a few bytes per switch, not 8 KiB.
+ */
+void gdt_set_io_bitmap(const uint8_t *bitmap, size_t bytes);
