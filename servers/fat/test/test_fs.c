@@ -70,7 +70,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv;
-static struct fs_server fss = {&fat_fs_ops, &fsrv};
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 static struct server srv;
 
 /*
