@@ -52,6 +52,38 @@ static void note_change(struct fs_client *c)
 	c->instance = err == E_OK ? id : 0;
 }
 
+/* A change that per-file tracking does not cover: a name, a size, a time. */
+static void note_other_change(struct fs_client *c)
+{
+	note_change(c);
+	c->changed_other = true;
+}
+
+static bool any_unsynced(const struct fs_client *c)
+{
+	for (int i = 0; i < FS_CLIENT_FILES; i++)
+		if (c->files[i].used && c->files[i].unsynced)
+			return true;
+	return false;
+}
+
+/*
+ * After a whole-volume FS_FSYNC (E_OK, or E_RESTARTED that the caller was
+ * told): the changes since the last good sync are settled if the instance
+ * that took them is the one that synced, or if they were only writes to
+ * this file, which fs_fsync's own answer covered.
+ */
+static void settle(struct fs_client *c, long verdict)
+{
+	uint64_t now = 0;
+
+	if (!c->changed)
+		return;
+	bool same = verdict == E_OK && fs_instance(c, &now) == E_OK && now == c->instance;
+	if (same || (!c->changed_other && !any_unsynced(c)))
+		c->changed = c->changed_other = false;
+}
+
 long fs_attach(struct fs_client *c)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_ATTACH, 0, 1, 0), .cap = c->buffer};
@@ -117,7 +149,7 @@ long fs_open(struct fs_client *c, const char *path, uint32_t flags, int *fd, str
 	if (strnlen(path, FS_PATH_MAX) == FS_PATH_MAX)
 		return E_INVAL;
 	if (flags & (FS_O_CREATE | FS_O_TRUNC))
-		note_change(c);
+		note_other_change(c);
 	for (int a = 0; a < attempts(c) && lost_state(err); a++) {
 		err = open_once(c, path, flags, &c->files[i].remote, st);
 		if (lost_state(err) && !(flags & FS_O_EXCL))
@@ -149,6 +181,7 @@ long fs_close(struct fs_client *c, int fd)
 		return E_BADHANDLE;
 	m.w[0] = f->remote;
 	f->used = false;
+	c->changed_other |= f->unsynced; /* its writes are no longer tracked by file */
 	err = ipc_call(c->ep, &m, c->timeout);
 	err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
 	return lost_state(err) ? E_OK : err; /* a new instance has nothing to close */
@@ -262,7 +295,7 @@ long fs_truncate(struct fs_client *c, int fd, uint64_t size)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_TRUNCATE, 2, 0, 0), .w = {0, size}};
 
-	note_change(c);
+	note_other_change(c);
 	return file_call(c, fd, &m, 0, 0);
 }
 
@@ -274,8 +307,10 @@ long fs_fsync(struct fs_client *c, int fd)
 
 	if (err == E_OK && f->unsynced && f->since != c->generation)
 		err = E_RESTARTED; /* a server that died may have taken writes with it */
-	if (err == E_OK || err == E_RESTARTED)
+	if (err == E_OK || err == E_RESTARTED) {
 		f->unsynced = false;
+		settle(c, err);
+	}
 	return err;
 }
 
@@ -304,13 +339,13 @@ static long path_call(struct fs_client *c, struct ipc_msg *m, const char *a, con
 	return err;
 }
 
-/* A change by path(s): the instance noted first (note_change), then the call. */
+/* A change by path(s): the instance noted first (note_other_change), then the call. */
 static long change_call(struct fs_client *c, uint16_t method, uint64_t w0, const char *a,
 			const char *b, long done_on_resend)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(method, method == FS_SETTIME, 0, 0), .w = {w0}};
 
-	note_change(c);
+	note_other_change(c);
 	return path_call(c, &m, a, b, done_on_resend, 0);
 }
 
@@ -388,7 +423,7 @@ long fs_sync(struct fs_client *c)
 	if (err == E_OK && c->changed)
 		err = resent ? E_RESTARTED : same_instance(c);
 	if (err == E_OK || err == E_RESTARTED) {
-		c->changed = false; /* on the medium, or the caller was told */
+		c->changed = c->changed_other = false; /* on the medium, or the caller was told */
 		for (int i = 0; i < FS_CLIENT_FILES; i++)
 			c->files[i].unsynced = false;
 	}

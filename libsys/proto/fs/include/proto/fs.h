@@ -71,6 +71,9 @@
  * changed, or the sync itself was resent to a new instance, fs_sync
  * returns E_RESTARTED: changes made since the last good sync (writes,
  * creates, renames, deletes, times) may be lost and must be made again.
+ * A good fs_fsync (the whole volume) settles them too when the instance is
+ * still the one that took them, or when they were only writes to that
+ * file (its own answer then covered them).
  */
 #pragma once
 
@@ -180,6 +183,7 @@ struct fs_client {
 	uint64_t reopened;   /* files opened again after a restart (for tests) */
 	uint64_t generation; /* server instances seen to restart */
 	bool changed;	     /* something was changed since the last good fs_sync */
+	bool changed_other;  /* and not only by writes to files still open */
 	uint64_t instance;   /* FS_INSTANCE before that first change (0: unknown) */
 	struct fs_file files[FS_CLIENT_FILES];
 };
