@@ -102,6 +102,8 @@ static void common_tail(const struct candidates *c, char *out, size_t size)
 			k++;
 		n = k;
 	}
+	while (n > c->prefix_len && ((uint8_t)c->names[0][n] & 0xC0) == 0x80)
+		n--; /* the names differ inside a UTF-8 character: not half of it */
 	size_t tail = n > c->prefix_len ? n - c->prefix_len : 0;
 	if (tail + 2 > size)
 		tail = size - 2;

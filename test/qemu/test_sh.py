@@ -29,8 +29,9 @@ Other volumes through the path library (build/share.img, ext2, at
 a name there, and errors naming the path and the reason (a redirection
 onto the read-only volume, cd to a missing directory). UTF-8 typed on the
 line: Tab completes /日本 to /日本語のファイル.txt (iso/mkdisk.py puts it
-there), Backspace after a typed 語 removes the whole character, and the
-up arrow brings the Japanese line back. touch: `touch -d` sets a time and
+there), Backspace after a typed 語 removes the whole character, the
+up arrow brings the Japanese line back, and Tab between 本a and 木b (whose
+UTF-8 share two bytes) lists them instead of inserting half a character. touch: `touch -d` sets a time and
 plain `touch` sets now (both read with mdir on the host), and on the
 read-only volume it says so."""
 
@@ -137,6 +138,11 @@ def utf8_line(run, sh, m):
     run.check(True, "Backspace after 語 removes the whole character (3 bytes)")
     sh_line(sh, m, "\x1b[A", want)
     run.check(True, "the up arrow brings the Japanese line back")
+    sh_line(sh, m, "mkdir /j; touch /j/本a /j/木b; echo made $?", r"^made 0$")
+    lines = sh_line(sh, m, "wc -c /j/\t本a", r"^0( /j/本a)?$")
+    run.check(lines_matching(lines, r"^本a  木b  $|^木b  本a  $"),
+              "Tab on /j/ (本 and 木 share two bytes): the list, and no half character "
+              "inserted", "\n".join(lines))
 
 
 def touching(run, sh, m):
