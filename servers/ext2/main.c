@@ -9,10 +9,6 @@
  * is found whichever number the driver gave it (./run attaches it on the
  * last AHCI port, after the kargs disk and any --disk images). Until one
  * is found it looks again with back-off, up to every PROBE_PAUSE_MAX.
- * The looking is done by a thread of its own while the main thread serves
- * fs1 from the start: until the volume is mounted, a client's call gets
- * E_NOVOLUME at once (fs.c) instead of waiting for its timeout, and the
- * supervisor's heartbeat is answered.
  *
  * Recovery: stateless; the volume is only read. A new instance finds and
  * mounts it again and knows no clients; their library attaches and reopens
@@ -26,7 +22,6 @@
 #include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
-#include "sys/thread.h"
 #include "sys/units.h"
 
 #define SERVE_NAME	"fs1"
@@ -37,7 +32,6 @@
 #define PROBE_TIMEOUT	(500 * MS)
 #define PROBE_PAUSE_MAX (10000 * MS)
 #define EXT2_MAGIC_AT	1080 /* the superblock's s_magic: byte 1024 + 56 */
-#define PROBE_PRIORITY	12   /* below the server's own requests (the manifest's 13) */
 
 static const char *const disks[] = {"disk1", "disk2", "disk3"};
 static struct block_client disk;
@@ -181,23 +175,9 @@ static const struct ext2_env env = {env_map, env_unmap, env_watch};
 static struct ext2_server srv = {.env = &env};
 static struct fs_server fss = {&ext2_fs_ops, &srv, 0};
 
-/* The probing thread: find the volume, then publish it to the handlers. */
-static void mount_main(void *arg)
-{
-	struct ext2_statfs s;
-	struct ext2_vol *v = find_volume();
-
-	(void)arg;
-	srv.sector_size = sector_size;
-	ext2_statfs(v, &s);
-	__atomic_store_n(&srv.vol, v, __ATOMIC_RELEASE);
-	printf("ext2: \"%s\": revision %u, %u blocks of %u bytes, %u free; serving %s "
-	       "(read-only)\n",
-	       s.label, s.revision, s.blocks, s.block_size, s.free_blocks, SERVE_NAME);
-}
-
 int main(void)
 {
+	struct ext2_statfs s;
 	long m;
 
 	ep = start_handle(SERVE_NAME, NULL);
@@ -209,11 +189,12 @@ int main(void)
 		return 1;
 	}
 	disk.buffer = (handle_t)m;
-	long err = thread_spawn(mount_main, NULL, PROBE_PRIORITY, NULL);
-	if (err != E_OK) {
-		printf("ext2: cannot start the probing thread: %s\n", sys_error_name(err));
-		return 1;
-	}
+	srv.vol = find_volume();
+	srv.sector_size = sector_size;
+	ext2_statfs(srv.vol, &s);
+	printf("ext2: \"%s\": revision %u, %u blocks of %u bytes, %u free; serving %s "
+	       "(read-only)\n",
+	       s.label, s.revision, s.blocks, s.block_size, s.free_blocks, SERVE_NAME);
 	struct server srv_loop = fs_server(ep, &fss);
 	return (int)server_run(&srv_loop);
 }
