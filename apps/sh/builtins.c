@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sh's builtins: only what must change the shell itself. cd [dir] (HOME
- * without one; sets PWD once fs0 says dir is a directory), pwd, exit [n],
+ * without one; sets PWD once its volume says dir is a directory), pwd, exit [n],
  * export NAME=value or NAME..., unset NAME..., jobs.
  */
 #include <stdlib.h>
@@ -15,7 +15,6 @@ static int cd(const struct sh_cmd *c)
 {
 	const char *to = c->argc > 1 ? c->argv[1] : getenv("HOME");
 	char path[FS_PATH_MAX];
-	struct fs_client *fs;
 	struct fs_stat st;
 
 	if (c->argc > 2) {
@@ -24,18 +23,14 @@ static int cd(const struct sh_cmd *c)
 	}
 	long err = sh_path(to ? to : "/", path, sizeof(path));
 	if (err == E_OK && strcmp(path, "/") != 0) {
-		sh_fs_lock();
-		err = sh_fs(&fs);
-		if (err == E_OK)
-			err = fs_stat(fs, path, &st);
-		sh_fs_unlock();
+		err = sh_stat(path, &st);
 		if (err == E_OK && !(st.attr & FS_STAT_DIR))
 			err = E_NOTDIR;
 	}
 	if (err == E_OK)
 		err = setenv("PWD", path, 1);
 	if (err != E_OK) {
-		dprintf(2, "cd: %s: %s\n", to, sys_error_name(err));
+		dprintf(2, "cd: %s: %s\n", to, vfs_strerror(err));
 		return 1;
 	}
 	return 0;

@@ -3,9 +3,10 @@
  * Tab completion for sh's editor (shell_config.complete): the word before
  * the cursor is a command when it comes first (after the start, '|', ';'
  * or '&'): builtins and the programs in PATH's directories; otherwise a
- * path, whose directory part is listed on fs0. One candidate is completed
- * (with a space after a name, '/' after a directory); several give their
- * common beginning, or, when that adds nothing, a list and the line again.
+ * path, whose directory part is listed through the path library (any
+ * volume, /mnt too). One candidate is completed (with a space after a
+ * name, '/' after a directory); several give their common beginning, or,
+ * when that adds nothing, a list and the line again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +42,18 @@ static void offer(struct candidates *c, const char *name, bool dir)
 	c->count++;
 }
 
-/* Every entry of directory `dir` (absolute) that starts with the prefix. */
+/* Every entry of directory `dir` (absolute, on any volume) that starts with the prefix. */
 static void offer_dir(struct candidates *c, const char *dir, bool dirs_too)
 {
-	static char name[FS_NAME_BYTES];
-	struct fs_client *fs;
-	struct fs_stat st;
-	uint64_t cookie = 0;
-	int fd;
+	static struct vfs_dirent e;
 
 	sh_fs_lock();
-	if (sh_fs(&fs) == E_OK && fs_open(fs, dir, FS_O_DIR, &fd, &st) == E_OK) {
-		while (fs_readdir(fs, fd, &cookie, &st, name) == E_OK)
-			if (name[0] != '.' && (dirs_too || !(st.attr & FS_STAT_DIR)))
-				offer(c, name, st.attr & FS_STAT_DIR);
-		fs_close(fs, fd);
-	}
+	int fd = vfs_opendir(dir);
+	while (fd >= 0 && vfs_readdir(fd, &e) == 1)
+		if (e.name[0] != '.' && (dirs_too || !(e.st.attr & FS_STAT_DIR)))
+			offer(c, e.name, e.st.attr & FS_STAT_DIR);
+	if (fd >= 0)
+		vfs_closedir(fd);
 	sh_fs_unlock();
 }
 
@@ -105,6 +102,8 @@ static void common_tail(const struct candidates *c, char *out, size_t size)
 			k++;
 		n = k;
 	}
+	while (n > c->prefix_len && ((uint8_t)c->names[0][n] & 0xC0) == 0x80)
+		n--; /* the names differ inside a UTF-8 character: not half of it */
 	size_t tail = n > c->prefix_len ? n - c->prefix_len : 0;
 	if (tail + 2 > size)
 		tail = size - 2;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Starting one program for sh: a name with a '/' is a path (against PWD);
- * any other is looked for in each directory of PATH (default /bin) on
- * fs0. Its file goes to the loader in an exec session with the named
- * handles "parent" (the loader, so it can start programs too), "stdin",
- * "stdout", "stderr" (stream ends, sys/stdio.h) and "env" (the
- * environment, stdlib.h). Errors are reported on stderr, one line each.
+ * any other is looked for in each directory of PATH (default /bin),
+ * through the path library (sys/vfs.h). Its file goes to the loader in an
+ * exec session with the named handles "parent" (the loader, so it can
+ * start programs too), "stdin", "stdout", "stderr" (stream ends,
+ * sys/stdio.h) and "env" (the environment, stdlib.h). Errors are reported on stderr, one line each.
  */
 #include <stdlib.h>
 #include <string.h>

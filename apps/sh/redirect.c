@@ -37,17 +37,13 @@ static handle_t pumps_done = HANDLE_INVALID; /* a notification: a pump finished 
  */
 static long file_io(struct pump *p, uint8_t *buf, uint64_t n)
 {
-	struct fs_client *c;
-	uint64_t done = 0;
-
 	sh_fs_lock();
-	long err = sh_fs(&c);
-	if (err == E_OK)
-		err = p->to_file ? fs_write(c, p->file, p->offset, buf, n, &done)
-				 : fs_read(c, p->file, p->offset, buf, n, &done);
+	long done = p->to_file ? vfs_pwrite(p->file, buf, n, p->offset)
+			       : vfs_pread(p->file, buf, n, p->offset);
 	sh_fs_unlock();
-	p->offset += done;
-	return err < 0 ? err : (long)done;
+	if (done > 0)
+		p->offset += (uint64_t)done;
+	return done;
 }
 
 static void run_pump(struct pump *p)
@@ -56,11 +52,14 @@ static void run_pump(struct pump *p)
 	long n;
 
 	if (p->to_file) {
-		while ((n = stream_read(&p->s, buf, sizeof(buf))) > 0 || n == E_INTR)
-			if (n > 0 && file_io(p, buf, (uint64_t)n) != n) {
-				dprintf(2, "sh: %s: write failed\n", p->name);
+		while ((n = stream_read(&p->s, buf, sizeof(buf))) > 0 || n == E_INTR) {
+			long put = n > 0 ? file_io(p, buf, (uint64_t)n) : 0;
+			if (put != n && n > 0) {
+				dprintf(2, "sh: %s: %s\n", p->name,
+					vfs_strerror(put < 0 ? put : E_IO));
 				break;
 			}
+		}
 	} else {
 		while ((n = file_io(p, buf, sizeof(buf))) > 0)
 			if (stream_write(&p->s, buf, (size_t)n) < 0)
@@ -71,41 +70,37 @@ static void run_pump(struct pump *p)
 static void pump_main(void *arg)
 {
 	struct pump *p = arg;
-	struct fs_client *c;
 
 	run_pump(p);
 	stream_close(&p->s);
 	sh_fs_lock();
-	if (sh_fs(&c) == E_OK)
-		fs_close(c, p->file);
+	vfs_close(p->file);
 	sh_fs_unlock();
 	free(p);
 	__atomic_sub_fetch(&pumps_running, 1, __ATOMIC_SEQ_CST);
 	sys_ntfn_signal(pumps_done, 1);
 }
 
-/* Open `name` for fd 0 (read), 1 or 2 (write, appending or cut): the fs file and its offset. */
+/* Open `name` for fd 0 (read), 1 or 2 (write, appending or cut): the vfs file and its offset. */
 static long open_file(const char *name, int fd, bool append, int *file, uint64_t *offset)
 {
 	char path[FS_PATH_MAX];
-	struct fs_client *c;
 	struct fs_stat st;
-	uint32_t flags = fd == 0 ? 0 : FS_O_CREATE | (append ? 0 : FS_O_TRUNC);
+	unsigned flags =
+		fd == 0 ? VFS_O_READ : VFS_O_WRITE | VFS_O_CREATE | (append ? 0 : VFS_O_TRUNC);
 
 	long err = sh_path(name, path, sizeof(path));
 	if (err == E_OK) {
 		sh_fs_lock();
-		err = sh_fs(&c);
-		if (err == E_OK)
-			err = fs_open(c, path, flags, file, &st);
-		if (err == E_OK && (st.attr & FS_STAT_DIR)) {
-			fs_close(c, *file);
+		err = *file = vfs_open(path, flags);
+		if (*file >= 0 && (err = vfs_fstat(*file, &st)) == E_OK && (st.attr & FS_STAT_DIR))
 			err = E_ISDIR;
-		}
+		if (*file >= 0 && err != E_OK)
+			vfs_close(*file);
 		sh_fs_unlock();
 	}
 	if (err != E_OK)
-		dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
+		dprintf(2, "sh: %s: %s\n", name, vfs_strerror(err));
 	else
 		*offset = append ? st.size : 0;
 	return err;
@@ -142,7 +137,7 @@ static long start_pump(const char *name, int fd, bool append, handle_t *given)
 		sys_handle_close(*given);
 		stream_close(&p->s);
 	}
-	dprintf(2, "sh: %s: %s\n", name, sys_error_name(err));
+	dprintf(2, "sh: %s: %s\n", name, vfs_strerror(err));
 	free(p);
 	return err;
 }

@@ -22,6 +22,7 @@
 #include "proto/fs.h"
 #include "proto/stream.h"
 #include "sys/handle.h"
+#include "sys/vfs.h"
 
 #define SH_JOBS_MAX 8
 
@@ -71,9 +72,9 @@ int sh_builtin(const struct sh_cmd *c);
 /* redirect.c: the stream ends for a command's redirections, started pumping. */
 long sh_redirect(const struct sh_cmd *c, struct sh_stdio *io);
 void sh_pumps_wait(void);
-/* files.c */
+/* files.c: every vfs call (sys/vfs.h) is made under sh_fs_lock (pumps are threads). */
 long sh_path(const char *name, char *out, size_t size); /* absolute, against PWD */
-long sh_fs(struct fs_client **c);			/* fs0, connected once */
+long sh_stat(const char *path, struct fs_stat *st);	/* takes the lock */
 void sh_fs_lock(void);
 void sh_fs_unlock(void);
 long sh_load(const char *path, handle_t *image, uint64_t *size);

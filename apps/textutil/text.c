@@ -1,50 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The text utilities' input (text.h): a buffer filled from stdin or from a
- * file on fs0, cut into lines. A relative path is taken against PWD.
+ * file on any volume through the path library (sys/vfs.h, a relative path
+ * against PWD), cut into lines.
  */
 #include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs0.h"
 #include "sys/errors.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
-
-static struct fs_client fsc;
-
-static long connect(void)
-{
-	return fs0_connect(&fsc);
-}
+#include "sys/vfs.h"
 
 long text_open(struct text_in *t, const char *prog, const char *path)
 {
-	char full[FS_PATH_MAX];
 	struct fs_stat st;
-	const char *pwd = getenv("PWD");
 
 	*t = (struct text_in){.file = -1};
 	if (!path || strcmp(path, "-") == 0)
 		return E_OK;
-	full[0] = '\0';
-	if (path[0] != '/' && pwd && strcmp(pwd, "/") != 0)
-		strlcpy(full, pwd, sizeof(full));
-	if (path[0] != '/')
-		strlcat(full, "/", sizeof(full));
-	strlcat(full, path, sizeof(full));
-	long err = connect();
-	if (err == E_OK)
-		err = fs_open(&fsc, full, 0, &t->file, &st);
-	if (err == E_OK && (st.attr & FS_STAT_DIR)) {
-		fs_close(&fsc, t->file);
+	long err = t->file = vfs_open(path, VFS_O_READ);
+	if (t->file >= 0 && (err = vfs_fstat(t->file, &st)) == E_OK && (st.attr & FS_STAT_DIR))
 		err = E_ISDIR;
-	}
 	if (err != E_OK) {
+		if (t->file >= 0)
+			vfs_close(t->file);
 		t->file = -1;
-		dprintf(2, "%s: %s: %s\n", prog, path, sys_error_name(err));
+		vfs_fail(prog, path, err);
 	}
 	return err;
 }
@@ -52,7 +36,7 @@ long text_open(struct text_in *t, const char *prog, const char *path)
 void text_close(struct text_in *t)
 {
 	if (t->file >= 0)
-		fs_close(&fsc, t->file);
+		vfs_close(t->file);
 	t->file = -1;
 }
 
@@ -60,7 +44,6 @@ void text_close(struct text_in *t)
 static bool fill(struct text_in *t)
 {
 	long n;
-	uint64_t done = 0;
 
 	if (t->eof)
 		return false;
@@ -69,14 +52,10 @@ static bool fill(struct text_in *t)
 		t->end -= t->start;
 		t->start = 0;
 	}
-	if (t->file < 0) {
+	if (t->file < 0)
 		n = read(STDIN_FILENO, t->buf + t->end, sizeof(t->buf) - t->end);
-	} else {
-		n = fs_read(&fsc, t->file, t->offset, t->buf + t->end, sizeof(t->buf) - t->end,
-			    &done);
-		n = n < 0 ? n : (long)done;
-		t->offset += done;
-	}
+	else
+		n = vfs_read(t->file, t->buf + t->end, sizeof(t->buf) - t->end);
 	if (n <= 0) {
 		t->eof = n == 0;
 		t->error = n;
@@ -132,6 +111,5 @@ int text_fail(const char *prog, long err)
 {
 	if (err == E_INTR)
 		return 130;
-	dprintf(2, "%s: %s\n", prog, sys_error_name(err));
-	return 1;
+	return vfs_fail(prog, NULL, err);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the text utilities share (text.c): reading lines from stdin or from
- * a file on fs0 (a path against PWD), and reporting an error on stderr.
+ * a file on any volume (sys/vfs.h: a path against PWD), and reporting an
+ * error on stderr.
  * A line longer than TEXT_LINE_MAX is returned in pieces.
  */
 #pragma once
@@ -13,8 +14,7 @@
 #define TEXT_LINE_MAX 1024
 
 struct text_in {
-	int file; /* -1: stdin */
-	uint64_t offset;
+	int file;	   /* -1: stdin, else a vfs descriptor */
 	size_t start, end; /* unread bytes in buf */
 	bool eof;
 	long error;

@@ -7,6 +7,11 @@
  * line followed by enough BS to put the terminal's cursor back. The line
  * buffer is always NUL-terminated at `len`, and `len` never passes
  * SHELL_LINE_MAX, whatever the input.
+ *
+ * The line is UTF-8: a multi-byte character is gathered byte by byte
+ * (sh->utf8) and inserted whole once valid; the cursor only ever rests on
+ * a character boundary; BS on the terminal moves one column, so moves and
+ * redraws count columns (shell_utf8.c: two for a wide character).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -53,53 +58,61 @@ static void out_bell(struct shell *sh)
 	out(sh, "\a", 1);
 }
 
+static size_t cols(const struct shell *sh, size_t from, size_t to)
+{
+	return shell_utf8_columns(sh->line, from, to);
+}
+
 /*
- * The terminal's cursor is at column `from` of the line: redraw the line
- * from there, blank `erased` stale cells after its end, and move back to
+ * The terminal's cursor is at byte `from` of the line: redraw the line
+ * from there, blank `erased` stale columns after its end, and move back to
  * sh->cursor.
  */
 static void redraw_tail(struct shell *sh, size_t from, size_t erased)
 {
-	size_t tail = sh->len - from;
-
-	out(sh, sh->line + from, tail);
+	out(sh, sh->line + from, sh->len - from);
 	out_repeat(sh, ' ', erased);
-	out_repeat(sh, '\b', tail + erased - (sh->cursor - from));
+	out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len) + erased);
 }
 
 /* ---- editing operations ---- */
 
-static void edit_insert(struct shell *sh, char c)
+/* Insert n bytes (whole characters) at the cursor, or ring the bell if they do not fit. */
+static void edit_insert(struct shell *sh, const char *s, size_t n)
 {
 	size_t at = sh->cursor;
 
-	if (sh->len >= SHELL_LINE_MAX) {
+	if (n > (size_t)(SHELL_LINE_MAX - sh->len)) {
 		out_bell(sh);
 		return;
 	}
-	memmove(sh->line + at + 1, sh->line + at, sh->len - at + 1);
-	sh->line[at] = c;
-	sh->len++;
-	sh->cursor++;
+	memmove(sh->line + at + n, sh->line + at, sh->len - at + 1u);
+	memcpy(sh->line + at, s, n);
+	sh->len = (uint16_t)(sh->len + n);
+	sh->cursor = (uint16_t)(sh->cursor + n);
 	redraw_tail(sh, at, 0);
 }
 
 /* Remove the character at sh->cursor; the terminal's cursor is there. */
 static void edit_remove_here(struct shell *sh)
 {
-	size_t at = sh->cursor;
+	size_t at = sh->cursor, end = shell_utf8_next(sh->line, at, sh->len);
+	size_t width = cols(sh, at, end);
 
-	memmove(sh->line + at, sh->line + at + 1, sh->len - at);
-	sh->len--;
-	redraw_tail(sh, at, 1);
+	memmove(sh->line + at, sh->line + end, sh->len - end + 1u);
+	sh->len = (uint16_t)(sh->len - (end - at));
+	redraw_tail(sh, at, width);
 }
 
 static void edit_backspace(struct shell *sh)
 {
+	size_t prev;
+
 	if (sh->cursor == 0)
 		return;
-	out(sh, "\b", 1);
-	sh->cursor--;
+	prev = shell_utf8_prev(sh->line, sh->cursor);
+	out_repeat(sh, '\b', cols(sh, prev, sh->cursor));
+	sh->cursor = (uint16_t)prev;
 	edit_remove_here(sh);
 }
 
@@ -112,7 +125,7 @@ static void edit_delete(struct shell *sh)
 static void edit_move(struct shell *sh, size_t to)
 {
 	if (to < sh->cursor)
-		out_repeat(sh, '\b', sh->cursor - to);
+		out_repeat(sh, '\b', cols(sh, to, sh->cursor));
 	else
 		out(sh, sh->line + sh->cursor, to - sh->cursor);
 	sh->cursor = (uint16_t)to;
@@ -121,15 +134,16 @@ static void edit_move(struct shell *sh, size_t to)
 /* Replace the whole line with `text` and put the cursor at its end. */
 static void edit_replace(struct shell *sh, const char *text)
 {
-	size_t old = sh->len;
-	size_t n = strnlen(text, SHELL_LINE_MAX);
+	size_t old = cols(sh, 0, sh->len);
+	size_t n = strnlen(text, SHELL_LINE_MAX), now;
 
 	edit_move(sh, 0);
 	memmove(sh->line, text, n);
 	sh->line[n] = '\0';
 	sh->len = (uint16_t)n;
 	sh->cursor = (uint16_t)n;
-	redraw_tail(sh, 0, old > n ? old - n : 0);
+	now = cols(sh, 0, n);
+	redraw_tail(sh, 0, old > now ? old - now : 0);
 }
 
 static void edit_clear(struct shell *sh)
@@ -138,6 +152,7 @@ static void edit_clear(struct shell *sh)
 	sh->len = 0;
 	sh->cursor = 0;
 	sh->esc = SHELL_ESC_NONE;
+	sh->utf8_len = 0;
 	shell_hist_reset(&sh->hist);
 }
 
@@ -189,12 +204,10 @@ static void esc_key(struct shell *sh, uint8_t final)
 		edit_history(sh, false);
 		break;
 	case 'C':
-		if (sh->cursor < sh->len)
-			edit_move(sh, sh->cursor + 1u);
+		edit_move(sh, shell_utf8_next(sh->line, sh->cursor, sh->len));
 		break;
 	case 'D':
-		if (sh->cursor > 0)
-			edit_move(sh, sh->cursor - 1u);
+		edit_move(sh, shell_utf8_prev(sh->line, sh->cursor));
 		break;
 	case 'H':
 		edit_move(sh, 0);
@@ -295,6 +308,28 @@ static void input_control(struct shell *sh, uint8_t b)
 	}
 }
 
+/*
+ * A byte of a multi-byte character: gathered until the sequence is whole,
+ * then inserted if valid. A byte that cannot continue it starts afresh (or
+ * is dropped), so a stray or cut sequence never reaches the line.
+ */
+static void input_utf8(struct shell *sh, uint8_t b)
+{
+	size_t used;
+
+	if ((b & 0xC0) != 0x80 || sh->utf8_len == 0) {
+		sh->utf8_len = 0;
+		if (shell_utf8_need(b) < 2)
+			return;
+	}
+	sh->utf8[sh->utf8_len++] = b;
+	if (sh->utf8_len < shell_utf8_need(sh->utf8[0]))
+		return;
+	if (shell_utf8_decode(sh->utf8, sh->utf8_len, &used) >= 0)
+		edit_insert(sh, (const char *)sh->utf8, sh->utf8_len);
+	sh->utf8_len = 0;
+}
+
 /* While a command or job runs: only Ctrl-C means something. */
 static void input_busy(struct shell *sh, uint8_t b)
 {
@@ -318,8 +353,13 @@ void shell_input(struct shell *sh, uint8_t b)
 		return;
 	if (sh->esc != SHELL_ESC_NONE && esc_feed(sh, b))
 		return;
+	if (b >= 0x80) {
+		input_utf8(sh, b);
+		return;
+	}
+	sh->utf8_len = 0; /* a cut sequence is dropped */
 	if (b >= 0x20 && b < 0x7F)
-		edit_insert(sh, (char)b);
+		edit_insert(sh, (const char *)&b, 1);
 	else
 		input_control(sh, b);
 }
@@ -340,13 +380,12 @@ int shell_init(struct shell *sh, const struct shell_config *cfg)
 
 void shell_insert(struct shell *sh, const char *text)
 {
-	for (; *text; text++)
-		edit_insert(sh, *text);
+	edit_insert(sh, text, strnlen(text, SHELL_LINE_MAX + 1u));
 }
 
 void shell_prompt(struct shell *sh)
 {
 	out(sh, sh->prompt, strlen(sh->prompt));
 	out(sh, sh->line, sh->len);
-	out_repeat(sh, '\b', sh->len - sh->cursor);
+	out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len));
 }

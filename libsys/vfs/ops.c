@@ -73,6 +73,16 @@ long vfs_rename(const char *from, const char *to)
 	return fs_rename(a.c, a.rest, b.rest);
 }
 
+long vfs_settime(const char *path, uint64_t stamp)
+{
+	struct vfs_where w;
+	long err = vfs_where(path, &w);
+
+	if (err != E_OK)
+		return err;
+	return fixed(&w) ? E_BUSY : fs_settime(w.c, w.rest, stamp);
+}
+
 long vfs_sync(void)
 {
 	long first = E_OK;

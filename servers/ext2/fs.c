@@ -12,6 +12,10 @@
  * time layout (UTC). FS_STAT does not follow a final symlink (it shows the
  * link); FS_OPEN follows it. No system calls here: mapping a client's
  * buffer and watching for its death go through struct ext2_env.
+ *
+ * Until the server has found its volume (s->vol is published once, by the
+ * thread that probes the disks), every call that needs one answers
+ * E_NOVOLUME at once; attach, close and sync need none.
  */
 #include <string.h>
 
@@ -97,6 +101,12 @@ static long node_of(struct ext2_server *s, uint64_t badge, uint64_t h, struct ex
 	return E_OK;
 }
 
+/* The volume, or NULL while the disks are still being probed. */
+static struct ext2_vol *vol_of(const struct ext2_server *s)
+{
+	return __atomic_load_n(&s->vol, __ATOMIC_ACQUIRE);
+}
+
 static long attach_op(void *ctx, uint64_t badge, handle_t mobj, uint64_t *size)
 {
 	struct ext2_server *s = ctx;
@@ -134,6 +144,8 @@ static long open_op(void *ctx, uint64_t badge, const char *path, uint32_t flags,
 	struct ext2_node n;
 	unsigned i = 0;
 
+	if (!vol_of(s))
+		return E_NOVOLUME;
 	if (!c)
 		return E_NOSPACE;
 	while (i < FS_HANDLES_MAX && (c->open >> i & 1))
@@ -181,7 +193,7 @@ static long stat_op(void *ctx, const char *path, struct fs_stat *st)
 {
 	struct ext2_server *s = ctx;
 	struct ext2_node n;
-	long r = ext2_lookup(s->vol, path, false, &n);
+	long r = vol_of(s) ? ext2_lookup(s->vol, path, false, &n) : E_NOVOLUME;
 
 	if (r == E_OK)
 		to_fs_stat(&n, st);
@@ -217,9 +229,14 @@ static long readdir_op(void *ctx, uint64_t badge, uint64_t h, uint64_t *cookie, 
 
 static long path_rofs(void *ctx, const char *path)
 {
-	(void)ctx;
 	(void)path;
-	return E_ROFS;
+	return vol_of(ctx) ? E_ROFS : E_NOVOLUME;
+}
+
+static long settime_op(void *ctx, const char *path, uint64_t stamp)
+{
+	(void)stamp;
+	return path_rofs(ctx, path);
 }
 
 static long rename_op(void *ctx, const char *from, const char *to)
@@ -254,6 +271,8 @@ static long statfs_op(void *ctx, struct fs_statfs *out, char label[12])
 	struct ext2_server *s = ctx;
 	struct ext2_statfs e;
 
+	if (!vol_of(s))
+		return E_NOVOLUME;
 	ext2_statfs(s->vol, &e);
 	*out = (struct fs_statfs){FS_TYPE_EXT2, e.block_size, e.blocks, e.free_blocks,
 				  s->sector_size};
@@ -292,4 +311,5 @@ const struct fs_ops ext2_fs_ops = {
 	.sync = sync_op,
 	.statfs = statfs_op,
 	.client_gone = client_gone_op,
+	.settime = settime_op,
 };

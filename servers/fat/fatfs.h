@@ -41,3 +41,5 @@ struct fat_server {
 };
 
 extern const struct fs_ops fat_fs_ops;
+/* FS_SETTIME (settime.c). */
+long fat_settime_op(void *ctx, const char *path, uint64_t stamp);

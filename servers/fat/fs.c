@@ -292,4 +292,5 @@ const struct fs_ops fat_fs_ops = {
 	.sync = sync_op,
 	.statfs = statfs_op,
 	.client_gone = client_gone,
+	.settime = fat_settime_op,
 };

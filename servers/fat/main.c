@@ -245,7 +245,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv = {.env = &env};
-static struct fs_server fss = {&fat_fs_ops, &fsrv};
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 
 /* Before each wait: on a tick, write back what has been dirty since the last one. */
 static void before_wait(void *ctx)
@@ -364,6 +364,7 @@ int main(void)
 	sys_ep_bind(ep, tick);
 	wait_for_disk();
 	mount();
+	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
 	struct server s = fs_server(ep, &fss);
 	s.before_wait = before_wait;
 	return (int)server_run(&s);

@@ -21,20 +21,38 @@ shows in `jobs`; `exit` gives the console's prompt back. Then the stream
 server is crashed under a running sh (`svc fi stream crash`): sh reads
 end-of-stream and ends, the console's prompt returns, and a new sh works.
 The files sh wrote are read on the host with mtools after the machine
-stops."""
+stops.
 
+Other volumes through the path library (build/share.img, ext2, at
+/mnt/share): `wc -l` of a file there, `<` from it and `>` to /, `cd
+/mnt/share` with a relative redirection, Tab completion of /mnt/sh and of
+a name there, and errors naming the path and the reason (a redirection
+onto the read-only volume, cd to a missing directory). UTF-8 typed on the
+line: Tab completes /日本 to /日本語のファイル.txt (iso/mkdisk.py puts it
+there), Backspace after a typed 語 removes the whole character, the
+up arrow brings the Japanese line back, and Tab between 本a and 木b (whose
+UTF-8 share two bytes) lists them instead of inserting half a character. touch: `touch -d` sets a time and
+plain `touch` sets now (both read with mdir on the host), and on the
+read-only volume it says so."""
+
+import datetime
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 
 from console_shell import ConsoleShell, lines_matching
 from harness import TestRun
+from test_ext2 import debugfs_read
 
 SH_PROMPT = r"^sh\$ "
 FIRST = 2048
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
 SECTOR = 512
+JAPANESE_NAME = "日本語のファイル.txt"  # iso/mkdisk.py
+JAPANESE_BYTES = len("これは日本語のテキストです。\n".encode())
+OLD_STAMP = "2021-03-04 05:06:08"
 
 
 def sh_line(sh, m, line, expect, timeout=30):
@@ -87,6 +105,55 @@ def files_and_status(run, sh, m):
               "a missing program: one line, $? 127")
     sh_line(sh, m, "echo a | | b", r"^sh: syntax error near '\|'$")
     run.check(True, "a syntax error is one line")
+
+
+def other_volumes(run, sh, m, readme):
+    """Redirections, cd and Tab completion on the ext2 volume at /mnt/share."""
+    n = readme.count(b"\n")
+    sh_line(sh, m, "wc -l /mnt/share/README.md", rf"^{n}( /mnt/share/README\.md)?$")
+    run.check(True, f"wc -l of a file on another volume: {n}")
+    sh_line(sh, m, "cat < /mnt/share/README.md > /readme.txt; wc -c < /readme.txt",
+            rf"^{len(readme)}$")
+    run.check(True, "< from /mnt/share and > to /: all the bytes")
+    lines = sh_line(sh, m, "cd /mnt/share; pwd; wc -c < README.md", rf"^{len(readme)}$")
+    run.check(lines_matching(lines, r"^/mnt/share$"),
+              "cd /mnt/share, pwd, and a relative < there", "\n".join(lines[-4:]))
+    lines = sh_line(sh, m, "cd /; wc -c /mnt/sh\tREAD\t", rf"^{len(readme)}( /mnt/share/README\.md)?$")
+    run.check(any("/mnt/share/README.md" in line for line in lines[:2]),
+              "the completed line is echoed", "\n".join(lines))
+    run.check(True, "Tab completes /mnt/sh to /mnt/share/ and READ to README.md")
+    sh_line(sh, m, "echo x > /mnt/share/new.txt",
+            r"^sh: /mnt/share/new\.txt: read-only filesystem$")
+    sh_line(sh, m, "cd /mnt/share/nope", r"^cd: /mnt/share/nope: no such file or directory$")
+    run.check(True, "errors name the path and the reason (read-only volume, missing directory)")
+
+
+def utf8_line(run, sh, m):
+    """A Japanese name typed, completed, erased by character and recalled."""
+    want = rf"^{JAPANESE_BYTES}( /{re.escape(JAPANESE_NAME)})?$"
+    lines = sh_line(sh, m, "wc -c /日本\t", want)
+    run.check(any(JAPANESE_NAME in line for line in lines[:2]),
+              "Tab completes /日本 to the Japanese name (echoed in UTF-8)", "\n".join(lines))
+    sh_line(sh, m, f"wc -c /{JAPANESE_NAME}語\x7f", want)
+    run.check(True, "Backspace after 語 removes the whole character (3 bytes)")
+    sh_line(sh, m, "\x1b[A", want)
+    run.check(True, "the up arrow brings the Japanese line back")
+    sh_line(sh, m, "mkdir /j; touch /j/本a /j/木b; echo made $?", r"^made 0$")
+    lines = sh_line(sh, m, "wc -c /j/\t本a", r"^0( /j/本a)?$")
+    run.check(lines_matching(lines, r"^本a  木b  $|^木b  本a  $"),
+              "Tab on /j/ (本 and 木 share two bytes): the list, and no half character "
+              "inserted", "\n".join(lines))
+
+
+def touching(run, sh, m):
+    sh_line(sh, m, f"touch -d '{OLD_STAMP}' /hello.txt /old.txt; echo touched $?",
+            r"^touched 0$")
+    sh_line(sh, m, f"touch -d '{OLD_STAMP}' /now.txt; touch /now.txt; echo touched $?",
+            r"^touched 0$")
+    sh_line(sh, m, "touch /mnt/share/README.md",
+            r"^touch: /mnt/share/README\.md: read-only filesystem$")
+    sh_line(sh, m, "touch -d 2021 /x", r"^touch: 2021: not a time as YYYY-MM-DD HH:MM:SS$")
+    run.check(True, "touch: -d, now, a read-only volume and a bad time")
 
 
 def misbehaving(run, sh, m):
@@ -151,22 +218,43 @@ def host_files(run, image, tmp):
     got = subprocess.run(["mtype", "-i", part, "::/sorted.txt"], capture_output=True)
     run.check(got.stdout == b"3\n2\n1\n", "on the host, /sorted.txt is seq 3 sorted -rn",
               got.stdout)
+    listing = subprocess.run(["mdir", "-i", part, "::/"], capture_output=True,
+                             text=True).stdout
+    old = "2021-03-04   5:06"
+    for name in ("hello", "old"):
+        line = next((l for l in listing.splitlines() if l.startswith(name + " ")), "")
+        run.check(old in line, f"on the host, touch -d gave /{name}.txt {OLD_STAMP}", line)
+    line = next((l for l in listing.splitlines() if l.startswith("now ")), "")
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    days = {str(today + datetime.timedelta(days=d)) for d in (-1, 0, 1)}
+    run.check(any(d in line for d in days) and "2021" not in line,
+              "on the host, plain touch gave /now.txt today's date (the RTC's)", line)
 
 
 def main(run):
+    share = os.path.join(os.path.dirname(os.path.abspath(run.iso)), "..", "share.img")
     with tempfile.TemporaryDirectory() as tmp:
         image, extra = run.default_disk(tmp)
+        img = os.path.join(tmp, "share.img")
+        shutil.copy(share, img)
+        readme = debugfs_read(img, "/README.md", tmp)
+        extra += ["-drive", f"file={img},format=raw,if=none,id=share",
+                  "-device", "ide-hd,drive=share,bus=ide.5"]
         with run.machine(extra=extra, timeout=60) as m:
             m.start()
             sh = ConsoleShell(m)
             sh.wait_ready()
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=30)
+            m.wait_for(r"ext2: disk\d: mounted", since=0, timeout=30)
             sh.send("sh\r")
             m.wait_for(SH_PROMPT, timeout=30)
             sh.wait_quiet()
             pipes(run, sh, m)
             completion(run, sh, m)
             files_and_status(run, sh, m)
+            other_volumes(run, sh, m, readme)
+            utf8_line(run, sh, m)
+            touching(run, sh, m)
             misbehaving(run, sh, m)
             jobs(run, sh, m)
             sh.send("exit 3\r")

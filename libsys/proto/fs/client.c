@@ -34,6 +34,56 @@ static long put_paths(const char *a, const char *b)
 	return (long)(la + 1 + (b ? lb + 1 : 0));
 }
 
+long fs_instance(struct fs_client *c, uint64_t *instance);
+
+/*
+ * Before the first change since the last good sync: which instance takes
+ * it (fs_sync compares). Unknown (0) if the server does not answer; then
+ * fs_sync reports E_RESTARTED unless the server cannot say at all.
+ */
+static void note_change(struct fs_client *c)
+{
+	uint64_t id = 0;
+
+	if (c->changed)
+		return;
+	long err = fs_instance(c, &id);
+	c->changed = true;
+	c->instance = err == E_OK ? id : 0;
+}
+
+/* A change that per-file tracking does not cover: a name, a size, a time. */
+static void note_other_change(struct fs_client *c)
+{
+	note_change(c);
+	c->changed_other = true;
+}
+
+static bool any_unsynced(const struct fs_client *c)
+{
+	for (int i = 0; i < FS_CLIENT_FILES; i++)
+		if (c->files[i].used && c->files[i].unsynced)
+			return true;
+	return false;
+}
+
+/*
+ * After a whole-volume FS_FSYNC (E_OK, or E_RESTARTED that the caller was
+ * told): the changes since the last good sync are settled if the instance
+ * that took them is the one that synced, or if they were only writes to
+ * this file, which fs_fsync's own answer covered.
+ */
+static void settle(struct fs_client *c, long verdict)
+{
+	uint64_t now = 0;
+
+	if (!c->changed)
+		return;
+	bool same = verdict == E_OK && fs_instance(c, &now) == E_OK && now == c->instance;
+	if (same || (!c->changed_other && !any_unsynced(c)))
+		c->changed = c->changed_other = false;
+}
+
 long fs_attach(struct fs_client *c)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_ATTACH, 0, 1, 0), .cap = c->buffer};
@@ -98,6 +148,8 @@ long fs_open(struct fs_client *c, const char *path, uint32_t flags, int *fd, str
 		return E_NOSPACE;
 	if (strnlen(path, FS_PATH_MAX) == FS_PATH_MAX)
 		return E_INVAL;
+	if (flags & (FS_O_CREATE | FS_O_TRUNC))
+		note_other_change(c);
 	for (int a = 0; a < attempts(c) && lost_state(err); a++) {
 		err = open_once(c, path, flags, &c->files[i].remote, st);
 		if (lost_state(err) && !(flags & FS_O_EXCL))
@@ -129,6 +181,7 @@ long fs_close(struct fs_client *c, int fd)
 		return E_BADHANDLE;
 	m.w[0] = f->remote;
 	f->used = false;
+	c->changed_other |= f->unsynced; /* its writes are no longer tracked by file */
 	err = ipc_call(c->ep, &m, c->timeout);
 	err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
 	return lost_state(err) ? E_OK : err; /* a new instance has nothing to close */
@@ -173,6 +226,8 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 	uint64_t gen = c->generation;
 
 	*done = 0;
+	if (method == FS_WRITE && len > 0)
+		note_change(c);
 	while (err == E_OK && *done < len) {
 		uint64_t n = len - *done;
 		n = n < c->buffer_size ? n : c->buffer_size;
@@ -239,6 +294,8 @@ long fs_readdir(struct fs_client *c, int fd, uint64_t *cookie, struct fs_stat *s
 long fs_truncate(struct fs_client *c, int fd, uint64_t size)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_TRUNCATE, 2, 0, 0), .w = {0, size}};
+
+	note_other_change(c);
 	return file_call(c, fd, &m, 0, 0);
 }
 
@@ -250,37 +307,52 @@ long fs_fsync(struct fs_client *c, int fd)
 
 	if (err == E_OK && f->unsynced && f->since != c->generation)
 		err = E_RESTARTED; /* a server that died may have taken writes with it */
-	if (err == E_OK || err == E_RESTARTED)
+	if (err == E_OK || err == E_RESTARTED) {
 		f->unsynced = false;
-	return err;
-}
-
-/* A call by path(s); `done_on_resend` is the error that means a resend found it done. */
-static long path_call(struct fs_client *c, uint16_t method, const char *a, const char *b,
-		      long done_on_resend, struct ipc_msg *out, uint32_t rwords)
-{
-	long err = E_RESTARTED;
-
-	for (int i = 0; i < attempts(c) && err == E_RESTARTED; i++) {
-		long n = put_paths(a, b);
-		struct ipc_msg m = {.tag = IPC_TAG(method, 0, 0, n)};
-		if (n < 0)
-			return n;
-		err = ipc_call(c->ep, &m, c->timeout);
-		if (err == E_OK)
-			err = ipc_reply_status(&m, rwords, 0);
-		if (i > 0 && done_on_resend && err == done_on_resend)
-			err = E_OK;
-		if (out)
-			*out = m;
+		settle(c, err);
 	}
 	return err;
 }
 
+/*
+ * A call by path(s): m holds the method and its words, and the reply
+ * after; `done_on_resend` is the error that means a resend found it done.
+ */
+static long path_call(struct fs_client *c, struct ipc_msg *m, const char *a, const char *b,
+		      long done_on_resend, uint32_t rwords)
+{
+	const struct ipc_msg req = *m;
+	long err = E_RESTARTED;
+
+	for (int i = 0; i < attempts(c) && err == E_RESTARTED; i++) {
+		long n = put_paths(a, b);
+		if (n < 0)
+			return n;
+		*m = req;
+		m->tag = IPC_TAG(IPC_TAG_LABEL(req.tag), IPC_TAG_WORDS(req.tag), 0, n);
+		err = ipc_call(c->ep, m, c->timeout);
+		if (err == E_OK)
+			err = ipc_reply_status(m, rwords, 0);
+		if (i > 0 && done_on_resend && err == done_on_resend)
+			err = E_OK;
+	}
+	return err;
+}
+
+/* A change by path(s): the instance noted first (note_other_change), then the call. */
+static long change_call(struct fs_client *c, uint16_t method, uint64_t w0, const char *a,
+			const char *b, long done_on_resend)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(method, method == FS_SETTIME, 0, 0), .w = {w0}};
+
+	note_other_change(c);
+	return path_call(c, &m, a, b, done_on_resend, 0);
+}
+
 long fs_stat(struct fs_client *c, const char *path, struct fs_stat *st)
 {
-	struct ipc_msg m;
-	long err = path_call(c, FS_STAT, path, NULL, 0, &m, 5);
+	struct ipc_msg m = {.tag = IPC_TAG(FS_STAT, 0, 0, 0)};
+	long err = path_call(c, &m, path, NULL, 0, 5);
 
 	if (err == E_OK)
 		memcpy(st, m.w, sizeof(*st));
@@ -289,29 +361,73 @@ long fs_stat(struct fs_client *c, const char *path, struct fs_stat *st)
 
 long fs_mkdir(struct fs_client *c, const char *path)
 {
-	return path_call(c, FS_MKDIR, path, NULL, E_EXISTS, NULL, 0);
+	return change_call(c, FS_MKDIR, 0, path, NULL, E_EXISTS);
 }
 
 long fs_unlink(struct fs_client *c, const char *path)
 {
-	return path_call(c, FS_UNLINK, path, NULL, E_NOENT, NULL, 0);
+	return change_call(c, FS_UNLINK, 0, path, NULL, E_NOENT);
 }
 
 long fs_rmdir(struct fs_client *c, const char *path)
 {
-	return path_call(c, FS_RMDIR, path, NULL, E_NOENT, NULL, 0);
+	return change_call(c, FS_RMDIR, 0, path, NULL, E_NOENT);
 }
 
 long fs_rename(struct fs_client *c, const char *from, const char *to)
 {
-	return path_call(c, FS_RENAME, from, to, E_NOENT, NULL, 0);
+	return change_call(c, FS_RENAME, 0, from, to, E_NOENT);
+}
+
+long fs_settime(struct fs_client *c, const char *path, uint64_t stamp)
+{
+	return change_call(c, FS_SETTIME, stamp, path, NULL, 0);
+}
+
+long fs_instance(struct fs_client *c, uint64_t *instance)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_INSTANCE, 0, 0, 0)};
+	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
+
+	if (err == E_OK)
+		err = ipc_reply_status(&m, 1, 0);
+	if (err == E_OK)
+		*instance = m.w[0];
+	return err;
+}
+
+/* Whether the instance that took the changes since the last sync is still the one serving. */
+static long same_instance(struct fs_client *c)
+{
+	uint64_t now = 0;
+	long err = fs_instance(c, &now);
+
+	if (err == E_NOSYS)
+		return E_OK; /* a server that cannot say (read-only ext2: it changes nothing) */
+	if (err == E_OK && (c->instance == 0 || now != c->instance))
+		err = E_RESTARTED;
+	return err;
 }
 
 long fs_sync(struct fs_client *c)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_SYNC, 0, 0, 0)};
-	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
-	return err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
+	long err = E_RESTARTED;
+	bool resent = false;
+
+	for (int i = 0; i < attempts(c) && err == E_RESTARTED; i++) {
+		resent = i > 0;
+		err = ipc_call(c->ep, &m, c->timeout);
+		err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
+	}
+	if (err == E_OK && c->changed)
+		err = resent ? E_RESTARTED : same_instance(c);
+	if (err == E_OK || err == E_RESTARTED) {
+		c->changed = c->changed_other = false; /* on the medium, or the caller was told */
+		for (int i = 0; i < FS_CLIENT_FILES; i++)
+			c->files[i].unsynced = false;
+	}
+	return err;
 }
 
 long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])

@@ -228,6 +228,27 @@ static long on_statfs(struct server_request *req)
 	return E_OK;
 }
 
+static long on_settime(struct server_request *req)
+{
+	const char *path = server_name(req, FS_PATH_MAX);
+	const struct fs_ops *ops = fs_of(req)->ops;
+
+	if (!words(req, 1))
+		return E_PROTO;
+	if (!ops->settime)
+		return E_NOSYS;
+	return path ? ops->settime(fs_of(req)->ctx, path, req->msg.w[0]) : E_INVAL;
+}
+
+static long on_instance(struct server_request *req)
+{
+	if (!fs_of(req)->instance)
+		return E_NOSYS;
+	req->msg.w[0] = fs_of(req)->instance;
+	req->msg.tag = IPC_TAG(0, 1, 0, 0);
+	return E_OK;
+}
+
 static void on_gone(void *ctx, uint64_t badge)
 {
 	const struct fs_server *fs = ctx;
@@ -241,7 +262,7 @@ static const struct server_method fs_methods[] = {
 	{FS_FSTAT, 0, on_fstat},       {FS_READDIR, 0, on_readdir}, {FS_MKDIR, 0, on_mkdir},
 	{FS_UNLINK, 0, on_unlink},     {FS_RMDIR, 0, on_rmdir},	    {FS_RENAME, 0, on_rename},
 	{FS_TRUNCATE, 0, on_truncate}, {FS_FSYNC, 0, on_fsync},	    {FS_SYNC, 0, on_sync},
-	{FS_STATFS, 0, on_statfs},
+	{FS_STATFS, 0, on_statfs},     {FS_SETTIME, 0, on_settime}, {FS_INSTANCE, 0, on_instance},
 };
 
 struct server fs_server(handle_t ep, struct fs_server *fs)

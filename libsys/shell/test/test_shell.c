@@ -338,6 +338,61 @@ static void test_ignored_bytes(void)
 	EXPECT_LINE("ab");
 }
 
+#define NIHON	"\xE6\x97\xA5\xE6\x9C\xAC" /* 日本: two wide characters */
+#define GO	"\xE8\xAA\x9E"		   /* 語 */
+#define E_ACUTE "e\xCC\x81"		   /* e and a combining acute accent */
+
+/* UTF-8 typed in: inserted whole, erased and moved over by character, redrawn by column. */
+static void test_utf8(void)
+{
+	fx_setup(NULL, 0);
+	fx_feed(NIHON);
+	EXPECT_OUT(NIHON);
+	EXPECT_LINE(NIHON);
+	fx_feed("\x7f");
+	EXPECT_OUT("\b\b  \b\b"); /* one character, two columns */
+	EXPECT_LINE("\xE6\x97\xA5");
+	fx_feed(LEFT "a");
+	EXPECT_OUT("\b\ba\xE6\x97\xA5\b\b");
+	EXPECT_LINE("a\xE6\x97\xA5");
+	fx_feed(RIGHT DELETE);
+	EXPECT_OUT("\xE6\x97\xA5"); /* right over the whole character; delete at the end: nothing */
+	fx_feed("\xE6\x97x\x9C\xAC\xFF\xC3\xA9");
+	EXPECT_LINE("a\xE6\x97\xA5x\xC3\xA9"); /* a cut sequence and stray bytes dropped */
+	CHECK(fx_screen_matches());
+	fx_feed(CTRL_U E_ACUTE "\x7f");
+	EXPECT_LINE(""); /* the accent goes with its letter */
+	CHECK(fx_screen_matches());
+	fx_clear_output();
+	shell_insert(&fx.sh, GO ".txt");
+	fx_feed(HOME);
+	EXPECT_OUT(GO ".txt\b\b\b\b\b\b");
+	fx_feed("\r");
+	CHECK(strcmp(fx.lines[0], GO ".txt") == 0);
+	fx_feed(UP);
+	EXPECT_LINE(GO ".txt");
+	CHECK(fx_screen_matches());
+}
+
+static void test_utf8_units(void)
+{
+	static const char s[] = "a" NIHON E_ACUTE;
+	size_t used = 0, len = strlen(s);
+
+	CHECK_EQ(shell_utf8_decode((const uint8_t *)NIHON, 6, &used), 0x65E5);
+	CHECK_EQ(used, 3);
+	CHECK_EQ(shell_utf8_decode((const uint8_t *)"\xC0\xAF", 2, &used), -1);	    /* overlong */
+	CHECK_EQ(shell_utf8_decode((const uint8_t *)"\xED\xA0\x80", 3, &used), -1); /* surrogate */
+	CHECK_EQ(shell_utf8_decode((const uint8_t *)"\xF4\x90\x80\x80", 4, &used), -1);
+	CHECK_EQ(shell_utf8_decode((const uint8_t *)"\xF0\x9F\x98\x80", 4, &used), 0x1F600);
+	CHECK_EQ(shell_utf8_columns(s, 0, len), 1 + 4 + 1);
+	CHECK_EQ(shell_utf8_next(s, 1, len), 4);
+	CHECK_EQ(shell_utf8_next(s, 7, len), len);
+	CHECK_EQ(shell_utf8_prev(s, len), 7);
+	CHECK_EQ(shell_utf8_prev(s, 7), 4);
+	CHECK_EQ(shell_utf8_prev(s, 1), 0);
+}
+
 /* The host's Tab: "hel" before the cursor becomes "hello"; anything else lists two words. */
 static void fx_complete(struct shell *sh, const char *line, size_t cursor)
 {
@@ -407,7 +462,7 @@ static void test_random_bytes(void)
 			bad_at = i;
 	if (bad_at >= 0) {
 		fprintf(stderr, "random: screen and line differ after byte %d\n", bad_at);
-		fx_print_escaped("row ", fx.row);
+		fx_print_escaped("row ", fx_row_text());
 		fx_print_escaped("line", shell_line(&fx.sh, NULL));
 	}
 	CHECK_EQ(bad_at, -1);
@@ -433,6 +488,8 @@ int main(void)
 	test_long_line();
 	test_ignored_bytes();
 	test_tab();
+	test_utf8();
+	test_utf8_units();
 	test_random_bytes();
 	return check_summary("shell");
 }

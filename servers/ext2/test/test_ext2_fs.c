@@ -66,7 +66,7 @@ static void fake_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct ext2_env env = {fake_map, fake_unmap, fake_watch};
 static struct ext2_server esrv;
-static struct fs_server fss = {&ext2_fs_ops, &esrv};
+static struct fs_server fss = {&ext2_fs_ops, &esrv, 0};
 static struct server srv;
 
 /* A server instance over the image: a new one knows no client, as after a restart. */
@@ -164,6 +164,7 @@ static void test_read_only(struct fs_client *c)
 	CHECK_EQ(fs_unlink(c, "/data.bin"), E_ROFS);
 	CHECK_EQ(fs_rmdir(c, "/sub"), E_ROFS);
 	CHECK_EQ(fs_rename(c, "/data.bin", "/x"), E_ROFS);
+	CHECK_EQ(fs_settime(c, "/data.bin", FS_TIME_NOW), E_ROFS);
 	CHECK_EQ(fs_open(c, "/data.bin", FS_O_CREATE, &fd, &st), E_OK); /* it exists: opened */
 	CHECK_EQ(fs_write(c, fd, 0, "x", 1, &done), E_ROFS);
 	CHECK_EQ(fs_truncate(c, fd, 0), E_ROFS);
@@ -192,6 +193,28 @@ static void test_restart(struct fs_client *c)
 	CHECK_EQ(fs_read(c, fd, 7, in, 3, &done), E_OK);
 	CHECK(in[0] == pattern(7) && in[2] == pattern(9));
 	CHECK_EQ(fs_close(c, fd), E_OK);
+}
+
+/* Before the volume is found (main.c's probing thread): every call that needs it, E_NOVOLUME. */
+static void test_no_volume(void)
+{
+	struct ext2_vol *v = esrv.vol;
+	struct fs_client c2 = client_for(fake_ipc_endpoint(&srv, 7));
+	struct fs_statfs sf;
+	struct fs_stat st;
+	char label[12];
+	int fd;
+
+	esrv.vol = NULL;
+	CHECK_EQ(fs_statfs(&c2, &sf, label), E_NOVOLUME);
+	CHECK_EQ(fs_stat(&c2, "/data.bin", &st), E_NOVOLUME);
+	CHECK_EQ(fs_open(&c2, "/data.bin", 0, &fd, &st), E_NOVOLUME);
+	CHECK_EQ(fs_mkdir(&c2, "/d"), E_NOVOLUME);
+	CHECK_EQ(fs_settime(&c2, "/data.bin", FS_TIME_NOW), E_NOVOLUME);
+	CHECK_EQ(fs_attach(&c2), E_OK); /* needs no volume */
+	esrv.vol = v;
+	CHECK_EQ(fs_open(&c2, "/data.bin", 0, &fd, &st), E_OK);
+	CHECK_EQ(fs_close(&c2, fd), E_OK);
 }
 
 static void test_client_gone(void)
@@ -260,6 +283,7 @@ int main(void)
 	test_dirs(&c);
 	test_read_only(&c);
 	test_restart(&c);
+	test_no_volume();
 	test_client_gone();
 	CHECK(sys_seen.maps >= 2 && sys_seen.watches >= 2);
 	ext2_unmount(esrv.vol);

@@ -70,7 +70,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv;
-static struct fs_server fss = {&fat_fs_ops, &fsrv};
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 static struct server srv;
 
 /*
@@ -86,6 +86,7 @@ static void new_instance_after(bool crash)
 	memset(&fsrv, 0, sizeof(fsrv));
 	fsrv.env = &env;
 	CHECK_EQ(fat_mount(&dev, NULL, &fsrv.vol), E_OK);
+	fss.instance++; /* FS_INSTANCE: each instance its own */
 	srv = fs_server(0, &fss);
 }
 
@@ -231,6 +232,7 @@ static void test_restart(struct fs_client *c)
 	memset(in, 0, sizeof(in));
 	CHECK_EQ(fs_read(c, fd, 1000, in, 5000, &done), E_OK);
 	CHECK(memcmp(in, out + 1000, 5000) == 0);
+	CHECK_EQ(fs_write(c, fd, 10, "again", 5, &done), E_OK); /* asks FS_INSTANCE first */
 	fake_ipc_fail_next(E_RESTARTED, 1, 1); /* the write happened, its reply was lost */
 	CHECK_EQ(fs_write(c, fd, 10, "again", 5, &done), E_OK);
 	CHECK_EQ(fs_read(c, fd, 8, in, 9, &done), E_OK);
@@ -255,6 +257,62 @@ static void test_restart(struct fs_client *c)
 	CHECK_EQ(fs_read(c, fd, 100, in, 5, &done), E_OK);
 	CHECK(memcmp(in, "lost?", 5) == 0);
 	CHECK_EQ(fs_close(c, fd), E_OK);
+}
+
+/*
+ * fs_sync after a restart nobody noticed (the server died while the
+ * client was idle, its file closed): E_RESTARTED, not a success for data
+ * the old instance never wrote; after the changes are made again, E_OK.
+ */
+static void test_sync_after_restart(struct fs_client *c)
+{
+	struct fs_stat st;
+	uint64_t done;
+	int fd;
+
+	CHECK_EQ(fs_sync(c), E_OK); /* test_restart's last fsync settled its changes */
+	CHECK_EQ(fs_open(c, "/unsynced.txt", FS_O_CREATE, &fd, NULL), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, "maybe", 5, &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	new_instance_after(true); /* the crash takes the cache with the new file */
+	c->ep = fake_ipc_endpoint(&srv, 5);
+	CHECK_EQ(fs_sync(c), E_RESTARTED);
+	CHECK_EQ(fs_stat(c, "/unsynced.txt", &st), E_NOENT); /* indeed lost */
+	CHECK_EQ(fs_open(c, "/unsynced.txt", FS_O_CREATE, &fd, NULL), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, "maybe", 5, &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(fs_sync(c), E_OK);
+	CHECK_EQ(fs_sync(c), E_OK); /* nothing changed since */
+	new_instance_after(true);
+	c->ep = fake_ipc_endpoint(&srv, 5);
+	CHECK_EQ(fs_sync(c), E_OK); /* a restart with nothing unsynced loses nothing */
+	CHECK_EQ(fs_stat(c, "/unsynced.txt", &st), E_OK);
+	CHECK_EQ(st.size, 5);
+	CHECK_EQ(fs_rename(c, "/unsynced.txt", "/renamed.txt"), E_OK);
+	fake_ipc_fail_next(E_RESTARTED, 1, 0); /* the sync itself cut off: resent to a new one */
+	CHECK_EQ(fs_sync(c), E_RESTARTED);
+	CHECK_EQ(fs_sync(c), E_OK);
+}
+
+/* FS_SETTIME: a stamp, the server's clock, bad stamps and the root. */
+static void test_settime(struct fs_client *c)
+{
+	const uint64_t stamp =
+		(uint64_t)((2021 - 1980) << 9 | 3 << 5 | 4) << 16 | 5 << 11 | 6 << 5 | 4;
+	struct fs_stat st;
+
+	CHECK_EQ(fs_settime(c, "/renamed.txt", stamp), E_OK);
+	CHECK_EQ(fs_stat(c, "/renamed.txt", &st), E_OK);
+	CHECK_EQ(st.modified, stamp);
+	CHECK_EQ(st.accessed, stamp >> 16 << 16);
+	CHECK_EQ(fs_settime(c, "/renamed.txt", FS_TIME_NOW), E_OK);
+	CHECK_EQ(fs_stat(c, "/renamed.txt", &st), E_OK);
+	CHECK(st.modified != stamp); /* the engine's clock: its fixed epoch here */
+	CHECK_EQ(fs_settime(c, "/renamed.txt", stamp | 13u << 21), E_INVAL); /* month 13 */
+	CHECK_EQ(fs_settime(c, "/renamed.txt", (uint64_t)1 << 40), E_INVAL);
+	CHECK_EQ(fs_settime(c, "/", FS_TIME_NOW), E_INVAL);
+	CHECK_EQ(fs_settime(c, "/nothing", FS_TIME_NOW), E_NOENT);
+	CHECK_EQ(fs_sync(c), E_OK);
 }
 
 static void test_client_gone(void)
@@ -303,6 +361,8 @@ int main(void)
 	test_dirs(&c);
 	test_malformed(ep);
 	test_restart(&c);
+	test_sync_after_restart(&c);
+	test_settime(&c);
 	test_client_gone();
 	CHECK(maps >= 2 && watches >= 2);
 	CHECK_EQ(fat_unmount(fsrv.vol), E_OK);

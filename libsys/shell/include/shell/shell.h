@@ -11,16 +11,18 @@
  *   libsys/shell/shell_history.c  the history ring behind the up/down arrows
  *   libsys/shell/shell_cmd.c      words, the command table, help, echo, printf
  *
- * Keys: printable ASCII inserts at the cursor (a full line rings the bell);
- * BS or DEL erases left of the cursor; CR, LF or CR LF (one Enter) ends the
+ * Keys: printable ASCII and UTF-8 characters insert at the cursor (a full
+ * line rings the bell; an invalid or cut sequence is dropped);
+ * BS or DEL erases the character left of the cursor; CR, LF or CR LF (one Enter) ends the
  * line; Ctrl-C abandons the line ("^C" and a new prompt); Ctrl-U kills the
  * line; Ctrl-A/Ctrl-E or Home/End move to the ends; left/right arrows move;
  * Delete erases under the cursor; up/down (ESC [ A/B or ESC O A/B) walk the
  * history, ringing the bell at either end; Tab asks the host's complete
  * callback (without one it is ignored), which may insert text with
  * shell_insert or print a list and then shell_prompt to redraw. Other escape sequences are read
- * to their end and dropped; other control bytes and bytes >= 0x80 are
- * ignored.
+ * to their end and dropped; other control bytes are ignored. The cursor
+ * moves by character and the screen is redrawn by column (a wide
+ * character, such as kanji, takes two).
  *
  * Output uses only printable characters, BS (cursor left), space, BEL and
  * CR LF, so any terminal that moves left on BS can host the shell. Text
@@ -40,7 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHELL_LINE_MAX	 255 /* characters in a line, without the NUL */
+#define SHELL_LINE_MAX	 255 /* bytes (UTF-8) in a line, without the NUL */
 #define SHELL_HISTORY	 16  /* lines the history keeps */
 #define SHELL_ARGS_MAX	 32  /* words in a command line */
 #define SHELL_PROMPT_MAX 32  /* bytes of the prompt, with the NUL */
@@ -99,6 +101,8 @@ struct shell {
 	uint8_t esc_len;    /* bytes of the CSI parameters so far */
 	uint16_t esc_param; /* first CSI parameter (for ESC [ n ~) */
 	bool after_cr;	    /* the last byte was CR: a following LF is the same Enter */
+	uint8_t utf8[4];    /* a multi-byte character being typed */
+	uint8_t utf8_len;   /* its bytes so far (0: none) */
 	bool running;	    /* a line is being run (the line callback) */
 	bool executing;	    /* shell_execute holds words and argv */
 	bool job;	    /* a job is pending (shell_job_begin) */

@@ -97,7 +97,11 @@ long vfs_mkdir(const char *path);
 long vfs_rmdir(const char *path);
 long vfs_unlink(const char *path);
 long vfs_rename(const char *from, const char *to);
-/* Every mounted volume on its medium. */
+/* A file's modification time (FAT: and access date): a FAT stamp (date << 16 | time, as
+ * fs_stat.modified) or FS_TIME_NOW, the volume's clock. */
+long vfs_settime(const char *path, uint64_t stamp);
+/* Every mounted volume on its medium; E_RESTARTED if a server restarted since changes were made
+ * (they may be lost: make them again). */
 long vfs_sync(void);
 /* The volume that holds path: its figures and label. */
 long vfs_statfs(const char *path, struct fs_statfs *out, char label[12]);

@@ -46,6 +46,13 @@
  *   is on the medium when it returns (the whole volume is synced).
  * FS_SYNC (idempotent): everything on the medium.
  * FS_STATFS (idempotent): reply w0..w4 = struct fs_statfs, bytes = the label
+ * FS_SETTIME (idempotent): w0 = the modification time as fs_stat.modified
+ *   (FAT date << 16 | time) or FS_TIME_NOW (the server's clock), bytes =
+ *   path. FAT sets the access date to that date too. E_INVAL for a stamp
+ *   that is no real date and time, or the root (it has no times); E_ROFS
+ *   on a read-only volume.
+ * FS_INSTANCE (idempotent): reply w0 = a number that differs between
+ *   instances of the server (never 0); E_NOSYS from one that does not say.
  *
  * Recovery: the server keeps nothing but the volume, which is on disk. A
  * new instance knows no handles and no buffers; the client library (struct
@@ -58,6 +65,15 @@
  * returns E_RESTARTED when the server was restarted since the file's first
  * write after its last good fsync (the caller writes those bytes again and
  * syncs again), and E_OK only when every such write is on the medium.
+ * fs_sync likewise: a restart that no call noticed (the server died while
+ * the client was idle) is found by asking FS_INSTANCE before the first
+ * change since the last sync and again after the sync; if the instance
+ * changed, or the sync itself was resent to a new instance, fs_sync
+ * returns E_RESTARTED: changes made since the last good sync (writes,
+ * creates, renames, deletes, times) may be lost and must be made again.
+ * A good fs_fsync (the whole volume) settles them too when the instance is
+ * still the one that took them, or when they were only writes to that
+ * file (its own answer then covered them).
  */
 #pragma once
 
@@ -85,12 +101,16 @@
 #define FS_FSYNC	 (FS_PROTOCOL_BASE + 0x0E)
 #define FS_SYNC		 (FS_PROTOCOL_BASE + 0x0F)
 #define FS_STATFS	 (FS_PROTOCOL_BASE + 0x10)
+#define FS_SETTIME	 (FS_PROTOCOL_BASE + 0x11)
+#define FS_INSTANCE	 (FS_PROTOCOL_BASE + 0x12)
 
 #define FS_O_CREATE 0x1u /* create a file if the path names nothing */
 #define FS_O_EXCL   0x2u /* with FS_O_CREATE: fail with E_EXISTS if it exists */
 #define FS_O_TRUNC  0x4u /* cut the file to 0 bytes */
 #define FS_O_DIR    0x8u /* the path must be a directory (E_NOTDIR otherwise) */
 #define FS_O_ALL    0xFu
+
+#define FS_TIME_NOW UINT64_MAX /* FS_SETTIME: the server's clock now */
 
 #define FS_PATH_MAX    1024	     /* bytes of a path with its NUL */
 #define FS_NAME_BYTES  766	     /* a name (255 UTF-16 units) in UTF-8 with its NUL */
@@ -162,6 +182,9 @@ struct fs_client {
 	int attempts;	     /* FS_ATTEMPTS unless set */
 	uint64_t reopened;   /* files opened again after a restart (for tests) */
 	uint64_t generation; /* server instances seen to restart */
+	bool changed;	     /* something was changed since the last good fs_sync */
+	bool changed_other;  /* and not only by writes to files still open */
+	uint64_t instance;   /* FS_INSTANCE before that first change (0: unknown) */
 	struct fs_file files[FS_CLIENT_FILES];
 };
 
@@ -198,6 +221,9 @@ long fs_truncate(struct fs_client *c, int fd, uint64_t size);
 long fs_fsync(struct fs_client *c, int fd);
 long fs_sync(struct fs_client *c);
 long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12]);
+/* The file's modification (and FAT access) time: a FAT stamp or FS_TIME_NOW. */
+long fs_settime(struct fs_client *c, const char *path, uint64_t stamp);
+long fs_instance(struct fs_client *c, uint64_t *instance);
 
 /* ---- the server side: requests checked, then the ops ---- */
 
@@ -227,11 +253,14 @@ struct fs_ops {
 	long (*statfs)(void *ctx, struct fs_statfs *out, char label[12]);
 	/* The client with this badge is gone: free its handles and buffer. */
 	void (*client_gone)(void *ctx, uint64_t badge);
+	/* FS_SETTIME (NULL: E_NOSYS). */
+	long (*settime)(void *ctx, const char *path, uint64_t stamp);
 };
 
 struct fs_server {
 	const struct fs_ops *ops;
 	void *ctx;
+	uint64_t instance; /* FS_INSTANCE's answer, set by the server at start (0: E_NOSYS) */
 };
 
 /* A server for ep dispatching into fs (which must outlive it). */
