@@ -37,7 +37,7 @@
 	X(E_XDEV, -27, "on another volume")                                                        \
 	X(E_NAMETOOLONG, -28, "path too long")                                                     \
 	X(E_NOEXEC, -29, "not an executable program")                                              \
-	X(E_NOVOLUME, -32, "no volume mounted yet")
+	X(E_NOVOLUME, -30, "no volume mounted yet")
 
 enum sys_error {
 #define SYS_ERROR_ENUM(name, value, text) name = (value),
