@@ -32,21 +32,7 @@ static long dup_handle(handle_t h, uint32_t rights)
 /* A handle to our own endpoint with a fresh badge: each lookup of our name mints one (init). */
 static long mint(handle_t *h, uint64_t *badge)
 {
-	struct handle_info info;
-	long r = ns_lookup_self("loader");
-
-	if (r < 0)
-		return r;
-	long err = sys_handle_info((handle_t)r, &info);
-	if (err == E_OK && info.badge == 0)
-		err = E_PROTO;
-	if (err != E_OK) {
-		sys_handle_close((handle_t)r);
-		return err;
-	}
-	*h = (handle_t)r;
-	*badge = info.badge;
-	return E_OK;
+	return ns_mint_self("loader", h, badge);
 }
 
 static struct loader_env env = {.find_module = start_handle,

@@ -28,22 +28,8 @@ _Static_assert(STREAM_MAX <= 64, "one word of slot bits");
 
 static long sys_mint(void *ctx, handle_t *h, uint64_t *badge)
 {
-	struct handle_info info;
-	long r = ns_lookup_self(STREAM_SERVICE);
-
 	(void)ctx;
-	if (r < 0)
-		return r;
-	long err = sys_handle_info((handle_t)r, &info);
-	if (err == E_OK && info.badge == 0)
-		err = E_PROTO;
-	if (err != E_OK) {
-		sys_handle_close((handle_t)r);
-		return err;
-	}
-	*h = (handle_t)r;
-	*badge = info.badge;
-	return E_OK;
+	return ns_mint_self(STREAM_SERVICE, h, badge);
 }
 
 static long sys_watch(void *ctx, uint64_t badge)

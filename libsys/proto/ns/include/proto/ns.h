@@ -31,6 +31,12 @@
 long ns_lookup(handle_t ns, const char *name);
 /* The same through this process's start handle "ns". */
 long ns_lookup_self(const char *name);
+/*
+ * A server's own endpoint `name` with a badge of its own: the name service
+ * mints a fresh badge at each lookup. The handle and the badge, or an error
+ * (E_PROTO when the handle came without a badge).
+ */
+long ns_mint_self(const char *name, handle_t *h, uint64_t *badge);
 
 /* Server side: what a name service implements, and the method table that decodes into it. */
 struct ns_ops {
