@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, lines_matching
+from console_shell import ConsoleShell, expect, lines_matching
 from harness import TestRun
 from test_fat import mt  # mtools on an image, its stdout
 
@@ -50,13 +50,18 @@ def make_share(tmp):
     return img
 
 
-def run_tool(sh, line, want=None, code=0, timeout=RUN_TIMEOUT_S):
-    """`run LINE` at the console: its output lines, after it exited with `code`."""
-    name = line.split()[0].split("/")[-1]
-    lines = sh.command("run " + line, rf"^run: {re.escape(name)} exited with code {code}$",
-                       timeout=timeout)
-    if want is not None and not lines_matching(lines, want):
-        raise AssertionError(f"run {line}: no line matching /{want}/ in {lines}")
+def run_tool(sh, line, want=None, code=0, timeout=RUN_TIMEOUT_S, run=None, what=None):
+    """`run LINE` at the console: its output lines once it exited. It must
+    exit with `code` and print a line matching `want` (if given): with `run`,
+    that is the check `what`; without, a failure raises."""
+    name = re.escape(line.split()[0].split("/")[-1])
+    lines = sh.command("run " + line, rf"^run: {name} exited with code -?\d+$", timeout=timeout)
+    ok = bool(lines_matching(lines, rf"^run: {name} exited with code {code}$"))
+    ok = ok and (want is None or bool(lines_matching(lines, want)))
+    if run is not None:
+        run.check(ok, what or f"run {line}: exit {code}", "\n".join(lines[-4:]))
+    elif not ok:
+        raise AssertionError(f"run {line}: not exit {code} and /{want}/ in {lines}")
     return lines
 
 
@@ -64,51 +69,52 @@ def check_tools(run, sh):
     lines = run_tool(sh, "mount", r'^fs2 on /mnt/share type fat16 \(label "SHARE"\)$')
     run.check(lines_matching(lines, r'^fs0 on / type fat32 \(label "OSDISK"\)$'),
               "mount: fs0 on /, fs2 on /mnt/share (label SHARE, lower case)")
-    run_tool(sh, "ls /mnt", r"^share/$")
-    run.check(True, "ls /mnt lists the mount point")
-    run_tool(sh, "ls -l /mnt/share", rf"^ +{len(NOTES)}  \d{{4}}-\d\d-\d\d \d\d:\d\d  notes\.txt$")
-    run.check(True, "ls -l /mnt/share: notes.txt with its size, old/")
-    run_tool(sh, "cat /mnt/share/notes.txt", r"^second line: 123$")
-    run.check(True, "cat prints a file of the second volume")
+    run_tool(sh, "ls /mnt", r"^share/$", run=run,
+             what="ls /mnt lists the mount point")
+    run_tool(sh, "ls -l /mnt/share", rf"^ +{len(NOTES)}  \d{{4}}-\d\d-\d\d \d\d:\d\d  notes\.txt$",
+             run=run, what="ls -l /mnt/share: notes.txt with its size")
+    run_tool(sh, "cat /mnt/share/notes.txt", r"^second line: 123$", run=run,
+             what="cat prints a file of the second volume")
     hello = open(os.path.join(SAMPLES, "hello.txt"), encoding="utf-8").read()
     run_tool(sh, "hexdump /hello.txt",
-             "^0000000000  " + " ".join(f"{b:02x}" for b in hello.encode()[:16]) + "  \\|")
-    run.check(True, "hexdump: the first row of /hello.txt")
+             "^0000000000  " + " ".join(f"{b:02x}" for b in hello.encode()[:16]) + "  \\|",
+             run=run, what="hexdump: the first row of /hello.txt")
     for line in ("cp /mnt/share/notes.txt /copied.txt", "cp /hello.txt /mnt/share",
                  "mkdir /mnt/share/new", "mv /mnt/share/hello.txt /mnt/share/new/moved.txt",
                  "mv /copied.txt /mnt/share/across.txt", "rm /mnt/share/notes.txt",
                  "touch /mnt/share/empty", "mkdir -p /mnt/share/a/b/c", "rmdir /mnt/share/a/b/c",
                  "rmdir /mnt/share/old"):
-        run_tool(sh, line)
-    run.check(True, "cp both ways, mkdir (-p), mv within and across volumes, rm, touch, rmdir")
-    run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$")
-    run_tool(sh, "cat /mnt/share/across.txt", r"^notes from the host$")
-    run.check(True, "the moved and copied files read back in the guest")
+        run_tool(sh, line, run=run)
+    run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$", run=run,
+             what="mv within a volume: ls finds the moved file")
+    run_tool(sh, "cat /mnt/share/across.txt", r"^notes from the host$", run=run,
+             what="mv across volumes: the copied bytes read back in the guest")
     for line, want in (("cat /nope", r"^cat: /nope: no such file or directory$"),
                        ("rmdir /mnt/share/a", r"^rmdir: /mnt/share/a: directory not empty$"),
                        ("rm /mnt/share/new", r"^rm: /mnt/share/new: is a directory$"),
                        ("ls /mnt/nothing", r"^ls: /mnt/nothing: no such file or directory$"),
                        ("mkdir /mnt/share", r"^mkdir: /mnt/share: file exists$"),
                        ("rmdir /mnt/share", r"^rmdir: /mnt/share: is a mount point$")):
-        run_tool(sh, line, want, code=1)
-        run.check(True, f"{line}: '{want[1:-1]}', exit code 1")
+        run_tool(sh, line, want, code=1, run=run,
+                 what=f"{line}: '{want[1:-1]}', exit code 1")
     lines = run_tool(sh, "df", r"^/mnt/share +FAT16 +\d+ +\d+ +\d+  SHARE$")
     run.check(lines_matching(lines, r"^/ +FAT32 +\d+ +\d+ +\d+  OSDISK$"), "df: both volumes")
     run_tool(sh, "sync")
 
 
 def check_loader(run, sh):
-    sh.command("run /bin", r"^run: /bin: is a directory$")
-    sh.command("run /hello.txt", r"^run: /hello\.txt: not an executable program$")
-    sh.command("run /mnt/share/trunc", r"^run: '/mnt/share/trunc' is not a program the loader "
-               r"takes \(ELF error -?\d+\)$")
-    sh.command("run nosuchtool", r"^run: no program called 'nosuchtool'$")
-    run.check(True, "the loader refuses a directory, a text file, a truncated ELF, a missing name")
-    run_tool(sh, "/mnt/share/../../bin/ls /mnt/share/new", r"^moved\.txt$")
-    run.check(True, "a program started by a path with '..' in it")
+    expect(run, sh, "run /bin", r"^run: /bin: is a directory$", "the loader refuses a directory")
+    expect(run, sh, "run /hello.txt", r"^run: /hello\.txt: not an executable program$",
+           "the loader refuses a text file")
+    expect(run, sh, "run /mnt/share/trunc", r"^run: '/mnt/share/trunc' is not a program the loader "
+           r"takes \(ELF error -?\d+\)$", "the loader refuses a truncated ELF")
+    expect(run, sh, "run nosuchtool", r"^run: no program called 'nosuchtool'$",
+           "the loader refuses a missing name")
+    run_tool(sh, "/mnt/share/../../bin/ls /mnt/share/new", r"^moved\.txt$", run=run,
+             what="a program started by a path with '..' in it")
     run_tool(sh, "cp /bin/ls /mnt/share/lsx")
-    run_tool(sh, "/mnt/share/lsx /mnt/share/new", r"^moved\.txt$")
-    run.check(True, "a program on the second volume, which came after the loader's first look")
+    run_tool(sh, "/mnt/share/lsx /mnt/share/new", r"^moved\.txt$", run=run,
+             what="a program on the second volume, which came after the loader's first look")
 
 
 def check_restarts(run, sh, m):
@@ -120,8 +126,8 @@ def check_restarts(run, sh, m):
         if server == "fat":
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
         sh.wait_quiet()
-        run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$")
-        run.check(True, f"after {server} crashed, run ls starts /bin/ls and lists /mnt/share")
+        run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$", run=run,
+                 what=f"after {server} crashed, run ls starts /bin/ls and lists /mnt/share")
 
 
 def host_checks(run, tmp, disk, share):
