@@ -88,3 +88,28 @@ def expect(run, sh, line, pattern, what, **wait):
     lines = sh.command(line, pattern, **wait)
     run.check(bool(lines_matching(lines, pattern)), what, "\n".join(lines[-4:]))
     return lines
+
+
+SH_PROMPT = r"^sh\$ "  # /bin/sh's prompt, when the console's `sh` runs it
+
+
+def sh_line(sh, m, line, expect_re, timeout=30):
+    """Type a line into /bin/sh on the serial line; wait for `expect_re` and
+    sh's next prompt (failing the run if either does not come); the lines
+    between."""
+    start = len(m.lines())
+    sh.send(line + "\r")
+    m.wait_for(expect_re, timeout=timeout)
+    m.wait_for(SH_PROMPT, timeout=timeout)
+    return m.lines()[start:]
+
+
+def sh_expect(run, sh, m, line, expect_re, what, timeout=30):
+    """sh_line that checks its answer: `what` passes when a line matching
+    `expect_re` came before sh's next prompt; the lines between."""
+    start = len(m.lines())
+    sh.send(line + "\r")
+    found = m.seen(expect_re, timeout=timeout)
+    run.check(found is not None, what, "\n".join(m.lines()[start:][-4:]))
+    m.wait_for(SH_PROMPT, timeout=timeout)
+    return m.lines()[start:]

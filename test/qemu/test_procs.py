@@ -26,24 +26,14 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, expect, lines_matching
+from console_shell import ConsoleShell, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
 from harness import TestRun
 
-SH_PROMPT = r"^sh\$ "
 FIRST = 2048
 SECTOR = 512
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
 ROW = r"^ *(\d+)  {kind} +{state} +{name}$"
 DATE = r"^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC$"
-
-
-def sh_line(sh, m, line, expect_re, timeout=30):
-    """Type a line into sh; wait for `expect_re` and sh's next prompt; the lines between."""
-    start = len(m.lines())
-    sh.send(line + "\r")
-    m.wait_for(expect_re, timeout=timeout)
-    m.wait_for(SH_PROMPT, timeout=timeout)
-    return m.lines()[start:]
 
 
 def pid_of(lines, kind, name):
@@ -90,8 +80,8 @@ def date(run, sh, m):
 
 
 def ps(run, sh, m):
-    sh_line(sh, m, "ps | grep sh", ROW.format(kind="program", state="running", name="sh"))
-    run.check(True, "ps | grep sh: the shell is a running program")
+    sh_expect(run, sh, m, "ps | grep sh", ROW.format(kind="program", state="running", name="sh"),
+              "ps | grep sh: the shell is a running program")
     lines = sh_line(sh, m, "ps", ROW.format(kind="program", state="running", name="ps"))
     for name in ("loader", "fat", "rtc"):
         run.check(pid_of(lines, "service", name) is not None, f"ps lists the service {name}",
@@ -104,24 +94,23 @@ def kill(run, sh, m, fat):
     lines = sh_line(sh, m, "ps | grep misbehave",
                     ROW.format(kind="program", state="running", name="misbehave"))
     pid = pid_of(lines, "program", "misbehave")
-    sh_line(sh, m, f"kill {pid}; echo killed $?", r"^killed 0$")
-    run.check(True, f"kill {pid} ends the looping program")
-    sh_line(sh, m, "ps | grep misbehave | wc -l", r"^0$")
-    run.check(True, "ps no longer lists it")
+    sh_expect(run, sh, m, f"kill {pid}; echo killed $?", r"^killed 0$",
+              f"kill {pid} ends the looping program")
+    sh_expect(run, sh, m, "ps | grep misbehave | wc -l", r"^0$", "ps no longer lists it")
     sh_line(sh, m, f"kill {pid}; echo again $?", r"^again 1$")
     run.check(lines_matching(m.lines()[-6:], rf"^kill: no program with pid {pid}$"),
               "a second kill: no such program")
-    sh_line(sh, m, f"kill {fat}", rf"^kill: {fat} is the service fat: use svc stop fat$")
-    run.check(True, "kill of a service's pid is refused, pointing to svc stop")
-    sh_line(sh, m, "kill abc", r"^kill: 'abc' is not a pid")
-    run.check(True, "kill of a word that is no pid is refused")
+    sh_expect(run, sh, m, f"kill {fat}", rf"^kill: {fat} is the service fat: use svc stop fat$",
+              "kill of a service's pid is refused, pointing to svc stop")
+    sh_expect(run, sh, m, "kill abc", r"^kill: 'abc' is not a pid",
+              "kill of a word that is no pid is refused")
 
 
 def pipelines(run, sh, m, part):
     got = subprocess.run(["mdir", "-b", "-i", part, "::/bin"], capture_output=True, text=True)
     count = len([l for l in got.stdout.splitlines() if l.strip()])
-    sh_line(sh, m, "ls /bin | wc -l", rf"^{count}$")
-    run.check(True, f"ls /bin | wc -l: {count}, as the host counts /bin")
+    sh_expect(run, sh, m, "ls /bin | wc -l", rf"^{count}$",
+              f"ls /bin | wc -l: {count}, as the host counts /bin")
     with open(os.path.join(SAMPLES, "hello.txt")) as f:
         want = [l.rstrip("\n") for l in f if "disk" in l]
     lines = sh_line(sh, m, "cat /hello.txt | grep disk > /out.txt; cat /out.txt",
@@ -131,10 +120,9 @@ def pipelines(run, sh, m, part):
 
 def console_commands(run, sh, m):
     """The console's commands as programs (apps/concmd), in pipes."""
-    sh_line(sh, m, "mem", r"^mem: \d+ of \d+ frames free")
-    run.check(True, "mem runs as a program under sh")
-    lines = sh_line(sh, m, "disks | grep disk0p1 | wc -l", r"^1$")
-    run.check(True, "disks | grep disk0p1 | wc -l: the console's disks in a pipe")
+    sh_expect(run, sh, m, "mem", r"^mem: \d+ of \d+ frames free", "mem runs as a program under sh")
+    lines = sh_expect(run, sh, m, "disks | grep disk0p1 | wc -l", r"^1$",
+                      "disks | grep disk0p1 | wc -l: the console's disks in a pipe")
     sh_line(sh, m, "term nosuch; echo term $?", r"^term 1$")
     run.check(lines_matching(m.lines()[-6:], r"^usage: term "), "term's usage, exit 1")
 

@@ -42,37 +42,16 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, expect, lines_matching
+from console_shell import ConsoleShell, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
 from harness import TestRun
 from test_ext2 import debugfs_read
 
-SH_PROMPT = r"^sh\$ "
 FIRST = 2048
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "iso", "disk")
 SECTOR = 512
 JAPANESE_NAME = "日本語のファイル.txt"  # iso/mkdisk.py
 JAPANESE_BYTES = len("これは日本語のテキストです。\n".encode())
 OLD_STAMP = "2021-03-04 05:06:08"
-
-
-def sh_line(sh, m, line, expect, timeout=30):
-    """Type a line into sh; wait for `expect` and sh's next prompt; the lines between."""
-    start = len(m.lines())
-    sh.send(line + "\r")
-    m.wait_for(expect, timeout=timeout)
-    m.wait_for(SH_PROMPT, timeout=timeout)
-    return m.lines()[start:]
-
-
-def sh_expect(run, sh, m, line, expect, what, timeout=30):
-    """sh_line that checks its answer: `what` passes when a line matching
-    `expect` came before sh's next prompt; the lines between."""
-    start = len(m.lines())
-    sh.send(line + "\r")
-    found = m.seen(expect, timeout=timeout)
-    run.check(found is not None, what, "\n".join(m.lines()[start:][-4:]))
-    m.wait_for(SH_PROMPT, timeout=timeout)
-    return m.lines()[start:]
 
 
 def pipes(run, sh, m):
