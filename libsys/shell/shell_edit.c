@@ -18,6 +18,7 @@
 
 #include "shell_impl.h"
 #include "sys/errors.h"
+#include "sys/width.h"
 
 enum {
 	KEY_CTRL_A = 0x01,
@@ -311,11 +312,15 @@ static void input_control(struct shell *sh, uint8_t b)
 /*
  * A byte of a multi-byte character: gathered until the sequence is whole,
  * then inserted if valid. A byte that cannot continue it starts afresh (or
- * is dropped), so a stray or cut sequence never reaches the line.
+ * is dropped), so a stray or cut sequence never reaches the line. So is a
+ * combining mark at the start of the line: with no character of the line
+ * to go with, a terminal puts it on the prompt, where no redraw of the line
+ * would take it away again.
  */
 static void input_utf8(struct shell *sh, uint8_t b)
 {
 	size_t used;
+	long cp;
 
 	if ((b & 0xC0) != 0x80 || sh->utf8_len == 0) {
 		sh->utf8_len = 0;
@@ -325,7 +330,8 @@ static void input_utf8(struct shell *sh, uint8_t b)
 	sh->utf8[sh->utf8_len++] = b;
 	if (sh->utf8_len < shell_utf8_need(sh->utf8[0]))
 		return;
-	if (shell_utf8_decode(sh->utf8, sh->utf8_len, &used) >= 0)
+	cp = shell_utf8_decode(sh->utf8, sh->utf8_len, &used);
+	if (cp >= 0 && (sh->cursor > 0 || char_width((uint32_t)cp) > 0))
 		edit_insert(sh, (const char *)sh->utf8, sh->utf8_len);
 	sh->utf8_len = 0;
 }

@@ -2,46 +2,14 @@
 /*
  * UTF-8 for the line editor (shell_impl.h): where characters begin and end
  * in the line's bytes, and how many terminal columns they take, so that
- * the editor moves, erases and redraws by character. Widths follow the
- * East Asian Width property in outline: the CJK, kana, Hangul and
- * full-width blocks take two columns, combining marks none, the rest one.
+ * the editor moves, erases and redraws by character. Widths are
+ * char_width's (sys/width.h), the GUI terminal's own.
  * A combining mark moves and is erased with the character before it. A
  * byte that does not start a valid sequence counts as one character of
  * one column (the editor never stores one).
  */
 #include "shell_impl.h"
-
-struct span {
-	uint32_t lo, hi;
-};
-
-static const struct span two_columns[] = {
-	{0x1100, 0x115F},   {0x2E80, 0x303E},	{0x3041, 0x33FF}, {0x3400, 0x4DBF},
-	{0x4E00, 0x9FFF},   {0xA000, 0xA4CF},	{0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
-	{0xFE30, 0xFE4F},   {0xFF00, 0xFF60},	{0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
-	{0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
-};
-
-static const struct span no_columns[] = {
-	{0x0300, 0x036F}, {0x200B, 0x200F}, {0x20D0, 0x20FF}, {0x3099, 0x309A}, {0xFE00, 0xFE0F},
-};
-
-static bool within(const struct span *t, size_t n, uint32_t cp)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cp >= t[i].lo && cp <= t[i].hi)
-			return true;
-	return false;
-}
-
-static unsigned width_of(uint32_t cp)
-{
-	if (cp < 0x300)
-		return 1;
-	if (within(no_columns, sizeof(no_columns) / sizeof(no_columns[0]), cp))
-		return 0;
-	return within(two_columns, sizeof(two_columns) / sizeof(two_columns[0]), cp) ? 2 : 1;
-}
+#include "sys/width.h"
 
 size_t shell_utf8_need(uint8_t lead)
 {
@@ -79,7 +47,7 @@ static size_t step_on(const char *s, size_t at, size_t len, unsigned *width)
 	size_t used = 1;
 	long cp = shell_utf8_decode((const uint8_t *)s + at, len - at, &used);
 
-	*width = cp < 0 ? 1 : width_of((uint32_t)cp);
+	*width = cp < 0 ? 1 : char_width((uint32_t)cp);
 	return at + (cp < 0 ? 1 : used);
 }
 

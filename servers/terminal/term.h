@@ -3,7 +3,7 @@
  * The GUI terminal (servers/terminal): a window on the compositor showing
  * a VT engine's grid (vt.h), with a shell on streams behind it. Its files:
  *
- *   vt.c vt_parse.c vt_width.c  the VT engine (pure; vt.h)
+ *   vt.c vt_parse.c vt_palette.c  the VT engine (pure; vt.h)
  *   keys.c     window key events to the bytes a program reads (pure)
  *   render.c   the grid into the window's pixels, only the cells that
  *              changed since the last frame (pure: a canvas and the font)

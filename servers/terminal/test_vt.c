@@ -14,6 +14,7 @@
 #include "check.h"
 #include "rng.h"
 #include "sys/errors.h"
+#include "sys/width.h"
 #include "vt.h"
 
 static struct vt vt;
@@ -262,11 +263,11 @@ static void test_wide(void)
 	LINE(0, "a x本");
 	put("\x1b[1;4H\x1b[P");
 	LINE(0, "a x");
-	CHECK_EQ(vt_width(0x3042), 2);
-	CHECK_EQ(vt_width(0xFF21), 2);
-	CHECK_EQ(vt_width('A'), 1);
-	CHECK_EQ(vt_width(0x0301), 0);
-	CHECK_EQ(vt_width(0xFF61), 1); /* half-width katakana */
+	CHECK_EQ(char_width(0x3042), 2);
+	CHECK_EQ(char_width(0xFF21), 2);
+	CHECK_EQ(char_width('A'), 1);
+	CHECK_EQ(char_width(0x0301), 0);
+	CHECK_EQ(char_width(0xFF61), 1); /* half-width katakana */
 }
 
 /* The same text written in two pieces at every split point draws the same. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sys/errors.h"
+#include "sys/width.h"
 #include "vt.h"
 
 static int clamp(int v, int lo, int hi)
@@ -203,7 +204,7 @@ static void put(struct vt *vt, uint32_t cp, int width)
 
 void vt_print(struct vt *vt, uint32_t cp)
 {
-	int width = vt_width(cp);
+	int width = char_width(cp);
 	if (width == 0)
 		return;
 	if (vt->cur.pending_wrap && vt->autowrap) {

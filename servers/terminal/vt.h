@@ -10,8 +10,8 @@
  *   vt_parse.c  the byte parser: UTF-8 (split across writes), C0 controls,
  *               ESC, CSI with its parameters, SGR, modes; OSC and DCS
  *               strings are read and dropped
- *   vt_width.c  how many cells a code point takes (East Asian Wide: two)
- *               and the 256-colour palette
+ *   vt_palette.c the 256-colour palette (cell widths are libsys's
+ *               char_width, sys/width.h)
  *
  * The subset: CUP/HVP CUU CUD CUF CUB CNL CPL CHA/HPA VPA, ESC 7/8 and
  * CSI s/u, ED EL, IL DL ICH DCH ECH, SU SD, DECSTBM, IND RI NEL, HTS TBC
@@ -107,8 +107,6 @@ size_t vt_row_text(const struct vt *vt, int y, char *buf, size_t size);
 
 /* cp as UTF-8 into out (4 bytes at most); returns the length. */
 size_t vt_utf8_encode(uint32_t cp, char *out);
-/* Cells cp takes: 0 (combining, zero width), 1, or 2 (East Asian Wide). */
-int vt_width(uint32_t cp);
 /* 0x00RRGGBB of palette entry i: 16 ANSI colours, the 6x6x6 cube, 24 greys. */
 uint32_t vt_palette(uint8_t i);
 

@@ -363,6 +363,12 @@ static void test_utf8(void)
 	fx_feed(CTRL_U E_ACUTE "\x7f");
 	EXPECT_LINE(""); /* the accent goes with its letter */
 	CHECK(fx_screen_matches());
+	fx_feed("\xCC\x81" HOME "\xCC\x81");
+	EXPECT_LINE(""); /* an accent with no letter before it: dropped, not put on the prompt */
+	CHECK(fx_screen_matches());
+	fx_feed("e" HOME "\xCC\x81");
+	EXPECT_LINE("e");
+	fx_feed(CTRL_U);
 	fx_clear_output();
 	shell_insert(&fx.sh, GO ".txt");
 	fx_feed(HOME);

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * How wide a code point is on the grid, and the colours of the palette.
- * Widths follow Unicode's East Asian Width property in outline: the Wide
- * and Fullwidth blocks (Hangul Jamo, CJK radicals to Yi, Hangul syllables,
- * CJK compatibility, vertical and small forms, full-width forms, the
- * supplementary ideographic planes, the pictographs) take two cells;
- * combining marks and zero-width characters none; the rest one. The
- * palette is xterm's: 16 ANSI colours, a 6x6x6 cube and 24 greys.
+ * How many terminal columns a code point takes (sys/width.h), one table
+ * for every program that lays out text in cells: the GUI terminal's grid
+ * and the line editor of libsys/shell must agree, or a cursor drawn by one
+ * lands beside the character drawn by the other. Widths follow Unicode's
+ * East Asian Width property in outline: the Wide and Fullwidth blocks
+ * (Hangul Jamo, CJK radicals to Yi, Hangul syllables, CJK compatibility,
+ * vertical and small forms, full-width forms, the supplementary
+ * ideographic planes, the pictographs) take two columns; combining marks
+ * and zero-width characters none; the rest one.
  */
-#include "vt.h"
+#include "sys/width.h"
+
+#include <stdbool.h>
 
 struct range {
 	uint32_t first, last;
@@ -43,29 +47,11 @@ static bool in(const struct range *r, int n, uint32_t cp)
 	return false;
 }
 
-int vt_width(uint32_t cp)
+int char_width(uint32_t cp)
 {
 	if (cp < 0x300)
 		return 1;
 	if (in(zero, sizeof(zero) / sizeof(zero[0]), cp))
 		return 0;
 	return in(wide, sizeof(wide) / sizeof(wide[0]), cp) ? 2 : 1;
-}
-
-uint32_t vt_palette(uint8_t i)
-{
-	static const uint32_t ansi[16] = {
-		0x000000, 0xCD3131, 0x0DBC79, 0xE5E510, 0x2472C8, 0xBC3FBC, 0x11A8CD, 0xE5E5E5,
-		0x666666, 0xF14C4C, 0x23D18B, 0xF5F543, 0x3B8EEA, 0xD670D6, 0x29B8DB, 0xFFFFFF,
-	};
-	static const uint8_t level[6] = {0, 95, 135, 175, 215, 255};
-
-	if (i < 16)
-		return ansi[i];
-	if (i >= 232) {
-		uint32_t g = 8u + 10u * (i - 232u);
-		return g << 16 | g << 8 | g;
-	}
-	i -= 16;
-	return (uint32_t)level[i / 36] << 16 | (uint32_t)level[i / 6 % 6] << 8 | level[i % 6];
 }
