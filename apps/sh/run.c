@@ -37,7 +37,10 @@ static const char *var(void *ctx, const char *name)
 static handle_t share_stdio(int fd)
 {
 	struct stream *s = stdio_stream(fd);
-	long h = s ? stream_dup(s->end) : E_NOENT;
+	/* stdin from the prompt's count: a Ctrl-C typed while the program starts is its own */
+	long h = !s	   ? E_NOENT
+		 : fd == 0 ? stream_dup_seen(s->end, s->interrupts_seen)
+			   : stream_dup(s->end);
 
 	return h < 0 ? HANDLE_INVALID : (handle_t)h;
 }

@@ -75,7 +75,9 @@ static struct stream_end *free_end(struct streams *st)
 	return NULL;
 }
 
-static long new_end(struct streams *st, uint32_t stream, uint32_t kind, handle_t *out)
+/* A new end of `stream`; interrupts after `seen` (at most the stream's count) are its reader's. */
+static long new_end(struct streams *st, uint32_t stream, uint32_t kind, uint64_t seen,
+		    handle_t *out)
 {
 	struct stream_end *e = free_end(st);
 	handle_t h;
@@ -91,7 +93,8 @@ static long new_end(struct streams *st, uint32_t stream, uint32_t kind, handle_t
 	if (++st->next_writer_id == 0)
 		st->next_writer_id = 1;
 	struct stream_rec *r = &st->s[stream];
-	*e = (struct stream_end){badge, stream, kind, st->next_writer_id, r->interrupts};
+	*e = (struct stream_end){badge, stream, kind, st->next_writer_id,
+				 seen < r->interrupts ? seen : r->interrupts};
 	*(kind == STREAM_END_READ ? &r->readers : &r->writers) += 1;
 	*out = h;
 	return E_OK;
@@ -117,7 +120,7 @@ static long on_create(void *ctx, uint64_t badge, handle_t *rd, uint64_t *stream)
 	*r = (struct stream_rec){
 		.used = true, .writer_pending = true, .mobj = mobj, .ring = va, .writers = 1};
 	r->ring->size = STREAM_DATA_BYTES;
-	if ((err = new_end(st, i, STREAM_END_READ, rd)) != E_OK) {
+	if ((err = new_end(st, i, STREAM_END_READ, STREAM_NO_SEEN, rd)) != E_OK) {
 		st->sys->ring_free(st->sys->ctx, r->mobj, r->ring);
 		*r = (struct stream_rec){0};
 		return err;
@@ -139,7 +142,7 @@ static long on_writer(void *ctx, uint64_t badge, handle_t *wr)
 		return E_RIGHTS;
 	if (!r->writer_pending)
 		return E_EXISTS;
-	long err = new_end(st, e->stream, STREAM_END_WRITE, wr);
+	long err = new_end(st, e->stream, STREAM_END_WRITE, STREAM_NO_SEEN, wr);
 	if (err == E_OK) {
 		r->writer_pending = false;
 		r->writers--;
@@ -147,12 +150,11 @@ static long on_writer(void *ctx, uint64_t badge, handle_t *wr)
 	return err;
 }
 
-static long on_dup(void *ctx, uint64_t badge, handle_t *copy)
+static long on_dup(void *ctx, uint64_t badge, uint64_t seen, handle_t *copy)
 {
 	struct streams *st = ctx;
 	struct stream_end *e = end_of(st, badge);
-
-	return e ? new_end(st, e->stream, e->kind, copy) : E_CLOSED;
+	return e ? new_end(st, e->stream, e->kind, seen, copy) : E_CLOSED;
 }
 
 static long on_attach(void *ctx, uint64_t badge, handle_t *ring, struct stream_attach_reply *rp)

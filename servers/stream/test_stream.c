@@ -333,6 +333,17 @@ static void test_interrupt(void)
 	CHECK_EQ(stream_open(&late, (handle_t)h), E_OK);
 	CHECK_EQ(stream_read(&late, buf, 8), E_INTR);
 	stream_close(&late);
+	/* An end made after an interrupt its maker had not seen (Ctrl-C while sh starts a program).
+	 */
+	h = stream_dup_seen(r.end, 1); /* of the two so far */
+	CHECK_EQ(stream_open(&late, (handle_t)h), E_OK);
+	CHECK_EQ(stream_read(&late, buf, 8), E_INTR);
+	stream_close(&late);
+	h = stream_dup_seen(r.end, 7); /* more than there were: from now */
+	CHECK_EQ(stream_open(&late, (handle_t)h), E_OK);
+	CHECK_EQ(stream_write(&w, "z", 1), 1);
+	CHECK_EQ(stream_read(&late, buf, 8), 1); /* the byte, no interrupt */
+	stream_close(&late);
 	CHECK_EQ(answers[1].status, E_INTR); /* the waiter above heard the second interrupt */
 	stream_close(&w);
 	stream_close(&r);

@@ -61,6 +61,18 @@ long stream_dup(handle_t end)
 	return call_for_cap(end, STREAM_DUP, &m);
 }
 
+long stream_dup_seen(handle_t end, uint64_t seen)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(STREAM_DUP, 1, 0, 0), .w = {seen}};
+	long err = ipc_call(end, &m, CALL_TIMEOUT);
+
+	if (err == E_OK)
+		err = reply_label(&m);
+	if (err == E_OK && !IPC_TAG_CAP(m.tag))
+		err = E_PROTO;
+	return err < 0 ? err : (long)m.cap;
+}
+
 long stream_open(struct stream *s, handle_t end)
 {
 	struct ipc_msg m = {0};

@@ -45,7 +45,8 @@ static long on_dup(struct server_request *req)
 {
 	const struct stream_server *ss = ctx_of(req);
 	handle_t copy;
-	long err = ss->ops->dup(ss->ctx, req->msg.badge, &copy);
+	uint64_t seen = IPC_TAG_WORDS(req->in_tag) >= 1 ? req->msg.w[0] : STREAM_NO_SEEN;
+	long err = ss->ops->dup(ss->ctx, req->msg.badge, seen, &copy);
 
 	return err < 0 ? err : reply_cap(req, copy, 0);
 }

@@ -27,8 +27,10 @@
  *   reply: cap = the stream's first write end. Until it is taken the
  *          stream counts as having a writer, so its readers wait.
  *   errors: E_EXISTS (taken already), E_RIGHTS (not a read end).
- * STREAM_DUP (an end)
+ * STREAM_DUP (an end; w0, optional = the interrupts its holder has seen)
  *   reply: cap = another handle to the same end, with a badge of its own.
+ *   Interrupts after w0 (or, without it, after now) reach the new handle's
+ *   reader: a Ctrl-C typed while sh starts a program is the program's.
  * STREAM_ATTACH (an end; idempotent)
  *   reply: cap = the ring (a memory object, read and write); w0 = the end
  *          (STREAM_END_READ or STREAM_END_WRITE), w1 = this badge's writer
@@ -81,6 +83,7 @@
 #define STREAM_CREATE	     (STREAM_PROTOCOL_BASE + 0x01)
 #define STREAM_WRITER	     (STREAM_PROTOCOL_BASE + 0x02)
 #define STREAM_DUP	     (STREAM_PROTOCOL_BASE + 0x03)
+#define STREAM_NO_SEEN	     UINT64_MAX /* STREAM_DUP without w0 */
 #define STREAM_ATTACH	     (STREAM_PROTOCOL_BASE + 0x04)
 #define STREAM_WAIT	     (STREAM_PROTOCOL_BASE + 0x05)
 #define STREAM_WAKE	     (STREAM_PROTOCOL_BASE + 0x06)
@@ -159,6 +162,9 @@ handle_t stream_server(void);
 long stream_pair(handle_t server, handle_t *rd, handle_t *wr);
 /* Another handle to the same end (give that one to a child); a handle or a negative error. */
 long stream_dup(handle_t end);
+/* The same for a reader that has seen `seen` interrupts: the later ones reach the new handle too.
+ */
+long stream_dup_seen(handle_t end, uint64_t seen);
 
 /*
  * A child's stdin, stdout and stderr (stdio_ends.c): give it in_rd as
@@ -215,7 +221,8 @@ void stream_unmap_ring(int slot);
 struct stream_ops {
 	long (*create)(void *ctx, uint64_t badge, handle_t *rd, uint64_t *stream);
 	long (*writer)(void *ctx, uint64_t badge, handle_t *wr);
-	long (*dup)(void *ctx, uint64_t badge, handle_t *copy);
+	/* seen: interrupts the new end has had (STREAM_NO_SEEN: all until now) */
+	long (*dup)(void *ctx, uint64_t badge, uint64_t seen, handle_t *copy);
 	long (*attach)(void *ctx, uint64_t badge, handle_t *ring, struct stream_attach_reply *r);
 	/* E_OK, E_INTR (*interrupts set), E_PIPE, an error, or STREAM_DEFERRED */
 	long (*wait)(void *ctx, uint64_t badge, uint64_t seen, uint64_t *interrupts);
