@@ -25,9 +25,9 @@ static long reply_label(const struct ipc_msg *m)
 }
 
 /* One call on `ep` whose reply carries a capability: that handle or an error. */
-static long call_for_cap(handle_t ep, uint16_t method, struct ipc_msg *m)
+static long call_for_cap(handle_t ep, uint16_t method, unsigned words, struct ipc_msg *m)
 {
-	m->tag = IPC_TAG(method, 0, 0, 0);
+	m->tag = IPC_TAG(method, words, 0, 0);
 	long err = ipc_call(ep, m, CALL_TIMEOUT);
 
 	if (err == E_OK)
@@ -40,11 +40,11 @@ static long call_for_cap(handle_t ep, uint16_t method, struct ipc_msg *m)
 long stream_pair(handle_t server, handle_t *rd, handle_t *wr)
 {
 	struct ipc_msg m = {0};
-	long r = call_for_cap(server, STREAM_CREATE, &m);
+	long r = call_for_cap(server, STREAM_CREATE, 0, &m);
 
 	if (r < 0)
 		return r;
-	long w = call_for_cap((handle_t)r, STREAM_WRITER, &m);
+	long w = call_for_cap((handle_t)r, STREAM_WRITER, 0, &m);
 	if (w < 0) {
 		sys_handle_close((handle_t)r);
 		return w;
@@ -58,25 +58,20 @@ long stream_dup(handle_t end)
 {
 	struct ipc_msg m = {0};
 
-	return call_for_cap(end, STREAM_DUP, &m);
+	return call_for_cap(end, STREAM_DUP, 0, &m);
 }
 
 long stream_dup_seen(handle_t end, uint64_t seen)
 {
-	struct ipc_msg m = {.tag = IPC_TAG(STREAM_DUP, 1, 0, 0), .w = {seen}};
-	long err = ipc_call(end, &m, CALL_TIMEOUT);
+	struct ipc_msg m = {.w = {seen}};
 
-	if (err == E_OK)
-		err = reply_label(&m);
-	if (err == E_OK && !IPC_TAG_CAP(m.tag))
-		err = E_PROTO;
-	return err < 0 ? err : (long)m.cap;
+	return call_for_cap(end, STREAM_DUP, 1, &m);
 }
 
 long stream_open(struct stream *s, handle_t end)
 {
 	struct ipc_msg m = {0};
-	long ring = call_for_cap(end, STREAM_ATTACH, &m);
+	long ring = call_for_cap(end, STREAM_ATTACH, 0, &m);
 
 	*s = (struct stream){.end = end, .slot = -1};
 	if (ring < 0)
