@@ -5,6 +5,7 @@
  * stdout; each line is parsed and run (run.c). An interrupt at the prompt
  * (Ctrl-C) abandons the line; end-of-stream on stdin, or `exit`, ends sh,
  * and the background jobs with it (as a terminal hanging up would).
+ * COLUMNS, LINES and TERM follow the terminal's size (track_size).
  * Started with "parent" (the loader), "ns", its three streams and "env".
  */
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "sh.h"
 #include "shell/shell.h"
 #include "sys/errors.h"
+#include "sys/fmt.h"
 #include "sys/start.h"
 #include "sys/stdio.h"
 
@@ -22,8 +24,31 @@ static void out(void *ctx, const char *s, size_t n)
 	write(STDOUT_FILENO, s, n);
 }
 
+/*
+ * COLUMNS, LINES and TERM from the terminal's size on stdin (STREAM_GET_SIZE),
+ * asked again only when the ring's header shows a change (no call per key).
+ * A stream without a size (a pipe, the serial line) sets none of them.
+ */
+static void track_size(void)
+{
+	static uint64_t seen;
+	struct stream *in = stdio_stream(STDIN_FILENO);
+	struct stream_size size;
+	char text[16];
+
+	if (!in || stream_size_changes(in) == seen || stream_get_size(in->end, &size) != E_OK)
+		return;
+	seen = size.changes;
+	snprintf(text, sizeof(text), "%lu", (unsigned long)size.cols);
+	setenv("COLUMNS", text, 1);
+	snprintf(text, sizeof(text), "%lu", (unsigned long)size.rows);
+	setenv("LINES", text, 1);
+	setenv("TERM", SH_TERM, 0);
+}
+
 static int on_line(struct shell *ed, const char *line)
 {
+	track_size();
 	int status = sh_run_line(line);
 
 	if (sh.exiting)
@@ -51,6 +76,7 @@ int main(int argc, char **argv)
 	defaults();
 	if (argc >= 2 && strcmp(argv[0], "-c") == 0) /* argv[0] is the first argument */
 		return sh_run_line(argv[1]);
+	track_size();
 	shell_init(&ed, &cfg);
 	shell_prompt(&ed);
 	/* A byte at a time: what is typed after a line is for the program that line starts. */
@@ -61,6 +87,7 @@ int main(int argc, char **argv)
 			break;
 		else
 			shell_input(&ed, byte);
+		track_size();
 	}
 	sh_hang_up();
 	return sh.exiting ? sh.exit_code : sh.status;

@@ -25,6 +25,7 @@
 #include "sys/vfs.h"
 
 #define SH_JOBS_MAX 8
+#define SH_TERM	    "xterm-256color" /* TERM on the GUI terminal: the xterm subset of vt.h */
 
 /* A program started for a pipeline. */
 struct sh_proc {

@@ -95,11 +95,21 @@ static long reconnect(struct gui_window *w)
 	return display_commit(w->ep, &rq);
 }
 
+static uint64_t surface_bytes(int32_t width, int32_t height)
+{
+	return (display_surface_bytes((uint32_t)width, (uint32_t)height) + 4095) & ~4095ull;
+}
+
+/* Window `slot`'s surface in half `half` of its slot (a resize maps the other half). */
+static uintptr_t surface_va(uint64_t slot, uint32_t half)
+{
+	return SURFACE_VA + slot * SURFACE_SLOT + half * (SURFACE_SLOT / 2);
+}
+
 static long map_surface(struct gui_window *w, int32_t width, int32_t height)
 {
-	uint64_t bytes =
-		(display_surface_bytes((uint32_t)width, (uint32_t)height) + 4095) & ~4095ull;
-	uintptr_t va = SURFACE_VA + windows_opened * SURFACE_SLOT;
+	uint64_t bytes = surface_bytes(width, height);
+	uintptr_t va = surface_va(w->key ? w->key - 1 : windows_opened, w->half);
 	long m = sys_mobj_create(bytes, 0);
 
 	if (m < 0)
@@ -118,7 +128,8 @@ static long map_surface(struct gui_window *w, int32_t width, int32_t height)
 long gui_open(struct gui_window *w, const char *title, int32_t width, int32_t height, uint32_t x,
 	      int32_t y)
 {
-	*w = (struct gui_window){.ep = display_endpoint(), .ntfn = HANDLE_INVALID};
+	*w = (struct gui_window){
+		.ep = display_endpoint(), .ntfn = HANDLE_INVALID, .old_surface = HANDLE_INVALID};
 	if (w->ep == HANDLE_INVALID)
 		return E_NOENT;
 	if (width <= 0 || height <= 0 || width > DISPLAY_MAX_SIDE || height > DISPLAY_MAX_SIDE ||
@@ -233,4 +244,51 @@ void gui_close(struct gui_window *w)
 	if (!w->closed)
 		display_destroy(w->ep, w->id);
 	w->closed = true;
+}
+
+long gui_resize_begin(struct gui_window *w, int32_t width, int32_t height)
+{
+	if (width <= 0 || height <= 0 || width > DISPLAY_MAX_SIDE || height > DISPLAY_MAX_SIDE ||
+	    w->old_surface != HANDLE_INVALID)
+		return E_INVAL;
+	handle_t surface = w->surface;
+	struct display_shared *shared = w->shared;
+	struct gui_canvas canvas = w->canvas;
+	w->half ^= 1;
+	long err = map_surface(w, width, height);
+	if (err < 0) {
+		w->half ^= 1;
+		return err;
+	}
+	w->old_surface = surface;
+	w->old_shared = shared;
+	w->old_canvas = canvas;
+	return E_OK;
+}
+
+static void drop_surface(handle_t surface, struct display_shared *shared, struct gui_canvas *cv)
+{
+	sys_unmap(HANDLE_SELF, (uintptr_t)shared, surface_bytes(cv->width, cv->height));
+	sys_handle_close(surface);
+}
+
+long gui_resize_end(struct gui_window *w)
+{
+	if (w->old_surface == HANDLE_INVALID)
+		return E_INVAL;
+	long err = w->closed ? E_CLOSED
+			     : display_resize(w->ep, w->id, w->surface, (uint32_t)w->canvas.width,
+					      (uint32_t)w->canvas.height);
+	if (err < 0 && !compositor_forgot(err)) { /* the old surface stays */
+		drop_surface(w->surface, w->shared, &w->canvas);
+		w->surface = w->old_surface;
+		w->shared = w->old_shared;
+		w->canvas = w->old_canvas;
+		w->half ^= 1;
+		w->old_surface = HANDLE_INVALID;
+		return err;
+	}
+	drop_surface(w->old_surface, w->old_shared, &w->old_canvas);
+	w->old_surface = HANDLE_INVALID;
+	return err == E_OK ? E_OK : reconnect(w); /* a new compositor: made again at this size */
 }

@@ -8,6 +8,7 @@
  *   pointer.c      what pointer and keys do: focus, raise, drag, close,
  *                  minimise
  *   taskbar.c      the top bar's window buttons: layout, drawing, clicks
+ *   resize.c       the corner drag's outline and DISPLAY_RESIZE
  *   input_source.c the one door input comes in by (DISPLAY_INJECT today)
  *   ops.c          the display protocol's ops
  *   main.c         start-up: framebuffer, state, clock, the server loop
@@ -25,6 +26,9 @@
 #include "sys/handle.h"
 
 #define COMP_MAX_WINDOWS 32
+#define COMP_SLOTS	 (2 * COMP_MAX_WINDOWS) /* mapping slots: a resize maps before it lets go */
+#define GRIP_SIZE	 10	    /* the content's bottom-right corner: drag to resize */
+#define OUTLINE_W	 2	    /* the outline shown while resizing */
 #define COMP_MAX_PIXELS	 (4u << 20) /* all windows' content together */
 #define COMP_MAX_DAMAGE	 32
 #define TITLE_H		 20
@@ -51,6 +55,8 @@
 #define COLOUR_TASK_DIM	   0x8890A0u
 #define COLOUR_CURSOR	   0x000000u
 #define COLOUR_CURSOR_FILL 0xFFFFFFu
+#define COLOUR_OUTLINE	   0xF0F0F0u
+#define COLOUR_OUTLINE_IN  0x000000u
 
 /* A window's place and order, kept in the "state" object across restarts. */
 struct comp_record {
@@ -101,7 +107,10 @@ struct comp {
 	uint32_t buttons;
 	struct window *drag;
 	int32_t drag_dx, drag_dy;
-	uint64_t clock_base; /* wall-clock seconds of day at sys_clock() 0 */
+	struct window *sizing;	 /* a corner being dragged: the outline shows the new frame */
+	struct gui_rect outline; /* its frame (empty: none shown) */
+	uint64_t slots;		 /* bit i: mapping slot i is in use */
+	uint64_t clock_base;	 /* wall-clock seconds of day at sys_clock() 0 */
 	char clock_text[16];
 	uint64_t pixels_in_use;
 	struct comp_state *state;
@@ -150,6 +159,10 @@ void comp_compose(struct comp *c, struct gui_rect r);
 struct gui_rect comp_frame(const struct window *w);
 struct gui_rect comp_close_box(const struct window *w);
 struct gui_rect comp_minimise_box(const struct window *w);
+/* The content's bottom-right GRIP_SIZE square: a press there starts a resize. */
+struct gui_rect comp_grip(const struct window *w);
+/* Show the resize outline at r (empty: hide it), damaging only its edges. */
+void comp_set_outline(struct comp *c, struct gui_rect r);
 struct gui_rect comp_cursor_rect(const struct comp *c);
 struct gui_rect comp_clock_rect(const struct comp *c);
 void comp_set_clock(struct comp *c, uint64_t now_ns);
@@ -166,6 +179,11 @@ void comp_move(struct comp *c, struct window *w, int32_t x, int32_t y);
 void comp_raise(struct comp *c, struct window *w);
 void comp_focus(struct comp *c, struct window *w);
 void comp_minimise(struct comp *c, struct window *w);
+/* DISPLAY_RESIZE: w takes `surface` (drawn) of width x height; takes the handle. */
+long comp_resize(struct comp *c, struct window *w, handle_t surface, uint32_t width,
+		 uint32_t height);
+/* DISPLAY_ASK_SIZE and a corner drag's release: clamp and tell the owner (DISPLAY_EV_RESIZE). */
+void comp_ask_size(struct comp *c, struct window *w, int32_t width, int32_t height);
 /* Shown again on top of the stack, focused (what raising a minimised window does). */
 void comp_restore(struct comp *c, struct window *w);
 void comp_send(struct comp *c, struct window *w, uint32_t type, int32_t x, int32_t y,
@@ -174,6 +192,20 @@ struct window *comp_window_at(struct comp *c, int32_t x, int32_t y);
 uint32_t comp_z(const struct comp *c, const struct window *w);
 void comp_state_open(struct comp *c);
 void comp_state_expire(struct comp *c);
+/* Mapping slots and the surface-image pairs in them (window.c, for resize.c too). */
+uint32_t comp_slot_take(struct comp *c); /* COMP_SLOTS: none free */
+void comp_slot_free(struct comp *c, uint32_t slot);
+long comp_map_pair(struct comp *c, uint32_t slot, handle_t surface, int32_t width, int32_t height,
+		   void **sva, void **iva);
+void comp_unmap_window(struct comp *c, const struct window *w);
+void comp_use_surface(struct window *w, handle_t surface, void *sva, void *iva);
+
+/* resize.c: the corner drag and DISPLAY_RESIZE */
+/* A press at the cursor on w's grip: start showing the outline (true), or not there (false). */
+bool comp_start_sizing(struct comp *c, struct window *w);
+/* The pointer moved (and maybe let go) while sizing: the outline follows; the release asks. */
+void comp_sizing_pointer(struct comp *c, bool released);
+void comp_stop_sizing(struct comp *c);
 
 /* taskbar.c: one button per window (by id) between "os" and the clock */
 struct gui_rect comp_taskbar_rect(const struct comp *c);

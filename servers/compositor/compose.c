@@ -3,7 +3,8 @@
  * Composition: damage rectangles are collected while requests are handled
  * and flushed before the server waits again (comp_flush). Each one is
  * composed into the back buffer from the bottom up (desktop, each window's
- * title bar and its last committed pixels, the top bar, the cursor),
+ * title bar and its last committed pixels, a resize's outline, the top
+ * bar, the cursor),
  * starting at the highest window that covers all of it, then copied to the
  * framebuffer, which is never read. Damage is kept as rectangles that do
  * not overlap, so no pixel is composed twice in one flush; a commit damages
@@ -177,6 +178,17 @@ static void draw_window(struct comp *c, struct gui_canvas *cv, const struct wind
 	gui_blit(cv, w->x, w->y + TITLE_H, w->image, w->w, w->h, w->w);
 }
 
+/* The frame a resize would give (resize.c): light outside, dark inside, seen on any colour. */
+static void draw_outline(struct comp *c, struct gui_canvas *cv)
+{
+	struct gui_rect r = c->outline;
+
+	if (gui_rect_empty(r) || !overlaps(r, cv->clip))
+		return;
+	gui_frame(cv, r, COLOUR_OUTLINE);
+	gui_frame(cv, (struct gui_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2}, COLOUR_OUTLINE_IN);
+}
+
 static void draw_top_bar(struct comp *c, struct gui_canvas *cv)
 {
 	struct gui_rect bar = {0, 0, c->width, TOPBAR_H};
@@ -237,6 +249,7 @@ void comp_compose(struct comp *c, struct gui_rect r)
 		gui_fill(&cv, r, COLOUR_DESKTOP);
 	for (uint32_t i = first == 0 ? 0 : first - 1; i < c->count; i++)
 		draw_window(c, &cv, c->stack[i]);
+	draw_outline(c, &cv);
 	draw_top_bar(c, &cv);
 	draw_cursor(c, &cv);
 }

@@ -141,6 +141,29 @@ static long op_inject(void *ctx, uint64_t kind, uint64_t a, uint64_t b, uint64_t
 	return input_source_inject(ctx, kind, a, b, c);
 }
 
+static long op_resize(void *ctx, uint64_t badge, uint64_t id, handle_t surface, uint32_t width,
+		      uint32_t height)
+{
+	struct comp *c = ctx;
+	struct window *w = own(c, badge, id);
+
+	if (!w) {
+		c->sys->close(c->sys_ctx, surface);
+		return E_NOENT;
+	}
+	return comp_resize(c, w, surface, width, height);
+}
+
+static long op_ask_size(void *ctx, uint64_t id, uint32_t width, uint32_t height)
+{
+	struct window *w = comp_find(ctx, id);
+
+	if (!w)
+		return E_NOENT;
+	comp_ask_size(ctx, w, (int32_t)width, (int32_t)height);
+	return E_OK;
+}
+
 static void op_client_gone(void *ctx, uint64_t badge)
 {
 	comp_client_gone(ctx, badge);
@@ -168,6 +191,8 @@ const struct display_ops comp_display_ops = {
 	.close = op_close,
 	.minimise = op_minimise,
 	.inject = op_inject,
+	.resize = op_resize,
+	.ask_size = op_ask_size,
 	.client_gone = op_client_gone,
 	.before_wait = op_before_wait,
 };

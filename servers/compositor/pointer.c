@@ -4,7 +4,8 @@
  * by damaging the rectangle it leaves and the one it enters. A left press
  * focuses and raises the window under the cursor; on its close button it
  * closes it, on its title bar it starts a drag that moves the window with
- * the cursor until the release; on its minimise button it minimises it
+ * the cursor until the release; on its content's bottom-right corner it
+ * starts a resize (resize.c); on its minimise button it minimises it
  * (the top bar's buttons, taskbar.c, bring it back). Inside a window's content the pointer goes
  * to that window in content coordinates (presses, moves, releases), and
  * so does the wheel, focused or not (as on most desktops); keys go to the
@@ -38,6 +39,8 @@ static void press(struct comp *c, struct window *w)
 		return;
 	}
 	comp_raise(c, w);
+	if (comp_start_sizing(c, w))
+		return;
 	if (gui_rect_contains(comp_close_box(w), c->cx, c->cy)) {
 		comp_destroy(c, w, true);
 	} else if (c->cy < w->y + TITLE_H) {
@@ -68,6 +71,10 @@ void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons)
 			c->drag = NULL;
 		return;
 	}
+	if (c->sizing) {
+		comp_sizing_pointer(c, released);
+		return;
+	}
 	if (y < TOPBAR_H) {
 		if (pressed)
 			comp_taskbar_press(c, x);
@@ -76,7 +83,7 @@ void comp_pointer(struct comp *c, int32_t x, int32_t y, uint32_t buttons)
 	struct window *w = comp_window_at(c, x, y);
 	if (pressed)
 		press(c, w);
-	if (w && w->used && !c->drag)
+	if (w && w->used && !c->drag && !c->sizing)
 		to_window(c, w, buttons);
 }
 
@@ -88,7 +95,7 @@ void comp_key(struct comp *c, uint32_t code, bool down, uint64_t tsc)
 
 void comp_wheel(struct comp *c, int32_t steps)
 {
-	struct window *w = c->drag ? NULL : comp_window_at(c, c->cx, c->cy);
+	struct window *w = c->drag || c->sizing ? NULL : comp_window_at(c, c->cx, c->cy);
 
 	if (w && steps && gui_rect_contains(content(w), c->cx, c->cy))
 		comp_send(c, w, DISPLAY_EV_WHEEL, c->cx - w->x, c->cy - w->y - TITLE_H,

@@ -10,7 +10,8 @@
  * event rings (keys only to the focus, the pointer in window coordinates);
  * hostile requests; a client gone; and a restart (a new instance over the
  * same state) putting a window back by its badge and key; minimising by
- * the title bar's button and the top bar's, kept across a restart.
+ * the title bar's button and the top bar's, kept across a restart; a
+ * resize by the corner's drag and DISPLAY_RESIZE, with hostile answers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,11 @@ static struct object {
 	handle_t h;
 	uint64_t size;
 	void *mem;
-} objects[16];
+} objects[32];
 
 static handle_t object(uint64_t size)
 {
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < 32; i++) {
 		if (!objects[i].mem) {
 			objects[i] = (struct object){fake_ipc_handle(), size, calloc(1, size)};
 			return objects[i].h;
@@ -51,7 +52,7 @@ static handle_t object(uint64_t size)
 
 static struct object *find_object(handle_t h)
 {
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < 32; i++)
 		if (objects[i].mem && objects[i].h == h)
 			return &objects[i];
 	return NULL;
@@ -70,7 +71,7 @@ static long map_surface(void *ctx, handle_t h, uint32_t slot, uint64_t need, voi
 	return E_OK;
 }
 
-static void *images[COMP_MAX_WINDOWS];
+static void *images[COMP_SLOTS];
 
 static long map_image(void *ctx, uint32_t slot, uint64_t bytes, void **va)
 {
@@ -466,6 +467,88 @@ static void test_usb_input_translation(void)
 	CHECK_EQ(out.a, INPUT_SOURCE_KEY_PRIVATE + 0x87);
 }
 
+static void pointer(handle_t ep, int32_t x, int32_t y, uint32_t buttons)
+{
+	CHECK_EQ(display_inject(ep, DISPLAY_INJECT_POINTER, (uint64_t)x, (uint64_t)y, buttons),
+		 E_OK);
+}
+
+/* The corner drag: an outline while it moves, DISPLAY_EV_RESIZE at the release, nothing else. */
+static uint64_t drag_corner(handle_t ep, void **mem)
+{
+	uint64_t id;
+
+	CHECK_EQ(open_window(ep, 100, 60, 40, 40, 7, &id, mem), E_OK);
+	struct window *w = comp_find(&comp, id);
+	fill_surface(*mem, 100 * 60, 0x112233);
+	struct display_commit_request rq = {id, 0, 0, 100, 60, 0};
+	CHECK_EQ(display_commit(ep, &rq), E_OK);
+	pointer(ep, 135, 115, 1); /* the grip: the content's bottom-right 10x10 */
+	CHECK(comp.sizing == w);
+	uint32_t head = w->head;
+	uint64_t before = comp.fb_bytes;
+	pointer(ep, 185, 135, 1);		/* 50 right, 20 down */
+	CHECK_EQ(px(189, 100), COLOUR_OUTLINE); /* the new frame's right edge, x 40 + 150 - 1 */
+	CHECK_EQ(px(188, 100), COLOUR_OUTLINE_IN);
+	CHECK_EQ(px(100, 139), COLOUR_OUTLINE); /* its bottom, y 40 + 20 + 80 - 1 */
+	CHECK(comp.fb_bytes - before < 8000);	/* edges and the cursor, not the window */
+	CHECK_EQ(w->head, head);		/* the client hears nothing while it moves */
+	pointer(ep, 185, 135, 0);
+	CHECK(comp.sizing == NULL);
+	CHECK_EQ(px(189, 100), COLOUR_DESKTOP); /* the outline is gone */
+	struct display_event ev = last_event(id);
+	CHECK_EQ(ev.type, DISPLAY_EV_RESIZE);
+	CHECK(ev.x == 150 && ev.y == 80);
+	CHECK(w->w == 100 && w->h == 60); /* nothing changes until the client answers */
+	CHECK_EQ(px(139, 119), 0x112233u);
+	return id;
+}
+
+static void test_resize(void)
+{
+	handle_t ep = fake_ipc_endpoint(&srv, 500), other = fake_ipc_endpoint(&srv, 501);
+	void *mem;
+	uint64_t id = drag_corner(ep, &mem);
+	struct window *w = comp_find(&comp, id);
+
+	CHECK_EQ(display_ask_size(other, id, 5, 5), E_OK); /* anyone may ask; held to the minimum */
+	CHECK(last_event(id).x == DISPLAY_MIN_WIDTH && last_event(id).y == DISPLAY_MIN_HEIGHT);
+	CHECK_EQ(display_ask_size(other, id, 2000, 2000), E_OK); /* and to the screen */
+	CHECK(last_event(id).x == SW - 40 && last_event(id).y == SH - 40 - TITLE_H);
+	CHECK_EQ(display_ask_size(other, 999, 100, 100), E_NOENT);
+	CHECK_EQ(display_inject(other, DISPLAY_INJECT_KEY, 'k', 1, 0), E_OK); /* not read yet */
+	uint32_t unread = w->head - w->shared->tail;
+	uint64_t pixels = comp.pixels_in_use;
+	handle_t s2 = object(display_surface_bytes(150, 80));
+	fill_surface(find_object(s2)->mem, 150 * 80, 0x445566);
+	CHECK_EQ(display_resize(ep, id, s2, 150, 80), E_OK);
+	CHECK(w->w == 150 && w->h == 80);
+	CHECK_EQ(comp.pixels_in_use, pixels + 150 * 80 - 100 * 60);
+	CHECK_EQ(px(40 + 149, 60 + 79), 0x445566u); /* copied whole, no commit needed */
+	CHECK_EQ(px(40 + 150, 60 + 79), COLOUR_DESKTOP);
+	CHECK_EQ(w->shared->head, unread); /* the unread events moved to the new ring */
+	CHECK_EQ(w->shared->ev[unread - 1].data, 'k');
+	/* Hostile answers: the window keeps its surface, size and pixels. */
+	CHECK_EQ(display_resize(other, id, object(display_surface_bytes(90, 90)), 90, 90), E_NOENT);
+	CHECK_EQ(display_resize(ep, id, object(4096), 120, 90), E_RANGE);
+	CHECK_EQ(display_resize(ep, id, fake_ipc_handle(), 120, 90), E_TYPE);
+	CHECK_EQ(display_resize(ep, id, object(4096), 0, 90), E_INVAL);
+	CHECK_EQ(display_resize(ep, id, object(4096), 120, DISPLAY_MAX_SIDE + 1), E_INVAL);
+	CHECK_EQ(display_resize(ep, id, object(display_surface_bytes(2048, 2048)), 2048, 2048),
+		 E_NOSPACE);
+	struct ipc_msg m = {.tag = IPC_TAG(DISPLAY_RESIZE, 3, 0, 0), .w = {id, 120, 90}};
+	CHECK_EQ(ipc_call(ep, &m, 0), E_OK); /* no surface */
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
+	CHECK(w->w == 150 && w->h == 80);
+	CHECK_EQ(px(40 + 149, 60 + 79), 0x445566u);
+	CHECK_EQ(comp.pixels_in_use, pixels + 150 * 80 - 100 * 60);
+	int used = 0;
+	for (int i = 0; i < COMP_MAX_WINDOWS; i++)
+		used += comp.win[i].used;
+	CHECK_EQ(__builtin_popcountll(comp.slots), used); /* no slot leaked */
+	comp_destroy(&comp, w, false);
+}
+
 int main(void)
 {
 	start();
@@ -475,5 +558,6 @@ int main(void)
 	test_hostile();
 	test_gone_and_restart();
 	test_minimise();
+	test_resize();
 	return check_summary("compositor");
 }

@@ -112,26 +112,73 @@ static struct window *free_window(struct comp *c)
 	return NULL;
 }
 
-/* Map the surface and the image, and make the notification; undone on failure. */
-static long attach(struct comp *c, struct window *w, handle_t surface, handle_t *give)
+/* A free mapping slot (bit in c->slots), or COMP_SLOTS when none is. */
+uint32_t comp_slot_take(struct comp *c)
 {
-	uint64_t bytes = display_surface_bytes((uint32_t)w->w, (uint32_t)w->h);
-	void *sva = NULL, *iva = NULL;
-	long err = c->sys->map_surface(c->sys_ctx, surface, w->slot, bytes, &sva);
+	for (uint32_t i = 0; i < COMP_SLOTS; i++) {
+		if (!(c->slots & 1ull << i)) {
+			c->slots |= 1ull << i;
+			return i;
+		}
+	}
+	return COMP_SLOTS;
+}
+
+void comp_slot_free(struct comp *c, uint32_t slot)
+{
+	c->slots &= ~(1ull << slot);
+}
+
+/* Map a surface of width x height and an image of that size at slot; undone on failure. */
+long comp_map_pair(struct comp *c, uint32_t slot, handle_t surface, int32_t width, int32_t height,
+		   void **sva, void **iva)
+{
+	uint64_t bytes = display_surface_bytes((uint32_t)width, (uint32_t)height);
+	uint64_t image = (uint64_t)width * (uint64_t)height * 4;
+	long err = c->sys->map_surface(c->sys_ctx, surface, slot, bytes, sva);
 
 	if (err < 0)
 		return err;
-	err = c->sys->map_image(c->sys_ctx, w->slot, (uint64_t)w->w * w->h * 4, &iva);
-	if (err == E_OK)
-		err = c->sys->new_ntfn(c->sys_ctx, &w->ntfn, give);
-	if (err < 0) {
-		c->sys->unmap(c->sys_ctx, w->slot, bytes, iva ? (uint64_t)w->w * w->h * 4 : 0);
-		return err;
-	}
+	*iva = NULL;
+	err = c->sys->map_image(c->sys_ctx, slot, image, iva);
+	if (err < 0)
+		c->sys->unmap(c->sys_ctx, slot, bytes, *iva ? image : 0);
+	return err;
+}
+
+void comp_unmap_window(struct comp *c, const struct window *w)
+{
+	c->sys->unmap(c->sys_ctx, w->slot, display_surface_bytes((uint32_t)w->w, (uint32_t)w->h),
+		      (uint64_t)w->w * w->h * 4);
+	comp_slot_free(c, w->slot);
+}
+
+void comp_use_surface(struct window *w, handle_t surface, void *sva, void *iva)
+{
 	w->surface = surface;
 	w->shared = sva;
 	w->pixels = (const uint32_t *)((const char *)sva + DISPLAY_HEADER_BYTES);
 	w->image = iva;
+}
+
+/* Map the surface and the image, and make the notification; undone on failure. */
+static long attach(struct comp *c, struct window *w, handle_t surface, handle_t *give)
+{
+	void *sva = NULL, *iva = NULL;
+	long err = w->slot < COMP_SLOTS ? comp_map_pair(c, w->slot, surface, w->w, w->h, &sva, &iva)
+					: E_NOSPACE;
+
+	if (err == E_OK) {
+		err = c->sys->new_ntfn(c->sys_ctx, &w->ntfn, give);
+		if (err < 0)
+			comp_unmap_window(c, w);
+	}
+	if (err < 0) {
+		if (w->slot < COMP_SLOTS)
+			comp_slot_free(c, w->slot);
+		return err;
+	}
+	comp_use_surface(w, surface, sva, iva);
 	w->head = 0;
 	__atomic_store_n(&w->shared->head, 0, __ATOMIC_RELEASE);
 	gui_set_pixels(w->image, COLOUR_TITLE, w->w * w->h); /* until the first commit */
@@ -187,7 +234,7 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 			     .pid = rq->pid,
 			     .w = (int32_t)rq->width,
 			     .h = (int32_t)rq->height,
-			     .slot = (uint32_t)(w - c->win),
+			     .slot = comp_slot_take(c),
 			     .rec = rec};
 	comp_copy_title(w->title, title);
 	err = attach(c, w, surface, give);
@@ -218,8 +265,6 @@ long comp_create(struct comp *c, uint64_t badge, handle_t surface,
 
 void comp_destroy(struct comp *c, struct window *w, bool tell_owner)
 {
-	uint64_t bytes = display_surface_bytes((uint32_t)w->w, (uint32_t)w->h);
-
 	if (tell_owner)
 		comp_send(c, w, DISPLAY_EV_CLOSE, 0, 0, 0);
 	if (!w->minimised)
@@ -230,7 +275,9 @@ void comp_destroy(struct comp *c, struct window *w, bool tell_owner)
 		comp_focus(c, c->count ? c->stack[c->count - 1] : NULL);
 	if (c->drag == w)
 		c->drag = NULL;
-	c->sys->unmap(c->sys_ctx, w->slot, bytes, (uint64_t)w->w * w->h * 4);
+	if (c->sizing == w)
+		comp_stop_sizing(c);
+	comp_unmap_window(c, w);
 	c->sys->close(c->sys_ctx, w->surface);
 	c->sys->close(c->sys_ctx, w->ntfn);
 	c->pixels_in_use -= (uint64_t)w->w * w->h;
@@ -324,6 +371,8 @@ void comp_minimise(struct comp *c, struct window *w)
 	w->rec->minimised = 1;
 	if (c->drag == w)
 		c->drag = NULL;
+	if (c->sizing == w)
+		comp_stop_sizing(c);
 	if (c->focus == w)
 		comp_focus(c, c->count ? c->stack[c->count - 1] : NULL);
 	comp_damage(c, comp_taskbar_rect(c));

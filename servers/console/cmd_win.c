@@ -11,6 +11,9 @@
  *   win raise ID           raise and focus it (a minimised one comes back),
  *   win min ID             minimise it (its top bar button brings it back),
  *   win close ID           close it (its owner is told)
+ *   win size ID W H        ask its owner to take W x H content pixels, as
+ *                          a drag of its corner does (clamped; an app
+ *                          that does not resize keeps its size)
  *   win point X Y [B]      input through the compositor's input door
  *   win key TEXT           (DISPLAY_INJECT): the pointer to (X, Y) with
  *                          buttons B (bit 0 left; default 0); each
@@ -65,7 +68,7 @@ static int win_usage(struct shell *sh)
 {
 	shell_printf(sh,
 		     "usage: win | win move ID X Y | win raise ID | win min ID | win close ID | "
-		     "win point X Y [BUTTONS] | win key TEXT\n");
+		     "win size ID W H | win point X Y [BUTTONS] | win key TEXT\n");
 	return 1;
 }
 
@@ -85,7 +88,7 @@ static int win_key(struct shell *sh, const char *text)
 	return err < 0;
 }
 
-/* move, raise, close, point: words after the verb as numbers. */
+/* move, raise, close, min, size, point: words after the verb as numbers. */
 static long win_request(const char *verb, int n, const long *v)
 {
 	if (!strcmp(verb, "move") && n == 3)
@@ -94,6 +97,8 @@ static long win_request(const char *verb, int n, const long *v)
 		return display_raise(display, (uint64_t)v[0]);
 	if (!strcmp(verb, "close") && n == 1)
 		return display_close(display, (uint64_t)v[0]);
+	if (!strcmp(verb, "size") && n == 3)
+		return display_ask_size(display, (uint64_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
 	if (!strcmp(verb, "min") && n == 1)
 		return display_minimise(display, (uint64_t)v[0]);
 	if (!strcmp(verb, "point") && (n == 2 || n == 3))

@@ -230,6 +230,39 @@ static long on_interrupt(void *ctx, uint64_t badge)
 }
 
 /* Waiters that came through a badge now gone (another thread of its holder) hear E_CLOSED. */
+static long on_set_size(void *ctx, uint64_t badge, uint32_t cols, uint32_t rows)
+{
+	struct streams *st = ctx;
+	struct stream_end *e = end_of(st, badge);
+
+	if (!e)
+		return E_CLOSED;
+	if (e->kind != STREAM_END_WRITE)
+		return E_RIGHTS;
+	struct stream_rec *r = &st->s[e->stream];
+	r->cols = cols;
+	r->rows = rows;
+	r->size_changes++;
+	r->ring->cols = cols; /* for readers to notice without a call; ours is the truth */
+	r->ring->rows = rows;
+	__atomic_store_n(&r->ring->size_changes, r->size_changes, __ATOMIC_RELEASE);
+	return E_OK;
+}
+
+static long on_get_size(void *ctx, uint64_t badge, struct stream_size *size)
+{
+	struct streams *st = ctx;
+	struct stream_end *e = end_of(st, badge);
+
+	if (!e)
+		return E_CLOSED;
+	const struct stream_rec *r = &st->s[e->stream];
+	if (r->size_changes == 0)
+		return E_NOENT;
+	*size = (struct stream_size){r->cols, r->rows, r->size_changes};
+	return E_OK;
+}
+
 static void drop_waiters(struct streams *st, struct stream_rec *r, uint64_t badge)
 {
 	for (int i = 0; i < STREAM_WAITERS_MAX; i++) {
@@ -284,5 +317,7 @@ const struct stream_ops streams_ops = {
 	.wait = on_wait,
 	.wake = on_wake,
 	.interrupt = on_interrupt,
+	.set_size = on_set_size,
+	.get_size = on_get_size,
 	.gone = on_gone,
 };

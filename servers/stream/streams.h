@@ -47,6 +47,8 @@ struct stream_rec {
 	struct stream_ring *ring;
 	uint32_t readers, writers;
 	uint64_t interrupts;
+	uint32_t cols, rows; /* the terminal's size (STREAM_SET_SIZE) */
+	uint64_t size_changes;
 	struct stream_waiter waiters[STREAM_WAITERS_MAX];
 };
 

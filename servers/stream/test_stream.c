@@ -420,6 +420,39 @@ static void test_restarted_server(void)
 	CHECK_EQ(stream_read(&r, buf, 8), 0);
 }
 
+/* The terminal's size: set on a write end, read from any end (a dup too), counted in the ring. */
+static void test_terminal_size(void)
+{
+	struct stream r, w;
+	struct stream_size size;
+	struct ipc_msg m = {.tag = IPC_TAG(STREAM_SET_SIZE, 1, 0, 0), .w = {80}};
+
+	open_pair(&r, &w);
+	CHECK_EQ(stream_get_size(r.end, &size), E_NOENT); /* never set: a pipe */
+	CHECK_EQ(stream_size_changes(&r), 0);
+	CHECK_EQ(stream_set_size(&w, 80, 25), E_OK);
+	CHECK_EQ(stream_set_size(&r, 10, 10), E_RIGHTS); /* a reader cannot say */
+	CHECK_EQ(stream_set_size(&w, 0, 25), E_INVAL);
+	CHECK_EQ(stream_set_size(&w, 80, STREAM_SIZE_MAX + 1), E_INVAL);
+	CHECK_EQ(ipc_call(w.end, &m, TIMEOUT_NEVER), E_OK); /* one word: the wrong shape */
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO);
+	CHECK_EQ(stream_get_size(r.end, &size), E_OK);
+	CHECK(size.cols == 80 && size.rows == 25 && size.changes == 1);
+	CHECK_EQ(stream_set_size(&w, 132, 43), E_OK);
+	CHECK_EQ(stream_size_changes(&r), 2); /* seen in the header without a call */
+	long h = stream_dup(r.end);
+	CHECK(h > 0);
+	CHECK_EQ(stream_get_size((handle_t)h, &size), E_OK);
+	CHECK(size.cols == 132 && size.rows == 43 && size.changes == 2);
+	r.ring->size_changes = 99; /* a holder scribbles: the server's answer stays true */
+	r.ring->cols = 1;
+	CHECK_EQ(stream_get_size(w.end, &size), E_OK);
+	CHECK(size.cols == 132 && size.rows == 43 && size.changes == 2);
+	sys_handle_close((handle_t)h);
+	stream_close(&r);
+	stream_close(&w);
+}
+
 int main(void)
 {
 	test_bytes_through_the_ring();
@@ -433,6 +466,7 @@ int main(void)
 	test_dead_lock_holder();
 	test_scribbled_ring();
 	test_restarted_server();
+	test_terminal_size();
 	fresh();
 	return check_summary("stream");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * terminal: a window of TERM_COLS x TERM_ROWS cells on the desktop with a
+ * terminal: a window of TERM_COLS x TERM_ROWS cells on the desktop (the
+ * size it opens at; a drag of its corner changes the grid) with a
  * shell behind it (term.h lists the files). Its endpoint "term<n>" (n from
  * the manifest: terminal serves term1, terminal2 term2, ...) answers the
  * term protocol; one thread takes the window's events (keys to the shell,
@@ -101,12 +102,53 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 		session_input(t, bytes, n);
 }
 
+/* The grid to cols x rows and the window to match, drawn whole; the old size if either fails. */
+static long resize_grid(struct terminal *t, int cols, int rows)
+{
+	struct vt *vt = &t->shared.vt;
+	int old_cols = vt->cols, old_rows = vt->rows;
+	long err = vt_resize(vt, cols, rows);
+
+	if (err == E_OK)
+		err = gui_resize_begin(t->window, cols * TERM_CELL_W, rows * TERM_CELL_H);
+	term_screen_reset(&t->shared.screen);
+	if (err == E_OK) {
+		term_render(&t->shared.screen, vt);
+		err = gui_resize_end(t->window); /* the compositor copies all of it */
+	}
+	if (err != E_OK) {
+		vt_resize(vt, old_cols, old_rows);
+		term_screen_reset(&t->shared.screen);
+		term_redraw(t);
+	}
+	return err;
+}
+
+/* DISPLAY_EV_RESIZE: the grid becomes as many cells as fit (the window snaps to them). */
+static void on_resize(struct terminal *t, int32_t width, int32_t height)
+{
+	int cols, rows;
+
+	term_grid_size(width, height, &cols, &rows);
+	sys_lock(&t->shared.lock);
+	long err = cols == t->shared.vt.cols && rows == t->shared.vt.rows
+			   ? E_OK
+			   : resize_grid(t, cols, rows);
+	sys_unlock(&t->shared.lock);
+	if (err == E_OK)
+		session_resized(t, cols, rows);
+	else
+		printf("terminal: cannot resize to %dx%d: %s\n", cols, rows, sys_error_name(err));
+}
+
 static void on_event(struct terminal *t, const struct display_event *ev)
 {
 	if (ev->type == DISPLAY_EV_KEY) {
 		on_key(t, ev);
 	} else if (ev->type == DISPLAY_EV_WHEEL) {
 		on_wheel(t, (int32_t)ev->data);
+	} else if (ev->type == DISPLAY_EV_RESIZE) {
+		on_resize(t, ev->x, ev->y);
 	} else if (ev->type == DISPLAY_EV_FOCUS) {
 		sys_lock(&t->shared.lock);
 		t->shared.screen.focused = ev->x != 0;

@@ -77,8 +77,8 @@ static bool same(const struct vt_cell *a, const struct vt_cell *b)
 static void render_row(struct term_screen *s, const struct vt *vt, int y, struct gui_rect *damage)
 {
 	const struct vt_cell *row = vt_view_row(vt, y);
-	struct vt_cell *drawn = s->drawn + y * TERM_COLS;
-	int cols = vt->cols < TERM_COLS ? vt->cols : TERM_COLS;
+	struct vt_cell *drawn = s->drawn + y * TERM_MAX_COLS;
+	int cols = vt->cols < TERM_MAX_COLS ? vt->cols : TERM_MAX_COLS;
 
 	for (int x = 0; x < cols; x++) {
 		struct vt_cell want = row[x], right;
@@ -106,10 +106,18 @@ static void render_row(struct term_screen *s, const struct vt *vt, int y, struct
 	}
 }
 
+void term_grid_size(int32_t width, int32_t height, int *cols, int *rows)
+{
+	int c = width / TERM_CELL_W, r = height / TERM_CELL_H;
+
+	*cols = c < TERM_MIN_COLS ? TERM_MIN_COLS : c > TERM_MAX_COLS ? TERM_MAX_COLS : c;
+	*rows = r < TERM_MIN_ROWS ? TERM_MIN_ROWS : r > TERM_MAX_ROWS ? TERM_MAX_ROWS : r;
+}
+
 struct gui_rect term_render(struct term_screen *s, const struct vt *vt)
 {
 	struct gui_rect damage = {0, 0, 0, 0};
-	int rows = vt->rows < TERM_ROWS ? vt->rows : TERM_ROWS;
+	int rows = vt->rows < TERM_MAX_ROWS ? vt->rows : TERM_MAX_ROWS;
 
 	for (int y = 0; y < rows; y++)
 		render_row(s, vt, y, &damage);

@@ -50,6 +50,7 @@ struct term_session {
 	bool last_cr;	   /* the last byte written to the grid was CR */
 	bool told;	   /* the reason sh cannot start was shown */
 	uint64_t retry_ns; /* the wait after the next failed start */
+	int cols, rows;	   /* the grid's size, told to each sh on its input stream */
 };
 
 static struct term_session session;
@@ -114,6 +115,8 @@ static long start(struct term_session *s)
 		e.out_rd = HANDLE_INVALID;
 		sys_lock(&s->lock);
 		err = stream_open(&s->in, e.in_wr);
+		if (err == E_OK)
+			stream_set_size(&s->in, (uint32_t)s->cols, (uint32_t)s->rows);
 		sys_unlock(&s->lock);
 		if (err == E_OK)
 			e.in_wr = HANDLE_INVALID;
@@ -240,6 +243,8 @@ long session_start(struct terminal *t)
 {
 	session.loader = start_handle("loader", NULL);
 	session.retry_ns = RETRY_NS;
+	session.cols = t->shared.vt.cols;
+	session.rows = t->shared.vt.rows;
 	t->session = &session;
 	if (session.loader == HANDLE_INVALID)
 		return E_NOENT;
@@ -281,6 +286,18 @@ void session_input(struct terminal *t, const char *bytes, size_t n)
 		bytes += k;
 		n -= k;
 	}
+}
+
+void session_resized(struct terminal *t, int cols, int rows)
+{
+	struct term_session *s = t->session;
+
+	sys_lock(&s->lock);
+	s->cols = cols;
+	s->rows = rows;
+	if (s->in.ring)
+		stream_set_size(&s->in, (uint32_t)cols, (uint32_t)rows);
+	sys_unlock(&s->lock);
 }
 
 void session_interrupt(struct terminal *t)

@@ -29,8 +29,12 @@
 #include "sys/lock.h"
 #include "vt.h"
 
-#define TERM_COLS	 80
+#define TERM_COLS	 80 /* the size it opens at */
 #define TERM_ROWS	 25
+#define TERM_MAX_COLS	 256 /* a resize is held to these (a 2048-pixel side) */
+#define TERM_MAX_ROWS	 128
+#define TERM_MIN_COLS	 8
+#define TERM_MIN_ROWS	 2
 #define TERM_CELL_W	 8
 #define TERM_CELL_H	 16
 #define TERM_KEY_MAX	 8 /* bytes one key sends at most */
@@ -57,8 +61,8 @@ enum term_key_action term_key(struct term_keys *k, uint32_t cp, bool pressed,
 /* The pixels of the grid, and what they showed when last drawn. */
 struct term_screen {
 	struct gui_canvas *canvas;
-	struct vt_cell drawn[TERM_ROWS * TERM_COLS]; /* pad = 1: drawn with the cursor on it */
-	bool blink_on;				     /* the cursor's blink phase */
+	struct vt_cell drawn[TERM_MAX_ROWS * TERM_MAX_COLS]; /* pad: the cursor drawn on it */
+	bool blink_on;					     /* the cursor's blink phase */
 	bool focused; /* a window without focus shows a hollow cursor */
 };
 
@@ -91,6 +95,10 @@ struct terminal {
 void term_redraw(struct terminal *t);
 /* The same for the program's output: the frame answers the last key typed (its probe). */
 void term_redraw_output(struct terminal *t);
+/* A window content size as the grid's columns and rows (held to TERM_MIN/MAX_*). */
+void term_grid_size(int32_t width, int32_t height, int *cols, int *rows);
+/* The grid's size for the program (its input stream's STREAM_SET_SIZE); no lock held. */
+void session_resized(struct terminal *t, int cols, int rows);
 /* Start the shell (or, without one, echo typed keys); E_OK or an error. */
 long session_start(struct terminal *t);
 /* Bytes typed, for the program; the caller does not hold the lock. */

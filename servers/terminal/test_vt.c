@@ -5,7 +5,7 @@
  * by cell for colours and attributes), auto-wrap with and without ?7,
  * scroll regions, insert and delete, the alternate screen, full-width
  * characters and UTF-8 split across writes at every byte, the scrollback
- * limit, and random bytes (a million, fixed seed) that must leave the
+ * limit, a new size (vt_resize), and random bytes (a million, fixed seed) that must leave the
  * cursor and every index inside the grid (ASan and UBSan watch).
  */
 #include <stdlib.h>
@@ -322,6 +322,47 @@ static void test_scrollback(void)
 	CHECK_EQ(vt.sb_count, 0);
 }
 
+/* A new size: rows cut or padded, nothing reflowed, the cursor's line kept in sight. */
+static void test_resize(void)
+{
+	fresh(10, 5, 20);
+	put("0123456789abc\r\nrow2\r\nrow3\r\n\x1b[2;3r"); /* a scroll region, to be reset */
+	put("\x1b[4;6H");
+	CHECK_EQ(vt_resize(&vt, 1, 4), E_INVAL);
+	CHECK_EQ(vt_resize(&vt, 6, 4), E_OK);
+	LINE(0, "012345"); /* cut, not reflowed */
+	LINE(1, "abc");
+	CURSOR(5, 3);
+	CHECK(vt.top == 0 && vt.bottom == 3);
+	CHECK_EQ(vt_resize(&vt, 12, 6), E_OK);
+	LINE(0, "012345"); /* what was cut stays cut */
+	LINE(5, "");
+	CHECK_EQ(vt.cols, 12);
+	put("\x1b[6;1Hbottom");
+	CHECK_EQ(vt_resize(&vt, 12, 2), E_OK); /* the cursor's line stays in sight */
+	LINE(1, "bottom");
+	CURSOR(6, 1);
+	CHECK_EQ(vt.sb_count, 4); /* the rows above it went to the scrollback, kept */
+	vt_scroll_view(&vt, 4);
+	LINE(0, "012345");
+	LINE(1, "abc");
+	vt_scroll_view(&vt, -4);
+	put("\r\nnext line!!");
+	LINE(1, "next line!!");
+	CHECK_EQ(vt_resize(&vt, 3, 2), E_OK);
+	vt_scroll_view(&vt, 5);
+	LINE(0, "012"); /* the scrollback is cut too */
+	vt_scroll_view(&vt, -5);
+	/* A wide character cut in half becomes a blank; the alternate screen resizes too. */
+	fresh(6, 2, 0);
+	put("abcd\xE6\x97\xA5\x1b[?1049h\x1b[Hx");
+	CHECK_EQ(vt_resize(&vt, 5, 2), E_OK);
+	LINE(0, "x");
+	put("\x1b[?1049l");
+	LINE(0, "abcd");
+	CHECK_EQ(vt.main[4].attr & VT_WIDE, 0);
+}
+
 static void test_strings_and_junk(void)
 {
 	fresh(10, 2, 0);
@@ -358,6 +399,10 @@ static void test_fuzz(void)
 		vt_write(&vt, buf, n);
 		vt_scroll_view(&vt, (int)(xorshift32(&seed) % 7) - 3);
 		vt.reply_len = 0;
+		if (round % 97 == 0) /* now and then a new size, any cursor and region */
+			CHECK_EQ(vt_resize(&vt, 2 + (int)(xorshift32(&seed) % 40),
+					   2 + (int)(xorshift32(&seed) % 12)),
+				 E_OK);
 		check_inside();
 		if (round % 500 == 0)
 			vt_text(&vt, text, sizeof(text));
@@ -381,6 +426,7 @@ int main(void)
 	test_wide();
 	test_utf8_split();
 	test_scrollback();
+	test_resize();
 	test_strings_and_junk();
 	test_fuzz();
 	vt_free(&vt);

@@ -10,6 +10,7 @@
  *   vt_parse.c  the byte parser: UTF-8 (split across writes), C0 controls,
  *               ESC, CSI with its parameters, SGR, modes; OSC and DCS
  *               strings are read and dropped
+ *   vt_resize.c a new size for the grid (no reflow)
  *   vt_palette.c the 256-colour palette (cell widths are libsys's
  *               char_width, sys/width.h)
  *
@@ -89,6 +90,13 @@ long vt_init(struct vt *vt, int cols, int rows, int scrollback);
 void vt_free(struct vt *vt);
 /* Everything back to the state after vt_init (RIS), the scrollback emptied. */
 void vt_reset(struct vt *vt);
+/*
+ * A new size, cols x rows (as vt_init allows): no reflow, rows cut or padded,
+ * the cursor kept in sight and clamped, the scroll region reset, the
+ * scrollback kept (vt_resize.c). E_OK, E_INVAL, or E_NOMEM (nothing changed
+ * but the rows scrolled off to keep the cursor in sight).
+ */
+long vt_resize(struct vt *vt, int cols, int rows);
 /* Feed bytes the program wrote. */
 void vt_write(struct vt *vt, const void *bytes, size_t n);
 

@@ -116,3 +116,16 @@ long display_inject(handle_t ep, uint64_t kind, uint64_t a, uint64_t b, uint64_t
 {
 	return words_call(ep, DISPLAY_INJECT, 1, kind, a, b, c);
 }
+
+long display_resize(handle_t ep, uint64_t id, handle_t surface, uint32_t width, uint32_t height)
+{
+	struct ipc_msg m = {
+		.tag = IPC_TAG(DISPLAY_RESIZE, 3, 1, 0), .cap = surface, .w = {id, width, height}};
+
+	return call(ep, &m, 1, 0, 0);
+}
+
+long display_ask_size(handle_t ep, uint64_t id, uint32_t width, uint32_t height)
+{
+	return words_call(ep, DISPLAY_ASK_SIZE, 1, id, width, height, 0);
+}

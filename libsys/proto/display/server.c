@@ -134,13 +134,46 @@ static long on_inject(struct server_request *req)
 	return ds_of(req)->ops->inject(ds_of(req)->ctx, w[0], w[1], w[2], w[3]);
 }
 
+static bool side_ok(uint64_t v)
+{
+	return v >= 1 && v <= DISPLAY_MAX_SIDE;
+}
+
+static long on_resize(struct server_request *req)
+{
+	const struct display_server *ds = ds_of(req);
+	handle_t surface = server_take_cap(req);
+	const uint64_t *w = req->msg.w;
+
+	if (surface == HANDLE_INVALID)
+		return has_words(req, 3) ? E_INVAL : E_PROTO;
+	if (!has_words(req, 3) || !side_ok(w[1]) || !side_ok(w[2])) {
+		req->cap_in = surface; /* not taken after all: the loop closes it */
+		return has_words(req, 3) ? E_INVAL : E_PROTO;
+	}
+	return ds->ops->resize(ds->ctx, req->msg.badge, w[0], surface, (uint32_t)w[1],
+			       (uint32_t)w[2]);
+}
+
+static long on_ask_size(struct server_request *req)
+{
+	const uint64_t *w = req->msg.w;
+
+	if (!has_words(req, 3))
+		return E_PROTO;
+	if (!side_ok(w[1]) || !side_ok(w[2]))
+		return E_INVAL;
+	return ds_of(req)->ops->ask_size(ds_of(req)->ctx, w[0], (uint32_t)w[1], (uint32_t)w[2]);
+}
+
 static const struct server_method display_methods[] = {
 	{DISPLAY_INFO, 0, on_info},	    {DISPLAY_CREATE, 0, on_create},
 	{DISPLAY_COMMIT, 0, on_commit},	    {DISPLAY_DESTROY, 0, on_destroy},
 	{DISPLAY_PING, 0, on_ping},	    {DISPLAY_LIST, 0, on_list},
 	{DISPLAY_MOVE, 0, on_move},	    {DISPLAY_RAISE, 0, on_raise},
 	{DISPLAY_CLOSE, 0, on_close},	    {DISPLAY_INJECT, 0, on_inject},
-	{DISPLAY_MINIMISE, 0, on_minimise},
+	{DISPLAY_MINIMISE, 0, on_minimise}, {DISPLAY_RESIZE, 0, on_resize},
+	{DISPLAY_ASK_SIZE, 0, on_ask_size},
 };
 
 static void gone(void *ctx, uint64_t badge)

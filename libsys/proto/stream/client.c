@@ -307,3 +307,30 @@ long stream_interrupt(struct stream *s)
 
 	return err == E_OK ? reply_label(&m) : err;
 }
+
+long stream_set_size(struct stream *s, uint32_t cols, uint32_t rows)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(STREAM_SET_SIZE, 2, 0, 0), .w = {cols, rows}};
+	long err = ipc_call(s->end, &m, CALL_TIMEOUT);
+
+	return err < 0 ? err : reply_label(&m);
+}
+
+long stream_get_size(handle_t end, struct stream_size *size)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(STREAM_GET_SIZE, 0, 0, 0)};
+	long err = ipc_call(end, &m, CALL_TIMEOUT);
+
+	if (err == E_OK)
+		err = reply_label(&m);
+	if (err == E_OK && IPC_TAG_WORDS(m.tag) != 3)
+		err = E_PROTO;
+	if (err == E_OK)
+		memcpy(size, m.w, sizeof(*size));
+	return err;
+}
+
+uint64_t stream_size_changes(const struct stream *s)
+{
+	return s->ring ? __atomic_load_n(&s->ring->size_changes, __ATOMIC_ACQUIRE) : 0;
+}

@@ -94,6 +94,31 @@ static long on_interrupt(struct server_request *req)
 	return ss->ops->interrupt(ss->ctx, req->msg.badge);
 }
 
+static long on_set_size(struct server_request *req)
+{
+	const struct stream_server *ss = ctx_of(req);
+	const uint64_t *w = req->msg.w;
+
+	if (IPC_TAG_WORDS(req->in_tag) < 2)
+		return E_PROTO;
+	if (w[0] < 1 || w[0] > STREAM_SIZE_MAX || w[1] < 1 || w[1] > STREAM_SIZE_MAX)
+		return E_INVAL;
+	return ss->ops->set_size(ss->ctx, req->msg.badge, (uint32_t)w[0], (uint32_t)w[1]);
+}
+
+static long on_get_size(struct server_request *req)
+{
+	const struct stream_server *ss = ctx_of(req);
+	struct stream_size size = {0};
+	long err = ss->ops->get_size(ss->ctx, req->msg.badge, &size);
+
+	if (err < 0)
+		return err;
+	memcpy(req->msg.w, &size, sizeof(size));
+	req->msg.tag = IPC_TAG(0, 3, 0, 0);
+	return E_OK;
+}
+
 static void on_gone(void *ctx, uint64_t badge)
 {
 	const struct stream_server *ss = ctx;
@@ -109,6 +134,8 @@ static const struct server_method stream_methods[] = {
 	{STREAM_WAIT, 0, on_wait},
 	{STREAM_WAKE, 0, on_wake},
 	{STREAM_INTERRUPT, 0, on_interrupt},
+	{STREAM_SET_SIZE, 0, on_set_size},
+	{STREAM_GET_SIZE, 0, on_get_size},
 };
 
 struct server stream_server_for(handle_t ep, struct stream_server *ss)

@@ -17,6 +17,12 @@
  * with the same key and commits all of it; the compositor puts it back
  * where it was. gui_next_event pings while it waits, so even an idle app's
  * window comes back within DISPLAY_PING_NS.
+ *
+ * Resize: when the user drags a window's corner the app gets
+ * DISPLAY_EV_RESIZE (x, y the new content size). An app that wants it calls
+ * gui_resize_begin (a new surface; w->canvas is now that one), draws all of
+ * it, and gui_resize_end hands it over; an app that ignores the event
+ * keeps its size.
  */
 #pragma once
 
@@ -40,6 +46,11 @@ struct gui_window {
 	bool closed;	   /* the compositor closed it (DISPLAY_EV_CLOSE) */
 	uint64_t deadline; /* of gui_set_timer, 0: none */
 	uint32_t reconnects;
+	uint32_t half; /* which half of its mapping slot the surface is in (resize flips it) */
+	/* Between gui_resize_begin and _end: the surface still shown. */
+	handle_t old_surface;
+	struct display_shared *old_shared;
+	struct gui_canvas old_canvas;
 };
 
 /* Open a window of width x height content pixels at (x, y) (DISPLAY_PLACE_AUTO: anywhere). */
@@ -61,3 +72,11 @@ void gui_set_timer(struct gui_window *w, uint64_t deadline);
 /* The compositor's screen and wall clock (DISPLAY_INFO). */
 long gui_info(struct gui_window *w, struct display_info *info);
 void gui_close(struct gui_window *w);
+/* A new surface of width x height (1 to DISPLAY_MAX_SIDE) as w->canvas, to draw all of. */
+long gui_resize_begin(struct gui_window *w, int32_t width, int32_t height);
+/*
+ * Hand the new surface over (DISPLAY_RESIZE) and let the old one go. On an
+ * error (E_NOSPACE: the compositor's pixels are used up, ...) the window
+ * keeps its old surface, size and pixels, and w->canvas is the old one again.
+ */
+long gui_resize_end(struct gui_window *w);

@@ -70,6 +70,25 @@
  *            DISPLAY_INJECT_WHEEL, w1 = wheel steps (int32, positive away
  *            from the user), given to the window under the pointer as
  *            DISPLAY_EV_WHEEL (none there: dropped).
+ * DISPLAY_RESIZE (the caller's window; not idempotent: each call takes a
+ *            surface)
+ *   request: cap = the new surface, already drawn; w0 = id, w1 = width,
+ *            w2 = height (1 to DISPLAY_MAX_SIDE, the content). The window
+ *            takes the new surface and size at once: the compositor copies
+ *            all of it (no commit needed), moves the events not read yet
+ *            from the old ring into the new one (whose head it sets; the
+ *            client leaves the new tail at 0) and lets the old surface go.
+ *            The client may unmap the old one when the call returns.
+ *   errors:  E_INVAL no surface or a bad size; E_NOENT not the caller's
+ *            window; E_TYPE, E_RANGE, E_RIGHTS, E_NOSPACE as for
+ *            DISPLAY_CREATE. On any error the window keeps its old
+ *            surface and size, and the new surface is closed.
+ * DISPLAY_ASK_SIZE: w0 = id, w1 = width, w2 = height (content): what the
+ *            drag of a window's corner does at its release: the size is
+ *            clamped (DISPLAY_MIN_WIDTH/HEIGHT, the screen) and the owner
+ *            gets DISPLAY_EV_RESIZE with it; nothing changes until the
+ *            owner answers with DISPLAY_RESIZE (an app that ignores the
+ *            event keeps its size). Any client may ask. E_NOENT: no window.
  *
  * Recovery: the compositor keeps each window's id, place and z-order in
  * its "state" memory object by (badge, key); surfaces are the clients'. A
@@ -98,11 +117,15 @@
 #define DISPLAY_CLOSE	      (DISPLAY_PROTOCOL_BASE + 0x09)
 #define DISPLAY_INJECT	      (DISPLAY_PROTOCOL_BASE + 0x0A)
 #define DISPLAY_MINIMISE      (DISPLAY_PROTOCOL_BASE + 0x0B)
+#define DISPLAY_RESIZE	      (DISPLAY_PROTOCOL_BASE + 0x0C)
+#define DISPLAY_ASK_SIZE      (DISPLAY_PROTOCOL_BASE + 0x0D)
 
 #define DISPLAY_NAME	       "display"
 #define DISPLAY_MAX_SIDE       2048
 #define DISPLAY_TITLE_MAX      32 /* with the NUL */
 #define DISPLAY_MAX_PER_CLIENT 4
+#define DISPLAY_MIN_WIDTH      96 /* the smallest content a drag or DISPLAY_ASK_SIZE asks for */
+#define DISPLAY_MIN_HEIGHT     48
 #define DISPLAY_PLACE_AUTO     0x80000000u /* in w2 of DISPLAY_CREATE */
 #define DISPLAY_HEADER_BYTES   4096u
 #define DISPLAY_EVENTS	       128 /* the ring's slots */
@@ -124,6 +147,8 @@ enum display_event_type {
 	DISPLAY_EV_CLOSE = 4,	/* the window was closed (close button, `win close`): it is gone */
 	DISPLAY_EV_WHEEL = 5,	/* x, y: the pointer in the content; data = steps (int32), positive
 				   away from the user (scroll back) */
+	DISPLAY_EV_RESIZE = 6,	/* x, y: the content size the user asked for (DISPLAY_RESIZE
+				   answers; the window keeps its size until then) */
 };
 
 struct display_event {
@@ -190,6 +215,10 @@ long display_raise(handle_t ep, uint64_t id);
 long display_close(handle_t ep, uint64_t id);
 long display_minimise(handle_t ep, uint64_t id);
 long display_inject(handle_t ep, uint64_t kind, uint64_t a, uint64_t b, uint64_t c);
+/* The caller's window `id` takes `surface` (drawn already) of width x height; the surface is
+ * handed over whatever the answer. */
+long display_resize(handle_t ep, uint64_t id, handle_t surface, uint32_t width, uint32_t height);
+long display_ask_size(handle_t ep, uint64_t id, uint32_t width, uint32_t height);
 
 /*
  * Server side: the decode checks shapes, titles and capabilities; the ops
@@ -211,6 +240,10 @@ struct display_ops {
 	long (*close)(void *ctx, uint64_t id);
 	long (*minimise)(void *ctx, uint64_t id);
 	long (*inject)(void *ctx, uint64_t kind, uint64_t a, uint64_t b, uint64_t c);
+	/* Takes `surface` whatever it answers; width, height checked to 1..DISPLAY_MAX_SIDE. */
+	long (*resize)(void *ctx, uint64_t badge, uint64_t id, handle_t surface, uint32_t width,
+		       uint32_t height);
+	long (*ask_size)(void *ctx, uint64_t id, uint32_t width, uint32_t height);
 	/* Server events, each optional: a bound notification's bits, a client gone, before a wait.
 	 */
 	void (*notify)(void *ctx, uint64_t bits);

@@ -56,6 +56,19 @@
  * default is to end (status STREAM_EXIT_INTERRUPTED); whoever started it kills it on the second
  * interrupt if it is still running (a program that ignores the first).
  *
+ * STREAM_SET_SIZE (a write end; idempotent)
+ *   request: w0 = columns, w1 = rows (1 to STREAM_SIZE_MAX each): the size
+ *   of the terminal the stream's bytes are shown on, set by the terminal on
+ *   its program's input stream at the start and at each resize. The server
+ *   keeps it and counts the changes; it also writes both into the ring's
+ *   header (cols, rows, size_changes), so a program can notice a change
+ *   without a call (what SIGWINCH tells elsewhere) before it asks.
+ *   errors: E_INVAL a size out of range, E_RIGHTS a read end.
+ * STREAM_GET_SIZE (an end; idempotent)
+ *   reply: w0 = columns, w1 = rows, w2 = the changes so far (1 after the
+ *   first STREAM_SET_SIZE). errors: E_NOENT no size was ever set (a pipe,
+ *   the serial line).
+ *
  * Sharing the ring: writers take ring->lock (0 -> their id) around a copy
  * and the publication of head, never while waiting; the server frees the
  * lock of an end that is gone, so a writer killed mid-copy loses only its
@@ -88,6 +101,9 @@
 #define STREAM_WAIT	     (STREAM_PROTOCOL_BASE + 0x05)
 #define STREAM_WAKE	     (STREAM_PROTOCOL_BASE + 0x06)
 #define STREAM_INTERRUPT     (STREAM_PROTOCOL_BASE + 0x07)
+#define STREAM_SET_SIZE	     (STREAM_PROTOCOL_BASE + 0x08)
+#define STREAM_GET_SIZE	     (STREAM_PROTOCOL_BASE + 0x09)
+#define STREAM_SIZE_MAX	     4096 /* columns or rows */
 
 #define STREAM_END_READ	 1u
 #define STREAM_END_WRITE 2u
@@ -115,8 +131,10 @@ struct stream_ring {
 	uint32_t size;		  /* data bytes */
 	uint32_t reserved;
 	uint64_t interrupt_head; /* head when the last interrupt came: bytes before it come first */
+	uint32_t cols, rows;	 /* the terminal's size (STREAM_SET_SIZE), written by the server */
+	uint64_t size_changes;	 /* STREAM_SET_SIZEs so far: a reader compares with what it saw */
 };
-_Static_assert(sizeof(struct stream_ring) == 56, "the ring header is shared memory");
+_Static_assert(sizeof(struct stream_ring) == 72, "the ring header is shared memory");
 _Static_assert((STREAM_DATA_BYTES & (STREAM_DATA_BYTES - 1)) == 0, "a power of two");
 
 /* The register words of the replies and requests. */
@@ -135,10 +153,14 @@ struct stream_wait_request {
 struct stream_wait_reply {
 	uint64_t interrupts;
 };
+struct stream_size {
+	uint64_t cols, rows, changes;
+};
 _Static_assert(sizeof(struct stream_create_reply) == 1 * sizeof(uint64_t), "1 word");
 _Static_assert(sizeof(struct stream_attach_reply) == 4 * sizeof(uint64_t), "4 words");
 _Static_assert(sizeof(struct stream_wait_request) == 1 * sizeof(uint64_t), "1 word");
 _Static_assert(sizeof(struct stream_wait_reply) == 1 * sizeof(uint64_t), "1 word");
+_Static_assert(sizeof(struct stream_size) == 3 * sizeof(uint64_t), "3 words");
 
 /* ---- Client side (client.c) ---- */
 
@@ -205,6 +227,12 @@ long stream_write(struct stream *s, const void *buf, size_t n);
 long stream_interrupt(struct stream *s);
 /* Interrupts of this stream so far (readers compare with what they have seen). */
 uint64_t stream_interrupts(const struct stream *s);
+/* The terminal's size on a write end (see STREAM_SET_SIZE). */
+long stream_set_size(struct stream *s, uint32_t cols, uint32_t rows);
+/* The size last set on the stream of `end` (any end): E_OK, E_NOENT never set, or an error. */
+long stream_get_size(handle_t end, struct stream_size *size);
+/* The size changes the ring's header shows (no call): ask again when it moved. */
+uint64_t stream_size_changes(const struct stream *s);
 
 /*
  * Where rings are mapped: client_map.c on the target (a window of
@@ -228,6 +256,8 @@ struct stream_ops {
 	long (*wait)(void *ctx, uint64_t badge, uint64_t seen, uint64_t *interrupts);
 	long (*wake)(void *ctx, uint64_t badge);
 	long (*interrupt)(void *ctx, uint64_t badge);
+	long (*set_size)(void *ctx, uint64_t badge, uint32_t cols, uint32_t rows);
+	long (*get_size)(void *ctx, uint64_t badge, struct stream_size *size);
 	void (*gone)(void *ctx, uint64_t badge);
 };
 struct stream_server {
