@@ -131,10 +131,14 @@ static void on_resize(struct terminal *t, int32_t width, int32_t height)
 
 	term_grid_size(width, height, &cols, &rows);
 	sys_lock(&t->shared.lock);
-	long err = cols == t->shared.vt.cols && rows == t->shared.vt.rows
-			   ? E_OK
-			   : resize_grid(t, cols, rows);
+	bool same = cols == t->shared.vt.cols && rows == t->shared.vt.rows;
+	uint64_t start = sys_rdtsc();
+	long err = same ? E_OK : resize_grid(t, cols, rows);
+	uint64_t ticks = sys_rdtsc() - start;
 	sys_unlock(&t->shared.lock);
+	if (err == E_OK && !same) /* TSC ticks are guest instructions under -icount */
+		printf("terminal: resized to %dx%d cells in %lu TSC ticks\n", cols, rows,
+		       (unsigned long)ticks);
 	if (err == E_OK)
 		session_resized(t, cols, rows);
 	else
