@@ -211,16 +211,27 @@ static long on_wake(void *ctx, uint64_t badge)
 	return E_OK;
 }
 
-static long on_interrupt(void *ctx, uint64_t badge)
+/* The stream of a write end's badge in *r, or why not. */
+static long writer_stream(struct streams *st, uint64_t badge, struct stream_rec **r)
 {
-	struct streams *st = ctx;
 	struct stream_end *e = end_of(st, badge);
 
 	if (!e)
 		return E_CLOSED;
 	if (e->kind != STREAM_END_WRITE)
 		return E_RIGHTS;
-	struct stream_rec *r = &st->s[e->stream];
+	*r = &st->s[e->stream];
+	return E_OK;
+}
+
+static long on_interrupt(void *ctx, uint64_t badge)
+{
+	struct streams *st = ctx;
+	struct stream_rec *r;
+	long err = writer_stream(st, badge, &r);
+
+	if (err != E_OK)
+		return err;
 	r->interrupts++;
 	__atomic_store_n(&r->ring->interrupt_head,
 			 __atomic_load_n(&r->ring->head, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
@@ -229,17 +240,13 @@ static long on_interrupt(void *ctx, uint64_t badge)
 	return E_OK;
 }
 
-/* Waiters that came through a badge now gone (another thread of its holder) hear E_CLOSED. */
 static long on_set_size(void *ctx, uint64_t badge, uint32_t cols, uint32_t rows)
 {
-	struct streams *st = ctx;
-	struct stream_end *e = end_of(st, badge);
+	struct stream_rec *r;
+	long err = writer_stream(ctx, badge, &r);
 
-	if (!e)
-		return E_CLOSED;
-	if (e->kind != STREAM_END_WRITE)
-		return E_RIGHTS;
-	struct stream_rec *r = &st->s[e->stream];
+	if (err != E_OK)
+		return err;
 	r->cols = cols;
 	r->rows = rows;
 	r->size_changes++;
@@ -263,6 +270,7 @@ static long on_get_size(void *ctx, uint64_t badge, struct stream_size *size)
 	return E_OK;
 }
 
+/* Waiters that came through a badge now gone (another thread of its holder) hear E_CLOSED. */
 static void drop_waiters(struct streams *st, struct stream_rec *r, uint64_t badge)
 {
 	for (int i = 0; i < STREAM_WAITERS_MAX; i++) {

@@ -44,10 +44,11 @@ void term_redraw_output(struct terminal *t)
 	}
 }
 
-static void scroll_view(struct terminal *t, int lines)
+/* Scroll the view by lines and pages (a page: the grid's height less one, whatever its size). */
+static void scroll_view(struct terminal *t, int lines, int pages)
 {
 	sys_lock(&t->shared.lock);
-	vt_scroll_view(&t->shared.vt, lines);
+	vt_scroll_view(&t->shared.vt, lines + pages * (t->shared.vt.rows - 1));
 	term_redraw(t);
 	sys_unlock(&t->shared.lock);
 }
@@ -59,7 +60,7 @@ static void on_wheel(struct terminal *t, int32_t steps)
 		steps = VT_SCROLLBACK;
 	if (steps < -VT_SCROLLBACK)
 		steps = -VT_SCROLLBACK;
-	scroll_view(t, steps * TERM_WHEEL_LINES);
+	scroll_view(t, steps * TERM_WHEEL_LINES, 0);
 }
 
 static void open_another(void)
@@ -79,8 +80,8 @@ static void on_key(struct terminal *t, const struct display_event *ev)
 	int scroll;
 	enum term_key_action a = term_key(&t->keys, ev->data, ev->x != 0, bytes, &n, &scroll);
 
-	if (a == TERM_KEY_SCROLL) {
-		scroll_view(t, scroll);
+	if (a == TERM_KEY_SCROLL) { /* keys.c counts a page as the grid it opens with */
+		scroll_view(t, 0, scroll / TERM_SCROLL_PAGE);
 		return;
 	}
 	if (a == TERM_KEY_NONE)

@@ -7,7 +7,8 @@
  * the cursor), and that a second frame with nothing changed draws nothing
  * while one changed cell is the only damage; and the term protocol's
  * client stubs (proto/term.h) through the fake transport into the real
- * ops over a grid, text split over several replies included.
+ * ops over a grid, text split over several replies included; a resize
+ * (whole cells, the new grid drawn whole, its size through the protocol).
  */
 #include <string.h>
 
@@ -175,6 +176,38 @@ static void test_protocol(void)
 	vt_free(&shared.vt);
 }
 
+/* A resize: whole cells of the new size, the grid drawn whole again, the protocol's new size. */
+static void test_resize(void)
+{
+	static struct term_server ts = {&term_grid_ops, &shared};
+	struct server srv = term_server(HANDLE_INVALID, &ts);
+	handle_t ep = fake_ipc_endpoint(&srv, 9);
+	struct vt *vt = &shared.vt;
+	struct term_info info;
+	int cols, rows;
+
+	term_grid_size(405, 201, &cols, &rows);
+	CHECK(cols == 50 && rows == 12);
+	term_grid_size(1, 1, &cols, &rows);
+	CHECK(cols == TERM_MIN_COLS && rows == TERM_MIN_ROWS);
+	term_grid_size(5000, 5000, &cols, &rows);
+	CHECK(cols == TERM_MAX_COLS && rows == TERM_MAX_ROWS);
+	CHECK_EQ(vt_init(vt, TERM_COLS, TERM_ROWS, VT_SCROLLBACK), E_OK);
+	frame();
+	put(vt, "top\x1b[21;1Hbottom");
+	term_render(&shared.screen, vt);
+	CHECK_EQ(vt_resize(vt, 40, 10), E_OK);
+	gui_canvas_init(&canvas, px, 40 * TERM_CELL_W, 10 * TERM_CELL_H, W); /* the new surface */
+	term_screen_reset(&shared.screen);
+	struct gui_rect all = term_render(&shared.screen, vt);
+	CHECK(all.x == 0 && all.y == 0 && all.w == 40 * TERM_CELL_W && all.h == 10 * TERM_CELL_H);
+	CHECK_EQ(cell_pixels(0, 9, 1, 0xD8D8D8), glyph_bits('b')); /* the cursor's line in sight */
+	CHECK_EQ(term_info(ep, &info), E_OK);
+	CHECK(info.cols == 40 && info.rows == 10 && info.scrollback == 11);
+	CHECK_EQ(info.cursor, 6 | 9ull << 32);
+	vt_free(vt);
+}
+
 static char typed[TERM_INPUT_MAX + 1];
 static size_t typed_len;
 
@@ -215,6 +248,7 @@ int main(void)
 	test_keys();
 	test_render();
 	test_protocol();
+	test_resize();
 	test_input();
 	return check_summary("terminal");
 }

@@ -40,6 +40,7 @@ CASES = {
     "desk_compose_full": "desktop: 1024x768 composed, five windows (goal 3,000,000)",
     "desk_cursor_move": "desktop: 16x16 cursor moved, 2 x 1 KiB to the screen (goal 60,000)",
     "desk_drag_frame": "desktop: one frame of a 400x300 window dragged 10 px",
+    "desk_resize_frame": "desktop: one frame of a resize outline moved 10 px",
     "desk_text_80": "desktop: 80 characters of text by the gui library",
     "stream_4k_roundtrip": "stream: 4 KiB down, 1 byte back, two programs (pipebench)",
     "stream_bulk_per_kib": "stream: 1 MiB in 4 KiB writes, per KiB (pipebench)",

@@ -60,15 +60,24 @@ def echo_keys(run, m):
     return {"term_echo_latency": int(statistics.median(echo))} if echo else {}
 
 
+def shm_dir():
+    """A temporary directory in /dev/shm where there is one."""
+    return tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+
+
+def shm_disk(run, tmp):
+    """A copy of the default disk in tmp with cache=unsafe, as for the FAT figures: under
+    sleep=off the guest clock jumps over the host's I/O time, which figures in guest time
+    would count. (path, QEMU arguments)."""
+    image, _ = run.default_disk(tmp)
+    return image, ["-drive", f"file={image},format=raw,if=none,id=d0,cache=unsafe",
+                   "-device", "ide-hd,drive=d0,bus=ide.0"]
+
+
 def collect_term(run):
     # termbench (apps/termbench) against the terminal on a copy of the default disk.
-    # The disk in /dev/shm with cache=unsafe, as for the FAT figures: under sleep=off the
-    # guest clock jumps over the host's I/O time, which term_restart_ns would count.
-    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    with tempfile.TemporaryDirectory(dir=shm) as tmp:
-        image, _ = run.default_disk(tmp)
-        extra = ["-drive", f"file={image},format=raw,if=none,id=d0,cache=unsafe",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+    with shm_dir() as tmp:
+        image, extra = shm_disk(run, tmp)
         text = os.path.join(tmp, "termcat.txt")
         term_file(text)
         subprocess.run(["mcopy", "-i", f"{image}@@{DISK_PART_OFFSET}", text,

@@ -22,14 +22,13 @@ is in guest instructions:
   copied by the compositor): the figure `term_resize`.
 """
 
-import os
 import re
-import tempfile
 import time
 
 from console_shell import ConsoleShell
 from harness import TestRun
 from test_desktop import TITLE_H, windows
+from test_termbench import shm_dir, shm_disk
 from test_terminal import PROMPT, focus_terminal, term_text, type_line, wait_prompt_after, \
     wait_text
 
@@ -151,13 +150,8 @@ def by_command(run, sh, m, w):
 
 
 def main(run):
-    # The disk in /dev/shm with cache=unsafe, as qemu-termbench's: under sleep=off the guest
-    # clock would jump over the host's I/O time.
-    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    with tempfile.TemporaryDirectory(dir=shm) as tmp:
-        image, _ = run.default_disk(tmp)
-        extra = ["-drive", f"file={image},format=raw,if=none,id=d0,cache=unsafe",
-                 "-device", "ide-hd,drive=d0,bus=ide.0"]
+    with shm_dir() as tmp:  # the disk as qemu-termbench's, for the same reason
+        _, extra = shm_disk(run, tmp)
         with run.machine(icount=True, timeout=400, extra=extra) as m:
             session(run, m)
 

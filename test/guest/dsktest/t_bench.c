@@ -12,6 +12,8 @@
  *                      (and DESKBENCH cursor_fb_bytes: what reached the
  *                      framebuffer)
  *   desk_drag_frame    one frame of dragging a 400x300 window by 10 px
+ *   desk_resize_frame  one frame of a resize's outline (resize.c) following
+ *                      the cursor 10 px over the windows
  *   desk_text_80       an 80-character line drawn by gui_text
  */
 #include <string.h>
@@ -179,6 +181,25 @@ static void bench_drag(uint64_t *tk)
 	report("desk_drag_frame", tk);
 }
 
+/* The top window's corner pressed, the outline moved 10 px back and forth, then let go. */
+static void bench_resize(uint64_t *tk)
+{
+	struct window *top = dc.stack[dc.count - 1];
+	int32_t gx = top->x + top->w - 2, gy = top->y + TITLE_H + top->h - 2;
+
+	comp_pointer(&dc, gx, gy, DISPLAY_BUTTON_LEFT);
+	comp_flush(&dc);
+	for (int i = 0; i < DB_RUNS; i++) {
+		uint64_t t0 = sys_rdtsc();
+		comp_pointer(&dc, gx + ((i & 1) ? -10 : 10), gy + 10, DISPLAY_BUTTON_LEFT);
+		comp_flush(&dc);
+		tk[i] = sys_rdtsc() - t0;
+	}
+	comp_pointer(&dc, gx, gy, 0); /* the release asks the (fake) owner; nothing changes */
+	comp_flush(&dc);
+	report("desk_resize_frame", tk);
+}
+
 static void bench_text(uint64_t *tk, const char *line)
 {
 	struct gui_canvas cv;
@@ -192,7 +213,7 @@ static void bench_text(uint64_t *tk, const char *line)
 	report("desk_text_80", tk);
 }
 
-TEST(bench, compositor, "composition, cursor, drag frame and text, in instructions")
+TEST(bench, compositor, "composition, cursor, drag and resize frames, text, in instructions")
 {
 	uint64_t tk[DB_RUNS];
 	const char *line =
@@ -204,5 +225,7 @@ TEST(bench, compositor, "composition, cursor, drag frame and text, in instructio
 	bench_compose(tk);
 	T_EQ(bench_cursor(tk), 2 * CURSOR_W * CURSOR_H * 4); /* what it left and entered, no more */
 	bench_drag(tk);
+	bench_resize(tk);
+	T_ASSERT(dc.sizing == NULL && dc.stack[dc.count - 1]->w == 400);
 	bench_text(tk, line);
 }
