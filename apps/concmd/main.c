@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 			       .priority = 10,
 			       .job = {.process = HANDLE_INVALID}};
 	const struct shell_config cfg = {
-		cmd_table, cmd_table_count, NULL, to_stdout, NULL, NULL, NULL, &env};
+		cmd_table, cmd_table_count, NULL, to_stdout, NULL, NULL, NULL, &env, NULL};
 	if (shell_init(&sh, &cfg) != E_OK)
 		return 1;
 	words[0] = self.name;

@@ -46,6 +46,15 @@ static void track_size(void)
 	setenv("TERM", SH_TERM, 0);
 }
 
+/* The editor's width: COLUMNS (0 without it: the editor moves with backspaces). */
+static size_t columns(void *ctx)
+{
+	const char *c = getenv("COLUMNS");
+
+	(void)ctx;
+	return c ? strtoul(c, NULL, 10) : 0;
+}
+
 static int on_line(struct shell *ed, const char *line)
 {
 	track_size();
@@ -66,8 +75,11 @@ static void defaults(void)
 int main(int argc, char **argv)
 {
 	static struct shell ed;
-	const struct shell_config cfg = {
-		.prompt = "sh$ ", .write = out, .line = on_line, .complete = sh_complete};
+	const struct shell_config cfg = {.prompt = "sh$ ",
+					 .write = out,
+					 .line = on_line,
+					 .complete = sh_complete,
+					 .columns = columns};
 	uint8_t byte;
 	long n;
 

@@ -12,6 +12,14 @@
  * (sh->utf8) and inserted whole once valid; the cursor only ever rests on
  * a character boundary; BS on the terminal moves one column, so moves and
  * redraws count columns (shell_utf8.c: two for a wide character).
+ *
+ * A line longer than the terminal is wide wraps onto the rows below, where
+ * BS cannot follow. When the host knows the width (shell_config.columns),
+ * the editor counts screen columns from the prompt's start and moves with
+ * cursor-up/down, CR and cursor-right between rows; after writing up to
+ * the end of a row it writes a blank and BS, so the terminal's cursor is
+ * at the start of the next row (not waiting at the last column to wrap)
+ * and the count stays true. Without a width it moves with BS as before.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -64,6 +72,72 @@ static size_t cols(const struct shell *sh, size_t from, size_t to)
 	return shell_utf8_columns(sh->line, from, to);
 }
 
+/* ---- moving across wrapped rows ---- */
+
+static size_t width(const struct shell *sh)
+{
+	return sh->cfg.columns ? sh->cfg.columns(sh->cfg.ctx) : 0;
+}
+
+/* The screen column of byte `at` of the line, counted from the prompt's start. */
+static size_t column(const struct shell *sh, size_t at)
+{
+	return shell_utf8_columns(sh->prompt, 0, strlen(sh->prompt)) + cols(sh, 0, at);
+}
+
+/* ESC [ n final */
+static void out_csi(struct shell *sh, size_t n, char final)
+{
+	char seq[24];
+	size_t i = sizeof(seq);
+
+	seq[--i] = final;
+	do {
+		seq[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n && i > 2);
+	seq[--i] = '[';
+	seq[--i] = '\x1b';
+	out(sh, seq + i, sizeof(seq) - i);
+}
+
+/* From screen column `from` to `to` on a terminal w columns wide. */
+static void move_columns(struct shell *sh, size_t from, size_t to, size_t w)
+{
+	if (from / w != to / w) {
+		if (from / w > to / w)
+			out_csi(sh, from / w - to / w, 'A');
+		else
+			out_csi(sh, to / w - from / w, 'B');
+		out(sh, "\r", 1);
+		from = to / w * w;
+	}
+	if (to < from)
+		out_repeat(sh, '\b', from - to);
+	else if (to > from)
+		out_csi(sh, to - from, 'C');
+}
+
+/* Written up to column `end`, nothing of the line after it: not left waiting to wrap. */
+static void settle(struct shell *sh, size_t end, size_t w)
+{
+	if (end > 0 && end % w == 0)
+		out(sh, " \b", 2);
+}
+
+/* The terminal's cursor from byte `from` of the line to byte `to`. */
+static void move_to(struct shell *sh, size_t from, size_t to)
+{
+	size_t w = width(sh);
+
+	if (w)
+		move_columns(sh, column(sh, from), column(sh, to), w);
+	else if (to < from)
+		out_repeat(sh, '\b', cols(sh, to, from));
+	else
+		out(sh, sh->line + from, to - from);
+}
+
 /*
  * The terminal's cursor is at byte `from` of the line: redraw the line
  * from there, blank `erased` stale columns after its end, and move back to
@@ -71,9 +145,17 @@ static size_t cols(const struct shell *sh, size_t from, size_t to)
  */
 static void redraw_tail(struct shell *sh, size_t from, size_t erased)
 {
+	size_t w = width(sh);
+
 	out(sh, sh->line + from, sh->len - from);
 	out_repeat(sh, ' ', erased);
-	out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len) + erased);
+	if (!w) {
+		out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len) + erased);
+		return;
+	}
+	size_t end = column(sh, sh->len) + erased;
+	settle(sh, end, w);
+	move_columns(sh, end, column(sh, sh->cursor), w);
 }
 
 /* ---- editing operations ---- */
@@ -112,7 +194,7 @@ static void edit_backspace(struct shell *sh)
 	if (sh->cursor == 0)
 		return;
 	prev = shell_utf8_prev(sh->line, sh->cursor);
-	out_repeat(sh, '\b', cols(sh, prev, sh->cursor));
+	move_to(sh, sh->cursor, prev);
 	sh->cursor = (uint16_t)prev;
 	edit_remove_here(sh);
 }
@@ -125,10 +207,7 @@ static void edit_delete(struct shell *sh)
 
 static void edit_move(struct shell *sh, size_t to)
 {
-	if (to < sh->cursor)
-		out_repeat(sh, '\b', cols(sh, to, sh->cursor));
-	else
-		out(sh, sh->line + sh->cursor, to - sh->cursor);
+	move_to(sh, sh->cursor, to);
 	sh->cursor = (uint16_t)to;
 }
 
@@ -171,6 +250,8 @@ static void edit_history(struct shell *sh, bool older)
 
 static void edit_cancel(struct shell *sh)
 {
+	if (width(sh))
+		edit_move(sh, sh->len); /* below the line's last row */
 	out(sh, "^C\r\n", 4);
 	edit_clear(sh);
 	shell_prompt(sh);
@@ -181,6 +262,8 @@ static void edit_submit(struct shell *sh)
 {
 	char line[SHELL_LINE_MAX + 1];
 
+	if (width(sh))
+		edit_move(sh, sh->len); /* the output starts below the line's last row */
 	out(sh, "\r\n", 2);
 	memcpy(line, sh->line, sh->len + 1u);
 	edit_clear(sh);
@@ -391,7 +474,14 @@ void shell_insert(struct shell *sh, const char *text)
 
 void shell_prompt(struct shell *sh)
 {
+	size_t w = width(sh);
+
 	out(sh, sh->prompt, strlen(sh->prompt));
 	out(sh, sh->line, sh->len);
-	out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len));
+	if (w) {
+		settle(sh, column(sh, sh->len), w);
+		move_columns(sh, column(sh, sh->len), column(sh, sh->cursor), w);
+	} else {
+		out_repeat(sh, '\b', cols(sh, sh->cursor, sh->len));
+	}
 }

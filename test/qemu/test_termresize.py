@@ -16,7 +16,9 @@ is in guest instructions:
   right edge, the old one's place no longer red, and the desktop right of
   the new frame;
 - `win size ID W H` (what keyboards and scripts use) resizes it again, and
-  sh sees that size too;
+  sh sees that size too; a line longer than the 50 columns typed, then
+  edited with Left across its row boundary, shows on its two rows as the
+  line is (sh's editor moves by COLUMNS) and runs as edited;
 - the terminal's log line for each resize gives its cost in instructions
   (the grid resized, drawn whole into the new surface, handed over and
   copied by the compositor): the figure `term_resize`.
@@ -29,6 +31,7 @@ from console_shell import ConsoleShell
 from harness import TestRun
 from test_desktop import TITLE_H, windows
 from test_termbench import shm_dir, shm_disk
+from qmp_input import char_to_key
 from test_terminal import PROMPT, focus_terminal, term_text, type_line, wait_prompt_after, \
     wait_text
 
@@ -146,7 +149,27 @@ def by_command(run, sh, m, w):
               "win size: the window snaps to whole cells", str(now))
     check_grid(run, sh, SIZE_COLS, SIZE_ROWS, "after win size")
     check_env(run, sh, m, SIZE_COLS, SIZE_ROWS, "after win size")
+    wrapped_edit(run, sh, m)
     return ticks
+
+
+def wrapped_edit(run, sh, m):
+    """A line longer than the 50 columns, edited across its two rows: the screen shows it."""
+    head, tail = "echo " + "a" * 30 + "b" * 10, "b" * 20
+    for ch in head + tail:
+        m.send_key(char_to_key(ch))
+    for _ in range(len(tail)):
+        m.send_key("left")  # back across the row boundary
+    m.send_key(char_to_key("Y"))
+    want = PROMPT + " " + head + "Y" + tail
+    rows, i = wait_text(sh, r"^sh\$ echo a{30}b{10}Y$")  # the row once the Y is in
+    shown = rows[i] + rows[i + 1] if i is not None and i + 1 < len(rows) else None
+    run.check(shown == want and len(rows[i]) == SIZE_COLS,
+              "a line wider than the grid edited across its rows shows as the line is",
+              "\n".join(rows))
+    m.send_key("ret")
+    rows, i = wait_prompt_after(sh, "^" + "a" * 30 + "b" * 10 + "Yb")
+    run.check(i is not None, "and runs as edited", "\n".join(rows))
 
 
 def main(run):
@@ -159,7 +182,7 @@ def main(run):
 def session(run, m):
     m.start()
     sh = ConsoleShell(m)
-    sh.wait_ready()
+    sh.wait_ready(timeout=240)  # a boot under -icount on a busy host takes longer
     m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=TIMEOUT_S)
     w = focus_terminal(run, sh)
     if not w:

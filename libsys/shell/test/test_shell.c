@@ -478,6 +478,37 @@ static void test_random_bytes(void)
 	CHECK_EQ(fx.bad_ctx, 0);
 }
 
+static size_t ten_columns(void *ctx)
+{
+	(void)ctx;
+	return 10;
+}
+
+/* A terminal 10 columns wide (shell_config.columns): moves across the wrapped rows. */
+static void test_wrap(void)
+{
+	fx_setup(NULL, 0);
+	fx.sh.cfg.columns = ten_columns;
+	fx_feed("abcdefgh"); /* "> abcdefgh" fills the first row */
+	EXPECT_OUT("abcdefgh \b");
+	fx_feed(LEFT);
+	EXPECT_OUT("\x1b[1A\r\x1b[9C"); /* up to the row above, its last column */
+	fx_feed(LEFT LEFT "X");
+	EXPECT_OUT("\b\bXfgh\x1b[1A\r\x1b[8C"); /* the tail redrawn onto row 2, back up */
+	EXPECT_LINE("abcdeXfgh");
+	fx_feed(END);
+	EXPECT_OUT("\x1b[1B\r\x1b[1C");
+	fx_feed("\x7f\x7f");
+	EXPECT_OUT("\b \b"		  /* on row 2: as without a width */
+		   "\x1b[1A\r\x1b[9C  \b" /* up; the blank ends the row: settled */
+		   "\x1b[1A\r\x1b[9C");
+	fx_feed(HOME);
+	EXPECT_OUT("\b\b\b\b\b\b\b");
+	fx_feed("\r"); /* below the line's last row first */
+	EXPECT_OUT("\x1b[7C\r\n> ");
+	CHECK(strcmp(fx.lines[0], "abcdeXf") == 0);
+}
+
 int main(void)
 {
 	test_init();
@@ -492,6 +523,7 @@ int main(void)
 	test_escape_split();
 	test_cursor_keys();
 	test_long_line();
+	test_wrap();
 	test_ignored_bytes();
 	test_tab();
 	test_utf8();

@@ -57,6 +57,8 @@ typedef void shell_interrupt_fn(void *ctx);
 typedef int shell_line_fn(struct shell *sh, const char *line);
 /* Tab: complete the word before `cursor` in `line` (shell_insert, or a list and shell_prompt). */
 typedef void shell_complete_fn(struct shell *sh, const char *line, size_t cursor);
+/* The terminal's width in columns, or 0 when unknown. */
+typedef size_t shell_columns_fn(void *ctx);
 
 struct shell_command {
 	const char *name;
@@ -73,6 +75,7 @@ struct shell_config {
 	shell_line_fn *line;	       /* optional: NULL runs shell_execute */
 	shell_complete_fn *complete;   /* optional: what Tab does (NULL: nothing) */
 	void *ctx;		       /* passed to the callbacks; see shell_context */
+	shell_columns_fn *columns;     /* optional: the width, to move across wrapped rows */
 };
 
 /* Escape-sequence parser states (internal). */
