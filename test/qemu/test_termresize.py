@@ -160,6 +160,7 @@ def wrapped_edit(run, sh, m):
         m.send_key(char_to_key(ch))
     for _ in range(len(tail)):
         m.send_key("left")  # back across the row boundary
+        time.sleep(0.05)  # one report each: the same key's reports are not queued for ever
     m.send_key(char_to_key("Y"))
     want = PROMPT + " " + head + "Y" + tail
     rows, i = wait_text(sh, r"^sh\$ echo a{30}b{10}Y$")  # the row once the Y is in
