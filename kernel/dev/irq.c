@@ -17,6 +17,7 @@
 #include "arch/trap.h"
 #include "kernel/bootinfo.h"
 #include "kernel/device.h"
+#include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/mobj.h"
@@ -84,17 +85,21 @@ static bool quiet_until_ack(struct irq *irq)
 	return true;
 }
 
-static void irq_handler(struct trap_frame *tf, void *ctx)
+/* Returns the frame of the waiting driver to run at once (fastpath_irq_signal), or NULL. */
+static struct trap_frame *irq_handler(struct trap_frame *tf, void *ctx)
 {
 	struct irq *irq = ctx;
 
-	(void)tf;
 	irq->last_entry_tsc = rdtsc();
 	irq->count++;
 	bool deliver = quiet_until_ack(irq);
 	lapic_eoi();
-	if (deliver && irq->ntfn)
+	if (!deliver || !irq->ntfn)
+		return NULL;
+	struct trap_frame *to = fastpath_irq_signal(tf, irq->ntfn, irq->bits);
+	if (!to)
 		ntfn_signal(irq->ntfn, irq->bits);
+	return to;
 }
 
 /* Any free MSI vector (want 0), or exactly `want`. */

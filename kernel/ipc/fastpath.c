@@ -41,12 +41,12 @@
 /* The layout arch/x86_64/fastpath.asm reads with fixed offsets. */
 #define ASM_OFFSET(type, field, off) _Static_assert(offsetof(type, field) == (off), #field)
 ASM_OFFSET(struct percpu, fs_base, 40);
-ASM_OFFSET(struct percpu, tss_rsp0, 48);
 ASM_OFFSET(struct thread, proc, 32);
 ASM_OFFSET(struct thread, state, 40);
 ASM_OFFSET(struct thread, reason, 41);
 ASM_OFFSET(struct thread, prio, 42);
 ASM_OFFSET(struct thread, slice, 43);
+ASM_OFFSET(struct thread, prio_above, 44);
 ASM_OFFSET(struct thread, kstack_top, 48);
 ASM_OFFSET(struct thread, saved_rsp, 56);
 ASM_OFFSET(struct thread, tf, 64);
@@ -66,8 +66,9 @@ ASM_OFFSET(struct process, iopb, 216);
 ASM_OFFSET(struct handle_slot, obj, 0);
 ASM_OFFSET(struct handle_slot, rights, 8);
 ASM_OFFSET(struct handle_slot, gen, 12);
+ASM_OFFSET(struct handle_slot, weak, 14);
+ASM_OFFSET(struct handle_slot, type, 15);
 ASM_OFFSET(struct handle_slot, badge, 16);
-ASM_OFFSET(struct kobj, type, 0);
 ASM_OFFSET(struct endpoint, senders.head, 24);
 ASM_OFFSET(struct endpoint, receivers.head, 40);
 ASM_OFFSET(struct endpoint, receivers.tail, 48);
@@ -384,6 +385,42 @@ struct trap_frame *fastpath_preempt(struct trap_frame *tf)
 	wait_queue_pop(&runq[next->prio]);
 	next->tf->rax = (uint64_t)next->wake_result;
 	return switch_fast(cur, next, tf);
+}
+
+/*
+ * An interrupt from ring 3 that signals `n` (irq.c, after the mask and the
+ * EOI): ntfn_signal, thread_wake and fastpath_preempt in one step when the
+ * first waiter outranks us and every ready thread and a fastpath parked it
+ * (a driver in SYS_NTFN_WAIT): it comes off the waiters and goes straight
+ * to running, without a trip through the run queue, and we go to the back
+ * of ours as schedule() would leave us. Its timeout, if armed, is
+ * cancelled as thread_wake cancels it. NULL, having changed nothing: the
+ * caller signals the general way.
+ */
+struct trap_frame *fastpath_irq_signal(struct trap_frame *tf, struct ntfn *n, uint64_t bits)
+{
+	struct thread *cur = percpu_current();
+	struct thread *w = n->waiters.head;
+
+	bits &= NTFN_BITS_MASK;
+	if (!fastpath_on || !(tf->cs & 3) || !bits || !w || w->prio <= cur->prio ||
+	    (runq_bitmap >> w->prio) || !is_parked(w))
+		return NULL;
+	n->waiters.head = w->next; /* the point of no return: wait_queue_pop */
+	if (w->next)
+		w->next->prev = NULL;
+	else
+		n->waiters.tail = NULL;
+	w->next = NULL;
+	w->wq = NULL;
+	if (w->on_timer)
+		thread_arm_timeout(w, TIMEOUT_NEVER);
+	w->reason = B_NONE;
+	w->waiting_on = NULL;
+	w->tf->rax = n->bits | bits;
+	n->bits = 0;
+	sched_ready(cur);
+	return switch_fast(cur, w, tf);
 }
 
 /* The general path's end when nothing switches: `tf` returns `result`. */
