@@ -4,12 +4,12 @@
  * notification. The interrupt handler only counts, masks a level-triggered
  * line or an MSI (until the driver acknowledges), sends the EOI and
  * signals: no allocation and no work on the driver's behalf in interrupt
- * context. An MSI is masked at its device when the kernel knows where the
- * function's mask bit is (irq_set_mask: an MSI-X vector control bit or an
- * MSI per-vector mask bit, through the kernel's own uncached mapping of
- * that page), so a device that keeps signalling is held off like a level
- * line; without one, an MSI that arrives while masked is only remembered
- * and delivered at the acknowledgement.
+ * context. When the driver waits above everything ready, the signal runs
+ * it at once (fastpath_irq_signal, ipc/fastpath.c: the IRQ route). An MSI is masked at its device
+ * when the kernel knows where the function's mask bit is (irq_set_mask: an MSI-X vector control bit
+ * or an MSI per-vector mask bit, through the kernel's own uncached mapping of that page), so a
+ * device that keeps signalling is held off like a level line; without one, an MSI that arrives
+ * while masked is only remembered and delivered at the acknowledgement.
  */
 #include "acpi/acpi.h"
 #include "arch/apic.h"

@@ -21,6 +21,11 @@
  * current thread is parked the same way: its saved_rsp points at a switch
  * frame under its trap_frame that resumes in fastpath_parked
  * (syscall.asm), so the general scheduler can wake it like any other.
+ *
+ * The same switch serves yield, notification wait and signal, the end of
+ * an interrupt that readied a higher-priority thread (fastpath_preempt),
+ * and the IRQ route (fastpath_irq_signal: an interrupt that signals a
+ * waiting driver runs it without a trip through the run queue).
  */
 #include "kernel/fastpath.h"
 
@@ -144,6 +149,18 @@ static FAST bool may_run_now(const struct thread *t)
 	return (runq_bitmap >> t->prio) <= 1;
 }
 
+/* wait_queue_remove(t) for `t`, the head of `wq`, a queue other than a run queue. */
+static FAST void pop_head(struct wait_queue *wq, struct thread *t)
+{
+	wq->head = t->next;
+	if (t->next)
+		t->next->prev = NULL;
+	else
+		wq->tail = NULL;
+	t->next = NULL;
+	t->wq = NULL;
+}
+
 /* deliver() for a word-only message: tag, badge, words (zero past the count). */
 static FAST void move_words(const struct trap_frame *s, struct trap_frame *d, uint64_t tag,
 			    uint64_t badge)
@@ -220,14 +237,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	struct thread *dest = ep->receivers.head;
 	if (!dest || dest->on_timer || !may_run_now(dest))
 		return NULL;
-	/* The point of no return: wait_queue_remove(dest), for the head of a wait queue. */
-	ep->receivers.head = dest->next;
-	if (dest->next)
-		dest->next->prev = NULL;
-	else
-		ep->receivers.tail = NULL;
-	dest->next = NULL;
-	dest->wq = NULL;
+	pop_head(&ep->receivers, dest); /* the point of no return */
 	move_words(tf, dest->tf, tag, s->badge);
 	dest->wake_result = E_OK;
 	dest->reason = B_NONE;
@@ -406,13 +416,7 @@ struct trap_frame *fastpath_irq_signal(struct trap_frame *tf, struct ntfn *n, ui
 	if (!fastpath_on || !(tf->cs & 3) || !bits || !w || w->prio <= cur->prio ||
 	    (runq_bitmap >> w->prio) || !is_parked(w))
 		return NULL;
-	n->waiters.head = w->next; /* the point of no return: wait_queue_pop */
-	if (w->next)
-		w->next->prev = NULL;
-	else
-		n->waiters.tail = NULL;
-	w->next = NULL;
-	w->wq = NULL;
+	pop_head(&n->waiters, w); /* the point of no return */
 	if (w->on_timer)
 		thread_arm_timeout(w, TIMEOUT_NEVER);
 	w->reason = B_NONE;
