@@ -60,30 +60,35 @@ static void trigger_below(void *arg)
 	r->done = 1;
 }
 
+/* The trigger thread raises the line while we wait; `after`: it ran on before we did. */
+static long wait_for_trigger(struct route *r, uint64_t timeout, int *after)
+{
+	handle_t th;
+	long err = thread_spawn(trigger_below, r, WAITER_PRIORITY, &th);
+
+	if (err)
+		return err;
+	r->go = 1;
+	long bits = sys_ntfn_wait(r->ntfn, timeout);
+	*after = r->after;
+	sys_irq_ack(r->irq);
+	dt_wait_done(&r->done);
+	sys_handle_close(th);
+	r->go = 0, r->done = 0, r->after = 0;
+	return bits;
+}
+
 TEST(route, route_waiter_above, "a driver waiting above the interrupted thread runs at once")
 {
 	struct route r = {0};
-	handle_t th;
+	int after = -1;
 
 	T_EQ(make_line(&r, 1), E_OK);
-	T_EQ(thread_spawn(trigger_below, &r, WAITER_PRIORITY, &th), E_OK);
-	r.go = 1;
-	long bits = sys_ntfn_wait(r.ntfn, 1000 * MS); /* with a timeout: it is cancelled */
-	int after = r.after;
-	T_EQ(bits, 1);
+	T_EQ(wait_for_trigger(&r, 1000 * MS, &after), 1); /* with a timeout: it is cancelled */
 	T_EQ(after, 0); /* the trigger thread was interrupted before its next line */
-	T_EQ(sys_irq_ack(r.irq), E_OK);
-	dt_wait_done(&r.done);
-	T_EQ(r.after, 1);
-	r.go = 0, r.done = 0, r.after = 0;
-	sys_handle_close(th);
-	T_EQ(thread_spawn(trigger_below, &r, WAITER_PRIORITY, &th), E_OK);
-	r.go = 1;
-	T_EQ(sys_ntfn_wait(r.ntfn, TIMEOUT_NEVER), 1); /* and without one */
-	T_EQ(r.after, 0);
-	T_EQ(sys_irq_ack(r.irq), E_OK);
-	dt_wait_done(&r.done);
-	sys_handle_close(th);
+	T_EQ(wait_for_trigger(&r, TIMEOUT_NEVER, &after), 1); /* and without one */
+	T_EQ(after, 0);
+	T_EQ(count_of(r.irq), 2);
 	drop_line(&r);
 }
 
@@ -103,7 +108,7 @@ TEST(route, route_waiter_below, "a driver waiting below the interrupted thread r
 	handle_t th;
 
 	T_EQ(make_line(&r, 1), E_OK);
-	T_EQ(thread_spawn(wait_below, &r, WAITER_PRIORITY, &th), E_OK);
+	T_EQ(thread_spawn(wait_below, &r, WAITER_PRIORITY, &th), E_OK); /* it waits below us */
 	while (!r.waiting)
 		sys_sleep(MS); /* it runs while we sleep, and blocks in its wait */
 	sys_sleep(MS);
