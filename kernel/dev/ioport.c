@@ -17,7 +17,7 @@
 
 #define PORTS 65536u
 
-static const uint8_t *loaded_bitmap;
+const uint8_t *ioport_loaded; /* the bitmap in the TSS now (fastpath.asm compares it) */
 
 int resource_create(uint32_t kind, struct resource **out)
 {
@@ -68,7 +68,7 @@ int ioport_enable(struct process *p, const struct ioport *io)
 	uint32_t bytes = (io->base + io->count - 1) / 8 + 1;
 	if (bytes > p->iopb_bytes)
 		p->iopb_bytes = (uint16_t)bytes;
-	loaded_bitmap = NULL; /* reload even if it is the one in the TSS */
+	ioport_loaded = NULL; /* reload even if it is the one in the TSS */
 	ioport_switch(p);
 	return E_OK;
 }
@@ -77,19 +77,19 @@ void ioport_switch(struct process *p)
 {
 	const uint8_t *want = p ? p->iopb : NULL;
 
-	if (want == loaded_bitmap)
+	if (want == ioport_loaded)
 		return;
 	gdt_set_io_bitmap(want, p ? p->iopb_bytes : 0);
-	loaded_bitmap = want;
+	ioport_loaded = want;
 }
 
 void ioport_process_exit(struct process *p)
 {
 	if (!p->iopb)
 		return;
-	if (loaded_bitmap == p->iopb) {
+	if (ioport_loaded == p->iopb) {
 		gdt_set_io_bitmap(NULL, 0);
-		loaded_bitmap = NULL;
+		ioport_loaded = NULL;
 	}
 	kmem_free(p->iopb, IO_BITMAP_BYTES);
 	p->iopb = NULL;

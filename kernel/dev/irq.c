@@ -4,12 +4,12 @@
  * notification. The interrupt handler only counts, masks a level-triggered
  * line or an MSI (until the driver acknowledges), sends the EOI and
  * signals: no allocation and no work on the driver's behalf in interrupt
- * context. An MSI is masked at its device when the kernel knows where the
- * function's mask bit is (irq_set_mask: an MSI-X vector control bit or an
- * MSI per-vector mask bit, through the kernel's own uncached mapping of
- * that page), so a device that keeps signalling is held off like a level
- * line; without one, an MSI that arrives while masked is only remembered
- * and delivered at the acknowledgement.
+ * context. When the driver waits above everything ready, the signal runs
+ * it at once (fastpath_irq_signal, ipc/fastpath.c: the IRQ route). An MSI is masked at its device
+ * when the kernel knows where the function's mask bit is (irq_set_mask: an MSI-X vector control bit
+ * or an MSI per-vector mask bit, through the kernel's own uncached mapping of that page), so a
+ * device that keeps signalling is held off like a level line; without one, an MSI that arrives
+ * while masked is only remembered and delivered at the acknowledgement.
  */
 #include "acpi/acpi.h"
 #include "arch/apic.h"
@@ -17,6 +17,7 @@
 #include "arch/trap.h"
 #include "kernel/bootinfo.h"
 #include "kernel/device.h"
+#include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/kheap.h"
 #include "kernel/mobj.h"
@@ -84,17 +85,21 @@ static bool quiet_until_ack(struct irq *irq)
 	return true;
 }
 
-static void irq_handler(struct trap_frame *tf, void *ctx)
+/* Returns the frame of the waiting driver to run at once (fastpath_irq_signal), or NULL. */
+static struct trap_frame *irq_handler(struct trap_frame *tf, void *ctx)
 {
 	struct irq *irq = ctx;
 
-	(void)tf;
 	irq->last_entry_tsc = rdtsc();
 	irq->count++;
 	bool deliver = quiet_until_ack(irq);
 	lapic_eoi();
-	if (deliver && irq->ntfn)
+	if (!deliver || !irq->ntfn)
+		return NULL;
+	struct trap_frame *to = fastpath_irq_signal(tf, irq->ntfn, irq->bits);
+	if (!to)
 		ntfn_signal(irq->ntfn, irq->bits);
+	return to;
 }
 
 /* Any free MSI vector (want 0), or exactly `want`. */

@@ -21,6 +21,11 @@
  * current thread is parked the same way: its saved_rsp points at a switch
  * frame under its trap_frame that resumes in fastpath_parked
  * (syscall.asm), so the general scheduler can wake it like any other.
+ *
+ * The same switch serves yield, notification wait and signal, the end of
+ * an interrupt that readied a higher-priority thread (fastpath_preempt),
+ * and the IRQ route (fastpath_irq_signal: an interrupt that signals a
+ * waiting driver runs it without a trip through the run queue).
  */
 #include "kernel/fastpath.h"
 
@@ -41,12 +46,12 @@
 /* The layout arch/x86_64/fastpath.asm reads with fixed offsets. */
 #define ASM_OFFSET(type, field, off) _Static_assert(offsetof(type, field) == (off), #field)
 ASM_OFFSET(struct percpu, fs_base, 40);
-ASM_OFFSET(struct percpu, tss_rsp0, 48);
 ASM_OFFSET(struct thread, proc, 32);
 ASM_OFFSET(struct thread, state, 40);
 ASM_OFFSET(struct thread, reason, 41);
 ASM_OFFSET(struct thread, prio, 42);
 ASM_OFFSET(struct thread, slice, 43);
+ASM_OFFSET(struct thread, prio_above, 44);
 ASM_OFFSET(struct thread, kstack_top, 48);
 ASM_OFFSET(struct thread, saved_rsp, 56);
 ASM_OFFSET(struct thread, tf, 64);
@@ -66,8 +71,9 @@ ASM_OFFSET(struct process, iopb, 216);
 ASM_OFFSET(struct handle_slot, obj, 0);
 ASM_OFFSET(struct handle_slot, rights, 8);
 ASM_OFFSET(struct handle_slot, gen, 12);
+ASM_OFFSET(struct handle_slot, weak, 14);
+ASM_OFFSET(struct handle_slot, type, 15);
 ASM_OFFSET(struct handle_slot, badge, 16);
-ASM_OFFSET(struct kobj, type, 0);
 ASM_OFFSET(struct endpoint, senders.head, 24);
 ASM_OFFSET(struct endpoint, receivers.head, 40);
 ASM_OFFSET(struct endpoint, receivers.tail, 48);
@@ -141,6 +147,18 @@ static FAST const struct handle_slot *lookup(struct process *p, uint64_t reg, ui
 static FAST bool may_run_now(const struct thread *t)
 {
 	return (runq_bitmap >> t->prio) <= 1;
+}
+
+/* wait_queue_remove(t) for `t`, the head of `wq`, a queue other than a run queue. */
+static FAST void pop_head(struct wait_queue *wq, struct thread *t)
+{
+	wq->head = t->next;
+	if (t->next)
+		t->next->prev = NULL;
+	else
+		wq->tail = NULL;
+	t->next = NULL;
+	t->wq = NULL;
 }
 
 /* deliver() for a word-only message: tag, badge, words (zero past the count). */
@@ -219,14 +237,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	struct thread *dest = ep->receivers.head;
 	if (!dest || dest->on_timer || !may_run_now(dest))
 		return NULL;
-	/* The point of no return: wait_queue_remove(dest), for the head of a wait queue. */
-	ep->receivers.head = dest->next;
-	if (dest->next)
-		dest->next->prev = NULL;
-	else
-		ep->receivers.tail = NULL;
-	dest->next = NULL;
-	dest->wq = NULL;
+	pop_head(&ep->receivers, dest); /* the point of no return */
 	move_words(tf, dest->tf, tag, s->badge);
 	dest->wake_result = E_OK;
 	dest->reason = B_NONE;
@@ -384,6 +395,36 @@ struct trap_frame *fastpath_preempt(struct trap_frame *tf)
 	wait_queue_pop(&runq[next->prio]);
 	next->tf->rax = (uint64_t)next->wake_result;
 	return switch_fast(cur, next, tf);
+}
+
+/*
+ * An interrupt from ring 3 that signals `n` (irq.c, after the mask and the
+ * EOI): ntfn_signal, thread_wake and fastpath_preempt in one step when the
+ * first waiter outranks us and every ready thread and a fastpath parked it
+ * (a driver in SYS_NTFN_WAIT): it comes off the waiters and goes straight
+ * to running, without a trip through the run queue, and we go to the back
+ * of ours as schedule() would leave us. Its timeout, if armed, is
+ * cancelled as thread_wake cancels it. NULL, having changed nothing: the
+ * caller signals the general way.
+ */
+struct trap_frame *fastpath_irq_signal(struct trap_frame *tf, struct ntfn *n, uint64_t bits)
+{
+	struct thread *cur = percpu_current();
+	struct thread *w = n->waiters.head;
+
+	bits &= NTFN_BITS_MASK;
+	if (!fastpath_on || !(tf->cs & 3) || !bits || !w || w->prio <= cur->prio ||
+	    (runq_bitmap >> w->prio) || !is_parked(w))
+		return NULL;
+	pop_head(&n->waiters, w); /* the point of no return */
+	if (w->on_timer)
+		thread_arm_timeout(w, TIMEOUT_NEVER);
+	w->reason = B_NONE;
+	w->waiting_on = NULL;
+	w->tf->rax = n->bits | bits;
+	n->bits = 0;
+	sched_ready(cur);
+	return switch_fast(cur, w, tf);
 }
 
 /* The general path's end when nothing switches: `tf` returns `result`. */

@@ -21,6 +21,7 @@ static void link_free(struct handle_table *ht, uint32_t from, uint32_t to)
 {
 	for (uint32_t i = to; i-- > from;) {
 		ht->slots[i].obj = NULL;
+		ht->slots[i].type = KOBJ_NONE;
 		ht->slots[i].next_free = ht->free_head;
 		ht->free_head = i;
 	}
@@ -87,6 +88,7 @@ static void release(struct handle_slot *s)
 
 	s->obj = NULL;
 	s->weak = 0;
+	s->type = KOBJ_NONE;
 	if (counted(o, s->badge))
 		ep_client_unref((struct endpoint *)o, s->badge); /* before o may go */
 	if (!weak)
@@ -121,6 +123,7 @@ int handle_insert(struct handle_table *ht, struct kobj *obj, uint32_t rights, ui
 	if (!s->weak)
 		kobj_get(obj);
 	s->obj = obj;
+	s->type = (uint8_t)obj->type;
 	s->rights = rights;
 	s->badge = badge;
 	ht->used++;

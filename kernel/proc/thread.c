@@ -88,6 +88,7 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t stack, uint64_t 
 	t->proc = p;
 	kobj_get(&p->obj);
 	t->prio = prio;
+	t->prio_above = prio + 1 < 32 ? ~0u << (prio + 1) : 0;
 	t->state = T_NEW;
 	build_initial_stack(t, entry, stack, arg);
 	init_fpu_state(t);

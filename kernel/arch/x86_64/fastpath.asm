@@ -37,7 +37,7 @@
 
 %include "trapframe.inc"
 
-extern fastpath_completed, runq, runq_bitmap, fastpath_parked
+extern fastpath_completed, runq, runq_bitmap, fastpath_parked, ioport_loaded, tss_block
 extern syscall_full, syscall_general, trap_sysret
 global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
@@ -46,13 +46,14 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 %define PERCPU_CURRENT      16
 %define PERCPU_NEED_RESCHED 32
 %define PERCPU_FS_BASE      40
-%define PERCPU_TSS_RSP0     48
+%define TSS_RSP0            4     ; in tss_block (gdt.c): one CPU, one TSS
 
 %define T_PROC        32
 %define T_STATE       40
 %define T_REASON      41
 %define T_PRIO        42
 %define T_SLICE       43
+%define T_PRIO_ABOVE  44
 %define T_KSTACK_TOP  48
 %define T_SAVED_RSP   56
 %define T_TF          64
@@ -73,11 +74,10 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
 %define HS_OBJ       0
 %define HS_RIGHTS    8
-%define HS_GEN       12
+%define HS_GEN_TYPE  12               ; gen (16 bits), weak (8), type (8)
 %define HS_BADGE     16
 %define HS_SIZE_LOG2 5
 
-%define KOBJ_TYPE    0
 %define EP_SENDERS   24
 %define EP_RECV_HEAD 40
 %define EP_RECV_TAIL 48
@@ -143,7 +143,9 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
 ; handle_lookup inlined: the endpoint slot edi names in the current
 ; thread's process, with rights %1; rax = the slot, rcx = the endpoint.
-; Slot 0 is never used, so its obj is NULL and needs no test of its own.
+; The slot keeps a copy of its object's type beside the generation (KOBJ_NONE
+; when free, and slot 0 is never used), so one compare of that dword checks
+; both: an endpoint slot is never weak (only the process's own is).
 %macro LOOKUP_EP 2
 	mov rbp, [rbx + T_PROC]
 	movzx eax, di
@@ -151,40 +153,34 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	jae %2
 	shl eax, HS_SIZE_LOG2
 	add rax, [rbp + P_HSLOTS]
-	mov rcx, [rax + HS_OBJ]
-	test rcx, rcx
-	jz %2
 	mov r11d, edi
 	shr r11d, 16
-	cmp r11w, [rax + HS_GEN]
-	jne %2
-	cmp dword [rcx + KOBJ_TYPE], KOBJ_ENDPOINT
+	or r11d, KOBJ_ENDPOINT << 24
+	cmp r11d, [rax + HS_GEN_TYPE]
 	jne %2
 	test dword [rax + HS_RIGHTS], %1
 	jz %2
+	mov rcx, [rax + HS_OBJ]
 %endmacro
 
-; The partner rbp: no timer armed, and no ready thread outranks it.
+; The partner rbp: no timer armed, and no ready thread outranks it (none
+; in the run queues above its priority).
 %macro CHECK_PARTNER 1
 	cmp byte [rbp + T_ON_TIMER], 0
 	jne %1
-	movzx ecx, byte [rbp + T_PRIO]
 	mov r15d, [runq_bitmap]
-	shr r15d, cl
-	cmp r15d, 1
-	ja %1
+	test r15d, [rbp + T_PRIO_ABOVE]
+	jnz %1
 %endmacro
 
-; Nothing for C to reload: the same I/O bitmap (or the same process).
+; Nothing for C to reload: the partner's I/O bitmap is the one loaded
+; (ioport_switch would do nothing). Leaves rcx = the partner's process,
+; which SWITCH_TO_RBP expects.
 %macro CHECK_CONTEXT 1
 	mov rcx, [rbp + T_PROC]
-	mov r15, [rbx + T_PROC]
-	cmp rcx, r15
-	je %%same
-	mov rcx, [rcx + P_IOPB]
-	cmp rcx, [r15 + P_IOPB]
+	mov r15, [rcx + P_IOPB]
+	cmp r15, [ioport_loaded]
 	jne %1
-%%same:
 %endmacro
 
 ; Undo SAVE_PARTIAL: the registers are the user's again, rsp the stack top.
@@ -215,8 +211,9 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 %endmacro
 
 ; switch_to() from the current thread rbx, parked under its frame at rsp,
-; to rbp: all but rbp's registers and FS base. Ends comparing rbp's FS base
-; with the one loaded (jne: the caller loads it, keeping its registers).
+; to rbp (rcx = its process, from CHECK_CONTEXT): all but rbp's registers
+; and FS base. Ends comparing rbp's FS base with the one loaded (jne: the
+; caller loads it, keeping its registers).
 %macro SWITCH_TO_RBP 0
 	lea rax, [rsp - PARK_FRAME_BYTES]
 	mov [rbx + T_SAVED_RSP], rax
@@ -228,12 +225,10 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	mov [gs:PERCPU_CURRENT], rbp
 	mov rax, [rbp + T_KSTACK_TOP]
 	mov [gs:PERCPU_KERNEL_RSP], rax
-	mov rcx, [gs:PERCPU_TSS_RSP0]
-	mov [rcx], rax
-	mov rax, [rbp + T_PROC]         ; another process: its address space
-	cmp rax, [rbx + T_PROC]
+	mov [tss_block + TSS_RSP0], rax
+	cmp rcx, [rbx + T_PROC]         ; another process: its address space
 	je %%same_space
-	mov rax, [rax + P_PML4]
+	mov rax, [rcx + P_PML4]
 	mov cr3, rax
 %%same_space:
 	fxrstor64 [rbp + T_FPU]
@@ -419,6 +414,7 @@ fastpath_yield_entry:
 	shl eax, 4
 	lea r15, [runq + rax]
 	QUEUE_PUSH rbx, r15, rcx
+	mov rcx, [rbp + T_PROC]
 	SWITCH_TO_RBP
 	jne .load_fs_base
 .fs_base_loaded:

@@ -16,7 +16,8 @@ struct PACKED tss_hw {
 	uint16_t reserved3;
 	uint16_t iomap_base;
 };
-_Static_assert(sizeof(struct tss_hw) == 104, "TSS layout");
+_Static_assert(sizeof(struct tss_hw) == 104 && __builtin_offsetof(struct tss_hw, rsp) == 4,
+	       "TSS layout (fastpath.asm's TSS_RSP0)");
 
 struct PACKED descriptor_ptr {
 	uint16_t limit;
@@ -26,8 +27,9 @@ struct PACKED descriptor_ptr {
 extern char ist_df_top[], ist_nmi_top[], ist_mc_top[];
 
 static uint64_t gdt[7] __attribute__((aligned(16)));
-/* The TSS followed by its I/O permission bitmap (8 KiB + the 0xFF end byte). */
-static struct {
+/* The TSS followed by its I/O permission bitmap (8 KiB + the 0xFF end byte);
+ * fastpath.asm writes its rsp0 (TSS_RSP0) straight. */
+struct {
 	struct tss_hw tss;
 	uint8_t iopb[IO_BITMAP_BYTES + 1];
 } PACKED tss_block __attribute__((aligned(16)));

@@ -87,12 +87,13 @@ static void calibrate(const struct acpi_info *ai)
 	clock_start((tsc1 - tsc0) * hz / ticks);
 }
 
-static void timer_irq(struct trap_frame *tf, void *ctx)
+static struct trap_frame *timer_irq(struct trap_frame *tf, void *ctx)
 {
 	(void)tf;
 	(void)ctx;
 	lapic_eoi();
 	clock_tick();
+	return NULL;
 }
 
 int timer_init(const struct acpi_info *ai)

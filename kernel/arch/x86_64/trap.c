@@ -207,12 +207,14 @@ struct trap_frame *trap_dispatch(struct trap_frame *tf)
 		irq_unclaimed(tf);
 		return NULL;
 	}
-	s->fn(tf, s->ctx);
+	struct trap_frame *to = s->fn(tf, s->ctx);
+	if (to)
+		return to;
 	/* Preempt only at the boundary to user mode or in the idle loop: the
 	 * kernel itself is never preempted. */
 	if (!sched_preempt_pending() || (!from_user && current_thread() != this_cpu()->idle))
 		return NULL;
-	struct trap_frame *to = from_user ? fastpath_preempt(tf) : NULL;
+	to = from_user ? fastpath_preempt(tf) : NULL;
 	if (!to)
 		schedule();
 	return to;

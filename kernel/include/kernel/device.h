@@ -55,4 +55,6 @@ int ioport_create(uint16_t base, uint32_t count, struct ioport **out);
 int ioport_enable(struct process *p, const struct ioport *io);
 /* Load the I/O bitmap of the process about to run (NULL: kernel thread). */
 void ioport_switch(struct process *p);
+/* The I/O bitmap in the TSS now (NULL: none); ioport_switch(p) does nothing when it is p's. */
+extern const uint8_t *ioport_loaded;
 void ioport_process_exit(struct process *p);

@@ -36,6 +36,10 @@ struct trap_frame *fastpath_ntfn_wait(struct trap_frame *tf);
 struct trap_frame *fastpath_ntfn_signal(struct trap_frame *tf);
 /* The end of an interrupt from ring 3 (trap_dispatch): a thread to run at once, or NULL. */
 struct trap_frame *fastpath_preempt(struct trap_frame *tf);
+struct ntfn;
+/* An interrupt from ring 3 signalling `n`: the waiting driver's frame to run at once, or NULL
+ * (nothing done: signal it the general way). */
+struct trap_frame *fastpath_irq_signal(struct trap_frame *tf, struct ntfn *n, uint64_t bits);
 /* The first instruction of a thread a fastpath parked (syscall.asm). */
 void fastpath_parked(void);
 

@@ -24,7 +24,9 @@ struct handle_slot {
 	struct kobj *obj; /* NULL: free; then `next_free` links it */
 	uint32_t rights;
 	uint16_t gen;
-	uint16_t weak; /* obj is the owner: no reference held */
+	uint8_t weak; /* obj is the owner: no reference held */
+	uint8_t type; /* obj->type, KOBJ_NONE when free: gen and type are one dword for the
+		       * asm fastpath's lookup */
 	uint64_t badge;
 	uint32_t next_free;
 };

@@ -52,6 +52,7 @@ struct thread {
 	enum block_reason reason; /* why it is blocked (B_NONE when not) */
 	uint8_t prio;
 	uint8_t slice;
+	uint32_t prio_above; /* the run queue bits above prio (fastpath.asm: none ready there) */
 	uintptr_t kstack_top;
 	uint64_t saved_rsp;
 	struct trap_frame *tf;	    /* the user context, at the top of the kernel stack */

@@ -3,7 +3,8 @@
  * The IPC fastpath against the general path (docs/ARCHITECTURE.md, "IPC
  * fastpath"): a seeded random sequence of calls, replies and receives in
  * which every request draws what decides the path (word count, buffer
- * bytes, a capability, a timeout, the handle, a reserved label, the
+ * bytes, a capability, a timeout, the handle (good, badged, receive-only,
+ * empty, closed or a notification's), a reserved label, the
  * server's way of answering and its priority; now and then the server
  * thread exits with the call unanswered, and the client gets E_RESTARTED
  * and starts a new one). Each result is checked
@@ -111,7 +112,7 @@ static void fr_serve(void *arg)
 }
 
 struct fr_client {
-	handle_t ep, minted_a, minted_b, recv_only, ntfn;
+	handle_t ep, minted_a, minted_b, recv_only, ntfn, stale;
 	uint64_t rng, hash;
 	struct fr_server *servers; /* two */
 	int restarts;
@@ -136,8 +137,16 @@ static void fr_respawn(struct test_ctx *t, struct fr_client *c)
 static void fr_one(struct test_ctx *t, struct fr_client *c)
 {
 	uint64_t r = fr_next(&c->rng);
-	const handle_t handles[8] = {c->ep,	  c->ep,	c->ep,	     c->minted_a,
-				     c->minted_b, c->recv_only, 0x7FFF0005u, c->ep};
+	/* bad ones: an empty slot, a closed handle (its slot may be in use again), a notification
+	 */
+	const handle_t handles[8] = {c->ep,
+				     c->ep,
+				     c->ep,
+				     c->minted_a,
+				     c->minted_b,
+				     c->recv_only,
+				     (r >> 50) & 1 ? 0x7FFF0005u : c->stale,
+				     (r >> 51) & 1 ? c->ntfn : c->ep};
 	handle_t h = handles[r & 7];
 	uint32_t words = (uint32_t)(r >> 3) % (IPC_WORDS + 2); /* 7: cut to 6 */
 	uint32_t bytes = (r >> 6) % 8 == 0 ? (uint32_t)(r >> 9) % 64 + 1 : 0;
@@ -158,8 +167,10 @@ static void fr_one(struct test_ctx *t, struct fr_client *c)
 
 	long want = E_OK;
 	uint64_t badge = h == c->minted_a ? FR_BADGE_A : h == c->minted_b ? FR_BADGE_B : 0;
-	if (h == 0x7FFF0005u)
+	if (h == 0x7FFF0005u || h == c->stale)
 		want = E_BADHANDLE;
+	else if (h == c->ntfn)
+		want = E_TYPE;
 	else if (h == c->recv_only)
 		want = E_RIGHTS;
 	else if (label >= 0xFFFD)
@@ -222,6 +233,9 @@ TEST(fastpath, random_sequences,
 	c.minted_a = a;
 	c.minted_b = b;
 	c.recv_only = ro;
+	T_HANDLE(gone, sys_ep_create());
+	T_OK(sys_handle_close(gone));
+	c.stale = gone;
 	for (int i = 0; i < 2; i++) { /* one server level with us, one above */
 		s[i] = (struct fr_server){
 			.ep = ep, .ntfn = ntfn, .prio = i ? UT_PRIO_HIGH : UT_PRIO};

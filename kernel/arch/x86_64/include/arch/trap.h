@@ -46,7 +46,9 @@ enum {
 	VEC_SYSCALL = 0x100, /* not a vector: marks frames built by syscall_entry */
 };
 
-typedef void (*irq_handler_fn)(struct trap_frame *tf, void *ctx);
+/* Returns NULL, or the frame of a thread to resume in ring 3 at once (the current one is
+ * parked: see trap_dispatch). */
+typedef struct trap_frame *(*irq_handler_fn)(struct trap_frame *tf, void *ctx);
 
 void trap_init(void);
 int trap_set_handler(unsigned vector, irq_handler_fn fn, void *ctx);
