@@ -65,7 +65,7 @@ def main(run):
         run.check(drawn.group(1, 2) == ("1024", "768"), "drawn at 1024x768", drawn.group(0))
         run.figure("bootscreen_draw_ms", int(drawn.group(3)))
         m.wait_for(r"svc: bootscreen \(pid \d+\) exited with code 0; stays stopped", timeout=10)
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         m.wait_for(r"^console: shell on COM1", timeout=30, since=0)
         m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=30, since=0)
         sh.wait_quiet()
