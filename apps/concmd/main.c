@@ -25,10 +25,14 @@
 
 #define MAX_WORDS (START_MAX_ARGS + 1)
 
+/* The shell core's output as lines through stdio's line buffer, so a line
+ * reaches the terminal whole; its "\r\n" as "\n" (the terminal adds the CR). */
 static void to_stdout(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	write(1, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r')
+			printf("%c", s[i]);
 }
 
 static handle_t lookup(const char *name)

@@ -3,8 +3,8 @@
  * The console protocol's handler (proto/console.h): a command that needs
  * the console's grants (lspci: PCI configuration space) run for a program
  * on the server thread, with a shell of its own whose output goes to the
- * stream end the program sent (its stdout), a stream's "\n" for the shell
- * core's "\r\n" (the reader's terminal adds the CR).
+ * stream end the program sent (its stdout), a line at a time, a stream's
+ * "\n" for the shell core's "\r\n" (the reader's terminal adds the CR).
  */
 #include <string.h>
 
@@ -19,23 +19,24 @@
 struct lent_ctx {
 	struct cmd_env env; /* a copy of the console's: the same handles */
 	struct stream out;
+	char line[256]; /* the line being written */
+	size_t used;
 };
 
 static struct shell lent_shell; /* the server thread is the only one here */
 static struct lent_ctx lent;
 
+/* Whole lines to the stream (the shell core writes a line in pieces), "\r\n" as "\n". */
 static void to_stream(void *ctx, const char *s, size_t n)
 {
-	struct stream *out = &((struct lent_ctx *)ctx)->out;
-	char buf[256];
-	size_t k = 0;
+	struct lent_ctx *c = ctx;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '\r')
-			buf[k++] = s[i];
-		if (k == sizeof(buf) || (i == n - 1 && k)) {
-			stream_write(out, buf, k); /* E_PIPE: the reader left; the rest is lost */
-			k = 0;
+			c->line[c->used++] = s[i];
+		if (c->used == sizeof(c->line) || (s[i] == '\n' && c->used)) {
+			stream_write(&c->out, c->line, c->used); /* E_PIPE: the reader left */
+			c->used = 0;
 		}
 	}
 }
@@ -58,6 +59,7 @@ static long run(void *ctx, handle_t out, int argc, char **argv, int64_t *status)
 		return err;
 	}
 	lent.env = *(const struct cmd_env *)ctx;
+	lent.used = 0;
 	const struct shell_config cfg = {.commands = cmd_table,
 					 .command_count = cmd_table_count,
 					 .write = to_stream,
@@ -65,6 +67,8 @@ static long run(void *ctx, handle_t out, int argc, char **argv, int64_t *status)
 	err = shell_init(&lent_shell, &cfg);
 	if (err == E_OK)
 		*status = cmd->fn(&lent_shell, argc, argv);
+	if (lent.used)
+		stream_write(&lent.out, lent.line, lent.used); /* a last line without its LF */
 	stream_close(&lent.out);
 	return err;
 }
