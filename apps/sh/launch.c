@@ -6,6 +6,11 @@
  * exec session with the named handles "parent" (the loader, so it can
  * start programs too), "stdin", "stdout", "stderr" (stream ends,
  * sys/stdio.h) and "env" (the environment, stdlib.h). Errors are reported on stderr, one line each.
+ *
+ * A bare name that no PATH directory gives (the disk's filesystem stopped
+ * or restarting, or no disk at all) is asked of the loader by name, which
+ * knows its boot modules: so svc, ps and kill still work on a console whose
+ * disk is gone, which is when a user needs them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +75,8 @@ static void report(const char *name, long err, int elf_err)
 		dprintf(2, "sh: %s: command not found\n", name);
 	else if (err == E_INVAL && elf_err)
 		dprintf(2, "sh: %s: not a program (ELF error %d)\n", name, elf_err);
-	else if (err == E_ISDIR)
-		dprintf(2, "sh: %s: is a directory\n", name);
+	else if (err == E_ISDIR || err == E_NOEXEC)
+		dprintf(2, "sh: %s: %s\n", name, vfs_strerror(err));
 	else
 		dprintf(2, "sh: %s: cannot start: %s\n", name, sys_error_name(err));
 }
@@ -81,12 +86,13 @@ long sh_launch(const struct sh_cmd *c, const struct sh_stdio *io)
 	static const char *const names[3] = {"stdin", "stdout", "stderr"};
 	struct loader_exec_handle hs[5];
 	uint32_t n = 0;
-	handle_t image, env = HANDLE_INVALID;
-	uint64_t size;
+	handle_t image = HANDLE_INVALID, env = HANDLE_INVALID;
+	uint64_t size = 0;
 	int elf_err = 0;
 
 	long err = find_program(c->argv[0], &image, &size);
-	if (err != E_OK) {
+	bool by_name = err != E_OK && !strchr(c->argv[0], '/');
+	if (err != E_OK && !by_name) {
 		report(c->argv[0], err, 0);
 		return err;
 	}
@@ -108,8 +114,12 @@ long sh_launch(const struct sh_cmd *c, const struct sh_stdio *io)
 		.handles = hs,
 		.timeout = EXEC_TIMEOUT,
 	};
-	long p = loader_exec(sh.loader, &x, &elf_err);
-	sys_handle_close(image);
+	long p = by_name ? loader_exec_path(sh.loader, &x, &elf_err)
+			 : loader_exec(sh.loader, &x, &elf_err);
+	if (!by_name)
+		sys_handle_close(image);
+	else if (p == E_NOENT || p == E_TIMEOUT || p == E_RESTARTED)
+		p = err; /* the loader knows it no better: the PATH search's error */
 	if (env != HANDLE_INVALID)
 		sys_handle_close(env);
 	if (p < 0)

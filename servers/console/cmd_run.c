@@ -150,7 +150,6 @@ void cmd_job_finished(struct shell *sh)
 
 	if (j->process == HANDLE_INVALID)
 		return;
-	cmd_sh_finished();
 	report(sh, j);
 	sys_handle_close(j->process);
 	j->process = HANDLE_INVALID;

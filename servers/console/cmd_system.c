@@ -38,7 +38,7 @@ const struct shell_command cmd_table[] = {
 	{"run", "run a program and wait for it: run <program> [args...] (Ctrl-C kills it)",
 	 cmd_run},
 	{"bench", "run ipcbench: the cost of IPC round trips", cmd_bench},
-	{"sh", "the shell program /bin/sh on this line until it exits: sh [args]", cmd_sh},
+	{"sh", "try to start /bin/sh on this line now (the rescue shell ends)", cmd_sh},
 	{"shutdown", "stop the system", cmd_shutdown},
 };
 const size_t cmd_table_count = ARRAY_SIZE(cmd_table);

@@ -13,7 +13,7 @@
  *   cmd_fs.c      ls, cat and df: fs0's files through proto/fs.h
  *   cmd_input.c   input, lsusb and kbd, through the input protocol
  *   cmd_win.c     win: the desktop's windows through proto/display.h
- *   cmd_sh.c      sh: the shell program on the serial line (proto/stream.h)
+ *   cmd_sh.c      sh: the rescue shell's way to try /bin/sh again now
  *   cmd_term.c    term: the GUI terminals through proto/term.h
  *
  * A program started by `run` is a job (shell_job_begin): the command returns
@@ -51,6 +51,7 @@ struct cmd_env {
 	uint64_t job_bit;     /* signalled on it when a job ends */
 	unsigned priority;    /* of the threads the commands start */
 	struct cmd_job job;
+	void (*retry_sh)(void); /* the console's: try /bin/sh again now (NULL: no such host) */
 };
 
 extern const struct shell_command cmd_table[];
@@ -81,11 +82,8 @@ int cmd_input(struct shell *sh, int argc, char **argv);
 int cmd_lsusb(struct shell *sh, int argc, char **argv);
 int cmd_kbd(struct shell *sh, int argc, char **argv);
 int cmd_win(struct shell *sh, int argc, char **argv);
-/* sh (cmd_sh.c): /bin/sh on the serial line as the job; input goes to it while it runs. */
+/* sh (cmd_sh.c): in the rescue shell, start /bin/sh now (env->retry_sh). */
 int cmd_sh(struct shell *sh, int argc, char **argv);
-bool cmd_sh_active(void);
-void cmd_sh_input(const uint8_t *bytes, size_t n);
-void cmd_sh_finished(void); /* its job ended: close its input, let its output drain */
 /* Make `process` the shell's job (cmd_run.c): reported and waited for as `run` does. */
 int cmd_job_watch(struct shell *sh, const char *verb, const char *name, handle_t process);
 int cmd_term(struct shell *sh, int argc, char **argv);

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * console: the serial console. A ring-3 driver for COM1 (uart.c) hosting
- * the shell core (shell/shell.h) with the commands of commands.h.
+ * console: the serial console. A ring-3 driver for COM1 (uart.c) whose
+ * line is the terminal of /bin/sh (session.c), and, while sh cannot start,
+ * of the rescue shell: the shell core (shell/shell.h) with the commands of
+ * commands.h.
  *
- * Two threads. The console thread owns the UART and the shell: it waits on
- * one notification for the UART's IRQ (line 4, bound to the notification)
- * and for the end of a program started by `run`, reads every byte that has
- * arrived, and feeds them to the shell, which echoes and runs commands;
- * output goes out by polling. The main thread serves the "console" endpoint
+ * Three threads. The console thread owns the UART's input and the rescue
+ * shell: it waits on one notification for the UART's IRQ (line 4, bound to
+ * the notification), for the end of a program started by `run` and for the
+ * rescue shell taking the line, reads every byte that has arrived, and
+ * gives them to sh or else to the rescue shell, which echoes and runs
+ * commands; output goes out by polling. The session thread starts sh and
+ * copies its output to the line. The main thread serves the "console" endpoint
  * with server_run, which answers the supervisor's heartbeat and fault
  * injection. They are apart because a command may block in a call (to the
  * supervisor, the loader) while the supervisor calls us: `svc fi console
@@ -15,11 +19,13 @@
  *
  * Handles (manifest): irq:4, ioport:3f8, ecam (+ start_info's pci), and
  * ioport:cf8 for lspci without ECAM; loader and svc for the commands.
- * Recovery: stateless. A new instance prints a banner and a fresh prompt;
- * a line being typed when the old one died is lost, a program it was
- * running runs on unwatched.
+ * Recovery: stateless. A new instance prints a banner and starts a fresh
+ * sh; the old sh reads end-of-stream and exits. A line being typed when the
+ * old one died is lost, a program it was running runs on unwatched.
  */
 #include "commands.h"
+#include "lend.h"
+#include "session.h"
 #include "sys/device.h"
 #include "sys/server.h"
 #include "sys/start.h"
@@ -30,11 +36,13 @@
 
 #define EV_UART	       1ull /* the UART's IRQ */
 #define EV_JOB	       2ull /* a program started by run has ended */
+#define EV_RESCUE      4ull /* sh cannot start: the rescue shell has the line */
 #define SHELL_PRIORITY 16
 #define READ_CHUNK     64
 #define ECAM_BUS_BYTES (1ull << 20)
 
-static const char banner[] = "\r\nconsole: shell on COM1; type help for the commands\r\n";
+static const char banner[] =
+	"\r\nconsole: shell on COM1: /bin/sh, or the rescue shell without it\r\n";
 
 static struct shell sh;
 static struct cmd_env env;
@@ -53,10 +61,8 @@ static void read_input(void)
 
 	do {
 		n = uart_read(buf, sizeof(buf));
-		if (cmd_sh_active()) {
-			cmd_sh_input(buf, n); /* sh runs: the bytes are its stdin */
-			continue;
-		}
+		if (session_input(buf, n))
+			continue; /* sh has the line: the bytes are its stdin */
 		for (size_t i = 0; i < n; i++)
 			shell_input(&sh, buf[i]);
 	} while (n == sizeof(buf));
@@ -65,8 +71,6 @@ static void read_input(void)
 static void console_thread(void *arg)
 {
 	(void)arg;
-	uart_write(banner, sizeof(banner) - 1);
-	shell_prompt(&sh);
 	read_input(); /* typed before the IRQ was bound: no edge will come for it */
 	for (;;) {
 		long bits = sys_ntfn_wait(env.events, TIMEOUT_NEVER);
@@ -78,6 +82,8 @@ static void console_thread(void *arg)
 			read_input();
 		if (bits & EV_JOB)
 			cmd_job_finished(&sh);
+		if (bits & EV_RESCUE)
+			shell_prompt(&sh);
 	}
 }
 
@@ -96,6 +102,7 @@ static void find_command_handles(void)
 	env.job_bit = EV_JOB;
 	env.priority = SHELL_PRIORITY;
 	env.job.process = HANDLE_INVALID;
+	env.retry_sh = session_retry_now;
 }
 
 /* The UART: ports open, the IRQ bound to our notification, receiving. */
@@ -123,6 +130,12 @@ static long setup_uart(void)
 	return err;
 }
 
+/* The session thread: sh cannot start, the rescue shell takes the line. */
+static void rescue(void)
+{
+	sys_ntfn_signal(env.events, EV_RESCUE);
+}
+
 static long setup_shell(void)
 {
 	const struct shell_config cfg = {
@@ -148,10 +161,14 @@ int main(void)
 		err = setup_shell();
 	if (err == E_OK)
 		err = thread_spawn(console_thread, NULL, SHELL_PRIORITY, NULL);
+	if (err == E_OK) {
+		uart_write(banner, sizeof(banner) - 1);
+		err = session_start(SHELL_PRIORITY, rescue);
+	}
 	if (err < 0) {
 		printf("console: cannot start: %s\n", sys_error_name(err));
 		return 1;
 	}
-	struct server s = {.endpoint = ep};
+	struct server s = lend_server(ep, &env);
 	return (int)server_run(&s);
 }

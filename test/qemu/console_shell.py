@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: MIT
 """Typing at the serial console's shell (servers/console) from a system
-test, shared by test_console.py and test_console_restart.py.
+test: /bin/sh, which the console starts at boot and after every exit, or,
+on a machine without a disk (no /bin/sh), the console's rescue shell.
 
-The shell drops input while a command runs, so each command is typed only
-once the prompt is back. The kernel and other programs write whole lines to
+Each command is typed only once the prompt is back (the rescue shell drops
+input while a command runs; sh would pass it to the program). The kernel and other programs write whole lines to
 the same serial line, so one may land after the prompt or in the middle of
 an echoed command: the shell's answers are matched as whole lines, the
 prompt as a line (or the unfinished last line) that starts with it, and
 lines of other programs unanchored. Typing starts once the line is quiet.
 
-    sh = ConsoleShell(machine)
+    sh = ConsoleShell(machine)           # sh; ConsoleShell(machine, rescue=True) without a disk
     sh.wait_ready()                      # the banner and the first prompt
     lines = sh.command("mem", r"^mem: ")  # type, wait for the answer and the prompt
 """
@@ -18,15 +19,20 @@ import re
 import time
 
 BANNER = r"^console: shell on COM1"
-PROMPT = r"^\$ "
+SH_PROMPT = r"^sh\$ "  # /bin/sh's prompt
+PROMPT = r"^\$ "  # the rescue shell's
+RESCUE = r"^console: cannot start /bin/sh: \S+; this is the rescue shell"
+SH_ENDED = r"^\[sh ended with code {}; a new one starts\]$"  # .format(code)
 ANSWER_TIMEOUT_S = 20
 QUIET_S = 0.3
 QUIET_TIMEOUT_S = 10
 
 
 class ConsoleShell:
-    def __init__(self, machine):
+    def __init__(self, machine, rescue=False):
         self.m = machine
+        self.rescue = rescue
+        self.prompt = PROMPT if rescue else SH_PROMPT
         self.ready_time = None  # when the last prompt of wait_ready arrived
 
     def wait_ready(self, timeout=60):
@@ -34,7 +40,9 @@ class ConsoleShell:
         quiet line: services still starting print their own lines, which
         could land in the middle of what is typed and answered."""
         self.m.wait_for(BANNER, timeout=timeout)
-        self.m.wait_for(PROMPT, timeout=timeout)
+        if self.rescue:
+            self.m.wait_for(RESCUE, timeout=timeout)
+        self.m.wait_for(self.prompt, timeout=timeout)
         self.ready_time = self.m.match_time
         self.wait_quiet()
 
@@ -55,7 +63,7 @@ class ConsoleShell:
         return time.monotonic()
 
     def wait_prompt(self, timeout=ANSWER_TIMEOUT_S):
-        self.m.wait_for(PROMPT, timeout=timeout)
+        self.m.wait_for(self.prompt, timeout=timeout)
 
     def type_line(self, line, expect, timeout=ANSWER_TIMEOUT_S):
         """Type `line` and Enter; wait for a line matching `expect` and
@@ -89,8 +97,6 @@ def expect(run, sh, line, pattern, what, **wait):
     run.check(bool(lines_matching(lines, pattern)), what, "\n".join(lines[-4:]))
     return lines
 
-
-SH_PROMPT = r"^sh\$ "  # /bin/sh's prompt, when the console's `sh` runs it
 
 
 def sh_line(sh, m, line, expect_re, timeout=30):

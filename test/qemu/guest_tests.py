@@ -28,9 +28,12 @@ from collections import namedtuple
 
 from harness import EXIT_SUCCESS
 
-RESULT = re.compile(r"^TEST (?!SUMMARY )(\S+) (PASS|FAIL)(?: \(\d+ ms\)|: (.*))$")
-ANY_SUMMARY = re.compile(r"^TEST SUMMARY (\S+): ")
-NOTE = re.compile(r"^NOTE (\S+) (-?\d+) (\S+)$")
+# Without a disk the serial console's rescue shell may print its prompt "$ "
+# while a test program runs, and the program's next line follows it on the line.
+PROMPT = r"^(?:\$ )?"
+RESULT = re.compile(PROMPT + r"TEST (?!SUMMARY )(\S+) (PASS|FAIL)(?: \(\d+ ms\)|: (.*))$")
+ANY_SUMMARY = re.compile(PROMPT + r"TEST SUMMARY (\S+): ")
+NOTE = re.compile(PROMPT + r"NOTE (\S+) (-?\d+) (\S+)$")
 
 Summary = namedtuple("Summary", "passed failed run registered")
 Result = namedtuple("Result", "name passed reason")
@@ -38,7 +41,7 @@ Result = namedtuple("Result", "name passed reason")
 
 def summary_pattern(program):
     """The regex of `program`'s summary line (groups: p, f, r, n)."""
-    return (rf"^TEST SUMMARY {re.escape(program)}: (\d+) passed, (\d+) failed, "
+    return (PROMPT + rf"TEST SUMMARY {re.escape(program)}: (\d+) passed, (\d+) failed, "
             r"(\d+) run, (\d+) registered$")
 
 

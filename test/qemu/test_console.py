@@ -1,23 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The serial console (servers/console): boots normally (no run=), waits for
-the shell's prompt on COM1 and types every command through the serial
-line, checking each answer: help, echo, mem, lspci, ps, svc, run (exit code
-and Ctrl-C), bench, errors and usage lines, line editing (backspace,
-Ctrl-U) and history (up arrow). It measures how long `echo` takes to answer
-(from the Enter leaving the host to the answer line arriving; median of
-several tries, under TCG) and ends with `shutdown`, which must stop QEMU
-with the success status. A second boot, as a PC without ECAM, checks that
-lspci falls back to the configuration ports."""
+"""The serial console's rescue shell (servers/console): booted without a
+disk, the console cannot start /bin/sh, says so in one line and gives the
+line to its own shell core. The test types every command of that shell
+through the serial line, checking each answer: help, echo, mem, lspci, ps,
+svc, run (exit code and Ctrl-C), bench, errors and usage lines, line
+editing (backspace, Ctrl-U) and history (up arrow), and ends with
+`shutdown`, which must stop QEMU with the success status. A second boot,
+as a PC without ECAM, checks that lspci falls back to the configuration
+ports. (sh on the console, with a disk: qemu-console-restart, qemu-sh,
+qemu-procs.)"""
 
-import statistics
 import time
 
 from console_shell import ConsoleShell, lines_matching, expect
 from harness import EXIT_SUCCESS, TestRun
 
-ECHO_LATENCY_LIMIT_MS = 50
-ECHO_TRIES = 7
 SLEEP_BEFORE_CTRL_C_S = 0.5
 MEM_SIZE_MIB = 256
 COMMANDS = ["echo", "mem", "ps", "svc", "lspci", "disks", "blk", "ls", "cat", "df", "win", "run", "bench", "shutdown", "help"]
@@ -33,19 +31,6 @@ def check_help(run, sh):
     lines = sh.command("help", r"^commands:$", last=r"^  help ")
     for name in COMMANDS:
         run.check(lines_matching(lines, rf"^  {name} +\S"), f"help lists {name}")
-
-
-def check_echo_latency(run, sh):
-    times = []
-    for i in range(ECHO_TRIES):
-        _, seconds = sh.type_line(f"echo ping{i}", rf"^ping{i}$")
-        times.append(seconds * 1000)
-        sh.wait_prompt()
-    median = statistics.median(times)
-    run.note("echo latency ms: " + ", ".join(f"{t:.1f}" for t in times))
-    run.figure("echo_latency_ms", round(median, 1))
-    run.check(median < ECHO_LATENCY_LIMIT_MS,
-              f"echo answers in under {ECHO_LATENCY_LIMIT_MS} ms (median)", f"{median:.1f} ms")
 
 
 def check_mem(run, sh):
@@ -70,7 +55,7 @@ def check_lspci_ports(run):
     """On a PC without ECAM (i440fx: no MCFG table) lspci reads the ports."""
     with run.machine(mem=f"{MEM_SIZE_MIB}M", extra=["-machine", "pc"]) as m:
         m.start()
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         sh.wait_ready()
         lines = sh.command("lspci", PCI_LINE + r"8086:1237 Host bridge$")
         run.check(lines_matching(lines, PCI_LINE + r"1b36:000d USB controller \(xHCI\)$"),
@@ -130,10 +115,9 @@ def check_editing(run, sh):
 def main(run):
     with run.machine(mem=f"{MEM_SIZE_MIB}M", timeout=60) as m:
         m.start()
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         sh.wait_ready()
         answers(run, sh, "echo hello", r"^hello$", "echo hello answers hello")
-        check_echo_latency(run, sh)
         check_help(run, sh)
         check_mem(run, sh)
         check_lspci(run, sh)

@@ -306,7 +306,7 @@ def desktop(run, m):
     m.start()
     sh = ConsoleShell(m)
     sh.wait_ready()
-    m.wait_for(r"compositor: \d+x\d+ desktop up", timeout=60)
+    m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=60)
     m.wait_for(r"fat: disk0p1: .* serving fs0", since=0, timeout=60)
     start = len(m.lines())
     sh.command("svc start counterwin", r"^svc: ")

@@ -114,7 +114,7 @@ def after_driver_crash(run, sh, m):
 def main(run):
     with run.machine(timeout=90) as m:
         m.start()
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         sh.wait_ready()
         m.wait_for(r"compositor: \d+x\d+ desktop up", since=0, timeout=TIMEOUT_S)
         m.wait_for(r"xhci: .*usb-tablet|xhci: .*[Tt]ablet", since=0, timeout=TIMEOUT_S)

@@ -6,13 +6,13 @@ the disk (libsys/vfs, servers/loader, apps/<tool>).
 The default disk (disk0, FAT32 "OSDISK", fs0 at "/") and a second image
 made here by mkfs.fat and mtools: a whole-disk ("superfloppy") FAT16 volume
 labelled SHARE on AHCI port 3 (disk1), served by `svc start fat2` on fs2.
-From the serial console: `run mount` shows both, with the second at
+Typed into /bin/sh on the serial console: `mount` shows both, with the second at
 /mnt/share; the file tools, none of them a boot module, start from /bin by
 name and list, print, copy (both ways between the volumes), move (within a
 volume and across, which copies), make and remove files and directories,
 dump bytes and report free space; errors name the path and the reason and
-exit 1; the loader refuses a directory, a text file and a truncated ELF
-by path; after a crash of fat, and of the loader, programs still start
+exit 1; sh and the loader refuse a directory, a text file and a
+truncated ELF by path; after a crash of fat, and of the loader, programs still start
 from /bin. After a clean shutdown the host checks both images with
 `fsck.fat -n` and compares every name and byte with mdir and mtype."""
 
@@ -51,17 +51,18 @@ def make_share(tmp):
 
 
 def run_tool(sh, line, want=None, code=0, timeout=RUN_TIMEOUT_S, run=None, what=None):
-    """`run LINE` at the console: its output lines once it exited. It must
-    exit with `code` and print a line matching `want` (if given): with `run`,
-    that is the check `what`; without, a failure raises."""
-    name = re.escape(line.split()[0].split("/")[-1])
-    lines = sh.command("run " + line, rf"^run: {name} exited with code -?\d+$", timeout=timeout)
-    ok = bool(lines_matching(lines, rf"^run: {name} exited with code {code}$"))
+    """LINE typed into sh, and then its exit code ($?): its output lines once
+    it exited. It must exit with `code` and print a line matching `want` (if
+    given): with `run`, that is the check `what`; without, a failure raises."""
+    name = line.split()[0].split("/")[-1]
+    lines = sh.command(f"{line}; echo {name} exited with code $?",
+                       rf"^{re.escape(name)} exited with code -?\d+$", timeout=timeout)
+    ok = bool(lines_matching(lines, rf"^{re.escape(name)} exited with code {code}$"))
     ok = ok and (want is None or bool(lines_matching(lines, want)))
     if run is not None:
-        run.check(ok, what or f"run {line}: exit {code}", "\n".join(lines[-4:]))
+        run.check(ok, what or f"{line}: exit {code}", "\n".join(lines[-4:]))
     elif not ok:
-        raise AssertionError(f"run {line}: not exit {code} and /{want}/ in {lines}")
+        raise AssertionError(f"{line}: not exit {code} and /{want}/ in {lines}")
     return lines
 
 
@@ -103,13 +104,13 @@ def check_tools(run, sh):
 
 
 def check_loader(run, sh):
-    expect(run, sh, "run /bin", r"^run: /bin: is a directory$", "the loader refuses a directory")
-    expect(run, sh, "run /hello.txt", r"^run: /hello\.txt: not an executable program$",
+    expect(run, sh, "/bin", r"^sh: /bin: is a directory$", "sh refuses a directory")
+    expect(run, sh, "/hello.txt", r"^sh: /hello\.txt: not a program \(ELF error -?\d+\)$",
            "the loader refuses a text file")
-    expect(run, sh, "run /mnt/share/trunc", r"^run: '/mnt/share/trunc' is not a program the loader "
-           r"takes \(ELF error -?\d+\)$", "the loader refuses a truncated ELF")
-    expect(run, sh, "run nosuchtool", r"^run: no program called 'nosuchtool'$",
-           "the loader refuses a missing name")
+    expect(run, sh, "/mnt/share/trunc", r"^sh: /mnt/share/trunc: not a program "
+           r"\(ELF error -?\d+\)$", "the loader refuses a truncated ELF")
+    expect(run, sh, "nosuchtool", r"^sh: nosuchtool: command not found$",
+           "sh and the loader refuse a missing name")
     run_tool(sh, "/mnt/share/../../bin/ls /mnt/share/new", r"^moved\.txt$", run=run,
              what="a program started by a path with '..' in it")
     run_tool(sh, "cp /bin/ls /mnt/share/lsx")
@@ -127,7 +128,7 @@ def check_restarts(run, sh, m):
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
         sh.wait_quiet()
         run_tool(sh, "ls /mnt/share/new", r"^moved\.txt$", run=run,
-                 what=f"after {server} crashed, run ls starts /bin/ls and lists /mnt/share")
+                 what=f"after {server} crashed, sh starts /bin/ls and it lists /mnt/share")
 
 
 def host_checks(run, tmp, disk, share):
@@ -169,8 +170,9 @@ def main(run):
             lines = run_tool(sh, "ls /", r"^bin/$")
             run.check(not lines_matching(lines, r"^mnt/$"),
                       "ls / before the second volume: bin/ and no mnt/ (the loader has looked)")
+            start = len(m.lines())  # fat2's line may come before svc's answer
             sh.command("svc start fat2", r"^svc: ")
-            m.wait_for(r"fat: disk1: FAT16, .* serving fs2", timeout=60)
+            m.wait_for(r"fat: disk1: FAT16, .* serving fs2", timeout=60, since=start)
             sh.wait_quiet()
             check_tools(run, sh)
             check_loader(run, sh)

@@ -4,9 +4,10 @@
 system: the loader's process table (LOADER_LIST, LOADER_KILL), the rtc
 server's clock (RTC_NOW) and the programs over them.
 
-With fs0 stopped (`svc stop fat`), the console's `run ps` still lists the
-services (ps is a boot module) and `run kill PID` of a service points to
-`svc stop`. Then in sh on the serial line: `date` agrees with the host's
+Everything is typed into /bin/sh, which the serial console runs. With fs0
+stopped (`svc stop fat`), `ps` still lists the services (ps is a boot
+module, which sh asks the loader for when /bin does not answer) and `kill
+PID` of a service points to `svc stop`. Then, fs0 back: `date` agrees with the host's
 UTC clock (QEMU's RTC starts at the host's time) within a minute; `ps |
 grep sh` finds the shell as a running program; `ps` lists the services
 rtc, fat and loader and ps itself; `misbehave spin &` shows in `ps`, `kill
@@ -16,8 +17,10 @@ service's name; a word that is no pid is refused. `ls /bin | wc -l`
 matches the number of programs the host sees in /bin (mtools), and `cat
 /hello.txt | grep disk > /out.txt; cat /out.txt` prints the lines Python
 finds; /out.txt is read on the host afterwards. The console's commands
-run as programs in pipes: `mem`, `disks | grep disk0p1 | wc -l`, and
-`term`'s usage with exit code 1."""
+run as programs in pipes: `mem`, `disks | grep disk0p1 | wc -l`,
+`term`'s usage with exit code 1, and `lspci | grep xHCI`, which the
+console runs for the program (it holds the PCI configuration space) with
+its output to the program's stdout, and `lspci -v`'s usage."""
 
 import datetime
 import os
@@ -26,7 +29,7 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
+from console_shell import ConsoleShell, SH_ENDED, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
 from harness import TestRun
 
 FIRST = 2048
@@ -51,18 +54,21 @@ def partition(image, tmp):
 
 
 def without_fs0(run, sh, m):
-    """ps and kill are boot modules: they work while the disk's filesystem is stopped."""
+    """ps and kill are boot modules: sh, finding no /bin, asks the loader for
+    them by name, so they work while the disk's filesystem is stopped."""
     expect(run, sh, "svc stop fat", r"^svc: stop fat: done$", "svc stop fat")
-    lines = sh.command("run ps", ROW.format(kind="service", state="running", name="loader"),
-                       last=r"^run: ps exited with code 0$")
+    # `&& svc list`: svc's table (another boot module) only if ps exited with 0
+    lines = sh.command("ps && svc list",
+                       ROW.format(kind="service", state="running", name="loader"),
+                       last=r"^console +\d+ +running ")
     run.check(bool(lines_matching(lines, r"^  PID  KIND +STATE +NAME$")),
-              "run ps without fs0: the header", "\n".join(lines[-6:]))
+              "ps without fs0: the header", "\n".join(lines[-6:]))
     run.check(not lines_matching(lines, ROW.format(kind="service", state="running", name="fat")),
-              "run ps without fs0: fat is not running")
+              "ps without fs0: fat is not running")
     loader = pid_of(lines, "service", "loader")
-    expect(run, sh, f"run kill {loader}",
+    expect(run, sh, f"kill {loader}",
            rf"^kill: {loader} is the service loader: use svc stop loader$",
-           "run kill of the loader's pid is refused, pointing to svc stop")
+           "kill of the loader's pid is refused without fs0, pointing to svc stop")
     start = len(m.lines())
     sh.command("svc start fat", r"^svc: start fat: done$")
     m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
@@ -125,6 +131,14 @@ def console_commands(run, sh, m):
                       "disks | grep disk0p1 | wc -l: the console's disks in a pipe")
     sh_line(sh, m, "term nosuch; echo term $?", r"^term 1$")
     run.check(lines_matching(m.lines()[-6:], r"^usage: term "), "term's usage, exit 1")
+    pci = r"^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] "
+    sh_expect(run, sh, m, "lspci | grep xHCI", pci + r"1b36:000d USB controller \(xHCI\)$",
+              "lspci in sh: the console runs it (console protocol), its lines go down a pipe")
+    sh_expect(run, sh, m, "lspci | grep -c 'Host bridge'", r"^1$",
+              "lspci | grep -c 'Host bridge': one host bridge")
+    sh_line(sh, m, "lspci -v; echo lspci $?", r"^lspci \d+$")
+    run.check(lines_matching(m.lines()[-6:], r"^usage: lspci") and
+              not lines_matching(m.lines()[-6:], r"^lspci 0$"), "lspci -v: its usage, exit not 0")
 
 
 def main(run):
@@ -138,16 +152,14 @@ def main(run):
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=30)
             sh.wait_quiet()
             without_fs0(run, sh, m)
-            sh.send("sh\r")
-            m.wait_for(SH_PROMPT, timeout=30)
-            sh.wait_quiet()
             date(run, sh, m)
             fat = ps(run, sh, m)
             kill(run, sh, m, fat)
             pipelines(run, sh, m, part)
             console_commands(run, sh, m)
             sh.send("exit\r")
-            m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
+            m.wait_for(SH_ENDED.format(0), timeout=30)
+            m.wait_for(SH_PROMPT, timeout=30)
         got = subprocess.run(["mtype", "-i", partition(image, tmp), "::/out.txt"],
                              capture_output=True, text=True)
         with open(os.path.join(SAMPLES, "hello.txt")) as f:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The shell program on the serial line (issue 14): the console's `sh`
-starts /bin/sh from the disk on two streams (proto/stream.h) and hands the
-line to it until it exits.
+"""The shell program on the serial line (issue 14): the console starts
+/bin/sh from the disk on two streams (proto/stream.h) at boot and again
+after every exit, and the serial line is its terminal.
 
 In sh: `echo hello | wc -c` counts 6 bytes through a pipe; `seq 1 10000 |
 tail -n 3` moves 48,894 bytes through a pipe and prints the last three
@@ -17,9 +17,10 @@ page-faults prints its one line and $? is 139; `misbehave spin` (a loop
 that reads nothing) is killed by the second Ctrl-C (0x03 on the line) and
 `misbehave deaf`, which ignores the first, too; `cat`-like reading of the
 terminal (`wc -l`) ends at the first Ctrl-C with 130; a background job
-shows in `jobs`; `exit` gives the console's prompt back. Then the stream
+shows in `jobs`; `exit 3` ends sh with code 3 and the console starts a new
+one, in which a console command (`mem`, apps/concmd) runs. Then the stream
 server is crashed under a running sh (`svc fi stream crash`): sh reads
-end-of-stream and ends, the console's prompt returns, and a new sh works.
+end-of-stream and ends, the console starts another, and it works.
 The files sh wrote are read on the host with mtools after the machine
 stops.
 
@@ -42,7 +43,7 @@ import shutil
 import subprocess
 import tempfile
 
-from console_shell import ConsoleShell, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
+from console_shell import ConsoleShell, SH_ENDED, SH_PROMPT, expect, lines_matching, sh_expect, sh_line
 from harness import TestRun
 from test_ext2 import debugfs_read
 
@@ -179,21 +180,17 @@ def jobs(run, sh, m):
 
 def stream_server_crash(run, sh, m):
     """The stream server dies under a running sh: sh reads end-of-stream and
-    ends, the console's prompt returns, and a new sh runs on the restarted
-    server's streams."""
-    sh.send("sh\r")
-    m.wait_for(SH_PROMPT, timeout=30)
+    ends, and the console starts a new sh on the restarted server's streams."""
     sh.send("svc fi stream crash\r")
     m.wait_for(r"svc: restarted stream \(pid \d+, restart 1\)", timeout=30)
-    ended = m.seen(r"^sh: sh exited with code \d+$", timeout=30)
+    ended = m.seen(SH_ENDED.format(r"-?\d+"), timeout=30)
     run.check(ended is not None, "the stream server crashed: sh ended (end-of-stream), no hang")
-    m.wait_for(r"^\$ ", timeout=30)
-    sh.send("sh\r")
     m.wait_for(SH_PROMPT, timeout=30)
+    sh.wait_quiet()
     sh_expect(run, sh, m, "echo again | wc -c", r"^6$",
               "a new sh works on the restarted stream server")
     sh.send("exit\r")
-    m.wait_for(r"^sh: sh exited with code 0$", timeout=30)
+    m.wait_for(SH_ENDED.format(0), timeout=30)
 
 
 def host_files(run, image, tmp):
@@ -234,8 +231,6 @@ def main(run):
             sh.wait_ready()
             m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", since=0, timeout=30)
             m.wait_for(r"ext2: disk\d: mounted", since=0, timeout=30)
-            sh.send("sh\r")
-            m.wait_for(SH_PROMPT, timeout=30)
             sh.wait_quiet()
             pipes(run, sh, m)
             completion(run, sh, m)
@@ -246,9 +241,11 @@ def main(run):
             misbehaving(run, sh, m)
             jobs(run, sh, m)
             sh.send("exit 3\r")
-            m.wait_for(r"^sh: sh exited with code 3$", timeout=30)
-            m.wait_for(r"^\$ ", timeout=30)
-            expect(run, sh, "mem", r"^mem: ", "exit: the console's prompt and commands are back")
+            run.check(m.seen(SH_ENDED.format(3), timeout=30) is not None,
+                      "exit 3: the console says sh ended with code 3")
+            m.wait_for(SH_PROMPT, timeout=30)
+            sh.wait_quiet()
+            expect(run, sh, "mem", r"^mem: ", "after exit: a new sh, and the console's mem in it")
             stream_server_crash(run, sh, m)
         host_files(run, image, tmp)
 

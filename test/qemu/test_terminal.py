@@ -277,7 +277,7 @@ def second(run, sh, m):
     run.check(i is not None, "term new opens terminal 3 with its own sh", "\n".join(rows))
     lines = sh.command("term", r"^term: \d+ terminals$")
     run.check(any(re.match(r"^term: 3 terminals$", ln) for ln in lines), "term lists three")
-    lines = sh.command("ps", r"^name +pid")
+    lines = sh.command("svc list", r"^name +pid")
     for n in (2, 3):
         run.check(any(re.match(rf"^terminal{n} +[1-9]\d* +running", ln) for ln in lines),
                   f"terminal {n} is a process of its own", "\n".join(lines))

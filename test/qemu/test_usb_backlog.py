@@ -24,7 +24,7 @@ def main(run):
     with run.machine(args="run=itest:300:stall", timeout=150) as m:
         m.start()
         m.wait_for(r"itest: not reading until a device is plugged in", timeout=60)
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         sh.wait_quiet()
         sh.send("input\r")
         m.wait_for(r"^input: reading events", timeout=20)

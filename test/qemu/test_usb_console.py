@@ -36,7 +36,7 @@ def hold(run, sh, m, qcode, usage, want, what):
 def main(run):
     with run.machine(icount=True, timeout=120) as m:
         m.start()
-        sh = ConsoleShell(m)
+        sh = ConsoleShell(m, rescue=True)
         sh.wait_ready(timeout=90)
         m.wait_for(r"xhci: port \d+: tablet 0627:0001", since=0, timeout=60)
         sh.wait_quiet()

@@ -37,6 +37,7 @@
 	X(stream, 0x0B00)   /* proto/stream.h */                                                   \
 	X(term, 0x0C00)	    /* proto/term.h */                                                     \
 	X(rtc, 0x0D00)	    /* proto/rtc.h */                                                      \
+	X(console, 0x1000)  /* proto/console.h */                                                  \
 	X(utest, 0x7700)    /* test/guest/utest/utest.h */                                         \
 	X(irqtest, 0x7800)  /* proto/irqtest.h */                                                  \
 	X(pcitest, 0x7900)  /* proto/pcitest.h */                                                  \
