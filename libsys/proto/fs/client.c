@@ -4,10 +4,11 @@
  * connection, which attaches its buffer on first use, remembers each open
  * file's path, and after a server restart attaches again, reopens the file
  * and resends. Reads and writes are cut into pieces the size of the buffer.
+ * Directory listings are in readdir.c.
  */
 #include <string.h>
 
-#include "proto/fs.h"
+#include "client_impl.h"
 #include "sys/sys.h"
 
 static int attempts(const struct fs_client *c)
@@ -57,6 +58,7 @@ static void note_other_change(struct fs_client *c)
 {
 	note_change(c);
 	c->changed_other = true;
+	c->dir.held = false; /* a listing read before it may be out of date */
 }
 
 static bool any_unsynced(const struct fs_client *c)
@@ -181,6 +183,8 @@ long fs_close(struct fs_client *c, int fd)
 		return E_BADHANDLE;
 	m.w[0] = f->remote;
 	f->used = false;
+	if (c->dir.fd == fd)
+		c->dir.held = false;
 	c->changed_other |= f->unsynced; /* its writes are no longer tracked by file */
 	err = ipc_call(c->ep, &m, c->timeout);
 	err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
@@ -217,6 +221,11 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			break; /* only a read or write says "no buffer" with E_NOENT */
 	}
 	return err;
+}
+
+long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords, uint32_t rbytes)
+{
+	return file_call(c, fd, m, rwords, rbytes);
 }
 
 static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
@@ -272,23 +281,6 @@ long fs_fstat(struct fs_client *c, int fd, struct fs_stat *st)
 	if (err == E_OK)
 		memcpy(st, m.w, sizeof(*st));
 	return err;
-}
-
-long fs_readdir(struct fs_client *c, int fd, uint64_t *cookie, struct fs_stat *st,
-		char name[FS_NAME_BYTES])
-{
-	struct ipc_msg m = {.tag = IPC_TAG(FS_READDIR, 2, 0, 0), .w = {0, *cookie}};
-	long err = file_call(c, fd, &m, 6, FS_NAME_BYTES);
-	uint32_t n = IPC_TAG_BYTES(m.tag);
-
-	if (err < 0)
-		return err;
-	if (n == 0 || ipc_buffer()->data[n - 1] != '\0')
-		return E_PROTO;
-	*cookie = m.w[0];
-	memcpy(st, &m.w[1], sizeof(*st));
-	memcpy(name, ipc_buffer()->data, n);
-	return E_OK;
 }
 
 long fs_truncate(struct fs_client *c, int fd, uint64_t size)
