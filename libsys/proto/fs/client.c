@@ -16,6 +16,31 @@ static int attempts(const struct fs_client *c)
 	return c->attempts > 0 ? c->attempts : FS_ATTEMPTS;
 }
 
+/*
+ * ipc_call, resent while the server answers E_NOVOLUME (it serves, but is
+ * still looking for its volume: ext2 probing its disks at start): after
+ * 20 ms, doubling to 320 ms, for at most FS_NOVOLUME_WAIT, or the client's
+ * call timeout if that is shorter. The request's bytes are still in the IPC
+ * buffer (an error reply carries none), so only its words are restored.
+ */
+static long call(struct fs_client *c, struct ipc_msg *m)
+{
+	const struct ipc_msg req = *m;
+	uint64_t budget =
+		c->timeout && c->timeout < FS_NOVOLUME_WAIT ? c->timeout : FS_NOVOLUME_WAIT;
+	uint64_t pause = 20 * MS, waited = 0;
+	long err = ipc_call(c->ep, m, c->timeout);
+
+	while (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME && waited < budget) {
+		sys_sleep(pause);
+		waited += pause;
+		pause = pause < 320 * MS ? pause * 2 : pause;
+		*m = req;
+		err = ipc_call(c->ep, m, c->timeout);
+	}
+	return err;
+}
+
 /* Whether an error says the server is a new instance that lost our state. */
 static bool lost_state(long err)
 {
@@ -105,7 +130,7 @@ static long open_once(struct fs_client *c, const char *path, uint32_t flags, uin
 {
 	long n = put_paths(path, NULL);
 	struct ipc_msg m = {.tag = IPC_TAG(FS_OPEN, 1, 0, n), .w = {flags}};
-	long err = n < 0 ? n : ipc_call(c->ep, &m, c->timeout);
+	long err = n < 0 ? n : call(c, &m);
 
 	if (err == E_OK)
 		err = ipc_reply_status(&m, 6, 0);
@@ -213,7 +238,7 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			return E_NOENT; /* not there to reopen after a restart */
 		*m = req;
 		m->w[0] = f->remote;
-		err = ipc_call(c->ep, m, c->timeout);
+		err = call(c, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, rbytes);
 		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
@@ -322,7 +347,7 @@ static long path_call(struct fs_client *c, struct ipc_msg *m, const char *a, con
 			return n;
 		*m = req;
 		m->tag = IPC_TAG(IPC_TAG_LABEL(req.tag), IPC_TAG_WORDS(req.tag), 0, n);
-		err = ipc_call(c->ep, m, c->timeout);
+		err = call(c, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, 0);
 		if (i > 0 && done_on_resend && err == done_on_resend)
@@ -424,10 +449,15 @@ long fs_sync(struct fs_client *c)
 
 long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])
 {
-	struct ipc_msg m = {.tag = IPC_TAG(FS_STATFS, 0, 0, 0)};
+	const struct ipc_msg req = {.tag = IPC_TAG(FS_STATFS, 0, 0, 0)};
+	struct ipc_msg m = req;
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 	uint32_t n;
 
+	if (err == E_OK && (int16_t)IPC_TAG_LABEL(m.tag) == E_NOVOLUME) {
+		m = req;
+		err = call(c, &m);
+	}
 	if (err == E_OK)
 		err = ipc_reply_status(&m, 5, 12);
 	if (err < 0)

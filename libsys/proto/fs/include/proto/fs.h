@@ -83,6 +83,12 @@
  * A good fs_fsync (the whole volume) settles them too when the instance is
  * still the one that took them, or when they were only writes to that
  * file (its own answer then covered them).
+ *
+ * A server that is up but has no volume yet (ext2 probing its disks after
+ * a start or restart) answers E_NOVOLUME to every call that needs one; the
+ * library waits a little and resends (20 ms doubling to 320 ms, at most
+ * FS_NOVOLUME_WAIT or the client's timeout), also while it reopens files
+ * after a restart, so a reopen does not take "no volume yet" for "gone".
  */
 #pragma once
 
@@ -122,14 +128,15 @@
 
 #define FS_TIME_NOW UINT64_MAX /* FS_SETTIME: the server's clock now */
 
-#define FS_PATH_MAX    1024	     /* bytes of a path with its NUL */
-#define FS_NAME_BYTES  766	     /* a name (255 UTF-16 units) in UTF-8 with its NUL */
-#define FS_IO_MAX      (16u << 20)   /* bytes one read or write may name */
-#define FS_BUFFER_MAX  (16ull << 20) /* the largest buffer a client may attach */
-#define FS_HANDLES_MAX 32	     /* open handles per client */
-#define FS_CLIENTS_MAX 32	     /* clients with a buffer or handles at once */
-#define FS_ATTEMPTS    4	     /* how often the client library resends */
-#define FS_NAME_PREFIX "fs"	     /* endpoints: fs0, fs1, ... */
+#define FS_PATH_MAX	 1024	       /* bytes of a path with its NUL */
+#define FS_NAME_BYTES	 766	       /* a name (255 UTF-16 units) in UTF-8 with its NUL */
+#define FS_IO_MAX	 (16u << 20)   /* bytes one read or write may name */
+#define FS_BUFFER_MAX	 (16ull << 20) /* the largest buffer a client may attach */
+#define FS_HANDLES_MAX	 32	       /* open handles per client */
+#define FS_CLIENTS_MAX	 32	       /* clients with a buffer or handles at once */
+#define FS_ATTEMPTS	 4	       /* how often the client library resends */
+#define FS_NAME_PREFIX	 "fs"	       /* endpoints: fs0, fs1, ... */
+#define FS_NOVOLUME_WAIT (3000ull * 1000 * 1000) /* how long the library resends on E_NOVOLUME */
 
 #define FS_STAT_DIR  0x100u /* in fs_stat.attr, beside the FAT attribute bits */
 #define FS_STAT_LINK 0x200u /* a symlink (ext2: FS_STAT shows it, FS_OPEN follows it) */
