@@ -229,7 +229,7 @@ static void test_readdir_batches(struct fs_client *c)
 	CHECK_EQ(fs_unlink(c, "/many/a file with a long name 10.txt"), E_OK);
 	CHECK_EQ(list_rest(c, dfd, &cookie, seen, 10), 10);
 	CHECK_EQ(fs_sync(c), E_OK); /* nothing of it may be lost in the restart */
-	new_instance(); /* the server restarts in the middle of the listing */
+	new_instance();		    /* the server restarts in the middle of the listing */
 	c->ep = fake_ipc_endpoint(&srv, 5);
 	CHECK_EQ(list_rest(c, dfd, &cookie, seen, RD_FILES), RD_FILES - 16);
 	for (int i = 0; i < RD_FILES; i++)
