@@ -110,3 +110,30 @@ long server_run(const struct server *s)
 			return err;
 	}
 }
+
+/*
+ * Serve for `ns` nanoseconds (0: only the requests already waiting), each
+ * call answered on its own (no reply_recv: the caller goes on with other
+ * work afterwards). For a server that has something to wait for between
+ * requests, such as a disk to appear.
+ */
+long server_serve_for(const struct server *s, uint64_t ns)
+{
+	struct server_request req = {.buf = ipc_buffer(), .close_after_reply = HANDLE_INVALID};
+	uint64_t end = sys_clock() + ns;
+
+	for (;;) {
+		uint64_t now = sys_clock();
+		long err = ipc_recv(s->endpoint, &req.msg, now < end ? end - now : 0);
+		if (err == E_TIMEOUT)
+			return E_OK;
+		if (err != E_OK)
+			return err;
+		if (dispatch(s, &req))
+			reply_or_error(&req.msg);
+		if (req.close_after_reply != HANDLE_INVALID) {
+			sys_handle_close(req.close_after_reply);
+			req.close_after_reply = HANDLE_INVALID;
+		}
+	}
+}

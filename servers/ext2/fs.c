@@ -13,8 +13,8 @@
  * link); FS_OPEN follows it. No system calls here: mapping a client's
  * buffer and watching for its death go through struct ext2_env.
  *
- * Until the server has found its volume (s->vol is published once, by the
- * thread that probes the disks), every call that needs one answers
+ * Until the server has found its volume (main.c serves between its probes
+ * of the disks and sets s->vol once), every call that needs one answers
  * E_NOVOLUME at once; attach, close and sync need none.
  */
 #include <string.h>

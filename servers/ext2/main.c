@@ -9,6 +9,10 @@
  * is found whichever number the driver gave it (./run attaches it on the
  * last AHCI port, after the kargs disk and any --disk images). Until one
  * is found it looks again with back-off, up to every PROBE_PAUSE_MAX.
+ * While it looks it serves: before each disk's probe and through each
+ * pause every call is answered, E_NOVOLUME for those that need the volume
+ * (fs.c), which the client library waits on and resends (proto/fs.h), so a
+ * caller is never left waiting for its timeout on a silent fs1.
  *
  * Recovery: stateless; the volume is only read. A new instance finds and
  * mounts it again and knows no clients; their library attaches and reopens
@@ -90,8 +94,8 @@ static bool probe(const char *name)
 	return b[at] == 0x53 && b[at + 1] == 0xEF;
 }
 
-/* Look at each disk until one holds ext2 and mounts; back off between rounds. */
-static struct ext2_vol *find_volume(void)
+/* Look at each disk until one holds ext2 and mounts; serve between probes and rounds. */
+static struct ext2_vol *find_volume(const struct server *loop)
 {
 	char why[EXT2_WHY_BYTES];
 	uint64_t pause = 100 * MS;
@@ -99,6 +103,7 @@ static struct ext2_vol *find_volume(void)
 
 	for (unsigned round = 0;; round++) {
 		for (unsigned i = 0; i < sizeof(disks) / sizeof(disks[0]); i++) {
+			server_serve_for(loop, 0);
 			if (!probe(disks[i]))
 				continue;
 			disk.timeout = DISK_TIMEOUT;
@@ -114,7 +119,7 @@ static struct ext2_vol *find_volume(void)
 		}
 		if (round == 0)
 			printf("ext2: no ext2 volume on disk1-disk3 yet; looking again\n");
-		sys_sleep(pause);
+		server_serve_for(loop, pause);
 		pause = pause * 2 < PROBE_PAUSE_MAX ? pause * 2 : PROBE_PAUSE_MAX;
 	}
 }
@@ -189,12 +194,12 @@ int main(void)
 		return 1;
 	}
 	disk.buffer = (handle_t)m;
-	srv.vol = find_volume();
+	struct server srv_loop = fs_server(ep, &fss);
+	srv.vol = find_volume(&srv_loop);
 	srv.sector_size = sector_size;
 	ext2_statfs(srv.vol, &s);
 	printf("ext2: \"%s\": revision %u, %u blocks of %u bytes, %u free; serving %s "
 	       "(read-only)\n",
 	       s.label, s.revision, s.blocks, s.block_size, s.free_blocks, SERVE_NAME);
-	struct server srv_loop = fs_server(ep, &fss);
 	return (int)server_run(&srv_loop);
 }

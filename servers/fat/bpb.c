@@ -203,6 +203,7 @@ long fat_unmount(struct fat_vol *v)
 {
 	long r = fat_sync(v);
 
+	dir_index_free_all(v);
 	cache_free(&v->cache);
 	free(v);
 	return r;
@@ -210,6 +211,7 @@ long fat_unmount(struct fat_vol *v)
 
 void fat_forget(struct fat_vol *v)
 {
+	dir_index_free_all(v);
 	cache_free(&v->cache);
 	free(v);
 }

@@ -10,37 +10,28 @@
  * rather than a hang. New entries go into the first run of free slots long
  * enough; a cluster directory grows by a zeroed cluster when there is none.
  *
+ * New entries and removal are in dir_add.c, the in-memory name index that
+ * spares lookups and creates the walk in dir_index.c.
+ *
  * Speed in large directories: a lookup turns the wanted name into UTF-16
  * once and compares each long name's units with it (ASCII case folded)
  * before building any UTF-8; scans that only look at short entries build
- * no long names; and the volume remembers, for a few directories, a slot
- * before which none is free (struct fat_free_hint), so adding an entry
- * does not walk the whole directory again for a free run.
+ * no long names. A directory with an index (dir_index.c) is not walked
+ * at all for a lookup: only the slots of the candidates the hash names.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "fat_impl.h"
+#include "dir_impl.h"
 
-#define LFN_UNITS     13
-#define LFN_SLOTS_MAX 20 /* 20 * 13 >= 255 units */
-
-/* Walks a directory's slots in order, keeping its place in the cluster chain. */
-struct dir_iter {
-	uint32_t first;		   /* 0: the fixed root */
-	uint32_t cl, ord;	   /* cluster and its ordinal in the chain (cl 0: not started) */
-	uint32_t mark, power, lam; /* Brent's cycle check: a cluster seen again is a loop */
-};
-
-static void iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir)
+void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir)
 {
-	it->first = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
+	it->first = dir_key(v, dir);
 	it->cl = 0;
 	it->ord = 0;
 }
 
-/* Slot `index`'s place; E_NOENT past the directory's end. */
-static long iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out)
+long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out)
 {
 	uint32_t per = v->cluster_bytes / 32, want = index / per;
 
@@ -84,31 +75,11 @@ static long iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, st
 	return E_OK;
 }
 
-static long slot_read(struct fat_vol *v, const struct fat_loc *l, uint8_t e[32])
-{
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
-	if (r == E_OK)
-		memcpy(e, s + l->off, 32);
-	return r;
-}
-
-static long slot_write(struct fat_vol *v, const struct fat_loc *l, const uint8_t e[32])
-{
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
-	if (r == E_OK) {
-		memcpy(s + l->off, e, 32);
-		cache_mark_dirty(&v->cache, l->lba);
-	}
-	return r;
-}
-
 long dir_slot(struct fat_vol *v, uint32_t dir, uint32_t index, struct fat_loc *out)
 {
 	struct dir_iter it;
-	iter_init(v, &it, dir);
-	return iter_slot(v, &it, index, out);
+	dir_iter_init(v, &it, dir);
+	return dir_iter_slot(v, &it, index, out);
 }
 
 /* The long name gathered so far from a run of slots. */
@@ -119,11 +90,12 @@ struct lfn_state {
 	uint32_t start;
 };
 
+const uint8_t dir_lfn_at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+
 static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 {
-	static const uint8_t at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
 	for (unsigned i = 0; i < LFN_UNITS; i++)
-		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + at[i]);
+		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + dir_lfn_at[i]);
 }
 
 /* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */
@@ -230,7 +202,7 @@ static long slot_at(struct fat_vol *v, struct dir_iter *it, uint32_t i, struct f
 		l->index = i;
 		l->off += 32;
 	} else {
-		r = iter_slot(v, it, i, l);
+		r = dir_iter_slot(v, it, i, l);
 		if (r == E_OK)
 			r = cache_get(&v->cache, l->lba, 0, sec);
 	}
@@ -248,7 +220,7 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 	uint8_t *sec = NULL;
 	struct fat_loc l;
 
-	iter_init(v, &it, dir);
+	dir_iter_init(v, &it, dir);
 	if (s)
 		s->expect = 0;
 	for (uint32_t i = from; r == E_OK; i++) {
@@ -286,8 +258,7 @@ long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, v
 	return scan(v, dir, from, fn, ctx, stopped_at, &all);
 }
 
-/* dir_scan for visitors of short entries only: no long name is built. */
-static long scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx)
+long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx)
 {
 	static const struct scan_opts shorts = {.no_names = true};
 	return scan(v, dir, 0, fn, ctx, NULL, &shorts);
@@ -299,17 +270,23 @@ struct find_ctx {
 	struct dir_entry *out;
 };
 
+bool dir_entry_named(const struct dir_entry *e, const char *name, size_t len)
+{
+	return name_equal(e->name, strlen(e->name), name, len) ||
+	       name_equal(e->short_name, strlen(e->short_name), name, len);
+}
+
 static int find_visit(void *ctx, const struct dir_entry *e)
 {
 	struct find_ctx *f = ctx;
-	if (!name_equal(e->name, strlen(e->name), f->name, f->len) &&
-	    !name_equal(e->short_name, strlen(e->short_name), f->name, f->len))
+	if (!dir_entry_named(e, f->name, f->len))
 		return 0;
 	*f->out = *e;
 	return 1;
 }
 
-long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
+long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		   struct dir_entry *out)
 {
 	struct find_ctx f = {name, len, out};
 	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
@@ -324,265 +301,27 @@ long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, str
 	return r;
 }
 
-/* ---- adding entries ---- */
-
-#define ALIAS_MAX 65536
-
-/* What a scan learns for a new name: whether its short name is taken, and aliases in use. */
-struct alias_ctx {
-	const uint8_t *sn;
-	unsigned base_len;
-	bool taken;
-	uint8_t *used; /* bitmap of ~n numbers in use, or NULL */
-};
-
-static int alias_visit(void *ctx, const struct dir_entry *e)
+long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
 {
-	struct alias_ctx *a = ctx;
-	const uint8_t *r = e->raw;
-	unsigned p = 0;
-	uint32_t n = 0;
+	struct dir_index *ix = index_get(v, dir);
 
-	if (!memcmp(r, a->sn, 11))
-		a->taken = true;
-	if (!a->used || memcmp(r + 8, a->sn + 8, 3))
-		return 0;
-	while (p < 8 && r[p] != '~')
-		p++;
-	if (p == 8 || p > a->base_len || memcmp(r, a->sn, p))
-		return 0;
-	unsigned q = p + 1, d = 0;
-	for (; q < 8 && r[q] >= '0' && r[q] <= '9'; q++, d++)
-		n = n * 10 + (r[q] - '0');
-	for (; q < 8; q++)
-		if (r[q] != ' ')
-			return 0;
-	if (d && n < ALIAS_MAX && p == (a->base_len < 7 - d ? a->base_len : 7 - d))
-		a->used[n / 8] |= (uint8_t)(1 << n % 8);
-	return 0;
+	return ix ? index_find(v, ix, dir, name, len, out) : dir_find_scan(v, dir, name, len, out);
 }
 
-/* Whether the short name sn is in use in dir (E_OK: *taken says). */
-static long short_taken(struct fat_vol *v, uint32_t dir, const uint8_t sn[11], bool *taken)
+static int first_visit(void *ctx, const struct dir_entry *e)
 {
-	struct alias_ctx a = {sn, 8, false, NULL};
-	long r = scan_short(v, dir, alias_visit, &a);
-	*taken = a.taken;
-	return r == E_NOENT ? E_OK : r;
+	*(struct dir_entry *)ctx = *e;
+	return 1;
 }
 
-/* An alias for a long name that no entry of dir has (E_NOSPACE when ~1..~65535 are all taken). */
-static long make_alias(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
-		       uint8_t sn[11])
+long dir_entry_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out)
 {
-	struct alias_ctx a = {sn, 0, false, calloc(ALIAS_MAX / 8, 1)};
-	long r;
+	static const struct scan_opts all = {0};
+	long r = scan(v, dir, first, first_visit, out, NULL, &all);
 
-	if (!a.used)
-		return E_NOMEM;
-	name_alias_parts(name, len, sn, &a.base_len);
-	r = scan_short(v, dir, alias_visit, &a);
-	r = r == E_NOENT ? E_OK : r;
-	uint32_t n = 1;
-	while (n < ALIAS_MAX && a.used[n / 8] & (1 << n % 8))
-		n++;
-	free(a.used);
-	if (r == E_OK && n == ALIAS_MAX)
-		r = E_NOSPACE;
-	if (r == E_OK)
-		name_alias_number(sn, a.base_len, n);
+	if (r == E_OK && out->first_slot != first)
+		r = E_NOENT; /* the run that started there is gone */
 	return r;
-}
-
-static long zero_cluster(struct fat_vol *v, uint32_t cl)
-{
-	for (uint32_t i = 0; i < v->spc; i++) {
-		uint8_t *s;
-		long r = cache_get_blank(&v->cache, fat_cluster_lba(v, cl) + i, &s);
-		if (r < 0)
-			return r;
-	}
-	return E_OK;
-}
-
-/* Grow a cluster directory by one zeroed cluster after its last (it->cl after a miss). */
-static long grow(struct fat_vol *v, struct dir_iter *it)
-{
-	uint32_t cl;
-	long r = table_alloc(v, it->cl, &cl);
-	if (r == E_OK)
-		r = zero_cluster(v, cl);
-	return r;
-}
-
-/* ---- where free slots may be: struct fat_free_hint ---- */
-
-static struct fat_free_hint *hint_of(struct fat_vol *v, uint32_t dir)
-{
-	uint32_t key = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
-
-	for (unsigned i = 0; i < FAT_FREE_HINTS; i++)
-		if (v->free_hints[i].used && v->free_hints[i].dir == key)
-			return &v->free_hints[i];
-	return NULL;
-}
-
-static void hint_set(struct fat_vol *v, uint32_t dir, uint32_t from)
-{
-	struct fat_free_hint *h = hint_of(v, dir);
-
-	if (!h) {
-		h = &v->free_hints[v->free_hint_next++ % FAT_FREE_HINTS];
-		h->used = true;
-		h->dir = dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
-	}
-	h->from = from;
-}
-
-void dir_forget(struct fat_vol *v, uint32_t dir)
-{
-	struct fat_free_hint *h = hint_of(v, dir);
-
-	if (h)
-		h->used = false;
-}
-
-/*
- * The first index of `need` free slots in a row from the hint on, growing the
- * directory if needed; *first_free: the first free slot met (at most *out).
- */
-static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
-		      uint32_t *first_free)
-{
-	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
-	uint32_t run = 0;
-
-	*first_free = UINT32_MAX;
-	iter_init(v, &it, dir);
-	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
-		struct fat_loc l;
-		uint8_t e[32];
-		long r = iter_slot(v, &it, i, &l);
-		if (r == E_NOENT && it.first != 0) {
-			r = grow(v, &it);
-			if (r == E_OK)
-				r = iter_slot(v, &it, i, &l);
-		}
-		if (r < 0)
-			return r == E_NOENT ? E_NOSPACE : r;
-		r = slot_read(v, &l, e);
-		if (r < 0)
-			return r;
-		run = e[0] == 0 || e[0] == 0xE5 ? run + 1 : 0;
-		if (run == 1 && *first_free == UINT32_MAX)
-			*first_free = i;
-		if (run == need) {
-			*out = i + 1 - need;
-			return E_OK;
-		}
-	}
-	return E_NOSPACE;
-}
-
-static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, bool last,
-		     uint8_t sum)
-{
-	static const uint8_t at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
-
-	memset(e, 0, 32);
-	e[0] = (uint8_t)(ord | (last ? 0x40 : 0));
-	e[11] = FAT_ATTR_LFN;
-	e[13] = sum;
-	for (unsigned i = 0; i < LFN_UNITS; i++) {
-		size_t k = (size_t)(ord - 1) * LFN_UNITS + i;
-		wr16(e + at[i], k < n ? u[k] : k == n ? 0 : 0xFFFF);
-	}
-}
-
-/* Write the long-name slots (if any) and the short entry from slot `at` on. */
-static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
-		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
-{
-	struct dir_iter it;
-	uint8_t e[32];
-	long r = E_OK;
-
-	iter_init(v, &it, dir);
-	for (unsigned k = 0; k < slots && r == E_OK; k++) {
-		unsigned ord = slots - k;
-		lfn_fill(e, u, n, ord, k == 0, name_checksum(raw));
-		r = iter_slot(v, &it, at + k, out);
-		if (r == E_OK)
-			r = slot_write(v, out, e);
-	}
-	if (r == E_OK)
-		r = iter_slot(v, &it, at + slots, out);
-	if (r == E_OK)
-		r = slot_write(v, out, raw);
-	return r;
-}
-
-long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
-	     struct fat_loc *out)
-{
-	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
-	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
-	bool taken = true;
-	unsigned slots = 0;
-	uint32_t at, first_free;
-	long r = n < 0 ? n : E_OK;
-
-	if (r == E_OK && name_as_short(name, len, raw, &raw[12]))
-		r = short_taken(v, dir, raw, &taken);
-	if (r == E_OK && taken) {
-		raw[12] = 0;
-		r = make_alias(v, dir, name, len, raw);
-		slots = (unsigned)((n + LFN_UNITS - 1) / LFN_UNITS);
-	}
-	if (r == E_OK)
-		r = find_free(v, dir, slots + 1, &at, &first_free);
-	if (r == E_OK)
-		r = write_run(v, dir, at, u, (size_t)n, slots, raw, out);
-	/* Only once the run is written: a hint past a free slot 0 (the end mark) would hide it. */
-	if (r == E_OK)
-		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
-	free(u);
-	return r;
-}
-
-long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
-{
-	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
-
-	if (h && e->first_slot < h->from)
-		h->from = e->first_slot; /* these slots are free from now on */
-	iter_init(v, &it, dir);
-	for (uint32_t i = e->first_slot; i <= e->loc.index; i++) {
-		struct fat_loc l;
-		uint8_t *s;
-		long r = iter_slot(v, &it, i, &l);
-		if (r == E_OK)
-			r = cache_get(&v->cache, l.lba, 0, &s);
-		if (r < 0)
-			return r;
-		s[l.off] = 0xE5;
-		cache_mark_dirty(&v->cache, l.lba);
-	}
-	return E_OK;
-}
-
-static int empty_visit(void *ctx, const struct dir_entry *e)
-{
-	(void)ctx;
-	return !(e->raw[0] == '.' && (e->raw[1] == ' ' || (e->raw[1] == '.' && e->raw[2] == ' ')));
-}
-
-long dir_is_empty(struct fat_vol *v, uint32_t dir)
-{
-	long r = scan_short(v, dir, empty_visit, NULL);
-	return r == E_NOENT ? 1 : r == E_OK ? 0 : r;
 }
 
 void dir_node_from(struct fat_vol *v, uint32_t dir, const struct dir_entry *e, struct fat_node *n)

@@ -58,7 +58,9 @@ struct fat_free_hint {
 	uint32_t dir, from;
 	bool used;
 };
-#define FAT_FREE_HINTS 8
+#define FAT_FREE_HINTS	8
+#define FAT_DIR_INDEXES 8
+struct dir_index;
 
 struct fat_vol {
 	struct fat_cache cache;
@@ -77,7 +79,10 @@ struct fat_vol {
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
 	struct fat_free_hint free_hints[FAT_FREE_HINTS];
-	unsigned free_hint_next; /* the one replaced next */
+	unsigned free_hint_next;		    /* the one replaced next */
+	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
+	uint64_t index_clock;			    /* use stamps, for the least recently used */
+	uint32_t index_recs;			    /* records in all of them */
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -165,8 +170,10 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	     struct fat_loc *out);
 /* Mark the entry's slots free. */
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
-/* A new directory at cluster dir: what was remembered of one there before is wrong now. */
+/* A new directory at cluster dir (or one gone): what was remembered of one there is wrong now. */
 void dir_forget(struct fat_vol *v, uint32_t dir);
+/* Free every directory's name index (unmount). */
+void dir_index_free_all(struct fat_vol *v);
 /* Whether a directory has entries other than "." and "..". */
 long dir_is_empty(struct fat_vol *v, uint32_t dir);
 /* The sector and offset of slot `index` of dir (extending nothing). */

@@ -283,46 +283,44 @@ long fat_rmdir(struct fat_vol *v, const char *path)
 		r = fat_check_rmdir(v, &node);
 	if (r == E_OK)
 		r = fat_remove_entry(v, fat_dir_id(v, &parent), e);
+	if (r == E_OK)
+		dir_forget(v, node.first); /* its name index and free-slot hint */
 	free(e);
 	return r;
 }
 
+struct dirent_ctx {
+	struct fat_vol *v;
+	uint32_t dir;
+	struct fat_dirent *out;
+};
+
+/* The first entry but "." and "..": its names and its stat, from the slot in hand. */
 static int dirent_visit(void *ctx, const struct dir_entry *e)
 {
-	struct fat_dirent *out = ctx;
+	struct dirent_ctx *d = ctx;
+	struct fat_node n;
 
 	if (e->raw[0] == '.' && (e->raw[1] == ' ' || (e->raw[1] == '.' && e->raw[2] == ' ')))
 		return 0;
-	memcpy(out->name, e->name, sizeof(out->name));
-	memcpy(out->short_name, e->short_name, sizeof(out->short_name));
+	memcpy(d->out->name, e->name, sizeof(d->out->name));
+	memcpy(d->out->short_name, e->short_name, sizeof(d->out->short_name));
+	dir_node_from(d->v, d->dir, e, &n);
+	fat_node_stat(&n, &d->out->st);
 	return 1;
 }
 
 long fat_readdir(struct fat_vol *v, const struct fat_node *dir, uint32_t *cookie,
 		 struct fat_dirent *out)
 {
+	struct dirent_ctx d = {v, fat_dir_id(v, dir), out};
 	uint32_t at;
-	struct fat_loc l;
-	struct fat_node n;
-	struct dir_entry e;
 	long r;
 
 	if (!(dir->attr & FAT_ATTR_DIR))
 		return E_NOTDIR;
-	r = dir_scan(v, fat_dir_id(v, dir), *cookie, dirent_visit, out, &at);
-	if (r < 0)
-		return r;
-	r = dir_slot(v, fat_dir_id(v, dir), at, &l);
-	if (r < 0)
-		return r;
-	uint8_t *s;
-	r = cache_get(&v->cache, l.lba, 0, &s);
-	if (r < 0)
-		return r;
-	memcpy(e.raw, s + l.off, 32);
-	e.loc = l;
-	dir_node_from(v, fat_dir_id(v, dir), &e, &n);
-	fat_node_stat(&n, &out->st);
-	*cookie = at + 1;
-	return E_OK;
+	r = dir_scan(v, d.dir, *cookie, dirent_visit, &d, &at);
+	if (r == E_OK)
+		*cookie = at + 1;
+	return r;
 }

@@ -7,7 +7,10 @@ port 1: ext2 must find it as disk1 by its magic. etest starts ahci and
 ext2, checks the label, listings, symlinks and E_ROFS, prints sizes and
 FNV-1a hashes of files that this test compares with what debugfs (e2fsprogs,
 not our code) reads out of the same image, then reads the 20 MiB pattern
-while the server is crashed six times, every byte checked in the guest."""
+while the server is crashed six times, every byte checked in the guest.
+A second boot, under -icount and without the share, runs etest's novol
+suite: ext2 finds no volume and must answer fs1's callers with E_NOVOLUME
+while it keeps probing, and the client library's wait on it is bounded."""
 
 import os
 import shutil
@@ -18,7 +21,8 @@ from guest_tests import finish
 from harness import TestRun
 
 RUN_TIMEOUT_S = 170
-ETEST_TESTS = 6
+ETEST_TESTS = 8  # registered; the first boot runs share and restart (6), the second novol
+NOVOL_TIMEOUT_S = 120
 # The guest's path, and the file debugfs reads for it (symlinks resolved by hand).
 FILES = {
     "/README.md": "/README.md",
@@ -52,7 +56,8 @@ def main(run):
         shutil.copy(share, img)
         extra = ["-drive", f"file={img},format=raw,if=none,id=share",
                  "-device", "ide-hd,drive=share,bus=ide.5"]
-        with run.machine(args="run=etest", extra=extra, timeout=RUN_TIMEOUT_S) as m:
+        with run.machine(args="run=etest:share:restart", extra=extra,
+                         timeout=RUN_TIMEOUT_S) as m:
             m.start()
             lines = finish(run, m, "etest", RUN_TIMEOUT_S, min_registered=ETEST_TESTS)
         run.check(any("ext2: disk1: mounted" in line for line in lines),
@@ -70,6 +75,11 @@ def main(run):
                       f"guest {got}, debugfs {want}")
         run.check(open(img, "rb").read() == open(share, "rb").read(),
                   "the image is unchanged after the run")
+    with run.machine(args="run=etest:novol", icount=True, timeout=NOVOL_TIMEOUT_S) as m:
+        m.start()
+        lines = finish(run, m, "etest", NOVOL_TIMEOUT_S, min_registered=ETEST_TESTS)
+    run.check(any("ext2: no ext2 volume on disk1-disk3 yet" in line for line in lines),
+              "without the share, ext2 found no volume and kept looking")
 
 
 if __name__ == "__main__":

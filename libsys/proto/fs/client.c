@@ -4,15 +4,41 @@
  * connection, which attaches its buffer on first use, remembers each open
  * file's path, and after a server restart attaches again, reopens the file
  * and resends. Reads and writes are cut into pieces the size of the buffer.
+ * Directory listings are in readdir.c.
  */
 #include <string.h>
 
-#include "proto/fs.h"
+#include "client_impl.h"
 #include "sys/sys.h"
 
 static int attempts(const struct fs_client *c)
 {
 	return c->attempts > 0 ? c->attempts : FS_ATTEMPTS;
+}
+
+/*
+ * ipc_call, resent while the server answers E_NOVOLUME (it serves, but is
+ * still looking for its volume: ext2 probing its disks at start): after
+ * 20 ms, doubling to 320 ms, for at most FS_NOVOLUME_WAIT, or the client's
+ * call timeout if that is shorter. The request's bytes are still in the IPC
+ * buffer (an error reply carries none), so only its words are restored.
+ */
+static long call(struct fs_client *c, struct ipc_msg *m)
+{
+	const struct ipc_msg req = *m;
+	uint64_t budget =
+		c->timeout && c->timeout < FS_NOVOLUME_WAIT ? c->timeout : FS_NOVOLUME_WAIT;
+	uint64_t pause = 20 * MS, waited = 0;
+	long err = ipc_call(c->ep, m, c->timeout);
+
+	while (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME && waited < budget) {
+		sys_sleep(pause);
+		waited += pause;
+		pause = pause < 320 * MS ? pause * 2 : pause;
+		*m = req;
+		err = ipc_call(c->ep, m, c->timeout);
+	}
+	return err;
 }
 
 /* Whether an error says the server is a new instance that lost our state. */
@@ -57,6 +83,7 @@ static void note_other_change(struct fs_client *c)
 {
 	note_change(c);
 	c->changed_other = true;
+	c->dir.held = false; /* a listing read before it may be out of date */
 }
 
 static bool any_unsynced(const struct fs_client *c)
@@ -103,7 +130,7 @@ static long open_once(struct fs_client *c, const char *path, uint32_t flags, uin
 {
 	long n = put_paths(path, NULL);
 	struct ipc_msg m = {.tag = IPC_TAG(FS_OPEN, 1, 0, n), .w = {flags}};
-	long err = n < 0 ? n : ipc_call(c->ep, &m, c->timeout);
+	long err = n < 0 ? n : call(c, &m);
 
 	if (err == E_OK)
 		err = ipc_reply_status(&m, 6, 0);
@@ -181,6 +208,8 @@ long fs_close(struct fs_client *c, int fd)
 		return E_BADHANDLE;
 	m.w[0] = f->remote;
 	f->used = false;
+	if (c->dir.fd == fd)
+		c->dir.held = false;
 	c->changed_other |= f->unsynced; /* its writes are no longer tracked by file */
 	err = ipc_call(c->ep, &m, c->timeout);
 	err = err == E_OK ? ipc_reply_status(&m, 0, 0) : err;
@@ -209,7 +238,7 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			return E_NOENT; /* not there to reopen after a restart */
 		*m = req;
 		m->w[0] = f->remote;
-		err = ipc_call(c->ep, m, c->timeout);
+		err = call(c, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, rbytes);
 		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
@@ -217,6 +246,11 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			break; /* only a read or write says "no buffer" with E_NOENT */
 	}
 	return err;
+}
+
+long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords, uint32_t rbytes)
+{
+	return file_call(c, fd, m, rwords, rbytes);
 }
 
 static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
@@ -274,23 +308,6 @@ long fs_fstat(struct fs_client *c, int fd, struct fs_stat *st)
 	return err;
 }
 
-long fs_readdir(struct fs_client *c, int fd, uint64_t *cookie, struct fs_stat *st,
-		char name[FS_NAME_BYTES])
-{
-	struct ipc_msg m = {.tag = IPC_TAG(FS_READDIR, 2, 0, 0), .w = {0, *cookie}};
-	long err = file_call(c, fd, &m, 6, FS_NAME_BYTES);
-	uint32_t n = IPC_TAG_BYTES(m.tag);
-
-	if (err < 0)
-		return err;
-	if (n == 0 || ipc_buffer()->data[n - 1] != '\0')
-		return E_PROTO;
-	*cookie = m.w[0];
-	memcpy(st, &m.w[1], sizeof(*st));
-	memcpy(name, ipc_buffer()->data, n);
-	return E_OK;
-}
-
 long fs_truncate(struct fs_client *c, int fd, uint64_t size)
 {
 	struct ipc_msg m = {.tag = IPC_TAG(FS_TRUNCATE, 2, 0, 0), .w = {0, size}};
@@ -330,7 +347,7 @@ static long path_call(struct fs_client *c, struct ipc_msg *m, const char *a, con
 			return n;
 		*m = req;
 		m->tag = IPC_TAG(IPC_TAG_LABEL(req.tag), IPC_TAG_WORDS(req.tag), 0, n);
-		err = ipc_call(c->ep, m, c->timeout);
+		err = call(c, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, 0);
 		if (i > 0 && done_on_resend && err == done_on_resend)
@@ -432,10 +449,15 @@ long fs_sync(struct fs_client *c)
 
 long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12])
 {
-	struct ipc_msg m = {.tag = IPC_TAG(FS_STATFS, 0, 0, 0)};
+	const struct ipc_msg req = {.tag = IPC_TAG(FS_STATFS, 0, 0, 0)};
+	struct ipc_msg m = req;
 	long err = ipc_call_retry(c->ep, &m, c->timeout, attempts(c));
 	uint32_t n;
 
+	if (err == E_OK && (int16_t)IPC_TAG_LABEL(m.tag) == E_NOVOLUME) {
+		m = req;
+		err = call(c, &m);
+	}
 	if (err == E_OK)
 		err = ipc_reply_status(&m, 5, 12);
 	if (err < 0)

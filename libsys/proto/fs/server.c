@@ -162,6 +162,55 @@ static long on_readdir(struct server_request *req)
 	return E_OK;
 }
 
+/* Append the entry to the reply's records if it fits (false: it does not). */
+static bool put_record(uint8_t *out, uint32_t *used, uint64_t cookie, const struct fs_stat *st,
+		       const char *name)
+{
+	struct fs_dirent_rec r = {cookie, *st, strnlen(name, FS_NAME_BYTES - 1) + 1};
+	size_t size = FS_DIRENT_SIZE(r.name_bytes);
+
+	if (size > IPC_BUF_BYTES - *used)
+		return false;
+	memset(out + *used, 0, size);
+	memcpy(out + *used, &r, sizeof(r));
+	memcpy(out + *used + sizeof(r), name, r.name_bytes - 1);
+	*used += (uint32_t)size;
+	return true;
+}
+
+/*
+ * FS_READDIR_MANY: the op's readdir as often as the records fit. An error
+ * after the first entry ends the batch; the next call meets it again.
+ */
+static long on_readdir_many(struct server_request *req)
+{
+	static char name[FS_NAME_BYTES];
+	const struct fs_server *fs = fs_of(req);
+	uint64_t cookie = req->msg.w[1], count = 0;
+	uint32_t used = 0;
+	long err = words(req, 2) ? E_OK : E_PROTO;
+
+	while (err == E_OK) {
+		struct fs_stat st;
+		uint64_t next = cookie;
+		err = fs->ops->readdir(fs->ctx, req->msg.badge, req->msg.w[0], &next, &st, name);
+		name[FS_NAME_BYTES - 1] = 0;
+		if (err == E_OK && !put_record(req->buf->data, &used, next, &st, name))
+			break;
+		if (err == E_OK) {
+			cookie = next;
+			count++;
+		}
+	}
+	if (err < 0 && err != E_NOENT && count == 0)
+		return err;
+	req->msg.w[0] = cookie;
+	req->msg.w[1] = count;
+	req->msg.w[2] = err == E_NOENT;
+	req->msg.tag = IPC_TAG(0, 3, 0, used);
+	return E_OK;
+}
+
 /* mkdir, unlink and rmdir: one path. */
 static long on_path(struct server_request *req, long (*op)(void *, const char *))
 {
@@ -257,12 +306,25 @@ static void on_gone(void *ctx, uint64_t badge)
 }
 
 static const struct server_method fs_methods[] = {
-	{FS_ATTACH, 0, on_attach},     {FS_OPEN, 0, on_open},	    {FS_CLOSE, 0, on_close},
-	{FS_READ, 0, on_read},	       {FS_WRITE, 0, on_write},	    {FS_STAT, 0, on_stat},
-	{FS_FSTAT, 0, on_fstat},       {FS_READDIR, 0, on_readdir}, {FS_MKDIR, 0, on_mkdir},
-	{FS_UNLINK, 0, on_unlink},     {FS_RMDIR, 0, on_rmdir},	    {FS_RENAME, 0, on_rename},
-	{FS_TRUNCATE, 0, on_truncate}, {FS_FSYNC, 0, on_fsync},	    {FS_SYNC, 0, on_sync},
-	{FS_STATFS, 0, on_statfs},     {FS_SETTIME, 0, on_settime}, {FS_INSTANCE, 0, on_instance},
+	{FS_ATTACH, 0, on_attach},
+	{FS_OPEN, 0, on_open},
+	{FS_CLOSE, 0, on_close},
+	{FS_READ, 0, on_read},
+	{FS_WRITE, 0, on_write},
+	{FS_STAT, 0, on_stat},
+	{FS_FSTAT, 0, on_fstat},
+	{FS_READDIR, 0, on_readdir},
+	{FS_MKDIR, 0, on_mkdir},
+	{FS_UNLINK, 0, on_unlink},
+	{FS_RMDIR, 0, on_rmdir},
+	{FS_RENAME, 0, on_rename},
+	{FS_TRUNCATE, 0, on_truncate},
+	{FS_FSYNC, 0, on_fsync},
+	{FS_SYNC, 0, on_sync},
+	{FS_STATFS, 0, on_statfs},
+	{FS_SETTIME, 0, on_settime},
+	{FS_INSTANCE, 0, on_instance},
+	{FS_READDIR_MANY, 0, on_readdir_many},
 };
 
 struct server fs_server(handle_t ep, struct fs_server *fs)

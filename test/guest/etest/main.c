@@ -5,7 +5,9 @@
  * servers/ext2/mkshare.py) that test/qemu/test_ext2.py attaches. Suites:
  * share (label, listings, symlinks, files' checksums for the host to
  * compare, E_ROFS for every change) and restart (crashes of the server in
- * the middle of reading the 20 MiB pattern, every byte checked).
+ * the middle of reading the 20 MiB pattern, every byte checked), and novol
+ * (t_novol.c, on a machine without the share: fs1 answers E_NOVOLUME while
+ * ext2 probes, and the library's wait on it is bounded).
  * `etest <suite>...` runs those suites; no arguments all of them.
  */
 #include "test/main.h"

@@ -139,3 +139,5 @@ void server_reply_record(struct server_request *req, const void *record, size_t 
 
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);
+/* Serve for ns nanoseconds (0: what is waiting now), then return E_OK. */
+long server_serve_for(const struct server *s, uint64_t ns);

@@ -33,6 +33,15 @@
  * FS_READDIR (idempotent): w0 = a directory's handle, w1 = cookie (0 first)
  *   reply:   w0 = the next cookie, w1..w5 = struct fs_stat, bytes = the
  *            name (UTF-8, NUL-terminated); E_NOENT past the last entry
+ * FS_READDIR_MANY (idempotent): w0 = a directory's handle, w1 = cookie
+ *   reply:   w0 = the cookie after the last entry sent, w1 = how many,
+ *            w2 = 1 if the directory ends after them; bytes = that many
+ *            records, each a struct fs_dirent_rec (the cookie after this
+ *            entry, its stat, the name's bytes with its NUL) followed by
+ *            the name and padded to 8 bytes: as many as fit the IPC buffer
+ *            (at least one unless the directory ends). Past the last entry:
+ *            0 records, w2 = 1. fs_readdir uses it and hands the records
+ *            out one by one (a listing costs one call per bufferful).
  * A read-only volume (servers/ext2) answers E_ROFS to FS_WRITE, FS_TRUNCATE,
  * the methods below that change names, and FS_OPEN with FS_O_TRUNC or one
  * that would create.
@@ -74,6 +83,12 @@
  * A good fs_fsync (the whole volume) settles them too when the instance is
  * still the one that took them, or when they were only writes to that
  * file (its own answer then covered them).
+ *
+ * A server that is up but has no volume yet (ext2 probing its disks after
+ * a start or restart) answers E_NOVOLUME to every call that needs one; the
+ * library waits a little and resends (20 ms doubling to 320 ms, at most
+ * FS_NOVOLUME_WAIT or the client's timeout), also while it reopens files
+ * after a restart, so a reopen does not take "no volume yet" for "gone".
  */
 #pragma once
 
@@ -103,6 +118,7 @@
 #define FS_STATFS	 (FS_PROTOCOL_BASE + 0x10)
 #define FS_SETTIME	 (FS_PROTOCOL_BASE + 0x11)
 #define FS_INSTANCE	 (FS_PROTOCOL_BASE + 0x12)
+#define FS_READDIR_MANY	 (FS_PROTOCOL_BASE + 0x13)
 
 #define FS_O_CREATE 0x1u /* create a file if the path names nothing */
 #define FS_O_EXCL   0x2u /* with FS_O_CREATE: fail with E_EXISTS if it exists */
@@ -112,14 +128,15 @@
 
 #define FS_TIME_NOW UINT64_MAX /* FS_SETTIME: the server's clock now */
 
-#define FS_PATH_MAX    1024	     /* bytes of a path with its NUL */
-#define FS_NAME_BYTES  766	     /* a name (255 UTF-16 units) in UTF-8 with its NUL */
-#define FS_IO_MAX      (16u << 20)   /* bytes one read or write may name */
-#define FS_BUFFER_MAX  (16ull << 20) /* the largest buffer a client may attach */
-#define FS_HANDLES_MAX 32	     /* open handles per client */
-#define FS_CLIENTS_MAX 32	     /* clients with a buffer or handles at once */
-#define FS_ATTEMPTS    4	     /* how often the client library resends */
-#define FS_NAME_PREFIX "fs"	     /* endpoints: fs0, fs1, ... */
+#define FS_PATH_MAX	 1024	       /* bytes of a path with its NUL */
+#define FS_NAME_BYTES	 766	       /* a name (255 UTF-16 units) in UTF-8 with its NUL */
+#define FS_IO_MAX	 (16u << 20)   /* bytes one read or write may name */
+#define FS_BUFFER_MAX	 (16ull << 20) /* the largest buffer a client may attach */
+#define FS_HANDLES_MAX	 32	       /* open handles per client */
+#define FS_CLIENTS_MAX	 32	       /* clients with a buffer or handles at once */
+#define FS_ATTEMPTS	 4	       /* how often the client library resends */
+#define FS_NAME_PREFIX	 "fs"	       /* endpoints: fs0, fs1, ... */
+#define FS_NOVOLUME_WAIT (3000ull * 1000 * 1000) /* how long the library resends on E_NOVOLUME */
 
 #define FS_STAT_DIR  0x100u /* in fs_stat.attr, beside the FAT attribute bits */
 #define FS_STAT_LINK 0x200u /* a symlink (ext2: FS_STAT shows it, FS_OPEN follows it) */
@@ -149,7 +166,17 @@ struct fs_io_request {
 	uint64_t buffer_offset;
 };
 
+/* FS_READDIR_MANY's record; the name follows, and the next record at the next 8-byte boundary. */
+struct fs_dirent_rec {
+	uint64_t cookie; /* the cookie after this entry */
+	struct fs_stat st;
+	uint64_t name_bytes; /* with its NUL, 1 .. FS_NAME_BYTES */
+};
+#define FS_DIRENT_SIZE(name_bytes) ((sizeof(struct fs_dirent_rec) + (name_bytes) + 7) & ~(size_t)7)
+
 _Static_assert(sizeof(struct fs_stat) == 5 * sizeof(uint64_t), "5 words");
+_Static_assert(sizeof(struct fs_dirent_rec) == 7 * sizeof(uint64_t), "7 words");
+_Static_assert(FS_DIRENT_SIZE(FS_NAME_BYTES) <= IPC_BUF_BYTES, "a longest name fits a reply");
 _Static_assert(sizeof(struct fs_statfs) == 5 * sizeof(uint64_t), "5 words");
 _Static_assert(sizeof(struct fs_io_request) == 4 * sizeof(uint64_t), "4 words");
 
@@ -165,6 +192,21 @@ struct fs_file {
 	uint64_t remote; /* the server's handle */
 	uint64_t since;	 /* the client's generation at its first unsynced write */
 	char path[FS_PATH_MAX];
+};
+
+/*
+ * Directory entries fetched by FS_READDIR_MANY and not yet handed out by
+ * fs_readdir: for one open file (fd) of one server instance (generation),
+ * the records from byte `pos` on, the first of them at cookie `at`.
+ */
+struct fs_dir_batch {
+	bool held;
+	int fd;
+	uint64_t generation;
+	uint64_t at;
+	uint32_t pos, used;
+	bool end; /* the directory ends after the last record */
+	uint8_t bytes[IPC_BUF_BYTES];
 };
 
 /*
@@ -186,6 +228,7 @@ struct fs_client {
 	bool changed_other;  /* and not only by writes to files still open */
 	uint64_t instance;   /* FS_INSTANCE before that first change (0: unknown) */
 	struct fs_file files[FS_CLIENT_FILES];
+	struct fs_dir_batch dir; /* readdir.c */
 };
 
 /*
@@ -211,6 +254,12 @@ long fs_write(struct fs_client *c, int fd, uint64_t off, const void *src, uint64
 	      uint64_t *done);
 long fs_stat(struct fs_client *c, const char *path, struct fs_stat *st);
 long fs_fstat(struct fs_client *c, int fd, struct fs_stat *st);
+/*
+ * The entry at *cookie (0: the first) and the cookie after it; E_NOENT past
+ * the last. Served from a batch (FS_READDIR_MANY), so a listing made by
+ * this client sees the directory as it was when the batch was read; any
+ * change through this client drops the batch.
+ */
 long fs_readdir(struct fs_client *c, int fd, uint64_t *cookie, struct fs_stat *st,
 		char name[FS_NAME_BYTES]);
 long fs_mkdir(struct fs_client *c, const char *path);

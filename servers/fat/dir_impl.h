@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the directory files give each other: dir.c's slot iterator and scans,
+ * used by dir_add.c (new entries, removal) and dir_index.c (the name index).
+ * Only those three include this.
+ */
+#pragma once
+
+#include "fat_impl.h"
+
+#define LFN_UNITS     13
+#define LFN_SLOTS_MAX 20 /* 20 * 13 >= 255 units */
+
+/* Where a long-name slot keeps its 13 UTF-16 units. */
+extern const uint8_t dir_lfn_at[LFN_UNITS];
+
+/* Walks a directory's slots in order, keeping its place in the cluster chain. */
+struct dir_iter {
+	uint32_t first;		   /* 0: the fixed root */
+	uint32_t cl, ord;	   /* cluster and its ordinal in the chain (cl 0: not started) */
+	uint32_t mark, power, lam; /* Brent's cycle check: a cluster seen again is a loop */
+};
+
+void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir);
+/* Slot `index`'s place; E_NOENT past the directory's end. */
+long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out);
+
+/* The key a directory is known by in the volume's hints and indexes (the FAT32 root's cluster). */
+static inline uint32_t dir_key(const struct fat_vol *v, uint32_t dir)
+{
+	return dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
+}
+
+/* dir_scan for visitors of short entries only: no long name is built. */
+long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx);
+/* The scan of dir_find without the index: the first entry in slot order named `name`. */
+long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		   struct dir_entry *out);
+/* The live entry whose run starts at slot `first` (E_NOENT: none starts there any more). */
+long dir_entry_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out);
+/* Whether entry e is called `name` (long or short name, ASCII case folded). */
+bool dir_entry_named(const struct dir_entry *e, const char *name, size_t len);
+
+/* ---- dir_index.c: names hashed in memory, for a few directories ---- */
+
+struct dir_index;
+
+/* dir's index, built from the disk on first use; NULL when it cannot be had (no memory, damage). */
+struct dir_index *index_get(struct fat_vol *v, uint32_t dir);
+/* dir_find through the index (each candidate checked against the disk). */
+long index_find(struct fat_vol *v, struct dir_index *ix, uint32_t dir, const char *name, size_t len,
+		struct dir_entry *out);
+/* Whether a live entry of the indexed directory has the short name sn. */
+bool index_short_taken(const struct dir_index *ix, const uint8_t sn[11]);
+/* The smallest ~n that may be free for an alias base (all below it are taken). */
+uint32_t index_alias_from(struct dir_index *ix, const uint8_t sn[11], unsigned base_len);
+/* Alias number n of that base was just taken. */
+void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_len, uint32_t n);
+/* A new entry: its long name (or NULL: the short name alone), short entry, first and short slot. */
+void index_add(struct fat_vol *v, uint32_t dir, const char *name, const uint8_t raw[32],
+	       uint32_t first_slot, uint32_t slot);
+/* An entry removed from dir. */
+void index_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
+/* Forget dir's index (a failed change, a directory gone or made anew). */
+void index_drop(struct fat_vol *v, uint32_t dir);
