@@ -4,16 +4,26 @@
  * once a second (the compositor's DISPLAY_INFO says what the RTC said at
  * boot). Its title, "clock 時計", shows the Japanese glyphs of the font
  * table. Closing its window ends it.
+ *
+ * As a service it serves the endpoint "clock", which answers only the
+ * supervisor (heartbeat, fault injection: server_run's own methods) from
+ * a thread of its own, so `svc fi clock` reaches it. The heartbeat says
+ * the process is alive, not that its window is drawn: the drawing loop
+ * waits on the compositor and has nothing else to wait on.
  */
 #include "gui/gui.h"
+#include "sys/server.h"
+#include "sys/start.h"
 #include "sys/stdio.h"
 #include "sys/sys.h"
+#include "sys/thread.h"
 
-#define WIDTH	   160
-#define HEIGHT	   48
-#define BACKGROUND 0x1B2330u
-#define DIGITS	   0x9BE7FFu
-#define SECOND	   1000000000ull
+#define WIDTH	       160
+#define HEIGHT	       48
+#define BACKGROUND     0x1B2330u
+#define DIGITS	       0x9BE7FFu
+#define SECOND	       1000000000ull
+#define SERVE_PRIORITY 10 /* the thread answering the supervisor */
 
 static void draw(struct gui_window *w, uint64_t base)
 {
@@ -27,12 +37,30 @@ static void draw(struct gui_window *w, uint64_t base)
 	gui_commit_all(w);
 }
 
+static void serve(void *arg)
+{
+	struct server none = {.endpoint = (handle_t)(uintptr_t)arg};
+
+	server_run(&none);
+}
+
+/* The supervisor's endpoint, answered from a thread (none when run as a program). */
+static void serve_supervisor(void)
+{
+	handle_t ep = start_handle("clock", NULL);
+
+	if (ep != HANDLE_INVALID &&
+	    thread_spawn(serve, (void *)(uintptr_t)ep, SERVE_PRIORITY, NULL) < 0)
+		printf("clock: no thread for its endpoint\n");
+}
+
 int main(void)
 {
 	struct gui_window w;
 	struct display_info info = {0};
 	struct display_event ev;
 
+	serve_supervisor(); /* first: the window waits for the compositor, the heartbeat does not */
 	long err = gui_open(&w, "clock \xE6\x99\x82\xE8\xA8\x88", WIDTH, HEIGHT, 700, 60);
 	if (err < 0) {
 		printf("clock: no window: %s\n", sys_error_name(err));

@@ -6,7 +6,7 @@
  *   svc list                          every service: pid, state, restarts,
  *                                     uptime, memory pages used/quota
  *   svc stop|start|restart <name>
- *   svc fi <name> crash|hang|leak     inject a fault into a running server
+ *   svc fi <name> crash|hang|leak|corrupt|flip  inject a fault into a running server
  *
  * Arguments come as argv (from init's `run=svc:list`, or the shell's run).
  * Exit code 0 on success, 1 when the supervisor refused, 2 for bad usage.

@@ -3,9 +3,11 @@
  * Fault injection in every server (proto/svc.h), for the supervisor's
  * `svc fi`: crash (a null write, an invalid opcode, a divide by zero or a
  * wild jump, at once or while handling a later request, so that a caller
- * sees its call cut off), hang (never answer again) and leak (take memory
- * until the quota says no, then keep asking without answering). Each is
- * obeyed only from badge 0, the supervisor's own handle to the endpoint.
+ * sees its call cut off), hang (never answer again), leak (take memory
+ * until the quota says no, then keep asking without answering), corrupt
+ * (alter a word of the next reply to a client) and flip (one bit of the
+ * process's data and bss, heap or live stack). Each is obeyed only from
+ * badge 0, the supervisor's own handle to the endpoint.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -24,6 +26,19 @@
 static bool crash_armed;
 static uint32_t crash_countdown;
 static uint32_t crash_kind;
+static bool corrupt_armed;
+static uint64_t corrupt_random;
+
+extern unsigned char __rw_start[], __rw_end[]; /* data+bss (user.ld) */
+
+/* splitmix64's finaliser: the supervisor's 32 random bits spread over 64. */
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
 
 /* This process's name, for the log lines. */
 static const char *self_name(struct process_info *info)
@@ -96,6 +111,45 @@ __attribute__((noreturn)) static void leak(void)
 	}
 }
 
+/*
+ * One bit of [lo, lo + bytes) at a place r picks. The stack's part runs
+ * from this frame up to the server loop's request (server_run's frame):
+ * every byte there is live, return addresses and saved registers included.
+ */
+static void flip_in(unsigned char *lo, uint64_t bytes, uint64_t r)
+{
+	if (lo && bytes)
+		lo[(r >> 3) % bytes] ^= (unsigned char)(1u << (r & 7));
+}
+
+static void flip(const struct server_request *req, uint64_t r)
+{
+	unsigned char *stack = __builtin_frame_address(0);
+
+	if (r % 3 == 0)
+		flip_in(__rw_start, (uint64_t)(__rw_end - __rw_start), r / 3);
+	else if (r % 3 == 1)
+		flip_in(malloc_byte_at(r / 3), 1, r >> 40);
+	else
+		flip_in(stack, (uint64_t)((const unsigned char *)(req + 1) - stack), r / 3);
+}
+
+void svc_fi_before_reply(struct ipc_msg *reply, uint64_t badge)
+{
+	if (!corrupt_armed || badge == 0) /* badge 0: the supervisor's heartbeat */
+		return;
+	corrupt_armed = false;
+	uint64_t r = mix(corrupt_random), x = mix(r) | 1;
+	uint32_t words = IPC_TAG_WORDS(reply->tag), which = (uint32_t)(r % (words + 1));
+	if (which > 0) {
+		reply->w[which - 1] ^= x;
+		return;
+	}
+	uint64_t t = reply->tag;
+	reply->tag =
+		IPC_TAG((uint16_t)(IPC_TAG_LABEL(t) ^ x), words, IPC_TAG_CAP(t), IPC_TAG_BYTES(t));
+}
+
 long svc_ping_handler(struct server_request *req)
 {
 	(void)req;
@@ -112,6 +166,15 @@ long svc_fi_handler(struct server_request *req)
 		hang();
 	if (label == SVC_FI_LEAK)
 		leak();
+	if (label == SVC_FI_FLIP) {
+		flip(req, mix(req->msg.w[1]));
+		return E_OK;
+	}
+	if (label == SVC_FI_CORRUPT) {
+		corrupt_random = req->msg.w[1];
+		corrupt_armed = true;
+		return E_OK;
+	}
 	crash_kind = (uint32_t)req->msg.w[0];
 	crash_countdown = (uint32_t)req->msg.w[1];
 	if (crash_countdown == 0)

@@ -13,3 +13,7 @@ long svc_ping_handler(struct server_request *req);
 long svc_fi_handler(struct server_request *req);
 /* Called before each request: a crash armed for this request happens here. */
 void svc_fi_before_request(void);
+/* Called before each reply to a caller with `badge`: a corruption armed alters a word here. */
+void svc_fi_before_reply(struct ipc_msg *reply, uint64_t badge);
+/* A byte of the process's heap picked by r, or NULL (malloc.c). */
+unsigned char *malloc_byte_at(uint64_t r);

@@ -11,6 +11,8 @@
  *   bins    each free block is in the bin its size maps to, links and
  *           bitmap consistent, and the bins hold exactly the free blocks;
  *   huge    tags valid and sizes whole grow units.
+ *
+ * heap_byte_at walks the same regions to pick a byte for a fault's bit flip.
  */
 #include "heap_impl.h"
 
@@ -188,4 +190,34 @@ bool heap_check(const struct heap *h)
 		return false;
 	return sum.held == st->bytes_held && sum.regions == st->regions_held &&
 	       st->allocs - st->frees == st->live;
+}
+
+static uint64_t held_bytes(const struct heap_region *r)
+{
+	uint64_t n = 0;
+
+	for (; r; r = r->next)
+		n += r->bytes;
+	return n;
+}
+
+/* The byte `off` bytes into the regions of list r, one after the other. */
+static unsigned char *byte_in(const struct heap_region *r, uint64_t off)
+{
+	for (; r; r = r->next) {
+		if (off < r->bytes)
+			return (unsigned char *)r + off;
+		off -= r->bytes;
+	}
+	return NULL;
+}
+
+unsigned char *heap_byte_at(const struct heap *h, uint64_t r)
+{
+	uint64_t arenas = held_bytes(h->arenas), all = arenas + held_bytes(h->huge);
+
+	if (all == 0)
+		return NULL;
+	uint64_t off = r % all;
+	return off < arenas ? byte_in(h->arenas, off) : byte_in(h->huge, off - arenas);
 }

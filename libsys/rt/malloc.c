@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "fault_inject.h"
 #include "sys/heap.h"
 #include "sys/lock.h"
 #include "sys/start.h"
@@ -53,6 +54,13 @@ static struct heap *heap_acquire(void)
 static void heap_release(void)
 {
 	sys_unlock(&heap_lock);
+}
+
+unsigned char *malloc_byte_at(uint64_t r)
+{
+	unsigned char *p = heap_byte_at(heap_acquire(), r);
+	heap_release();
+	return p;
 }
 
 void *malloc(size_t n)

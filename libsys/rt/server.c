@@ -4,7 +4,8 @@
  * (sys/server.h). The reply and the next receive are one syscall
  * (reply_recv). Before the server's own methods it answers the supervisor's
  * heartbeat and fault injection (proto/svc.h, fault_inject.c); after each
- * request it closes a capability the handler did not take.
+ * request it closes a capability the handler did not take. server_idle
+ * answers the heartbeat while a server waits for what it needs to serve.
  */
 #include "sys/server.h"
 
@@ -13,10 +14,9 @@
 #include "sys/sys.h"
 
 static const struct server_method builtin_methods[] = {
-	{SVC_PING, 0, svc_ping_handler},
-	{SVC_FI_CRASH, 0, svc_fi_handler},
-	{SVC_FI_HANG, 0, svc_fi_handler},
-	{SVC_FI_LEAK, 0, svc_fi_handler},
+	{SVC_PING, 0, svc_ping_handler},     {SVC_FI_CRASH, 0, svc_fi_handler},
+	{SVC_FI_HANG, 0, svc_fi_handler},    {SVC_FI_LEAK, 0, svc_fi_handler},
+	{SVC_FI_CORRUPT, 0, svc_fi_handler}, {SVC_FI_FLIP, 0, svc_fi_handler},
 };
 static const struct server builtins = {.methods = SERVER_METHODS(builtin_methods)};
 
@@ -31,11 +31,14 @@ static bool is_builtin(uint64_t tag)
 /* Handle one message in place; false for an event (no reply). */
 static bool dispatch(const struct server *s, struct server_request *req)
 {
+	uint64_t badge = req->msg.badge;
 	bool call;
 
 	if (!server_is_event(req->msg.tag))
 		svc_fi_before_request();
 	call = server_dispatch(is_builtin(req->msg.tag) ? &builtins : s, req);
+	if (call)
+		svc_fi_before_reply(&req->msg, badge);
 	if (req->cap_in != HANDLE_INVALID)
 		sys_handle_close(server_take_cap(req));
 	return call;
@@ -109,6 +112,38 @@ long server_run(const struct server *s)
 		if (err != E_OK && err != E_TIMEOUT && err != E_BUSY)
 			return err;
 	}
+}
+
+/* One message received while not yet serving: builtins answered, other calls get `answer`. */
+static void answer_idle(struct server_request *req, long answer)
+{
+	if (is_builtin(req->msg.tag)) {
+		if (dispatch(&builtins, req))
+			reply_or_error(&req->msg);
+		return;
+	}
+	if (req->cap_in != HANDLE_INVALID)
+		sys_handle_close(server_take_cap(req));
+	if (!server_is_event(req->msg.tag))
+		answer_error(answer);
+}
+
+long server_idle(handle_t endpoint, uint64_t timeout, long answer)
+{
+	struct server_request req = {.buf = ipc_buffer(), .close_after_reply = HANDLE_INVALID};
+	uint64_t deadline = sys_clock() + timeout;
+
+	for (uint64_t now = sys_clock(); now < deadline; now = sys_clock()) {
+		long err = ipc_recv(endpoint, &req.msg, deadline - now);
+		if (err == E_TIMEOUT)
+			return E_OK;
+		if (err != E_OK)
+			return err;
+		req.in_tag = req.msg.tag;
+		req.cap_in = IPC_TAG_CAP(req.msg.tag) ? req.msg.cap : HANDLE_INVALID;
+		answer_idle(&req, answer);
+	}
+	return E_OK;
 }
 
 /*

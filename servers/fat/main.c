@@ -3,7 +3,10 @@
  * fat: the FAT filesystem server. It mounts the volume on the block device
  * its manifest lets it call (disk0p1: the first partition of the first
  * disk) and serves the fs protocol (proto/fs.h) on fs0. Until the disk's
- * driver answers (ahci may start later) it retries with back-off. Dirty
+ * driver answers (ahci may start later) it retries with back-off, and
+ * while there is no FAT volume it tries again every 2 s; between tries it
+ * answers the supervisor's heartbeat and every client with E_NOVOLUME
+ * (server_idle), so a fat2 with no disk is not taken for hung. Dirty
  * data is written back at the next tick of a 1 s timer (so within about a
  * second), and at every fsync or sync.
  *
@@ -182,7 +185,7 @@ static void wait_for_disk(void)
 		}
 		if (tries == 0)
 			printf("fat: waiting for %s (%s)\n", DISK_NAME, sys_error_name(r));
-		sys_sleep(pause);
+		server_idle(ep, pause, E_NOVOLUME); /* the heartbeat is answered meanwhile */
 		pause = pause * 2 < 2000 * MS ? pause * 2 : 2000 * MS;
 	}
 }
@@ -314,7 +317,7 @@ static long mount(void)
 		if (r != last) /* once per reason: a disk without FAT is no news every 2 s */
 			printf("fat: %s: no FAT volume (%s); trying again every 2 s\n", DISK_NAME,
 			       sys_error_name(r));
-		sys_sleep(2000 * MS);
+		server_idle(ep, 2000 * MS, E_NOVOLUME);
 	}
 	struct fat_statfs s;
 	fat_statfs(fsrv.vol, &s);
@@ -364,7 +367,9 @@ int main(void)
 	sys_ep_bind(ep, tick);
 	wait_for_disk();
 	mount();
-	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
+	fsrv.dirty =
+		fat_was_dirty(fsrv.vol); /* the first tick makes the repair durable, and clean */
+	fss.instance = sys_clock() | 1;	 /* FS_INSTANCE: no two instances start at once */
 	struct server s = fs_server(ep, &fss);
 	s.before_wait = before_wait;
 	return (int)server_run(&s);

@@ -70,7 +70,8 @@ static long restart(void *ctx, const char *name)
 /* Pass a fault on to the running instance, which obeys it from badge 0 (ours). */
 static long fault(void *ctx, const char *name, const struct svc_fi_request *fi)
 {
-	static const uint16_t labels[] = {SVC_FI_CRASH, SVC_FI_HANG, SVC_FI_LEAK};
+	static const uint16_t labels[SVC_FAULTS] = {SVC_FI_CRASH, SVC_FI_HANG, SVC_FI_LEAK,
+						    SVC_FI_CORRUPT, SVC_FI_FLIP};
 	struct service *s = service_by_name(name);
 
 	(void)ctx;
@@ -79,7 +80,8 @@ static long fault(void *ctx, const char *name, const struct svc_fi_request *fi)
 	if (s->state != SVC_RUNNING || s->m.serves_count == 0)
 		return E_CLOSED;
 	struct ipc_msg m = {.tag = IPC_TAG(labels[fi->fault], 2, 0, 0), .w = {fi->kind, fi->after}};
-	s->fault_injected = true;
+	bool ends = fi->fault <= SVC_FAULT_LEAK; /* corrupt and flip may leave it running */
+	s->fault_injected = ends;
 	long err = ipc_send(s->eps[0], &m, INIT_FI_SEND_TIMEOUT);
 	if (err < 0)
 		s->fault_injected = false;

@@ -3,7 +3,7 @@
  * init, the supervisor: what its files share. init owns one endpoint, the
  * supervisor endpoint, on which its main thread receives everything: kernel
  * notices about its services (faults, exits), the start-up requests of new
- * instances, name lookups, svc control requests, the heartbeat thread's
+ * instances, name lookups, svc control requests, the heartbeat threads'
  * reports and its own back-off timer. The badge of each message says which
  * of these it is; the kernel and the handles init gives away set the badge,
  * so nobody can pose as another kind of sender.
@@ -18,7 +18,7 @@
  *   supervisor.c  the endpoint's server: badge kinds, method tables, events
  *   names.c       the name service's ops (proto/ns.h)
  *   control.c     the svc protocol's control ops (proto/svc.h)
- *   heartbeat.c   the thread that pings each service
+ *   heartbeat.c   the threads that ping each service
  *   run.c         the thread that runs the `run=` programs
  *
  * The endpoint is served by libsys's loop (server_run): supervisor.c
@@ -59,7 +59,7 @@ enum badge_kind {
 	BADGE_BOOT = 2,	     /* a new instance fetching its handles */
 	BADGE_NS = 3,	     /* name lookups */
 	BADGE_CONTROL = 4,   /* svc control requests */
-	BADGE_HEARTBEAT = 5, /* init's heartbeat thread */
+	BADGE_HEARTBEAT = 5, /* init's heartbeat threads */
 };
 #define BADGE(kind, gen, index)                                                                    \
 	(((uint64_t)(kind) << 56) | (((uint64_t)(gen)&0xFFFFFFFFull) << 8) |                       \

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The fault campaign (issue 16): boots with run=camp:N:SEED under -icount on
-a copy of the default disk (and the ext2 share, so ext2 is a target too).
-test/guest/camp injects N faults (crash, hang, leak) through the svc
-protocol into the services it finds running, picked by a seeded generator,
+a copy of the default disk and the ext2 share (so ext2 is a target too);
+the second disk is the harness's kernel-arguments volume (made by mtools),
+which camp has fat2 serve. test/guest/camp injects N faults (crash, hang, leak, a
+corrupted reply, a bit flip) through the svc protocol into the services it
+finds running (every one has a heartbeat), picked by a seeded generator,
 with a workload between them: files written, fsync'ed and read back,
 directories listed, calls to the echo and counter test servers. Meanwhile
 this script adds input through QMP: it types into the terminal (keys and
@@ -15,7 +17,7 @@ service stayed down past the bound (hangs 0) and every one runs and answers
 at the end; the guest says its invariants held (the kernel counters back at
 the baseline, every window still listed, every fsync'ed byte read back, the
 counter's kept state never went back); camp exits 0 and QEMU 33; and on the
-host `fsck.fat -n` finds the system disk's volume clean. Faults a restart
+host `fsck.fat -n` finds the system disk's volume and fat2's clean. Faults a restart
 could not cure are counted in the summary (given up, client errors other
 than E_RESTARTED, unsynced bytes lost) and printed as figures.
 
@@ -39,8 +41,9 @@ TIMEOUT_S = 230 if FAULTS <= SUITE_FAULTS else 120 + FAULTS  # about 0.7 s a fau
 PART_LBA = 2048  # the default disk's FAT32 partition (iso/mkdisk.py)
 
 WINDOW = re.compile(r"camp: window (-?\d+) (-?\d+) (\d+) (\d+) '(.*)'$")
-TARGET = re.compile(r"camp: target (\S+) crash (\d+) hang (\d+) leak (\d+) refused (\d+) "
-                    r"hangs (\d+) given_up (\d+) latency median (\d+) worst (\d+)")
+TARGET = re.compile(r"camp: target (\S+) crash (\d+) hang (\d+) leak (\d+) corrupt (\d+) "
+                    r"flip (\d+) refused (\d+) hangs (\d+) given_up (\d+) "
+                    r"latency median (\d+) worst (\d+)")
 SUMMARY = re.compile(r"camp: summary (.*)$")
 KINFO = re.compile(r"camp: kinfo: frames free ([+-]\d+) against the baseline")
 TOTAL = re.compile(r"camp: total (\d+) guest instructions; invariants (held|BROKEN)")
@@ -121,20 +124,20 @@ def check_guest(run, lines):
     if not run.check(bool(found), "camp printed its summary"):
         return
     s = summary_fields(found[-1].group(1))
-    refused = sum(int(t.group(5)) for t in map(TARGET.search, lines) if t)
+    refused = sum(int(t.group(7)) for t in map(TARGET.search, lines) if t)
     run.check(s["faults"] + refused == FAULTS, f"{FAULTS} faults tried",
               f"{s['faults']} injected, {refused} refused")
     for key in ("hangs", "not_running", "synced_lost", "counter_lost"):
         run.figure(f"campaign_{key}", s[key])
         run.check(s[key] == 0, f"{key} 0", f"{s[key]}")
-    for key in ("crash", "hang", "leak", "given_up", "client_errors", "restarted_seen",
+    for key in ("crash", "hang", "leak", "corrupt", "flip", "given_up", "client_errors", "restarted_seen",
                 "unsynced_lost", "ops"):
         run.figure(f"campaign_{key}", s[key])
     for t in filter(None, map(TARGET.search, lines)):
         name = t.group(1)
-        run.figure(f"campaign_{name}_faults", int(t.group(2)) + int(t.group(3)) + int(t.group(4)))
-        run.figure(f"campaign_{name}_restart_median", t.group(8))
-        run.figure(f"campaign_{name}_restart_worst", t.group(9))
+        run.figure(f"campaign_{name}_faults", sum(int(t.group(i)) for i in range(2, 7)))
+        run.figure(f"campaign_{name}_restart_median", t.group(10))
+        run.figure(f"campaign_{name}_restart_worst", t.group(11))
     kinfo = [k for k in map(KINFO.search, lines) if k]
     if run.check(bool(kinfo), "camp compared the kernel counters with the baseline"):
         run.figure("campaign_frames_vs_baseline", int(kinfo[-1].group(1)))
@@ -145,14 +148,18 @@ def check_guest(run, lines):
         run.check(total[-1].group(2) == "held", "camp: invariants held")
 
 
+def fsck(run, image, what):
+    done = subprocess.run(["fsck.fat", "-n", image], capture_output=True, text=True)
+    run.check(done.returncode == 0, f"fsck.fat -n passes {what}",
+              (done.stdout + done.stderr)[-400:])
+
+
 def check_disk(run, tmp, disk):
     part = os.path.join(tmp, "part.img")
     with open(disk, "rb") as f, open(part, "wb") as out:
         f.seek(PART_LBA * 512)
         shutil.copyfileobj(f, out)
-    done = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
-    run.check(done.returncode == 0, "fsck.fat -n passes the system disk",
-              (done.stdout + done.stderr)[-400:])
+    fsck(run, part, "the system disk")
 
 
 def main(run):
@@ -176,6 +183,8 @@ def main(run):
             exited = m.wait_for(r"^init: camp exited with code (-?\d+)$", timeout=30)
             status = m.wait_exit(30)
             lines = m.lines()
+            # disk1, fat2's: the kernel-arguments volume on ide.1, still in the machine's tmp
+            fsck(run, m._kargs_image(), "fat2's disk (the kernel-arguments volume)")
         check_guest(run, lines)
         run.check(bool(windows), "camp listed the desktop's windows")
         if inp:

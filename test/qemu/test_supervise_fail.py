@@ -25,7 +25,7 @@ SVC_COMMANDS = [
     ("svc:list", r"^loader\s+\d+\s+running\s+0\s+\S+\s+\d+/4096\s+stateless$"),
     ("svc:fi:echo:crash", r"^svc: fi echo crash: injected$"),
     ("svc:stop:nosuch", r"^svc: no service called 'nosuch'$"),
-    ("svc:fi:echo:explode", r"^svc: unknown fault 'explode' \(crash, hang or leak\)$"),
+    ("svc:fi:echo:explode", r"^svc: unknown fault 'explode' \(crash, hang, leak, corrupt or flip\)$"),
     ("svc:frobnicate:echo", r"^svc: unknown command 'frobnicate'$"),
     ("svc:stop:counter", r"^svc: stop counter: done$"),
     ("svc:fi:counter:hang", r"^svc: counter is not running$"),

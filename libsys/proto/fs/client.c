@@ -118,6 +118,9 @@ long fs_attach(struct fs_client *c)
 
 	if (err == E_OK)
 		err = ipc_reply_status(&m, 1, 0);
+	if (err == E_OK && (m.w[0] == 0 || m.w[0] > FS_BUFFER_MAX || m.w[0] % 4096))
+		err = E_PROTO; /* no buffer is so (whole pages): taken as ours, it would overrun it
+				*/
 	c->attached = err == E_OK;
 	if (err == E_OK)
 		c->buffer_size = m.w[0];

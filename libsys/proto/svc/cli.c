@@ -15,7 +15,7 @@
 #include "sys/sys.h"
 
 const char svc_cli_usage[] = "usage: svc list | svc stop|start|restart <name> | "
-			     "svc fi <name> crash|hang|leak\n";
+			     "svc fi <name> crash|hang|leak|corrupt|flip\n";
 
 __attribute__((format(printf, 2, 3))) static void say(const struct svc_cli_out *out,
 						      const char *fmt, ...)
@@ -103,18 +103,21 @@ static int control(handle_t ctl, const char *verb, const char *name, const struc
 
 static int inject(handle_t ctl, const char *name, const char *what, const struct svc_cli_out *out)
 {
-	static const char *const faults[] = {"crash", "hang", "leak"};
+	static const char *const faults[SVC_FAULTS] = {"crash", "hang", "leak", "corrupt", "flip"};
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < SVC_FAULTS; i++) {
 		if (strcmp(what, faults[i]) != 0)
 			continue;
-		long err = svc_fault(ctl, name, (enum svc_fault)i, SVC_CRASH_RANDOM, 0);
+		uint32_t random =
+			(uint32_t)sys_rdtsc(); /* corrupt and flip: which word, which bit */
+		long err = svc_fault(ctl, name, (enum svc_fault)i, SVC_CRASH_RANDOM,
+				     i >= SVC_FAULT_CORRUPT ? random : 0);
 		if (err < 0)
 			return refused(out, "fi", name, err);
 		say(out, "svc: fi %s %s: injected\n", name, what);
 		return SVC_CLI_OK;
 	}
-	say(out, "svc: unknown fault '%s' (crash, hang or leak)\n", what);
+	say(out, "svc: unknown fault '%s' (crash, hang, leak, corrupt or flip)\n", what);
 	return SVC_CLI_USAGE;
 }
 

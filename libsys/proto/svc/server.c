@@ -91,7 +91,7 @@ static long on_fault(struct server_request *req)
 	if (!name || !word(req, 0, &fi.fault) || !word(req, 1, &fi.kind) ||
 	    !word(req, 2, &fi.after))
 		return E_INVAL;
-	if (fi.fault > SVC_FAULT_LEAK || fi.kind >= SVC_CRASH_KINDS)
+	if (fi.fault >= SVC_FAULTS || fi.kind >= SVC_CRASH_KINDS)
 		return E_INVAL;
 	return ss->ops->fault(ss->ctx, name, &fi);
 }

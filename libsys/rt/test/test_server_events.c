@@ -6,13 +6,17 @@
  * answers the badge's kind, or a method table entry for the label when
  * there is one; no event is ever answered, and one nobody handles is
  * dropped. A call with the kernel's label cannot happen (the kernel
- * refuses it), so a GONE is an event whatever its badge.
+ * refuses it), so a GONE is an event whatever its badge. And the other
+ * end: ipc_reply_status (retry.c), the check every client stub makes of a
+ * reply, takes a status no server gives (positive, or an error code that
+ * does not exist: a corrupted reply) for E_PROTO.
  */
 #include <string.h>
 
 #include "check.h"
 #include "sys/errors.h"
 #include "sys/server.h"
+#include "sys/sys.h"
 
 #define KIND_SHIFT 56
 
@@ -112,9 +116,30 @@ static void test_kinds_and_parts(void)
 	CHECK_EQ(part_hook.calls, 1);
 }
 
+static long status_of(uint16_t label, uint32_t words)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(label, words, 0, 0)};
+
+	return ipc_reply_status(&m, 1, 0);
+}
+
+static void test_reply_status(void)
+{
+	CHECK_EQ(status_of(0, 1), E_OK);
+	CHECK_EQ(status_of(0, 2), E_PROTO); /* the wrong shape */
+	CHECK_EQ(status_of((uint16_t)E_NOENT, 0), E_NOENT);
+	CHECK_EQ(status_of((uint16_t)E_NOVOLUME, 0), E_NOVOLUME);
+	CHECK_EQ(status_of(7, 1), E_PROTO);		  /* no server answers a positive status */
+	CHECK_EQ(status_of((uint16_t)-4000, 0), E_PROTO); /* no such error */
+	for (uint32_t x = 1; x < 0x10000; x++)		  /* every label a corruption can make */
+		if ((int16_t)x > 0 || !sys_error_known((int16_t)x))
+			CHECK_EQ(status_of((uint16_t)x, 1), E_PROTO);
+}
+
 int main(void)
 {
 	test_plain_server();
 	test_kinds_and_parts();
+	test_reply_status();
 	return check_summary("server_events");
 }

@@ -132,12 +132,20 @@ static void test_fault_injection(void)
 	CHECK_EQ(IPC_TAG_LABEL(fake_ipc_sent.msg.tag), SVC_FI_HANG);
 	CHECK_EQ(svc_fault(ctl, "counter", SVC_FAULT_LEAK, 0, 0), E_OK);
 	CHECK_EQ(IPC_TAG_LABEL(fake_ipc_sent.msg.tag), SVC_FI_LEAK);
-	CHECK_EQ(svc_fault(ctl, "echo", (enum svc_fault)3, 0, 0), E_INVAL);
+	echo->fault_injected = false;
+	CHECK_EQ(svc_fault(ctl, "echo", SVC_FAULT_CORRUPT, 0, 1234), E_OK);
+	CHECK_EQ(IPC_TAG_LABEL(fake_ipc_sent.msg.tag), SVC_FI_CORRUPT);
+	CHECK_EQ(fake_ipc_sent.msg.w[1], 1234); /* the random number that picks the word */
+	CHECK(!echo->fault_injected);		/* it may carry on: its end would not be ours */
+	CHECK_EQ(svc_fault(ctl, "echo", SVC_FAULT_FLIP, 0, 99), E_OK);
+	CHECK_EQ(IPC_TAG_LABEL(fake_ipc_sent.msg.tag), SVC_FI_FLIP);
+	CHECK(!echo->fault_injected);
+	CHECK_EQ(svc_fault(ctl, "echo", (enum svc_fault)SVC_FAULTS, 0, 0), E_INVAL);
 	CHECK_EQ(svc_fault(ctl, "echo", SVC_FAULT_CRASH, SVC_CRASH_KINDS, 0), E_INVAL);
 	CHECK_EQ(svc_fault(ctl, "lazy", SVC_FAULT_CRASH, 0, 0), E_CLOSED); /* not running */
 	CHECK_EQ(svc_fault(ctl, "nosuch", SVC_FAULT_CRASH, 0, 0), E_NOENT);
 	CHECK_EQ(raw(ctl, SVC_FI, 2, "echo", 5), E_INVAL); /* a word short */
-	CHECK_EQ(fake_ipc_sent.count, 3);		   /* none of the bad ones was sent */
+	CHECK_EQ(fake_ipc_sent.count, 5);		   /* none of the bad ones was sent */
 	struct service *counter = service_by_name("counter");
 	counter->fault_injected = false;
 	fake_ipc_sent.fail = E_TIMEOUT;

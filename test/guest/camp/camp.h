@@ -26,9 +26,9 @@
 #include "sys/syscall.h"
 
 #define CAMP_TARGETS_MAX  24
-#define CAMP_SERVICES_MAX 64   /* services the supervisor lists, running or not */
-#define CAMP_KINDS	  3    /* crash, hang, leak (enum svc_fault) */
-#define CAMP_LAT_MAX	  4096 /* latencies kept per target for the median */
+#define CAMP_SERVICES_MAX 64	     /* services the supervisor lists, running or not */
+#define CAMP_KINDS	  SVC_FAULTS /* crash, hang, leak, corrupt, flip (enum svc_fault) */
+#define CAMP_LAT_MAX	  4096	     /* latencies kept per target for the median */
 /* Guest time a service may take to come back after a fault: the longest
  * heartbeat (the loader's 10 s) twice over, with the supervisor's back-off. */
 #define CAMP_BACK_BOUND	  (40000ull * 1000000ull)
@@ -47,6 +47,7 @@ struct camp_target {
 	char name[SVC_NAME_MAX];
 	const char *endpoint; /* the name it serves (for the ping), or NULL */
 	bool watched;	      /* it has a heartbeat: a hang or leak is found and ended */
+	bool flippable;	      /* bit flips allowed: it writes no disk and keeps no checked state */
 	handle_t ep;	      /* our handle to endpoint, or HANDLE_INVALID */
 	bool excluded;	      /* serves nothing: the supervisor cannot inject (E_CLOSED) */
 	/* tallies */
@@ -80,6 +81,7 @@ bool camp_target_back(struct camp *c, struct camp_target *t, uint64_t old_pid);
 uint32_t camp_targets_check(struct camp *c, bool quiet);
 
 /* inject.c */
+extern const char *const camp_fault_names[CAMP_KINDS];
 /* One fault of kind `fault` into t, waited for; false if the service did not come back. */
 bool camp_inject(struct camp *c, struct camp_target *t, enum svc_fault fault);
 /* Restart t cleanly (SVC_RESTART) and wait until it answers. */
@@ -95,6 +97,8 @@ long camp_workload_init(struct camp *c);
 void camp_workload_step(struct camp *c);
 /* A call that goes to t (so a crash armed for a later request fires); false if t has none. */
 bool camp_workload_poke(struct camp *c, struct camp_target *t);
+/* A client's call to t that a corrupted reply can reach; false if the workload has none. */
+bool camp_workload_call(struct camp *c, struct camp_target *t);
 /* Every fsync'ed file read back: bytes that differ from what was synced. */
 void camp_workload_verify(struct camp *c);
 /* Note a workload result: E_RESTARTED counted as seen, others as client errors. */

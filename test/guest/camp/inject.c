@@ -7,7 +7,16 @@
  * injection to the answer is the restart latency, in guest instructions.
  * A service that is not back within the bound is a hang (reported, then
  * restarted by hand so the campaign goes on); one the supervisor gave up on
- * after its back-off is reported and started again.
+ * after its back-off is reported and started again. A corrupted reply or a
+ * bit flip need not end the service: the workload's next call to it takes
+ * the reply (a ping, where the workload has no call of its own), and then,
+ * as after every fault, every target must run and answer; a flip that
+ * crashed it is restarted by the supervisor like any crash. A flipped
+ * instance that carries on gets one call, then a clean restart: nothing
+ * here detects a wrong value in memory, and left running it would break
+ * what later faults test (a loader with a flipped module table answered
+ * its heartbeat and refused every start after it, E_INVAL, so service
+ * after service was given up).
  */
 #include <string.h>
 
@@ -16,8 +25,9 @@
 #include "sys/sys.h"
 #include "sys/units.h"
 
-#define BACK_BOUND CAMP_BACK_BOUND
-#define POLL	   (1 * MS)
+#define BACK_BOUND   CAMP_BACK_BOUND
+#define POLL	     (1 * MS)
+#define PING_TIMEOUT (2000 * MS)
 
 uint64_t camp_instructions(void)
 {
@@ -97,7 +107,34 @@ static bool hung(struct camp *c, struct camp_target *t, uint64_t old_pid, const 
 	return false;
 }
 
-static const char *const fault_names[CAMP_KINDS] = {"crash", "hang", "leak"};
+const char *const camp_fault_names[CAMP_KINDS] = {"crash", "hang", "leak", "corrupt", "flip"};
+
+/* The supervisor refused the fault: counted and said; the campaign goes on. */
+static bool refused(struct camp_target *t, enum svc_fault fault, long err)
+{
+	t->refused++;
+	printf("camp: svc fi %s %s refused: %s\n", t->name, camp_fault_names[fault],
+	       sys_error_name(err));
+	return true;
+}
+
+/* Corrupt or flip: injected, the reply taken by a call; no restart to wait for. */
+static bool inject_in_place(struct camp *c, struct camp_target *t, enum svc_fault fault)
+{
+	long err = svc_fault(c->ctl, t->name, fault, SVC_CRASH_RANDOM,
+			     (uint32_t)camp_rng_next(&c->rng));
+
+	if (err < 0)
+		return refused(t, fault, err);
+	t->faults[fault]++;
+	if (fault == SVC_FAULT_CORRUPT && !camp_workload_call(c, t) && t->ep != HANDLE_INVALID)
+		svc_ping(t->ep, PING_TIMEOUT); /* its answer may be nonsense: that is the fault */
+	if (fault == SVC_FAULT_FLIP) {
+		camp_workload_poke(c, t); /* what the flipped instance does with a call */
+		return camp_restart(c, t);
+	}
+	return true;
+}
 
 bool camp_inject(struct camp *c, struct camp_target *t, enum svc_fault fault)
 {
@@ -109,6 +146,8 @@ bool camp_inject(struct camp *c, struct camp_target *t, enum svc_fault fault)
 		after = 0; /* a later request only where our calls can bring one */
 	if (!pid)
 		return hung(c, t, 0, "an earlier fault");
+	if (fault >= SVC_FAULT_CORRUPT)
+		return inject_in_place(c, t, fault);
 	uint64_t t0 = camp_instructions();
 	long err = svc_fault(c->ctl, t->name, fault, kind, after);
 	if (err == E_CLOSED && running_pid(c, t) == pid) {
@@ -116,15 +155,11 @@ bool camp_inject(struct camp *c, struct camp_target *t, enum svc_fault fault)
 		printf("camp: %s serves nothing, so svc fi cannot reach it: left out\n", t->name);
 		return true;
 	}
-	if (err < 0) {
-		t->refused++;
-		printf("camp: svc fi %s %s refused: %s\n", t->name, fault_names[fault],
-		       sys_error_name(err));
-		return true;
-	}
+	if (err < 0)
+		return refused(t, fault, err);
 	t->faults[fault]++;
 	if (!wait_back(c, t, pid, after > 0))
-		return hung(c, t, pid, fault_names[fault]);
+		return hung(c, t, pid, camp_fault_names[fault]);
 	record_latency(t, camp_instructions() - t0);
 	return true;
 }

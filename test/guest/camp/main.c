@@ -2,9 +2,11 @@
 /*
  * camp's main: run=camp:N:SEED (camp.h). Between faults a random number of
  * workload steps (0-3); each fault goes to a target picked at random, a
- * crash (of a random kind, at once or one or two requests later) or, for a
- * target with a heartbeat, a hang or a leak; after each, every target must
- * run and answer within the bound. Exit code 0 when every invariant held.
+ * crash (of a random kind, at once or one or two requests later), a
+ * corrupted reply, a bit flip where flips are allowed (else a corrupted
+ * reply) or, for a target with a heartbeat, a hang or a leak; after each,
+ * every target must run and answer within the bound. Exit code 0 when
+ * every invariant held.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +20,18 @@
 #define DEFAULT_SEED   1
 #define BATCHES	       20
 
+/* Crash 50 %, hang 15 %, leak 15 %, corrupted reply 10 %, bit flip 10 %. */
 static enum svc_fault pick_fault(struct camp *c, const struct camp_target *t)
 {
-	uint32_t r = camp_rng_below(&c->rng, 10);
+	uint32_t r = camp_rng_below(&c->rng, 20);
 
-	if (!t->watched || r < 6)
+	if (r < 10)
 		return SVC_FAULT_CRASH;
-	return r < 8 ? SVC_FAULT_HANG : SVC_FAULT_LEAK;
+	if (r >= 16)
+		return r < 18 || !t->flippable ? SVC_FAULT_CORRUPT : SVC_FAULT_FLIP;
+	if (!t->watched)
+		return SVC_FAULT_CRASH;
+	return r < 13 ? SVC_FAULT_HANG : SVC_FAULT_LEAK;
 }
 
 /* A target picked at random among those faults can reach; NULL if none can. */
@@ -84,7 +91,8 @@ static uint32_t campaign(struct camp *c, uint32_t faults)
 
 	printf("camp: workload running, %u targets:", c->ntargets);
 	for (uint32_t i = 0; i < c->ntargets; i++)
-		printf(" %s%s", c->targets[i].name, c->targets[i].watched ? "" : "(crash only)");
+		printf(" %s%s%s", c->targets[i].name, c->targets[i].watched ? "" : "(no hangs)",
+		       c->targets[i].flippable ? "" : "(no flips)");
 	printf("\n");
 	for (uint32_t i = 1; i <= faults; i++) {
 		bool tried;

@@ -2,7 +2,8 @@
 /*
  * The tallies as lines test/qemu/test_campaign.py parses: a progress line
  * per batch, and at the end one line per target (faults per kind, restart
- * latency median and worst in guest instructions, hangs, give-ups) and one
+ * latency median and worst in guest instructions (of the faults that end
+ * the instance: crash, hang, leak), hangs, give-ups) and one
  * summary line with the totals.
  */
 #include "camp.h"
@@ -66,10 +67,11 @@ static void report_target(struct camp_target *t)
 	uint64_t median, worst;
 
 	latency(t, &median, &worst);
-	printf("camp: target %s crash %u hang %u leak %u refused %u hangs %u given_up %u "
-	       "latency median %lu worst %lu\n",
-	       t->name, t->faults[0], t->faults[1], t->faults[2], t->refused, t->hangs, t->given_up,
-	       (unsigned long)median, (unsigned long)worst);
+	printf("camp: target %s crash %u hang %u leak %u corrupt %u flip %u refused %u hangs %u "
+	       "given_up %u latency median %lu worst %lu\n",
+	       t->name, t->faults[SVC_FAULT_CRASH], t->faults[SVC_FAULT_HANG],
+	       t->faults[SVC_FAULT_LEAK], t->faults[SVC_FAULT_CORRUPT], t->faults[SVC_FAULT_FLIP],
+	       t->refused, t->hangs, t->given_up, (unsigned long)median, (unsigned long)worst);
 }
 
 void camp_report(struct camp *c, uint32_t total, uint64_t seed)
@@ -84,12 +86,13 @@ void camp_report(struct camp *c, uint32_t total, uint64_t seed)
 		hangs += t->hangs;
 		given_up += t->given_up;
 	}
-	printf("camp: summary faults %u of %u seed %lu crash %u hang %u leak %u hangs %u "
-	       "given_up %u not_running %lu client_errors %lu restarted_seen %lu synced_lost %lu "
-	       "unsynced_lost %lu counter_lost %lu ops %lu\n",
-	       sum(kinds, CAMP_KINDS), total, (unsigned long)seed, kinds[0], kinds[1], kinds[2],
-	       hangs, given_up, (unsigned long)c->not_running, (unsigned long)c->client_errors,
-	       (unsigned long)c->restarted_seen, (unsigned long)c->synced_lost,
-	       (unsigned long)c->unsynced_lost, (unsigned long)c->counter_lost,
-	       (unsigned long)c->ops);
+	printf("camp: summary faults %u of %u seed %lu crash %u hang %u leak %u corrupt %u flip %u "
+	       "hangs %u given_up %u not_running %lu client_errors %lu restarted_seen %lu "
+	       "synced_lost %lu unsynced_lost %lu counter_lost %lu ops %lu\n",
+	       sum(kinds, CAMP_KINDS), total, (unsigned long)seed, kinds[SVC_FAULT_CRASH],
+	       kinds[SVC_FAULT_HANG], kinds[SVC_FAULT_LEAK], kinds[SVC_FAULT_CORRUPT],
+	       kinds[SVC_FAULT_FLIP], hangs, given_up, (unsigned long)c->not_running,
+	       (unsigned long)c->client_errors, (unsigned long)c->restarted_seen,
+	       (unsigned long)c->synced_lost, (unsigned long)c->unsynced_lost,
+	       (unsigned long)c->counter_lost, (unsigned long)c->ops);
 }

@@ -17,6 +17,9 @@
  * - IPC clients: the echo server (every word must come back plus one: a
  *   wrong answer is a corrupted reply) and the counter server, whose count
  *   lives in memory the supervisor keeps, so it must never go backwards.
+ *   A count above the last one plus the adds sent since cannot be: it is
+ *   a corrupted reply (a fault the campaign injects), a client error, and
+ *   not taken as the count.
  *
  * Calls cut off by a crash return E_RESTARTED (counted as seen, then sent
  * again); any other error the libraries' own retries did not cure is a
@@ -49,7 +52,8 @@ static struct slot slots[CAMP_SLOTS];
 static struct slot unsynced;
 static uint64_t unsynced_restarts;
 static uint32_t next_gen = 1;
-static uint64_t counter_seen;
+static uint64_t counter_seen, counter_adds; /* adds sent since counter_seen */
+static bool counter_known;
 static uint8_t wbuf[CAMP_FILE_MAX], rbuf[CAMP_FILE_MAX];
 
 void camp_note(struct camp *c, const char *op, long err)
@@ -221,6 +225,12 @@ static void echo_step(struct camp *c, handle_t ep)
 /* A count below one seen before: adds the kept state forgot. */
 static void counter_saw(struct camp *c, uint64_t count)
 {
+	if (counter_known && count - counter_seen > counter_adds && count > counter_seen) {
+		camp_note(c, "counter answer", E_CORRUPT);
+		return;
+	}
+	counter_known = true;
+	counter_adds = 0;
 	if (count < counter_seen) {
 		printf("camp: FAIL counter went back from %lu to %lu\n",
 		       (unsigned long)counter_seen, (unsigned long)count);
@@ -235,6 +245,7 @@ static void counter_step(struct camp *c, handle_t ep)
 	struct counter_get_reply get;
 	long err = counter_add(ep, 1, &add, CALL_TIMEOUT);
 
+	counter_adds++;
 	camp_note(c, "counter add", err);
 	if (err == E_OK) {
 		counter_saw(c, add.count);
@@ -284,18 +295,36 @@ void camp_workload_step(struct camp *c)
 		counter_step(c, counter);
 }
 
-bool camp_workload_poke(struct camp *c, struct camp_target *t)
+/* The workload's own call to t (fat2 and ext2 through "/mnt" only if mounts); false if none. */
+static bool call_of(struct camp *c, struct camp_target *t, bool mounts)
 {
-	c->ops++;
 	if (strcmp(t->name, "echo") == 0)
 		echo_step(c, t->ep);
 	else if (strcmp(t->name, "counter") == 0)
 		counter_step(c, t->ep);
 	else if (strcmp(t->name, "fat") == 0)
-		list_dir(c, "/camp");
-	else if (t->ep != HANDLE_INVALID)
-		camp_note(c, "ping", svc_ping(t->ep, CALL_TIMEOUT));
+		verify_slot(c, (int)camp_rng_below(&c->rng, CAMP_SLOTS));
+	else if (mounts && (strcmp(t->name, "fat2") == 0 || strcmp(t->name, "ext2") == 0))
+		list_dir(c, "/mnt");
 	else
 		return false;
+	c->ops++;
+	return true;
+}
+
+bool camp_workload_call(struct camp *c, struct camp_target *t)
+{
+	return call_of(c, t, true);
+}
+
+/* A ping where the workload has no call of its own: it surely reaches t. */
+bool camp_workload_poke(struct camp *c, struct camp_target *t)
+{
+	if (call_of(c, t, false))
+		return true;
+	if (t->ep == HANDLE_INVALID)
+		return false;
+	c->ops++;
+	camp_note(c, "ping", svc_ping(t->ep, CALL_TIMEOUT));
 	return true;
 }

@@ -57,3 +57,17 @@ static inline const char *sys_error_name(long err)
 		return "E_UNKNOWN";
 	}
 }
+
+/* 1 if err is one of the codes above (a reply's status must be), else 0. */
+static inline int sys_error_known(long err)
+{
+	switch (err) {
+#define SYS_ERROR_KNOWN(name, value, text)                                                         \
+	case value:                                                                                \
+		return 1;
+		SYS_ERROR_LIST(SYS_ERROR_KNOWN)
+#undef SYS_ERROR_KNOWN
+	default:
+		return 0;
+	}
+}

@@ -83,6 +83,13 @@ struct heap {
 	struct heap_stats st;
 };
 
+/*
+ * A byte of one of the regions the heap holds (arenas and huge
+ * allocations, headers included), picked by `r`; NULL when it holds none.
+ * For fault injection's bit flips (proto/svc.h SVC_FI_FLIP). O(regions).
+ */
+unsigned char *heap_byte_at(const struct heap *h, uint64_t r);
+
 /* Empty heap on `ops` (copied). HEAP_EINVAL if grow is missing. O(1). */
 int heap_init(struct heap *h, const struct heap_ops *ops);
 

@@ -137,6 +137,15 @@ long server_put_name(struct server_request *req, uint32_t *used, const char *nam
 void server_reply_record(struct server_request *req, const void *record, size_t bytes, char *text,
 			 size_t text_max);
 
+/*
+ * For a server not serving yet (waiting for its disk, or for a volume):
+ * receive on endpoint for `timeout` ns, answering the supervisor's
+ * heartbeat and fault injection as server_run does and every other call
+ * with the error `answer`; events are dropped. E_OK once the time is up,
+ * or the receive's error.
+ */
+long server_idle(handle_t endpoint, uint64_t timeout, long answer);
+
 /* Runs for ever (returns only if the endpoint goes away). */
 long server_run(const struct server *s);
 /* Serve for ns nanoseconds (0: what is waiting now), then return E_OK. */

@@ -14,6 +14,13 @@
  *        sees E_RESTARTED). HANG: stop answering for ever. LEAK: allocate
  *        and touch memory without end; when the quota stops it, keep trying
  *        every 10 ms without answering, so the heartbeat finds it hung.
+ *      CORRUPT: w1 = a random number; the server's next reply to a caller
+ *        other than the supervisor has one word altered (its error label
+ *        or one of its message words, chosen by w1), so that the caller's
+ *        checks of replies are tried. FLIP: w1 = a random number; one bit
+ *        of the server's data and bss, heap or live stack flips (w1 says
+ *        where). The server may crash (and is restarted) or carry on with
+ *        a wrong value: both are what a real memory fault does.
  *
  * 2. Clients to the supervisor's control endpoint (ns_lookup "svc"). A
  *    service name travels NUL-terminated in the IPC buffer.
@@ -25,7 +32,8 @@
  *      takes back a given-up service, with its failure count cleared).
  *    SVC_RESTART (not idempotent): name; kill it and start a new instance.
  *    SVC_FI (not idempotent): name, w0 = enum svc_fault, w1 = crash kind,
- *      w2 = requests later (as SVC_FI_CRASH). E_CLOSED if it is not running.
+ *      w2 = requests later (as SVC_FI_CRASH), or for corrupt and flip the
+ *      random number they take. E_CLOSED if it is not running.
  *    SVC_SHUTDOWN: no arguments; the supervisor exits with code 0, which
  *      stops the system (under QEMU: exit status 33). There is no reply.
  *    Errors: E_NOENT no such service, E_INVAL a malformed name or a word
@@ -63,6 +71,8 @@
 #define SVC_FI_CRASH	  (SVC_PROTOCOL_BASE + 0x02)
 #define SVC_FI_HANG	  (SVC_PROTOCOL_BASE + 0x03)
 #define SVC_FI_LEAK	  (SVC_PROTOCOL_BASE + 0x04)
+#define SVC_FI_CORRUPT	  (SVC_PROTOCOL_BASE + 0x05)
+#define SVC_FI_FLIP	  (SVC_PROTOCOL_BASE + 0x06)
 #define SVC_LIST	  (SVC_PROTOCOL_BASE + 0x10)
 #define SVC_STATUS	  (SVC_PROTOCOL_BASE + 0x11)
 #define SVC_STOP	  (SVC_PROTOCOL_BASE + 0x12)
@@ -81,6 +91,9 @@ enum svc_fault {
 	SVC_FAULT_CRASH = 0,
 	SVC_FAULT_HANG = 1,
 	SVC_FAULT_LEAK = 2,
+	SVC_FAULT_CORRUPT = 3, /* the next reply has a word altered */
+	SVC_FAULT_FLIP = 4,    /* a bit of the server's memory flips */
+	SVC_FAULTS = 5,
 };
 
 enum svc_crash_kind {
@@ -122,7 +135,7 @@ _Static_assert(sizeof(struct start_pci_function) == 3 * sizeof(uint64_t), "w1-w3
 struct svc_fi_request {
 	uint64_t fault; /* enum svc_fault */
 	uint64_t kind;	/* enum svc_crash_kind */
-	uint64_t after;
+	uint64_t after; /* crash: requests later; corrupt, flip: the random number */
 };
 _Static_assert(sizeof(struct svc_fi_request) == 3 * sizeof(uint64_t), "3 words");
 
