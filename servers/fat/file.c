@@ -159,6 +159,32 @@ static long write_piece(struct fat_vol *v, struct fat_node *n, uint64_t at, cons
 }
 
 /*
+ * Appending whole clusters right after the chain's last one (the node's hint,
+ * index - 1, past the file's size and ending the chain): the free clusters
+ * that follow it on the disk join the chain in one go, without taking one
+ * cluster first. E_NOSPACE when this does not apply (place_run seeks).
+ */
+static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t max,
+		       uint32_t *first, uint32_t *k)
+{
+	uint32_t next, got;
+
+	if (index == 0 || !n->hint_cluster || n->hint_index != index - 1 ||
+	    (uint64_t)index * v->cluster_bytes < n->size)
+		return E_NOSPACE;
+	long r = table_next(v, n->hint_cluster, &next);
+	if (r < 0)
+		return r;
+	if (next != 0 || table_extend_run(v, n->hint_cluster, max, &got) < 0 || got == 0)
+		return E_NOSPACE;
+	*first = n->hint_cluster + 1;
+	*k = got;
+	n->hint_index = index + got - 1;
+	n->hint_cluster = *first + got - 1;
+	return E_OK;
+}
+
+/*
  * The clusters of n from `index` on (at most max) that lie one after the
  * other on the disk, the first of them in *first: those the chain has, and
  * when it ends there, the free ones right after it, added in one go. (A
@@ -169,7 +195,11 @@ static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uin
 		      uint32_t *first, uint32_t *k)
 {
 	uint32_t next, got;
-	long r = seek(v, n, index, true, first);
+	long r = append_run(v, n, index, max, first, k);
+
+	if (r != E_NOSPACE)
+		return r;
+	r = seek(v, n, index, true, first);
 
 	if (r < 0)
 		return r;

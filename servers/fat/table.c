@@ -182,10 +182,35 @@ long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
 	return E_OK;
 }
 
+/* Two FAT32 entries at p as one 64-bit word, the first in the low half. */
+static inline uint64_t rd_pair(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* FAT32 entries at p that hold want + step * k (k-th), at most max, two per step. */
+static uint32_t pairs_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
+{
+	const uint64_t mask = 0x0FFFFFFF0FFFFFFFull, next = (uint64_t)(2 * step) * 0x100000001ull;
+	uint64_t expect = want | (uint64_t)(want + step) << 32;
+	uint32_t n = 0;
+
+	for (; n + 3 < max; n += 4, expect += 2 * next) /* four entries per step */
+		if (((rd_pair(p + 4 * n) & mask) ^ expect) |
+		    ((rd_pair(p + 4 * n + 8) & mask) ^ (expect + next)))
+			break;
+	for (; n + 1 < max && (rd_pair(p + 4 * n) & mask) == expect; n += 2)
+		expect += next;
+	for (; n < max && (rd32(p + 4 * n) & 0x0FFFFFFF) == want + step * n; n++)
+		;
+	return n;
+}
+
 /*
  * Entries at p (`width` bytes each) from cluster cl on that hold `want` plus
  * their distance from cl (want + k for the k-th; step 0 compares with want
- * alone), at most max: the tight loop under the run scans below.
+ * alone), at most max: the tight loop under the run scans below (FAT32's
+ * entries two at a time).
  */
 static uint32_t entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step,
 				 uint32_t max)
@@ -193,11 +218,9 @@ static uint32_t entries_matching(const uint8_t *p, unsigned width, uint32_t want
 	uint32_t n = 0;
 
 	if (width == 4)
-		for (; n < max && (rd32(p + 4 * n) & 0x0FFFFFFF) == want + step * n; n++)
-			;
-	else
-		for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
-			;
+		return pairs_matching(p, want, step, max);
+	for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
+		;
 	return n;
 }
 
@@ -292,6 +315,33 @@ static uint32_t free_after(struct fat_vol *v, uint32_t cl, uint32_t max)
 	return n;
 }
 
+/* n FAT32 entries at e linked to val, val + 1, ..., two at a time (reserved bits kept); the end. */
+static uint8_t *link_pairs(uint8_t *e, uint32_t val, uint32_t n)
+{
+	const uint64_t keep = 0xF0000000F0000000ull;
+	uint64_t pair = val | (uint64_t)(val + 1) << 32;
+	uint32_t k = 0;
+
+	for (; k + 1 < n; k += 2, e += 8, pair += 0x200000002ull) {
+		uint64_t x = (rd_pair(e) & keep) | pair;
+		wr32(e, (uint32_t)x);
+		wr32(e + 4, (uint32_t)(x >> 32));
+	}
+	if (k < n) {
+		wr32(e, (rd32(e) & 0xF0000000) | (uint32_t)pair);
+		e += 4;
+	}
+	return e;
+}
+
+/* n FAT16 entries at e linked to val, val + 1, ...; the end. */
+static uint8_t *link_halves(uint8_t *e, uint32_t val, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++, e += 2)
+		wr16(e, (uint16_t)(val + k));
+	return e;
+}
+
 /* Clusters cl .. cl + n - 1 linked one to the next, the last the end, in one copy. */
 static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
 {
@@ -305,13 +355,16 @@ static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
 		if (r < 0)
 			return r;
 		uint32_t end = i + (v->ss - in) / width < n ? i + (v->ss - in) / width : n;
-		for (uint8_t *e = p + in; i < end; e += width, i++) {
-			uint32_t val = i + 1 < n ? cl + i + 1 : v->eoc;
-			if (width == 4)
-				wr32(e, (rd32(e) & 0xF0000000) | val);
-			else
-				wr16(e, (uint16_t)val);
-		}
+		uint8_t *e = p + in;
+		if (width == 4)
+			e = link_pairs(e, cl + i + 1, end - i - (end == n));
+		else
+			e = link_halves(e, cl + i + 1, end - i - (end == n));
+		i = end;
+		if (i == n && width == 4) /* the run's last cluster ends the chain */
+			wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
+		else if (i == n)
+			wr16(e, (uint16_t)v->eoc);
 		cache_mark_dirty(&v->cache, lba);
 	}
 	return E_OK;
