@@ -32,8 +32,11 @@ def main(run):
         m.wait_for(rf"xhci: port {root}\.1: hub 0409:55aa", since=0, timeout=30)
         deep = m.seen(rf"xhci: port {root}\.1\.3: keyboard 0627:0001", since=0, timeout=30)
         run.check(deep is not None, "the hubs and the keyboards behind them were enumerated")
-        ready = m.wait_for(r"xhci: ready at", since=0, timeout=30)
-        before = [line for line in m.lines()[:m.lines().index(ready.string)]
+        # the whole line: the match may come while the line is still arriving
+        m.wait_for(r"xhci: ready at \d+ us", since=0, timeout=30)
+        lines = m.lines()
+        ready = next(i for i, line in enumerate(lines) if line.startswith("xhci: ready at"))
+        before = [line for line in lines[:ready]
                   if re.search(rf"xhci: port {root}\.1\.3: keyboard", line)]
         run.check(len(before) == 1, "even two tiers down, before the driver said ready")
         m.wait_for(r"itest: ready", since=0, timeout=60)
