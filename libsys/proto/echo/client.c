@@ -16,10 +16,10 @@ long echo_echo_retry(handle_t ep, const struct echo_request *rq, uint32_t bytes,
 	long err = ipc_call_retry(ep, &m, timeout, attempts);
 	if (err < 0)
 		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m.tag);
-	if (status < 0)
-		return status;
-	if (IPC_TAG_WORDS(m.tag) != 6 || IPC_TAG_BYTES(m.tag) != bytes)
+	err = ipc_reply_status(&m, 6, bytes); /* a status outside the error list is E_PROTO */
+	if (err != E_OK)
+		return err;
+	if (IPC_TAG_BYTES(m.tag) != bytes)
 		return E_PROTO;
 	memcpy(rp, m.w, sizeof(*rp));
 	return E_OK;
