@@ -3,7 +3,8 @@
  * What ps and kill share (proc.c): the process table as a user sees it,
  * the services from the supervisor (proto/svc.h) and the programs from the
  * loader (proto/loader.h, LOADER_LIST), and the pid parsing kill needs
- * (pid.c: pure, with its host test test_proc.c).
+ * (pid.c: pure, with its host test test_proc.c), and ending a program by
+ * its pid (killpid.c), which sh's kill builtin uses too.
  */
 #pragma once
 
@@ -14,6 +15,9 @@
 
 /* A decimal pid (1 or more, no sign, no junk, no overflow) from s; false if it is none. */
 bool proc_parse_pid(const char *s, uint64_t *pid);
+
+/* End the program with the pid written in word (LOADER_KILL); 0, or 1 after a line on stderr. */
+int proc_kill_pid(handle_t loader, const char *word);
 
 /* The name of the service whose running instance has this pid into name (size bytes), or false. */
 bool proc_service_of(handle_t svc, uint64_t pid, char *name, uint32_t size);

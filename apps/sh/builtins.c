@@ -2,11 +2,14 @@
 /*
  * sh's builtins: only what must change the shell itself. cd [dir] (HOME
  * without one; sets PWD once its volume says dir is a directory), pwd, exit [n],
- * export NAME=value or NAME..., unset NAME..., jobs.
+ * export NAME=value or NAME..., unset NAME..., jobs, and kill %N|PID...:
+ * a job of this shell (all of its pipeline) by the handles sh holds, a
+ * pid through the loader as the kill program does (proc_kill_pid).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../proc/proc.h"
 #include "sh.h"
 #include "sys/errors.h"
 #include "sys/stdio.h"
@@ -87,12 +90,26 @@ static int jobs(const struct sh_cmd *c)
 	return 0;
 }
 
+static int kill_(const struct sh_cmd *c)
+{
+	int status = 0;
+
+	if (c->argc < 2) {
+		dprintf(2, "usage: kill %%JOB|PID...\n");
+		return 2;
+	}
+	for (int i = 1; i < c->argc; i++)
+		status |= c->argv[i][0] == '%' ? sh_kill_job(c->argv[i])
+					       : proc_kill_pid(sh.loader, c->argv[i]);
+	return status;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(const struct sh_cmd *c);
 } builtins[] = {
-	{"cd", cd},	     {"pwd", pwd},     {"exit", exit_},
-	{"export", export_}, {"unset", unset}, {"jobs", jobs},
+	{"cd", cd},	  {"pwd", pwd},	  {"exit", exit_}, {"export", export_},
+	{"unset", unset}, {"jobs", jobs}, {"kill", kill_},
 };
 
 bool sh_is_builtin(const char *name)

@@ -320,3 +320,17 @@ int sh_parse(const char *line, struct sh_list *out, sh_var_fn *var, void *ctx, c
 		out->p[out->count - 1].join = SH_JOIN_END;
 	return 0;
 }
+
+int sh_job_number(const char *word)
+{
+	int n = 0;
+
+	if (!word || word[0] != '%' || !word[1])
+		return 0;
+	for (const char *p = word + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 100000)
+			return 0; /* junk, or more jobs than a shell ever has */
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}

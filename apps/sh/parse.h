@@ -57,3 +57,6 @@ typedef const char *sh_var_fn(void *ctx, const char *name);
  * (or one that is only a comment) gives count 0.
  */
 int sh_parse(const char *line, struct sh_list *out, sh_var_fn *var, void *ctx, const char **err);
+
+/* The job a `%N` word names (kill %N): N (1 or more), or 0 when the word is not '%' and digits. */
+int sh_job_number(const char *word);

@@ -19,7 +19,8 @@
 #include "sys/stdio.h"
 #include "sys/sys.h"
 
-#define POLL_NS 20000000ull /* how often a waiting sh looks for Ctrl-C */
+#define POLL_NS	     20000000ull   /* how often a waiting sh looks for Ctrl-C */
+#define KILL_WAIT_NS 1000000000ull /* how long kill %N waits for a killed program to end */
 
 struct sh_state sh;
 
@@ -250,7 +251,7 @@ int sh_run_line(const char *line)
 	return sh.status;
 }
 
-/* Background jobs that ended: reported ("[n] Done text") and forgotten. */
+/* Background jobs that ended: reported ("[n] Done text", "[n] Killed text") and forgotten. */
 void sh_reap_jobs(bool report)
 {
 	for (int j = 0; j < SH_JOBS_MAX; j++) {
@@ -264,15 +265,40 @@ void sh_reap_jobs(bool report)
 				running++;
 				continue;
 			}
+			job->killed |= code == EXIT_KILLED;
 			sys_handle_close(job->procs[i].process);
 			job->procs[i].process = HANDLE_INVALID;
 		}
 		if (job->used && running == 0) {
 			if (report)
-				dprintf(2, "[%d] Done %s\n", j + 1, job->text);
+				dprintf(2, "[%d] %s %s\n", j + 1, job->killed ? "Killed" : "Done",
+					job->text);
 			job->used = false;
 		}
 	}
+}
+
+/*
+ * sh holds each job's process handles, so it kills them itself (no pid to
+ * look up, none that could have been reused). The wait is bounded: the
+ * next reap reports the job as killed once its programs have ended.
+ */
+int sh_kill_job(const char *word)
+{
+	int n = sh_job_number(word);
+	struct sh_job *job = n >= 1 && n <= SH_JOBS_MAX ? &sh.jobs[n - 1] : NULL;
+
+	if (!job || !job->used) {
+		dprintf(2, "kill: %s: no such job\n", word);
+		return 1;
+	}
+	kill_all(job->procs, job->count);
+	for (int i = 0; i < job->count; i++) {
+		int64_t code;
+		if (job->procs[i].process != HANDLE_INVALID)
+			sys_process_wait(job->procs[i].process, KILL_WAIT_NS, &code);
+	}
+	return 0;
 }
 
 void sh_hang_up(void)

@@ -9,7 +9,7 @@
  *   redirect.c  '<', '>', '>>', '2>' through threads that copy a stream
  *               from or to a file on fs0
  *   builtins.c  what must change the shell itself: cd, exit, export,
- *               unset, jobs, pwd
+ *               unset, jobs, pwd; and kill, which must see the jobs
  *   files.c     fs0 for sh: paths against PWD, reading a whole file
  *   complete.c  Tab: commands from PATH and builtins, paths on fs0
  */
@@ -37,6 +37,7 @@ struct sh_job {
 	bool used;
 	int count;
 	struct sh_proc procs[SH_PIPE_MAX];
+	bool killed;   /* one of its programs ended by a kill: "Killed", not "Done" */
 	char text[64]; /* the command, for `jobs` */
 };
 
@@ -61,6 +62,9 @@ struct sh_stdio {
 int sh_run_line(const char *line);
 void sh_reap_jobs(bool report);
 void sh_hang_up(void); /* sh ends: its background jobs are killed */
+/* kill %N: every program of job N killed and waited for (briefly); 0, or 1 after a line on stderr.
+ */
+int sh_kill_job(const char *word);
 /* launch.c: a started process or a negative error (reported to stderr). */
 long sh_launch(const struct sh_cmd *c, const struct sh_stdio *io);
 /* builtins.c: whether argv[0] is a builtin; sh_builtin runs it (its status). */

@@ -2,7 +2,8 @@
 /*
  * Host test of sh's parser (parse.c): quoting, expansion, operators and
  * redirections, and the errors (each with its message, never a crash),
- * plus random lines that must parse or fail cleanly under the sanitizers.
+ * `kill %N`'s job numbers (sh_job_number), plus random lines that must
+ * parse or fail cleanly under the sanitizers.
  */
 #include <string.h>
 
@@ -138,6 +139,18 @@ static void test_errors(void)
 	expect_error(huge, "line too long");
 }
 
+/* `kill %N`'s job numbers: '%' and decimal digits, anything else is none (0). */
+static void test_job_numbers(void)
+{
+	CHECK_EQ(sh_job_number("%1"), 1);
+	CHECK_EQ(sh_job_number("%7"), 7);
+	CHECK_EQ(sh_job_number("%012"), 12);
+	const char *bad[] = {"1", "%", "%x", "%1x", "% 1", "%-1", "%+1", "", "%99999999999", "1%"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(sh_job_number(bad[i]), 0);
+	CHECK_EQ(sh_job_number(NULL), 0);
+}
+
 /* Random bytes from the operator and quote alphabet: a clean parse or a clean error. */
 static void test_random(void)
 {
@@ -161,6 +174,7 @@ int main(void)
 	test_operators();
 	test_redirections();
 	test_errors();
+	test_job_numbers();
 	test_random();
 	return check_summary("sh_parse");
 }

@@ -16,8 +16,11 @@ a syntax error are one line each and the prompt comes back; a program that
 page-faults prints its one line and $? is 139; `misbehave spin` (a loop
 that reads nothing) is killed by the second Ctrl-C (0x03 on the line) and
 `misbehave deaf`, which ignores the first, too; `cat`-like reading of the
-terminal (`wc -l`) ends at the first Ctrl-C with 130; a background job
-shows in `jobs`; `exit 3` ends sh with code 3 and the console starts a new
+terminal (`wc -l`) ends at the first Ctrl-C with 130; background jobs
+(one of a single program, one a pipeline of two) show in `jobs`, `kill %2`
+ends both programs of the pipeline (`ps`), `jobs` shows it killed and job
+1 still running, `kill %1` ends that one too, and `kill %7` says `kill:
+%7: no such job`; `exit 3` ends sh with code 3 and the console starts a new
 one, in which a console command (`mem`, apps/concmd) runs. Then the stream
 server is crashed under a running sh (`svc fi stream crash`): sh reads
 end-of-stream and ends, the console starts another, and it works.
@@ -172,10 +175,38 @@ def misbehaving(run, sh, m):
               "a program reading the terminal ends at the first Ctrl-C")
 
 
+SPINNING = "ps | grep 'running  misbehave' | wc -l"  # the misbehave programs alive
+
+
 def jobs(run, sh, m):
     sh_line(sh, m, "misbehave spin &", r"^\[1\] misbehave$")
-    sh_expect(run, sh, m, "jobs", r"^\[1\] Running misbehave$",
-              "a background job runs and shows in jobs")
+    sh_line(sh, m, "misbehave spin | misbehave spin &", r"^\[2\] misbehave \| \.\.\.$")
+    lines = sh_line(sh, m, "jobs; echo listed", r"^listed$")
+    run.check(lines_matching(lines, r"^\[1\] Running misbehave$")
+              and lines_matching(lines, r"^\[2\] Running misbehave \| \.\.\.$"),
+              "background jobs run and show in jobs", "\n".join(lines[-4:]))
+    sh_expect(run, sh, m, SPINNING, r"^3$", "ps: three misbehave programs run")
+    sh_expect(run, sh, m, "kill %2; echo kill $?", r"^kill 0$", "kill %2 succeeds")
+    lines = sh_line(sh, m, "jobs; echo listed", r"^listed$")
+    run.check(lines_matching(lines, r"^\[2\] Killed misbehave \| \.\.\.$")
+              and lines_matching(lines, r"^\[1\] Running misbehave$")
+              and not lines_matching(lines, r"^\[2\] Running"),
+              "after kill %2: job 2 killed, job 1 still running", "\n".join(lines[-5:]))
+    sh_expect(run, sh, m, SPINNING, r"^1$", "kill %2 ended both programs of its pipeline")
+    sh_line(sh, m, "kill %1; echo kill $?", r"^kill 0$")
+    lines = sh_line(sh, m, "jobs; echo listed", r"^listed$")
+    run.check(lines_matching(lines, r"^\[1\] Killed misbehave$")
+              and not lines_matching(lines, r"Running"),
+              "after kill %1: jobs shows it killed, none running", "\n".join(lines[-4:]))
+    sh_expect(run, sh, m, SPINNING, r"^0$", "no misbehave program left")
+    lines = sh_line(sh, m, "kill %7; echo status $?", r"^status 1$")
+    run.check(lines_matching(lines, r"^kill: %7: no such job$"),
+              "kill %7: no such job, $? 1", "\n".join(lines[-3:]))
+    lines = sh_line(sh, m, "kill %1 x; echo status $?", r"^status 1$")
+    run.check(lines_matching(lines, r"^kill: %1: no such job$")
+              and lines_matching(lines, r"^kill: 'x' is not a pid \(a number from ps\)$"),
+              "a killed job is gone, and a word that is no pid is refused (the builtin's "
+              "shared pid path)", "\n".join(lines[-4:]))
 
 
 def stream_server_crash(run, sh, m):

@@ -1,35 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kill PID...: end programs the loader started (their pids from ps). A
+ * kill PID...: end programs the loader started (their pids from ps;
+ * proc_kill_pid, which sh's kill builtin shares). A
  * service's pid is refused: the supervisor would start it again, so the
  * message points to `svc stop NAME`. Exit code 0 when every pid was a
  * program that is now ended, 1 otherwise, 2 for usage.
  */
 #include "../proc.h"
-#include "proto/loader.h"
-#include "sys/errors.h"
 #include "sys/stdio.h"
-
-static int kill_one(handle_t loader, const char *word)
-{
-	uint64_t pid;
-	char service[32];
-
-	if (!proc_parse_pid(word, &pid)) {
-		dprintf(2, "kill: '%s' is not a pid (a number from ps)\n", word);
-		return 1;
-	}
-	long err = loader_kill(loader, pid);
-	if (err == E_OK)
-		return 0;
-	if (err == E_NOENT && proc_service_of(proc_svc(), pid, service, sizeof(service)))
-		dprintf(2, "kill: %s is the service %s: use svc stop %s\n", word, service, service);
-	else if (err == E_NOENT)
-		dprintf(2, "kill: no program with pid %s\n", word);
-	else
-		dprintf(2, "kill: %s: %s\n", word, sys_error_name(err));
-	return 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -45,6 +23,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < argc; i++)
-		status |= kill_one(loader, argv[i]);
+		status |= proc_kill_pid(loader, argv[i]);
 	return status;
 }
