@@ -36,6 +36,13 @@ long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attemp
 	return err;
 }
 
+long ipc_label_status(const struct ipc_msg *m)
+{
+	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+
+	return status < 0 && !sys_error_known(status) ? E_PROTO : status;
+}
+
 long ipc_reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
 {
 	long status = (int16_t)IPC_TAG_LABEL(m->tag);

@@ -15,7 +15,7 @@ static long call(handle_t ep, struct ipc_msg *m, int attempts, uint32_t words, u
 
 	if (err < 0)
 		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+	long status = ipc_label_status(m);
 	if (status < 0)
 		return status;
 	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_CAP(m->tag) != cap)

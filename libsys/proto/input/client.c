@@ -14,7 +14,7 @@
 
 static long status_of(const struct ipc_msg *m)
 {
-	return (int16_t)IPC_TAG_LABEL(m->tag);
+	return ipc_label_status(m);
 }
 
 long input_subscribe(handle_t ep, handle_t ntfn)

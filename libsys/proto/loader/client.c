@@ -34,7 +34,7 @@ static long put_strings(struct ipc_buffer *b, const struct loader_spawn_args *a)
 /* The reply: the process handle, or the status with the validator's reason. */
 static long take_reply(const struct ipc_msg *m, int *elf_err)
 {
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+	long status = ipc_label_status(m);
 	struct loader_spawn_reply rp = {0};
 
 	if (IPC_TAG_WORDS(m->tag) >= 1)
@@ -85,7 +85,7 @@ long loader_image(handle_t ep, const char *name, uint64_t *size)
 	long err = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
 	if (err < 0)
 		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m.tag);
+	long status = ipc_label_status(&m);
 	if (status < 0)
 		return status;
 	if (!IPC_TAG_CAP(m.tag) || IPC_TAG_WORDS(m.tag) < 1)
@@ -101,7 +101,7 @@ static long call_status(handle_t ep, struct ipc_msg *m, uint64_t timeout)
 {
 	long err = ipc_call(ep, m, timeout);
 
-	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
+	return err < 0 ? err : ipc_label_status(m);
 }
 
 /* Send a begin (its words rq) and take the session from the reply. */
@@ -217,7 +217,7 @@ long loader_list(handle_t ep, uint64_t first, struct loader_proc_entry *out, uin
 	long status = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
 
 	if (status >= 0)
-		status = (int16_t)IPC_TAG_LABEL(m.tag);
+		status = ipc_label_status(&m);
 	if (status < 0)
 		return status;
 	memcpy(&rp, m.w, sizeof(rp));
@@ -237,5 +237,5 @@ long loader_kill(handle_t ep, uint64_t pid)
 	struct ipc_msg m = {.tag = IPC_TAG(LOADER_KILL, 1, 0, 0), .w = {pid}};
 	long err = ipc_call_retry(ep, &m, TIMEOUT_NEVER, 5);
 
-	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m.tag);
+	return err < 0 ? err : ipc_label_status(&m);
 }

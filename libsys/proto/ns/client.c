@@ -18,7 +18,7 @@ long ns_lookup(handle_t ns, const char *name)
 	long err = ipc_call_retry(ns, &m, TIMEOUT_NEVER, 3);
 	if (err < 0)
 		return err;
-	int16_t status = (int16_t)IPC_TAG_LABEL(m.tag);
+	long status = ipc_label_status(&m);
 	if (status < 0)
 		return status;
 	return IPC_TAG_CAP(m.tag) ? (long)m.cap : E_INVAL;

@@ -13,7 +13,7 @@ long rtc_now(handle_t ep, struct rtc_time *t)
 
 	if (err < 0)
 		return err;
-	long status = (int16_t)IPC_TAG_LABEL(m.tag);
+	long status = ipc_label_status(&m);
 	if (status < 0)
 		return status;
 	if (IPC_TAG_WORDS(m.tag) < 6)

@@ -21,7 +21,7 @@
 
 static long reply_label(const struct ipc_msg *m)
 {
-	return (int16_t)IPC_TAG_LABEL(m->tag);
+	return ipc_label_status(m);
 }
 
 /* One call on `ep` whose reply carries a capability: that handle or an error. */

@@ -23,7 +23,7 @@ static long call_status(handle_t ep, struct ipc_msg *m, uint64_t timeout, bool i
 {
 	long err = idempotent ? ipc_call_retry(ep, m, timeout, 3) : ipc_call(ep, m, timeout);
 
-	return err < 0 ? err : (int16_t)IPC_TAG_LABEL(m->tag);
+	return err < 0 ? err : ipc_label_status(m);
 }
 
 long svc_ping(handle_t ep, uint64_t timeout)

@@ -7,9 +7,10 @@
  * there is one; no event is ever answered, and one nobody handles is
  * dropped. A call with the kernel's label cannot happen (the kernel
  * refuses it), so a GONE is an event whatever its badge. And the other
- * end: ipc_reply_status (retry.c), the check every client stub makes of a
+ * end: ipc_reply_status (retry.c), the check client stubs make of a
  * reply, takes a status no server gives (positive, or an error code that
- * does not exist: a corrupted reply) for E_PROTO.
+ * does not exist: a corrupted reply) for E_PROTO; ipc_label_status, for
+ * stubs whose protocol gives positive values, only the unknown errors.
  */
 #include <string.h>
 
@@ -136,10 +137,31 @@ static void test_reply_status(void)
 			CHECK_EQ(status_of((uint16_t)x, 1), E_PROTO);
 }
 
+static long label_status(uint16_t label)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(label, 3, 0, 0)};
+
+	return ipc_label_status(&m);
+}
+
+/* The label alone: positive values are a protocol's, unknown errors are E_PROTO. */
+static void test_label_status(void)
+{
+	CHECK_EQ(label_status(0), E_OK);
+	CHECK_EQ(label_status(7), 7);
+	CHECK_EQ(label_status(0x7FFF), 0x7FFF);
+	CHECK_EQ(label_status((uint16_t)E_NOENT), E_NOENT);
+	CHECK_EQ(label_status((uint16_t)E_RESTARTED), E_RESTARTED);
+	for (uint32_t x = 0x8000; x < 0x10000; x++)
+		CHECK_EQ(label_status((uint16_t)x),
+			 sys_error_known((int16_t)x) ? (int16_t)x : E_PROTO);
+}
+
 int main(void)
 {
 	test_plain_server();
 	test_kinds_and_parts();
 	test_reply_status();
+	test_label_status();
 	return check_summary("server_events");
 }

@@ -98,6 +98,12 @@ long ipc_call_retry(handle_t ep, struct ipc_msg *m, uint64_t timeout, int attemp
  * carries exactly `words` words, at most `bytes` bytes and no capability.
  */
 long ipc_reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes);
+/*
+ * A reply's label as a status: an error of the list, 0, or a positive value
+ * a protocol defines; a negative label outside the error list (a corrupted
+ * reply) is E_PROTO. For stubs whose reply shape ipc_reply_status cannot check.
+ */
+long ipc_label_status(const struct ipc_msg *m);
 
 #ifndef HOST_TEST /* host tests link fake transports under these names instead */
 #include "sys/ipc_inline.h"
