@@ -227,6 +227,9 @@ static struct fs_server fss = {&fake_ops, NULL, 0};
 static struct server srv;
 static struct fs_client client;
 
+/* How every test reads: at most MAX bytes, through the scratch buffer. */
+static const struct fs_object_read how = {.max = MAX, .va = (uintptr_t)scratch};
+
 static long check_elf(const void *bytes, uint64_t size)
 {
 	return size < 4 || memcmp(bytes,
@@ -267,7 +270,6 @@ static void check_clean(int handed_out)
 
 static void test_normal(void)
 {
-	const struct fs_object_read how = {.max = MAX, .va = (uintptr_t)scratch};
 	handle_t image = HANDLE_INVALID;
 	uint64_t size = 0;
 
@@ -286,7 +288,6 @@ static void test_normal(void)
 
 static void test_refused(void)
 {
-	const struct fs_object_read how = {.max = MAX, .va = (uintptr_t)scratch};
 	handle_t image = HANDLE_INVALID;
 	uint64_t size = 99;
 
@@ -310,15 +311,15 @@ static void test_refused(void)
 
 static void test_check(void)
 {
-	const struct fs_object_read how = {
+	const struct fs_object_read elf = {
 		.max = MAX, .va = (uintptr_t)scratch, .check = check_elf};
 	handle_t image = HANDLE_INVALID;
 	uint64_t size;
 
-	CHECK_EQ(fs_read_object(&client, "/text", &how, &image, &size), E_NOEXEC);
+	CHECK_EQ(fs_read_object(&client, "/text", &elf, &image, &size), E_NOEXEC);
 	CHECK_EQ(image, HANDLE_INVALID);
 	check_clean(0);
-	CHECK_EQ(fs_read_object(&client, "/bin/prog", &how, &image, &size), E_OK);
+	CHECK_EQ(fs_read_object(&client, "/bin/prog", &elf, &image, &size), E_OK);
 	CHECK(holds(image, "/bin/prog", 5000));
 	CHECK_EQ(sys_handle_close(image), E_OK);
 }
@@ -326,7 +327,6 @@ static void test_check(void)
 /* By path: the mount's client, relative paths against the current directory, "/mnt". */
 static void test_vfs(void)
 {
-	const struct fs_object_read how = {.max = MAX, .va = (uintptr_t)scratch};
 	handle_t image = HANDLE_INVALID;
 	uint64_t size;
 
