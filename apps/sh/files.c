@@ -16,8 +16,7 @@
 #include "sys/lock.h"
 #include "sys/sys.h"
 
-#define IMAGE_VA 0x0000630000000000ull
-#define PAGE	 4096u
+#define IMAGE_VA 0x0000630000000000ull /* where a program's file is read into */
 
 static struct sys_lock fs_lock;
 
@@ -46,46 +45,12 @@ long sh_stat(const char *path, struct fs_stat *st)
 	return err;
 }
 
-/* Call with the lock held. */
-static long read_into(int fd, uint64_t size, handle_t *image)
-{
-	uint64_t bytes = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	long m = sys_mobj_create(bytes, 0);
-	long err = m < 0 ? m
-			 : sys_mobj_map(HANDLE_SELF, (handle_t)m, IMAGE_VA, 0, bytes,
-					R_READ | R_WRITE);
-
-	if (err == E_OK) {
-		long done = vfs_pread(fd, (void *)IMAGE_VA, size, 0);
-		sys_unmap(HANDLE_SELF, IMAGE_VA, bytes);
-		err = done < 0 ? done : (uint64_t)done != size ? E_IO : E_OK; /* E_IO: it shrank */
-	}
-	if (err != E_OK && m >= 0)
-		sys_handle_close((handle_t)m);
-	if (err == E_OK)
-		*image = (handle_t)m;
-	return err;
-}
-
 long sh_load(const char *path, handle_t *image, uint64_t *size)
 {
-	struct fs_stat st;
+	const struct fs_object_read how = {.max = LOADER_MAX_IMAGE, .va = IMAGE_VA};
 
 	sh_fs_lock();
-	long err = vfs_open(path, VFS_O_READ);
-	int fd = (int)err;
-	if (fd >= 0) {
-		err = vfs_fstat(fd, &st);
-		if (err == E_OK && (st.attr & FS_STAT_DIR))
-			err = E_ISDIR;
-		else if (err == E_OK && (st.size == 0 || st.size > LOADER_MAX_IMAGE))
-			err = E_RANGE;
-		else if (err == E_OK)
-			err = read_into(fd, st.size, image);
-		vfs_close(fd);
-	}
+	long err = vfs_read_object(path, &how, image, size);
 	sh_fs_unlock();
-	if (err == E_OK)
-		*size = st.size;
 	return err;
 }

@@ -13,7 +13,6 @@
 
 #define FS_ENDPOINT  "fs0"
 #define FS_BYTES     (64u * 1024)
-#define PAGE	     4096u
 #define CALL_TIMEOUT (5000 * MS)
 #define RETRY_NS     (1000 * MS)
 #define RETRY_MAX_NS (32000 * MS)
@@ -28,29 +27,10 @@ void tty_sh_init(struct tty_sh *t, handle_t loader, uintptr_t fs_va, uintptr_t i
 /* The file of sh into a memory object of its own. */
 static long load_sh(struct tty_sh *t, handle_t *image, uint64_t *size)
 {
-	struct fs_stat st;
-	uint64_t got = 0;
-	int fd;
+	const struct fs_object_read how = {.max = LOADER_MAX_IMAGE, .va = t->image_va};
 	long err = fs_connect(&t->fs, FS_ENDPOINT, t->fs_va, FS_BYTES, CALL_TIMEOUT);
 
-	if (err == E_OK)
-		err = fs_open(&t->fs, TTY_SH_PATH, 0, &fd, &st);
-	if (err != E_OK)
-		return err;
-	uint64_t pages = (st.size + PAGE - 1) / PAGE * PAGE;
-	long m = st.size == 0 || st.size > LOADER_MAX_IMAGE ? E_RANGE : sys_mobj_create(pages, 0);
-	if (m >= 0 && (err = sys_mobj_map(HANDLE_SELF, (handle_t)m, t->image_va, 0, pages,
-					  R_READ | R_WRITE)) == E_OK) {
-		err = fs_read(&t->fs, fd, 0, (void *)t->image_va, st.size, &got);
-		sys_unmap(HANDLE_SELF, t->image_va, pages);
-	}
-	fs_close(&t->fs, fd);
-	err = m < 0 ? m : err != E_OK ? err : got != st.size ? E_IO : E_OK;
-	if (err != E_OK && m >= 0)
-		sys_handle_close((handle_t)m);
-	*image = (handle_t)m;
-	*size = st.size;
-	return err;
+	return err != E_OK ? err : fs_read_object(&t->fs, TTY_SH_PATH, &how, image, size);
 }
 
 /* Our ends of e opened into in and out: all or none. */

@@ -11,7 +11,7 @@ Typed into /bin/sh on the serial console: `mount` shows both, with the second at
 name and list, print, copy (both ways between the volumes), move (within a
 volume and across, which copies), make and remove files and directories,
 dump bytes and report free space; errors name the path and the reason and
-exit 1; sh and the loader refuse a directory, a text file and a
+exit 1; sh and the loader refuse a directory, an empty file, a text file and a
 truncated ELF by path; after a crash of fat, and of the loader, programs still start
 from /bin. After a clean shutdown the host checks both images with
 `fsck.fat -n` and compares every name and byte with mdir and mtype."""
@@ -109,6 +109,8 @@ def check_loader(run, sh):
            "the loader refuses a text file")
     expect(run, sh, "/mnt/share/trunc", r"^sh: /mnt/share/trunc: not a program "
            r"\(ELF error -?\d+\)$", "the loader refuses a truncated ELF")
+    expect(run, sh, "/mnt/share/empty", r"^sh: /mnt/share/empty: cannot start: E_RANGE$",
+           "sh refuses an empty file (vfs_read_object)")
     expect(run, sh, "nosuchtool", r"^sh: nosuchtool: command not found$",
            "sh and the loader refuse a missing name")
     run_tool(sh, "/mnt/share/../../bin/ls /mnt/share/new", r"^moved\.txt$", run=run,

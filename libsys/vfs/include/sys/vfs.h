@@ -126,6 +126,12 @@ long vfs_mount_refresh(void);
  * its own clients, keeps both short. */
 void vfs_set_timeout(uint64_t timeout, int attempts);
 
+/* The whole file at path into a new memory object (proto/fs.h, fs_read_object, on the path's
+ * mount): *image holds its *size bytes; E_ISDIR, E_RANGE (empty, or over how->max), E_IO (short).
+ */
+long vfs_read_object(const char *path, const struct fs_object_read *how, handle_t *image,
+		     uint64_t *size);
+
 /* A short message for an error, as file tools print it ("no such file or directory"). */
 const char *vfs_strerror(long err);
 

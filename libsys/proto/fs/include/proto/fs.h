@@ -274,6 +274,27 @@ long fs_statfs(struct fs_client *c, struct fs_statfs *out, char label[12]);
 long fs_settime(struct fs_client *c, const char *path, uint64_t stamp);
 long fs_instance(struct fs_client *c, uint64_t *instance);
 
+/*
+ * A whole file into a memory object of its own (object.c, target only): how
+ * fs_read_object reads. The object is mapped at va (a free range of the
+ * caller's, max rounded up to pages) only while it is filled; check, if set,
+ * sees the bytes there and its error refuses the file (the loader's ELF magic).
+ */
+struct fs_object_read {
+	uint64_t max; /* the largest file taken */
+	uintptr_t va;
+	long (*check)(const void *bytes, uint64_t size);
+};
+/*
+ * The file at path (opened for reading and closed again) into a new memory
+ * object, *image, holding its *size bytes. E_ISDIR for a directory, E_RANGE
+ * for an empty file or one over how->max, E_IO when it reads shorter than
+ * it said (it changed under us); on an error no object is left. *size is the
+ * file's size whenever the file could be opened (0 otherwise).
+ */
+long fs_read_object(struct fs_client *c, const char *path, const struct fs_object_read *how,
+		    handle_t *image, uint64_t *size);
+
 /* ---- the server side: requests checked, then the ops ---- */
 
 enum fs_dir { FS_DIR_READ, FS_DIR_WRITE };
