@@ -45,14 +45,12 @@ long ipc_label_status(const struct ipc_msg *m)
 
 long ipc_reply_status(const struct ipc_msg *m, uint32_t words, uint32_t bytes)
 {
-	long status = (int16_t)IPC_TAG_LABEL(m->tag);
+	long status = ipc_label_status(m);
 
 	/* A server answers 0 or an error it knows: anything else is no answer (a corrupted reply).
 	 */
-	if (status < 0)
-		return sys_error_known(status) ? status : E_PROTO;
-	if (status > 0)
-		return E_PROTO;
+	if (status != E_OK)
+		return status > 0 ? E_PROTO : status;
 	if (IPC_TAG_WORDS(m->tag) != words || IPC_TAG_BYTES(m->tag) > bytes || IPC_TAG_CAP(m->tag))
 		return E_PROTO;
 	return E_OK;
