@@ -149,6 +149,18 @@ static FAST bool may_run_now(const struct thread *t)
 	return (runq_bitmap >> t->prio) <= 1;
 }
 
+/* wait_queue_remove(t) for `t`, the head of `wq`, a queue other than a run queue. */
+static FAST void pop_head(struct wait_queue *wq, struct thread *t)
+{
+	wq->head = t->next;
+	if (t->next)
+		t->next->prev = NULL;
+	else
+		wq->tail = NULL;
+	t->next = NULL;
+	t->wq = NULL;
+}
+
 /* deliver() for a word-only message: tag, badge, words (zero past the count). */
 static FAST void move_words(const struct trap_frame *s, struct trap_frame *d, uint64_t tag,
 			    uint64_t badge)
@@ -225,7 +237,7 @@ struct trap_frame *fastpath_call(struct trap_frame *tf)
 	struct thread *dest = ep->receivers.head;
 	if (!dest || dest->on_timer || !may_run_now(dest))
 		return NULL;
-	wait_queue_unlink_head(&ep->receivers, dest); /* the point of no return */
+	pop_head(&ep->receivers, dest); /* the point of no return */
 	move_words(tf, dest->tf, tag, s->badge);
 	dest->wake_result = E_OK;
 	dest->reason = B_NONE;
@@ -404,7 +416,7 @@ struct trap_frame *fastpath_irq_signal(struct trap_frame *tf, struct ntfn *n, ui
 	if (!fastpath_on || !(tf->cs & 3) || !bits || !w || w->prio <= cur->prio ||
 	    (runq_bitmap >> w->prio) || !is_parked(w))
 		return NULL;
-	wait_queue_unlink_head(&n->waiters, w); /* the point of no return */
+	pop_head(&n->waiters, w); /* the point of no return */
 	if (w->on_timer)
 		thread_arm_timeout(w, TIMEOUT_NEVER);
 	w->reason = B_NONE;

@@ -55,9 +55,16 @@ struct thread *wait_queue_pop(struct wait_queue *wq)
 
 	if (!t)
 		return NULL;
-	wait_queue_unlink_head(wq, t);
-	if (!wq->head && wq >= runq && wq < runq + SCHED_PRIORITIES)
-		runq_bitmap &= ~(1u << (wq - runq));
+	wq->head = t->next;
+	if (t->next) {
+		t->next->prev = NULL;
+	} else {
+		wq->tail = NULL;
+		if (wq >= runq && wq < runq + SCHED_PRIORITIES)
+			runq_bitmap &= ~(1u << (wq - runq));
+	}
+	t->next = NULL;
+	t->wq = NULL;
 	return t;
 }
 

@@ -133,21 +133,6 @@ static inline void wait_queue_push(struct wait_queue *wq, struct thread *t)
 	t->wq = wq;
 }
 
-/*
- * Unlink `t`, the head of `wq`; inline for the IPC fastpath. Like
- * wait_queue_push, no scheduler bookkeeping: wait_queue_pop adds it.
- */
-static inline void wait_queue_unlink_head(struct wait_queue *wq, struct thread *t)
-{
-	wq->head = t->next;
-	if (t->next)
-		t->next->prev = NULL;
-	else
-		wq->tail = NULL;
-	t->next = NULL;
-	t->wq = NULL;
-}
-
 void thread_forget_timer(struct thread *t);
 /* (Re)arm the current thread's timeout; TIMEOUT_NEVER disarms it. */
 void thread_arm_timeout(struct thread *t, uint64_t timeout_ns);
