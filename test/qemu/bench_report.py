@@ -101,7 +101,7 @@ def derived(ours):
         fat, raw = ours.get(f"fat_{kind}_per_mib"), ours.get(f"fat_raw_{kind}_per_mib")
         if fat and raw:
             out[f"fat_{kind}_ratio_to_raw"] = round(raw / fat, 3)
-    # the whole 64 MiB: the median request 63 or 64 times and the one-off work beside it
+    # the whole 64 MiB: the cheapest request 63 or 64 times and the one-off work beside it
     first, sync, flush = (ours.get(k) for k in ("fat_read_first_mib", "fat_write_fsync",
                                                   "fat_raw_write_flush"))
     if first and ours.get("fat_read_per_mib") and ours.get("fat_raw_read_per_mib"):
