@@ -85,6 +85,7 @@ struct fat_node {
 	struct fat_stamp created, modified;
 	uint16_t accessed;
 	uint32_t hint_index, hint_cluster; /* cluster number hint_index of the chain (0: none) */
+	uint64_t hint_gen; /* the volume's chain generation the hint was found under */
 };
 
 struct fat_stat {

@@ -62,6 +62,24 @@ struct fat_free_hint {
 #define FAT_DIR_INDEXES 8
 struct dir_index;
 
+/* Clusters index .. index + count - 1 of a chain are cluster .. cluster + count - 1. */
+struct fat_extent {
+	uint32_t index, cluster, count;
+};
+#define FAT_EXTENT_MAPS 8
+#define FAT_EXTENT_RUNS 64
+
+/*
+ * The runs of one chain found so far, from its first cluster on (extent.c):
+ * facts about the table, good while the volume's chain_gen is still `gen`.
+ */
+struct fat_extent_map {
+	uint32_t first; /* the chain's first cluster (0: the slot is unused) */
+	uint32_t nruns;
+	uint64_t gen, used; /* chain_gen when built; use stamp, for the least recently used */
+	struct fat_extent runs[FAT_EXTENT_RUNS]; /* by index, each after the one before */
+};
+
 struct fat_vol {
 	struct fat_cache cache;
 	enum fat_type type;
@@ -83,6 +101,15 @@ struct fat_vol {
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */
+	/*
+	 * Bumped by every table write that can take a cluster out of a chain (an
+	 * entry freed or cut with an end mark, table_set): extent maps and nodes'
+	 * hints made under an older value are stale. Growing a chain (a link over
+	 * its end mark, free entries linked) changes no link that was followed.
+	 */
+	uint64_t chain_gen;
+	struct fat_extent_map maps[FAT_EXTENT_MAPS];
+	uint64_t map_clock;
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 };
@@ -110,6 +137,19 @@ long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
 long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next);
 /* How many clusters from cl on (at most max) are linked one after the other on the disk. */
 uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
+
+/* ---- extent.c: runs of files' chains, kept between requests ---- */
+
+/*
+ * Cluster number `index` of the chain from `first` (*cl) and how many clusters
+ * from it on follow it on the disk (*count, at least 1; all of the `want` from
+ * index on if they do), with the chain mapped ahead of index but not past
+ * `last` (the file's last cluster). E_CORRUPT when the chain is damaged or
+ * ends before index; E_NOSPACE when the chain has more runs than a map holds
+ * (walk it instead).
+ */
+long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t want, uint32_t last,
+		 uint32_t *cl, uint32_t *count);
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*

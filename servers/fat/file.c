@@ -23,6 +23,20 @@
 
 #define RUN_CLUSTERS_MAX 256 /* clusters in one direct transfer */
 
+/* Cluster number `index` of n's chain is cl, as the table is now. */
+static void set_hint(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t cl)
+{
+	n->hint_index = index;
+	n->hint_cluster = cl;
+	n->hint_gen = v->chain_gen;
+}
+
+/* Whether n's hint may be followed: made since the last change that took clusters from a chain. */
+static bool hint_ok(const struct fat_vol *v, const struct fat_node *n, uint32_t index)
+{
+	return n->hint_cluster && n->hint_index <= index && n->hint_gen == v->chain_gen;
+}
+
 /*
  * Cluster number `index` of n's chain; with grow, missing clusters are added.
  * The cluster holding the file's last byte must end the chain: a chain that
@@ -42,7 +56,7 @@ static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool gro
 			return r;
 		n->first = cl;
 	}
-	if (n->hint_cluster && n->hint_index <= index) {
+	if (hint_ok(v, n, index)) {
 		cl = n->hint_cluster;
 		at = n->hint_index;
 	}
@@ -63,30 +77,46 @@ static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool gro
 		r = E_CORRUPT;
 	if (index == last && r < 0)
 		return r;
-	n->hint_index = index;
-	n->hint_cluster = cl;
+	set_hint(v, n, index, cl);
 	*out = cl;
 	return E_OK;
 }
 
-/* Whole clusters from a cluster boundary straight into buf. */
-static long read_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t cl,
-		     uint8_t *buf, size_t left, size_t *got)
+/* E_CORRUPT if cl, cluster number `index` of n, is the file's last and its chain goes on. */
+static long check_end(struct fat_vol *v, const struct fat_node *n, uint32_t index, uint32_t cl)
 {
-	uint32_t max = (uint32_t)(left / v->cluster_bytes);
-	uint32_t k = table_contiguous(v, cl, max < RUN_CLUSTERS_MAX ? max : RUN_CLUSTERS_MAX);
-	uint32_t last = (n->size - 1) / v->cluster_bytes, next;
+	uint32_t next;
+	long r = index == (n->size - 1) / v->cluster_bytes ? table_next(v, cl, &next) : E_OK;
+
+	return r == E_OK && index == (n->size - 1) / v->cluster_bytes && next ? E_CORRUPT : r;
+}
+
+/*
+ * Cluster number `index` of n (*cl) and how many clusters from it on lie one
+ * after the other on the disk (*count): from the chain's extent map, or, when
+ * the map cannot hold the chain, by a walk from the node's hint.
+ */
+static long locate(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t want,
+		   uint32_t *cl, uint32_t *count)
+{
+	uint32_t last = (n->size - 1) / v->cluster_bytes;
+	long r = extent_find(v, n->first, index, want, last, cl, count);
+
+	if (r != E_NOSPACE)
+		return r;
+	r = seek(v, n, index, false, cl);
+	if (r == E_OK)
+		*count = table_contiguous(v, *cl, want);
+	return r;
+}
+
+/* Whole clusters from a cluster boundary straight into buf: k of them, from cl on. */
+static long read_run(struct fat_vol *v, uint32_t cl, uint32_t k, uint8_t *buf, size_t *got)
+{
 	long r = cache_read_direct(&v->cache, fat_cluster_lba(v, cl), k * v->spc, buf);
 
-	if (r == E_OK && index + k - 1 == last && (r = table_next(v, cl + k - 1, &next)) == E_OK &&
-	    next)
-		r = E_CORRUPT; /* the chain goes on past the file's last cluster */
-	if (r < 0)
-		return r;
-	n->hint_index = index + k - 1;
-	n->hint_cluster = cl + k - 1;
-	*got = (size_t)k * v->cluster_bytes;
-	return E_OK;
+	*got = r == E_OK ? (size_t)k * v->cluster_bytes : 0;
+	return r;
 }
 
 /* Up to the end of one sector through the cache. */
@@ -104,6 +134,31 @@ static long read_piece(struct fat_vol *v, uint32_t cl, uint32_t in, uint8_t *buf
 	return E_OK;
 }
 
+/*
+ * Bytes of n from `at` into buf (at most left, inside the file): whole
+ * clusters in one run around the cache, or the rest of a sector through it.
+ */
+static long read_at(struct fat_vol *v, struct fat_node *n, uint64_t at, uint8_t *buf, size_t left,
+		    size_t *got)
+{
+	uint32_t index = (uint32_t)(at / v->cluster_bytes), in = at % v->cluster_bytes, cl, k;
+	size_t whole = in == 0 ? left / v->cluster_bytes : 0;
+	uint32_t want = whole < RUN_CLUSTERS_MAX ? (uint32_t)whole : RUN_CLUSTERS_MAX;
+	long r = locate(v, n, index, want ? want : 1, &cl, &k);
+
+	if (r < 0)
+		return r;
+	k = want == 0 ? 1 : k < want ? k : want;
+	r = check_end(v, n, index + k - 1, cl + k - 1);
+	if (r == E_OK && want)
+		r = read_run(v, cl, k, buf, got);
+	else if (r == E_OK)
+		r = read_piece(v, cl, in, buf, left, got);
+	if (r == E_OK)
+		set_hint(v, n, index + k - 1, cl + k - 1);
+	return r;
+}
+
 long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, size_t len,
 	      size_t *done)
 {
@@ -115,14 +170,8 @@ long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, si
 	if (len > n->size - off)
 		len = (size_t)(n->size - off);
 	while (*done < len) {
-		uint64_t at = off + *done;
-		uint32_t index = (uint32_t)(at / v->cluster_bytes), in = at % v->cluster_bytes, cl;
-		size_t got = 0, left = len - *done;
-		long r = seek(v, n, index, false, &cl);
-		if (r == E_OK && in == 0 && left >= v->cluster_bytes)
-			r = read_run(v, n, index, cl, (uint8_t *)buf + *done, left, &got);
-		else if (r == E_OK)
-			r = read_piece(v, cl, in, (uint8_t *)buf + *done, left, &got);
+		size_t got = 0;
+		long r = read_at(v, n, off + *done, (uint8_t *)buf + *done, len - *done, &got);
 		if (r < 0)
 			return r;
 		*done += got;
@@ -169,7 +218,7 @@ static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, ui
 {
 	uint32_t next, got;
 
-	if (index == 0 || !n->hint_cluster || n->hint_index != index - 1 ||
+	if (index == 0 || !hint_ok(v, n, index - 1) || n->hint_index != index - 1 ||
 	    (uint64_t)index * v->cluster_bytes < n->size)
 		return E_NOSPACE;
 	long r = table_next(v, n->hint_cluster, &next);
@@ -179,8 +228,7 @@ static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, ui
 		return E_NOSPACE;
 	*first = n->hint_cluster + 1;
 	*k = got;
-	n->hint_index = index + got - 1;
-	n->hint_cluster = *first + got - 1;
+	set_hint(v, n, index + got - 1, *first + got - 1);
 	return E_OK;
 }
 
@@ -207,8 +255,7 @@ static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uin
 	if (*k < max && table_next(v, *first + *k - 1, &next) == E_OK && next == 0 &&
 	    table_extend_run(v, *first + *k - 1, max - *k, &got) == E_OK)
 		*k += got;
-	n->hint_index = index + *k - 1;
-	n->hint_cluster = *first + *k - 1;
+	set_hint(v, n, index + *k - 1, *first + *k - 1);
 	return E_OK;
 }
 
@@ -346,10 +393,12 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 	e.loc = n->loc;
 	uint32_t parent = n->parent, first = n->first;
 	uint32_t hi = n->hint_index, hc = n->hint_cluster;
+	uint64_t hg = n->hint_gen;
 	dir_node_from(v, parent, &e, n);
 	if (n->first == first) {
 		n->hint_index = hi;
 		n->hint_cluster = hc;
+		n->hint_gen = hg;
 	}
 	return E_OK;
 }

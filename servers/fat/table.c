@@ -157,6 +157,8 @@ long table_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 {
 	if (!fat_cluster_ok(v, cl) || v->read_only)
 		return v->read_only ? E_RIGHTS : E_CORRUPT;
+	if (!fat_cluster_ok(v, val))
+		v->chain_gen++; /* freed or cut: a chain may have lost clusters (extent.c) */
 	return raw_set(v, cl, val);
 }
 
@@ -206,19 +208,61 @@ static uint32_t pairs_matching(const uint8_t *p, uint32_t want, uint32_t step, u
 	return n;
 }
 
+/* Four FAT32 entries as one vector: unaligned, and read through any type. */
+typedef uint32_t fat_v4u __attribute__((vector_size(16), aligned(4), may_alias));
+typedef uint64_t fat_v2q __attribute__((vector_size(16)));
+
+#define VECS	    8	       /* vectors compared per loop step */
+#define VEC_ENTRIES (4 * VECS) /* entries per loop step */
+
+/*
+ * FAT32 entries at p that hold want + step * k (k-th), at most max:
+ * VEC_ENTRIES per loop step, each vector XORed with the values it should
+ * hold, the results ORed and masked (the top four bits are reserved) before
+ * one test; the rest two and one at a time. Inlined into each caller, so a
+ * constant step folds (for step 0 the XORs go).
+ */
+static inline __attribute__((always_inline)) uint32_t
+vectors_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
+{
+	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF};
+	const uint32_t ahead = VEC_ENTRIES * step;
+	fat_v4u e[VECS];
+	uint32_t n = 0;
+
+#pragma GCC unroll 8
+	for (uint32_t k = 0; k < VECS; k++)
+		e[k] = (fat_v4u){want, want + step, want + 2 * step, want + 3 * step} +
+		       4 * k * step;
+	for (; n + VEC_ENTRIES <= max; n += VEC_ENTRIES) {
+		const fat_v4u *q = (const fat_v4u *)(p + 4 * n);
+		fat_v4u d = q[0] ^ e[0];
+#pragma GCC unroll 8
+		for (uint32_t k = 1; k < VECS; k++)
+			d |= q[k] ^ e[k];
+		fat_v2q any = (fat_v2q)(d & mask);
+		if (any[0] | any[1])
+			break;
+#pragma GCC unroll 8
+		for (uint32_t k = 0; k < VECS; k++)
+			e[k] += ahead;
+	}
+	return n + pairs_matching(p + 4 * n, want + step * n, step, max - n);
+}
+
 /*
  * Entries at p (`width` bytes each) from cluster cl on that hold `want` plus
  * their distance from cl (want + k for the k-th; step 0 compares with want
  * alone), at most max: the tight loop under the run scans below (FAT32's
  * entries two at a time).
  */
-static uint32_t entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step,
-				 uint32_t max)
+static inline __attribute__((always_inline)) uint32_t
+entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step, uint32_t max)
 {
 	uint32_t n = 0;
 
 	if (width == 4)
-		return pairs_matching(p, want, step, max);
+		return vectors_matching(p, want, step, max);
 	for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
 		;
 	return n;

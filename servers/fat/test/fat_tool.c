@@ -15,6 +15,14 @@
  *     bulk PATH OFF LEN SEED   LEN bytes of a pattern in one write; prints the device
  *                        requests it took (reads=R writes=W)
  *     coherent PATH      small and large reads and writes that overlap, checked (1 MiB file)
+ *     seqread PATH PIECE  the file read whole in PIECE-byte calls, the node refreshed
+ *                        before each (as fs.c does); prints bytes, an FNV-1a hash and the
+ *                        device requests (bytes=B hash=H reads=R)
+ *     stale PATH         two handles on one file: one reads it whole, the other cuts it
+ *                        and writes it again (new clusters); the first must read the new
+ *                        bytes, and past a cut a short read, never a cluster it had seen
+ *     interleave A B N   N clusters of bulk patterns 11 and 12 appended to A and B in
+ *                        turn (chains of one-cluster runs), then read back in pieces
  *     dirty              whether the volume was left dirty (1 or 0) and clusters repaired
  *     tree PATH          every entry below PATH (8 levels at most): path, size and an
  *                        FNV-1a hash of a file's bytes, or the error reading it
@@ -226,6 +234,132 @@ static long expect_bulk(struct fat_vol *v, struct fat_node *n, uint64_t off, siz
 	return r;
 }
 
+/* The file read whole in `piece`-byte calls, each after fat_node_refresh, as the server does. */
+static long cmd_seqread(struct fat_vol *v, const char *path, size_t piece)
+{
+	uint8_t *buf = malloc(piece ? piece : 1);
+	uint64_t off = 0, h = 0xcbf29ce484222325ull, r0, w0, r1, w1;
+	struct fat_node n;
+	size_t got = 1;
+	long r = buf && piece ? fat_lookup(v, path, &n) : E_INVAL;
+
+	fat_requests(v, &r0, &w0);
+	while (r == E_OK && got > 0 && (r = fat_node_refresh(v, &n)) == E_OK) {
+		r = fat_read(v, &n, off, buf, piece, &got);
+		for (size_t i = 0; r == E_OK && i < got; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ull;
+		off += got;
+	}
+	fat_requests(v, &r1, &w1);
+	printf("bytes=%llu hash=%016llx reads=%llu\n", (unsigned long long)off,
+	       (unsigned long long)h, (unsigned long long)(r1 - r0));
+	free(buf);
+	return r;
+}
+
+/* Bytes of the file from off through a node refreshed first, as a second handle would. */
+static long read_fresh(struct fat_vol *v, struct fat_node *n, uint64_t off, uint8_t *buf,
+		       size_t len, size_t *got)
+{
+	long r = fat_node_refresh(v, n);
+	return r == E_OK ? fat_read(v, n, off, buf, len, got) : r;
+}
+
+/* Whether buf holds got bytes of seed's pattern from off, got being want. */
+static bool holds(const uint8_t *buf, uint64_t off, size_t got, size_t want, unsigned seed)
+{
+	for (size_t i = 0; i < got; i++)
+		if (buf[i] != bulk_byte(off + i, seed))
+			return false;
+	return got == want;
+}
+
+/* The volume's cluster size in bytes. */
+static size_t cluster_bytes(struct fat_vol *v)
+{
+	struct fat_statfs st;
+	fat_statfs(v, &st);
+	return st.cluster_bytes;
+}
+
+/*
+ * Handle a reads PATH whole (its hint and the chain's map reach the end);
+ * handle b cuts the file to one cluster and writes it whole again with
+ * another pattern in half clusters (so new clusters come from the free
+ * search, past the ones freed), then cuts it to half a cluster.
+ * a must see the new bytes where its old hint pointed, then a short read.
+ */
+static long cmd_stale(struct fat_vol *v, const char *path)
+{
+	static uint8_t buf[1 << 20];
+	size_t cb = cluster_bytes(v), size = 16 * cb, got, done;
+	struct fat_node a, b;
+	long r = size <= sizeof(buf) ? open_or_create(v, path, &a) : E_RANGE;
+
+	for (size_t i = 0; i < size; i++)
+		buf[i] = bulk_byte(i, 1);
+	if (r == E_OK && (r = fat_truncate(v, &a, 0)) == E_OK)
+		r = fat_write(v, &a, 0, buf, size, &done);
+	if (r == E_OK && (r = read_fresh(v, &a, 0, buf, size, &got)) == E_OK)
+		r = holds(buf, 0, got, size, 1) ? fat_lookup(v, path, &b) : E_PROTO;
+	if (r == E_OK)
+		r = fat_truncate(v, &b, cb);
+	for (size_t i = 0; i < size; i++)
+		buf[i] = bulk_byte(i, 2);
+	/* Half clusters: each new one taken from the free search, not the ones just freed. */
+	for (size_t off = 0; r == E_OK && off < size; off += cb / 2)
+		r = fat_write(v, &b, off, buf + off, cb / 2, &done);
+	if (r == E_OK && (r = read_fresh(v, &a, size - cb, buf, cb, &got)) == E_OK)
+		r = holds(buf, size - cb, got, cb, 2) ? E_OK : E_PROTO;
+	if (r == E_OK && (r = read_fresh(v, &a, 5 * cb + 3, buf, 3 * cb, &got)) == E_OK)
+		r = holds(buf, 5 * cb + 3, got, 3 * cb, 2) ? E_OK : E_PROTO;
+	if (r == E_OK)
+		r = fat_truncate(v, &b, cb / 2);
+	if (r == E_OK && (r = read_fresh(v, &a, 0, buf, size, &got)) == E_OK)
+		r = holds(buf, 0, got, cb / 2, 2) ? E_OK : E_PROTO;
+	if (r == E_OK && (r = read_fresh(v, &a, size - cb, buf, cb, &got)) == E_OK)
+		r = got == 0 ? E_OK : E_PROTO;
+	return r;
+}
+
+/* Both files read whole in pieces of `piece` bytes, checked against their patterns. */
+static long check_patterns(struct fat_vol *v, struct fat_node *n, size_t size, size_t piece)
+{
+	static uint8_t buf[1 << 20];
+	long r = E_OK;
+
+	for (size_t off = 0, got = 0; r == E_OK && off < size; off += got) {
+		size_t want = size - off < piece ? size - off : piece;
+		r = read_fresh(v, &n[0], off, buf, want, &got);
+		if (r == E_OK && !holds(buf, off, got, want, 11))
+			r = E_PROTO;
+		if (r == E_OK && (r = read_fresh(v, &n[1], off, buf, want, &got)) == E_OK)
+			r = holds(buf, off, got, want, 12) ? E_OK : E_PROTO;
+	}
+	return r;
+}
+
+/* Two files grown a cluster at a time in turn: chains of one-cluster runs, read back. */
+static long cmd_interleave(struct fat_vol *v, const char *pa, const char *pb, size_t count)
+{
+	static uint8_t buf[1 << 16];
+	static const size_t pieces[] = {1 << 20, 4096, 100003, 6145};
+	size_t cb = cluster_bytes(v), done;
+	struct fat_node n[2];
+	long r = cb <= sizeof(buf) ? open_or_create(v, pa, &n[0]) : E_RANGE;
+
+	if (r == E_OK)
+		r = open_or_create(v, pb, &n[1]);
+	for (size_t i = 0; r == E_OK && i < 2 * count; i++) {
+		for (size_t k = 0; k < cb; k++)
+			buf[k] = bulk_byte((i / 2) * cb + k, 11 + (unsigned)(i % 2));
+		r = fat_write(v, &n[i % 2], (i / 2) * cb, buf, cb, &done);
+	}
+	for (unsigned p = 0; r == E_OK && p < 4; p++)
+		r = check_patterns(v, n, count * cb, pieces[p]);
+	return r;
+}
+
 /*
  * The cache stays coherent with transfers around it: sectors cached dirty
  * (a small write) and clean (a small read) are overwritten by a large write
@@ -381,6 +515,12 @@ static long run(struct fat_vol *v, int argc, char **argv)
 			r = camp_step(v, k);
 		return r;
 	}
+	if (!strcmp(c, "seqread") && argc == 3)
+		return cmd_seqread(v, argv[1], strtoull(argv[2], NULL, 0));
+	if (!strcmp(c, "stale") && argc == 2)
+		return cmd_stale(v, argv[1]);
+	if (!strcmp(c, "interleave") && argc == 4)
+		return cmd_interleave(v, argv[1], argv[2], strtoull(argv[3], NULL, 0));
 	if (!strcmp(c, "coherent") && argc == 2)
 		return cmd_coherent(v, argv[1]);
 	if (!strcmp(c, "dirty") && argc == 1) {

@@ -481,6 +481,28 @@ def hostile_base(tmp, fat, name):
     return img
 
 
+def handles_round(tmp):
+    """Reads through extent maps and hints stay right when the table changes under them."""
+    for fat, opts, kib in ((12, ["-F", "12"], 8 * 1024), (16, ["-F", "16", "-s", "4"], 16 * 1024),
+                           (32, ["-F", "32", "-s", "1"], 40 * 1024)):
+        img = make_volume(tmp, f"handles{fat}", opts, kib)
+        # Two handles: one reads the file whole, the other cuts it and writes it again with
+        # new clusters; the first reads the new bytes, then a short read past a second cut.
+        tool(img, "stale", "/stale.bin")
+        # Chains of one-cluster runs (more than an extent map holds), read in pieces.
+        tool(img, "interleave", "/a.bin", "/b.bin", "100")
+        cb = int(tool(img, "df").stdout.decode().split("cluster=")[1].split()[0])
+        fsck_clean(img, f"handles FAT{fat}")
+        check(mt("mtype", img, "::/a.bin") == bulk_bytes(0, 100 * cb, 11) and
+              mt("mtype", img, "::/b.bin") == bulk_bytes(0, 100 * cb, 12),
+              f"handles FAT{fat}: mtools reads the interleaved files right")
+        got = mt("mtype", img, "::/stale.bin")
+        check(got == bulk_bytes(0, cb // 2, 2), f"handles FAT{fat}: stale.bin is its last cut")
+        out = tool(img, "seqread", "/a.bin", "1048576").stdout.decode()
+        check(f"bytes={100 * cb} " in out, f"handles FAT{fat}: seqread read {out.strip()}")
+    print("ok handles", flush=True)
+
+
 def expect_corrupt(img, what, *args):
     p = tool(img, *args, ok=False)
     err = p.stderr.decode()
@@ -611,6 +633,7 @@ def main():
             volume_round(tmp, name, opts, kib, ss, rng)
         partition_round(tmp, rng)
         direct_round(tmp)
+        handles_round(tmp)
         repair_round(tmp, 16)
         repair_round(tmp, 32)
         hostile_chains(tmp, 12)

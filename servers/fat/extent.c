@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Extent maps: for a few chains at a time (FAT_EXTENT_MAPS, the least
+ * recently used replaced), the runs of adjacent clusters found by following
+ * them from their first cluster (file cluster index -> cluster, count), so a
+ * read finds its clusters without walking or scanning the table again. A map
+ * is built ahead of the cluster asked for, up to EXTENT_AHEAD clusters but
+ * never past the file's last one, by the table's run scan (table_contiguous:
+ * many entries per loop step, one cache look-up per table sector), so the
+ * table costs a tight loop per entry once per pass over a file, not a scan
+ * per request.
+ *
+ * What a map holds are facts about the table ("cluster c links to c + 1"),
+ * keyed by the chain's first cluster, not by a handle, so every handle on a
+ * file shares one. They stay true until a link that was followed changes:
+ * every table write that can take a cluster out of a chain (a free, an end
+ * mark over a link: truncate, unlink, rmdir, repair; table_set) bumps the
+ * volume's chain_gen, and a map made under an older one is emptied before
+ * use. Growing a chain (a link written over its end mark, free entries
+ * linked into a run) changes no link a map followed, so appends keep maps.
+ * A map never records where a chain ends: the read path checks that the
+ * file's last cluster ends its chain (E_CORRUPT otherwise).
+ *
+ * Damage met while mapping ahead of the cluster asked for is not an error
+ * yet: the map stops there, and the read that reaches it gets E_CORRUPT.
+ */
+#include "fat_impl.h"
+
+#define EXTENT_AHEAD 4096u /* clusters mapped past the one asked for, at most */
+
+static uint32_t mapped(const struct fat_extent_map *m)
+{
+	const struct fat_extent *e = m->nruns ? &m->runs[m->nruns - 1] : NULL;
+	return e ? e->index + e->count : 0;
+}
+
+/* first's map (emptied if the table changed since it was made), or a slot made free for it. */
+static struct fat_extent_map *map_of(struct fat_vol *v, uint32_t first)
+{
+	struct fat_extent_map *m = &v->maps[0];
+
+	for (unsigned i = 0; i < FAT_EXTENT_MAPS; i++) {
+		if (v->maps[i].first == first) {
+			m = &v->maps[i];
+			break;
+		}
+		if (v->maps[i].used < m->used)
+			m = &v->maps[i];
+	}
+	if (m->first != first || m->gen != v->chain_gen) {
+		m->first = first;
+		m->gen = v->chain_gen;
+		m->nruns = 0;
+	}
+	m->used = ++v->map_clock;
+	return m;
+}
+
+/* Whether cl, the chain's next cluster, continues the last run (or m is empty). */
+static bool continues(const struct fat_extent_map *m, uint32_t cl)
+{
+	const struct fat_extent *e = m->nruns ? &m->runs[m->nruns - 1] : NULL;
+	return e && e->cluster + e->count == cl;
+}
+
+/* Clusters cl .. cl + k - 1 as the chain's next indexes: the last run grows or a new one starts. */
+static void add_run(struct fat_extent_map *m, uint32_t cl, uint32_t k)
+{
+	uint32_t index = mapped(m);
+
+	if (continues(m, cl))
+		m->runs[m->nruns - 1].count += k;
+	else
+		m->runs[m->nruns++] = (struct fat_extent){index, cl, k};
+}
+
+/* The cluster that follows the mapped ones (the first one for an empty map). */
+static long next_to_map(struct fat_vol *v, const struct fat_extent_map *m, uint32_t *cl)
+{
+	if (!m->nruns) {
+		*cl = m->first;
+		return fat_cluster_ok(v, m->first) ? E_OK : E_CORRUPT;
+	}
+	const struct fat_extent *e = &m->runs[m->nruns - 1];
+	long r = table_next(v, e->cluster + e->count - 1, cl);
+	if (r == E_OK && *cl == 0)
+		return E_CORRUPT; /* the chain ends before the file does */
+	if (r == E_OK && m->nruns == FAT_EXTENT_RUNS && !continues(m, *cl))
+		return E_NOSPACE; /* a new run, and no room for it */
+	return r;
+}
+
+/*
+ * Map m on through index `to` (its run scans capped there): E_OK once index
+ * `need` is mapped, whatever stops the mapping past it; before it, the error
+ * met (E_NOSPACE: the map is full).
+ */
+static long extend(struct fat_vol *v, struct fat_extent_map *m, uint32_t need, uint32_t to)
+{
+	uint32_t at = mapped(m), cl, k;
+
+	while (at <= to) {
+		long r = next_to_map(v, m, &cl);
+		if (r < 0)
+			return at > need ? E_OK : r;
+		k = table_contiguous(v, cl, to - at + 1);
+		add_run(m, cl, k);
+		at += k;
+	}
+	return E_OK;
+}
+
+/* The run holding index (mapped), by bisection. */
+static const struct fat_extent *run_of(const struct fat_extent_map *m, uint32_t index)
+{
+	uint32_t lo = 0, hi = m->nruns - 1;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi + 1) / 2;
+		if (m->runs[mid].index <= index)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &m->runs[lo];
+}
+
+long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t want, uint32_t last,
+		 uint32_t *cl, uint32_t *count)
+{
+	struct fat_extent_map *m;
+
+	if (index > last || !fat_cluster_ok(v, first))
+		return E_CORRUPT;
+	m = map_of(v, first);
+	want = want > 0 && want - 1 < last - index ? want - 1 : last - index; /* last one wanted */
+	if (mapped(m) <= index + want) {
+		uint32_t ahead = want > EXTENT_AHEAD ? want : EXTENT_AHEAD;
+		long r = extend(v, m, index, last - index > ahead ? index + ahead : last);
+		if (r < 0)
+			return r;
+	}
+	const struct fat_extent *e = run_of(m, index);
+	*cl = e->cluster + (index - e->index);
+	*count = e->count - (index - e->index);
+	return E_OK;
+}
