@@ -4,11 +4,12 @@
  * recently used replaced), the runs of adjacent clusters found by following
  * them from their first cluster (file cluster index -> cluster, count), so a
  * read finds its clusters without walking or scanning the table again. A map
- * is built ahead of the cluster asked for, up to EXTENT_AHEAD clusters but
- * never past the file's last one, by the table's run scan (table_contiguous:
- * many entries per loop step, one cache look-up per table sector), so the
- * table costs a tight loop per entry once per pass over a file, not a scan
- * per request.
+ * grows ahead of the clusters asked for, as far again as it reaches already
+ * (so a file's first read maps only what it reads, and the strides double
+ * up to EXTENT_AHEAD clusters), never past the file's last one, by the
+ * table's run scan (table_contiguous: many entries per loop step, one cache
+ * look-up per table sector); so the table costs a tight loop per entry once
+ * per pass over a file, not a scan per request.
  *
  * What a map holds are facts about the table ("cluster c links to c + 1"),
  * keyed by the chain's first cluster, not by a handle, so every handle on a
@@ -26,7 +27,7 @@
  */
 #include "fat_impl.h"
 
-#define EXTENT_AHEAD 4096u /* clusters mapped past the one asked for, at most */
+#define EXTENT_AHEAD 4096u /* clusters mapped past those asked for, at most */
 
 static uint32_t mapped(const struct fat_extent_map *m)
 {
@@ -135,7 +136,9 @@ long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t wan
 	m = map_of(v, first);
 	want = want > 0 && want - 1 < last - index ? want - 1 : last - index; /* last one wanted */
 	if (mapped(m) <= index + want) {
-		uint32_t ahead = want > EXTENT_AHEAD ? want : EXTENT_AHEAD;
+		/* As far ahead as is mapped already (at most EXTENT_AHEAD): the stride doubles. */
+		uint32_t ahead = mapped(m) < EXTENT_AHEAD ? mapped(m) : EXTENT_AHEAD;
+		ahead = ahead > want ? ahead : want;
 		long r = extend(v, m, index, last - index > ahead ? index + ahead : last);
 		if (r < 0)
 			return r;

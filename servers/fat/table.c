@@ -247,7 +247,7 @@ vectors_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
 		for (uint32_t k = 0; k < VECS; k++)
 			e[k] += ahead;
 	}
-	return n + pairs_matching(p + 4 * n, want + step * n, step, max - n);
+	return n == max ? n : n + pairs_matching(p + 4 * n, want + step * n, step, max - n);
 }
 
 /*
