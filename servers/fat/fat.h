@@ -10,7 +10,8 @@
  * mount), the allocation table (table.c: both copies, free count, dirty
  * bit), names (name.c: UTF-8 <-> UTF-16, 8.3 aliases, checksums),
  * directories (dir.c: entries, long-name runs, lookup, insertion), file data
- * (file.c: read, write, truncate) and operations by path (ops.c).
+ * (file.c: read, write, truncate; extent.c: the runs of chains reads use)
+ * and operations by path (ops.c).
  *
  * Every value read from the volume is hostile: cluster numbers are checked
  * against the volume, chains are walked at most as many steps as the volume

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The FAT engine's inside: the volume structure and what its layers
- * (cache.c, bpb.c, table.c, name.c, dir.c, file.c, ops.c) give each other.
+ * (cache.c, bpb.c, table.c, name.c, dir.c, file.c, extent.c, ops.c) give each
+ * other.
  * Only the engine's own files include this; the server and tests use fat.h.
  */
 #pragma once

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * File data: the bytes of a file's cluster chain. A node keeps the last
- * cluster it reached, so reading or writing on from there costs no walk from
- * the start. Reads and writes of whole clusters go around the cache in one
- * request per run of adjacent clusters (read-ahead is the run itself; a
- * write drops cached copies of what it covers); smaller pieces go through
- * the cache, a read with the rest of the cluster read ahead. A size larger
- * than the chain is E_CORRUPT for that file.
+ * File data: the bytes of a file's cluster chain. Reads find their clusters
+ * in the chain's extent map (extent.c); writes, and reads of chains too
+ * fragmented for a map, walk on from the last cluster the node reached (its
+ * hint, good while the table's chain generation is the one it was found
+ * under), so going on from there costs no walk from the start. Reads and
+ * writes of whole clusters go around the cache in one request per run of
+ * adjacent clusters (read-ahead is the run itself; a write drops cached
+ * copies of what it covers); smaller pieces go through the cache, a read
+ * with the rest of the cluster read ahead. A size larger than the chain is
+ * E_CORRUPT for that file.
  *
  * Write order (crash consistency, see docs/ARCHITECTURE.md "Files"): new
  * clusters are taken and linked in the FAT before data goes into them and
