@@ -449,25 +449,68 @@ long table_free_chain(struct fat_vol *v, uint32_t cl)
 	return E_OK;
 }
 
+typedef int32_t fat_v4s __attribute__((vector_size(16)));
+
+/* Free ones of the n FAT32 entries at p: VEC_ENTRIES per loop step, a count per lane. */
+static uint32_t free_in32(const uint8_t *p, uint32_t n)
+{
+	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF}, none = {0, 0, 0, 0};
+	fat_v4s lanes = {0, 0, 0, 0}; /* minus the free entries seen in each lane */
+	uint32_t i = 0, free;
+
+	for (; i + VEC_ENTRIES <= n; i += VEC_ENTRIES) {
+		const fat_v4u *q = (const fat_v4u *)(p + 4 * i);
+#pragma GCC unroll 8
+		for (uint32_t k = 0; k < VECS; k++)
+			lanes += (q[k] & mask) == none; /* -1 where free */
+	}
+	free = (uint32_t) - (lanes[0] + lanes[1] + lanes[2] + lanes[3]);
+	for (; i < n; i++)
+		free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
+	return free;
+}
+
+/* The first free one of FAT32 entries k .. n - 1 at p, four at a time (n if none). */
+static uint32_t first_free32(const uint8_t *p, uint32_t k, uint32_t n)
+{
+	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF}, none = {0, 0, 0, 0};
+
+	for (; k + 4 <= n; k += 4) {
+		fat_v2q any = (fat_v2q)((*(const fat_v4u *)(p + 4 * k) & mask) == none);
+		if (any[0] | any[1])
+			break;
+	}
+	while (k < n && (rd32(p + 4 * k) & 0x0FFFFFFF) != 0)
+		k++;
+	return k;
+}
+
+/* The first free one of FAT16 entries k .. n - 1 at p (n if none). */
+static uint32_t first_free16(const uint8_t *p, uint32_t k, uint32_t n)
+{
+	while (k < n && rd16(p + 2 * k) != 0)
+		k++;
+	return k;
+}
+
 /* Free entries in one sector of the active FAT (FAT16/32: whole entries per sector). */
 static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 {
 	unsigned width = v->type / 8, per = v->ss / width;
 	uint8_t *p;
 	long r = cache_get(&v->cache, v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec,
-			   32, &p);
+			   FAT_READ_AHEAD, &p);
 
 	if (r < 0)
 		return r;
 	uint32_t n = v->clusters + 2 - *cl < per ? v->clusters + 2 - *cl : per, free = 0;
 	uint32_t i = *cl < 2 ? 2 - *cl : 0; /* entries 0 and 1 are no clusters */
-	if (!v->next_free)		    /* the first free cluster, once */
-		for (uint32_t k = i; k < n && !v->next_free; k++)
-			if ((width == 4 ? rd32(p + 4 * k) & 0x0FFFFFFF : rd16(p + 2 * k)) == 0)
-				v->next_free = *cl + k;
+	if (!v->next_free) {		    /* the first free cluster, once */
+		uint32_t k = width == 4 ? first_free32(p, i, n) : first_free16(p, i, n);
+		v->next_free = k < n ? *cl + k : 0;
+	}
 	if (width == 4)
-		for (; i < n; i++)
-			free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
+		free = free_in32(p + 4 * i, n - i);
 	else
 		for (; i < n; i++)
 			free += rd16(p + 2 * i) == 0;
