@@ -18,6 +18,7 @@
  *     seqread PATH PIECE  the file read whole in PIECE-byte calls, the node refreshed
  *                        before each (as fs.c does); prints bytes, an FNV-1a hash and the
  *                        device requests (bytes=B hash=H reads=R)
+ *     readat PATH OFF LEN [OFF LEN]...   reads in one mount, each printed as bytes=N
  *     stale PATH         two handles on one file: one reads it whole, the other cuts it
  *                        and writes it again (new clusters); the first must read the new
  *                        bytes, and past a cut a short read, never a cluster it had seen
@@ -254,6 +255,23 @@ static long cmd_seqread(struct fat_vol *v, const char *path, size_t piece)
 	printf("bytes=%llu hash=%016llx reads=%llu\n", (unsigned long long)off,
 	       (unsigned long long)h, (unsigned long long)(r1 - r0));
 	free(buf);
+	return r;
+}
+
+/* Reads of PATH at (OFF, LEN) pairs in one mount, each printed as bytes=N; stops at an error. */
+static long cmd_readat(struct fat_vol *v, const char *path, int pairs, char **args)
+{
+	static uint8_t buf[1 << 20];
+	struct fat_node n;
+	long r = fat_lookup(v, path, &n);
+
+	for (int i = 0; r == E_OK && i < pairs; i++) {
+		size_t got, len = strtoull(args[2 * i + 1], NULL, 0);
+		r = fat_read(v, &n, strtoull(args[2 * i], NULL, 0), buf,
+			     len < sizeof(buf) ? len : sizeof(buf), &got);
+		if (r == E_OK)
+			printf("bytes=%zu\n", got);
+	}
 	return r;
 }
 
@@ -517,6 +535,8 @@ static long run(struct fat_vol *v, int argc, char **argv)
 	}
 	if (!strcmp(c, "seqread") && argc == 3)
 		return cmd_seqread(v, argv[1], strtoull(argv[2], NULL, 0));
+	if (!strcmp(c, "readat") && argc >= 4 && argc % 2 == 0)
+		return cmd_readat(v, argv[1], (argc - 2) / 2, argv + 2);
 	if (!strcmp(c, "stale") && argc == 2)
 		return cmd_stale(v, argv[1]);
 	if (!strcmp(c, "interleave") && argc == 4)

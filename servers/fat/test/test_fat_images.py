@@ -567,6 +567,14 @@ def hostile_chains(tmp, fat):
             check(p.returncode == 2, f"dir-self: moving a dir below itself gave {p.returncode}")
             continue
         before = open(img, "rb").read()
+        if name == "free-link":
+            # Clusters 0-4 are whole (cluster 4's link is the damage): reads of them in one
+            # mount succeed while the chain is mapped ahead into the damage, the next fails.
+            reads = [str(x) for k in range(5) for x in (512 * k, 512)]
+            out = tool(img, "readat", "/CHAIN.BIN", *reads).stdout.decode().split()
+            check(out == ["bytes=512"] * 5, f"FAT{fat} free-link: reads before the damage: {out}")
+            expect_corrupt(img, f"FAT{fat} {name} past the damage", "readat", "/CHAIN.BIN",
+                           *reads, "2560", "512")
         expect_corrupt(img, f"FAT{fat} {name}", *args)
         if name in ("cycle", "short-cycle", "past-end", "free-link"):
             # Changing the damaged file fails cleanly too, and writes nothing outside the volume.
