@@ -89,9 +89,12 @@ static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool gro
 static long check_end(struct fat_vol *v, const struct fat_node *n, uint32_t index, uint32_t cl)
 {
 	uint32_t next;
-	long r = index == (n->size - 1) / v->cluster_bytes ? table_next(v, cl, &next) : E_OK;
+	long r;
 
-	return r == E_OK && index == (n->size - 1) / v->cluster_bytes && next ? E_CORRUPT : r;
+	if (index != (n->size - 1) / v->cluster_bytes)
+		return E_OK;
+	r = table_next(v, cl, &next);
+	return r == E_OK && next ? E_CORRUPT : r;
 }
 
 /*
