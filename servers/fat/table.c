@@ -250,22 +250,53 @@ vectors_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
 	return n == max ? n : n + pairs_matching(p + 4 * n, want + step * n, step, max - n);
 }
 
+/* Eight FAT16 entries as one vector. */
+typedef uint16_t fat_v8h __attribute__((vector_size(16), aligned(2), may_alias));
+
+#define VEC16_ENTRIES (8 * 4) /* FAT16 entries per loop step: four vectors */
+
+/*
+ * FAT16 entries at p that hold want + step * k (k-th), at most max:
+ * VEC16_ENTRIES per loop step as for FAT32 (no bits reserved), the rest one
+ * at a time. Values past max are never compared, so the lanes' 16 bits hold
+ * every value that is.
+ */
+static inline __attribute__((always_inline)) uint32_t
+halves_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
+{
+	const uint16_t ahead = (uint16_t)(VEC16_ENTRIES * step);
+	fat_v8h e[4];
+	uint32_t n = 0;
+
+#pragma GCC unroll 4
+	for (uint32_t k = 0; k < 4; k++)
+		for (uint32_t j = 0; j < 8; j++)
+			e[k][j] = (uint16_t)(want + (8 * k + j) * step);
+	for (; n + VEC16_ENTRIES <= max; n += VEC16_ENTRIES) {
+		const fat_v8h *q = (const fat_v8h *)(p + 2 * n);
+		fat_v2q any =
+			(fat_v2q)((q[0] ^ e[0]) | (q[1] ^ e[1]) | (q[2] ^ e[2]) | (q[3] ^ e[3]));
+		if (any[0] | any[1])
+			break;
+#pragma GCC unroll 4
+		for (uint32_t k = 0; k < 4; k++)
+			e[k] += ahead;
+	}
+	for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
+		;
+	return n;
+}
+
 /*
  * Entries at p (`width` bytes each) from cluster cl on that hold `want` plus
  * their distance from cl (want + k for the k-th; step 0 compares with want
- * alone), at most max: the tight loop under the run scans below (FAT32's
- * entries two at a time).
+ * alone), at most max: the tight loop under the run scans below.
  */
 static inline __attribute__((always_inline)) uint32_t
 entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step, uint32_t max)
 {
-	uint32_t n = 0;
-
-	if (width == 4)
-		return vectors_matching(p, want, step, max);
-	for (; n < max && rd16(p + 2 * n) == want + step * n; n++)
-		;
-	return n;
+	return width == 4 ? vectors_matching(p, want, step, max)
+			  : halves_matching(p, want, step, max);
 }
 
 /* Entries of FAT16/32 cluster cl's sector from cl on, at most max, none past the last cluster. */
