@@ -17,10 +17,10 @@
  * taken here as in ipc_call and ipc_reply_to: the partner's timer goes, a
  * call's timeout arms the caller's (it covers the reply), a reply_recv's
  * arms the receive's (not 0: that receive would not block). The asm
- * fastpath takes the replies to a caller with a timer (it unlinks it: a
- * few stores), and sends here a call or receive with a timeout and a
- * call to a receiver with a timer (they need the clock and a sorted
- * insert).
+ * fastpath arms a call's timer (the clock read and the insert from the
+ * list's tail) and takes the caller's off at the reply; it sends here a
+ * reply_recv whose receive has a timeout and a call to a receiver that
+ * has a timer.
  *
  * Resuming from the user frame is sound because a thread blocked in
  * B_RECV or B_REPLY has nothing left to do in the kernel but return its
@@ -38,6 +38,7 @@
 
 #include "arch/cpu.h"
 #include "arch/percpu.h"
+#include "kernel/clock.h"
 #include "kernel/cmdline.h"
 #include "kernel/device.h"
 #include "kernel/handle.h"
@@ -66,6 +67,7 @@ ASM_OFFSET(struct thread, next, 72);
 ASM_OFFSET(struct thread, prev, 80);
 ASM_OFFSET(struct thread, wq, 88);
 ASM_OFFSET(struct thread, wake_result, 104);
+ASM_OFFSET(struct thread, deadline, 120);
 ASM_OFFSET(struct thread, tnext, 128);
 ASM_OFFSET(struct thread, tprev, 136);
 ASM_OFFSET(struct thread, on_timer, 144);

@@ -27,8 +27,8 @@
 ; The checks come first and change nothing but scratch registers saved in
 ; the frame; a case it does not take is restored and goes on as if nothing
 ; happened: to syscall_general or, when only the I/O bitmap or a timeout
-; stands in the way (a driver's bitmap; a call or a receive with a timeout,
-; a receiver with a timer armed), to syscall_full, which tries the C fastpath
+; stands in the way (a driver's bitmap; a reply_recv whose receive has a
+; timeout, a receiver with a timer armed), to syscall_full, which tries the C fastpath
 ; (ipc/fastpath.c, which reloads the bitmap through ioport_switch and arms
 ; and clears timers as the general path does). The cases taken are those of the C
 ; fastpath, whose comments give the reasons; ipc/fastpath.c checks every
@@ -40,7 +40,7 @@
 %include "trapframe.inc"
 
 extern fastpath_completed, runq, runq_bitmap, fastpath_parked, ioport_loaded, tss_block
-extern sched_timers
+extern sched_timers, clock_tsc_base, clock_ns_per_tsc_fp
 extern syscall_full, syscall_general, trap_sysret
 global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
@@ -64,6 +64,7 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 %define T_PREV        80
 %define T_WQ          88
 %define T_WAKE_RESULT 104
+%define T_DEADLINE    120
 %define T_TNEXT       128
 %define T_TPREV       136
 %define T_ON_TIMER    144
@@ -176,6 +177,58 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	jnz %1
 %endmacro
 
+; thread_arm_timeout(rbx, timeout at the frame's r15) (proc/sched.c) if the
+; timeout is neither TIMEOUT_NEVER nor 0: the deadline clock_ns() + MIN(timeout,
+; UINT64_MAX / 4), the thread inserted after every entry with a deadline
+; not later, walking from the tail (new deadlines are usually the latest).
+; rdx (word 0) is kept; rax, r11, r14 and r15 are scratch.
+%macro TIMER_ARM 0
+	cmp qword [rsp + TF_R15], -1    ; TIMEOUT_NEVER: the common case, one compare
+	je %%done
+	mov r14, [rsp + TF_R15]
+	test r14, r14
+	jz %%done
+	mov rax, 0x3FFFFFFFFFFFFFFF
+	cmp r14, rax
+	cmova r14, rax
+	mov r11, rdx
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, [clock_tsc_base]
+	mul qword [clock_ns_per_tsc_fp]
+	shrd rax, rdx, 32               ; clock_ns(): bits 32-95 of the product
+	mov rdx, r11
+	add r14, rax                    ; the deadline
+	mov [rbx + T_DEADLINE], r14
+	mov rax, [sched_timers + 8]
+%%walk:                                 ; rax = the entry to insert after, or none
+	test rax, rax
+	jz %%found
+	cmp [rax + T_DEADLINE], r14
+	jbe %%found
+	mov rax, [rax + T_TPREV]
+	jmp %%walk
+%%found:
+	mov [rbx + T_TPREV], rax
+	lea r15, [rax + T_TNEXT]        ; prev->tnext, or the list's head
+	test rax, rax
+	jnz %%after
+	lea r15, [sched_timers]
+%%after:
+	mov rax, [r15]
+	mov [r15], rbx
+	mov [rbx + T_TNEXT], rax
+	lea r15, [rax + T_TPREV]        ; next->tprev, or the list's tail
+	test rax, rax
+	jnz %%before
+	lea r15, [sched_timers + 8]
+%%before:
+	mov [r15], rbx
+	mov byte [rbx + T_ON_TIMER], 1
+%%done:
+%endmacro
+
 ; timer_remove(rbp) (proc/sched.c) if its timer is armed: a caller's call
 ; timeout ends with the reply. rax, r14 and r15 are scratch.
 %macro TIMER_FORGET 0
@@ -271,9 +324,6 @@ fastpath_call_entry:
 	CHECK_TAG call_slow
 	cmp si, IPC_LABEL_KERNEL_FIRST
 	jae call_slow
-	lea rax, [r15 + 1]              ; timeout TIMEOUT_NEVER or 0 (a timer: the C fastpath)
-	cmp rax, 1
-	ja call_c
 	mov rbx, [gs:PERCPU_CURRENT]
 	LOOKUP_EP R_SEND, call_slow
 	mov rbp, [rcx + EP_RECV_HEAD]
@@ -298,6 +348,7 @@ fastpath_call_entry:
 	mov [rbp + T_NEXT], r15
 	mov [rbp + T_WQ], r15
 	mov rdi, [rax + HS_BADGE]
+	TIMER_ARM                       ; the call's timeout covers the reply too
 	mov word [rbx + T_STATE], T_BLOCKED | B_REPLY << 8 ; state and reason
 	mov [rbx + T_CALLEE], rbp
 	mov [rbp + T_CALLER], rbx
