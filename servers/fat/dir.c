@@ -24,16 +24,88 @@
 
 #include "dir_impl.h"
 
+struct fat_dir_hint *dir_hint_of(struct fat_vol *v, uint32_t key)
+{
+	for (unsigned i = 0; i < FAT_DIR_HINTS; i++)
+		if (v->dir_hints[i].used && v->dir_hints[i].dir == key)
+			return &v->dir_hints[i];
+	return NULL;
+}
+
+struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key)
+{
+	struct fat_dir_hint *h = dir_hint_of(v, key);
+
+	if (!h) {
+		h = &v->dir_hints[v->dir_hint_next++ % FAT_DIR_HINTS];
+		*h = (struct fat_dir_hint){.dir = key, .used = true};
+	}
+	return h;
+}
+
 void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir)
 {
 	it->first = dir_key(v, dir);
-	it->cl = 0;
-	it->ord = 0;
+	it->pos.cl = 0;
+	it->pos.ord = 0;
+}
+
+/* Start at the closest place the volume remembers at or before cluster number `want`. */
+static long iter_start(struct fat_vol *v, struct dir_iter *it, uint32_t want)
+{
+	const struct fat_dir_hint *h = dir_hint_of(v, it->first);
+	struct fat_dir_pos p = {0, it->first, it->first, 1, 0};
+
+	if (h && h->near.cl && h->near.ord <= want && h->near.ord > p.ord)
+		p = h->near;
+	if (h && h->far.cl && h->far.ord <= want && h->far.ord > p.ord)
+		p = h->far;
+	if (!fat_cluster_ok(v, p.cl))
+		return E_CORRUPT;
+	it->pos = p;
+	return E_OK;
+}
+
+/* Remember where the walk got to: the furthest place yet, or else the latest. */
+static void iter_remember(struct fat_vol *v, const struct dir_iter *it)
+{
+	struct fat_dir_hint *h = dir_hint_make(v, it->first);
+
+	if (!h->far.cl || it->pos.ord >= h->far.ord)
+		h->far = it->pos;
+	else
+		h->near = it->pos;
+}
+
+/* Follow the chain to cluster number `want`. */
+static long iter_walk(struct fat_vol *v, struct dir_iter *it, uint32_t want)
+{
+	struct fat_dir_pos *p = &it->pos;
+
+	while (p->ord < want) {
+		uint32_t next;
+		long r = table_next(v, p->cl, &next);
+		if (r < 0)
+			return r;
+		if (next == 0)
+			return E_NOENT;
+		if (next == p->mark)
+			return E_CORRUPT;
+		if (++p->lam == p->power) {
+			p->mark = next;
+			p->power *= 2;
+			p->lam = 0;
+		}
+		p->cl = next;
+		p->ord++;
+	}
+	return E_OK;
 }
 
 long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out)
 {
 	uint32_t per = v->cluster_bytes / 32, want = index / per;
+	long r = E_OK;
 
 	if (index >= FAT_DIR_MAX_ENTRIES)
 		return E_NOENT;
@@ -45,32 +117,17 @@ long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struc
 		out->off = index * 32 % v->ss;
 		return E_OK;
 	}
-	if (it->cl == 0 || want < it->ord) {
-		if (!fat_cluster_ok(v, it->first))
-			return E_CORRUPT;
-		it->cl = it->mark = it->first;
-		it->ord = it->lam = 0;
-		it->power = 1;
+	if (it->pos.cl == 0 || want < it->pos.ord)
+		r = iter_start(v, it, want);
+	if (r == E_OK && it->pos.ord < want) {
+		r = iter_walk(v, it, want);
+		if (it->pos.ord > 0)
+			iter_remember(v, it);
 	}
-	while (it->ord < want) {
-		uint32_t next;
-		long r = table_next(v, it->cl, &next);
-		if (r < 0)
-			return r;
-		if (next == 0)
-			return E_NOENT;
-		if (next == it->mark)
-			return E_CORRUPT;
-		if (++it->lam == it->power) {
-			it->mark = next;
-			it->power *= 2;
-			it->lam = 0;
-		}
-		it->cl = next;
-		it->ord++;
-	}
+	if (r < 0)
+		return r;
 	uint32_t byte = index % per * 32;
-	out->lba = fat_cluster_lba(v, it->cl) + byte / v->ss;
+	out->lba = fat_cluster_lba(v, it->pos.cl) + byte / v->ss;
 	out->off = byte % v->ss;
 	return E_OK;
 }
@@ -119,19 +176,18 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index, bool
 	s->expect = ord;
 }
 
-/* The long name if the run is whole and belongs to this short entry. */
-static bool lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
+/* The long name if the run is whole and belongs to this short entry: its length, else 0. */
+static size_t lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
 {
 	size_t n = 0, max = (size_t)s->slots * LFN_UNITS;
 
 	if (s->expect != 1 || name_checksum(e) != s->sum)
-		return false;
+		return 0;
 	while (n < max && s->units[n] != 0)
 		n++;
 	if (n == 0 || n > FAT_NAME_MAX)
-		return false;
-	name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
-	return true;
+		return 0;
+	return name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
 }
 
 /* Whether the run gathered so far is a whole long name belonging to short entry e. */
@@ -142,7 +198,8 @@ static bool lfn_whole(const struct lfn_state *s, const uint8_t *e)
 
 /* What a scan needs: long names built (or not), and a name to pass over the others quickly. */
 struct scan_opts {
-	bool no_names;	      /* the visitor looks at short entries only */
+	bool no_names; /* the visitor looks at short entries only */
+	bool listing;  /* short_name only where it is the name; the visitor leaves the cache */
 	const uint16_t *want; /* NULL, or only entries that may be named this are visited */
 	size_t want_units;
 	bool short_may_match; /* the wanted name is short enough to be an 8.3 name */
@@ -173,18 +230,21 @@ static bool may_match(const struct lfn_state *s, const uint8_t *e, const struct 
 }
 
 static void make_entry(struct dir_entry *d, struct lfn_state *s, const uint8_t *e,
-		       const struct fat_loc *l, bool names)
+		       const struct fat_loc *l, const struct scan_opts *o)
 {
+	size_t long_len = 0;
+	bool whole = o->no_names ? lfn_whole(s, e) : (long_len = lfn_name(s, e, d->name)) > 0;
+
 	memcpy(d->raw, e, 32);
 	d->loc = *l;
-	name_short_to_8(e, e[12], d->short_name);
-	if (names ? lfn_name(s, e, d->name) : lfn_whole(s, e)) {
-		d->first_slot = s->start;
-	} else {
-		d->first_slot = l->index;
-	}
-	if (!names || d->first_slot == l->index)
+	d->first_slot = whole ? s->start : l->index;
+	d->name_len = long_len;
+	if (!o->listing || !long_len)
+		d->short_len = name_short_to_8(e, e[12], d->short_name);
+	if (!long_len) {
 		memcpy(d->name, d->short_name, sizeof(d->short_name));
+		d->name_len = d->short_len;
+	}
 	s->expect = 0;
 }
 
@@ -237,8 +297,9 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 		} else if ((e[11] & FAT_ATTR_VOLUME) || (o->want && !may_match(s, e, o))) {
 			s->expect = 0;
 		} else {
-			make_entry(d, s, e, &l, !o->no_names);
-			sec = NULL; /* the visitor may use the cache (repair does) */
+			make_entry(d, s, e, &l, o);
+			if (!o->listing)
+				sec = NULL; /* the visitor may use the cache (repair does) */
 			if (fn(ctx, d)) {
 				if (stopped_at)
 					*stopped_at = i;
@@ -256,6 +317,13 @@ long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, v
 {
 	static const struct scan_opts all = {0};
 	return scan(v, dir, from, fn, ctx, stopped_at, &all);
+}
+
+long dir_scan_list(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+		   uint32_t *stopped_at)
+{
+	static const struct scan_opts listing = {.listing = true};
+	return scan(v, dir, from, fn, ctx, stopped_at, &listing);
 }
 
 long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx)

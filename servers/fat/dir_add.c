@@ -4,7 +4,7 @@
  * not yet taken gets one short entry; any other gets a run of long-name
  * slots before an alias (`~n`, the smallest n no entry has). The run goes
  * into the first free slots long enough, from a slot before which the
- * volume knows none is free (struct fat_free_hint), and a cluster directory
+ * volume knows none is free (struct fat_dir_hint), and a cluster directory
  * grows by a zeroed cluster when there are none. With the directory's name
  * index (dir_index.c) neither the short-name check nor the alias's number
  * walks the directory; without it (no memory, damage) one scan each does.
@@ -140,46 +140,34 @@ static long zero_cluster(struct fat_vol *v, uint32_t cl)
 	return E_OK;
 }
 
-/* Grow a cluster directory by one zeroed cluster after its last (it->cl after a miss). */
+/* Grow a cluster directory by one zeroed cluster after its last (it->pos.cl after a miss). */
 static long grow(struct fat_vol *v, struct dir_iter *it)
 {
 	uint32_t cl;
-	long r = table_alloc(v, it->cl, &cl);
+	long r = table_alloc(v, it->pos.cl, &cl);
 	if (r == E_OK)
 		r = zero_cluster(v, cl);
 	return r;
 }
 
-/* ---- where free slots may be: struct fat_free_hint ---- */
+/* ---- where free slots may be: struct fat_dir_hint's `from` ---- */
 
-static struct fat_free_hint *hint_of(struct fat_vol *v, uint32_t dir)
+static struct fat_dir_hint *hint_of(struct fat_vol *v, uint32_t dir)
 {
-	uint32_t key = dir_key(v, dir);
-
-	for (unsigned i = 0; i < FAT_FREE_HINTS; i++)
-		if (v->free_hints[i].used && v->free_hints[i].dir == key)
-			return &v->free_hints[i];
-	return NULL;
+	return dir_hint_of(v, dir_key(v, dir));
 }
 
 static void hint_set(struct fat_vol *v, uint32_t dir, uint32_t from)
 {
-	struct fat_free_hint *h = hint_of(v, dir);
-
-	if (!h) {
-		h = &v->free_hints[v->free_hint_next++ % FAT_FREE_HINTS];
-		h->used = true;
-		h->dir = dir_key(v, dir);
-	}
-	h->from = from;
+	dir_hint_make(v, dir_key(v, dir))->from = from;
 }
 
 void dir_forget(struct fat_vol *v, uint32_t dir)
 {
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct fat_dir_hint *h = hint_of(v, dir);
 
 	if (h)
-		h->used = false;
+		h->used = false; /* its free slots and its chain */
 	index_drop(v, dir);
 }
 
@@ -191,7 +179,7 @@ static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *
 		      uint32_t *first_free)
 {
 	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct fat_dir_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
 	*first_free = UINT32_MAX;
@@ -319,7 +307,7 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
 {
 	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct fat_dir_hint *h = hint_of(v, dir);
 
 	if (h && e->first_slot < h->from)
 		h->from = e->first_slot; /* these slots are free from now on */

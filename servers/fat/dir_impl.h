@@ -14,12 +14,22 @@
 /* Where a long-name slot keeps its 13 UTF-16 units. */
 extern const uint8_t dir_lfn_at[LFN_UNITS];
 
-/* Walks a directory's slots in order, keeping its place in the cluster chain. */
+/*
+ * Walks a directory's slots in order, keeping its place in the cluster chain
+ * (pos.cl 0: not started). Brent's cycle check (pos.mark, power, lam: a cluster
+ * met again is a loop) goes on from a remembered place as if the walk had
+ * come from the first cluster, so walks that each go a little further still
+ * find a loop.
+ */
 struct dir_iter {
-	uint32_t first;		   /* 0: the fixed root */
-	uint32_t cl, ord;	   /* cluster and its ordinal in the chain (cl 0: not started) */
-	uint32_t mark, power, lam; /* Brent's cycle check: a cluster seen again is a loop */
+	uint32_t first; /* 0: the fixed root */
+	struct fat_dir_pos pos;
 };
+
+/* What the volume remembers of directory `key` (dir_key), or NULL; made (replacing another) if
+ * needed. */
+struct fat_dir_hint *dir_hint_of(struct fat_vol *v, uint32_t key);
+struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key);
 
 void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir);
 /* Slot `index`'s place; E_NOENT past the directory's end. */
@@ -31,6 +41,10 @@ static inline uint32_t dir_key(const struct fat_vol *v, uint32_t dir)
 	return dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
 }
 
+/* dir_scan for a listing: short_name is built only where it is the name, and the visitor must
+ * not use the cache. */
+long dir_scan_list(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+		   uint32_t *stopped_at);
 /* dir_scan for visitors of short entries only: no long name is built. */
 long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx);
 /* The scan of dir_find without the index: the first entry in slot order named `name`. */

@@ -87,13 +87,17 @@ static size_t utf8_put(uint32_t cp, char *o)
 	return 4;
 }
 
-void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
+size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t cp = u[i];
 		char tmp[4];
+		if (cp < 0x80 && o + 2 <= size) {
+			out[o++] = (char)cp; /* the usual case, without the detour through tmp */
+			continue;
+		}
 		if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && u[i + 1] >= 0xDC00 &&
 		    u[i + 1] < 0xE000) {
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (u[i + 1] - 0xDC00);
@@ -108,6 +112,26 @@ void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 		o += k;
 	}
 	out[o] = 0;
+	return o;
+}
+
+/* Whether a character may not be in a long name: a control character or one of "*\/:<>?\|. */
+static bool name_reserved(uint8_t c)
+{
+	switch (c) {
+	case '"':
+	case '*':
+	case '/':
+	case ':':
+	case '<':
+	case '>':
+	case '?':
+	case '\\':
+	case '|':
+		return true;
+	default:
+		return c < 0x20 || c == 0x7F;
+	}
 }
 
 bool name_valid(const char *s, size_t len)
@@ -116,11 +140,9 @@ bool name_valid(const char *s, size_t len)
 		return false;
 	if (s[len - 1] == '.' || s[len - 1] == ' ')
 		return false; /* Windows strips these, so such a name could not be found again */
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = (uint8_t)s[i];
-		if (c < 0x20 || c == 0x7F || memchr("\"*/:<>?\\|", c, 9))
+	for (size_t i = 0; i < len; i++)
+		if (name_reserved((uint8_t)s[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -239,7 +261,7 @@ uint8_t name_checksum(const uint8_t sn[11])
 	return sum;
 }
 
-void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
+size_t name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
 {
 	size_t o = 0;
 
@@ -256,6 +278,7 @@ void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
 	for (size_t i = 0; i < o; i++)
 		if ((uint8_t)out[i] >= 0x80 || (uint8_t)out[i] < 0x20)
 			out[i] = '_';
+	return o;
 }
 
 bool name_equal(const char *a, size_t alen, const char *b, size_t blen)

@@ -70,17 +70,68 @@ static int fail(const char *what, long err)
 	return 2;
 }
 
+/* What one fat_readdir_many call took: at most `max` entries (0: as many as come). */
+struct ls_batch {
+	unsigned n, max;
+	uint32_t next[8];
+	size_t len[8];
+	struct fat_stat st[8];
+	char name[8][FAT_NAME_BYTES];
+};
+
+static int ls_take(void *ctx, const struct fat_dirent_view *e)
+{
+	struct ls_batch *b = ctx;
+
+	if (b->n == 8 || (b->max && b->n == b->max))
+		return 1;
+	b->next[b->n] = e->next;
+	b->len[b->n] = e->name_len;
+	b->st[b->n] = e->st;
+	memcpy(b->name[b->n++], e->name, e->name_len + 1);
+	return 0;
+}
+
+/* Each entry of a batch as fat_readdir gives it from the same cookie (E_PROTO if not). */
+static long ls_check(struct fat_vol *v, const struct fat_node *dir, uint32_t cookie,
+		     const struct ls_batch *b, struct fat_dirent *d)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		long r = fat_readdir(v, dir, &cookie, d);
+		if (r < 0)
+			return r;
+		if (cookie != b->next[i] || strlen(d->name) != b->len[i] ||
+		    strcmp(d->name, b->name[i]) || memcmp(&d->st, &b->st[i], sizeof(d->st)))
+			return E_PROTO;
+		printf("%c %llu %s\n", d->st.is_dir ? 'd' : 'f', (unsigned long long)d->st.size,
+		       d->name);
+	}
+	return E_OK;
+}
+
+/* The listing in batches of 1 to 8 entries, each checked against fat_readdir. */
 static long cmd_ls(struct fat_vol *v, const char *path)
 {
 	struct fat_node dir;
 	struct fat_dirent *d = malloc(sizeof(*d));
+	struct ls_batch *b = malloc(sizeof(*b));
 	uint32_t cookie = 0;
-	long r = fat_lookup(v, path, &dir);
+	long r = d && b ? fat_lookup(v, path, &dir) : E_NOMEM;
 
-	while (r == E_OK && (r = fat_readdir(v, &dir, &cookie, d)) == E_OK)
-		printf("%c %llu %s\n", d->st.is_dir ? 'd' : 'f', (unsigned long long)d->st.size,
-		       d->name);
+	for (unsigned k = 0; r == E_OK; k++) {
+		uint32_t at = cookie;
+		b->n = 0;
+		b->max = k % 9;
+		r = fat_readdir_many(v, &dir, &cookie, ls_take, b);
+		long c = ls_check(v, &dir, at, b, d);
+		r = c < 0 ? c : r;
+		if (r == E_OK && b->n == 0)
+			r = E_PROTO; /* stopped without taking anything */
+	}
+	if (r == E_NOENT && fat_readdir(v, &dir, &cookie, d) != E_NOENT)
+		r = E_PROTO; /* the batches ended early */
 	free(d);
+	free(b);
 	return r == E_NOENT ? E_OK : r;
 }
 
