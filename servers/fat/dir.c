@@ -200,7 +200,8 @@ static bool lfn_whole(const struct lfn_state *s, const uint8_t *e)
 struct scan_opts {
 	bool no_names; /* the visitor looks at short entries only */
 	bool listing;  /* short_name only where it is the name; the visitor leaves the cache */
-	const uint16_t *want; /* NULL, or only entries that may be named this are visited */
+	struct dir_entry *into; /* where entries are built (NULL: memory of the scan's own) */
+	const uint16_t *want;	/* NULL, or only entries that may be named this are visited */
 	size_t want_units;
 	bool short_may_match; /* the wanted name is short enough to be an 8.3 name */
 };
@@ -275,7 +276,7 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 {
 	struct dir_iter it;
 	struct lfn_state *s = malloc(sizeof(*s));
-	struct dir_entry *d = malloc(sizeof(*d));
+	struct dir_entry *d = o->into ? o->into : malloc(sizeof(*d));
 	long r = s && d ? E_OK : E_NOMEM;
 	uint8_t *sec = NULL;
 	struct fat_loc l;
@@ -308,7 +309,8 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 		}
 	}
 	free(s);
-	free(d);
+	if (!o->into)
+		free(d);
 	return r;
 }
 
@@ -340,8 +342,8 @@ struct find_ctx {
 
 bool dir_entry_named(const struct dir_entry *e, const char *name, size_t len)
 {
-	return name_equal(e->name, strlen(e->name), name, len) ||
-	       name_equal(e->short_name, strlen(e->short_name), name, len);
+	return name_equal(e->name, e->name_len, name, len) ||
+	       name_equal(e->short_name, e->short_len, name, len);
 }
 
 static int find_visit(void *ctx, const struct dir_entry *e)
@@ -376,16 +378,16 @@ long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, str
 	return ix ? index_find(v, ix, dir, name, len, out) : dir_find_scan(v, dir, name, len, out);
 }
 
-static int first_visit(void *ctx, const struct dir_entry *e)
+static int stop_visit(void *ctx, const struct dir_entry *e)
 {
-	*(struct dir_entry *)ctx = *e;
+	(void)ctx, (void)e;
 	return 1;
 }
 
 long dir_entry_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out)
 {
-	static const struct scan_opts all = {0};
-	long r = scan(v, dir, first, first_visit, out, NULL, &all);
+	const struct scan_opts into_out = {.into = out};
+	long r = scan(v, dir, first, stop_visit, NULL, NULL, &into_out);
 
 	if (r == E_OK && out->first_slot != first)
 		r = E_NOENT; /* the run that started there is gone */

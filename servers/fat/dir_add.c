@@ -245,20 +245,15 @@ static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16
 	return r;
 }
 
-/* The index learns the new entry under the long name as it will be read back (NUL: none). */
-static void index_learn(struct fat_vol *v, uint32_t dir, const uint16_t *u, size_t n,
+/*
+ * The index learns the new entry under its long name (if it has one): the
+ * name as given, which is what reading the slots back gives (UTF-8 that
+ * name_utf8_to_16 took converts back to the very same bytes).
+ */
+static void index_learn(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
 			unsigned slots, const uint8_t raw[32], uint32_t at)
 {
-	char *name = slots ? malloc(FAT_NAME_BYTES) : NULL;
-
-	if (slots && !name) {
-		index_drop(v, dir);
-		return;
-	}
-	if (name)
-		name_utf16_to_8(u, n, name, FAT_NAME_BYTES);
-	index_add(v, dir, name, raw, at, at + slots);
-	free(name);
+	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots);
 }
 
 /* The short entry's name: the 8.3 form if free, else an alias; *slots long-name slots go first. */
@@ -297,7 +292,7 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	if (r == E_OK)
 		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
 	if (r == E_OK && ix)
-		index_learn(v, dir, u, (size_t)n, slots, raw, at);
+		index_learn(v, dir, name, len, slots, raw, at);
 	else if (r < 0)
 		index_drop(v, dir); /* a run may be half written */
 	free(u);

@@ -70,8 +70,9 @@ bool index_short_taken(const struct dir_index *ix, const uint8_t sn[11]);
 uint32_t index_alias_from(struct dir_index *ix, const uint8_t sn[11], unsigned base_len);
 /* Alias number n of that base was just taken. */
 void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_len, uint32_t n);
-/* A new entry: its long name (or NULL: the short name alone), short entry, first and short slot. */
-void index_add(struct fat_vol *v, uint32_t dir, const char *name, const uint8_t raw[32],
+/* A new entry: its long name (len bytes of UTF-8; NULL: the short name alone), short entry,
+ * first and short slot. */
+void index_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, const uint8_t raw[32],
 	       uint32_t first_slot, uint32_t slot);
 /* An entry removed from dir. */
 void index_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);

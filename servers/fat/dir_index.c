@@ -187,9 +187,15 @@ static bool reserve(struct fat_vol *v, struct dir_index *ix)
 	return cap <= ix->nbuckets || rehash(ix, ix->nbuckets * 2);
 }
 
+/* An entry's names as the index keys them (the long one is the short one when it has none). */
+struct ix_names {
+	const char *name, *short_name;
+	size_t len, short_len;
+};
+
 /* Record an entry; false when there is no room (the caller drops the index). */
-static bool insert(struct fat_vol *v, struct dir_index *ix, const char *name,
-		   const char *short_name, const uint8_t sn[11], uint32_t first_slot, uint32_t slot)
+static bool insert(struct fat_vol *v, struct dir_index *ix, const struct ix_names *n,
+		   const uint8_t sn[11], uint32_t first_slot, uint32_t slot)
 {
 	if (!reserve(v, ix))
 		return false;
@@ -198,8 +204,8 @@ static bool insert(struct fat_vol *v, struct dir_index *ix, const char *name,
 
 	if ((int32_t)r == ix->free_rec)
 		ix->free_rec = rec->next[0];
-	rec->hash[0] = hash_name(name, strlen(name));
-	rec->hash[1] = hash_name(short_name, strlen(short_name));
+	rec->hash[0] = hash_name(n->name, n->len);
+	rec->hash[1] = hash_name(n->short_name, n->short_len);
 	rec->hash[2] = hash_short(sn);
 	memcpy(rec->sn, sn, 11);
 	rec->first_slot = first_slot;
@@ -220,7 +226,9 @@ static int build_visit(void *ctx, const struct dir_entry *e)
 {
 	struct build_ctx *b = ctx;
 
-	b->full = !insert(b->v, b->ix, e->name, e->short_name, e->raw, e->first_slot, e->loc.index);
+	const struct ix_names n = {e->name, e->short_name, e->name_len, e->short_len};
+
+	b->full = !insert(b->v, b->ix, &n, e->raw, e->first_slot, e->loc.index);
 	return b->full;
 }
 
@@ -293,10 +301,10 @@ long index_find(struct fat_vol *v, struct dir_index *ix, uint32_t dir, const cha
 		struct dir_entry *out)
 {
 	uint32_t h = hash_name(name, len), best = UINT32_MAX;
-	struct dir_entry *e = malloc(sizeof(*e));
-	long err = e ? E_OK : E_NOMEM;
+	struct dir_entry *e = NULL; /* a candidate's place once *out holds a match */
+	long err = E_OK;
 
-	for (int32_t l = e ? ix->buckets[h & (ix->nbuckets - 1)] : -1; l >= 0 && err == E_OK;) {
+	for (int32_t l = ix->buckets[h & (ix->nbuckets - 1)]; l >= 0 && err == E_OK;) {
 		const struct ix_rec *rec = &ix->recs[l / IX_KEYS];
 		unsigned k = l % IX_KEYS;
 		bool same_key = k == 1 && rec->hash[0] == rec->hash[1]; /* seen as key 0 */
@@ -304,9 +312,15 @@ long index_find(struct fat_vol *v, struct dir_index *ix, uint32_t dir, const cha
 		l = rec->next[k];
 		if (k == 2 || rec->hash[k] != h || same_key || rec->slot >= best)
 			continue;
-		if (check(v, dir, rec, name, len, e, &err)) {
+		struct dir_entry *into = best == UINT32_MAX ? out
+					 : e		    ? e
+							    : (e = malloc(sizeof(*e)));
+		if (!into)
+			err = E_NOMEM;
+		else if (check(v, dir, rec, name, len, into, &err)) {
 			best = rec->slot;
-			*out = *e;
+			if (into != out)
+				*out = *into;
 		}
 	}
 	free(e);
@@ -358,16 +372,21 @@ void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_
 	a->from = n + 1;
 }
 
-void index_add(struct fat_vol *v, uint32_t dir, const char *name, const uint8_t raw[32],
+void index_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, const uint8_t raw[32],
 	       uint32_t first_slot, uint32_t slot)
 {
 	struct dir_index **p = slot_of(v, dir);
 	char short_name[13];
+	struct ix_names n = {name, short_name, len, 0};
 
 	if (!p)
 		return;
-	name_short_to_8(raw, raw[12], short_name);
-	if (!insert(v, *p, name ? name : short_name, short_name, raw, first_slot, slot))
+	n.short_len = name_short_to_8(raw, raw[12], short_name);
+	if (!name) {
+		n.name = short_name;
+		n.len = n.short_len;
+	}
+	if (!insert(v, *p, &n, raw, first_slot, slot))
 		index_drop(v, dir);
 }
 

@@ -44,6 +44,10 @@ long name_utf8_to_16(const char *str, size_t len, uint16_t *out, size_t max)
 
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
+		if (s[i] < 0x80 && n < max) {
+			out[n++] = s[i++]; /* the usual case */
+			continue;
+		}
 		unsigned k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0)
 			return E_INVAL;
