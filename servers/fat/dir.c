@@ -149,10 +149,17 @@ struct lfn_state {
 
 const uint8_t dir_lfn_at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
 
+/* A slot's 13 units (dir_lfn_at: three runs, bytes 1-10, 14-25 and 28-31), run by run. */
 static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 {
-	for (unsigned i = 0; i < LFN_UNITS; i++)
-		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + dir_lfn_at[i]);
+	uint16_t *u = &s->units[(ord - 1) * LFN_UNITS];
+
+	for (unsigned i = 0; i < 5; i++)
+		u[i] = rd16(e + 1 + 2 * i);
+	for (unsigned i = 0; i < 6; i++)
+		u[5 + i] = rd16(e + 14 + 2 * i);
+	for (unsigned i = 0; i < 2; i++)
+		u[11 + i] = rd16(e + 28 + 2 * i);
 }
 
 /* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */
@@ -176,15 +183,31 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index, bool
 	s->expect = ord;
 }
 
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+
+/* How many of the first max units come before a 0 unit: four at a time while none is 0. */
+static size_t units_len(const uint16_t *u, size_t max)
+{
+	size_t n = 0;
+
+	for (; n + 4 <= max; n += 4) {
+		uint64_t w = *(const units4_t *)(u + n);
+		if ((w - 0x0001000100010001ull) & ~w & 0x8000800080008000ull)
+			break; /* one of these four is 0 */
+	}
+	while (n < max && u[n] != 0)
+		n++;
+	return n;
+}
+
 /* The long name if the run is whole and belongs to this short entry: its length, else 0. */
 static size_t lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
 {
-	size_t n = 0, max = (size_t)s->slots * LFN_UNITS;
+	size_t n;
 
 	if (s->expect != 1 || name_checksum(e) != s->sum)
 		return 0;
-	while (n < max && s->units[n] != 0)
-		n++;
+	n = units_len(s->units, (size_t)s->slots * LFN_UNITS);
 	if (n == 0 || n > FAT_NAME_MAX)
 		return 0;
 	return name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
@@ -220,8 +243,7 @@ static bool may_match(const struct lfn_state *s, const uint8_t *e, const struct 
 		return true;
 	if (!lfn_whole(s, e))
 		return false;
-	while (n < max && s->units[n] != 0)
-		n++;
+	n = units_len(s->units, max);
 	if (n != o->want_units)
 		return false;
 	for (size_t i = 0; i < n; i++)

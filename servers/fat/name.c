@@ -93,15 +93,14 @@ static size_t utf8_put(uint32_t cp, char *o)
 
 size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 {
-	size_t o = 0;
+	size_t o = 0, i = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	if (n < size) /* the usual case: ASCII, copied while it lasts */
+		for (; i < n && u[i] < 0x80; i++)
+			out[o++] = (char)u[i];
+	for (; i < n; i++) {
 		uint32_t cp = u[i];
 		char tmp[4];
-		if (cp < 0x80 && o + 2 <= size) {
-			out[o++] = (char)cp; /* the usual case, without the detour through tmp */
-			continue;
-		}
 		if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && u[i + 1] >= 0xDC00 &&
 		    u[i + 1] < 0xE000) {
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (u[i + 1] - 0xDC00);
