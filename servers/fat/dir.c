@@ -19,7 +19,6 @@
  * no long names. A directory with an index (dir_index.c) is not walked
  * at all for a lookup: only the slots of the candidates the hash names.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "dir_impl.h"
@@ -297,15 +296,14 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 		 uint32_t *stopped_at, const struct scan_opts *o)
 {
 	struct dir_iter it;
-	struct lfn_state *s = malloc(sizeof(*s));
-	struct dir_entry *d = o->into ? o->into : malloc(sizeof(*d));
-	long r = s && d ? E_OK : E_NOMEM;
+	struct lfn_state lfn, *s = &lfn; /* on the stack (1.4 KiB with own): a scan nests rarely */
+	struct dir_entry own, *d = o->into ? o->into : &own;
+	long r = E_OK;
 	uint8_t *sec = NULL;
 	struct fat_loc l;
 
 	dir_iter_init(v, &it, dir);
-	if (s)
-		s->expect = 0;
+	s->expect = 0;
 	for (uint32_t i = from; r == E_OK; i++) {
 		const uint8_t *e;
 		r = slot_at(v, &it, i, &l, &sec, &e);
@@ -330,9 +328,6 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 			}
 		}
 	}
-	free(s);
-	if (!o->into)
-		free(d);
 	return r;
 }
 
@@ -381,16 +376,14 @@ long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len
 		   struct dir_entry *out)
 {
 	struct find_ctx f = {name, len, out};
-	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
-	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	uint16_t u[FAT_NAME_MAX];
+	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
 	/* A name that is no UTF-8 is compared the slow way (it matches nothing valid). */
 	struct scan_opts o = {.want = n > 0 ? u : NULL,
 			      .want_units = n > 0 ? (size_t)n : 0,
 			      .short_may_match = len <= 12};
-	long r = scan(v, dir, 0, find_visit, &f, NULL, &o);
 
-	free(u);
-	return r;
+	return scan(v, dir, 0, find_visit, &f, NULL, &o);
 }
 
 long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)

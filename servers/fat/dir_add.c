@@ -14,21 +14,44 @@
 
 #include "dir_impl.h"
 
-static long slot_read(struct fat_vol *v, const struct fat_loc *l, uint8_t e[32])
+/* Slots of one directory in turn through the cache: one look-up per sector, not per slot. */
+struct slot_cursor {
+	struct dir_iter it;
+	uint8_t *sec; /* the cached sector `lba` (NULL: none; good until the cache is used again) */
+	uint64_t lba;
+};
+
+static void cursor_init(struct fat_vol *v, struct slot_cursor *c, uint32_t dir)
 {
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
+	dir_iter_init(v, &c->it, dir);
+	c->sec = NULL;
+}
+
+/* Slot i's bytes in the cache (*e) and its place (*l). */
+static long cursor_slot(struct fat_vol *v, struct slot_cursor *c, uint32_t i, struct fat_loc *l,
+			uint8_t **e)
+{
+	long r = dir_iter_slot(v, &c->it, i, l);
+
+	if (r == E_OK && (!c->sec || c->lba != l->lba)) {
+		c->sec = NULL;
+		r = cache_get(&v->cache, l->lba, 0, &c->sec);
+		c->lba = l->lba;
+	}
 	if (r == E_OK)
-		memcpy(e, s + l->off, 32);
+		*e = c->sec + l->off;
 	return r;
 }
 
-static long slot_write(struct fat_vol *v, const struct fat_loc *l, const uint8_t e[32])
+/* Slot i takes the 32 bytes of `bytes`. */
+static long cursor_write(struct fat_vol *v, struct slot_cursor *c, uint32_t i, struct fat_loc *l,
+			 const uint8_t bytes[32])
 {
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
+	uint8_t *e;
+	long r = cursor_slot(v, c, i, l, &e);
+
 	if (r == E_OK) {
-		memcpy(s + l->off, e, 32);
+		memcpy(e, bytes, 32);
 		cache_mark_dirty(&v->cache, l->lba);
 	}
 	return r;
@@ -178,26 +201,24 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
 		      uint32_t *first_free)
 {
-	struct dir_iter it;
+	struct slot_cursor c;
 	struct fat_dir_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
 	*first_free = UINT32_MAX;
-	dir_iter_init(v, &it, dir);
+	cursor_init(v, &c, dir);
 	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
 		struct fat_loc l;
-		uint8_t e[32];
-		long r = dir_iter_slot(v, &it, i, &l);
-		if (r == E_NOENT && it.first != 0) {
-			r = grow(v, &it);
+		uint8_t *e;
+		long r = cursor_slot(v, &c, i, &l, &e);
+		if (r == E_NOENT && c.it.first != 0) {
+			r = grow(v, &c.it);
+			c.sec = NULL; /* grow used the cache */
 			if (r == E_OK)
-				r = dir_iter_slot(v, &it, i, &l);
+				r = cursor_slot(v, &c, i, &l, &e);
 		}
 		if (r < 0)
 			return r == E_NOENT ? E_NOSPACE : r;
-		r = slot_read(v, &l, e);
-		if (r < 0)
-			return r;
 		run = e[0] == 0 || e[0] == 0xE5 ? run + 1 : 0;
 		if (run == 1 && *first_free == UINT32_MAX)
 			*first_free = i;
@@ -226,23 +247,16 @@ static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, b
 static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
 		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
 {
-	struct dir_iter it;
-	uint8_t e[32];
+	struct slot_cursor c;
+	uint8_t e[32], sum = name_checksum(raw);
 	long r = E_OK;
 
-	dir_iter_init(v, &it, dir);
+	cursor_init(v, &c, dir);
 	for (unsigned k = 0; k < slots && r == E_OK; k++) {
-		unsigned ord = slots - k;
-		lfn_fill(e, u, n, ord, k == 0, name_checksum(raw));
-		r = dir_iter_slot(v, &it, at + k, out);
-		if (r == E_OK)
-			r = slot_write(v, out, e);
+		lfn_fill(e, u, n, slots - k, k == 0, sum);
+		r = cursor_write(v, &c, at + k, out, e);
 	}
-	if (r == E_OK)
-		r = dir_iter_slot(v, &it, at + slots, out);
-	if (r == E_OK)
-		r = slot_write(v, out, raw);
-	return r;
+	return r == E_OK ? cursor_write(v, &c, at + slots, out, raw) : r;
 }
 
 /*
@@ -277,8 +291,8 @@ static long choose_short(struct fat_vol *v, uint32_t dir, struct dir_index *ix, 
 long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
 	     struct fat_loc *out)
 {
-	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
-	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	uint16_t u[FAT_NAME_MAX];
+	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
 	struct dir_index *ix = n < 0 ? NULL : index_get(v, dir);
 	unsigned slots = 0;
 	uint32_t at, first_free;
@@ -295,7 +309,6 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 		index_learn(v, dir, name, len, slots, raw, at);
 	else if (r < 0)
 		index_drop(v, dir); /* a run may be half written */
-	free(u);
 	return r;
 }
 
