@@ -17,42 +17,48 @@
 /* Slots of one directory in turn through the cache: one look-up per sector, not per slot. */
 struct slot_cursor {
 	struct dir_iter it;
-	uint8_t *sec; /* the cached sector `lba` (NULL: none; good until the cache is used again) */
-	uint64_t lba;
+	struct fat_loc loc; /* the slot last reached */
+	uint8_t *sec;	    /* its cached sector (NULL: none; good until the cache is used again) */
 };
 
 static void cursor_init(struct fat_vol *v, struct slot_cursor *c, uint32_t dir)
 {
 	dir_iter_init(v, &c->it, dir);
+	c->loc = (struct fat_loc){0};
 	c->sec = NULL;
 }
 
-/* Slot i's bytes in the cache (*e) and its place (*l). */
-static long cursor_slot(struct fat_vol *v, struct slot_cursor *c, uint32_t i, struct fat_loc *l,
-			uint8_t **e)
+/* Slot i's bytes in the cache (*e); its place in c->loc. */
+static long cursor_slot(struct fat_vol *v, struct slot_cursor *c, uint32_t i, uint8_t **e)
 {
-	long r = dir_iter_slot(v, &c->it, i, l);
+	uint64_t lba = c->loc.lba;
+	long r = E_OK;
 
-	if (r == E_OK && (!c->sec || c->lba != l->lba)) {
-		c->sec = NULL;
-		r = cache_get(&v->cache, l->lba, 0, &c->sec);
-		c->lba = l->lba;
+	if (c->sec && i == c->loc.index + 1 && i % (v->ss / 32) != 0) {
+		c->loc.index = i; /* the next slot in the same sector */
+		c->loc.off += 32;
+	} else {
+		r = dir_iter_slot(v, &c->it, i, &c->loc);
+		if (r == E_OK && (!c->sec || c->loc.lba != lba))
+			r = cache_get(&v->cache, c->loc.lba, 0, &c->sec);
 	}
-	if (r == E_OK)
-		*e = c->sec + l->off;
+	if (r < 0)
+		c->sec = NULL;
+	else
+		*e = c->sec + c->loc.off;
 	return r;
 }
 
 /* Slot i takes the 32 bytes of `bytes`. */
-static long cursor_write(struct fat_vol *v, struct slot_cursor *c, uint32_t i, struct fat_loc *l,
+static long cursor_write(struct fat_vol *v, struct slot_cursor *c, uint32_t i,
 			 const uint8_t bytes[32])
 {
 	uint8_t *e;
-	long r = cursor_slot(v, c, i, l, &e);
+	long r = cursor_slot(v, c, i, &e);
 
 	if (r == E_OK) {
 		memcpy(e, bytes, 32);
-		cache_mark_dirty(&v->cache, l->lba);
+		cache_mark_dirty(&v->cache, c->loc.lba);
 	}
 	return r;
 }
@@ -208,14 +214,13 @@ static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *
 	*first_free = UINT32_MAX;
 	cursor_init(v, &c, dir);
 	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
-		struct fat_loc l;
 		uint8_t *e;
-		long r = cursor_slot(v, &c, i, &l, &e);
+		long r = cursor_slot(v, &c, i, &e);
 		if (r == E_NOENT && c.it.first != 0) {
 			r = grow(v, &c.it);
 			c.sec = NULL; /* grow used the cache */
 			if (r == E_OK)
-				r = cursor_slot(v, &c, i, &l, &e);
+				r = cursor_slot(v, &c, i, &e);
 		}
 		if (r < 0)
 			return r == E_NOENT ? E_NOSPACE : r;
@@ -254,9 +259,12 @@ static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16
 	cursor_init(v, &c, dir);
 	for (unsigned k = 0; k < slots && r == E_OK; k++) {
 		lfn_fill(e, u, n, slots - k, k == 0, sum);
-		r = cursor_write(v, &c, at + k, out, e);
+		r = cursor_write(v, &c, at + k, e);
 	}
-	return r == E_OK ? cursor_write(v, &c, at + slots, out, raw) : r;
+	if (r == E_OK)
+		r = cursor_write(v, &c, at + slots, raw);
+	*out = c.loc;
+	return r;
 }
 
 /*
