@@ -148,17 +148,19 @@ struct lfn_state {
 
 const uint8_t dir_lfn_at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
 
-/* A slot's 13 units (dir_lfn_at: three runs, bytes 1-10, 14-25 and 28-31), run by run. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+typedef uint32_t __attribute__((may_alias, aligned(1))) units2_t;
+
+/* A slot's 13 units (dir_lfn_at: bytes 1-10, 14-25, 28-31) as words (x86 is little-endian). */
 static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 {
 	uint16_t *u = &s->units[(ord - 1) * LFN_UNITS];
 
-	for (unsigned i = 0; i < 5; i++)
-		u[i] = rd16(e + 1 + 2 * i);
-	for (unsigned i = 0; i < 6; i++)
-		u[5 + i] = rd16(e + 14 + 2 * i);
-	for (unsigned i = 0; i < 2; i++)
-		u[11 + i] = rd16(e + 28 + 2 * i);
+	*(units4_t *)u = *(const units4_t *)(e + 1);
+	u[4] = rd16(e + 9);
+	*(units4_t *)(u + 5) = *(const units4_t *)(e + 14);
+	*(units2_t *)(u + 9) = *(const units2_t *)(e + 22);
+	*(units2_t *)(u + 11) = *(const units2_t *)(e + 28);
 }
 
 /* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */
@@ -181,8 +183,6 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index, bool
 		lfn_take(s, e, ord);
 	s->expect = ord;
 }
-
-typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
 
 /* How many of the first max units come before a 0 unit: four at a time while none is 0. */
 static size_t units_len(const uint16_t *u, size_t max)

@@ -91,13 +91,32 @@ static size_t utf8_put(uint32_t cp, char *o)
 	return 4;
 }
 
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+typedef uint32_t __attribute__((may_alias, aligned(1))) bytes4_t;
+
+/* The ASCII units at the start of u as bytes, four at a time (x86 is little-endian): how many. */
+static size_t ascii_prefix(const uint16_t *u, size_t n, char *out)
+{
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		uint64_t w = *(const units4_t *)(u + i);
+		if (w & 0xFF80FF80FF80FF80ull)
+			break;				  /* a unit from 0x80 on */
+		w = (w | w >> 8) & 0x0000FFFF0000FFFFull; /* units 0 1 in bytes 0 1, 2 3 in 4 5 */
+		*(bytes4_t *)(out + i) = (uint32_t)(w | w >> 16);
+	}
+	for (; i < n && u[i] < 0x80; i++)
+		out[i] = (char)u[i];
+	return i;
+}
+
 size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 {
 	size_t o = 0, i = 0;
 
 	if (n < size) /* the usual case: ASCII, copied while it lasts */
-		for (; i < n && u[i] < 0x80; i++)
-			out[o++] = (char)u[i];
+		o = i = ascii_prefix(u, n, out);
 	for (; i < n; i++) {
 		uint32_t cp = u[i];
 		char tmp[4];

@@ -41,6 +41,38 @@ static void test_utf(void)
 	CHECK(!strcmp(back, "x\xEF\xBF\xBD")); /* U+FFFD */
 }
 
+/*
+ * ASCII runs of every length around a non-ASCII character at every place, and
+ * the 4-unit ASCII copy near the end of the output room: each converts both
+ * ways to the same bytes, with the lengths returned.
+ */
+static void test_utf_runs(void)
+{
+	char in[40], back[40];
+	uint16_t u[40];
+
+	for (unsigned len = 0; len <= 13; len++)
+		for (unsigned at = 0; at <= len; at++) {
+			unsigned n = 0;
+			for (unsigned i = 0; i < len; i++) {
+				if (i == at)
+					n += (unsigned)snprintf(in + n, sizeof(in) - n,
+								"\xC3\xA9"); /* é */
+				in[n++] = (char)('a' + i);
+			}
+			in[n] = 0;
+			long units = name_utf8_to_16(in, n, u, 40);
+			CHECK_EQ(units, (long)(len + (at < len)));
+			CHECK_EQ(name_utf16_to_8(u, (size_t)units, back, sizeof(back)), (size_t)n);
+			CHECK(!strcmp(back, in));
+		}
+	uint16_t abc[8] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'};
+	CHECK_EQ(name_utf16_to_8(abc, 8, back, 9), (size_t)8); /* just room */
+	CHECK(!strcmp(back, "abcdefgh"));
+	CHECK_EQ(name_utf16_to_8(abc, 8, back, 6), (size_t)5); /* cut to the room, NUL kept */
+	CHECK(!strcmp(back, "abcde"));
+}
+
 static void test_checksum(void)
 {
 	/*
@@ -125,6 +157,7 @@ static void test_valid(void)
 int main(void)
 {
 	test_utf();
+	test_utf_runs();
 	test_checksum();
 	test_short();
 	test_alias();
