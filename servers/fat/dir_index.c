@@ -85,12 +85,17 @@ static uint64_t mix(uint64_t h, uint64_t w)
 static uint32_t hash_bytes(const uint8_t *p, size_t n, bool fold, uint32_t salt)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ salt ^ n, w;
+	bool long_enough = n >= 8;
 
 	for (; n >= 8; n -= 8, p += 8) {
 		w = *(const word_t *)p;
 		h = mix(h, fold ? fold8(w) : w);
 	}
-	if (n) {
+	if (n && long_enough) {
+		w = *(const word_t *)(p + n - 8) >>
+		    8 * (8 - n); /* the last n bytes, read as a word */
+		h = mix(h, fold ? fold8(w) : w);
+	} else if (n) {
 		w = 0;
 		for (size_t i = 0; i < n; i++)
 			w |= (uint64_t)p[i] << 8 * i;

@@ -283,23 +283,30 @@ uint8_t name_checksum(const uint8_t sn[11])
 	return sum;
 }
 
+/*
+ * One byte of a short name as UTF-8: lower-cased by `lower` (32 or 0) if a
+ * capital; bytes past 0x7F are an OEM code page (and 0x05 stands for 0xE5)
+ * and control bytes are no name, so they show as '_' and the name stays UTF-8.
+ */
+static char short_byte(uint8_t c, uint8_t lower)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c + lower);
+	return c >= 0x80 || c < 0x20 ? '_' : (char)c;
+}
+
 size_t name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
 {
+	uint8_t lower_base = nt & 0x08 ? 32 : 0, lower_ext = nt & 0x10 ? 32 : 0;
 	size_t o = 0;
 
-	for (int i = 0; i < 8 && sn[i] != ' '; i++) {
-		uint8_t c = i == 0 && sn[0] == 0x05 ? 0xE5 : sn[i];
-		out[o++] = (char)((nt & 0x08) && c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
+	for (int i = 0; i < 8 && sn[i] != ' '; i++)
+		out[o++] = short_byte(sn[i], lower_base);
 	if (sn[8] != ' ')
 		out[o++] = '.';
 	for (int i = 8; i < 11 && sn[i] != ' '; i++)
-		out[o++] = (char)((nt & 0x10) && sn[i] >= 'A' && sn[i] <= 'Z' ? sn[i] + 32 : sn[i]);
+		out[o++] = short_byte(sn[i], lower_ext);
 	out[o] = 0;
-	/* Bytes past 0x7F are an OEM code page; show them as '_' so the name stays UTF-8. */
-	for (size_t i = 0; i < o; i++)
-		if ((uint8_t)out[i] >= 0x80 || (uint8_t)out[i] < 0x20)
-			out[i] = '_';
 	return o;
 }
 

@@ -112,6 +112,12 @@ static void test_short(void)
 	       11);
 	name_short_to_8(sn, 0, out);
 	CHECK(!strcmp(out, "_ABC.TXT")); /* 0xE5 (an OEM byte) shown as '_' */
+	memcpy(sn, "A\x81\x01Z~1  TXT", 11);
+	CHECK_EQ(name_short_to_8(sn, 0x18, out), (size_t)10); /* both parts lower case */
+	CHECK(!strcmp(out, "a__z~1.txt"));
+	memcpy(sn, "NOEXT      ", 11);
+	CHECK_EQ(name_short_to_8(sn, 0x10, out), (size_t)5);
+	CHECK(!strcmp(out, "NOEXT"));
 }
 
 static void test_alias(void)
