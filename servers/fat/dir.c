@@ -399,10 +399,42 @@ static int stop_visit(void *ctx, const struct dir_entry *e)
 	return 1;
 }
 
+/*
+ * dir_entry_at when slot `first` holds no long-name slot: the short entry
+ * there, or E_NOENT (a free slot, the end, a volume label: no run starts
+ * there), as the scan would find, without setting one up. *lfn: it does.
+ */
+static long short_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out,
+		     bool *lfn)
+{
+	uint8_t *sec;
+	long r = dir_slot(v, dir, first, &out->loc);
+
+	if (r == E_OK)
+		r = cache_get(&v->cache, out->loc.lba, 0, &sec);
+	if (r < 0)
+		return r;
+	const uint8_t *e = sec + out->loc.off;
+	*lfn = e[0] != 0 && e[0] != 0xE5 && (e[11] & 0x3F) == FAT_ATTR_LFN;
+	if (*lfn || e[0] == 0 || e[0] == 0xE5 || (e[11] & FAT_ATTR_VOLUME))
+		return E_NOENT;
+	memcpy(out->raw, e, 32);
+	out->first_slot = first;
+	out->short_len = name_short_to_8(e, e[12], out->short_name);
+	memcpy(out->name, out->short_name, sizeof(out->short_name));
+	out->name_len = out->short_len;
+	return E_OK;
+}
+
 long dir_entry_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out)
 {
 	const struct scan_opts into_out = {.into = out};
-	long r = scan(v, dir, first, stop_visit, NULL, NULL, &into_out);
+	bool lfn = false;
+	long r = short_at(v, dir, first, out, &lfn);
+
+	if (!lfn)
+		return r;
+	r = scan(v, dir, first, stop_visit, NULL, NULL, &into_out);
 
 	if (r == E_OK && out->first_slot != first)
 		r = E_NOENT; /* the run that started there is gone */
