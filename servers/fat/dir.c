@@ -146,12 +146,10 @@ struct lfn_state {
 	uint32_t start;
 };
 
-const uint8_t dir_lfn_at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
-
 typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
 typedef uint32_t __attribute__((may_alias, aligned(1))) units2_t;
 
-/* A slot's 13 units (dir_lfn_at: bytes 1-10, 14-25, 28-31) as words (x86 is little-endian). */
+/* A slot's 13 units (bytes 1-10, 14-25, 28-31) as words (x86 is little-endian). */
 static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 {
 	uint16_t *u = &s->units[(ord - 1) * LFN_UNITS];
@@ -161,6 +159,15 @@ static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 	*(units4_t *)(u + 5) = *(const units4_t *)(e + 14);
 	*(units2_t *)(u + 9) = *(const units2_t *)(e + 22);
 	*(units2_t *)(u + 11) = *(const units2_t *)(e + 28);
+}
+
+void dir_lfn_put(uint8_t *e, const uint16_t u[LFN_UNITS])
+{
+	*(units4_t *)(e + 1) = *(const units4_t *)u;
+	wr16(e + 9, u[4]);
+	*(units4_t *)(e + 14) = *(const units4_t *)(u + 5);
+	*(units2_t *)(e + 22) = *(const units2_t *)(u + 9);
+	*(units2_t *)(e + 28) = *(const units2_t *)(u + 11);
 }
 
 /* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */

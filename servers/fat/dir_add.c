@@ -235,17 +235,21 @@ static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *
 	return E_NOSPACE;
 }
 
+/* Long-name slot `ord` of name u (n units): whole units, or the name's end, a 0 and 0xFFFF. */
 static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, bool last,
 		     uint8_t sum)
 {
+	size_t k0 = (size_t)(ord - 1) * LFN_UNITS;
+	uint16_t end[LFN_UNITS];
+
+	if (k0 + LFN_UNITS > n) /* the slot with the name's end */
+		for (unsigned i = 0; i < LFN_UNITS; i++)
+			end[i] = k0 + i < n ? u[k0 + i] : k0 + i == n ? 0 : 0xFFFF;
 	memset(e, 0, 32);
 	e[0] = (uint8_t)(ord | (last ? 0x40 : 0));
 	e[11] = FAT_ATTR_LFN;
 	e[13] = sum;
-	for (unsigned i = 0; i < LFN_UNITS; i++) {
-		size_t k = (size_t)(ord - 1) * LFN_UNITS + i;
-		wr16(e + dir_lfn_at[i], k < n ? u[k] : k == n ? 0 : 0xFFFF);
-	}
+	dir_lfn_put(e, k0 + LFN_UNITS > n ? end : u + k0);
 }
 
 /* Write the long-name slots (if any) and the short entry from slot `at` on. */

@@ -11,8 +11,8 @@
 #define LFN_UNITS     13
 #define LFN_SLOTS_MAX 20 /* 20 * 13 >= 255 units */
 
-/* Where a long-name slot keeps its 13 UTF-16 units. */
-extern const uint8_t dir_lfn_at[LFN_UNITS];
+/* Put 13 UTF-16 units into a long-name slot where it keeps them (bytes 1-10, 14-25, 28-31). */
+void dir_lfn_put(uint8_t *e, const uint16_t u[LFN_UNITS]);
 
 /*
  * Walks a directory's slots in order, keeping its place in the cluster chain

@@ -37,12 +37,38 @@ static unsigned utf8_decode(const uint8_t *s, size_t left, uint32_t *cp)
 	return n;
 }
 
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+typedef uint32_t __attribute__((may_alias, aligned(1))) bytes4_t;
+typedef uint64_t __attribute__((may_alias, aligned(1))) bytes8_t;
+
+/* Four bytes (the low ones of x) as four UTF-16 units (x86 is little-endian). */
+static uint64_t widen4(uint64_t x)
+{
+	x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+	return (x | x << 8) & 0x00FF00FF00FF00FFull;
+}
+
+/* The ASCII bytes at the start of s as units, eight at a time while they last: how many. */
+static size_t ascii_widen(const uint8_t *s, size_t len, uint16_t *out, size_t max)
+{
+	size_t i = 0, lim = len < max ? len : max;
+
+	for (; i + 8 <= lim; i += 8) {
+		uint64_t w = *(const bytes8_t *)(s + i);
+		if (w & 0x8080808080808080ull)
+			break;
+		*(units4_t *)(out + i) = widen4(w & 0xFFFFFFFF);
+		*(units4_t *)(out + i + 4) = widen4(w >> 32);
+	}
+	return i;
+}
+
 long name_utf8_to_16(const char *str, size_t len, uint16_t *out, size_t max)
 {
 	const uint8_t *s = (const uint8_t *)str;
-	size_t n = 0;
+	size_t n = ascii_widen(s, len, out, max);
 
-	for (size_t i = 0; i < len;) {
+	for (size_t i = n; i < len;) {
 		uint32_t cp;
 		if (s[i] < 0x80 && n < max) {
 			out[n++] = s[i++]; /* the usual case */
@@ -90,9 +116,6 @@ static size_t utf8_put(uint32_t cp, char *o)
 	o[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
 }
-
-typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
-typedef uint32_t __attribute__((may_alias, aligned(1))) bytes4_t;
 
 /* The ASCII units at the start of u as bytes, four at a time (x86 is little-endian): how many. */
 static size_t ascii_prefix(const uint16_t *u, size_t n, char *out)

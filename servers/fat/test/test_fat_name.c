@@ -66,6 +66,12 @@ static void test_utf_runs(void)
 			CHECK_EQ(name_utf16_to_8(u, (size_t)units, back, sizeof(back)), (size_t)n);
 			CHECK(!strcmp(back, in));
 		}
+	char longest[FAT_NAME_MAX + 1];
+	uint16_t units[FAT_NAME_MAX];
+	memset(longest, 'x', sizeof(longest));
+	CHECK_EQ(name_utf8_to_16(longest, FAT_NAME_MAX, units, FAT_NAME_MAX), (long)FAT_NAME_MAX);
+	CHECK(units[0] == 'x' && units[FAT_NAME_MAX - 1] == 'x');
+	CHECK_EQ(name_utf8_to_16(longest, FAT_NAME_MAX + 1, units, FAT_NAME_MAX), E_INVAL);
 	uint16_t abc[8] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'};
 	CHECK_EQ(name_utf16_to_8(abc, 8, back, 9), (size_t)8); /* just room */
 	CHECK(!strcmp(back, "abcdefgh"));
