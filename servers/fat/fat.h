@@ -179,7 +179,10 @@ struct fat_dirent_view {
 	struct fat_stat st;
 	uint32_t next; /* the cookie after this entry */
 };
-/* 0: the entry is taken, go on; else stop before it. */
+/*
+ * 0: the entry is taken, go on; else stop before it. It must not use the
+ * volume: the walk keeps its place in a cached sector across the calls.
+ */
 typedef int (*fat_readdir_fn)(void *ctx, const struct fat_dirent_view *e);
 
 /*
