@@ -281,23 +281,55 @@ static void sort_by_lba(struct fat_cache_line **d, uint32_t n)
 			}
 }
 
-/* Write sorted dirty lines [i, j) that are adjacent as one request. */
+/* Whether a line in [lo, hi) may be cached: outside every sector ever installed, none is. */
+static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
+{
+	return lo <= c->hi && hi > c->lo;
+}
+
+/* Cached copies of n sectors from lba take the bytes the disk gets from buf (none should be). */
+static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf)
+{
+	for (uint32_t i = 0; may_hold(c, lba, lba + n) && i < n; i++) {
+		struct fat_cache_line *l = find(c, lba + i);
+		if (l) {
+			memcpy(l->data, buf + (size_t)i * c->ss, c->ss);
+			set_dirty(c, l, false);
+		}
+	}
+}
+
+/* The part of the n sectors from lba in buf that lies in the mirrored range, to every copy. */
+static long write_mirrors(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf)
+{
+	uint64_t end = c->mirror_lo + c->mirror_len;
+	uint64_t lo = lba > c->mirror_lo ? lba : c->mirror_lo;
+	uint64_t hi = lba + n < end ? lba + n : end;
+
+	for (uint32_t k = 1; k <= c->mirror_copies && lo < hi; k++) {
+		uint64_t at = lo + k * c->mirror_len;
+		const uint8_t *from = buf + (size_t)(lo - lba) * c->ss;
+		refresh_cached(c, at, (uint32_t)(hi - lo), from);
+		long r = dev_write(c, at, (uint32_t)(hi - lo), from);
+		if (r < 0)
+			return r;
+	}
+	return E_OK;
+}
+
+/* Write sorted dirty lines [i, j) that are adjacent as one request (and their mirrors). */
 static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i, uint32_t j)
 {
 	for (uint32_t k = i; k < j; k++)
 		memcpy(c->bounce + (size_t)(k - i) * c->ss, d[k]->data, c->ss);
 	long r = dev_write(c, d[i]->lba, j - i, c->bounce);
+	if (r == E_OK)
+		r = write_mirrors(c, d[i]->lba, j - i, c->bounce);
 	if (r < 0)
 		return r;
 	for (uint32_t k = i; k < j; k++)
 		set_dirty(c, d[k], false);
 	return E_OK;
-}
-
-/* Whether a line in [lo, hi) may be cached: outside every sector ever installed, none is. */
-static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
-{
-	return lo <= c->hi && hi > c->lo;
 }
 
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
@@ -319,6 +351,28 @@ long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 		for (j = i + 1; j < n && j - i < c->run_max && d[j]->lba == d[j - 1]->lba + 1; j++)
 			;
 		r = write_run(c, d, i, j);
+	}
+	return r;
+}
+
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies)
+{
+	c->mirror_lo = lo;
+	c->mirror_len = len;
+	c->mirror_copies = len ? copies : 0;
+}
+
+long cache_mirror_all(struct fat_cache *c)
+{
+	uint64_t lo = c->mirror_lo, len = c->mirror_len;
+	long r = c->mirror_copies ? cache_write_back(c, lo, lo + len) : E_OK;
+
+	for (uint64_t done = 0; r == E_OK && c->mirror_copies && done < len;) {
+		uint32_t n = len - done < c->run_max ? (uint32_t)(len - done) : c->run_max;
+		r = dev_read(c, lo + done, n, c->bounce);
+		if (r == E_OK)
+			r = write_mirrors(c, lo + done, n, c->bounce);
+		done += n;
 	}
 	return r;
 }

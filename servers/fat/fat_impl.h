@@ -28,6 +28,10 @@ struct fat_cache {
 	uint32_t ndirty;	/* dirty lines: a write-back with none scans nothing */
 	uint32_t run_max;	/* sectors in one device request through the bounce buffer */
 	uint64_t lo, hi; /* the lowest and highest sector ever installed (a bound, not exact) */
+	/* Sectors [mirror_lo, mirror_lo + mirror_len) (the first FAT) are written again at
+	 * + k * mirror_len for k = 1 .. mirror_copies (the other FATs), from the same bytes. */
+	uint64_t mirror_lo, mirror_len;
+	uint32_t mirror_copies;
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
@@ -45,6 +49,13 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
 /* Write dirty sectors in [lo, hi) in ascending order, runs as single requests. */
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
+/*
+ * Mirror [lo, lo + len) to the `copies` ranges after it at every write-back (the other FAT
+ * copies, which nothing reads through the cache); cache_mirror_all copies the whole range
+ * from the disk to them once (after a mount that found the volume not cleanly unmounted).
+ */
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies);
+long cache_mirror_all(struct fat_cache *c);
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */

@@ -136,14 +136,7 @@ static long raw_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 	} else if (v->type == FAT32) {
 		keep = 0xF0000000; /* the top four bits are reserved */
 	}
-	for (uint32_t c = 0; c < v->nfats; c++) {
-		if (!v->mirror && c != v->active_fat)
-			continue;
-		long r = write_bytes(v, c, off, n, val, keep);
-		if (r < 0)
-			return r;
-	}
-	return E_OK;
+	return write_bytes(v, v->active_fat, off, n, val, keep); /* the cache mirrors it */
 }
 
 long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
@@ -376,9 +369,8 @@ long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *
 	long r = E_OK;
 
 	*count = 0;
-	for (uint32_t c = 0; r == E_OK && n > 0 && c < v->nfats; c++)
-		if (v->mirror || c == v->active_fat)
-			r = link_copy(v, c, last + 1, n);
+	if (n > 0)
+		r = link_copy(v, v->active_fat, last + 1, n);
 	if (r == E_OK && n > 0)
 		r = table_set(v, last, last + 1); /* the run joins the chain last */
 	if (r < 0 || n == 0)
@@ -524,12 +516,19 @@ long table_mount(struct fat_vol *v)
 	if (r < 0)
 		return r;
 	v->was_dirty = clean_bit(v) && !(x & clean_bit(v));
+	if (v->mirror && v->nfats > 1)
+		cache_set_mirror(&v->cache, v->fat_start, v->fat_sectors, v->nfats - 1);
 	if (v->was_dirty && !v->read_only) {
 		/* Ours to make clean again: repair what a kill left, mark clean at sync. */
 		v->marked_dirty = true;
 		r = repair_lost_clusters(v);
 		if (r < 0)
 			v->repaired = 0; /* damage found: nothing freed, fsck's job */
+		/* A kill between a sector's write to the first FAT and to the others left the
+		 * first newer: it is the one read, and the others become equal to it. */
+		r = cache_mirror_all(&v->cache);
+		if (r < 0)
+			return r;
 	}
 	return count_free(v);
 }
