@@ -11,14 +11,21 @@
  *
  *   fat_read_per_mib, fat_raw_read_per_mib: read.bin read in 1 MiB requests
  *     into the client's buffer (no copy in the client), and the same number
- *     of bytes read from disk0 in 1 MiB block requests: all 64 requests'
- *     instructions over 64 (a mean, not a median, so work done once for many
- *     requests, such as reading the FAT or mapping a file's runs, counts).
- *     Their ratio is the read figure of issue 11;
+ *     of bytes read from disk0 in 1 MiB block requests: the cheapest
+ *     request's instructions, per MiB. Their ratio is the read figure of
+ *     issue 11. The cheapest, because what else the guest runs while the
+ *     host does the I/O (heartbeats, the clock's redraw: guest time races
+ *     under -icount sleep=off) lands in requests at random, the more the
+ *     busier the host: on a loaded host half the raw requests carried some
+ *     and the median moved by 80%, while the cheapest stayed put. So that
+ *     work done once for the whole file is not hidden, fat_read_first_mib is
+ *     the first request alone (the table read in, any map of the file's
+ *     runs built);
  *   fat_write_per_mib, fat_raw_write_per_mib: a new 64 MiB file written in
- *     1 MiB requests and fsync'ed (the FAT and the entry reach the disk), then
- *     read back and checked, and 64 MiB of 1 MiB block writes to the scratch
- *     space and a flush; likewise, the fsync and the flush counted;
+ *     1 MiB requests (then read back and checked), and 64 MiB of 1 MiB block
+ *     writes to the scratch space; likewise. fat_write_fsync is the fsync
+ *     after the 64 MiB (what the writes left for it: the table, the entry),
+ *     fat_raw_write_flush the raw side's flush;
  *   fat_create_per_file: 1,000 files created (open with FS_O_CREATE |
  *     FS_O_EXCL, then close) in one new directory: all of it over 1,000;
  *   fat_list_per_entry: that directory read with readdir, over 1,000;
@@ -89,6 +96,15 @@ static void stamp_sectors(uint8_t *buf, uint64_t at, uint64_t stamp)
 	}
 }
 
+/* The cheapest of n figures. */
+static uint64_t cheapest(const uint64_t *v, unsigned n)
+{
+	uint64_t min = v[0];
+	for (unsigned i = 1; i < n; i++)
+		min = v[i] < min ? v[i] : min;
+	return min;
+}
+
 /* One 1 MiB request of fd at MiB i, to or from the client's buffer: its instructions. */
 static long fs_mib(int fd, uint32_t i, bool write, uint64_t *spent)
 {
@@ -98,15 +114,6 @@ static long fs_mib(int fd, uint32_t i, bool write, uint64_t *spent)
 
 	*spent = test_busy() - t0;
 	return err == E_OK && done != FB_MIB ? E_PROTO : err;
-}
-
-/* All n figures over n: the mean cost per request. */
-static uint64_t mean(const uint64_t *v, unsigned n)
-{
-	uint64_t sum = 0;
-	for (unsigned i = 0; i < n; i++)
-		sum += v[i];
-	return sum / n;
 }
 
 static long raw_mib(uint64_t lba, bool write, uint64_t *spent)
@@ -142,8 +149,9 @@ TEST(bench, fat_bench_read, "64 MiB file read sequentially, and the same bytes r
 	T_RETURN_IF_FAILED();
 	for (uint32_t i = 0; i < FB_FILE_MIB; i++) /* the partition's bytes, from its start */
 		T_OK(raw_mib(2048 + (uint64_t)i * (FB_MIB / 512), false, &blk[i]));
-	test_bench_line("fat_read_per_mib", mean(fat, FB_FILE_MIB), FB_FILE_MIB);
-	test_bench_line("fat_raw_read_per_mib", mean(blk, FB_FILE_MIB), FB_FILE_MIB);
+	test_bench_line("fat_read_first_mib", fat[0], 1);
+	test_bench_line("fat_read_per_mib", cheapest(fat, FB_FILE_MIB), FB_FILE_MIB);
+	test_bench_line("fat_raw_read_per_mib", cheapest(blk, FB_FILE_MIB), FB_FILE_MIB);
 }
 
 TEST(bench, fat_bench_write, "64 MiB file written sequentially, and as many bytes raw")
@@ -178,10 +186,10 @@ TEST(bench, fat_bench_write, "64 MiB file written sequentially, and as many byte
 	t0 = test_busy();
 	T_OK(block_flush(&raw));
 	uint64_t flush = test_busy() - t0;
-	test_bench_line("fat_write_per_mib", mean(fat, FB_FILE_MIB) + fsync / FB_FILE_MIB,
-			FB_FILE_MIB);
-	test_bench_line("fat_raw_write_per_mib", mean(blk, FB_FILE_MIB) + flush / FB_FILE_MIB,
-			FB_FILE_MIB);
+	test_bench_line("fat_write_per_mib", cheapest(fat, FB_FILE_MIB), FB_FILE_MIB);
+	test_bench_line("fat_raw_write_per_mib", cheapest(blk, FB_FILE_MIB), FB_FILE_MIB);
+	test_bench_line("fat_write_fsync", fsync, 1);
+	test_bench_line("fat_raw_write_flush", flush, 1);
 }
 
 static void many_name(char *path, unsigned i)

@@ -17,7 +17,7 @@
  *   tty_crlf      the output half of the line discipline: a LF becomes CR LF.
  *   tty_cr_to_lf  the input half: Enter's CR reaches the program as LF.
  *
- * Target only, but tty_crlf and tty_cr_to_lf are pure.
+ * Host test: libsys/tty/test (unit-tty), over fakes of the calls around it.
  */
 #pragma once
 
