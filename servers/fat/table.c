@@ -288,89 +288,110 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 	return E_NOSPACE;
 }
 
-/* Free entries right after cl (at most max), read in place (FAT16/32). */
-static uint32_t free_after(struct fat_vol *v, uint32_t cl, uint32_t max)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, n = 0;
+/* Four FAT32 entries as one SSE2 value (x86-64 has SSE2; a loaded sector is 4-byte aligned). */
+typedef uint32_t v4u __attribute__((vector_size(16), aligned(4), may_alias));
+typedef uint64_t v2q __attribute__((vector_size(16)));
 
-	while (n < max && fat_cluster_ok(v, cl + 1 + n)) {
-		uint64_t lba;
-		uint32_t in, room, k;
-		uint8_t *p;
-		if (sector_ptr(v, v->active_fat, entry_offset(v, cl + 1 + n), &p, &in, &lba) < 0)
-			return n;
-		room = entries_left(v, cl + 1 + n, in, max - n);
-		k = entries_matching(p + in, width, 0, 0, room);
-		n += k;
-		if (k < room)
-			return n;
-	}
-	return n;
+/* Whether four FAT32 entries are all free (their low 28 bits zero). */
+static inline bool all_free(v4u x)
+{
+	v2q used = (v2q)(x & (v4u){0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF});
+	return !(used[0] | used[1]);
 }
 
-/* n FAT32 entries at e linked to val, val + 1, ..., two at a time (reserved bits kept); the end. */
-static uint8_t *link_pairs(uint8_t *e, uint32_t val, uint32_t n)
+/* Four entries at q linked to next (the reserved top bits kept). */
+static inline void link4(v4u *q, v4u next)
 {
-	const uint64_t keep = 0xF0000000F0000000ull;
-	uint64_t pair = val | (uint64_t)(val + 1) << 32;
+	*q = (*q & (v4u){0xF0000000, 0xF0000000, 0xF0000000, 0xF0000000}) | next;
+}
+
+/*
+ * FAT32 entries at e that are free, from the first on (at most room), each
+ * linked to the next cluster as it is found (the first to val, then val + 1,
+ * ...; the reserved top bits kept): how many. The scan for free entries and
+ * the links are one pass over the sector, sixteen entries per step (a 64-byte
+ * block tested at once), then four, then one.
+ */
+static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
+{
+	const v4u four = {4, 4, 4, 4};
+	v4u next = {val, val + 1, val + 2, val + 3};
+	v4u *q = (v4u *)e;
 	uint32_t k = 0;
 
-	for (; k + 1 < n; k += 2, e += 8, pair += 0x200000002ull) {
-		uint64_t x = (rd_pair(e) & keep) | pair;
-		wr32(e, (uint32_t)x);
-		wr32(e + 4, (uint32_t)(x >> 32));
+	for (; k + 16 <= room && all_free(q[0] | q[1] | q[2] | q[3]); k += 16, q += 4) {
+		link4(q, next);
+		link4(q + 1, next + four);
+		link4(q + 2, next + 2 * four);
+		link4(q + 3, next + 3 * four);
+		next += 4 * four;
 	}
-	if (k < n) {
-		wr32(e, (rd32(e) & 0xF0000000) | (uint32_t)pair);
-		e += 4;
-	}
-	return e;
+	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
+		link4(q, next);
+	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
+		wr32(e + 4 * k, (rd32(e + 4 * k) & 0xF0000000) | (val + k));
+	return k;
 }
 
-/* n FAT16 entries at e linked to val, val + 1, ...; the end. */
-static uint8_t *link_halves(uint8_t *e, uint32_t val, uint32_t n)
+/* The same for FAT16 entries, one at a time. */
+static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
 {
-	for (uint32_t k = 0; k < n; k++, e += 2)
-		wr16(e, (uint16_t)(val + k));
-	return e;
+	uint32_t k = 0;
+
+	for (; k < room && rd16(e + 2 * k) == 0; k++)
+		wr16(e + 2 * k, (uint16_t)(val + k));
+	return k;
 }
 
-/* Clusters cl .. cl + n - 1 linked one to the next, the last the end, in one copy. */
-static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
+/* Entry e (FAT16/32) made the end of its chain. */
+static void end_chain(const struct fat_vol *v, uint8_t *e)
 {
-	uint32_t width = v->type == FAT32 ? 4 : 2;
+	if (v->type == FAT32)
+		wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
+	else
+		wr16(e, (uint16_t)v->eoc);
+}
 
-	for (uint32_t i = 0; i < n;) {
+/*
+ * The free clusters right after `last` (at most max) linked one to the next
+ * in the cached first FAT, sector by sector, stopping at the first taken one;
+ * the last of them ends the run. How many in *n (FAT16/32).
+ */
+static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, k = 0, room;
+	uint8_t *end = NULL; /* the entry of the run's last cluster, while in this sector */
+
+	*n = 0;
+	for (uint32_t cl = last + 1; *n < max && fat_cluster_ok(v, cl); cl += k) {
 		uint64_t lba;
 		uint32_t in;
 		uint8_t *p;
-		long r = sector_ptr(v, copy, entry_offset(v, cl + i), &p, &in, &lba);
+		long r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
 		if (r < 0)
 			return r;
-		uint32_t end = i + (v->ss - in) / width < n ? i + (v->ss - in) / width : n;
-		uint8_t *e = p + in;
-		if (width == 4)
-			e = link_pairs(e, cl + i + 1, end - i - (end == n));
-		else
-			e = link_halves(e, cl + i + 1, end - i - (end == n));
-		i = end;
-		if (i == n && width == 4) /* the run's last cluster ends the chain */
-			wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
-		else if (i == n)
-			wr16(e, (uint16_t)v->eoc);
-		cache_mark_dirty(&v->cache, lba);
+		room = entries_left(v, cl, in, max - *n);
+		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
+		end = k ? p + in + (k - 1) * width : NULL;
+		*n += k;
+		if (k)
+			cache_mark_dirty(&v->cache, lba);
+		if (k < room)
+			break;
 	}
+	if (*n && end)
+		end_chain(v, end);
+	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
+		return raw_set(v, last + *n, v->eoc);
 	return E_OK;
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
 {
-	uint32_t n = v->type == FAT12 || v->read_only ? 0 : free_after(v, last, max);
-	long r = E_OK;
+	uint32_t n = 0;
+	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
 
 	*count = 0;
-	if (n > 0)
-		r = link_copy(v, v->active_fat, last + 1, n);
 	if (r == E_OK && n > 0)
 		r = table_set(v, last, last + 1); /* the run joins the chain last */
 	if (r < 0 || n == 0)
