@@ -173,6 +173,7 @@ long fat_mount(struct fat_blockdev *dev, const struct fat_mount_opts *opts, stru
 		v->read_only = opts->read_only;
 		v->now = opts->now;
 		v->now_ctx = opts->now_ctx;
+		cache_use_buffer(&v->cache, opts->io_buffer, opts->io_buffer_bytes);
 	}
 	if (r == E_OK)
 		r = table_mount(v);

@@ -18,7 +18,20 @@
 
 #include "fat_impl.h"
 
-#define CACHE_RUN_MAX 64 /* sectors in one request through the bounce buffer */
+#define CACHE_RUN_BYTES (256u << 10) /* one request through the bounce buffer: a write-back run */
+#define CACHE_FILL_MAX	128	     /* sectors one miss reads (read-ahead) */
+
+/* Sectors in one request through a bounce buffer of `bytes`: at least 1. */
+static uint32_t run_sectors(const struct fat_blockdev *dev, size_t bytes)
+{
+	uint32_t n = bytes / dev->sector_size < CACHE_RUN_BYTES / dev->sector_size
+			     ? (uint32_t)(bytes / dev->sector_size)
+			     : CACHE_RUN_BYTES / dev->sector_size;
+
+	if (dev->max_sectors && dev->max_sectors < n)
+		n = dev->max_sectors;
+	return n ? n : 1;
+}
 
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
 		uint32_t bytes)
@@ -31,11 +44,11 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->lo = UINT64_MAX;
 	c->nlines = bytes / c->ss < 64 ? 64 : bytes / c->ss;
 	c->nbuckets = c->nlines;
-	c->run_max = dev->max_sectors && dev->max_sectors < CACHE_RUN_MAX ? dev->max_sectors
-									  : CACHE_RUN_MAX;
+	c->run_max = run_sectors(dev, CACHE_RUN_BYTES);
 	c->lines = calloc(c->nlines, sizeof(*c->lines));
 	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
 	c->mem = malloc((size_t)c->nlines * c->ss);
+	c->own_bounce = true;
 	c->bounce = malloc((size_t)c->run_max * c->ss);
 	c->sorted = malloc(c->nlines * sizeof(*c->sorted));
 	if (!c->lines || !c->buckets || !c->mem || !c->bounce || !c->sorted) {
@@ -56,12 +69,24 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	return E_OK;
 }
 
+void cache_use_buffer(struct fat_cache *c, uint8_t *buf, size_t bytes)
+{
+	if (!buf || bytes < c->ss)
+		return;
+	if (c->own_bounce)
+		free(c->bounce);
+	c->bounce = buf;
+	c->own_bounce = false;
+	c->run_max = run_sectors(c->dev, bytes);
+}
+
 void cache_free(struct fat_cache *c)
 {
 	free(c->lines);
 	free(c->buckets);
 	free(c->mem);
-	free(c->bounce);
+	if (c->own_bounce)
+		free(c->bounce);
 	free(c->sorted);
 	c->lines = NULL;
 	c->buckets = NULL;
@@ -197,14 +222,14 @@ static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line
  */
 static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **out)
 {
-	struct fat_cache_line *got[CACHE_RUN_MAX];
+	struct fat_cache_line *got[CACHE_FILL_MAX];
 	uint32_t n = 1;
 	long r = E_OK;
 
 	if (lba >= c->limit)
 		return E_RANGE;
-	while (n <= ahead && n < c->run_max && n < c->nlines / 2 && lba + n < c->limit &&
-	       !find(c, lba + n))
+	while (n <= ahead && n < c->run_max && n < CACHE_FILL_MAX && n < c->nlines / 2 &&
+	       lba + n < c->limit && !find(c, lba + n))
 		n++;
 	for (uint32_t i = 0; i < n && r == E_OK; i++) {
 		r = evict(c, &got[i]);

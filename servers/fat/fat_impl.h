@@ -35,6 +35,7 @@ struct fat_cache {
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
+	bool own_bounce;		/* allocated here, not the device's io_buffer */
 	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
 	uint64_t reads, writes;		/* device requests, for tests and figures */
 };
@@ -42,6 +43,8 @@ struct fat_cache {
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
 		uint32_t bytes);
 void cache_free(struct fat_cache *c);
+/* Requests through the cache move bytes from buf (memory the device reaches without a copy). */
+void cache_use_buffer(struct fat_cache *c, uint8_t *buf, size_t bytes);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
