@@ -89,9 +89,10 @@ static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned
 		long r = byte_ptr(v, copy, off, &p, &lba);
 		if (r < 0)
 			return r;
-		for (unsigned i = 0; i < n; i++)
-			p[i] = (uint8_t)((p[i] & (uint8_t)(keep >> (8 * i))) |
-					 ((uint8_t)(val >> (8 * i)) & ~(uint8_t)(keep >> (8 * i))));
+		if (n == 4)
+			wr32(p, (rd32(p) & keep) | (val & ~keep));
+		else
+			wr16(p, (uint16_t)((rd16(p) & keep) | (val & ~keep)));
 		cache_mark_dirty(&v->cache, lba);
 		return E_OK;
 	}
