@@ -324,12 +324,19 @@ static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const 
 	}
 }
 
-/* The part of the n sectors from lba in buf that lies in the mirrored range, to every copy. */
-static long write_mirrors(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf)
+/*
+ * The part of the n sectors from lba in buf that lies in the mirrored range, to every copy;
+ * the range's first sector only with `first` when it is held (cache_set_mirror).
+ */
+static long write_mirrors(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf,
+			  bool first)
 {
-	uint64_t end = c->mirror_lo + c->mirror_len;
-	uint64_t lo = lba > c->mirror_lo ? lba : c->mirror_lo;
-	uint64_t hi = lba + n < end ? lba + n : end;
+	uint64_t end = c->mirror_lo + c->mirror_len, from_lo = c->mirror_lo;
+	uint64_t lo, hi = lba + n < end ? lba + n : end;
+
+	if (c->mirror_hold && !first)
+		from_lo++;
+	lo = lba > from_lo ? lba : from_lo;
 
 	for (uint32_t k = 1; k <= c->mirror_copies && lo < hi; k++) {
 		uint64_t at = lo + k * c->mirror_len;
@@ -349,7 +356,7 @@ static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i
 		memcpy(c->bounce + (size_t)(k - i) * c->ss, d[k]->data, c->ss);
 	long r = dev_write(c, d[i]->lba, j - i, c->bounce);
 	if (r == E_OK)
-		r = write_mirrors(c, d[i]->lba, j - i, c->bounce);
+		r = write_mirrors(c, d[i]->lba, j - i, c->bounce, false);
 	if (r < 0)
 		return r;
 	for (uint32_t k = i; k < j; k++)
@@ -380,11 +387,28 @@ long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 	return r;
 }
 
-void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies)
+long cache_commit(struct fat_cache *c, uint64_t lba)
+{
+	struct fat_cache_line *l = find(c, lba);
+	long r;
+
+	if (!l || !l->dirty)
+		return E_OK;
+	memcpy(c->bounce, l->data, c->ss);
+	r = write_mirrors(c, lba, 1, c->bounce, true);
+	if (r == E_OK)
+		r = dev_write(c, lba, 1, c->bounce);
+	if (r == E_OK)
+		set_dirty(c, l, false);
+	return r;
+}
+
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies, bool hold)
 {
 	c->mirror_lo = lo;
 	c->mirror_len = len;
 	c->mirror_copies = len ? copies : 0;
+	c->mirror_hold = hold;
 }
 
 long cache_mirror_all(struct fat_cache *c)
@@ -396,7 +420,7 @@ long cache_mirror_all(struct fat_cache *c)
 		uint32_t n = len - done < c->run_max ? (uint32_t)(len - done) : c->run_max;
 		r = dev_read(c, lo + done, n, c->bounce);
 		if (r == E_OK)
-			r = write_mirrors(c, lo + done, n, c->bounce);
+			r = write_mirrors(c, lo + done, n, c->bounce, true);
 		done += n;
 	}
 	return r;

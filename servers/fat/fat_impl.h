@@ -32,6 +32,7 @@ struct fat_cache {
 	 * + k * mirror_len for k = 1 .. mirror_copies (the other FATs), from the same bytes. */
 	uint64_t mirror_lo, mirror_len;
 	uint32_t mirror_copies;
+	bool mirror_hold; /* mirror_lo's copies only at cache_commit and cache_mirror_all */
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
@@ -54,11 +55,14 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
 /*
  * Mirror [lo, lo + len) to the `copies` ranges after it at every write-back (the other FAT
- * copies, which nothing reads through the cache); cache_mirror_all copies the whole range
- * from the disk to them once (after a mount that found the volume not cleanly unmounted).
+ * copies, which nothing reads through the cache); with hold, sector lo (the clean bit's)
+ * only at cache_commit. cache_mirror_all copies the whole range from the disk to them
+ * once (after a mount that found the volume not cleanly unmounted).
  */
-void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies);
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies, bool hold);
 long cache_mirror_all(struct fat_cache *c);
+/* Write dirty sector lba to its mirrors first and to itself last (the clean bit's sector). */
+long cache_commit(struct fat_cache *c, uint64_t lba);
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */

@@ -515,18 +515,37 @@ static long write_fsinfo(struct fat_vol *v)
 	return E_OK;
 }
 
+/*
+ * The volume marked clean on the disk only once everything else is there:
+ * all dirty sectors first (the clean bit's sector, if dirty, still saying
+ * "in use"), then that sector alone, to the other FAT copies before the
+ * first. A kill before the first copy's write leaves it saying "in use",
+ * which the next mount repairs (and copies to the others); so the first copy
+ * says "clean" only when every copy holds the same.
+ */
 long table_mark_clean(struct fat_vol *v)
 {
+	uint64_t lba;
+	uint8_t *p;
 	uint32_t x;
 	long r = write_fsinfo(v);
 
 	if (r < 0 || !v->marked_dirty)
 		return r;
-	r = raw_get(v, 1, &x);
+	r = cache_write_back(&v->cache, 0, UINT64_MAX);
 	if (r == E_OK)
-		r = raw_set(v, 1, x | clean_bit(v));
+		r = raw_get(v, 1, &x);
+	if (r < 0)
+		return r;
+	r = raw_set(v, 1, x | clean_bit(v));
+	if (r == E_OK)
+		r = byte_ptr(v, v->active_fat, entry_offset(v, 1), &p, &lba);
+	if (r == E_OK)
+		r = cache_commit(&v->cache, lba);
 	if (r == E_OK)
 		v->marked_dirty = false;
+	else /* still in use: no later write-back may carry the clean bit */
+		raw_set(v, 1, x & ~clean_bit(v));
 	return r;
 }
 
@@ -539,7 +558,8 @@ long table_mount(struct fat_vol *v)
 		return r;
 	v->was_dirty = clean_bit(v) && !(x & clean_bit(v));
 	if (v->mirror && v->nfats > 1)
-		cache_set_mirror(&v->cache, v->fat_start, v->fat_sectors, v->nfats - 1);
+		cache_set_mirror(&v->cache, v->fat_start, v->fat_sectors, v->nfats - 1,
+				 clean_bit(v) != 0);
 	if (v->was_dirty && !v->read_only) {
 		/* Ours to make clean again: repair what a kill left, mark clean at sync. */
 		v->marked_dirty = true;
