@@ -4,7 +4,9 @@
  * a hash of the sector number, kept in a list by last use (so the least
  * recently used line is found without a scan), written back (when a dirty
  * line must be evicted, or at cache_write_back, every dirty line goes, runs
- * of adjacent sectors as one request). Large transfers go around it
+ * of adjacent sectors as one request, through the device's own buffer when it
+ * lends one; a run in the mirrored range, the first FAT, goes again from the
+ * same bytes to each other copy). Large transfers go around it
  * (cache_read_direct, cache_write_direct) straight between the device and the caller's buffer;
  * the lowest and highest sector ever cached let them skip the lines without a scan when
  * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The file allocation table: entries of 12, 16 or 28 bits, read from the
- * active copy and written to every copy (or only the active one when a
- * FAT32 volume turns mirroring off), so the copies stay equal. A link is
+ * The file allocation table: entries of 12, 16 or 28 bits, read and written
+ * in the active copy only (the first, unless a FAT32 volume turns mirroring
+ * off); the cache writes each of its written-back sectors to the other copies
+ * too (cache_set_mirror), so the copies are equal at every sync. A link is
  * checked before it is followed: free (0), bad (…7) or out-of-range values
  * inside a chain are damage (E_CORRUPT). Mount counts the free clusters
  * itself rather than trusting FSInfo, and marks the volume in use (the
- * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync sets it again and
- * writes FSInfo.
+ * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync writes FSInfo and
+ * everything else, then sets the bit and writes its sector last, to the other
+ * copies first (table_mark_clean). A mount that finds the bit cleared repairs
+ * and copies the first FAT over the others.
  */
 #include <string.h>
 
