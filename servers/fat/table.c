@@ -303,18 +303,13 @@ static inline bool all_free(v4u x)
 	return !(used[0] | used[1]);
 }
 
-/* Four entries at q linked to next (the reserved top bits kept). */
-static inline void link4(v4u *q, v4u next)
-{
-	*q = (*q & (v4u){0xF0000000, 0xF0000000, 0xF0000000, 0xF0000000}) | next;
-}
-
 /*
  * FAT32 entries at e that are free, from the first on (at most room), each
  * linked to the next cluster as it is found (the first to val, then val + 1,
- * ...; the reserved top bits kept): how many. The scan for free entries and
- * the links are one pass over the sector, sixteen entries per step (a 64-byte
- * block tested at once), then four, then one.
+ * ...): how many. The scan for free entries and the links are one pass over
+ * the sector, sixteen entries per step (a 64-byte block tested at once), then
+ * four, then one. A free entry's low 28 bits are zero, so x | next links it
+ * and keeps its reserved top bits.
  */
 static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 {
@@ -323,17 +318,19 @@ static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 	v4u *q = (v4u *)e;
 	uint32_t k = 0;
 
-	for (; k + 16 <= room && all_free(q[0] | q[1] | q[2] | q[3]); k += 16, q += 4) {
-		link4(q, next);
-		link4(q + 1, next + four);
-		link4(q + 2, next + 2 * four);
-		link4(q + 3, next + 3 * four);
-		next += 4 * four;
+	for (; k + 16 <= room; k += 16, q += 4, next += 4 * four) {
+		v4u a = q[0], b = q[1], c = q[2], d = q[3];
+		if (!all_free(a | b | c | d))
+			break;
+		q[0] = a | next;
+		q[1] = b | (next + four);
+		q[2] = c | (next + 2 * four);
+		q[3] = d | (next + 3 * four);
 	}
 	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
-		link4(q, next);
+		*q |= next;
 	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
-		wr32(e + 4 * k, (rd32(e + 4 * k) & 0xF0000000) | (val + k));
+		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
 	return k;
 }
 
