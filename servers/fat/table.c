@@ -567,8 +567,9 @@ long table_mount(struct fat_vol *v)
 		if (r < 0)
 			v->repaired = 0; /* damage found: nothing freed, fsck's job */
 		/* A kill between a sector's write to the first FAT and to the others left the
-		 * first newer: it is the one read, and the others become equal to it. */
-		r = cache_mirror_all(&v->cache);
+		 * first newer: it is the one read, and the others become equal to it (unless
+		 * the walk met damage: then the other copies may be what fsck needs). */
+		r = r == E_OK ? cache_mirror_all(&v->cache) : E_OK;
 		if (r < 0)
 			return r;
 	}
