@@ -132,7 +132,8 @@ uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*
  * Grow the chain ending at `last` by the free clusters right after it on the
- * disk (at most max; none if last + 1 is taken): how many in *count.
+ * disk (at most max; none if last + 1 is taken, or if last does not end its
+ * chain): how many in *count.
  */
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */

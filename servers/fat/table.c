@@ -353,10 +353,21 @@ static void end_chain(const struct fat_vol *v, uint8_t *e)
 		wr16(e, (uint16_t)v->eoc);
 }
 
+/* Whether cluster last's entry (at e, in place; NULL: looked up) is an end of chain mark. */
+static bool ends_chain(struct fat_vol *v, uint32_t last, const uint8_t *e)
+{
+	uint32_t next;
+
+	if (!e)
+		return table_next(v, last, &next) == E_OK && next == 0;
+	return is_end(v, v->type == FAT32 ? rd32(e) & 0x0FFFFFFF : rd16(e));
+}
+
 /*
  * The free clusters right after `last` (at most max) linked one to the next
  * in the cached first FAT, sector by sector, stopping at the first taken one;
- * the last of them ends the run. How many in *n (FAT16/32).
+ * the last of them ends the run. How many in *n (FAT16/32); none when last
+ * does not end its chain (its entry read with the first sector, in place).
  */
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
@@ -364,6 +375,8 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 	uint8_t *end = NULL; /* the entry of the run's last cluster, while in this sector */
 
 	*n = 0;
+	if (entry_offset(v, last + 1) % v->ss < width && !ends_chain(v, last, NULL))
+		return E_OK; /* last's entry is in the sector before: looked up on its own */
 	for (uint32_t cl = last + 1; *n < max && fat_cluster_ok(v, cl); cl += k) {
 		uint64_t lba;
 		uint32_t in;
@@ -371,6 +384,8 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		long r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
 		if (r < 0)
 			return r;
+		if (cl == last + 1 && in >= width && !ends_chain(v, last, p + in - width))
+			return E_OK;
 		room = entries_left(v, cl, in, max - *n);
 		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
 		end = k ? p + in + (k - 1) * width : NULL;
