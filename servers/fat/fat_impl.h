@@ -70,13 +70,29 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 
 /* ---- the volume ---- */
 
-/* A slot of directory `dir` before which none is free (dir.c), so a new entry's search starts
- * there. */
-struct fat_free_hint {
+/*
+ * A place in a directory's chain: cluster `cl` is number `ord` (cl 0: none),
+ * with the loop check's state as a walk from the first cluster has it there.
+ */
+struct fat_dir_pos {
+	uint32_t ord, cl;
+	uint32_t mark, power, lam;
+};
+
+/*
+ * What the volume remembers of a directory (dir_add.c, dir.c): a slot before
+ * which none is free, so a new entry's search starts there, and two places
+ * in its chain (the furthest met and the latest other), so a walk to slot n
+ * starts near it instead of at the first cluster. A directory's chain only
+ * grows at its end while it lives; it is forgotten when it goes (rmdir, a
+ * rename over it) and when mkdir takes a cluster it once had.
+ */
+struct fat_dir_hint {
 	uint32_t dir, from;
+	struct fat_dir_pos far, near;
 	bool used;
 };
-#define FAT_FREE_HINTS	8
+#define FAT_DIR_HINTS	8
 #define FAT_DIR_INDEXES 8
 struct dir_index;
 
@@ -96,8 +112,8 @@ struct fat_vol {
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
-	struct fat_free_hint free_hints[FAT_FREE_HINTS];
-	unsigned free_hint_next;		    /* the one replaced next */
+	struct fat_dir_hint dir_hints[FAT_DIR_HINTS];
+	unsigned dir_hint_next;			    /* the one replaced next */
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */
@@ -152,8 +168,8 @@ long repair_lost_clusters(struct fat_vol *v);
 
 /* UTF-8 to UTF-16 (surrogate pairs for the rest): number of units, or E_INVAL. */
 long name_utf8_to_16(const char *s, size_t len, uint16_t *out, size_t max);
-/* UTF-16 to NUL-terminated UTF-8; bad surrogates become U+FFFD. */
-void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size);
+/* UTF-16 to NUL-terminated UTF-8 (its length); bad surrogates become U+FFFD. */
+size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size);
 /* Whether a long name may be stored: no control or reserved characters, not "." or "..". */
 bool name_valid(const char *s, size_t len);
 /* The 8.3 form of s if it is one (case bits for all-lower parts): true and sn, nt flags. */
@@ -163,8 +179,8 @@ void name_alias_parts(const char *s, size_t len, uint8_t sn[11], unsigned *base_
 /* Put "~n" into an alias made by name_alias_parts. */
 void name_alias_number(uint8_t sn[11], unsigned base_len, uint32_t n);
 uint8_t name_checksum(const uint8_t sn[11]);
-/* "NAME.EXT" from a short entry, with the NT lower-case bits applied. */
-void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13]);
+/* "NAME.EXT" from a short entry, with the NT lower-case bits applied (its length). */
+size_t name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13]);
 /* ASCII case-insensitive equality of UTF-8 names. */
 bool name_equal(const char *a, size_t alen, const char *b, size_t blen);
 
@@ -174,9 +190,10 @@ bool name_equal(const char *a, size_t alen, const char *b, size_t blen);
 struct dir_entry {
 	char name[FAT_NAME_BYTES];
 	char short_name[13];
-	uint8_t raw[32];     /* the short entry */
-	struct fat_loc loc;  /* the short entry's place */
-	uint32_t first_slot; /* the first slot of its run (long-name slots first) */
+	uint16_t name_len, short_len; /* strlen of each */
+	uint8_t raw[32];	      /* the short entry */
+	struct fat_loc loc;	      /* the short entry's place */
+	uint32_t first_slot;	      /* the first slot of its run (long-name slots first) */
 };
 
 /* Visit each live entry of directory `dir` (first cluster, 0: the FAT12/16 root). */

@@ -8,8 +8,9 @@ filled by mtools (long, Japanese and deep names, a file over many clusters,
 a directory of many files). fat_tool (the engine on an image file) must list
 and read exactly what mtools put there. Then the engine writes (create,
 write at offsets, append, truncate, mkdir, rename within and across
-directories, unlink, rmdir, many files to grow a directory) while a model
-keeps what should be there; afterwards `fsck.fat -n` must report nothing
+directories, unlink, rmdir, many files to grow a directory, a listing in
+batches while names come and go in its directory) while a model keeps what
+should be there; afterwards `fsck.fat -n` must report nothing
 and mtools must see exactly the model's names and bytes. Last, hostile
 images made by patching bytes (a chain that loops, a cluster past the end, a
 free cluster in a chain, a size larger than the chain, a directory whose
@@ -253,6 +254,10 @@ def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
     for i in range(n):
         p = f"/grow/file number {i} with a long name.txt"
         files[p] = p.encode()
+    # A listing in batches of 1-5 while names are created and removed in the
+    # same directory between batches (fat_tool churn): no name twice, every
+    # name that stayed listed once; the directory goes again at the end.
+    tool(img, "churn", "/churn", "120" if floppy else "300", ss=ss)
     # Same-looking names: their aliases must not collide.
     for i in range(12):
         p = f"/grow/Same Prefix {i}.text"
