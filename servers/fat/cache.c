@@ -36,7 +36,7 @@ static uint32_t run_sectors(const struct fat_blockdev *dev, size_t bytes)
 }
 
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
-		uint32_t bytes)
+		uint32_t bytes, uint8_t *io, size_t io_bytes)
 {
 	memset(c, 0, sizeof(*c));
 	c->dev = dev;
@@ -46,12 +46,12 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->lo = UINT64_MAX;
 	c->nlines = bytes / c->ss < 64 ? 64 : bytes / c->ss;
 	c->nbuckets = c->nlines;
-	c->run_max = run_sectors(dev, CACHE_RUN_BYTES);
+	c->own_bounce = !io || io_bytes < c->ss;
+	c->run_max = run_sectors(dev, c->own_bounce ? CACHE_RUN_BYTES : io_bytes);
 	c->lines = calloc(c->nlines, sizeof(*c->lines));
 	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
 	c->mem = malloc((size_t)c->nlines * c->ss);
-	c->own_bounce = true;
-	c->bounce = malloc((size_t)c->run_max * c->ss);
+	c->bounce = c->own_bounce ? malloc((size_t)c->run_max * c->ss) : io;
 	c->sorted = malloc(c->nlines * sizeof(*c->sorted));
 	if (!c->lines || !c->buckets || !c->mem || !c->bounce || !c->sorted) {
 		cache_free(c);
@@ -69,17 +69,6 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->newest = 0;
 	c->oldest = (int32_t)c->nlines - 1;
 	return E_OK;
-}
-
-void cache_use_buffer(struct fat_cache *c, uint8_t *buf, size_t bytes)
-{
-	if (!buf || bytes < c->ss)
-		return;
-	if (c->own_bounce)
-		free(c->bounce);
-	c->bounce = buf;
-	c->own_bounce = false;
-	c->run_max = run_sectors(c->dev, bytes);
 }
 
 void cache_free(struct fat_cache *c)

@@ -41,11 +41,11 @@ struct fat_cache {
 	uint64_t reads, writes;		/* device requests, for tests and figures */
 };
 
+/* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of
+ * memory the device reaches without a copy) or, with none, a buffer of its own. */
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
-		uint32_t bytes);
+		uint32_t bytes, uint8_t *io, size_t io_bytes);
 void cache_free(struct fat_cache *c);
-/* Requests through the cache move bytes from buf (memory the device reaches without a copy). */
-void cache_use_buffer(struct fat_cache *c, uint8_t *buf, size_t bytes);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
