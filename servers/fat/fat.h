@@ -121,6 +121,10 @@ struct fat_mount_opts {
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 	uint32_t cache_bytes; /* 0: FAT_CACHE_DEFAULT */
+	/* Memory the device moves without a copy (the server's buffer shared with the disk
+	 * driver), for the cache's multi-sector requests; NULL: the cache allocates its own. */
+	uint8_t *io_buffer;
+	size_t io_buffer_bytes;
 };
 
 #define FAT_EPOCH_DATE	  ((uint16_t)(((2026 - 1980) << 9) | (1 << 5) | 1)) /* 2026-01-01 */

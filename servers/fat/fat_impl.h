@@ -29,15 +29,23 @@ struct fat_cache {
 	uint32_t ndirty;	/* dirty lines: a write-back with none scans nothing */
 	uint32_t run_max;	/* sectors in one device request through the bounce buffer */
 	uint64_t lo, hi; /* the lowest and highest sector ever installed (a bound, not exact) */
+	/* Sectors [mirror_lo, mirror_lo + mirror_len) (the first FAT) are written again at
+	 * + k * mirror_len for k = 1 .. mirror_copies (the other FATs), from the same bytes. */
+	uint64_t mirror_lo, mirror_len;
+	uint32_t mirror_copies;
+	bool mirror_hold; /* mirror_lo's copies only at cache_commit and cache_mirror_all */
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
+	bool own_bounce;		/* allocated here, not the device's io_buffer */
 	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
 	uint64_t reads, writes;		/* device requests, for tests and figures */
 };
 
+/* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of
+ * memory the device reaches without a copy) or, with none, a buffer of its own. */
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
-		uint32_t bytes);
+		uint32_t bytes, uint8_t *io, size_t io_bytes);
 void cache_free(struct fat_cache *c);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
@@ -46,6 +54,16 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
 /* Write dirty sectors in [lo, hi) in ascending order, runs as single requests. */
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
+/*
+ * Mirror [lo, lo + len) to the `copies` ranges after it at every write-back (the other FAT
+ * copies, which nothing reads through the cache); with hold, sector lo (the clean bit's)
+ * only at cache_commit. cache_mirror_all copies the whole range from the disk to them
+ * once (after a mount that found the volume not cleanly unmounted).
+ */
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies, bool hold);
+long cache_mirror_all(struct fat_cache *c);
+/* Write dirty sector lba to its mirrors first and to itself last (the clean bit's sector). */
+long cache_commit(struct fat_cache *c, uint64_t lba);
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */
@@ -171,7 +189,8 @@ long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t wan
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*
  * Grow the chain ending at `last` by the free clusters right after it on the
- * disk (at most max; none if last + 1 is taken): how many in *count.
+ * disk (at most max; none if last + 1 is taken, or if last does not end its
+ * chain): how many in *count.
  */
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */
