@@ -20,10 +20,23 @@
 
 #define CACHE_RUN_MAX 64 /* sectors in one request through the bounce buffer */
 
+/*
+ * Each cache's change count starts where no other cache of this process
+ * started (2^40 apart), so a node read under one mount never matches a
+ * count of another (fat_node_refresh).
+ */
+static uint64_t next_changes_start(void)
+{
+	static uint64_t caches;
+
+	return (++caches << 40) | 1;
+}
+
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
 		uint32_t bytes)
 {
 	memset(c, 0, sizeof(*c));
+	c->changes = next_changes_start();
 	c->dev = dev;
 	c->base = base;
 	c->limit = limit;
@@ -256,6 +269,7 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
 	}
 	memset(l->data, 0, c->ss);
 	set_dirty(c, l, true);
+	c->changes++;
 	order_put(c, l, true);
 	*data = l->data;
 	return E_OK;
@@ -267,6 +281,7 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba)
 
 	if (l)
 		set_dirty(c, l, true);
+	c->changes++;
 }
 
 /* Sort lines by sector number (Shell sort: no qsort in libsys, and n is small). */
@@ -350,6 +365,7 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 {
 	if (lba >= c->limit || count > c->limit - lba)
 		return E_RANGE;
+	c->changes++;
 	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
 	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
 		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)

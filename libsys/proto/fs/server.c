@@ -96,12 +96,12 @@ static long on_close(struct server_request *req)
 static long on_io(struct server_request *req, enum fs_dir dir)
 {
 	const struct fs_server *fs = fs_of(req);
-	struct fs_io_request rq;
+	const uint64_t *w = req->msg.w;
+	const struct fs_io_request rq = {w[0], w[1], w[2], w[3]};
 	uint64_t done = 0;
 
 	if (!words(req, 4))
 		return E_PROTO;
-	memcpy(&rq, req->msg.w, sizeof(rq));
 	long err = fs_check_io(fs->ops->buffer_size(fs->ctx, req->msg.badge), &rq);
 	if (err == E_OK)
 		err = fs->ops->io(fs->ctx, req->msg.badge, dir, &rq, &done);
