@@ -42,7 +42,6 @@ static uint32_t sector_size;
 static handle_t client_mobj[FS_CLIENTS_MAX];
 static uint64_t client_size[FS_CLIENTS_MAX];
 static handle_t ep, tick;
-static uint64_t next_tick;
 
 /* ---- the block device under the engine ---- */
 
@@ -250,23 +249,31 @@ static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv = {.env = &env};
 static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 
-/* Before each wait: on a tick, write back what has been dirty since the last one. */
-static void before_wait(void *ctx)
+/*
+ * The timer's tick (a notification bound to the endpoint, so it arrives as
+ * an event, before any waiting caller): write back what has been dirty
+ * since the last one, and arm the next. Nothing runs between requests, so
+ * a request costs no clock read.
+ */
+static void tick_now(void)
 {
-	uint64_t now = sys_clock();
-
-	(void)ctx;
-	if (now < next_tick)
-		return;
 	if (fsrv.dirty) {
 		long r = fat_sync(fsrv.vol);
 		if (r < 0)
 			printf("fat: write-back failed: %s\n", sys_error_name(r));
 		fsrv.dirty = r < 0;
 	}
-	next_tick = now + TICK_NS;
-	sys_ntfn_timer(tick, next_tick, 1);
+	sys_ntfn_timer(tick, sys_clock() + TICK_NS, 1);
 }
+
+static long on_tick(struct server_request *req)
+{
+	(void)req;
+	tick_now();
+	return E_OK;
+}
+
+static const struct server_method tick_methods[] = {{IPC_LABEL_NOTIFY, 0, on_tick}};
 
 /* ---- the CMOS clock (ports 0x70/0x71, the manifest's ioport:70) ---- */
 
@@ -367,10 +374,13 @@ int main(void)
 	sys_ep_bind(ep, tick);
 	wait_for_disk();
 	mount();
-	fsrv.dirty =
-		fat_was_dirty(fsrv.vol); /* the first tick makes the repair durable, and clean */
-	fss.instance = sys_clock() | 1;	 /* FS_INSTANCE: no two instances start at once */
-	struct server s = fs_server(ep, &fss);
-	s.before_wait = before_wait;
+	fsrv.dirty = fat_was_dirty(fsrv.vol);
+	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
+	const struct server fs = fs_server(ep, &fss);
+	const struct server_part parts[] = {{0, &fs}};
+	const struct server s = {.endpoint = ep,
+				 .methods = SERVER_METHODS(tick_methods),
+				 .parts = SERVER_PARTS(parts)};
+	tick_now(); /* the first write-back makes a repair durable, and the volume clean */
 	return (int)server_run(&s);
 }
