@@ -11,12 +11,14 @@
 #include "sys/errors.h"
 #include "sys/server.h"
 
+_Static_assert(IPC_LABEL_KERNEL_FIRST == IPC_LABEL_GONE && IPC_LABEL_EXIT == IPC_LABEL_GONE + 1 &&
+		       IPC_LABEL_FAULT == IPC_LABEL_GONE + 2 && IPC_LABEL_NOTIFY == 0xFFFF,
+	       "the events are the labels from IPC_LABEL_KERNEL_FIRST up");
+
+/* One compare: the kernel's labels, which no user message carries, are the events. */
 bool server_is_event(uint64_t tag)
 {
-	uint32_t label = IPC_TAG_LABEL(tag);
-
-	return label == IPC_LABEL_NOTIFY || label == IPC_LABEL_FAULT || label == IPC_LABEL_EXIT ||
-	       label == IPC_LABEL_GONE;
+	return IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST;
 }
 
 static uint32_t kind_of(const struct server *s, uint64_t badge)

@@ -247,7 +247,6 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv = {.env = &env};
-static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 
 /*
  * The timer's tick (a notification bound to the endpoint, so it arrives as
@@ -266,14 +265,13 @@ static void tick_now(void)
 	sys_ntfn_timer(tick, sys_clock() + TICK_NS, 1);
 }
 
-static long on_tick(struct server_request *req)
+static void on_tick(void *ctx, uint64_t bits)
 {
-	(void)req;
+	(void)ctx, (void)bits;
 	tick_now();
-	return E_OK;
 }
 
-static const struct server_method tick_methods[] = {{IPC_LABEL_NOTIFY, 0, on_tick}};
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, on_tick};
 
 /* ---- the CMOS clock (ports 0x70/0x71, the manifest's ioport:70) ---- */
 
@@ -376,11 +374,7 @@ int main(void)
 	mount();
 	fsrv.dirty = fat_was_dirty(fsrv.vol);
 	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
-	const struct server fs = fs_server(ep, &fss);
-	const struct server_part parts[] = {{0, &fs}};
-	const struct server s = {.endpoint = ep,
-				 .methods = SERVER_METHODS(tick_methods),
-				 .parts = SERVER_PARTS(parts)};
+	const struct server s = fs_server(ep, &fss);
 	tick_now(); /* the first write-back makes a repair durable, and the volume clean */
 	return (int)server_run(&s);
 }

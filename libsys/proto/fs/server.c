@@ -305,6 +305,15 @@ static void on_gone(void *ctx, uint64_t badge)
 		fs->ops->client_gone(fs->ctx, badge);
 }
 
+/* A notification (an event: no reply), such as a timer bound to the endpoint. */
+static long on_notify(struct server_request *req)
+{
+	if (fs_of(req)->on_notify)
+		fs_of(req)->on_notify(fs_of(req)->ctx, req->msg.badge);
+	return E_OK;
+}
+
+/* The data path first: the look-up goes down the table. */
 static const struct server_method fs_methods[] = {
 	{FS_ATTACH, 0, on_attach},
 	{FS_OPEN, 0, on_open},
@@ -325,6 +334,7 @@ static const struct server_method fs_methods[] = {
 	{FS_SETTIME, 0, on_settime},
 	{FS_INSTANCE, 0, on_instance},
 	{FS_READDIR_MANY, 0, on_readdir_many},
+	{IPC_LABEL_NOTIFY, 0, on_notify},
 };
 
 struct server fs_server(handle_t ep, struct fs_server *fs)

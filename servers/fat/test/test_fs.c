@@ -70,7 +70,17 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv;
-static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
+static unsigned notifies;
+static uint64_t notify_bits;
+
+static void count_notify(void *ctx, uint64_t bits)
+{
+	CHECK(ctx == &fsrv);
+	notifies++;
+	notify_bits |= bits;
+}
+
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, count_notify};
 static struct server srv;
 
 /*
@@ -257,6 +267,19 @@ static void test_shared_home(void)
 	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
 	CHECK_EQ(size, 1000);
 	CHECK_EQ(fs_close(&b, fb), E_OK);
+}
+
+/* A notification bound to the endpoint (fat's timer) reaches on_notify with its bits, unanswered.
+ */
+static void test_notify(void)
+{
+	handle_t ep = fake_ipc_endpoint(&srv, 0x24);
+	struct ipc_msg tick = {.tag = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0)};
+	unsigned before = notifies;
+
+	fake_ipc_event(ep, &tick);
+	CHECK_EQ(notifies, before + 1);
+	CHECK_EQ(notify_bits, 0x24);
 }
 
 #define RD_FILES 60
@@ -522,6 +545,7 @@ int main(void)
 	test_settime(&c);
 	test_client_gone();
 	test_shared_home();
+	test_notify();
 	CHECK(maps >= 2 && watches >= 2);
 	CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
 
