@@ -238,14 +238,14 @@ long fs_close(struct fs_client *c, int fd)
 }
 
 /*
- * A call on an open file: w0 is its handle, the rest the caller's. Resent
- * after the server lost its state (once it is recovered), up to the attempts.
+ * A call on an open file: req (the caller's, changed here) gets the file's
+ * handle in w0 and goes, its reply in m. Resent after the server lost its
+ * state (once it is recovered), up to the attempts.
  */
-static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords,
-		      uint32_t rbytes)
+static long file_send(struct fs_client *c, int fd, struct ipc_msg *req, struct ipc_msg *m,
+		      uint32_t rwords, uint32_t rbytes)
 {
 	struct fs_file *f = file(c, fd);
-	struct ipc_msg req = *m;
 	long err = E_RESTARTED;
 
 	if (!f)
@@ -257,15 +257,24 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			break;
 		if (f->remote == 0)
 			return E_NOENT; /* not there to reopen after a restart */
-		req.w[0] = f->remote;
-		err = call_msg(c, &req, m);
+		req->w[0] = f->remote;
+		err = call_msg(c, req, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, rbytes);
-		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
-		    IPC_TAG_LABEL(req.tag) != FS_WRITE)
+		if (err == E_NOENT && IPC_TAG_LABEL(req->tag) != FS_READ &&
+		    IPC_TAG_LABEL(req->tag) != FS_WRITE)
 			break; /* only a read or write says "no buffer" with E_NOENT */
 	}
 	return err;
+}
+
+/* file_send with m as the request (its w0 the caller's to ignore), and the reply after. */
+static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords,
+		      uint32_t rbytes)
+{
+	struct ipc_msg req = *m;
+
+	return file_send(c, fd, &req, m, rwords, rbytes);
 }
 
 long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords, uint32_t rbytes)
@@ -286,10 +295,11 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 		uint64_t n = len - *done;
 		n = n < c->buffer_size ? n : c->buffer_size;
 		n = n < FS_IO_MAX ? n : FS_IO_MAX;
-		struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}};
+		struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}},
+			       m;
 		if (method == FS_WRITE && p + *done != c->data)
 			memcpy(c->data, p + *done, n);
-		err = file_call(c, fd, &m, 1, 0);
+		err = file_send(c, fd, &req, &m, 1, 0);
 		if (err < 0)
 			break;
 		if (m.w[0] > n)
