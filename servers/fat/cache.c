@@ -126,6 +126,7 @@ static void set_dirty(struct fat_cache *c, struct fat_cache_line *l, bool dirty)
 	if (l->dirty != dirty)
 		c->ndirty += dirty ? 1 : (uint32_t)-1;
 	l->dirty = dirty;
+	c->changes += dirty; /* a line marked dirty was (or is about to be) written */
 }
 
 static uint32_t bucket_of(const struct fat_cache *c, uint64_t lba)
@@ -160,6 +161,7 @@ static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void 
 	if (lba >= c->limit || n > c->limit - lba)
 		return E_RANGE;
 	c->writes++;
+	c->changes++; /* what the disk holds changes too (a write around the cache) */
 	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
 }
 
@@ -269,7 +271,6 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
 	}
 	memset(l->data, 0, c->ss);
 	set_dirty(c, l, true);
-	c->changes++;
 	order_put(c, l, true);
 	*data = l->data;
 	return E_OK;
@@ -281,7 +282,6 @@ void cache_mark_dirty(struct fat_cache *c, uint64_t lba)
 
 	if (l)
 		set_dirty(c, l, true);
-	c->changes++;
 }
 
 /* Sort lines by sector number (Shell sort: no qsort in libsys, and n is small). */
@@ -365,7 +365,6 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 {
 	if (lba >= c->limit || count > c->limit - lba)
 		return E_RANGE;
-	c->changes++;
 	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
 	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
 		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)

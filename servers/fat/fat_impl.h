@@ -33,8 +33,9 @@ struct fat_cache {
 	uint8_t *mem, *bounce;
 	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
 	uint64_t reads, writes;		/* device requests, for tests and figures */
-	/* Bumped by every change to the volume's bytes: a line written (marked dirty or
-	 * blank) or sectors written around the cache (fat_node_refresh). Never 0. */
+	/* Bumped by every line marked dirty (written, or blank) and every device write
+	 * (write-back, or around the cache): by every change to the volume's bytes
+	 * (fat_node_refresh). Never 0. */
 	uint64_t changes;
 };
 

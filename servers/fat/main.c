@@ -249,11 +249,17 @@ static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv = {.env = &env};
 
 /*
- * The timer's tick (a notification bound to the endpoint, so it arrives as
- * an event, before any waiting caller): write back what has been dirty
- * since the last one, and arm the next. Nothing runs between requests, so
- * a request costs no clock read.
+ * The write-back tick: what has been dirty since the last one is written
+ * back, and the next is armed. The timer's notification, bound to the
+ * endpoint, arrives as an event before any waiting caller (on_tick), so a
+ * request costs no clock read. An endpoint keeps the first notification
+ * bound to it for good, so a restarted instance cannot bind its own: it
+ * reads the clock before each wait instead (before_wait), and an idle one
+ * writes back at its next request.
  */
+static bool tick_bound;
+static uint64_t next_tick;
+
 static void tick_now(void)
 {
 	if (fsrv.dirty) {
@@ -262,9 +268,19 @@ static void tick_now(void)
 			printf("fat: write-back failed: %s\n", sys_error_name(r));
 		fsrv.dirty = r < 0;
 	}
-	sys_ntfn_timer(tick, sys_clock() + TICK_NS, 1);
+	next_tick = sys_clock() + TICK_NS;
+	if (tick_bound)
+		sys_ntfn_timer(tick, next_tick, 1);
 }
 
+static void before_wait(void *ctx)
+{
+	(void)ctx;
+	if (sys_clock() >= next_tick)
+		tick_now();
+}
+
+/* The tick's event; also the last timer of a dead instance whose notification is still bound. */
 static void on_tick(void *ctx, uint64_t bits)
 {
 	(void)ctx, (void)bits;
@@ -369,12 +385,13 @@ int main(void)
 	disk.buffer = own_buffer = (handle_t)m;
 	disk.timeout = DISK_TIMEOUT;
 	tick = (handle_t)t;
-	sys_ep_bind(ep, tick);
+	tick_bound = sys_ep_bind(ep, tick) == E_OK;
 	wait_for_disk();
 	mount();
 	fsrv.dirty = fat_was_dirty(fsrv.vol);
 	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
-	const struct server s = fs_server(ep, &fss);
+	struct server s = fs_server(ep, &fss);
+	s.before_wait = tick_bound ? NULL : before_wait;
 	tick_now(); /* the first write-back makes a repair durable, and the volume clean */
 	return (int)server_run(&s);
 }
