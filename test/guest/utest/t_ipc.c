@@ -301,3 +301,74 @@ TEST(ipc, ipc_call_timeout_covers_reply,
 	T_EQ(s.late_reply, E_INVAL);
 	T_OK(sys_handle_close(ep));
 }
+
+TEST(ipc, ipc_call_timeout_fastpath,
+     "a call with a timeout to a waiting server (the fastpath's case) times out all the same")
+{
+	struct silent_server s = {0};
+	struct ipc_msg m = {.tag = IPC_TAG(1, 0, 0, 0)};
+
+	T_HANDLE(ep, sys_ep_create());
+	s.ep = ep;
+	T_OK(thread_spawn(silent_server_fn, &s, UT_PRIO, NULL));
+	sys_sleep(5 * MS); /* the server is waiting in its receive when the call comes */
+	uint64_t start = sys_clock();
+	T_EQ(ipc_call(ep, &m, 30 * MS), E_TIMEOUT);
+	T_ASSERT(ut_elapsed(start) >= 30 * MS);
+	T_ASSERT(s.received);
+	s.release = 1;
+	T_ASSERT(ut_wait_flag(&s.done, 1000));
+	T_EQ(s.late_reply, E_INVAL);
+	T_OK(sys_handle_close(ep));
+}
+
+struct timed_echo {
+	handle_t ep, ntfn;
+	volatile int done;
+};
+
+/* Answers calls until told to stop (label 2): after an even word a receive with a timeout of
+ * its own (the C fastpath), after an odd one without (the asm fastpath takes the caller's
+ * timer off). */
+static void timed_echo_fn(void *arg)
+{
+	struct timed_echo *e = arg;
+	struct ipc_msg m = {0};
+	long err = ipc_recv(e->ep, &m, 20 * MS);
+
+	while (err == E_OK && IPC_TAG_LABEL(m.tag) != 2) {
+		m.tag = IPC_TAG(7, 1, 0, 0);
+		m.w[0]++;
+		err = ipc_reply_recv(e->ep, &m, m.w[0] & 1 ? 20 * MS : TIMEOUT_NEVER);
+	}
+	if (err == E_OK)
+		ipc_reply(HANDLE_INVALID, &m);
+	sys_sleep(80 * MS); /* then wake the client's long wait */
+	sys_ntfn_signal(e->ntfn, 1);
+	e->done = 1;
+}
+
+TEST(ipc, ipc_timers_end_with_the_reply,
+     "calls with timeouts answered at once leave no timer behind: a later wait is not cut short")
+{
+	struct timed_echo e = {0};
+
+	T_HANDLE(ep, sys_ep_create());
+	T_HANDLE(n, sys_ntfn_create());
+	e.ep = ep;
+	e.ntfn = n;
+	T_OK(thread_spawn(timed_echo_fn, &e, UT_PRIO_HIGH, NULL)); /* runs first: it waits */
+	for (uint64_t i = 0; i < 50; i++) {
+		struct ipc_msg m = {.tag = IPC_TAG(1, 1, 0, 0), .w = {i}};
+		T_OK(ipc_call(ep, &m, 10 * MS)); /* each arms a timer the reply must take away */
+		T_EQ(m.w[0], i + 1);
+	}
+	struct ipc_msg stop = {.tag = IPC_TAG(2, 0, 0, 0)};
+	T_OK(ipc_call(ep, &stop, 10 * MS));
+	uint64_t start = sys_clock();
+	T_EQ(sys_ntfn_wait(n, TIMEOUT_NEVER), 1); /* a forgotten 10 ms timer would end it early */
+	T_ASSERT(ut_elapsed(start) >= 60 * MS);
+	T_ASSERT(ut_wait_flag(&e.done, 1000));
+	T_OK(sys_handle_close(n));
+	T_OK(sys_handle_close(ep));
+}
