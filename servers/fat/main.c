@@ -35,6 +35,7 @@
 #define DISK_TIMEOUT (10000 * MS)
 #define DISK_TRIES   3
 #define CLOCK_REUSE  (1000 * MS) /* an answer of rtc stamps files for this long */
+#define RTC_WAIT     (50 * MS)	 /* a stopped or hung rtc: the epoch, not a hang */
 
 static struct block_client disk;
 /* fs0 on disk0p1 unless the manifest names another pair (servers/fat2: fs2 on disk1). */
@@ -297,7 +298,8 @@ static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, on_tick};
  * so fat holds no I/O ports: a process that does has its I/O bitmap loaded
  * at every switch into it and cleared at every switch away, four times per
  * request (about 800 instructions per 1 MiB read). FAT stamps count 2 s,
- * so an answer (or the epoch, when rtc does not answer) serves for
+ * so an answer (or the epoch, when rtc does not answer within RTC_WAIT:
+ * stopped, or hung until the supervisor restarts it) serves for
  * CLOCK_REUSE: every write stamps its file, and a call to rtc costs more
  * than a look at sys_clock.
  */
@@ -310,7 +312,7 @@ static struct fat_stamp clock_now(void *ctx)
 
 	if (read_at && now - read_at < CLOCK_REUSE)
 		return last;
-	if (rtc_now((handle_t)(uintptr_t)ctx, &t) == E_OK)
+	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
 		last = rtc_stamp(&t);
 	else
 		last = (struct fat_stamp){FAT_EPOCH_DATE, FAT_EPOCH_TIME};
