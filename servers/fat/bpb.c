@@ -132,11 +132,22 @@ struct fat_stamp vol_now(struct fat_vol *v)
 	return (struct fat_stamp){FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 }
 
+/* A cache over the volume from `first`, as opts asks (its size, the device's own buffer). */
+static long volume_cache(struct fat_vol *v, struct fat_blockdev *dev, uint64_t first,
+			 const struct fat_mount_opts *opts)
+{
+	uint32_t bytes = opts && opts->cache_bytes ? opts->cache_bytes : FAT_CACHE_DEFAULT;
+
+	return cache_init(&v->cache, dev, first, v->total_sectors, bytes,
+			  opts ? opts->io_buffer : NULL, opts ? opts->io_buffer_bytes : 0);
+}
+
 /*
  * Sector 0 of the device: a BPB, or an MBR whose first FAT partition holds
- * one; then a cache of `bytes` over the volume.
+ * one; then a cache over the volume.
  */
-static long find_volume(struct fat_vol *v, struct fat_blockdev *dev, uint8_t *sec, uint32_t bytes)
+static long find_volume(struct fat_vol *v, struct fat_blockdev *dev, uint8_t *sec,
+			const struct fat_mount_opts *opts)
 {
 	uint64_t first = 0, count = dev->sectors;
 	long r = dev->read(dev->ctx, 0, 1, sec);
@@ -144,7 +155,7 @@ static long find_volume(struct fat_vol *v, struct fat_blockdev *dev, uint8_t *se
 	if (r < 0)
 		return r;
 	if (bpb_parse(v, sec, dev->sector_size, dev->sectors) == E_OK)
-		return cache_init(&v->cache, dev, 0, v->total_sectors, bytes) < 0 ? E_NOMEM : E_OK;
+		return volume_cache(v, dev, 0, opts) < 0 ? E_NOMEM : E_OK;
 	if (bpb_mbr_first_fat(sec, dev->sectors, &first, &count) < 0)
 		return E_CORRUPT;
 	r = dev->read(dev->ctx, first, 1, sec);
@@ -154,7 +165,7 @@ static long find_volume(struct fat_vol *v, struct fat_blockdev *dev, uint8_t *se
 	r = bpb_parse(v, sec, dev->sector_size, count);
 	if (r < 0)
 		return r;
-	return cache_init(&v->cache, dev, first, v->total_sectors, bytes);
+	return volume_cache(v, dev, first, opts);
 }
 
 long fat_mount(struct fat_blockdev *dev, const struct fat_mount_opts *opts, struct fat_vol **out)
@@ -166,8 +177,7 @@ long fat_mount(struct fat_blockdev *dev, const struct fat_mount_opts *opts, stru
 	if (r == E_OK && (dev->sector_size < 512 || dev->sector_size > 4096))
 		r = E_INVAL;
 	if (r == E_OK)
-		r = find_volume(v, dev, sec,
-				opts && opts->cache_bytes ? opts->cache_bytes : FAT_CACHE_DEFAULT);
+		r = find_volume(v, dev, sec, opts);
 	free(sec);
 	if (r == E_OK && opts) {
 		v->read_only = opts->read_only;

@@ -4,7 +4,9 @@
  * a hash of the sector number, kept in a list by last use (so the least
  * recently used line is found without a scan), written back (when a dirty
  * line must be evicted, or at cache_write_back, every dirty line goes, runs
- * of adjacent sectors as one request). Large transfers go around it
+ * of adjacent sectors as one request, through the device's own buffer when it
+ * lends one; a run in the mirrored range, the first FAT, goes again from the
+ * same bytes to each other copy). Large transfers go around it
  * (cache_read_direct, cache_write_direct) straight between the device and the caller's buffer;
  * the lowest and highest sector ever cached let them skip the lines without a scan when
  * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or
@@ -18,7 +20,20 @@
 
 #include "fat_impl.h"
 
-#define CACHE_RUN_MAX 64 /* sectors in one request through the bounce buffer */
+#define CACHE_RUN_BYTES (256u << 10) /* one request through the bounce buffer: a write-back run */
+#define CACHE_FILL_MAX	128	     /* sectors one miss reads (read-ahead) */
+
+/* Sectors in one request through a bounce buffer of `bytes`: at least 1. */
+static uint32_t run_sectors(const struct fat_blockdev *dev, size_t bytes)
+{
+	uint32_t n = bytes / dev->sector_size < CACHE_RUN_BYTES / dev->sector_size
+			     ? (uint32_t)(bytes / dev->sector_size)
+			     : CACHE_RUN_BYTES / dev->sector_size;
+
+	if (dev->max_sectors && dev->max_sectors < n)
+		n = dev->max_sectors;
+	return n ? n : 1;
+}
 
 /*
  * Each cache's change count starts where no other cache of this process
@@ -33,7 +48,7 @@ static uint64_t next_changes_start(void)
 }
 
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
-		uint32_t bytes)
+		uint32_t bytes, uint8_t *io, size_t io_bytes)
 {
 	memset(c, 0, sizeof(*c));
 	c->changes = next_changes_start();
@@ -44,12 +59,12 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 	c->lo = UINT64_MAX;
 	c->nlines = bytes / c->ss < 64 ? 64 : bytes / c->ss;
 	c->nbuckets = c->nlines;
-	c->run_max = dev->max_sectors && dev->max_sectors < CACHE_RUN_MAX ? dev->max_sectors
-									  : CACHE_RUN_MAX;
+	c->own_bounce = !io || io_bytes < c->ss;
+	c->run_max = run_sectors(dev, c->own_bounce ? CACHE_RUN_BYTES : io_bytes);
 	c->lines = calloc(c->nlines, sizeof(*c->lines));
 	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
 	c->mem = malloc((size_t)c->nlines * c->ss);
-	c->bounce = malloc((size_t)c->run_max * c->ss);
+	c->bounce = c->own_bounce ? malloc((size_t)c->run_max * c->ss) : io;
 	c->sorted = malloc(c->nlines * sizeof(*c->sorted));
 	if (!c->lines || !c->buckets || !c->mem || !c->bounce || !c->sorted) {
 		cache_free(c);
@@ -74,7 +89,8 @@ void cache_free(struct fat_cache *c)
 	free(c->lines);
 	free(c->buckets);
 	free(c->mem);
-	free(c->bounce);
+	if (c->own_bounce)
+		free(c->bounce);
 	free(c->sorted);
 	c->lines = NULL;
 	c->buckets = NULL;
@@ -212,14 +228,14 @@ static struct fat_cache_line *install(struct fat_cache *c, struct fat_cache_line
  */
 static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **out)
 {
-	struct fat_cache_line *got[CACHE_RUN_MAX];
+	struct fat_cache_line *got[CACHE_FILL_MAX];
 	uint32_t n = 1;
 	long r = E_OK;
 
 	if (lba >= c->limit)
 		return E_RANGE;
-	while (n <= ahead && n < c->run_max && n < c->nlines / 2 && lba + n < c->limit &&
-	       !find(c, lba + n))
+	while (n <= ahead && n < c->run_max && n < CACHE_FILL_MAX && n < c->nlines / 2 &&
+	       lba + n < c->limit && !find(c, lba + n))
 		n++;
 	for (uint32_t i = 0; i < n && r == E_OK; i++) {
 		r = evict(c, &got[i]);
@@ -296,23 +312,62 @@ static void sort_by_lba(struct fat_cache_line **d, uint32_t n)
 			}
 }
 
-/* Write sorted dirty lines [i, j) that are adjacent as one request. */
+/* Whether a line in [lo, hi) may be cached: outside every sector ever installed, none is. */
+static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
+{
+	return lo <= c->hi && hi > c->lo;
+}
+
+/* Cached copies of n sectors from lba take the bytes the disk gets from buf (none should be). */
+static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf)
+{
+	for (uint32_t i = 0; may_hold(c, lba, lba + n) && i < n; i++) {
+		struct fat_cache_line *l = find(c, lba + i);
+		if (l) {
+			memcpy(l->data, buf + (size_t)i * c->ss, c->ss);
+			set_dirty(c, l, false);
+		}
+	}
+}
+
+/*
+ * The part of the n sectors from lba in buf that lies in the mirrored range, to every copy;
+ * the range's first sector only with `first` when it is held (cache_set_mirror).
+ */
+static long write_mirrors(struct fat_cache *c, uint64_t lba, uint32_t n, const uint8_t *buf,
+			  bool first)
+{
+	uint64_t end = c->mirror_lo + c->mirror_len, from_lo = c->mirror_lo;
+	uint64_t lo, hi = lba + n < end ? lba + n : end;
+
+	if (c->mirror_hold && !first)
+		from_lo++;
+	lo = lba > from_lo ? lba : from_lo;
+
+	for (uint32_t k = 1; k <= c->mirror_copies && lo < hi; k++) {
+		uint64_t at = lo + k * c->mirror_len;
+		const uint8_t *from = buf + (size_t)(lo - lba) * c->ss;
+		refresh_cached(c, at, (uint32_t)(hi - lo), from);
+		long r = dev_write(c, at, (uint32_t)(hi - lo), from);
+		if (r < 0)
+			return r;
+	}
+	return E_OK;
+}
+
+/* Write sorted dirty lines [i, j) that are adjacent as one request (and their mirrors). */
 static long write_run(struct fat_cache *c, struct fat_cache_line **d, uint32_t i, uint32_t j)
 {
 	for (uint32_t k = i; k < j; k++)
 		memcpy(c->bounce + (size_t)(k - i) * c->ss, d[k]->data, c->ss);
 	long r = dev_write(c, d[i]->lba, j - i, c->bounce);
+	if (r == E_OK)
+		r = write_mirrors(c, d[i]->lba, j - i, c->bounce, false);
 	if (r < 0)
 		return r;
 	for (uint32_t k = i; k < j; k++)
 		set_dirty(c, d[k], false);
 	return E_OK;
-}
-
-/* Whether a line in [lo, hi) may be cached: outside every sector ever installed, none is. */
-static bool may_hold(const struct fat_cache *c, uint64_t lo, uint64_t hi)
-{
-	return lo <= c->hi && hi > c->lo;
 }
 
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
@@ -334,6 +389,45 @@ long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi)
 		for (j = i + 1; j < n && j - i < c->run_max && d[j]->lba == d[j - 1]->lba + 1; j++)
 			;
 		r = write_run(c, d, i, j);
+	}
+	return r;
+}
+
+long cache_commit(struct fat_cache *c, uint64_t lba)
+{
+	struct fat_cache_line *l = find(c, lba);
+	long r;
+
+	if (!l || !l->dirty)
+		return E_OK;
+	memcpy(c->bounce, l->data, c->ss);
+	r = write_mirrors(c, lba, 1, c->bounce, true);
+	if (r == E_OK)
+		r = dev_write(c, lba, 1, c->bounce);
+	if (r == E_OK)
+		set_dirty(c, l, false);
+	return r;
+}
+
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies, bool hold)
+{
+	c->mirror_lo = lo;
+	c->mirror_len = len;
+	c->mirror_copies = len ? copies : 0;
+	c->mirror_hold = hold;
+}
+
+long cache_mirror_all(struct fat_cache *c)
+{
+	uint64_t lo = c->mirror_lo, len = c->mirror_len;
+	long r = c->mirror_copies ? cache_write_back(c, lo, lo + len) : E_OK;
+
+	for (uint64_t done = 0; r == E_OK && c->mirror_copies && done < len;) {
+		uint32_t n = len - done < c->run_max ? (uint32_t)(len - done) : c->run_max;
+		r = dev_read(c, lo + done, n, c->bounce);
+		if (r == E_OK)
+			r = write_mirrors(c, lo + done, n, c->bounce, true);
+		done += n;
 	}
 	return r;
 }

@@ -19,21 +19,92 @@
  * no long names. A directory with an index (dir_index.c) is not walked
  * at all for a lookup: only the slots of the candidates the hash names.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "dir_impl.h"
 
+struct fat_dir_hint *dir_hint_of(struct fat_vol *v, uint32_t key)
+{
+	for (unsigned i = 0; i < FAT_DIR_HINTS; i++)
+		if (v->dir_hints[i].used && v->dir_hints[i].dir == key)
+			return &v->dir_hints[i];
+	return NULL;
+}
+
+struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key)
+{
+	struct fat_dir_hint *h = dir_hint_of(v, key);
+
+	if (!h) {
+		h = &v->dir_hints[v->dir_hint_next++ % FAT_DIR_HINTS];
+		*h = (struct fat_dir_hint){.dir = key, .used = true};
+	}
+	return h;
+}
+
 void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir)
 {
 	it->first = dir_key(v, dir);
-	it->cl = 0;
-	it->ord = 0;
+	it->pos.cl = 0;
+	it->pos.ord = 0;
+}
+
+/* Start at the closest place the volume remembers at or before cluster number `want`. */
+static long iter_start(struct fat_vol *v, struct dir_iter *it, uint32_t want)
+{
+	const struct fat_dir_hint *h = dir_hint_of(v, it->first);
+	struct fat_dir_pos p = {0, it->first, it->first, 1, 0};
+
+	if (h && h->near.cl && h->near.ord <= want && h->near.ord > p.ord)
+		p = h->near;
+	if (h && h->far.cl && h->far.ord <= want && h->far.ord > p.ord)
+		p = h->far;
+	if (!fat_cluster_ok(v, p.cl))
+		return E_CORRUPT;
+	it->pos = p;
+	return E_OK;
+}
+
+/* Remember where the walk got to: the furthest place yet, or else the latest. */
+static void iter_remember(struct fat_vol *v, const struct dir_iter *it)
+{
+	struct fat_dir_hint *h = dir_hint_make(v, it->first);
+
+	if (!h->far.cl || it->pos.ord >= h->far.ord)
+		h->far = it->pos;
+	else
+		h->near = it->pos;
+}
+
+/* Follow the chain to cluster number `want`. */
+static long iter_walk(struct fat_vol *v, struct dir_iter *it, uint32_t want)
+{
+	struct fat_dir_pos *p = &it->pos;
+
+	while (p->ord < want) {
+		uint32_t next;
+		long r = table_next(v, p->cl, &next);
+		if (r < 0)
+			return r;
+		if (next == 0)
+			return E_NOENT;
+		if (next == p->mark)
+			return E_CORRUPT;
+		if (++p->lam == p->power) {
+			p->mark = next;
+			p->power *= 2;
+			p->lam = 0;
+		}
+		p->cl = next;
+		p->ord++;
+	}
+	return E_OK;
 }
 
 long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struct fat_loc *out)
 {
 	uint32_t per = v->cluster_bytes / 32, want = index / per;
+	long r = E_OK;
 
 	if (index >= FAT_DIR_MAX_ENTRIES)
 		return E_NOENT;
@@ -45,32 +116,17 @@ long dir_iter_slot(struct fat_vol *v, struct dir_iter *it, uint32_t index, struc
 		out->off = index * 32 % v->ss;
 		return E_OK;
 	}
-	if (it->cl == 0 || want < it->ord) {
-		if (!fat_cluster_ok(v, it->first))
-			return E_CORRUPT;
-		it->cl = it->mark = it->first;
-		it->ord = it->lam = 0;
-		it->power = 1;
+	if (it->pos.cl == 0 || want < it->pos.ord)
+		r = iter_start(v, it, want);
+	if (r == E_OK && it->pos.ord < want) {
+		r = iter_walk(v, it, want);
+		if (it->pos.ord > 0)
+			iter_remember(v, it);
 	}
-	while (it->ord < want) {
-		uint32_t next;
-		long r = table_next(v, it->cl, &next);
-		if (r < 0)
-			return r;
-		if (next == 0)
-			return E_NOENT;
-		if (next == it->mark)
-			return E_CORRUPT;
-		if (++it->lam == it->power) {
-			it->mark = next;
-			it->power *= 2;
-			it->lam = 0;
-		}
-		it->cl = next;
-		it->ord++;
-	}
+	if (r < 0)
+		return r;
 	uint32_t byte = index % per * 32;
-	out->lba = fat_cluster_lba(v, it->cl) + byte / v->ss;
+	out->lba = fat_cluster_lba(v, it->pos.cl) + byte / v->ss;
 	out->off = byte % v->ss;
 	return E_OK;
 }
@@ -90,12 +146,28 @@ struct lfn_state {
 	uint32_t start;
 };
 
-const uint8_t dir_lfn_at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+typedef uint32_t __attribute__((may_alias, aligned(1))) units2_t;
 
+/* A slot's 13 units (bytes 1-10, 14-25, 28-31) as words (x86 is little-endian). */
 static void lfn_take(struct lfn_state *s, const uint8_t *e, unsigned ord)
 {
-	for (unsigned i = 0; i < LFN_UNITS; i++)
-		s->units[(ord - 1) * LFN_UNITS + i] = rd16(e + dir_lfn_at[i]);
+	uint16_t *u = &s->units[(ord - 1) * LFN_UNITS];
+
+	*(units4_t *)u = *(const units4_t *)(e + 1);
+	u[4] = rd16(e + 9);
+	*(units4_t *)(u + 5) = *(const units4_t *)(e + 14);
+	*(units2_t *)(u + 9) = *(const units2_t *)(e + 22);
+	*(units2_t *)(u + 11) = *(const units2_t *)(e + 28);
+}
+
+void dir_lfn_put(uint8_t *e, const uint16_t u[LFN_UNITS])
+{
+	*(units4_t *)(e + 1) = *(const units4_t *)u;
+	wr16(e + 9, u[4]);
+	*(units4_t *)(e + 14) = *(const units4_t *)(u + 5);
+	*(units2_t *)(e + 22) = *(const units2_t *)(u + 9);
+	*(units2_t *)(e + 28) = *(const units2_t *)(u + 11);
 }
 
 /* One long-name slot of a run (its 13 units kept only when `units`: names are wanted). */
@@ -119,19 +191,32 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t index, bool
 	s->expect = ord;
 }
 
-/* The long name if the run is whole and belongs to this short entry. */
-static bool lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
+/* How many of the first max units come before a 0 unit: four at a time while none is 0. */
+static size_t units_len(const uint16_t *u, size_t max)
 {
-	size_t n = 0, max = (size_t)s->slots * LFN_UNITS;
+	size_t n = 0;
+
+	for (; n + 4 <= max; n += 4) {
+		uint64_t w = *(const units4_t *)(u + n);
+		if ((w - 0x0001000100010001ull) & ~w & 0x8000800080008000ull)
+			break; /* one of these four is 0 */
+	}
+	while (n < max && u[n] != 0)
+		n++;
+	return n;
+}
+
+/* The long name if the run is whole and belongs to this short entry: its length, else 0. */
+static size_t lfn_name(const struct lfn_state *s, const uint8_t *e, char *out)
+{
+	size_t n;
 
 	if (s->expect != 1 || name_checksum(e) != s->sum)
-		return false;
-	while (n < max && s->units[n] != 0)
-		n++;
+		return 0;
+	n = units_len(s->units, (size_t)s->slots * LFN_UNITS);
 	if (n == 0 || n > FAT_NAME_MAX)
-		return false;
-	name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
-	return true;
+		return 0;
+	return name_utf16_to_8(s->units, n, out, FAT_NAME_BYTES);
 }
 
 /* Whether the run gathered so far is a whole long name belonging to short entry e. */
@@ -142,8 +227,10 @@ static bool lfn_whole(const struct lfn_state *s, const uint8_t *e)
 
 /* What a scan needs: long names built (or not), and a name to pass over the others quickly. */
 struct scan_opts {
-	bool no_names;	      /* the visitor looks at short entries only */
-	const uint16_t *want; /* NULL, or only entries that may be named this are visited */
+	bool no_names; /* the visitor looks at short entries only */
+	bool listing;  /* short_name only where it is the name; the visitor leaves the cache */
+	struct dir_entry *into; /* where entries are built (NULL: memory of the scan's own) */
+	const uint16_t *want;	/* NULL, or only entries that may be named this are visited */
 	size_t want_units;
 	bool short_may_match; /* the wanted name is short enough to be an 8.3 name */
 };
@@ -162,8 +249,7 @@ static bool may_match(const struct lfn_state *s, const uint8_t *e, const struct 
 		return true;
 	if (!lfn_whole(s, e))
 		return false;
-	while (n < max && s->units[n] != 0)
-		n++;
+	n = units_len(s->units, max);
 	if (n != o->want_units)
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -173,18 +259,21 @@ static bool may_match(const struct lfn_state *s, const uint8_t *e, const struct 
 }
 
 static void make_entry(struct dir_entry *d, struct lfn_state *s, const uint8_t *e,
-		       const struct fat_loc *l, bool names)
+		       const struct fat_loc *l, const struct scan_opts *o)
 {
+	size_t long_len = 0;
+	bool whole = o->no_names ? lfn_whole(s, e) : (long_len = lfn_name(s, e, d->name)) > 0;
+
 	memcpy(d->raw, e, 32);
 	d->loc = *l;
-	name_short_to_8(e, e[12], d->short_name);
-	if (names ? lfn_name(s, e, d->name) : lfn_whole(s, e)) {
-		d->first_slot = s->start;
-	} else {
-		d->first_slot = l->index;
-	}
-	if (!names || d->first_slot == l->index)
+	d->first_slot = whole ? s->start : l->index;
+	d->name_len = long_len;
+	if (!o->listing || !long_len)
+		d->short_len = name_short_to_8(e, e[12], d->short_name);
+	if (!long_len) {
 		memcpy(d->name, d->short_name, sizeof(d->short_name));
+		d->name_len = d->short_len;
+	}
 	s->expect = 0;
 }
 
@@ -214,15 +303,14 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 		 uint32_t *stopped_at, const struct scan_opts *o)
 {
 	struct dir_iter it;
-	struct lfn_state *s = malloc(sizeof(*s));
-	struct dir_entry *d = malloc(sizeof(*d));
-	long r = s && d ? E_OK : E_NOMEM;
+	struct lfn_state lfn, *s = &lfn; /* on the stack (1.4 KiB with own): a scan nests rarely */
+	struct dir_entry own, *d = o->into ? o->into : &own;
+	long r = E_OK;
 	uint8_t *sec = NULL;
 	struct fat_loc l;
 
 	dir_iter_init(v, &it, dir);
-	if (s)
-		s->expect = 0;
+	s->expect = 0;
 	for (uint32_t i = from; r == E_OK; i++) {
 		const uint8_t *e;
 		r = slot_at(v, &it, i, &l, &sec, &e);
@@ -237,8 +325,9 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 		} else if ((e[11] & FAT_ATTR_VOLUME) || (o->want && !may_match(s, e, o))) {
 			s->expect = 0;
 		} else {
-			make_entry(d, s, e, &l, !o->no_names);
-			sec = NULL; /* the visitor may use the cache (repair does) */
+			make_entry(d, s, e, &l, o);
+			if (!o->listing)
+				sec = NULL; /* the visitor may use the cache (repair does) */
 			if (fn(ctx, d)) {
 				if (stopped_at)
 					*stopped_at = i;
@@ -246,8 +335,6 @@ static long scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn
 			}
 		}
 	}
-	free(s);
-	free(d);
 	return r;
 }
 
@@ -256,6 +343,13 @@ long dir_scan(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, v
 {
 	static const struct scan_opts all = {0};
 	return scan(v, dir, from, fn, ctx, stopped_at, &all);
+}
+
+long dir_scan_list(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+		   uint32_t *stopped_at)
+{
+	static const struct scan_opts listing = {.listing = true};
+	return scan(v, dir, from, fn, ctx, stopped_at, &listing);
 }
 
 long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx)
@@ -272,8 +366,8 @@ struct find_ctx {
 
 bool dir_entry_named(const struct dir_entry *e, const char *name, size_t len)
 {
-	return name_equal(e->name, strlen(e->name), name, len) ||
-	       name_equal(e->short_name, strlen(e->short_name), name, len);
+	return name_equal(e->name, e->name_len, name, len) ||
+	       name_equal(e->short_name, e->short_len, name, len);
 }
 
 static int find_visit(void *ctx, const struct dir_entry *e)
@@ -289,16 +383,14 @@ long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len
 		   struct dir_entry *out)
 {
 	struct find_ctx f = {name, len, out};
-	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
-	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	uint16_t u[FAT_NAME_MAX];
+	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
 	/* A name that is no UTF-8 is compared the slow way (it matches nothing valid). */
 	struct scan_opts o = {.want = n > 0 ? u : NULL,
 			      .want_units = n > 0 ? (size_t)n : 0,
 			      .short_may_match = len <= 12};
-	long r = scan(v, dir, 0, find_visit, &f, NULL, &o);
 
-	free(u);
-	return r;
+	return scan(v, dir, 0, find_visit, &f, NULL, &o);
 }
 
 long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
@@ -308,16 +400,48 @@ long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, str
 	return ix ? index_find(v, ix, dir, name, len, out) : dir_find_scan(v, dir, name, len, out);
 }
 
-static int first_visit(void *ctx, const struct dir_entry *e)
+static int stop_visit(void *ctx, const struct dir_entry *e)
 {
-	*(struct dir_entry *)ctx = *e;
+	(void)ctx, (void)e;
 	return 1;
+}
+
+/*
+ * dir_entry_at when slot `first` holds no long-name slot: the short entry
+ * there, or E_NOENT (a free slot, the end, a volume label: no run starts
+ * there), as the scan would find, without setting one up. *lfn: it does.
+ */
+static long short_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out,
+		     bool *lfn)
+{
+	uint8_t *sec;
+	long r = dir_slot(v, dir, first, &out->loc);
+
+	if (r == E_OK)
+		r = cache_get(&v->cache, out->loc.lba, 0, &sec);
+	if (r < 0)
+		return r;
+	const uint8_t *e = sec + out->loc.off;
+	*lfn = e[0] != 0 && e[0] != 0xE5 && (e[11] & 0x3F) == FAT_ATTR_LFN;
+	if (*lfn || e[0] == 0 || e[0] == 0xE5 || (e[11] & FAT_ATTR_VOLUME))
+		return E_NOENT;
+	memcpy(out->raw, e, 32);
+	out->first_slot = first;
+	out->short_len = name_short_to_8(e, e[12], out->short_name);
+	memcpy(out->name, out->short_name, sizeof(out->short_name));
+	out->name_len = out->short_len;
+	return E_OK;
 }
 
 long dir_entry_at(struct fat_vol *v, uint32_t dir, uint32_t first, struct dir_entry *out)
 {
-	static const struct scan_opts all = {0};
-	long r = scan(v, dir, first, first_visit, out, NULL, &all);
+	const struct scan_opts into_out = {.into = out};
+	bool lfn = false;
+	long r = short_at(v, dir, first, out, &lfn);
+
+	if (!lfn)
+		return r;
+	r = scan(v, dir, first, stop_visit, NULL, NULL, &into_out);
 
 	if (r == E_OK && out->first_slot != first)
 		r = E_NOENT; /* the run that started there is gone */

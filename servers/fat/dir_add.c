@@ -4,7 +4,7 @@
  * not yet taken gets one short entry; any other gets a run of long-name
  * slots before an alias (`~n`, the smallest n no entry has). The run goes
  * into the first free slots long enough, from a slot before which the
- * volume knows none is free (struct fat_free_hint), and a cluster directory
+ * volume knows none is free (struct fat_dir_hint), and a cluster directory
  * grows by a zeroed cluster when there are none. With the directory's name
  * index (dir_index.c) neither the short-name check nor the alias's number
  * walks the directory; without it (no memory, damage) one scan each does.
@@ -14,22 +14,51 @@
 
 #include "dir_impl.h"
 
-static long slot_read(struct fat_vol *v, const struct fat_loc *l, uint8_t e[32])
+/* Slots of one directory in turn through the cache: one look-up per sector, not per slot. */
+struct slot_cursor {
+	struct dir_iter it;
+	struct fat_loc loc; /* the slot last reached */
+	uint8_t *sec;	    /* its cached sector (NULL: none; good until the cache is used again) */
+};
+
+static void cursor_init(struct fat_vol *v, struct slot_cursor *c, uint32_t dir)
 {
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
-	if (r == E_OK)
-		memcpy(e, s + l->off, 32);
+	dir_iter_init(v, &c->it, dir);
+	c->loc = (struct fat_loc){0};
+	c->sec = NULL;
+}
+
+/* Slot i's bytes in the cache (*e); its place in c->loc. */
+static long cursor_slot(struct fat_vol *v, struct slot_cursor *c, uint32_t i, uint8_t **e)
+{
+	uint64_t lba = c->loc.lba;
+	long r = E_OK;
+
+	if (c->sec && i == c->loc.index + 1 && i % (v->ss / 32) != 0) {
+		c->loc.index = i; /* the next slot in the same sector */
+		c->loc.off += 32;
+	} else {
+		r = dir_iter_slot(v, &c->it, i, &c->loc);
+		if (r == E_OK && (!c->sec || c->loc.lba != lba))
+			r = cache_get(&v->cache, c->loc.lba, 0, &c->sec);
+	}
+	if (r < 0)
+		c->sec = NULL;
+	else
+		*e = c->sec + c->loc.off;
 	return r;
 }
 
-static long slot_write(struct fat_vol *v, const struct fat_loc *l, const uint8_t e[32])
+/* Slot i takes the 32 bytes of `bytes`. */
+static long cursor_write(struct fat_vol *v, struct slot_cursor *c, uint32_t i,
+			 const uint8_t bytes[32])
 {
-	uint8_t *s;
-	long r = cache_get(&v->cache, l->lba, 0, &s);
+	uint8_t *e;
+	long r = cursor_slot(v, c, i, &e);
+
 	if (r == E_OK) {
-		memcpy(s + l->off, e, 32);
-		cache_mark_dirty(&v->cache, l->lba);
+		memcpy(e, bytes, 32);
+		cache_mark_dirty(&v->cache, c->loc.lba);
 	}
 	return r;
 }
@@ -140,46 +169,34 @@ static long zero_cluster(struct fat_vol *v, uint32_t cl)
 	return E_OK;
 }
 
-/* Grow a cluster directory by one zeroed cluster after its last (it->cl after a miss). */
+/* Grow a cluster directory by one zeroed cluster after its last (it->pos.cl after a miss). */
 static long grow(struct fat_vol *v, struct dir_iter *it)
 {
 	uint32_t cl;
-	long r = table_alloc(v, it->cl, &cl);
+	long r = table_alloc(v, it->pos.cl, &cl);
 	if (r == E_OK)
 		r = zero_cluster(v, cl);
 	return r;
 }
 
-/* ---- where free slots may be: struct fat_free_hint ---- */
+/* ---- where free slots may be: struct fat_dir_hint's `from` ---- */
 
-static struct fat_free_hint *hint_of(struct fat_vol *v, uint32_t dir)
+static struct fat_dir_hint *hint_of(struct fat_vol *v, uint32_t dir)
 {
-	uint32_t key = dir_key(v, dir);
-
-	for (unsigned i = 0; i < FAT_FREE_HINTS; i++)
-		if (v->free_hints[i].used && v->free_hints[i].dir == key)
-			return &v->free_hints[i];
-	return NULL;
+	return dir_hint_of(v, dir_key(v, dir));
 }
 
 static void hint_set(struct fat_vol *v, uint32_t dir, uint32_t from)
 {
-	struct fat_free_hint *h = hint_of(v, dir);
-
-	if (!h) {
-		h = &v->free_hints[v->free_hint_next++ % FAT_FREE_HINTS];
-		h->used = true;
-		h->dir = dir_key(v, dir);
-	}
-	h->from = from;
+	dir_hint_make(v, dir_key(v, dir))->from = from;
 }
 
 void dir_forget(struct fat_vol *v, uint32_t dir)
 {
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct fat_dir_hint *h = hint_of(v, dir);
 
 	if (h)
-		h->used = false;
+		h->used = false; /* its free slots and its chain */
 	index_drop(v, dir);
 }
 
@@ -190,26 +207,23 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
 		      uint32_t *first_free)
 {
-	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct slot_cursor c;
+	struct fat_dir_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
 	*first_free = UINT32_MAX;
-	dir_iter_init(v, &it, dir);
+	cursor_init(v, &c, dir);
 	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
-		struct fat_loc l;
-		uint8_t e[32];
-		long r = dir_iter_slot(v, &it, i, &l);
-		if (r == E_NOENT && it.first != 0) {
-			r = grow(v, &it);
+		uint8_t *e;
+		long r = cursor_slot(v, &c, i, &e);
+		if (r == E_NOENT && c.it.first != 0) {
+			r = grow(v, &c.it);
+			c.sec = NULL; /* grow used the cache */
 			if (r == E_OK)
-				r = dir_iter_slot(v, &it, i, &l);
+				r = cursor_slot(v, &c, i, &e);
 		}
 		if (r < 0)
 			return r == E_NOENT ? E_NOSPACE : r;
-		r = slot_read(v, &l, e);
-		if (r < 0)
-			return r;
 		run = e[0] == 0 || e[0] == 0xE5 ? run + 1 : 0;
 		if (run == 1 && *first_free == UINT32_MAX)
 			*first_free = i;
@@ -221,56 +235,51 @@ static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *
 	return E_NOSPACE;
 }
 
+/* Long-name slot `ord` of name u (n units): whole units, or the name's end, a 0 and 0xFFFF. */
 static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, bool last,
 		     uint8_t sum)
 {
+	size_t k0 = (size_t)(ord - 1) * LFN_UNITS;
+	uint16_t end[LFN_UNITS];
+
+	if (k0 + LFN_UNITS > n) /* the slot with the name's end */
+		for (unsigned i = 0; i < LFN_UNITS; i++)
+			end[i] = k0 + i < n ? u[k0 + i] : k0 + i == n ? 0 : 0xFFFF;
 	memset(e, 0, 32);
 	e[0] = (uint8_t)(ord | (last ? 0x40 : 0));
 	e[11] = FAT_ATTR_LFN;
 	e[13] = sum;
-	for (unsigned i = 0; i < LFN_UNITS; i++) {
-		size_t k = (size_t)(ord - 1) * LFN_UNITS + i;
-		wr16(e + dir_lfn_at[i], k < n ? u[k] : k == n ? 0 : 0xFFFF);
-	}
+	dir_lfn_put(e, k0 + LFN_UNITS > n ? end : u + k0);
 }
 
 /* Write the long-name slots (if any) and the short entry from slot `at` on. */
 static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
 		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
 {
-	struct dir_iter it;
-	uint8_t e[32];
+	struct slot_cursor c;
+	uint8_t e[32], sum = name_checksum(raw);
 	long r = E_OK;
 
-	dir_iter_init(v, &it, dir);
+	cursor_init(v, &c, dir);
 	for (unsigned k = 0; k < slots && r == E_OK; k++) {
-		unsigned ord = slots - k;
-		lfn_fill(e, u, n, ord, k == 0, name_checksum(raw));
-		r = dir_iter_slot(v, &it, at + k, out);
-		if (r == E_OK)
-			r = slot_write(v, out, e);
+		lfn_fill(e, u, n, slots - k, k == 0, sum);
+		r = cursor_write(v, &c, at + k, e);
 	}
 	if (r == E_OK)
-		r = dir_iter_slot(v, &it, at + slots, out);
-	if (r == E_OK)
-		r = slot_write(v, out, raw);
+		r = cursor_write(v, &c, at + slots, raw);
+	*out = c.loc;
 	return r;
 }
 
-/* The index learns the new entry under the long name as it will be read back (NUL: none). */
-static void index_learn(struct fat_vol *v, uint32_t dir, const uint16_t *u, size_t n,
+/*
+ * The index learns the new entry under its long name (if it has one): the
+ * name as given, which is what reading the slots back gives (UTF-8 that
+ * name_utf8_to_16 took converts back to the very same bytes).
+ */
+static void index_learn(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
 			unsigned slots, const uint8_t raw[32], uint32_t at)
 {
-	char *name = slots ? malloc(FAT_NAME_BYTES) : NULL;
-
-	if (slots && !name) {
-		index_drop(v, dir);
-		return;
-	}
-	if (name)
-		name_utf16_to_8(u, n, name, FAT_NAME_BYTES);
-	index_add(v, dir, name, raw, at, at + slots);
-	free(name);
+	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots);
 }
 
 /* The short entry's name: the 8.3 form if free, else an alias; *slots long-name slots go first. */
@@ -294,8 +303,8 @@ static long choose_short(struct fat_vol *v, uint32_t dir, struct dir_index *ix, 
 long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
 	     struct fat_loc *out)
 {
-	uint16_t *u = malloc(FAT_NAME_MAX * sizeof(*u));
-	long n = u ? name_utf8_to_16(name, len, u, FAT_NAME_MAX) : E_NOMEM;
+	uint16_t u[FAT_NAME_MAX];
+	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
 	struct dir_index *ix = n < 0 ? NULL : index_get(v, dir);
 	unsigned slots = 0;
 	uint32_t at, first_free;
@@ -309,17 +318,16 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	if (r == E_OK)
 		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
 	if (r == E_OK && ix)
-		index_learn(v, dir, u, (size_t)n, slots, raw, at);
+		index_learn(v, dir, name, len, slots, raw, at);
 	else if (r < 0)
 		index_drop(v, dir); /* a run may be half written */
-	free(u);
 	return r;
 }
 
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
 {
 	struct dir_iter it;
-	struct fat_free_hint *h = hint_of(v, dir);
+	struct fat_dir_hint *h = hint_of(v, dir);
 
 	if (h && e->first_slot < h->from)
 		h->from = e->first_slot; /* these slots are free from now on */

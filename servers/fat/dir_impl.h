@@ -11,15 +11,25 @@
 #define LFN_UNITS     13
 #define LFN_SLOTS_MAX 20 /* 20 * 13 >= 255 units */
 
-/* Where a long-name slot keeps its 13 UTF-16 units. */
-extern const uint8_t dir_lfn_at[LFN_UNITS];
+/* Put 13 UTF-16 units into a long-name slot where it keeps them (bytes 1-10, 14-25, 28-31). */
+void dir_lfn_put(uint8_t *e, const uint16_t u[LFN_UNITS]);
 
-/* Walks a directory's slots in order, keeping its place in the cluster chain. */
+/*
+ * Walks a directory's slots in order, keeping its place in the cluster chain
+ * (pos.cl 0: not started). Brent's cycle check (pos.mark, power, lam: a cluster
+ * met again is a loop) goes on from a remembered place as if the walk had
+ * come from the first cluster, so walks that each go a little further still
+ * find a loop.
+ */
 struct dir_iter {
-	uint32_t first;		   /* 0: the fixed root */
-	uint32_t cl, ord;	   /* cluster and its ordinal in the chain (cl 0: not started) */
-	uint32_t mark, power, lam; /* Brent's cycle check: a cluster seen again is a loop */
+	uint32_t first; /* 0: the fixed root */
+	struct fat_dir_pos pos;
 };
+
+/* What the volume remembers of directory `key` (dir_key), or NULL; made (replacing another) if
+ * needed. */
+struct fat_dir_hint *dir_hint_of(struct fat_vol *v, uint32_t key);
+struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key);
 
 void dir_iter_init(struct fat_vol *v, struct dir_iter *it, uint32_t dir);
 /* Slot `index`'s place; E_NOENT past the directory's end. */
@@ -31,6 +41,10 @@ static inline uint32_t dir_key(const struct fat_vol *v, uint32_t dir)
 	return dir == 0 && v->type == FAT32 ? v->root_cluster : dir;
 }
 
+/* dir_scan for a listing: short_name is built only where it is the name, and the visitor must
+ * not use the cache. */
+long dir_scan_list(struct fat_vol *v, uint32_t dir, uint32_t from, dir_visit_fn fn, void *ctx,
+		   uint32_t *stopped_at);
 /* dir_scan for visitors of short entries only: no long name is built. */
 long dir_scan_short(struct fat_vol *v, uint32_t dir, dir_visit_fn fn, void *ctx);
 /* The scan of dir_find without the index: the first entry in slot order named `name`. */
@@ -56,8 +70,9 @@ bool index_short_taken(const struct dir_index *ix, const uint8_t sn[11]);
 uint32_t index_alias_from(struct dir_index *ix, const uint8_t sn[11], unsigned base_len);
 /* Alias number n of that base was just taken. */
 void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_len, uint32_t n);
-/* A new entry: its long name (or NULL: the short name alone), short entry, first and short slot. */
-void index_add(struct fat_vol *v, uint32_t dir, const char *name, const uint8_t raw[32],
+/* A new entry: its long name (len bytes of UTF-8; NULL: the short name alone), short entry,
+ * first and short slot. */
+void index_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, const uint8_t raw[32],
 	       uint32_t first_slot, uint32_t slot);
 /* An entry removed from dir. */
 void index_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);

@@ -120,6 +120,10 @@ struct fat_mount_opts {
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 	uint32_t cache_bytes; /* 0: FAT_CACHE_DEFAULT */
+	/* Memory the device moves without a copy (the server's buffer shared with the disk
+	 * driver), for the cache's multi-sector requests; NULL: the cache allocates its own. */
+	uint8_t *io_buffer;
+	size_t io_buffer_bytes;
 };
 
 #define FAT_EPOCH_DATE	  ((uint16_t)(((2026 - 1980) << 9) | (1 << 5) | 1)) /* 2026-01-01 */
@@ -176,3 +180,24 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n);
  */
 long fat_readdir(struct fat_vol *v, const struct fat_node *dir, uint32_t *cookie,
 		 struct fat_dirent *out);
+
+/* One entry as fat_readdir_many hands it over (good during the visitor's call only). */
+struct fat_dirent_view {
+	const char *name; /* UTF-8, NUL-terminated */
+	size_t name_len;
+	struct fat_stat st;
+	uint32_t next; /* the cookie after this entry */
+};
+/*
+ * 0: the entry is taken, go on; else stop before it. It must not use the
+ * volume: the walk keeps its place in a cached sector across the calls.
+ */
+typedef int (*fat_readdir_fn)(void *ctx, const struct fat_dirent_view *e);
+
+/*
+ * fat_readdir for many entries in one walk (dir_list.c): each entry from
+ * *cookie on goes to fn, and *cookie moves past each one fn takes. E_OK when
+ * fn stopped, E_NOENT at the directory's end, or the error met.
+ */
+long fat_readdir_many(struct fat_vol *v, const struct fat_node *dir, uint32_t *cookie,
+		      fat_readdir_fn fn, void *ctx);

@@ -28,9 +28,15 @@ struct fat_cache {
 	uint32_t ndirty;	/* dirty lines: a write-back with none scans nothing */
 	uint32_t run_max;	/* sectors in one device request through the bounce buffer */
 	uint64_t lo, hi; /* the lowest and highest sector ever installed (a bound, not exact) */
+	/* Sectors [mirror_lo, mirror_lo + mirror_len) (the first FAT) are written again at
+	 * + k * mirror_len for k = 1 .. mirror_copies (the other FATs), from the same bytes. */
+	uint64_t mirror_lo, mirror_len;
+	uint32_t mirror_copies;
+	bool mirror_hold; /* mirror_lo's copies only at cache_commit and cache_mirror_all */
 	struct fat_cache_line *lines;
 	int32_t *buckets;
 	uint8_t *mem, *bounce;
+	bool own_bounce;		/* allocated here, not the device's io_buffer */
 	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
 	uint64_t reads, writes;		/* device requests, for tests and figures */
 	/* Bumped by every line marked dirty (written, or blank) and every device write
@@ -39,8 +45,10 @@ struct fat_cache {
 	uint64_t changes;
 };
 
+/* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of
+ * memory the device reaches without a copy) or, with none, a buffer of its own. */
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
-		uint32_t bytes);
+		uint32_t bytes, uint8_t *io, size_t io_bytes);
 void cache_free(struct fat_cache *c);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
@@ -49,6 +57,16 @@ long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
 /* Write dirty sectors in [lo, hi) in ascending order, runs as single requests. */
 long cache_write_back(struct fat_cache *c, uint64_t lo, uint64_t hi);
+/*
+ * Mirror [lo, lo + len) to the `copies` ranges after it at every write-back (the other FAT
+ * copies, which nothing reads through the cache); with hold, sector lo (the clean bit's)
+ * only at cache_commit. cache_mirror_all copies the whole range from the disk to them
+ * once (after a mount that found the volume not cleanly unmounted).
+ */
+void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t copies, bool hold);
+long cache_mirror_all(struct fat_cache *c);
+/* Write dirty sector lba to its mirrors first and to itself last (the clean bit's sector). */
+long cache_commit(struct fat_cache *c, uint64_t lba);
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */
@@ -56,13 +74,29 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 
 /* ---- the volume ---- */
 
-/* A slot of directory `dir` before which none is free (dir.c), so a new entry's search starts
- * there. */
-struct fat_free_hint {
+/*
+ * A place in a directory's chain: cluster `cl` is number `ord` (cl 0: none),
+ * with the loop check's state as a walk from the first cluster has it there.
+ */
+struct fat_dir_pos {
+	uint32_t ord, cl;
+	uint32_t mark, power, lam;
+};
+
+/*
+ * What the volume remembers of a directory (dir_add.c, dir.c): a slot before
+ * which none is free, so a new entry's search starts there, and two places
+ * in its chain (the furthest met and the latest other), so a walk to slot n
+ * starts near it instead of at the first cluster. A directory's chain only
+ * grows at its end while it lives; it is forgotten when it goes (rmdir, a
+ * rename over it) and when mkdir takes a cluster it once had.
+ */
+struct fat_dir_hint {
 	uint32_t dir, from;
+	struct fat_dir_pos far, near;
 	bool used;
 };
-#define FAT_FREE_HINTS	8
+#define FAT_DIR_HINTS	8
 #define FAT_DIR_INDEXES 8
 struct dir_index;
 
@@ -82,8 +116,8 @@ struct fat_vol {
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
-	struct fat_free_hint free_hints[FAT_FREE_HINTS];
-	unsigned free_hint_next;		    /* the one replaced next */
+	struct fat_dir_hint dir_hints[FAT_DIR_HINTS];
+	unsigned dir_hint_next;			    /* the one replaced next */
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */
@@ -118,7 +152,8 @@ uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*
  * Grow the chain ending at `last` by the free clusters right after it on the
- * disk (at most max; none if last + 1 is taken): how many in *count.
+ * disk (at most max; none if last + 1 is taken, or if last does not end its
+ * chain): how many in *count.
  */
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */
@@ -137,8 +172,8 @@ long repair_lost_clusters(struct fat_vol *v);
 
 /* UTF-8 to UTF-16 (surrogate pairs for the rest): number of units, or E_INVAL. */
 long name_utf8_to_16(const char *s, size_t len, uint16_t *out, size_t max);
-/* UTF-16 to NUL-terminated UTF-8; bad surrogates become U+FFFD. */
-void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size);
+/* UTF-16 to NUL-terminated UTF-8 (its length); bad surrogates become U+FFFD. */
+size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size);
 /* Whether a long name may be stored: no control or reserved characters, not "." or "..". */
 bool name_valid(const char *s, size_t len);
 /* The 8.3 form of s if it is one (case bits for all-lower parts): true and sn, nt flags. */
@@ -148,8 +183,8 @@ void name_alias_parts(const char *s, size_t len, uint8_t sn[11], unsigned *base_
 /* Put "~n" into an alias made by name_alias_parts. */
 void name_alias_number(uint8_t sn[11], unsigned base_len, uint32_t n);
 uint8_t name_checksum(const uint8_t sn[11]);
-/* "NAME.EXT" from a short entry, with the NT lower-case bits applied. */
-void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13]);
+/* "NAME.EXT" from a short entry, with the NT lower-case bits applied (its length). */
+size_t name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13]);
 /* ASCII case-insensitive equality of UTF-8 names. */
 bool name_equal(const char *a, size_t alen, const char *b, size_t blen);
 
@@ -159,9 +194,10 @@ bool name_equal(const char *a, size_t alen, const char *b, size_t blen);
 struct dir_entry {
 	char name[FAT_NAME_BYTES];
 	char short_name[13];
-	uint8_t raw[32];     /* the short entry */
-	struct fat_loc loc;  /* the short entry's place */
-	uint32_t first_slot; /* the first slot of its run (long-name slots first) */
+	uint16_t name_len, short_len; /* strlen of each */
+	uint8_t raw[32];	      /* the short entry */
+	struct fat_loc loc;	      /* the short entry's place */
+	uint32_t first_slot;	      /* the first slot of its run (long-name slots first) */
 };
 
 /* Visit each live entry of directory `dir` (first cluster, 0: the FAT12/16 root). */

@@ -167,15 +167,13 @@ static long write_piece(struct fat_vol *v, struct fat_node *n, uint64_t at, cons
 static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t max,
 		       uint32_t *first, uint32_t *k)
 {
-	uint32_t next, got;
+	uint32_t got;
 
 	if (index == 0 || !n->hint_cluster || n->hint_index != index - 1 ||
 	    (uint64_t)index * v->cluster_bytes < n->size)
 		return E_NOSPACE;
-	long r = table_next(v, n->hint_cluster, &next);
-	if (r < 0)
-		return r;
-	if (next != 0 || table_extend_run(v, n->hint_cluster, max, &got) < 0 || got == 0)
+	/* Nothing when the hint's cluster does not end the chain: then place_run seeks. */
+	if (table_extend_run(v, n->hint_cluster, max, &got) < 0 || got == 0)
 		return E_NOSPACE;
 	*first = n->hint_cluster + 1;
 	*k = got;

@@ -232,6 +232,42 @@ static long readdir_op(void *ctx, uint64_t badge, uint64_t h, uint64_t *cookie, 
 	return E_OK;
 }
 
+/* FS_READDIR_MANY's records, put as the engine's walk meets the entries. */
+struct many_ctx {
+	uint8_t *out;
+	uint32_t cap, used;
+	uint64_t count;
+};
+
+static int many_visit(void *ctx, const struct fat_dirent_view *e)
+{
+	struct many_ctx *m = ctx;
+	struct fs_stat st;
+
+	to_fs_stat(&e->st, &st);
+	if (!fs_dirent_put(m->out, m->cap, &m->used, e->next, &st, e->name, e->name_len))
+		return 1;
+	m->count++;
+	return 0;
+}
+
+static long readdir_many_op(void *ctx, uint64_t badge, uint64_t h, uint64_t *cookie, uint8_t *out,
+			    uint32_t cap, uint32_t *used, uint64_t *count)
+{
+	struct fat_server *s = ctx;
+	struct fat_node *n;
+	struct many_ctx m = {out, cap, 0, 0};
+	uint32_t ck = *cookie > UINT32_MAX ? UINT32_MAX : (uint32_t)*cookie;
+	long r = handle_node(s, badge, h, &n);
+
+	if (r == E_OK)
+		r = fat_readdir_many(s->vol, n, &ck, many_visit, &m);
+	*cookie = m.count ? ck : *cookie;
+	*used = m.used;
+	*count = m.count;
+	return r;
+}
+
 static long mkdir_op(void *ctx, const char *path)
 {
 	struct fat_server *s = ctx;
@@ -322,6 +358,7 @@ const struct fs_ops fat_fs_ops = {
 	.stat = stat_op,
 	.fstat = fstat_op,
 	.readdir = readdir_op,
+	.readdir_many = readdir_many_op,
 	.mkdir = mkdir_op,
 	.unlink = unlink_op,
 	.rmdir = rmdir_op,

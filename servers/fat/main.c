@@ -113,11 +113,36 @@ static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t 
 	return r;
 }
 
+/* Whether [p, p + bytes) lies in our own buffer at a sector-aligned offset (the cache's I/O). */
+static bool in_own_buffer(const uint8_t *p, size_t bytes)
+{
+	uint64_t off = (uint64_t)(uintptr_t)p - BLOCK_VA;
+
+	return (uintptr_t)p >= BLOCK_VA && off < BLOCK_BYTES && bytes <= BLOCK_BYTES - off &&
+	       off % sector_size == 0;
+}
+
+/* Straight between the disk and our own buffer, where the bytes already are: no copy. */
+static long dev_io_own(uint64_t lba, uint32_t count, const uint8_t *p, bool write)
+{
+	uint64_t off = (uint64_t)(uintptr_t)p - BLOCK_VA;
+	long r = use_buffer(BUFFER_OWN);
+
+	for (uint32_t done = 0; r == E_OK && done < count;) {
+		uint32_t n = count - done < max_sectors ? count - done : max_sectors;
+		r = disk_io(lba + done, n, off + (uint64_t)done * sector_size, write);
+		done += n;
+	}
+	return r;
+}
+
 static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 {
 	uint32_t per = BLOCK_BYTES / sector_size;
-	int slot = client_slot_of(p, (size_t)count * sector_size);
 
+	if (in_own_buffer(p, (size_t)count * sector_size))
+		return dev_io_own(lba, count, p, write);
+	int slot = client_slot_of(p, (size_t)count * sector_size);
 	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
 	if (r == E_OK)
 		return E_OK;
@@ -323,7 +348,8 @@ static struct fat_stamp clock_now(void *ctx)
 static long mount(void)
 {
 	handle_t rtc = start_handle(RTC_SERVICE, NULL);
-	struct fat_mount_opts opts = {0};
+	struct fat_mount_opts opts = {.io_buffer = (uint8_t *)BLOCK_VA,
+				      .io_buffer_bytes = BLOCK_BYTES};
 	long r;
 
 	if (rtc != HANDLE_INVALID) {

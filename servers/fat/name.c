@@ -37,13 +37,43 @@ static unsigned utf8_decode(const uint8_t *s, size_t left, uint32_t *cp)
 	return n;
 }
 
+typedef uint64_t __attribute__((may_alias, aligned(1))) units4_t; /* four UTF-16 units */
+typedef uint32_t __attribute__((may_alias, aligned(1))) bytes4_t;
+typedef uint64_t __attribute__((may_alias, aligned(1))) bytes8_t;
+
+/* Four bytes (the low ones of x) as four UTF-16 units (x86 is little-endian). */
+static uint64_t widen4(uint64_t x)
+{
+	x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+	return (x | x << 8) & 0x00FF00FF00FF00FFull;
+}
+
+/* The ASCII bytes at the start of s as units, eight at a time while they last: how many. */
+static size_t ascii_widen(const uint8_t *s, size_t len, uint16_t *out, size_t max)
+{
+	size_t i = 0, lim = len < max ? len : max;
+
+	for (; i + 8 <= lim; i += 8) {
+		uint64_t w = *(const bytes8_t *)(s + i);
+		if (w & 0x8080808080808080ull)
+			break;
+		*(units4_t *)(out + i) = widen4(w & 0xFFFFFFFF);
+		*(units4_t *)(out + i + 4) = widen4(w >> 32);
+	}
+	return i;
+}
+
 long name_utf8_to_16(const char *str, size_t len, uint16_t *out, size_t max)
 {
 	const uint8_t *s = (const uint8_t *)str;
-	size_t n = 0;
+	size_t n = ascii_widen(s, len, out, max);
 
-	for (size_t i = 0; i < len;) {
+	for (size_t i = n; i < len;) {
 		uint32_t cp;
+		if (s[i] < 0x80 && n < max) {
+			out[n++] = s[i++]; /* the usual case */
+			continue;
+		}
 		unsigned k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0)
 			return E_INVAL;
@@ -87,11 +117,30 @@ static size_t utf8_put(uint32_t cp, char *o)
 	return 4;
 }
 
-void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
+/* The ASCII units at the start of u as bytes, four at a time (x86 is little-endian): how many. */
+static size_t ascii_prefix(const uint16_t *u, size_t n, char *out)
 {
-	size_t o = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (; i + 4 <= n; i += 4) {
+		uint64_t w = *(const units4_t *)(u + i);
+		if (w & 0xFF80FF80FF80FF80ull)
+			break;				  /* a unit from 0x80 on */
+		w = (w | w >> 8) & 0x0000FFFF0000FFFFull; /* units 0 1 in bytes 0 1, 2 3 in 4 5 */
+		*(bytes4_t *)(out + i) = (uint32_t)(w | w >> 16);
+	}
+	for (; i < n && u[i] < 0x80; i++)
+		out[i] = (char)u[i];
+	return i;
+}
+
+size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
+{
+	size_t o = 0, i = 0;
+
+	if (n < size) /* the usual case: ASCII, copied while it lasts */
+		o = i = ascii_prefix(u, n, out);
+	for (; i < n; i++) {
 		uint32_t cp = u[i];
 		char tmp[4];
 		if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && u[i + 1] >= 0xDC00 &&
@@ -108,6 +157,26 @@ void name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 		o += k;
 	}
 	out[o] = 0;
+	return o;
+}
+
+/* Whether a character may not be in a long name: a control character or one of "*\/:<>?\|. */
+static bool name_reserved(uint8_t c)
+{
+	switch (c) {
+	case '"':
+	case '*':
+	case '/':
+	case ':':
+	case '<':
+	case '>':
+	case '?':
+	case '\\':
+	case '|':
+		return true;
+	default:
+		return c < 0x20 || c == 0x7F;
+	}
 }
 
 bool name_valid(const char *s, size_t len)
@@ -116,11 +185,9 @@ bool name_valid(const char *s, size_t len)
 		return false;
 	if (s[len - 1] == '.' || s[len - 1] == ' ')
 		return false; /* Windows strips these, so such a name could not be found again */
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = (uint8_t)s[i];
-		if (c < 0x20 || c == 0x7F || memchr("\"*/:<>?\\|", c, 9))
+	for (size_t i = 0; i < len; i++)
+		if (name_reserved((uint8_t)s[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -239,23 +306,31 @@ uint8_t name_checksum(const uint8_t sn[11])
 	return sum;
 }
 
-void name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
+/*
+ * One byte of a short name as UTF-8: lower-cased by `lower` (32 or 0) if a
+ * capital; bytes past 0x7F are an OEM code page (and 0x05 stands for 0xE5)
+ * and control bytes are no name, so they show as '_' and the name stays UTF-8.
+ */
+static char short_byte(uint8_t c, uint8_t lower)
 {
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c + lower);
+	return c >= 0x80 || c < 0x20 ? '_' : (char)c;
+}
+
+size_t name_short_to_8(const uint8_t sn[11], uint8_t nt, char out[13])
+{
+	uint8_t lower_base = nt & 0x08 ? 32 : 0, lower_ext = nt & 0x10 ? 32 : 0;
 	size_t o = 0;
 
-	for (int i = 0; i < 8 && sn[i] != ' '; i++) {
-		uint8_t c = i == 0 && sn[0] == 0x05 ? 0xE5 : sn[i];
-		out[o++] = (char)((nt & 0x08) && c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
+	for (int i = 0; i < 8 && sn[i] != ' '; i++)
+		out[o++] = short_byte(sn[i], lower_base);
 	if (sn[8] != ' ')
 		out[o++] = '.';
 	for (int i = 8; i < 11 && sn[i] != ' '; i++)
-		out[o++] = (char)((nt & 0x10) && sn[i] >= 'A' && sn[i] <= 'Z' ? sn[i] + 32 : sn[i]);
+		out[o++] = short_byte(sn[i], lower_ext);
 	out[o] = 0;
-	/* Bytes past 0x7F are an OEM code page; show them as '_' so the name stays UTF-8. */
-	for (size_t i = 0; i < o; i++)
-		if ((uint8_t)out[i] >= 0x80 || (uint8_t)out[i] < 0x20)
-			out[i] = '_';
+	return o;
 }
 
 bool name_equal(const char *a, size_t alen, const char *b, size_t blen)

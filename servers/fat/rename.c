@@ -125,8 +125,11 @@ static long do_rename(struct fat_vol *v, struct side *a, struct side *b, const c
 		r = check_target(v, a, b);
 	if (r == E_OK)
 		r = table_mark_dirty(v);
-	if (r == E_OK && b->exists && !(a->dir == b->dir && a->e.loc.index == b->e.loc.index))
+	if (r == E_OK && b->exists && !(a->dir == b->dir && a->e.loc.index == b->e.loc.index)) {
 		r = fat_remove_entry(v, b->dir, &b->e);
+		if (r == E_OK && (b->e.raw[11] & FAT_ATTR_DIR))
+			dir_forget(v, raw_first(v, b->e.raw)); /* the empty directory replaced */
+	}
 	memcpy(raw, a->e.raw, 32);
 	if (r == E_OK)
 		r = dir_add(v, b->dir, name, len, raw, &l);

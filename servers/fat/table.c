@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The file allocation table: entries of 12, 16 or 28 bits, read from the
- * active copy and written to every copy (or only the active one when a
- * FAT32 volume turns mirroring off), so the copies stay equal. A link is
+ * The file allocation table: entries of 12, 16 or 28 bits, read and written
+ * in the active copy only (the first, unless a FAT32 volume turns mirroring
+ * off); the cache writes each of its written-back sectors to the other copies
+ * too (cache_set_mirror), so the copies are equal at every sync. A link is
  * checked before it is followed: free (0), bad (…7) or out-of-range values
  * inside a chain are damage (E_CORRUPT). Mount counts the free clusters
  * itself rather than trusting FSInfo, and marks the volume in use (the
- * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync sets it again and
- * writes FSInfo.
+ * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync writes FSInfo and
+ * everything else, then sets the bit and writes its sector last, to the other
+ * copies first (table_mark_clean). A mount that finds the bit cleared repairs
+ * and copies the first FAT over the others.
  */
 #include <string.h>
 
@@ -89,9 +92,10 @@ static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned
 		long r = byte_ptr(v, copy, off, &p, &lba);
 		if (r < 0)
 			return r;
-		for (unsigned i = 0; i < n; i++)
-			p[i] = (uint8_t)((p[i] & (uint8_t)(keep >> (8 * i))) |
-					 ((uint8_t)(val >> (8 * i)) & ~(uint8_t)(keep >> (8 * i))));
+		if (n == 4)
+			wr32(p, (rd32(p) & keep) | (val & ~keep));
+		else
+			wr16(p, (uint16_t)((rd16(p) & keep) | (val & ~keep)));
 		cache_mark_dirty(&v->cache, lba);
 		return E_OK;
 	}
@@ -136,14 +140,7 @@ static long raw_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 	} else if (v->type == FAT32) {
 		keep = 0xF0000000; /* the top four bits are reserved */
 	}
-	for (uint32_t c = 0; c < v->nfats; c++) {
-		if (!v->mirror && c != v->active_fat)
-			continue;
-		long r = write_bytes(v, c, off, n, val, keep);
-		if (r < 0)
-			return r;
-	}
-	return E_OK;
+	return write_bytes(v, v->active_fat, off, n, val, keep); /* the cache mirrors it */
 }
 
 long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
@@ -295,90 +292,122 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 	return E_NOSPACE;
 }
 
-/* Free entries right after cl (at most max), read in place (FAT16/32). */
-static uint32_t free_after(struct fat_vol *v, uint32_t cl, uint32_t max)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, n = 0;
+/* Four FAT32 entries as one SSE2 value (x86-64 has SSE2; a loaded sector is 4-byte aligned). */
+typedef uint32_t v4u __attribute__((vector_size(16), aligned(4), may_alias));
+typedef uint64_t v2q __attribute__((vector_size(16)));
 
-	while (n < max && fat_cluster_ok(v, cl + 1 + n)) {
-		uint64_t lba;
-		uint32_t in, room, k;
-		uint8_t *p;
-		if (sector_ptr(v, v->active_fat, entry_offset(v, cl + 1 + n), &p, &in, &lba) < 0)
-			return n;
-		room = entries_left(v, cl + 1 + n, in, max - n);
-		k = entries_matching(p + in, width, 0, 0, room);
-		n += k;
-		if (k < room)
-			return n;
-	}
-	return n;
+/* Whether four FAT32 entries are all free (their low 28 bits zero). */
+static inline bool all_free(v4u x)
+{
+	v2q used = (v2q)(x & (v4u){0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF});
+	return !(used[0] | used[1]);
 }
 
-/* n FAT32 entries at e linked to val, val + 1, ..., two at a time (reserved bits kept); the end. */
-static uint8_t *link_pairs(uint8_t *e, uint32_t val, uint32_t n)
+/*
+ * FAT32 entries at e that are free, from the first on (at most room), each
+ * linked to the next cluster as it is found (the first to val, then val + 1,
+ * ...): how many. The scan for free entries and the links are one pass over
+ * the sector, sixteen entries per step (a 64-byte block tested at once), then
+ * four, then one. A free entry's low 28 bits are zero, so x | next links it
+ * and keeps its reserved top bits.
+ */
+static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 {
-	const uint64_t keep = 0xF0000000F0000000ull;
-	uint64_t pair = val | (uint64_t)(val + 1) << 32;
+	const v4u four = {4, 4, 4, 4};
+	v4u next = {val, val + 1, val + 2, val + 3};
+	v4u *q = (v4u *)e;
 	uint32_t k = 0;
 
-	for (; k + 1 < n; k += 2, e += 8, pair += 0x200000002ull) {
-		uint64_t x = (rd_pair(e) & keep) | pair;
-		wr32(e, (uint32_t)x);
-		wr32(e + 4, (uint32_t)(x >> 32));
+	for (; k + 16 <= room; k += 16, q += 4, next += 4 * four) {
+		v4u a = q[0], b = q[1], c = q[2], d = q[3];
+		if (!all_free(a | b | c | d))
+			break;
+		q[0] = a | next;
+		q[1] = b | (next + four);
+		q[2] = c | (next + 2 * four);
+		q[3] = d | (next + 3 * four);
 	}
-	if (k < n) {
-		wr32(e, (rd32(e) & 0xF0000000) | (uint32_t)pair);
-		e += 4;
-	}
-	return e;
+	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
+		*q |= next;
+	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
+		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
+	return k;
 }
 
-/* n FAT16 entries at e linked to val, val + 1, ...; the end. */
-static uint8_t *link_halves(uint8_t *e, uint32_t val, uint32_t n)
+/* The same for FAT16 entries, one at a time. */
+static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
 {
-	for (uint32_t k = 0; k < n; k++, e += 2)
-		wr16(e, (uint16_t)(val + k));
-	return e;
+	uint32_t k = 0;
+
+	for (; k < room && rd16(e + 2 * k) == 0; k++)
+		wr16(e + 2 * k, (uint16_t)(val + k));
+	return k;
 }
 
-/* Clusters cl .. cl + n - 1 linked one to the next, the last the end, in one copy. */
-static long link_copy(struct fat_vol *v, uint32_t copy, uint32_t cl, uint32_t n)
+/* Entry e (FAT16/32) made the end of its chain. */
+static void end_chain(const struct fat_vol *v, uint8_t *e)
 {
-	uint32_t width = v->type == FAT32 ? 4 : 2;
+	if (v->type == FAT32)
+		wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
+	else
+		wr16(e, (uint16_t)v->eoc);
+}
 
-	for (uint32_t i = 0; i < n;) {
+/* Whether cluster last's entry (at e, in place; NULL: looked up) is an end of chain mark. */
+static bool ends_chain(struct fat_vol *v, uint32_t last, const uint8_t *e)
+{
+	uint32_t next;
+
+	if (!e)
+		return table_next(v, last, &next) == E_OK && next == 0;
+	return is_end(v, v->type == FAT32 ? rd32(e) & 0x0FFFFFFF : rd16(e));
+}
+
+/*
+ * The free clusters right after `last` (at most max) linked one to the next
+ * in the cached first FAT, sector by sector, stopping at the first taken one;
+ * the last of them ends the run. How many in *n (FAT16/32); none when last
+ * does not end its chain (its entry read with the first sector, in place).
+ */
+static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, k = 0, room;
+	uint8_t *end = NULL; /* the entry of the run's last cluster, while in this sector */
+
+	*n = 0;
+	if (entry_offset(v, last + 1) % v->ss < width && !ends_chain(v, last, NULL))
+		return E_OK; /* last's entry is in the sector before: looked up on its own */
+	for (uint32_t cl = last + 1; *n < max && fat_cluster_ok(v, cl); cl += k) {
 		uint64_t lba;
 		uint32_t in;
 		uint8_t *p;
-		long r = sector_ptr(v, copy, entry_offset(v, cl + i), &p, &in, &lba);
+		long r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
 		if (r < 0)
 			return r;
-		uint32_t end = i + (v->ss - in) / width < n ? i + (v->ss - in) / width : n;
-		uint8_t *e = p + in;
-		if (width == 4)
-			e = link_pairs(e, cl + i + 1, end - i - (end == n));
-		else
-			e = link_halves(e, cl + i + 1, end - i - (end == n));
-		i = end;
-		if (i == n && width == 4) /* the run's last cluster ends the chain */
-			wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
-		else if (i == n)
-			wr16(e, (uint16_t)v->eoc);
-		cache_mark_dirty(&v->cache, lba);
+		if (cl == last + 1 && in >= width && !ends_chain(v, last, p + in - width))
+			return E_OK;
+		room = entries_left(v, cl, in, max - *n);
+		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
+		end = k ? p + in + (k - 1) * width : NULL;
+		*n += k;
+		if (k)
+			cache_mark_dirty(&v->cache, lba);
+		if (k < room)
+			break;
 	}
+	if (*n && end)
+		end_chain(v, end);
+	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
+		return raw_set(v, last + *n, v->eoc);
 	return E_OK;
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
 {
-	uint32_t n = v->type == FAT12 || v->read_only ? 0 : free_after(v, last, max);
-	long r = E_OK;
+	uint32_t n = 0;
+	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
 
 	*count = 0;
-	for (uint32_t c = 0; r == E_OK && n > 0 && c < v->nfats; c++)
-		if (v->mirror || c == v->active_fat)
-			r = link_copy(v, c, last + 1, n);
 	if (r == E_OK && n > 0)
 		r = table_set(v, last, last + 1); /* the run joins the chain last */
 	if (r < 0 || n == 0)
@@ -501,18 +530,37 @@ static long write_fsinfo(struct fat_vol *v)
 	return E_OK;
 }
 
+/*
+ * The volume marked clean on the disk only once everything else is there:
+ * all dirty sectors first (the clean bit's sector, if dirty, still saying
+ * "in use"), then that sector alone, to the other FAT copies before the
+ * first. A kill before the first copy's write leaves it saying "in use",
+ * which the next mount repairs (and copies to the others); so the first copy
+ * says "clean" only when every copy holds the same.
+ */
 long table_mark_clean(struct fat_vol *v)
 {
+	uint64_t lba;
+	uint8_t *p;
 	uint32_t x;
 	long r = write_fsinfo(v);
 
 	if (r < 0 || !v->marked_dirty)
 		return r;
-	r = raw_get(v, 1, &x);
+	r = cache_write_back(&v->cache, 0, UINT64_MAX);
 	if (r == E_OK)
-		r = raw_set(v, 1, x | clean_bit(v));
+		r = raw_get(v, 1, &x);
+	if (r < 0)
+		return r;
+	r = raw_set(v, 1, x | clean_bit(v));
+	if (r == E_OK)
+		r = byte_ptr(v, v->active_fat, entry_offset(v, 1), &p, &lba);
+	if (r == E_OK)
+		r = cache_commit(&v->cache, lba);
 	if (r == E_OK)
 		v->marked_dirty = false;
+	else /* still in use: no later write-back may carry the clean bit */
+		raw_set(v, 1, x & ~clean_bit(v));
 	return r;
 }
 
@@ -524,12 +572,21 @@ long table_mount(struct fat_vol *v)
 	if (r < 0)
 		return r;
 	v->was_dirty = clean_bit(v) && !(x & clean_bit(v));
+	if (v->mirror && v->nfats > 1)
+		cache_set_mirror(&v->cache, v->fat_start, v->fat_sectors, v->nfats - 1,
+				 clean_bit(v) != 0);
 	if (v->was_dirty && !v->read_only) {
 		/* Ours to make clean again: repair what a kill left, mark clean at sync. */
 		v->marked_dirty = true;
 		r = repair_lost_clusters(v);
 		if (r < 0)
 			v->repaired = 0; /* damage found: nothing freed, fsck's job */
+		/* A kill between a sector's write to the first FAT and to the others left the
+		 * first newer: it is the one read, and the others become equal to it (unless
+		 * the walk met damage: then the other copies may be what fsck needs). */
+		r = r == E_OK ? cache_mirror_all(&v->cache) : E_OK;
+		if (r < 0)
+			return r;
 	}
 	return count_free(v);
 }

@@ -102,16 +102,6 @@ def derived(ours):
         fat, raw = ours.get(f"fat_{kind}_per_mib"), ours.get(f"fat_raw_{kind}_per_mib")
         if fat and raw:
             out[f"fat_{kind}_ratio_to_raw"] = round(raw / fat, 3)
-    # the whole 64 MiB: the cheapest request 63 or 64 times and the one-off work beside it
-    first, sync, flush = (ours.get(k) for k in ("fat_read_first_mib", "fat_write_fsync",
-                                                  "fat_raw_write_flush"))
-    if first and ours.get("fat_read_per_mib") and ours.get("fat_raw_read_per_mib"):
-        out["fat_read_whole_file_ratio"] = round(
-            64 * ours["fat_raw_read_per_mib"] / (first + 63 * ours["fat_read_per_mib"]), 3)
-    if sync and flush and ours.get("fat_write_per_mib") and ours.get("fat_raw_write_per_mib"):
-        out["fat_write_whole_file_ratio"] = round(
-            (64 * ours["fat_raw_write_per_mib"] + flush) / (64 * ours["fat_write_per_mib"] + sync),
-            3)
     for case, name in (("term_cat_per_kib", "term_cat"), ("stream_bulk_per_kib", "stream_bulk")):
         if ours.get(case):
             out[f"{name}_bytes_per_1000_instructions"] = round(1024 * 1000 / ours[case], 1)
@@ -162,9 +152,6 @@ def print_table(table, linux_note, extra=None):
         if extra and f"fat_{kind}_ratio_to_raw" in extra:
             print(f" fat: sequential {kind} at {extra[f'fat_{kind}_ratio_to_raw']:.2f} of raw "
                   "block I/O of as many bytes (raw instructions / the server's; goal 0.8)")
-        if extra and f"fat_{kind}_whole_file_ratio" in extra:
-            print(f"      the whole 64 MiB with its one-off work (first request, fsync): "
-                  f"{extra[f'fat_{kind}_whole_file_ratio']:.2f}")
     for name, what in (("term_cat", "terminal: cat of 1 MiB"), ("stream_bulk", "stream: bulk")):
         if extra and f"{name}_bytes_per_1000_instructions" in extra:
             print(f" {what} at {extra[f'{name}_bytes_per_1000_instructions']} bytes per 1,000 "

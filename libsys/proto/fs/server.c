@@ -162,46 +162,62 @@ static long on_readdir(struct server_request *req)
 	return E_OK;
 }
 
-/* Append the entry to the reply's records if it fits (false: it does not). */
-static bool put_record(uint8_t *out, uint32_t *used, uint64_t cookie, const struct fs_stat *st,
-		       const char *name)
+bool fs_dirent_put(uint8_t *out, uint32_t cap, uint32_t *used, uint64_t cookie,
+		   const struct fs_stat *st, const char *name, size_t len)
 {
-	struct fs_dirent_rec r = {cookie, *st, strnlen(name, FS_NAME_BYTES - 1) + 1};
+	struct fs_dirent_rec r = {cookie, *st, len + 1};
 	size_t size = FS_DIRENT_SIZE(r.name_bytes);
+	uint8_t *p = out + *used;
 
-	if (size > IPC_BUF_BYTES - *used)
+	if (len >= FS_NAME_BYTES || size > cap - *used)
 		return false;
-	memset(out + *used, 0, size);
-	memcpy(out + *used, &r, sizeof(r));
-	memcpy(out + *used + sizeof(r), name, r.name_bytes - 1);
+	memcpy(p, &r, sizeof(r));
+	memcpy(p + sizeof(r), name, len);
+	memset(p + sizeof(r) + len, 0, size - sizeof(r) - len); /* the NUL and the padding */
 	*used += (uint32_t)size;
 	return true;
 }
 
+/* The op's readdir as often as the records fit. */
+static long readdir_each(const struct fs_server *fs, struct server_request *req, uint64_t *cookie,
+			 uint32_t *used, uint64_t *count)
+{
+	static char name[FS_NAME_BYTES];
+	long err = E_OK;
+
+	while (err == E_OK) {
+		struct fs_stat st;
+		uint64_t next = *cookie;
+		err = fs->ops->readdir(fs->ctx, req->msg.badge, req->msg.w[0], &next, &st, name);
+		name[FS_NAME_BYTES - 1] = 0;
+		if (err == E_OK && !fs_dirent_put(req->buf->data, IPC_BUF_BYTES, used, next, &st,
+						  name, strlen(name)))
+			break;
+		if (err == E_OK) {
+			*cookie = next;
+			(*count)++;
+		}
+	}
+	return err;
+}
+
 /*
- * FS_READDIR_MANY: the op's readdir as often as the records fit. An error
- * after the first entry ends the batch; the next call meets it again.
+ * FS_READDIR_MANY: the records that fit, from the op's readdir_many or its
+ * readdir entry by entry. An error after the first entry ends the batch; the
+ * next call meets it again.
  */
 static long on_readdir_many(struct server_request *req)
 {
-	static char name[FS_NAME_BYTES];
 	const struct fs_server *fs = fs_of(req);
 	uint64_t cookie = req->msg.w[1], count = 0;
 	uint32_t used = 0;
 	long err = words(req, 2) ? E_OK : E_PROTO;
 
-	while (err == E_OK) {
-		struct fs_stat st;
-		uint64_t next = cookie;
-		err = fs->ops->readdir(fs->ctx, req->msg.badge, req->msg.w[0], &next, &st, name);
-		name[FS_NAME_BYTES - 1] = 0;
-		if (err == E_OK && !put_record(req->buf->data, &used, next, &st, name))
-			break;
-		if (err == E_OK) {
-			cookie = next;
-			count++;
-		}
-	}
+	if (err == E_OK && fs->ops->readdir_many)
+		err = fs->ops->readdir_many(fs->ctx, req->msg.badge, req->msg.w[0], &cookie,
+					    req->buf->data, IPC_BUF_BYTES, &used, &count);
+	else if (err == E_OK)
+		err = readdir_each(fs, req, &cookie, &used, &count);
 	if (err < 0 && err != E_NOENT && count == 0)
 		return err;
 	req->msg.w[0] = cookie;

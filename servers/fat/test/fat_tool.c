@@ -70,17 +70,68 @@ static int fail(const char *what, long err)
 	return 2;
 }
 
+/* What one fat_readdir_many call took: at most `max` entries (0: as many as come). */
+struct ls_batch {
+	unsigned n, max;
+	uint32_t next[8];
+	size_t len[8];
+	struct fat_stat st[8];
+	char name[8][FAT_NAME_BYTES];
+};
+
+static int ls_take(void *ctx, const struct fat_dirent_view *e)
+{
+	struct ls_batch *b = ctx;
+
+	if (b->n == 8 || (b->max && b->n == b->max))
+		return 1;
+	b->next[b->n] = e->next;
+	b->len[b->n] = e->name_len;
+	b->st[b->n] = e->st;
+	memcpy(b->name[b->n++], e->name, e->name_len + 1);
+	return 0;
+}
+
+/* Each entry of a batch as fat_readdir gives it from the same cookie (E_PROTO if not). */
+static long ls_check(struct fat_vol *v, const struct fat_node *dir, uint32_t cookie,
+		     const struct ls_batch *b, struct fat_dirent *d)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		long r = fat_readdir(v, dir, &cookie, d);
+		if (r < 0)
+			return r;
+		if (cookie != b->next[i] || strlen(d->name) != b->len[i] ||
+		    strcmp(d->name, b->name[i]) || memcmp(&d->st, &b->st[i], sizeof(d->st)))
+			return E_PROTO;
+		printf("%c %llu %s\n", d->st.is_dir ? 'd' : 'f', (unsigned long long)d->st.size,
+		       d->name);
+	}
+	return E_OK;
+}
+
+/* The listing in batches of 1 to 8 entries, each checked against fat_readdir. */
 static long cmd_ls(struct fat_vol *v, const char *path)
 {
 	struct fat_node dir;
 	struct fat_dirent *d = malloc(sizeof(*d));
+	struct ls_batch *b = malloc(sizeof(*b));
 	uint32_t cookie = 0;
-	long r = fat_lookup(v, path, &dir);
+	long r = d && b ? fat_lookup(v, path, &dir) : E_NOMEM;
 
-	while (r == E_OK && (r = fat_readdir(v, &dir, &cookie, d)) == E_OK)
-		printf("%c %llu %s\n", d->st.is_dir ? 'd' : 'f', (unsigned long long)d->st.size,
-		       d->name);
+	for (unsigned k = 0; r == E_OK; k++) {
+		uint32_t at = cookie;
+		b->n = 0;
+		b->max = k % 9;
+		r = fat_readdir_many(v, &dir, &cookie, ls_take, b);
+		long c = ls_check(v, &dir, at, b, d);
+		r = c < 0 ? c : r;
+		if (r == E_OK && b->n == 0)
+			r = E_PROTO; /* stopped without taking anything */
+	}
+	if (r == E_NOENT && fat_readdir(v, &dir, &cookie, d) != E_NOENT)
+		r = E_PROTO; /* the batches ended early */
 	free(d);
+	free(b);
 	return r == E_NOENT ? E_OK : r;
 }
 
@@ -182,6 +233,115 @@ static long cmd_many(struct fat_vol *v, const char *dir, int count)
 		if (r == E_OK)
 			r = fat_write(v, &n, 0, path, strlen(path), &done);
 	}
+	return r;
+}
+
+/* ---- churn: a listing in batches while names come and go in the same directory ---- */
+
+#define CHURN_MAX 1000
+
+struct churn {
+	struct fat_vol *v;
+	const char *dir;
+	int n;
+	unsigned char seen_keep[CHURN_MAX], seen_new[2 * CHURN_MAX], gone[CHURN_MAX];
+	int news;
+	unsigned batch_n, batch_max; /* entries taken in this batch, and its size */
+	long err;
+};
+
+static long churn_file(struct churn *c, bool keep, int i, bool create)
+{
+	char path[300];
+	struct fat_node n;
+
+	snprintf(path, sizeof(path), "%s/%s %d with a long name.txt", c->dir, keep ? "keep" : "new",
+		 i);
+	return create ? fat_create(c->v, path, &n) : fat_unlink(c->v, path);
+}
+
+/* One entry of a batch: each name at most once. */
+static int churn_take(void *ctx, const struct fat_dirent_view *e)
+{
+	struct churn *c = ctx;
+	int i;
+	unsigned char *seen = NULL;
+
+	if (c->batch_n == c->batch_max)
+		return 1;
+	c->batch_n++;
+	if (sscanf(e->name, "keep %d with", &i) == 1 && i >= 0 && i < c->n)
+		seen = &c->seen_keep[i];
+	else if (sscanf(e->name, "new %d with", &i) == 1 && i >= 0 && i < c->news)
+		seen = &c->seen_new[i];
+	if (!seen || (*seen)++) {
+		fprintf(stderr, "churn: %s %s\n",
+			seen ? "listed twice:" : "unknown name:", e->name);
+		c->err = E_PROTO;
+		return 1;
+	}
+	return 0;
+}
+
+/* Between batches: two new names, a later keep name and an earlier new one removed. */
+static long churn_change(struct churn *c, int step)
+{
+	long r = E_OK;
+
+	for (int k = 0; k < 2 && r == E_OK && c->news < 2 * CHURN_MAX; k++)
+		r = churn_file(c, false, c->news++, true);
+	int victim = (step * 7 + 3) % c->n;
+	if (r == E_OK && !c->gone[victim]) {
+		c->gone[victim] = 1;
+		r = churn_file(c, true, victim, false);
+	}
+	if (r == E_OK && step % 3 == 0 && c->news > 4)
+		r = churn_file(c, false, c->news - 4, false);
+	return r == E_NOENT ? E_OK : r; /* that new one may be gone already */
+}
+
+/* Every keep name never removed was listed exactly once; then the directory goes. */
+static long churn_end(struct churn *c)
+{
+	long r = E_OK;
+
+	for (int i = 0; i < c->n; i++)
+		if (!c->gone[i] && c->seen_keep[i] != 1) {
+			fprintf(stderr, "churn: keep %d listed %d times\n", i, c->seen_keep[i]);
+			r = E_PROTO;
+		}
+	for (int i = 0; r == E_OK && i < c->n; i++)
+		r = c->gone[i] ? E_OK : churn_file(c, true, i, false);
+	for (int i = 0; r == E_OK && i < c->news; i++) {
+		r = churn_file(c, false, i, false);
+		r = r == E_NOENT ? E_OK : r;
+	}
+	return r == E_OK ? fat_rmdir(c->v, c->dir) : r;
+}
+
+static long cmd_churn(struct fat_vol *v, const char *dir, int n)
+{
+	struct churn *c = calloc(1, sizeof(*c));
+	struct fat_node d;
+	uint32_t cookie = 0;
+	long r = c ? fat_mkdir(v, dir) : E_NOMEM;
+
+	if (c)
+		*c = (struct churn){.v = v, .dir = dir, .n = n < CHURN_MAX ? n : CHURN_MAX};
+	for (int i = 0; r == E_OK && i < c->n; i++)
+		r = churn_file(c, true, i, true);
+	if (r == E_OK)
+		r = fat_lookup(v, dir, &d);
+	for (unsigned step = 0; r == E_OK; step++) {
+		c->batch_n = 0;
+		c->batch_max = 1 + step % 5;
+		r = fat_readdir_many(v, &d, &cookie, churn_take, c);
+		r = c->err ? c->err : r;
+		if (r == E_OK)
+			r = churn_change(c, (int)step);
+	}
+	r = r == E_NOENT ? churn_end(c) : r;
+	free(c);
 	return r;
 }
 
@@ -367,6 +527,8 @@ static long run(struct fat_vol *v, int argc, char **argv)
 		return cmd_df(v);
 	if (!strcmp(c, "many") && argc == 3)
 		return cmd_many(v, argv[1], atoi(argv[2]));
+	if (!strcmp(c, "churn") && argc == 3)
+		return cmd_churn(v, argv[1], atoi(argv[2]));
 	if (!strcmp(c, "tree") && argc == 2) {
 		tree(v, argv[1], 0);
 		return E_OK;

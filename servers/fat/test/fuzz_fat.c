@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the FAT engine (fat.h): an input is a sparse disk,
- * mounted, walked (readdir of every directory, every file read whole and
- * stat'ed, 6 levels and 512 entries at most) and then written to (create,
- * write across clusters, mkdir, rename, truncate, unlink, sync, unmount).
- * Built with clang-14 -fsanitize=fuzzer,address,undefined when clang is
- * there; the suite's `fuzz-fat` runs it a bounded number of times from
- * fuzz_corpus/ (tiny mkfs.fat + mtools images in this format, made by
- * make_fuzz_corpus.py), `build/servers/fat/fuzz_fat DIR` for longer.
+ * mounted, walked (readdir of every directory, also in fat_readdir_many
+ * batches, every file read whole and stat'ed, 6 levels and 512 entries at
+ * most) and then written to (create, write across clusters, mkdir, rename,
+ * truncate, unlink, sync, unmount). Built with clang-14
+ * -fsanitize=fuzzer,address,undefined when clang is there; the suite's
+ * `fuzz-fat` runs it a bounded number of times from fuzz_corpus/ (tiny
+ * mkfs.fat + mtools images in this format, made by make_fuzz_corpus.py),
+ * `build/servers/fat/fuzz_fat DIR` for longer.
  *
  * The input format keeps FAT32 small (its volume needs 65,525 clusters, but
  * few sectors of a fresh one hold anything): byte 0 picks the sector size
@@ -149,17 +150,44 @@ static void visit(struct fz_disk *d, struct fat_vol *v, char *path, size_t len, 
 	path[len] = '\0';
 }
 
+/* A batch of fat_readdir_many: at most three entries; a name must be as long as it says. */
+static int batch_take(void *ctx, const struct fat_dirent_view *e)
+{
+	unsigned *n = ctx;
+
+	if (strlen(e->name) != e->name_len)
+		abort();
+	if (*n == 3)
+		return 1;
+	(*n)++;
+	return 0;
+}
+
+/* The directory listed again in batches of three (at most 64 of them). */
+static void list_batches(struct fat_vol *v, const struct fat_node *dir)
+{
+	uint32_t cookie = 0;
+	long r = E_OK;
+
+	for (unsigned b = 0; r == E_OK && b < 64; b++) {
+		unsigned n = 0;
+		r = fat_readdir_many(v, dir, &cookie, batch_take, &n);
+	}
+}
+
 static void walk(struct fz_disk *d, struct fat_vol *v, char *path, size_t len, int depth)
 {
 	struct fat_dirent *e = malloc(sizeof(*e));
 	struct fat_node dir;
 	uint32_t cookie = 0;
 
-	if (depth < FZ_DEPTH && fat_lookup(v, len ? path : "/", &dir) == E_OK)
+	if (depth < FZ_DEPTH && fat_lookup(v, len ? path : "/", &dir) == E_OK) {
+		list_batches(v, &dir);
 		while (d->entries < FZ_ENTRIES_MAX && fat_readdir(v, &dir, &cookie, e) == E_OK) {
 			d->entries++;
 			visit(d, v, path, len, depth, e);
 		}
+	}
 	free(e);
 }
 

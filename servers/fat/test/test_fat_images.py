@@ -8,8 +8,9 @@ filled by mtools (long, Japanese and deep names, a file over many clusters,
 a directory of many files). fat_tool (the engine on an image file) must list
 and read exactly what mtools put there. Then the engine writes (create,
 write at offsets, append, truncate, mkdir, rename within and across
-directories, unlink, rmdir, many files to grow a directory) while a model
-keeps what should be there; afterwards `fsck.fat -n` must report nothing
+directories, unlink, rmdir, many files to grow a directory, a listing in
+batches while names come and go in its directory) while a model keeps what
+should be there; afterwards `fsck.fat -n` must report nothing
 and mtools must see exactly the model's names and bytes. Last, hostile
 images made by patching bytes (a chain that loops, a cluster past the end, a
 free cluster in a chain, a size larger than the chain, a directory whose
@@ -253,6 +254,10 @@ def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
     for i in range(n):
         p = f"/grow/file number {i} with a long name.txt"
         files[p] = p.encode()
+    # A listing in batches of 1-5 while names are created and removed in the
+    # same directory between batches (fat_tool churn): no name twice, every
+    # name that stayed listed once; the directory goes again at the end.
+    tool(img, "churn", "/churn", "120" if floppy else "300", ss=ss)
     # Same-looking names: their aliases must not collide.
     for i in range(12):
         p = f"/grow/Same Prefix {i}.text"
@@ -399,6 +404,52 @@ def repair_round(tmp, fat):
     fsck_clean(img, f"repair FAT{fat}")
     check(mt("mtype", img, "::/KEPT.BIN") == before, f"repair FAT{fat}: the kept file changed")
     print(f"ok repair FAT{fat}", flush=True)
+
+
+def fat_copies(img):
+    """The bytes of each FAT copy, and whether the first says the volume is clean."""
+    v = Vol(img)
+    with open(img, "rb") as f:
+        copies = []
+        for copy in range(v.nfats):
+            f.seek((v.res + copy * v.fatsz) * v.bps)
+            copies.append(f.read(v.fatsz * v.bps))
+    bit, at = (0x08000000, 4) if v.type == 32 else (0x8000, 2)
+    fmt = "<I" if v.type == 32 else "<H"
+    clean = struct.unpack_from(fmt, copies[0], at)[0] & bit != 0
+    return copies, clean
+
+
+def mirror_round(tmp, fat):
+    """Only the first FAT is written in the cache; every other copy gets its sectors at
+    write-back. A kill at every write request of a run of synced operations: a first copy
+    that says "clean" has equal copies beside it, and the next mount leaves them equal."""
+    opts = {16: ["-F", "16", "-s", "4"], 32: ["-F", "32", "-s", "1"]}[fat]
+    base = make_volume(tmp, f"mirror{fat}", opts, {16: 16 * 1024, 32: 40 * 1024}[fat])
+    # A file ahead, so the run's clusters lie past the first FAT sector (the clean bit's).
+    ahead = os.path.join(tmp, "ahead.bin")
+    with open(ahead, "wb") as f:
+        f.write(bytes(range(256)) * 4096)
+    mt("mcopy", base, ahead, "::/AHEAD.BIN")
+    img = base + ".run"
+    for n in range(400):
+        shutil.copyfile(base, img)
+        p = run([TOOL, "--crash-after", str(n), img, "camp", "0", "6"])
+        check("Sanitizer" not in p.stderr.decode(errors="replace"),
+              f"mirror FAT{fat}: kill after {n} writes: sanitizer report")
+        copies, clean = fat_copies(img)
+        check(not clean or all(c == copies[0] for c in copies),
+              f"mirror FAT{fat}: kill after {n} writes: the first FAT says clean, copies differ")
+        tool(img, "dirty")
+        copies, clean = fat_copies(img)
+        check(clean and all(c == copies[0] for c in copies),
+              f"mirror FAT{fat}: kill after {n} writes: after the next mount, copies differ")
+        fsck_clean(img, f"mirror FAT{fat}: kill after {n} writes, mounted again")
+        if p.returncode == 0:
+            break  # every write of the run got through: all kill points seen
+    check(p.returncode == 0, f"mirror FAT{fat}: the run never finished within 400 writes")
+    check(n > 20, f"mirror FAT{fat}: only {n} writes: the run did not sync")
+    print(f"ok mirror FAT{fat}: kills after each of {n} writes", flush=True)
 
 
 # ---- hostile images ----
@@ -613,6 +664,8 @@ def main():
         direct_round(tmp)
         repair_round(tmp, 16)
         repair_round(tmp, 32)
+        mirror_round(tmp, 16)
+        mirror_round(tmp, 32)
         hostile_chains(tmp, 12)
         hostile_chains(tmp, 16)
         hostile_chains(tmp, 32)

@@ -41,6 +41,44 @@ static void test_utf(void)
 	CHECK(!strcmp(back, "x\xEF\xBF\xBD")); /* U+FFFD */
 }
 
+/*
+ * ASCII runs of every length around a non-ASCII character at every place, and
+ * the 4-unit ASCII copy near the end of the output room: each converts both
+ * ways to the same bytes, with the lengths returned.
+ */
+static void test_utf_runs(void)
+{
+	char in[40], back[40];
+	uint16_t u[40];
+
+	for (unsigned len = 0; len <= 13; len++)
+		for (unsigned at = 0; at <= len; at++) {
+			unsigned n = 0;
+			for (unsigned i = 0; i < len; i++) {
+				if (i == at)
+					n += (unsigned)snprintf(in + n, sizeof(in) - n,
+								"\xC3\xA9"); /* é */
+				in[n++] = (char)('a' + i);
+			}
+			in[n] = 0;
+			long units = name_utf8_to_16(in, n, u, 40);
+			CHECK_EQ(units, (long)(len + (at < len)));
+			CHECK_EQ(name_utf16_to_8(u, (size_t)units, back, sizeof(back)), (size_t)n);
+			CHECK(!strcmp(back, in));
+		}
+	char longest[FAT_NAME_MAX + 1];
+	uint16_t units[FAT_NAME_MAX];
+	memset(longest, 'x', sizeof(longest));
+	CHECK_EQ(name_utf8_to_16(longest, FAT_NAME_MAX, units, FAT_NAME_MAX), (long)FAT_NAME_MAX);
+	CHECK(units[0] == 'x' && units[FAT_NAME_MAX - 1] == 'x');
+	CHECK_EQ(name_utf8_to_16(longest, FAT_NAME_MAX + 1, units, FAT_NAME_MAX), E_INVAL);
+	uint16_t abc[8] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'};
+	CHECK_EQ(name_utf16_to_8(abc, 8, back, 9), (size_t)8); /* just room */
+	CHECK(!strcmp(back, "abcdefgh"));
+	CHECK_EQ(name_utf16_to_8(abc, 8, back, 6), (size_t)5); /* cut to the room, NUL kept */
+	CHECK(!strcmp(back, "abcde"));
+}
+
 static void test_checksum(void)
 {
 	/*
@@ -80,6 +118,12 @@ static void test_short(void)
 	       11);
 	name_short_to_8(sn, 0, out);
 	CHECK(!strcmp(out, "_ABC.TXT")); /* 0xE5 (an OEM byte) shown as '_' */
+	memcpy(sn, "A\x81\x01Z~1  TXT", 11);
+	CHECK_EQ(name_short_to_8(sn, 0x18, out), (size_t)10); /* both parts lower case */
+	CHECK(!strcmp(out, "a__z~1.txt"));
+	memcpy(sn, "NOEXT      ", 11);
+	CHECK_EQ(name_short_to_8(sn, 0x10, out), (size_t)5);
+	CHECK(!strcmp(out, "NOEXT"));
 }
 
 static void test_alias(void)
@@ -125,6 +169,7 @@ static void test_valid(void)
 int main(void)
 {
 	test_utf();
+	test_utf_runs();
 	test_checksum();
 	test_short();
 	test_alias();

@@ -313,6 +313,14 @@ struct fs_ops {
 	long (*fstat)(void *ctx, uint64_t badge, uint64_t handle, struct fs_stat *st);
 	long (*readdir)(void *ctx, uint64_t badge, uint64_t handle, uint64_t *cookie,
 			struct fs_stat *st, char name[FS_NAME_BYTES]);
+	/*
+	 * FS_READDIR_MANY's records from *cookie on in one go (NULL: readdir is
+	 * called per entry): put with fs_dirent_put into out (cap bytes), *count
+	 * of them in *used bytes, *cookie after the last. E_OK: out is full;
+	 * E_NOENT: the directory ends after them; an error ends the batch.
+	 */
+	long (*readdir_many)(void *ctx, uint64_t badge, uint64_t handle, uint64_t *cookie,
+			     uint8_t *out, uint32_t cap, uint32_t *used, uint64_t *count);
 	long (*mkdir)(void *ctx, const char *path);
 	long (*unlink)(void *ctx, const char *path);
 	long (*rmdir)(void *ctx, const char *path);
@@ -337,5 +345,8 @@ struct fs_server {
 
 /* A server for ep dispatching into fs (which must outlive it). */
 struct server fs_server(handle_t ep, struct fs_server *fs);
+/* Append a FS_READDIR_MANY record (name: len bytes, no NUL) at *used if it fits in cap. */
+bool fs_dirent_put(uint8_t *out, uint32_t cap, uint32_t *used, uint64_t cookie,
+		   const struct fs_stat *st, const char *name, size_t len);
 /* The check the decode makes of a read or write against a buffer of buffer_size. */
 long fs_check_io(uint64_t buffer_size, const struct fs_io_request *rq);
