@@ -5,7 +5,9 @@
  * (reply_recv). Before the server's own methods it answers the supervisor's
  * heartbeat and fault injection (proto/svc.h, fault_inject.c); after each
  * request it closes a capability the handler did not take. server_idle
- * answers the heartbeat while a server waits for what it needs to serve.
+ * answers the heartbeat while a server waits for what it needs to serve,
+ * and server_serve_for serves for a while: both are serve_until, one
+ * receive and one answer at a time.
  */
 #include "sys/server.h"
 
@@ -20,12 +22,15 @@ static const struct server_method builtin_methods[] = {
 };
 static const struct server builtins = {.methods = SERVER_METHODS(builtin_methods)};
 
+_Static_assert(SVC_FI_CRASH == SVC_PING + 1 && SVC_FI_HANG == SVC_PING + 2 &&
+		       SVC_FI_LEAK == SVC_PING + 3 && SVC_FI_CORRUPT == SVC_PING + 4 &&
+		       SVC_FI_FLIP == SVC_PING + 5 && ARRAY_SIZE(builtin_methods) == 6,
+	       "the builtins are one run of labels");
+
+/* One compare per request: the builtins' labels are one run from SVC_PING. */
 static bool is_builtin(uint64_t tag)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(builtin_methods); i++)
-		if (builtin_methods[i].label == IPC_TAG_LABEL(tag))
-			return true;
-	return false;
+	return IPC_TAG_LABEL(tag) - (uint32_t)SVC_PING < ARRAY_SIZE(builtin_methods);
 }
 
 /* Handle one message in place; false for an event (no reply). */
@@ -114,61 +119,64 @@ long server_run(const struct server *s)
 	}
 }
 
-/* One message received while not yet serving: builtins answered, other calls get `answer`. */
-static void answer_idle(struct server_request *req, long answer)
+/* A call no handler may see (the server is not serving yet) gets `answer`; events are dropped. */
+static void refuse(struct server_request *req, long answer)
 {
-	if (is_builtin(req->msg.tag)) {
-		if (dispatch(&builtins, req))
-			reply_or_error(&req->msg);
-		return;
-	}
-	if (req->cap_in != HANDLE_INVALID)
-		sys_handle_close(server_take_cap(req));
+	if (IPC_TAG_CAP(req->msg.tag))
+		sys_handle_close(req->msg.cap);
 	if (!server_is_event(req->msg.tag))
 		answer_error(answer);
 }
 
-long server_idle(handle_t endpoint, uint64_t timeout, long answer)
+/*
+ * One message received outside server_run, each call answered on its own
+ * (no reply_recv: the caller goes on with other work afterwards). With
+ * `answer` an error, only the builtins are dispatched and every other call
+ * gets that error.
+ */
+static void serve_one(const struct server *s, struct server_request *req, long answer)
 {
-	struct server_request req = {.buf = ipc_buffer(), .close_after_reply = HANDLE_INVALID};
-	uint64_t deadline = sys_clock() + timeout;
-
-	for (uint64_t now = sys_clock(); now < deadline; now = sys_clock()) {
-		long err = ipc_recv(endpoint, &req.msg, deadline - now);
-		if (err == E_TIMEOUT)
-			return E_OK;
-		if (err != E_OK)
-			return err;
-		req.in_tag = req.msg.tag;
-		req.cap_in = IPC_TAG_CAP(req.msg.tag) ? req.msg.cap : HANDLE_INVALID;
-		answer_idle(&req, answer);
+	if (answer != E_OK && !is_builtin(req->msg.tag)) {
+		refuse(req, answer);
+		return;
 	}
-	return E_OK;
+	if (dispatch(s, req))
+		reply_or_error(&req->msg);
+	if (req->close_after_reply != HANDLE_INVALID) {
+		sys_handle_close(req->close_after_reply);
+		req->close_after_reply = HANDLE_INVALID;
+	}
 }
 
-/*
- * Serve for `ns` nanoseconds (0: only the requests already waiting), each
- * call answered on its own (no reply_recv: the caller goes on with other
- * work afterwards). For a server that has something to wait for between
- * requests, such as a disk to appear.
- */
-long server_serve_for(const struct server *s, uint64_t ns)
+/* Receive and serve until `deadline` (sys_clock time); what is waiting then is served too. */
+static long serve_until(const struct server *s, uint64_t deadline, long answer)
 {
 	struct server_request req = {.buf = ipc_buffer(), .close_after_reply = HANDLE_INVALID};
-	uint64_t end = sys_clock() + ns;
 
 	for (;;) {
 		uint64_t now = sys_clock();
-		long err = ipc_recv(s->endpoint, &req.msg, now < end ? end - now : 0);
+		long err = ipc_recv(s->endpoint, &req.msg, now < deadline ? deadline - now : 0);
 		if (err == E_TIMEOUT)
 			return E_OK;
 		if (err != E_OK)
 			return err;
-		if (dispatch(s, &req))
-			reply_or_error(&req.msg);
-		if (req.close_after_reply != HANDLE_INVALID) {
-			sys_handle_close(req.close_after_reply);
-			req.close_after_reply = HANDLE_INVALID;
-		}
+		serve_one(s, &req, answer);
 	}
+}
+
+long server_idle(handle_t endpoint, uint64_t timeout, long answer)
+{
+	const struct server idle = {.endpoint = endpoint}; /* the builtins alone */
+
+	return serve_until(&idle, sys_clock() + timeout, answer);
+}
+
+/*
+ * Serve for `ns` nanoseconds (0: only the requests already waiting). For a
+ * server that has something to wait for between requests, such as a disk
+ * to appear.
+ */
+long server_serve_for(const struct server *s, uint64_t ns)
+{
+	return serve_until(s, sys_clock() + ns, E_OK);
 }

@@ -11,12 +11,14 @@
 #include "sys/errors.h"
 #include "sys/server.h"
 
+_Static_assert(IPC_LABEL_KERNEL_FIRST == IPC_LABEL_GONE && IPC_LABEL_EXIT == IPC_LABEL_GONE + 1 &&
+		       IPC_LABEL_FAULT == IPC_LABEL_GONE + 2 && IPC_LABEL_NOTIFY == 0xFFFF,
+	       "the events are the labels from IPC_LABEL_KERNEL_FIRST up");
+
+/* One compare: the kernel's labels, which no user message carries, are the events. */
 bool server_is_event(uint64_t tag)
 {
-	uint32_t label = IPC_TAG_LABEL(tag);
-
-	return label == IPC_LABEL_NOTIFY || label == IPC_LABEL_FAULT || label == IPC_LABEL_EXIT ||
-	       label == IPC_LABEL_GONE;
+	return IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST;
 }
 
 static uint32_t kind_of(const struct server *s, uint64_t badge)
@@ -24,10 +26,21 @@ static uint32_t kind_of(const struct server *s, uint64_t badge)
 	return s->badge_kind ? s->badge_kind(badge) : 0;
 }
 
-/* The handler in s's own table for label and kind; *known is set if the label is there at all. */
+/*
+ * The handler in s's own table for label and kind; *known is set if the label is there at all.
+ * A table listed in label order without gaps from its first entry (fs's) has the label at
+ * label - first: that entry is tried first, then the table in full.
+ */
 static server_handler_fn find_method(const struct server *s, uint32_t label, uint32_t kind,
 				     bool *known)
 {
+	size_t guess = s->method_count ? label - s->methods[0].label : 0;
+
+	if (guess < s->method_count && s->methods[guess].label == label &&
+	    s->methods[guess].kind == kind) {
+		*known = true;
+		return s->methods[guess].fn;
+	}
 	for (size_t i = 0; i < s->method_count; i++) {
 		const struct server_method *m = &s->methods[i];
 		if (m->label != label)

@@ -178,7 +178,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct ext2_env env = {env_map, env_unmap, env_watch};
 static struct ext2_server srv = {.env = &env};
-static struct fs_server fss = {&ext2_fs_ops, &srv, 0};
+static struct fs_server fss = {.ops = &ext2_fs_ops, .ctx = &srv};
 
 int main(void)
 {

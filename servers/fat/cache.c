@@ -35,10 +35,23 @@ static uint32_t run_sectors(const struct fat_blockdev *dev, size_t bytes)
 	return n ? n : 1;
 }
 
+/*
+ * Each cache's change count starts where no other cache of this process
+ * started (2^40 apart), so a node read under one mount never matches a
+ * count of another (fat_node_refresh).
+ */
+static uint64_t next_changes_start(void)
+{
+	static uint64_t caches;
+
+	return (++caches << 40) | 1;
+}
+
 long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, uint64_t limit,
 		uint32_t bytes, uint8_t *io, size_t io_bytes)
 {
 	memset(c, 0, sizeof(*c));
+	c->changes = next_changes_start();
 	c->dev = dev;
 	c->base = base;
 	c->limit = limit;
@@ -129,6 +142,7 @@ static void set_dirty(struct fat_cache *c, struct fat_cache_line *l, bool dirty)
 	if (l->dirty != dirty)
 		c->ndirty += dirty ? 1 : (uint32_t)-1;
 	l->dirty = dirty;
+	c->changes += dirty; /* a line marked dirty was (or is about to be) written */
 }
 
 static uint32_t bucket_of(const struct fat_cache *c, uint64_t lba)
@@ -163,6 +177,7 @@ static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void 
 	if (lba >= c->limit || n > c->limit - lba)
 		return E_RANGE;
 	c->writes++;
+	c->changes++; /* what the disk holds changes too (a write around the cache) */
 	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
 }
 

@@ -87,6 +87,7 @@ struct fat_node {
 	uint16_t accessed;
 	uint32_t hint_index, hint_cluster; /* cluster number hint_index of the chain (0: none) */
 	uint64_t hint_gen; /* the volume's chain generation the hint was found under */
+	uint64_t seen; /* the cache's change count when last read from its entry (0: never) */
 };
 
 struct fat_stat {
@@ -167,7 +168,11 @@ long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, si
 long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *buf, size_t len,
 	       size_t *done);
 long fat_truncate(struct fat_vol *v, struct fat_node *n, uint64_t size);
-/* Re-read a node's entry (another handle may have changed the file). */
+/*
+ * Re-read a node's entry (another handle may have changed the file), unless
+ * no byte of the volume changed since it last did (the cache's change count).
+ * E_NOENT when the entry was removed (unlinked, or renamed away).
+ */
 long fat_node_refresh(struct fat_vol *v, struct fat_node *n);
 
 /*

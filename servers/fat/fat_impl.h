@@ -40,6 +40,10 @@ struct fat_cache {
 	bool own_bounce;		/* allocated here, not the device's io_buffer */
 	struct fat_cache_line **sorted; /* cache_write_back's scratch: dirty lines by sector */
 	uint64_t reads, writes;		/* device requests, for tests and figures */
+	/* Bumped by every line marked dirty (written, or blank) and every device write
+	 * (write-back, or around the cache): by every change to the volume's bytes
+	 * (fat_node_refresh). Never 0. */
+	uint64_t changes;
 };
 
 /* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of

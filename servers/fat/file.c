@@ -386,8 +386,8 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 	uint8_t *s;
 	long r;
 
-	if (n->is_root)
-		return E_OK;
+	if (n->is_root || n->seen == v->cache.changes)
+		return E_OK; /* no byte of the volume changed since the entry was read */
 	r = dir_entry_of(v, n, &s);
 	if (r < 0)
 		return r;
@@ -404,5 +404,6 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 		n->hint_cluster = hc;
 		n->hint_gen = hg;
 	}
+	n->seen = v->cache.changes;
 	return E_OK;
 }

@@ -7,18 +7,33 @@
  * host test runs these handlers through the protocol's stubs.
  *
  * A handle keeps the node of the file it opened; each use reads the file's
- * entry again first (fat_node_refresh), so two handles on one file see each
- * other's writes. A handle whose file was removed or renamed gets E_NOENT.
+ * entry again first (fat_node_refresh) unless no byte of the volume changed
+ * since it last did, so two handles on one file see each other's writes. A
+ * handle whose file was removed or renamed gets E_NOENT.
  */
 #include <string.h>
 
 #include "fatfs.h"
 
+/*
+ * A client sits in its badge's home slot (badge % FS_CLIENTS_MAX) unless
+ * that was taken when it came; then in the next free one after it. The
+ * search starts at home and goes round every slot, so a hit is usually
+ * the first compare and a removal needs no care.
+ */
+static unsigned home_of(uint64_t badge)
+{
+	return (unsigned)(badge % FS_CLIENTS_MAX);
+}
+
 static struct fat_client *client_find(struct fat_server *s, uint64_t badge)
 {
-	for (unsigned i = 0; i < FS_CLIENTS_MAX; i++)
-		if (s->clients[i].used && s->clients[i].badge == badge)
-			return &s->clients[i];
+	for (unsigned k = 0, i = home_of(badge); k < FS_CLIENTS_MAX; k++) {
+		struct fat_client *c = &s->clients[i];
+		if (c->used && c->badge == badge)
+			return c;
+		i = i + 1 == FS_CLIENTS_MAX ? 0 : i + 1;
+	}
 	return NULL;
 }
 
@@ -27,16 +42,17 @@ static long client_get(struct fat_server *s, uint64_t badge, struct fat_client *
 {
 	struct fat_client *c = client_find(s, badge);
 
-	for (unsigned i = 0; !c && i < FS_CLIENTS_MAX; i++) {
-		if (s->clients[i].used)
-			continue;
-		c = &s->clients[i];
-		memset(c, 0, sizeof(*c));
-		c->used = true;
-		c->badge = badge;
-		c->slot = i;
-		if (s->env->watch)
-			s->env->watch(s->env_ctx, badge, true);
+	for (unsigned k = 0, i = home_of(badge); !c && k < FS_CLIENTS_MAX; k++) {
+		if (!s->clients[i].used) {
+			c = &s->clients[i];
+			memset(c, 0, sizeof(*c));
+			c->used = true;
+			c->badge = badge;
+			c->slot = i;
+			if (s->env->watch)
+				s->env->watch(s->env_ctx, badge, true);
+		}
+		i = i + 1 == FS_CLIENTS_MAX ? 0 : i + 1;
 	}
 	*out = c;
 	return c ? E_OK : E_NOSPACE;
@@ -119,43 +135,62 @@ static long fs_open_op(void *ctx, uint64_t badge, const char *path, uint32_t fla
 	return node_stat(&n, st);
 }
 
+/* Client c's open file h (1-based), or NULL. */
+static struct fat_open_file *client_file(struct fat_client *c, uint64_t h)
+{
+	if (!c || h == 0 || h > FS_HANDLES_MAX || !c->files[h - 1].used)
+		return NULL;
+	return &c->files[h - 1];
+}
+
 /* The open file behind (badge, handle), its entry read again. */
 static long handle_node(struct fat_server *s, uint64_t badge, uint64_t h, struct fat_node **out)
 {
-	struct fat_client *c = client_find(s, badge);
+	struct fat_open_file *f = client_file(client_find(s, badge), h);
 
-	if (!c || h == 0 || h > FS_HANDLES_MAX || !c->files[h - 1].used)
+	if (!f)
 		return E_BADHANDLE;
-	*out = &c->files[h - 1].node;
+	*out = &f->node;
 	return fat_node_refresh(s->vol, *out);
 }
 
 static long fs_close_op(void *ctx, uint64_t badge, uint64_t h)
 {
-	struct fat_client *c = client_find(ctx, badge);
+	struct fat_open_file *f = client_file(client_find(ctx, badge), h);
 
-	if (!c || h == 0 || h > FS_HANDLES_MAX || !c->files[h - 1].used)
+	if (!f)
 		return E_BADHANDLE;
-	c->files[h - 1].used = false;
+	f->used = false;
 	return E_OK;
 }
 
+/*
+ * A write or truncate changed the node itself: its next use reads the entry
+ * again whatever the volume's change count says (fat_node_refresh).
+ */
+static void node_changed(struct fat_node *n)
+{
+	n->seen = 0;
+}
+
+/* One client look-up; the buffer range was checked by the protocol (fs_check_io). */
 static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
 	       uint64_t *done)
 {
 	struct fat_server *s = ctx;
 	struct fat_client *c = client_find(s, badge);
-	struct fat_node *n;
+	struct fat_open_file *f = client_file(c, rq->handle);
 	size_t got = 0;
-	long r = handle_node(s, badge, rq->handle, &n);
+	long r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
 
 	if (r < 0)
 		return r;
 	uint8_t *p = c->buf + rq->buffer_offset;
 	if (dir == FS_DIR_READ) {
-		r = fat_read(s->vol, n, rq->offset, p, rq->count, &got);
+		r = fat_read(s->vol, &f->node, rq->offset, p, rq->count, &got);
 	} else {
-		r = fat_write(s->vol, n, rq->offset, p, rq->count, &got);
+		r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, &got);
+		node_changed(&f->node);
 		s->dirty = true;
 	}
 	*done = got;
@@ -267,7 +302,11 @@ static long truncate_op(void *ctx, uint64_t badge, uint64_t h, uint64_t size)
 	struct fat_node *n;
 	long r = handle_node(s, badge, h, &n);
 	s->dirty = true;
-	return r < 0 ? r : fat_truncate(s->vol, n, size);
+	if (r < 0)
+		return r;
+	r = fat_truncate(s->vol, n, size);
+	node_changed(n);
+	return r;
 }
 
 static long sync_op(void *ctx)

@@ -8,7 +8,8 @@
  * answers the supervisor's heartbeat and every client with E_NOVOLUME
  * (server_idle), so a fat2 with no disk is not taken for hung. Dirty
  * data is written back at the next tick of a 1 s timer (so within about a
- * second), and at every fsync or sync.
+ * second), and at every fsync or sync. Files' times come from the rtc
+ * service (it calls rtc; it holds no I/O ports).
  *
  * Recovery: stateless; everything is on the disk. A new instance mounts
  * again (repairing what an unclean stop left: repair.c) and knows no
@@ -19,7 +20,6 @@
 #include "fatfs.h"
 #include "proto/block.h"
 #include "rtc.h"
-#include "sys/device.h"
 #include "sys/server.h"
 #include "sys/start.h"
 #include "sys/stdio.h"
@@ -34,7 +34,8 @@
 #define TICK_NS	     (1000 * MS)
 #define DISK_TIMEOUT (10000 * MS)
 #define DISK_TRIES   3
-#define CLOCK_REUSE  (1000 * MS) /* a CMOS reading stamps files for this long */
+#define CLOCK_REUSE  (1000 * MS) /* an answer of rtc stamps files for this long */
+#define RTC_WAIT     (50 * MS)	 /* a stopped or hung rtc: the epoch, not a hang */
 
 static struct block_client disk;
 /* fs0 on disk0p1 unless the manifest names another pair (servers/fat2: fs2 on disk1). */
@@ -43,7 +44,6 @@ static uint32_t sector_size;
 static handle_t client_mobj[FS_CLIENTS_MAX];
 static uint64_t client_size[FS_CLIENTS_MAX];
 static handle_t ep, tick;
-static uint64_t next_tick;
 
 /* ---- the block device under the engine ---- */
 
@@ -274,80 +274,90 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv = {.env = &env};
-static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
 
-/* Before each wait: on a tick, write back what has been dirty since the last one. */
-static void before_wait(void *ctx)
+/*
+ * The write-back tick: what has been dirty since the last one is written
+ * back, and the next is armed. The timer's notification, bound to the
+ * endpoint, arrives as an event before any waiting caller (on_tick), so a
+ * request costs no clock read. An endpoint keeps the first notification
+ * bound to it for good, so a restarted instance cannot bind its own: it
+ * reads the clock before each wait instead (before_wait), and an idle one
+ * writes back at its next request.
+ */
+static bool tick_bound;
+static uint64_t next_tick;
+
+static void tick_now(void)
 {
-	uint64_t now = sys_clock();
-
-	(void)ctx;
-	if (now < next_tick)
-		return;
 	if (fsrv.dirty) {
 		long r = fat_sync(fsrv.vol);
 		if (r < 0)
 			printf("fat: write-back failed: %s\n", sys_error_name(r));
 		fsrv.dirty = r < 0;
 	}
-	next_tick = now + TICK_NS;
-	sys_ntfn_timer(tick, next_tick, 1);
+	next_tick = sys_clock() + TICK_NS;
+	if (tick_bound)
+		sys_ntfn_timer(tick, next_tick, 1);
 }
 
-/* ---- the CMOS clock (ports 0x70/0x71, the manifest's ioport:70) ---- */
-
-static uint8_t cmos(uint8_t reg)
+static void before_wait(void *ctx)
 {
-	port_out8(0x70, reg);
-	return port_in8(0x71);
+	(void)ctx;
+	if (sys_clock() >= next_tick)
+		tick_now();
 }
 
-static void cmos_read(struct rtc_regs *r)
+/* The tick's event; also the last timer of a dead instance whose notification is still bound. */
+static void on_tick(void *ctx, uint64_t bits)
 {
-	for (unsigned i = 0; i < 1000 && (cmos(0x0A) & 0x80); i++)
-		; /* an update in progress lasts under 2 ms */
-	*r = (struct rtc_regs){cmos(0x00), cmos(0x02), cmos(0x04), cmos(0x07),
-			       cmos(0x08), cmos(0x09), cmos(0x32), cmos(0x0B)};
+	(void)ctx, (void)bits;
+	tick_now();
 }
+
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, on_tick};
+
+/* ---- the time of day, from the rtc service (proto/rtc.h) ---- */
 
 /*
- * The time now, read twice until two readings agree (an update may fall
- * between). FAT stamps count 2 s, so a reading serves for CLOCK_REUSE (every
- * write stamps its file: the ports cost more than a look at sys_clock).
+ * The time now, for files' stamps. The rtc service reads the CMOS clock,
+ * so fat holds no I/O ports: a process that does has its I/O bitmap loaded
+ * at every switch into it and cleared at every switch away, four times per
+ * request (about 800 instructions per 1 MiB read). FAT stamps count 2 s,
+ * so an answer (or the epoch, when rtc does not answer within RTC_WAIT:
+ * stopped, or hung until the supervisor restarts it) serves for
+ * CLOCK_REUSE: every write stamps its file, and a call to rtc costs more
+ * than a look at sys_clock.
  */
 static struct fat_stamp clock_now(void *ctx)
 {
 	static struct fat_stamp last;
 	static uint64_t read_at;
-	struct rtc_regs a, b;
 	uint64_t now = sys_clock();
+	struct rtc_time t;
 
-	(void)ctx;
 	if (read_at && now - read_at < CLOCK_REUSE)
 		return last;
-	cmos_read(&a);
-	for (int i = 0; i < 4; i++) {
-		cmos_read(&b);
-		if (!memcmp(&a, &b, sizeof(a)))
-			break;
-		a = b;
-	}
-	last = rtc_stamp(&a);
+	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
+		last = rtc_stamp(&t);
+	else
+		last = (struct fat_stamp){FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 	read_at = now | 1;
 	return last;
 }
 
 static long mount(void)
 {
-	handle_t ports = start_handle("ioport:70", NULL);
+	handle_t rtc = start_handle(RTC_SERVICE, NULL);
 	struct fat_mount_opts opts = {.io_buffer = (uint8_t *)BLOCK_VA,
 				      .io_buffer_bytes = BLOCK_BYTES};
 	long r;
 
-	if (ports != HANDLE_INVALID && sys_ioport_enable(ports) == E_OK)
+	if (rtc != HANDLE_INVALID) {
 		opts.now = clock_now;
-	else
-		printf("fat: no CMOS clock ports: files get the epoch 2026-01-01\n");
+		opts.now_ctx = (void *)(uintptr_t)rtc;
+	} else {
+		printf("fat: no rtc service: files get the epoch 2026-01-01\n");
+	}
 	for (long last = E_OK;; last = r) {
 		r = fat_mount(&dev, &opts, &fsrv.vol);
 		if (r == E_OK)
@@ -402,13 +412,13 @@ int main(void)
 	disk.buffer = own_buffer = (handle_t)m;
 	disk.timeout = DISK_TIMEOUT;
 	tick = (handle_t)t;
-	sys_ep_bind(ep, tick);
+	tick_bound = sys_ep_bind(ep, tick) == E_OK;
 	wait_for_disk();
 	mount();
-	fsrv.dirty =
-		fat_was_dirty(fsrv.vol); /* the first tick makes the repair durable, and clean */
-	fss.instance = sys_clock() | 1;	 /* FS_INSTANCE: no two instances start at once */
+	fsrv.dirty = fat_was_dirty(fsrv.vol);
+	fss.instance = sys_clock() | 1; /* FS_INSTANCE: no two instances start at once */
 	struct server s = fs_server(ep, &fss);
-	s.before_wait = before_wait;
+	s.before_wait = tick_bound ? NULL : before_wait;
+	tick_now(); /* the first write-back makes a repair durable, and the volume clean */
 	return (int)server_run(&s);
 }

@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The CMOS clock's registers and their decoding into a FAT stamp (rtc.c). */
+/* The rtc service's time of day as a FAT stamp (rtc.c). */
 #pragma once
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #include "fat.h"
+#include "proto/rtc.h"
 
-struct rtc_regs {
-	uint8_t sec, min, hour, day, mon, year, century, status_b;
-};
-
-struct fat_stamp rtc_stamp(const struct rtc_regs *r);
+/* t as a FAT stamp (seconds rounded down to even); the epoch for a time FAT cannot hold. */
+struct fat_stamp rtc_stamp(const struct rtc_time *t);

@@ -10,7 +10,7 @@ times during reads and synced writes.
 After QEMU exits the host checks the partition: `fsck.fat -n` reports
 nothing, and mtools lists exactly the expected names and reads exactly the
 expected bytes, the host's files unchanged, and the guest's files are dated
-today by the CMOS clock."""
+today by the CMOS clock (through the rtc service)."""
 
 import os
 import shutil
@@ -122,7 +122,7 @@ def check_volume(run, tmp, disk):
 
 
 def check_times(run, tmp, days):
-    """The guest's files carry the CMOS clock's date (QEMU's RTC is the host's UTC)."""
+    """The guest's files carry the CMOS clock's date (rtc; QEMU's RTC is the host's UTC)."""
     part = os.path.join(tmp, "after.img")
     for path in ("/guest/cut.txt", "/guest restart.bin"):
         out = mt("mdir", part, "::" + path).decode()
@@ -145,7 +145,8 @@ def main(run):
             m.start()
             lines = finish(run, m, "ftest", RUN_TIMEOUT_S, min_registered=FTEST_TESTS)
         days.add(time.strftime("%Y-%m-%d", time.gmtime()))
-        run.check(not any("no CMOS clock" in line for line in lines), "fat reads the CMOS clock")
+        run.check(not any("no rtc service" in line for line in lines),
+                  "fat has the rtc service for files' times")
         check_volume(run, tmp, disk)
         check_times(run, tmp, days)
         shutil.rmtree(os.path.join(tmp, "out"), ignore_errors=True)

@@ -20,7 +20,9 @@ finds; /out.txt is read on the host afterwards. The console's commands
 run as programs in pipes: `mem`, `disks | grep disk0p1 | wc -l`,
 `term`'s usage with exit code 1, and `lspci | grep xHCI`, which the
 console runs for the program (it holds the PCI configuration space) with
-its output to the program's stdout, and `lspci -v`'s usage."""
+its output to the program's stdout, and `lspci -v`'s usage. With the rtc
+service stopped, a new fat instance writes /nortc.txt with the epoch for
+its time (read on the host) instead of waiting for rtc."""
 
 import datetime
 import os
@@ -124,6 +126,19 @@ def pipelines(run, sh, m, part):
     run.check(all(w in lines for w in want), "cat | grep > /out.txt; cat /out.txt", lines[-5:])
 
 
+def without_rtc(run, sh, m):
+    """fat stamps files with the rtc service's time: with rtc stopped, a new
+    fat instance (which has no reading to reuse) still writes a file, with
+    the epoch for its time, instead of waiting for rtc; then both run again."""
+    sh_expect(run, sh, m, "svc stop rtc", r"^svc: stop rtc: done$", "svc stop rtc")
+    start = len(m.lines())
+    sh_line(sh, m, "svc stop fat; svc start fat", r"^svc: start fat: done$")
+    m.wait_for(r"fat: disk0p1: FAT32, .* serving fs0", timeout=60, since=start)
+    sh_expect(run, sh, m, "echo no rtc > /nortc.txt; cat /nortc.txt", r"^no rtc$",
+              "without rtc, fat writes a file (no wait for the time of day)")
+    sh_expect(run, sh, m, "sync; svc start rtc", r"^svc: start rtc: done$", "svc start rtc")
+
+
 def console_commands(run, sh, m):
     """The console's commands as programs (apps/concmd), in pipes."""
     sh_expect(run, sh, m, "mem", r"^mem: \d+ of \d+ frames free", "mem runs as a program under sh")
@@ -157,6 +172,7 @@ def main(run):
             kill(run, sh, m, fat)
             pipelines(run, sh, m, part)
             console_commands(run, sh, m)
+            without_rtc(run, sh, m)
             sh.send("exit\r")
             m.wait_for(SH_ENDED.format(0), timeout=30)
             m.wait_for(SH_PROMPT, timeout=30)
@@ -166,6 +182,10 @@ def main(run):
             want = "".join(l for l in f if "disk" in l)
         run.check(got.stdout == want, "on the host, /out.txt holds the lines with 'disk'",
                   got.stdout)
+        got = subprocess.run(["mdir", "-i", partition(image, tmp), "::/nortc.txt"],
+                             capture_output=True, text=True)
+        run.check("2026-01-01" in got.stdout, "on the host, /nortc.txt has the epoch for its time",
+                  got.stdout.strip().splitlines()[-3:] if got.stdout.strip() else got.stderr)
 
 
 if __name__ == "__main__":

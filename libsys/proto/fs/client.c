@@ -17,28 +17,46 @@ static int attempts(const struct fs_client *c)
 }
 
 /*
- * ipc_call, resent while the server answers E_NOVOLUME (it serves, but is
- * still looking for its volume: ext2 probing its disks at start): after
- * 20 ms, doubling to 320 ms, for at most FS_NOVOLUME_WAIT, or the client's
- * call timeout if that is shorter. The request's bytes are still in the IPC
- * buffer (an error reply carries none), so only its words are restored.
+ * After E_NOVOLUME (the server serves, but is still looking for its volume:
+ * ext2 probing its disks at start): `req` resent after 20 ms, doubling to
+ * 320 ms, for at most FS_NOVOLUME_WAIT, or the client's call timeout if
+ * that is shorter. The request's bytes are still in the IPC buffer (an
+ * error reply carries none), so only its words are restored.
  */
-static long call(struct fs_client *c, struct ipc_msg *m)
+static long wait_for_volume(struct fs_client *c, const struct ipc_msg *req, struct ipc_msg *m)
 {
-	const struct ipc_msg req = *m;
 	uint64_t budget =
 		c->timeout && c->timeout < FS_NOVOLUME_WAIT ? c->timeout : FS_NOVOLUME_WAIT;
 	uint64_t pause = 20 * MS, waited = 0;
-	long err = ipc_call(c->ep, m, c->timeout);
+	long err = E_OK;
 
 	while (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME && waited < budget) {
 		sys_sleep(pause);
 		waited += pause;
 		pause = pause < 320 * MS ? pause * 2 : pause;
-		*m = req;
+		*m = *req;
 		err = ipc_call(c->ep, m, c->timeout);
 	}
 	return err;
+}
+
+/* req sent as m (ipc_call), and resent while the server has no volume yet. */
+static long call_msg(struct fs_client *c, const struct ipc_msg *req, struct ipc_msg *m)
+{
+	*m = *req;
+	long err = ipc_call(c->ep, m, c->timeout);
+
+	if (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME)
+		err = wait_for_volume(c, req, m);
+	return err;
+}
+
+/* m sent, and the reply in its place (call_msg). */
+static long call(struct fs_client *c, struct ipc_msg *m)
+{
+	const struct ipc_msg req = *m;
+
+	return call_msg(c, &req, m);
 }
 
 /* Whether an error says the server is a new instance that lost our state. */
@@ -220,14 +238,14 @@ long fs_close(struct fs_client *c, int fd)
 }
 
 /*
- * A call on an open file: w0 is its handle, the rest the caller's. Resent
- * after the server lost its state (once it is recovered), up to the attempts.
+ * A call on an open file: req (the caller's, changed here) gets the file's
+ * handle in w0 and goes, its reply in m. Resent after the server lost its
+ * state (once it is recovered), up to the attempts.
  */
-static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords,
-		      uint32_t rbytes)
+static long file_send(struct fs_client *c, int fd, struct ipc_msg *req, struct ipc_msg *m,
+		      uint32_t rwords, uint32_t rbytes)
 {
 	struct fs_file *f = file(c, fd);
-	struct ipc_msg req = *m;
 	long err = E_RESTARTED;
 
 	if (!f)
@@ -239,16 +257,24 @@ static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t r
 			break;
 		if (f->remote == 0)
 			return E_NOENT; /* not there to reopen after a restart */
-		*m = req;
-		m->w[0] = f->remote;
-		err = call(c, m);
+		req->w[0] = f->remote;
+		err = call_msg(c, req, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, rbytes);
-		if (err == E_NOENT && IPC_TAG_LABEL(req.tag) != FS_READ &&
-		    IPC_TAG_LABEL(req.tag) != FS_WRITE)
+		if (err == E_NOENT && IPC_TAG_LABEL(req->tag) != FS_READ &&
+		    IPC_TAG_LABEL(req->tag) != FS_WRITE)
 			break; /* only a read or write says "no buffer" with E_NOENT */
 	}
 	return err;
+}
+
+/* file_send with m as the request (its w0 the caller's to ignore), and the reply after. */
+static long file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords,
+		      uint32_t rbytes)
+{
+	struct ipc_msg req = *m;
+
+	return file_send(c, fd, &req, m, rwords, rbytes);
 }
 
 long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rwords, uint32_t rbytes)
@@ -269,10 +295,11 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 		uint64_t n = len - *done;
 		n = n < c->buffer_size ? n : c->buffer_size;
 		n = n < FS_IO_MAX ? n : FS_IO_MAX;
-		struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}};
+		struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}},
+			       m;
 		if (method == FS_WRITE && p + *done != c->data)
 			memcpy(c->data, p + *done, n);
-		err = file_call(c, fd, &m, 1, 0);
+		err = file_send(c, fd, &req, &m, 1, 0);
 		if (err < 0)
 			break;
 		if (m.w[0] > n)
@@ -348,9 +375,9 @@ static long path_call(struct fs_client *c, struct ipc_msg *m, const char *a, con
 		long n = put_paths(a, b);
 		if (n < 0)
 			return n;
-		*m = req;
-		m->tag = IPC_TAG(IPC_TAG_LABEL(req.tag), IPC_TAG_WORDS(req.tag), 0, n);
-		err = call(c, m);
+		struct ipc_msg out = req;
+		out.tag = IPC_TAG(IPC_TAG_LABEL(req.tag), IPC_TAG_WORDS(req.tag), 0, n);
+		err = call_msg(c, &out, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, 0);
 		if (i > 0 && done_on_resend && err == done_on_resend)

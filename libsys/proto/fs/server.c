@@ -96,12 +96,12 @@ static long on_close(struct server_request *req)
 static long on_io(struct server_request *req, enum fs_dir dir)
 {
 	const struct fs_server *fs = fs_of(req);
-	struct fs_io_request rq;
+	const uint64_t *w = req->msg.w;
+	const struct fs_io_request rq = {w[0], w[1], w[2], w[3]};
 	uint64_t done = 0;
 
 	if (!words(req, 4))
 		return E_PROTO;
-	memcpy(&rq, req->msg.w, sizeof(rq));
 	long err = fs_check_io(fs->ops->buffer_size(fs->ctx, req->msg.badge), &rq);
 	if (err == E_OK)
 		err = fs->ops->io(fs->ctx, req->msg.badge, dir, &rq, &done);
@@ -321,6 +321,15 @@ static void on_gone(void *ctx, uint64_t badge)
 		fs->ops->client_gone(fs->ctx, badge);
 }
 
+/* A notification (an event: no reply), such as a timer bound to the endpoint. */
+static long on_notify(struct server_request *req)
+{
+	if (fs_of(req)->on_notify)
+		fs_of(req)->on_notify(fs_of(req)->ctx, req->msg.badge);
+	return E_OK;
+}
+
+/* The data path first: the look-up goes down the table. */
 static const struct server_method fs_methods[] = {
 	{FS_ATTACH, 0, on_attach},
 	{FS_OPEN, 0, on_open},
@@ -341,6 +350,7 @@ static const struct server_method fs_methods[] = {
 	{FS_SETTIME, 0, on_settime},
 	{FS_INSTANCE, 0, on_instance},
 	{FS_READDIR_MANY, 0, on_readdir_many},
+	{IPC_LABEL_NOTIFY, 0, on_notify},
 };
 
 struct server fs_server(handle_t ep, struct fs_server *fs)

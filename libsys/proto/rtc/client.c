@@ -8,8 +8,13 @@
 
 long rtc_now(handle_t ep, struct rtc_time *t)
 {
+	return rtc_now_within(ep, TIMEOUT_NEVER, t);
+}
+
+long rtc_now_within(handle_t ep, uint64_t timeout, struct rtc_time *t)
+{
 	struct ipc_msg m = {.tag = IPC_TAG(RTC_NOW, 0, 0, 0)};
-	long err = ipc_call_retry(ep, &m, TIMEOUT_NEVER, RTC_ATTEMPTS);
+	long err = ipc_call_retry(ep, &m, timeout, RTC_ATTEMPTS);
 
 	if (err < 0)
 		return err;

@@ -101,7 +101,7 @@ static void new_instance(struct vol *v, uint64_t badge)
 		fprintf(stderr, "test_vfs: %s does not mount\n", v->img);
 		exit(1);
 	}
-	v->fss = (struct fs_server){&fat_fs_ops, &v->fsrv, 0};
+	v->fss = (struct fs_server){.ops = &fat_fs_ops, .ctx = &v->fsrv};
 	v->srv = fs_server(0, &v->fss);
 	v->c.ep = fake_ipc_endpoint(&v->srv, badge);
 }

@@ -66,7 +66,7 @@ static void fake_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct ext2_env env = {fake_map, fake_unmap, fake_watch};
 static struct ext2_server esrv;
-static struct fs_server fss = {&ext2_fs_ops, &esrv, 0};
+static struct fs_server fss = {.ops = &ext2_fs_ops, .ctx = &esrv};
 static struct server srv;
 
 /* A server instance over the image: a new one knows no client, as after a restart. */

@@ -5,9 +5,9 @@
  * decode (libsys/proto/fs/server.c) -> fs.c -> the FAT engine on a FAT16
  * image that mkfs.fat made. Data through the attached buffer in several
  * requests, directories, rename, errors, malformed requests built by hand,
- * a client that goes away, and a server restart after which the library
- * attaches again, reopens its files and reads the right bytes. At the end
- * the image goes back to disk and `fsck.fat -n` must find it clean.
+ * two handles (and two clients) on one file, a client that goes away, and a server restart after
+ * which the library attaches again, reopens its files and reads the right bytes. At the end the
+ * image goes back to disk and `fsck.fat -n` must find it clean.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +70,17 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 
 static const struct fat_env env = {env_map, env_unmap, env_watch};
 static struct fat_server fsrv;
-static struct fs_server fss = {&fat_fs_ops, &fsrv, 0};
+static unsigned notifies;
+static uint64_t notify_bits;
+
+static void count_notify(void *ctx, uint64_t bits)
+{
+	CHECK(ctx == &fsrv);
+	notifies++;
+	notify_bits |= bits;
+}
+
+static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, count_notify};
 static struct server srv;
 
 /*
@@ -169,6 +179,107 @@ static void test_dirs(struct fs_client *c)
 	CHECK_EQ(sf.sector_size, 512);
 	CHECK(sf.free_blocks > 0 && sf.free_blocks < sf.blocks);
 	CHECK_EQ(fs_close(c, dfd), E_OK);
+}
+
+/* FS_FSTAT of server handle h straight through ep: the reply's status, and the size. */
+static long raw_fstat(handle_t ep, uint64_t h, uint64_t *size)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {h}};
+
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	*size = m.w[0];
+	return (int16_t)IPC_TAG_LABEL(m.tag);
+}
+
+/*
+ * Handles skip re-reading their entry while no byte of the volume changed
+ * (fat_node_refresh): two handles on one file (one client's, another
+ * client's) still see each other's writes and truncates, again and again,
+ * and a handle whose file was renamed away or unlinked gets E_NOENT. The
+ * two clients' badges share a home slot (fs.c's client table).
+ */
+static void test_two_handles(struct fs_client *c)
+{
+	static uint8_t out[3000], in[3000];
+	struct fs_client c2;
+	uint64_t done, size;
+	int fa, fb, f2;
+
+	client_init(&c2, fake_ipc_endpoint(&srv, 5 + FS_CLIENTS_MAX));
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = pattern(i + 11);
+	CHECK_EQ(fs_open(c, "/two.bin", FS_O_CREATE, &fa, NULL), E_OK);
+	CHECK_EQ(fs_open(c, "/two.bin", 0, &fb, NULL), E_OK);
+	CHECK_EQ(fs_open(&c2, "/two.bin", 0, &f2, NULL), E_OK);
+	for (int round = 0; round < 3; round++) {
+		uint64_t n = sizeof(out) - 1000u * (uint64_t)round;
+		CHECK_EQ(fs_write(c, fa, 0, out, n, &done), E_OK);
+		CHECK_EQ(fs_truncate(c, fa, n), E_OK);
+		for (int again = 0; again < 2; again++) { /* the second time skips the entry */
+			CHECK_EQ(raw_fstat(c->ep, c->files[fb].remote, &size), E_OK);
+			CHECK_EQ(size, n);
+			CHECK_EQ(fs_read(&c2, f2, 0, in, sizeof(in), &done), E_OK);
+			CHECK_EQ(done, n);
+			CHECK(memcmp(in, out, n) == 0);
+		}
+		out[round] ^= 0x5A; /* the next round's bytes differ */
+	}
+	CHECK_EQ(fs_truncate(&c2, f2, 7), E_OK); /* the other client shortens it */
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 7);
+	CHECK_EQ(fs_rename(c, "/two.bin", "/two renamed.bin"), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
+	CHECK_EQ(raw_fstat(c2.ep, c2.files[f2].remote, &size), E_NOENT);
+	CHECK_EQ(fs_open(c, "/two renamed.bin", 0, &fa, NULL), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 7);
+	CHECK_EQ(fs_unlink(&c2, "/two renamed.bin"), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
+	CHECK_EQ(fs_close(c, fa), E_OK);
+	CHECK_EQ(fs_close(c, fb), E_OK);
+	CHECK_EQ(fs_close(&c2, f2), E_OK);
+}
+
+/*
+ * Clients whose badges share a home slot: each finds its own handles, and
+ * when the one at home goes, the other still finds its own.
+ */
+static void test_shared_home(void)
+{
+	struct fs_client a, b;
+	handle_t ea = fake_ipc_endpoint(&srv, 40),
+		 eb = fake_ipc_endpoint(&srv, 40 + FS_CLIENTS_MAX);
+	uint64_t size;
+	int fa, fb;
+
+	client_init(&a, ea);
+	client_init(&b, eb);
+	CHECK_EQ(fs_open(&a, "/kept.bin", 0, &fa, NULL), E_OK);
+	CHECK_EQ(fs_open(&b, "/Data file.bin", 0, &fb, NULL), E_OK);
+	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 150000);
+	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
+	CHECK_EQ(size, 1000);
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {40}};
+	fake_ipc_event(ea, &gone);
+	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_BADHANDLE);
+	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
+	CHECK_EQ(size, 1000);
+	CHECK_EQ(fs_close(&b, fb), E_OK);
+}
+
+/* A notification bound to the endpoint (fat's timer) reaches on_notify with its bits, unanswered.
+ */
+static void test_notify(void)
+{
+	handle_t ep = fake_ipc_endpoint(&srv, 0x24);
+	struct ipc_msg tick = {.tag = IPC_TAG(IPC_LABEL_NOTIFY, 0, 0, 0)};
+	unsigned before = notifies;
+
+	fake_ipc_event(ep, &tick);
+	CHECK_EQ(notifies, before + 1);
+	CHECK_EQ(notify_bits, 0x24);
 }
 
 #define RD_FILES 60
@@ -425,6 +536,7 @@ int main(void)
 	client_init(&c, ep);
 	test_data(&c);
 	test_dirs(&c);
+	test_two_handles(&c);
 	test_readdir_batches(&c);
 	ep = c.ep;
 	test_malformed(ep);
@@ -432,6 +544,8 @@ int main(void)
 	test_sync_after_restart(&c);
 	test_settime(&c);
 	test_client_gone();
+	test_shared_home();
+	test_notify();
 	CHECK(maps >= 2 && watches >= 2);
 	CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
 

@@ -1,31 +1,35 @@
 /* SPDX-License-Identifier: MIT */
-/* Host test of the CMOS clock's decoding (rtc.c): BCD and binary, 12 and 24 hours, garbage. */
+/* Host test of the rtc service's time as a FAT stamp (rtc.c): fields, bounds, garbage. */
 #include "../rtc.h"
 #include "check.h"
 
+static struct fat_stamp stamp(uint64_t y, uint64_t mo, uint64_t d, uint64_t h, uint64_t mi,
+			      uint64_t s)
+{
+	struct rtc_time t = {y, mo, d, h, mi, s};
+	return rtc_stamp(&t);
+}
+
 int main(void)
 {
-	/* 2026-12-01 23:17:42 in BCD, 24-hour, century register 0x20 (QEMU's default). */
-	struct rtc_regs r = {0x42, 0x17, 0x23, 0x01, 0x12, 0x26, 0x20, 0x02};
-	struct fat_stamp s = rtc_stamp(&r);
+	struct fat_stamp s = stamp(2026, 12, 1, 23, 17, 42);
 	CHECK_EQ(s.date, (46 << 9) | (12 << 5) | 1);
 	CHECK_EQ(s.time, (23 << 11) | (17 << 5) | 21);
+	CHECK_EQ(stamp(2026, 12, 1, 23, 17, 43).time, s.time); /* two-second steps */
+	CHECK_EQ(stamp(1980, 1, 1, 0, 0, 0).date, (0 << 9) | (1 << 5) | 1);
+	CHECK_EQ(stamp(2107, 12, 31, 23, 59, 59).date, (127 << 9) | (12 << 5) | 31);
+	CHECK_EQ(stamp(2107, 12, 31, 23, 59, 59).time, (23 << 11) | (59 << 5) | 29);
 
-	/* Binary, 12-hour: 11 PM. */
-	r = (struct rtc_regs){42, 17, 0x80 | 11, 1, 12, 26, 20, 0x04};
-	s = rtc_stamp(&r);
-	CHECK_EQ(s.time, (23 << 11) | (17 << 5) | 21);
-	r.hour = 12; /* 12 AM is hour 0 */
-	CHECK_EQ(rtc_stamp(&r).time >> 11, 0);
-
-	/* No century register: the 2000s. */
-	r = (struct rtc_regs){0, 0, 0, 0x15, 0x06, 0x30, 0, 0x02};
-	CHECK_EQ(rtc_stamp(&r).date, (50 << 9) | (6 << 5) | 15);
-
-	/* Garbage (a month of 0x13, a year before 1980): the epoch. */
-	r = (struct rtc_regs){0, 0, 0, 1, 0x13, 0x26, 0x20, 0x02};
-	CHECK_EQ(rtc_stamp(&r).date, FAT_EPOCH_DATE);
-	r = (struct rtc_regs){0, 0, 0, 1, 1, 0x70, 0x19, 0x02};
-	CHECK_EQ(rtc_stamp(&r).date, FAT_EPOCH_DATE);
+	/* Out of range or out of FAT's years: the epoch. */
+	CHECK_EQ(stamp(2026, 13, 1, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 0, 1, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 1, 0, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 1, 32, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 1, 1, 24, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 1, 1, 0, 60, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2026, 1, 1, 0, 0, 60).time, FAT_EPOCH_TIME);
+	CHECK_EQ(stamp(1979, 12, 31, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(2108, 1, 1, 0, 0, 0).date, FAT_EPOCH_DATE);
+	CHECK_EQ(stamp(UINT64_MAX, 1, 1, 0, 0, 0).date, FAT_EPOCH_DATE);
 	return check_summary("fat_rtc");
 }

@@ -223,7 +223,7 @@ long vfs_discover(int upto)
 	return E_NOENT;
 }
 
-static struct fs_server fss = {&fake_ops, NULL, 0};
+static struct fs_server fss = {.ops = &fake_ops};
 static struct server srv;
 static struct fs_client client;
 

@@ -141,8 +141,9 @@ void server_reply_record(struct server_request *req, const void *record, size_t 
  * For a server not serving yet (waiting for its disk, or for a volume):
  * receive on endpoint for `timeout` ns, answering the supervisor's
  * heartbeat and fault injection as server_run does and every other call
- * with the error `answer`; events are dropped. E_OK once the time is up,
- * or the receive's error.
+ * with the error `answer` (an error, never E_OK); events are dropped. E_OK
+ * once the time is up, or the receive's error. The same loop as
+ * server_serve_for.
  */
 long server_idle(handle_t endpoint, uint64_t timeout, long answer);
 

@@ -339,6 +339,8 @@ struct fs_server {
 	const struct fs_ops *ops;
 	void *ctx;
 	uint64_t instance; /* FS_INSTANCE's answer, set by the server at start (0: E_NOSYS) */
+	/* A notification bound to the endpoint arrived with these bits (NULL: ignored). */
+	void (*on_notify)(void *ctx, uint64_t bits);
 };
 
 /* A server for ep dispatching into fs (which must outlive it). */

@@ -38,6 +38,8 @@ _Static_assert(sizeof(struct rtc_time) == 6 * sizeof(uint64_t), "6 words");
 
 /* Client stub: the time now into *t; E_OK or an error. */
 long rtc_now(handle_t ep, struct rtc_time *t);
+/* The same, each call given up after `timeout` ns (E_TIMEOUT: rtc stopped or hung). */
+long rtc_now_within(handle_t ep, uint64_t timeout, struct rtc_time *t);
 
 /* Server side: the one op, and the method table that decodes into it. */
 struct rtc_ops {
