@@ -323,14 +323,14 @@ static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, on_tick};
  * so fat holds no I/O ports: a process that does has its I/O bitmap loaded
  * at every switch into it and cleared at every switch away, four times per
  * request (about 800 instructions per 1 MiB read). FAT stamps count 2 s,
- * so an answer (or the epoch, when rtc does not answer within RTC_WAIT:
- * stopped, or hung until the supervisor restarts it) serves for
- * CLOCK_REUSE: every write stamps its file, and a call to rtc costs more
- * than a look at sys_clock.
+ * so an answer serves for CLOCK_REUSE: every write stamps its file, and a
+ * call to rtc costs more than a look at sys_clock. When rtc does not
+ * answer within RTC_WAIT (stopped, or hung until the supervisor restarts
+ * it), the last time it gave stands, or the epoch if it never answered.
  */
 static struct fat_stamp clock_now(void *ctx)
 {
-	static struct fat_stamp last;
+	static struct fat_stamp last = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 	static uint64_t read_at;
 	uint64_t now = sys_clock();
 	struct rtc_time t;
@@ -339,8 +339,6 @@ static struct fat_stamp clock_now(void *ctx)
 		return last;
 	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
 		last = rtc_stamp(&t);
-	else
-		last = (struct fat_stamp){FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 	read_at = now | 1;
 	return last;
 }
