@@ -116,8 +116,10 @@ MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8")
 
 def fat_image(tmp):
     """An MBR disk: a FAT32 partition (4 KiB clusters) at FAT_PART_LBA holding
-    /bench/read.bin (FAT_FILE_MIB MiB, each 512-byte sector starting with its
-    file offset), then FAT_FILE_MIB MiB of raw scratch space at the end."""
+    /bench/read.bin, read2.bin and read3.bin (FAT_FILE_MIB MiB each, each 512-byte
+    sector starting with its file offset: three copies, so the bench reads the
+    file three times with none of it mapped or cached before), then
+    FAT_FILE_MIB MiB of raw scratch space at the end."""
     part = os.path.join(tmp, "part.img")
     subprocess.run(["mkfs.fat", "-F", "32", "-s", "8", "-C", part, str(FAT_PART_MIB * 1024)],
                    check=True, capture_output=True)
@@ -126,7 +128,9 @@ def fat_image(tmp):
     with open(src, "wb") as f:
         f.write(b"".join(struct.pack("<Q", off) + filler
                          for off in range(0, FAT_FILE_MIB << 20, 512)))
-    for cmd in (["mmd", "-i", part, "::/bench"], ["mcopy", "-i", part, src, "::/bench/read.bin"]):
+    copies = [["mcopy", "-i", part, src, f"::/bench/{name}"]
+              for name in ("read.bin", "read2.bin", "read3.bin")]
+    for cmd in [["mmd", "-i", part, "::/bench"]] + copies:
         subprocess.run(cmd, check=True, capture_output=True, env=MTOOLS_ENV)
     os.unlink(src)
     mbr = bytearray(512)

@@ -21,6 +21,14 @@
  *     work done once for the whole file is not hidden, fat_read_first_mib is
  *     the first request alone (the table read in, any map of the file's
  *     runs built);
+ *   fat_read_file_per_mib, fat_raw_read_file_per_mib: the whole file's
+ *     work, one-off and periodic included (the map built ahead every so
+ *     many requests): the file is read three times, from three copies
+ *     (read.bin, read2.bin, read3.bin: nothing mapped or cached before),
+ *     and the raw bytes three times; each request's figure is the cheapest
+ *     of its three passes (background work lands in one pass at random,
+ *     work of the file's own at the same request every time), and the
+ *     figure their mean. Their ratio is the whole-file read ratio;
  *   fat_write_per_mib, fat_raw_write_per_mib: a new 64 MiB file written in
  *     1 MiB requests (then read back and checked), and 64 MiB of 1 MiB block
  *     writes to the scratch space; likewise. fat_write_fsync is the fsync
@@ -51,6 +59,7 @@
 #define FB_FILE_MIB 64
 #define FB_FILES    1000
 #define FB_RESTARTS 5
+#define FB_PASSES   3 /* reads of the whole file, from as many copies */
 #define FB_STAMP    0xFA7B000000000000ull
 
 static struct fs_client fb;
@@ -126,17 +135,27 @@ static long raw_mib(uint64_t lba, bool write, uint64_t *spent)
 	return err;
 }
 
-TEST(bench, fat_bench_read, "64 MiB file read sequentially, and the same bytes raw")
+/* Each request's cheapest of its FB_PASSES passes, and their mean. */
+static uint64_t mean_of_cheapest(uint64_t (*v)[FB_FILE_MIB])
 {
-	static uint64_t fat[FB_FILE_MIB], blk[FB_FILE_MIB];
-	struct block_geometry g;
-	char model[BLOCK_MODEL_BYTES];
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < FB_FILE_MIB; i++) {
+		uint64_t min = v[0][i];
+		for (unsigned p = 1; p < FB_PASSES; p++)
+			min = v[p][i] < min ? v[p][i] : min;
+		sum += min;
+	}
+	return sum / FB_FILE_MIB;
+}
+
+/* One copy of read.bin read through, its requests' figures in fat[]. */
+static void read_pass(struct test_ctx *t, const char *path, uint64_t *fat)
+{
 	struct fs_stat st;
 	int fd;
 
-	T_OK(fb_connect());
-	T_RETURN_IF_FAILED();
-	T_OK(fs_open(&fb, "/bench/read.bin", 0, &fd, &st));
+	T_OK(fs_open(&fb, path, 0, &fd, &st));
 	T_EQ(st.size, (uint64_t)FB_FILE_MIB * FB_MIB);
 	T_RETURN_IF_FAILED();
 	for (uint32_t i = 0; i < FB_FILE_MIB; i++) {
@@ -145,13 +164,31 @@ TEST(bench, fat_bench_read, "64 MiB file read sequentially, and the same bytes r
 		T_ASSERT(sectors_hold(fb.data, (uint64_t)i * FB_MIB, 0));
 	}
 	T_OK(fs_close(&fb, fd));
+}
+
+TEST(bench, fat_bench_read, "64 MiB file read sequentially, and the same bytes raw")
+{
+	static const char *const copies[FB_PASSES] = {"/bench/read.bin", "/bench/read2.bin",
+						      "/bench/read3.bin"};
+	static uint64_t fat[FB_PASSES][FB_FILE_MIB], blk[FB_PASSES][FB_FILE_MIB];
+	struct block_geometry g;
+	char model[BLOCK_MODEL_BYTES];
+
+	T_OK(fb_connect());
+	T_RETURN_IF_FAILED();
+	for (unsigned p = 0; p < FB_PASSES && !t->failed; p++)
+		read_pass(t, copies[p], fat[p]);
 	T_OK(block_geometry(&raw, &g, model));
 	T_RETURN_IF_FAILED();
-	for (uint32_t i = 0; i < FB_FILE_MIB; i++) /* the partition's bytes, from its start */
-		T_OK(raw_mib(2048 + (uint64_t)i * (FB_MIB / 512), false, &blk[i]));
-	test_bench_line("fat_read_first_mib", fat[0], 1);
-	test_bench_line("fat_read_per_mib", cheapest(fat, FB_FILE_MIB), FB_FILE_MIB);
-	test_bench_line("fat_raw_read_per_mib", cheapest(blk, FB_FILE_MIB), FB_FILE_MIB);
+	for (unsigned p = 0; p < FB_PASSES; p++)
+		for (uint32_t i = 0; i < FB_FILE_MIB;
+		     i++) /* the partition's bytes, from its start */
+			T_OK(raw_mib(2048 + (uint64_t)i * (FB_MIB / 512), false, &blk[p][i]));
+	test_bench_line("fat_read_file_per_mib", mean_of_cheapest(fat), FB_FILE_MIB);
+	test_bench_line("fat_raw_read_file_per_mib", mean_of_cheapest(blk), FB_FILE_MIB);
+	test_bench_line("fat_read_first_mib", fat[0][0], 1);
+	test_bench_line("fat_read_per_mib", cheapest(fat[0], FB_FILE_MIB), FB_FILE_MIB);
+	test_bench_line("fat_raw_read_per_mib", cheapest(blk[0], FB_FILE_MIB), FB_FILE_MIB);
 }
 
 TEST(bench, fat_bench_write, "64 MiB file written sequentially, and as many bytes raw")
