@@ -99,10 +99,10 @@ static long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
 	return r;
 }
 
-/* Straight between the disk and client slot's buffer, the most sectors a request may name. */
-static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t *p, bool write)
+/* Sectors between the disk and buffer `slot` (attached first) from byte `off` of it, in
+ * requests of at most max_sectors. */
+static long dev_io_buffer(int slot, uint64_t off, uint64_t lba, uint32_t count, bool write)
 {
-	uint64_t off = (uint64_t)(uintptr_t)p - CLIENT_VA - (uint64_t)slot * FS_BUFFER_MAX;
 	long r = use_buffer(slot);
 
 	for (uint32_t done = 0; r == E_OK && done < count;) {
@@ -111,6 +111,14 @@ static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t 
 		done += n;
 	}
 	return r;
+}
+
+/* Straight between the disk and client slot's buffer. */
+static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t *p, bool write)
+{
+	uint64_t off = (uint64_t)(uintptr_t)p - CLIENT_VA - (uint64_t)slot * FS_BUFFER_MAX;
+
+	return dev_io_buffer(slot, off, lba, count, write);
 }
 
 /* Whether [p, p + bytes) lies in our own buffer at a sector-aligned offset (the cache's I/O). */
@@ -125,15 +133,7 @@ static bool in_own_buffer(const uint8_t *p, size_t bytes)
 /* Straight between the disk and our own buffer, where the bytes already are: no copy. */
 static long dev_io_own(uint64_t lba, uint32_t count, const uint8_t *p, bool write)
 {
-	uint64_t off = (uint64_t)(uintptr_t)p - BLOCK_VA;
-	long r = use_buffer(BUFFER_OWN);
-
-	for (uint32_t done = 0; r == E_OK && done < count;) {
-		uint32_t n = count - done < max_sectors ? count - done : max_sectors;
-		r = disk_io(lba + done, n, off + (uint64_t)done * sector_size, write);
-		done += n;
-	}
-	return r;
+	return dev_io_buffer(BUFFER_OWN, (uint64_t)(uintptr_t)p - BLOCK_VA, lba, count, write);
 }
 
 static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
