@@ -30,7 +30,11 @@
 #include "sys/units.h"
 
 #define POLL_NS	   (200 * NS_PER_US)
-#define WAIT_NS	   (300ull * 1000 * MS) /* guest time for any one step */
+/* Guest time for any one step. Under -icount sleep=off each poll's sleep jumps to the next
+ * 10 ms tick, so guest time runs far ahead of the host's: while a loaded host took its time
+ * between two QMP keys, 300 s went by in about 10 s (a CI run, session 22). The harness's own
+ * wall-clock timeout bounds a real hang. */
+#define WAIT_NS	   (3600ull * 1000 * MS)
 #define LAST_LINE  "termbench: end of file"
 #define PROMPT	   "sh$"
 #define ECHO_KEYS  16
