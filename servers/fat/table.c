@@ -284,18 +284,6 @@ halves_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
 	return n;
 }
 
-/*
- * Entries at p (`width` bytes each) from cluster cl on that hold `want` plus
- * their distance from cl (want + k for the k-th; step 0 compares with want
- * alone), at most max: the tight loop under the run scans below.
- */
-static inline __attribute__((always_inline)) uint32_t
-entries_matching(const uint8_t *p, unsigned width, uint32_t want, uint32_t step, uint32_t max)
-{
-	return width == 4 ? vectors_matching(p, want, step, max)
-			  : halves_matching(p, want, step, max);
-}
-
 /* Entries of FAT16/32 cluster cl's sector from cl on, at most max, none past the last cluster. */
 static uint32_t entries_left(const struct fat_vol *v, uint32_t cl, uint32_t in, uint32_t max)
 {
@@ -306,38 +294,89 @@ static uint32_t entries_left(const struct fat_vol *v, uint32_t cl, uint32_t in, 
 	return room < last ? room : last;
 }
 
-/*
- * Follow links from *cl while each names the next cluster on the disk, at
- * most max steps, inside the FAT sector holding *cl's entry (scanned in
- * place: FAT16/32), or one step (FAT12, whose entries straddle sectors).
- */
-static uint32_t scan_links(struct fat_vol *v, uint32_t *cl, uint32_t max)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, n, next, in;
-	uint64_t lba;
-	uint8_t *p;
+#define LINK_VECS    32		     /* vectors per loop step of links_matching */
+#define LINK_ENTRIES (4 * LINK_VECS) /* its entries per step: a 512-byte sector's */
 
-	if (v->type == FAT12) {
-		if (table_next(v, *cl, &next) < 0 || next != *cl + 1)
-			return 0;
-		*cl = next;
-		return 1;
+/*
+ * FAT32 entries at p that hold want, want + 1, ... (links to the next
+ * cluster), at most max: LINK_ENTRIES per loop step, each vector less the
+ * step's base (want + n in every lane) XORed with its lanes' distances from
+ * it (constants), the results ORed and masked (the top four bits are
+ * reserved; the low 28 bits of a difference depend on the low 28 bits
+ * alone) before one test, and the base moved once per step: four
+ * instructions per four entries. The rest as vectors_matching does.
+ */
+static uint32_t links_matching(const uint8_t *p, uint32_t want, uint32_t max)
+{
+	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF};
+	const fat_v4u ahead = {LINK_ENTRIES, LINK_ENTRIES, LINK_ENTRIES, LINK_ENTRIES};
+	fat_v4u base = {want, want, want, want};
+	uint32_t n = 0;
+
+	for (; n + LINK_ENTRIES <= max; n += LINK_ENTRIES, base += ahead) {
+		const fat_v4u *q = (const fat_v4u *)(p + 4 * n);
+		fat_v4u d = (q[0] - base) ^ (fat_v4u) { 0, 1, 2, 3 };
+#pragma GCC unroll 32
+		for (uint32_t k = 1; k < LINK_VECS; k++)
+			d |= (q[k] - base) ^ ((fat_v4u){0, 1, 2, 3} + 4 * k);
+		fat_v2q any = (fat_v2q)(d & mask);
+		if (any[0] | any[1])
+			break;
 	}
-	if (!fat_cluster_ok(v, *cl) ||
-	    sector_ptr(v, v->active_fat, entry_offset(v, *cl), &p, &in, &lba) < 0)
+	return n == max ? n : n + vectors_matching(p + 4 * n, want + n, 1, max - n);
+}
+
+/*
+ * FAT12: whether *cl links to the next cluster on the disk (then *cl
+ * moves there), one entry at a time (they straddle bytes and sectors).
+ */
+static uint32_t scan_link12(struct fat_vol *v, uint32_t *cl)
+{
+	uint32_t next;
+
+	if (table_next(v, *cl, &next) < 0 || next != *cl + 1)
 		return 0;
-	/* The link of the last cluster can only be past the end: entries_left stops before it. */
-	n = entries_matching(p + in, width, *cl + 1, 1, entries_left(v, *cl, in, max));
-	*cl += n;
-	return n;
+	*cl = next;
+	return 1;
+}
+
+/*
+ * FAT16/32: entries from cl's on that link each cluster to the next, at
+ * most max, none past the last cluster's (whose link can only be past the
+ * end), scanned in place sector by sector: one cache look-up each, the first
+ * maybe from its middle, the next ones whole.
+ */
+static uint32_t links_in_place(struct fat_vol *v, uint32_t cl, uint32_t max)
+{
+	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, k = 0, in = cl % per;
+	uint32_t end = v->clusters + 1 - cl < max ? v->clusters + 1 - cl : max;
+	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
+
+	for (; k < end; lba++, in = 0) {
+		uint32_t room = per - in < end - k ? per - in : end - k, n;
+		uint8_t *p;
+		if (cache_get(&v->cache, lba, FAT_READ_AHEAD, &p) < 0)
+			break;
+		p += in * width;
+		n = width == 4 ? links_matching(p, cl + k + 1, room)
+			       : halves_matching(p, cl + k + 1, 1, room);
+		k += n;
+		if (n < room)
+			break;
+	}
+	return k;
 }
 
 uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max)
 {
-	uint32_t k = 1, n;
+	uint32_t k = 1;
 
-	while (k < max && (n = scan_links(v, &cl, max - k)) > 0)
-		k += n;
+	if (max <= 1 || !fat_cluster_ok(v, cl))
+		return 1;
+	if (v->type != FAT12)
+		return 1 + links_in_place(v, cl, max - 1);
+	while (k < max && scan_link12(v, &cl) > 0)
+		k++;
 	return k;
 }
 
