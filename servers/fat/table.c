@@ -388,20 +388,27 @@ static inline bool all_free(v4u x)
  */
 static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 {
-	const v4u four = {4, 4, 4, 4};
+	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
 	v4u next = {val, val + 1, val + 2, val + 3};
-	v4u *q = (v4u *)e;
-	uint32_t k = 0;
+	v4u n1 = next + four, n2 = next + 2 * four, n3 = next + 3 * four;
+	v4u *q = (v4u *)e, *stop = q + room / 16 * 4;
 
-	for (; k + 16 <= room; k += 16, q += 4, next += 4 * four) {
+	/* Four running link vectors (no copy of one to add an offset per store); a pointer bound.
+	 */
+	for (; q < stop; q += 4) {
 		v4u a = q[0], b = q[1], c = q[2], d = q[3];
 		if (!all_free(a | b | c | d))
 			break;
 		q[0] = a | next;
-		q[1] = b | (next + four);
-		q[2] = c | (next + 2 * four);
-		q[3] = d | (next + 3 * four);
+		q[1] = b | n1;
+		q[2] = c | n2;
+		q[3] = d | n3;
+		next += sixteen;
+		n1 += sixteen;
+		n2 += sixteen;
+		n3 += sixteen;
 	}
+	uint32_t k = (uint32_t)(q - (v4u *)e) * 4;
 	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
 		*q |= next;
 	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
