@@ -8,7 +8,8 @@
  *
  * A handle keeps the node of the file it opened; each use reads the file's
  * entry again first (fat_node_refresh) unless no byte of the volume changed
- * since it last did, so two handles on one file see each other's writes. A
+ * since it last did, or since its own write stored the node in the entry
+ * (node_written), so two handles on one file see each other's writes. A
  * handle whose file was removed or renamed gets E_NOENT.
  */
 #include <string.h>
