@@ -454,8 +454,8 @@ static bool ends_chain(struct fat_vol *v, uint32_t last, const uint8_t *e)
  */
 static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t reads_then)
 {
-	if (!at || v->cache.reads != reads_then)
-		return table_set(v, last, last + 1);
+	if (!at || v->cache.reads != reads_then || !fat_cluster_ok(v, last))
+		return table_set(v, last, last + 1); /* (which refuses a last that is no cluster) */
 	set_in_place(v, at, last + 1);
 	return E_OK;
 }
