@@ -174,6 +174,12 @@ long fat_truncate(struct fat_vol *v, struct fat_node *n, uint64_t size);
  * E_NOENT when the entry was removed (unlinked, or renamed away).
  */
 long fat_node_refresh(struct fat_vol *v, struct fat_node *n);
+/*
+ * n equals its entry as the volume is now (a write through a node that was
+ * its entry's copy, which succeeded: dir_update stored what it changed), so
+ * its next refresh reads nothing unless some byte of the volume changes first.
+ */
+void fat_node_current(struct fat_vol *v, struct fat_node *n);
 
 /*
  * The directory's entries from *cookie on (start with 0): the next one in

@@ -407,3 +407,8 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 	n->seen = v->cache.changes;
 	return E_OK;
 }
+
+void fat_node_current(struct fat_vol *v, struct fat_node *n)
+{
+	n->seen = v->cache.changes;
+}

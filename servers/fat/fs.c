@@ -8,7 +8,8 @@
  *
  * A handle keeps the node of the file it opened; each use reads the file's
  * entry again first (fat_node_refresh) unless no byte of the volume changed
- * since it last did, so two handles on one file see each other's writes. A
+ * since it last did, or since its own write stored the node in the entry
+ * (node_written), so two handles on one file see each other's writes. A
  * handle whose file was removed or renamed gets E_NOENT.
  */
 #include <string.h>
@@ -173,6 +174,22 @@ static void node_changed(struct fat_node *n)
 	n->seen = 0;
 }
 
+/*
+ * After a write through n, which was its entry's copy when the write began
+ * (io refreshed it): a write that succeeded ended by storing every field it
+ * changed (first cluster, size, times, attributes) in the entry
+ * (dir_update), so the two are equal again and n's next use need not read
+ * the entry, unless some other byte of the volume changes first. A failed
+ * write may have changed the node and not the entry: read it again.
+ */
+static void node_written(struct fat_vol *v, struct fat_node *n, long r)
+{
+	if (r == E_OK)
+		fat_node_current(v, n);
+	else
+		node_changed(n);
+}
+
 /* One client look-up; the buffer range was checked by the protocol (fs_check_io). */
 static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
 	       uint64_t *done)
@@ -190,7 +207,7 @@ static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_re
 		r = fat_read(s->vol, &f->node, rq->offset, p, rq->count, &got);
 	} else {
 		r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, &got);
-		node_changed(&f->node);
+		node_written(s->vol, &f->node, r);
 		s->dirty = true;
 	}
 	*done = got;

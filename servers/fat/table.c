@@ -427,20 +427,27 @@ static inline bool all_free(v4u x)
  */
 static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 {
-	const v4u four = {4, 4, 4, 4};
+	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
 	v4u next = {val, val + 1, val + 2, val + 3};
-	v4u *q = (v4u *)e;
-	uint32_t k = 0;
+	v4u n1 = next + four, n2 = next + 2 * four, n3 = next + 3 * four;
+	v4u *q = (v4u *)e, *stop = q + room / 16 * 4;
 
-	for (; k + 16 <= room; k += 16, q += 4, next += 4 * four) {
+	/* Four running link vectors (no copy of one to add an offset per store); a pointer bound.
+	 */
+	for (; q < stop; q += 4) {
 		v4u a = q[0], b = q[1], c = q[2], d = q[3];
 		if (!all_free(a | b | c | d))
 			break;
 		q[0] = a | next;
-		q[1] = b | (next + four);
-		q[2] = c | (next + 2 * four);
-		q[3] = d | (next + 3 * four);
+		q[1] = b | n1;
+		q[2] = c | n2;
+		q[3] = d | n3;
+		next += sixteen;
+		n1 += sixteen;
+		n2 += sixteen;
+		n3 += sixteen;
 	}
+	uint32_t k = (uint32_t)(q - (v4u *)e) * 4;
 	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
 		*q |= next;
 	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
@@ -458,13 +465,13 @@ static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
 	return k;
 }
 
-/* Entry e (FAT16/32) made the end of its chain. */
-static void end_chain(const struct fat_vol *v, uint8_t *e)
+/* Entry e (FAT16/32, in place) set to val, a FAT32 entry's reserved top bits kept. */
+static void set_in_place(const struct fat_vol *v, uint8_t *e, uint32_t val)
 {
 	if (v->type == FAT32)
-		wr32(e, (rd32(e) & 0xF0000000) | v->eoc);
+		wr32(e, (rd32(e) & 0xF0000000) | val);
 	else
-		wr16(e, (uint16_t)v->eoc);
+		wr16(e, (uint16_t)val);
 }
 
 /* Whether cluster last's entry (at e, in place; NULL: looked up) is an end of chain mark. */
@@ -478,15 +485,34 @@ static bool ends_chain(struct fat_vol *v, uint32_t last, const uint8_t *e)
 }
 
 /*
+ * The run of n clusters after `last`, claimed, joins last's chain: last's
+ * entry links to it, after the run's links and end mark. In place when that
+ * entry lay in the run's first sector (at), whose line is still cached and
+ * dirty when no device read came since (a read is the only way a line is
+ * evicted or written back: reads_then); looked up otherwise.
+ */
+static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t reads_then)
+{
+	if (!at || v->cache.reads != reads_then || !fat_cluster_ok(v, last))
+		return table_set(v, last, last + 1); /* (which refuses a last that is no cluster) */
+	set_in_place(v, at, last + 1);
+	return E_OK;
+}
+
+/*
  * The free clusters right after `last` (at most max) linked one to the next
  * in the cached first FAT, sector by sector, stopping at the first taken one;
- * the last of them ends the run. How many in *n (FAT16/32); none when last
- * does not end its chain (its entry read with the first sector, in place).
+ * the last of them ends the run, then last links to the first (join_run).
+ * How many in *n (FAT16/32); none when last does not end its chain (its entry
+ * read with the first sector, in place).
  */
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
 	uint32_t width = v->type == FAT32 ? 4 : 2, k = 0, room;
-	uint8_t *end = NULL; /* the entry of the run's last cluster, while in this sector */
+	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
+	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
+	uint64_t reads = v->cache.reads;
+	long r = E_OK;
 
 	*n = 0;
 	if (entry_offset(v, last + 1) % v->ss < width && !ends_chain(v, last, NULL))
@@ -495,11 +521,15 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		uint64_t lba;
 		uint32_t in;
 		uint8_t *p;
-		long r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
+		r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
 		if (r < 0)
 			return r;
-		if (cl == last + 1 && in >= width && !ends_chain(v, last, p + in - width))
-			return E_OK;
+		if (cl == last + 1 && in >= width) {
+			link = p + in - width;
+			reads = v->cache.reads;
+			if (!ends_chain(v, last, link))
+				return E_OK;
+		}
 		room = entries_left(v, cl, in, max - *n);
 		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
 		end = k ? p + in + (k - 1) * width : NULL;
@@ -510,10 +540,10 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 			break;
 	}
 	if (*n && end)
-		end_chain(v, end);
+		set_in_place(v, end, v->eoc);
 	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
-		return raw_set(v, last + *n, v->eoc);
-	return E_OK;
+		r = raw_set(v, last + *n, v->eoc);
+	return r == E_OK && *n ? join_run(v, last, link, reads) : r;
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
@@ -522,8 +552,6 @@ long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *
 	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
 
 	*count = 0;
-	if (r == E_OK && n > 0)
-		r = table_set(v, last, last + 1); /* the run joins the chain last */
 	if (r < 0 || n == 0)
 		return r;
 	v->free_count -= v->free_count >= n ? n : v->free_count;

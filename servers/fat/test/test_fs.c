@@ -242,6 +242,45 @@ static void test_two_handles(struct fs_client *c)
 }
 
 /*
+ * A handle whose write succeeded skips its entry on its next use
+ * (fs.c's node_written), so writes through two handles in turn, and
+ * several in a row through one, must each see the other's: the file grows
+ * by appends from both (clusters taken by one, then linked on by the
+ * other) and is written over inside; nothing else uses the handles between
+ * the writes of a round, then each handle's size and the bytes are checked.
+ */
+static void test_interleaved_writes(struct fs_client *c)
+{
+	static uint8_t want[16384], in[16384];
+	uint64_t done, size, end = 0;
+	int fd[2];
+
+	CHECK_EQ(fs_open(c, "/turns.bin", FS_O_CREATE, &fd[0], NULL), E_OK);
+	CHECK_EQ(fs_open(c, "/turns.bin", 0, &fd[1], NULL), E_OK);
+	for (unsigned step = 0; step < 15; step++) {
+		static const uint8_t turn[5] = {0, 1, 0, 0, 1}; /* a b a a b */
+		uint64_t at = step % 5 == 3 ? end / 2 : end, n = 300 + 97 * step;
+		for (uint64_t i = 0; i < n; i++)
+			want[at + i] = pattern(i * (step + 3));
+		CHECK_EQ(fs_write(c, fd[turn[step % 5]], at, want + at, n, &done), E_OK);
+		CHECK_EQ(done, n);
+		end = at + n > end ? at + n : end;
+		if (step % 5 < 4)
+			continue; /* the round goes on: no other use of either handle */
+		for (int h = 0; h < 2; h++) {
+			CHECK_EQ(raw_fstat(c->ep, c->files[fd[h]].remote, &size), E_OK);
+			CHECK_EQ(size, end);
+			CHECK_EQ(fs_read(c, fd[h], 0, in, sizeof(in), &done), E_OK);
+			CHECK_EQ(done, end);
+			CHECK(memcmp(in, want, end) == 0);
+		}
+	}
+	CHECK_EQ(fs_close(c, fd[0]), E_OK);
+	CHECK_EQ(fs_close(c, fd[1]), E_OK);
+	CHECK_EQ(fs_unlink(c, "/turns.bin"), E_OK);
+}
+
+/*
  * Clients whose badges share a home slot: each finds its own handles, and
  * when the one at home goes, the other still finds its own.
  */
@@ -537,6 +576,7 @@ int main(void)
 	test_data(&c);
 	test_dirs(&c);
 	test_two_handles(&c);
+	test_interleaved_writes(&c);
 	test_readdir_batches(&c);
 	ep = c.ep;
 	test_malformed(ep);
