@@ -105,23 +105,10 @@ long ntfn_wait(struct ntfn *n, uint64_t timeout)
 	return thread_block(&n->waiters, B_NTFN, timeout);
 }
 
-/*
- * n is delivered through ep from now on. A notification bound to another
- * endpoint is E_BUSY; one the endpoint had before is let go (it keeps its
- * bits, and goes if nothing else holds it): a restarted server binds its
- * own to the endpoint it inherits, and whoever may receive on ep may
- * already take everything sent to it.
- */
 int endpoint_bind(struct endpoint *ep, struct ntfn *n)
 {
-	struct ntfn *old = ep->bound;
-
-	if (n->bound_ep)
-		return n->bound_ep == ep ? E_OK : E_BUSY;
-	if (old) {
-		old->bound_ep = NULL;
-		kobj_put(&old->obj);
-	}
+	if (ep->bound || n->bound_ep)
+		return E_BUSY;
 	kobj_get(&n->obj);
 	ep->bound = n;
 	n->bound_ep = ep;

@@ -147,11 +147,10 @@ static const struct comp_sys comp_sys = {map_surface,  map_image, unmap, new_ntf
 					 close_handle, watch,	  clock, restored, echo};
 
 /*
- * The ticker: wakes the server loop once a second with a ping of its own,
- * so the loop's before_wait advances the top bar's clock. (Written when an
- * endpoint kept the first notification bound to it for good and a
- * restarted instance could not bind a timer; a bind now replaces the old
- * one, so a bound timer would do.)
+ * The ticker: wakes the server loop once a second with a ping of its own
+ * (an endpoint keeps the first notification bound to it for good, so a
+ * restarted instance could not bind a timer), so the loop's before_wait
+ * advances the top bar's clock.
  */
 static void ticker(void *arg)
 {

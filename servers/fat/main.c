@@ -279,8 +279,8 @@ static struct fat_server fsrv = {.env = &env};
  * The write-back tick: what has been dirty since the last one is written
  * back, and the next is armed. The timer's notification, bound to the
  * endpoint, arrives as an event before any waiting caller (on_tick), so a
- * request costs no clock read. A restarted instance binds its own (a bind
- * replaces the endpoint's old notification); should the bind fail, it
+ * request costs no clock read. An endpoint keeps the first notification
+ * bound to it for good, so a restarted instance cannot bind its own: it
  * reads the clock before each wait instead (before_wait), and an idle one
  * writes back at its next request.
  */
