@@ -11,7 +11,11 @@
  * the lowest and highest sector ever cached let them skip the lines without a scan when
  * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or
  * dropped (write). A miss can bring further sectors in
- * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). Every
+ * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). A range
+ * of sectors can be watched (the active FAT: cache_watch): a bit per sector that a caller sets
+ * once it has checked the sector's bytes and that every change to them clears (a line marked
+ * dirty or blank, a device write over it, a mirror line refreshed), so the caller need not check
+ * again while the bit stands. Every
  * sector number is checked against the volume's size here, the one place that talks to the device,
  * so nothing outside the volume is touched.
  */
@@ -92,6 +96,9 @@ void cache_free(struct fat_cache *c)
 	if (c->own_bounce)
 		free(c->bounce);
 	free(c->sorted);
+	free(c->watch);
+	c->watch = NULL;
+	c->watch_n = 0;
 	c->lines = NULL;
 	c->buckets = NULL;
 	c->mem = c->bounce = NULL;
@@ -137,8 +144,41 @@ static void order_put(struct fat_cache *c, struct fat_cache_line *l, bool newest
 	}
 }
 
+/* ---- watched sectors: a bit each, cleared by every change to the sector's bytes ---- */
+
+long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n)
+{
+	free(c->watch);
+	c->watch = calloc((size_t)(n + 63) / 64, sizeof(*c->watch));
+	c->watch_lo = lo;
+	c->watch_n = c->watch ? n : 0;
+	return c->watch ? E_OK : E_NOMEM;
+}
+
+void cache_watch_set(struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		c->watch[i / 64] |= 1ull << (i % 64);
+}
+
+/* The bits of sectors [lba, lba + n) that are watched cleared: their bytes change. */
+static void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
+{
+	uint64_t end = c->watch_lo + c->watch_n;
+
+	if (lba >= end || lba + n <= c->watch_lo)
+		return; /* the usual case: no table sector */
+	for (uint64_t i = (lba > c->watch_lo ? lba : c->watch_lo) - c->watch_lo;
+	     i < (lba + n < end ? lba + n : end) - c->watch_lo; i++)
+		c->watch[i / 64] &= ~(1ull << (i % 64));
+}
+
 static void set_dirty(struct fat_cache *c, struct fat_cache_line *l, bool dirty)
 {
+	if (dirty)
+		unwatch(c, l->lba, 1);
 	if (l->dirty != dirty)
 		c->ndirty += dirty ? 1 : (uint32_t)-1;
 	l->dirty = dirty;
@@ -178,6 +218,7 @@ static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void 
 		return E_RANGE;
 	c->writes++;
 	c->changes++; /* what the disk holds changes too (a write around the cache) */
+	unwatch(c, lba, n);
 	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
 }
 
@@ -324,6 +365,7 @@ static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const 
 	for (uint32_t i = 0; may_hold(c, lba, lba + n) && i < n; i++) {
 		struct fat_cache_line *l = find(c, lba + i);
 		if (l) {
+			unwatch(c, lba + i, 1);
 			memcpy(l->data, buf + (size_t)i * c->ss, c->ss);
 			set_dirty(c, l, false);
 		}

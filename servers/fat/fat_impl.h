@@ -44,6 +44,10 @@ struct fat_cache {
 	 * (write-back, or around the cache): by every change to the volume's bytes
 	 * (fat_node_refresh). Never 0. */
 	uint64_t changes;
+	/* Watched sectors [watch_lo, watch_lo + watch_n): a bit each, set by a caller that
+	 * checked the sector's bytes (cache_watch_set), cleared by anything that changes them. */
+	uint64_t watch_lo, watch_n;
+	uint64_t *watch;
 };
 
 /* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of
@@ -68,6 +72,24 @@ void cache_set_mirror(struct fat_cache *c, uint64_t lo, uint64_t len, uint32_t c
 long cache_mirror_all(struct fat_cache *c);
 /* Write dirty sector lba to its mirrors first and to itself last (the clean bit's sector). */
 long cache_commit(struct fat_cache *c, uint64_t lba);
+/*
+ * Watch sectors [lo, lo + n) (a table's): each has a bit, clear at first, that
+ * cache_watch_set sets and that every change to the sector's bytes clears (a line
+ * marked dirty or blank, a device write over it, a mirror copy refreshed), so a
+ * caller that checked the bytes once learns from the bit that they are still what it
+ * checked. E_NOMEM leaves nothing watched (no bit is ever set).
+ */
+long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n);
+void cache_watch_set(struct fat_cache *c, uint64_t lba);
+
+/* Whether lba is watched and unchanged since its bit was set. */
+static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
+}
+
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */
@@ -176,6 +198,14 @@ long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
 long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next);
 /* How many clusters from cl on (at most max) are linked one after the other on the disk. */
 uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
+/*
+ * Whole sectors of the active FAT that link each of their clusters to the next,
+ * noted so table_contiguous passes over them while unchanged (the cache's watch
+ * bits): table_watch_links at mount, then table_note_links for sector sec (its
+ * bytes at p) as the mount's count reads it.
+ */
+void table_watch_links(struct fat_vol *v);
+void table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
 
 /* ---- extent.c: runs of files' chains, kept between requests ---- */
 

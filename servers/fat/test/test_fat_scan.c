@@ -8,6 +8,11 @@
  * with random caps, and with 512- and 4096-byte sectors so runs cross
  * sector ends at every place in a vector step; and one run end to end, with
  * and without reserved bits, cut by a free entry or a link that skips one.
+ * The noted sectors (table_note_links, the cache's watch bits): the same
+ * comparisons with every whole run sector noted as the mount notes them and
+ * entries changed through table_set between the queries; a noted sector is
+ * passed over (a change behind the cache's back goes unseen) until a change
+ * marked dirty, a device write over it, or a new watch clears its bit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +41,9 @@ static long disk_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 
 static long disk_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 {
-	(void)ctx, (void)lba, (void)n, (void)buf;
-	return E_IO; /* the scan writes nothing */
+	uint32_t ss = *(uint32_t *)ctx;
+	memcpy(disk + lba * ss, buf, (size_t)n * ss);
+	return E_OK;
 }
 
 /* Clusters from cl on linked one to the next, at most max: one entry at a time. */
@@ -82,7 +88,27 @@ static void fill_table(uint32_t *seed, const struct fat_vol *v, uint32_t entries
 	}
 }
 
-static void one_table(uint32_t *seed, enum fat_type type, uint32_t ss)
+/* Every sector of v's table noted that is one run of links, as the mount's count notes them. */
+static void note_all(struct fat_vol *v)
+{
+	table_watch_links(v);
+	for (uint32_t sec = 0; sec < v->fat_sectors; sec++) {
+		uint8_t *p;
+		CHECK_EQ(cache_get(&v->cache, v->fat_start + sec, 0, &p), E_OK);
+		table_note_links(v, sec, p);
+	}
+}
+
+/* A random cluster's entry set through table_set: a link to the next one, or damage. */
+static void change_one(uint32_t *seed, struct fat_vol *v)
+{
+	uint32_t cl = 2 + xorshift32(seed) % v->clusters;
+	uint32_t x = random_entry(seed, v->type, cl) & (v->type == FAT32 ? 0x0FFFFFFF : 0xFFFF);
+
+	CHECK_EQ(table_set(v, cl, x), E_OK);
+}
+
+static void one_table(uint32_t *seed, enum fat_type type, uint32_t ss, bool noted)
 {
 	static struct fat_vol v;
 	unsigned width = type == FAT32 ? 4 : 2;
@@ -97,8 +123,12 @@ static void one_table(uint32_t *seed, enum fat_type type, uint32_t ss)
 	v.eoc = type == FAT32 ? 0x0FFFFFFF : 0xFFFF;
 	fill_table(seed, &v, v.fat_sectors * ss / width);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	if (noted)
+		note_all(&v);
 	for (int q = 0; q < 300; q++) {
 		uint32_t cl = xorshift32(seed) % (v.clusters + 4);
+		if (noted && q % 10 == 9)
+			change_one(seed, &v);
 		uint32_t max =
 			xorshift32(seed) % 3 ? xorshift32(seed) % 1200 : xorshift32(seed) % 5;
 		uint32_t got = table_contiguous(&v, cl, max), want = walk(&v, cl, max);
@@ -147,6 +177,59 @@ static void test_whole_run(void)
 	cache_free(&v.cache);
 }
 
+/*
+ * A table of one run: its whole sectors noted by the mount's way and by a scan, then
+ * passed over while unchanged; each way of changing a sector clears its note.
+ */
+static void test_noted(void)
+{
+	static struct fat_vol v;
+	uint32_t ss = 512;
+	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
+	uint8_t *p;
+
+	memset(&v, 0, sizeof(v));
+	v.type = FAT32;
+	v.ss = ss;
+	v.clusters = 1000;
+	v.fat_start = 1;
+	v.fat_sectors = (1002 * 4 + ss - 1) / ss; /* 8: sectors 1 .. 6 hold clusters 128 .. 895 */
+	v.eoc = 0x0FFFFFFF;
+	for (uint32_t c = 0; c < v.fat_sectors * ss / 4; c++)
+		memcpy(disk + ss + 4 * c, &(uint32_t){c + 1}, 4);
+	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	note_all(&v);
+	CHECK(!cache_watched(&v.cache, 1)); /* entries 0 and 1 are no links */
+	for (uint32_t sec = 1; sec < 7; sec++)
+		CHECK(cache_watched(&v.cache, 1 + sec));
+	CHECK(!cache_watched(&v.cache, 1 + 7)); /* the last cluster's link is past the end */
+	/* Passed over: a change that no one marked is not seen. */
+	CHECK_EQ(cache_get(&v.cache, 1 + 2, 0, &p), E_OK);
+	memcpy(p + 4 * 10, &(uint32_t){0}, 4); /* cluster 266's entry, behind the cache's back */
+	CHECK_EQ(table_contiguous(&v, 2, 5000), 1000);
+	cache_mark_dirty(&v.cache, 1 + 2); /* now the change counts */
+	CHECK(!cache_watched(&v.cache, 1 + 2));
+	CHECK_EQ(table_contiguous(&v, 2, 5000), 265); /* 2 .. 266 */
+	CHECK_EQ(table_set(&v, 266, 267), E_OK);
+	CHECK_EQ(table_contiguous(&v, 2, 5000), 1000);
+	CHECK(cache_watched(&v.cache, 1 + 2)); /* noted again by the scan */
+	/* table_set over a noted sector: cut there. */
+	CHECK_EQ(table_set(&v, 500, 0x0FFFFFFF), E_OK);
+	CHECK_EQ(table_contiguous(&v, 2, 5000), 499);
+	CHECK_EQ(table_set(&v, 500, 501), E_OK);
+	CHECK_EQ(table_contiguous(&v, 2, 5000), 1000);
+	/* A device write over a noted sector (around the cache) clears its bit too. */
+	CHECK(cache_watched(&v.cache, 1 + 5));
+	CHECK_EQ(cache_write_direct(&v.cache, 1 + 5, 1, disk + ss * 6), E_OK);
+	CHECK(!cache_watched(&v.cache, 1 + 5));
+	/* A new watch starts with nothing noted. */
+	table_watch_links(&v);
+	for (uint32_t sec = 0; sec < v.fat_sectors; sec++)
+		CHECK(!cache_watched(&v.cache, 1 + sec));
+	cache_free(&v.cache);
+	CHECK(!cache_watched(&v.cache, 1 + 2)); /* freed: none watched */
+}
+
 int main(void)
 {
 	uint32_t seed = 0x5CA11ED;
@@ -156,8 +239,9 @@ int main(void)
 	if (!disk)
 		return check_summary("fat_scan");
 	test_whole_run();
-	for (int t = 0; t < 200; t++)
-		one_table(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
+	test_noted();
+	for (int t = 0; t < 400; t++)
+		one_table(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096, t >= 200);
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
