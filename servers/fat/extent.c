@@ -91,20 +91,61 @@ static long next_to_map(struct fat_vol *v, const struct fat_extent_map *m, uint3
 	return r;
 }
 
+/* Table entries per sector: a noted sector is passed over whole (table_note_links); FAT12: 1. */
+static uint32_t entries_per_sector(const struct fat_vol *v)
+{
+	return v->type == FAT32 ? v->ss / 4 : v->type == FAT16 ? v->ss / 2 : 1;
+}
+
 /*
- * Map m on through index `to` (its run scans capped there): E_OK once index
- * `need` is mapped, whatever stops the mapping past it; before it, the error
- * met (E_NOSPACE: the map is full).
+ * Clusters for a run scan from cl (cl's own included): at least n, and as
+ * many more as make the last one's entry the first of a table sector (so the
+ * next scan, from that cluster, starts with a whole sector), at most cap.
  */
-static long extend(struct fat_vol *v, struct fat_extent_map *m, uint32_t need, uint32_t to)
+static uint32_t scan_span(const struct fat_vol *v, uint32_t cl, uint32_t n, uint32_t cap)
+{
+	uint32_t per = entries_per_sector(v), past = (cl + n - 1) % per;
+
+	n += past ? per - past : 0;
+	return n < cap ? n : cap;
+}
+
+/*
+ * The clusters that go on from the map's last one (linked one to the next from
+ * it), at most n, rounded to a table sector's end as scan_span does, at most
+ * cap: they lengthen the last run. 0 when the chain jumps or ends there.
+ */
+static uint32_t continue_run(struct fat_vol *v, struct fat_extent_map *m, uint32_t n, uint32_t cap)
+{
+	struct fat_extent *e = &m->runs[m->nruns - 1];
+	uint32_t from = e->cluster + e->count - 1;
+	uint32_t k = table_contiguous(v, from, scan_span(v, from, n + 1, cap + 1)) - 1;
+
+	e->count += k;
+	return k;
+}
+
+/*
+ * Map m on through index `to` (its run scans capped there, or at most to a
+ * table sector's end but never past index `last`): E_OK once index `need` is
+ * mapped, whatever stops the mapping past it; before it, the error met
+ * (E_NOSPACE: the map is full). The last run is lengthened by a scan from its
+ * last cluster while the chain goes on there; a jump starts a new run.
+ */
+static long extend(struct fat_vol *v, struct fat_extent_map *m, uint32_t need, uint32_t to,
+		   uint32_t last)
 {
 	uint32_t at = mapped(m), cl, k;
 
 	while (at <= to) {
+		if (m->nruns && (k = continue_run(v, m, to - at + 1, last - at + 1)) > 0) {
+			at += k;
+			continue;
+		}
 		long r = next_to_map(v, m, &cl);
 		if (r < 0)
 			return at > need ? E_OK : r;
-		k = table_contiguous(v, cl, to - at + 1);
+		k = table_contiguous(v, cl, scan_span(v, cl, to - at + 1, last - at + 1));
 		add_run(m, cl, k);
 		at += k;
 	}
@@ -139,7 +180,7 @@ long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t wan
 		/* As far ahead as is mapped already (at most EXTENT_AHEAD): the stride doubles. */
 		uint32_t ahead = mapped(m) < EXTENT_AHEAD ? mapped(m) : EXTENT_AHEAD;
 		ahead = ahead > want ? ahead : want;
-		long r = extend(v, m, index, last - index > ahead ? index + ahead : last);
+		long r = extend(v, m, index, last - index > ahead ? index + ahead : last, last);
 		if (r < 0)
 			return r;
 	}
