@@ -163,6 +163,24 @@ void cache_watch_set(struct fat_cache *c, uint64_t lba)
 		c->watch[i / 64] |= 1ull << (i % 64);
 }
 
+uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n)
+{
+	uint64_t i = lba - c->watch_lo, got = 0;
+
+	if (i >= c->watch_n)
+		return 0;
+	n = n < c->watch_n - i ? n : c->watch_n - i;
+	while (got < n) {
+		uint64_t at = i + got, room = 64 - at % 64;
+		uint64_t unset = ~c->watch[at / 64] >> (at % 64); /* 1s where a bit is clear */
+		uint64_t run = unset ? (uint64_t)__builtin_ctzll(unset) : room;
+		got += run < room ? run : room;
+		if (run < room)
+			break;
+	}
+	return got < n ? got : n;
+}
+
 /* The bits of sectors [lba, lba + n) that are watched cleared: their bytes change. */
 static void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
 {
@@ -492,8 +510,11 @@ static long direct(struct fat_cache *c, uint64_t lba, uint32_t count, uint8_t *b
 
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf)
 {
-	long r = cache_write_back(c, lba, lba + count);
+	long r = c->ndirty && may_hold(c, lba, lba + count) ? cache_write_back(c, lba, lba + count)
+							    : E_OK;
 
+	if (r == E_OK && (!c->dev->max_sectors || count <= c->dev->max_sectors))
+		return dev_read(c, lba, count, buf); /* the usual case: one request */
 	return r < 0 ? r : direct(c, lba, count, buf, false);
 }
 

@@ -90,6 +90,9 @@ static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
 	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
 }
 
+/* How many sectors from lba on (at most n) are watched and unchanged since their bits were set. */
+uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n);
+
 /* Raw sectors around the cache (dirty ones written first), for large transfers. */
 long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *buf);
 /* Raw sectors written around the cache; cached copies of them are dropped. */

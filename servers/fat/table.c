@@ -368,12 +368,17 @@ static uint32_t links_in_place(struct fat_vol *v, uint32_t cl, uint32_t max)
 	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
 
 	for (; k < end; lba++, in = 0) {
-		uint32_t room = per - in < end - k ? per - in : end - k, n;
+		uint32_t room, n;
 		uint8_t *p;
-		if (room == per && cache_watched(&v->cache, lba)) {
-			k += per;
-			continue;
+		if (in == 0) { /* noted sectors from here on: passed over together */
+			uint32_t noted =
+				(uint32_t)cache_watched_run(&v->cache, lba, (end - k) / per);
+			k += noted * per;
+			lba += noted;
+			if (k == end)
+				break;
 		}
+		room = per - in < end - k ? per - in : end - k;
 		if (cache_get(&v->cache, lba, FAT_READ_AHEAD, &p) < 0)
 			break;
 		p += in * width;

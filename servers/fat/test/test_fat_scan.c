@@ -222,12 +222,43 @@ static void test_noted(void)
 	CHECK(cache_watched(&v.cache, 1 + 5));
 	CHECK_EQ(cache_write_direct(&v.cache, 1 + 5, 1, disk + ss * 6), E_OK);
 	CHECK(!cache_watched(&v.cache, 1 + 5));
+	CHECK_EQ(cache_watched_run(&v.cache, 1 + 1, 100), 4); /* sectors 1 .. 4 (5 was cleared) */
+	CHECK_EQ(cache_watched_run(&v.cache, 1 + 2, 2), 2);
+	CHECK_EQ(cache_watched_run(&v.cache, 1, 100), 0);
 	/* A new watch starts with nothing noted. */
 	table_watch_links(&v);
 	for (uint32_t sec = 0; sec < v.fat_sectors; sec++)
 		CHECK(!cache_watched(&v.cache, 1 + sec));
 	cache_free(&v.cache);
 	CHECK(!cache_watched(&v.cache, 1 + 2)); /* freed: none watched */
+}
+
+/* Runs of watched sectors across the bitmap's words, cut by a cleared one and the range's end. */
+static void test_watched_runs(void)
+{
+	static struct fat_vol v;
+	uint32_t ss = 512;
+	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
+
+	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	CHECK_EQ(cache_watch(&v.cache, 10, 200), E_OK);
+	for (uint64_t s = 15; s < 210; s++)
+		if (s != 10 + 130)
+			cache_watch_set(&v.cache, s);
+	cache_watch_set(&v.cache, 9);	/* outside: not watched */
+	cache_watch_set(&v.cache, 210); /* past the end */
+	CHECK(!cache_watched(&v.cache, 9) && !cache_watched(&v.cache, 210));
+	CHECK_EQ(cache_watched_run(&v.cache, 10, 1000), 0);
+	CHECK_EQ(cache_watched_run(&v.cache, 15, 1000), 125); /* 15 .. 139, across a word */
+	CHECK_EQ(cache_watched_run(&v.cache, 15, 100), 100);
+	CHECK_EQ(cache_watched_run(&v.cache, 74, 64), 64); /* from inside one word into the next */
+	CHECK_EQ(cache_watched_run(&v.cache, 141, 1000), 69); /* 141 .. 209: the range's end */
+	CHECK_EQ(cache_watched_run(&v.cache, 9, 1000), 0);
+	CHECK_EQ(cache_watched_run(&v.cache, 210, 1000), 0);
+	CHECK_EQ(cache_watched_run(&v.cache, 100, 0), 0);
+	cache_mark_dirty(&v.cache, 100); /* not cached: nothing to mark, the bit stays */
+	CHECK_EQ(cache_watched_run(&v.cache, 15, 1000), 125);
+	cache_free(&v.cache);
 }
 
 int main(void)
@@ -240,6 +271,7 @@ int main(void)
 		return check_summary("fat_scan");
 	test_whole_run();
 	test_noted();
+	test_watched_runs();
 	for (int t = 0; t < 400; t++)
 		one_table(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096, t >= 200);
 	CHECK(check_passed > 0);
