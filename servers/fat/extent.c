@@ -38,8 +38,11 @@ static uint32_t mapped(const struct fat_extent_map *m)
 /* first's map (emptied if the table changed since it was made), or a slot made free for it. */
 static struct fat_extent_map *map_of(struct fat_vol *v, uint32_t first)
 {
-	struct fat_extent_map *m = &v->maps[0];
+	struct fat_extent_map *m = &v->maps[v->map_last];
 
+	if (m->first == first && m->gen == v->chain_gen)
+		return m; /* the chain read last (its use stamp is the newest already) */
+	m = &v->maps[0];
 	for (unsigned i = 0; i < FAT_EXTENT_MAPS; i++) {
 		if (v->maps[i].first == first) {
 			m = &v->maps[i];
@@ -54,6 +57,7 @@ static struct fat_extent_map *map_of(struct fat_vol *v, uint32_t first)
 		m->nruns = 0;
 	}
 	m->used = ++v->map_clock;
+	v->map_last = (uint32_t)(m - v->maps);
 	return m;
 }
 

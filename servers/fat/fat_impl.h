@@ -174,6 +174,7 @@ struct fat_vol {
 	uint64_t chain_gen;
 	struct fat_extent_map maps[FAT_EXTENT_MAPS];
 	uint64_t map_clock;
+	uint32_t map_last; /* the map map_of gave last */
 	struct fat_stamp (*now)(void *ctx);
 	void *now_ctx;
 };

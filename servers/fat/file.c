@@ -85,13 +85,13 @@ static long seek(struct fat_vol *v, struct fat_node *n, uint32_t index, bool gro
 	return E_OK;
 }
 
-/* E_CORRUPT if cl, cluster number `index` of n, is the file's last and its chain goes on. */
-static long check_end(struct fat_vol *v, const struct fat_node *n, uint32_t index, uint32_t cl)
+/* E_CORRUPT if cl, cluster number `index`, is the file's last (`last`) and its chain goes on. */
+static long check_end(struct fat_vol *v, uint32_t index, uint32_t last, uint32_t cl)
 {
 	uint32_t next;
 	long r;
 
-	if (index != (n->size - 1) / v->cluster_bytes)
+	if (index != last)
 		return E_OK;
 	r = table_next(v, cl, &next);
 	return r == E_OK && next ? E_CORRUPT : r;
@@ -103,9 +103,8 @@ static long check_end(struct fat_vol *v, const struct fat_node *n, uint32_t inde
  * the map cannot hold the chain, by a walk from the node's hint.
  */
 static long locate(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t want,
-		   uint32_t *cl, uint32_t *count)
+		   uint32_t last, uint32_t *cl, uint32_t *count)
 {
-	uint32_t last = (n->size - 1) / v->cluster_bytes;
 	long r = extent_find(v, n->first, index, want, last, cl, count);
 
 	if (r != E_NOSPACE)
@@ -141,21 +140,22 @@ static long read_piece(struct fat_vol *v, uint32_t cl, uint32_t in, uint8_t *buf
 }
 
 /*
- * Bytes of n from `at` into buf (at most left, inside the file): whole
- * clusters in one run around the cache, or the rest of a sector through it.
+ * Bytes of n from `at` into buf (at most left, inside the file, whose last
+ * cluster is number `last`): whole clusters in one run around the cache, or
+ * the rest of a sector through it.
  */
-static long read_at(struct fat_vol *v, struct fat_node *n, uint64_t at, uint8_t *buf, size_t left,
-		    size_t *got)
+static long read_at(struct fat_vol *v, struct fat_node *n, uint64_t at, uint32_t last, uint8_t *buf,
+		    size_t left, size_t *got)
 {
 	uint32_t index = (uint32_t)(at / v->cluster_bytes), in = at % v->cluster_bytes, cl, k;
 	size_t whole = in == 0 ? left / v->cluster_bytes : 0;
 	uint32_t want = whole < RUN_CLUSTERS_MAX ? (uint32_t)whole : RUN_CLUSTERS_MAX;
-	long r = locate(v, n, index, want ? want : 1, &cl, &k);
+	long r = locate(v, n, index, want ? want : 1, last, &cl, &k);
 
 	if (r < 0)
 		return r;
 	k = want == 0 ? 1 : k < want ? k : want;
-	r = check_end(v, n, index + k - 1, cl + k - 1);
+	r = check_end(v, index + k - 1, last, cl + k - 1);
 	if (r == E_OK && want)
 		r = read_run(v, cl, k, buf, got);
 	else if (r == E_OK)
@@ -175,12 +175,14 @@ long fat_read(struct fat_vol *v, struct fat_node *n, uint64_t off, void *buf, si
 		return E_OK;
 	if (len > n->size - off)
 		len = (size_t)(n->size - off);
-	while (*done < len) {
+	uint32_t last = (n->size - 1) / v->cluster_bytes;
+	for (size_t put = 0; put < len;) {
 		size_t got = 0;
-		long r = read_at(v, n, off + *done, (uint8_t *)buf + *done, len - *done, &got);
+		long r = read_at(v, n, off + put, last, (uint8_t *)buf + put, len - put, &got);
 		if (r < 0)
 			return r;
-		*done += got;
+		put += got;
+		*done = put;
 	}
 	return E_OK;
 }
