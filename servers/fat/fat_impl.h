@@ -223,6 +223,28 @@ void table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
  */
 long extent_find(struct fat_vol *v, uint32_t first, uint32_t index, uint32_t want, uint32_t last,
 		 uint32_t *cl, uint32_t *count);
+
+/*
+ * extent_find's fast path, for a read that goes on in the chain read last:
+ * true (and *cl, *count as extent_find gives them) when index lies in that
+ * map's last run and the map reaches past the last cluster wanted (so
+ * extent_find would not map further), false to ask extent_find. The map is
+ * the most recently used already, so its use stamp needs no update.
+ */
+static inline bool extent_hit(const struct fat_vol *v, uint32_t first, uint32_t index,
+			      uint32_t want, uint32_t last, uint32_t *cl, uint32_t *count)
+{
+	const struct fat_extent_map *m = &v->maps[v->map_last];
+	const struct fat_extent *e = &m->runs[m->nruns ? m->nruns - 1 : 0];
+	uint32_t upto = want > 0 && want - 1 < last - index ? want - 1 : last - index;
+
+	if (m->first != first || m->gen != v->chain_gen || !m->nruns || index < e->index ||
+	    index - e->index >= e->count || index > last || e->count - (index - e->index) <= upto)
+		return false;
+	*cl = e->cluster + (index - e->index);
+	*count = e->count - (index - e->index);
+	return true;
+}
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 /*

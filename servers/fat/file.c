@@ -105,6 +105,8 @@ static long check_end(struct fat_vol *v, uint32_t index, uint32_t last, uint32_t
 static long locate(struct fat_vol *v, struct fat_node *n, uint32_t index, uint32_t want,
 		   uint32_t last, uint32_t *cl, uint32_t *count)
 {
+	if (extent_hit(v, n->first, index, want, last, cl, count))
+		return E_OK;
 	long r = extent_find(v, n->first, index, want, last, cl, count);
 
 	if (r != E_NOSPACE)
