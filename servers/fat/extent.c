@@ -8,8 +8,13 @@
  * (so a file's first read maps only what it reads, and the strides double
  * up to EXTENT_AHEAD clusters), never past the file's last one, by the
  * table's run scan (table_contiguous: many entries per loop step, one cache
- * look-up per table sector); so the table costs a tight loop per entry once
- * per pass over a file, not a scan per request.
+ * look-up per table sector, none for a sector noted as one run of links);
+ * so the table costs a tight loop per entry once per pass over a file, not a
+ * scan per request, and a file laid out in one run a few instructions per
+ * table sector. A stride lengthens the last run by a scan from its last
+ * cluster and ends where a table sector does, so the next one starts on a
+ * whole (noted) sector. A read that goes on in the last run of the chain read
+ * last finds its clusters inline (extent_hit, fat_impl.h).
  *
  * What a map holds are facts about the table ("cluster c links to c + 1"),
  * keyed by the chain's first cluster, not by a handle, so every handle on a
