@@ -135,6 +135,21 @@ static uint32_t continue_run(struct fat_vol *v, struct fat_extent_map *m, uint32
 }
 
 /*
+ * The last run lengthened through the noted table sectors that follow its
+ * last cluster's (table_noted_links; no compare, a few instructions per
+ * sector), at most to index `last`: a file laid out in one run is mapped
+ * whole at its first stride, for next to nothing.
+ */
+static void through_noted(struct fat_vol *v, struct fat_extent_map *m, uint32_t last)
+{
+	struct fat_extent *e = &m->runs[m->nruns ? m->nruns - 1 : 0];
+	uint32_t at = mapped(m);
+
+	if (m->nruns && at <= last)
+		e->count += table_noted_links(v, e->cluster + e->count - 1, last - at + 1);
+}
+
+/*
  * Map m on through index `to` (its run scans capped there, or at most to a
  * table sector's end but never past index `last`): E_OK once index `need` is
  * mapped, whatever stops the mapping past it; before it, the error met
@@ -158,6 +173,7 @@ static long extend(struct fat_vol *v, struct fat_extent_map *m, uint32_t need, u
 		add_run(m, cl, k);
 		at += k;
 	}
+	through_noted(v, m, last);
 	return E_OK;
 }
 

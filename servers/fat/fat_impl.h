@@ -209,6 +209,11 @@ uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
  * bytes at p) as the mount's count reads it.
  */
 void table_watch_links(struct fat_vol *v);
+/*
+ * Clusters after cl that noted sectors link one to the next from cl on (cl's
+ * entry the first of its sector; otherwise 0), in whole sectors, at most max.
+ */
+uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max);
 void table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
 
 /* ---- extent.c: runs of files' chains, kept between requests ---- */

@@ -407,6 +407,16 @@ static bool sector_links(const struct fat_vol *v, uint32_t sec, const uint8_t *p
 			  : halves_matching(p, first + 1, 1, per) == per;
 }
 
+uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max)
+{
+	uint32_t per = v->ss / (v->type == FAT32 ? 4 : 2);
+
+	if (v->type == FAT12 || cl % per || !fat_cluster_ok(v, cl))
+		return 0;
+	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
+	return (uint32_t)cache_watched_run(&v->cache, lba, max / per) * per;
+}
+
 void table_watch_links(struct fat_vol *v)
 {
 	if (v->type != FAT12)

@@ -223,6 +223,10 @@ static void test_noted(void)
 	CHECK_EQ(cache_write_direct(&v.cache, 1 + 5, 1, disk + ss * 6), E_OK);
 	CHECK(!cache_watched(&v.cache, 1 + 5));
 	CHECK_EQ(cache_watched_run(&v.cache, 1 + 1, 100), 4); /* sectors 1 .. 4 (5 was cleared) */
+	CHECK_EQ(table_noted_links(&v, 128, 5000), 4 * 128);  /* clusters 129 .. 640 */
+	CHECK_EQ(table_noted_links(&v, 256, 300), 2 * 128);   /* whole sectors only */
+	CHECK_EQ(table_noted_links(&v, 130, 5000), 0);	      /* not a sector's first entry */
+	CHECK_EQ(table_noted_links(&v, 640, 5000), 0);	      /* sector 5: changed */
 	CHECK_EQ(cache_watched_run(&v.cache, 1 + 2, 2), 2);
 	CHECK_EQ(cache_watched_run(&v.cache, 1, 100), 0);
 	/* A new watch starts with nothing noted. */
