@@ -206,7 +206,8 @@ uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max);
  * Whole sectors of the active FAT that link each of their clusters to the next,
  * noted so table_contiguous passes over them while unchanged (the cache's watch
  * bits): table_watch_links at mount, then table_note_links for sector sec (its
- * bytes at p) as the mount's count reads it.
+ * bytes at p) as the mount's count reads it (true: noted, so none of its
+ * entries is free).
  */
 void table_watch_links(struct fat_vol *v);
 /*
@@ -214,7 +215,7 @@ void table_watch_links(struct fat_vol *v);
  * entry the first of its sector; otherwise 0), in whole sectors, at most max.
  */
 uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max);
-void table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
+bool table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
 
 /* ---- extent.c: runs of files' chains, kept between requests ---- */
 

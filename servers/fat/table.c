@@ -403,8 +403,9 @@ static bool sector_links(const struct fat_vol *v, uint32_t sec, const uint8_t *p
 
 	if (first < 2 || first + per - 1 > v->clusters)
 		return false; /* the reserved entries, or a link past the last cluster */
-	return width == 4 ? link_steps(p, first + 1, per) == per
-			  : halves_matching(p, first + 1, 1, per) == per;
+	if (width == 4)
+		return (rd32(p) & 0x0FFFFFFF) == first + 1 && link_steps(p, first + 1, per) == per;
+	return rd16(p) == first + 1 && halves_matching(p, first + 1, 1, per) == per;
 }
 
 uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max)
@@ -424,11 +425,12 @@ void table_watch_links(struct fat_vol *v)
 			    v->fat_sectors); /* (without memory, nothing is noted) */
 }
 
-void table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p)
+bool table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p)
 {
-	if (sector_links(v, sec, p))
-		cache_watch_set(&v->cache,
-				v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec);
+	if (!sector_links(v, sec, p))
+		return false;
+	cache_watch_set(&v->cache, v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec);
+	return true;
 }
 
 uint32_t table_contiguous(struct fat_vol *v, uint32_t cl, uint32_t max)
@@ -696,7 +698,11 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 		return r;
 	uint32_t n = v->clusters + 2 - *cl < per ? v->clusters + 2 - *cl : per, free = 0;
 	uint32_t i = *cl < 2 ? 2 - *cl : 0; /* entries 0 and 1 are no clusters */
-	if (!v->next_free) {		    /* the first free cluster, once */
+	if (table_note_links(v, sec, p)) {  /* one run of links: nothing free in it */
+		*cl += n;
+		return E_OK;
+	}
+	if (!v->next_free) { /* the first free cluster, once */
 		uint32_t k = width == 4 ? first_free32(p, i, n) : first_free16(p, i, n);
 		v->next_free = k < n ? *cl + k : 0;
 	}
@@ -706,8 +712,6 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 		for (; i < n; i++)
 			free += rd16(p + 2 * i) == 0;
 	v->free_count += free;
-	if (free == 0 && n == per)
-		table_note_links(v, sec, p);
 	*cl += n;
 	return E_OK;
 }
