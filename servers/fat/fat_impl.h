@@ -279,10 +279,14 @@ static inline void wr16(uint8_t *p, uint16_t x)
 	p[0] = (uint8_t)x;
 	p[1] = (uint8_t)(x >> 8);
 }
+/* Written out byte by byte (not a loop), so GCC merges the stores into one, as it merges rd32's
+ * loads. */
 static inline void wr32(uint8_t *p, uint32_t x)
 {
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(x >> (8 * i));
+	p[0] = (uint8_t)x;
+	p[1] = (uint8_t)(x >> 8);
+	p[2] = (uint8_t)(x >> 16);
+	p[3] = (uint8_t)(x >> 24);
 }
 static inline uint32_t entry_first(const uint8_t *e)
 {

@@ -47,18 +47,6 @@ static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p
 	return r;
 }
 
-/* The sector of copy holding byte off, and off's place in it (FAT16/32's in-place scans). */
-static long sector_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **sec, uint32_t *in,
-		       uint64_t *lba)
-{
-	uint8_t *p = NULL;
-	long r = byte_ptr(v, copy, off, &p, lba);
-
-	*in = (uint32_t)(off % v->ss);
-	*sec = r == E_OK ? p - *in : NULL;
-	return r;
-}
-
 /* Read `n` bytes (2 or 4) at off of copy; a FAT12 entry may straddle two sectors. */
 static long read_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned n, uint32_t *val)
 {
@@ -284,16 +272,6 @@ halves_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
 	return n;
 }
 
-/* Entries of FAT16/32 cluster cl's sector from cl on, at most max, none past the last cluster. */
-static uint32_t entries_left(const struct fat_vol *v, uint32_t cl, uint32_t in, uint32_t max)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, room = (v->ss - in) / width;
-	uint32_t last = v->clusters + 1 - cl; /* entries up to the last cluster's, from cl's */
-
-	room = room < max ? room : max;
-	return room < last ? room : last;
-}
-
 #define LINK_VECS    32		     /* vectors per loop step of links_matching */
 #define LINK_ENTRIES (4 * LINK_VECS) /* its entries per step: a 512-byte sector's */
 
@@ -425,7 +403,7 @@ static inline bool all_free(v4u x)
  * four, then one. A free entry's low 28 bits are zero, so x | next links it
  * and keeps its reserved top bits.
  */
-static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
+static uint32_t claim32_each(uint8_t *e, uint32_t val, uint32_t room)
 {
 	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
 	v4u next = {val, val + 1, val + 2, val + 3};
@@ -450,6 +428,62 @@ static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 	uint32_t k = (uint32_t)(q - (v4u *)e) * 4;
 	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
 		*q |= next;
+	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
+		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
+	return k;
+}
+
+/* Whether the n FAT32 entries at e (a multiple of 4) are all zero bytes: loads only. */
+static bool all_zero32(const uint8_t *e, uint32_t n)
+{
+	const v4u *q = (const v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+	v4u acc = {0, 0, 0, 0};
+
+	for (; q < stop; q += 4)
+		acc |= q[0] | q[1] | q[2] | q[3];
+	for (; q < end; q++)
+		acc |= *q;
+	v2q any = (v2q)acc;
+	return !(any[0] | any[1]);
+}
+
+/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
+static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
+{
+	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
+	v4u n0 = {val, val + 1, val + 2, val + 3};
+	v4u n1 = n0 + four, n2 = n1 + four, n3 = n2 + four;
+	v4u *q = (v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+
+	for (; q < stop; q += 4) {
+		q[0] = n0;
+		q[1] = n1;
+		q[2] = n2;
+		q[3] = n3;
+		n0 += sixteen;
+		n1 += sixteen;
+		n2 += sixteen;
+		n3 += sixteen;
+	}
+	for (; q < end; q++, n0 += four)
+		*q = n0;
+}
+
+/*
+ * claim32_each's answer and links. The usual free space is all zero bytes
+ * (reserved bits clear), so the entries in whole vectors are tested first
+ * with loads alone and, when all are zero, written with stores alone (about
+ * 1.4 instructions per entry against about 2 for the pass that tests and
+ * links each block), the last three at most one at a time; a vector with a
+ * bit set sends the whole sector through claim32_each from its start.
+ */
+static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
+{
+	uint32_t k = room / 4 * 4;
+
+	if (k == 0 || !all_zero32(e, k))
+		return claim32_each(e, val, room);
+	store_links32(e, val, k);
 	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
 		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
 	return k;
@@ -500,39 +534,43 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 }
 
 /*
- * The free clusters right after `last` (at most max) linked one to the next
- * in the cached first FAT, sector by sector, stopping at the first taken one;
- * the last of them ends the run, then last links to the first (join_run).
- * How many in *n (FAT16/32); none when last does not end its chain (its entry
- * read with the first sector, in place).
+ * The free clusters right after `last` (at most max, none past the volume's
+ * last cluster but one) linked one to the next in the cached first FAT,
+ * sector by sector (one cache look-up each; the sector and the place in it
+ * moved on, not worked out again), stopping at the first taken one; the last
+ * of them ends the run, then last links to the first (join_run). How many in
+ * *n (FAT16/32); none when last does not end its chain (its entry read with
+ * the first sector, in place).
  */
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
-	uint32_t width = v->type == FAT32 ? 4 : 2, k = 0, room;
+	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, cl = last + 1;
+	uint32_t in = cl % per, lim = fat_cluster_ok(v, cl) ? v->clusters + 1 - cl : 0;
+	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
 	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
 	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
 	uint64_t reads = v->cache.reads;
 	long r = E_OK;
 
 	*n = 0;
-	if (entry_offset(v, last + 1) % v->ss < width && !ends_chain(v, last, NULL))
+	lim = lim < max ? lim : max;
+	if (lim && in == 0 && !ends_chain(v, last, NULL))
 		return E_OK; /* last's entry is in the sector before: looked up on its own */
-	for (uint32_t cl = last + 1; *n < max && fat_cluster_ok(v, cl); cl += k) {
-		uint64_t lba;
-		uint32_t in;
+	for (; *n < lim; lba++, in = 0) {
+		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
 		uint8_t *p;
-		r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
+		r = cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
 		if (r < 0)
 			return r;
-		if (cl == last + 1 && in >= width) {
-			link = p + in - width;
+		if (*n == 0 && in > 0) {
+			link = p + (in - 1) * width;
 			reads = v->cache.reads;
 			if (!ends_chain(v, last, link))
 				return E_OK;
 		}
-		room = entries_left(v, cl, in, max - *n);
-		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
-		end = k ? p + in + (k - 1) * width : NULL;
+		p += in * width;
+		k = width == 4 ? claim32(p, cl + *n + 1, room) : claim16(p, cl + *n + 1, room);
+		end = k ? p + (k - 1) * width : NULL;
 		*n += k;
 		if (k)
 			cache_mark_dirty(&v->cache, lba);
