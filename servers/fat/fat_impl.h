@@ -53,6 +53,8 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 void cache_free(struct fat_cache *c);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
+/* cache_get for a change about to be made: the line marked dirty in the same look-up. */
+long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);

@@ -559,7 +559,10 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 	for (; *n < lim; lba++, in = 0) {
 		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
 		uint8_t *p;
-		r = cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
+		/* A sector after the first is changed unless the run stops at its start (rare: then
+		 * it is written back unchanged); one look-up marks it. */
+		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
+		       : cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
 		if (r < 0)
 			return r;
 		if (*n == 0 && in > 0) {
@@ -571,9 +574,9 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		p += in * width;
 		k = width == 4 ? claim32(p, cl + *n + 1, room) : claim16(p, cl + *n + 1, room);
 		end = k ? p + (k - 1) * width : NULL;
-		*n += k;
-		if (k)
+		if (k && *n == 0)
 			cache_mark_dirty(&v->cache, lba);
+		*n += k;
 		if (k < room)
 			break;
 	}
