@@ -113,17 +113,11 @@ static long dev_io_buffer(int slot, uint64_t off, uint64_t lba, uint32_t count, 
 	return r;
 }
 
-/*
- * Straight between the disk and client slot's buffer. The usual large
- * transfer (that buffer attached already, one request's worth) goes to
- * disk_io at once; dev_io_buffer does the same with its checks and loop.
- */
+/* Straight between the disk and client slot's buffer. */
 static long dev_io_client(int slot, uint64_t lba, uint32_t count, const uint8_t *p, bool write)
 {
 	uint64_t off = (uint64_t)(uintptr_t)p - CLIENT_VA - (uint64_t)slot * FS_BUFFER_MAX;
 
-	if (attached == slot && count <= max_sectors)
-		return disk_io(lba, count, off, write);
 	return dev_io_buffer(slot, off, lba, count, write);
 }
 
