@@ -18,6 +18,9 @@
  *     seqread PATH PIECE  the file read whole in PIECE-byte calls, the node refreshed
  *                        before each (as fs.c does); prints bytes, an FNV-1a hash and the
  *                        device requests (bytes=B hash=H reads=R)
+ *     seqwrite PATH PIECE COUNT   COUNT writes of PIECE bytes to a new PATH (or one cut to
+ *                        0), each after fat_node_refresh and the node kept current
+ *                        after it (as fs.c does); prints the device requests
  *     readat PATH OFF LEN [OFF LEN]...   reads in one mount, each printed as bytes=N
  *     stale PATH         two handles on one file: one reads it whole, the other cuts it
  *                        and writes it again (new clusters); the first must read the new
@@ -418,6 +421,34 @@ static long cmd_seqread(struct fat_vol *v, const char *path, size_t piece)
 	return r;
 }
 
+/* The bench's write on the host (callgrind): COUNT pieces appended, as fs.c's io does them. */
+static long cmd_seqwrite(struct fat_vol *v, const char *path, size_t piece, unsigned count)
+{
+	uint8_t *buf = malloc(piece ? piece : 1);
+	uint64_t r0, w0, r1, w1;
+	struct fat_node n;
+	size_t done = 0;
+	long r = buf && piece ? open_or_create(v, path, &n) : E_INVAL;
+
+	for (size_t i = 0; buf && i < piece; i++)
+		buf[i] = bulk_byte(i, 5);
+	if (r == E_OK)
+		r = fat_truncate(v, &n, 0);
+	fat_requests(v, &r0, &w0);
+	for (unsigned k = 0; r == E_OK && k < count; k++) {
+		r = fat_node_refresh(v, &n);
+		if (r == E_OK)
+			r = fat_write(v, &n, (uint64_t)k * piece, buf, piece, &done);
+		if (r == E_OK)
+			fat_node_current(v, &n);
+	}
+	fat_requests(v, &r1, &w1);
+	printf("reads=%llu writes=%llu\n", (unsigned long long)(r1 - r0),
+	       (unsigned long long)(w1 - w0));
+	free(buf);
+	return r;
+}
+
 /* Reads of PATH at (OFF, LEN) pairs in one mount, each printed as bytes=N; stops at an error. */
 static long cmd_readat(struct fat_vol *v, const char *path, int pairs, char **args)
 {
@@ -697,6 +728,9 @@ static long run(struct fat_vol *v, int argc, char **argv)
 	}
 	if (!strcmp(c, "seqread") && argc == 3)
 		return cmd_seqread(v, argv[1], strtoull(argv[2], NULL, 0));
+	if (!strcmp(c, "seqwrite") && argc == 4)
+		return cmd_seqwrite(v, argv[1], strtoull(argv[2], NULL, 0),
+				    (unsigned)atoi(argv[3]));
 	if (!strcmp(c, "readat") && argc >= 4 && argc % 2 == 0)
 		return cmd_readat(v, argv[1], (argc - 2) / 2, argv + 2);
 	if (!strcmp(c, "stale") && argc == 2)
