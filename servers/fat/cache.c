@@ -14,10 +14,9 @@
  * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). A range
  * of sectors can be watched (the active FAT: cache_watch): a bit per sector that a caller sets
  * once it has checked the sector's bytes and that every change to them clears (a line marked
- * dirty or blank, a device write over it, a mirror line refreshed), so the caller need not check
- * again while the bit stands. Every
- * sector number is checked against the volume's size here, the one place that talks to the device,
- * so nothing outside the volume is touched.
+ * dirty or blank, a write around the cache over it, a mirror line refreshed), so the caller need
+ * not check again while the bit stands. Every sector number is checked against the volume's size
+ * here, the one place that talks to the device, so nothing outside the volume is touched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -181,22 +180,35 @@ uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n)
 	return got < n ? got : n;
 }
 
-/* The bits of sectors [lba, lba + n) that are watched cleared: their bytes change. */
-static void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
+/* Sector lba's bit cleared, if it is watched: its bytes change. */
+static inline void unwatch_one(struct fat_cache *c, uint64_t lba)
 {
-	uint64_t end = c->watch_lo + c->watch_n;
+	uint64_t i = lba - c->watch_lo;
 
-	if (lba >= end || lba + n <= c->watch_lo)
-		return; /* the usual case: no table sector */
-	for (uint64_t i = (lba > c->watch_lo ? lba : c->watch_lo) - c->watch_lo;
-	     i < (lba + n < end ? lba + n : end) - c->watch_lo; i++)
+	if (i < c->watch_n)
 		c->watch[i / 64] &= ~(1ull << (i % 64));
 }
 
-static void set_dirty(struct fat_cache *c, struct fat_cache_line *l, bool dirty)
+static void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
+{
+	uint64_t end = c->watch_lo + c->watch_n;
+
+	for (uint64_t at = lba > c->watch_lo ? lba : c->watch_lo; at < lba + n && at < end; at++)
+		unwatch_one(c, at);
+}
+
+/* The bits of sectors [lba, lba + n) that are watched cleared (a write around the cache). */
+static inline void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
+{
+	if (lba - c->watch_lo < c->watch_n || (lba < c->watch_lo && lba + n > c->watch_lo))
+		unwatch_range(c, lba, n); /* not the usual case: a table sector */
+}
+
+static inline __attribute__((always_inline)) void set_dirty(struct fat_cache *c,
+							    struct fat_cache_line *l, bool dirty)
 {
 	if (dirty)
-		unwatch(c, l->lba, 1);
+		unwatch_one(c, l->lba);
 	if (l->dirty != dirty)
 		c->ndirty += dirty ? 1 : (uint32_t)-1;
 	l->dirty = dirty;
@@ -236,7 +248,6 @@ static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void 
 		return E_RANGE;
 	c->writes++;
 	c->changes++; /* what the disk holds changes too (a write around the cache) */
-	unwatch(c, lba, n);
 	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
 }
 
@@ -398,7 +409,7 @@ static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const 
 	for (uint32_t i = 0; may_hold(c, lba, lba + n) && i < n; i++) {
 		struct fat_cache_line *l = find(c, lba + i);
 		if (l) {
-			unwatch(c, lba + i, 1);
+			unwatch_one(c, lba + i);
 			memcpy(l->data, buf + (size_t)i * c->ss, c->ss);
 			set_dirty(c, l, false);
 		}
@@ -537,6 +548,8 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 {
 	if (lba >= c->limit || count > c->limit - lba)
 		return E_RANGE;
+	unwatch(c, lba,
+		count); /* (every other device write is of lines marked dirty, or mirrors) */
 	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
 	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
 		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)

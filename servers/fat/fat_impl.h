@@ -77,7 +77,7 @@ long cache_commit(struct fat_cache *c, uint64_t lba);
 /*
  * Watch sectors [lo, lo + n) (a table's): each has a bit, clear at first, that
  * cache_watch_set sets and that every change to the sector's bytes clears (a line
- * marked dirty or blank, a device write over it, a mirror copy refreshed), so a
+ * marked dirty or blank, a write around the cache over it, a mirror copy refreshed), so a
  * caller that checked the bytes once learns from the bit that they are still what it
  * checked. E_NOMEM leaves nothing watched (no bit is ever set).
  */
