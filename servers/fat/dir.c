@@ -393,11 +393,19 @@ long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len
 	return scan(v, dir, 0, find_visit, &f, NULL, &o);
 }
 
+long dir_find_missed(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		     struct dir_entry *out, struct dir_miss *m)
+{
+	m->ix = index_get(v, dir);
+	return m->ix ? index_find(v, m->ix, dir, name, len, out, &m->hash)
+		     : dir_find_scan(v, dir, name, len, out);
+}
+
 long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
 {
-	struct dir_index *ix = index_get(v, dir);
+	struct dir_miss m;
 
-	return ix ? index_find(v, ix, dir, name, len, out) : dir_find_scan(v, dir, name, len, out);
+	return dir_find_missed(v, dir, name, len, out, &m);
 }
 
 static int stop_visit(void *ctx, const struct dir_entry *e)

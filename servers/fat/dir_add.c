@@ -277,9 +277,9 @@ static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16
  * name_utf8_to_16 took converts back to the very same bytes).
  */
 static void index_learn(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
-			unsigned slots, const uint8_t raw[32], uint32_t at)
+			unsigned slots, const uint8_t raw[32], uint32_t at, const uint32_t *hash)
 {
-	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots);
+	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots, hash);
 }
 
 /* The short entry's name: the 8.3 form if free, else an alias; *slots long-name slots go first. */
@@ -300,12 +300,12 @@ static long choose_short(struct fat_vol *v, uint32_t dir, struct dir_index *ix, 
 	return r;
 }
 
-long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
-	     struct fat_loc *out)
+/* dir_add with the directory's index (NULL: none) and the name's hash in it (NULL: unknown). */
+static long add(struct fat_vol *v, uint32_t dir, struct dir_index *ix, const uint32_t *hash,
+		const char *name, size_t len, uint8_t raw[32], struct fat_loc *out)
 {
 	uint16_t u[FAT_NAME_MAX];
 	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
-	struct dir_index *ix = n < 0 ? NULL : index_get(v, dir);
 	unsigned slots = 0;
 	uint32_t at, first_free;
 	long r = n < 0 ? n : choose_short(v, dir, ix, name, len, n, raw, &slots);
@@ -318,10 +318,22 @@ long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint
 	if (r == E_OK)
 		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
 	if (r == E_OK && ix)
-		index_learn(v, dir, name, len, slots, raw, at);
+		index_learn(v, dir, name, len, slots, raw, at, hash);
 	else if (r < 0)
 		index_drop(v, dir); /* a run may be half written */
 	return r;
+}
+
+long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
+	     struct fat_loc *out)
+{
+	return add(v, dir, index_get(v, dir), NULL, name, len, raw, out);
+}
+
+long dir_add_missed(struct fat_vol *v, uint32_t dir, const struct dir_miss *m, const char *name,
+		    size_t len, uint8_t raw[32], struct fat_loc *out)
+{
+	return add(v, dir, m->ix, m->ix ? &m->hash : NULL, name, len, raw, out);
 }
 
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)

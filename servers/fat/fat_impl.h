@@ -249,6 +249,21 @@ long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, str
 /* Add an entry named `name` (a short entry raw[32] already filled but for its name). */
 long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
 	     struct fat_loc *out);
+/*
+ * What a look-up that missed knows for a create of the same name right after
+ * it (nothing in between changes the directories): the directory's name index
+ * (NULL: none; the scans serve) and the name's hash in it.
+ */
+struct dir_miss {
+	struct dir_index *ix;
+	uint32_t hash;
+};
+/* dir_find that fills *m for dir_add_missed when it gives E_NOENT. */
+long dir_find_missed(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		     struct dir_entry *out, struct dir_miss *m);
+/* dir_add of the name dir_find_missed just missed in dir. */
+long dir_add_missed(struct fat_vol *v, uint32_t dir, const struct dir_miss *m, const char *name,
+		    size_t len, uint8_t raw[32], struct fat_loc *out);
 /* Mark the entry's slots free. */
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
 /* A new directory at cluster dir (or one gone): what was remembered of one there is wrong now. */

@@ -76,22 +76,27 @@ static long walk(struct fat_vol *v, const struct fat_path *p, unsigned depth, st
 	return E_OK;
 }
 
+/* The directory p's last name would be in (p has at least one name); e: scratch. */
+static long parent_dir(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
+		       struct dir_entry *e)
+{
+	long r = walk(v, p, p->n - 1, parent, e);
+
+	if (r == E_OK && !(parent->attr & FAT_ATTR_DIR))
+		r = E_NOTDIR;
+	if (r == E_OK && !parent->is_root && fat_dir_id(v, parent) == 0)
+		r = E_CORRUPT;
+	return r;
+}
+
 /* The parent directory of p's last name, and whether that name exists (*e). */
 long fat_walk_parent(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
 		     struct dir_entry *e, bool *exists)
 {
-	struct dir_entry pe;
-	long r;
+	long r = p->n == 0 ? E_INVAL : parent_dir(v, p, parent, e); /* the root has no parent */
 
-	if (p->n == 0)
-		return E_INVAL; /* the root has no parent */
-	r = walk(v, p, p->n - 1, parent, &pe);
 	if (r < 0)
 		return r;
-	if (!(parent->attr & FAT_ATTR_DIR))
-		return E_NOTDIR;
-	if (!parent->is_root && fat_dir_id(v, parent) == 0)
-		return E_CORRUPT;
 	r = dir_find(v, fat_dir_id(v, parent), p->name[p->n - 1], p->len[p->n - 1], e);
 	*exists = r == E_OK;
 	return r == E_NOENT ? E_OK : r;
@@ -152,6 +157,22 @@ static long prepare_new(struct fat_vol *v, const char *path, struct fat_path *p,
 	return r;
 }
 
+/* A new file called p's last name in parent, which has none of that name (m: its miss). */
+static long create_in(struct fat_vol *v, const struct fat_path *p, const struct fat_node *parent,
+		      const struct dir_miss *m, struct dir_entry *e, struct fat_node *out)
+{
+	uint32_t dir = fat_dir_id(v, parent);
+	long r = name_valid(p->name[p->n - 1], p->len[p->n - 1]) ? table_mark_dirty(v) : E_INVAL;
+
+	if (r == E_OK) {
+		new_raw(v, e->raw, FAT_ATTR_ARCHIVE, 0);
+		r = dir_add_missed(v, dir, m, p->name[p->n - 1], p->len[p->n - 1], e->raw, &e->loc);
+	}
+	if (r == E_OK)
+		dir_node_from(v, dir, e, out);
+	return r;
+}
+
 long fat_create(struct fat_vol *v, const char *path, struct fat_node *out)
 {
 	struct fat_path p;
@@ -166,6 +187,47 @@ long fat_create(struct fat_vol *v, const char *path, struct fat_node *out)
 	}
 	if (r == E_OK)
 		dir_node_from(v, fat_dir_id(v, &parent), e, out);
+	free(e);
+	return r;
+}
+
+/* fat_open once the path is split: the parent walked and the last name looked up once. */
+static long open_split(struct fat_vol *v, const struct fat_path *p, unsigned how,
+		       struct dir_entry *e, struct fat_node *out)
+{
+	struct fat_node parent;
+	struct dir_miss m;
+	bool missed = false;
+	long r = E_OK;
+
+	if (p->n == 0) /* the root, which exists */
+		root_node(v, out);
+	else
+		r = parent_dir(v, p, &parent, e);
+	if (r == E_OK && p->n) {
+		r = dir_find_missed(v, fat_dir_id(v, &parent), p->name[p->n - 1], p->len[p->n - 1],
+				    e, &m);
+		missed = r == E_NOENT;
+	}
+	if (r == E_OK && p->n)
+		dir_node_from(v, fat_dir_id(v, &parent), e, out);
+	if (r == E_OK)
+		return how & FAT_OPEN_EXCL ? E_EXISTS : E_OK;
+	if (r != E_NOENT || !(how & FAT_OPEN_CREATE))
+		return r;
+	if (v->read_only)
+		return E_RIGHTS; /* as a create would say, wherever the path ends */
+	return missed ? create_in(v, p, &parent, &m, e, out) : r;
+}
+
+long fat_open(struct fat_vol *v, const char *path, unsigned how, struct fat_node *out)
+{
+	struct fat_path p;
+	struct dir_entry *e = malloc(sizeof(*e));
+	long r = e ? fat_path_split(path, &p) : E_NOMEM;
+
+	if (r == E_OK)
+		r = open_split(v, &p, how, e, out);
 	free(e);
 	return r;
 }
