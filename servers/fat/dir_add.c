@@ -195,6 +195,8 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 {
 	struct fat_dir_hint *h = hint_of(v, dir);
 
+	v->dir_gen++; /* no path may lead to dir as it was */
+
 	if (h)
 		h->used = false; /* its free slots and its chain */
 	index_drop(v, dir);
@@ -341,6 +343,7 @@ long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
 	struct dir_iter it;
 	struct fat_dir_hint *h = hint_of(v, dir);
 
+	v->dir_gen++; /* paths through this entry lead elsewhere now (struct fat_parent_memo) */
 	if (h && e->first_slot < h->from)
 		h->from = e->first_slot; /* these slots are free from now on */
 	index_remove(v, dir, e);

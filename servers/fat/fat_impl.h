@@ -101,6 +101,22 @@ struct fat_dir_hint {
 #define FAT_DIR_INDEXES 8
 struct dir_index;
 
+/*
+ * The directory the last walk to a parent reached (ops.c): the names of its
+ * path, each followed by '/', and its node. Good while `gen` is the
+ * volume's dir_gen, which every removal of an entry (unlink, rmdir, the old
+ * name of a rename) and dir_forget bump: a directory's place in the tree
+ * changes only with an entry removed. In the server's memory only.
+ */
+struct fat_parent_memo {
+	uint64_t gen;
+	unsigned depth;
+	size_t len;
+	bool used;
+	struct fat_node node;
+	char names[FAT_PATH_MAX];
+};
+
 /* Clusters index .. index + count - 1 of a chain are cluster .. cluster + count - 1. */
 struct fat_extent {
 	uint32_t index, cluster, count;
@@ -140,6 +156,8 @@ struct fat_vol {
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */
+	uint64_t dir_gen;			    /* bumped by every entry removed */
+	struct fat_parent_memo parent_memo;	    /* ops.c's last parent walked to */
 	/*
 	 * Bumped by every table write that can take a cluster out of a chain (an
 	 * entry freed or cut with an end mark, table_set): extent maps and nodes'

@@ -76,16 +76,60 @@ static long walk(struct fat_vol *v, const struct fat_path *p, unsigned depth, st
 	return E_OK;
 }
 
+/* Whether the memo's directory is where p's names but the last lead (struct fat_parent_memo). */
+static bool memo_matches(const struct fat_vol *v, const struct fat_path *p)
+{
+	const struct fat_parent_memo *m = &v->parent_memo;
+	size_t at = 0;
+
+	if (!m->used || m->gen != v->dir_gen || m->depth != p->n - 1)
+		return false;
+	for (unsigned i = 0; i + 1 < p->n; i++) {
+		size_t n = p->len[i];
+		if (at + n >= m->len || m->names[at + n] != '/' ||
+		    memcmp(m->names + at, p->name[i], n))
+			return false;
+		at += n + 1;
+	}
+	return at == m->len;
+}
+
+static void memo_store(struct fat_vol *v, const struct fat_path *p, const struct fat_node *parent)
+{
+	struct fat_parent_memo *m = &v->parent_memo;
+	size_t at = 0;
+
+	m->used = false;
+	for (unsigned i = 0; i + 1 < p->n; i++) {
+		if (at + p->len[i] + 1 > sizeof(m->names))
+			return; /* cannot be: the path itself fitted in FAT_PATH_MAX */
+		memcpy(m->names + at, p->name[i], p->len[i]);
+		m->names[at + p->len[i]] = '/';
+		at += p->len[i] + 1;
+	}
+	m->len = at;
+	m->depth = p->n - 1;
+	m->gen = v->dir_gen;
+	m->node = *parent;
+	m->used = true;
+}
+
 /* The directory p's last name would be in (p has at least one name); e: scratch. */
 static long parent_dir(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
 		       struct dir_entry *e)
 {
+	if (memo_matches(v, p)) {
+		*parent = v->parent_memo.node;
+		return E_OK;
+	}
 	long r = walk(v, p, p->n - 1, parent, e);
 
 	if (r == E_OK && !(parent->attr & FAT_ATTR_DIR))
 		r = E_NOTDIR;
 	if (r == E_OK && !parent->is_root && fat_dir_id(v, parent) == 0)
 		r = E_CORRUPT;
+	if (r == E_OK)
+		memo_store(v, p, parent);
 	return r;
 }
 

@@ -211,6 +211,54 @@ static void test_open_flags(struct fs_client *c)
 	CHECK_EQ(fs_unlink(c, "/TWO WORDSMITH.TXT"), E_OK);
 }
 
+/*
+ * The walk to a parent directory is remembered (struct fat_parent_memo)
+ * until an entry goes: a renamed directory is not reached by its old path,
+ * nor a removed one by its path once a new one of that name is made.
+ */
+static void test_parent_memo(struct fs_client *c)
+{
+	uint64_t size;
+	int fd;
+
+	CHECK_EQ(fs_mkdir(c, "/memo"), E_OK);
+	make_file(c, "/memo/a.txt", 1);
+	CHECK_EQ(fs_rename(c, "/memo", "/memo moved"), E_OK);
+	CHECK_EQ(fs_open(c, "/memo/b.txt", FS_O_CREATE, &fd, NULL), E_NOENT);
+	CHECK_EQ(size_of(c, "/memo moved/a.txt", &size), E_OK);
+	CHECK_EQ(size, 1);
+	make_file(c, "/memo moved/b.txt", 2);
+	CHECK_EQ(fs_unlink(c, "/memo moved/a.txt"), E_OK);
+	CHECK_EQ(fs_unlink(c, "/memo moved/b.txt"), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/memo moved"), E_OK);
+	CHECK_EQ(fs_open(c, "/memo moved/c.txt", FS_O_CREATE, &fd, NULL), E_NOENT);
+	make_file(c, "/x.txt", 4); /* the clusters freed above may be taken again */
+	CHECK_EQ(fs_mkdir(c, "/memo moved"), E_OK);
+	make_file(c, "/memo moved/c.txt", 3);
+	CHECK_EQ(size_of(c, "/MEMO MOVED/c.txt", &size), E_OK);
+	CHECK_EQ(size, 3);
+	CHECK_EQ(size_of(c, "/memo moved/b.txt", &size), E_NOENT);
+	CHECK_EQ(fs_unlink(c, "/memo moved/c.txt"), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/memo moved"), E_OK);
+	CHECK_EQ(fs_unlink(c, "/x.txt"), E_OK);
+	/* Each parent by its own names: siblings, a prefix, one level deeper, "..". */
+	static const char *const dirs[] = {"/m1", "/m2", "/m", "/m1/m2"};
+	static const char *const files[] = {"/m1/a", "/m2/a", "/m/a", "/m1/m2/a", "/m1/m2/../b"};
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(fs_mkdir(c, dirs[i]), E_OK);
+	for (unsigned i = 0; i < 5; i++)
+		make_file(c, files[i], i + 1);
+	CHECK_EQ(size_of(c, "/m1/b", &size), E_OK);
+	CHECK_EQ(size, 5);
+	for (unsigned i = 0; i < 5; i++) {
+		CHECK_EQ(size_of(c, files[i], &size), E_OK);
+		CHECK_EQ(size, i + 1);
+		CHECK_EQ(fs_unlink(c, files[i]), E_OK);
+	}
+	for (unsigned i = 4; i-- > 0;)
+		CHECK_EQ(fs_rmdir(c, dirs[i]), E_OK);
+}
+
 static void test_dirs(struct fs_client *c)
 {
 	struct fs_stat st;
@@ -491,6 +539,7 @@ int main(void)
 	client_init(&c, ep);
 	test_data(&c);
 	test_open_flags(&c);
+	test_parent_memo(&c);
 	test_dirs(&c);
 	test_two_handles(&c);
 	test_interleaved_writes(&c);
