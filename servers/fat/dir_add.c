@@ -205,24 +205,23 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 /*
  * The first index of `need` free slots in a row from the hint on, growing the
  * directory if needed; *first_free: the first free slot met (at most *out).
+ * The cursor c (on dir) is left on the run's last slot, for write_run.
  */
-static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
-		      uint32_t *first_free)
+static long find_free(struct fat_vol *v, uint32_t dir, struct slot_cursor *c, unsigned need,
+		      uint32_t *out, uint32_t *first_free)
 {
-	struct slot_cursor c;
 	struct fat_dir_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
 	*first_free = UINT32_MAX;
-	cursor_init(v, &c, dir);
 	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
 		uint8_t *e;
-		long r = cursor_slot(v, &c, i, &e);
-		if (r == E_NOENT && c.it.first != 0) {
-			r = grow(v, &c.it);
-			c.sec = NULL; /* grow used the cache */
+		long r = cursor_slot(v, c, i, &e);
+		if (r == E_NOENT && c->it.first != 0) {
+			r = grow(v, &c->it);
+			c->sec = NULL; /* grow used the cache */
 			if (r == E_OK)
-				r = cursor_slot(v, &c, i, &e);
+				r = cursor_slot(v, c, i, &e);
 		}
 		if (r < 0)
 			return r == E_NOENT ? E_NOSPACE : r;
@@ -254,22 +253,21 @@ static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, b
 	dir_lfn_put(e, k0 + LFN_UNITS > n ? end : u + k0);
 }
 
-/* Write the long-name slots (if any) and the short entry from slot `at` on. */
-static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
-		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
+/* Write the long-name slots (if any) and the short entry from slot `at` on (cursor c: find_free's).
+ */
+static long write_run(struct fat_vol *v, struct slot_cursor *c, uint32_t at, const uint16_t *u,
+		      size_t n, unsigned slots, const uint8_t raw[32], struct fat_loc *out)
 {
-	struct slot_cursor c;
 	uint8_t e[32], sum = name_checksum(raw);
 	long r = E_OK;
 
-	cursor_init(v, &c, dir);
 	for (unsigned k = 0; k < slots && r == E_OK; k++) {
 		lfn_fill(e, u, n, slots - k, k == 0, sum);
-		r = cursor_write(v, &c, at + k, e);
+		r = cursor_write(v, c, at + k, e);
 	}
 	if (r == E_OK)
-		r = cursor_write(v, &c, at + slots, raw);
-	*out = c.loc;
+		r = cursor_write(v, c, at + slots, raw);
+	*out = c->loc;
 	return r;
 }
 
@@ -308,14 +306,16 @@ static long add(struct fat_vol *v, uint32_t dir, struct dir_index *ix, const uin
 {
 	uint16_t u[FAT_NAME_MAX];
 	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
+	struct slot_cursor c;
 	unsigned slots = 0;
 	uint32_t at, first_free;
 	long r = n < 0 ? n : choose_short(v, dir, ix, name, len, n, raw, &slots);
 
+	cursor_init(v, &c, dir);
 	if (r == E_OK)
-		r = find_free(v, dir, slots + 1, &at, &first_free);
+		r = find_free(v, dir, &c, slots + 1, &at, &first_free);
 	if (r == E_OK)
-		r = write_run(v, dir, at, u, (size_t)n, slots, raw, out);
+		r = write_run(v, &c, at, u, (size_t)n, slots, raw, out);
 	/* Only once the run is written: a hint past a free slot 0 (the end mark) would hide it. */
 	if (r == E_OK)
 		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
