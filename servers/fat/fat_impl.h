@@ -95,6 +95,7 @@ struct fat_dir_pos {
 struct fat_dir_hint {
 	uint32_t dir, from;
 	struct fat_dir_pos far, near;
+	uint64_t used_at; /* use stamp: the least recently used record is replaced */
 	bool used;
 };
 #define FAT_DIR_HINTS	8
@@ -152,7 +153,7 @@ struct fat_vol {
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
 	struct fat_dir_hint dir_hints[FAT_DIR_HINTS];
-	unsigned dir_hint_next;			    /* the one replaced next */
+	uint64_t dir_hint_clock;		    /* use stamps of dir_hints */
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */

@@ -3,8 +3,8 @@
  * fat_tool: the FAT engine on an image file, for the host tests
  * (test_fat_images.py drives it next to mkfs.fat, mtools and fsck.fat).
  * This file: the image as a block device, the commands that build and
- * check images, and main; the workload commands (churn, bulk, seqread,
- * readat, stale, interleave, coherent, camp) are in fat_tool_work.c.
+ * check images, and main; the workload commands (churn, spread, bulk,
+ * seqread, readat, stale, interleave, coherent, camp) are in fat_tool_work.c.
  *
  *   fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...
  *     (--forget: end as a kill would, writing nothing back; --crash-after N: the
@@ -17,6 +17,8 @@
  *     open PATH HOW      fat_open (HOW: - look up, c create, ce create exclusive): dir|file
  *                        size=N
  *     many DIR N         create N files DIR/"file number I with a long name.txt"
+ *     spread DIR D N     N files made in turn in D new directories DIR/dK (each holding its
+ *                        path), then each looked up and its size checked
  *     bulk PATH OFF LEN SEED   LEN bytes of a pattern in one write; prints the device
  *                        requests it took (reads=R writes=W)
  *     coherent PATH      small and large reads and writes that overlap, checked (1 MiB file)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fat_tool's workload commands (the image building and checking ones are in
- * fat_tool.c): a listing in batches while names come and go (churn), bulk
+ * fat_tool.c): a listing in batches while names come and go (churn), files
+ * over more directories than the volume keeps records of (spread), bulk
  * patterns written in one request and read back (bulk, seqread, readat,
  * coherent), two handles on one file (stale, interleave) and the steps of
  * ftest's kill campaign (camp). Each checks what it reads and returns
@@ -377,6 +378,46 @@ static long camp_step(struct fat_vol *v, unsigned k)
 	return r;
 }
 
+/* ---- spread: files over more directories than the volume keeps records of ---- */
+
+static void spread_name(char *path, size_t size, const char *dir, int i, int dirs)
+{
+	snprintf(path, size, "%s/d%d/spread file %d with a long name.txt", dir, i % dirs, i);
+}
+
+/*
+ * N files (each holding its path) made in turn in D subdirectories of DIR,
+ * so that with D over 8 (FAT_DIR_HINTS, FAT_DIR_INDEXES) every create finds
+ * its directory's records replaced; then each is looked up and its size
+ * checked (E_PROTO if wrong).
+ */
+static long cmd_spread(struct fat_vol *v, const char *dir, int dirs, int n)
+{
+	char path[300];
+	long r = dirs > 0 ? fat_mkdir(v, dir) : E_INVAL;
+
+	for (int k = 0; r == E_OK && k < dirs; k++) {
+		snprintf(path, sizeof(path), "%s/d%d", dir, k);
+		r = fat_mkdir(v, path);
+	}
+	for (int i = 0; r == E_OK && i < n; i++) {
+		struct fat_node f;
+		size_t done;
+		spread_name(path, sizeof(path), dir, i, dirs);
+		r = fat_open(v, path, FAT_OPEN_CREATE | FAT_OPEN_EXCL, &f);
+		if (r == E_OK)
+			r = fat_write(v, &f, 0, path, strlen(path), &done);
+	}
+	for (int i = 0; r == E_OK && i < n; i++) {
+		struct fat_node f;
+		spread_name(path, sizeof(path), dir, i, dirs);
+		r = fat_open(v, path, 0, &f);
+		if (r == E_OK && f.size != strlen(path))
+			r = E_PROTO;
+	}
+	return r;
+}
+
 static long cmd_camp(struct fat_vol *v, unsigned from, unsigned to)
 {
 	long r = fat_mkdir(v, "/camp");
@@ -390,6 +431,8 @@ long tool_work(struct fat_vol *v, int argc, char **argv)
 {
 	const char *c = argv[0];
 
+	if (!strcmp(c, "spread") && argc == 4)
+		return cmd_spread(v, argv[1], atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(c, "churn") && argc == 3)
 		return cmd_churn(v, argv[1], atoi(argv[2]));
 	if (!strcmp(c, "bulk") && argc == 5)

@@ -279,6 +279,16 @@ def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
     for i in range(n):
         p = f"/grow/file number {i} with a long name.txt"
         files[p] = p.encode()
+    # Files made in turn in 12 directories: more than the 8 the volume keeps
+    # free-slot hints, chain places and name indexes for, so each create
+    # finds its directory's records replaced (least recently used first).
+    nd, nf = 12, 96 if floppy else 240
+    tool(img, "spread", "/spread", str(nd), str(nf), ss=ss)
+    dirs.add("/spread")
+    dirs.update(f"/spread/d{k}" for k in range(nd))
+    for i in range(nf):
+        p = f"/spread/d{i % nd}/spread file {i} with a long name.txt"
+        files[p] = p.encode()
     # A listing in batches of 1-5 while names are created and removed in the
     # same directory between batches (fat_tool churn): no name twice, every
     # name that stayed listed once; the directory goes again at the end.
