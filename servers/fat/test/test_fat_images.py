@@ -191,13 +191,17 @@ def open_checks(img, ss, files):
     p = tool(img, "open", "/HELLO.txt", "c", ss=ss)
     want = f"file size={len(files['/hello.txt'])}"
     check(p.stdout.decode().strip() == want, f"open /HELLO.txt c: {p.stdout!r}, want {want}")
+    for path in ("/nope/../HELLO.TXT", "//./hello.txt/", "/hello.txt/x/.."):  # lexical ".."
+        p = tool(img, "open", path, "c", ss=ss)
+        check(p.stdout.decode().strip() == want, f"open {path} c: {p.stdout!r}, want {want}")
     p = tool(img, "open", "/新しいフォルダ/Made by open.txt", "ce", ss=ss)
     check(p.stdout.decode().strip() == "file size=0", f"open ce made: {p.stdout!r}")
     files["/新しいフォルダ/Made by open.txt"] = b""
     for args, err in [(("/hello.txt", "ce"), "E_EXISTS"), (("/", "ce"), "E_EXISTS"),
                       (("/新しいフォルダ/MADE BY OPEN.TXT", "ce"), "E_EXISTS"),
                       (("/nope/x", "c"), "E_NOENT"), (("/nope", "-"), "E_NOENT"),
-                      (("/hello.txt/x", "c"), "E_NOTDIR"), (("/bad|name", "c"), "E_INVAL")]:
+                      (("/hello.txt/x", "c"), "E_NOTDIR"), (("/bad|name", "c"), "E_INVAL"),
+                      (("/" + "a" * 1100, "c"), "E_INVAL"), (("/a" * 129, "c"), "E_INVAL")]:
         p = tool(img, "open", *args, ss=ss, ok=False)
         check(p.returncode == 2 and err in p.stderr.decode(),
               f"open {args} gave rc {p.returncode} {p.stderr.decode().strip()}, want {err}")
