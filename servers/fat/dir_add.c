@@ -196,7 +196,6 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 	struct fat_dir_hint *h = hint_of(v, dir);
 
 	v->dir_gen++; /* no path may lead to dir as it was */
-
 	if (h)
 		h->used = false; /* its free slots and its chain */
 	index_drop(v, dir);
@@ -253,8 +252,7 @@ static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, b
 	dir_lfn_put(e, k0 + LFN_UNITS > n ? end : u + k0);
 }
 
-/* Write the long-name slots (if any) and the short entry from slot `at` on (cursor c: find_free's).
- */
+/* The long-name slots (if any) and the short entry from slot `at` on, through find_free's c. */
 static long write_run(struct fat_vol *v, struct slot_cursor *c, uint32_t at, const uint16_t *u,
 		      size_t n, unsigned slots, const uint8_t raw[32], struct fat_loc *out)
 {

@@ -6,6 +6,12 @@
  * their first cluster, 0 for the root (as ".." entries name it). Each
  * operation checks everything it can before it changes the volume.
  *
+ * fat_open (fs.c's open) splits and walks a path once and looks its last
+ * name up once; a miss there creates the file with what the look-up found
+ * (struct dir_miss). The last walk to a parent directory is remembered
+ * (struct fat_parent_memo) until an entry is removed, so opens and creates
+ * in one directory do not walk its path again.
+ *
  * Order of writes: mkdir writes the new directory's cluster ("." and "..")
  * to the disk before its entry exists; unlink and rmdir write the freed entry
  * back before freeing the chain; rename adds the new entry before it removes
