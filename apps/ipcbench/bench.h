@@ -12,9 +12,11 @@
 #include "sys/protocols.h"
 #include "sys/sys.h"
 
-#define BENCH_ITERATIONS 2000
-#define BENCH_WARMUP	 100
-#define BENCH_SHM_BYTES	 4096
+#define BENCH_ITERATIONS   2000
+#define BENCH_WARMUP	   100
+/* call_reply_xas_timeout's timeout: seconds, as protocol clients pass (fs, block). */
+#define BENCH_CALL_TIMEOUT (5000ull * 1000 * 1000)
+#define BENCH_SHM_BYTES	   4096
 
 /*
  * Methods of the benchmark's own little protocol (0x7F00-0x7FFF,

@@ -92,6 +92,14 @@ static void call_echo(void *ctx)
 	ipc_call(c->ep, &m, TIMEOUT_NEVER);
 }
 
+/* call_echo with a timeout, as protocol clients call. */
+static void call_echo_timeout(void *ctx)
+{
+	struct call_ctx *c = ctx;
+	struct ipc_msg m = {.tag = IPC_TAG(BENCH_ECHO, c->words, 0, 0), .w = {1, 2, 3, 4, 5, 6}};
+	ipc_call(c->ep, &m, BENCH_CALL_TIMEOUT);
+}
+
 static void call_buffer_4k(void *ctx)
 {
 	struct call_ctx *c = ctx;
@@ -252,6 +260,7 @@ static void run_cross(handle_t ep)
 	struct call_ctx c0 = {ep, 0}, c6 = {ep, 6};
 	report("call_reply_xas_0w", call_echo, &c0, 1);
 	report("call_reply_xas_6w", call_echo, &c6, 1);
+	report("call_reply_xas_timeout", call_echo_timeout, &c0, 1);
 	report("copy_4k_ipcbuf", call_buffer_4k, &c0, 1);
 	run_shm(ep);
 	run_yield(ep);

@@ -8,12 +8,19 @@
  * ipc/endpoint.c), whose semantics it copies exactly.
  *
  * The case it handles: a message of at most six words with no capability
- * and no buffer bytes, no timeout, a valid handle with the right rights, a
- * partner already waiting (a receiver for call; the caller, and nothing
- * queued on the endpoint, for reply_recv) whose priority is at least that
- * of every ready thread. Then the words go from the current frame to the
- * partner's, the current thread blocks, and the partner is resumed straight
- * from its saved user frame (syscall.asm jumps to trap_return on it).
+ * and no buffer bytes, a valid handle with the right rights, a partner
+ * already waiting (a receiver for call; the caller, and nothing queued on
+ * the endpoint, for reply_recv) whose priority is at least that of every
+ * ready thread. Then the words go from the current frame to the partner's,
+ * the current thread blocks, and the partner is resumed straight from its
+ * saved user frame (syscall.asm jumps to trap_return on it). Timeouts are
+ * taken here as in ipc_call and ipc_reply_to: the partner's timer goes, a
+ * call's timeout arms the caller's (it covers the reply), a reply_recv's
+ * arms the receive's (not 0: that receive would not block). The asm
+ * fastpath arms a call's timer (the clock read and the insert from the
+ * list's tail) and takes the caller's off at the reply; it sends here a
+ * reply_recv whose receive has a timeout and a call to a receiver that
+ * has a timer.
  *
  * Resuming from the user frame is sound because a thread blocked in
  * B_RECV or B_REPLY has nothing left to do in the kernel but return its
@@ -31,6 +38,7 @@
 
 #include "arch/cpu.h"
 #include "arch/percpu.h"
+#include "kernel/clock.h"
 #include "kernel/cmdline.h"
 #include "kernel/device.h"
 #include "kernel/handle.h"
@@ -59,7 +67,11 @@ ASM_OFFSET(struct thread, next, 72);
 ASM_OFFSET(struct thread, prev, 80);
 ASM_OFFSET(struct thread, wq, 88);
 ASM_OFFSET(struct thread, wake_result, 104);
+ASM_OFFSET(struct thread, deadline, 120);
+ASM_OFFSET(struct thread, tnext, 128);
+ASM_OFFSET(struct thread, tprev, 136);
 ASM_OFFSET(struct thread, on_timer, 144);
+ASM_OFFSET(struct timer_list, tail, 8);
 ASM_OFFSET(struct thread, caller, 160);
 ASM_OFFSET(struct thread, callee, 168);
 ASM_OFFSET(struct thread, fs_base, 224);
@@ -221,23 +233,32 @@ static FAST struct trap_frame *switch_fast(struct thread *cur, struct thread *ne
 	return next->tf;
 }
 
-/* ipc_call() when a receiver waits, for a word-only message without a timeout. */
+/* A finite timeout that blocks: neither TIMEOUT_NEVER nor 0. */
+static FAST bool is_finite(uint64_t timeout)
+{
+	return timeout + 1 > 1;
+}
+
+/* ipc_call() when a receiver waits, for a word-only message. */
 struct trap_frame *fastpath_call(struct trap_frame *tf)
 {
 	struct thread *cur = percpu_current();
 	uint64_t tag = tf->rsi;
 
-	if (!fastpath_on || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST ||
-	    tf->r15 + 1 > 1) /* a timeout other than TIMEOUT_NEVER or 0 */
+	if (!fastpath_on || !tag_is_fast(tag) || IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST)
 		return NULL;
 	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_ENDPOINT, R_SEND);
 	if (!s)
 		return NULL;
 	struct endpoint *ep = (struct endpoint *)s->obj;
 	struct thread *dest = ep->receivers.head;
-	if (!dest || dest->on_timer || !may_run_now(dest))
+	if (!dest || !may_run_now(dest))
 		return NULL;
 	pop_head(&ep->receivers, dest); /* the point of no return */
+	if (dest->on_timer)
+		thread_forget_timer(dest);
+	if (is_finite(tf->r15))
+		thread_arm_timeout(cur, tf->r15); /* the timeout covers the reply too */
 	move_words(tf, dest->tf, tag, s->badge);
 	dest->wake_result = E_OK;
 	dest->reason = B_NONE;
@@ -256,7 +277,7 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	struct thread *caller = cur->caller;
 	uint64_t tag = tf->rsi;
 
-	if (!fastpath_on || !caller || !tag_is_fast(tag) || tf->r15 != TIMEOUT_NEVER)
+	if (!fastpath_on || !caller || !tag_is_fast(tag) || tf->r15 == 0)
 		return NULL;
 	const struct handle_slot *s = lookup(cur->proc, tf->rdi, KOBJ_ENDPOINT, R_RECV);
 	if (!s)
@@ -264,9 +285,11 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	struct endpoint *ep = (struct endpoint *)s->obj;
 	if (ep->senders.head || ep->kq_head || (ep->bound && ep->bound->bits))
 		return NULL; /* something to receive at once: the general path */
-	if (caller->on_timer || !may_run_now(caller))
+	if (!may_run_now(caller))
 		return NULL;
 	/* The point of no return: ipc_reply_to(caller), then block in B_RECV. */
+	if (caller->on_timer)
+		thread_forget_timer(caller); /* its call timeout ends with the reply */
 	move_words(tf, caller->tf, tag, 0);
 	caller->callee = NULL;
 	caller->reason = B_NONE;
@@ -276,6 +299,8 @@ struct trap_frame *fastpath_reply_recv(struct trap_frame *tf)
 	cur->reason = B_RECV;
 	cur->wake_result = E_OK;
 	wait_queue_push(&ep->receivers, cur);
+	if (is_finite(tf->r15))
+		thread_arm_timeout(cur, tf->r15);
 	return switch_fast(cur, caller, tf);
 }
 

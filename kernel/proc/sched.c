@@ -22,7 +22,8 @@ void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 /* Read by the fastpaths (kernel/fastpath.h): the run queues, and which are non-empty. */
 struct wait_queue runq[SCHED_PRIORITIES];
 uint32_t runq_bitmap;
-static struct thread *timer_head;
+/* Read and changed by fastpath.asm too (a reply takes its caller off it). */
+struct timer_list sched_timers;
 static struct thread idle_thread;
 static struct thread *reap_pending; /* a dead thread whose stack we just left */
 static uint64_t idle_tsc;	    /* TSC spent halted in the idle loop (SYS_KINFO) */
@@ -98,26 +99,37 @@ static void timer_remove(struct thread *t)
 	if (t->tprev)
 		t->tprev->tnext = t->tnext;
 	else
-		timer_head = t->tnext;
+		sched_timers.head = t->tnext;
 	if (t->tnext)
 		t->tnext->tprev = t->tprev;
+	else
+		sched_timers.tail = t->tprev;
 	t->on_timer = false;
 }
 
+/*
+ * Sorted by deadline, after those with the same one. The walk starts at the
+ * tail: a new deadline is usually the latest (a call's timeout of seconds
+ * beside heartbeat sleeps of one), so the usual insert looks at one entry.
+ */
 static void timer_insert(struct thread *t, uint64_t deadline)
 {
-	struct thread **link = &timer_head, *prev = NULL;
+	struct thread *prev = sched_timers.tail;
 
-	while (*link && (*link)->deadline <= deadline) {
-		prev = *link;
-		link = &(*link)->tnext;
-	}
+	while (prev && prev->deadline > deadline)
+		prev = prev->tprev;
+	struct thread *next = prev ? prev->tnext : sched_timers.head;
 	t->deadline = deadline;
-	t->tnext = *link;
 	t->tprev = prev;
-	if (*link)
-		(*link)->tprev = t;
-	*link = t;
+	t->tnext = next;
+	if (prev)
+		prev->tnext = t;
+	else
+		sched_timers.head = t;
+	if (next)
+		next->tprev = t;
+	else
+		sched_timers.tail = t;
 	t->on_timer = true;
 }
 
@@ -261,8 +273,8 @@ static void expire_timers(void)
 {
 	uint64_t now = clock_ns();
 
-	while (timer_head && timer_head->deadline <= now) {
-		struct thread *t = timer_head;
+	while (sched_timers.head && sched_timers.head->deadline <= now) {
+		struct thread *t = sched_timers.head;
 		timer_remove(t);
 		if (t->reason == B_REPLY)
 			ipc_cancel_call(t); /* the server's reply will find no caller */

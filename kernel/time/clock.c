@@ -8,19 +8,22 @@
 
 #include "arch/cpu.h"
 
-static uint64_t tsc_base, tsc_hz, ns_per_tsc_fp; /* 32.32 fixed point */
+/* TSC at kernel entry, and nanoseconds per TSC cycle in 32.32 fixed point (0 until
+ * calibrated); fastpath.asm reads both to arm a call's timeout. */
+uint64_t clock_tsc_base, clock_ns_per_tsc_fp;
+static uint64_t tsc_hz;
 static volatile uint64_t ticks;
 static void (*tick_hook)(void);
 
 void clock_mark_boot(void)
 {
-	tsc_base = rdtsc();
+	clock_tsc_base = rdtsc();
 }
 
 void clock_start(uint64_t hz)
 {
 	tsc_hz = hz;
-	ns_per_tsc_fp = (1000000000ull << 32) / hz;
+	clock_ns_per_tsc_fp = (1000000000ull << 32) / hz;
 }
 
 uint64_t clock_tsc_hz(void)
@@ -30,10 +33,8 @@ uint64_t clock_tsc_hz(void)
 
 uint64_t clock_ns(void)
 {
-	if (!ns_per_tsc_fp)
-		return 0;
-	unsigned __int128 d = rdtsc() - tsc_base;
-	return (uint64_t)((d * ns_per_tsc_fp) >> 32);
+	unsigned __int128 d = rdtsc() - clock_tsc_base;
+	return (uint64_t)((d * clock_ns_per_tsc_fp) >> 32); /* 0 until calibrated */
 }
 
 uint64_t clock_ticks(void)

@@ -273,6 +273,21 @@ long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data
 	return E_OK;
 }
 
+long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (!l) {
+		long r = fill(c, lba, ahead, &l);
+		if (r < 0)
+			return r;
+	}
+	order_put(c, l, true);
+	set_dirty(c, l, true);
+	*data = l->data;
+	return E_OK;
+}
+
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
 {
 	struct fat_cache_line *l = find(c, lba);

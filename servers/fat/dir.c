@@ -506,9 +506,10 @@ long dir_update(struct fat_vol *v, const struct fat_node *n)
 
 	if (n->is_root)
 		return E_OK;
-	r = dir_entry_of(v, n, &e);
+	r = cache_get_dirty(&v->cache, n->loc.lba, 0, &e); /* one look-up: the change is certain */
 	if (r < 0)
 		return r;
+	e += n->loc.off;
 	entry_set_first(e, n->first);
 	if (!(n->attr & FAT_ATTR_DIR))
 		wr32(e + 28, n->size);
@@ -516,6 +517,5 @@ long dir_update(struct fat_vol *v, const struct fat_node *n)
 	wr16(e + 24, n->modified.date);
 	wr16(e + 18, n->accessed);
 	e[11] = n->attr;
-	cache_mark_dirty(&v->cache, n->loc.lba);
 	return E_OK;
 }

@@ -53,6 +53,8 @@ long cache_init(struct fat_cache *c, struct fat_blockdev *dev, uint64_t base, ui
 void cache_free(struct fat_cache *c);
 /* Sector lba's bytes; on a miss up to `ahead` further sectors come in the same request. */
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
+/* cache_get for a change about to be made: the line marked dirty in the same look-up. */
+long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
@@ -189,8 +191,18 @@ static inline uint64_t fat_cluster_lba(const struct fat_vol *v, uint32_t cl)
 {
 	return v->data_start + (uint64_t)(cl - 2) * v->spc;
 }
+/*
+ * Table sectors read ahead on a miss: 32 KiB, the links of 8,192 FAT32 clusters (32 MiB of
+ * a file in 4 KiB clusters), so a large transfer rarely stops for the table.
+ */
+#define FAT_READ_AHEAD 64
 long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val);
 long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
+/* Byte offset of cl's entry in one copy of the table. */
+uint64_t table_entry_offset(const struct fat_vol *v, uint32_t cl);
+/* Entry cl of the active copy (also the reserved 0 and 1), unchecked (table_mount.c's use). */
+long table_raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val);
+long table_raw_set(struct fat_vol *v, uint32_t cl, uint32_t val);
 /* The cluster after cl: *next = 0 at the end of the chain; E_CORRUPT for a bad link. */
 long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next);
 /* How many clusters from cl on (at most max) are linked one after the other on the disk. */
@@ -218,6 +230,8 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count);
 /* Free the chain from cl on (bounded; stops at damage). */
 long table_free_chain(struct fat_vol *v, uint32_t cl);
+/* ---- table_mount.c ---- */
+
 /* Count free clusters (mount) and set the dirty state; write FSInfo and the clean bit. */
 long table_mount(struct fat_vol *v);
 long table_mark_dirty(struct fat_vol *v);
@@ -313,10 +327,14 @@ static inline void wr16(uint8_t *p, uint16_t x)
 	p[0] = (uint8_t)x;
 	p[1] = (uint8_t)(x >> 8);
 }
+/* Written out byte by byte (not a loop), so GCC merges the stores into one, as it merges rd32's
+ * loads. */
 static inline void wr32(uint8_t *p, uint32_t x)
 {
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(x >> (8 * i));
+	p[0] = (uint8_t)x;
+	p[1] = (uint8_t)(x >> 8);
+	p[2] = (uint8_t)(x >> 16);
+	p[3] = (uint8_t)(x >> 24);
 }
 static inline uint32_t entry_first(const uint8_t *e)
 {

@@ -34,7 +34,7 @@
 #define TICK_NS	     (1000 * MS)
 #define DISK_TIMEOUT (10000 * MS)
 #define DISK_TRIES   3
-#define CLOCK_REUSE  (1000 * MS) /* an answer of rtc stamps files for this long */
+#define CLOCK_REUSE  (1000 * MS) /* without the tick's event: an rtc answer serves this long */
 #define RTC_WAIT     (50 * MS)	 /* a stopped or hung rtc: the epoch, not a hang */
 
 static struct block_client disk;
@@ -286,9 +286,11 @@ static struct fat_server fsrv = {.env = &env};
  */
 static bool tick_bound;
 static uint64_t next_tick;
+static bool stamp_due = true; /* the next file stamp asks rtc (clock_now) */
 
 static void tick_now(void)
 {
+	stamp_due = true;
 	if (fsrv.dirty) {
 		long r = fat_sync(fsrv.vol);
 		if (r < 0)
@@ -323,23 +325,40 @@ static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, on_tick};
  * so fat holds no I/O ports: a process that does has its I/O bitmap loaded
  * at every switch into it and cleared at every switch away, four times per
  * request (about 800 instructions per 1 MiB read). FAT stamps count 2 s,
- * so an answer serves for CLOCK_REUSE: every write stamps its file, and a
- * call to rtc costs more than a look at sys_clock. When rtc does not
- * answer within RTC_WAIT (stopped, or hung until the supervisor restarts
- * it), the last time it gave stands, or the epoch if it never answered.
+ * so an answer serves until the next write-back tick (every TICK_NS): the
+ * first stamp after a tick asks rtc, the others reuse its answer and cost
+ * no system call. A restarted instance, whose tick is no event (it reads
+ * the clock before each wait, and an idle wait may be long), reuses an
+ * answer for CLOCK_REUSE by sys_clock instead. When rtc does not answer
+ * within RTC_WAIT (stopped, or hung until the supervisor restarts it), the
+ * last time it gave stands, or the epoch if it never answered.
  */
+static bool stamp_fresh(void)
+{
+	static uint64_t read_at;
+	uint64_t now;
+
+	if (tick_bound) {
+		bool fresh = !stamp_due;
+		stamp_due = false;
+		return fresh;
+	}
+	now = sys_clock();
+	if (read_at && now - read_at < CLOCK_REUSE)
+		return true;
+	read_at = now | 1;
+	return false;
+}
+
 static struct fat_stamp clock_now(void *ctx)
 {
 	static struct fat_stamp last = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
-	static uint64_t read_at;
-	uint64_t now = sys_clock();
 	struct rtc_time t;
 
-	if (read_at && now - read_at < CLOCK_REUSE)
+	if (stamp_fresh())
 		return last;
 	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
 		last = rtc_stamp(&t);
-	read_at = now | 1;
 	return last;
 }
 

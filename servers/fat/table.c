@@ -5,27 +5,15 @@
  * off); the cache writes each of its written-back sectors to the other copies
  * too (cache_set_mirror), so the copies are equal at every sync. A link is
  * checked before it is followed: free (0), bad (…7) or out-of-range values
- * inside a chain are damage (E_CORRUPT). Mount counts the free clusters
- * itself rather than trusting FSInfo, and marks the volume in use (the
- * FAT16/FAT32 clean-shutdown bit in entry 1, cleared); sync writes FSInfo and
- * everything else, then sets the bit and writes its sector last, to the other
- * copies first (table_mark_clean). A mount that finds the bit cleared repairs
- * and copies the first FAT over the others.
+ * inside a chain are damage (E_CORRUPT). Here: entries, chains, the run scans
+ * and the claim of free runs; the mount's free count and the clean bit are in
+ * table_mount.c.
  */
 #include <string.h>
 
 #include "fat_impl.h"
 
-/*
- * Table sectors read ahead on a miss: 32 KiB, the links of 8,192 FAT32 clusters (32 MiB of
- * a file in 4 KiB clusters), so a large transfer rarely stops for the table.
- */
-#define FAT_READ_AHEAD 64
-#define FAT16_CLEAN    0x8000u
-#define FAT32_CLEAN    0x08000000u
-
-/* Byte offset of cl's entry in one copy of the table. */
-static uint64_t entry_offset(const struct fat_vol *v, uint32_t cl)
+uint64_t table_entry_offset(const struct fat_vol *v, uint32_t cl)
 {
 	switch (v->type) {
 	case FAT12:
@@ -44,18 +32,6 @@ static long byte_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **p
 	long r = cache_get(&v->cache, *lba, FAT_READ_AHEAD, &d);
 	if (r == E_OK)
 		*p = d + off % v->ss;
-	return r;
-}
-
-/* The sector of copy holding byte off, and off's place in it (FAT16/32's in-place scans). */
-static long sector_ptr(struct fat_vol *v, uint32_t copy, uint64_t off, uint8_t **sec, uint32_t *in,
-		       uint64_t *lba)
-{
-	uint8_t *p = NULL;
-	long r = byte_ptr(v, copy, off, &p, lba);
-
-	*in = (uint32_t)(off % v->ss);
-	*sec = r == E_OK ? p - *in : NULL;
 	return r;
 }
 
@@ -111,10 +87,9 @@ static long write_bytes(struct fat_vol *v, uint32_t copy, uint64_t off, unsigned
 	return E_OK;
 }
 
-/* Entry cl (also the reserved 0 and 1), unchecked. */
-static long raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
+long table_raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
 {
-	uint64_t off = entry_offset(v, cl);
+	uint64_t off = table_entry_offset(v, cl);
 	uint32_t x = 0;
 	long r = read_bytes(v, v->active_fat, off, v->type == FAT32 ? 4 : 2, &x);
 
@@ -128,9 +103,9 @@ static long raw_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
 	return E_OK;
 }
 
-static long raw_set(struct fat_vol *v, uint32_t cl, uint32_t val)
+long table_raw_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 {
-	uint64_t off = entry_offset(v, cl);
+	uint64_t off = table_entry_offset(v, cl);
 	uint32_t keep = 0;
 	unsigned n = v->type == FAT32 ? 4 : 2;
 
@@ -147,7 +122,7 @@ long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val)
 {
 	if (!fat_cluster_ok(v, cl))
 		return E_CORRUPT;
-	return raw_get(v, cl, val);
+	return table_raw_get(v, cl, val);
 }
 
 long table_set(struct fat_vol *v, uint32_t cl, uint32_t val)
@@ -156,7 +131,7 @@ long table_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 		return v->read_only ? E_RIGHTS : E_CORRUPT;
 	if (!fat_cluster_ok(v, val))
 		v->chain_gen++; /* freed or cut: a chain may have lost clusters (extent.c) */
-	return raw_set(v, cl, val);
+	return table_raw_set(v, cl, val);
 }
 
 static bool is_end(const struct fat_vol *v, uint32_t x)
@@ -284,16 +259,6 @@ halves_matching(const uint8_t *p, uint32_t want, uint32_t step, uint32_t max)
 	return n;
 }
 
-/* Entries of FAT16/32 cluster cl's sector from cl on, at most max, none past the last cluster. */
-static uint32_t entries_left(const struct fat_vol *v, uint32_t cl, uint32_t in, uint32_t max)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, room = (v->ss - in) / width;
-	uint32_t last = v->clusters + 1 - cl; /* entries up to the last cluster's, from cl's */
-
-	room = room < max ? room : max;
-	return room < last ? room : last;
-}
-
 #define LINK_VECS    32		     /* vectors per loop step of links_matching */
 #define LINK_ENTRIES (4 * LINK_VECS) /* its entries per step: a 512-byte sector's */
 
@@ -388,12 +353,12 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 		return E_RIGHTS;
 	for (uint32_t i = 0; i < v->clusters; i++) {
 		uint32_t cl = 2 + (start - 2 + i) % v->clusters, x;
-		long r = raw_get(v, cl, &x);
+		long r = table_raw_get(v, cl, &x);
 		if (r < 0)
 			return r;
 		if (x != 0)
 			continue;
-		r = raw_set(v, cl, v->eoc);
+		r = table_raw_set(v, cl, v->eoc);
 		if (r == E_OK && prev)
 			r = table_set(v, prev, cl);
 		if (r < 0)
@@ -425,7 +390,7 @@ static inline bool all_free(v4u x)
  * four, then one. A free entry's low 28 bits are zero, so x | next links it
  * and keeps its reserved top bits.
  */
-static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
+static uint32_t claim32_each(uint8_t *e, uint32_t val, uint32_t room)
 {
 	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
 	v4u next = {val, val + 1, val + 2, val + 3};
@@ -450,6 +415,62 @@ static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 	uint32_t k = (uint32_t)(q - (v4u *)e) * 4;
 	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
 		*q |= next;
+	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
+		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
+	return k;
+}
+
+/* Whether the n FAT32 entries at e (a multiple of 4) are all zero bytes: loads only. */
+static bool all_zero32(const uint8_t *e, uint32_t n)
+{
+	const v4u *q = (const v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+	v4u acc = {0, 0, 0, 0};
+
+	for (; q < stop; q += 4)
+		acc |= q[0] | q[1] | q[2] | q[3];
+	for (; q < end; q++)
+		acc |= *q;
+	v2q any = (v2q)acc;
+	return !(any[0] | any[1]);
+}
+
+/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
+static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
+{
+	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
+	v4u n0 = {val, val + 1, val + 2, val + 3};
+	v4u n1 = n0 + four, n2 = n1 + four, n3 = n2 + four;
+	v4u *q = (v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+
+	for (; q < stop; q += 4) {
+		q[0] = n0;
+		q[1] = n1;
+		q[2] = n2;
+		q[3] = n3;
+		n0 += sixteen;
+		n1 += sixteen;
+		n2 += sixteen;
+		n3 += sixteen;
+	}
+	for (; q < end; q++, n0 += four)
+		*q = n0;
+}
+
+/*
+ * claim32_each's answer and links. The usual free space is all zero bytes
+ * (reserved bits clear), so the entries in whole vectors are tested first
+ * with loads alone and, when all are zero, written with stores alone (about
+ * 1.4 instructions per entry against about 2 for the pass that tests and
+ * links each block), the last three at most one at a time; a vector with a
+ * bit set sends the whole sector through claim32_each from its start.
+ */
+static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
+{
+	uint32_t k = room / 4 * 4;
+
+	if (k == 0 || !all_zero32(e, k))
+		return claim32_each(e, val, room);
+	store_links32(e, val, k);
 	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
 		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
 	return k;
@@ -500,49 +521,56 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 }
 
 /*
- * The free clusters right after `last` (at most max) linked one to the next
- * in the cached first FAT, sector by sector, stopping at the first taken one;
- * the last of them ends the run, then last links to the first (join_run).
- * How many in *n (FAT16/32); none when last does not end its chain (its entry
- * read with the first sector, in place).
+ * The free clusters right after `last` (at most max, none past the volume's
+ * last cluster but one) linked one to the next in the cached first FAT,
+ * sector by sector (one cache look-up each; the sector and the place in it
+ * moved on, not worked out again), stopping at the first taken one; the last
+ * of them ends the run, then last links to the first (join_run). How many in
+ * *n (FAT16/32); none when last does not end its chain (its entry read with
+ * the first sector, in place).
  */
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
-	uint32_t width = v->type == FAT32 ? 4 : 2, k = 0, room;
+	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, cl = last + 1;
+	uint32_t in = cl % per, lim = fat_cluster_ok(v, cl) ? v->clusters + 1 - cl : 0;
+	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
 	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
 	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
 	uint64_t reads = v->cache.reads;
 	long r = E_OK;
 
 	*n = 0;
-	if (entry_offset(v, last + 1) % v->ss < width && !ends_chain(v, last, NULL))
+	lim = lim < max ? lim : max;
+	if (lim && in == 0 && !ends_chain(v, last, NULL))
 		return E_OK; /* last's entry is in the sector before: looked up on its own */
-	for (uint32_t cl = last + 1; *n < max && fat_cluster_ok(v, cl); cl += k) {
-		uint64_t lba;
-		uint32_t in;
+	for (; *n < lim; lba++, in = 0) {
+		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
 		uint8_t *p;
-		r = sector_ptr(v, v->active_fat, entry_offset(v, cl), &p, &in, &lba);
+		/* A sector after the first is changed unless the run stops at its start (rare: then
+		 * it is written back unchanged); one look-up marks it. */
+		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
+		       : cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
 		if (r < 0)
 			return r;
-		if (cl == last + 1 && in >= width) {
-			link = p + in - width;
+		if (*n == 0 && in > 0) {
+			link = p + (in - 1) * width;
 			reads = v->cache.reads;
 			if (!ends_chain(v, last, link))
 				return E_OK;
 		}
-		room = entries_left(v, cl, in, max - *n);
-		k = width == 4 ? claim32(p + in, cl + 1, room) : claim16(p + in, cl + 1, room);
-		end = k ? p + in + (k - 1) * width : NULL;
-		*n += k;
-		if (k)
+		p += in * width;
+		k = width == 4 ? claim32(p, cl + *n + 1, room) : claim16(p, cl + *n + 1, room);
+		end = k ? p + (k - 1) * width : NULL;
+		if (k && *n == 0)
 			cache_mark_dirty(&v->cache, lba);
+		*n += k;
 		if (k < room)
 			break;
 	}
 	if (*n && end)
 		set_in_place(v, end, v->eoc);
 	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
-		r = raw_set(v, last + *n, v->eoc);
+		r = table_raw_set(v, last + *n, v->eoc);
 	return r == E_OK && *n ? join_run(v, last, link, reads) : r;
 }
 
@@ -574,204 +602,4 @@ long table_free_chain(struct fat_vol *v, uint32_t cl)
 		cl = next;
 	}
 	return E_OK;
-}
-
-typedef int32_t fat_v4s __attribute__((vector_size(16)));
-
-/* Free ones of the n FAT32 entries at p: VEC_ENTRIES per loop step, a count per lane. */
-static uint32_t free_in32(const uint8_t *p, uint32_t n)
-{
-	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF}, none = {0, 0, 0, 0};
-	fat_v4s lanes = {0, 0, 0, 0}; /* minus the free entries seen in each lane */
-	uint32_t i = 0, free;
-
-	for (; i + VEC_ENTRIES <= n; i += VEC_ENTRIES) {
-		const fat_v4u *q = (const fat_v4u *)(p + 4 * i);
-#pragma GCC unroll 8
-		for (uint32_t k = 0; k < VECS; k++)
-			lanes += (q[k] & mask) == none; /* -1 where free */
-	}
-	free = (uint32_t) - (lanes[0] + lanes[1] + lanes[2] + lanes[3]);
-	for (; i < n; i++)
-		free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
-	return free;
-}
-
-/* The first free one of FAT32 entries k .. n - 1 at p, four at a time (n if none). */
-static uint32_t first_free32(const uint8_t *p, uint32_t k, uint32_t n)
-{
-	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF}, none = {0, 0, 0, 0};
-
-	for (; k + 4 <= n; k += 4) {
-		fat_v2q any = (fat_v2q)((*(const fat_v4u *)(p + 4 * k) & mask) == none);
-		if (any[0] | any[1])
-			break;
-	}
-	while (k < n && (rd32(p + 4 * k) & 0x0FFFFFFF) != 0)
-		k++;
-	return k;
-}
-
-/* The first free one of FAT16 entries k .. n - 1 at p (n if none). */
-static uint32_t first_free16(const uint8_t *p, uint32_t k, uint32_t n)
-{
-	while (k < n && rd16(p + 2 * k) != 0)
-		k++;
-	return k;
-}
-
-/* Free entries in one sector of the active FAT (FAT16/32: whole entries per sector). */
-static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
-{
-	unsigned width = v->type / 8, per = v->ss / width;
-	uint8_t *p;
-	long r = cache_get(&v->cache, v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec,
-			   FAT_READ_AHEAD, &p);
-
-	if (r < 0)
-		return r;
-	uint32_t n = v->clusters + 2 - *cl < per ? v->clusters + 2 - *cl : per, free = 0;
-	uint32_t i = *cl < 2 ? 2 - *cl : 0; /* entries 0 and 1 are no clusters */
-	if (!v->next_free) {		    /* the first free cluster, once */
-		uint32_t k = width == 4 ? first_free32(p, i, n) : first_free16(p, i, n);
-		v->next_free = k < n ? *cl + k : 0;
-	}
-	if (width == 4)
-		free = free_in32(p + 4 * i, n - i);
-	else
-		for (; i < n; i++)
-			free += rd16(p + 2 * i) == 0;
-	v->free_count += free;
-	*cl += n;
-	return E_OK;
-}
-
-static long count_free(struct fat_vol *v)
-{
-	v->free_count = 0;
-	v->next_free = 0;
-	if (v->type != FAT12) {
-		uint32_t cl = 0;
-		for (uint32_t sec = 0; sec < v->fat_sectors && cl < v->clusters + 2; sec++) {
-			long r = count_sector(v, sec, &cl);
-			if (r < 0)
-				return r;
-		}
-		return E_OK;
-	}
-	for (uint32_t cl = 2; cl - 2 < v->clusters; cl++) {
-		uint32_t x;
-		long r = raw_get(v, cl, &x);
-		if (r < 0)
-			return r;
-		if (x == 0) {
-			v->free_count++;
-			if (!v->next_free)
-				v->next_free = cl;
-		}
-	}
-	return E_OK;
-}
-
-static uint32_t clean_bit(const struct fat_vol *v)
-{
-	return v->type == FAT16 ? FAT16_CLEAN : v->type == FAT32 ? FAT32_CLEAN : 0;
-}
-
-long table_mark_dirty(struct fat_vol *v)
-{
-	uint32_t x;
-	long r;
-
-	if (v->read_only)
-		return E_RIGHTS;
-	if (v->marked_dirty || !clean_bit(v))
-		return E_OK;
-	r = raw_get(v, 1, &x);
-	if (r == E_OK)
-		r = raw_set(v, 1, x & ~clean_bit(v));
-	if (r == E_OK)
-		v->marked_dirty = true;
-	return r;
-}
-
-static long write_fsinfo(struct fat_vol *v)
-{
-	uint8_t *s;
-	long r;
-
-	if (v->type != FAT32 || !v->fsinfo_sector)
-		return E_OK;
-	r = cache_get(&v->cache, v->fsinfo_sector, 0, &s);
-	if (r < 0)
-		return r;
-	if (rd32(s) != 0x41615252 || rd32(s + 484) != 0x61417272)
-		return E_OK; /* not an FSInfo sector: leave it alone */
-	if (rd32(s + 488) != v->free_count || rd32(s + 492) != v->next_free) {
-		wr32(s + 488, v->free_count);
-		wr32(s + 492, v->next_free ? v->next_free : 0xFFFFFFFF);
-		cache_mark_dirty(&v->cache, v->fsinfo_sector);
-	}
-	return E_OK;
-}
-
-/*
- * The volume marked clean on the disk only once everything else is there:
- * all dirty sectors first (the clean bit's sector, if dirty, still saying
- * "in use"), then that sector alone, to the other FAT copies before the
- * first. A kill before the first copy's write leaves it saying "in use",
- * which the next mount repairs (and copies to the others); so the first copy
- * says "clean" only when every copy holds the same.
- */
-long table_mark_clean(struct fat_vol *v)
-{
-	uint64_t lba;
-	uint8_t *p;
-	uint32_t x;
-	long r = write_fsinfo(v);
-
-	if (r < 0 || !v->marked_dirty)
-		return r;
-	r = cache_write_back(&v->cache, 0, UINT64_MAX);
-	if (r == E_OK)
-		r = raw_get(v, 1, &x);
-	if (r < 0)
-		return r;
-	r = raw_set(v, 1, x | clean_bit(v));
-	if (r == E_OK)
-		r = byte_ptr(v, v->active_fat, entry_offset(v, 1), &p, &lba);
-	if (r == E_OK)
-		r = cache_commit(&v->cache, lba);
-	if (r == E_OK)
-		v->marked_dirty = false;
-	else /* still in use: no later write-back may carry the clean bit */
-		raw_set(v, 1, x & ~clean_bit(v));
-	return r;
-}
-
-long table_mount(struct fat_vol *v)
-{
-	uint32_t x;
-	long r = raw_get(v, 1, &x);
-
-	if (r < 0)
-		return r;
-	v->was_dirty = clean_bit(v) && !(x & clean_bit(v));
-	if (v->mirror && v->nfats > 1)
-		cache_set_mirror(&v->cache, v->fat_start, v->fat_sectors, v->nfats - 1,
-				 clean_bit(v) != 0);
-	if (v->was_dirty && !v->read_only) {
-		/* Ours to make clean again: repair what a kill left, mark clean at sync. */
-		v->marked_dirty = true;
-		r = repair_lost_clusters(v);
-		if (r < 0)
-			v->repaired = 0; /* damage found: nothing freed, fsck's job */
-		/* A kill between a sector's write to the first FAT and to the others left the
-		 * first newer: it is the one read, and the others become equal to it (unless
-		 * the walk met damage: then the other copies may be what fsck needs). */
-		r = r == E_OK ? cache_mirror_all(&v->cache) : E_OK;
-		if (r < 0)
-			return r;
-	}
-	return count_free(v);
 }

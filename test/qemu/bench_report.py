@@ -14,6 +14,7 @@ import json
 CASES = {
     "null_syscall": "null syscall",
     "call_reply_xas_0w": "call + reply, other address space, 0 words",
+    "call_reply_xas_timeout": "call + reply, other address space, a 5 s timeout",
     "call_reply_xas_6w": "call + reply, other address space, 6 words",
     "call_reply_sas_0w": "call + reply, same address space, 0 words",
     "call_reply_sas_6w": "call + reply, same address space, 6 words",

@@ -26,9 +26,11 @@
 ;
 ; The checks come first and change nothing but scratch registers saved in
 ; the frame; a case it does not take is restored and goes on as if nothing
-; happened: to syscall_general or, when only the I/O bitmap stands in the
-; way (a driver's), to syscall_full, which tries the C fastpath
-; (ipc/fastpath.c, which reloads it through ioport_switch). The cases taken are those of the C
+; happened: to syscall_general or, when only the I/O bitmap or a timeout
+; stands in the way (a driver's bitmap; a reply_recv whose receive has a
+; timeout, a receiver with a timer armed), to syscall_full, which tries the C fastpath
+; (ipc/fastpath.c, which reloads the bitmap through ioport_switch and arms
+; and clears timers as the general path does). The cases taken are those of the C
 ; fastpath, whose comments give the reasons; ipc/fastpath.c checks every
 ; offset below with _Static_assert.
 ;
@@ -38,6 +40,7 @@
 %include "trapframe.inc"
 
 extern fastpath_completed, runq, runq_bitmap, fastpath_parked, ioport_loaded, tss_block
+extern sched_timers, clock_tsc_base, clock_ns_per_tsc_fp
 extern syscall_full, syscall_general, trap_sysret
 global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 
@@ -61,6 +64,9 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 %define T_PREV        80
 %define T_WQ          88
 %define T_WAKE_RESULT 104
+%define T_DEADLINE    120
+%define T_TNEXT       128
+%define T_TPREV       136
 %define T_ON_TIMER    144
 %define T_CALLER      160
 %define T_CALLEE      168
@@ -163,14 +169,87 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	mov rcx, [rax + HS_OBJ]
 %endmacro
 
-; The partner rbp: no timer armed, and no ready thread outranks it (none
-; in the run queues above its priority).
-%macro CHECK_PARTNER 1
-	cmp byte [rbp + T_ON_TIMER], 0
-	jne %1
+; The partner rbp: no ready thread outranks it (none in the run queues
+; above its priority).
+%macro CHECK_PRIO 1
 	mov r15d, [runq_bitmap]
 	test r15d, [rbp + T_PRIO_ABOVE]
 	jnz %1
+%endmacro
+
+; thread_arm_timeout(rbx, timeout at the frame's r15) (proc/sched.c) if the
+; timeout is neither TIMEOUT_NEVER nor 0: the deadline clock_ns() + MIN(timeout,
+; UINT64_MAX / 4), the thread inserted after every entry with a deadline
+; not later, walking from the tail (new deadlines are usually the latest).
+; rdx (word 0) is kept; rax, r11, r14 and r15 are scratch.
+%macro TIMER_ARM 0
+	cmp qword [rsp + TF_R15], -1    ; TIMEOUT_NEVER: the common case, one compare
+	je %%done
+	mov r14, [rsp + TF_R15]
+	test r14, r14
+	jz %%done
+	mov rax, 0x3FFFFFFFFFFFFFFF
+	cmp r14, rax
+	cmova r14, rax
+	mov r11, rdx
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, [clock_tsc_base]
+	mul qword [clock_ns_per_tsc_fp]
+	shrd rax, rdx, 32               ; clock_ns(): bits 32-95 of the product
+	mov rdx, r11
+	add r14, rax                    ; the deadline
+	mov [rbx + T_DEADLINE], r14
+	mov rax, [sched_timers + 8]
+%%walk:                                 ; rax = the entry to insert after, or none
+	test rax, rax
+	jz %%found
+	cmp [rax + T_DEADLINE], r14
+	jbe %%found
+	mov rax, [rax + T_TPREV]
+	jmp %%walk
+%%found:
+	mov [rbx + T_TPREV], rax
+	lea r15, [rax + T_TNEXT]        ; prev->tnext, or the list's head
+	test rax, rax
+	jnz %%after
+	lea r15, [sched_timers]
+%%after:
+	mov rax, [r15]
+	mov [r15], rbx
+	mov [rbx + T_TNEXT], rax
+	lea r15, [rax + T_TPREV]        ; next->tprev, or the list's tail
+	test rax, rax
+	jnz %%before
+	lea r15, [sched_timers + 8]
+%%before:
+	mov [r15], rbx
+	mov byte [rbx + T_ON_TIMER], 1
+%%done:
+%endmacro
+
+; timer_remove(rbp) (proc/sched.c) if its timer is armed: a caller's call
+; timeout ends with the reply. rax, r14 and r15 are scratch.
+%macro TIMER_FORGET 0
+	cmp byte [rbp + T_ON_TIMER], 0
+	je %%done
+	mov byte [rbp + T_ON_TIMER], 0
+	mov rax, [rbp + T_TPREV]
+	mov r14, [rbp + T_TNEXT]
+	lea r15, [rax + T_TNEXT]        ; prev->tnext, or the list's head
+	test rax, rax
+	jnz %%prev
+	lea r15, [sched_timers]
+%%prev:
+	mov [r15], r14
+	lea r15, [r14 + T_TPREV]        ; next->tprev, or the list's tail
+	test r14, r14
+	jnz %%next
+	lea r15, [sched_timers + 8]
+%%next:
+	mov [r15], rax
+%%done:
 %endmacro
 
 ; Nothing for C to reload: the partner's I/O bitmap is the one loaded
@@ -245,16 +324,15 @@ fastpath_call_entry:
 	CHECK_TAG call_slow
 	cmp si, IPC_LABEL_KERNEL_FIRST
 	jae call_slow
-	lea rax, [r15 + 1]              ; timeout TIMEOUT_NEVER or 0
-	cmp rax, 1
-	ja call_slow
 	mov rbx, [gs:PERCPU_CURRENT]
 	LOOKUP_EP R_SEND, call_slow
 	mov rbp, [rcx + EP_RECV_HEAD]
 	test rbp, rbp
 	jz call_slow
 	mov r11, rcx
-	CHECK_PARTNER call_slow
+	CHECK_PRIO call_slow
+	cmp byte [rbp + T_ON_TIMER], 0  ; a receive with a timeout: the C fastpath
+	jne call_c
 	CHECK_CONTEXT call_c
 	; The point of no return: take the receiver off the endpoint's queue head.
 	mov r15, [rbp + T_NEXT]
@@ -270,6 +348,7 @@ fastpath_call_entry:
 	mov [rbp + T_NEXT], r15
 	mov [rbp + T_WQ], r15
 	mov rdi, [rax + HS_BADGE]
+	TIMER_ARM                       ; the call's timeout covers the reply too
 	mov word [rbx + T_STATE], T_BLOCKED | B_REPLY << 8 ; state and reason
 	mov [rbx + T_CALLEE], rbp
 	mov [rbp + T_CALLER], rbx
@@ -280,8 +359,8 @@ align 16
 fastpath_reply_recv_entry:
 	SAVE_PARTIAL
 	CHECK_TAG reply_recv_slow
-	cmp r15, -1                     ; TIMEOUT_NEVER only
-	jne reply_recv_slow
+	cmp r15, -1                     ; TIMEOUT_NEVER only (a timer: the C fastpath)
+	jne reply_recv_c
 	mov rbx, [gs:PERCPU_CURRENT]
 	cmp qword [rbx + T_CALLER], 0
 	je reply_recv_slow
@@ -298,9 +377,10 @@ fastpath_reply_recv_entry:
 .unbound:
 	mov r11, rcx
 	mov rbp, [rbx + T_CALLER]
-	CHECK_PARTNER reply_recv_slow
+	CHECK_PRIO reply_recv_slow
 	CHECK_CONTEXT reply_recv_c
 	; The point of no return: the reply, then the current thread queues in B_RECV.
+	TIMER_FORGET
 	xor r15d, r15d
 	mov [rbp + T_CALLEE], r15
 	mov [rbx + T_CALLER], r15

@@ -15,6 +15,8 @@ struct acpi_info;
 
 /* Nanoseconds since kernel entry; 0 until the timer is calibrated. */
 uint64_t clock_ns(void);
+/* clock_ns's scale (fastpath.asm computes it too): TSC at entry, ns per cycle in 32.32. */
+extern uint64_t clock_tsc_base, clock_ns_per_tsc_fp;
 void clock_mark_boot(void);
 void clock_start(uint64_t tsc_hz);
 uint64_t clock_tsc_hz(void);

@@ -47,3 +47,8 @@ void fastpath_parked(void);
 extern struct wait_queue runq[];
 /* The scheduler's bitmap of non-empty run queues (proc/sched.c). */
 extern uint32_t runq_bitmap;
+/* The scheduler's timer list, sorted by deadline (proc/sched.c): threads blocked with a timeout. */
+struct timer_list {
+	struct thread *head, *tail;
+};
+extern struct timer_list sched_timers;

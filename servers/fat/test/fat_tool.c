@@ -4,7 +4,8 @@
  * (test_fat_images.py drives it next to mkfs.fat, mtools and fsck.fat).
  * This file: the image as a block device, the commands that build and
  * check images, and main; the workload commands (churn, spread, bulk,
- * seqread, readat, stale, interleave, coherent, camp) are in fat_tool_work.c.
+ * seqread, seqwrite, readat, stale, interleave, coherent, camp) are in
+ * fat_tool_work.c.
  *
  *   fat_tool [--ss N] [--ro] [--forget] IMAGE COMMAND ARGS...
  *     (--forget: end as a kill would, writing nothing back; --crash-after N: the
@@ -25,6 +26,9 @@
  *     seqread PATH PIECE  the file read whole in PIECE-byte calls, the node refreshed
  *                        before each (as fs.c does); prints bytes, an FNV-1a hash and the
  *                        device requests (bytes=B hash=H reads=R)
+ *     seqwrite PATH PIECE COUNT   COUNT writes of PIECE bytes to a new PATH (or one cut to
+ *                        0), each after fat_node_refresh and the node kept current
+ *                        after it (as fs.c does); prints the device requests
  *     readat PATH OFF LEN [OFF LEN]...   reads in one mount, each printed as bytes=N
  *     stale PATH         two handles on one file: one reads it whole, the other cuts it
  *                        and writes it again (new clusters); the first must read the new

@@ -2,8 +2,8 @@
 /*
  * What fat_tool's two files share: fat_tool.c (the image device, main, and
  * the commands that build and check images) and fat_tool_work.c (the
- * workload commands: churn, spread, bulk, seqread, readat, stale,
- * interleave, coherent, camp).
+ * workload commands: churn, spread, bulk, seqread, seqwrite, readat,
+ * stale, interleave, coherent, camp).
  */
 #pragma once
 

@@ -3,7 +3,7 @@
  * fat_tool's workload commands (the image building and checking ones are in
  * fat_tool.c): a listing in batches while names come and go (churn), files
  * over more directories than the volume keeps records of (spread), bulk
- * patterns written in one request and read back (bulk, seqread, readat,
+ * patterns written in one request and read back (bulk, seqread, seqwrite, readat,
  * coherent), two handles on one file (stale, interleave) and the steps of
  * ftest's kill campaign (camp). Each checks what it reads and returns
  * E_PROTO when the volume gives back anything else.
@@ -183,6 +183,34 @@ static long cmd_seqread(struct fat_vol *v, const char *path, size_t piece)
 	fat_requests(v, &r1, &w1);
 	printf("bytes=%llu hash=%016llx reads=%llu\n", (unsigned long long)off,
 	       (unsigned long long)h, (unsigned long long)(r1 - r0));
+	free(buf);
+	return r;
+}
+
+/* The bench's write on the host (callgrind): COUNT pieces appended, as fs.c's io does them. */
+static long cmd_seqwrite(struct fat_vol *v, const char *path, size_t piece, unsigned count)
+{
+	uint8_t *buf = malloc(piece ? piece : 1);
+	uint64_t r0, w0, r1, w1;
+	struct fat_node n;
+	size_t done = 0;
+	long r = buf && piece ? open_or_create(v, path, &n) : E_INVAL;
+
+	for (size_t i = 0; buf && i < piece; i++)
+		buf[i] = bulk_byte(i, 5);
+	if (r == E_OK)
+		r = fat_truncate(v, &n, 0);
+	fat_requests(v, &r0, &w0);
+	for (unsigned k = 0; r == E_OK && k < count; k++) {
+		r = fat_node_refresh(v, &n);
+		if (r == E_OK)
+			r = fat_write(v, &n, (uint64_t)k * piece, buf, piece, &done);
+		if (r == E_OK)
+			fat_node_current(v, &n);
+	}
+	fat_requests(v, &r1, &w1);
+	printf("reads=%llu writes=%llu\n", (unsigned long long)(r1 - r0),
+	       (unsigned long long)(w1 - w0));
 	free(buf);
 	return r;
 }
@@ -442,6 +470,9 @@ long tool_work(struct fat_vol *v, int argc, char **argv)
 		return cmd_camp(v, (unsigned)atoi(argv[1]), (unsigned)atoi(argv[2]));
 	if (!strcmp(c, "seqread") && argc == 3)
 		return cmd_seqread(v, argv[1], strtoull(argv[2], NULL, 0));
+	if (!strcmp(c, "seqwrite") && argc == 4)
+		return cmd_seqwrite(v, argv[1], strtoull(argv[2], NULL, 0),
+				    (unsigned)atoi(argv[3]));
 	if (!strcmp(c, "readat") && argc >= 4 && argc % 2 == 0)
 		return cmd_readat(v, argv[1], (argc - 2) / 2, argv + 2);
 	if (!strcmp(c, "stale") && argc == 2)

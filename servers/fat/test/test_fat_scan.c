@@ -8,6 +8,10 @@
  * with random caps, and with 512- and 4096-byte sectors so runs cross
  * sector ends at every place in a vector step; and one run end to end, with
  * and without reserved bits, cut by a free entry or a link that skips one.
+ * Then the claim of free clusters after a chain's end (table_extend_run) on
+ * random tables of free runs (some free entries with reserved bits set) and
+ * taken entries: the cached table afterwards must equal a model that claims
+ * one entry at a time, byte for byte, and the count must match.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +151,97 @@ static void test_whole_run(void)
 	cache_free(&v.cache);
 }
 
+/* Entry c of a table image t (unmasked). */
+static uint32_t model_get(const struct fat_vol *v, const uint8_t *t, uint32_t c)
+{
+	return v->type == FAT32 ? rd32(t + 4 * c) : rd16(t + 2 * c);
+}
+
+/* Entry c of t set to val, a FAT32 entry's reserved top bits kept. */
+static void model_set(const struct fat_vol *v, uint8_t *t, uint32_t c, uint32_t val)
+{
+	if (v->type == FAT32)
+		wr32(t + 4 * c, (rd32(t + 4 * c) & 0xF0000000) | val);
+	else
+		wr16(t + 2 * c, (uint16_t)val);
+}
+
+/* table_extend_run one entry at a time on the image t: how many clusters it claims. */
+static uint32_t model_claim(const struct fat_vol *v, uint8_t *t, uint32_t last, uint32_t max)
+{
+	uint32_t mask = v->type == FAT32 ? 0x0FFFFFFF : 0xFFFF, k = 0;
+
+	if ((model_get(v, t, last) & mask) < (v->eoc & ~7u))
+		return 0; /* last does not end its chain */
+	while (k < max && last + k < v->clusters && (model_get(v, t, last + 1 + k) & mask) == 0)
+		k++;
+	for (uint32_t i = 0; i < k; i++)
+		model_set(v, t, last + 1 + i, i + 1 == k ? v->eoc : last + 2 + i);
+	if (k)
+		model_set(v, t, last, last + 1);
+	return k;
+}
+
+/* A random table of free runs and taken entries; entry `last` an end mark (mostly). */
+static void fill_claim_table(uint32_t *seed, const struct fat_vol *v, uint32_t entries,
+			     uint32_t last)
+{
+	bool free_run = true;
+
+	for (uint32_t c = 0; c < entries; c++) {
+		uint32_t x = c + 1;
+		if (xorshift32(seed) % 60 == 0)
+			free_run = !free_run;
+		if (free_run)
+			x = v->type == FAT32 && xorshift32(seed) % 50 == 0 ? 0x30000000 : 0;
+		if (c == last)
+			x = xorshift32(seed) % 4 ? v->eoc : c + 7;
+		if (v->type == FAT32)
+			memcpy(disk + v->ss + 4 * c, &x, 4);
+		else
+			memcpy(disk + v->ss + 2 * c, &(uint16_t){(uint16_t)x}, 2);
+	}
+}
+
+static void one_claim(uint32_t *seed, enum fat_type type, uint32_t ss)
+{
+	static struct fat_vol v;
+	unsigned width = type == FAT32 ? 4 : 2;
+	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
+
+	memset(&v, 0, sizeof(v));
+	v.type = type;
+	v.ss = ss;
+	v.clusters = 200 + xorshift32(seed) % 3000;
+	v.fat_start = 1;
+	v.fat_sectors = ((v.clusters + 2) * width + ss - 1) / ss;
+	v.eoc = type == FAT32 ? 0x0FFFFFFF : 0xFFFF;
+	uint32_t last = 2 + xorshift32(seed) % v.clusters;
+	uint32_t max = xorshift32(seed) % 4 ? xorshift32(seed) % 700 : xorshift32(seed) % 6,
+		 got = 0;
+	fill_claim_table(seed, &v, v.fat_sectors * ss / width, last);
+	uint8_t *model = malloc((size_t)v.fat_sectors * ss);
+	CHECK(model != NULL);
+	if (!model)
+		return;
+	memcpy(model, disk + ss, (size_t)v.fat_sectors * ss);
+	uint32_t want = model_claim(&v, model, last, max);
+	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	CHECK_EQ(table_extend_run(&v, last, max, &got), E_OK);
+	if (got != want)
+		CHECK_EQ(got, want);
+	for (uint32_t sec = 0; sec < v.fat_sectors; sec++) {
+		uint8_t *p = NULL;
+		CHECK_EQ(cache_get(&v.cache, 1 + sec, 0, &p), E_OK);
+		if (p && memcmp(p, model + (size_t)sec * ss, ss) != 0) {
+			CHECK(!"the claimed table differs from the model");
+			break;
+		}
+	}
+	cache_free(&v.cache);
+	free(model);
+}
+
 int main(void)
 {
 	uint32_t seed = 0x5CA11ED;
@@ -158,6 +253,8 @@ int main(void)
 	test_whole_run();
 	for (int t = 0; t < 200; t++)
 		one_table(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
+	for (int t = 0; t < 400; t++)
+		one_claim(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
