@@ -26,9 +26,23 @@
 struct fat_dir_hint *dir_hint_of(struct fat_vol *v, uint32_t key)
 {
 	for (unsigned i = 0; i < FAT_DIR_HINTS; i++)
-		if (v->dir_hints[i].used && v->dir_hints[i].dir == key)
+		if (v->dir_hints[i].used && v->dir_hints[i].dir == key) {
+			v->dir_hints[i].used_at = ++v->dir_hint_clock;
 			return &v->dir_hints[i];
+		}
 	return NULL;
+}
+
+/* A record for a directory the volume does not remember yet: a free one, else the least
+ * recently used (a hint lost costs a walk from the start, nothing else). */
+static struct fat_dir_hint *hint_victim(struct fat_vol *v)
+{
+	struct fat_dir_hint *old = &v->dir_hints[0];
+
+	for (unsigned i = 0; i < FAT_DIR_HINTS && old->used; i++)
+		if (!v->dir_hints[i].used || v->dir_hints[i].used_at < old->used_at)
+			old = &v->dir_hints[i];
+	return old;
 }
 
 struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key)
@@ -36,8 +50,9 @@ struct fat_dir_hint *dir_hint_make(struct fat_vol *v, uint32_t key)
 	struct fat_dir_hint *h = dir_hint_of(v, key);
 
 	if (!h) {
-		h = &v->dir_hints[v->dir_hint_next++ % FAT_DIR_HINTS];
-		*h = (struct fat_dir_hint){.dir = key, .used = true};
+		h = hint_victim(v);
+		*h = (struct fat_dir_hint){
+			.dir = key, .used = true, .used_at = ++v->dir_hint_clock};
 	}
 	return h;
 }
@@ -393,11 +408,19 @@ long dir_find_scan(struct fat_vol *v, uint32_t dir, const char *name, size_t len
 	return scan(v, dir, 0, find_visit, &f, NULL, &o);
 }
 
+long dir_find_missed(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		     struct dir_entry *out, struct dir_miss *m)
+{
+	m->ix = index_get(v, dir);
+	return m->ix ? index_find(v, m->ix, dir, name, len, out, &m->hash)
+		     : dir_find_scan(v, dir, name, len, out);
+}
+
 long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, struct dir_entry *out)
 {
-	struct dir_index *ix = index_get(v, dir);
+	struct dir_miss m;
 
-	return ix ? index_find(v, ix, dir, name, len, out) : dir_find_scan(v, dir, name, len, out);
+	return dir_find_missed(v, dir, name, len, out, &m);
 }
 
 static int stop_visit(void *ctx, const struct dir_entry *e)

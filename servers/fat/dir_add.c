@@ -195,6 +195,7 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 {
 	struct fat_dir_hint *h = hint_of(v, dir);
 
+	v->dir_gen++; /* no path may lead to dir as it was */
 	if (h)
 		h->used = false; /* its free slots and its chain */
 	index_drop(v, dir);
@@ -203,24 +204,23 @@ void dir_forget(struct fat_vol *v, uint32_t dir)
 /*
  * The first index of `need` free slots in a row from the hint on, growing the
  * directory if needed; *first_free: the first free slot met (at most *out).
+ * The cursor c (on dir) is left on the run's last slot, for write_run.
  */
-static long find_free(struct fat_vol *v, uint32_t dir, unsigned need, uint32_t *out,
-		      uint32_t *first_free)
+static long find_free(struct fat_vol *v, uint32_t dir, struct slot_cursor *c, unsigned need,
+		      uint32_t *out, uint32_t *first_free)
 {
-	struct slot_cursor c;
 	struct fat_dir_hint *h = hint_of(v, dir);
 	uint32_t run = 0;
 
 	*first_free = UINT32_MAX;
-	cursor_init(v, &c, dir);
 	for (uint32_t i = h ? h->from : 0; i < FAT_DIR_MAX_ENTRIES; i++) {
 		uint8_t *e;
-		long r = cursor_slot(v, &c, i, &e);
-		if (r == E_NOENT && c.it.first != 0) {
-			r = grow(v, &c.it);
-			c.sec = NULL; /* grow used the cache */
+		long r = cursor_slot(v, c, i, &e);
+		if (r == E_NOENT && c->it.first != 0) {
+			r = grow(v, &c->it);
+			c->sec = NULL; /* grow used the cache */
 			if (r == E_OK)
-				r = cursor_slot(v, &c, i, &e);
+				r = cursor_slot(v, c, i, &e);
 		}
 		if (r < 0)
 			return r == E_NOENT ? E_NOSPACE : r;
@@ -252,22 +252,20 @@ static void lfn_fill(uint8_t e[32], const uint16_t *u, size_t n, unsigned ord, b
 	dir_lfn_put(e, k0 + LFN_UNITS > n ? end : u + k0);
 }
 
-/* Write the long-name slots (if any) and the short entry from slot `at` on. */
-static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16_t *u, size_t n,
-		      unsigned slots, const uint8_t raw[32], struct fat_loc *out)
+/* The long-name slots (if any) and the short entry from slot `at` on, through find_free's c. */
+static long write_run(struct fat_vol *v, struct slot_cursor *c, uint32_t at, const uint16_t *u,
+		      size_t n, unsigned slots, const uint8_t raw[32], struct fat_loc *out)
 {
-	struct slot_cursor c;
 	uint8_t e[32], sum = name_checksum(raw);
 	long r = E_OK;
 
-	cursor_init(v, &c, dir);
 	for (unsigned k = 0; k < slots && r == E_OK; k++) {
 		lfn_fill(e, u, n, slots - k, k == 0, sum);
-		r = cursor_write(v, &c, at + k, e);
+		r = cursor_write(v, c, at + k, e);
 	}
 	if (r == E_OK)
-		r = cursor_write(v, &c, at + slots, raw);
-	*out = c.loc;
+		r = cursor_write(v, c, at + slots, raw);
+	*out = c->loc;
 	return r;
 }
 
@@ -277,9 +275,9 @@ static long write_run(struct fat_vol *v, uint32_t dir, uint32_t at, const uint16
  * name_utf8_to_16 took converts back to the very same bytes).
  */
 static void index_learn(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
-			unsigned slots, const uint8_t raw[32], uint32_t at)
+			unsigned slots, const uint8_t raw[32], uint32_t at, const uint32_t *hash)
 {
-	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots);
+	index_add(v, dir, slots ? name : NULL, len, raw, at, at + slots, hash);
 }
 
 /* The short entry's name: the 8.3 form if free, else an alias; *slots long-name slots go first. */
@@ -300,28 +298,42 @@ static long choose_short(struct fat_vol *v, uint32_t dir, struct dir_index *ix, 
 	return r;
 }
 
-long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
-	     struct fat_loc *out)
+/* dir_add with the directory's index (NULL: none) and the name's hash in it (NULL: unknown). */
+static long add(struct fat_vol *v, uint32_t dir, struct dir_index *ix, const uint32_t *hash,
+		const char *name, size_t len, uint8_t raw[32], struct fat_loc *out)
 {
 	uint16_t u[FAT_NAME_MAX];
 	long n = name_utf8_to_16(name, len, u, FAT_NAME_MAX);
-	struct dir_index *ix = n < 0 ? NULL : index_get(v, dir);
+	struct slot_cursor c;
 	unsigned slots = 0;
 	uint32_t at, first_free;
 	long r = n < 0 ? n : choose_short(v, dir, ix, name, len, n, raw, &slots);
 
+	cursor_init(v, &c, dir);
 	if (r == E_OK)
-		r = find_free(v, dir, slots + 1, &at, &first_free);
+		r = find_free(v, dir, &c, slots + 1, &at, &first_free);
 	if (r == E_OK)
-		r = write_run(v, dir, at, u, (size_t)n, slots, raw, out);
+		r = write_run(v, &c, at, u, (size_t)n, slots, raw, out);
 	/* Only once the run is written: a hint past a free slot 0 (the end mark) would hide it. */
 	if (r == E_OK)
 		hint_set(v, dir, first_free < at ? first_free : at + slots + 1);
 	if (r == E_OK && ix)
-		index_learn(v, dir, name, len, slots, raw, at);
+		index_learn(v, dir, name, len, slots, raw, at, hash);
 	else if (r < 0)
 		index_drop(v, dir); /* a run may be half written */
 	return r;
+}
+
+long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
+	     struct fat_loc *out)
+{
+	return add(v, dir, index_get(v, dir), NULL, name, len, raw, out);
+}
+
+long dir_add_missed(struct fat_vol *v, uint32_t dir, const struct dir_miss *m, const char *name,
+		    size_t len, uint8_t raw[32], struct fat_loc *out)
+{
+	return add(v, dir, m->ix, m->ix ? &m->hash : NULL, name, len, raw, out);
 }
 
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
@@ -329,6 +341,7 @@ long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e)
 	struct dir_iter it;
 	struct fat_dir_hint *h = hint_of(v, dir);
 
+	v->dir_gen++; /* paths through this entry lead elsewhere now (struct fat_parent_memo) */
 	if (h && e->first_slot < h->from)
 		h->from = e->first_slot; /* these slots are free from now on */
 	index_remove(v, dir, e);

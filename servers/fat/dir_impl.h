@@ -61,9 +61,9 @@ struct dir_index;
 
 /* dir's index, built from the disk on first use; NULL when it cannot be had (no memory, damage). */
 struct dir_index *index_get(struct fat_vol *v, uint32_t dir);
-/* dir_find through the index (each candidate checked against the disk). */
+/* dir_find through the index (each candidate checked against the disk); *hash: the name's. */
 long index_find(struct fat_vol *v, struct dir_index *ix, uint32_t dir, const char *name, size_t len,
-		struct dir_entry *out);
+		struct dir_entry *out, uint32_t *hash);
 /* Whether a live entry of the indexed directory has the short name sn. */
 bool index_short_taken(const struct dir_index *ix, const uint8_t sn[11]);
 /* The smallest ~n that may be free for an alias base (all below it are taken). */
@@ -71,9 +71,9 @@ uint32_t index_alias_from(struct dir_index *ix, const uint8_t sn[11], unsigned b
 /* Alias number n of that base was just taken. */
 void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_len, uint32_t n);
 /* A new entry: its long name (len bytes of UTF-8; NULL: the short name alone), short entry,
- * first and short slot. */
+ * first and short slot; name_hash: index_find's hash of that long name, if known (else NULL). */
 void index_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, const uint8_t raw[32],
-	       uint32_t first_slot, uint32_t slot);
+	       uint32_t first_slot, uint32_t slot, const uint32_t *name_hash);
 /* An entry removed from dir. */
 void index_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
 /* Forget dir's index (a failed change, a directory gone or made anew). */

@@ -226,6 +226,7 @@ static bool reserve(struct fat_vol *v, struct dir_index *ix)
 struct ix_names {
 	const char *name, *short_name;
 	size_t len, short_len;
+	const uint32_t *name_hash; /* hash_name(name, len) if known, else NULL */
 };
 
 /* Record an entry; false when there is no room (the caller drops the index). */
@@ -239,7 +240,7 @@ static bool insert(struct fat_vol *v, struct dir_index *ix, const struct ix_name
 
 	if ((int32_t)r == ix->free_rec)
 		ix->free_rec = rec->next[0];
-	rec->hash[0] = hash_name(n->name, n->len);
+	rec->hash[0] = n->name_hash ? *n->name_hash : hash_name(n->name, n->len);
 	rec->hash[1] = hash_name(n->short_name, n->short_len);
 	rec->hash[2] = hash_short(sn);
 	memcpy(rec->sn, sn, 11);
@@ -261,7 +262,7 @@ static int build_visit(void *ctx, const struct dir_entry *e)
 {
 	struct build_ctx *b = ctx;
 
-	const struct ix_names n = {e->name, e->short_name, e->name_len, e->short_len};
+	const struct ix_names n = {e->name, e->short_name, e->name_len, e->short_len, NULL};
 
 	b->full = !insert(b->v, b->ix, &n, e->raw, e->first_slot, e->loc.index);
 	return b->full;
@@ -333,9 +334,9 @@ static bool check(struct fat_vol *v, uint32_t dir, const struct ix_rec *rec, con
 }
 
 long index_find(struct fat_vol *v, struct dir_index *ix, uint32_t dir, const char *name, size_t len,
-		struct dir_entry *out)
+		struct dir_entry *out, uint32_t *hash)
 {
-	uint32_t h = hash_name(name, len), best = UINT32_MAX;
+	uint32_t h = *hash = hash_name(name, len), best = UINT32_MAX;
 	struct dir_entry *e = NULL; /* a candidate's place once *out holds a match */
 	long err = E_OK;
 
@@ -408,11 +409,11 @@ void index_alias_took(struct dir_index *ix, const uint8_t sn[11], unsigned base_
 }
 
 void index_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, const uint8_t raw[32],
-	       uint32_t first_slot, uint32_t slot)
+	       uint32_t first_slot, uint32_t slot, const uint32_t *name_hash)
 {
 	struct dir_index **p = slot_of(v, dir);
 	char short_name[13];
-	struct ix_names n = {name, short_name, len, 0};
+	struct ix_names n = {name, short_name, len, 0, name ? name_hash : NULL};
 
 	if (!p)
 		return;

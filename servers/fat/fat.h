@@ -156,6 +156,15 @@ void fat_requests(const struct fat_vol *v, uint64_t *reads, uint64_t *writes);
  */
 long fat_lookup(struct fat_vol *v, const char *path, struct fat_node *out);
 long fat_create(struct fat_vol *v, const char *path, struct fat_node *out);
+/*
+ * Open by path, as fs.c's open does: the node of what the path names; with
+ * FAT_OPEN_CREATE a new empty file when the last name is not there (the path
+ * split and walked once, the name looked up once); with FAT_OPEN_EXCL
+ * E_EXISTS when it is there. Errors as fat_lookup's and fat_create's.
+ */
+#define FAT_OPEN_CREATE 0x1u
+#define FAT_OPEN_EXCL	0x2u
+long fat_open(struct fat_vol *v, const char *path, unsigned how, struct fat_node *out);
 long fat_mkdir(struct fat_vol *v, const char *path);
 long fat_unlink(struct fat_vol *v, const char *path);
 long fat_rmdir(struct fat_vol *v, const char *path);

@@ -122,11 +122,28 @@ struct fat_dir_pos {
 struct fat_dir_hint {
 	uint32_t dir, from;
 	struct fat_dir_pos far, near;
+	uint64_t used_at; /* use stamp: the least recently used record is replaced */
 	bool used;
 };
 #define FAT_DIR_HINTS	8
 #define FAT_DIR_INDEXES 8
 struct dir_index;
+
+/*
+ * The directory the last walk to a parent reached (ops.c): the names of its
+ * path, each followed by '/', and its node. Good while `gen` is the
+ * volume's dir_gen, which every removal of an entry (unlink, rmdir, the old
+ * name of a rename) and dir_forget bump: a directory's place in the tree
+ * changes only with an entry removed. In the server's memory only.
+ */
+struct fat_parent_memo {
+	uint64_t gen;
+	unsigned depth;
+	size_t len;
+	bool used;
+	struct fat_node node;
+	char names[FAT_PATH_MAX];
+};
 
 /* Clusters index .. index + count - 1 of a chain are cluster .. cluster + count - 1. */
 struct fat_extent {
@@ -163,10 +180,12 @@ struct fat_vol {
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
 	struct fat_dir_hint dir_hints[FAT_DIR_HINTS];
-	unsigned dir_hint_next;			    /* the one replaced next */
+	uint64_t dir_hint_clock;		    /* use stamps of dir_hints */
 	struct dir_index *indexes[FAT_DIR_INDEXES]; /* name indexes of directories (dir_index.c) */
 	uint64_t index_clock;			    /* use stamps, for the least recently used */
 	uint32_t index_recs;			    /* records in all of them */
+	uint64_t dir_gen;			    /* bumped by every entry removed */
+	struct fat_parent_memo parent_memo;	    /* ops.c's last parent walked to */
 	/*
 	 * Bumped by every table write that can take a cluster out of a chain (an
 	 * entry freed or cut with an end mark, table_set): extent maps and nodes'
@@ -325,6 +344,21 @@ long dir_find(struct fat_vol *v, uint32_t dir, const char *name, size_t len, str
 /* Add an entry named `name` (a short entry raw[32] already filled but for its name). */
 long dir_add(struct fat_vol *v, uint32_t dir, const char *name, size_t len, uint8_t raw[32],
 	     struct fat_loc *out);
+/*
+ * What a look-up that missed knows for a create of the same name right after
+ * it (nothing in between changes the directories): the directory's name index
+ * (NULL: none; the scans serve) and the name's hash in it.
+ */
+struct dir_miss {
+	struct dir_index *ix;
+	uint32_t hash;
+};
+/* dir_find that fills *m for dir_add_missed when it gives E_NOENT. */
+long dir_find_missed(struct fat_vol *v, uint32_t dir, const char *name, size_t len,
+		     struct dir_entry *out, struct dir_miss *m);
+/* dir_add of the name dir_find_missed just missed in dir. */
+long dir_add_missed(struct fat_vol *v, uint32_t dir, const struct dir_miss *m, const char *name,
+		    size_t len, uint8_t raw[32], struct fat_loc *out);
 /* Mark the entry's slots free. */
 long dir_remove(struct fat_vol *v, uint32_t dir, const struct dir_entry *e);
 /* A new directory at cluster dir (or one gone): what was remembered of one there is wrong now. */

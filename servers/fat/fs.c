@@ -95,15 +95,14 @@ static long node_stat(const struct fat_node *n, struct fs_stat *st)
 	return E_OK;
 }
 
-/* The node for open: found, or created with FS_O_CREATE. */
+/* The node for open: found, or created with FS_O_CREATE (one walk of the path). */
 static long open_node(struct fat_server *s, const char *path, uint32_t flags, struct fat_node *n)
 {
-	long r = fat_lookup(s->vol, path, n);
+	bool create = flags & FS_O_CREATE;
+	unsigned how = (create && !(flags & FS_O_DIR) ? FAT_OPEN_CREATE : 0) |
+		       (create && (flags & FS_O_EXCL) ? FAT_OPEN_EXCL : 0);
+	long r = fat_open(s->vol, path, how, n);
 
-	if (r == E_OK && (flags & FS_O_CREATE) && (flags & FS_O_EXCL))
-		return E_EXISTS;
-	if (r == E_NOENT && (flags & FS_O_CREATE) && !(flags & FS_O_DIR))
-		r = fat_create(s->vol, path, n);
 	if (r < 0)
 		return r;
 	if ((flags & FS_O_DIR) && !(n->attr & FAT_ATTR_DIR))

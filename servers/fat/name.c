@@ -160,23 +160,26 @@ size_t name_utf16_to_8(const uint16_t *u, size_t n, char *out, size_t size)
 	return o;
 }
 
-/* Whether a character may not be in a long name: a control character or one of "*\/:<>?\|. */
+/* One bit per ASCII character: whether it is in the set (bytes from 0x80 on never are). */
+struct ascii_set {
+	uint64_t lo, hi;
+};
+
+static bool in_set(const struct ascii_set *set, uint8_t c)
+{
+	return c < 64 ? set->lo >> c & 1 : c < 128 && set->hi >> (c - 64) & 1;
+}
+
+#define BIT(c) (1ull << ((c) % 64))
+
+/* What a long name may not hold: control characters, DEL and "*\/:<>?\|. */
+static const struct ascii_set reserved = {0xFFFFFFFFull | BIT('"') | BIT('*') | BIT('/') |
+						  BIT(':') | BIT('<') | BIT('>') | BIT('?'),
+					  BIT('\\') | BIT('|') | BIT(0x7F)};
+
 static bool name_reserved(uint8_t c)
 {
-	switch (c) {
-	case '"':
-	case '*':
-	case '/':
-	case ':':
-	case '<':
-	case '>':
-	case '?':
-	case '\\':
-	case '|':
-		return true;
-	default:
-		return c < 0x20 || c == 0x7F;
-	}
+	return in_set(&reserved, c);
 }
 
 bool name_valid(const char *s, size_t len)
@@ -191,11 +194,15 @@ bool name_valid(const char *s, size_t len)
 	return true;
 }
 
+/* What an 8.3 name may hold: A-Z, 0-9 and !#$%&'()-@^_`{}~. */
+static const struct ascii_set short_chars = {
+	0x03FF000000000000ull | BIT('!') | BIT('#') | BIT('$') | BIT('%') | BIT('&') | BIT('\'') |
+		BIT('(') | BIT(')') | BIT('-'),
+	0x07FFFFFEull | BIT('@') | BIT('^') | BIT('_') | BIT('`') | BIT('{') | BIT('}') | BIT('~')};
+
 static bool short_char(uint8_t c)
 {
-	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return true;
-	return c > ' ' && c < 0x80 && memchr("!#$%&'()-@^_`{}~", c, 16) != NULL;
+	return in_set(&short_chars, c);
 }
 
 static uint8_t upper(uint8_t c)
@@ -255,7 +262,7 @@ void name_alias_parts(const char *s, size_t len, uint8_t sn[11], unsigned *base_
 	const char *dot = NULL;
 	unsigned b = 0, e = 0;
 
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = len; i-- > 0 && !dot;) /* the last dot: from the end */
 		if (s[i] == '.')
 			dot = s + i;
 	memset(sn, ' ', 11);

@@ -6,6 +6,12 @@
  * their first cluster, 0 for the root (as ".." entries name it). Each
  * operation checks everything it can before it changes the volume.
  *
+ * fat_open (fs.c's open) splits and walks a path once and looks its last
+ * name up once; a miss there creates the file with what the look-up found
+ * (struct dir_miss). The last walk to a parent directory is remembered
+ * (struct fat_parent_memo) until an entry is removed, so opens and creates
+ * in one directory do not walk its path again.
+ *
  * Order of writes: mkdir writes the new directory's cluster ("." and "..")
  * to the disk before its entry exists; unlink and rmdir write the freed entry
  * back before freeing the chain; rename adds the new entry before it removes
@@ -16,29 +22,38 @@
 
 #include "fat_impl.h"
 
-long fat_path_split(const char *p, struct fat_path *out)
+/* Take name [i, j) of p into out ("." skipped, ".." taking the name before away). */
+static long path_take(const char *p, size_t i, size_t j, struct fat_path *out)
 {
-	size_t total = strnlen(p, FAT_PATH_MAX);
+	size_t len = j - i;
 
-	if (total == FAT_PATH_MAX)
-		return E_INVAL;
-	out->n = 0;
-	for (size_t i = 0; i < total;) {
-		size_t j = i;
-		while (j < total && p[j] != '/')
-			j++;
-		size_t len = j - i;
-		if (len == 2 && p[i] == '.' && p[i + 1] == '.') {
-			out->n -= out->n ? 1 : 0;
-		} else if (len && !(len == 1 && p[i] == '.')) {
-			if (out->n == FAT_DEPTH_MAX)
-				return E_INVAL;
-			out->name[out->n] = p + i;
-			out->len[out->n++] = len;
-		}
-		i = j + 1;
+	if (len == 2 && p[i] == '.' && p[i + 1] == '.') {
+		out->n -= out->n ? 1 : 0;
+	} else if (len && !(len == 1 && p[i] == '.')) {
+		if (out->n == FAT_DEPTH_MAX)
+			return E_INVAL;
+		out->name[out->n] = p + i;
+		out->len[out->n++] = len;
 	}
 	return E_OK;
+}
+
+/* In one pass: a name ends at '/' or the NUL; no NUL in FAT_PATH_MAX bytes is E_INVAL. */
+long fat_path_split(const char *p, struct fat_path *out)
+{
+	long r = E_OK;
+
+	out->n = 0;
+	for (size_t i = 0, j = 0; r == E_OK; i = ++j) {
+		while (j < FAT_PATH_MAX && p[j] != '/' && p[j])
+			j++;
+		if (j == FAT_PATH_MAX)
+			return E_INVAL;
+		r = path_take(p, i, j, out);
+		if (!p[j])
+			break;
+	}
+	return r;
 }
 
 static void root_node(struct fat_vol *v, struct fat_node *n)
@@ -76,22 +91,71 @@ static long walk(struct fat_vol *v, const struct fat_path *p, unsigned depth, st
 	return E_OK;
 }
 
+/* Whether the memo's directory is where p's names but the last lead (struct fat_parent_memo). */
+static bool memo_matches(const struct fat_vol *v, const struct fat_path *p)
+{
+	const struct fat_parent_memo *m = &v->parent_memo;
+	size_t at = 0;
+
+	if (!m->used || m->gen != v->dir_gen || m->depth != p->n - 1)
+		return false;
+	for (unsigned i = 0; i + 1 < p->n; i++) {
+		size_t n = p->len[i];
+		if (at + n >= m->len || m->names[at + n] != '/' ||
+		    memcmp(m->names + at, p->name[i], n))
+			return false;
+		at += n + 1;
+	}
+	return at == m->len;
+}
+
+static void memo_store(struct fat_vol *v, const struct fat_path *p, const struct fat_node *parent)
+{
+	struct fat_parent_memo *m = &v->parent_memo;
+	size_t at = 0;
+
+	m->used = false;
+	for (unsigned i = 0; i + 1 < p->n; i++) {
+		if (at + p->len[i] + 1 > sizeof(m->names))
+			return; /* cannot be: the path itself fitted in FAT_PATH_MAX */
+		memcpy(m->names + at, p->name[i], p->len[i]);
+		m->names[at + p->len[i]] = '/';
+		at += p->len[i] + 1;
+	}
+	m->len = at;
+	m->depth = p->n - 1;
+	m->gen = v->dir_gen;
+	m->node = *parent;
+	m->used = true;
+}
+
+/* The directory p's last name would be in (p has at least one name); e: scratch. */
+static long parent_dir(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
+		       struct dir_entry *e)
+{
+	if (memo_matches(v, p)) {
+		*parent = v->parent_memo.node;
+		return E_OK;
+	}
+	long r = walk(v, p, p->n - 1, parent, e);
+
+	if (r == E_OK && !(parent->attr & FAT_ATTR_DIR))
+		r = E_NOTDIR;
+	if (r == E_OK && !parent->is_root && fat_dir_id(v, parent) == 0)
+		r = E_CORRUPT;
+	if (r == E_OK)
+		memo_store(v, p, parent);
+	return r;
+}
+
 /* The parent directory of p's last name, and whether that name exists (*e). */
 long fat_walk_parent(struct fat_vol *v, const struct fat_path *p, struct fat_node *parent,
 		     struct dir_entry *e, bool *exists)
 {
-	struct dir_entry pe;
-	long r;
+	long r = p->n == 0 ? E_INVAL : parent_dir(v, p, parent, e); /* the root has no parent */
 
-	if (p->n == 0)
-		return E_INVAL; /* the root has no parent */
-	r = walk(v, p, p->n - 1, parent, &pe);
 	if (r < 0)
 		return r;
-	if (!(parent->attr & FAT_ATTR_DIR))
-		return E_NOTDIR;
-	if (!parent->is_root && fat_dir_id(v, parent) == 0)
-		return E_CORRUPT;
 	r = dir_find(v, fat_dir_id(v, parent), p->name[p->n - 1], p->len[p->n - 1], e);
 	*exists = r == E_OK;
 	return r == E_NOENT ? E_OK : r;
@@ -152,6 +216,22 @@ static long prepare_new(struct fat_vol *v, const char *path, struct fat_path *p,
 	return r;
 }
 
+/* A new file called p's last name in parent, which has none of that name (m: its miss). */
+static long create_in(struct fat_vol *v, const struct fat_path *p, const struct fat_node *parent,
+		      const struct dir_miss *m, struct dir_entry *e, struct fat_node *out)
+{
+	uint32_t dir = fat_dir_id(v, parent);
+	long r = name_valid(p->name[p->n - 1], p->len[p->n - 1]) ? table_mark_dirty(v) : E_INVAL;
+
+	if (r == E_OK) {
+		new_raw(v, e->raw, FAT_ATTR_ARCHIVE, 0);
+		r = dir_add_missed(v, dir, m, p->name[p->n - 1], p->len[p->n - 1], e->raw, &e->loc);
+	}
+	if (r == E_OK)
+		dir_node_from(v, dir, e, out);
+	return r;
+}
+
 long fat_create(struct fat_vol *v, const char *path, struct fat_node *out)
 {
 	struct fat_path p;
@@ -168,6 +248,45 @@ long fat_create(struct fat_vol *v, const char *path, struct fat_node *out)
 		dir_node_from(v, fat_dir_id(v, &parent), e, out);
 	free(e);
 	return r;
+}
+
+/* fat_open once the path is split: the parent walked and the last name looked up once. */
+static long open_split(struct fat_vol *v, const struct fat_path *p, unsigned how,
+		       struct dir_entry *e, struct fat_node *out)
+{
+	struct fat_node parent;
+	struct dir_miss m;
+	bool missed = false;
+	long r = E_OK;
+
+	if (p->n == 0) /* the root, which exists */
+		root_node(v, out);
+	else
+		r = parent_dir(v, p, &parent, e);
+	if (r == E_OK && p->n) {
+		r = dir_find_missed(v, fat_dir_id(v, &parent), p->name[p->n - 1], p->len[p->n - 1],
+				    e, &m);
+		missed = r == E_NOENT;
+	}
+	if (r == E_OK && p->n)
+		dir_node_from(v, fat_dir_id(v, &parent), e, out);
+	if (r == E_OK)
+		return how & FAT_OPEN_EXCL ? E_EXISTS : E_OK;
+	if (r != E_NOENT || !(how & FAT_OPEN_CREATE))
+		return r;
+	if (v->read_only)
+		return E_RIGHTS; /* as a create would say, wherever the path ends */
+	return missed ? create_in(v, p, &parent, &m, e, out) : r;
+}
+
+/* The entry on the stack (about 820 bytes; fat's stack is 256 KiB): no heap call per open. */
+long fat_open(struct fat_vol *v, const char *path, unsigned how, struct fat_node *out)
+{
+	struct fat_path p;
+	struct dir_entry e;
+	long r = fat_path_split(path, &p);
+
+	return r == E_OK ? open_split(v, &p, how, &e, out) : r;
 }
 
 /* A new directory's cluster: "." and ".." entries, written to the disk. */

@@ -206,9 +206,13 @@ static void scribble(struct fat_vol *v)
 		fat_truncate(v, &n, 3000);
 	}
 	fat_mkdir(v, "/FZDIR");
+	if (fat_open(v, "/FZDIR/opened twice.txt", FAT_OPEN_CREATE, &n) == E_OK)
+		fat_open(v, "/fzdir/OPENED TWICE.TXT", FAT_OPEN_CREATE | FAT_OPEN_EXCL, &n);
 	fat_rename(v, "/fuzzed file with a long name.txt", "/FZDIR/moved.bin");
+	fat_open(v, "/FZDIR/moved.bin", 0, &n);
 	fat_create(v, "/日本語.txt", &n);
 	fat_unlink(v, "/FZDIR/moved.bin");
+	fat_unlink(v, "/FZDIR/opened twice.txt");
 	fat_rmdir(v, "/FZDIR");
 	fat_sync(v);
 }

@@ -186,6 +186,33 @@ def mtools_sees(tmp, img, files, dirs, what):
               f"({None if got is None else len(got)} vs {len(data)})")
 
 
+def open_checks(img, ss, files):
+    """fat_open (open's one walk): a name found in any case, a file made once, refusals."""
+    p = tool(img, "open", "/HELLO.txt", "c", ss=ss)
+    want = f"file size={len(files['/hello.txt'])}"
+    check(p.stdout.decode().strip() == want, f"open /HELLO.txt c: {p.stdout!r}, want {want}")
+    for path in ("/nope/../HELLO.TXT", "//./hello.txt/", "/hello.txt/x/.."):  # lexical ".."
+        p = tool(img, "open", path, "c", ss=ss)
+        check(p.stdout.decode().strip() == want, f"open {path} c: {p.stdout!r}, want {want}")
+    p = tool(img, "open", "/新しいフォルダ/Made by open.txt", "ce", ss=ss)
+    check(p.stdout.decode().strip() == "file size=0", f"open ce made: {p.stdout!r}")
+    files["/新しいフォルダ/Made by open.txt"] = b""
+    for args, err in [(("/hello.txt", "ce"), "E_EXISTS"), (("/", "ce"), "E_EXISTS"),
+                      (("/新しいフォルダ/MADE BY OPEN.TXT", "ce"), "E_EXISTS"),
+                      (("/nope/x", "c"), "E_NOENT"), (("/nope", "-"), "E_NOENT"),
+                      (("/hello.txt/x", "c"), "E_NOTDIR"), (("/bad|name", "c"), "E_INVAL"),
+                      (("/" + "a" * 1100, "c"), "E_INVAL"), (("/a" * 129, "c"), "E_INVAL")]:
+        p = tool(img, "open", *args, ss=ss, ok=False)
+        check(p.returncode == 2 and err in p.stderr.decode(),
+              f"open {args} gave rc {p.returncode} {p.stderr.decode().strip()}, want {err}")
+    # Read-only: what a create would make is refused wherever the path ends; a find is not.
+    for path, how, rc, err in [("/made ro.txt", "c", 2, "E_RIGHTS"), ("/nope/x", "c", 2, "E_RIGHTS"),
+                               ("/hello.txt", "c", 0, ""), ("/hello.txt", "ce", 2, "E_EXISTS")]:
+        p = run([TOOL, "--ss", str(ss), "--ro", img, "open", path, how])
+        check(p.returncode == rc and err in p.stderr.decode(),
+              f"--ro open {path} {how}: rc {p.returncode} {p.stderr.decode().strip()}")
+
+
 def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
     """Change the volume through the engine, keeping the model in step."""
     host = os.path.join(tmp, "w")
@@ -245,6 +272,8 @@ def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
         check(p.returncode == 2 and err in p.stderr.decode(),
               f"{args} gave rc {p.returncode} {p.stderr.decode().strip()}, want {err}")
 
+    open_checks(img, ss, files)
+
     # Many files: the directory grows over several clusters (the FAT12/16
     # root is fixed, so they go into a subdirectory).
     tool(img, "mkdir", "/grow", ss=ss)
@@ -253,6 +282,16 @@ def engine_writes(tmp, img, ss, files, dirs, rng, floppy):
     tool(img, "many", "/grow", str(n), ss=ss)
     for i in range(n):
         p = f"/grow/file number {i} with a long name.txt"
+        files[p] = p.encode()
+    # Files made in turn in 12 directories: more than the 8 the volume keeps
+    # free-slot hints, chain places and name indexes for, so each create
+    # finds its directory's records replaced (least recently used first).
+    nd, nf = 12, 96 if floppy else 240
+    tool(img, "spread", "/spread", str(nd), str(nf), ss=ss)
+    dirs.add("/spread")
+    dirs.update(f"/spread/d{k}" for k in range(nd))
+    for i in range(nf):
+        p = f"/spread/d{i % nd}/spread file {i} with a long name.txt"
         files[p] = p.encode()
     # A listing in batches of 1-5 while names are created and removed in the
     # same directory between batches (fat_tool churn): no name twice, every

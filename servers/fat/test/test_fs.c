@@ -3,27 +3,30 @@
  * Host test of the fs protocol through the FAT server's real handlers: the
  * client library (proto/fs.h) -> fake transport (fake_ipc.h) -> the
  * decode (libsys/proto/fs/server.c) -> fs.c -> the FAT engine on a FAT16
- * image that mkfs.fat made. Data through the attached buffer in several
- * requests, directories, rename, errors, malformed requests built by hand,
- * two handles (and two clients) on one file, a client that goes away, and a server restart after
- * which the library attaches again, reopens its files and reads the right bytes. At the end the
+ * image that mkfs.fat made. This file: the harness (the image in memory,
+ * server instances, clients) and the protocol's requests: data through the
+ * attached buffer in several requests, open's flags, directories, rename,
+ * errors, listings in batches, malformed requests built by hand, times,
+ * and a server restart after which the library attaches again, reopens its
+ * files and reads the right bytes. test_fs_handles.c: handles, two on one
+ * file and two clients, and clients that go away. The tests run in order
+ * on one volume (later ones use files earlier ones made); at the end the
  * image goes back to disk and `fsck.fat -n` must find it clean.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fatfs.h"
 #include "check.h"
-#include "fake_ipc.h"
 #include "sys/sys.h"
+#include "test_fs.h"
 
 #define IMG_BYTES (8u << 20)
-#define BUF_BYTES (64u << 10)
 
 static uint8_t *disk;
 static uint8_t shared[BUF_BYTES]; /* the client's buffer, as the server maps it too */
-static unsigned maps, unmaps, watches;
+static unsigned maps, watches;
+unsigned unmaps;
 
 static long mem_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 {
@@ -81,7 +84,7 @@ static void count_notify(void *ctx, uint64_t bits)
 }
 
 static struct fs_server fss = {&fat_fs_ops, &fsrv, 0, count_notify};
-static struct server srv;
+struct server srv;
 
 /*
  * A server instance over the image (a new one forgets every client, as
@@ -105,7 +108,7 @@ static void new_instance(void)
 	new_instance_after(false);
 }
 
-static void client_init(struct fs_client *c, handle_t ep)
+void client_init(struct fs_client *c, handle_t ep)
 {
 	memset(c, 0, sizeof(*c));
 	c->ep = ep;
@@ -114,7 +117,7 @@ static void client_init(struct fs_client *c, handle_t ep)
 	c->timeout = TIMEOUT_NEVER;
 }
 
-static uint8_t pattern(uint64_t i)
+uint8_t pattern(uint64_t i)
 {
 	return (uint8_t)(i * 7 + (i >> 9));
 }
@@ -148,6 +151,114 @@ static void test_data(struct fs_client *c)
 	CHECK_EQ(fs_open(c, "/nothing", 0, &fd, &st), E_NOENT);
 }
 
+/* A file's size by path, or the error. */
+static long size_of(struct fs_client *c, const char *path, uint64_t *size)
+{
+	struct fs_stat st;
+	long r = fs_stat(c, path, &st);
+
+	*size = r == E_OK ? st.size : 0;
+	return r;
+}
+
+/* A new file of n bytes made with FS_O_CREATE | FS_O_EXCL. */
+static void make_file(struct fs_client *c, const char *path, uint64_t n)
+{
+	uint64_t done;
+	int fd;
+
+	CHECK_EQ(fs_open(c, path, FS_O_CREATE | FS_O_EXCL, &fd, NULL), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, "0123456789", n, &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+}
+
+/*
+ * Open's flags (one walk finds or makes the file, fat_open): an existing
+ * name in any case is opened, not made again, and FS_O_EXCL refuses it;
+ * each refusal keeps its own error; two long names with one alias base get
+ * ~1 and ~2, each found by it, and keep their case.
+ */
+static void test_open_flags(struct fs_client *c)
+{
+	char name[FS_NAME_BYTES];
+	struct fs_stat st;
+	uint64_t size, cookie = 0;
+	int fd, seen = 0;
+
+	CHECK_EQ(fs_open(c, "/DATA FILE.BIN", FS_O_CREATE, &fd, &st), E_OK);
+	CHECK_EQ(st.size, 1000); /* test_data's file, not a new one */
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(fs_open(c, "/data file.BIN", FS_O_CREATE | FS_O_EXCL, &fd, &st), E_EXISTS);
+	CHECK_EQ(fs_open(c, "/", FS_O_CREATE | FS_O_EXCL, &fd, &st), E_EXISTS);
+	CHECK_EQ(fs_open(c, "/no dir/new.txt", FS_O_CREATE, &fd, &st), E_NOENT);
+	CHECK_EQ(fs_open(c, "/Data file.bin/new.txt", FS_O_CREATE, &fd, &st), E_NOTDIR);
+	CHECK_EQ(fs_open(c, "/bad:name.txt", FS_O_CREATE, &fd, &st), E_INVAL);
+	CHECK_EQ(fs_open(c, "/not there", FS_O_CREATE | FS_O_DIR, &fd, &st), E_NOENT);
+	CHECK_EQ(size_of(c, "/not there", &size), E_NOENT);
+	make_file(c, "/Two Words.txt", 1);
+	make_file(c, "/Two Wordsmith.txt", 2);
+	CHECK_EQ(size_of(c, "/twowor~1.txt", &size), E_OK);
+	CHECK_EQ(size, 1);
+	CHECK_EQ(size_of(c, "/TWOWOR~2.TXT", &size), E_OK);
+	CHECK_EQ(size, 2);
+	CHECK_EQ(fs_open(c, "/", FS_O_DIR, &fd, &st), E_OK);
+	while (fs_readdir(c, fd, &cookie, &st, name) == E_OK)
+		seen |= (!strcmp(name, "Two Words.txt")) | (!strcmp(name, "Two Wordsmith.txt"))
+								   << 1;
+	CHECK_EQ(seen, 3);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(fs_unlink(c, "/two words.txt"), E_OK);
+	CHECK_EQ(fs_unlink(c, "/TWO WORDSMITH.TXT"), E_OK);
+}
+
+/*
+ * The walk to a parent directory is remembered (struct fat_parent_memo)
+ * until an entry goes: a renamed directory is not reached by its old path,
+ * nor a removed one by its path once a new one of that name is made.
+ */
+static void test_parent_memo(struct fs_client *c)
+{
+	uint64_t size;
+	int fd;
+
+	CHECK_EQ(fs_mkdir(c, "/memo"), E_OK);
+	make_file(c, "/memo/a.txt", 1);
+	CHECK_EQ(fs_rename(c, "/memo", "/memo moved"), E_OK);
+	CHECK_EQ(fs_open(c, "/memo/b.txt", FS_O_CREATE, &fd, NULL), E_NOENT);
+	CHECK_EQ(size_of(c, "/memo moved/a.txt", &size), E_OK);
+	CHECK_EQ(size, 1);
+	make_file(c, "/memo moved/b.txt", 2);
+	CHECK_EQ(fs_unlink(c, "/memo moved/a.txt"), E_OK);
+	CHECK_EQ(fs_unlink(c, "/memo moved/b.txt"), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/memo moved"), E_OK);
+	CHECK_EQ(fs_open(c, "/memo moved/c.txt", FS_O_CREATE, &fd, NULL), E_NOENT);
+	make_file(c, "/x.txt", 4); /* the clusters freed above may be taken again */
+	CHECK_EQ(fs_mkdir(c, "/memo moved"), E_OK);
+	make_file(c, "/memo moved/c.txt", 3);
+	CHECK_EQ(size_of(c, "/MEMO MOVED/c.txt", &size), E_OK);
+	CHECK_EQ(size, 3);
+	CHECK_EQ(size_of(c, "/memo moved/b.txt", &size), E_NOENT);
+	CHECK_EQ(fs_unlink(c, "/memo moved/c.txt"), E_OK);
+	CHECK_EQ(fs_rmdir(c, "/memo moved"), E_OK);
+	CHECK_EQ(fs_unlink(c, "/x.txt"), E_OK);
+	/* Each parent by its own names: siblings, a prefix, one level deeper, "..". */
+	static const char *const dirs[] = {"/m1", "/m2", "/m", "/m1/m2"};
+	static const char *const files[] = {"/m1/a", "/m2/a", "/m/a", "/m1/m2/a", "/m1/m2/../b"};
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(fs_mkdir(c, dirs[i]), E_OK);
+	for (unsigned i = 0; i < 5; i++)
+		make_file(c, files[i], i + 1);
+	CHECK_EQ(size_of(c, "/m1/b", &size), E_OK);
+	CHECK_EQ(size, 5);
+	for (unsigned i = 0; i < 5; i++) {
+		CHECK_EQ(size_of(c, files[i], &size), E_OK);
+		CHECK_EQ(size, i + 1);
+		CHECK_EQ(fs_unlink(c, files[i]), E_OK);
+	}
+	for (unsigned i = 4; i-- > 0;)
+		CHECK_EQ(fs_rmdir(c, dirs[i]), E_OK);
+}
+
 static void test_dirs(struct fs_client *c)
 {
 	struct fs_stat st;
@@ -179,133 +290,6 @@ static void test_dirs(struct fs_client *c)
 	CHECK_EQ(sf.sector_size, 512);
 	CHECK(sf.free_blocks > 0 && sf.free_blocks < sf.blocks);
 	CHECK_EQ(fs_close(c, dfd), E_OK);
-}
-
-/* FS_FSTAT of server handle h straight through ep: the reply's status, and the size. */
-static long raw_fstat(handle_t ep, uint64_t h, uint64_t *size)
-{
-	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {h}};
-
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	*size = m.w[0];
-	return (int16_t)IPC_TAG_LABEL(m.tag);
-}
-
-/*
- * Handles skip re-reading their entry while no byte of the volume changed
- * (fat_node_refresh): two handles on one file (one client's, another
- * client's) still see each other's writes and truncates, again and again,
- * and a handle whose file was renamed away or unlinked gets E_NOENT. The
- * two clients' badges share a home slot (fs.c's client table).
- */
-static void test_two_handles(struct fs_client *c)
-{
-	static uint8_t out[3000], in[3000];
-	struct fs_client c2;
-	uint64_t done, size;
-	int fa, fb, f2;
-
-	client_init(&c2, fake_ipc_endpoint(&srv, 5 + FS_CLIENTS_MAX));
-	for (size_t i = 0; i < sizeof(out); i++)
-		out[i] = pattern(i + 11);
-	CHECK_EQ(fs_open(c, "/two.bin", FS_O_CREATE, &fa, NULL), E_OK);
-	CHECK_EQ(fs_open(c, "/two.bin", 0, &fb, NULL), E_OK);
-	CHECK_EQ(fs_open(&c2, "/two.bin", 0, &f2, NULL), E_OK);
-	for (int round = 0; round < 3; round++) {
-		uint64_t n = sizeof(out) - 1000u * (uint64_t)round;
-		CHECK_EQ(fs_write(c, fa, 0, out, n, &done), E_OK);
-		CHECK_EQ(fs_truncate(c, fa, n), E_OK);
-		for (int again = 0; again < 2; again++) { /* the second time skips the entry */
-			CHECK_EQ(raw_fstat(c->ep, c->files[fb].remote, &size), E_OK);
-			CHECK_EQ(size, n);
-			CHECK_EQ(fs_read(&c2, f2, 0, in, sizeof(in), &done), E_OK);
-			CHECK_EQ(done, n);
-			CHECK(memcmp(in, out, n) == 0);
-		}
-		out[round] ^= 0x5A; /* the next round's bytes differ */
-	}
-	CHECK_EQ(fs_truncate(&c2, f2, 7), E_OK); /* the other client shortens it */
-	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
-	CHECK_EQ(size, 7);
-	CHECK_EQ(fs_rename(c, "/two.bin", "/two renamed.bin"), E_OK);
-	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
-	CHECK_EQ(raw_fstat(c2.ep, c2.files[f2].remote, &size), E_NOENT);
-	CHECK_EQ(fs_open(c, "/two renamed.bin", 0, &fa, NULL), E_OK);
-	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
-	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
-	CHECK_EQ(size, 7);
-	CHECK_EQ(fs_unlink(&c2, "/two renamed.bin"), E_OK);
-	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
-	CHECK_EQ(fs_close(c, fa), E_OK);
-	CHECK_EQ(fs_close(c, fb), E_OK);
-	CHECK_EQ(fs_close(&c2, f2), E_OK);
-}
-
-/*
- * A handle whose write succeeded skips its entry on its next use
- * (fs.c's node_written), so writes through two handles in turn, and
- * several in a row through one, must each see the other's: the file grows
- * by appends from both (clusters taken by one, then linked on by the
- * other) and is written over inside; nothing else uses the handles between
- * the writes of a round, then each handle's size and the bytes are checked.
- */
-static void test_interleaved_writes(struct fs_client *c)
-{
-	static uint8_t want[16384], in[16384];
-	uint64_t done, size, end = 0;
-	int fd[2];
-
-	CHECK_EQ(fs_open(c, "/turns.bin", FS_O_CREATE, &fd[0], NULL), E_OK);
-	CHECK_EQ(fs_open(c, "/turns.bin", 0, &fd[1], NULL), E_OK);
-	for (unsigned step = 0; step < 15; step++) {
-		static const uint8_t turn[5] = {0, 1, 0, 0, 1}; /* a b a a b */
-		uint64_t at = step % 5 == 3 ? end / 2 : end, n = 300 + 97 * step;
-		for (uint64_t i = 0; i < n; i++)
-			want[at + i] = pattern(i * (step + 3));
-		CHECK_EQ(fs_write(c, fd[turn[step % 5]], at, want + at, n, &done), E_OK);
-		CHECK_EQ(done, n);
-		end = at + n > end ? at + n : end;
-		if (step % 5 < 4)
-			continue; /* the round goes on: no other use of either handle */
-		for (int h = 0; h < 2; h++) {
-			CHECK_EQ(raw_fstat(c->ep, c->files[fd[h]].remote, &size), E_OK);
-			CHECK_EQ(size, end);
-			CHECK_EQ(fs_read(c, fd[h], 0, in, sizeof(in), &done), E_OK);
-			CHECK_EQ(done, end);
-			CHECK(memcmp(in, want, end) == 0);
-		}
-	}
-	CHECK_EQ(fs_close(c, fd[0]), E_OK);
-	CHECK_EQ(fs_close(c, fd[1]), E_OK);
-	CHECK_EQ(fs_unlink(c, "/turns.bin"), E_OK);
-}
-
-/*
- * Clients whose badges share a home slot: each finds its own handles, and
- * when the one at home goes, the other still finds its own.
- */
-static void test_shared_home(void)
-{
-	struct fs_client a, b;
-	handle_t ea = fake_ipc_endpoint(&srv, 40),
-		 eb = fake_ipc_endpoint(&srv, 40 + FS_CLIENTS_MAX);
-	uint64_t size;
-	int fa, fb;
-
-	client_init(&a, ea);
-	client_init(&b, eb);
-	CHECK_EQ(fs_open(&a, "/kept.bin", 0, &fa, NULL), E_OK);
-	CHECK_EQ(fs_open(&b, "/Data file.bin", 0, &fb, NULL), E_OK);
-	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_OK);
-	CHECK_EQ(size, 150000);
-	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
-	CHECK_EQ(size, 1000);
-	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {40}};
-	fake_ipc_event(ea, &gone);
-	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_BADHANDLE);
-	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
-	CHECK_EQ(size, 1000);
-	CHECK_EQ(fs_close(&b, fb), E_OK);
 }
 
 /* A notification bound to the endpoint (fat's timer) reaches on_notify with its bits, unanswered.
@@ -531,26 +515,6 @@ static void test_settime(struct fs_client *c)
 	CHECK_EQ(fs_sync(c), E_OK);
 }
 
-static void test_client_gone(void)
-{
-	struct fs_client c2;
-	int fd;
-	handle_t ep = fake_ipc_endpoint(&srv, 99);
-
-	client_init(&c2, ep);
-	uint8_t b[4];
-	uint64_t done;
-	CHECK_EQ(fs_open(&c2, "/kept.bin", 0, &fd, NULL), E_OK);
-	CHECK_EQ(fs_read(&c2, fd, 0, b, 4, &done), E_OK); /* attaches its buffer */
-	unsigned u = unmaps;
-	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {99}};
-	fake_ipc_event(ep, &gone);
-	CHECK_EQ(unmaps, u + 1);
-	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {c2.files[fd].remote}};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE); /* its handles went with it */
-}
-
 int main(void)
 {
 	char img[] = "/tmp/test_fs_XXXXXX", cmd[200];
@@ -574,6 +538,8 @@ int main(void)
 	handle_t ep = fake_ipc_endpoint(&srv, 5);
 	client_init(&c, ep);
 	test_data(&c);
+	test_open_flags(&c);
+	test_parent_memo(&c);
 	test_dirs(&c);
 	test_two_handles(&c);
 	test_interleaved_writes(&c);

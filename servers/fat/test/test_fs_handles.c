@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_fs's handle tests (the harness is test_fs.c): a handle skips
+ * re-reading its entry while nothing on the volume changed, yet two handles
+ * on one file, one client's or two clients', see each other's writes,
+ * truncates, renames and unlinks; clients whose badges share a home slot in
+ * fs.c's table keep their own handles; a client that goes away takes its
+ * handles and its buffer with it.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "sys/sys.h"
+#include "test_fs.h"
+
+/* FS_FSTAT of server handle h straight through ep: the reply's status, and the size. */
+static long raw_fstat(handle_t ep, uint64_t h, uint64_t *size)
+{
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {h}};
+
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	*size = m.w[0];
+	return (int16_t)IPC_TAG_LABEL(m.tag);
+}
+
+/*
+ * Handles skip re-reading their entry while no byte of the volume changed
+ * (fat_node_refresh): two handles on one file (one client's, another
+ * client's) still see each other's writes and truncates, again and again,
+ * and a handle whose file was renamed away or unlinked gets E_NOENT. The
+ * two clients' badges share a home slot (fs.c's client table).
+ */
+void test_two_handles(struct fs_client *c)
+{
+	static uint8_t out[3000], in[3000];
+	struct fs_client c2;
+	uint64_t done, size;
+	int fa, fb, f2;
+
+	client_init(&c2, fake_ipc_endpoint(&srv, 5 + FS_CLIENTS_MAX));
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = pattern(i + 11);
+	CHECK_EQ(fs_open(c, "/two.bin", FS_O_CREATE, &fa, NULL), E_OK);
+	CHECK_EQ(fs_open(c, "/two.bin", 0, &fb, NULL), E_OK);
+	CHECK_EQ(fs_open(&c2, "/two.bin", 0, &f2, NULL), E_OK);
+	for (int round = 0; round < 3; round++) {
+		uint64_t n = sizeof(out) - 1000u * (uint64_t)round;
+		CHECK_EQ(fs_write(c, fa, 0, out, n, &done), E_OK);
+		CHECK_EQ(fs_truncate(c, fa, n), E_OK);
+		for (int again = 0; again < 2; again++) { /* the second time skips the entry */
+			CHECK_EQ(raw_fstat(c->ep, c->files[fb].remote, &size), E_OK);
+			CHECK_EQ(size, n);
+			CHECK_EQ(fs_read(&c2, f2, 0, in, sizeof(in), &done), E_OK);
+			CHECK_EQ(done, n);
+			CHECK(memcmp(in, out, n) == 0);
+		}
+		out[round] ^= 0x5A; /* the next round's bytes differ */
+	}
+	CHECK_EQ(fs_truncate(&c2, f2, 7), E_OK); /* the other client shortens it */
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 7);
+	CHECK_EQ(fs_rename(c, "/two.bin", "/two renamed.bin"), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
+	CHECK_EQ(raw_fstat(c2.ep, c2.files[f2].remote, &size), E_NOENT);
+	CHECK_EQ(fs_open(c, "/two renamed.bin", 0, &fa, NULL), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 7);
+	CHECK_EQ(fs_unlink(&c2, "/two renamed.bin"), E_OK);
+	CHECK_EQ(raw_fstat(c->ep, c->files[fa].remote, &size), E_NOENT);
+	CHECK_EQ(fs_close(c, fa), E_OK);
+	CHECK_EQ(fs_close(c, fb), E_OK);
+	CHECK_EQ(fs_close(&c2, f2), E_OK);
+}
+
+/*
+ * A handle whose write succeeded skips its entry on its next use
+ * (fs.c's node_written), so writes through two handles in turn, and
+ * several in a row through one, must each see the other's: the file grows
+ * by appends from both (clusters taken by one, then linked on by the
+ * other) and is written over inside; nothing else uses the handles between
+ * the writes of a round, then each handle's size and the bytes are checked.
+ */
+void test_interleaved_writes(struct fs_client *c)
+{
+	static uint8_t want[16384], in[16384];
+	uint64_t done, size, end = 0;
+	int fd[2];
+
+	CHECK_EQ(fs_open(c, "/turns.bin", FS_O_CREATE, &fd[0], NULL), E_OK);
+	CHECK_EQ(fs_open(c, "/turns.bin", 0, &fd[1], NULL), E_OK);
+	for (unsigned step = 0; step < 15; step++) {
+		static const uint8_t turn[5] = {0, 1, 0, 0, 1}; /* a b a a b */
+		uint64_t at = step % 5 == 3 ? end / 2 : end, n = 300 + 97 * step;
+		for (uint64_t i = 0; i < n; i++)
+			want[at + i] = pattern(i * (step + 3));
+		CHECK_EQ(fs_write(c, fd[turn[step % 5]], at, want + at, n, &done), E_OK);
+		CHECK_EQ(done, n);
+		end = at + n > end ? at + n : end;
+		if (step % 5 < 4)
+			continue; /* the round goes on: no other use of either handle */
+		for (int h = 0; h < 2; h++) {
+			CHECK_EQ(raw_fstat(c->ep, c->files[fd[h]].remote, &size), E_OK);
+			CHECK_EQ(size, end);
+			CHECK_EQ(fs_read(c, fd[h], 0, in, sizeof(in), &done), E_OK);
+			CHECK_EQ(done, end);
+			CHECK(memcmp(in, want, end) == 0);
+		}
+	}
+	CHECK_EQ(fs_close(c, fd[0]), E_OK);
+	CHECK_EQ(fs_close(c, fd[1]), E_OK);
+	CHECK_EQ(fs_unlink(c, "/turns.bin"), E_OK);
+}
+
+/*
+ * Clients whose badges share a home slot: each finds its own handles, and
+ * when the one at home goes, the other still finds its own.
+ */
+void test_shared_home(void)
+{
+	struct fs_client a, b;
+	handle_t ea = fake_ipc_endpoint(&srv, 40),
+		 eb = fake_ipc_endpoint(&srv, 40 + FS_CLIENTS_MAX);
+	uint64_t size;
+	int fa, fb;
+
+	client_init(&a, ea);
+	client_init(&b, eb);
+	CHECK_EQ(fs_open(&a, "/kept.bin", 0, &fa, NULL), E_OK);
+	CHECK_EQ(fs_open(&b, "/Data file.bin", 0, &fb, NULL), E_OK);
+	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_OK);
+	CHECK_EQ(size, 150000);
+	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
+	CHECK_EQ(size, 1000);
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {40}};
+	fake_ipc_event(ea, &gone);
+	CHECK_EQ(raw_fstat(ea, a.files[fa].remote, &size), E_BADHANDLE);
+	CHECK_EQ(raw_fstat(eb, b.files[fb].remote, &size), E_OK);
+	CHECK_EQ(size, 1000);
+	CHECK_EQ(fs_close(&b, fb), E_OK);
+}
+
+void test_client_gone(void)
+{
+	struct fs_client c2;
+	int fd;
+	handle_t ep = fake_ipc_endpoint(&srv, 99);
+
+	client_init(&c2, ep);
+	uint8_t b[4];
+	uint64_t done;
+	CHECK_EQ(fs_open(&c2, "/kept.bin", 0, &fd, NULL), E_OK);
+	CHECK_EQ(fs_read(&c2, fd, 0, b, 4, &done), E_OK); /* attaches its buffer */
+	unsigned u = unmaps;
+	struct ipc_msg gone = {.tag = IPC_TAG(IPC_LABEL_GONE, 1, 0, 0), .w = {99}};
+	fake_ipc_event(ep, &gone);
+	CHECK_EQ(unmaps, u + 1);
+	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {c2.files[fd].remote}};
+	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
+	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE); /* its handles went with it */
+}
