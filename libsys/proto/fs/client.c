@@ -293,35 +293,52 @@ long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rword
 }
 
 /*
+ * What a read or write request of n bytes at off (its first attempt sent
+ * to f unless f is NULL, `err` and `m` its answer) comes to when that
+ * answer was not the usual one: it goes on as file_send's first attempt
+ * would (waiting for a volume), then to file_send's resends.
+ */
+static long io_retry(struct fs_client *c, int fd, struct fs_file *f, uint16_t method, uint64_t off,
+		     uint64_t n, struct ipc_msg *m, long err)
+{
+	struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off, n, 0}};
+
+	if (!f)
+		return file_send(c, fd, &req, m, 1, 0);
+	req.w[0] = f->remote;
+	if (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME)
+		err = wait_for_volume(c, &req, m);
+	if (err == E_OK)
+		err = ipc_reply_status(m, 1, 0);
+	if (attempts(c) > 1 && resend(&req, err))
+		err = file_send_from(c, f, &req, m, 1, 0, 1);
+	return err;
+}
+
+/*
  * One read or write request of n bytes at off: *got the bytes done. The
  * usual answer (E_OK and one word) is taken straight from the call's
  * registers; any other (no volume yet, a restart, no buffer, an error) goes
- * on as file_send's first attempt would, then to its resends.
+ * to io_retry.
  */
 static long io_request(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t n,
 		       uint64_t *got)
 {
 	struct fs_file *f = file(c, fd);
-	struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off, n, 0}}, m;
-	long err;
+	struct ipc_msg m;
+	long err = E_OK;
 
-	if (!f || !f->remote || !c->attached) {
-		err = file_send(c, fd, &req, &m, 1, 0);
-	} else {
-		m = (struct ipc_msg){.tag = req.tag, .w = {f->remote, off, n, 0}};
+	if (f && f->remote && c->attached) {
+		m = (struct ipc_msg){.tag = IPC_TAG(method, 4, 0, 0), .w = {f->remote, off, n, 0}};
 		err = ipc_call(c->ep, &m, c->timeout);
 		if (err == E_OK && m.tag == IPC_TAG(0, 1, 0, 0)) {
 			*got = m.w[0];
 			return E_OK;
 		}
-		req.w[0] = f->remote;
-		if (err == E_OK && (int16_t)IPC_TAG_LABEL(m.tag) == E_NOVOLUME)
-			err = wait_for_volume(c, &req, &m);
-		if (err == E_OK)
-			err = ipc_reply_status(&m, 1, 0);
-		if (attempts(c) > 1 && resend(&req, err))
-			err = file_send_from(c, f, &req, &m, 1, 0, 1);
+	} else {
+		f = NULL; /* file_send's checks and first attempt */
 	}
+	err = io_retry(c, fd, f, method, off, n, &m, err);
 	*got = err == E_OK ? m.w[0] : 0;
 	return err;
 }
