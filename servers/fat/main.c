@@ -160,19 +160,39 @@ static uint64_t in_attached_client(const uint8_t *p, uint32_t count)
 	return off;
 }
 
-static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+/* Through our buffer, copied in or out a buffer's worth at a time. */
+static long dev_io_bounced(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 {
 	uint32_t per = BLOCK_BYTES / sector_size;
-	uint64_t off = in_attached_client(p, count);
+	long r = use_buffer(BUFFER_OWN);
 
-	/* The usual large transfer: one request, to or from the client's buffer already attached.
-	 */
-	if (off != UINT64_MAX && disk_io(lba, count, off, write) == E_OK)
-		return E_OK;
-	if (in_own_buffer(p, (size_t)count * sector_size))
+	for (uint32_t done = 0; r == E_OK && done < count;) {
+		uint32_t n = count - done < per ? count - done : per;
+		size_t bytes = (size_t)n * sector_size;
+		if (write)
+			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
+		r = disk_io(lba + done, n, 0, write);
+		if (r == E_OK && !write)
+			memcpy(p + (size_t)done * sector_size, (void *)BLOCK_VA, bytes);
+		done += n;
+	}
+	return r;
+}
+
+static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+{
+	uint64_t off = in_attached_client(p, count);
+	int slot = attached;
+	long r;
+
+	if (off != UINT64_MAX) { /* the usual large transfer: one request, no attach */
+		r = disk_io(lba, count, off, write);
+	} else if (in_own_buffer(p, (size_t)count * sector_size)) {
 		return dev_io_own(lba, count, p, write);
-	int slot = client_slot_of(p, (size_t)count * sector_size);
-	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	} else {
+		slot = client_slot_of(p, (size_t)count * sector_size);
+		r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	}
 	if (r == E_OK)
 		return E_OK;
 	if (slot >= 0 && !refused[slot]) { /* through our buffer: say so once */
@@ -181,23 +201,7 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 		       "through ours\n",
 		       DISK_NAME, sys_error_name(r));
 	}
-	r = use_buffer(BUFFER_OWN);
-	if (r < 0)
-		return r;
-
-	for (uint32_t done = 0; done < count;) {
-		uint32_t n = count - done < per ? count - done : per;
-		size_t bytes = (size_t)n * sector_size;
-		if (write)
-			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
-		r = disk_io(lba + done, n, 0, write);
-		if (r < 0)
-			return r;
-		if (!write)
-			memcpy(p + (size_t)done * sector_size, (void *)BLOCK_VA, bytes);
-		done += n;
-	}
-	return E_OK;
+	return dev_io_bounced(lba, count, p, write);
 }
 
 static long dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
