@@ -89,12 +89,20 @@ static int client_slot_of(const uint8_t *p, size_t bytes)
 	return (int)slot;
 }
 
-/* Whole sectors at fixed places: one the driver gave up on (it reset the port) is resent. */
+/*
+ * Whole sectors at fixed places: one the driver gave up on (it reset the
+ * port) is resent. The first try is sent as it is (block_io_once); the
+ * block client's stubs take the others, and a new driver instance (the
+ * buffer to attach again) too, without counting it as a try.
+ */
 static long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
 {
-	long r = E_TIMEOUT;
+	long r = block_io_once(&disk, write, lba, n, offset);
+	int tries = 1;
 
-	for (int tries = 0; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
+	if (r == E_RESTARTED || r == E_NOENT)
+		r = E_TIMEOUT, tries = 0;
+	for (; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
 		r = write ? block_write(&disk, lba, n, offset) : block_read(&disk, lba, n, offset);
 	return r;
 }
@@ -136,14 +144,55 @@ static long dev_io_own(uint64_t lba, uint32_t count, const uint8_t *p, bool writ
 	return dev_io_buffer(BUFFER_OWN, (uint64_t)(uintptr_t)p - BLOCK_VA, lba, count, write);
 }
 
-static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+/*
+ * The offset in the attached client buffer of [p, p + count sectors) when
+ * the whole of it lies there, sector-aligned, and one request can carry it;
+ * else UINT64_MAX. Below the buffer's start the offset wraps to a large one.
+ */
+static uint64_t in_attached_client(const uint8_t *p, uint32_t count)
+{
+	if (attached < 0 || count > max_sectors)
+		return UINT64_MAX;
+	uint64_t size = client_size[attached];
+	uint64_t off = (uint64_t)(uintptr_t)p - CLIENT_VA - (uint64_t)attached * FS_BUFFER_MAX;
+	if (off >= size || (uint64_t)count * sector_size > size - off || off % sector_size)
+		return UINT64_MAX;
+	return off;
+}
+
+/* Through our buffer, copied in or out a buffer's worth at a time. */
+static long dev_io_bounced(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 {
 	uint32_t per = BLOCK_BYTES / sector_size;
+	long r = use_buffer(BUFFER_OWN);
 
-	if (in_own_buffer(p, (size_t)count * sector_size))
+	for (uint32_t done = 0; r == E_OK && done < count;) {
+		uint32_t n = count - done < per ? count - done : per;
+		size_t bytes = (size_t)n * sector_size;
+		if (write)
+			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
+		r = disk_io(lba + done, n, 0, write);
+		if (r == E_OK && !write)
+			memcpy(p + (size_t)done * sector_size, (void *)BLOCK_VA, bytes);
+		done += n;
+	}
+	return r;
+}
+
+static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+{
+	uint64_t off = in_attached_client(p, count);
+	int slot = attached;
+	long r;
+
+	if (off != UINT64_MAX) { /* the usual large transfer: one request, no attach */
+		r = disk_io(lba, count, off, write);
+	} else if (in_own_buffer(p, (size_t)count * sector_size)) {
 		return dev_io_own(lba, count, p, write);
-	int slot = client_slot_of(p, (size_t)count * sector_size);
-	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	} else {
+		slot = client_slot_of(p, (size_t)count * sector_size);
+		r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	}
 	if (r == E_OK)
 		return E_OK;
 	if (slot >= 0 && !refused[slot]) { /* through our buffer: say so once */
@@ -152,23 +201,7 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 		       "through ours\n",
 		       DISK_NAME, sys_error_name(r));
 	}
-	r = use_buffer(BUFFER_OWN);
-	if (r < 0)
-		return r;
-
-	for (uint32_t done = 0; done < count;) {
-		uint32_t n = count - done < per ? count - done : per;
-		size_t bytes = (size_t)n * sector_size;
-		if (write)
-			memcpy((void *)BLOCK_VA, p + (size_t)done * sector_size, bytes);
-		r = disk_io(lba + done, n, 0, write);
-		if (r < 0)
-			return r;
-		if (!write)
-			memcpy(p + (size_t)done * sector_size, (void *)BLOCK_VA, bytes);
-		done += n;
-	}
-	return E_OK;
+	return dev_io_bounced(lba, count, p, write);
 }
 
 static long dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)

@@ -237,20 +237,25 @@ long fs_close(struct fs_client *c, int fd)
 	return lost_state(err) ? E_OK : err; /* a new instance has nothing to close */
 }
 
-/*
- * A call on an open file: req (the caller's, changed here) gets the file's
- * handle in w0 and goes, its reply in m. Resent after the server lost its
- * state (once it is recovered), up to the attempts.
- */
-static long file_send(struct fs_client *c, int fd, struct ipc_msg *req, struct ipc_msg *m,
-		      uint32_t rwords, uint32_t rbytes)
+/* Whether a file call's answer `err` (its attempt done) asks for another attempt. */
+static bool resend(const struct ipc_msg *req, long err)
 {
-	struct fs_file *f = file(c, fd);
+	if (err == E_NOENT) /* only a read or write says "no buffer" with E_NOENT */
+		return IPC_TAG_LABEL(req->tag) == FS_READ || IPC_TAG_LABEL(req->tag) == FS_WRITE;
+	return lost_state(err);
+}
+
+/*
+ * Attempts `from` on of a call on open file f: req (the caller's, changed
+ * here) gets the file's handle in w0 and goes, its reply in m. Resent after
+ * the server lost its state (once it is recovered), up to the attempts.
+ */
+static long file_send_from(struct fs_client *c, struct fs_file *f, struct ipc_msg *req,
+			   struct ipc_msg *m, uint32_t rwords, uint32_t rbytes, int from)
+{
 	long err = E_RESTARTED;
 
-	if (!f)
-		return E_BADHANDLE;
-	for (int a = 0; a < attempts(c) && (lost_state(err) || err == E_NOENT); a++) {
+	for (int a = from; a < attempts(c) && (a == from || resend(req, err)); a++) {
 		if (a > 0 && (err = recover(c)) < 0)
 			break;
 		if (!c->attached && (err = fs_attach(c)) < 0)
@@ -261,11 +266,16 @@ static long file_send(struct fs_client *c, int fd, struct ipc_msg *req, struct i
 		err = call_msg(c, req, m);
 		if (err == E_OK)
 			err = ipc_reply_status(m, rwords, rbytes);
-		if (err == E_NOENT && IPC_TAG_LABEL(req->tag) != FS_READ &&
-		    IPC_TAG_LABEL(req->tag) != FS_WRITE)
-			break; /* only a read or write says "no buffer" with E_NOENT */
 	}
 	return err;
+}
+
+static long file_send(struct fs_client *c, int fd, struct ipc_msg *req, struct ipc_msg *m,
+		      uint32_t rwords, uint32_t rbytes)
+{
+	struct fs_file *f = file(c, fd);
+
+	return f ? file_send_from(c, f, req, m, rwords, rbytes, 0) : E_BADHANDLE;
 }
 
 /* file_send with m as the request (its w0 the caller's to ignore), and the reply after. */
@@ -282,6 +292,57 @@ long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rword
 	return file_call(c, fd, m, rwords, rbytes);
 }
 
+/*
+ * What a read or write request of n bytes at off (its first attempt sent
+ * to f unless f is NULL, `err` and `m` its answer) comes to when that
+ * answer was not the usual one: it goes on as file_send's first attempt
+ * would (waiting for a volume), then to file_send's resends.
+ */
+static long io_retry(struct fs_client *c, int fd, struct fs_file *f, uint16_t method, uint64_t off,
+		     uint64_t n, struct ipc_msg *m, long err)
+{
+	struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off, n, 0}};
+
+	if (!f)
+		return file_send(c, fd, &req, m, 1, 0);
+	req.w[0] = f->remote;
+	if (err == E_OK && (int16_t)IPC_TAG_LABEL(m->tag) == E_NOVOLUME)
+		err = wait_for_volume(c, &req, m);
+	if (err == E_OK)
+		err = ipc_reply_status(m, 1, 0);
+	if (attempts(c) > 1 && resend(&req, err))
+		err = file_send_from(c, f, &req, m, 1, 0, 1);
+	return err;
+}
+
+/*
+ * One read or write request of n bytes at off: *got the bytes done. The
+ * usual answer (E_OK and one word) is taken straight from the call's
+ * registers; any other (no volume yet, a restart, no buffer, an error) goes
+ * to io_retry.
+ */
+static long io_request(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t n,
+		       uint64_t *got)
+{
+	struct fs_file *f = file(c, fd);
+	struct ipc_msg m;
+	long err = E_OK;
+
+	if (f && f->remote && c->attached) {
+		m = (struct ipc_msg){.tag = IPC_TAG(method, 4, 0, 0), .w = {f->remote, off, n, 0}};
+		err = ipc_call(c->ep, &m, c->timeout);
+		if (err == E_OK && m.tag == IPC_TAG(0, 1, 0, 0)) {
+			*got = m.w[0];
+			return E_OK;
+		}
+	} else {
+		f = NULL; /* file_send's checks and first attempt */
+	}
+	err = io_retry(c, fd, f, method, off, n, &m, err);
+	*got = err == E_OK ? m.w[0] : 0;
+	return err;
+}
+
 static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
 	       uint64_t *done)
 {
@@ -295,23 +356,22 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 		uint64_t n = len - *done;
 		n = n < c->buffer_size ? n : c->buffer_size;
 		n = n < FS_IO_MAX ? n : FS_IO_MAX;
-		struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off + *done, n, 0}},
-			       m;
+		uint64_t got;
 		if (method == FS_WRITE && p + *done != c->data)
 			memcpy(c->data, p + *done, n);
-		err = file_send(c, fd, &req, &m, 1, 0);
+		err = io_request(c, fd, method, off + *done, n, &got);
 		if (err < 0)
 			break;
-		if (m.w[0] > n)
+		if (got > n)
 			return E_PROTO;
 		if (method == FS_WRITE && !c->files[fd].unsynced) {
 			c->files[fd].unsynced = true;
 			c->files[fd].since = gen;
 		}
 		if (method == FS_READ && p + *done != c->data)
-			memcpy(p + *done, c->data, m.w[0]);
-		*done += m.w[0];
-		if (m.w[0] < n)
+			memcpy(p + *done, c->data, got);
+		*done += got;
+		if (got < n)
 			break; /* the end of the file */
 	}
 	return err;

@@ -209,6 +209,32 @@ static void test_restart(void)
 	CHECK_EQ(block_flush(&c), E_TIMEOUT); /* not a restart: no retry */
 }
 
+/* block_io_once: one send, its answer as it is (no attach, no resend). */
+static void test_io_once(void)
+{
+	struct server s;
+	struct block_client c = fresh_client(&s);
+
+	CHECK_EQ(block_io_once(&c, false, 3, 1, 0), E_NOENT); /* no buffer: not attached for us */
+	CHECK_EQ(disk.attaches, 0);
+	CHECK_EQ(block_attach(&c), E_OK);
+	memset(disk.buffer, 0x5A, SECTOR);
+	CHECK_EQ(block_io_once(&c, true, 5, 1, 0), E_OK);
+	CHECK(memcmp(disk.data + 5 * SECTOR, disk.buffer, SECTOR) == 0);
+	memset(disk.buffer, 0, 2 * SECTOR);
+	CHECK_EQ(block_io_once(&c, false, 4, 2, 0), E_OK);
+	CHECK(memcmp(disk.buffer, disk.data + 4 * SECTOR, 2 * SECTOR) == 0);
+	CHECK_EQ(block_io_once(&c, false, SECTORS, 1, 0), E_RANGE);
+	uint64_t ios = disk.ios;
+	fake_ipc_fail_next(E_RESTARTED, 1, 1); /* died after doing it: the caller resends */
+	CHECK_EQ(block_io_once(&c, false, 1, 1, 0), E_RESTARTED);
+	CHECK_EQ(disk.ios, ios + 1);
+	disk.owner = 0; /* a new instance: E_NOENT, and block_read attaches again */
+	CHECK_EQ(block_io_once(&c, false, 1, 1, 0), E_NOENT);
+	CHECK_EQ(block_read(&c, 1, 1, 0), E_OK);
+	CHECK_EQ(disk.attaches, 2);
+}
+
 int main(void)
 {
 	test_geometry();
@@ -218,5 +244,6 @@ int main(void)
 	test_no_buffer();
 	test_garbage();
 	test_restart();
+	test_io_once();
 	return check_summary("block");
 }

@@ -138,6 +138,14 @@ long block_geometry(struct block_client *c, struct block_geometry *g,
 long block_attach(struct block_client *c);
 long block_read(struct block_client *c, uint64_t lba, uint64_t count, uint64_t offset);
 long block_write(struct block_client *c, uint64_t lba, uint64_t count, uint64_t offset);
+/*
+ * One read or write request, sent once with no attach before or after: E_OK
+ * when the driver did all `count` sectors, else its answer as it is
+ * (E_RESTARTED or E_NOENT: block_read or block_write resends and attaches
+ * again). For a client whose buffer is attached and that resends itself.
+ */
+long block_io_once(struct block_client *c, bool write, uint64_t lba, uint64_t count,
+		   uint64_t offset);
 long block_flush(struct block_client *c);
 long block_stats(struct block_client *c, struct block_stats *st);
 
