@@ -177,6 +177,17 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	jnz %1
 %endmacro
 
+; %1 = the address of field %3 of the thread at %2, or of the list's own
+; word %4 when %2 is NULL: a neighbour's link, or the timer list's head or
+; tail (the list's ends stand in for a missing neighbour).
+%macro LINK_OR_END 4
+	lea %1, [%2 + %3]
+	test %2, %2
+	jnz %%have
+	lea %1, [%4]
+%%have:
+%endmacro
+
 ; thread_arm_timeout(rbx, timeout at the frame's r15) (proc/sched.c) if the
 ; timeout is neither TIMEOUT_NEVER nor 0: the deadline clock_ns() + MIN(timeout,
 ; UINT64_MAX / 4), the thread inserted after every entry with a deadline
@@ -211,19 +222,11 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	jmp %%walk
 %%found:
 	mov [rbx + T_TPREV], rax
-	lea r15, [rax + T_TNEXT]        ; prev->tnext, or the list's head
-	test rax, rax
-	jnz %%after
-	lea r15, [sched_timers]
-%%after:
+	LINK_OR_END r15, rax, T_TNEXT, sched_timers     ; prev->tnext, or the head
 	mov rax, [r15]
 	mov [r15], rbx
 	mov [rbx + T_TNEXT], rax
-	lea r15, [rax + T_TPREV]        ; next->tprev, or the list's tail
-	test rax, rax
-	jnz %%before
-	lea r15, [sched_timers + 8]
-%%before:
+	LINK_OR_END r15, rax, T_TPREV, sched_timers + 8 ; next->tprev, or the tail
 	mov [r15], rbx
 	mov byte [rbx + T_ON_TIMER], 1
 %%done:
@@ -237,17 +240,9 @@ global fastpath_call_entry, fastpath_reply_recv_entry, fastpath_yield_entry
 	mov byte [rbp + T_ON_TIMER], 0
 	mov rax, [rbp + T_TPREV]
 	mov r14, [rbp + T_TNEXT]
-	lea r15, [rax + T_TNEXT]        ; prev->tnext, or the list's head
-	test rax, rax
-	jnz %%prev
-	lea r15, [sched_timers]
-%%prev:
+	LINK_OR_END r15, rax, T_TNEXT, sched_timers     ; prev->tnext, or the head
 	mov [r15], r14
-	lea r15, [r14 + T_TPREV]        ; next->tprev, or the list's tail
-	test r14, r14
-	jnz %%next
-	lea r15, [sched_timers + 8]
-%%next:
+	LINK_OR_END r15, r14, T_TPREV, sched_timers + 8 ; next->tprev, or the tail
 	mov [r15], rax
 %%done:
 %endmacro
