@@ -358,6 +358,25 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
 	return E_OK;
 }
 
+long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **line)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (!l) {
+		long r = fill(c, lba, ahead, &l);
+		if (r < 0)
+			return r;
+	}
+	order_put(c, l, true);
+	*line = l;
+	return E_OK;
+}
+
+void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
+{
+	set_dirty(c, l, true);
+}
+
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)
 {
 	struct fat_cache_line *l = find(c, lba);

@@ -59,6 +59,12 @@ void cache_free(struct fat_cache *c);
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* cache_get for a change about to be made: the line marked dirty in the same look-up. */
 long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
+/* cache_get's line itself (its bytes at ->data): a change found after the look-up marks it
+ * dirty with cache_line_mark_dirty, no second look-up, before any other look-up (which may
+ * evict it). */
+long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+		    struct fat_cache_line **line);
+void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);

@@ -602,6 +602,7 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
 	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
 	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
+	struct fat_cache_line *first = NULL; /* the run's first sector's line */
 	uint64_t reads = v->cache.reads;
 	long r = E_OK;
 
@@ -613,11 +614,14 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
 		uint8_t *p;
 		/* A sector after the first is changed unless the run stops at its start (rare: then
-		 * it is written back unchanged); one look-up marks it. */
+		 * it is written back unchanged); one look-up marks it. The first is marked by its
+		 * line once a claim in it is known, before the next look-up. */
 		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
-		       : cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
+		       : cache_get_line(&v->cache, lba, FAT_READ_AHEAD, &first);
 		if (r < 0)
 			return r;
+		if (*n == 0)
+			p = first->data;
 		if (*n == 0 && in > 0) {
 			link = p + (in - 1) * width;
 			reads = v->cache.reads;
@@ -628,7 +632,7 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		k = width == 4 ? claim32(p, cl + *n + 1, room) : claim16(p, cl + *n + 1, room);
 		end = k ? p + (k - 1) * width : NULL;
 		if (k && *n == 0)
-			cache_mark_dirty(&v->cache, lba);
+			cache_line_mark_dirty(&v->cache, first);
 		*n += k;
 		if (k < room)
 			break;
