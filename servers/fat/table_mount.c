@@ -91,6 +91,8 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 	else
 		for (; i < n; i++)
 			free += rd16(p + 2 * i) == 0;
+	if (width == 4 && free == per) /* all free: noted when zero bytes too */
+		table_note_zero(v, sec, p);
 	v->free_count += free;
 	*cl += n;
 	return E_OK;
