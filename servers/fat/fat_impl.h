@@ -271,9 +271,9 @@ void table_watch_links(struct fat_vol *v);
  */
 uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max);
 bool table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
-/* Sector sec of a FAT32 table (its bytes at p), all of whose entries are free, noted when it is
- * all zero bytes (the cache's zero bits): the claim links it without testing it. */
-void table_note_zero(struct fat_vol *v, uint32_t sec, const uint8_t *p);
+/* Sector sec of a FAT32 table, found all zero bytes by the mount's count, noted as such (the
+ * cache's zero bits): the claim links its entries without testing them. */
+void table_note_zero(struct fat_vol *v, uint32_t sec);
 
 /* ---- extent.c: runs of files' chains, kept between requests ---- */
 

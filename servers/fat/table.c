@@ -554,11 +554,11 @@ static uint32_t claim32_zero(uint8_t *e, uint32_t val, uint32_t room)
 	return k;
 }
 
-void table_note_zero(struct fat_vol *v, uint32_t sec, const uint8_t *p)
+void table_note_zero(struct fat_vol *v, uint32_t sec)
 {
 	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec;
 
-	if (v->type != FAT32 || v->ss % 16 || !all_zero32(p, v->ss / 4))
+	if (v->type != FAT32 || v->ss % 16)
 		return;
 	if (lba == v->zero_lba)
 		v->zero_lba = 0; /* the bit now says all of it */

@@ -19,7 +19,7 @@
  * one entry at a time, byte for byte, and the count must match. Last, the
  * zero notes (table_note_zero): FAT32 tables of whole zero sectors, whole
  * free sectors with reserved bits (not zero: not noted) and mixed ones, noted
- * as the mount notes them, then a chain appended to over and over with random
+ * by the mount's count (table_mount), then a chain appended to over and over with random
  * caps (each claim's tail noted), other entries taken through table_set and
  * written around the cache between the claims: the same model, byte for byte.
  */
@@ -384,23 +384,6 @@ static void fill_zero_table(uint32_t *seed, const struct fat_vol *v, uint8_t *t)
 	}
 }
 
-/* Every sector whose entries are all free offered to table_note_zero, as the mount's count does. */
-static void note_zero_all(struct fat_vol *v, const uint8_t *t)
-{
-	uint32_t per = v->ss / 4;
-
-	table_watch_links(v);
-	for (uint32_t sec = 0; sec < v->fat_sectors; sec++) {
-		uint32_t free = 0;
-		uint8_t *p;
-		for (uint32_t i = 0; i < per; i++)
-			free += (rd32(t + 4 * (sec * per + i)) & 0x0FFFFFFF) == 0;
-		CHECK_EQ(cache_get(&v->cache, v->fat_start + sec, 0, &p), E_OK);
-		if (free == per)
-			table_note_zero(v, sec, p);
-	}
-}
-
 /* A cluster near `last` taken by another chain (an end mark), in the table and the model. */
 static void take_near(uint32_t *seed, struct fat_vol *v, uint8_t *t, uint32_t last)
 {
@@ -459,7 +442,7 @@ static void one_append(uint32_t *seed, uint32_t ss)
 	wr32(disk + ss + 4 * last, v.eoc);
 	wr32(model + 4 * last, v.eoc);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
-	note_zero_all(&v, model);
+	CHECK_EQ(table_mount(&v), E_OK); /* its count notes the zero sectors */
 	for (int q = 0; q < 40; q++) {
 		uint32_t max = xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
 		uint32_t got = 0, want = model_claim(&v, model, last, max);
