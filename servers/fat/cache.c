@@ -96,7 +96,8 @@ void cache_free(struct fat_cache *c)
 		free(c->bounce);
 	free(c->sorted);
 	free(c->watch);
-	c->watch = NULL;
+	free(c->zero);
+	c->watch = c->zero = NULL;
 	c->watch_n = 0;
 	c->lines = NULL;
 	c->buckets = NULL;
@@ -148,10 +149,12 @@ static void order_put(struct fat_cache *c, struct fat_cache_line *l, bool newest
 long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n)
 {
 	free(c->watch);
+	free(c->zero);
 	c->watch = calloc((size_t)(n + 63) / 64, sizeof(*c->watch));
+	c->zero = calloc((size_t)(n + 63) / 64, sizeof(*c->zero));
 	c->watch_lo = lo;
-	c->watch_n = c->watch ? n : 0;
-	return c->watch ? E_OK : E_NOMEM;
+	c->watch_n = c->watch && c->zero ? n : 0;
+	return c->watch_n == n ? E_OK : E_NOMEM;
 }
 
 void cache_watch_set(struct fat_cache *c, uint64_t lba)
@@ -160,6 +163,22 @@ void cache_watch_set(struct fat_cache *c, uint64_t lba)
 
 	if (i < c->watch_n)
 		c->watch[i / 64] |= 1ull << (i % 64);
+}
+
+void cache_zero_set(struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		c->zero[i / 64] |= 1ull << (i % 64);
+}
+
+void cache_zero_clear(struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		c->zero[i / 64] &= ~(1ull << (i % 64));
 }
 
 uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n)
@@ -180,13 +199,15 @@ uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n)
 	return got < n ? got : n;
 }
 
-/* Sector lba's bit cleared, if it is watched: its bytes change. */
+/* Sector lba's bits cleared, if it is watched: its bytes change. */
 static inline void unwatch_one(struct fat_cache *c, uint64_t lba)
 {
 	uint64_t i = lba - c->watch_lo;
 
-	if (i < c->watch_n)
+	if (i < c->watch_n) {
 		c->watch[i / 64] &= ~(1ull << (i % 64));
+		c->zero[i / 64] &= ~(1ull << (i % 64));
+	}
 }
 
 static void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
@@ -356,6 +377,25 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
 	set_dirty(c, l, true);
 	*data = l->data;
 	return E_OK;
+}
+
+long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **line)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (!l) {
+		long r = fill(c, lba, ahead, &l);
+		if (r < 0)
+			return r;
+	}
+	order_put(c, l, true);
+	*line = l;
+	return E_OK;
+}
+
+void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
+{
+	set_dirty(c, l, true);
 }
 
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)

@@ -48,6 +48,8 @@ struct fat_cache {
 	 * checked the sector's bytes (cache_watch_set), cleared by anything that changes them. */
 	uint64_t watch_lo, watch_n;
 	uint64_t *watch;
+	uint64_t *
+		zero; /* a second bit per watched sector, cleared with the first (cache_zero_set) */
 };
 
 /* A cache of `bytes` over the volume; its multi-sector requests go through io (io_bytes of
@@ -59,6 +61,12 @@ void cache_free(struct fat_cache *c);
 long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
 /* cache_get for a change about to be made: the line marked dirty in the same look-up. */
 long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data);
+/* cache_get's line itself (its bytes at ->data): a change found after the look-up marks it
+ * dirty with cache_line_mark_dirty, no second look-up, before any other look-up (which may
+ * evict it). */
+long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+		    struct fat_cache_line **line);
+void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
@@ -90,6 +98,18 @@ static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
 	uint64_t i = lba - c->watch_lo;
 
 	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
+}
+
+/* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes"). */
+void cache_zero_set(struct fat_cache *c, uint64_t lba);
+void cache_zero_clear(struct fat_cache *c, uint64_t lba);
+
+/* Whether lba's second bit is set: unchanged since cache_zero_set. */
+static inline bool cache_zero(const struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	return i < c->watch_n && (c->zero[i / 64] >> (i % 64) & 1);
 }
 
 /* How many sectors from lba on (at most n) are watched and unchanged since their bits were set. */
@@ -176,6 +196,10 @@ struct fat_vol {
 	uint32_t root_cluster;	/* FAT32 */
 	uint32_t fsinfo_sector; /* FAT32, 0 if none */
 	uint32_t free_count, next_free;
+	/* Sector zero_lba of the active FAT, while its zero bit stands, is zero bytes from entry
+	 * zero_from on (a claim's tail, table.c); any other sector with the bit, all of it. */
+	uint64_t zero_lba;
+	uint32_t zero_from;
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];
@@ -247,6 +271,9 @@ void table_watch_links(struct fat_vol *v);
  */
 uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max);
 bool table_note_links(struct fat_vol *v, uint32_t sec, const uint8_t *p);
+/* Sector sec of a FAT32 table, found all zero bytes by the mount's count, noted as such (the
+ * cache's zero bits): the claim links its entries without testing them. */
+void table_note_zero(struct fat_vol *v, uint32_t sec);
 
 /* ---- extent.c: runs of files' chains, kept between requests ---- */
 

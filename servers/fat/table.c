@@ -385,6 +385,7 @@ uint32_t table_noted_links(struct fat_vol *v, uint32_t cl, uint32_t max)
 
 void table_watch_links(struct fat_vol *v)
 {
+	v->zero_lba = 0; /* (no sector of the table: its reserved sectors come first) */
 	if (v->type != FAT12)
 		cache_watch(&v->cache, v->fat_start + (uint64_t)v->active_fat * v->fat_sectors,
 			    v->fat_sectors); /* (without memory, nothing is noted) */
@@ -542,6 +543,46 @@ static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
 	return k;
 }
 
+/* The room entries at e, known to be zero bytes, linked val, val + 1, ...: stores only. */
+static uint32_t claim32_zero(uint8_t *e, uint32_t val, uint32_t room)
+{
+	uint32_t k = room / 4 * 4;
+
+	store_links32(e, val, k);
+	for (; k < room; k++)
+		wr32(e + 4 * k, val + k);
+	return k;
+}
+
+void table_note_zero(struct fat_vol *v, uint32_t sec)
+{
+	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec;
+
+	if (v->type != FAT32 || v->ss % 16)
+		return;
+	if (lba == v->zero_lba)
+		v->zero_lba = 0; /* the bit now says all of it */
+	cache_zero_set(&v->cache, lba);
+}
+
+/* The first entry of sector lba from which its entries are known to be zero bytes (per: none). */
+static uint32_t zero_from(const struct fat_vol *v, uint64_t lba, uint32_t per)
+{
+	if (!cache_zero(&v->cache, lba))
+		return per;
+	return lba == v->zero_lba ? v->zero_from : 0;
+}
+
+/* Sector lba, changed, zero bytes from entry from on: noted (the note moves from another). */
+static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from)
+{
+	if (v->zero_lba && v->zero_lba != lba)
+		cache_zero_clear(&v->cache, v->zero_lba);
+	v->zero_lba = lba;
+	v->zero_from = from;
+	cache_zero_set(&v->cache, lba);
+}
+
 /* The same for FAT16 entries, one at a time. */
 static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
 {
@@ -550,6 +591,15 @@ static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
 	for (; k < room && rd16(e + 2 * k) == 0; k++)
 		wr16(e + 2 * k, (uint16_t)(val + k));
 	return k;
+}
+
+/* The free entries from p linked val, val + 1, ... (at most room; known zero bytes: all). */
+static uint32_t claim_in(const struct fat_vol *v, uint8_t *p, uint32_t val, uint32_t room,
+			 bool zero)
+{
+	if (v->type != FAT32)
+		return claim16(p, val, room);
+	return zero ? claim32_zero(p, val, room) : claim32(p, val, room);
 }
 
 /* Entry e (FAT16/32, in place) set to val, a FAT32 entry's reserved top bits kept. */
@@ -590,7 +640,8 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
  * The free clusters right after `last` (at most max, none past the volume's
  * last cluster but one) linked one to the next in the cached first FAT,
  * sector by sector (one cache look-up each; the sector and the place in it
- * moved on, not worked out again), stopping at the first taken one; the last
+ * moved on, not worked out again; entries noted as zero bytes linked without
+ * a test, and what is left of such a sector noted), stopping at the first taken one; the last
  * of them ends the run, then last links to the first (join_run). How many in
  * *n (FAT16/32); none when last does not end its chain (its entry read with
  * the first sector, in place).
@@ -602,6 +653,7 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
 	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
 	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
+	struct fat_cache_line *first = NULL; /* the run's first sector's line */
 	uint64_t reads = v->cache.reads;
 	long r = E_OK;
 
@@ -611,13 +663,17 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 		return E_OK; /* last's entry is in the sector before: looked up on its own */
 	for (; *n < lim; lba++, in = 0) {
 		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
+		bool zero = zero_from(v, lba, per) <= in; /* (before a look-up marks it dirty) */
 		uint8_t *p;
 		/* A sector after the first is changed unless the run stops at its start (rare: then
-		 * it is written back unchanged); one look-up marks it. */
+		 * it is written back unchanged); one look-up marks it. The first is marked by its
+		 * line once a claim in it is known, before the next look-up. */
 		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
-		       : cache_get(&v->cache, lba, FAT_READ_AHEAD, &p);
+		       : cache_get_line(&v->cache, lba, FAT_READ_AHEAD, &first);
 		if (r < 0)
 			return r;
+		if (*n == 0)
+			p = first->data;
 		if (*n == 0 && in > 0) {
 			link = p + (in - 1) * width;
 			reads = v->cache.reads;
@@ -625,10 +681,12 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 				return E_OK;
 		}
 		p += in * width;
-		k = width == 4 ? claim32(p, cl + *n + 1, room) : claim16(p, cl + *n + 1, room);
+		k = claim_in(v, p, cl + *n + 1, room, zero);
 		end = k ? p + (k - 1) * width : NULL;
 		if (k && *n == 0)
-			cache_mark_dirty(&v->cache, lba);
+			cache_line_mark_dirty(&v->cache, first);
+		if (zero && in + k < per) /* the rest of the sector is still zero bytes */
+			note_zero_tail(v, lba, in + k);
 		*n += k;
 		if (k < room)
 			break;

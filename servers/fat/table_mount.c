@@ -24,22 +24,29 @@ typedef int32_t fat_v4s __attribute__((vector_size(16)));
 #define COUNT_VECS    8		       /* vectors per loop step of free_in32 */
 #define COUNT_ENTRIES (4 * COUNT_VECS) /* its entries per step */
 
-/* Free ones of the n FAT32 entries at p: COUNT_ENTRIES per loop step, a count per lane. */
-static uint32_t free_in32(const uint8_t *p, uint32_t n)
+/* Free ones of the n FAT32 entries at p: COUNT_ENTRIES per loop step, a count per lane; and
+ * whether all n are zero bytes (*zero). */
+static uint32_t free_in32(const uint8_t *p, uint32_t n, bool *zero)
 {
 	const fat_v4u mask = {0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF}, none = {0, 0, 0, 0};
 	fat_v4s lanes = {0, 0, 0, 0}; /* minus the free entries seen in each lane */
-	uint32_t i = 0, free;
+	fat_v4u any = none;	      /* every bit set anywhere */
+	uint32_t i = 0, free, rest = 0;
 
 	for (; i + COUNT_ENTRIES <= n; i += COUNT_ENTRIES) {
 		const fat_v4u *q = (const fat_v4u *)(p + 4 * i);
 #pragma GCC unroll 8
-		for (uint32_t k = 0; k < COUNT_VECS; k++)
+		for (uint32_t k = 0; k < COUNT_VECS; k++) {
 			lanes += (q[k] & mask) == none; /* -1 where free */
+			any |= q[k];
+		}
 	}
 	free = (uint32_t) - (lanes[0] + lanes[1] + lanes[2] + lanes[3]);
-	for (; i < n; i++)
+	for (; i < n; i++) {
 		free += (rd32(p + 4 * i) & 0x0FFFFFFF) == 0;
+		rest |= rd32(p + 4 * i);
+	}
+	*zero = !(any[0] | any[1] | any[2] | any[3] | rest);
 	return free;
 }
 
@@ -86,11 +93,14 @@ static long count_sector(struct fat_vol *v, uint32_t sec, uint32_t *cl)
 		uint32_t k = width == 4 ? first_free32(p, i, n) : first_free16(p, i, n);
 		v->next_free = k < n ? *cl + k : 0;
 	}
+	bool zero = false;
 	if (width == 4)
-		free = free_in32(p + 4 * i, n - i);
+		free = free_in32(p + 4 * i, n - i, &zero);
 	else
 		for (; i < n; i++)
 			free += rd16(p + 2 * i) == 0;
+	if (zero && free == per) /* the whole sector zero bytes: noted */
+		table_note_zero(v, sec);
 	v->free_count += free;
 	*cl += n;
 	return E_OK;

@@ -16,7 +16,12 @@
  * Then the claim of free clusters after a chain's end (table_extend_run) on
  * random tables of free runs (some free entries with reserved bits set) and
  * taken entries: the cached table afterwards must equal a model that claims
- * one entry at a time, byte for byte, and the count must match.
+ * one entry at a time, byte for byte, and the count must match. Last, the
+ * zero notes (table_note_zero): FAT32 tables of whole zero sectors, whole
+ * free sectors with reserved bits (not zero: not noted) and mixed ones, noted
+ * by the mount's count (table_mount), then a chain appended to over and over with random
+ * caps (each claim's tail noted), other entries taken through table_set and
+ * written around the cache between the claims: the same model, byte for byte.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +365,108 @@ static void one_claim(uint32_t *seed, enum fat_type type, uint32_t ss)
 	free(model);
 }
 
+/* Sector by sector: all zero bytes (half), all free with reserved bits here and there, or a few
+ * entries taken. */
+static void fill_zero_table(uint32_t *seed, const struct fat_vol *v, uint8_t *t)
+{
+	uint32_t per = v->ss / 4;
+
+	for (uint32_t sec = 0; sec < v->fat_sectors; sec++) {
+		uint32_t kind = xorshift32(seed) % 4;
+		for (uint32_t i = 0; i < per; i++) {
+			uint32_t c = sec * per + i, x = 0;
+			if (kind == 2 && xorshift32(seed) % 40 == 0)
+				x = 0x30000000;
+			else if (kind == 3 && xorshift32(seed) % 20 == 0)
+				x = c + 1;
+			wr32(t + 4 * c, c < 2 ? 0x0FFFFFF8 : x);
+		}
+	}
+}
+
+/* A cluster near `last` taken by another chain (an end mark), in the table and the model. */
+static void take_near(uint32_t *seed, struct fat_vol *v, uint8_t *t, uint32_t last)
+{
+	uint32_t c = last + 1 + xorshift32(seed) % 400;
+
+	if (c < 2 || c > v->clusters + 1)
+		return;
+	if (xorshift32(seed) % 2) {
+		CHECK_EQ(table_set(v, c, v->eoc), E_OK);
+	} else { /* around the cache: its sector's line written there too */
+		static uint8_t buf[4096];
+		uint64_t lba = v->fat_start + c * 4 / v->ss;
+		uint8_t *p = NULL;
+		CHECK_EQ(cache_get(&v->cache, lba, 0, &p), E_OK);
+		if (!p)
+			return;
+		memcpy(buf, p, v->ss);
+		wr32(buf + c * 4 % v->ss, (rd32(buf + c * 4 % v->ss) & 0xF0000000) | v->eoc);
+		CHECK_EQ(cache_write_direct(&v->cache, lba, 1, buf), E_OK);
+	}
+	model_set(v, t, c, v->eoc);
+}
+
+/* A stuck chain's place taken by a new one ending a sector's last entry (when free): from it
+ * the next claim starts at a sector's start. */
+static uint32_t new_end(uint32_t *seed, struct fat_vol *v, uint8_t *t, uint32_t last)
+{
+	uint32_t per = v->ss / 4, c = (1 + xorshift32(seed) % v->fat_sectors) * per - 1;
+
+	if (c < 2 || c > v->clusters + 1 || (model_get(v, t, c) & 0x0FFFFFFF))
+		return last;
+	CHECK_EQ(table_set(v, c, v->eoc), E_OK);
+	model_set(v, t, c, v->eoc);
+	return c;
+}
+
+static void one_append(uint32_t *seed, uint32_t ss)
+{
+	static struct fat_vol v;
+	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
+
+	memset(&v, 0, sizeof(v));
+	v.type = FAT32;
+	v.ss = ss;
+	v.clusters = 200 + xorshift32(seed) % 3000;
+	v.fat_start = 1;
+	v.fat_sectors = ((v.clusters + 2) * 4 + ss - 1) / ss;
+	v.eoc = 0x0FFFFFFF;
+	fill_zero_table(seed, &v, disk + ss); /* the table on the disk, its model a copy */
+	uint8_t *model = malloc((size_t)v.fat_sectors * ss);
+	CHECK(model != NULL);
+	if (!model)
+		return;
+	memcpy(model, disk + ss, (size_t)v.fat_sectors * ss);
+	uint32_t last = 2 + xorshift32(seed) % v.clusters;
+	wr32(disk + ss + 4 * last, v.eoc);
+	wr32(model + 4 * last, v.eoc);
+	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	CHECK_EQ(table_mount(&v), E_OK); /* its count notes the zero sectors */
+	for (int q = 0; q < 40; q++) {
+		uint32_t max = xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
+		uint32_t got = 0, want = model_claim(&v, model, last, max);
+		CHECK_EQ(table_extend_run(&v, last, max, &got), E_OK);
+		if (got != want)
+			CHECK_EQ(got, want);
+		last += got;
+		if (xorshift32(seed) % 4 == 0)
+			take_near(seed, &v, model, last);
+		if (!got && max)
+			last = new_end(seed, &v, model, last);
+	}
+	for (uint32_t sec = 0; sec < v.fat_sectors; sec++) {
+		uint8_t *p = NULL;
+		CHECK_EQ(cache_get(&v.cache, 1 + sec, 0, &p), E_OK);
+		if (p && memcmp(p, model + (size_t)sec * ss, ss) != 0) {
+			CHECK(!"the appended table differs from the model");
+			break;
+		}
+	}
+	cache_free(&v.cache);
+	free(model);
+}
+
 int main(void)
 {
 	uint32_t seed = 0x5CA11ED;
@@ -375,6 +482,8 @@ int main(void)
 		one_table(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096, t >= 200);
 	for (int t = 0; t < 400; t++)
 		one_claim(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
+	for (int t = 0; t < 400; t++)
+		one_append(&seed, t % 2 ? 512 : 4096);
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
