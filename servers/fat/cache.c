@@ -350,7 +350,9 @@ static long fill(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_c
 	return E_OK;
 }
 
-long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data)
+/* The line of lba, found or filled, made the newest: the body of the three look-ups below. */
+static inline __attribute__((always_inline)) long
+get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **out)
 {
 	struct fat_cache_line *l = find(c, lba);
 
@@ -360,37 +362,35 @@ long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data
 			return r;
 	}
 	order_put(c, l, true);
-	*data = l->data;
+	*out = l;
 	return E_OK;
+}
+
+long cache_get(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data)
+{
+	struct fat_cache_line *l;
+	long r = get_line(c, lba, ahead, &l);
+
+	if (r == E_OK)
+		*data = l->data;
+	return r;
 }
 
 long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t **data)
 {
-	struct fat_cache_line *l = find(c, lba);
+	struct fat_cache_line *l;
+	long r = get_line(c, lba, ahead, &l);
 
-	if (!l) {
-		long r = fill(c, lba, ahead, &l);
-		if (r < 0)
-			return r;
+	if (r == E_OK) {
+		set_dirty(c, l, true);
+		*data = l->data;
 	}
-	order_put(c, l, true);
-	set_dirty(c, l, true);
-	*data = l->data;
-	return E_OK;
+	return r;
 }
 
 long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **line)
 {
-	struct fat_cache_line *l = find(c, lba);
-
-	if (!l) {
-		long r = fill(c, lba, ahead, &l);
-		if (r < 0)
-			return r;
-	}
-	order_put(c, l, true);
-	*line = l;
-	return E_OK;
+	return get_line(c, lba, ahead, line);
 }
 
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)

@@ -117,19 +117,27 @@ static void change_one(uint32_t *seed, struct fat_vol *v)
 	CHECK_EQ(table_set(v, cl, x), E_OK);
 }
 
+/* v zeroed, then a table of `clusters` of `type` at sector 1 of the test disk (sector size ss). */
+static void vol_init(struct fat_vol *v, enum fat_type type, uint32_t ss, uint32_t clusters)
+{
+	unsigned width = type == FAT32 ? 4 : 2;
+
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	v->ss = ss;
+	v->clusters = clusters;
+	v->fat_start = 1;
+	v->fat_sectors = ((clusters + 2) * width + ss - 1) / ss;
+	v->eoc = type == FAT32 ? 0x0FFFFFFF : 0xFFFF;
+}
+
 static void one_table(uint32_t *seed, enum fat_type type, uint32_t ss, bool noted)
 {
 	static struct fat_vol v;
 	unsigned width = type == FAT32 ? 4 : 2;
 	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
 
-	memset(&v, 0, sizeof(v));
-	v.type = type;
-	v.ss = ss;
-	v.clusters = 200 + xorshift32(seed) % 3000;
-	v.fat_start = 1;
-	v.fat_sectors = ((v.clusters + 2) * width + ss - 1) / ss;
-	v.eoc = type == FAT32 ? 0x0FFFFFFF : 0xFFFF;
+	vol_init(&v, type, ss, 200 + xorshift32(seed) % 3000);
 	fill_table(seed, &v, v.fat_sectors * ss / width);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
 	if (noted)
@@ -155,12 +163,7 @@ static void test_whole_run(void)
 	uint32_t ss = 512;
 	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
 
-	memset(&v, 0, sizeof(v));
-	v.type = FAT32;
-	v.ss = ss;
-	v.clusters = 1000;
-	v.fat_start = 1;
-	v.fat_sectors = (1002 * 4 + ss - 1) / ss;
+	vol_init(&v, FAT32, ss, 1000);
 	for (uint32_t c = 0; c < v.fat_sectors * ss / 4; c++)
 		memcpy(disk + ss + 4 * c, &(uint32_t){c + 1}, 4);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
@@ -197,13 +200,7 @@ static void test_noted(void)
 	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
 	uint8_t *p;
 
-	memset(&v, 0, sizeof(v));
-	v.type = FAT32;
-	v.ss = ss;
-	v.clusters = 1000;
-	v.fat_start = 1;
-	v.fat_sectors = (1002 * 4 + ss - 1) / ss; /* 8: sectors 1 .. 6 hold clusters 128 .. 895 */
-	v.eoc = 0x0FFFFFFF;
+	vol_init(&v, FAT32, ss, 1000); /* 8: sectors 1 .. 6 hold clusters 128 .. 895 */
 	for (uint32_t c = 0; c < v.fat_sectors * ss / 4; c++)
 		memcpy(disk + ss + 4 * c, &(uint32_t){c + 1}, 4);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
@@ -332,13 +329,7 @@ static void one_claim(uint32_t *seed, enum fat_type type, uint32_t ss)
 	unsigned width = type == FAT32 ? 4 : 2;
 	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
 
-	memset(&v, 0, sizeof(v));
-	v.type = type;
-	v.ss = ss;
-	v.clusters = 200 + xorshift32(seed) % 3000;
-	v.fat_start = 1;
-	v.fat_sectors = ((v.clusters + 2) * width + ss - 1) / ss;
-	v.eoc = type == FAT32 ? 0x0FFFFFFF : 0xFFFF;
+	vol_init(&v, type, ss, 200 + xorshift32(seed) % 3000);
 	uint32_t last = 2 + xorshift32(seed) % v.clusters;
 	uint32_t max = xorshift32(seed) % 4 ? xorshift32(seed) % 700 : xorshift32(seed) % 6,
 		 got = 0;
@@ -425,13 +416,7 @@ static void one_append(uint32_t *seed, uint32_t ss)
 	static struct fat_vol v;
 	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
 
-	memset(&v, 0, sizeof(v));
-	v.type = FAT32;
-	v.ss = ss;
-	v.clusters = 200 + xorshift32(seed) % 3000;
-	v.fat_start = 1;
-	v.fat_sectors = ((v.clusters + 2) * 4 + ss - 1) / ss;
-	v.eoc = 0x0FFFFFFF;
+	vol_init(&v, FAT32, ss, 200 + xorshift32(seed) % 3000);
 	fill_zero_table(seed, &v, disk + ss); /* the table on the disk, its model a copy */
 	uint8_t *model = malloc((size_t)v.fat_sectors * ss);
 	CHECK(model != NULL);
