@@ -15,6 +15,9 @@ struct fat_env {
 	void (*unmap)(void *ctx, unsigned slot);
 	/* Arm (on) a notice for when the client with badge is gone. */
 	void (*watch)(void *ctx, uint64_t badge, bool on);
+	/* The first change since the volume was last synced (NULL: not told): fat's main.c arms
+	 * its write-back tick then, so a clean volume costs no wake-ups. */
+	void (*dirtied)(void *ctx);
 };
 
 struct fat_open_file {
@@ -41,5 +44,7 @@ struct fat_server {
 };
 
 extern const struct fs_ops fat_fs_ops;
+/* A request changes the volume: dirty until the next sync (env->dirtied told the first time). */
+void fat_server_dirty(struct fat_server *s);
 /* FS_SETTIME (settime.c). */
 long fat_settime_op(void *ctx, const char *path, uint64_t stamp);

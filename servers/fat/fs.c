@@ -95,6 +95,15 @@ static long node_stat(const struct fat_node *n, struct fs_stat *st)
 	return E_OK;
 }
 
+void fat_server_dirty(struct fat_server *s)
+{
+	if (s->dirty)
+		return;
+	s->dirty = true;
+	if (s->env && s->env->dirtied)
+		s->env->dirtied(s->env_ctx);
+}
+
 /* The node for open: found, or created with FS_O_CREATE (one walk of the path). */
 static long open_node(struct fat_server *s, const char *path, uint32_t flags, struct fat_node *n)
 {
@@ -103,6 +112,8 @@ static long open_node(struct fat_server *s, const char *path, uint32_t flags, st
 		       (create && (flags & FS_O_EXCL) ? FAT_OPEN_EXCL : 0);
 	long r = fat_open(s->vol, path, how, n);
 
+	if (flags & (FS_O_CREATE | FS_O_TRUNC))
+		fat_server_dirty(s); /* a new entry or a cut chain is written back like a write */
 	if (r < 0)
 		return r;
 	if ((flags & FS_O_DIR) && !(n->attr & FAT_ATTR_DIR))
@@ -207,7 +218,7 @@ static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_re
 	} else {
 		r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, &got);
 		node_written(s->vol, &f->node, r);
-		s->dirty = true;
+		fat_server_dirty(s);
 	}
 	*done = got;
 	return r;
@@ -287,28 +298,28 @@ static long readdir_many_op(void *ctx, uint64_t badge, uint64_t h, uint64_t *coo
 static long mkdir_op(void *ctx, const char *path)
 {
 	struct fat_server *s = ctx;
-	s->dirty = true;
+	fat_server_dirty(s);
 	return fat_mkdir(s->vol, path);
 }
 
 static long unlink_op(void *ctx, const char *path)
 {
 	struct fat_server *s = ctx;
-	s->dirty = true;
+	fat_server_dirty(s);
 	return fat_unlink(s->vol, path);
 }
 
 static long rmdir_op(void *ctx, const char *path)
 {
 	struct fat_server *s = ctx;
-	s->dirty = true;
+	fat_server_dirty(s);
 	return fat_rmdir(s->vol, path);
 }
 
 static long rename_op(void *ctx, const char *from, const char *to)
 {
 	struct fat_server *s = ctx;
-	s->dirty = true;
+	fat_server_dirty(s);
 	return fat_rename(s->vol, from, to);
 }
 
@@ -317,7 +328,7 @@ static long truncate_op(void *ctx, uint64_t badge, uint64_t h, uint64_t size)
 	struct fat_server *s = ctx;
 	struct fat_node *n;
 	long r = handle_node(s, badge, h, &n);
-	s->dirty = true;
+	fat_server_dirty(s);
 	if (r < 0)
 		return r;
 	r = fat_truncate(s->vol, n, size);

@@ -305,34 +305,53 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 	sys_ep_watch(ep, badge, on ? 0 : EP_WATCH_CANCEL);
 }
 
-static const struct fat_env env = {env_map, env_unmap, env_watch};
+static void env_dirtied(void *ctx);
+static const struct fat_env env = {env_map, env_unmap, env_watch, env_dirtied};
 static struct fat_server fsrv = {.env = &env};
 
 /*
  * The write-back tick: what has been dirty since the last one is written
- * back, and the next is armed. The timer's notification, bound to the
- * endpoint, arrives as an event before any waiting caller (on_tick), so a
- * request costs no clock read. An endpoint keeps the first notification
- * bound to it for good, so a restarted instance cannot bind its own: it
- * reads the clock before each wait instead (before_wait), and an idle one
- * writes back at its next request.
+ * back. The timer's notification, bound to the endpoint, arrives as an
+ * event before any waiting caller (on_tick), so a request costs no clock
+ * read. It is armed only while something is dirty: by the first change
+ * after a sync (env_dirtied) and again by a tick whose write-back failed,
+ * so a clean volume costs no wake-ups (and under -icount sleep=off no
+ * tick lands in the benches' read requests). An endpoint keeps the first
+ * notification bound to it for good, so a restarted instance cannot bind
+ * its own: it reads the clock before each wait instead (before_wait), and
+ * an idle one writes back at its next request.
  */
-static bool tick_bound;
+static bool tick_bound, tick_armed;
 static uint64_t next_tick;
 static bool stamp_due = true; /* the next file stamp asks rtc (clock_now) */
+
+static void arm_tick(void)
+{
+	next_tick = sys_clock() + TICK_NS;
+	if (tick_bound)
+		tick_armed = sys_ntfn_timer(tick, next_tick, 1) == E_OK;
+}
 
 static void tick_now(void)
 {
 	stamp_due = true;
+	tick_armed = false;
 	if (fsrv.dirty) {
 		long r = fat_sync(fsrv.vol);
 		if (r < 0)
 			printf("fat: write-back failed: %s\n", sys_error_name(r));
 		fsrv.dirty = r < 0;
 	}
-	next_tick = sys_clock() + TICK_NS;
-	if (tick_bound)
-		sys_ntfn_timer(tick, next_tick, 1);
+	if (fsrv.dirty || !tick_bound)
+		arm_tick();
+}
+
+/* The first change since the last sync: written back within TICK_NS. */
+static void env_dirtied(void *ctx)
+{
+	(void)ctx;
+	if (tick_bound && !tick_armed)
+		arm_tick();
 }
 
 static void before_wait(void *ctx)

@@ -43,6 +43,6 @@ long fat_settime_op(void *ctx, const char *path, uint64_t stamp)
 {
 	struct fat_server *s = ctx;
 
-	s->dirty = true;
+	fat_server_dirty(s);
 	return fat_settime(s->vol, path, stamp);
 }

@@ -87,7 +87,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 	(void)ctx, (void)badge, (void)on;
 }
 
-static const struct fat_env env = {env_map, env_unmap, env_watch};
+static const struct fat_env env = {env_map, env_unmap, env_watch, NULL};
 
 /* A server instance over v's image (a new one knows no client: as after a restart). */
 static void new_instance(struct vol *v, uint64_t badge)
