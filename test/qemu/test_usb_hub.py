@@ -13,6 +13,7 @@ from it, and pulling it frees its slot; last, pulling the first hub releases
 everything behind it."""
 
 import re
+import time
 
 from harness import TestRun
 
@@ -20,6 +21,19 @@ HUB = ["-device", "usb-hub,bus=xhci.0,port=4,id=hub",
        "-device", "usb-kbd,bus=xhci.0,port=4.2,id=hubkbd",
        "-device", "usb-hub,bus=xhci.0,port=4.1,id=hub2",
        "-device", "usb-kbd,bus=xhci.0,port=4.1.3,id=deepkbd"]
+
+
+def finished_line(m, prefix, timeout=10):
+    """The index of the first whole serial line starting with prefix (None: none in timeout s):
+    wait_for also matches the unfinished last line, which m.lines() leaves out until its
+    newline arrives."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = m.lines()
+        found = next((i for i, line in enumerate(lines) if line.startswith(prefix)), None)
+        if found is not None or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def main(run):
@@ -32,13 +46,12 @@ def main(run):
         m.wait_for(rf"xhci: port {root}\.1: hub 0409:55aa", since=0, timeout=30)
         deep = m.seen(rf"xhci: port {root}\.1\.3: keyboard 0627:0001", since=0, timeout=30)
         run.check(deep is not None, "the hubs and the keyboards behind them were enumerated")
-        # the whole line: the match may come while the line is still arriving
         m.wait_for(r"xhci: ready at \d+ us", since=0, timeout=30)
-        lines = m.lines()
-        ready = next(i for i, line in enumerate(lines) if line.startswith("xhci: ready at"))
-        before = [line for line in lines[:ready]
+        ready = finished_line(m, "xhci: ready at")
+        before = [line for line in m.lines()[:ready or 0]
                   if re.search(rf"xhci: port {root}\.1\.3: keyboard", line)]
-        run.check(len(before) == 1, "even two tiers down, before the driver said ready")
+        run.check(ready is not None and len(before) == 1,
+                  "even two tiers down, before the driver said ready")
         m.wait_for(r"itest: ready", since=0, timeout=60)
         m.qmp("device_add", driver="usb-kbd", bus="xhci.0", port="4.3", id="plugged")
         added = m.wait_for(rf"xhci: port {root}\.3: keyboard 0627:0001 .* on slot (\d+) "
