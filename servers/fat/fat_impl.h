@@ -246,6 +246,15 @@ static inline uint64_t fat_cluster_lba(const struct fat_vol *v, uint32_t cl)
  * a file in 4 KiB clusters), so a large transfer rarely stops for the table.
  */
 #define FAT_READ_AHEAD 64
+/* Four FAT32 entries as one SSE2 value (x86-64 has SSE2; a loaded sector is 4-byte aligned),
+ * and the same 16 bytes as two words (the table's vector scans and claims). */
+typedef uint32_t fat_v4u __attribute__((vector_size(16), aligned(4), may_alias));
+typedef uint64_t fat_v2q __attribute__((vector_size(16)));
+/* A link value that ends a chain (the volume's end marks, 0x...FF8 and up). */
+static inline bool table_is_end(const struct fat_vol *v, uint32_t x)
+{
+	return x >= (v->eoc & ~7u);
+}
 long table_get(struct fat_vol *v, uint32_t cl, uint32_t *val);
 long table_set(struct fat_vol *v, uint32_t cl, uint32_t val);
 /* Byte offset of cl's entry in one copy of the table. */

@@ -5,14 +5,14 @@
  * off); the cache writes each of its written-back sectors to the other copies
  * too (cache_set_mirror), so the copies are equal at every sync. A link is
  * checked before it is followed: free (0), bad (…7) or out-of-range values
- * inside a chain are damage (E_CORRUPT). Here: entries, chains, the run scans
- * and the claim of free runs; the mount's free count and the clean bit are in
- * table_mount.c. Whole sectors that are one run of links (each cluster's
- * entry naming the next) are noted as the mount's count and the run scans
- * meet them (the cache's watch bits, cleared by any change to the sector),
- * and the run scan passes over a noted sector without reading it: a file
- * laid out in one run is mapped at a few instructions per table sector
- * instead of about two per entry.
+ * inside a chain are damage (E_CORRUPT). Here: entries, chains and the run
+ * scans; the mount's free count and the clean bit are in table_mount.c, the
+ * claim of free runs for appends in table_claim.c. Whole sectors that are
+ * one run of links (each cluster's entry naming the next) are noted as the
+ * mount's count and the run scans meet them (the cache's watch bits, cleared
+ * by any change to the sector), and the run scan passes over a noted sector
+ * without reading it: a file laid out in one run is mapped at a few
+ * instructions per table sector instead of about two per entry.
  */
 #include <string.h>
 
@@ -139,11 +139,6 @@ long table_set(struct fat_vol *v, uint32_t cl, uint32_t val)
 	return table_raw_set(v, cl, val);
 }
 
-static bool is_end(const struct fat_vol *v, uint32_t x)
-{
-	return x >= (v->eoc & ~7u);
-}
-
 long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
 {
 	uint32_t x;
@@ -151,7 +146,7 @@ long table_next(struct fat_vol *v, uint32_t cl, uint32_t *next)
 
 	if (r < 0)
 		return r;
-	if (is_end(v, x)) {
+	if (table_is_end(v, x)) {
 		*next = 0;
 		return E_OK;
 	}
@@ -184,10 +179,6 @@ static uint32_t pairs_matching(const uint8_t *p, uint32_t want, uint32_t step, u
 		;
 	return n;
 }
-
-/* Four FAT32 entries as one vector: unaligned, and read through any type. */
-typedef uint32_t fat_v4u __attribute__((vector_size(16), aligned(4), may_alias));
-typedef uint64_t fat_v2q __attribute__((vector_size(16)));
 
 #define VECS	    8	       /* vectors compared per loop step */
 #define VEC_ENTRIES (4 * VECS) /* entries per loop step */
@@ -436,280 +427,6 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 		return E_OK;
 	}
 	return E_NOSPACE;
-}
-
-/* Four FAT32 entries as one SSE2 value (x86-64 has SSE2; a loaded sector is 4-byte aligned). */
-typedef uint32_t v4u __attribute__((vector_size(16), aligned(4), may_alias));
-typedef uint64_t v2q __attribute__((vector_size(16)));
-
-/* Whether four FAT32 entries are all free (their low 28 bits zero). */
-static inline bool all_free(v4u x)
-{
-	v2q used = (v2q)(x & (v4u){0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF, 0x0FFFFFFF});
-	return !(used[0] | used[1]);
-}
-
-/*
- * FAT32 entries at e that are free, from the first on (at most room), each
- * linked to the next cluster as it is found (the first to val, then val + 1,
- * ...): how many. The scan for free entries and the links are one pass over
- * the sector, sixteen entries per step (a 64-byte block tested at once), then
- * four, then one. A free entry's low 28 bits are zero, so x | next links it
- * and keeps its reserved top bits.
- */
-static uint32_t claim32_each(uint8_t *e, uint32_t val, uint32_t room)
-{
-	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
-	v4u next = {val, val + 1, val + 2, val + 3};
-	v4u n1 = next + four, n2 = next + 2 * four, n3 = next + 3 * four;
-	v4u *q = (v4u *)e, *stop = q + room / 16 * 4;
-
-	/* Four running link vectors (no copy of one to add an offset per store); a pointer bound.
-	 */
-	for (; q < stop; q += 4) {
-		v4u a = q[0], b = q[1], c = q[2], d = q[3];
-		if (!all_free(a | b | c | d))
-			break;
-		q[0] = a | next;
-		q[1] = b | n1;
-		q[2] = c | n2;
-		q[3] = d | n3;
-		next += sixteen;
-		n1 += sixteen;
-		n2 += sixteen;
-		n3 += sixteen;
-	}
-	uint32_t k = (uint32_t)(q - (v4u *)e) * 4;
-	for (; k + 4 <= room && all_free(*q); k += 4, q++, next += four)
-		*q |= next;
-	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
-		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
-	return k;
-}
-
-/* Whether the n FAT32 entries at e (a multiple of 4) are all zero bytes: loads only. */
-static bool all_zero32(const uint8_t *e, uint32_t n)
-{
-	const v4u *q = (const v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
-	v4u acc = {0, 0, 0, 0};
-
-	for (; q < stop; q += 4)
-		acc |= q[0] | q[1] | q[2] | q[3];
-	for (; q < end; q++)
-		acc |= *q;
-	v2q any = (v2q)acc;
-	return !(any[0] | any[1]);
-}
-
-/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
-static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
-{
-	const v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
-	v4u n0 = {val, val + 1, val + 2, val + 3};
-	v4u n1 = n0 + four, n2 = n1 + four, n3 = n2 + four;
-	v4u *q = (v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
-
-	for (; q < stop; q += 4) {
-		q[0] = n0;
-		q[1] = n1;
-		q[2] = n2;
-		q[3] = n3;
-		n0 += sixteen;
-		n1 += sixteen;
-		n2 += sixteen;
-		n3 += sixteen;
-	}
-	for (; q < end; q++, n0 += four)
-		*q = n0;
-}
-
-/*
- * claim32_each's answer and links. The usual free space is all zero bytes
- * (reserved bits clear), so the entries in whole vectors are tested first
- * with loads alone and, when all are zero, written with stores alone (about
- * 1.4 instructions per entry against about 2 for the pass that tests and
- * links each block), the last three at most one at a time; a vector with a
- * bit set sends the whole sector through claim32_each from its start.
- */
-static uint32_t claim32(uint8_t *e, uint32_t val, uint32_t room)
-{
-	uint32_t k = room / 4 * 4;
-
-	if (k == 0 || !all_zero32(e, k))
-		return claim32_each(e, val, room);
-	store_links32(e, val, k);
-	for (; k < room && (rd32(e + 4 * k) & 0x0FFFFFFF) == 0; k++)
-		wr32(e + 4 * k, rd32(e + 4 * k) | (val + k));
-	return k;
-}
-
-/* The room entries at e, known to be zero bytes, linked val, val + 1, ...: stores only. */
-static uint32_t claim32_zero(uint8_t *e, uint32_t val, uint32_t room)
-{
-	uint32_t k = room / 4 * 4;
-
-	store_links32(e, val, k);
-	for (; k < room; k++)
-		wr32(e + 4 * k, val + k);
-	return k;
-}
-
-void table_note_zero(struct fat_vol *v, uint32_t sec)
-{
-	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + sec;
-
-	if (v->type != FAT32 || v->ss % 16)
-		return;
-	if (lba == v->zero_lba)
-		v->zero_lba = 0; /* the bit now says all of it */
-	cache_zero_set(&v->cache, lba);
-}
-
-/* The first entry of sector lba from which its entries are known to be zero bytes (per: none). */
-static uint32_t zero_from(const struct fat_vol *v, uint64_t lba, uint32_t per)
-{
-	if (!cache_zero(&v->cache, lba))
-		return per;
-	return lba == v->zero_lba ? v->zero_from : 0;
-}
-
-/* Sector lba, changed, zero bytes from entry from on: noted (the note moves from another). */
-static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from)
-{
-	if (v->zero_lba && v->zero_lba != lba)
-		cache_zero_clear(&v->cache, v->zero_lba);
-	v->zero_lba = lba;
-	v->zero_from = from;
-	cache_zero_set(&v->cache, lba);
-}
-
-/* The same for FAT16 entries, one at a time. */
-static uint32_t claim16(uint8_t *e, uint32_t val, uint32_t room)
-{
-	uint32_t k = 0;
-
-	for (; k < room && rd16(e + 2 * k) == 0; k++)
-		wr16(e + 2 * k, (uint16_t)(val + k));
-	return k;
-}
-
-/* The free entries from p linked val, val + 1, ... (at most room; known zero bytes: all). */
-static uint32_t claim_in(const struct fat_vol *v, uint8_t *p, uint32_t val, uint32_t room,
-			 bool zero)
-{
-	if (v->type != FAT32)
-		return claim16(p, val, room);
-	return zero ? claim32_zero(p, val, room) : claim32(p, val, room);
-}
-
-/* Entry e (FAT16/32, in place) set to val, a FAT32 entry's reserved top bits kept. */
-static void set_in_place(const struct fat_vol *v, uint8_t *e, uint32_t val)
-{
-	if (v->type == FAT32)
-		wr32(e, (rd32(e) & 0xF0000000) | val);
-	else
-		wr16(e, (uint16_t)val);
-}
-
-/* Whether cluster last's entry (at e, in place; NULL: looked up) is an end of chain mark. */
-static bool ends_chain(struct fat_vol *v, uint32_t last, const uint8_t *e)
-{
-	uint32_t next;
-
-	if (!e)
-		return table_next(v, last, &next) == E_OK && next == 0;
-	return is_end(v, v->type == FAT32 ? rd32(e) & 0x0FFFFFFF : rd16(e));
-}
-
-/*
- * The run of n clusters after `last`, claimed, joins last's chain: last's
- * entry links to it, after the run's links and end mark. In place when that
- * entry lay in the run's first sector (at), whose line is still cached and
- * dirty when no device read came since (a read is the only way a line is
- * evicted or written back: reads_then); looked up otherwise.
- */
-static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t reads_then)
-{
-	if (!at || v->cache.reads != reads_then || !fat_cluster_ok(v, last))
-		return table_set(v, last, last + 1); /* (which refuses a last that is no cluster) */
-	set_in_place(v, at, last + 1);
-	return E_OK;
-}
-
-/*
- * The free clusters right after `last` (at most max, none past the volume's
- * last cluster but one) linked one to the next in the cached first FAT,
- * sector by sector (one cache look-up each; the sector and the place in it
- * moved on, not worked out again; entries noted as zero bytes linked without
- * a test, and what is left of such a sector noted), stopping at the first taken one; the last
- * of them ends the run, then last links to the first (join_run). How many in
- * *n (FAT16/32); none when last does not end its chain (its entry read with
- * the first sector, in place).
- */
-static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
-{
-	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, cl = last + 1;
-	uint32_t in = cl % per, lim = fat_cluster_ok(v, cl) ? v->clusters + 1 - cl : 0;
-	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
-	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
-	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
-	struct fat_cache_line *first = NULL; /* the run's first sector's line */
-	uint64_t reads = v->cache.reads;
-	long r = E_OK;
-
-	*n = 0;
-	lim = lim < max ? lim : max;
-	if (lim && in == 0 && !ends_chain(v, last, NULL))
-		return E_OK; /* last's entry is in the sector before: looked up on its own */
-	for (; *n < lim; lba++, in = 0) {
-		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
-		bool zero = zero_from(v, lba, per) <= in; /* (before a look-up marks it dirty) */
-		uint8_t *p;
-		/* A sector after the first is changed unless the run stops at its start (rare: then
-		 * it is written back unchanged); one look-up marks it. The first is marked by its
-		 * line once a claim in it is known, before the next look-up. */
-		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
-		       : cache_get_line(&v->cache, lba, FAT_READ_AHEAD, &first);
-		if (r < 0)
-			return r;
-		if (*n == 0)
-			p = first->data;
-		if (*n == 0 && in > 0) {
-			link = p + (in - 1) * width;
-			reads = v->cache.reads;
-			if (!ends_chain(v, last, link))
-				return E_OK;
-		}
-		p += in * width;
-		k = claim_in(v, p, cl + *n + 1, room, zero);
-		end = k ? p + (k - 1) * width : NULL;
-		if (k && *n == 0)
-			cache_line_mark_dirty(&v->cache, first);
-		if (zero && in + k < per) /* the rest of the sector is still zero bytes */
-			note_zero_tail(v, lba, in + k);
-		*n += k;
-		if (k < room)
-			break;
-	}
-	if (*n && end)
-		set_in_place(v, end, v->eoc);
-	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
-		r = table_raw_set(v, last + *n, v->eoc);
-	return r == E_OK && *n ? join_run(v, last, link, reads) : r;
-}
-
-long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
-{
-	uint32_t n = 0;
-	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
-
-	*count = 0;
-	if (r < 0 || n == 0)
-		return r;
-	v->free_count -= v->free_count >= n ? n : v->free_count;
-	v->next_free = last + 1 + n;
-	*count = n;
-	return E_OK;
 }
 
 long table_free_chain(struct fat_vol *v, uint32_t cl)

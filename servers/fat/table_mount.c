@@ -16,9 +16,7 @@
 #define FAT16_CLEAN 0x8000u
 #define FAT32_CLEAN 0x08000000u
 
-/* Four FAT32 entries as one vector (unaligned, read through any type); lane counts. */
-typedef uint32_t fat_v4u __attribute__((vector_size(16), aligned(4), may_alias));
-typedef uint64_t fat_v2q __attribute__((vector_size(16)));
+/* Lane counts (fat_v4u, fat_impl.h, holds the entries). */
 typedef int32_t fat_v4s __attribute__((vector_size(16)));
 
 #define COUNT_VECS    8		       /* vectors per loop step of free_in32 */
