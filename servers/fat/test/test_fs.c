@@ -71,7 +71,7 @@ static void env_watch(void *ctx, uint64_t badge, bool on)
 	watches++;
 }
 
-static unsigned dirtied; /* env_dirtied's calls: fat's main.c arms its write-back tick there */
+unsigned dirtied; /* env_dirtied's calls: fat's main.c arms its write-back tick there */
 
 static void env_dirtied(void *ctx)
 {
@@ -80,7 +80,7 @@ static void env_dirtied(void *ctx)
 }
 
 static const struct fat_env env = {env_map, env_unmap, env_watch, env_dirtied};
-static struct fat_server fsrv;
+struct fat_server fsrv;
 static unsigned notifies;
 static uint64_t notify_bits;
 
@@ -167,41 +167,6 @@ static long size_of(struct fs_client *c, const char *path, uint64_t *size)
 
 	*size = r == E_OK ? st.size : 0;
 	return r;
-}
-
-/*
- * Every change marks the server dirty until a sync, and tells env (fat arms its write-back tick)
- * once per clean-to-dirty step: a create without a write too (a touched file must reach the disk
- * within the tick), a truncating open, a write; a look-up and a read do not.
- */
-static void test_dirty_tells(struct fs_client *c)
-{
-	struct fs_stat st;
-	uint8_t b[4] = {1, 2, 3, 4};
-	uint64_t done;
-	int fd;
-
-	CHECK_EQ(fs_sync(c), E_OK);
-	CHECK(!fsrv.dirty);
-	unsigned before = dirtied;
-	CHECK_EQ(fs_open(c, "/Data file.bin", 0, &fd, &st), E_OK);
-	CHECK_EQ(fs_read(c, fd, 0, b, sizeof(b), &done), E_OK);
-	CHECK_EQ(fs_close(c, fd), E_OK);
-	CHECK(!fsrv.dirty && dirtied == before);
-	CHECK_EQ(fs_open(c, "/touched.txt", FS_O_CREATE, &fd, NULL), E_OK);
-	CHECK_EQ(fs_close(c, fd), E_OK);
-	CHECK(fsrv.dirty);
-	CHECK_EQ(dirtied, before + 1);
-	CHECK_EQ(fs_open(c, "/touched.txt", FS_O_CREATE | FS_O_TRUNC, &fd, NULL), E_OK);
-	CHECK_EQ(fs_write(c, fd, 0, b, sizeof(b), &done), E_OK);
-	CHECK_EQ(fs_close(c, fd), E_OK);
-	CHECK_EQ(dirtied, before + 1); /* already dirty: told once */
-	CHECK_EQ(fs_sync(c), E_OK);
-	CHECK(!fsrv.dirty);
-	CHECK_EQ(fs_unlink(c, "/touched.txt"), E_OK);
-	CHECK(fsrv.dirty);
-	CHECK_EQ(dirtied, before + 2);
-	CHECK_EQ(fs_sync(c), E_OK);
 }
 
 /* A new file of n bytes made with FS_O_CREATE | FS_O_EXCL. */

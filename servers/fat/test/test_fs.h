@@ -11,8 +11,10 @@
 
 #define BUF_BYTES (64u << 10) /* each client's attached buffer */
 
-extern struct server srv; /* the current instance's, for fake_ipc_endpoint */
-extern unsigned unmaps;	  /* buffers the server let go */
+extern struct server srv;      /* the current instance's, for fake_ipc_endpoint */
+extern unsigned unmaps;	       /* buffers the server let go */
+extern struct fat_server fsrv; /* the server under test */
+extern unsigned dirtied;       /* its env's dirtied calls */
 
 void client_init(struct fs_client *c, handle_t ep);
 uint8_t pattern(uint64_t i);
@@ -23,3 +25,5 @@ void test_interleaved_writes(struct fs_client *c);
 /* After test_restart (which makes /kept.bin). */
 void test_client_gone(void);
 void test_shared_home(void);
+/* After test_open_flags (it reads test_data's /Data file.bin). */
+void test_dirty_tells(struct fs_client *c);

@@ -5,7 +5,8 @@
  * on one file, one client's or two clients', see each other's writes,
  * truncates, renames and unlinks; clients whose badges share a home slot in
  * fs.c's table keep their own handles; a client that goes away takes its
- * handles and its buffer with it.
+ * handles and its buffer with it; changes mark the server dirty and tell
+ * its env once per sync (test_dirty_tells).
  */
 #include <string.h>
 
@@ -158,4 +159,39 @@ void test_client_gone(void)
 	struct ipc_msg m = {.tag = IPC_TAG(FS_FSTAT, 1, 0, 0), .w = {c2.files[fd].remote}};
 	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
 	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE); /* its handles went with it */
+}
+
+/*
+ * Every change marks the server dirty until a sync, and tells env (fat arms its write-back tick)
+ * once per clean-to-dirty step: a create without a write too (a touched file must reach the disk
+ * within the tick), a truncating open, a write; a look-up and a read do not.
+ */
+void test_dirty_tells(struct fs_client *c)
+{
+	struct fs_stat st;
+	uint8_t b[4] = {1, 2, 3, 4};
+	uint64_t done;
+	int fd;
+
+	CHECK_EQ(fs_sync(c), E_OK);
+	CHECK(!fsrv.dirty);
+	unsigned before = dirtied;
+	CHECK_EQ(fs_open(c, "/Data file.bin", 0, &fd, &st), E_OK);
+	CHECK_EQ(fs_read(c, fd, 0, b, sizeof(b), &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK(!fsrv.dirty && dirtied == before);
+	CHECK_EQ(fs_open(c, "/touched.txt", FS_O_CREATE, &fd, NULL), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK(fsrv.dirty);
+	CHECK_EQ(dirtied, before + 1);
+	CHECK_EQ(fs_open(c, "/touched.txt", FS_O_CREATE | FS_O_TRUNC, &fd, NULL), E_OK);
+	CHECK_EQ(fs_write(c, fd, 0, b, sizeof(b), &done), E_OK);
+	CHECK_EQ(fs_close(c, fd), E_OK);
+	CHECK_EQ(dirtied, before + 1); /* already dirty: told once */
+	CHECK_EQ(fs_sync(c), E_OK);
+	CHECK(!fsrv.dirty);
+	CHECK_EQ(fs_unlink(c, "/touched.txt"), E_OK);
+	CHECK(fsrv.dirty);
+	CHECK_EQ(dirtied, before + 2);
+	CHECK_EQ(fs_sync(c), E_OK);
 }
