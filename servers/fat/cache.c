@@ -210,7 +210,7 @@ static inline void unwatch_one(struct fat_cache *c, uint64_t lba)
 	}
 }
 
-static void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
+static __attribute__((noinline)) void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
 {
 	uint64_t end = c->watch_lo + c->watch_n;
 
@@ -584,15 +584,30 @@ long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *
 	return r < 0 ? r : direct(c, lba, count, buf, false);
 }
 
+/* Cached copies of n sectors from lba (dirty ones too: a write around the cache supersedes
+ * them) go. Out of line: the usual write overlaps no line, and its path saves no registers. */
+static __attribute__((noinline)) void drop_cached(struct fat_cache *c, uint64_t lba, uint32_t n)
+{
+	for (uint32_t i = 0; i < c->nlines; i++)
+		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < n)
+			unhash(c, &c->lines[i]);
+}
+
+/*
+ * The range is checked once, here; the usual request (no line can overlap it, and the device
+ * takes it whole) goes to the device at once, without direct's loop and dev_write's check.
+ */
 long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const void *buf)
 {
 	if (lba >= c->limit || count > c->limit - lba)
 		return E_RANGE;
 	unwatch(c, lba,
 		count); /* (every other device write is of lines marked dirty, or mirrors) */
-	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
-	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
-		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)
-			unhash(c, &c->lines[i]);
-	return direct(c, lba, count, (uint8_t *)buf, true);
+	if (may_hold(c, lba, lba + count))
+		drop_cached(c, lba, count);
+	if (c->dev->max_sectors && count > c->dev->max_sectors)
+		return direct(c, lba, count, (uint8_t *)buf, true);
+	c->writes++;
+	c->changes++; /* what the disk holds changes (as dev_write counts it) */
+	return c->dev->write(c->dev->ctx, c->base + lba, count, buf);
 }
