@@ -499,17 +499,39 @@ long dir_entry_of(struct fat_vol *v, const struct fat_node *n, uint8_t **e)
 	return E_OK;
 }
 
-long dir_update(struct fat_vol *v, const struct fat_node *n)
+/*
+ * The cache line that holds n's entry sector: the one it was found in last
+ * (n->entry_line, a hint: any value is checked) while that line still holds
+ * the sector, else a look-up, remembered. The remembered line is not moved
+ * in the use order: once evicted, the next update looks it up again.
+ */
+static long entry_line(struct fat_vol *v, struct fat_node *n, struct fat_cache_line **out)
 {
-	uint8_t *e;
+	uint32_t i = n->entry_line - 1; /* 0 (none) wraps past every line */
+	struct fat_cache_line *l = i < v->cache.nlines ? &v->cache.lines[i] : NULL;
+
+	if (!l || !l->valid || l->lba != n->loc.lba) {
+		long r = cache_get_line(&v->cache, n->loc.lba, 0, &l);
+		if (r < 0)
+			return r;
+		n->entry_line = (uint32_t)(l - v->cache.lines) + 1;
+	}
+	*out = l;
+	return E_OK;
+}
+
+long dir_update(struct fat_vol *v, struct fat_node *n)
+{
+	struct fat_cache_line *l;
 	long r;
 
 	if (n->is_root)
 		return E_OK;
-	r = cache_get_dirty(&v->cache, n->loc.lba, 0, &e); /* one look-up: the change is certain */
+	r = entry_line(v, n, &l);
 	if (r < 0)
 		return r;
-	e += n->loc.off;
+	cache_line_mark_dirty(&v->cache, l); /* the change is certain */
+	uint8_t *e = l->data + n->loc.off;
 	entry_set_first(e, n->first);
 	if (!(n->attr & FAT_ATTR_DIR))
 		wr32(e + 28, n->size);
