@@ -313,12 +313,24 @@ static long put(struct fat_vol *v, struct fat_node *n, uint64_t off, const uint8
 	return r < 0 ? r : u;
 }
 
+/* A write that first marks the volume in use, or that starts past the end (zeros up to it). */
+static __attribute__((noinline)) long write_marked(struct fat_vol *v, struct fat_node *n,
+						   uint64_t off, const void *buf, size_t len,
+						   size_t *done)
+{
+	size_t zeros;
+	long r = table_mark_dirty(v);
+
+	if (r == E_OK && off > n->size)
+		r = put(v, n, n->size, NULL, (size_t)(off - n->size), &zeros);
+	if (r == E_OK)
+		r = put(v, n, off, buf, len, done);
+	return r;
+}
+
 long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *buf, size_t len,
 	       size_t *done)
 {
-	size_t zeros;
-	long r;
-
 	*done = 0;
 	if (n->attr & FAT_ATTR_DIR)
 		return E_ISDIR;
@@ -328,12 +340,9 @@ long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *
 		return E_RANGE;
 	if (len == 0)
 		return E_OK;
-	r = table_mark_dirty(v);
-	if (r == E_OK && off > n->size)
-		r = put(v, n, n->size, NULL, (size_t)(off - n->size), &zeros);
-	if (r == E_OK)
-		r = put(v, n, off, buf, len, done);
-	return r;
+	if (!v->marked_dirty || off > n->size)
+		return write_marked(v, n, off, buf, len, done);
+	return put(v, n, off, buf, len, done); /* the usual write: the volume says in use already */
 }
 
 /* Cut the chain after `keep` clusters; the entry goes to disk before the tail is freed. */
