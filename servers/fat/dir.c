@@ -499,25 +499,28 @@ long dir_entry_of(struct fat_vol *v, const struct fat_node *n, uint8_t **e)
 	return E_OK;
 }
 
+/* The cache line of n's entry sector, found by a look-up and remembered in n. */
+static __attribute__((noinline)) long entry_line_find(struct fat_vol *v, struct fat_node *n,
+						      struct fat_cache_line **out)
+{
+	long r = cache_get_line(&v->cache, n->loc.lba, 0, out);
+
+	if (r == E_OK)
+		n->entry_line = (uint32_t)(*out - v->cache.lines) + 1;
+	return r;
+}
+
 /*
- * The cache line that holds n's entry sector: the one it was found in last
- * (n->entry_line, a hint: any value is checked) while that line still holds
- * the sector, else a look-up, remembered. The remembered line is not moved
- * in the use order: once evicted, the next update looks it up again.
+ * The line n's entry sector was found in last (n->entry_line, a hint: any
+ * value is checked) while it still holds that sector, else NULL. It is not
+ * moved in the use order: once evicted, the next update looks it up again.
  */
-static long entry_line(struct fat_vol *v, struct fat_node *n, struct fat_cache_line **out)
+static inline struct fat_cache_line *entry_line(struct fat_vol *v, const struct fat_node *n)
 {
 	uint32_t i = n->entry_line - 1; /* 0 (none) wraps past every line */
 	struct fat_cache_line *l = i < v->cache.nlines ? &v->cache.lines[i] : NULL;
 
-	if (!l || !l->valid || l->lba != n->loc.lba) {
-		long r = cache_get_line(&v->cache, n->loc.lba, 0, &l);
-		if (r < 0)
-			return r;
-		n->entry_line = (uint32_t)(l - v->cache.lines) + 1;
-	}
-	*out = l;
-	return E_OK;
+	return l && l->valid && l->lba == n->loc.lba ? l : NULL;
 }
 
 long dir_update(struct fat_vol *v, struct fat_node *n)
@@ -527,10 +530,9 @@ long dir_update(struct fat_vol *v, struct fat_node *n)
 
 	if (n->is_root)
 		return E_OK;
-	r = entry_line(v, n, &l);
-	if (r < 0)
+	l = entry_line(v, n);
+	if (!l && (r = entry_line_find(v, n, &l)) < 0)
 		return r;
-	cache_line_mark_dirty(&v->cache, l); /* the change is certain */
 	uint8_t *e = l->data + n->loc.off;
 	entry_set_first(e, n->first);
 	if (!(n->attr & FAT_ATTR_DIR))
@@ -539,5 +541,6 @@ long dir_update(struct fat_vol *v, struct fat_node *n)
 	wr16(e + 24, n->modified.date);
 	wr16(e + 18, n->accessed);
 	e[11] = n->attr;
+	cache_line_mark_dirty(&v->cache, l); /* no look-up since l's: it is still the sector's */
 	return E_OK;
 }
