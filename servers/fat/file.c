@@ -228,8 +228,9 @@ static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, ui
 {
 	uint32_t got;
 
-	if (index == 0 || !hint_ok(v, n, index - 1) || n->hint_index != index - 1 ||
-	    (uint64_t)index * v->cluster_bytes < n->size)
+	/* hint_ok for exactly index - 1 (index 0 has none: hint_index + 1 is at least 1). */
+	if (!n->hint_cluster || (uint64_t)n->hint_index + 1 != index ||
+	    n->hint_gen != v->chain_gen || (uint64_t)index * v->cluster_bytes < n->size)
 		return E_NOSPACE;
 	/* Nothing when the hint's cluster does not end the chain: then place_run seeks. */
 	if (table_extend_run(v, n->hint_cluster, max, &got) < 0 || got == 0)

@@ -430,16 +430,23 @@ static bool stamp_fresh(void)
 	return false;
 }
 
-static struct fat_stamp clock_now(void *ctx)
+static struct fat_stamp last_stamp = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
+
+/* A stamp that may ask rtc (stamp_fresh says), its answer kept for the stamps after it. */
+static __attribute__((noinline)) struct fat_stamp clock_ask(handle_t rtc)
 {
-	static struct fat_stamp last = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 	struct rtc_time t;
 
-	if (stamp_fresh())
-		return last;
-	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
-		last = rtc_stamp(&t);
-	return last;
+	if (!stamp_fresh() && rtc_now_within(rtc, RTC_WAIT, &t) == E_OK)
+		last_stamp = rtc_stamp(&t);
+	return last_stamp;
+}
+
+static struct fat_stamp clock_now(void *ctx)
+{
+	if (tick_bound && !stamp_due) /* the usual stamp: rtc answered since the last tick */
+		return last_stamp;
+	return clock_ask((handle_t)(uintptr_t)ctx);
 }
 
 static long mount(void)
