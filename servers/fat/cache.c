@@ -393,6 +393,16 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fa
 	return get_line(c, lba, ahead, line);
 }
 
+long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+			  struct fat_cache_line **line)
+{
+	long r = get_line(c, lba, ahead, line);
+
+	if (r == E_OK)
+		set_dirty(c, *line, true);
+	return r;
+}
+
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
 {
 	set_dirty(c, l, true);

@@ -67,6 +67,9 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
 long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 		    struct fat_cache_line **line);
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
+/* cache_get_dirty's line itself (the claim keeps the last one it changes between claims). */
+long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+			  struct fat_cache_line **line);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
@@ -200,6 +203,10 @@ struct fat_vol {
 	 * zero_from on (a claim's tail, table.c); any other sector with the bit, all of it. */
 	uint64_t zero_lba;
 	uint32_t zero_from;
+	/* The append cursor (table_claim.c): the claim that made that note ended its run with
+	 * cluster cur_end (0: none), the entry before zero_from's, in cache line cur_line. */
+	uint32_t cur_end;
+	int32_t cur_line;
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];

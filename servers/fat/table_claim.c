@@ -142,14 +142,21 @@ static uint32_t zero_from(const struct fat_vol *v, uint64_t lba, uint32_t per)
 	return lba == v->zero_lba ? v->zero_from : 0;
 }
 
-/* Sector lba, changed, zero bytes from entry from on: noted (the note moves from another). */
-static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from)
+/*
+ * Sector lba, changed (its line l), zero bytes from entry from on: noted (the note moves from
+ * another, whose bit is cleared unless a change cleared it already), and the run that ends
+ * before that entry with cluster end becomes the append cursor.
+ */
+static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from, uint32_t end,
+			   const struct fat_cache_line *l)
 {
-	if (v->zero_lba && v->zero_lba != lba)
+	if (v->zero_lba != lba && cache_zero(&v->cache, v->zero_lba))
 		cache_zero_clear(&v->cache, v->zero_lba);
 	v->zero_lba = lba;
 	v->zero_from = from;
 	cache_zero_set(&v->cache, lba);
+	v->cur_end = end;
+	v->cur_line = (int32_t)(l - v->cache.lines);
 }
 
 /* The same for FAT16 entries, one at a time. */
@@ -205,6 +212,117 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 	return E_OK;
 }
 
+/* Clusters a claim after `last` may take: at most max, none past the volume's last cluster. */
+static uint32_t claim_limit(const struct fat_vol *v, uint32_t last, uint32_t max)
+{
+	uint32_t lim = fat_cluster_ok(v, last + 1) ? v->clusters - last : 0;
+
+	return lim < max ? lim : max;
+}
+
+/* Where a claim starts: its first sector, known to hold last's end mark or to follow it. */
+struct claim {
+	uint64_t lba;		     /* the sector */
+	struct fat_cache_line *line; /* its line */
+	uint32_t width, per;	     /* bytes an entry, entries a sector */
+	uint32_t lim;		     /* clusters at most */
+	uint32_t in;		     /* the sector's first entry to claim */
+	bool zero;		     /* whether its entries from in on are known zero bytes */
+	uint8_t *at;		     /* last's entry, when in this sector (join_run) */
+	uint64_t reads;		     /* the cache's reads when at was found */
+};
+
+/*
+ * The run's end: the rest of its last sector (lba, from entry from on, line l) noted zero
+ * bytes when it was (the append cursor), the end mark (in place; in the sector before when
+ * the run stopped at a sector's start), then last's link (join_run).
+ */
+static long claim_end(struct fat_vol *v, uint32_t last, const struct claim *s, uint32_t n,
+		      uint64_t lba, struct fat_cache_line *l, uint32_t from, bool zero, uint32_t k)
+{
+	long r = E_OK;
+
+	if (zero && from < s->per)
+		note_zero_tail(v, lba, from, last + n, l);
+	if (k)
+		set_in_place(v, l->data + (from - 1) * s->width, v->eoc);
+	else
+		r = table_raw_set(v, last + n, v->eoc);
+	return r == E_OK ? join_run(v, last, s->at, s->reads) : r;
+}
+
+/*
+ * The claim from s: free entries linked sector by sector, the first sector's line marked
+ * dirty once a claim in it is known (before the next look-up, which may evict it); each
+ * sector after it, while the one before was claimed to its end, looked up and marked dirty
+ * at once (it changes unless the run stops at its start, rare: then it is written back
+ * unchanged), whether its entries are known zero read before. How many in *n.
+ */
+static long claim_run(struct fat_vol *v, uint32_t last, const struct claim *s, uint32_t *n)
+{
+	struct fat_cache_line *l = s->line;
+	uint32_t per = s->per, lim = s->lim, in = s->in, room = per - in < lim ? per - in : lim;
+	uint32_t k = claim_in(v, l->data + in * s->width, last + 2, room, s->zero), got = k;
+	uint64_t lba = s->lba;
+	bool zero = s->zero;
+
+	*n = 0;
+	if (k == 0)
+		return E_OK;
+	cache_line_mark_dirty(&v->cache, l);
+	while (k == room && got < lim) {
+		long r;
+		lba++;
+		in = 0;
+		zero = zero_from(v, lba, per) == 0;
+		r = cache_get_dirty_line(&v->cache, lba, FAT_READ_AHEAD, &l);
+		if (r < 0)
+			return r;
+		room = per < lim - got ? per : lim - got;
+		k = claim_in(v, l->data, last + 2 + got, room, zero);
+		got += k;
+	}
+	*n = got;
+	return claim_end(v, last, s, got, lba, l, in + k, zero, k);
+}
+
+/*
+ * Whether the append cursor stands for a claim after `last`: the previous claim ended its
+ * run there (its end mark still in place), in a sector unchanged since (its zero bit: every
+ * change clears it), whose line still holds it.
+ */
+static bool cursor_holds(const struct fat_vol *v, uint32_t last)
+{
+	const struct fat_cache_line *l;
+
+	if (last != v->cur_end || !last || !cache_zero(&v->cache, v->zero_lba))
+		return false;
+	l = &v->cache.lines[v->cur_line];
+	return l->valid && l->lba == v->zero_lba &&
+	       table_is_end(v, rd32(l->data + 4 * (v->zero_from - 1)) & 0x0FFFFFFF);
+}
+
+/*
+ * The claim after the cursor's run (FAT32): its first sector's line, the place in it and
+ * its zero entries are known, so no look-up, division or test.
+ */
+static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
+{
+	struct fat_cache_line *l = &v->cache.lines[v->cur_line];
+	struct claim s = {.lba = v->zero_lba,
+			  .line = l,
+			  .width = 4,
+			  .per = v->ss / 4,
+			  .lim = claim_limit(v, last, max),
+			  .in = v->zero_from,
+			  .zero = true,
+			  .at = l->data + 4 * (v->zero_from - 1),
+			  .reads = v->cache.reads};
+
+	*n = 0;
+	return s.lim ? claim_run(v, last, &s, n) : E_OK;
+}
+
 /*
  * The free clusters right after `last` (at most max, none past the volume's
  * last cluster but one) linked one to the next in the cached first FAT,
@@ -218,61 +336,36 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
 	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, cl = last + 1;
-	uint32_t in = cl % per, lim = fat_cluster_ok(v, cl) ? v->clusters + 1 - cl : 0;
-	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
-	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
-	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
-	struct fat_cache_line *first = NULL; /* the run's first sector's line */
-	uint64_t reads = v->cache.reads;
-	long r = E_OK;
+	struct claim s = {.width = width, .per = per, .in = cl % per};
+	long r;
 
 	*n = 0;
-	lim = lim < max ? lim : max;
-	if (lim && in == 0 && !ends_chain(v, last, NULL))
+	s.lim = claim_limit(v, last, max);
+	s.lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
+	if (!s.lim || (s.in == 0 && !ends_chain(v, last, NULL)))
 		return E_OK; /* last's entry is in the sector before: looked up on its own */
-	for (; *n < lim; lba++, in = 0) {
-		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
-		bool zero = zero_from(v, lba, per) <= in; /* (before a look-up marks it dirty) */
-		uint8_t *p;
-		/* A sector after the first is changed unless the run stops at its start (rare: then
-		 * it is written back unchanged); one look-up marks it. The first is marked by its
-		 * line once a claim in it is known, before the next look-up. */
-		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
-		       : cache_get_line(&v->cache, lba, FAT_READ_AHEAD, &first);
-		if (r < 0)
-			return r;
-		if (*n == 0)
-			p = first->data;
-		if (*n == 0 && in > 0) {
-			link = p + (in - 1) * width;
-			reads = v->cache.reads;
-			if (!ends_chain(v, last, link))
-				return E_OK;
-		}
-		p += in * width;
-		k = claim_in(v, p, cl + *n + 1, room, zero);
-		end = k ? p + (k - 1) * width : NULL;
-		if (k && *n == 0)
-			cache_line_mark_dirty(&v->cache, first);
-		if (zero && in + k < per) /* the rest of the sector is still zero bytes */
-			note_zero_tail(v, lba, in + k);
-		*n += k;
-		if (k < room)
-			break;
+	s.zero = zero_from(v, s.lba, per) <= s.in; /* (before a look-up marks it dirty) */
+	r = cache_get_line(&v->cache, s.lba, FAT_READ_AHEAD, &s.line);
+	if (r < 0)
+		return r;
+	if (s.in > 0) {
+		s.at = s.line->data + (s.in - 1) * width;
+		s.reads = v->cache.reads;
+		if (!ends_chain(v, last, s.at))
+			return E_OK;
 	}
-	if (*n && end)
-		set_in_place(v, end, v->eoc);
-	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
-		r = table_raw_set(v, last + *n, v->eoc);
-	return r == E_OK && *n ? join_run(v, last, link, reads) : r;
+	return claim_run(v, last, &s, n);
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
 {
 	uint32_t n = 0;
-	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
+	long r = E_OK;
 
 	*count = 0;
+	if (v->type == FAT12 || v->read_only)
+		return E_OK;
+	r = cursor_holds(v, last) ? claim_on(v, last, max, &n) : claim_after(v, last, max, &n);
 	if (r < 0 || n == 0)
 		return r;
 	v->free_count -= v->free_count >= n ? n : v->free_count;
