@@ -393,14 +393,21 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fa
 	return get_line(c, lba, ahead, line);
 }
 
+/* (A hit keeps its place in the use order: the claim's sectors are used once each, in the
+ * order the read-ahead brought them in; a miss's fill makes the line the newest.) */
 long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 			  struct fat_cache_line **line)
 {
-	long r = get_line(c, lba, ahead, line);
+	struct fat_cache_line *l = find(c, lba);
 
-	if (r == E_OK)
-		set_dirty(c, *line, true);
-	return r;
+	if (!l) {
+		long r = fill(c, lba, ahead, &l);
+		if (r < 0)
+			return r;
+	}
+	set_dirty(c, l, true);
+	*line = l;
+	return E_OK;
 }
 
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
