@@ -7,7 +7,10 @@
  * entries, chains and run scans). Free space is usually all zero bytes:
  * whole vectors are tested with loads alone and linked with stores alone,
  * and sectors the mount found all zero (the cache's zero bits, cleared by
- * any change) are linked without the test.
+ * any change) are linked without the test. A claim that ends inside such a
+ * sector notes the rest of it and keeps its line (the append cursor), so the
+ * next claim after that run, while the sector's bit stands, starts there
+ * without a look-up (claim_on); any other claim takes claim_after.
  */
 #include "fat_impl.h"
 
@@ -332,7 +335,7 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 	for (got = k; got < lim && in + k == per; got += k) {
 		lba++;
 		in = 0;
-		zero = cache_zero(c, lba);
+		zero = cache_zero(c, lba); /* (past the noted sector: all of it, or none) */
 		r = cache_get_dirty_line(c, lba, FAT_READ_AHEAD, &l);
 		if (r < 0)
 			return r;
