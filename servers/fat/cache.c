@@ -393,18 +393,27 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fa
 	return get_line(c, lba, ahead, line);
 }
 
+/* cache_get_dirty_line's miss: the line filled (the newest), then marked dirty. */
+static __attribute__((noinline)) long get_dirty_filled(struct fat_cache *c, uint64_t lba,
+						       uint32_t ahead, struct fat_cache_line **line)
+{
+	long r = fill(c, lba, ahead, line);
+
+	if (r == E_OK)
+		set_dirty(c, *line, true);
+	return r;
+}
+
 /* (A hit keeps its place in the use order: the claim's sectors are used once each, in the
- * order the read-ahead brought them in; a miss's fill makes the line the newest.) */
+ * order the read-ahead brought them in; a miss's fill makes the line the newest. The hit
+ * calls nothing, so it needs no frame.) */
 long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 			  struct fat_cache_line **line)
 {
 	struct fat_cache_line *l = find(c, lba);
 
-	if (!l) {
-		long r = fill(c, lba, ahead, &l);
-		if (r < 0)
-			return r;
-	}
+	if (!l)
+		return get_dirty_filled(c, lba, ahead, line);
 	set_dirty(c, l, true);
 	*line = l;
 	return E_OK;

@@ -73,26 +73,62 @@ static bool all_zero32(const uint8_t *e, uint32_t n)
 	return !(any[0] | any[1]);
 }
 
-/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
+/*
+ * The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only.
+ * Eight running link vectors, a store and an add each a step (32 entries; a 512-byte
+ * sector is four steps), then 16, 8 and 4 entries as n has them, stores alone; fewer
+ * than 32 entries one vector at a time.
+ */
 static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
 {
-	const fat_v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
-	fat_v4u n0 = {val, val + 1, val + 2, val + 3};
-	fat_v4u n1 = n0 + four, n2 = n1 + four, n3 = n2 + four;
-	fat_v4u *q = (fat_v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+	const fat_v4u four = {4, 4, 4, 4}, step = 8 * four;
+	fat_v4u n0 = {val, val + 1, val + 2, val + 3}, *q = (fat_v4u *)e;
 
-	for (; q < stop; q += 4) {
+	if (n < 32) { /* (a claim's last few entries in a new sector: no eight vectors made) */
+		for (fat_v4u *end = q + n / 4; q < end; q++, n0 += four)
+			*q = n0;
+		return;
+	}
+	fat_v4u n1 = n0 + four, n2 = n0 + 2 * four, n3 = n0 + 3 * four, n4 = n0 + 4 * four;
+	fat_v4u n5 = n0 + 5 * four, n6 = n0 + 6 * four, n7 = n0 + 7 * four;
+	fat_v4u *stop = q + n / 32 * 8;
+
+	for (; q < stop; q += 8) {
 		q[0] = n0;
 		q[1] = n1;
 		q[2] = n2;
 		q[3] = n3;
-		n0 += sixteen;
-		n1 += sixteen;
-		n2 += sixteen;
-		n3 += sixteen;
+		q[4] = n4;
+		q[5] = n5;
+		q[6] = n6;
+		q[7] = n7;
+		n0 += step;
+		n1 += step;
+		n2 += step;
+		n3 += step;
+		n4 += step;
+		n5 += step;
+		n6 += step;
+		n7 += step;
 	}
-	for (; q < end; q++, n0 += four)
-		*q = n0;
+	if (n & 16) {
+		q[0] = n0;
+		q[1] = n1;
+		q[2] = n2;
+		q[3] = n3;
+		n0 = n4;
+		n1 = n5;
+		n2 = n6;
+		q += 4;
+	}
+	if (n & 8) {
+		q[0] = n0;
+		q[1] = n1;
+		n0 = n2;
+		q += 2;
+	}
+	if (n & 4)
+		q[0] = n0;
 }
 
 /*
@@ -145,6 +181,18 @@ static uint32_t zero_from(const struct fat_vol *v, uint64_t lba, uint32_t per)
 	return lba == v->zero_lba ? v->zero_from : 0;
 }
 
+/* Sector lba (line l) zero bytes from entry from on, after cluster end's run: the note and
+ * the append cursor, where no other sector's note stands. */
+static inline void note_tail(struct fat_vol *v, uint64_t lba, uint32_t from, uint32_t end,
+			     const struct fat_cache_line *l)
+{
+	v->zero_lba = lba;
+	v->zero_from = from;
+	cache_zero_set(&v->cache, lba);
+	v->cur_end = end;
+	v->cur_line = (int32_t)(l - v->cache.lines);
+}
+
 /*
  * Sector lba, changed (its line l), zero bytes from entry from on: noted (the note moves from
  * another, whose bit is cleared unless a change cleared it already), and the run that ends
@@ -155,11 +203,7 @@ static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from, uint3
 {
 	if (v->zero_lba != lba && cache_zero(&v->cache, v->zero_lba))
 		cache_zero_clear(&v->cache, v->zero_lba);
-	v->zero_lba = lba;
-	v->zero_from = from;
-	cache_zero_set(&v->cache, lba);
-	v->cur_end = end;
-	v->cur_line = (int32_t)(l - v->cache.lines);
+	note_tail(v, lba, from, end, l);
 }
 
 /* The same for FAT16 entries, one at a time. */
@@ -343,8 +387,8 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 		k = zero ? claim32_zero(l->data, last + 2 + got, k)
 			 : claim32(l->data, last + 2 + got, k);
 	}
-	if (zero && in + k < per)
-		note_zero_tail(v, lba, in + k, last + got, l);
+	if (zero && in + k < per) /* (the cursor's note moves: its bit went when l was marked) */
+		note_tail(v, lba, in + k, last + got, l);
 	if (k)
 		set32(l->data + 4 * (in + k - 1), v->eoc);
 	else
