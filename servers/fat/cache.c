@@ -393,15 +393,30 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fa
 	return get_line(c, lba, ahead, line);
 }
 
+/* set_dirty(c, l, true) that tells whether l's sector's zero bit stood (1) before. */
+static inline long mark_dirty_zero(struct fat_cache *c, struct fat_cache_line *l)
+{
+	uint64_t i = l->lba - c->watch_lo, bit = 1ull << (i % 64);
+	long zero = 0;
+
+	if (i < c->watch_n) {
+		zero = (c->zero[i / 64] & bit) != 0;
+		c->watch[i / 64] &= ~bit;
+		c->zero[i / 64] &= ~bit;
+	}
+	c->ndirty += !l->dirty;
+	l->dirty = true;
+	c->changes++;
+	return zero;
+}
+
 /* cache_get_dirty_line's miss: the line filled (the newest), then marked dirty. */
 static __attribute__((noinline)) long get_dirty_filled(struct fat_cache *c, uint64_t lba,
 						       uint32_t ahead, struct fat_cache_line **line)
 {
 	long r = fill(c, lba, ahead, line);
 
-	if (r == E_OK)
-		set_dirty(c, *line, true);
-	return r;
+	return r < 0 ? r : mark_dirty_zero(c, *line);
 }
 
 /* (A hit keeps its place in the use order: the claim's sectors are used once each, in the
@@ -414,9 +429,8 @@ long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 
 	if (!l)
 		return get_dirty_filled(c, lba, ahead, line);
-	set_dirty(c, l, true);
 	*line = l;
-	return E_OK;
+	return mark_dirty_zero(c, l);
 }
 
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)

@@ -68,7 +68,8 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 		    struct fat_cache_line **line);
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
 /* cache_get_dirty's line itself (the claim keeps the last one it changes between claims);
- * a hit is not made the newest line (a claim uses each table sector once, in order). */
+ * a hit is not made the newest line (a claim uses each table sector once, in order). Its
+ * answer: an error, or whether the sector's zero bit stood before it was marked (1, else 0). */
 long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 			  struct fat_cache_line **line);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */

@@ -377,18 +377,19 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 	cache_line_mark_dirty(c, l);
 	k = claim32_zero(l->data + 4 * in, last + 2, per - in < lim ? per - in : lim);
 	for (got = k; got < lim && in + k == per; got += k) {
-		lba++;
-		in = 0;
-		zero = cache_zero(c, lba); /* (past the noted sector: all of it, or none) */
-		r = cache_get_dirty_line(c, lba, FAT_READ_AHEAD, &l);
+		/* Whether its zero bit stood (past the noted sector: all of it zero, or none). */
+		r = cache_get_dirty_line(c, ++lba, FAT_READ_AHEAD, &l);
 		if (r < 0)
 			return r;
+		zero = r;
+		in = 0;
 		k = per < lim - got ? per : lim - got;
 		k = zero ? claim32_zero(l->data, last + 2 + got, k)
 			 : claim32(l->data, last + 2 + got, k);
 	}
 	if (zero && in + k < per) /* (the cursor's note moves: its bit went when l was marked) */
 		note_tail(v, lba, in + k, last + got, l);
+	r = E_OK;
 	if (k)
 		set32(l->data + 4 * (in + k - 1), v->eoc);
 	else
