@@ -165,14 +165,6 @@ void cache_watch_set(struct fat_cache *c, uint64_t lba)
 		c->watch[i / 64] |= 1ull << (i % 64);
 }
 
-void cache_zero_set(struct fat_cache *c, uint64_t lba)
-{
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->zero[i / 64] |= 1ull << (i % 64);
-}
-
 void cache_zero_clear(struct fat_cache *c, uint64_t lba)
 {
 	uint64_t i = lba - c->watch_lo;

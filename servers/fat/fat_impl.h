@@ -105,8 +105,15 @@ static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
 	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
 }
 
-/* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes"). */
-void cache_zero_set(struct fat_cache *c, uint64_t lba);
+/* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes");
+ * inline: the claim sets one per 1 MiB append. */
+static inline void cache_zero_set(struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		c->zero[i / 64] |= 1ull << (i % 64);
+}
 void cache_zero_clear(struct fat_cache *c, uint64_t lba);
 
 /* Whether lba's second bit is set: unchanged since cache_zero_set. */

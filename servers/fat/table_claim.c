@@ -342,7 +342,7 @@ static bool cursor_holds(const struct fat_vol *v, uint32_t last)
 {
 	const struct fat_cache_line *l;
 
-	if (last != v->cur_end || !last || !cache_zero(&v->cache, v->zero_lba))
+	if (last != v->cur_end || !cache_zero(&v->cache, v->zero_lba)) /* (none: zero_lba 0) */
 		return false;
 	l = &v->cache.lines[v->cur_line];
 	return l->valid && l->lba == v->zero_lba &&
