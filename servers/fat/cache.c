@@ -165,14 +165,6 @@ void cache_watch_set(struct fat_cache *c, uint64_t lba)
 		c->watch[i / 64] |= 1ull << (i % 64);
 }
 
-void cache_zero_set(struct fat_cache *c, uint64_t lba)
-{
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->zero[i / 64] |= 1ull << (i % 64);
-}
-
 void cache_zero_clear(struct fat_cache *c, uint64_t lba)
 {
 	uint64_t i = lba - c->watch_lo;
@@ -397,6 +389,46 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
 long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fat_cache_line **line)
 {
 	return get_line(c, lba, ahead, line);
+}
+
+/* set_dirty(c, l, true) that tells whether l's sector's zero bit stood (1) before. */
+static inline long mark_dirty_zero(struct fat_cache *c, struct fat_cache_line *l)
+{
+	uint64_t i = l->lba - c->watch_lo, bit = 1ull << (i % 64);
+	long zero = 0;
+
+	if (i < c->watch_n) {
+		zero = (c->zero[i / 64] & bit) != 0;
+		c->watch[i / 64] &= ~bit;
+		c->zero[i / 64] &= ~bit;
+	}
+	c->ndirty += !l->dirty;
+	l->dirty = true;
+	c->changes++;
+	return zero;
+}
+
+/* cache_get_dirty_line's miss: the line filled (the newest), then marked dirty. */
+static __attribute__((noinline)) long get_dirty_filled(struct fat_cache *c, uint64_t lba,
+						       uint32_t ahead, struct fat_cache_line **line)
+{
+	long r = fill(c, lba, ahead, line);
+
+	return r < 0 ? r : mark_dirty_zero(c, *line);
+}
+
+/* (A hit keeps its place in the use order: the claim's sectors are used once each, in the
+ * order the read-ahead brought them in; a miss's fill makes the line the newest. The hit
+ * calls nothing, so it needs no frame.) */
+long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+			  struct fat_cache_line **line)
+{
+	struct fat_cache_line *l = find(c, lba);
+
+	if (!l)
+		return get_dirty_filled(c, lba, ahead, line);
+	*line = l;
+	return mark_dirty_zero(c, l);
 }
 
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)

@@ -67,6 +67,11 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
 long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 		    struct fat_cache_line **line);
 void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
+/* cache_get_dirty's line itself (the claim keeps the last one it changes between claims);
+ * a hit is not made the newest line (a claim uses each table sector once, in order). Its
+ * answer: an error, or whether the sector's zero bit stood before it was marked (1, else 0). */
+long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
+			  struct fat_cache_line **line);
 /* Sector lba's bytes for a whole overwrite: not read from the disk, zeroed, marked dirty. */
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data);
 void cache_mark_dirty(struct fat_cache *c, uint64_t lba);
@@ -100,8 +105,15 @@ static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
 	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
 }
 
-/* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes"). */
-void cache_zero_set(struct fat_cache *c, uint64_t lba);
+/* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes");
+ * inline: the claim sets one per 1 MiB append. */
+static inline void cache_zero_set(struct fat_cache *c, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		c->zero[i / 64] |= 1ull << (i % 64);
+}
 void cache_zero_clear(struct fat_cache *c, uint64_t lba);
 
 /* Whether lba's second bit is set: unchanged since cache_zero_set. */
@@ -200,6 +212,10 @@ struct fat_vol {
 	 * zero_from on (a claim's tail, table.c); any other sector with the bit, all of it. */
 	uint64_t zero_lba;
 	uint32_t zero_from;
+	/* The append cursor (table_claim.c): the claim that made that note ended its run with
+	 * cluster cur_end (0: none), the entry before zero_from's, in cache line cur_line. */
+	uint32_t cur_end;
+	int32_t cur_line;
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];

@@ -7,7 +7,10 @@
  * entries, chains and run scans). Free space is usually all zero bytes:
  * whole vectors are tested with loads alone and linked with stores alone,
  * and sectors the mount found all zero (the cache's zero bits, cleared by
- * any change) are linked without the test.
+ * any change) are linked without the test. A claim that ends inside such a
+ * sector notes the rest of it and keeps its line (the append cursor), so the
+ * next claim after that run, while the sector's bit stands, starts there
+ * without a look-up (claim_on); any other claim takes claim_after.
  */
 #include "fat_impl.h"
 
@@ -70,26 +73,62 @@ static bool all_zero32(const uint8_t *e, uint32_t n)
 	return !(any[0] | any[1]);
 }
 
-/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
+/*
+ * The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only.
+ * Eight running link vectors, a store and an add each a step (32 entries; a 512-byte
+ * sector is four steps), then 16, 8 and 4 entries as n has them, stores alone; fewer
+ * than 32 entries one vector at a time.
+ */
 static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
 {
-	const fat_v4u four = {4, 4, 4, 4}, sixteen = 4 * four;
-	fat_v4u n0 = {val, val + 1, val + 2, val + 3};
-	fat_v4u n1 = n0 + four, n2 = n1 + four, n3 = n2 + four;
-	fat_v4u *q = (fat_v4u *)e, *stop = q + n / 16 * 4, *end = q + n / 4;
+	const fat_v4u four = {4, 4, 4, 4}, step = 8 * four;
+	fat_v4u n0 = {val, val + 1, val + 2, val + 3}, *q = (fat_v4u *)e;
 
-	for (; q < stop; q += 4) {
+	if (n < 32) { /* (a claim's last few entries in a new sector: no eight vectors made) */
+		for (fat_v4u *end = q + n / 4; q < end; q++, n0 += four)
+			*q = n0;
+		return;
+	}
+	fat_v4u n1 = n0 + four, n2 = n0 + 2 * four, n3 = n0 + 3 * four, n4 = n0 + 4 * four;
+	fat_v4u n5 = n0 + 5 * four, n6 = n0 + 6 * four, n7 = n0 + 7 * four;
+	fat_v4u *stop = q + n / 32 * 8;
+
+	for (; q < stop; q += 8) {
 		q[0] = n0;
 		q[1] = n1;
 		q[2] = n2;
 		q[3] = n3;
-		n0 += sixteen;
-		n1 += sixteen;
-		n2 += sixteen;
-		n3 += sixteen;
+		q[4] = n4;
+		q[5] = n5;
+		q[6] = n6;
+		q[7] = n7;
+		n0 += step;
+		n1 += step;
+		n2 += step;
+		n3 += step;
+		n4 += step;
+		n5 += step;
+		n6 += step;
+		n7 += step;
 	}
-	for (; q < end; q++, n0 += four)
-		*q = n0;
+	if (n & 16) {
+		q[0] = n0;
+		q[1] = n1;
+		q[2] = n2;
+		q[3] = n3;
+		n0 = n4;
+		n1 = n5;
+		n2 = n6;
+		q += 4;
+	}
+	if (n & 8) {
+		q[0] = n0;
+		q[1] = n1;
+		n0 = n2;
+		q += 2;
+	}
+	if (n & 4)
+		q[0] = n0;
 }
 
 /*
@@ -142,14 +181,29 @@ static uint32_t zero_from(const struct fat_vol *v, uint64_t lba, uint32_t per)
 	return lba == v->zero_lba ? v->zero_from : 0;
 }
 
-/* Sector lba, changed, zero bytes from entry from on: noted (the note moves from another). */
-static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from)
+/* Sector lba (line l) zero bytes from entry from on, after cluster end's run: the note and
+ * the append cursor, where no other sector's note stands. */
+static inline void note_tail(struct fat_vol *v, uint64_t lba, uint32_t from, uint32_t end,
+			     const struct fat_cache_line *l)
 {
-	if (v->zero_lba && v->zero_lba != lba)
-		cache_zero_clear(&v->cache, v->zero_lba);
 	v->zero_lba = lba;
 	v->zero_from = from;
 	cache_zero_set(&v->cache, lba);
+	v->cur_end = end;
+	v->cur_line = (int32_t)(l - v->cache.lines);
+}
+
+/*
+ * Sector lba, changed (its line l), zero bytes from entry from on: noted (the note moves from
+ * another, whose bit is cleared unless a change cleared it already), and the run that ends
+ * before that entry with cluster end becomes the append cursor.
+ */
+static void note_zero_tail(struct fat_vol *v, uint64_t lba, uint32_t from, uint32_t end,
+			   const struct fat_cache_line *l)
+{
+	if (v->zero_lba != lba && cache_zero(&v->cache, v->zero_lba))
+		cache_zero_clear(&v->cache, v->zero_lba);
+	note_tail(v, lba, from, end, l);
 }
 
 /* The same for FAT16 entries, one at a time. */
@@ -205,6 +259,153 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 	return E_OK;
 }
 
+/* Clusters a claim after `last` may take: at most max, none past the volume's last cluster. */
+static uint32_t claim_limit(const struct fat_vol *v, uint32_t last, uint32_t max)
+{
+	uint32_t lim = fat_cluster_ok(v, last + 1) ? v->clusters - last : 0;
+
+	return lim < max ? lim : max;
+}
+
+/* Where a claim starts: its first sector, known to hold last's end mark or to follow it. */
+struct claim {
+	uint64_t lba;		     /* the sector */
+	struct fat_cache_line *line; /* its line */
+	uint32_t width, per;	     /* bytes an entry, entries a sector */
+	uint32_t lim;		     /* clusters at most */
+	uint32_t in;		     /* the sector's first entry to claim */
+	bool zero;		     /* whether its entries from in on are known zero bytes */
+	uint8_t *at;		     /* last's entry, when in this sector (join_run) */
+	uint64_t reads;		     /* the cache's reads when at was found */
+};
+
+/*
+ * The run's end: the rest of its last sector (lba, from entry from on, line l) noted zero
+ * bytes when it was (the append cursor), the end mark (in place; in the sector before when
+ * the run stopped at a sector's start), then last's link (join_run).
+ */
+static long claim_end(struct fat_vol *v, uint32_t last, const struct claim *s, uint32_t n,
+		      uint64_t lba, struct fat_cache_line *l, uint32_t from, bool zero, uint32_t k)
+{
+	long r = E_OK;
+
+	if (zero && from < s->per)
+		note_zero_tail(v, lba, from, last + n, l);
+	if (k)
+		set_in_place(v, l->data + (from - 1) * s->width, v->eoc);
+	else
+		r = table_raw_set(v, last + n, v->eoc);
+	return r == E_OK ? join_run(v, last, s->at, s->reads) : r;
+}
+
+/*
+ * The claim from s: free entries linked sector by sector, the first sector's line marked
+ * dirty once a claim in it is known (before the next look-up, which may evict it); each
+ * sector after it, while the one before was claimed to its end, looked up and marked dirty
+ * at once (it changes unless the run stops at its start, rare: then it is written back
+ * unchanged), whether its entries are known zero read before. How many in *n.
+ */
+static long claim_run(struct fat_vol *v, uint32_t last, const struct claim *s, uint32_t *n)
+{
+	struct fat_cache_line *l = s->line;
+	uint32_t per = s->per, lim = s->lim, in = s->in, room = per - in < lim ? per - in : lim;
+	uint32_t k = claim_in(v, l->data + in * s->width, last + 2, room, s->zero), got = k;
+	uint64_t lba = s->lba;
+	bool zero = s->zero;
+
+	*n = 0;
+	if (k == 0)
+		return E_OK;
+	cache_line_mark_dirty(&v->cache, l);
+	while (k == room && got < lim) {
+		long r;
+		lba++;
+		in = 0;
+		zero = zero_from(v, lba, per) == 0;
+		r = cache_get_dirty_line(&v->cache, lba, FAT_READ_AHEAD, &l);
+		if (r < 0)
+			return r;
+		room = per < lim - got ? per : lim - got;
+		k = claim_in(v, l->data, last + 2 + got, room, zero);
+		got += k;
+	}
+	*n = got;
+	return claim_end(v, last, s, got, lba, l, in + k, zero, k);
+}
+
+/*
+ * Whether the append cursor stands for a claim after `last`: the previous claim ended its
+ * run there (its end mark still in place), in a sector unchanged since (its zero bit: every
+ * change clears it), whose line still holds it.
+ */
+static bool cursor_holds(const struct fat_vol *v, uint32_t last)
+{
+	const struct fat_cache_line *l;
+
+	if (last != v->cur_end || !cache_zero(&v->cache, v->zero_lba)) /* (none: zero_lba 0) */
+		return false;
+	l = &v->cache.lines[v->cur_line];
+	return l->valid && l->lba == v->zero_lba &&
+	       table_is_end(v, rd32(l->data + 4 * (v->zero_from - 1)) & 0x0FFFFFFF);
+}
+
+/* FAT32 entry e (in place) set to val, its reserved top bits kept. */
+static inline void set32(uint8_t *e, uint32_t val)
+{
+	wr32(e, (rd32(e) & 0xF0000000) | val);
+}
+
+/*
+ * The claim after the cursor's run (FAT32), the fast path of claim_run for
+ * the usual append: its first sector's line, the place in it and its zero
+ * entries are known (no look-up, division or test), last's entry is in it,
+ * the sectors after it are looked up in turn as claim_run does; the count
+ * and free space kept here too. Otherwise the same steps and order.
+ */
+static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
+{
+	struct fat_cache *c = &v->cache;
+	struct fat_cache_line *l = &c->lines[v->cur_line];
+	uint32_t per = v->ss / 4, in = v->zero_from, lim = claim_limit(v, last, max), got, k;
+	uint8_t *at = l->data + 4 * in - 4;
+	uint64_t lba = v->zero_lba, reads = c->reads;
+	bool zero = true;
+	long r = E_OK;
+
+	if (!lim)
+		return E_OK;
+	cache_line_mark_dirty(c, l);
+	k = claim32_zero(l->data + 4 * in, last + 2, per - in < lim ? per - in : lim);
+	for (got = k; got < lim && in + k == per; got += k) {
+		/* Whether its zero bit stood (past the noted sector: all of it zero, or none). */
+		r = cache_get_dirty_line(c, ++lba, FAT_READ_AHEAD, &l);
+		if (r < 0)
+			return r;
+		zero = r;
+		in = 0;
+		k = per < lim - got ? per : lim - got;
+		k = zero ? claim32_zero(l->data, last + 2 + got, k)
+			 : claim32(l->data, last + 2 + got, k);
+	}
+	if (zero && in + k < per) /* (the cursor's note moves: its bit went when l was marked) */
+		note_tail(v, lba, in + k, last + got, l);
+	r = E_OK;
+	if (k)
+		set32(l->data + 4 * (in + k - 1), v->eoc);
+	else
+		r = table_raw_set(v, last + got, v->eoc);
+	if (r == E_OK && c->reads == reads)
+		set32(at, last + 1);
+	else if (r == E_OK)
+		r = table_set(v, last, last + 1);
+	if (r < 0)
+		return r;
+	v->free_count -= v->free_count >= got ? got : v->free_count;
+	v->next_free = last + 1 + got;
+	*count = got;
+	return E_OK;
+}
+
 /*
  * The free clusters right after `last` (at most max, none past the volume's
  * last cluster but one) linked one to the next in the cached first FAT,
@@ -218,61 +419,38 @@ static long join_run(struct fat_vol *v, uint32_t last, uint8_t *at, uint64_t rea
 static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *n)
 {
 	uint32_t width = v->type == FAT32 ? 4 : 2, per = v->ss / width, cl = last + 1;
-	uint32_t in = cl % per, lim = fat_cluster_ok(v, cl) ? v->clusters + 1 - cl : 0;
-	uint64_t lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
-	uint8_t *end = NULL;  /* the entry of the run's last cluster, while in this sector */
-	uint8_t *link = NULL; /* last's entry, when in the run's first sector */
-	struct fat_cache_line *first = NULL; /* the run's first sector's line */
-	uint64_t reads = v->cache.reads;
-	long r = E_OK;
+	struct claim s = {.width = width, .per = per, .in = cl % per};
+	long r;
 
 	*n = 0;
-	lim = lim < max ? lim : max;
-	if (lim && in == 0 && !ends_chain(v, last, NULL))
+	s.lim = claim_limit(v, last, max);
+	s.lba = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors + cl / per;
+	if (!s.lim || (s.in == 0 && !ends_chain(v, last, NULL)))
 		return E_OK; /* last's entry is in the sector before: looked up on its own */
-	for (; *n < lim; lba++, in = 0) {
-		uint32_t room = per - in < lim - *n ? per - in : lim - *n, k;
-		bool zero = zero_from(v, lba, per) <= in; /* (before a look-up marks it dirty) */
-		uint8_t *p;
-		/* A sector after the first is changed unless the run stops at its start (rare: then
-		 * it is written back unchanged); one look-up marks it. The first is marked by its
-		 * line once a claim in it is known, before the next look-up. */
-		r = *n ? cache_get_dirty(&v->cache, lba, FAT_READ_AHEAD, &p)
-		       : cache_get_line(&v->cache, lba, FAT_READ_AHEAD, &first);
-		if (r < 0)
-			return r;
-		if (*n == 0)
-			p = first->data;
-		if (*n == 0 && in > 0) {
-			link = p + (in - 1) * width;
-			reads = v->cache.reads;
-			if (!ends_chain(v, last, link))
-				return E_OK;
-		}
-		p += in * width;
-		k = claim_in(v, p, cl + *n + 1, room, zero);
-		end = k ? p + (k - 1) * width : NULL;
-		if (k && *n == 0)
-			cache_line_mark_dirty(&v->cache, first);
-		if (zero && in + k < per) /* the rest of the sector is still zero bytes */
-			note_zero_tail(v, lba, in + k);
-		*n += k;
-		if (k < room)
-			break;
+	s.zero = zero_from(v, s.lba, per) <= s.in; /* (before a look-up marks it dirty) */
+	r = cache_get_line(&v->cache, s.lba, FAT_READ_AHEAD, &s.line);
+	if (r < 0)
+		return r;
+	if (s.in > 0) {
+		s.at = s.line->data + (s.in - 1) * width;
+		s.reads = v->cache.reads;
+		if (!ends_chain(v, last, s.at))
+			return E_OK;
 	}
-	if (*n && end)
-		set_in_place(v, end, v->eoc);
-	else if (*n) /* the run stopped at the start of a sector: its end is in the one before */
-		r = table_raw_set(v, last + *n, v->eoc);
-	return r == E_OK && *n ? join_run(v, last, link, reads) : r;
+	return claim_run(v, last, &s, n);
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)
 {
 	uint32_t n = 0;
-	long r = v->type == FAT12 || v->read_only ? E_OK : claim_after(v, last, max, &n);
+	long r = E_OK;
 
 	*count = 0;
+	if (v->type == FAT12 || v->read_only)
+		return E_OK;
+	if (cursor_holds(v, last))
+		return claim_on(v, last, max, count);
+	r = claim_after(v, last, max, &n);
 	if (r < 0 || n == 0)
 		return r;
 	v->free_count -= v->free_count >= n ? n : v->free_count;

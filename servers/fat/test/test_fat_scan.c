@@ -411,6 +411,52 @@ static uint32_t new_end(uint32_t *seed, struct fat_vol *v, uint8_t *t, uint32_t 
 	return c;
 }
 
+/* Every line of v's cache taken by sectors after the table (the claim's lines evicted). */
+static void churn(uint32_t *seed, struct fat_vol *v)
+{
+	uint64_t from = v->fat_start + v->fat_sectors + xorshift32(seed) % 8;
+
+	for (uint64_t i = 0; i < v->cache.nlines + 1; i++) {
+		uint8_t *p = NULL;
+		CHECK_EQ(cache_get(&v->cache, from + i, 0, &p), E_OK);
+	}
+}
+
+/* A free cluster made a chain of its own (an end mark), in the table and the model; or 0. */
+static uint32_t new_chain(uint32_t *seed, struct fat_vol *v, uint8_t *t)
+{
+	uint32_t c = 2 + xorshift32(seed) % v->clusters;
+
+	if (model_get(v, t, c) & 0x0FFFFFFF)
+		return 0;
+	CHECK_EQ(table_set(v, c, v->eoc), E_OK);
+	model_set(v, t, c, v->eoc);
+	return c;
+}
+
+/* Claims that continue the cursor's run (the append cursor stands for them): counted. */
+static uint32_t cursor_claims;
+
+/* One claim after *last, checked against the model; *last moves to the run's end. */
+static void append_one(uint32_t *seed, struct fat_vol *v, uint8_t *model, uint32_t *last)
+{
+	uint32_t max = xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
+	uint32_t got = 0, want = model_claim(v, model, *last, max);
+
+	cursor_claims += v->cur_end == *last && cache_zero(&v->cache, v->zero_lba);
+	CHECK_EQ(table_extend_run(v, *last, max, &got), E_OK);
+	if (got != want)
+		CHECK_EQ(got, want);
+	*last += got;
+	if (!got && max)
+		*last = new_end(seed, v, model, *last);
+}
+
+/*
+ * A chain appended to 40 times (and, from time to time, a second chain too, which moves
+ * the zero note and the cursor), with other clusters taken between the claims (through the
+ * cache and around it) and the cache's lines all evicted now and then.
+ */
 static void one_append(uint32_t *seed, uint32_t ss)
 {
 	static struct fat_vol v;
@@ -423,22 +469,21 @@ static void one_append(uint32_t *seed, uint32_t ss)
 	if (!model)
 		return;
 	memcpy(model, disk + ss, (size_t)v.fat_sectors * ss);
-	uint32_t last = 2 + xorshift32(seed) % v.clusters;
+	uint32_t last = 2 + xorshift32(seed) % v.clusters, other = 0;
 	wr32(disk + ss + 4 * last, v.eoc);
 	wr32(model + 4 * last, v.eoc);
 	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
 	CHECK_EQ(table_mount(&v), E_OK); /* its count notes the zero sectors */
 	for (int q = 0; q < 40; q++) {
-		uint32_t max = xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
-		uint32_t got = 0, want = model_claim(&v, model, last, max);
-		CHECK_EQ(table_extend_run(&v, last, max, &got), E_OK);
-		if (got != want)
-			CHECK_EQ(got, want);
-		last += got;
+		append_one(seed, &v, model, &last);
 		if (xorshift32(seed) % 4 == 0)
 			take_near(seed, &v, model, last);
-		if (!got && max)
-			last = new_end(seed, &v, model, last);
+		if (xorshift32(seed) % 8 == 0)
+			churn(seed, &v);
+		if (xorshift32(seed) % 8 == 0 && !other)
+			other = new_chain(seed, &v, model);
+		if (other && xorshift32(seed) % 3 == 0)
+			append_one(seed, &v, model, &other);
 	}
 	for (uint32_t sec = 0; sec < v.fat_sectors; sec++) {
 		uint8_t *p = NULL;
@@ -469,6 +514,7 @@ int main(void)
 		one_claim(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
 	for (int t = 0; t < 400; t++)
 		one_append(&seed, t % 2 ? 512 : 4096);
+	CHECK(cursor_claims > 250); /* the append cursor's path was taken */
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
