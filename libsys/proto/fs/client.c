@@ -361,8 +361,8 @@ static bool io_in_one(struct fs_client *c, int fd, uint16_t method, const uint8_
 }
 
 /* io_pieces for a request io_in_one accepts: one io_request, its answer checked as there. */
-static long io_one(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t len,
-		   uint64_t *done)
+static inline __attribute__((always_inline)) long
+io_one(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t len, uint64_t *done)
 {
 	uint64_t got;
 	long err = io_request(c, fd, method, off, len, &got);
@@ -412,8 +412,10 @@ static __attribute__((noinline)) long io_pieces(struct fs_client *c, int fd, uin
 	return err;
 }
 
-static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
-	       uint64_t *done)
+/* Expanded in fs_read and fs_write, so each tests and sends its own method. */
+static inline __attribute__((always_inline)) long io(struct fs_client *c, int fd, uint16_t method,
+						     uint64_t off, uint8_t *p, uint64_t len,
+						     uint64_t *done)
 {
 	if (io_in_one(c, fd, method, p, len))
 		return io_one(c, fd, method, off, len, done);
