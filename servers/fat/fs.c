@@ -72,12 +72,6 @@ static long attach(void *ctx, uint64_t badge, handle_t mobj, uint64_t *size)
 	return r;
 }
 
-static uint64_t buffer_size(void *ctx, uint64_t badge)
-{
-	struct fat_client *c = client_find(ctx, badge);
-	return c ? c->size : 0;
-}
-
 static void to_fs_stat(const struct fat_stat *f, struct fs_stat *st)
 {
 	st->size = f->size;
@@ -200,16 +194,22 @@ static void node_written(struct fat_vol *v, struct fat_node *n, long r)
 		node_changed(n);
 }
 
-/* One client look-up; the buffer range was checked by the protocol (fs_check_io). */
+/*
+ * The fs protocol's io_checking op: one client look-up, then the range
+ * check against its buffer (fs_check_io, which the protocol leaves to this
+ * op) before the handle's and anything else.
+ */
 static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
 	       uint64_t *done)
 {
 	struct fat_server *s = ctx;
 	struct fat_client *c = client_find(s, badge);
-	struct fat_open_file *f = client_file(c, rq->handle);
+	long r = fs_check_io(c ? c->size : 0, rq);
+	struct fat_open_file *f = r == E_OK ? client_file(c, rq->handle) : NULL;
 	size_t got = 0;
-	long r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
 
+	if (r == E_OK)
+		r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
 	if (r < 0)
 		return r;
 	uint8_t *p = c->buf + rq->buffer_offset;
@@ -378,10 +378,9 @@ static void client_gone(void *ctx, uint64_t badge)
 
 const struct fs_ops fat_fs_ops = {
 	.attach = attach,
-	.buffer_size = buffer_size,
 	.open = fs_open_op,
 	.close = fs_close_op,
-	.io = io,
+	.io_checking = io,
 	.stat = stat_op,
 	.fstat = fstat_op,
 	.readdir = readdir_op,

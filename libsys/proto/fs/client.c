@@ -367,13 +367,10 @@ io_one(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t len,
 	uint64_t got;
 	long err = io_request(c, fd, method, off, len, &got);
 
-	*done = 0;
-	if (err < 0)
-		return err;
-	if (got > len)
-		return E_PROTO;
-	*done = got;
-	return E_OK;
+	if (err == E_OK && got > len)
+		err = E_PROTO;
+	*done = err == E_OK ? got : 0;
+	return err;
 }
 
 /* The general read or write: attached if need be, cut into pieces the size of the buffer. */
