@@ -206,21 +206,17 @@ static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_re
 	struct fat_client *c = client_find(s, badge);
 	long r = fs_check_io(c ? c->size : 0, rq);
 	struct fat_open_file *f = r == E_OK ? client_file(c, rq->handle) : NULL;
-	size_t got = 0;
 
 	if (r == E_OK)
 		r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
 	if (r < 0)
 		return r;
 	uint8_t *p = c->buf + rq->buffer_offset;
-	if (dir == FS_DIR_READ) {
-		r = fat_read(s->vol, &f->node, rq->offset, p, rq->count, &got);
-	} else {
-		r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, &got);
-		node_written(s->vol, &f->node, r);
-		fat_server_dirty(s);
-	}
-	*done = got;
+	if (dir == FS_DIR_READ)
+		return fat_read(s->vol, &f->node, rq->offset, p, rq->count, done);
+	r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, done);
+	node_written(s->vol, &f->node, r);
+	fat_server_dirty(s);
 	return r;
 }
 

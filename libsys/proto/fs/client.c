@@ -349,15 +349,17 @@ io_request(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t 
 /*
  * Whether a read or write is the usual one, which io_pieces would do in one
  * request and nothing else: open with the server and attached, the bytes
- * already in the buffer (p is it), len fitting it and FS_IO_MAX, and for a
- * write the change and the file's unsynced mark already noted.
+ * already in the buffer (p is it), len fitting it (and so FS_IO_MAX:
+ * fs_attach takes no buffer over FS_BUFFER_MAX), and for a write the
+ * change and the file's unsynced mark already noted.
  */
 static bool io_in_one(struct fs_client *c, int fd, uint16_t method, const uint8_t *p, uint64_t len)
 {
 	const struct fs_file *f = file(c, fd);
 
+	_Static_assert(FS_BUFFER_MAX <= FS_IO_MAX, "a piece the size of the buffer is one request");
 	return f && f->remote && c->attached && p == c->data && len - 1 < c->buffer_size &&
-	       len <= FS_IO_MAX && (method == FS_READ || (c->changed && f->unsynced));
+	       (method == FS_READ || (c->changed && f->unsynced));
 }
 
 /* io_pieces for a request io_in_one accepts: one io_request, its answer checked as there. */
