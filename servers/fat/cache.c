@@ -218,11 +218,17 @@ static void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
 		unwatch_one(c, at);
 }
 
+/* Whether some of sectors [lba, lba + n) are watched (not the usual case: a table sector). */
+static inline bool watched(const struct fat_cache *c, uint64_t lba, uint64_t n)
+{
+	return lba - c->watch_lo < c->watch_n || (lba < c->watch_lo && lba + n > c->watch_lo);
+}
+
 /* The bits of sectors [lba, lba + n) that are watched cleared (a write around the cache). */
 static inline void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
 {
-	if (lba - c->watch_lo < c->watch_n || (lba < c->watch_lo && lba + n > c->watch_lo))
-		unwatch_range(c, lba, n); /* not the usual case: a table sector */
+	if (watched(c, lba, n))
+		unwatch_range(c, lba, n);
 }
 
 static inline __attribute__((always_inline)) void set_dirty(struct fat_cache *c,
@@ -584,15 +590,34 @@ long cache_read_direct(struct fat_cache *c, uint64_t lba, uint32_t count, void *
 	return r < 0 ? r : direct(c, lba, count, buf, false);
 }
 
-long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const void *buf)
+/*
+ * A write around the cache that is not the usual one: over watched sectors (their bits cleared)
+ * or cached lines (those go, dirty ones too: this write supersedes them), or larger than one
+ * device request.
+ */
+static __attribute__((noinline)) long write_direct_other(struct fat_cache *c, uint64_t lba,
+							 uint32_t count, const void *buf)
 {
-	if (lba >= c->limit || count > c->limit - lba)
-		return E_RANGE;
-	unwatch(c, lba,
-		count); /* (every other device write is of lines marked dirty, or mirrors) */
-	/* Cached copies of these sectors (dirty ones too: this write supersedes them) go. */
+	/* (every other device write is of lines marked dirty, or mirrors) */
+	unwatch(c, lba, count);
 	for (uint32_t i = 0; may_hold(c, lba, lba + count) && i < c->nlines; i++)
 		if (c->lines[i].valid && c->lines[i].lba >= lba && c->lines[i].lba - lba < count)
 			unhash(c, &c->lines[i]);
 	return direct(c, lba, count, (uint8_t *)buf, true);
+}
+
+/*
+ * The range is checked once, here. The usual write (no watched sector, no line can overlap it,
+ * one device request takes it) goes to the device at once: no loop, no second check.
+ */
+long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const void *buf)
+{
+	if (lba >= c->limit || count > c->limit - lba)
+		return E_RANGE;
+	if (watched(c, lba, count) || may_hold(c, lba, lba + count) ||
+	    (c->dev->max_sectors && count > c->dev->max_sectors))
+		return write_direct_other(c, lba, count, buf);
+	c->writes++;
+	c->changes++; /* what the disk holds changes (as dev_write counts it) */
+	return c->dev->write(c->dev->ctx, c->base + lba, count, buf);
 }

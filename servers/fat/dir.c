@@ -499,17 +499,41 @@ long dir_entry_of(struct fat_vol *v, const struct fat_node *n, uint8_t **e)
 	return E_OK;
 }
 
-long dir_update(struct fat_vol *v, const struct fat_node *n)
+/* The cache line of n's entry sector, found by a look-up and remembered in n. */
+static __attribute__((noinline)) long entry_line_find(struct fat_vol *v, struct fat_node *n,
+						      struct fat_cache_line **out)
 {
-	uint8_t *e;
+	long r = cache_get_line(&v->cache, n->loc.lba, 0, out);
+
+	if (r == E_OK)
+		n->entry_line = (uint32_t)(*out - v->cache.lines) + 1;
+	return r;
+}
+
+/*
+ * The line n's entry sector was found in last (n->entry_line, a hint: any
+ * value is checked) while it still holds that sector, else NULL. It is not
+ * moved in the use order: once evicted, the next update looks it up again.
+ */
+static inline struct fat_cache_line *entry_line(struct fat_vol *v, const struct fat_node *n)
+{
+	uint32_t i = n->entry_line - 1; /* 0 (none) wraps past every line */
+	struct fat_cache_line *l = i < v->cache.nlines ? &v->cache.lines[i] : NULL;
+
+	return l && l->valid && l->lba == n->loc.lba ? l : NULL;
+}
+
+long dir_update(struct fat_vol *v, struct fat_node *n)
+{
+	struct fat_cache_line *l;
 	long r;
 
 	if (n->is_root)
 		return E_OK;
-	r = cache_get_dirty(&v->cache, n->loc.lba, 0, &e); /* one look-up: the change is certain */
-	if (r < 0)
+	l = entry_line(v, n);
+	if (!l && (r = entry_line_find(v, n, &l)) < 0)
 		return r;
-	e += n->loc.off;
+	uint8_t *e = l->data + n->loc.off;
 	entry_set_first(e, n->first);
 	if (!(n->attr & FAT_ATTR_DIR))
 		wr32(e + 28, n->size);
@@ -517,5 +541,6 @@ long dir_update(struct fat_vol *v, const struct fat_node *n)
 	wr16(e + 24, n->modified.date);
 	wr16(e + 18, n->accessed);
 	e[11] = n->attr;
+	cache_line_mark_dirty(&v->cache, l); /* no look-up since l's: it is still the sector's */
 	return E_OK;
 }

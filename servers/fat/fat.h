@@ -86,8 +86,10 @@ struct fat_node {
 	struct fat_stamp created, modified;
 	uint16_t accessed;
 	uint32_t hint_index, hint_cluster; /* cluster number hint_index of the chain (0: none) */
-	uint64_t hint_gen; /* the volume's chain generation the hint was found under */
-	uint64_t seen;	   /* the cache's change count when last read from its entry (0: never) */
+	uint64_t hint_gen;   /* the volume's chain generation the hint was found under */
+	uint64_t seen;	     /* the cache's change count when last read from its entry (0: never) */
+	uint32_t entry_line; /* the cache line its entry's sector was in last, + 1 (0: none); a
+				hint dir_update checks */
 };
 
 struct fat_stat {

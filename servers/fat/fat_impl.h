@@ -416,8 +416,9 @@ long dir_is_empty(struct fat_vol *v, uint32_t dir);
 /* The sector and offset of slot `index` of dir (extending nothing). */
 long dir_slot(struct fat_vol *v, uint32_t dir, uint32_t index, struct fat_loc *out);
 void dir_node_from(struct fat_vol *v, uint32_t dir, const struct dir_entry *e, struct fat_node *n);
-/* Write a node's first cluster, size and times into its short entry. */
-long dir_update(struct fat_vol *v, const struct fat_node *n);
+/* Write a node's first cluster, size and times into its short entry (n->entry_line: the cache
+ * line it was in, remembered). */
+long dir_update(struct fat_vol *v, struct fat_node *n);
 /* n's 32-byte directory entry in the cache (*e), for a node that is not the root. */
 long dir_entry_of(struct fat_vol *v, const struct fat_node *n, uint8_t **e);
 

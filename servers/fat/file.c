@@ -228,8 +228,9 @@ static long append_run(struct fat_vol *v, struct fat_node *n, uint32_t index, ui
 {
 	uint32_t got;
 
-	if (index == 0 || !hint_ok(v, n, index - 1) || n->hint_index != index - 1 ||
-	    (uint64_t)index * v->cluster_bytes < n->size)
+	/* hint_ok for exactly index - 1 (index 0 has none: hint_index + 1 is at least 1). */
+	if (!n->hint_cluster || (uint64_t)n->hint_index + 1 != index ||
+	    n->hint_gen != v->chain_gen || (uint64_t)index * v->cluster_bytes < n->size)
 		return E_NOSPACE;
 	/* Nothing when the hint's cluster does not end the chain: then place_run seeks. */
 	if (table_extend_run(v, n->hint_cluster, max, &got) < 0 || got == 0)
@@ -313,12 +314,24 @@ static long put(struct fat_vol *v, struct fat_node *n, uint64_t off, const uint8
 	return r < 0 ? r : u;
 }
 
+/* A write that first marks the volume in use, or that starts past the end (zeros up to it). */
+static __attribute__((noinline)) long write_marked(struct fat_vol *v, struct fat_node *n,
+						   uint64_t off, const void *buf, size_t len,
+						   size_t *done)
+{
+	size_t zeros;
+	long r = table_mark_dirty(v);
+
+	if (r == E_OK && off > n->size)
+		r = put(v, n, n->size, NULL, (size_t)(off - n->size), &zeros);
+	if (r == E_OK)
+		r = put(v, n, off, buf, len, done);
+	return r;
+}
+
 long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *buf, size_t len,
 	       size_t *done)
 {
-	size_t zeros;
-	long r;
-
 	*done = 0;
 	if (n->attr & FAT_ATTR_DIR)
 		return E_ISDIR;
@@ -328,12 +341,9 @@ long fat_write(struct fat_vol *v, struct fat_node *n, uint64_t off, const void *
 		return E_RANGE;
 	if (len == 0)
 		return E_OK;
-	r = table_mark_dirty(v);
-	if (r == E_OK && off > n->size)
-		r = put(v, n, n->size, NULL, (size_t)(off - n->size), &zeros);
-	if (r == E_OK)
-		r = put(v, n, off, buf, len, done);
-	return r;
+	if (!v->marked_dirty || off > n->size)
+		return write_marked(v, n, off, buf, len, done);
+	return put(v, n, off, buf, len, done); /* the usual write: the volume says in use already */
 }
 
 /* Cut the chain after `keep` clusters; the entry goes to disk before the tail is freed. */

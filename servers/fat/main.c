@@ -91,13 +91,13 @@ static int client_slot_of(const uint8_t *p, size_t bytes)
 
 /*
  * Whole sectors at fixed places: one the driver gave up on (it reset the
- * port) is resent. The first try is sent as it is (block_io_once); the
- * block client's stubs take the others, and a new driver instance (the
- * buffer to attach again) too, without counting it as a try.
+ * port) is resent. The first try is sent as it is (block_io_once, inline
+ * in each caller); the block client's stubs take the others (disk_retry),
+ * and a new driver instance (the buffer to attach again) too, without
+ * counting it as a try.
  */
-static long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
+static long disk_retry(long r, uint64_t lba, uint32_t n, uint64_t offset, bool write)
 {
-	long r = block_io_once(&disk, write, lba, n, offset);
 	int tries = 1;
 
 	if (r == E_RESTARTED || r == E_NOENT)
@@ -105,6 +105,13 @@ static long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
 	for (; tries < DISK_TRIES && (r == E_TIMEOUT || r == E_IO); tries++)
 		r = write ? block_write(&disk, lba, n, offset) : block_read(&disk, lba, n, offset);
 	return r;
+}
+
+static inline long disk_io(uint64_t lba, uint32_t n, uint64_t offset, bool write)
+{
+	long r = block_io_once(&disk, write, lba, n, offset);
+
+	return r == E_OK ? E_OK : disk_retry(r, lba, n, offset, write);
 }
 
 /* Sectors between the disk and buffer `slot` (attached first) from byte `off` of it, in
@@ -149,7 +156,8 @@ static long dev_io_own(uint64_t lba, uint32_t count, const uint8_t *p, bool writ
  * the whole of it lies there, sector-aligned, and one request can carry it;
  * else UINT64_MAX. Below the buffer's start the offset wraps to a large one.
  */
-static uint64_t in_attached_client(const uint8_t *p, uint32_t count)
+static inline __attribute__((always_inline)) uint64_t in_attached_client(const uint8_t *p,
+									 uint32_t count)
 {
 	if (attached < 0 || count > max_sectors)
 		return UINT64_MAX;
@@ -179,20 +187,10 @@ static long dev_io_bounced(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 	return r;
 }
 
-static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+/* What is left after a transfer that failed with r (E_OK: nothing): through our buffer, and a
+ * client's buffer (slot) that failed is said once. */
+static long dev_io_failed(int slot, long r, uint64_t lba, uint32_t count, uint8_t *p, bool write)
 {
-	uint64_t off = in_attached_client(p, count);
-	int slot = attached;
-	long r;
-
-	if (off != UINT64_MAX) { /* the usual large transfer: one request, no attach */
-		r = disk_io(lba, count, off, write);
-	} else if (in_own_buffer(p, (size_t)count * sector_size)) {
-		return dev_io_own(lba, count, p, write);
-	} else {
-		slot = client_slot_of(p, (size_t)count * sector_size);
-		r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
-	}
 	if (r == E_OK)
 		return E_OK;
 	if (slot >= 0 && !refused[slot]) { /* through our buffer: say so once */
@@ -202,6 +200,36 @@ static long dev_io(uint64_t lba, uint32_t count, uint8_t *p, bool write)
 		       DISK_NAME, sys_error_name(r));
 	}
 	return dev_io_bounced(lba, count, p, write);
+}
+
+/* Not the usual transfer: in our own buffer, or a client's not attached (or too large). */
+static long dev_io_other(uint64_t lba, uint32_t count, uint8_t *p, bool write)
+{
+	if (in_own_buffer(p, (size_t)count * sector_size))
+		return dev_io_own(lba, count, p, write);
+	int slot = client_slot_of(p, (size_t)count * sector_size);
+	long r = slot >= 0 ? dev_io_client(slot, lba, count, p, write) : E_RANGE;
+	return dev_io_failed(slot, r, lba, count, p, write);
+}
+
+/*
+ * The usual large transfer, inline in dev_read and dev_write: the client's buffer is the one
+ * attached and one request carries it, so it is sent at once (no attach, no loop); the first
+ * try's failure goes on to the resends, then through our buffer, as dev_io_other's would.
+ */
+static inline __attribute__((always_inline)) long dev_io(uint64_t lba, uint32_t count, uint8_t *p,
+							 bool write)
+{
+	uint64_t off = in_attached_client(p, count);
+	int slot = attached;
+
+	if (off == UINT64_MAX)
+		return dev_io_other(lba, count, p, write);
+	long r = block_io_once(&disk, write, lba, count, off);
+	if (r == E_OK)
+		return E_OK;
+	r = disk_retry(r, lba, count, off, write);
+	return dev_io_failed(slot, r, lba, count, p, write);
 }
 
 static long dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
@@ -402,16 +430,23 @@ static bool stamp_fresh(void)
 	return false;
 }
 
-static struct fat_stamp clock_now(void *ctx)
+static struct fat_stamp last_stamp = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
+
+/* A stamp that may ask rtc (stamp_fresh says), its answer kept for the stamps after it. */
+static __attribute__((noinline)) struct fat_stamp clock_ask(handle_t rtc)
 {
-	static struct fat_stamp last = {FAT_EPOCH_DATE, FAT_EPOCH_TIME};
 	struct rtc_time t;
 
-	if (stamp_fresh())
-		return last;
-	if (rtc_now_within((handle_t)(uintptr_t)ctx, RTC_WAIT, &t) == E_OK)
-		last = rtc_stamp(&t);
-	return last;
+	if (!stamp_fresh() && rtc_now_within(rtc, RTC_WAIT, &t) == E_OK)
+		last_stamp = rtc_stamp(&t);
+	return last_stamp;
+}
+
+static struct fat_stamp clock_now(void *ctx)
+{
+	if (tick_bound && !stamp_due) /* the usual stamp: rtc answered since the last tick */
+		return last_stamp;
+	return clock_ask((handle_t)(uintptr_t)ctx);
 }
 
 static long mount(void)

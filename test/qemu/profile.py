@@ -151,7 +151,7 @@ class Elf:
             m = re.match(r"^([0-9a-f]+) <(.+)>:$", line)
             if m:
                 self.funcs.append((int(m.group(1), 16), m.group(2)))
-            elif (m := re.match(r"^\s+([0-9a-f]+):", line)):
+            elif (m := re.match(r"^\s*([0-9a-f]+):\s", line)):
                 self.insns.add(int(m.group(1), 16))
         self.funcs.sort()
 
@@ -218,7 +218,7 @@ def annotate(steps, build, what):
               else os.path.join(build, "kernel", "kernel.full"), function)
     counts = collections.Counter(rip for _, rip in steps)
     for line in elf.lines:
-        m = re.match(r"^\s+([0-9a-f]+):", line)
+        m = re.match(r"^\s*([0-9a-f]+):\s", line)
         if m:
             n = counts.get(int(m.group(1), 16), 0)
             print(f"{n:6d} {line}" if n else f"       {line}")

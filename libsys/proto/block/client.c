@@ -121,8 +121,11 @@ long block_io_once(struct block_client *c, bool write, uint64_t lba, uint64_t co
 
 	if (err == E_OK && m.tag == IPC_TAG(0, 1, 0, 0)) /* the usual answer: no shape checks */
 		return m.w[0] == count ? E_OK : E_PROTO;
-	if (err == E_OK)
-		err = ipc_reply_status(&m, 1, 0);
+	if (err == E_OK) { /* the status is in the tag: m's own address never taken, m stays in
+			      registers */
+		struct ipc_msg answer = {.tag = m.tag};
+		err = ipc_reply_status(&answer, 1, 0);
+	}
 	return err == E_OK ? E_PROTO : err; /* E_OK with one word is the case above */
 }
 

@@ -591,6 +591,7 @@ int main(void)
 	test_notify();
 	CHECK(maps >= 2 && watches >= 2);
 	CHECK_EQ(fat_unmount(fsrv.vol), E_OK);
+	test_entry_line(&dev);
 
 	f = fopen(cmd, "wb");
 	CHECK(f && fwrite(disk, 1, IMG_BYTES, f) == IMG_BYTES);

@@ -27,3 +27,5 @@ void test_client_gone(void);
 void test_shared_home(void);
 /* After test_open_flags (it reads test_data's /Data file.bin). */
 void test_dirty_tells(struct fs_client *c);
+/* The engine alone on dev, after the last server instance unmounted. */
+void test_entry_line(struct fat_blockdev *dev);

@@ -81,6 +81,28 @@ bool fz_kinfo_diff(const struct fz_baseline *b, const struct kinfo *now, bool ob
 	return used == 0;
 }
 
+#define QUIET_STEP_MS  20
+#define QUIET_READINGS 5 /* equal readings in a row: 100 ms without a new object */
+
+long fz_kinfo_quiet(struct kinfo *out, unsigned ms)
+{
+	struct fz_baseline last;
+	char diff[8];
+	uint64_t deadline = sys_clock() + ms * MS;
+	unsigned same = 0;
+	long err = sys_kinfo(&last.before);
+
+	while (err == E_OK && same < QUIET_READINGS && sys_clock() < deadline) {
+		sys_sleep(QUIET_STEP_MS * MS);
+		memset(out, 0, sizeof(*out));
+		err = sys_kinfo(out);
+		same = fz_kinfo_diff(&last, out, true, diff, sizeof(diff)) ? same + 1 : 0;
+		last.before = *out;
+	}
+	*out = last.before;
+	return err;
+}
+
 /* Poll the counters for up to `ms` until they are back; the last reading in *now. */
 bool fz_kinfo_settle(const struct fz_baseline *b, bool objects_only, unsigned ms, struct kinfo *now,
 		     char *diff, size_t size)

@@ -16,3 +16,6 @@ bool fz_kinfo_diff(const struct fz_baseline *b, const struct kinfo *now, bool ob
 		   char *out, size_t size);
 bool fz_kinfo_settle(const struct fz_baseline *b, bool objects_only, unsigned ms, struct kinfo *now,
 		     char *diff, size_t size);
+/* The counters once the system's object counts have stood still for a while (at most ms):
+ * the baseline, taken when services still starting up no longer add threads or objects. */
+long fz_kinfo_quiet(struct kinfo *out, unsigned ms);
