@@ -431,3 +431,8 @@ void fat_node_current(struct fat_vol *v, struct fat_node *n)
 {
 	n->seen = v->cache.changes;
 }
+
+const uint64_t *fat_change_count(const struct fat_vol *v)
+{
+	return &v->cache.changes;
+}

@@ -136,6 +136,7 @@ static long fs_open_op(void *ctx, uint64_t badge, const char *path, uint32_t fla
 		return r;
 	c->files[i].used = true;
 	c->files[i].node = n;
+	s->changes = fat_change_count(s->vol); /* before any handle's io */
 	*h = i + 1;
 	return node_stat(&n, st);
 }
@@ -186,12 +187,18 @@ static void node_changed(struct fat_node *n)
  * the entry, unless some other byte of the volume changes first. A failed
  * write may have changed the node and not the entry: read it again.
  */
-static void node_written(struct fat_vol *v, struct fat_node *n, long r)
+static void node_written(struct fat_server *s, struct fat_node *n, long r)
 {
 	if (r == E_OK)
-		fat_node_current(v, n);
+		n->seen = *s->changes; /* fat_node_current, inline */
 	else
 		node_changed(n);
+}
+
+/* fat_node_refresh with its usual test (nothing changed since n read its entry) inline. */
+static long node_fresh(struct fat_server *s, struct fat_node *n)
+{
+	return n->seen == *s->changes ? E_OK : fat_node_refresh(s->vol, n);
 }
 
 /*
@@ -208,14 +215,14 @@ static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_re
 	struct fat_open_file *f = r == E_OK ? client_file(c, rq->handle) : NULL;
 
 	if (r == E_OK)
-		r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
+		r = f ? node_fresh(s, &f->node) : E_BADHANDLE;
 	if (r < 0)
 		return r;
 	uint8_t *p = c->buf + rq->buffer_offset;
 	if (dir == FS_DIR_READ)
 		return fat_read(s->vol, &f->node, rq->offset, p, rq->count, done);
 	r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, done);
-	node_written(s->vol, &f->node, r);
+	node_written(s, &f->node, r);
 	fat_server_dirty(s);
 	return r;
 }
