@@ -171,8 +171,15 @@ def user_elfs(build):
     return out
 
 
-def name_spaces(steps, build):
-    """{cr3: Elf}: the ELF on whose instruction boundaries all of a space's RIPs fall."""
+def preference(elf, program):
+    """Among ELFs that fit a space equally (programs sharing libsys code at the same
+    addresses): the profiled program first, then the servers, then the rest."""
+    name = os.path.basename(elf.path)
+    return (name == program, "/servers/" in elf.path)
+
+
+def name_spaces(steps, build, program):
+    """{cr3: Elf}: the ELF on whose instruction boundaries the most of a space's RIPs fall."""
     rips = collections.defaultdict(set)
     for cr3, rip in steps:
         if rip < KERNEL_HALF:
@@ -180,16 +187,22 @@ def name_spaces(steps, build):
     elfs = [Elf(p) for p in user_elfs(build)]
     spaces = {}
     for cr3, seen in rips.items():
-        best = max(elfs, key=lambda e: len(seen & e.insns))
+        hits = {e.path: len(seen & e.insns) for e in elfs}
+        most = max(hits.values())
+        tied = [e for e in elfs if hits[e.path] == most]
+        best = max(tied, key=lambda e: preference(e, program))
         spaces[cr3] = best
+        also = f"; {len(tied) - 1} other ELFs fit as well" if len(tied) > 1 else ""
+        if most < len(seen):
+            also += "; NOT ALL: was the log made by another build?"
         print(f"# address space {cr3:#x}: {os.path.relpath(best.path, build)} "
-              f"({len(seen & best.insns)} of {len(seen)} addresses on its instructions)")
+              f"({most} of {len(seen)} addresses on its instructions{also})")
     return spaces
 
 
-def report(steps, build, top, seq):
+def report(steps, build, program, top, seq):
     kernel = Elf(os.path.join(build, "kernel", "kernel.full"))
-    spaces = name_spaces(steps, build)
+    spaces = name_spaces(steps, build, program)
     runs, per_fn, per_space = [], collections.Counter(), collections.Counter()
     for cr3, rip in steps:
         elf = kernel if rip >= KERNEL_HALF else spaces[cr3]
@@ -255,7 +268,7 @@ def main():
         if args.annotate:
             annotate(steps, build, args.annotate)
         else:
-            report(steps, build, args.top, args.seq)
+            report(steps, build, args.program, args.top, args.seq)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@
 /* What the guest writes into its pattern file. */
 #define FT_GUEST(i)	 ((uint8_t)((i)*13 + ((i) >> 11) + 1))
 
-/* ahci and fat started, fs0 found and a buffer of `bytes` at va attached to c. */
-long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes);
+/* ahci and fat started, fs0 found and a buffer of `bytes` (sys_mobj_create flags) at va
+ * attached to c. */
+long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes, uint32_t mobj_flags);
 /* ahci and fat started, fs0 found and a buffer attached: the shared client. */
 long ft_connect(struct fs_client **out);
 /* Read a whole file into buf (at most max bytes); its size in *len. */

@@ -18,13 +18,13 @@
 static struct fs_client client;
 static uint8_t big[FT_PATTERN_BYTES];
 
-long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes)
+long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes, uint32_t mobj_flags)
 {
 	long ctl = ns_lookup_self("svc");
 	long err = ctl < 0 ? ctl : test_svc_start((handle_t)ctl, "ahci");
 	err = err < 0 ? err : test_svc_start((handle_t)ctl, "fat");
 	long ep = err < 0 ? err : ns_lookup_self("fs0");
-	long m = ep < 0 ? ep : sys_mobj_create(bytes, 0);
+	long m = ep < 0 ? ep : sys_mobj_create(bytes, mobj_flags);
 	if (m < 0)
 		return m;
 	err = sys_mobj_map(HANDLE_SELF, (handle_t)m, va, 0, bytes, R_READ | R_WRITE);
@@ -41,7 +41,7 @@ long ft_client(struct fs_client *c, uint64_t va, uint64_t bytes)
 long ft_connect(struct fs_client **out)
 {
 	*out = &client;
-	return client.ep ? E_OK : ft_client(&client, FT_BUF_VA, FT_BUF);
+	return client.ep ? E_OK : ft_client(&client, FT_BUF_VA, FT_BUF, 0);
 }
 
 long ft_read_all(struct fs_client *c, const char *path, uint8_t *buf, uint64_t max, uint64_t *len)
