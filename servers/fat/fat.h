@@ -191,6 +191,11 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n);
  * its next refresh reads nothing unless some byte of the volume changes first.
  */
 void fat_node_current(struct fat_vol *v, struct fat_node *n);
+/*
+ * The change count those two compare a node's `seen` with and set it to,
+ * for a caller that makes their usual test itself (fs.c's io).
+ */
+const uint64_t *fat_change_count(const struct fat_vol *v);
 
 /*
  * The directory's entries from *cookie on (start with 0): the next one in

@@ -348,7 +348,17 @@ long table_free_chain(struct fat_vol *v, uint32_t cl);
 
 /* Count free clusters (mount) and set the dirty state; write FSInfo and the clean bit. */
 long table_mount(struct fat_vol *v);
-long table_mark_dirty(struct fat_vol *v);
+long table_mark_dirty_slow(struct fat_vol *v);
+/*
+ * Before a change: the volume's clean bit cleared (once per mount; E_RIGHTS
+ * if read-only). Inline, as the usual call finds it done.
+ */
+static inline long table_mark_dirty(struct fat_vol *v)
+{
+	if (!v->read_only && v->marked_dirty)
+		return E_OK;
+	return table_mark_dirty_slow(v);
+}
 long table_mark_clean(struct fat_vol *v);
 
 /* ---- repair.c ---- */

@@ -40,6 +40,8 @@ struct fat_server {
 	void *env_ctx;
 	bool dirty;		  /* written since the last sync */
 	struct fat_dirent dirent; /* readdir's scratch */
+	/* fat_change_count(vol), set by every open, so before any handle's io, which reads it. */
+	const uint64_t *changes;
 	struct fat_client clients[FS_CLIENTS_MAX];
 };
 

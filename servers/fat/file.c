@@ -394,15 +394,13 @@ long fat_truncate(struct fat_vol *v, struct fat_node *n, uint64_t size)
 	return r;
 }
 
-long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
+/* fat_node_refresh's reading of the entry, out of line: the usual call needs none. */
+static __attribute__((noinline)) long node_reread(struct fat_vol *v, struct fat_node *n)
 {
 	struct dir_entry e;
 	uint8_t *s;
-	long r;
+	long r = dir_entry_of(v, n, &s);
 
-	if (n->is_root || n->seen == v->cache.changes)
-		return E_OK; /* no byte of the volume changed since the entry was read */
-	r = dir_entry_of(v, n, &s);
 	if (r < 0)
 		return r;
 	memcpy(e.raw, s, 32);
@@ -422,7 +420,19 @@ long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
 	return E_OK;
 }
 
+long fat_node_refresh(struct fat_vol *v, struct fat_node *n)
+{
+	if (n->is_root || n->seen == v->cache.changes)
+		return E_OK; /* no byte of the volume changed since the entry was read */
+	return node_reread(v, n);
+}
+
 void fat_node_current(struct fat_vol *v, struct fat_node *n)
 {
 	n->seen = v->cache.changes;
+}
+
+const uint64_t *fat_change_count(const struct fat_vol *v)
+{
+	return &v->cache.changes;
 }

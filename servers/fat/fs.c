@@ -72,12 +72,6 @@ static long attach(void *ctx, uint64_t badge, handle_t mobj, uint64_t *size)
 	return r;
 }
 
-static uint64_t buffer_size(void *ctx, uint64_t badge)
-{
-	struct fat_client *c = client_find(ctx, badge);
-	return c ? c->size : 0;
-}
-
 static void to_fs_stat(const struct fat_stat *f, struct fs_stat *st)
 {
 	st->size = f->size;
@@ -142,6 +136,7 @@ static long fs_open_op(void *ctx, uint64_t badge, const char *path, uint32_t fla
 		return r;
 	c->files[i].used = true;
 	c->files[i].node = n;
+	s->changes = fat_change_count(s->vol); /* before any handle's io */
 	*h = i + 1;
 	return node_stat(&n, st);
 }
@@ -192,35 +187,43 @@ static void node_changed(struct fat_node *n)
  * the entry, unless some other byte of the volume changes first. A failed
  * write may have changed the node and not the entry: read it again.
  */
-static void node_written(struct fat_vol *v, struct fat_node *n, long r)
+static void node_written(struct fat_server *s, struct fat_node *n, long r)
 {
 	if (r == E_OK)
-		fat_node_current(v, n);
+		n->seen = *s->changes; /* fat_node_current, inline */
 	else
 		node_changed(n);
 }
 
-/* One client look-up; the buffer range was checked by the protocol (fs_check_io). */
+/* fat_node_refresh with its usual test (nothing changed since n read its entry) inline. */
+static long node_fresh(struct fat_server *s, struct fat_node *n)
+{
+	return n->seen == *s->changes ? E_OK : fat_node_refresh(s->vol, n);
+}
+
+/*
+ * The fs protocol's io_checking op: one client look-up, then the range
+ * check against its buffer (fs_check_io, which the protocol leaves to this
+ * op) before the handle's and anything else.
+ */
 static long io(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
 	       uint64_t *done)
 {
 	struct fat_server *s = ctx;
 	struct fat_client *c = client_find(s, badge);
-	struct fat_open_file *f = client_file(c, rq->handle);
-	size_t got = 0;
-	long r = f ? fat_node_refresh(s->vol, &f->node) : E_BADHANDLE;
+	long r = fs_check_io(c ? c->size : 0, rq);
+	struct fat_open_file *f = r == E_OK ? client_file(c, rq->handle) : NULL;
 
+	if (r == E_OK)
+		r = f ? node_fresh(s, &f->node) : E_BADHANDLE;
 	if (r < 0)
 		return r;
 	uint8_t *p = c->buf + rq->buffer_offset;
-	if (dir == FS_DIR_READ) {
-		r = fat_read(s->vol, &f->node, rq->offset, p, rq->count, &got);
-	} else {
-		r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, &got);
-		node_written(s->vol, &f->node, r);
-		fat_server_dirty(s);
-	}
-	*done = got;
+	if (dir == FS_DIR_READ)
+		return fat_read(s->vol, &f->node, rq->offset, p, rq->count, done);
+	r = fat_write(s->vol, &f->node, rq->offset, p, rq->count, done);
+	node_written(s, &f->node, r);
+	fat_server_dirty(s);
 	return r;
 }
 
@@ -378,10 +381,9 @@ static void client_gone(void *ctx, uint64_t badge)
 
 const struct fs_ops fat_fs_ops = {
 	.attach = attach,
-	.buffer_size = buffer_size,
 	.open = fs_open_op,
 	.close = fs_close_op,
-	.io = io,
+	.io_checking = io,
 	.stat = stat_op,
 	.fstat = fstat_op,
 	.readdir = readdir_op,

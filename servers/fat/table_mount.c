@@ -137,7 +137,8 @@ static uint32_t clean_bit(const struct fat_vol *v)
 	return v->type == FAT16 ? FAT16_CLEAN : v->type == FAT32 ? FAT32_CLEAN : 0;
 }
 
-long table_mark_dirty(struct fat_vol *v)
+/* table_mark_dirty when it has something to do, or may have. */
+long table_mark_dirty_slow(struct fat_vol *v)
 {
 	uint32_t x;
 	long r;

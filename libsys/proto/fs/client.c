@@ -298,8 +298,9 @@ long fs_file_call(struct fs_client *c, int fd, struct ipc_msg *m, uint32_t rword
  * answer was not the usual one: it goes on as file_send's first attempt
  * would (waiting for a volume), then to file_send's resends.
  */
-static long io_retry(struct fs_client *c, int fd, struct fs_file *f, uint16_t method, uint64_t off,
-		     uint64_t n, struct ipc_msg *m, long err)
+static __attribute__((noinline)) long io_retry(struct fs_client *c, int fd, struct fs_file *f,
+					       uint16_t method, uint64_t off, uint64_t n,
+					       struct ipc_msg *m, long err)
 {
 	struct ipc_msg req = {.tag = IPC_TAG(method, 4, 0, 0), .w = {0, off, n, 0}};
 
@@ -321,30 +322,63 @@ static long io_retry(struct fs_client *c, int fd, struct fs_file *f, uint16_t me
  * registers; any other (no volume yet, a restart, no buffer, an error) goes
  * to io_retry.
  */
-static long io_request(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t n,
-		       uint64_t *got)
+static inline __attribute__((always_inline)) long
+io_request(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t n, uint64_t *got)
 {
 	struct fs_file *f = file(c, fd);
-	struct ipc_msg m;
+	struct ipc_msg answer; /* of a reply, all io_retry reads: its tag and w0 */
 	long err = E_OK;
 
 	if (f && f->remote && c->attached) {
-		m = (struct ipc_msg){.tag = IPC_TAG(method, 4, 0, 0), .w = {f->remote, off, n, 0}};
+		struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {f->remote, off, n, 0}};
 		err = ipc_call(c->ep, &m, c->timeout);
 		if (err == E_OK && m.tag == IPC_TAG(0, 1, 0, 0)) {
 			*got = m.w[0];
 			return E_OK;
 		}
+		answer = (struct ipc_msg){.tag = m.tag, .w = {m.w[0]}};
 	} else {
 		f = NULL; /* file_send's checks and first attempt */
+		answer = (struct ipc_msg){0};
 	}
-	err = io_retry(c, fd, f, method, off, n, &m, err);
-	*got = err == E_OK ? m.w[0] : 0;
+	err = io_retry(c, fd, f, method, off, n, &answer, err);
+	*got = err == E_OK ? answer.w[0] : 0;
 	return err;
 }
 
-static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8_t *p, uint64_t len,
-	       uint64_t *done)
+/*
+ * Whether a read or write is the usual one, which io_pieces would do in one
+ * request and nothing else: open with the server and attached, the bytes
+ * already in the buffer (p is it), len fitting it (and so FS_IO_MAX:
+ * fs_attach takes no buffer over FS_BUFFER_MAX), and for a write the
+ * change and the file's unsynced mark already noted.
+ */
+static bool io_in_one(struct fs_client *c, int fd, uint16_t method, const uint8_t *p, uint64_t len)
+{
+	const struct fs_file *f = file(c, fd);
+
+	_Static_assert(FS_BUFFER_MAX <= FS_IO_MAX, "a piece the size of the buffer is one request");
+	return f && f->remote && c->attached && p == c->data && len - 1 < c->buffer_size &&
+	       (method == FS_READ || (c->changed && f->unsynced));
+}
+
+/* io_pieces for a request io_in_one accepts: one io_request, its answer checked as there. */
+static inline __attribute__((always_inline)) long
+io_one(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint64_t len, uint64_t *done)
+{
+	uint64_t got;
+	long err = io_request(c, fd, method, off, len, &got);
+
+	if (err == E_OK && got > len)
+		err = E_PROTO;
+	*done = err == E_OK ? got : 0;
+	return err;
+}
+
+/* The general read or write: attached if need be, cut into pieces the size of the buffer. */
+static __attribute__((noinline)) long io_pieces(struct fs_client *c, int fd, uint16_t method,
+						uint64_t off, uint8_t *p, uint64_t len,
+						uint64_t *done)
 {
 	long err = c->attached ? E_OK : fs_attach(c);
 	uint64_t gen = c->generation;
@@ -375,6 +409,16 @@ static long io(struct fs_client *c, int fd, uint16_t method, uint64_t off, uint8
 			break; /* the end of the file */
 	}
 	return err;
+}
+
+/* Expanded in fs_read and fs_write, so each tests and sends its own method. */
+static inline __attribute__((always_inline)) long io(struct fs_client *c, int fd, uint16_t method,
+						     uint64_t off, uint8_t *p, uint64_t len,
+						     uint64_t *done)
+{
+	if (io_in_one(c, fd, method, p, len))
+		return io_one(c, fd, method, off, len, done);
+	return io_pieces(c, fd, method, off, p, len, done);
 }
 
 long fs_read(struct fs_client *c, int fd, uint64_t off, void *dst, uint64_t len, uint64_t *done)

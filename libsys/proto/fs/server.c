@@ -2,23 +2,14 @@
 /*
  * Server side of the fs protocol (proto/fs.h): each request's shape, paths
  * (NUL-terminated, inside FS_PATH_MAX, nothing after them) and byte ranges
- * against the caller's buffer are checked here before an op runs.
+ * against the caller's buffer are checked here before an op runs; a server
+ * whose io_checking op looks its client up once makes the range check there
+ * (fs_check_io).
  */
 #include <string.h>
 
 #include "proto/fs.h"
 #include "sys/errors.h"
-
-long fs_check_io(uint64_t buffer_size, const struct fs_io_request *rq)
-{
-	if (rq->count > FS_IO_MAX)
-		return E_INVAL;
-	if (buffer_size == 0)
-		return E_NOENT;
-	if (rq->buffer_offset > buffer_size || rq->count > buffer_size - rq->buffer_offset)
-		return E_RANGE;
-	return E_OK;
-}
 
 static const struct fs_server *fs_of(struct server_request *req)
 {
@@ -98,16 +89,21 @@ static long on_io(struct server_request *req, enum fs_dir dir)
 	const struct fs_server *fs = fs_of(req);
 	const uint64_t *w = req->msg.w;
 	const struct fs_io_request rq = {w[0], w[1], w[2], w[3]};
-	uint64_t done = 0;
+	uint64_t *done = &req->msg.w[0]; /* the reply's one word; rq is a copy */
+	long err;
 
 	if (!words(req, 4))
 		return E_PROTO;
-	long err = fs_check_io(fs->ops->buffer_size(fs->ctx, req->msg.badge), &rq);
-	if (err == E_OK)
-		err = fs->ops->io(fs->ctx, req->msg.badge, dir, &rq, &done);
+	*done = 0;
+	if (fs->ops->io_checking) {
+		err = fs->ops->io_checking(fs->ctx, req->msg.badge, dir, &rq, done);
+	} else {
+		err = fs_check_io(fs->ops->buffer_size(fs->ctx, req->msg.badge), &rq);
+		if (err == E_OK)
+			err = fs->ops->io(fs->ctx, req->msg.badge, dir, &rq, done);
+	}
 	if (err < 0)
 		return err;
-	req->msg.w[0] = done;
 	req->msg.tag = IPC_TAG(0, 1, 0, 0);
 	return E_OK;
 }

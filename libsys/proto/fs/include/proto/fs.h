@@ -95,6 +95,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sys/errors.h"
 #include "sys/handle.h"
 #include "sys/protocols.h"
 #include "sys/server.h"
@@ -309,6 +310,14 @@ struct fs_ops {
 	/* The range is inside badge's buffer (checked); *done bytes moved. */
 	long (*io)(void *ctx, uint64_t badge, enum fs_dir dir, const struct fs_io_request *rq,
 		   uint64_t *done);
+	/*
+	 * Optional, in place of buffer_size and io for FS_READ and FS_WRITE: one
+	 * look-up of badge's client for both. Before anything else it must put
+	 * rq through fs_check_io against that client's buffer (0: none) and fail
+	 * with its error; then as io.
+	 */
+	long (*io_checking)(void *ctx, uint64_t badge, enum fs_dir dir,
+			    const struct fs_io_request *rq, uint64_t *done);
 	long (*stat)(void *ctx, const char *path, struct fs_stat *st);
 	long (*fstat)(void *ctx, uint64_t badge, uint64_t handle, struct fs_stat *st);
 	long (*readdir)(void *ctx, uint64_t badge, uint64_t handle, uint64_t *cookie,
@@ -348,5 +357,18 @@ struct server fs_server(handle_t ep, struct fs_server *fs);
 /* Append a FS_READDIR_MANY record (name: len bytes, no NUL) at *used if it fits in cap. */
 bool fs_dirent_put(uint8_t *out, uint32_t cap, uint32_t *used, uint64_t cookie,
 		   const struct fs_stat *st, const char *name, size_t len);
-/* The check the decode makes of a read or write against a buffer of buffer_size. */
-long fs_check_io(uint64_t buffer_size, const struct fs_io_request *rq);
+/*
+ * The check the decode makes of a read or write against a buffer of
+ * buffer_size (an io_checking op makes it itself). Inline: it is on every
+ * request's path.
+ */
+static inline long fs_check_io(uint64_t buffer_size, const struct fs_io_request *rq)
+{
+	if (rq->count > FS_IO_MAX)
+		return E_INVAL;
+	if (buffer_size == 0)
+		return E_NOENT;
+	if (rq->buffer_offset > buffer_size || rq->count > buffer_size - rq->buffer_offset)
+		return E_RANGE;
+	return E_OK;
+}
