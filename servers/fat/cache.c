@@ -226,12 +226,12 @@ static inline void unwatch(struct fat_cache *c, uint64_t lba, uint64_t n)
 static inline __attribute__((always_inline)) void set_dirty(struct fat_cache *c,
 							    struct fat_cache_line *l, bool dirty)
 {
-	if (dirty)
-		unwatch_one(c, l->lba);
-	if (l->dirty != dirty)
-		c->ndirty += dirty ? 1 : (uint32_t)-1;
-	l->dirty = dirty;
-	c->changes += dirty; /* a line marked dirty was (or is about to be) written */
+	if (dirty) { /* (it was, or is about to be, written: a change) */
+		cache_line_mark_dirty(c, l);
+		return;
+	}
+	c->ndirty -= l->dirty;
+	l->dirty = false;
 }
 
 static uint32_t bucket_of(const struct fat_cache *c, uint64_t lba)
@@ -429,11 +429,6 @@ long cache_get_dirty_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 		return get_dirty_filled(c, lba, ahead, line);
 	*line = l;
 	return mark_dirty_zero(c, l);
-}
-
-void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
-{
-	set_dirty(c, l, true);
 }
 
 long cache_get_blank(struct fat_cache *c, uint64_t lba, uint8_t **data)

@@ -66,7 +66,6 @@ long cache_get_dirty(struct fat_cache *c, uint64_t lba, uint32_t ahead, uint8_t 
  * evict it). */
 long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead,
 		    struct fat_cache_line **line);
-void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l);
 /* cache_get_dirty's line itself (the claim keeps the last one it changes between claims);
  * a hit is not made the newest line (a claim uses each table sector once, in order). Its
  * answer: an error, or whether the sector's zero bit stood before it was marked (1, else 0). */
@@ -122,6 +121,21 @@ static inline bool cache_zero(const struct fat_cache *c, uint64_t lba)
 	uint64_t i = lba - c->watch_lo;
 
 	return i < c->watch_n && (c->zero[i / 64] >> (i % 64) & 1);
+}
+
+/* Line l (held since its look-up) marked dirty: its sector's bits cleared (its bytes change), one
+ * more change counted. Inline: a claim and an entry's update mark a line they hold. */
+static inline void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
+{
+	uint64_t i = l->lba - c->watch_lo;
+
+	if (i < c->watch_n) {
+		c->watch[i / 64] &= ~(1ull << (i % 64));
+		c->zero[i / 64] &= ~(1ull << (i % 64));
+	}
+	c->ndirty += !l->dirty;
+	l->dirty = true;
+	c->changes++;
 }
 
 /* How many sectors from lba on (at most n) are watched and unchanged since their bits were set. */
@@ -336,6 +350,9 @@ static inline bool extent_hit(const struct fat_vol *v, uint32_t first, uint32_t 
 }
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
+/* A new file's first cluster at the start of a table sector noted all zero (FAT32): the end of
+ * a chain of one; E_NOSPACE when none is near next_free. table_claim.c. */
+long table_alloc_aligned(struct fat_vol *v, uint32_t *out);
 /*
  * Grow the chain ending at `last` by the free clusters right after it on the
  * disk (at most max; none if last + 1 is taken, or if last does not end its

@@ -256,6 +256,10 @@ static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uin
 
 	if (r != E_NOSPACE)
 		return r;
+	/* A new file written a table sector's worth at once starts at such a sector's start. */
+	if (n->first == 0 && index == 0 && n->size == 0 && max >= v->ss / 4 &&
+	    table_alloc_aligned(v, &n->first) < 0)
+		n->first = 0; /* (then seek takes any free cluster) */
 	r = seek(v, n, index, true, first);
 
 	if (r < 0)

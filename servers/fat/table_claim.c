@@ -14,6 +14,8 @@
  */
 #include "fat_impl.h"
 
+#define ALIGN_SCAN 1024 /* table sectors table_alloc_aligned looks at: 128 Ki FAT32 clusters */
+
 /* Whether four FAT32 entries are all free (their low 28 bits zero). */
 static inline bool all_free(fat_v4u x)
 {
@@ -74,26 +76,18 @@ static bool all_zero32(const uint8_t *e, uint32_t n)
 }
 
 /*
- * The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only.
- * Eight running link vectors, a store and an add each a step (32 entries; a 512-byte
- * sector is four steps), then 16, 8 and 4 entries as n has them, stores alone; fewer
- * than 32 entries one vector at a time.
+ * n zero FAT32 entries at e (a multiple of 32: a whole sector's, 128 or 1,024) linked val,
+ * val + 1, ...: stores only, eight running link vectors a step (19 instructions per 32
+ * entries), no tail.
  */
-static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
+static void store_sector32(uint8_t *e, uint32_t val, uint32_t n)
 {
 	const fat_v4u four = {4, 4, 4, 4}, step = 8 * four;
-	fat_v4u n0 = {val, val + 1, val + 2, val + 3}, *q = (fat_v4u *)e;
+	fat_v4u n0 = {val, val + 1, val + 2, val + 3}, n1 = n0 + four, n2 = n0 + 2 * four;
+	fat_v4u n3 = n0 + 3 * four, n4 = n0 + 4 * four, n5 = n0 + 5 * four, n6 = n0 + 6 * four;
+	fat_v4u n7 = n0 + 7 * four;
 
-	if (n < 32) { /* (a claim's last few entries in a new sector: no eight vectors made) */
-		for (fat_v4u *end = q + n / 4; q < end; q++, n0 += four)
-			*q = n0;
-		return;
-	}
-	fat_v4u n1 = n0 + four, n2 = n0 + 2 * four, n3 = n0 + 3 * four, n4 = n0 + 4 * four;
-	fat_v4u n5 = n0 + 5 * four, n6 = n0 + 6 * four, n7 = n0 + 7 * four;
-	fat_v4u *stop = q + n / 32 * 8;
-
-	for (; q < stop; q += 8) {
+	for (fat_v4u *q = (fat_v4u *)e, *stop = q + n / 4; q < stop; q += 8) {
 		q[0] = n0;
 		q[1] = n1;
 		q[2] = n2;
@@ -111,24 +105,20 @@ static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
 		n6 += step;
 		n7 += step;
 	}
-	if (n & 16) {
-		q[0] = n0;
-		q[1] = n1;
-		q[2] = n2;
-		q[3] = n3;
-		n0 = n4;
-		n1 = n5;
-		n2 = n6;
-		q += 4;
-	}
-	if (n & 8) {
-		q[0] = n0;
-		q[1] = n1;
-		n0 = n2;
-		q += 2;
-	}
-	if (n & 4)
-		q[0] = n0;
+}
+
+/* The n zero FAT32 entries at e (a multiple of 4) linked val, val + 1, ...: stores only. */
+static void store_links32(uint8_t *e, uint32_t val, uint32_t n)
+{
+	const fat_v4u four = {4, 4, 4, 4};
+	uint32_t whole = n / 32 * 32;
+
+	if (whole)
+		store_sector32(e, val, whole);
+	fat_v4u v0 = {val + whole, val + whole + 1, val + whole + 2, val + whole + 3};
+	for (fat_v4u *q = (fat_v4u *)(e + 4 * whole), *end = q + (n - whole) / 4; q < end;
+	     q++, v0 += four)
+		*q = v0;
 }
 
 /*
@@ -289,7 +279,7 @@ static long claim_end(struct fat_vol *v, uint32_t last, const struct claim *s, u
 {
 	long r = E_OK;
 
-	if (zero && from < s->per)
+	if (zero && from <= s->per) /* (from per: the run filled it; the cursor stands) */
 		note_zero_tail(v, lba, from, last + n, l);
 	if (k)
 		set_in_place(v, l->data + (from - 1) * s->width, v->eoc);
@@ -375,7 +365,8 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 	if (!lim)
 		return E_OK;
 	cache_line_mark_dirty(c, l);
-	k = claim32_zero(l->data + 4 * in, last + 2, per - in < lim ? per - in : lim);
+	k = in < per ? claim32_zero(l->data + 4 * in, last + 2, per - in < lim ? per - in : lim)
+		     : 0;
 	for (got = k; got < lim && in + k == per; got += k) {
 		/* Whether its zero bit stood (past the noted sector: all of it zero, or none). */
 		r = cache_get_dirty_line(c, ++lba, FAT_READ_AHEAD, &l);
@@ -384,10 +375,13 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 		zero = r;
 		in = 0;
 		k = per < lim - got ? per : lim - got;
-		k = zero ? claim32_zero(l->data, last + 2 + got, k)
-			 : claim32(l->data, last + 2 + got, k);
+		if (zero && k == per) /* (the usual sector: all of it) */
+			store_sector32(l->data, last + 2 + got, k);
+		else
+			k = zero ? claim32_zero(l->data, last + 2 + got, k)
+				 : claim32(l->data, last + 2 + got, k);
 	}
-	if (zero && in + k < per) /* (the cursor's note moves: its bit went when l was marked) */
+	if (zero) /* (the cursor's note moves: its bit went when l was marked) */
 		note_tail(v, lba, in + k, last + got, l);
 	r = E_OK;
 	if (k)
@@ -438,6 +432,44 @@ static long claim_after(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t
 			return E_OK;
 	}
 	return claim_run(v, last, &s, n);
+}
+
+/*
+ * A new file's first cluster, for a first write of at least a table sector's clusters: the
+ * first of a sector the mount noted all zero bytes (and no change since), from next_free's
+ * sector on (at most ALIGN_SCAN sectors), so that the append's runs fill whole table sectors
+ * (a 1 MiB write of 4 KiB clusters then links two sectors, not parts of three); the rest of
+ * the sector is noted zero bytes after it, so the append cursor stands for the run's claim.
+ * E_NOSPACE when none is noted there (the caller takes any free cluster).
+ */
+long table_alloc_aligned(struct fat_vol *v, uint32_t *out)
+{
+	uint32_t per = v->ss / 4, from = fat_cluster_ok(v, v->next_free) ? v->next_free : 2;
+	uint64_t base = v->fat_start + (uint64_t)v->active_fat * v->fat_sectors;
+	uint64_t sec = (from + per - 1) / per, end = sec + ALIGN_SCAN;
+
+	if (v->type != FAT32 || v->read_only)
+		return E_NOSPACE;
+	end = end < v->fat_sectors ? end : v->fat_sectors;
+	for (; sec < end; sec++) {
+		uint64_t cl = sec * per;
+		if (!fat_cluster_ok(v, (uint32_t)cl) || cl + per - 1 > (uint64_t)v->clusters + 1)
+			break; /* (past the last cluster: nothing to take) */
+		if (!cache_zero(&v->cache, base + sec) || base + sec == v->zero_lba)
+			continue;
+		struct fat_cache_line *l;
+		long r = cache_get_dirty_line(&v->cache, base + sec, FAT_READ_AHEAD, &l);
+		if (r < 0)
+			return r;
+		set32(l->data, v->eoc);
+		note_zero_tail(v, base + sec, 1, (uint32_t)cl,
+			       l); /* the cursor: cl's run goes on */
+		v->free_count -= v->free_count ? 1 : 0;
+		v->next_free = (uint32_t)cl + 1;
+		*out = (uint32_t)cl;
+		return E_OK;
+	}
+	return E_NOSPACE;
 }
 
 long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *count)

@@ -434,16 +434,30 @@ static uint32_t new_chain(uint32_t *seed, struct fat_vol *v, uint8_t *t)
 	return c;
 }
 
-/* Claims that continue the cursor's run (the append cursor stands for them): counted. */
-static uint32_t cursor_claims;
+/* Claims that continue the cursor's run (the append cursor stands for them), and those of them
+ * from a sector the run before filled to its end: counted. */
+static uint32_t cursor_claims, full_sector_claims;
+
+/* How many clusters a claim after last asks for: a few, up to 300, or (a quarter of them) up to
+ * the end of last's sector and 0 to 2 whole sectors more, so that a run ends a sector. */
+static uint32_t claim_size(uint32_t *seed, const struct fat_vol *v, uint32_t last)
+{
+	uint32_t per = v->ss / 4;
+
+	if (xorshift32(seed) % 4 == 0)
+		return per - (last + 1) % per + xorshift32(seed) % 3 * per;
+	return xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
+}
 
 /* One claim after *last, checked against the model; *last moves to the run's end. */
 static void append_one(uint32_t *seed, struct fat_vol *v, uint8_t *model, uint32_t *last)
 {
-	uint32_t max = xorshift32(seed) % 3 ? xorshift32(seed) % 300 : xorshift32(seed) % 6;
+	uint32_t max = claim_size(seed, v, *last);
 	uint32_t got = 0, want = model_claim(v, model, *last, max);
+	bool cursor = v->cur_end == *last && cache_zero(&v->cache, v->zero_lba);
 
-	cursor_claims += v->cur_end == *last && cache_zero(&v->cache, v->zero_lba);
+	cursor_claims += cursor;
+	full_sector_claims += cursor && v->zero_from == v->ss / 4;
 	CHECK_EQ(table_extend_run(v, *last, max, &got), E_OK);
 	if (got != want)
 		CHECK_EQ(got, want);
@@ -497,6 +511,54 @@ static void one_append(uint32_t *seed, uint32_t ss)
 	free(model);
 }
 
+/*
+ * table_alloc_aligned: a new file's first cluster at the start of the first table sector from
+ * next_free's on that the mount noted all zero; not the noted tail of a claim's sector (zero
+ * from some entry on only); E_NOSPACE when no sector is noted.
+ */
+static void test_aligned(void)
+{
+	static struct fat_vol v;
+	uint32_t ss = 512, per = ss / 4, got = 0, cl = 0;
+	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
+
+	vol_init(&v, FAT32, ss, 20 * per);
+	memset(disk + ss, 0, (size_t)v.fat_sectors * ss);
+	for (uint32_t c = 0; c < 3 * per + 5; c++) /* sectors 0-2 used, 3 in part, 4 on zero */
+		wr32(disk + ss + 4 * c, c < 2 ? 0x0FFFFFF8 : v.eoc);
+	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
+	CHECK_EQ(table_mount(&v), E_OK);
+	v.next_free = 3 * per + 5;
+	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
+	CHECK_EQ(cl, 4 * per); /* not in sector 3, whose first five entries are taken */
+	CHECK_EQ(table_next(&v, cl, &got), E_OK);
+	CHECK_EQ(got, 0); /* a chain of one */
+	CHECK_EQ(v.next_free, 4 * per + 1);
+	CHECK_EQ(table_extend_run(&v, cl, per - 1, &got), E_OK); /* the sector, to its end */
+	CHECK_EQ(got, per - 1);
+	CHECK_EQ(v.zero_from, per); /* the cursor stands for the next sector's claim */
+	CHECK_EQ(table_extend_run(&v, cl + per - 1, 2 * per, &got), E_OK);
+	CHECK_EQ(got, 2 * per);
+	for (uint32_t c = cl, next = 0; c < cl + 3 * per - 1; c++) {
+		CHECK_EQ(table_next(&v, c, &next), E_OK);
+		if (next != c + 1) {
+			CHECK_EQ(next, c + 1);
+			break;
+		}
+	}
+	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
+	CHECK_EQ(cl, 7 * per); /* past the sectors the run filled */
+	CHECK_EQ(table_extend_run(&v, cl, 10, &got), E_OK);
+	CHECK(got == 10 && v.zero_from == 11); /* sector 7: zero from entry 11 on, noted */
+	v.next_free = 7 * per;
+	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
+	CHECK_EQ(cl, 8 * per); /* not sector 7 again: its bit says only its tail is zero */
+	for (uint32_t sec = 9; sec < v.fat_sectors; sec++) /* no sector left noted */
+		cache_zero_clear(&v.cache, v.fat_start + sec);
+	CHECK_EQ(table_alloc_aligned(&v, &cl), E_NOSPACE);
+	cache_free(&v.cache);
+}
+
 int main(void)
 {
 	uint32_t seed = 0x5CA11ED;
@@ -514,7 +576,9 @@ int main(void)
 		one_claim(&seed, t % 2 ? FAT32 : FAT16, t % 4 < 2 ? 512 : 4096);
 	for (int t = 0; t < 400; t++)
 		one_append(&seed, t % 2 ? 512 : 4096);
-	CHECK(cursor_claims > 250); /* the append cursor's path was taken */
+	CHECK(cursor_claims > 250);	/* the append cursor's path was taken */
+	CHECK(full_sector_claims > 50); /* and from a sector filled to its end */
+	test_aligned();
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
