@@ -12,11 +12,12 @@
  * they cannot overlap (the usual case), and otherwise dirty lines are written first (read) or
  * dropped (write). A miss can bring further sectors in
  * the same request (read-ahead: the file layer asks for the rest of a contiguous extent). A range
- * of sectors can be watched (the active FAT: cache_watch): a bit per sector that a caller sets
- * once it has checked the sector's bytes and that every change to them clears (a line marked
- * dirty or blank, a write around the cache over it, a mirror line refreshed), so the caller need
- * not check again while the bit stands. Every sector number is checked against the volume's size
- * here, the one place that talks to the device, so nothing outside the volume is touched.
+ * of sectors can be watched (the active FAT: cache_watch; the bits in cache_watch.c): a bit per
+ * sector that a caller sets once it has checked the sector's bytes and that every change to them
+ * clears (a line marked dirty or blank, a write around the cache over it, a mirror line refreshed),
+ * so the caller need not check again while the bit stands. Every sector number is checked against
+ * the volume's size here, the one place that talks to the device, so nothing outside the volume is
+ * touched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,53 +143,6 @@ static void order_put(struct fat_cache *c, struct fat_cache_line *l, bool newest
 		if (c->newest < 0)
 			c->newest = self;
 	}
-}
-
-/* ---- watched sectors: a bit each, cleared by every change to the sector's bytes ---- */
-
-long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n)
-{
-	free(c->watch);
-	free(c->zero);
-	c->watch = calloc((size_t)(n + 63) / 64, sizeof(*c->watch));
-	c->zero = calloc((size_t)(n + 63) / 64, sizeof(*c->zero));
-	c->watch_lo = lo;
-	c->watch_n = c->watch && c->zero ? n : 0;
-	return c->watch_n == n ? E_OK : E_NOMEM;
-}
-
-void cache_watch_set(struct fat_cache *c, uint64_t lba)
-{
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->watch[i / 64] |= 1ull << (i % 64);
-}
-
-void cache_zero_clear(struct fat_cache *c, uint64_t lba)
-{
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->zero[i / 64] &= ~(1ull << (i % 64));
-}
-
-uint64_t cache_watched_run(const struct fat_cache *c, uint64_t lba, uint64_t n)
-{
-	uint64_t i = lba - c->watch_lo, got = 0;
-
-	if (i >= c->watch_n)
-		return 0;
-	n = n < c->watch_n - i ? n : c->watch_n - i;
-	while (got < n) {
-		uint64_t at = i + got, room = 64 - at % 64;
-		uint64_t unset = ~c->watch[at / 64] >> (at % 64); /* 1s where a bit is clear */
-		uint64_t run = unset ? (uint64_t)__builtin_ctzll(unset) : room;
-		got += run < room ? run : room;
-		if (run < room)
-			break;
-	}
-	return got < n ? got : n;
 }
 
 /* Sector lba's bits cleared, if it is watched: its bytes change. */

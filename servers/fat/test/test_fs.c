@@ -379,68 +379,6 @@ static void test_readdir_batches(struct fs_client *c)
 	CHECK_EQ(fs_close(c, dfd), E_OK);
 }
 
-/* One raw read or write request on ep: the reply's status. */
-static long raw_io(handle_t ep, uint16_t method, uint64_t h, uint64_t count, uint64_t at)
-{
-	struct ipc_msg m = {.tag = IPC_TAG(method, 4, 0, 0), .w = {h, 0, count, at}};
-
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	return (int16_t)IPC_TAG_LABEL(m.tag);
-}
-
-/*
- * fat checks a read's or write's range against the client's buffer itself
- * (its io_checking op): each of fs_check_io's answers, before the handle's.
- */
-static void test_io_ranges(handle_t ep)
-{
-	handle_t stranger = fake_ipc_endpoint(&srv, 0x77); /* no buffer attached */
-
-	CHECK_EQ(raw_io(ep, FS_READ, 9, FS_IO_MAX + 1ull, 0), E_INVAL);
-	CHECK_EQ(raw_io(ep, FS_WRITE, 9, 16, BUF_BYTES - 8), E_RANGE);
-	CHECK_EQ(raw_io(ep, FS_WRITE, 9, 16, UINT64_MAX - 7), E_RANGE); /* the end wraps */
-	CHECK_EQ(raw_io(ep, FS_READ, 9, 1, BUF_BYTES), E_RANGE);
-	CHECK_EQ(raw_io(ep, FS_READ, 9, 8, BUF_BYTES - 8), E_BADHANDLE); /* the last bytes fit */
-	CHECK_EQ(raw_io(ep, FS_READ, 9, 0, BUF_BYTES), E_BADHANDLE);
-	CHECK_EQ(raw_io(stranger, FS_READ, 9, 16, 0), E_NOENT);
-	CHECK_EQ(raw_io(stranger, FS_WRITE, 1, 0, 0), E_NOENT);
-}
-
-/* Requests a stub would never send. */
-static void test_malformed(handle_t ep)
-{
-	struct ipc_msg m = {.tag = IPC_TAG(FS_READ, 2, 0, 0)};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO); /* wrong word count */
-
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_READ, 4, 0, 0), .w = {1, 0, 16, BUF_BYTES - 8}};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_RANGE); /* past the buffer */
-
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_READ, 4, 0, 0), .w = {9, 0, 16, 0}};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_BADHANDLE);
-
-	memcpy(ipc_buffer()->data, "/abc", 4); /* no NUL */
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_MKDIR, 0, 0, 4)};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
-
-	memcpy(ipc_buffer()->data, "/a\0/b", 6); /* rename needs two whole paths */
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_RENAME, 0, 0, 5)};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_INVAL);
-
-	memcpy(ipc_buffer()->data, "/x", 3);
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_OPEN, 1, 0, 3), .w = {0x100}};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_PROTO); /* unknown flag */
-
-	m = (struct ipc_msg){.tag = IPC_TAG(FS_PROTOCOL_BASE + 0xF0, 0, 0, 0)};
-	CHECK_EQ(ipc_call(ep, &m, TIMEOUT_NEVER), E_OK);
-	CHECK_EQ((int16_t)IPC_TAG_LABEL(m.tag), E_NOSYS);
-}
-
 /* The server restarts between and during calls: the library reopens and reads right. */
 static void test_restart(struct fs_client *c)
 {

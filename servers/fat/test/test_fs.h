@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What test_fs.c (the harness and the protocol's requests) shares with
- * test_fs_handles.c (handles and clients): the server under test, a client
+ * test_fs_handles.c (handles, clients and raw requests): the server under test, a client
  * on it, and the byte pattern files are written with.
  */
 #pragma once
@@ -27,5 +27,8 @@ void test_client_gone(void);
 void test_shared_home(void);
 /* After test_open_flags (it reads test_data's /Data file.bin). */
 void test_dirty_tells(struct fs_client *c);
+/* Requests no stub would send: ranges past the buffer, wrong shapes (the endpoint of c). */
+void test_io_ranges(handle_t ep);
+void test_malformed(handle_t ep);
 /* The engine alone on dev, after the last server instance unmounted. */
 void test_entry_line(struct fat_blockdev *dev);
