@@ -24,6 +24,7 @@
 #define FI_SLEEP   (10 * MS)
 
 static bool crash_armed;
+bool svc_fi_armed; /* crash_armed || corrupt_armed: fault_inject.h's hooks test this alone */
 static uint32_t crash_countdown;
 static uint32_t crash_kind;
 static bool corrupt_armed;
@@ -134,11 +135,12 @@ static void flip(const struct server_request *req, uint64_t r)
 		flip_in(stack, (uint64_t)((const unsigned char *)(req + 1) - stack), r / 3);
 }
 
-void svc_fi_before_reply(struct ipc_msg *reply, uint64_t badge)
+void svc_fi_reply_armed(struct ipc_msg *reply, uint64_t badge)
 {
 	if (!corrupt_armed || badge == 0) /* badge 0: the supervisor's heartbeat */
 		return;
 	corrupt_armed = false;
+	svc_fi_armed = crash_armed;
 	uint64_t r = mix(corrupt_random), x = mix(r) | 1;
 	uint32_t words = IPC_TAG_WORDS(reply->tag), which = (uint32_t)(r % (words + 1));
 	if (which > 0) {
@@ -173,6 +175,7 @@ long svc_fi_handler(struct server_request *req)
 	if (label == SVC_FI_CORRUPT) {
 		corrupt_random = req->msg.w[1];
 		corrupt_armed = true;
+		svc_fi_armed = true;
 		return E_OK;
 	}
 	crash_kind = (uint32_t)req->msg.w[0];
@@ -180,10 +183,11 @@ long svc_fi_handler(struct server_request *req)
 	if (crash_countdown == 0)
 		crash(crash_kind);
 	crash_armed = true;
+	svc_fi_armed = true;
 	return E_OK;
 }
 
-void svc_fi_before_request(void)
+void svc_fi_request_armed(void)
 {
 	if (crash_armed && --crash_countdown == 0)
 		crash(crash_kind);

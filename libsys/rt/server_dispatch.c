@@ -15,12 +15,6 @@ _Static_assert(IPC_LABEL_KERNEL_FIRST == IPC_LABEL_GONE && IPC_LABEL_EXIT == IPC
 		       IPC_LABEL_FAULT == IPC_LABEL_GONE + 2 && IPC_LABEL_NOTIFY == 0xFFFF,
 	       "the events are the labels from IPC_LABEL_KERNEL_FIRST up");
 
-/* One compare: the kernel's labels, which no user message carries, are the events. */
-bool server_is_event(uint64_t tag)
-{
-	return IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST;
-}
-
 static uint32_t kind_of(const struct server *s, uint64_t badge)
 {
 	return s->badge_kind ? s->badge_kind(badge) : 0;

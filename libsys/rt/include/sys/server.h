@@ -104,8 +104,12 @@ struct server_part {
 #define SERVER_METHODS(table) (table), ARRAY_SIZE(table)
 #define SERVER_PARTS(table)   SERVER_METHODS(table)
 
-/* Whether a message with this tag is an event (no reply) rather than a call. */
-bool server_is_event(uint64_t tag);
+/* Whether a message with this tag is an event (no reply) rather than a call: one compare, the
+ * kernel's labels (which no user message carries) are the events (server_dispatch.c checks). */
+static inline bool server_is_event(uint64_t tag)
+{
+	return IPC_TAG_LABEL(tag) >= IPC_LABEL_KERNEL_FIRST;
+}
 
 /*
  * Decode one received message and run its handler; true when it is a call,
