@@ -230,6 +230,7 @@ struct fat_vol {
 	 * cluster cur_end (0: none), the entry before zero_from's, in cache line cur_line. */
 	uint32_t cur_end;
 	int32_t cur_line;
+	uint64_t cursor_claims; /* claims that went through the cursor (claim_on): for tests */
 	uint32_t repaired;
 	uint32_t eoc; /* the end-of-chain mark written */
 	char label[12];

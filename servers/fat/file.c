@@ -256,10 +256,14 @@ static long place_run(struct fat_vol *v, struct fat_node *n, uint32_t index, uin
 
 	if (r != E_NOSPACE)
 		return r;
-	/* A new file written a table sector's worth at once starts at such a sector's start. */
-	if (n->first == 0 && index == 0 && n->size == 0 && max >= v->ss / 4 &&
-	    table_alloc_aligned(v, &n->first) < 0)
-		n->first = 0; /* (then seek takes any free cluster) */
+	/* A new file written a table sector's worth at once starts at such a sector's start (with
+	 * 512-byte sectors: a run is at most RUN_CLUSTERS_MAX, fewer than a larger sector holds);
+	 * none near (E_NOSPACE): seek takes any free cluster. */
+	if (n->first == 0 && index == 0 && n->size == 0 && max >= v->ss / 4) {
+		r = table_alloc_aligned(v, &n->first);
+		if (r < 0 && r != E_NOSPACE)
+			return r;
+	}
 	r = seek(v, n, index, true, first);
 
 	if (r < 0)

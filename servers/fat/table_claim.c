@@ -14,7 +14,8 @@
  */
 #include "fat_impl.h"
 
-#define ALIGN_SCAN 1024 /* table sectors table_alloc_aligned looks at: 128 Ki FAT32 clusters */
+#define ALIGN_SCAN                                                                                 \
+	1024 /* table sectors table_alloc_aligned looks at (128 Ki clusters at 512 bytes) */
 
 /* Whether four FAT32 entries are all free (their low 28 bits zero). */
 static inline bool all_free(fat_v4u x)
@@ -279,7 +280,7 @@ static long claim_end(struct fat_vol *v, uint32_t last, const struct claim *s, u
 {
 	long r = E_OK;
 
-	if (zero && from <= s->per) /* (from per: the run filled it; the cursor stands) */
+	if (zero) /* (also a sector the run filled: from is per, and the cursor stands) */
 		note_zero_tail(v, lba, from, last + n, l);
 	if (k)
 		set_in_place(v, l->data + (from - 1) * s->width, v->eoc);
@@ -364,6 +365,7 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 
 	if (!lim)
 		return E_OK;
+	v->cursor_claims++;
 	cache_line_mark_dirty(c, l);
 	k = in < per ? claim32_zero(l->data + 4 * in, last + 2, per - in < lim ? per - in : lim)
 		     : 0;

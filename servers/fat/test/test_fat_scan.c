@@ -29,10 +29,9 @@
 #include "../fat_impl.h"
 #include "check.h"
 #include "rng.h"
+#include "test_fat_scan.h"
 
-#define DISK_BYTES (4u << 20)
-
-static uint8_t *disk;
+uint8_t *disk;
 
 /* table.c's mount calls the repair; nothing here mounts. */
 long repair_lost_clusters(struct fat_vol *v)
@@ -41,14 +40,14 @@ long repair_lost_clusters(struct fat_vol *v)
 	return E_OK;
 }
 
-static long disk_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
+long disk_read(void *ctx, uint64_t lba, uint32_t n, void *buf)
 {
 	uint32_t ss = *(uint32_t *)ctx;
 	memcpy(buf, disk + lba * ss, (size_t)n * ss);
 	return E_OK;
 }
 
-static long disk_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
+long disk_write(void *ctx, uint64_t lba, uint32_t n, const void *buf)
 {
 	uint32_t ss = *(uint32_t *)ctx;
 	memcpy(disk + lba * ss, buf, (size_t)n * ss);
@@ -118,7 +117,7 @@ static void change_one(uint32_t *seed, struct fat_vol *v)
 }
 
 /* v zeroed, then a table of `clusters` of `type` at sector 1 of the test disk (sector size ss). */
-static void vol_init(struct fat_vol *v, enum fat_type type, uint32_t ss, uint32_t clusters)
+void vol_init(struct fat_vol *v, enum fat_type type, uint32_t ss, uint32_t clusters)
 {
 	unsigned width = type == FAT32 ? 4 : 2;
 
@@ -454,11 +453,12 @@ static void append_one(uint32_t *seed, struct fat_vol *v, uint8_t *model, uint32
 {
 	uint32_t max = claim_size(seed, v, *last);
 	uint32_t got = 0, want = model_claim(v, model, *last, max);
-	bool cursor = v->cur_end == *last && cache_zero(&v->cache, v->zero_lba);
+	uint64_t before = v->cursor_claims;
+	bool full = v->zero_from == v->ss / 4; /* the cursor's sector, if it goes there, filled */
 
-	cursor_claims += cursor;
-	full_sector_claims += cursor && v->zero_from == v->ss / 4;
 	CHECK_EQ(table_extend_run(v, *last, max, &got), E_OK);
+	cursor_claims += v->cursor_claims - before; /* claim_on's own count: it went there */
+	full_sector_claims += v->cursor_claims != before && full;
 	if (got != want)
 		CHECK_EQ(got, want);
 	*last += got;
@@ -511,54 +511,6 @@ static void one_append(uint32_t *seed, uint32_t ss)
 	free(model);
 }
 
-/*
- * table_alloc_aligned: a new file's first cluster at the start of the first table sector from
- * next_free's on that the mount noted all zero; not the noted tail of a claim's sector (zero
- * from some entry on only); E_NOSPACE when no sector is noted.
- */
-static void test_aligned(void)
-{
-	static struct fat_vol v;
-	uint32_t ss = 512, per = ss / 4, got = 0, cl = 0;
-	struct fat_blockdev dev = {&ss, ss, DISK_BYTES / ss, 128, disk_read, disk_write, NULL};
-
-	vol_init(&v, FAT32, ss, 20 * per);
-	memset(disk + ss, 0, (size_t)v.fat_sectors * ss);
-	for (uint32_t c = 0; c < 3 * per + 5; c++) /* sectors 0-2 used, 3 in part, 4 on zero */
-		wr32(disk + ss + 4 * c, c < 2 ? 0x0FFFFFF8 : v.eoc);
-	CHECK_EQ(cache_init(&v.cache, &dev, 0, DISK_BYTES / ss, 64 * ss, NULL, 0), E_OK);
-	CHECK_EQ(table_mount(&v), E_OK);
-	v.next_free = 3 * per + 5;
-	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
-	CHECK_EQ(cl, 4 * per); /* not in sector 3, whose first five entries are taken */
-	CHECK_EQ(table_next(&v, cl, &got), E_OK);
-	CHECK_EQ(got, 0); /* a chain of one */
-	CHECK_EQ(v.next_free, 4 * per + 1);
-	CHECK_EQ(table_extend_run(&v, cl, per - 1, &got), E_OK); /* the sector, to its end */
-	CHECK_EQ(got, per - 1);
-	CHECK_EQ(v.zero_from, per); /* the cursor stands for the next sector's claim */
-	CHECK_EQ(table_extend_run(&v, cl + per - 1, 2 * per, &got), E_OK);
-	CHECK_EQ(got, 2 * per);
-	for (uint32_t c = cl, next = 0; c < cl + 3 * per - 1; c++) {
-		CHECK_EQ(table_next(&v, c, &next), E_OK);
-		if (next != c + 1) {
-			CHECK_EQ(next, c + 1);
-			break;
-		}
-	}
-	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
-	CHECK_EQ(cl, 7 * per); /* past the sectors the run filled */
-	CHECK_EQ(table_extend_run(&v, cl, 10, &got), E_OK);
-	CHECK(got == 10 && v.zero_from == 11); /* sector 7: zero from entry 11 on, noted */
-	v.next_free = 7 * per;
-	CHECK_EQ(table_alloc_aligned(&v, &cl), E_OK);
-	CHECK_EQ(cl, 8 * per); /* not sector 7 again: its bit says only its tail is zero */
-	for (uint32_t sec = 9; sec < v.fat_sectors; sec++) /* no sector left noted */
-		cache_zero_clear(&v.cache, v.fat_start + sec);
-	CHECK_EQ(table_alloc_aligned(&v, &cl), E_NOSPACE);
-	cache_free(&v.cache);
-}
-
 int main(void)
 {
 	uint32_t seed = 0x5CA11ED;
@@ -579,6 +531,7 @@ int main(void)
 	CHECK(cursor_claims > 250);	/* the append cursor's path was taken */
 	CHECK(full_sector_claims > 50); /* and from a sector filled to its end */
 	test_aligned();
+	test_cursor_lines();
 	CHECK(check_passed > 0);
 	free(disk);
 	return check_summary("fat_scan");
