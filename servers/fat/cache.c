@@ -145,23 +145,15 @@ static void order_put(struct fat_cache *c, struct fat_cache_line *l, bool newest
 	}
 }
 
-/* Sector lba's bits cleared, if it is watched: its bytes change. */
-static inline void unwatch_one(struct fat_cache *c, uint64_t lba)
-{
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n) {
-		c->watch[i / 64] &= ~(1ull << (i % 64));
-		c->zero[i / 64] &= ~(1ull << (i % 64));
-	}
-}
+/* ---- watched sectors: the bits of those a change touches cleared (the bits: cache_watch.c) ----
+ */
 
 static void unwatch_range(struct fat_cache *c, uint64_t lba, uint64_t n)
 {
 	uint64_t end = c->watch_lo + c->watch_n;
 
 	for (uint64_t at = lba > c->watch_lo ? lba : c->watch_lo; at < lba + n && at < end; at++)
-		unwatch_one(c, at);
+		cache_unwatch_one(c, at);
 }
 
 /* Whether some of sectors [lba, lba + n) are watched (not the usual case: a table sector). */
@@ -215,13 +207,19 @@ static void unhash(struct fat_cache *c, struct fat_cache_line *l)
 	order_put(c, l, false);
 }
 
+/* A device write of sectors already checked against the volume's size. */
+static inline long dev_write_checked(struct fat_cache *c, uint64_t lba, uint32_t n, const void *buf)
+{
+	c->writes++;
+	c->changes++; /* what the disk holds changes too (a write around the cache) */
+	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
+}
+
 static long dev_write(struct fat_cache *c, uint64_t lba, uint32_t n, const void *buf)
 {
 	if (lba >= c->limit || n > c->limit - lba)
 		return E_RANGE;
-	c->writes++;
-	c->changes++; /* what the disk holds changes too (a write around the cache) */
-	return c->dev->write(c->dev->ctx, c->base + lba, n, buf);
+	return dev_write_checked(c, lba, n, buf);
 }
 
 static long dev_read(struct fat_cache *c, uint64_t lba, uint32_t n, void *buf)
@@ -348,17 +346,9 @@ long cache_get_line(struct fat_cache *c, uint64_t lba, uint32_t ahead, struct fa
 /* set_dirty(c, l, true) that tells whether l's sector's zero bit stood (1) before. */
 static inline long mark_dirty_zero(struct fat_cache *c, struct fat_cache_line *l)
 {
-	uint64_t i = l->lba - c->watch_lo, bit = 1ull << (i % 64);
-	long zero = 0;
+	long zero = cache_zero(c, l->lba);
 
-	if (i < c->watch_n) {
-		zero = (c->zero[i / 64] & bit) != 0;
-		c->watch[i / 64] &= ~bit;
-		c->zero[i / 64] &= ~bit;
-	}
-	c->ndirty += !l->dirty;
-	l->dirty = true;
-	c->changes++;
+	cache_line_mark_dirty(c, l);
 	return zero;
 }
 
@@ -436,7 +426,7 @@ static void refresh_cached(struct fat_cache *c, uint64_t lba, uint32_t n, const 
 	for (uint32_t i = 0; may_hold(c, lba, lba + n) && i < n; i++) {
 		struct fat_cache_line *l = find(c, lba + i);
 		if (l) {
-			unwatch_one(c, lba + i);
+			cache_unwatch_one(c, lba + i);
 			memcpy(l->data, buf + (size_t)i * c->ss, c->ss);
 			set_dirty(c, l, false);
 		}
@@ -598,7 +588,5 @@ long cache_write_direct(struct fat_cache *c, uint64_t lba, uint32_t count, const
 	if (watched(c, lba, count) || may_hold(c, lba, lba + count) ||
 	    (c->dev->max_sectors && count > c->dev->max_sectors))
 		return write_direct_other(c, lba, count, buf);
-	c->writes++;
-	c->changes++; /* what the disk holds changes (as dev_write counts it) */
-	return c->dev->write(c->dev->ctx, c->base + lba, count, buf);
+	return dev_write_checked(c, lba, count, buf);
 }

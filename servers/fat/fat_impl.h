@@ -123,16 +123,22 @@ static inline bool cache_zero(const struct fat_cache *c, uint64_t lba)
 	return i < c->watch_n && (c->zero[i / 64] >> (i % 64) & 1);
 }
 
-/* Line l (held since its look-up) marked dirty: its sector's bits cleared (its bytes change), one
- * more change counted. Inline: a claim and an entry's update mark a line they hold. */
-static inline void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
+/* Sector lba's two bits cleared, if it is watched: its bytes change (cache.c, cache_watch.c). */
+static inline void cache_unwatch_one(struct fat_cache *c, uint64_t lba)
 {
-	uint64_t i = l->lba - c->watch_lo;
+	uint64_t i = lba - c->watch_lo;
 
 	if (i < c->watch_n) {
 		c->watch[i / 64] &= ~(1ull << (i % 64));
 		c->zero[i / 64] &= ~(1ull << (i % 64));
 	}
+}
+
+/* Line l (held since its look-up) marked dirty: its sector's bits cleared (its bytes change), one
+ * more change counted. Inline: a claim and an entry's update mark a line they hold. */
+static inline void cache_line_mark_dirty(struct fat_cache *c, struct fat_cache_line *l)
+{
+	cache_unwatch_one(c, l->lba);
 	c->ndirty += !l->dirty;
 	l->dirty = true;
 	c->changes++;
@@ -351,6 +357,12 @@ static inline bool extent_hit(const struct fat_vol *v, uint32_t first, uint32_t 
 }
 /* A free cluster, marked end of chain and linked after prev (0: none); E_NOSPACE. */
 long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
+/* n clusters from first on taken: the free count (never below 0) and the next free hint. */
+static inline void table_took(struct fat_vol *v, uint32_t first, uint32_t n)
+{
+	v->free_count -= v->free_count >= n ? n : v->free_count;
+	v->next_free = first + n;
+}
 /* A new file's first cluster at the start of a table sector noted all zero (FAT32): the end of
  * a chain of one; E_NOSPACE when none is near next_free. table_claim.c. */
 long table_alloc_aligned(struct fat_vol *v, uint32_t *out);

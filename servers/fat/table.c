@@ -421,8 +421,7 @@ long table_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 			r = table_set(v, prev, cl);
 		if (r < 0)
 			return r;
-		v->free_count -= v->free_count ? 1 : 0;
-		v->next_free = cl + 1;
+		table_took(v, cl, 1);
 		*out = cl;
 		return E_OK;
 	}

@@ -216,11 +216,17 @@ static uint32_t claim_in(const struct fat_vol *v, uint8_t *p, uint32_t val, uint
 	return zero ? claim32_zero(p, val, room) : claim32(p, val, room);
 }
 
+/* FAT32 entry e (in place) set to val, its reserved top bits kept. */
+static inline void set32(uint8_t *e, uint32_t val)
+{
+	wr32(e, (rd32(e) & 0xF0000000) | val);
+}
+
 /* Entry e (FAT16/32, in place) set to val, a FAT32 entry's reserved top bits kept. */
 static void set_in_place(const struct fat_vol *v, uint8_t *e, uint32_t val)
 {
 	if (v->type == FAT32)
-		wr32(e, (rd32(e) & 0xF0000000) | val);
+		set32(e, val);
 	else
 		wr16(e, (uint16_t)val);
 }
@@ -340,12 +346,6 @@ static bool cursor_holds(const struct fat_vol *v, uint32_t last)
 	       table_is_end(v, rd32(l->data + 4 * (v->zero_from - 1)) & 0x0FFFFFFF);
 }
 
-/* FAT32 entry e (in place) set to val, its reserved top bits kept. */
-static inline void set32(uint8_t *e, uint32_t val)
-{
-	wr32(e, (rd32(e) & 0xF0000000) | val);
-}
-
 /*
  * The claim after the cursor's run (FAT32), the fast path of claim_run for
  * the usual append: its first sector's line, the place in it and its zero
@@ -390,14 +390,13 @@ static long claim_on(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *c
 		set32(l->data + 4 * (in + k - 1), v->eoc);
 	else
 		r = table_raw_set(v, last + got, v->eoc);
-	if (r == E_OK && c->reads == reads)
+	if (r == E_OK && c->reads == reads) /* join_run's steps, its tests known true here */
 		set32(at, last + 1);
 	else if (r == E_OK)
 		r = table_set(v, last, last + 1);
 	if (r < 0)
 		return r;
-	v->free_count -= v->free_count >= got ? got : v->free_count;
-	v->next_free = last + 1 + got;
+	table_took(v, last + 1, got);
 	*count = got;
 	return E_OK;
 }
@@ -466,8 +465,7 @@ long table_alloc_aligned(struct fat_vol *v, uint32_t *out)
 		set32(l->data, v->eoc);
 		note_zero_tail(v, base + sec, 1, (uint32_t)cl,
 			       l); /* the cursor: cl's run goes on */
-		v->free_count -= v->free_count ? 1 : 0;
-		v->next_free = (uint32_t)cl + 1;
+		table_took(v, (uint32_t)cl, 1);
 		*out = (uint32_t)cl;
 		return E_OK;
 	}
@@ -487,8 +485,7 @@ long table_extend_run(struct fat_vol *v, uint32_t last, uint32_t max, uint32_t *
 	r = claim_after(v, last, max, &n);
 	if (r < 0 || n == 0)
 		return r;
-	v->free_count -= v->free_count >= n ? n : v->free_count;
-	v->next_free = last + 1 + n;
+	table_took(v, last + 1, n);
 	*count = n;
 	return E_OK;
 }
