@@ -26,10 +26,7 @@ long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n)
 
 void cache_watch_set(struct fat_cache *c, uint64_t lba)
 {
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->watch[i / 64] |= 1ull << (i % 64);
+	cache_bit_set(c, c->watch, lba);
 }
 
 void cache_zero_clear(struct fat_cache *c, uint64_t lba)

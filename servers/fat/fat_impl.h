@@ -96,31 +96,41 @@ long cache_commit(struct fat_cache *c, uint64_t lba);
 long cache_watch(struct fat_cache *c, uint64_t lo, uint64_t n);
 void cache_watch_set(struct fat_cache *c, uint64_t lba);
 
-/* Whether lba is watched and unchanged since its bit was set. */
-static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
+/* Sector lba's bit in map (c->watch or c->zero): false when lba is not watched. */
+static inline bool cache_bit(const struct fat_cache *c, const uint64_t *map, uint64_t lba)
 {
 	uint64_t i = lba - c->watch_lo;
 
-	return i < c->watch_n && (c->watch[i / 64] >> (i % 64) & 1);
+	return i < c->watch_n && (map[i / 64] >> (i % 64) & 1);
+}
+
+/* Sector lba's bit in map set, if lba is watched. */
+static inline void cache_bit_set(const struct fat_cache *c, uint64_t *map, uint64_t lba)
+{
+	uint64_t i = lba - c->watch_lo;
+
+	if (i < c->watch_n)
+		map[i / 64] |= 1ull << (i % 64);
+}
+
+/* Whether lba is watched and unchanged since its bit was set. */
+static inline bool cache_watched(const struct fat_cache *c, uint64_t lba)
+{
+	return cache_bit(c, c->watch, lba);
 }
 
 /* A second bit per watched sector, set and cleared as the first (table.c: "zero bytes");
  * inline: the claim sets one per 1 MiB append. */
 static inline void cache_zero_set(struct fat_cache *c, uint64_t lba)
 {
-	uint64_t i = lba - c->watch_lo;
-
-	if (i < c->watch_n)
-		c->zero[i / 64] |= 1ull << (i % 64);
+	cache_bit_set(c, c->zero, lba);
 }
 void cache_zero_clear(struct fat_cache *c, uint64_t lba);
 
 /* Whether lba's second bit is set: unchanged since cache_zero_set. */
 static inline bool cache_zero(const struct fat_cache *c, uint64_t lba)
 {
-	uint64_t i = lba - c->watch_lo;
-
-	return i < c->watch_n && (c->zero[i / 64] >> (i % 64) & 1);
+	return cache_bit(c, c->zero, lba);
 }
 
 /* Sector lba's two bits cleared, if it is watched: its bytes change (cache.c, cache_watch.c). */
